@@ -1,0 +1,40 @@
+# Two commands a newcomer needs: `make run` and `make test`. Both set themselves up first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint install sandbox translations
+
+$(BIN)/.installed: pyproject.toml setup.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# The bot itself when DUTYDESK_BOT_TOKEN is set (environment or .env), else the offline sandbox.
+run: install
+	@if [ -n "$$DUTYDESK_BOT_TOKEN" ] || grep -qs '^DUTYDESK_BOT_TOKEN=.' .env; then \
+		$(BIN)/dutydesk run; \
+	else \
+		echo "No DUTYDESK_BOT_TOKEN: starting the offline sandbox (see README)."; \
+		$(BIN)/dutydesk sandbox; \
+	fi
+
+sandbox: install
+	$(BIN)/dutydesk sandbox
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+# Extract messages, merge them into both catalogues (then translate, then `make test`).
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k r -k ngettext:1,2 -k plain -k plural:1,2 \
+		--no-location --sort-output -o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching

@@ -1,0 +1,115 @@
+"""Builds the Application: the one place that wires settings, database, handlers and tasks."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeDefault
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.context import DEPS_KEY, AnyApp, Ctx
+from bot.db.engine import Database, create_engine
+from bot.db.migrate import upgrade
+from bot.deps import Deps
+from bot.i18n import translator
+from bot.outbox import service as outbox
+from bot.people import grants
+from handlers import register
+from handlers.commands import COMMANDS
+from scheduler.delivery import Deliverer
+from scheduler.pacing import Pacer
+
+log = logging.getLogger(__name__)
+DELIVERER_KEY = "deliverer"
+
+
+async def prepare_database(settings: Settings) -> None:
+    """Apply migrations (start-up and `dutydesk db upgrade`), on an engine of its own loop."""
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+def build_application(
+    settings: Settings,
+    *,
+    token: str | None = None,
+    clock: Clock | None = None,
+    pacer: Pacer | None = None,
+) -> AnyApp:
+    """The real Application, for `run`, the sandbox and the flow tests alike."""
+    deps = Deps(
+        settings=settings,
+        db=Database(create_engine(settings.resolved_database_url)),
+        clock=clock or SystemClock(),
+    )
+    api = settings.telegram_api_url
+    app: AnyApp = (
+        ApplicationBuilder()
+        .token(token or settings.token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .context_types(ContextTypes(context=Ctx))
+        .defaults(Defaults(do_quote=False))
+        # Updates are handled one at a time: concurrent_updates loses fast button presses
+        # in conversations (STACK-NOTES); throughput is measured in bench/.
+        .concurrent_updates(False)
+        .post_init(on_startup)
+        .post_stop(on_stop)
+        .post_shutdown(on_shutdown)
+        .build()
+    )
+    app.bot_data[DEPS_KEY] = deps
+    deliverer = Deliverer(deps, app.bot, pacer)
+    deps.db.on_outbox = deliverer.wake
+    app.bot_data[DELIVERER_KEY] = deliverer
+    register(app)
+    return app
+
+
+def deps_of(app: AnyApp) -> Deps:
+    deps = app.bot_data[DEPS_KEY]
+    assert isinstance(deps, Deps)
+    return deps
+
+
+async def on_startup(app: AnyApp) -> None:
+    """After getMe succeeded: bootstrap admins, recover the outbox, menus, start delivery."""
+    deps = deps_of(app)
+    granted = await grants.ensure_bootstrap_admins(deps)
+    if granted:
+        log.info("granted the admin role to %d configured admin(s)", granted)
+    async with deps.db.transaction() as session:
+        requeued, uncertain = await outbox.recover_in_flight(session, now=deps.clock.now())
+    if requeued or uncertain:
+        log.warning("outbox after restart: %d requeued, %d uncertain", requeued, uncertain)
+    await set_command_menus(app)
+    deliverer = app.bot_data[DELIVERER_KEY]
+    assert isinstance(deliverer, Deliverer)
+    deliverer.start()
+    deliverer.wake()
+
+
+async def on_stop(app: AnyApp) -> None:
+    deliverer = app.bot_data.get(DELIVERER_KEY)
+    if isinstance(deliverer, Deliverer):
+        await deliverer.stop()
+
+
+async def on_shutdown(app: AnyApp) -> None:
+    await deps_of(app).db.dispose()
+
+
+async def set_command_menus(app: AnyApp) -> None:
+    """The command menu in both languages; Telegram picks by the user's app language."""
+    default = deps_of(app).settings.default_locale
+    for language_code, locale in (("zh", "zh_CN"), ("en", "en"), (None, default)):
+        t = translator(locale)
+        commands = [BotCommand(c.name, t.gettext(c.description)) for c in COMMANDS if c.in_menu]
+        await app.bot.set_my_commands(
+            commands, scope=BotCommandScopeDefault(), language_code=language_code
+        )

@@ -1,0 +1,1 @@
+"""The audit trail: every state change writes one entry in its own transaction (rule 4)."""

@@ -1,0 +1,128 @@
+"""The `dutydesk` command: run, sandbox, db upgrade. Errors are one clear sentence, no traceback."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import setup_logging
+
+EXIT_CONFIG, EXIT_DATABASE, EXIT_TELEGRAM = 2, 3, 4
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"dutydesk: {message}", file=sys.stderr)
+    return code
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable URL>"
+
+
+def _prepare_db(settings: Settings) -> int:
+    from bot.app import prepare_database
+
+    try:
+        asyncio.run(prepare_database(settings))
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        return _fail(
+            f"cannot open the database {_safe_url(settings.resolved_database_url)}: {reason}",
+            EXIT_DATABASE,
+        )
+    return 0
+
+
+def cmd_db_upgrade(settings: Settings) -> int:
+    code = _prepare_db(settings)
+    if code == 0:
+        print(f"database is up to date: {_safe_url(settings.resolved_database_url)}")
+    return code
+
+
+def cmd_run(settings: Settings) -> int:
+    from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import build_application
+
+    token = settings.token  # ConfigError when missing or malformed
+    setup_logging(settings.log_level, secrets=[token])
+    if code := _prepare_db(settings):
+        return code
+    app = build_application(settings, token=token)
+    try:
+        if settings.webhook_url:
+            host, port = settings.listen_host_port
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            app.run_webhook(
+                listen=host,
+                port=port,
+                url_path="telegram",
+                webhook_url=f"{settings.webhook_url}/telegram",
+                secret_token=secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        return _fail(
+            "Telegram rejected DUTYDESK_BOT_TOKEN (401 Unauthorized). Copy the token again "
+            "from @BotFather (/mybots → API Token).",
+            EXIT_TELEGRAM,
+        )
+    except NetworkError as exc:
+        return _fail(
+            f"cannot reach the Telegram Bot API at {settings.telegram_api_url}: {exc.message}",
+            EXIT_TELEGRAM,
+        )
+    return 0
+
+
+def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.sandbox.runner import run_sandbox
+
+    setup_logging(args.log_level or "WARNING")
+    return run_sandbox(settings, script=args.script, port=args.port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dutydesk", description="Duty Desk: the responsibility regulation, in Telegram."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot (long polling, or webhook when configured)")
+    sandbox = sub.add_parser("sandbox", help="try the bot offline against a local stand-in")
+    sandbox.add_argument(
+        "--script", action="store_true", help="play a scripted walkthrough and exit"
+    )
+    sandbox.add_argument("--port", type=int, default=0, help="stand-in port (default: any)")
+    sandbox.add_argument("--log-level", default=None, help="log level (default WARNING)")
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply the migrations")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        if args.command == "db":
+            return cmd_db_upgrade(settings)
+        if args.command == "sandbox":
+            return cmd_sandbox(settings, args)
+        return cmd_run(settings)
+    except ConfigError as exc:
+        return _fail(str(exc), EXIT_CONFIG)
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,148 @@
+"""Configuration from the environment and an optional `.env` file, validated once at start.
+
+The variable names are a public contract (README): keep them exactly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_API_URL = "https://api.telegram.org"
+SUPPORTED_LOCALES = ("zh_CN", "en")
+
+
+def default_data_dir() -> Path:
+    return Path.cwd() / "data"
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DUTYDESK_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # SecretStr: the token never shows in a repr, a log line or a validation error.
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = TELEGRAM_API_URL
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str = ""
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    timezone: str = "Asia/Shanghai"
+    default_locale: str = "zh_CN"
+    policy_file: Path | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    listen: str = "0.0.0.0:8443"
+    log_level: str = "INFO"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> tuple[int, ...]:
+        if value is None or value == "":
+            return ()
+        if isinstance(value, int):
+            return (value,)
+        if isinstance(value, list | tuple):
+            parts = [str(v) for v in value]
+        else:
+            parts = [p.strip() for p in str(value).split(",") if p.strip()]
+        ids: list[int] = []
+        for part in parts:
+            try:
+                ids.append(int(part))
+            except ValueError:
+                raise ValueError(
+                    f"{part!r} is not a Telegram user id; give numbers separated by commas, "
+                    "e.g. 123456789,987654321"
+                ) from None
+        return tuple(ids)
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a known time zone, e.g. Asia/Shanghai") from None
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _check_locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(
+                f"{value!r} is not supported; use one of {', '.join(SUPPORTED_LOCALES)}"
+            )
+        return value
+
+    @field_validator("telegram_api_url", "webhook_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None if value is None else value
+        assert value is not None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("listen")
+    @classmethod
+    def _check_listen(cls, value: str) -> str:
+        host, sep, port = value.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"{value!r} must be HOST:PORT, e.g. 0.0.0.0:8443")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'dutydesk.sqlite3'}"
+
+    @property
+    def token(self) -> str:
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise ConfigError(
+                "DUTYDESK_BOT_TOKEN is not set. Create a bot with @BotFather and put its token "
+                "in the environment or in .env, or run `dutydesk sandbox` to try the bot offline."
+            )
+        token = self.bot_token.get_secret_value().strip()
+        head, sep, tail = token.partition(":")
+        if not sep or not head.isdigit() or len(tail) < 10:
+            raise ConfigError(
+                "DUTYDESK_BOT_TOKEN does not look like a bot token (expected 123456:ABC-DEF…, "
+                "as @BotFather gives it)."
+            )
+        return token
+
+    @property
+    def listen_host_port(self) -> tuple[str, int]:
+        host, _, port = self.listen.rpartition(":")
+        return host, int(port)
+
+
+class ConfigError(Exception):
+    """A configuration problem, explained in one sentence for the person starting the bot."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment; turn validation errors into one clear ConfigError."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = "DUTYDESK_" + "_".join(str(p) for p in error["loc"]).upper()
+            message = str(error["msg"]).removeprefix("Value error, ")
+            lines.append(f"  {name}: {message}")
+        raise ConfigError("Invalid configuration:\n" + "\n".join(lines)) from None

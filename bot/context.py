@@ -1,0 +1,24 @@
+"""The callback context handlers receive: python-telegram-bot's, plus our dependencies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.deps import Deps
+
+DEPS_KEY = "deps"
+
+
+class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """`ctx.deps` is the one Deps object built at start (settings, database, clock)."""
+
+    @property
+    def deps(self) -> Deps:
+        deps = self.bot_data[DEPS_KEY]
+        assert isinstance(deps, Deps)
+        return deps
+
+
+AnyApp = Application[ExtBot[None], Ctx, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]

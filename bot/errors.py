@@ -1,0 +1,33 @@
+"""Domain errors carry a message key (an English msgid) and parameters, never finished text.
+
+Handlers turn them into a localized answer (rule 7, rule 10).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Something the person asked for cannot be done; `key` says why, in words for them."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+class NotAllowed(DomainError):
+    """The person lacks the role this action needs (checked in the service, rule 5)."""
+
+
+class NotFound(DomainError):
+    """The thing referred to does not exist (or no longer exists)."""
+
+
+class AlreadyDone(DomainError):
+    """A double tap or a stale button: the transition already happened; nothing changed."""
+
+
+class InvalidInput(DomainError):
+    """What the person typed cannot be used; the key says what is expected."""

@@ -1,0 +1,1 @@
+"""Messages caused by state changes, written in the same transaction and delivered afterwards."""

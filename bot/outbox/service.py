@@ -1,0 +1,204 @@
+"""Queue messages in the caller's transaction; claim and settle them for the delivery task."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.outbox.models import OutboxMessage, OutboxStatus, Semantics
+from bot.people.models import Person
+
+# Backoff after transient failures (network, 5xx): 2, 4, 8 … capped at 5 minutes.
+MAX_BACKOFF = timedelta(minutes=5)
+# After this many transient failures the message is given up and recorded as failed.
+MAX_ATTEMPTS = 12
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: a msgid for its label (translated at delivery) and its callback data."""
+
+    label: str
+    data: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"label": self.label, "data": self.data}
+
+
+def enqueue(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    chat_id: int,
+    template: str,
+    params: dict[str, Any] | None = None,
+    person: Person | None = None,
+    buttons: list[list[Button]] | None = None,
+    semantics: Semantics = Semantics.AT_LEAST_ONCE,
+) -> OutboxMessage:
+    """Queue one message; it is sent after the surrounding transaction commits."""
+    held = person is not None and person.started_at is None
+    message = OutboxMessage(
+        created_at=now,
+        chat_id=chat_id,
+        person_id=person.id if person is not None else None,
+        template=template,
+        params=params or {},
+        buttons=[[b.as_json() for b in row] for row in buttons] if buttons else None,
+        semantics=semantics,
+        # A person who never pressed Start cannot be written to (403): hold the message
+        # until they do, instead of failing it (PRODUCT.md: nothing is lost).
+        status=OutboxStatus.HELD if held else OutboxStatus.PENDING,
+        attempts=0,
+        not_before=now,
+    )
+    session.add(message)
+    session.info["outbox_added"] = True
+    return message
+
+
+def notify_person(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    person: Person,
+    template: str,
+    params: dict[str, Any] | None = None,
+    buttons: list[list[Button]] | None = None,
+    semantics: Semantics = Semantics.AT_LEAST_ONCE,
+) -> OutboxMessage:
+    """Queue a message to a person's private chat (whose id is their Telegram id)."""
+    return enqueue(
+        session,
+        now=now,
+        chat_id=person.telegram_id,
+        template=template,
+        params=params,
+        person=person,
+        buttons=buttons,
+        semantics=semantics,
+    )
+
+
+async def release_held(session: AsyncSession, *, person_id: int, now: datetime) -> int:
+    """The person pressed Start: their held messages become deliverable."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.person_id == person_id, OutboxMessage.status == OutboxStatus.HELD)
+        .values(status=OutboxStatus.PENDING, not_before=now)
+    )
+    count = int(getattr(result, "rowcount", 0) or 0)
+    if count:
+        session.info["outbox_added"] = True
+    return count
+
+
+async def due(session: AsyncSession, *, now: datetime, limit: int) -> list[OutboxMessage]:
+    """Messages ready to go, oldest first (read only: the caller claims what it can send)."""
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
+async def claim(session: AsyncSession, message_id: int) -> bool:
+    """Mark one message SENDING; False when somebody else claimed or settled it meanwhile.
+
+    A crash after this leaves it SENDING, which recover_in_flight sorts out at the next start.
+    """
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def recover_in_flight(session: AsyncSession, *, now: datetime) -> tuple[int, int]:
+    """At start-up: messages left SENDING by a crash. Returns (requeued, marked uncertain).
+
+    At-least-once messages go out again; at-most-once ones are marked uncertain, because the
+    send may have reached Telegram before the crash and a duplicate would mislead.
+    """
+    requeued = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.semantics == Semantics.AT_LEAST_ONCE,
+        )
+        .values(status=OutboxStatus.PENDING, not_before=now)
+    )
+    uncertain = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.semantics == Semantics.AT_MOST_ONCE,
+        )
+        .values(status=OutboxStatus.UNCERTAIN, last_error="interrupted while sending")
+    )
+    return int(getattr(requeued, "rowcount", 0) or 0), int(getattr(uncertain, "rowcount", 0) or 0)
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=2**attempts), MAX_BACKOFF)
+
+
+async def move_chat(session: AsyncSession, *, old_chat_id: int, new_chat_id: int) -> int:
+    """A group became a supergroup: queued messages follow it to its new id."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.chat_id == old_chat_id,
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+        )
+        .values(chat_id=new_chat_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def mark_sent(
+    session: AsyncSession, *, message_id: int, now: datetime, telegram_message_id: int
+) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(
+            status=OutboxStatus.SENT,
+            sent_at=now,
+            telegram_message_id=telegram_message_id,
+            last_error=None,
+        )
+    )
+
+
+async def mark_retry(
+    session: AsyncSession, *, message_id: int, not_before: datetime, error: str, final: bool
+) -> None:
+    """Put a message back for a later attempt, or give it up when `final`."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(
+            status=OutboxStatus.FAILED if final else OutboxStatus.PENDING,
+            not_before=not_before,
+            last_error=error[:500],
+        )
+    )
+
+
+async def mark_settled(
+    session: AsyncSession, *, message_id: int, status: OutboxStatus, error: str
+) -> None:
+    """A final outcome other than sent: held (never started), failed, uncertain."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status=status, last_error=error[:500])
+    )

@@ -1,0 +1,77 @@
+"""People, committees and role grants."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.db.base import Base
+
+
+class Committee(Base):
+    """A working committee (R5); its head is responsible for it and its staff (L3)."""
+
+    __tablename__ = "committees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+
+
+class Person(Base):
+    """Somebody the bot knows: registered by /start, or met in a group before that."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    first_name: Mapped[str] = mapped_column(String(128), default="")
+    last_name: Mapped[str | None] = mapped_column(String(128))
+    # Lower-cased, without "@", for /role @username look-ups.
+    username: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Telegram's language_code as last seen; `locale` is the person's own choice and wins.
+    language_code: Mapped[str | None] = mapped_column(String(16))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"))
+    # Set when the person pressed Start: before that Telegram refuses our messages (403).
+    started_at: Mapped[datetime | None]
+    # Set when delivery learns the person blocked the bot; cleared when they write again.
+    blocked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    grants: Mapped[list[RoleGrant]] = relationship(
+        back_populates="person",
+        primaryjoin="and_(Person.id == RoleGrant.person_id, RoleGrant.revoked_at.is_(None))",
+        viewonly=True,
+        lazy="selectin",
+    )
+    committee: Mapped[Committee | None] = relationship(lazy="joined")
+
+    @property
+    def display_name(self) -> str:
+        name = " ".join(p for p in (self.first_name, self.last_name) if p).strip()
+        if name:
+            return name
+        return f"@{self.username}" if self.username else str(self.telegram_id)
+
+
+class RoleGrant(Base):
+    """One role held by one person, from grant to revocation; never deleted (audit)."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (Index("ix_role_grants_active", "role", "revoked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    granted_at: Mapped[datetime]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    revoked_at: Mapped[datetime | None]
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id], back_populates="grants")
+    committee: Mapped[Committee | None] = relationship(lazy="joined")

@@ -1,0 +1,249 @@
+"""Registration, look-up and language of people. Each public function is one use case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.audit.service import record
+from bot.deps import Deps
+from bot.errors import InvalidInput, NotAllowed, NotFound
+from bot.i18n import LOCALES, N_, normalize_language
+from bot.outbox import service as outbox
+from bot.people.models import Person
+from bot.people.roles import Role
+
+
+@dataclass(frozen=True)
+class TgUser:
+    """The parts of a Telegram user a service needs; handlers build it from the update."""
+
+    id: int
+    first_name: str = ""
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """A person as handlers see them: plain values, safe to use after the transaction."""
+
+    id: int
+    telegram_id: int
+    name: str
+    username: str | None
+    locale: str | None
+    started: bool
+    roles: frozenset[Role]
+    committees_headed: tuple[str, ...]
+    committee: str | None
+
+    def has(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+
+def view(person: Person) -> PersonView:
+    return PersonView(
+        id=person.id,
+        telegram_id=person.telegram_id,
+        name=person.display_name,
+        username=person.username,
+        locale=person.locale,
+        started=person.started_at is not None,
+        roles=frozenset(Role(g.role) for g in person.grants),
+        committees_headed=tuple(
+            sorted(
+                g.committee.name
+                for g in person.grants
+                if g.role == Role.COMMITTEE_HEAD and g.committee is not None
+            )
+        ),
+        committee=person.committee.name if person.committee else None,
+    )
+
+
+async def upsert(session: AsyncSession, tg: TgUser, *, now: datetime, started: bool) -> Person:
+    """Create or refresh the person behind a Telegram user, inside the caller's transaction.
+
+    `started`: the user wrote to the bot in private, which Telegram only allows after Start.
+    """
+    person = await session.scalar(select(Person).where(Person.telegram_id == tg.id))
+    username = tg.username.lower() if tg.username else None
+    if person is None:
+        person = Person(
+            telegram_id=tg.id,
+            first_name=tg.first_name[:128],
+            last_name=tg.last_name[:128] if tg.last_name else None,
+            username=username,
+            language_code=tg.language_code,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(person)
+        await session.flush()
+        record(session, at=now, action="person.seen", subject_type="person", subject_id=person.id)
+    else:
+        fresh = (tg.first_name[:128], tg.last_name, username, tg.language_code)
+        # A bare id (bootstrap admins from configuration) carries no names: keep what we know.
+        known = (person.first_name, person.last_name, person.username, person.language_code)
+        if tg.first_name and fresh != known:
+            person.first_name, person.last_name, person.username, person.language_code = fresh
+            person.updated_at = now
+    if started and (person.started_at is None or person.blocked_at is not None):
+        first_start = person.started_at is None
+        person.started_at = person.started_at or now
+        person.blocked_at = None
+        person.updated_at = now
+        if first_start:
+            record(
+                session,
+                at=now,
+                action="person.started",
+                subject_type="person",
+                subject_id=person.id,
+                actor_id=person.id,
+            )
+        # Messages queued while Telegram would have refused them now go out (nothing lost).
+        await outbox.release_held(session, person_id=person.id, now=now)
+    return person
+
+
+async def reload(session: AsyncSession, person_id: int) -> Person:
+    """Load a person with their current grants (fresh: grants may have changed this session)."""
+    person = await session.scalar(
+        select(Person).where(Person.id == person_id).execution_options(populate_existing=True)
+    )
+    if person is None:
+        raise NotFound(N_("This person is not known to the bot."))
+    return person
+
+
+@dataclass(frozen=True)
+class StartResult:
+    person: PersonView
+    first_contact: bool  # no language chosen yet: ask for one
+
+
+async def start(deps: Deps, tg: TgUser) -> StartResult:
+    """/start in the private chat: register (or welcome back) the person."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        person = await upsert(session, tg, now=now, started=True)
+        person = await reload(session, person.id)
+        return StartResult(person=view(person), first_contact=person.locale is None)
+
+
+async def identify(deps: Deps, tg: TgUser, *, private: bool) -> PersonView:
+    """Who is acting: registers people on their first private message; one transaction."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        person = await upsert(session, tg, now=now, started=private)
+        return view(await reload(session, person.id))
+
+
+async def locale_for(deps: Deps, tg: TgUser) -> str:
+    """The language to answer this person in: their choice, else Telegram's, else the default."""
+    async with deps.db.read() as session:
+        chosen = await session.scalar(select(Person.locale).where(Person.telegram_id == tg.id))
+    return chosen or normalize_language(tg.language_code, deps.settings.default_locale)
+
+
+async def set_locale(deps: Deps, tg: TgUser, locale: str) -> PersonView:
+    """/language: the person's own choice of language."""
+    if locale not in LOCALES:
+        raise InvalidInput(N_("This language is not available."))
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        person = await upsert(session, tg, now=now, started=True)
+        if person.locale != locale:
+            record(
+                session,
+                at=now,
+                action="person.locale",
+                subject_type="person",
+                subject_id=person.id,
+                actor_id=person.id,
+                old=person.locale,
+                new=locale,
+            )
+            person.locale = locale
+            person.updated_at = now
+        return view(await reload(session, person.id))
+
+
+PAGE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    people: list[PersonView]
+    page: int
+    pages: int
+    total: int
+
+
+async def list_people(deps: Deps, actor: TgUser, page: int) -> PeoplePage:
+    """/members: everybody the bot knows, for admins (to assign roles) and the leadership."""
+    async with deps.db.read() as session:
+        me = await session.scalar(select(Person).where(Person.telegram_id == actor.id))
+        roles = view(me).roles if me else frozenset()
+        if not roles.intersection({Role.ADMIN, Role.SECRETARY, Role.DEPUTY, Role.OFFICE}):
+            raise NotAllowed(N_("Only an administrator or the leadership can see the members."))
+        total = int(await session.scalar(select(func.count()).select_from(Person)) or 0)
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        rows = await session.scalars(
+            select(Person)
+            .order_by(Person.first_name, Person.id)
+            .offset(page * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        )
+        return PeoplePage([view(p) for p in rows], page, pages, total)
+
+
+async def find_person(
+    deps: Deps, *, username: str | None = None, person_id: int | None = None
+) -> PersonView:
+    """Look a person up by @username or id; NotFound with advice when unknown."""
+    async with deps.db.read() as session:
+        if username is not None:
+            name = username.lstrip("@").lower()
+            person = await session.scalar(select(Person).where(Person.username == name))
+            if person is None:
+                raise NotFound(
+                    N_(
+                        "I do not know @{username} yet. Ask them to open a private chat with "
+                        "me and press Start, or reply to one of their messages in the group "
+                        "with /role."
+                    ),
+                    username=name,
+                )
+        else:
+            person = await session.get(Person, person_id)
+            if person is None:
+                raise NotFound(N_("This person is not known to the bot."))
+        return view(person)
+
+
+async def mark_blocked(deps: Deps, person_id: int) -> None:
+    """Delivery learned the person blocked the bot; a later message from them clears it."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        person = await session.get(Person, person_id)
+        if person is not None and person.blocked_at is None:
+            person.blocked_at = now
+            record(
+                session,
+                at=now,
+                action="person.blocked_bot",
+                subject_type="person",
+                subject_id=person_id,
+            )

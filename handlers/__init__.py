@@ -1,0 +1,55 @@
+"""The only package that speaks Telegram's update model. `register` is THE list of handlers."""
+
+from __future__ import annotations
+
+from telegram import Update, User
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.context import AnyApp, Ctx
+from handlers import callback_data as cd
+from handlers import errors, groups, roles, start, text
+from handlers.common import button
+from handlers.render import Renderer
+
+
+@button
+async def stale_button(
+    update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer
+) -> str | None:
+    """A button of no known domain: forged, or from a version that no longer exists."""
+    return r("This button is no longer valid.")
+
+
+def register(app: AnyApp) -> None:
+    """Register every handler, in order. The first matching handler of group 0 wins."""
+    # Only new messages: an edited "/role" must not grant a role twice (STACK-NOTES).
+    new = filters.UpdateType.MESSAGE
+
+    # 1. Service messages first: a group upgraded to a supergroup carries no command.
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrate))
+
+    # 2. Commands.
+    app.add_handler(CommandHandler("start", start.start, filters=new))
+    app.add_handler(CommandHandler("help", start.help_command, filters=new))
+    app.add_handler(CommandHandler("language", start.language, filters=new))
+    app.add_handler(CommandHandler("cancel", text.cancel, filters=new))
+    app.add_handler(CommandHandler("role", roles.role_command, filters=new))
+    app.add_handler(CommandHandler("members", roles.members, filters=new))
+    app.add_handler(CommandHandler("setup", groups.setup, filters=new))
+
+    # 3. Buttons, by the domain in their data; anything else is answered as stale.
+    app.add_handler(CallbackQueryHandler(start.choose_language, pattern=cd.pattern("lg")))
+    app.add_handler(CallbackQueryHandler(roles.on_role_button, pattern=cd.pattern("ro")))
+    app.add_handler(CallbackQueryHandler(roles.on_members_page, pattern=cd.pattern("mb")))
+    app.add_handler(CallbackQueryHandler(groups.on_setup, pattern=cd.pattern("st")))
+    app.add_handler(CallbackQueryHandler(stale_button))
+
+    # 4. After every known command: unknown ones (in groups only when addressed to us).
+    app.add_handler(MessageHandler(new & filters.COMMAND, text.unknown_command))
+
+    # 5. Free text in private: the current draft's step.
+    private = filters.ChatType.PRIVATE & new
+    app.add_handler(MessageHandler(private & filters.TEXT, text.on_text))
+    app.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, text.not_text))
+
+    app.add_error_handler(errors.on_error)

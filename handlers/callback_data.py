@@ -1,0 +1,56 @@
+"""One codec for button data: `1ro:g:482:sec` = version 1, domain, action, arguments.
+
+Telegram allows 1–64 bytes (STACK-NOTES); buttons carry ids, never state (rule 5). Anything
+that does not parse — forged, truncated, an older version — decodes to None and is answered
+as a stale button.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+VERSION = "1"
+MAX_BYTES = 64
+_PART = re.compile(r"^[A-Za-z0-9_\-]{1,24}$")
+
+
+@dataclass(frozen=True)
+class Data:
+    domain: str
+    action: str
+    args: tuple[str, ...] = ()
+
+    def int_arg(self, index: int) -> int | None:
+        try:
+            value = self.args[index]
+        except IndexError:
+            return None
+        if not value.isdigit() or len(value) > 12:
+            return None
+        return int(value)
+
+
+def encode(domain: str, action: str, *args: object) -> str:
+    parts = [domain, action, *(str(a) for a in args)]
+    for part in parts:
+        if not _PART.match(part):
+            raise ValueError(f"bad callback data part {part!r}")
+    data = VERSION + ":".join(parts)
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def decode(raw: str | None) -> Data | None:
+    if not raw or not raw.startswith(VERSION) or len(raw.encode()) > MAX_BYTES:
+        return None
+    parts = raw[len(VERSION) :].split(":")
+    if len(parts) < 2 or not all(_PART.match(p) for p in parts):
+        return None
+    return Data(parts[0], parts[1], tuple(parts[2:]))
+
+
+def pattern(domain: str) -> str:
+    """The regex a CallbackQueryHandler uses to receive one domain's buttons."""
+    return f"^{VERSION}{re.escape(domain)}:"

@@ -1,0 +1,38 @@
+"""The commands people see: in /help (by role) and in Telegram's command menu (both languages)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.i18n import N_
+from bot.people.roles import Role
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: str  # msgid
+    roles: frozenset[Role] = frozenset()  # empty: everyone
+    in_menu: bool = True  # listed in Telegram's command menu
+
+
+LEADERSHIP = frozenset({Role.SECRETARY, Role.DEPUTY, Role.OFFICE, Role.ADMIN})
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", N_("Register and see the welcome")),
+    Command("help", N_("What you can do here")),
+    Command("language", N_("Choose your language")),
+    Command("cancel", N_("Leave what you are filling in")),
+    Command("members", N_("People the bot knows, and their roles"), LEADERSHIP),
+    Command("role", N_("Grant or revoke a role"), frozenset({Role.ADMIN}), in_menu=False),
+    Command(
+        "setup",
+        N_("In a group: make it the organisation or leadership group"),
+        frozenset({Role.ADMIN}),
+        in_menu=False,
+    ),
+)
+
+
+def available(roles: frozenset[Role]) -> list[Command]:
+    return [c for c in COMMANDS if not c.roles or c.roles & roles]

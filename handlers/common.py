@@ -1,0 +1,155 @@
+"""What every handler does the same way: who is asking, in which language, and errors."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Concatenate
+
+from telegram import Chat, Message, Update, User
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.context import Ctx
+from bot.errors import DomainError
+from bot.people import service as people
+from bot.people.service import TgUser
+from handlers import callback_data as cd
+from handlers.render import Renderer, keyboard
+
+log = logging.getLogger(__name__)
+
+cd_rows = list[list[tuple[str, str]]]
+# What python-telegram-bot calls: a coroutine function of (update, context).
+Handler = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
+
+
+def tg_user(user: User) -> TgUser:
+    return TgUser(
+        id=user.id,
+        first_name=user.first_name or "",
+        last_name=user.last_name,
+        username=user.username,
+        language_code=user.language_code,
+    )
+
+
+async def renderer_for(ctx: Ctx, user: User | None) -> Renderer:
+    """The locale is resolved per update and passed explicitly (rule 7)."""
+    settings = ctx.deps.settings
+    if user is None:
+        return Renderer(settings.default_locale, settings.zone)
+    return Renderer(await people.locale_for(ctx.deps, tg_user(user)), settings.zone)
+
+
+def is_private(chat: Chat | None) -> bool:
+    return chat is not None and chat.type == Chat.PRIVATE
+
+
+async def reply(message: Message, text: str, rows: cd_rows | None = None) -> Message:
+    return await message.reply_text(
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard(rows) if rows else None,
+        do_quote=False,
+    )
+
+
+MessageCallback = Callable[[Update, Ctx, Message, User, Renderer], Awaitable[None]]
+
+
+def command(func: MessageCallback) -> Handler:
+    """Wrap a message handler: resolve sender and language; a DomainError becomes a reply."""
+
+    @functools.wraps(func)
+    async def wrapper(update: Update, ctx: Ctx) -> None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        r = await renderer_for(ctx, user)
+        try:
+            await func(update, ctx, message, user, r)
+        except DomainError as err:
+            await reply(message, r(err.key, **err.params))
+
+    return wrapper
+
+
+ButtonCallback = Callable[
+    Concatenate[Update, Ctx, cd.Data, User, Renderer, ...], Awaitable[str | None]
+]
+
+
+def button(func: ButtonCallback) -> Handler:
+    """Wrap a button handler: decode its data, answer the query exactly once.
+
+    The wrapped function returns a short toast (or None); a DomainError becomes an alert, so a
+    double tap or a stale button gets a clear answer and nothing changes (rule 5).
+    """
+
+    @functools.wraps(func)
+    async def wrapper(update: Update, ctx: Ctx) -> None:
+        query, user = update.callback_query, update.effective_user
+        if query is None or user is None:
+            return
+        r = await renderer_for(ctx, user)
+        data = cd.decode(query.data)
+        toast: str | None
+        alert = False
+        if data is None:
+            toast, alert = r("This button is no longer valid."), True
+        else:
+            try:
+                toast = await func(update, ctx, data, user, r)
+            except DomainError as err:
+                toast, alert = r(err.key, **err.params), True
+        try:
+            await query.answer(text=_plain(toast), show_alert=alert)
+        except BadRequest as exc:
+            # After a restart, presses queued meanwhile are too old to answer (STACK-NOTES).
+            log.info("could not answer callback query: %s", exc.message)
+
+    return wrapper
+
+
+def _plain(text: str | None) -> str | None:
+    """Callback answers are plain text (no HTML) of at most 200 characters."""
+    if text is None:
+        return None
+    import html
+    import re
+
+    plain = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return plain if len(plain) <= 200 else plain[:199] + "…"
+
+
+async def edit_or_send(update: Update, text: str, rows: cd_rows | None) -> None:
+    """Show a card in place of the pressed message; ignore 'message is not modified'."""
+    query = update.callback_query
+    markup = keyboard(rows) if rows else None
+    if query is not None and query.message is not None and isinstance(query.message, Message):
+        try:
+            await query.message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        except BadRequest as exc:
+            if "not modified" not in exc.message:
+                raise
+        return
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False
+        )
+
+
+def deep_link(ctx: Ctx, payload: str) -> str:
+    """A link that opens the private chat and sends /start <payload> (a bot can't write first)."""
+    return f"https://t.me/{ctx.bot.username}?start={payload}"
+
+
+async def private_only(message: Message, ctx: Ctx, r: Renderer, payload: str = "help") -> None:
+    """Answer a command given in a group that belongs in the private chat."""
+    await reply(
+        message,
+        r("Let's continue in our private chat, where this stays between us."),
+        [[(r.plain("Open private chat"), deep_link(ctx, payload))]],
+    )

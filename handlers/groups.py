@@ -1,0 +1,66 @@
+"""/setup binds a group to its purpose; a group upgraded to a supergroup keeps its binding."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update, User
+
+from bot.chats import service as chats
+from bot.chats.service import PURPOSE_NAMES, Purpose
+from bot.context import Ctx
+from handlers import callback_data as cd
+from handlers.common import button, command, edit_or_send, is_private, reply, tg_user
+from handlers.render import Renderer
+
+log = logging.getLogger(__name__)
+
+
+@command
+async def setup(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """/setup in a group: ask which group this is (the press is checked for admin rights)."""
+    if is_private(update.effective_chat):
+        await reply(message, r("Send /setup in the group you want to set up."))
+        return
+    await reply(
+        message,
+        r("What is this group for?"),
+        [
+            [(r.plain("Organisation group"), cd.encode("st", Purpose.ORG))],
+            [(r.plain("Leadership group"), cd.encode("st", Purpose.LEADERSHIP))],
+        ],
+    )
+
+
+@button
+async def on_setup(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
+    """Anyone in a group can press the buttons: the service admits admins only (rule 5)."""
+    chat = update.effective_chat
+    if chat is None or is_private(chat) or data.action not in tuple(Purpose):
+        return r("This button is no longer valid.")
+    purpose = Purpose(data.action)
+    await chats.bind(
+        ctx.deps, tg_user(user), chat_id=chat.id, title=chat.title or "", purpose=purpose
+    )
+    text = r(
+        "This group is now the {purpose}. Set up by {name}.",
+        purpose=r.plain(PURPOSE_NAMES[purpose]),
+        name=user.full_name,
+    )
+    await edit_or_send(update, text, None)
+    return r("Saved.")
+
+
+async def on_migrate(update: Update, ctx: Ctx) -> None:
+    """Telegram gave the group a new id (`migrate_to_chat_id`): the binding follows it."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        old, new = message.chat_id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat_id
+    else:
+        return
+    moved = await chats.migrate(ctx.deps, old_chat_id=old, new_chat_id=new)
+    log.info("group %s became supergroup %s (%d binding(s) moved)", old, new, moved)

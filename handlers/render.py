@@ -1,0 +1,112 @@
+"""All user-facing text: gettext, then HTML escaping of every interpolated value (rule 9).
+
+Messages are sent with parse_mode HTML. Translated templates may contain our own tags; values
+(names, committee names, anything a person typed) are always escaped here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Translator, translator
+from bot.people.roles import ROLE_NAMES, ROLE_ORDER, Role
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=False)
+
+
+class Renderer:
+    """Text in one locale. `r(msgid, **values)` translates, then fills escaped values."""
+
+    def __init__(self, locale: str, zone: ZoneInfo) -> None:
+        self.t: Translator = translator(locale)
+        self.locale = locale
+        self.zone = zone
+
+    def __call__(self, msgid: str, **values: Any) -> str:
+        return self.t.gettext(msgid).format(**{k: esc(v) for k, v in values.items()})
+
+    def plain(self, msgid: str, **values: Any) -> str:
+        """Translated text for places without HTML (button labels, callback answers)."""
+        return self.t.gettext(msgid).format(**values)
+
+    def plural(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        escaped = {k: esc(v) for k, v in values.items()}
+        return self.t.ngettext(singular, plural, n).format(n=esc(self.t.number(n)), **escaped)
+
+    def role(self, role: Role, committee: str | None = None) -> str:
+        """A role's name, plain (unescaped): pass it as a value to `r(...)`."""
+        name = self.t.gettext(ROLE_NAMES[role])
+        if role == Role.COMMITTEE_HEAD and committee:
+            return self.t.gettext("{role} ({committee})").format(role=name, committee=committee)
+        return name
+
+    def roles(self, roles: frozenset[Role], committees: Sequence[str] = ()) -> str:
+        """All roles of a person, plain (unescaped), in the regulation's order."""
+        if not roles:
+            return self.t.gettext("member")
+        parts: list[str] = []
+        for role in ROLE_ORDER:
+            if role not in roles:
+                continue
+            if role == Role.COMMITTEE_HEAD and committees:
+                parts.extend(self.role(role, c) for c in committees)
+            else:
+                parts.append(self.role(role))
+        return ("、" if self.locale == "zh_CN" else ", ").join(parts)
+
+
+Row = Sequence[tuple[str, str]]
+
+
+def keyboard(rows: Sequence[Row]) -> InlineKeyboardMarkup:
+    """Rows of (already rendered label, callback data or https:// URL)."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(label, url=data)
+                if data.startswith(("https://", "http://", "tg://"))
+                else InlineKeyboardButton(label, callback_data=data)
+                for label, data in row
+            ]
+            for row in rows
+        ]
+    )
+
+
+# Notices queued in the outbox are rendered at delivery, in the recipient's language.
+Notice = Callable[[Renderer, dict[str, Any]], str]
+
+
+def _role_granted(r: Renderer, p: dict[str, Any]) -> str:
+    return r(
+        "You now hold the role <b>{role}</b>, given by {by}. Send /help to see what you can do.",
+        role=_role_param(r, p),
+        by=p.get("by", ""),
+    )
+
+
+def _role_revoked(r: Renderer, p: dict[str, Any]) -> str:
+    return r(
+        "Your role <b>{role}</b> was revoked by {by}.", role=_role_param(r, p), by=p.get("by", "")
+    )
+
+
+def _role_param(r: Renderer, p: dict[str, Any]) -> str:
+    return r.role(Role(p["role"]), p.get("committee") or None)
+
+
+NOTICES: dict[str, Notice] = {
+    "role.granted": _role_granted,
+    "role.revoked": _role_revoked,
+}
+
+
+def notice(r: Renderer, template: str, params: dict[str, Any]) -> str:
+    return NOTICES[template](r, params)

@@ -1,0 +1,98 @@
+"""/start (with deep-link payloads), the first-contact language choice, /language and /help."""
+
+from __future__ import annotations
+
+from telegram import Message, Update, User
+
+from bot.context import Ctx
+from bot.i18n import LOCALES
+from bot.people import service as people
+from bot.people.service import PersonView
+from handlers import callback_data as cd
+from handlers import roles as roles_handlers
+from handlers.commands import available
+from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
+from handlers.render import Renderer
+
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+
+
+def language_rows() -> list[list[tuple[str, str]]]:
+    # Each language is named in itself, so either reader finds theirs.
+    return [[(LANGUAGE_NAMES[loc], cd.encode("lg", "set", loc)) for loc in LOCALES]]
+
+
+@command
+async def start(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """Register the person; on first contact ask for a language; follow deep-link payloads."""
+    if not is_private(update.effective_chat):
+        await private_only(message, ctx, r, "start")
+        return
+    result = await people.start(ctx.deps, tg_user(user))
+    payload = ctx.args[0] if ctx.args else ""
+    if result.first_contact:
+        await reply(
+            message,
+            r(
+                "Welcome to Duty Desk, {name}. Please choose your language.",
+                name=result.person.name,
+            ),
+            language_rows(),
+        )
+        return
+    if payload.startswith("role_") and payload[5:].isdigit():
+        await roles_handlers.show_card(update, ctx, r, int(payload[5:]))
+        return
+    await reply(message, welcome(r, result.person))
+
+
+def welcome(r: Renderer, person: PersonView) -> str:
+    return "\n\n".join(
+        [
+            r("Welcome, {name}.", name=person.name),
+            r(
+                "Here you report incidents, request approval for events and receive the "
+                "reminders the regulation requires."
+            ),
+            help_text(r, person),
+        ]
+    )
+
+
+def help_text(r: Renderer, person: PersonView) -> str:
+    lines = [r("Your role: {roles}", roles=r.roles(person.roles, person.committees_headed))]
+    lines.append(r("What you can do:"))
+    for c in available(person.roles):
+        lines.append(f"/{c.name} — {r(c.description)}")
+    return "\n".join(lines)
+
+
+@button
+async def choose_language(
+    update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer
+) -> str | None:
+    """A tap on 中文 / English: save the choice and greet in that language."""
+    locale = data.args[0] if data.args else ""
+    person = await people.set_locale(ctx.deps, tg_user(user), locale)
+    r = Renderer(locale, ctx.deps.settings.zone)
+    await edit_or_send(update, welcome(r, person), None)
+    return r("Language saved.")
+
+
+@command
+async def language(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """/language: offer both languages."""
+    if not is_private(update.effective_chat):
+        await private_only(message, ctx, r, "language")
+        return
+    await reply(message, r("Choose your language."), language_rows())
+
+
+@command
+async def help_command(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """/help: what this person can do, by role."""
+    if not is_private(update.effective_chat):
+        await private_only(message, ctx, r, "help")
+        return
+    person = await people.identify(ctx.deps, tg_user(user), private=True)
+    await reply(message, help_text(r, person))

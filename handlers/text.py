@@ -1,0 +1,61 @@
+"""Free text in the private chat goes to the step of the person's draft, if any (rule 6)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Message, Update, User
+
+from bot.context import Ctx
+from bot.drafts import service as drafts
+from handlers import roles
+from handlers.common import command, is_private, reply
+from handlers.render import Renderer
+
+StepHandler = Callable[[Update, Ctx, Message, User, Renderer, drafts.DraftState], Awaitable[None]]
+
+# flow name → the handler of its text steps. Workflows register theirs here.
+FLOWS: dict[str, StepHandler] = {
+    roles.FLOW_COMMITTEE: roles.on_committee_name,
+}
+
+
+@command
+async def on_text(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """Route text to the draft's step; with no draft, say what the bot can do."""
+    state = await drafts.get(ctx.deps, user.id)
+    handler = FLOWS.get(state.flow) if state else None
+    if state is None or handler is None:
+        await reply(message, r("I did not understand that. Send /help to see what you can do."))
+        return
+    await handler(update, ctx, message, user, r, state)
+
+
+@command
+async def cancel(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """/cancel anywhere: drop the draft."""
+    dropped = await drafts.clear(ctx.deps, user.id)
+    await reply(message, r("Cancelled.") if dropped else r("There is nothing to cancel."))
+
+
+@command
+async def unknown_command(
+    update: Update, ctx: Ctx, message: Message, user: User, r: Renderer
+) -> None:
+    """A command the bot does not have; in groups only when addressed to this bot by name."""
+    if not is_private(update.effective_chat):
+        head = (message.text or "").split(maxsplit=1)[0]
+        addressee = head.partition("@")[2].lower()
+        if not addressee or addressee != (ctx.bot.username or "").lower():
+            return  # another bot's command, or chatter: not ours to answer
+    await reply(message, r("I do not know that command. Send /help to see what you can do."))
+
+
+@command
+async def not_text(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """A sticker, voice message or the like where the bot expects text or a button."""
+    state = await drafts.get(ctx.deps, user.id)
+    if state is None:
+        await reply(message, r("I did not understand that. Send /help to see what you can do."))
+    else:
+        await reply(message, r("Please answer with text or use the buttons, or send /cancel."))

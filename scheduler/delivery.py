@@ -1,0 +1,201 @@
+"""The outbox delivery task: sends queued messages after their transaction committed (rule 4).
+
+Which messages are at-most-once and which at-least-once is decided where they are queued
+(bot.outbox.models.Semantics); here a timed-out send is retried only for at-least-once ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+
+from bot.chats import service as chats
+from bot.deps import Deps
+from bot.i18n import normalize_language
+from bot.outbox import service as outbox
+from bot.outbox.models import OutboxMessage, OutboxStatus, Semantics
+from bot.people import service as people
+from bot.people.models import Person
+from handlers.render import Renderer, keyboard, notice
+from scheduler.pacing import Pacer
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+
+
+class Deliverer:
+    """Sends due outbox messages; woken at once after a commit, or every `idle` seconds."""
+
+    def __init__(self, deps: Deps, bot: Bot, pacer: Pacer | None = None, idle: float = 1.0):
+        self.deps = deps
+        self.bot = bot
+        self.pacer = pacer or Pacer()
+        self.idle = idle
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-delivery")
+
+    async def stop(self) -> None:
+        """Finish the message in flight, then stop (graceful shutdown flushes what it can)."""
+        if self._task is None:
+            return
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.idle)
+            self._wake.clear()
+            try:
+                while await self.deliver_once():
+                    pass
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox delivery failed; retrying in %.0f s", self.idle)
+
+    async def deliver_once(self) -> int:
+        """Send what may go now; returns how many were attempted (0: nothing to do now)."""
+        now = self.deps.clock.now()
+        async with self.deps.db.read() as session:
+            candidates = await outbox.due(session, now=now, limit=BATCH)
+            locales = await self._locales(session, candidates)
+        attempted = 0
+        for message in candidates:
+            if self.pacer.wait_for(message.chat_id) > 0:
+                continue  # this chat must wait; others go on
+            async with self.deps.db.transaction() as session:
+                if not await outbox.claim(session, message.id):
+                    continue
+            attempted += 1
+            await self._send(message, locales.get(message.person_id))
+        return attempted
+
+    async def _locales(
+        self, session: object, messages: list[OutboxMessage]
+    ) -> dict[int | None, str]:
+        ids = {m.person_id for m in messages if m.person_id is not None}
+        if not ids:
+            return {}
+        assert hasattr(session, "execute")
+        rows = await session.execute(
+            select(Person.id, Person.locale, Person.language_code).where(Person.id.in_(ids))
+        )
+        default = self.deps.settings.default_locale
+        return {pid: loc or normalize_language(code, default) for pid, loc, code in rows}
+
+    async def _send(self, message: OutboxMessage, locale: str | None) -> None:
+        settings = self.deps.settings
+        r = Renderer(locale or settings.default_locale, settings.zone)
+        text = notice(r, message.template, message.params)
+        markup = (
+            keyboard([[(_label(r, b), b["data"]) for b in row] for row in message.buttons])
+            if message.buttons
+            else None
+        )
+        try:
+            sent = await self.bot.send_message(
+                message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        except RetryAfter as exc:
+            seconds = _seconds(exc.retry_after)
+            self.pacer.back_off(message.chat_id, seconds)
+            await self._retry(message, f"429 retry after {seconds:.0f} s", seconds, count=False)
+        except ChatMigrated as exc:
+            await chats.migrate(self.deps, old_chat_id=message.chat_id, new_chat_id=exc.new_chat_id)
+            await self._retry(message, "chat migrated", 0, count=False)
+        except Forbidden as exc:
+            await self._forbidden(message, exc.message)
+        except BadRequest as exc:
+            # Not transient: chat not found, or a message Telegram refuses (a bug to fix).
+            log.error("outbox message %s refused: %s", message.id, exc.message)
+            await self._settle(message, OutboxStatus.FAILED, exc.message)
+        except TimedOut as exc:
+            # The send may have reached Telegram (STACK-NOTES): only at-least-once goes again.
+            if message.semantics == Semantics.AT_MOST_ONCE:
+                await self._settle(message, OutboxStatus.UNCERTAIN, f"timed out: {exc.message}")
+            else:
+                await self._retry(message, f"timed out: {exc.message}", None)
+        except NetworkError as exc:
+            await self._retry(message, f"network: {exc.message}", None)
+        except TelegramError as exc:
+            await self._retry(message, exc.message, None)
+        else:
+            self.pacer.sent(message.chat_id)
+            async with self.deps.db.transaction() as session:
+                await outbox.mark_sent(
+                    session,
+                    message_id=message.id,
+                    now=self.deps.clock.now(),
+                    telegram_message_id=sent.message_id,
+                )
+
+    async def _retry(
+        self, message: OutboxMessage, error: str, seconds: float | None, count: bool = True
+    ) -> None:
+        attempts = message.attempts + 1 if count else message.attempts
+        delay = outbox.backoff(attempts) if seconds is None else timedelta(seconds=seconds)
+        final = count and attempts >= outbox.MAX_ATTEMPTS
+        async with self.deps.db.transaction() as session:
+            if not count:
+                row = await session.get(OutboxMessage, message.id)
+                if row is not None:
+                    row.attempts = message.attempts  # a 429 or migration is not a failure
+            await outbox.mark_retry(
+                session,
+                message_id=message.id,
+                not_before=self.deps.clock.now() + delay,
+                error=error,
+                final=final,
+            )
+        if final:
+            log.error(
+                "outbox message %s given up after %d attempts: %s", message.id, attempts, error
+            )
+
+    async def _forbidden(self, message: OutboxMessage, error: str) -> None:
+        if "initiate conversation" in error and message.person_id is not None:
+            # Never pressed Start: keep it until they do (released by people.upsert).
+            await self._settle(message, OutboxStatus.HELD, error)
+            return
+        await self._settle(message, OutboxStatus.FAILED, error)
+        if "blocked" in error and message.person_id is not None:
+            await people.mark_blocked(self.deps, message.person_id)
+
+    async def _settle(self, message: OutboxMessage, status: OutboxStatus, error: str) -> None:
+        async with self.deps.db.transaction() as session:
+            await outbox.mark_settled(session, message_id=message.id, status=status, error=error)
+
+
+def _label(r: Renderer, button: dict[str, str]) -> str:
+    return r.plain(button.get("label", ""))
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(value)  # type: ignore[arg-type]

@@ -1,0 +1,41 @@
+"""Telegram's flood limits, kept on our side so 429s stay rare (STACK-NOTES).
+
+About 30 messages a second in total, 20 a minute to one group, about 1 a second to one
+private chat. A 429 for one chat pushes back that chat only, never everyone else.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+GLOBAL_INTERVAL = 1 / 30
+GROUP_INTERVAL = 60 / 20
+PRIVATE_INTERVAL = 1.0
+
+
+@dataclass
+class Pacer:
+    global_interval: float = GLOBAL_INTERVAL
+    group_interval: float = GROUP_INTERVAL
+    private_interval: float = PRIVATE_INTERVAL
+    _next_global: float = 0.0
+    _next_chat: dict[int, float] = field(default_factory=dict)
+
+    def wait_for(self, chat_id: int, now: float | None = None) -> float:
+        """Seconds until a message to this chat may go (0 when it may go now)."""
+        now = time.monotonic() if now is None else now
+        return max(0.0, self._next_chat.get(chat_id, 0.0) - now, self._next_global - now)
+
+    def sent(self, chat_id: int, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        interval = self.private_interval if chat_id > 0 else self.group_interval
+        self._next_chat[chat_id] = now + interval
+        self._next_global = now + self.global_interval
+        if len(self._next_chat) > 10_000:  # forget chats that are free again
+            self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}
+
+    def back_off(self, chat_id: int, seconds: float, now: float | None = None) -> None:
+        """Telegram said 429 retry_after for this chat."""
+        now = time.monotonic() if now is None else now
+        self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), now + seconds)

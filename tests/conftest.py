@@ -1,0 +1,144 @@
+"""Shared fixtures: a real database (SQLite always, PostgreSQL when reachable) and a clock.
+
+PostgreSQL: DUTYDESK_TEST_POSTGRES_URL (default the local server's `test` database). When it
+cannot be reached the PostgreSQL variants are skipped with the reason, unless
+DUTYDESK_TEST_REQUIRE_POSTGRES=1 (set by CI), which turns that into a failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from sqlalchemy import text
+
+from bot.clock import MovableClock
+from bot.config import Settings
+from bot.db.base import Base, import_all_models
+from bot.db.engine import Database, create_engine
+from bot.db.migrate import upgrade
+from bot.deps import Deps
+
+T = TypeVar("T")
+PG_URL = os.environ.get(
+    "DUTYDESK_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_PG = os.environ.get("DUTYDESK_TEST_REQUIRE_POSTGRES") == "1"
+# Tuesday 2026-11-24 10:00 in Shanghai.
+T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+
+
+def run_in_thread(coro: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run from a thread: session fixtures may be set up inside a running loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+async def _pg_reachable() -> str | None:
+    engine = create_engine(PG_URL)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("select 1"))
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not here"
+        return f"{type(exc).__name__}: {exc}".splitlines()[0]
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_schema() -> Iterator[str]:
+    """A schema of our own in the PostgreSQL database, migrated once for the whole run."""
+    problem = run_in_thread(_pg_reachable())
+    if problem is not None:
+        if REQUIRE_PG:
+            pytest.fail(f"PostgreSQL required but not reachable at {PG_URL}: {problem}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({problem}); SQLite ran instead")
+    schema = f"dd_test_{uuid.uuid4().hex[:10]}"
+
+    async def setup() -> None:
+        engine = create_engine(PG_URL)
+        async with engine.begin() as conn:
+            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        await engine.dispose()
+        engine = pg_engine(schema)
+        await upgrade(engine)
+        await engine.dispose()
+
+    async def teardown() -> None:
+        engine = create_engine(PG_URL)
+        async with engine.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await engine.dispose()
+
+    run_in_thread(setup())
+    yield schema
+    run_in_thread(teardown())
+
+
+def pg_engine(schema: str):  # type: ignore[no-untyped-def]
+    return create_engine(PG_URL, connect_args={"server_settings": {"search_path": schema}})
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for every test (migrating each time would be slow)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+
+    async def setup() -> None:
+        engine = create_engine(f"sqlite+aiosqlite:///{path}")
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        await engine.dispose()
+
+    run_in_thread(setup())
+    return path
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock(T0)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path, admin_ids=(9001,), _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def db(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> AsyncIterator[Database]:
+    """A migrated, empty database on the backend of this test's parameter."""
+    if backend == "sqlite":
+        path = tmp_path / "test.sqlite3"
+        shutil.copy(sqlite_template, path)
+        database = Database(create_engine(f"sqlite+aiosqlite:///{path}"))
+    else:
+        schema = request.getfixturevalue("pg_schema")
+        database = Database(pg_engine(schema))
+        import_all_models()
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        async with database.engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def deps(db: Database, settings: Settings, clock: MovableClock) -> Deps:
+    return Deps(settings=settings, db=db, clock=clock)
