@@ -24,7 +24,7 @@ def _fail(message: str, code: int) -> int:
 def _safe_url(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:
+    except Exception:  # noqa: BLE001 - only used to word an error message
         return "<unparseable URL>"
 
 

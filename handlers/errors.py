@@ -6,7 +6,6 @@ import logging
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 
 from bot.context import Ctx
 from handlers.common import renderer_for
@@ -28,5 +27,5 @@ async def on_error(update: object, ctx: Ctx) -> None:
             await update.effective_message.reply_text(
                 text, parse_mode=ParseMode.HTML, do_quote=False
             )
-    except (TelegramError, Exception):
+    except Exception:  # noqa: BLE001 - the error handler itself must never raise
         log.warning("could not tell the user about the error", exc_info=True)
