@@ -27,5 +27,5 @@ async def on_error(update: object, ctx: Ctx) -> None:
             await update.effective_message.reply_text(
                 text, parse_mode=ParseMode.HTML, do_quote=False
             )
-    except Exception:  # noqa: BLE001 - the error handler itself must never raise
+    except Exception:  # the error handler itself must never raise
         log.warning("could not tell the user about the error", exc_info=True)
