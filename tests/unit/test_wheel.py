@@ -1,0 +1,50 @@
+"""A built wheel carries compiled catalogues: a fresh install speaks Chinese (STACK-NOTES)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_wheel_ships_compiled_catalogues_and_speaks_chinese(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "-w", str(dist), str(ROOT)],
+        check=True,
+        cwd=tmp_path,
+    )  # fmt: skip
+    [wheel] = dist.glob("dutydesk-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for locale in ("zh_CN", "en"):
+        assert f"locales/{locale}/LC_MESSAGES/messages.mo" in names
+    assert "migrations/versions/0001_people_roles_chats_drafts_audit_outbox.py" in names
+
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
+         str(target), str(wheel)],
+        check=True,
+    )  # fmt: skip
+    probe = (
+        "import locales, bot.i18n as i;"
+        "print(locales.__file__);"
+        "print(i.translator('zh_CN').gettext('Secretary'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+    ).stdout.splitlines()
+    assert out[0].startswith(str(target))  # the installed copy, not the source tree
+    assert out[1] == "党组书记"
