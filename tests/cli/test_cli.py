@@ -1,0 +1,59 @@
+"""The `dutydesk` command: clear one-line errors instead of a traceback wall."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def dutydesk(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DUTYDESK_")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_db_upgrade_creates_the_sqlite_file_in_the_data_dir(tmp_path: Path) -> None:
+    result = dutydesk(tmp_path, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "dutydesk.sqlite3").is_file()
+    again = dutydesk(tmp_path, "db", "upgrade")  # idempotent
+    assert again.returncode == 0 and "up to date" in again.stdout
+
+
+def test_database_that_cannot_be_opened(tmp_path: Path) -> None:
+    result = dutydesk(
+        tmp_path,
+        "db",
+        "upgrade",
+        DUTYDESK_DATABASE_URL="postgresql+asyncpg://someone:hunter2@127.0.0.1:1/nowhere",
+    )
+    assert result.returncode == 3
+    assert result.stderr.startswith("dutydesk: cannot open the database postgresql+asyncpg://")
+    assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"DUTYDESK_ADMIN_IDS": "123,boss"}, "DUTYDESK_ADMIN_IDS: 'boss' is not a Telegram"),
+        ({}, "DUTYDESK_BOT_TOKEN is not set"),
+        ({"DUTYDESK_BOT_TOKEN": "oops"}, "does not look like a bot token"),
+    ],
+)
+def test_configuration_errors_are_one_clear_sentence(
+    tmp_path: Path, env: dict[str, str], expected: str
+) -> None:
+    result = dutydesk(tmp_path, "run", **env)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
