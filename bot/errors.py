@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.i18n import N_
+
 
 class DomainError(Exception):
     """Something the person asked for cannot be done; `key` says why, in words for them."""
@@ -31,3 +33,10 @@ class AlreadyDone(DomainError):
 
 class InvalidInput(DomainError):
     """What the person typed cannot be used; the key says what is expected."""
+
+
+class StaleButton(DomainError):
+    """A button whose data no longer means anything: forged, garbled or from an old version."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("This button is no longer valid."))

@@ -6,6 +6,7 @@ from telegram import Update, User
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import AnyApp, Ctx
+from bot.errors import StaleButton
 from handlers import callback_data as cd
 from handlers import errors, groups, roles, start, text
 from handlers.common import button
@@ -17,7 +18,7 @@ async def stale_button(
     update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer
 ) -> str | None:
     """A button of no known domain: forged, or from a version that no longer exists."""
-    return r("This button is no longer valid.")
+    raise StaleButton()
 
 
 def register(app: AnyApp) -> None:

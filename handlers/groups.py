@@ -9,6 +9,7 @@ from telegram import Message, Update, User
 from bot.chats import service as chats
 from bot.chats.service import PURPOSE_NAMES, Purpose
 from bot.context import Ctx
+from bot.errors import StaleButton
 from handlers import callback_data as cd
 from handlers.common import button, command, edit_or_send, is_private, reply, tg_user
 from handlers.render import Renderer
@@ -37,7 +38,7 @@ async def on_setup(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rende
     """Anyone in a group can press the buttons: the service admits admins only (rule 5)."""
     chat = update.effective_chat
     if chat is None or is_private(chat) or data.action not in tuple(Purpose):
-        return r("This button is no longer valid.")
+        raise StaleButton()
     purpose = Purpose(data.action)
     await chats.bind(
         ctx.deps, tg_user(user), chat_id=chat.id, title=chat.title or "", purpose=purpose

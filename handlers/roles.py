@@ -6,7 +6,7 @@ from telegram import Message, Update, User
 
 from bot.context import Ctx
 from bot.drafts import service as drafts
-from bot.errors import InvalidInput, NotAllowed
+from bot.errors import InvalidInput, NotAllowed, StaleButton
 from bot.i18n import N_
 from bot.people import grants
 from bot.people import service as people
@@ -117,7 +117,7 @@ async def on_role_button(
     """Role card buttons: v(iew), g(rant), r(evoke), c(hoose committee), n(ew committee)."""
     pid = data.int_arg(0)
     if pid is None:
-        return r("This button is no longer valid.")
+        raise StaleButton()
     if data.action == "v":
         await show_card(update, ctx, r, pid)
         return None
@@ -154,7 +154,7 @@ async def on_role_button(
         )
         return None
     if data.action not in ("g", "r") or len(data.args) < 2 or data.args[1] not in ROLES_BY_CODE:
-        return r("This button is no longer valid.")
+        raise StaleButton()
     role = ROLES_BY_CODE[data.args[1]]
     change = await grants.change_role(
         ctx.deps,

@@ -13,8 +13,7 @@ from bot.deps import Deps
 from bot.errors import AlreadyDone, NotAllowed
 from bot.i18n import N_
 from bot.outbox import service as outbox
-from bot.people.roles import Role
-from bot.people.service import TgUser, upsert, view
+from bot.people.service import TgUser, acting
 
 
 class Purpose(StrEnum):
@@ -32,8 +31,8 @@ async def bind(deps: Deps, actor: TgUser, *, chat_id: int, title: str, purpose: 
     """Make this chat the group for `purpose`; returns False when it already was."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        me = await upsert(session, actor, now=now, started=False)
-        if Role.ADMIN not in view(me).roles:
+        me = await acting(session, actor, now=now)
+        if not me.is_admin:
             raise NotAllowed(N_("Only an administrator can set up the groups."))
         binding = await session.scalar(select(ChatBinding).where(ChatBinding.purpose == purpose))
         if binding is not None and binding.chat_id == chat_id:

@@ -15,7 +15,7 @@ from bot.i18n import N_
 from bot.outbox import service as outbox
 from bot.people.models import Committee, Person, RoleGrant
 from bot.people.roles import SINGLE_HOLDER, Role
-from bot.people.service import PersonView, TgUser, reload, upsert, view
+from bot.people.service import PersonView, TgUser, acting, reload, upsert, view
 
 COMMITTEE_NAME_MAX = 64
 
@@ -29,9 +29,9 @@ class RoleChange:
     target_told: bool  # False: held until the person presses Start
 
 
-async def _require_admin(session: AsyncSession, actor: TgUser, now: datetime) -> Person:
-    me = await upsert(session, actor, now=now, started=False)
-    if Role.ADMIN not in view(me).roles:
+async def _require_admin(session: AsyncSession, actor: TgUser, now: datetime) -> PersonView:
+    me = await acting(session, actor, now=now)
+    if not me.is_admin:
         raise NotAllowed(N_("Only an administrator can change roles."))
     return me
 
@@ -133,7 +133,7 @@ async def change_role(
             params={
                 "role": str(role),
                 "committee": committee.name if committee else "",
-                "by": me.display_name,
+                "by": me.name,
             },
         )
         await session.flush()

@@ -126,6 +126,15 @@ async def reload(session: AsyncSession, person_id: int) -> Person:
     return person
 
 
+async def acting(session: AsyncSession, tg: TgUser, *, now: datetime) -> PersonView:
+    """The person pressing a button or sending a command, with their current roles.
+
+    Anyone who can see a message can press its buttons (rule 5): they may be new to the bot.
+    """
+    person = await upsert(session, tg, now=now, started=False)
+    return view(await reload(session, person.id))
+
+
 @dataclass(frozen=True)
 class StartResult:
     person: PersonView
