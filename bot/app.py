@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from telegram import BotCommand, BotCommandScopeDefault
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
@@ -20,6 +21,9 @@ from handlers import register
 from handlers.commands import COMMANDS
 from scheduler.delivery import Deliverer
 from scheduler.pacing import Pacer
+
+# Opt in to PTB 22.2+'s timedelta `retry_after` now (scheduler.delivery accepts both).
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 log = logging.getLogger(__name__)
 DELIVERER_KEY = "deliverer"

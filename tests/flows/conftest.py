@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from telegram import Update
 
-from bot.app import build_application, deps_of, on_startup
+from bot.app import DELIVERER_KEY, build_application, deps_of, on_startup
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.context import AnyApp
@@ -21,14 +21,50 @@ TOKEN = "123456789:TEST-token-abcdefghijklmnopqrstuvw"
 ADMIN_ID = 9001
 
 
+async def start_bot(
+    standin: StandIn, db: Database, settings: Settings, clock: MovableClock
+) -> AnyApp:
+    """Start the bot as `dutydesk run` does, but on the test's (already migrated) database."""
+    settings = settings.model_copy(
+        update={"telegram_api_url": standin.url, "admin_ids": (ADMIN_ID,)}
+    )
+    # No pacing in flow tests: they test behaviour; limits have tests of their own.
+    app = build_application(settings, token=TOKEN, clock=clock, pacer=Pacer(0.0, 0.0, 0.0))
+    await deps_of(app).db.dispose()
+    deps_of(app).db = db
+    db.on_outbox = app.bot_data[DELIVERER_KEY].wake
+    await app.initialize()
+    await on_startup(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
+    return app
+
+
+async def stop_bot(app: AnyApp) -> None:
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+
+
 @dataclass
 class Harness:
     standin: StandIn
     app: AnyApp
+    db: Database
+    settings: Settings
+    clock: MovableClock
 
     @property
     def deps(self) -> Deps:
         return deps_of(self.app)
+
+    async def restart(self) -> None:
+        """Stop the bot and start a new one on the same database (a process restart)."""
+        await stop_bot(self.app)
+        self.app = await start_bot(self.standin, self.db, self.settings, self.clock)
 
 
 @pytest.fixture
@@ -43,22 +79,6 @@ async def standin() -> AsyncIterator[StandIn]:
 async def harness(
     standin: StandIn, db: Database, settings: Settings, clock: MovableClock
 ) -> AsyncIterator[Harness]:
-    """The bot, started as `dutydesk run` starts it, against the stand-in and the test db."""
-    settings = settings.model_copy(
-        update={"telegram_api_url": standin.url, "admin_ids": (ADMIN_ID,)}
-    )
-    # No pacing between messages to one chat in flow tests: they test behaviour, not limits.
-    app = build_application(settings, token=TOKEN, clock=clock, pacer=Pacer(0.0, 0.0, 0.0))
-    # Share the test's database (already migrated) instead of the one built from settings.
-    await deps_of(app).db.dispose()
-    deps_of(app).db = db
-    db.on_outbox = app.bot_data["deliverer"].wake
-    await app.initialize()
-    await on_startup(app)
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
-    yield Harness(standin, app)
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
+    h = Harness(standin, await start_bot(standin, db, settings, clock), db, settings, clock)
+    yield h
+    await stop_bot(h.app)
