@@ -49,6 +49,15 @@ def cmd_db_upgrade(settings: Settings) -> int:
     return code
 
 
+async def _check_token(settings: Settings, token: str) -> None:
+    """Ask Telegram who we are before starting, so a bad token is one sentence, not a trace."""
+    from telegram import Bot
+
+    api = settings.telegram_api_url
+    async with Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot") as bot:
+        await bot.get_me()
+
+
 def cmd_run(settings: Settings) -> int:
     from telegram import Update
     from telegram.error import InvalidToken, NetworkError
@@ -59,8 +68,9 @@ def cmd_run(settings: Settings) -> int:
     setup_logging(settings.log_level, secrets=[token])
     if code := _prepare_db(settings):
         return code
-    app = build_application(settings, token=token)
     try:
+        asyncio.run(_check_token(settings, token))
+        app = build_application(settings, token=token)
         if settings.webhook_url:
             host, port = settings.listen_host_port
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None

@@ -1,0 +1,62 @@
+"""`dutydesk run` as a real process against the stand-in: it works, stops cleanly on SIGTERM,
+never logs its token, and explains a token Telegram refuses."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox.standin import StandIn
+from tests.flows.conftest import TOKEN
+
+
+async def spawn(tmp_path: Path, standin: StandIn, token: str) -> asyncio.subprocess.Process:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DUTYDESK_")}
+    env.update(
+        DUTYDESK_BOT_TOKEN=token,
+        DUTYDESK_TELEGRAM_API_URL=standin.url,
+        DUTYDESK_DATA_DIR=str(tmp_path / "data"),
+        DUTYDESK_LOG_LEVEL="DEBUG",  # the most talkative setting: still no token
+        DUTYDESK_ADMIN_IDS="1001",
+    )
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run",
+        cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+async def test_run_serves_stops_gracefully_and_never_logs_the_token(
+    tmp_path: Path, standin: StandIn
+) -> None:
+    alice = standin.add_user(1001, "Alice", language_code="en")
+    proc = await spawn(tmp_path, standin, TOKEN)
+    try:
+        await standin.wait_until(lambda: standin.calls_of("getUpdates"), 30, "polling")
+        await alice.send("/start")
+        greeting = await standin.next_message(1001, timeout=10)
+        assert greeting.text.startswith("Welcome to Duty Desk, Alice.")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(proc.communicate(), 30)
+    log = (out + err).decode()
+    assert proc.returncode == 0, log
+    assert "Application started" in log  # DEBUG/INFO logging really was on
+    secret = TOKEN.partition(":")[2]
+    assert TOKEN not in log and secret not in log
+    assert "<redacted>" in log or "bot" in log
+
+
+@pytest.mark.slow
+async def test_a_token_telegram_refuses_is_explained(tmp_path: Path, standin: StandIn) -> None:
+    proc = await spawn(tmp_path, standin, "123456789:WRONG-token-abcdefghijklmnopqrstuv")
+    out, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 4
+    assert "Telegram rejected DUTYDESK_BOT_TOKEN (401 Unauthorized)" in err.decode()
+    assert "Traceback" not in err.decode() and "WRONG-token" not in (out + err).decode()
