@@ -28,6 +28,7 @@ from bot.db.migrate import upgrade
 from bot.deps import Deps
 
 T = TypeVar("T")
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # as bot.app does: retry_after is a timedelta
 PG_URL = os.environ.get(
     "DUTYDESK_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
