@@ -65,7 +65,8 @@ def cmd_run(settings: Settings) -> int:
     from bot.app import build_application
 
     token = settings.token  # ConfigError when missing or malformed
-    setup_logging(settings.log_level, secrets=[token])
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    setup_logging(settings.log_level, secrets=[token, secret])
     if code := _prepare_db(settings):
         return code
     try:
@@ -73,13 +74,12 @@ def cmd_run(settings: Settings) -> int:
         app = build_application(settings, token=token)
         if settings.webhook_url:
             host, port = settings.listen_host_port
-            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
             app.run_webhook(
                 listen=host,
                 port=port,
                 url_path="telegram",
                 webhook_url=f"{settings.webhook_url}/telegram",
-                secret_token=secret,
+                secret_token=secret or None,
                 allowed_updates=Update.ALL_TYPES,
             )
         else:

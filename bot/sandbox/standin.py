@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from bot.sandbox import methods as m
@@ -69,6 +70,8 @@ class StandIn:
         self._poll_generation = 0
         self._stopping = asyncio.Event()
         self._runner: web.AppRunner | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._webhook_lock = asyncio.Lock()
         self.url = ""
 
     # --- server ---------------------------------------------------------------------------
@@ -89,6 +92,9 @@ class StandIn:
 
     async def stop(self) -> None:
         self._stopping.set()
+        self.webhook = {}
+        for task in list(self._tasks):
+            task.cancel()
         await self._notify_all()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -180,6 +186,10 @@ class StandIn:
 
     def _set_webhook(self, _s: StandIn, p: dict[str, Any]) -> bool:
         self.webhook = {"url": p.get("url", ""), "secret": p.get("secret_token")}
+        if self.updates:
+            task = asyncio.get_running_loop().create_task(self._deliver_webhook())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         return True
 
     def _delete_webhook(self, _s: StandIn, p: dict[str, Any]) -> bool:
@@ -290,8 +300,37 @@ class StandIn:
         update_id = next(self._update_ids)
         update["update_id"] = update_id
         self.updates.append((update_id, update))
-        asyncio.get_running_loop().create_task(self._notify_all())
+        loop = asyncio.get_running_loop()
+        if self.webhook.get("url"):
+            task = loop.create_task(self._deliver_webhook())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        notify = loop.create_task(self._notify_all())
+        self._tasks.add(notify)
+        notify.add_done_callback(self._tasks.discard)
         return update_id
+
+    async def _deliver_webhook(self) -> None:
+        """POST queued updates to the webhook in order, as Telegram does; retry on failure."""
+        async with self._webhook_lock:
+            while self.updates and self.webhook.get("url"):
+                update_id, update = self.updates[0]
+                headers = {}
+                if self.webhook.get("secret"):
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = str(self.webhook["secret"])
+                try:
+                    async with (
+                        aiohttp.ClientSession() as http,
+                        http.post(self.webhook["url"], json=update, headers=headers) as response,
+                    ):
+                        ok = response.status == 200
+                except aiohttp.ClientError:
+                    ok = False
+                if not ok:
+                    await asyncio.sleep(0.5)
+                    continue
+                self.updates = [(uid, u) for uid, u in self.updates if uid != update_id]
+                await self._notify_all()
 
     def pending_updates(self) -> int:
         return len(self.updates)

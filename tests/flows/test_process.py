@@ -15,7 +15,9 @@ from bot.sandbox.standin import StandIn
 from tests.flows.conftest import TOKEN
 
 
-async def spawn(tmp_path: Path, standin: StandIn, token: str) -> asyncio.subprocess.Process:
+async def spawn(
+    tmp_path: Path, standin: StandIn, token: str, **extra: str
+) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DUTYDESK_")}
     env.update(
         DUTYDESK_BOT_TOKEN=token,
@@ -23,6 +25,7 @@ async def spawn(tmp_path: Path, standin: StandIn, token: str) -> asyncio.subproc
         DUTYDESK_DATA_DIR=str(tmp_path / "data"),
         DUTYDESK_LOG_LEVEL="DEBUG",  # the most talkative setting: still no token
         DUTYDESK_ADMIN_IDS="1001",
+        **extra,
     )
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run",
@@ -60,3 +63,36 @@ async def test_a_token_telegram_refuses_is_explained(tmp_path: Path, standin: St
     assert proc.returncode == 4
     assert "Telegram rejected DUTYDESK_BOT_TOKEN (401 Unauthorized)" in err.decode()
     assert "Traceback" not in err.decode() and "WRONG-token" not in (out + err).decode()
+
+
+@pytest.mark.slow
+async def test_webhook_mode_when_the_url_is_set(tmp_path: Path, standin: StandIn) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    alice = standin.add_user(1001, "Alice", language_code="en")
+    proc = await spawn(
+        tmp_path,
+        standin,
+        TOKEN,
+        DUTYDESK_WEBHOOK_URL=f"http://127.0.0.1:{port}",
+        DUTYDESK_WEBHOOK_SECRET="s3cret-webhook",
+        DUTYDESK_LISTEN=f"127.0.0.1:{port}",
+    )
+    try:
+        await standin.wait_until(lambda: standin.webhook.get("url"), 30, "setWebhook")
+        assert standin.webhook == {
+            "url": f"http://127.0.0.1:{port}/telegram",
+            "secret": "s3cret-webhook",
+        }
+        assert standin.calls_of("getUpdates") == []
+        await alice.send("/start")
+        greeting = await standin.next_message(1001, timeout=10)
+        assert greeting.text.startswith("Welcome to Duty Desk, Alice.")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 0, (out + err).decode()
+    assert "s3cret-webhook" not in (out + err).decode()
