@@ -17,8 +17,10 @@ from bot.deps import Deps
 from bot.i18n import translator
 from bot.outbox import service as outbox
 from bot.people import grants
+from bot.policy.load import load as load_policy
 from handlers import register
 from handlers.commands import COMMANDS
+from scheduler import jobs
 from scheduler.delivery import Deliverer
 from scheduler.pacing import Pacer
 
@@ -50,6 +52,7 @@ def build_application(
         settings=settings,
         db=Database(create_engine(settings.resolved_database_url)),
         clock=clock or SystemClock(),
+        policy=load_policy(settings.policy_file),
     )
     api = settings.telegram_api_url
     app: AnyApp = (
@@ -92,6 +95,7 @@ async def on_startup(app: AnyApp) -> None:
     if requeued or uncertain:
         log.warning("outbox after restart: %d requeued, %d uncertain", requeued, uncertain)
     await set_command_menus(app)
+    jobs.schedule(app)
     deliverer = app.bot_data[DELIVERER_KEY]
     assert isinstance(deliverer, Deliverer)
     deliverer.start()

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import setup_logging
+from bot.policy.load import PolicyError
 
 EXIT_CONFIG, EXIT_DATABASE, EXIT_TELEGRAM = 2, 3, 4
 
@@ -132,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "sandbox":
             return cmd_sandbox(settings, args)
         return cmd_run(settings)
-    except ConfigError as exc:
+    except (ConfigError, PolicyError) as exc:
         return _fail(str(exc), EXIT_CONFIG)
     except KeyboardInterrupt:
         return 130

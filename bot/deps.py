@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.engine import Database
+from bot.policy.load import load
+from bot.policy.model import Policy
 
 
 @dataclass
@@ -14,3 +16,4 @@ class Deps:
     settings: Settings
     db: Database
     clock: Clock
+    policy: Policy = field(default_factory=lambda: load(None))

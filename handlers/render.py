@@ -109,4 +109,6 @@ NOTICES: dict[str, Notice] = {
 
 
 def notice(r: Renderer, template: str, params: dict[str, Any]) -> str:
-    return NOTICES[template](r, params)
+    from handlers.incident_render import NOTICES as INCIDENT_NOTICES  # registered per workflow
+
+    return {**NOTICES, **INCIDENT_NOTICES}[template](r, params)

@@ -9,6 +9,7 @@ from bot.i18n import LOCALES
 from bot.people import service as people
 from bot.people.service import PersonView
 from handlers import callback_data as cd
+from handlers import report as report_handlers
 from handlers import roles as roles_handlers
 from handlers.commands import available
 from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
@@ -39,6 +40,9 @@ async def start(update: Update, ctx: Ctx, message: Message, user: User, r: Rende
             ),
             language_rows(),
         )
+        return
+    if payload == "report":
+        await report_handlers.begin(update, ctx, r, user)
         return
     if payload.startswith("role_") and payload[5:].isdigit():
         await roles_handlers.show_card(update, ctx, r, int(payload[5:]))

@@ -8,7 +8,7 @@ from telegram import Message, Update, User
 
 from bot.context import Ctx
 from bot.drafts import service as drafts
-from handlers import roles
+from handlers import incidents, report, roles
 from handlers.common import command, is_private, reply
 from handlers.render import Renderer
 
@@ -17,7 +17,13 @@ StepHandler = Callable[[Update, Ctx, Message, User, Renderer, drafts.DraftState]
 # flow name → the handler of its text steps. Workflows register theirs here.
 FLOWS: dict[str, StepHandler] = {
     roles.FLOW_COMMITTEE: roles.on_committee_name,
+    report.FLOW: report.on_message,
+    incidents.FLOW_UPDATE: incidents.on_text_step,
+    incidents.FLOW_UPWARD: incidents.on_text_step,
+    incidents.FLOW_CLOSE: incidents.on_text_step,
 }
+# Flows that take files as answers (attachments); others want text.
+MEDIA_FLOWS = {report.FLOW}
 
 
 @command
@@ -53,8 +59,11 @@ async def unknown_command(
 
 @command
 async def not_text(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
-    """A sticker, voice message or the like where the bot expects text or a button."""
+    """A file, sticker, voice message or the like: a step may take files, others want text."""
     state = await drafts.get(ctx.deps, user.id)
+    if state is not None and state.flow in MEDIA_FLOWS:
+        await FLOWS[state.flow](update, ctx, message, user, r, state)
+        return
     if state is None:
         await reply(message, r("I did not understand that. Send /help to see what you can do."))
     else:

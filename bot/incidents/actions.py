@@ -1,0 +1,237 @@
+"""What handlers do with an incident: acknowledge, update, report upward, pull in, contain,
+close. Each is one transaction with its timeline entry, audit entry and messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.audit.service import record
+from bot.deps import Deps
+from bot.errors import AlreadyDone, InvalidInput
+from bot.i18n import N_
+from bot.incidents.models import Incident, IncidentHandler
+from bot.incidents.rules import clean_text
+from bot.incidents.service import (
+    CLAUSE,
+    card_buttons,
+    card_params,
+    load_for,
+    people_with_role,
+    require_handler,
+    timeline,
+)
+from bot.outbox import service as outbox
+from bot.people.models import Person
+from bot.people.roles import Role
+from bot.people.service import PersonView, TgUser, acting
+from bot.policy.model import Kind, Severity
+
+
+@dataclass(frozen=True)
+class Done:
+    ref: str
+    status: str
+
+
+async def _open_for(
+    session: AsyncSession, deps: Deps, actor: TgUser, incident_id: int, now: datetime
+) -> tuple[Incident, PersonView]:
+    me = await acting(session, actor, now=now)
+    incident = await load_for(session, incident_id, for_update=True)
+    await require_handler(session, incident, me.id)
+    if incident.status == "closed":
+        raise AlreadyDone(N_("{ref} is already closed."), ref=incident.ref)
+    return incident, me
+
+
+def _cadence(deps: Deps, incident: Incident, now: datetime) -> datetime | None:
+    """P2: the next update due on an open major or critical incident."""
+    if incident.severity is None:
+        return None
+    minutes = deps.policy.incidents.updates.every_minutes.get(Severity(incident.severity))
+    return now + timedelta(minutes=minutes) if minutes else None
+
+
+async def _leadership(session: AsyncSession) -> list[Person]:
+    seen: dict[int, Person] = {}
+    for role in (Role.SECRETARY, Role.DEPUTY):
+        for person in await people_with_role(session, role):
+            seen.setdefault(person.id, person)
+    return list(seen.values())
+
+
+async def _tell_reporter(
+    session: AsyncSession, incident: Incident, now: datetime, template: str, **params: str
+) -> None:
+    reporter = await session.get(Person, incident.reporter_id)
+    if reporter is not None:
+        outbox.notify_person(
+            session, now=now, person=reporter, template=template,
+            params={"ref": incident.ref, **params},
+        )  # fmt: skip
+
+
+async def acknowledge(deps: Deps, actor: TgUser, incident_id: int) -> Done:
+    """The first acknowledgement stops the clock (L4); the secretary's own one is recorded
+    separately (R2, C2). A second press is told who was first."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        incident, me = await _open_for(session, deps, actor, incident_id, now)
+        is_secretary = Role.SECRETARY in me.roles
+        changed = False
+        # Conditional update: two handlers pressing at once acknowledge once.
+        result = await session.execute(
+            update(Incident)
+            .where(Incident.id == incident.id, Incident.acknowledged_at.is_(None))
+            .values(
+                acknowledged_at=now,
+                acknowledged_by_id=me.id,
+                update_due_at=_cadence(deps, incident, now),
+            )
+        )
+        if getattr(result, "rowcount", 0):
+            changed = True
+            timeline(session, incident, at=now, kind="acknowledged", actor_id=me.id)
+            await _tell_reporter(session, incident, now, "incident.acknowledged")
+        if is_secretary and incident.needs_secretary_ack and incident.secretary_ack_at is None:
+            incident.secretary_ack_at = now
+            changed = True
+            timeline(session, incident, at=now, kind="secretary_acknowledged", actor_id=me.id)
+        if not changed:
+            first = await session.get(Person, incident.acknowledged_by_id)
+            raise AlreadyDone(
+                N_("{name} has already acknowledged {ref}."),
+                name=first.display_name if first else "?",
+                ref=incident.ref,
+            )
+        record(
+            session, at=now, actor_id=me.id, action="incident.acknowledged",
+            subject_type="incident", subject_id=incident.id,
+            clause="R2" if is_secretary and incident.needs_secretary_ack else "L4",
+        )  # fmt: skip
+        return Done(incident.ref, incident.status)
+
+
+async def add_update(deps: Deps, actor: TgUser, incident_id: int, text: str) -> Done:
+    """A progress update; on major and critical incidents it is relayed to the secretary and the
+    deputy the moment it is saved: "handle and report at the same time" (P2)."""
+    body = clean_text(text, deps.policy.incidents.max_text)
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        incident, me = await _open_for(session, deps, actor, incident_id, now)
+        timeline(session, incident, at=now, kind="update", actor_id=me.id, text=body)
+        incident.last_update_at = now
+        incident.update_due_at = _cadence(deps, incident, now)
+        incident.update_reminded_at = None
+        if incident.acknowledged_at is None:  # writing an update is acknowledging it
+            incident.acknowledged_at, incident.acknowledged_by_id = now, me.id
+            timeline(session, incident, at=now, kind="acknowledged", actor_id=me.id)
+        if incident.severity in (Severity.MAJOR, Severity.CRITICAL):
+            for leader in await _leadership(session):
+                if leader.id != me.id:
+                    outbox.notify_person(
+                        session, now=now, person=leader, template="incident.relay",
+                        params={"ref": incident.ref, "severity": incident.severity,
+                                "by": me.name, "text": body},
+                        buttons=card_buttons(incident.id),
+                    )  # fmt: skip
+        record(
+            session, at=now, actor_id=me.id, action="incident.update", subject_type="incident",
+            subject_id=incident.id, clause="P2",
+        )  # fmt: skip
+        return Done(incident.ref, incident.status)
+
+
+async def report_upward(
+    deps: Deps, actor: TgUser, incident_id: int, to_whom: str, what: str
+) -> Done:
+    """The report to the higher department: to whom, when, what (P3; not doing it is C8)."""
+    limit = deps.policy.incidents.max_text
+    to_whom, what = clean_text(to_whom, 200), clean_text(what, limit)
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        incident, me = await _open_for(session, deps, actor, incident_id, now)
+        incident.reported_upward_at = incident.reported_upward_at or now
+        timeline(session, incident, at=now, kind="reported_upward", actor_id=me.id, text=what,
+                 to=to_whom)  # fmt: skip
+        record(
+            session, at=now, actor_id=me.id, action="incident.reported_upward",
+            subject_type="incident", subject_id=incident.id, clause="P3", to=to_whom,
+        )  # fmt: skip
+        return Done(incident.ref, incident.status)
+
+
+async def pull_in(deps: Deps, actor: TgUser, incident_id: int, person_id: int) -> str:
+    """Another person joins the handling (L5); they get the card. Returns their name."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        incident, me = await _open_for(session, deps, actor, incident_id, now)
+        person = await session.get(Person, person_id)
+        if person is None:
+            raise InvalidInput(N_("This person is not known to the bot."))
+        if any(h.person_id == person.id for h in incident.handlers):
+            raise AlreadyDone(N_("{name} already handles {ref}."), name=person.display_name,
+                              ref=incident.ref)  # fmt: skip
+        session.add(IncidentHandler(incident_id=incident.id, person_id=person.id,
+                                    reason="pulled_in", added_at=now))  # fmt: skip
+        timeline(session, incident, at=now, kind="pulled_in", actor_id=me.id,
+                 person=person.display_name)  # fmt: skip
+        reporter = await session.get(Person, incident.reporter_id)
+        assert reporter is not None
+        outbox.notify_person(
+            session, now=now, person=person, template="incident.card",
+            params={**card_params(incident, reporter), "pulled_in_by": me.name},
+            buttons=card_buttons(incident.id),
+        )  # fmt: skip
+        record(session, at=now, actor_id=me.id, action="incident.pulled_in",
+               subject_type="incident", subject_id=incident.id, clause="L5",
+               person_id=person.id)  # fmt: skip
+        return person.display_name
+
+
+async def contain(deps: Deps, actor: TgUser, incident_id: int) -> Done:
+    """Under control (L4: 及时控制); still open until closed with a summary."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        incident, me = await _open_for(session, deps, actor, incident_id, now)
+        if incident.status == "contained":
+            raise AlreadyDone(N_("{ref} is already marked as contained."), ref=incident.ref)
+        incident.status, incident.contained_at = "contained", now
+        if incident.acknowledged_at is None:
+            incident.acknowledged_at, incident.acknowledged_by_id = now, me.id
+        timeline(session, incident, at=now, kind="contained", actor_id=me.id)
+        record(session, at=now, actor_id=me.id, action="incident.contained",
+               subject_type="incident", subject_id=incident.id, clause="L4")  # fmt: skip
+        await _tell_reporter(session, incident, now, "incident.contained")
+        return Done(incident.ref, incident.status)
+
+
+async def close(deps: Deps, actor: TgUser, incident_id: int, summary: str) -> Done:
+    """Closed with a summary the reporter receives; the timeline ends here."""
+    body = clean_text(summary, deps.policy.incidents.max_text)
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        incident, me = await _open_for(session, deps, actor, incident_id, now)
+        incident.status, incident.closed_at, incident.closed_by_id = "closed", now, me.id
+        incident.closing_summary = body
+        incident.update_due_at = None
+        if incident.acknowledged_at is None:
+            incident.acknowledged_at, incident.acknowledged_by_id = now, me.id
+        timeline(session, incident, at=now, kind="closed", actor_id=me.id, text=body)
+        record(session, at=now, actor_id=me.id, action="incident.closed",
+               subject_type="incident", subject_id=incident.id,
+               clause=CLAUSE[Kind(incident.kind)])  # fmt: skip
+        await _tell_reporter(session, incident, now, "incident.closed", summary=body)
+        return Done(incident.ref, incident.status)
+
+
+async def handlers_of(deps: Deps, incident_id: int) -> list[int]:
+    async with deps.db.read() as session:
+        rows = await session.scalars(
+            select(IncidentHandler.person_id).where(IncidentHandler.incident_id == incident_id)
+        )
+        return list(rows)

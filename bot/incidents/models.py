@@ -1,0 +1,102 @@
+"""Incidents, their handlers, their timeline and their attachments.
+
+Every moment the ledger (R7, C1–C12) needs is stored when it happens: reported, acknowledged,
+secretary's acknowledgement, escalations, reported upward, contained, closed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.db.base import Base
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+    __table_args__ = (
+        # The sweep looks only at open incidents by their next due moment (issue 8: no scans).
+        Index("ix_incidents_open_due", "status", "ack_due_at"),
+        Index("ix_incidents_update_due", "status", "update_due_at"),
+        UniqueConstraint("year", "number", name="uq_incidents_year_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    number: Mapped[int]  # per year: the reference is INC-<year>-<number:04d>
+    kind: Mapped[str] = mapped_column(String(24))
+    severity: Mapped[str | None] = mapped_column(String(16))  # None for information reports
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    discovered_at: Mapped[datetime]
+    discovered_precision: Mapped[str] = mapped_column(String(8), default="minute")  # or "day"
+    location: Mapped[str] = mapped_column(Text)
+    actions_taken: Mapped[str] = mapped_column(Text)
+    reported_at: Mapped[datetime] = mapped_column(index=True)
+    ack_due_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    needs_secretary_ack: Mapped[bool] = mapped_column(default=False)  # R2, C2
+    secretary_ack_at: Mapped[datetime | None]
+    secretary_reminded_at: Mapped[datetime | None]
+    escalation_level: Mapped[int] = mapped_column(default=0)  # 0 handlers, then the chain
+    escalated_at: Mapped[datetime | None]
+    update_due_at: Mapped[datetime | None]  # P2 cadence for major and critical
+    update_reminded_at: Mapped[datetime | None]
+    last_update_at: Mapped[datetime | None]
+    reported_upward_at: Mapped[datetime | None]  # P3, C8
+    contained_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    closing_summary: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def ref(self) -> str:
+        return f"INC-{self.year}-{self.number:04d}"
+
+    handlers: Mapped[list[IncidentHandler]] = relationship(
+        lazy="selectin", order_by="IncidentHandler.id"
+    )
+
+
+class IncidentHandler(Base):
+    """A person who handles an incident: routed by policy, escalated to, or pulled in (L5)."""
+
+    __tablename__ = "incident_handlers"
+    __table_args__ = (UniqueConstraint("incident_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(24))  # routed | escalated | pulled_in
+    role: Mapped[str | None] = mapped_column(String(32))
+    added_at: Mapped[datetime]
+
+
+class TimelineEntry(Base):
+    """One step in an incident's life (the whole life is one timeline)."""
+
+    __tablename__ = "incident_timeline"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))  # None: the bot
+    kind: Mapped[str] = mapped_column(String(24))
+    text: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class IncidentAttachment(Base):
+    __tablename__ = "incident_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    file_id: Mapped[str] = mapped_column(String(256))
+    kind: Mapped[str] = mapped_column(String(16))  # photo | document
+    name: Mapped[str | None] = mapped_column(String(256))
+    size: Mapped[int | None] = mapped_column(BigInteger)

@@ -1,0 +1,73 @@
+"""Pure rules for reports: text limits and the moment of discovery. No database, no Telegram."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.errors import InvalidInput
+from bot.i18n import N_
+
+
+def clean_text(value: str | None, limit: int) -> str:
+    """Free text as the person wrote it (kept literally: escaping happens when shown)."""
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(N_("Please answer with some text."))
+    if len(text) > limit:
+        raise InvalidInput(
+            N_("That is {length} characters; at most {limit} fit. Please shorten it."),
+            length=len(text),
+            limit=limit,
+        )
+    return text
+
+
+# Accepted forms of a date and time, the way people type them in either language.
+_DATE = r"(?:(?P<y>\d{4})[-/.年])?(?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?"
+_TIME = r"(?P<H>\d{1,2})[:：时点](?P<M>\d{1,2})分?"
+_FORMS = [re.compile(rf"^{_DATE}(?:[ T]*{_TIME})?$"), re.compile(rf"^{_TIME}$")]
+
+
+def parse_when(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, str]:
+    """A moment typed by a person, in the organisation's zone: (aware datetime, precision).
+
+    "2026-11-24 10:30", "11/24 10:30", "2026年11月24日 10:30", "10:30" (today), "11-24"
+    (the whole day). A moment in the future is refused: nobody discovers things ahead of time.
+    """
+    raw = re.sub(r"\s+", " ", text.strip())
+    local_now = now.astimezone(zone)
+    for form in _FORMS:
+        match = form.match(raw)
+        if match is None:
+            continue
+        parts = match.groupdict()
+        try:
+            day = date(
+                int(parts.get("y") or local_now.year),
+                int(parts.get("m") or local_now.month),
+                int(parts.get("d") or local_now.day),
+            )
+            clock = time(int(parts["H"]), int(parts["M"])) if parts.get("H") else time(0, 0)
+        except ValueError:
+            break
+        moment = datetime.combine(day, clock, zone)
+        precision = "minute" if parts.get("H") else "day"
+        if (precision == "minute" and moment > local_now + timedelta(minutes=1)) or (
+            precision == "day" and day > local_now.date()
+        ):
+            raise InvalidInput(N_("That moment is in the future. When was it discovered?"))
+        return moment, precision
+    raise InvalidInput(
+        N_(
+            "I could not read that date. Please write it like 2026-11-24 10:30, "
+            "or only 10:30 for today."
+        )
+    )
+
+
+def day_of(now: datetime, zone: ZoneInfo, days_back: int) -> tuple[datetime, str]:
+    """The buttons "today" and "yesterday": the day, without a time."""
+    day = now.astimezone(zone).date() - timedelta(days=days_back)
+    return datetime.combine(day, time(0, 0), zone), "day"

@@ -1,0 +1,322 @@
+"""Filing a report: one transaction writes the incident, its routing, its timeline, the audit
+entry and every message it causes (rule 4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.audit.service import record
+from bot.chats.service import Purpose, chat_for
+from bot.deps import Deps
+from bot.errors import InvalidInput, NotAllowed, NotFound
+from bot.i18n import N_
+from bot.incidents.models import Incident, IncidentAttachment, IncidentHandler, TimelineEntry
+from bot.incidents.rules import clean_text
+from bot.outbox import service as outbox
+from bot.outbox.service import Button
+from bot.people.models import Person, RoleGrant
+from bot.people.roles import Role
+from bot.people.service import TgUser, acting
+from bot.policy.model import Kind, Severity
+from bot.policy.worktime import add_working_minutes
+
+# Clause per kind, for the audit trail and the ledger.
+CLAUSE = {
+    Kind.NETWORK_SECURITY: "L4",
+    Kind.PUBLIC_OPINION: "P2",
+    Kind.EVENT_INCIDENT: "R6",
+    Kind.INFORMATION: "A1",
+}
+
+
+@dataclass
+class ReportDraft:
+    """What the member entered, step by step (kept in the drafts table between steps)."""
+
+    kind: Kind
+    severity: Severity | None
+    what: str
+    discovered_at: datetime
+    discovered_precision: str
+    location: str
+    actions_taken: str
+    attachments: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Filed:
+    incident_id: int
+    ref: str
+    handlers: int  # how many people were notified to handle it
+
+
+def timeline(
+    session: AsyncSession, incident: Incident, *, at: datetime, kind: str,
+    actor_id: int | None = None, text: str | None = None, **data: Any,
+) -> None:  # fmt: skip
+    session.add(
+        TimelineEntry(
+            incident_id=incident.id, at=at, actor_id=actor_id, kind=kind, text=text, data=data
+        )
+    )
+
+
+def card_params(incident: Incident, reporter: Person) -> dict[str, Any]:
+    """What a handler's card shows; rendered in the handler's language at delivery."""
+    return {
+        "id": incident.id,
+        "ref": incident.ref,
+        "kind": incident.kind,
+        "severity": incident.severity or "",
+        "what": incident.what,
+        "discovered_at": incident.discovered_at.isoformat(),
+        "discovered_precision": incident.discovered_precision,
+        "location": incident.location,
+        "actions_taken": incident.actions_taken,
+        "reporter": reporter.display_name,
+        "ack_due_at": incident.ack_due_at.isoformat() if incident.ack_due_at else "",
+    }
+
+
+def card_buttons(incident_id: int) -> list[list[Button]]:
+    def b(label: str, action: str) -> Button:
+        return Button(label, f"1in:{action}:{incident_id}")
+
+    return [
+        [b(N_("Acknowledge"), "ak"), b(N_("Add update"), "up")],
+        [b(N_("Escalate upward"), "hi"), b(N_("Pull in"), "pl")],
+        [b(N_("Contain"), "ct"), b(N_("Close"), "cl")],
+        [b(N_("Timeline"), "tl")],
+    ]
+
+
+async def people_with_role(
+    session: AsyncSession, role: str, committee_id: int | None = None
+) -> list[Person]:
+    query = (
+        select(Person)
+        .join(RoleGrant, RoleGrant.person_id == Person.id)
+        .where(RoleGrant.role == role, RoleGrant.revoked_at.is_(None))
+        .order_by(Person.id)
+    )
+    if role == Role.COMMITTEE_HEAD:
+        if committee_id is None:
+            return []
+        query = query.where(RoleGrant.committee_id == committee_id)
+    return list((await session.scalars(query)).unique())
+
+
+def ack_due(deps: Deps, kind: Kind, severity: Severity | None, now: datetime) -> datetime:
+    limit = deps.policy.incidents.acknowledge.for_(kind, severity)
+    if limit.working_time:
+        return add_working_minutes(
+            now, limit.minutes, deps.settings.zone, deps.policy.working_hours
+        )
+    return now + timedelta(minutes=limit.minutes)
+
+
+async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed:
+    """Submit: the incident exists; its handlers, the leadership and the group are told."""
+    policy = deps.policy.incidents
+    now = deps.clock.now()
+    for text in (draft.what, draft.location, draft.actions_taken):
+        clean_text(text, policy.max_text)
+    if draft.kind == Kind.INFORMATION:
+        draft.severity = None
+    elif draft.severity is None:
+        raise InvalidInput(N_("Please choose how serious it is."))
+    if draft.discovered_at > now + timedelta(minutes=1):
+        raise InvalidInput(N_("That moment is in the future. When was it discovered?"))
+    async with deps.db.transaction() as session:
+        me_view = await acting(session, reporter, now=now)
+        me = await session.get(Person, me_view.id)
+        assert me is not None
+        year = now.astimezone(deps.settings.zone).year
+        number = (
+            int(
+                await session.scalar(
+                    select(func.coalesce(func.max(Incident.number), 0)).where(Incident.year == year)
+                )
+                or 0
+            )
+            + 1
+        )
+        incident = Incident(
+            year=year, number=number, kind=draft.kind, severity=draft.severity,
+            status="open", reporter_id=me.id, what=draft.what,
+            discovered_at=draft.discovered_at, discovered_precision=draft.discovered_precision,
+            location=draft.location, actions_taken=draft.actions_taken, reported_at=now,
+            ack_due_at=ack_due(deps, draft.kind, draft.severity, now),
+            needs_secretary_ack=draft.severity in policy.escalation.secretary_ack_severities,
+        )  # fmt: skip
+        session.add(incident)
+        await session.flush()
+        for att in draft.attachments[: policy.max_attachments]:
+            session.add(IncidentAttachment(incident_id=incident.id, **att))
+        timeline(session, incident, at=now, kind="filed", actor_id=me.id)
+        handlers = await route(session, deps, incident, me, now)
+        record(
+            session, at=now, actor_id=me.id, action="incident.filed", subject_type="incident",
+            subject_id=incident.id, clause=CLAUSE[draft.kind], ref=incident.ref,
+            kind=str(draft.kind), severity=str(draft.severity or ""), handlers=len(handlers),
+        )  # fmt: skip
+        await group_notice(session, deps, incident, now)
+        return Filed(incident.id, incident.ref, len(handlers))
+
+
+async def route(
+    session: AsyncSession, deps: Deps, incident: Incident, reporter: Person, now: datetime
+) -> list[Person]:
+    """Routing by kind and severity from the policy (L4, L5, L1, A1); each handler gets a card."""
+    roles = deps.policy.incidents.routing.roles_for(
+        Kind(incident.kind), Severity(incident.severity) if incident.severity else None
+    )
+    chosen: dict[int, tuple[Person, str]] = {}
+    for role in roles:
+        for person in await people_with_role(session, role, reporter.committee_id):
+            chosen.setdefault(person.id, (person, role))
+    if not chosen:
+        # Nobody holds the routed roles yet: the office, else the admins, must still hear of it.
+        for role in (Role.OFFICE, Role.ADMIN):
+            for person in await people_with_role(session, role):
+                chosen.setdefault(person.id, (person, role))
+            if chosen:
+                break
+    params = card_params(incident, reporter)
+    for person, role in chosen.values():
+        session.add(
+            IncidentHandler(
+                incident_id=incident.id, person_id=person.id, reason="routed", role=role,
+                added_at=now,
+            )
+        )  # fmt: skip
+        outbox.notify_person(
+            session, now=now, person=person, template="incident.card", params=params,
+            buttons=card_buttons(incident.id),
+        )  # fmt: skip
+    timeline(
+        session, incident, at=now, kind="routed",
+        people=[p.display_name for p, _ in chosen.values()],
+    )  # fmt: skip
+    return [p for p, _ in chosen.values()]
+
+
+async def group_notice(
+    session: AsyncSession, deps: Deps, incident: Incident, now: datetime
+) -> None:
+    """The organisation group hears only that a serious incident is being handled (no content)."""
+    if incident.severity not in deps.policy.incidents.group_notice.severities:
+        return
+    chat_id = await chat_for(session, Purpose.ORG)
+    if chat_id is None:
+        return
+    outbox.enqueue(
+        session, now=now, chat_id=chat_id, template="incident.group_notice",
+        params={"severity": incident.severity, "reported_at": now.isoformat()},
+    )  # fmt: skip
+
+
+async def load_for(
+    session: AsyncSession, incident_id: int, *, for_update: bool = False
+) -> Incident:
+    query = select(Incident).where(Incident.id == incident_id)
+    if for_update:
+        query = query.with_for_update()
+    incident = await session.scalar(query)
+    if incident is None:
+        raise NotFound(N_("This report no longer exists."))
+    return incident
+
+
+async def may_handle(session: AsyncSession, incident: Incident, person_id: int) -> bool:
+    """Its handlers, the deputy and the secretary may act on an incident (L1, L2, L5)."""
+    if any(h.person_id == person_id for h in incident.handlers):
+        return True
+    leaders = await session.scalar(
+        select(func.count())
+        .select_from(RoleGrant)
+        .where(
+            RoleGrant.person_id == person_id,
+            RoleGrant.role.in_([Role.SECRETARY, Role.DEPUTY]),
+            RoleGrant.revoked_at.is_(None),
+        )
+    )
+    return bool(leaders)
+
+
+async def require_handler(session: AsyncSession, incident: Incident, person_id: int) -> None:
+    if not await may_handle(session, incident, person_id):
+        raise NotAllowed(N_("Only the handlers of this report and the leadership can do that."))
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    ref: str
+    kind: str
+    severity: str | None
+    status: str
+    entries: list[tuple[datetime, str, str | None, str | None, dict[str, Any]]]
+
+
+async def timeline_of(deps: Deps, actor: TgUser, incident_id: int) -> TimelineView:
+    """The whole life of one incident, for its handlers, the leadership and its reporter."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        incident = await load_for(session, incident_id)
+        if incident.reporter_id != me.id:
+            await require_handler(session, incident, me.id)
+        rows = await session.execute(
+            select(TimelineEntry, Person.first_name, Person.last_name)
+            .outerjoin(Person, Person.id == TimelineEntry.actor_id)
+            .where(TimelineEntry.incident_id == incident.id)
+            .order_by(TimelineEntry.id)
+        )
+        entries = [
+            (e.at, e.kind, " ".join(p for p in (first, last) if p) or None, e.text, e.data)
+            for e, first, last in rows
+        ]
+        return TimelineView(incident.ref, incident.kind, incident.severity, incident.status,
+                            entries)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MyItem:
+    id: int
+    ref: str
+    kind: str
+    status: str
+    acknowledged: bool
+
+
+async def my_reports(deps: Deps, actor: TgUser, limit: int = 20) -> list[MyItem]:
+    """/my: the reporter's own reports, newest first."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        rows = await session.scalars(
+            select(Incident)
+            .where(Incident.reporter_id == me.id)
+            .order_by(Incident.id.desc())
+            .limit(limit)
+        )
+        return [MyItem(i.id, i.ref, i.kind, i.status, i.acknowledged_at is not None) for i in rows]
+
+
+async def candidates(deps: Deps, actor: TgUser, incident_id: int) -> list[tuple[int, str]]:
+    """People who could be pulled into an incident (L5): everyone registered but its handlers."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        incident = await load_for(session, incident_id)
+        await require_handler(session, incident, me.id)
+        taken = {h.person_id for h in incident.handlers} | {incident.reporter_id}
+        rows = await session.scalars(
+            select(Person).where(Person.started_at.isnot(None)).order_by(Person.first_name)
+        )
+        return [(p.id, p.display_name) for p in rows if p.id not in taken][:30]

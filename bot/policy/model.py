@@ -1,0 +1,118 @@
+"""The policy's schema. Unknown keys are errors, so a typo never silently keeps a default."""
+
+from __future__ import annotations
+
+from datetime import time
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Severity(StrEnum):
+    GENERAL = "general"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+
+class Kind(StrEnum):
+    NETWORK_SECURITY = "network_security"  # L4
+    PUBLIC_OPINION = "public_opinion"  # P2
+    EVENT_INCIDENT = "event_incident"  # R6, L3
+    INFORMATION = "information"  # A1, P1
+
+
+HANDLER_ROLES = {"emergency_office", "office", "deputy", "secretary", "committee_head"}
+
+
+class WorkingHours(Strict):
+    start: time = time(9, 0)
+    end: time = time(17, 30)
+
+    @model_validator(mode="after")
+    def _order(self) -> WorkingHours:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class Limit(Strict):
+    minutes: int = Field(gt=0, le=60 * 24 * 14)
+    working_time: bool = False
+
+
+class Acknowledge(Strict):
+    critical: Limit = Limit(minutes=15)
+    major: Limit = Limit(minutes=30)
+    general: Limit = Limit(minutes=240, working_time=True)
+    information: Limit = Limit(minutes=480, working_time=True)
+
+    def for_(self, kind: Kind, severity: Severity | None) -> Limit:
+        if kind == Kind.INFORMATION or severity is None:
+            return self.information
+        limit: Limit = getattr(self, severity.value)
+        return limit
+
+
+class Updates(Strict):
+    every_minutes: dict[Severity, int] = {Severity.CRITICAL: 120, Severity.MAJOR: 120}
+
+
+class Escalation(Strict):
+    chain: list[str] = ["deputy", "secretary"]
+    secretary_ack_severities: list[Severity] = [Severity.MAJOR, Severity.CRITICAL]
+    secretary_reminder_minutes: int = Field(default=30, gt=0)
+
+    @field_validator("chain")
+    @classmethod
+    def _roles(cls, chain: list[str]) -> list[str]:
+        unknown = [r for r in chain if r not in HANDLER_ROLES]
+        if unknown:
+            raise ValueError(f"unknown role {unknown[0]!r}; use {sorted(HANDLER_ROLES)}")
+        return chain
+
+
+class Routing(Strict):
+    network_security: list[str] = ["emergency_office", "deputy"]
+    public_opinion: list[str] = ["office", "deputy"]
+    event_incident: list[str] = ["committee_head", "office"]
+    information: list[str] = ["office"]
+    major_also: list[str] = ["secretary"]
+
+    @model_validator(mode="after")
+    def _roles(self) -> Routing:
+        for name, roles in self.model_dump().items():
+            unknown = [r for r in roles if r not in HANDLER_ROLES]
+            if unknown:
+                raise ValueError(f"{name}: unknown role {unknown[0]!r}")
+        return self
+
+    def roles_for(self, kind: Kind, severity: Severity | None) -> list[str]:
+        roles = list(getattr(self, kind.value))
+        if severity in (Severity.MAJOR, Severity.CRITICAL):
+            roles += [r for r in self.major_also if r not in roles]
+        return roles
+
+
+class GroupNotice(Strict):
+    severities: list[Severity] = [Severity.MAJOR, Severity.CRITICAL]
+
+
+class Incidents(Strict):
+    clause: str = "L4"
+    max_text: int = Field(default=2000, ge=100, le=3500)
+    max_attachment_mb: int = Field(default=20, ge=1, le=20)
+    max_attachments: int = Field(default=10, ge=0, le=50)
+    acknowledge: Acknowledge = Acknowledge()
+    updates: Updates = Updates()
+    escalation: Escalation = Escalation()
+    routing: Routing = Routing()
+    group_notice: GroupNotice = GroupNotice()
+
+
+class Policy(Strict):
+    working_hours: WorkingHours = WorkingHours()
+    incidents: Incidents = Incidents()

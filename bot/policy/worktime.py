@@ -1,0 +1,40 @@
+"""Working-time arithmetic: "4 working hours" from Friday 16:00 ends Monday 11:30. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.policy.model import WorkingHours
+
+IsWorkday = Callable[[date], bool]
+
+
+def weekdays(day: date) -> bool:
+    """Monday to Friday; the compliance calendar adds official holidays and make-up days."""
+    return day.weekday() < 5
+
+
+def add_working_minutes(
+    start: datetime,
+    minutes: int,
+    zone: ZoneInfo,
+    hours: WorkingHours,
+    is_workday: IsWorkday = weekdays,
+) -> datetime:
+    """The moment `minutes` of working time after `start` (aware, returned in UTC)."""
+    local = start.astimezone(zone)
+    remaining = timedelta(minutes=minutes)
+    for _ in range(3660):  # ten years of days: a policy without working days must not hang
+        day = local.date()
+        day_start = datetime.combine(day, hours.start, zone)
+        day_end = datetime.combine(day, hours.end, zone)
+        if is_workday(day) and local < day_end:
+            local = max(local, day_start)
+            available = day_end - local
+            if remaining <= available:
+                return (local + remaining).astimezone(UTC)
+            remaining -= available
+        local = datetime.combine(day + timedelta(days=1), hours.start, zone)
+    raise ValueError("no working day within ten years: check the working days")

@@ -1,0 +1,30 @@
+"""The fixed jobs: few, in memory (PTB's JobQueue cannot persist them: STACK-NOTES); what is
+due and what was sent lives in our tables, so a missed run is made up by the next one."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.context import AnyApp, Ctx
+from bot.incidents.sweep import sweep
+
+log = logging.getLogger(__name__)
+
+SWEEP_SECONDS = 20
+# APScheduler skips a job more than a second late by default; ours may run late, never skip.
+JOB_KWARGS = {"misfire_grace_time": 300, "coalesce": True, "max_instances": 1}
+
+
+async def incident_sweep(ctx: Ctx) -> None:
+    """Escalations and reminders of incidents (L4, L2, P2, R2)."""
+    acted = await sweep(ctx.deps)
+    if acted:
+        log.info("incident sweep acted on %d incident(s)", acted)
+
+
+def schedule(app: AnyApp) -> None:
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(
+        incident_sweep, interval=SWEEP_SECONDS, first=5, name="incident-sweep",
+        job_kwargs=JOB_KWARGS,
+    )  # fmt: skip

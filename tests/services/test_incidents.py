@@ -1,0 +1,178 @@
+"""Incidents on a real database: routing, acknowledgement, P2 relay, escalation (L4, L2, R2)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import MovableClock
+from bot.deps import Deps
+from bot.errors import AlreadyDone, InvalidInput, NotAllowed
+from bot.incidents import actions
+from bot.incidents.models import Incident, TimelineEntry
+from bot.incidents.service import ReportDraft, file_report
+from bot.incidents.sweep import sweep
+from bot.outbox.models import OutboxMessage
+from bot.people import grants
+from bot.people import service as people
+from bot.people.roles import Role
+from bot.people.service import TgUser
+from bot.policy.model import Kind, Severity
+
+ADMIN = TgUser(9001, "Ada")
+MEMBER = TgUser(1, "Mei")
+EMERGENCY = TgUser(2, "Eli")
+DEPUTY = TgUser(3, "Dai")
+SECRETARY = TgUser(4, "Shu")
+OFFICE = TgUser(5, "Ou")
+
+
+async def staff(deps: Deps) -> None:
+    await grants.ensure_bootstrap_admins(deps)
+    for tg, role in [
+        (EMERGENCY, Role.EMERGENCY_OFFICE),
+        (DEPUTY, Role.DEPUTY),
+        (SECRETARY, Role.SECRETARY),
+        (OFFICE, Role.OFFICE),
+    ]:
+        person = (await people.start(deps, tg)).person
+        await grants.change_role(deps, ADMIN, person_id=person.id, role=role, grant=True)
+    await people.start(deps, MEMBER)
+
+
+def draft(kind: Kind = Kind.NETWORK_SECURITY, severity: Severity | None = Severity.MAJOR,
+          when: datetime | None = None) -> ReportDraft:  # fmt: skip
+    return ReportDraft(
+        kind=kind, severity=severity, what="<script>alert(1)</script> 网站首页被篡改",
+        discovered_at=when or datetime(2026, 11, 24, 1, 30, tzinfo=UTC),
+        discovered_precision="minute", location="门户网站", actions_taken="已断网",
+        attachments=[],
+    )  # fmt: skip
+
+
+async def notices(deps: Deps, template: str) -> list[OutboxMessage]:
+    async with deps.db.read() as s:
+        rows = await s.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.template == template)
+            .order_by(OutboxMessage.id)
+        )
+        return list(rows)
+
+
+async def steps(deps: Deps, incident_id: int) -> list[str]:
+    async with deps.db.read() as s:
+        rows = await s.scalars(
+            select(TimelineEntry.kind).where(TimelineEntry.incident_id == incident_id)
+            .order_by(TimelineEntry.id)
+        )  # fmt: skip
+        return list(rows)
+
+
+async def test_major_network_incident_routes_to_emergency_deputy_and_secretary(
+    deps: Deps,
+) -> None:
+    await staff(deps)
+    filed = await file_report(deps, MEMBER, draft())
+    assert filed.ref == "INC-2026-0001" and filed.handlers == 3
+    cards = await notices(deps, "incident.card")
+    assert sorted(c.chat_id for c in cards) == [EMERGENCY.id, DEPUTY.id, SECRETARY.id]
+    assert cards[0].params["what"] == "<script>alert(1)</script> 网站首页被篡改"  # kept literally
+    second = await file_report(deps, MEMBER, draft(Kind.INFORMATION, Severity.CRITICAL))
+    assert second.ref == "INC-2026-0002"
+    async with deps.db.read() as s:
+        info = await s.get(Incident, second.incident_id)
+    assert info is not None and info.severity is None  # information reports have no severity
+    assert [c.chat_id for c in (await notices(deps, "incident.card"))[3:]] == [OFFICE.id]
+
+
+async def test_acknowledge_once_and_second_is_told_who_was_first(deps: Deps) -> None:
+    await staff(deps)
+    filed = await file_report(deps, MEMBER, draft())
+    await actions.acknowledge(deps, EMERGENCY, filed.incident_id)
+    with pytest.raises(AlreadyDone) as err:
+        await actions.acknowledge(deps, DEPUTY, filed.incident_id)
+    assert err.value.params == {"name": "Eli", "ref": "INC-2026-0001"}
+    await actions.acknowledge(deps, SECRETARY, filed.incident_id)  # R2: her own is recorded
+    async with deps.db.read() as s:
+        incident = await s.get(Incident, filed.incident_id)
+    assert incident is not None and incident.secretary_ack_at is not None
+    with pytest.raises(NotAllowed):
+        await actions.acknowledge(deps, OFFICE, filed.incident_id)  # not a handler of this one
+    assert await steps(deps, filed.incident_id) == [
+        "filed", "routed", "acknowledged", "secretary_acknowledged",
+    ]  # fmt: skip
+
+
+async def test_updates_on_major_incidents_reach_the_leadership_at_once(deps: Deps) -> None:
+    await staff(deps)
+    filed = await file_report(deps, MEMBER, draft())
+    await actions.add_update(deps, EMERGENCY, filed.incident_id, "已恢复首页")
+    relays = await notices(deps, "incident.relay")
+    assert sorted(r.chat_id for r in relays) == [DEPUTY.id, SECRETARY.id]
+    assert relays[0].params["text"] == "已恢复首页"
+    with pytest.raises(InvalidInput):
+        await actions.add_update(deps, EMERGENCY, filed.incident_id, "x" * 2001)
+
+
+async def test_nobody_acknowledges_then_deputy_then_secretary(
+    deps: Deps, clock: MovableClock
+) -> None:
+    await staff(deps)
+    filed = await file_report(deps, MEMBER, draft(severity=Severity.CRITICAL))
+    assert await sweep(deps) == 0  # nothing due yet
+    clock.advance(timedelta(minutes=16))  # critical: 15 minutes to acknowledge
+    await sweep(deps)
+    clock.advance(timedelta(minutes=16))
+    await sweep(deps)
+    assert [e.params["role"] for e in await notices(deps, "incident.escalated")][:1] == ["deputy"]
+    kinds = await steps(deps, filed.incident_id)
+    assert kinds.count("escalated") == 2
+    assert await sweep(deps) == 0  # run again at the same moment: nothing doubles
+    clock.advance(timedelta(minutes=16))
+    await sweep(deps)
+    assert (await steps(deps, filed.incident_id))[-1] == "reminded"
+
+
+async def test_secretary_is_reminded_until_she_acknowledges(
+    deps: Deps, clock: MovableClock
+) -> None:
+    await staff(deps)
+    filed = await file_report(deps, MEMBER, draft())
+    await actions.acknowledge(deps, EMERGENCY, filed.incident_id)
+    clock.advance(timedelta(minutes=31))
+    await sweep(deps)
+    await sweep(deps)
+    assert len(await notices(deps, "incident.secretary_reminder")) == 1
+    await actions.acknowledge(deps, SECRETARY, filed.incident_id)
+    clock.advance(timedelta(minutes=31))
+    await sweep(deps)
+    assert len(await notices(deps, "incident.secretary_reminder")) == 1
+
+
+async def test_closed_incident_refuses_further_actions(deps: Deps) -> None:
+    await staff(deps)
+    filed = await file_report(deps, MEMBER, draft(Kind.PUBLIC_OPINION, Severity.GENERAL))
+    await actions.acknowledge(deps, OFFICE, filed.incident_id)
+    await actions.contain(deps, OFFICE, filed.incident_id)
+    await actions.close(deps, OFFICE, filed.incident_id, "已处置完毕")
+    with pytest.raises(AlreadyDone) as err:
+        await actions.add_update(deps, OFFICE, filed.incident_id, "late")
+    assert err.value.key == "{ref} is already closed."
+    [closed] = await notices(deps, "incident.closed")
+    assert closed.chat_id == MEMBER.id and closed.params["summary"] == "已处置完毕"
+
+
+async def test_general_incident_deadline_counts_working_hours(
+    deps: Deps, clock: MovableClock
+) -> None:
+    await staff(deps)
+    clock.set(datetime(2026, 11, 27, 8, 0, tzinfo=UTC))  # Friday 16:00 in Shanghai
+    filed = await file_report(deps, MEMBER, draft(Kind.PUBLIC_OPINION, Severity.GENERAL))
+    async with deps.db.read() as s:
+        incident = await s.get(Incident, filed.incident_id)
+    assert incident is not None
+    # 1.5 h on Friday, 2.5 h on Monday from 09:00: due Monday 11:30 Shanghai.
+    assert incident.ack_due_at == datetime(2026, 11, 30, 3, 30, tzinfo=UTC)
