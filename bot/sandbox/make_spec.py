@@ -1,6 +1,7 @@
-"""Regenerate api_spec.json from the Bot API specification (shared/telegram/api.json).
+"""Regenerate api_spec.json (methods, their fields' names, types and whether they are required)
+from the published Bot API specification, so the stand-in needs nothing else at runtime.
 
-python -m bot.sandbox.make_spec ../shared/telegram/api.json
+    python -m bot.sandbox.make_spec /work/shared/telegram/api.json
 """
 
 from __future__ import annotations
@@ -9,20 +10,38 @@ import json
 import sys
 from pathlib import Path
 
+DEFAULT_SOURCE = "/work/shared/telegram/api.json"
 
-def main(source: str) -> None:
-    spec = json.loads(Path(source).read_text(encoding="utf-8"))
-    trimmed = {
+
+def trim(spec: dict[str, object]) -> dict[str, object]:
+    methods = spec["methods"]
+    assert isinstance(methods, dict)
+    return {
         "version": spec.get("version"),
         "methods": {
-            name: [[f["name"], bool(f.get("required"))] for f in method.get("fields", [])]
-            for name, method in sorted(spec["methods"].items())
+            name: [
+                {"name": f["name"], "required": bool(f.get("required")), "types": f["types"]}
+                for f in method.get("fields", [])
+            ]
+            for name, method in sorted(methods.items())
         },
     }
+
+
+def main(source: str = DEFAULT_SOURCE) -> None:
+    trimmed = trim(json.loads(Path(source).read_text(encoding="utf-8")))
+    methods = trimmed["methods"]
+    assert isinstance(methods, dict)
+    # One method per line: small, and diffs stay readable when the API grows.
+    lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in methods.items()]
+    text = (
+        '{\n "version": ' + json.dumps(trimmed["version"]) + ',\n "methods": {\n'
+        + ",\n".join(lines) + "\n }\n}\n"
+    )  # fmt: skip
     out = Path(__file__).with_name("api_spec.json")
-    out.write_text(json.dumps(trimmed, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {out} ({len(trimmed['methods'])} methods, {trimmed['version']})")
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out} ({len(methods)} methods, {trimmed['version']})")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/telegram/api.json")
+    main(*sys.argv[1:2])

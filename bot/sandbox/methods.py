@@ -1,247 +1,330 @@
-"""The Bot API methods the stand-in implements, each as strict as Telegram where it matters."""
+"""The Bot API methods the stand-in implements, each as strict as Telegram where it matters.
+
+Each handler takes the world and the request's parameters and returns the `result`, or raises
+ApiError. Methods of the specification that are not here are answered `true` (see standin.py).
+"""
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
+import re
+from collections.abc import Callable
+from typing import Any
 
-from bot.sandbox.html_check import ParseError, utf16_length, visible_text
-from bot.sandbox.model import Chat, Message
+from bot.sandbox.checks import (
+    NOT_MODIFIED,
+    ApiError,
+    as_bool,
+    as_int,
+    as_json,
+    bad,
+    formatted,
+    reply_markup,
+)
+from bot.sandbox.html_check import utf16_length
+from bot.sandbox.model import Answer, Chat, JSONDict, Message
+from bot.sandbox.world import World
 
-if TYPE_CHECKING:
-    from bot.sandbox.standin import StandIn
-
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
-
-
-class ApiError(Exception):
-    def __init__(self, code: int, description: str, **parameters: Any) -> None:
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.parameters = parameters
-
-
-def bad(description: str, **parameters: Any) -> ApiError:
-    return ApiError(400, f"Bad Request: {description}", **parameters)
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            raise bad("can't parse JSON object") from None
-    return value
+CHAT_ACTIONS = frozenset({
+    "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
+    "upload_document", "choose_sticker", "find_location", "record_video_note",
+    "upload_video_note",
+})  # fmt: skip
+_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
-def _int(params: dict[str, Any], name: str) -> int:
-    try:
-        return int(params[name])
-    except (KeyError, TypeError, ValueError):
-        raise bad(f"{name} is empty" if name not in params else f"invalid {name}") from None
-
-
-def _text(params: dict[str, Any], key: str, limit: int, empty: str | None) -> tuple[str, str]:
-    """(visible text, raw html) after Telegram's checks."""
-    raw = str(params.get(key, "") or "")
-    if params.get("parse_mode", "").lower() == "html":
-        try:
-            shown = visible_text(raw)
-        except ParseError as exc:
-            raise bad(f"can't parse entities: {exc}") from None
-    elif params.get("parse_mode"):
-        shown = raw  # MarkdownV2 is not used by this bot; accept it as plain
+def find_chat(world: World, params: JSONDict) -> Chat:
+    value = params.get("chat_id")
+    if value in (None, ""):
+        raise bad("chat_id is empty")
+    chat = None
+    if isinstance(value, str) and value.startswith("@"):
+        chat = next((c for c in world.chats.values() if c.username == value[1:]), None)
     else:
-        shown = raw
-    if empty is not None and not shown.strip():
-        raise bad(empty)
-    if utf16_length(shown) > limit:
-        raise bad("message is too long" if key == "text" else "message caption is too long")
-    return shown, raw
-
-
-def _markup(params: dict[str, Any]) -> dict[str, Any] | None:
-    if "reply_markup" not in params or params["reply_markup"] in (None, ""):
-        return None
-    markup = _json(params["reply_markup"])
-    if not isinstance(markup, dict):
-        raise bad("can't parse reply keyboard markup JSON object")
-    for row in markup.get("inline_keyboard", []):
-        for button in row:
-            if not str(button.get("text", "")).strip():
-                raise bad("text buttons are unallowed in the inline keyboard")
-            kinds = [k for k in ("callback_data", "url", "switch_inline_query") if k in button]
-            if len(kinds) != 1:
-                raise bad("can't parse inline keyboard button: exactly one action is required")
-            if "callback_data" in button:
-                size = len(str(button["callback_data"]).encode("utf-8"))
-                if not 1 <= size <= 64:
-                    raise bad("BUTTON_DATA_INVALID")
-            if "url" in button and urlparse(button["url"]).scheme not in ("http", "https", "tg"):
-                raise bad("inline keyboard button URL is invalid")
-    return markup
-
-
-def target_chat(standin: StandIn, params: dict[str, Any]) -> Chat:
-    """The chat a send goes to, refusing exactly as Telegram refuses."""
-    chat_id = _int(params, "chat_id")
-    chat = standin.chats.get(chat_id)
+        try:
+            chat = world.chats.get(int(value))
+        except (TypeError, ValueError):
+            chat = None
     if chat is None:
         raise bad("chat not found")
+    return chat
+
+
+def writable_chat(world: World, params: JSONDict, *, flood: bool = True) -> Chat:
+    """The chat a send goes to, refused exactly as Telegram refuses."""
+    chat = find_chat(world, params)
     if chat.migrated_to is not None:
         raise bad(
             "group chat was upgraded to a supergroup chat", migrate_to_chat_id=chat.migrated_to
         )
     if chat.type == "private":
-        user = standin.users[chat.id]
+        user = world.users[chat.id]
         if user.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if not user.started:
             raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
-    elif not chat.bot_member:
+    elif chat.bot_status == "kicked":
         raise ApiError(403, f"Forbidden: bot was kicked from the {chat.type} chat")
-    retry = standin.faults.take_flood(chat.id)
+    elif chat.bot_status == "left":
+        raise ApiError(403, f"Forbidden: bot is not a member of the {chat.type} chat")
+    retry = world.faults.take_flood(chat.id) if flood else None
     if retry is not None:
         raise ApiError(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
     return chat
 
 
-def send_message(standin: StandIn, p: dict[str, Any]) -> dict[str, Any]:
-    shown, raw = _text(p, "text", MAX_TEXT, "message text is empty")
-    markup = _markup(p)
-    chat = target_chat(standin, p)
-    reply_to = _reply_to(p)
-    msg = standin.store(Message(next(chat.next_id), chat.id, True, standin.bot_id, shown, raw,
-                                markup, reply_to=reply_to))  # fmt: skip
-    return standin.message_json(msg)
+def _reply_to(world: World, chat: Chat, p: JSONDict) -> int | None:
+    if p.get("reply_parameters"):
+        params = as_json(p["reply_parameters"])
+        wanted, lenient = (
+            int(params.get("message_id", 0)),
+            params.get("allow_sending_without_reply"),
+        )
+    elif p.get("reply_to_message_id"):
+        wanted, lenient = as_int(p, "reply_to_message_id"), p.get("allow_sending_without_reply")
+    else:
+        return None
+    if world.find(chat.id, wanted) is None:
+        if str(lenient).lower() in ("true", "1"):
+            return None
+        raise bad("message to be replied not found")
+    return wanted
 
 
-def _reply_to(p: dict[str, Any]) -> int | None:
-    if "reply_parameters" in p:
-        return int(_json(p["reply_parameters"]).get("message_id", 0)) or None
-    return int(p["reply_to_message_id"]) if p.get("reply_to_message_id") else None
+def send_message(world: World, p: JSONDict) -> JSONDict:
+    shown, raw, entities = formatted(p, "text")
+    markup = reply_markup(p)
+    chat = writable_chat(world, p)
+    msg = Message(next(chat.next_id), chat.id, True, world.bot_id, shown, raw, markup,
+                  date=world.unix_time(), reply_to=_reply_to(world, chat, p),
+                  entities=entities)  # fmt: skip
+    return world.message_json(world.store(msg))
 
 
-def _own_message(standin: StandIn, p: dict[str, Any]) -> Message:
-    chat_id, message_id = _int(p, "chat_id"), _int(p, "message_id")
-    msg = standin.find(chat_id, message_id)
-    if msg is None:
-        raise bad("message to edit not found")
-    if not msg.from_bot:
+def send_file(world: World, p: JSONDict, kind: str) -> JSONDict:
+    caption, raw, entities = formatted(p, "caption", caption=True)
+    markup = reply_markup(p)
+    chat = writable_chat(world, p)
+    value = p.get(kind)
+    if isinstance(value, tuple):  # (filename, bytes) uploaded as multipart
+        file_id = world.add_file(value[1], value[0] or kind)
+    elif str(value) in world.files:
+        file_id = str(value)
+    elif str(value).startswith(("http://", "https://")):
+        file_id = world.add_file(b"", str(value).rsplit("/", 1)[-1] or kind)
+    else:
+        raise bad("wrong file identifier/HTTP URL specified")
+    msg = Message(next(chat.next_id), chat.id, True, world.bot_id, caption, raw, markup,
+                  date=world.unix_time(), reply_to=_reply_to(world, chat, p),
+                  caption=caption or None, entities=entities)  # fmt: skip
+    media = world.media(kind, file_id)
+    msg.photo, msg.document = media.get("photo"), media.get("document")
+    return world.message_json(world.store(msg))
+
+
+def own_message(world: World, p: JSONDict, verb: str = "edit") -> Message:
+    if p.get("inline_message_id"):
+        raise bad("the stand-in does not simulate inline messages")
+    chat = find_chat(world, p)
+    msg = world.find(chat.id, as_int(p, "message_id"))
+    if msg is None or msg.service:
+        raise bad(f"message to {verb} not found")
+    if not msg.from_bot and verb == "edit":
         raise bad("message can't be edited")
     return msg
 
 
-NOT_MODIFIED = (
-    "message is not modified: specified new message content and reply markup are exactly the "
-    "same as a current content and reply markup of the message"
-)
-
-
-def edit_message_text(standin: StandIn, p: dict[str, Any]) -> dict[str, Any]:
-    shown, raw = _text(p, "text", MAX_TEXT, "message text is empty")
-    markup = _markup(p)  # absent: the keyboard is removed, as Telegram does
-    msg = _own_message(standin, p)
-    if raw == msg.html and shown == msg.text and markup == msg.markup:
+def edit_message_text(world: World, p: JSONDict) -> JSONDict:
+    shown, raw, entities = formatted(p, "text")
+    markup = reply_markup(p, inline_only=True)  # absent: the keyboard goes, as on Telegram
+    msg = own_message(world, p)
+    if msg.document is not None or msg.photo is not None:
+        raise bad("there is no text in the message to edit")
+    if (shown, entities, markup) == (msg.text, msg.entities, msg.markup):
         raise bad(NOT_MODIFIED)
     msg.edits.append(msg.text)
-    msg.text, msg.html, msg.markup = shown, raw, markup
-    standin.notify(msg)
-    return standin.message_json(msg)
+    msg.text, msg.html, msg.entities, msg.markup = shown, raw, entities, markup
+    msg.edit_date = world.unix_time()
+    world.record("edited", msg)
+    return world.message_json(msg)
 
 
-def edit_message_reply_markup(standin: StandIn, p: dict[str, Any]) -> dict[str, Any]:
-    markup = _markup(p)
-    msg = _own_message(standin, p)
+def edit_message_reply_markup(world: World, p: JSONDict) -> JSONDict:
+    markup = reply_markup(p, inline_only=True)
+    msg = own_message(world, p)
     if markup == msg.markup:
         raise bad(NOT_MODIFIED)
     msg.edits.append(msg.text)
     msg.markup = markup
-    standin.notify(msg)
-    return standin.message_json(msg)
+    msg.edit_date = world.unix_time()
+    world.record("edited", msg)
+    return world.message_json(msg)
 
 
-def delete_message(standin: StandIn, p: dict[str, Any]) -> bool:
-    chat_id, message_id = _int(p, "chat_id"), _int(p, "message_id")
-    msg = standin.find(chat_id, message_id)
-    if msg is None:
-        raise bad("message to delete not found")
-    standin.chat_messages[chat_id].remove(msg)
+def delete_message(world: World, p: JSONDict) -> bool:
+    msg = own_message(world, p, "delete")
+    chat = world.chats[msg.chat_id]
+    if not msg.from_bot and chat.type != "private" and chat.bot_status != "administrator":
+        raise bad("message can't be deleted")
+    world.chat_messages[msg.chat_id].remove(msg)
+    msg.deleted = True
+    world.record("deleted", msg)
     return True
 
 
-def answer_callback_query(standin: StandIn, p: dict[str, Any]) -> bool:
+def answer_callback_query(world: World, p: JSONDict) -> bool:
     query_id = str(p.get("callback_query_id", ""))
-    issued = standin.queries.pop(query_id, None)
-    if issued is None or standin.now() - issued > standin.query_max_age:
+    pressed = world.queries.pop(query_id, None)
+    if pressed is None or world.now() - pressed > world.query_max_age:
         raise bad("query is too old and response timeout expired or query ID is invalid")
     text = p.get("text")
     if text is not None and utf16_length(str(text)) > 200:
         raise bad("MESSAGE_TOO_LONG")
-    show_alert = str(p.get("show_alert", "")).lower() in ("true", "1")
-    standin.answers.append((query_id, text, show_alert))
+    world.answers.append(Answer(query_id, text, as_bool(p, "show_alert")))
     return True
 
 
-def set_my_commands(standin: StandIn, p: dict[str, Any]) -> bool:
-    commands = _json(p.get("commands", "[]"))
+def _scope_key(p: JSONDict) -> tuple[str, str]:
+    scope = as_json(p.get("scope") or '{"type": "default"}', "bot command scope")
+    if not isinstance(scope, dict) or "type" not in scope:
+        raise bad("can't parse bot command scope")
+    key = str(scope["type"])
+    for part in ("chat_id", "user_id"):
+        if part in scope:
+            key += f":{scope[part]}"
+    return key, str(p.get("language_code") or "")
+
+
+def set_my_commands(world: World, p: JSONDict) -> bool:
+    commands = as_json(p.get("commands") or "[]", "bot commands")
     if not isinstance(commands, list) or len(commands) > 100:
-        raise bad("commands must be a list of at most 100 commands")
+        raise bad("commands must be an array of at most 100 BotCommand")
     for c in commands:
-        name, desc = str(c.get("command", "")), str(c.get("description", ""))
-        if not ((1 <= len(name) <= 32 and name.islower()) or name.isdigit()) or not all(
-            ch.isalnum() or ch == "_" for ch in name
-        ):
+        if not _COMMAND_NAME.match(str(c.get("command", ""))):
             raise bad("BOT_COMMAND_INVALID")
-        if not 1 <= len(desc) <= 256:
-            raise bad("BOT_COMMAND_DESCRIPTION_INVALID")
-    scope = _json(p.get("scope") or '{"type": "default"}')
-    key = (str(scope.get("type", "default")), str(p.get("language_code") or ""))
-    standin.commands[key] = [(c["command"], c["description"]) for c in commands]
+        if not 1 <= len(str(c.get("description", "")).strip()) <= 256:
+            raise bad("command description must be 1-256 characters")
+    world.commands[_scope_key(p)] = [(c["command"], c["description"]) for c in commands]
     return True
 
 
-def get_my_commands(standin: StandIn, p: dict[str, Any]) -> list[dict[str, str]]:
-    scope = _json(p.get("scope") or '{"type": "default"}')
-    key = (str(scope.get("type", "default")), str(p.get("language_code") or ""))
-    return [{"command": c, "description": d} for c, d in standin.commands.get(key, [])]
+def get_my_commands(world: World, p: JSONDict) -> list[JSONDict]:
+    return [{"command": c, "description": d} for c, d in world.commands.get(_scope_key(p), [])]
 
 
-def send_file(standin: StandIn, p: dict[str, Any], kind: str) -> dict[str, Any]:
-    caption, raw = _text(p, "caption", MAX_CAPTION, None)
-    markup = _markup(p)
-    chat = target_chat(standin, p)
-    value = p.get(kind)
-    if value is None:
-        raise bad(f"there is no {kind} in the request")
-    if isinstance(value, tuple):  # (filename, bytes) uploaded as multipart
-        file_id = standin.add_file(value[1], value[0])
-    elif str(value) in standin.files:
-        file_id = str(value)
-    else:
-        raise bad("wrong file identifier/HTTP URL specified")
-    msg = Message(next(chat.next_id), chat.id, True, standin.bot_id, caption, raw, markup)
-    msg.caption = caption
-    info = standin.file_json(file_id)
-    if kind == "photo":
-        msg.photo = [{**info, "width": 800, "height": 600}]
-    else:
-        msg.document = {**info, "file_name": standin.file_names.get(file_id, "file")}
-    return standin.message_json(standin.store(msg))
+def delete_my_commands(world: World, p: JSONDict) -> bool:
+    world.commands.pop(_scope_key(p), None)
+    return True
 
 
-def get_file(standin: StandIn, p: dict[str, Any]) -> dict[str, Any]:
+def set_chat_menu_button(world: World, p: JSONDict) -> bool:
+    chat_id = as_int(p, "chat_id") if p.get("chat_id") else None
+    button = as_json(p.get("menu_button") or '{"type": "default"}', "menu button")
+    world.menu_buttons[chat_id] = button
+    return True
+
+
+def get_chat_menu_button(world: World, p: JSONDict) -> JSONDict:
+    chat_id = as_int(p, "chat_id") if p.get("chat_id") else None
+    fallback = world.menu_buttons.get(None, {"type": "commands"})
+    return world.menu_buttons.get(chat_id, fallback)
+
+
+def get_file(world: World, p: JSONDict) -> JSONDict:
     file_id = str(p.get("file_id", ""))
-    if file_id not in standin.files:
+    if file_id not in world.files:
         raise bad("invalid file_id")
-    return {**standin.file_json(file_id), "file_path": f"documents/{file_id}"}
+    return {**world.file_json(file_id), "file_path": f"documents/{file_id}"}
 
 
-def get_chat(standin: StandIn, p: dict[str, Any]) -> dict[str, Any]:
-    chat = standin.chats.get(_int(p, "chat_id"))
-    if chat is None:
-        raise bad("chat not found")
-    return chat.as_json(standin.users)
+GIFT_TYPES = ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
+              "gifts_from_channels")  # fmt: skip
+
+
+def get_chat(world: World, p: JSONDict) -> JSONDict:
+    chat = find_chat(world, p)
+    return {**chat.as_json(world.users), "accent_color_id": 0, "max_reaction_count": 11,
+            "accepted_gift_types": dict.fromkeys(GIFT_TYPES, False)}  # fmt: skip
+
+
+def _status(world: World, chat: Chat, user_id: int) -> str:
+    if user_id == world.bot_id:
+        return chat.bot_status
+    if chat.type == "private":
+        return "member" if user_id == chat.id else "left"
+    if user_id == chat.owner:
+        return "creator"
+    if user_id in chat.admins:
+        return "administrator"
+    return "member" if user_id in chat.members else "left"
+
+
+def get_chat_member(world: World, p: JSONDict) -> JSONDict:
+    chat = find_chat(world, p)
+    user_id = as_int(p, "user_id")
+    if user_id == world.bot_id:
+        return world.member_json(chat.bot_status, world.bot_json())
+    if user_id not in world.users:
+        raise bad("user not found")
+    return world.member_json(_status(world, chat, user_id), world.users[user_id].as_json())
+
+
+def get_chat_administrators(world: World, p: JSONDict) -> list[JSONDict]:
+    chat = find_chat(world, p)
+    if chat.type == "private":
+        raise bad("there are no administrators in the private chat")
+    found = [world.member_json(_status(world, chat, uid), world.users[uid].as_json())
+             for uid in sorted(chat.admins) if uid in world.users]  # fmt: skip
+    if chat.bot_status == "administrator":
+        found.append(world.member_json("administrator", world.bot_json()))
+    return found
+
+
+def get_chat_member_count(world: World, p: JSONDict) -> int:
+    chat = find_chat(world, p)
+    return 2 if chat.type == "private" else len(chat.members) + chat.bot_member
+
+
+def leave_chat(world: World, p: JSONDict) -> bool:
+    chat = find_chat(world, p)
+    if chat.type == "private":
+        raise bad("chat member status can't be changed in private chats")
+    if not chat.bot_member:
+        raise ApiError(403, f"Forbidden: bot is not a member of the {chat.type} chat")
+    world.set_bot_status(chat.id, "left")
+    return True
+
+
+def send_chat_action(world: World, p: JSONDict) -> bool:
+    writable_chat(world, p, flood=False)
+    if str(p.get("action")) not in CHAT_ACTIONS:
+        raise bad("wrong parameter action in request")
+    return True
+
+
+HANDLERS: dict[str, Callable[[World, JSONDict], Any]] = {
+    "getme": lambda w, _: w.bot_json(),
+    "sendmessage": send_message,
+    "senddocument": lambda w, p: send_file(w, p, "document"),
+    "sendphoto": lambda w, p: send_file(w, p, "photo"),
+    "editmessagetext": edit_message_text,
+    "editmessagereplymarkup": edit_message_reply_markup,
+    "deletemessage": delete_message,
+    "answercallbackquery": answer_callback_query,
+    "setmycommands": set_my_commands,
+    "getmycommands": get_my_commands,
+    "deletemycommands": delete_my_commands,
+    "setchatmenubutton": set_chat_menu_button,
+    "getchatmenubutton": get_chat_menu_button,
+    "getfile": get_file,
+    "getchat": get_chat,
+    "getchatmember": get_chat_member,
+    "getchatadministrators": get_chat_administrators,
+    "getchatmembercount": get_chat_member_count,
+    "leavechat": leave_chat,
+    "sendchataction": send_chat_action,
+    "setwebhook": lambda w, p: w.queue.set_webhook(p),
+    "deletewebhook": lambda w, p: w.queue.delete_webhook(p),
+    "getwebhookinfo": lambda w, _: w.queue.webhook_info(),
+    "logout": lambda w, _: True,
+    "close": lambda w, _: True,
+}

@@ -1,41 +1,60 @@
-"""What the stand-in remembers: users, chats, messages, and the faults a test asked for."""
+"""What the stand-in remembers: users, chats, messages, and what tests read back."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-import time
-from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
-    from bot.sandbox.standin import StandIn
+    from bot.sandbox.world import World
 
 Buttons = list[list[tuple[str, str]]]
+JSONDict = dict[str, Any]
+
+
+class Call(NamedTuple):
+    """One Bot API request: method lower-cased, its parameters, the HTTP status answered."""
+
+    method: str
+    params: JSONDict
+    status: int
+
+
+class Answer(NamedTuple):
+    """An answered callback query (the full request is in StandIn.calls)."""
+
+    query_id: str
+    text: str | None
+    show_alert: bool
 
 
 @dataclass
 class Message:
-    """A message in a chat, from the bot or from a simulated user; `.text` is current."""
+    """A message in a chat, from the bot or a simulated user. Fields are current: an edit
+    changes `.text`, `.html`, `.markup` in place and appends the previous text to `.edits`."""
 
     message_id: int
     chat_id: int
     from_bot: bool
     sender_id: int
-    text: str
-    html: str = ""
-    markup: dict[str, Any] | None = None
-    date: int = field(default_factory=lambda: int(time.time()))
+    text: str  # visible text (a media message: its caption)
+    html: str = ""  # as sent (raw HTML when parse_mode was HTML)
+    markup: JSONDict | None = None
+    date: int = 0
     edits: list[str] = field(default_factory=list)
     reply_to: int | None = None
-    document: dict[str, Any] | None = None
-    photo: list[dict[str, Any]] | None = None
+    document: JSONDict | None = None
+    photo: list[JSONDict] | None = None
     caption: str | None = None
+    entities: list[JSONDict] = field(default_factory=list)
+    edit_date: int | None = None
+    deleted: bool = False
+    service: JSONDict | None = None  # e.g. {"migrate_to_chat_id": -100…}
 
     @property
     def buttons(self) -> Buttons:
-        """Rows of (label, callback_data or url)."""
+        """Rows of (label, callback_data or url) of the inline keyboard."""
         rows = (self.markup or {}).get("inline_keyboard", [])
         return [
             [(b.get("text", ""), b.get("callback_data") or b.get("url") or "") for b in row]
@@ -52,6 +71,26 @@ class Message:
                     return data
         raise KeyError(f"no button {label!r} in {self.button_texts()}")
 
+    def raw_button(self, label: str | int) -> JSONDict:
+        """The button as sent, by label or by flat index."""
+        flat = [b for row in (self.markup or {}).get("inline_keyboard", []) for b in row]
+        if isinstance(label, int):
+            return dict(flat[label])
+        for button in flat:
+            if button.get("text") == label:
+                return dict(button)
+        raise KeyError(f"no button {label!r} in {self.button_texts()}")
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something the bot did in a chat, with the text and buttons as they were right then."""
+
+    kind: Literal["sent", "edited", "deleted"]
+    message: Message
+    text: str
+    buttons: Buttons
+
 
 @dataclass
 class Chat:
@@ -59,36 +98,45 @@ class Chat:
     type: str  # private | group | supergroup
     title: str = ""
     members: set[int] = field(default_factory=set)
-    bot_member: bool = True
+    admins: set[int] = field(default_factory=set)
+    owner: int | None = None
+    bot_status: str = "member"  # member | administrator | left | kicked
     migrated_to: int | None = None
+    username: str | None = None
     next_id: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
-    def as_json(self, users: dict[int, SimUser]) -> dict[str, Any]:
+    @property
+    def bot_member(self) -> bool:
+        return self.bot_status in ("member", "administrator")
+
+    def as_json(self, users: dict[int, SimUser]) -> JSONDict:
         if self.type == "private":
-            user = users[self.id]
-            data: dict[str, Any] = {"id": self.id, "type": "private", "first_name": user.first_name}
-            if user.username:
-                data["username"] = user.username
-            return data
-        return {"id": self.id, "type": self.type, "title": self.title}
+            return {**users[self.id].as_json(chat=True), "type": "private"}
+        data: JSONDict = {"id": self.id, "type": self.type, "title": self.title}
+        if self.username:
+            data["username"] = self.username
+        return data
 
 
-@dataclass
+@dataclass(eq=False)
 class SimUser:
     """A simulated Telegram user; its verbs enqueue updates for the bot."""
 
-    standin: StandIn
+    world: World
     id: int
     first_name: str
     last_name: str | None = None
     username: str | None = None
     language_code: str | None = None
-    started: bool = False
+    started: bool = False  # pressed Start (writing to the bot does it too)
     blocked: bool = False
 
-    def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        for key in ("last_name", "username", "language_code"):
+    def as_json(self, chat: bool = False) -> JSONDict:
+        data: JSONDict = {"id": self.id, "first_name": self.first_name}
+        if not chat:
+            data["is_bot"] = False
+        keys = ("last_name", "username") if chat else ("last_name", "username", "language_code")
+        for key in keys:
             if getattr(self, key):
                 data[key] = getattr(self, key)
         return data
@@ -97,96 +145,39 @@ class SimUser:
         self, text: str, chat: int | Chat | None = None, reply_to: Message | None = None
     ) -> Message:
         """A text message from this user, in their private chat or in `chat`."""
-        return self.standin.user_message(self, text, chat, reply_to=reply_to)
+        return self.world.user_message(self, text, chat, reply_to=reply_to)
 
     async def edit(self, message: Message, text: str) -> None:
-        self.standin.user_edit(self, message, text)
+        """Edit one of this user's messages: an edited_message update."""
+        self.world.user_edit(self, message, text)
 
     async def press(
         self, message: Message, label: str | int | None = None, *, callback_data: str | None = None
     ) -> str:
-        """Press a button by label, by flat index, or with explicit (possibly forged) data."""
+        """Press a button by label or flat index, or send explicit (possibly forged) data.
+        Returns the callback query id."""
         if callback_data is None:
-            flat = [b for row in message.buttons for b in row]
-            if isinstance(label, int):
-                callback_data = flat[label][1]
-            else:
-                callback_data = message.button_data(str(label))
-        return self.standin.user_press(self, message, callback_data)
+            if label is None:
+                raise ValueError("press needs a label, an index or callback_data")
+            button = message.raw_button(label)
+            if "callback_data" not in button:
+                raise ValueError(f"button {button.get('text')!r} has no callback_data: {button}")
+            callback_data = str(button["callback_data"])
+        return self.world.user_press(self, message, callback_data)
 
     async def send_document(
         self, name: str, content: bytes, chat: int | Chat | None = None, caption: str = ""
     ) -> Message:
-        return self.standin.user_file(self, "document", name, content, chat, caption)
+        return self.world.user_file(self, "document", name, content, chat, caption)
 
     async def send_photo(
         self, content: bytes, chat: int | Chat | None = None, caption: str = ""
     ) -> Message:
-        return self.standin.user_file(self, "photo", "photo.jpg", content, chat, caption)
+        return self.world.user_file(self, "photo", "photo.jpg", content, chat, caption)
 
     def block(self) -> None:
-        self.blocked = True
+        """Block the bot: sends fail with 403; a my_chat_member update tells the bot."""
+        self.world.set_blocked(self, True)
 
     def unblock(self) -> None:
-        self.blocked = False
-
-
-@dataclass
-class Faults:
-    """Failures a test switches on: 429 floods, 5xx, delays, held responses."""
-
-    floods: list[list[Any]] = field(default_factory=list)  # [chat_id|None, retry_after, times]
-    failures: dict[str, list[int]] = field(default_factory=dict)  # method -> [status, times]
-    delays: dict[str, float] = field(default_factory=dict)
-    holds: dict[str, asyncio.Event] = field(default_factory=dict)
-    realistic: bool = False
-    _sent: deque[tuple[float, int]] = field(default_factory=deque)
-
-    def flood(self, chat_id: int | None = None, retry_after: int = 2, times: int = 1) -> None:
-        self.floods.append([chat_id, retry_after, times])
-
-    def fail_next(self, method: str, status: int = 502, times: int = 1) -> None:
-        self.failures[method.lower()] = [status, times]
-
-    def delay(self, method: str, seconds: float) -> None:
-        self.delays[method.lower()] = seconds
-
-    def hold(self, method: str) -> asyncio.Event:
-        """Hold every response of `method` until the returned event is set."""
-        event = asyncio.Event()
-        self.holds[method.lower()] = event
-        return event
-
-    def take_flood(self, chat_id: int) -> int | None:
-        for entry in self.floods:
-            if entry[0] in (None, chat_id) and entry[2] > 0:
-                entry[2] -= 1
-                if entry[2] == 0:
-                    self.floods.remove(entry)
-                return int(entry[1])
-        return self._realistic_limit(chat_id) if self.realistic else None
-
-    def take_failure(self, method: str) -> int | None:
-        entry = self.failures.get(method)
-        if not entry:
-            return None
-        entry[1] -= 1
-        if entry[1] <= 0:
-            del self.failures[method]
-        return entry[0]
-
-    def _realistic_limit(self, chat_id: int) -> int | None:
-        """~30/s in total, 20/min to a group, ~1/s to a private chat (Telegram's, roughly)."""
-        now = time.monotonic()
-        while self._sent and now - self._sent[0][0] > 60:
-            self._sent.popleft()
-        last_second = [c for t, c in self._sent if now - t < 1]
-        if len(last_second) >= 30:
-            return 1
-        if chat_id > 0 and last_second.count(chat_id) >= 1:
-            return 1
-        if chat_id < 0 and sum(1 for _, c in self._sent if c == chat_id) >= 20:
-            oldest = next(t for t, c in self._sent if c == chat_id)
-            return max(1, int(60 - (now - oldest)) + 1)
-        self._sent.append((now, chat_id))
-        return None
+        self.world.set_blocked(self, False)

@@ -1,0 +1,55 @@
+"""Fixtures for the stand-in's own tests: a running stand-in and a raw HTTP caller."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.sandbox.model import SimUser
+from bot.sandbox.standin import StandIn
+
+TOKEN = "4242:standin-test-token-abcdefghijkl"
+Api = Callable[..., Coroutine[Any, Any, tuple[int, dict[str, Any]]]]
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[StandIn]:
+    server = StandIn(TOKEN, "strict_bot")
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+def api(standin: StandIn, http: aiohttp.ClientSession) -> Api:
+    """await api("sendMessage", chat_id=1, text="hi") -> (HTTP status, JSON body), sent as a
+    form post the way python-telegram-bot sends it (nested objects JSON-encoded)."""
+
+    async def call(method: str, token: str = TOKEN, **params: Any) -> tuple[int, dict[str, Any]]:
+        form = {
+            k: v if isinstance(v, str) else json.dumps(v)
+            for k, v in params.items()
+            if v is not None
+        }
+        async with http.post(f"{standin.base_url}{token}/{method}", data=form) as response:
+            return response.status, await response.json()
+
+    return call
+
+
+@pytest.fixture
+async def alice(standin: StandIn) -> SimUser:
+    """A person who has pressed Start."""
+    user = standin.add_user(1001, "Alice", language_code="zh-hans", username="alice")
+    await user.send("/start")
+    return user
