@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 from babel.support import Translations
 
@@ -62,8 +62,10 @@ class Translator:
         return self._t.ngettext(singular, plural, n)
 
     def datetime(self, value: datetime, zone: tzinfo) -> str:
-        """A moment in the organisation's time zone, in this locale's medium format."""
-        return format_datetime(value.astimezone(zone), "medium", locale=self.babel_locale)
+        """A moment in the organisation's zone: 2026年11月24日 10:00 / November 24, 2026 10:00."""
+        local = value.astimezone(zone)
+        day = format_date(local.date(), "long", locale=self.babel_locale)
+        return f"{day} {format_skeleton('Hm', local, locale=self.babel_locale)}"
 
     def date(self, value: date) -> str:
         return format_date(value, "long", locale=self.babel_locale)

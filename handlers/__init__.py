@@ -39,6 +39,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CommandHandler("setup", groups.setup, filters=new))
     app.add_handler(CommandHandler("report", report.report, filters=new))
     app.add_handler(CommandHandler("my", incidents.my, filters=new))
+    app.add_handler(CommandHandler("pending", incidents.pending, filters=new))
 
     # 3. Buttons, by the domain in their data; anything else is answered as stale.
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=cd.pattern("lg")))

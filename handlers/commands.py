@@ -24,6 +24,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("language", N_("Choose your language")),
     Command("report", N_("Report an incident or information (L4, A1)")),
     Command("my", N_("The status of my reports")),
+    Command("pending", N_("What waits for me to act")),
     Command("cancel", N_("Leave what you are filling in")),
     Command("members", N_("People the bot knows, and their roles"), LEADERSHIP),
     Command("role", N_("Grant or revoke a role"), frozenset({Role.ADMIN}), in_menu=False),

@@ -13,10 +13,11 @@ from bot.i18n import N_
 from bot.incidents import actions
 from bot.incidents import service as incidents
 from bot.incidents.rules import clean_text
+from bot.incidents.service import card_buttons
 from bot.people import service as people
 from handlers import callback_data as cd
 from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
-from handlers.incident_render import STATUS_NAMES, kind, moment, severity
+from handlers.incident_render import STATUS_NAMES, card, kind, moment, severity
 from handlers.render import Renderer, esc
 
 FLOW_UPDATE, FLOW_UPWARD, FLOW_CLOSE = "inc_update", "inc_upward", "inc_close"
@@ -56,6 +57,12 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
         view = await incidents.timeline_of(ctx.deps, me, incident_id)
         if update.effective_message is not None:
             await reply(update.effective_message, timeline_text(r, view))
+        return None
+    if data.action == "op":
+        params = await incidents.card_for(ctx.deps, me, incident_id)
+        rows = [[(r.plain(b.label), b.data) for b in row] for row in card_buttons(incident_id)]
+        if update.effective_message is not None:
+            await reply(update.effective_message, card(r, params), rows)
         return None
     if data.action == "pl":
         options = await incidents.candidates(ctx.deps, me, incident_id)
@@ -148,3 +155,28 @@ async def my(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer
         lines.append(f"{esc(item.ref)} · {esc(kind(r, item.kind))} · {esc(status)}")
         rows.append([(r.plain("Timeline of {ref}", ref=item.ref), cd.encode("in", "tl", item.id))])
     await reply(message, "\n".join(lines), rows[:10])
+
+
+PENDING_REASONS = {
+    "acknowledge": N_("{ref}: waiting for acknowledgement"),
+    "update": N_("{ref}: a progress update is due"),
+    "secretary_ack": N_("{ref}: needs your own acknowledgement as secretary"),
+}
+
+
+@command
+async def pending(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """/pending: what waits for me, each with a button that opens its card."""
+    if not is_private(update.effective_chat):
+        await private_only(message, ctx, r, "help")
+        return
+    items = await incidents.pending_for(ctx.deps, tg_user(user))
+    if not items:
+        await reply(message, r("Nothing is waiting for you."))
+        return
+    lines = [r("Waiting for you:")]
+    rows = []
+    for item in items:
+        lines.append(r(PENDING_REASONS[item.reason], ref=item.ref))
+        rows.append([(r.plain("Open {ref}", ref=item.ref), cd.encode("in", "op", item.id))])
+    await reply(message, "\n".join(lines), rows[:20])

@@ -320,3 +320,54 @@ async def candidates(deps: Deps, actor: TgUser, incident_id: int) -> list[tuple[
             select(Person).where(Person.started_at.isnot(None)).order_by(Person.first_name)
         )
         return [(p.id, p.display_name) for p in rows if p.id not in taken][:30]
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    id: int
+    ref: str
+    reason: str  # acknowledge | update | secretary_ack
+
+
+async def pending_for(deps: Deps, actor: TgUser) -> list[PendingItem]:
+    """/pending: what waits for this person — acknowledgements, overdue updates, and for the
+    secretary her own acknowledgement of major incidents (R2)."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        mine = select(IncidentHandler.incident_id).where(IncidentHandler.person_id == me.id)
+        rows = await session.scalars(
+            select(Incident)
+            .where(Incident.status != "closed", Incident.id.in_(mine))
+            .order_by(Incident.id)
+            .limit(50)
+        )
+        items: list[PendingItem] = []
+        for incident in rows:
+            if incident.acknowledged_at is None:
+                items.append(PendingItem(incident.id, incident.ref, "acknowledge"))
+            elif (
+                incident.acknowledged_by_id == me.id
+                and incident.update_due_at is not None
+                and incident.update_due_at <= now
+            ):
+                items.append(PendingItem(incident.id, incident.ref, "update"))
+            if (
+                Role.SECRETARY in me.roles
+                and incident.needs_secretary_ack
+                and incident.secretary_ack_at is None
+            ):
+                items.append(PendingItem(incident.id, incident.ref, "secretary_ack"))
+        return items
+
+
+async def card_for(deps: Deps, actor: TgUser, incident_id: int) -> dict[str, Any]:
+    """The card of an incident again (from /pending), for those who may handle it."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        incident = await load_for(session, incident_id)
+        await require_handler(session, incident, me.id)
+        reporter = await session.get(Person, incident.reporter_id)
+        assert reporter is not None
+        return card_params(incident, reporter)

@@ -1,0 +1,227 @@
+"""A member files a report through the chat; handlers act on their cards (L4, P2, P3, L5, R2)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.incidents.models import Incident
+from bot.incidents.sweep import sweep
+from bot.people import grants
+from bot.people import service as people
+from bot.people.roles import Role
+from bot.people.service import TgUser
+from bot.sandbox.model import Message, SimUser
+from bot.sandbox.standin import StandIn
+from tests.flows.conftest import ADMIN_ID, Harness
+from tests.flows.test_roles_flow import register, tap
+
+GROUP = -5001
+MEMBER, EMERGENCY, DEPUTY, SECRETARY, OFFICE = 1001, 1002, 1003, 1004, 1005
+
+
+async def world(h: Harness) -> dict[int, SimUser]:
+    """An admin, a member and the staff of the regulation, each registered in English."""
+    s = h.standin
+    admin = s.add_user(ADMIN_ID, "Ada", language_code="en")
+    await register(s, admin)
+    users = {ADMIN_ID: admin}
+    staff = [(MEMBER, "Mei", None), (EMERGENCY, "Eli", Role.EMERGENCY_OFFICE),
+             (DEPUTY, "Dai", Role.DEPUTY), (SECRETARY, "Shu", Role.SECRETARY),
+             (OFFICE, "Ou", Role.OFFICE)]  # fmt: skip
+    s.add_group(GROUP, "Org", members=[admin])
+    await admin.send("/setup", chat=GROUP)
+    setup = await s.next_message(GROUP)
+    await tap(s, admin, setup, "Organisation group")
+    for uid, name, role in staff:
+        user = s.add_user(uid, name, language_code="en", username=name.lower())
+        await register(s, user)
+        users[uid] = user
+        if role is not None:
+            person = await people.find_person(h.deps, username=name.lower())
+            await grants.change_role(h.deps, TgUser(ADMIN_ID, "Ada"), person_id=person.id,
+                                     role=role, grant=True)  # fmt: skip
+    await s.quiet()
+    for chat in (*users, GROUP):  # tests read from here on
+        s._consumed[chat] = len(s.bot_messages(chat))
+    return users
+
+
+async def ask(s: StandIn, chat: int) -> Message:
+    return await s.next_message(chat)
+
+
+async def file_major_network_incident(h: Harness, member: SimUser) -> Message:
+    """Walk every step of /report, with a Back on the way; return the summary message."""
+    s = h.standin
+    await member.send("/report")
+    q = await ask(s, MEMBER)
+    assert q.text == "What do you want to report?"
+    await tap(s, member, q, "Network-security incident")
+    assert q.text == "How serious is it?"
+    await tap(s, member, q, "‹ Back")  # Back returns to the kind
+    assert q.text == "What do you want to report?"
+    await tap(s, member, q, "Network-security incident")
+    await tap(s, member, q, "Major")
+    assert q.text == "What happened? Describe it in a message."
+    await member.send("<script>alert('x')</script> 首页被篡改 & defaced")
+    q = await ask(s, MEMBER)
+    assert q.text.startswith("When was it discovered?")
+    await member.send("2999-01-01 10:00")
+    assert (await ask(s, MEMBER)).text == "That moment is in the future. When was it discovered?"
+    await member.send("whenever")
+    assert (await ask(s, MEMBER)).text.startswith("I could not read that date.")
+    await member.send("2026-11-24 09:40")
+    assert (await ask(s, MEMBER)).text == "Where? Name the system, platform or place."
+    await member.send("x" * 2001)
+    assert (await ask(s, MEMBER)).text == (
+        "That is 2001 characters; at most 2000 fit. Please shorten it."
+    )
+    await member.send("门户网站 www")
+    assert (await ask(s, MEMBER)).text == "What has already been done about it?"
+    await member.send("已断开外网")
+    q = await ask(s, MEMBER)
+    assert q.text.startswith("Send photos or documents")
+    await member.send_photo(b"\x89PNG fake")
+    q = await ask(s, MEMBER)
+    assert "1 file received." in q.text
+    await tap(s, member, q, "Done")
+    summary = q  # the attachments question turns into the summary
+    assert summary.text.splitlines()[0] == "Please check your report."
+    assert "What happened: <script>alert('x')</script> 首页被篡改 & defaced" in summary.text
+    assert "1 attachment" in summary.text
+    assert summary.button_texts() == ["Submit", "Edit a field", "Cancel"]
+    return summary
+
+
+async def test_member_files_and_handlers_handle_to_the_end(harness: Harness) -> None:
+    s = harness.standin
+    users = await world(harness)
+    member = users[MEMBER]
+    summary = await file_major_network_incident(harness, member)
+    assert await tap(s, member, summary, "Submit") == ("Submitted as INC-2026-0001.", False)
+    assert "Submitted as INC-2026-0001." in summary.text and summary.buttons == []
+
+    # Routing (L4, L1): emergency office + deputy, and the secretary for a major incident.
+    cards = {uid: await s.next_message(uid) for uid in (EMERGENCY, DEPUTY, SECRETARY)}
+    card = cards[EMERGENCY]
+    assert card.text.startswith("A report needs your attention.")
+    assert "INC-2026-0001 · Network-security incident · Major" in card.text
+    assert "<script>alert('x')</script>" in card.text  # shown literally, escaped on the wire
+    assert "&lt;script&gt;" in card.html
+    assert card.button_texts() == ["Acknowledge", "Add update", "Escalate upward", "Pull in",
+                                   "Contain", "Close", "Timeline"]  # fmt: skip
+    await s.quiet()
+    assert len(s.bot_messages(OFFICE)) == s._consumed[OFFICE]  # not routed to the office
+    notice = await s.next_message(GROUP)  # in the organisation's language, and no content
+    assert notice.text == "2026年11月24日 10:00 报告了一起重大事件，正在处置中。"
+
+    # A stranger pressing a forwarded card's button changes nothing.
+    assert await tap(s, users[OFFICE], card, "Acknowledge") == (
+        "Only the handlers of this report and the leadership can do that.",
+        True,
+    )
+    # Acknowledge: once; the second handler is told who was first.
+    assert await tap(s, users[EMERGENCY], card, "Acknowledge") == (
+        "You acknowledged INC-2026-0001.",
+        False,
+    )
+    assert await tap(s, users[DEPUTY], cards[DEPUTY], "Acknowledge") == (
+        "Eli has already acknowledged INC-2026-0001.",
+        True,
+    )
+    assert (await s.next_message(MEMBER)).text == (
+        "Your report INC-2026-0001 has been acknowledged and is being handled."
+    )
+    # The secretary's own acknowledgement is still recorded (R2, C2).
+    await tap(s, users[SECRETARY], cards[SECRETARY], "Acknowledge")
+
+    # Add update: relayed to the secretary and deputy at once (P2).
+    await tap(s, users[EMERGENCY], card, "Add update")
+    assert (await s.next_message(EMERGENCY)).text.startswith("Send the progress update")
+    await users[EMERGENCY].send("已恢复首页 <b>")
+    assert (await s.next_message(EMERGENCY)).text == "The update on INC-2026-0001 was saved."
+    for leader in (DEPUTY, SECRETARY):
+        relay = await s.next_message(leader)
+        assert relay.text == "Update on INC-2026-0001 (Major) from Eli:\n已恢复首页 <b>"
+
+    # Escalate upward (P3): to whom, what.
+    await tap(s, users[EMERGENCY], card, "Escalate upward")
+    await s.next_message(EMERGENCY)
+    await users[EMERGENCY].send("市委网信办 王科长")
+    assert (await s.next_message(EMERGENCY)).text == "What was reported to them?"
+    await users[EMERGENCY].send("电话报告了篡改情况")
+    assert (await s.next_message(EMERGENCY)).text.startswith("The report to the higher")
+
+    # Pull in (L5).
+    await tap(s, users[EMERGENCY], card, "Pull in")
+    choose = await s.next_message(EMERGENCY)
+    await tap(s, users[EMERGENCY], choose, "Ou")
+    assert choose.text == "Ou has been asked to help."
+    pulled = await s.next_message(OFFICE)
+    assert pulled.text.startswith("Eli asked you to help handle this report.")
+
+    # Contain, then close with a summary the reporter receives.
+    await tap(s, users[OFFICE], pulled, "Contain")
+    assert (await s.next_message(MEMBER)).text.startswith("Your report INC-2026-0001 is under")
+    await tap(s, users[OFFICE], pulled, "Close")
+    await s.next_message(OFFICE)
+    await users[OFFICE].send("已处置完毕，原因为弱口令")
+    assert (await s.next_message(OFFICE)).text.startswith("INC-2026-0001 is closed.")
+    assert (await s.next_message(MEMBER)).text == (
+        "Your report INC-2026-0001 has been closed. Summary: 已处置完毕，原因为弱口令"
+    )
+    assert await tap(s, users[EMERGENCY], card, "Acknowledge") == (
+        "INC-2026-0001 is already closed.",
+        True,
+    )
+
+    # The timeline tells the whole life; the reporter sees it from /my.
+    await member.send("/my")
+    mine = await s.next_message(MEMBER)
+    assert "INC-2026-0001 · Network-security incident · closed" in mine.text
+    await tap(s, member, mine, "Timeline of INC-2026-0001")
+    timeline = (await s.next_message(MEMBER)).text
+    for step in ["Filed", "Sent to the handlers", "Acknowledged · Eli",
+                 "Acknowledged by the secretary · Shu", "Update · Eli",
+                 "Reported to the higher department · Eli", "Pulled in · Eli",
+                 "Contained · Ou", "Closed · Ou"]:  # fmt: skip
+        assert step in timeline, step
+
+
+async def test_escalation_chain_when_nobody_acknowledges(harness: Harness) -> None:
+    s = harness.standin
+    users = await world(harness)
+    summary = await file_major_network_incident(harness, users[MEMBER])
+    await tap(s, users[MEMBER], summary, "Submit")
+    for uid in (EMERGENCY, DEPUTY, SECRETARY):
+        await s.next_message(uid)
+    harness.clock.advance(timedelta(minutes=31))  # major: 30 minutes to acknowledge
+    await sweep(harness.deps)
+    escalated = await s.next_message(EMERGENCY)
+    assert escalated.text.startswith(
+        "Nobody acknowledged INC-2026-0001 in time; it has been escalated."
+    )
+    reminder = await s.next_message(SECRETARY)  # one message each: escalation and R2 reminder
+    texts = {reminder.text.splitlines()[0], (await s.next_message(SECRETARY)).text}
+    assert "INC-2026-0001 (Major) still needs your own acknowledgement as secretary." in texts
+
+
+async def test_draft_survives_a_restart_and_cancel_leaves(harness: Harness) -> None:
+    s = harness.standin
+    users = await world(harness)
+    member = users[MEMBER]
+    await member.send("/report")
+    q = await s.next_message(MEMBER)
+    await tap(s, member, q, "Information report")  # no severity for information reports
+    assert q.text == "What happened? Describe it in a message."
+    await harness.restart()
+    await member.send("网上出现不实传言")
+    assert (await s.next_message(MEMBER)).text.startswith("When was it discovered?")
+    await member.send_photo(b"sticker-ish")  # a file where text is expected
+    assert (await s.next_message(MEMBER)).text.startswith("Please answer with text")
+    await member.send("/cancel")
+    assert (await s.next_message(MEMBER)).text == "Cancelled."
+    async with harness.deps.db.read() as session:
+        assert await session.scalar(select(Incident)) is None
