@@ -12,7 +12,7 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import select
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -118,9 +118,7 @@ class Deliverer:
             else None
         )
         try:
-            sent = await self.bot.send_message(
-                message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
+            sent = await self._post(message, text, markup)
         except RetryAfter as exc:
             seconds = _seconds(exc.retry_after)
             self.pacer.back_off(message.chat_id, seconds)
@@ -154,6 +152,24 @@ class Deliverer:
                     telegram_message_id=sent.message_id,
                 )
 
+    async def _post(
+        self, message: OutboxMessage, text: str, markup: InlineKeyboardMarkup | None
+    ) -> Message:
+        """A text message, or a file (photo/document by its Telegram file_id) with a caption."""
+        file_id = message.params.get("file_id")
+        if not file_id:
+            return await self.bot.send_message(
+                message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        caption = text[:1000]
+        if message.params.get("file_kind") == "photo":
+            return await self.bot.send_photo(
+                message.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML
+            )
+        return await self.bot.send_document(
+            message.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML
+        )
+
     async def _retry(
         self, message: OutboxMessage, error: str, seconds: float | None, count: bool = True
     ) -> None:
@@ -178,12 +194,13 @@ class Deliverer:
             )
 
     async def _forbidden(self, message: OutboxMessage, error: str) -> None:
-        if "initiate conversation" in error and message.person_id is not None:
-            # Never pressed Start: keep it until they do (released by people.upsert).
-            await self._settle(message, OutboxStatus.HELD, error)
+        """403: never started or blocked → held for the person's return (released by their
+        next message to the bot) and recorded; kicked from a group → failed."""
+        if message.person_id is None:
+            await self._settle(message, OutboxStatus.FAILED, error)
             return
-        await self._settle(message, OutboxStatus.FAILED, error)
-        if "blocked" in error and message.person_id is not None:
+        await self._settle(message, OutboxStatus.HELD, error)
+        if "blocked" in error:
             await people.mark_blocked(self.deps, message.person_id)
 
     async def _settle(self, message: OutboxMessage, status: OutboxStatus, error: str) -> None:

@@ -41,7 +41,9 @@ def enqueue(
     semantics: Semantics = Semantics.AT_LEAST_ONCE,
 ) -> OutboxMessage:
     """Queue one message; it is sent after the surrounding transaction commits."""
-    held = person is not None and person.started_at is None
+    # Telegram refuses a person who never pressed Start or who blocked the bot (403): hold the
+    # message until they write to the bot again, instead of failing it (nothing is lost).
+    held = person is not None and (person.started_at is None or person.blocked_at is not None)
     message = OutboxMessage(
         created_at=now,
         chat_id=chat_id,
@@ -106,6 +108,16 @@ async def due(session: AsyncSession, *, now: datetime, limit: int) -> list[Outbo
         .limit(limit)
     )
     return list(rows.all())
+
+
+async def hold_pending(session: AsyncSession, *, person_id: int) -> int:
+    """The person blocked the bot: what is still queued for them waits for their return."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.person_id == person_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.HELD, last_error="recipient has blocked the bot")
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def claim(session: AsyncSession, message_id: int) -> bool:

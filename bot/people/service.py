@@ -249,6 +249,7 @@ async def mark_blocked(deps: Deps, person_id: int) -> None:
         person = await session.get(Person, person_id)
         if person is not None and person.blocked_at is None:
             person.blocked_at = now
+            await outbox.hold_pending(session, person_id=person_id)
             record(
                 session,
                 at=now,

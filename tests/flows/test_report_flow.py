@@ -43,8 +43,7 @@ async def world(h: Harness) -> dict[int, SimUser]:
             await grants.change_role(h.deps, TgUser(ADMIN_ID, "Ada"), person_id=person.id,
                                      role=role, grant=True)  # fmt: skip
     await s.quiet()
-    for chat in (*users, GROUP):  # tests read from here on
-        s._consumed[chat] = len(s.bot_messages(chat))
+    s.mark_read(*users, GROUP)  # tests read from here on
     return users
 
 
@@ -112,8 +111,11 @@ async def test_member_files_and_handlers_handle_to_the_end(harness: Harness) -> 
     assert "&lt;script&gt;" in card.html
     assert card.button_texts() == ["Acknowledge", "Add update", "Escalate upward", "Pull in",
                                    "Contain", "Close", "Timeline"]  # fmt: skip
+    for uid in (EMERGENCY, DEPUTY, SECRETARY):  # the member's photo follows each card
+        photo = await s.next_message(uid)
+        assert photo.photo is not None and photo.text == "INC-2026-0001: attachment 1 of 1"
     await s.quiet()
-    assert len(s.bot_messages(OFFICE)) == s._consumed[OFFICE]  # not routed to the office
+    assert s.unread(OFFICE) == []  # not routed to the office
     notice = await s.next_message(GROUP)  # in the organisation's language, and no content
     assert notice.text == "2026年11月24日 10:00 报告了一起重大事件，正在处置中。"
 
@@ -196,7 +198,8 @@ async def test_escalation_chain_when_nobody_acknowledges(harness: Harness) -> No
     summary = await file_major_network_incident(harness, users[MEMBER])
     await tap(s, users[MEMBER], summary, "Submit")
     for uid in (EMERGENCY, DEPUTY, SECRETARY):
-        await s.next_message(uid)
+        await s.next_message(uid)  # the card
+        await s.next_message(uid)  # the attachment
     harness.clock.advance(timedelta(minutes=31))  # major: 30 minutes to acknowledge
     await sweep(harness.deps)
     escalated = await s.next_message(EMERGENCY)
@@ -225,3 +228,24 @@ async def test_draft_survives_a_restart_and_cancel_leaves(harness: Harness) -> N
     assert (await s.next_message(MEMBER)).text == "Cancelled."
     async with harness.deps.db.read() as session:
         assert await session.scalar(select(Incident)) is None
+
+
+async def test_reporter_who_blocked_the_bot_does_not_stop_the_handling(harness: Harness) -> None:
+    s = harness.standin
+    users = await world(harness)
+    summary = await file_major_network_incident(harness, users[MEMBER])
+    await tap(s, users[MEMBER], summary, "Submit")
+    users[MEMBER].block()
+    card = await s.next_message(EMERGENCY)
+    await tap(s, users[EMERGENCY], card, "Acknowledge")
+    await tap(s, users[EMERGENCY], card, "Contain")
+    assert await tap(s, users[EMERGENCY], card, "Contain") == (
+        "INC-2026-0001 is already marked as contained.",
+        True,
+    )
+    await s.quiet()
+    refused = [c for c in s.calls if c.method == "sendmessage" and c.status == 403]
+    assert len(refused) == 1  # told once that the reporter blocked us; not retried
+    async with harness.deps.db.read() as session:
+        incident = await session.scalar(select(Incident))
+    assert incident is not None and incident.status == "contained"

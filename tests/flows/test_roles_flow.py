@@ -207,13 +207,17 @@ async def test_notice_to_a_person_who_blocked_the_bot_is_recorded(harness: Harne
             return str(await session.scalar(select(OutboxMessage.status)))
 
     for _ in range(50):
-        if await outbox_status() == OutboxStatus.FAILED:
+        if await outbox_status() == OutboxStatus.HELD:
             break
         await s.quiet(0.05)
-    assert await outbox_status() == OutboxStatus.FAILED
+    assert await outbox_status() == OutboxStatus.HELD  # kept for when Li writes again
     async with harness.deps.db.read() as session:
         person = await session.scalar(select(Person).where(Person.telegram_id == 1002))
     assert person is not None and person.blocked_at is not None
+    li.unblock()
+    await li.send("/help")  # writing again means unblocked: the held notice goes out
+    notices = [await s.next_message(1002) for _ in range(2)]
+    assert any(n.text.startswith("You now hold the role Office") for n in notices)
 
 
 async def test_notice_is_retried_after_429(harness: Harness) -> None:

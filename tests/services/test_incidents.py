@@ -176,3 +176,34 @@ async def test_general_incident_deadline_counts_working_hours(
     assert incident is not None
     # 1.5 h on Friday, 2.5 h on Monday from 09:00: due Monday 11:30 Shanghai.
     assert incident.ack_due_at == datetime(2026, 11, 30, 3, 30, tzinfo=UTC)
+
+
+async def test_missed_update_reminds_the_handler_then_tells_the_leadership(
+    deps: Deps, clock: MovableClock
+) -> None:
+    await staff(deps)
+    filed = await file_report(deps, MEMBER, draft())
+    await actions.acknowledge(deps, EMERGENCY, filed.incident_id)
+    clock.advance(timedelta(minutes=121))  # P2: an update at least every 2 hours
+    await sweep(deps)
+    [reminder] = await notices(deps, "incident.update_reminder")
+    assert reminder.chat_id == EMERGENCY.id
+    clock.advance(timedelta(minutes=31))  # still silent
+    await sweep(deps)
+    missed = await notices(deps, "incident.update_missed")
+    assert sorted(m.chat_id for m in missed) == [DEPUTY.id, SECRETARY.id]
+    await actions.add_update(deps, EMERGENCY, filed.incident_id, "进展")
+    clock.advance(timedelta(minutes=119))
+    await sweep(deps)
+    assert len(await notices(deps, "incident.update_reminder")) == 1  # the update reset it
+    assert (await steps(deps, filed.incident_id)).count("update_escalated") == 1
+
+
+async def test_report_with_nobody_in_the_routed_roles_reaches_the_admins(deps: Deps) -> None:
+    await grants.ensure_bootstrap_admins(deps)
+    await people.start(deps, ADMIN)
+    await people.start(deps, MEMBER)
+    filed = await file_report(deps, MEMBER, draft(Kind.PUBLIC_OPINION, Severity.GENERAL))
+    assert filed.handlers == 1
+    [card] = await notices(deps, "incident.card")
+    assert card.chat_id == ADMIN.id
