@@ -79,6 +79,7 @@ def card_text(r: Renderer, card: grants.RoleCard) -> str:
     lines = [
         f"<b>{esc(p.name)}</b>" + (f" @{esc(p.username)}" if p.username else ""),
         r("Roles: {roles}", roles=r.roles(p.roles, p.committees_headed)),
+        r("Committee: {name}", name=p.committee or "—"),
     ]
     if not p.started:
         lines.append(r("Has not started the bot yet: messages wait until they press Start."))
@@ -107,6 +108,7 @@ def card_rows(r: Renderer, card: grants.RoleCard) -> list[list[tuple[str, str]]]
         label = r.plain("Revoke: {role}", role=r.role(Role.COMMITTEE_HEAD, name))
         rows.append([(label, cd.encode("ro", "r", pid, chd, cid))])
     rows.append([(r.plain("Make head of a committee…"), cd.encode("ro", "c", pid))])
+    rows.append([(r.plain("Member of a committee…"), cd.encode("ro", "m", pid))])
     return rows
 
 
@@ -136,6 +138,23 @@ async def on_role_button(
             update, r("Which committee will {name} head?", name=card.person.name), rows
         )
         return None
+    if data.action == "m":
+        card = await grants.role_card(ctx.deps, tg_user(user), pid)
+        if not card.can_edit:
+            raise NotAllowed(N_("Only an administrator can change roles."))
+        rows = [[(name, cd.encode("ro", "mc", pid, cid))] for cid, name in card.committees]
+        rows.append([(r.plain("No committee"), cd.encode("ro", "mc", pid, 0))])
+        rows.append([(r.plain("Back"), cd.encode("ro", "v", pid))])
+        await edit_or_send(
+            update, r("Which committee is {name} a member of?", name=card.person.name), rows
+        )
+        return None
+    if data.action == "mc":
+        changed = await grants.set_committee(
+            ctx.deps, tg_user(user), person_id=pid, committee_id=data.int_arg(1) or None
+        )
+        await show_card(update, ctx, r, pid)
+        return r("Committee: {name}", name=changed.committee or "—")
     if data.action == "n":
         card = await grants.role_card(ctx.deps, tg_user(user), pid)
         if not card.can_edit:

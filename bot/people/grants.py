@@ -244,3 +244,28 @@ async def register_target(deps: Deps, actor: TgUser, target: TgUser) -> PersonVi
         await _require_admin(session, actor, now)
         person = await upsert(session, target, now=now, started=False)
         return view(await reload(session, person.id))
+
+
+async def set_committee(
+    deps: Deps, actor: TgUser, *, person_id: int, committee_id: int | None
+) -> PersonView:
+    """Make a person a member of a committee (R5), so its head sees their items (L3)."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        me = await _require_admin(session, actor, now)
+        person = await session.get(Person, person_id)
+        if person is None:
+            raise NotFound(N_("This person is not known to the bot."))
+        committee = await session.get(Committee, committee_id) if committee_id else None
+        if committee_id and committee is None:
+            raise NotFound(N_("This committee no longer exists."))
+        if person.committee_id == committee_id:
+            raise AlreadyDone(N_("Nothing changed."))
+        old = person.committee_id
+        person.committee_id, person.updated_at = committee_id, now
+        record(
+            session, at=now, actor_id=me.id, action="person.committee", subject_type="person",
+            subject_id=person.id, clause="R5", old=old, new=committee_id,
+        )  # fmt: skip
+        await session.flush()
+        return view(await reload(session, person.id))

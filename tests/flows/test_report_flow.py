@@ -249,3 +249,35 @@ async def test_reporter_who_blocked_the_bot_does_not_stop_the_handling(harness: 
     async with harness.deps.db.read() as session:
         incident = await session.scalar(select(Incident))
     assert incident is not None and incident.status == "contained"
+
+
+async def test_information_report_edit_a_field_then_submit(harness: Harness) -> None:
+    s = harness.standin
+    users = await world(harness)
+    member = users[MEMBER]
+    await member.send("/report")
+    q = await s.next_message(MEMBER)
+    await tap(s, member, q, "Information report")
+    await member.send("某论坛出现涉我机关帖子")
+    when = await s.next_message(MEMBER)
+    await tap(s, member, when, "Yesterday")
+    assert when.text == "Where? Name the system, platform or place."
+    await member.send("本地论坛")
+    await s.next_message(MEMBER)
+    await member.send("已截图留存")
+    attach = await s.next_message(MEMBER)
+    await tap(s, member, attach, "Done")
+    assert "Where: 本地论坛" in attach.text and "Severity" not in attach.text
+    assert "Discovered: November 23, 2026" in attach.text  # a day, without a time
+    await tap(s, member, attach, "Edit a field")
+    assert attach.button_texts() == ["Kind", "What happened", "Discovered", "Where",
+                                     "Already done"]  # fmt: skip
+    await tap(s, member, attach, "Where")
+    await member.send("本地论坛“城事”版块")
+    summary = await s.next_message(MEMBER)  # straight back to the summary
+    assert "Where: 本地论坛“城事”版块" in summary.text
+    await tap(s, member, summary, "Submit")
+    office_card = await s.next_message(OFFICE)  # A1: information reports go to the office
+    assert "INC-2026-0001 · Information report" in office_card.text
+    await s.quiet()
+    assert s.unread(GROUP) == []  # no group notice for information

@@ -207,3 +207,25 @@ async def test_report_with_nobody_in_the_routed_roles_reaches_the_admins(deps: D
     assert filed.handlers == 1
     [card] = await notices(deps, "incident.card")
     assert card.chat_id == ADMIN.id
+
+
+async def test_incident_at_an_event_reaches_the_head_of_the_reporters_committee(
+    deps: Deps,
+) -> None:
+    await staff(deps)
+    head = (await people.start(deps, TgUser(6, "Han"))).person
+    other_head = (await people.start(deps, TgUser(7, "Oth"))).person
+    mei = await people.identify(deps, MEMBER, private=True)
+    cid, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
+    other, _ = await grants.create_committee(deps, ADMIN, "财经委")
+    for person, committee in ((head, cid), (other_head, other)):
+        await grants.change_role(deps, ADMIN, person_id=person.id, role=Role.COMMITTEE_HEAD,
+                                 grant=True, committee_id=committee)  # fmt: skip
+    with pytest.raises(NotAllowed):
+        await grants.set_committee(deps, MEMBER, person_id=mei.id, committee_id=cid)
+    assert (await grants.set_committee(deps, ADMIN, person_id=mei.id, committee_id=cid)).committee
+    with pytest.raises(AlreadyDone):
+        await grants.set_committee(deps, ADMIN, person_id=mei.id, committee_id=cid)
+    await file_report(deps, MEMBER, draft(Kind.EVENT_INCIDENT, Severity.GENERAL))
+    cards = await notices(deps, "incident.card")
+    assert sorted(c.chat_id for c in cards) == [OFFICE.id, 6]  # L3: her committee's head only
