@@ -281,3 +281,26 @@ async def test_information_report_edit_a_field_then_submit(harness: Harness) -> 
     assert "INC-2026-0001 · Information report" in office_card.text
     await s.quiet()
     assert s.unread(GROUP) == []  # no group notice for information
+
+
+async def test_a_file_too_large_to_forward_is_refused_kindly(harness: Harness) -> None:
+    s = harness.standin
+    users = await world(harness)
+    member = users[MEMBER]
+    policy = harness.deps.policy
+    harness.deps.policy = policy.model_copy(
+        update={"incidents": policy.incidents.model_copy(update={"max_attachment_mb": 1})}
+    )
+    await member.send("/report")
+    q = await s.next_message(MEMBER)
+    await tap(s, member, q, "Information report")
+    for answer in ("传言", "9:00", "论坛", "无"):
+        await member.send(answer)
+        await s.next_message(MEMBER)
+    await member.send_document("big.pdf", b"x" * (1024 * 1024 + 1))
+    assert (await s.next_message(MEMBER)).text == (
+        "That file is larger than 1 MB, which the bot cannot forward. "
+        "Please send a smaller one or describe it in text."
+    )
+    await member.send_document("small.pdf", b"%PDF-1.4")
+    assert "1 file received." in (await s.next_message(MEMBER)).text
