@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -108,7 +109,14 @@ NOTICES: dict[str, Notice] = {
 }
 
 
-def notice(r: Renderer, template: str, params: dict[str, Any]) -> str:
-    from handlers.incident_render import NOTICES as INCIDENT_NOTICES  # registered per workflow
+@cache
+def all_notices() -> dict[str, Notice]:
+    """Every outbox template: this module's and each workflow's (imported here, late, because
+    the workflow modules build on this one)."""
+    from handlers.incident_render import NOTICES as INCIDENT_NOTICES
 
-    return {**NOTICES, **INCIDENT_NOTICES}[template](r, params)
+    return {**NOTICES, **INCIDENT_NOTICES}
+
+
+def notice(r: Renderer, template: str, params: dict[str, Any]) -> str:
+    return all_notices()[template](r, params)

@@ -51,6 +51,13 @@ async def _active_grant(
     )
 
 
+async def _person(session: AsyncSession, person_id: int) -> Person:
+    person = await session.get(Person, person_id)
+    if person is None:
+        raise NotFound(N_("This person is not known to the bot."))
+    return person
+
+
 async def _committee(
     session: AsyncSession, role: Role, committee_id: int | None
 ) -> Committee | None:
@@ -77,9 +84,7 @@ async def change_role(
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await _require_admin(session, actor, now)
-        target = await session.get(Person, person_id)
-        if target is None:
-            raise NotFound(N_("This person is not known to the bot."))
+        target = await _person(session, person_id)
         committee = await _committee(session, role, committee_id)
         cid = committee.id if committee else None
         current = await _active_grant(session, target.id, role, cid)
@@ -253,9 +258,7 @@ async def set_committee(
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await _require_admin(session, actor, now)
-        person = await session.get(Person, person_id)
-        if person is None:
-            raise NotFound(N_("This person is not known to the bot."))
+        person = await _person(session, person_id)
         committee = await session.get(Committee, committee_id) if committee_id else None
         if committee_id and committee is None:
             raise NotFound(N_("This committee no longer exists."))

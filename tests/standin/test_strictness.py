@@ -18,16 +18,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, InvalidToken, RetryAfter
 
 from bot.sandbox.standin import StandIn
-
-TOKEN = "4242:standin-test-token-abcdefghijkl"
-
-
-@pytest.fixture
-async def standin() -> AsyncIterator[StandIn]:
-    server = StandIn(TOKEN, "strict_bot")
-    await server.start()
-    yield server
-    await server.stop()
+from tests.standin.conftest import TOKEN
 
 
 @pytest.fixture
