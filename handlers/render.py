@@ -103,9 +103,24 @@ def _role_param(r: Renderer, p: dict[str, Any]) -> str:
     return r.role(Role(p["role"]), p.get("committee") or None)
 
 
+def _undeliverable(r: Renderer, p: dict[str, Any]) -> str:
+    if p.get("reason") == "blocked":
+        return r(
+            "Messages to {name} cannot be delivered: they have blocked the bot. They are kept "
+            "and will be delivered when {name} writes to the bot again.",
+            name=p["name"],
+        )
+    return r(
+        "Messages to {name} cannot be delivered: they have not started the bot yet. Please ask "
+        "them to open a private chat with the bot and press Start; the messages are kept.",
+        name=p["name"],
+    )
+
+
 NOTICES: dict[str, Notice] = {
     "role.granted": _role_granted,
     "role.revoked": _role_revoked,
+    "person.undeliverable": _undeliverable,
 }
 
 

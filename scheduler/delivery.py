@@ -31,6 +31,7 @@ from bot.outbox import service as outbox
 from bot.outbox.models import OutboxMessage, OutboxStatus, Semantics
 from bot.people import service as people
 from bot.people.models import Person
+from bot.people.undeliverable import report_undeliverable
 from handlers.render import Renderer, keyboard, notice
 from scheduler.pacing import Pacer
 
@@ -73,6 +74,8 @@ class Deliverer:
             try:
                 while await self.deliver_once():
                     pass
+                # Once per person, the office learns who cannot be reached (and why).
+                await report_undeliverable(self.deps)
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -20,14 +20,13 @@ from bot.incidents.service import (
     card_buttons,
     card_params,
     load_for,
-    people_with_role,
     require_handler,
     timeline,
 )
 from bot.outbox import service as outbox
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import PersonView, TgUser, acting
+from bot.people.service import PersonView, TgUser, acting, people_with_role
 from bot.policy.model import Kind, Severity
 
 

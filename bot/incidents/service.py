@@ -21,7 +21,7 @@ from bot.outbox import service as outbox
 from bot.outbox.service import Button
 from bot.people.models import Person, RoleGrant
 from bot.people.roles import Role
-from bot.people.service import TgUser, acting
+from bot.people.service import TgUser, acting, people_with_role
 from bot.policy.model import Kind, Severity
 from bot.policy.worktime import add_working_minutes
 
@@ -93,22 +93,6 @@ def card_buttons(incident_id: int) -> list[list[Button]]:
         [b(N_("Contain"), "ct"), b(N_("Close"), "cl")],
         [b(N_("Timeline"), "tl")],
     ]
-
-
-async def people_with_role(
-    session: AsyncSession, role: str, committee_id: int | None = None
-) -> list[Person]:
-    query = (
-        select(Person)
-        .join(RoleGrant, RoleGrant.person_id == Person.id)
-        .where(RoleGrant.role == role, RoleGrant.revoked_at.is_(None))
-        .order_by(Person.id)
-    )
-    if role == Role.COMMITTEE_HEAD:
-        if committee_id is None:
-            return []
-        query = query.where(RoleGrant.committee_id == committee_id)
-    return list((await session.scalars(query)).unique())
 
 
 def ack_due(deps: Deps, kind: Kind, severity: Severity | None, now: datetime) -> datetime:

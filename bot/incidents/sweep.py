@@ -15,10 +15,11 @@ from sqlalchemy.orm import InstrumentedAttribute
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.incidents.models import Incident, IncidentHandler
-from bot.incidents.service import ack_due, card_buttons, card_params, people_with_role, timeline
+from bot.incidents.service import ack_due, card_buttons, card_params, timeline
 from bot.outbox import service as outbox
 from bot.people.models import Person
 from bot.people.roles import Role
+from bot.people.service import people_with_role
 from bot.policy.model import Kind, Severity
 
 OPEN = ("open", "contained")

@@ -13,7 +13,7 @@ from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.i18n import LOCALES, N_, normalize_language
 from bot.outbox import service as outbox
-from bot.people.models import Person
+from bot.people.models import Person, RoleGrant
 from bot.people.roles import Role
 
 
@@ -101,6 +101,7 @@ async def upsert(session: AsyncSession, tg: TgUser, *, now: datetime, started: b
         first_start = person.started_at is None
         person.started_at = person.started_at or now
         person.blocked_at = None
+        person.undeliverable_reported_at = None
         person.updated_at = now
         if first_start:
             record(
@@ -257,3 +258,19 @@ async def mark_blocked(deps: Deps, person_id: int) -> None:
                 subject_type="person",
                 subject_id=person_id,
             )
+
+
+async def people_with_role(
+    session: AsyncSession, role: str, committee_id: int | None = None
+) -> list[Person]:
+    query = (
+        select(Person)
+        .join(RoleGrant, RoleGrant.person_id == Person.id)
+        .where(RoleGrant.role == role, RoleGrant.revoked_at.is_(None))
+        .order_by(Person.id)
+    )
+    if role == Role.COMMITTEE_HEAD:
+        if committee_id is None:
+            return []
+        query = query.where(RoleGrant.committee_id == committee_id)
+    return list((await session.scalars(query)).unique())

@@ -165,3 +165,25 @@ async def test_committee_head_of_a_named_committee(deps: Deps) -> None:
         )
     with pytest.raises(InvalidInput):
         await grants.create_committee(deps, ADMIN, "x" * 65)
+
+
+async def test_office_is_told_once_about_a_person_who_cannot_be_reached(deps: Deps) -> None:
+    from bot.people.undeliverable import report_undeliverable
+
+    await grants.ensure_bootstrap_admins(deps)
+    office = (await people.start(deps, TgUser(1005, "Ou"))).person
+    await grants.change_role(deps, ADMIN, person_id=office.id, role=Role.OFFICE, grant=True)
+    carol = await grants.register_target(deps, ADMIN, TgUser(1003, "Carol"))
+    await grants.change_role(deps, ADMIN, person_id=carol.id, role=Role.DEPUTY, grant=True)
+    await grants.change_role(deps, ADMIN, person_id=carol.id, role=Role.DEPUTY, grant=False)
+    assert await report_undeliverable(deps) == 1
+    assert await report_undeliverable(deps) == 0  # once, however many messages wait
+    told = [m for m in await outbox_rows(deps) if m.template == "person.undeliverable"]
+    assert [(m.chat_id, m.params["reason"]) for m in told] == [(1005, "not_started")]
+    await people.start(deps, TgUser(1003, "Carol"))  # she starts: held messages go out
+    assert await report_undeliverable(deps) == 0
+    await people.mark_blocked(deps, carol.id)  # later she blocks the bot: told again, once
+    await grants.change_role(deps, ADMIN, person_id=carol.id, role=Role.OFFICE, grant=True)
+    assert await report_undeliverable(deps) == 1
+    told = [m for m in await outbox_rows(deps) if m.template == "person.undeliverable"]
+    assert told[-1].params["reason"] == "blocked"

@@ -26,7 +26,7 @@ def test_every_notice_renders_with_nasty_values_in_both_languages() -> None:
         "discovered_at": "2026-11-24T02:00:00+00:00", "discovered_precision": "minute",
         "actions_taken": NASTY, "reporter": NASTY, "ack_due_at": "2026-11-24T02:30:00+00:00",
         "text": NASTY, "summary": NASTY, "reported_at": "2026-11-24T02:00:00+00:00",
-        "number": 1, "of": 2, "pulled_in_by": NASTY,
+        "number": 1, "of": 2, "pulled_in_by": NASTY, "name": NASTY, "reason": "blocked",
     }  # fmt: skip
     for locale in ("zh_CN", "en"):
         r = Renderer(locale, ZoneInfo("Asia/Shanghai"))
