@@ -11,10 +11,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.db.instance import AlreadyRunning, lock_for
 from bot.logs import setup_logging
 from bot.policy.load import PolicyError
 
-EXIT_CONFIG, EXIT_DATABASE, EXIT_TELEGRAM = 2, 3, 4
+EXIT_CONFIG, EXIT_DATABASE, EXIT_TELEGRAM, EXIT_RUNNING = 2, 3, 4, 5
 
 
 def _fail(message: str, code: int) -> int:
@@ -68,6 +69,16 @@ def cmd_run(settings: Settings) -> int:
     token = settings.token  # ConfigError when missing or malformed
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     setup_logging(settings.log_level, secrets=[token, secret])
+    lock = lock_for(settings.resolved_database_url)
+    try:
+        if lock is not None:
+            lock.acquire()
+    except AlreadyRunning as exc:
+        return _fail(
+            f"another Duty Desk (process {exc}) is already running on this SQLite database. "
+            "SQLite serves one instance; use PostgreSQL (DUTYDESK_DATABASE_URL) to run two.",
+            EXIT_RUNNING,
+        )
     if code := _prepare_db(settings):
         return code
     try:

@@ -96,3 +96,21 @@ async def test_webhook_mode_when_the_url_is_set(tmp_path: Path, standin: StandIn
         out, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 0, (out + err).decode()
     assert "s3cret-webhook" not in (out + err).decode()
+
+
+@pytest.mark.slow
+async def test_a_second_instance_on_the_same_sqlite_file_refuses_to_start(
+    tmp_path: Path, standin: StandIn
+) -> None:
+    first = await spawn(tmp_path, standin, TOKEN)
+    try:
+        await standin.wait_until(lambda: standin.calls_of("getUpdates"), 30, "polling")
+        second = await spawn(tmp_path, standin, TOKEN)
+        _out, err = await asyncio.wait_for(second.communicate(), 30)
+        assert second.returncode == 5
+        assert "is already running on this SQLite database" in err.decode()
+        assert first.returncode is None  # the first one is untouched
+    finally:
+        first.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(first.communicate(), 30)
+    assert first.returncode == 0
