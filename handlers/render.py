@@ -128,9 +128,10 @@ NOTICES: dict[str, Notice] = {
 def all_notices() -> dict[str, Notice]:
     """Every outbox template: this module's and each workflow's (imported here, late, because
     the workflow modules build on this one)."""
+    from handlers.event_render import NOTICES as EVENT_NOTICES
     from handlers.incident_render import NOTICES as INCIDENT_NOTICES
 
-    return {**NOTICES, **INCIDENT_NOTICES}
+    return {**NOTICES, **INCIDENT_NOTICES, **EVENT_NOTICES}
 
 
 def notice(r: Renderer, template: str, params: dict[str, Any]) -> str:

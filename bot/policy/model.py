@@ -113,6 +113,19 @@ class Incidents(Strict):
     group_notice: GroupNotice = GroupNotice()
 
 
+class Events(Strict):
+    clause: str = "R6"
+    lead_days: int = Field(default=7, ge=0, le=90)
+    committee_review: bool = True
+    deputy_may_approve: bool = True
+    filing_deadline_days: int = Field(default=3, ge=0, le=60)
+    decision_reminder_working_days: int = Field(default=2, ge=1, le=30)
+    max_speakers: int = Field(default=20, ge=1, le=200)
+    max_audience: int = Field(default=100000, ge=1)
+    max_title: int = Field(default=120, ge=10, le=500)
+
+
 class Policy(Strict):
     working_hours: WorkingHours = WorkingHours()
     incidents: Incidents = Incidents()
+    events: Events = Events()

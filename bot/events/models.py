@@ -1,0 +1,85 @@
+"""Event requests and the history of their versions (R6).
+
+Every moment the ledger needs is a column: requested, reviewed, decided (by whom, how, why),
+filed with the publicity department (date, reference), cleared, withdrawn, cancelled.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db.base import Base
+
+
+class EventStatus(StrEnum):
+    IN_REVIEW = "in_review"  # with the committee head (L3)
+    PENDING = "pending"  # with the approver (secretary, or deputy: L2)
+    CHANGES_REQUESTED = "changes_requested"  # back with the requester
+    APPROVED = "approved"  # approved, not yet filed: may not be held yet (R6)
+    CLEARED = "cleared"  # approved and filed with the city publicity department
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"  # by the office after approval, a recorded step of its own
+
+
+OPEN = (EventStatus.IN_REVIEW, EventStatus.PENDING, EventStatus.CHANGES_REQUESTED)
+
+
+class EventRequest(Base):
+    __tablename__ = "event_requests"
+    __table_args__ = (
+        UniqueConstraint("year", "number", name="uq_event_requests_year_number"),
+        Index("ix_event_requests_status_starts", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    number: Mapped[int]  # EVT-<year>-<number:04d>
+    version: Mapped[int] = mapped_column(default=1)
+    event_type: Mapped[str] = mapped_column(String(16))  # report_meeting|seminar|lecture|forum
+    title: Mapped[str] = mapped_column(Text)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)  # R6
+    starts_at: Mapped[datetime]
+    venue: Mapped[str] = mapped_column(Text)
+    audience: Mapped[int]
+    speakers: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    outline: Mapped[str] = mapped_column(Text)
+    speakers_vetted: Mapped[bool] = mapped_column(default=False)  # R6: explicit confirmation
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    short_lead: Mapped[bool] = mapped_column(default=False)  # less lead time than the policy
+    status: Mapped[str] = mapped_column(String(20))
+    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"))
+    requested_at: Mapped[datetime]
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    approver_reminded_at: Mapped[datetime | None]
+    filed_at: Mapped[datetime | None]
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    filing_date: Mapped[str | None] = mapped_column(String(10))  # the date on the filing
+    filing_ref: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[datetime | None]  # withdrawn, rejected or cancelled
+
+    @property
+    def ref(self) -> str:
+        return f"EVT-{self.year}-{self.number:04d}"
+
+
+class EventVersion(Base):
+    """What the request said at each submission: the history an inspector can read."""
+
+    __tablename__ = "event_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event_requests.id"), index=True)
+    version: Mapped[int]
+    submitted_at: Mapped[datetime]
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -1,0 +1,391 @@
+"""Event requests (R6): submit, committee review, decision, withdrawal, filing → cleared.
+
+Each use case is one transaction with its audit entry and messages. Decisions are conditional
+updates on (status, version): two approvers pressing at once, or a card from an older version,
+can never decide twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.audit.service import record
+from bot.deps import Deps
+from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from bot.events.models import OPEN, EventRequest, EventStatus, EventVersion
+from bot.i18n import N_
+from bot.incidents.rules import clean_text
+from bot.outbox import service as outbox
+from bot.outbox.models import Semantics
+from bot.outbox.service import Button
+from bot.people.models import Person
+from bot.people.roles import Role
+from bot.people.service import PersonView, TgUser, acting, people_with_role
+
+EVENT_TYPES = ("report_meeting", "seminar", "lecture", "forum")
+
+
+@dataclass
+class EventDraft:
+    event_type: str
+    title: str
+    starts_at: datetime
+    venue: str
+    audience: int
+    speakers: list[dict[str, str]]
+    outline: str
+    speakers_vetted: bool
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Result:
+    id: int
+    ref: str
+    status: str
+    short_lead: bool = False
+
+
+def validate(deps: Deps, draft: EventDraft, now: datetime) -> EventDraft:
+    """R6 and plain sense: a future date, a real audience, vetted speakers, sane lengths."""
+    policy = deps.policy.events
+    limit = deps.policy.incidents.max_text
+    if draft.event_type not in EVENT_TYPES:
+        raise InvalidInput(N_("Please choose the type of event."))
+    title = clean_text(draft.title, policy.max_title)
+    if draft.starts_at <= now:
+        raise InvalidInput(N_("That date has passed. When will the event take place?"))
+    if not 1 <= draft.audience <= policy.max_audience:
+        raise InvalidInput(
+            N_("Please give the expected audience as a number from 1 to {max}."),
+            max=policy.max_audience,
+        )
+    if not 1 <= len(draft.speakers) <= policy.max_speakers:
+        raise InvalidInput(
+            N_("An event needs between 1 and {max} speakers."), max=policy.max_speakers
+        )
+    speakers = [
+        {
+            "name": clean_text(s.get("name"), 100),
+            "affiliation": clean_text(s.get("affiliation"), 200),
+        }
+        for s in draft.speakers
+    ]
+    if not draft.speakers_vetted:
+        # R6: no speaker with clearly deviant political leanings may be invited.
+        raise InvalidInput(N_("Please confirm that the speakers were vetted."))
+    return EventDraft(
+        draft.event_type, title, draft.starts_at, clean_text(draft.venue, 300), draft.audience,
+        speakers, clean_text(draft.outline, limit), True, draft.attachments,
+    )  # fmt: skip
+
+
+def _snapshot(event: EventRequest) -> dict[str, Any]:
+    return {
+        "event_type": event.event_type, "title": event.title,
+        "starts_at": event.starts_at.isoformat(), "venue": event.venue,
+        "audience": event.audience, "speakers": event.speakers, "outline": event.outline,
+        "speakers_vetted": event.speakers_vetted,
+    }  # fmt: skip
+
+
+def card_params(event: EventRequest, requester: Person, organiser: Person) -> dict[str, Any]:
+    return {**_snapshot(event), "id": event.id, "ref": event.ref, "version": event.version,
+            "requester": requester.display_name, "organiser": organiser.display_name,
+            "short_lead": event.short_lead}  # fmt: skip
+
+
+def approver_buttons(event: EventRequest) -> list[list[Button]]:
+    v = f"{event.id}:{event.version}"
+    return [
+        [Button(N_("Approve"), f"1ev:ap:{v}"), Button(N_("Reject"), f"1ev:rj:{v}")],
+        [Button(N_("Request changes"), f"1ev:ch:{v}")],
+    ]
+
+
+def review_buttons(event: EventRequest) -> list[list[Button]]:
+    v = f"{event.id}:{event.version}"
+    return [[Button(N_("Forward"), f"1ev:fw:{v}"), Button(N_("Send back"), f"1ev:sb:{v}")]]
+
+
+async def _approvers(session: AsyncSession, deps: Deps) -> list[Person]:
+    people = await people_with_role(session, Role.SECRETARY)
+    if deps.policy.events.deputy_may_approve:
+        people += [p for p in await people_with_role(session, Role.DEPUTY) if p not in people]
+    return people or await people_with_role(session, Role.ADMIN)
+
+
+async def _route(session: AsyncSession, deps: Deps, event: EventRequest, now: datetime) -> None:
+    """To the committee head first where the policy says so (L3), else to the approvers."""
+    requester = await session.get(Person, event.requester_id)
+    organiser = await session.get(Person, event.organiser_id)
+    assert requester is not None and organiser is not None
+    heads: list[Person] = []
+    if deps.policy.events.committee_review and event.committee_id is not None:
+        heads = [
+            p
+            for p in await people_with_role(session, Role.COMMITTEE_HEAD, event.committee_id)
+            if p.id != event.requester_id
+        ]
+    params = card_params(event, requester, organiser)
+    if heads:
+        event.status = EventStatus.IN_REVIEW
+        for head in heads:
+            outbox.notify_person(session, now=now, person=head, template="event.review",
+                                 params=params, buttons=review_buttons(event))  # fmt: skip
+        return
+    event.status = EventStatus.PENDING
+    for person in await _approvers(session, deps):
+        outbox.notify_person(session, now=now, person=person, template="event.decide",
+                             params=params, buttons=approver_buttons(event))  # fmt: skip
+
+
+async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
+    now = deps.clock.now()
+    clean = validate(deps, draft, now)
+    async with deps.db.transaction() as session:
+        me = await acting(session, requester, now=now)
+        person = await session.get(Person, me.id)
+        assert person is not None
+        year = now.astimezone(deps.settings.zone).year
+        number = int(await session.scalar(
+            select(func.coalesce(func.max(EventRequest.number), 0))
+            .where(EventRequest.year == year)) or 0) + 1  # fmt: skip
+        event = EventRequest(
+            year=year, number=number, event_type=clean.event_type, title=clean.title,
+            requester_id=me.id, organiser_id=me.id, starts_at=clean.starts_at,
+            venue=clean.venue, audience=clean.audience, speakers=clean.speakers,
+            outline=clean.outline, speakers_vetted=True, attachments=clean.attachments,
+            short_lead=clean.starts_at - now < timedelta(days=deps.policy.events.lead_days),
+            status=EventStatus.PENDING, committee_id=person.committee_id, requested_at=now,
+        )  # fmt: skip
+        session.add(event)
+        await session.flush()
+        session.add(EventVersion(event_id=event.id, version=1, submitted_at=now,
+                                 snapshot=_snapshot(event)))  # fmt: skip
+        await _route(session, deps, event, now)
+        record(session, at=now, actor_id=me.id, action="event.requested", subject_type="event",
+               subject_id=event.id, clause="R6", ref=event.ref,
+               short_lead=event.short_lead)  # fmt: skip
+        return Result(event.id, event.ref, event.status, event.short_lead)
+
+
+async def _load(session: AsyncSession, event_id: int) -> EventRequest:
+    event = await session.scalar(
+        select(EventRequest).where(EventRequest.id == event_id).with_for_update()
+    )
+    if event is None:
+        raise NotFound(N_("This request no longer exists."))
+    return event
+
+
+async def _transition(
+    session: AsyncSession, event: EventRequest, version: int, expected: EventStatus,
+    **values: Any,
+) -> bool:  # fmt: skip
+    """Move the request on only if it is still where the pressed card saw it."""
+    result = await session.execute(
+        update(EventRequest)
+        .where(
+            EventRequest.id == event.id,
+            EventRequest.status == expected,
+            EventRequest.version == version,
+        )
+        .values(**values)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def _already(session: AsyncSession, event: EventRequest) -> InvalidInput | AlreadyDone:
+    """Why the pressed card no longer applies, in words for the person who pressed it."""
+    await session.refresh(event)
+    if event.status == EventStatus.WITHDRAWN:
+        return AlreadyDone(N_("{ref} was withdrawn by the requester."), ref=event.ref)
+    if event.status == EventStatus.IN_REVIEW:
+        return InvalidInput(N_("{ref} is still with the committee head for review."), ref=event.ref)
+    if event.status == EventStatus.CHANGES_REQUESTED:
+        return AlreadyDone(N_("{ref} is back with the requester for changes."), ref=event.ref)
+    who = await session.get(Person, event.decided_by_id or event.reviewed_by_id or 0)
+    return AlreadyDone(
+        N_("{ref} has already been dealt with by {name}."),
+        ref=event.ref,
+        name=who.display_name if who else "?",
+    )
+
+
+def _may_approve(deps: Deps, me: PersonView) -> bool:
+    if Role.SECRETARY in me.roles:
+        return True
+    return deps.policy.events.deputy_may_approve and Role.DEPUTY in me.roles
+
+
+async def decide(
+    deps: Deps, actor: TgUser, event_id: int, version: int, decision: str, note: str = ""
+) -> Result:
+    """Approve, reject (with a reason) or request changes (with a comment): R6."""
+    now = deps.clock.now()
+    if decision not in ("approve", "reject", "changes"):
+        raise InvalidInput(N_("This button is no longer valid."))
+    text = clean_text(note, deps.policy.incidents.max_text) if decision != "approve" else None
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        if not _may_approve(deps, me):
+            raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
+        event = await _load(session, event_id)
+        status = {"approve": EventStatus.APPROVED, "reject": EventStatus.REJECTED,
+                  "changes": EventStatus.CHANGES_REQUESTED}[decision]  # fmt: skip
+        moved = await _transition(
+            session, event, version, EventStatus.PENDING, status=status, decided_at=now,
+            decided_by_id=me.id, decision_note=text,
+            closed_at=now if status == EventStatus.REJECTED else None,
+        )  # fmt: skip
+        if not moved:
+            raise await _already(session, event)
+        await session.refresh(event)
+        record(session, at=now, actor_id=me.id, action=f"event.{decision}",
+               subject_type="event", subject_id=event.id, clause="R6",
+               version=version, note=text)  # fmt: skip
+        await _tell(session, event, now, f"event.{decision}", by=me.name, note=text or "")
+        if status == EventStatus.APPROVED:
+            # R6: approved is not yet cleared; the office files it with the publicity department.
+            filing = [[Button(N_("Record the filing"), f"1ev:fi:{event.id}:{event.version}")]]
+            for person in await people_with_role(session, Role.OFFICE):
+                outbox.notify_person(
+                    session, now=now, person=person, template="event.file",
+                    params={"ref": event.ref, "title": event.title,
+                            "starts_at": event.starts_at.isoformat()},
+                    buttons=filing,
+                )  # fmt: skip
+        return Result(event.id, event.ref, event.status)
+
+
+async def _tell(
+    session: AsyncSession, event: EventRequest, now: datetime, template: str, **params: str
+) -> None:
+    """The requester and the organiser, and the office in copy (decisions: at most once)."""
+    people: dict[int, Person] = {}
+    for pid in (event.requester_id, event.organiser_id):
+        person = await session.get(Person, pid)
+        if person is not None:
+            people[person.id] = person
+    for person in await people_with_role(session, Role.OFFICE):
+        people.setdefault(person.id, person)
+    for person in people.values():
+        outbox.notify_person(
+            session, now=now, person=person, template=template,
+            params={"ref": event.ref, "title": event.title, **params},
+            semantics=Semantics.AT_MOST_ONCE,  # a doubled "approved" would mislead
+        )  # fmt: skip
+
+
+async def review(
+    deps: Deps, actor: TgUser, event_id: int, version: int, forward: bool, note: str = ""
+) -> Result:
+    """The committee head forwards the request to the approvers, or sends it back (L3)."""
+    now = deps.clock.now()
+    text = None if forward else clean_text(note, deps.policy.incidents.max_text)
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        event = await _load(session, event_id)
+        heads = await people_with_role(session, Role.COMMITTEE_HEAD, event.committee_id)
+        if me.id not in {h.id for h in heads}:
+            raise NotAllowed(N_("Only the head of the requester's committee can review this."))
+        target = EventStatus.PENDING if forward else EventStatus.CHANGES_REQUESTED
+        if not await _transition(session, event, version, EventStatus.IN_REVIEW, status=target,
+                                 reviewed_at=now, reviewed_by_id=me.id,
+                                 decision_note=text):  # fmt: skip
+            raise await _already(session, event)
+        await session.refresh(event)
+        record(session, at=now, actor_id=me.id, action="event.forwarded" if forward
+               else "event.sent_back", subject_type="event", subject_id=event.id,
+               clause="L3", note=text)  # fmt: skip
+        if forward:
+            requester = await session.get(Person, event.requester_id)
+            organiser = await session.get(Person, event.organiser_id)
+            assert requester is not None and organiser is not None
+            for person in await _approvers(session, deps):
+                outbox.notify_person(
+                    session, now=now, person=person, template="event.decide",
+                    params={**card_params(event, requester, organiser), "reviewed_by": me.name},
+                    buttons=approver_buttons(event),
+                )  # fmt: skip
+        else:
+            await _tell(session, event, now, "event.changes", by=me.name, note=text or "")
+        return Result(event.id, event.ref, event.status)
+
+
+async def withdraw(deps: Deps, actor: TgUser, event_id: int) -> Result:
+    """The requester takes the request back before the decision; after it, the office cancels."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        event = await _load(session, event_id)
+        if event.requester_id != me.id:
+            raise NotAllowed(N_("Only the requester can withdraw a request."))
+        if event.status in (EventStatus.APPROVED, EventStatus.CLEARED):
+            raise InvalidInput(
+                N_("{ref} is already approved. Ask the office to cancel it."), ref=event.ref
+            )
+        if event.status not in OPEN:
+            raise await _already(session, event)
+        event.status, event.closed_at = EventStatus.WITHDRAWN, now
+        record(session, at=now, actor_id=me.id, action="event.withdrawn",
+               subject_type="event", subject_id=event.id, clause="R6")  # fmt: skip
+        return Result(event.id, event.ref, event.status)
+
+
+async def resubmit(deps: Deps, actor: TgUser, event_id: int, draft: EventDraft) -> Result:
+    """After "request changes": a new version, routed again; the old versions stay on record."""
+    now = deps.clock.now()
+    clean = validate(deps, draft, now)
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        event = await _load(session, event_id)
+        if event.requester_id != me.id:
+            raise NotAllowed(N_("Only the requester can change a request."))
+        if event.status != EventStatus.CHANGES_REQUESTED:
+            raise await _already(session, event)
+        for key, value in asdict(clean).items():
+            setattr(event, key, value)
+        event.version += 1
+        event.short_lead = clean.starts_at - now < timedelta(days=deps.policy.events.lead_days)
+        event.decided_at = event.decided_by_id = event.decision_note = None
+        session.add(EventVersion(event_id=event.id, version=event.version, submitted_at=now,
+                                 snapshot=_snapshot(event)))  # fmt: skip
+        await _route(session, deps, event, now)
+        record(session, at=now, actor_id=me.id, action="event.resubmitted",
+               subject_type="event", subject_id=event.id, clause="R6",
+               version=event.version)  # fmt: skip
+        return Result(event.id, event.ref, event.status, event.short_lead)
+
+
+async def record_filing(
+    deps: Deps, actor: TgUser, event_id: int, version: int, filing_date: str, filing_ref: str
+) -> Result:
+    """The office records the filing with the city publicity department: now it is cleared."""
+    now = deps.clock.now()
+    ref = clean_text(filing_ref, 64)
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        if Role.OFFICE not in me.roles:
+            raise NotAllowed(N_("Only the office records filings."))
+        event = await _load(session, event_id)
+        if not await _transition(session, event, version, EventStatus.APPROVED,
+                                 status=EventStatus.CLEARED, filed_at=now, filed_by_id=me.id,
+                                 filing_date=filing_date, filing_ref=ref):  # fmt: skip
+            await session.refresh(event)
+            if event.status == EventStatus.CLEARED:
+                raise AlreadyDone(N_("{ref} is already filed and cleared."), ref=event.ref)
+            raise await _already(session, event)
+        await session.refresh(event)
+        record(session, at=now, actor_id=me.id, action="event.filed", subject_type="event",
+               subject_id=event.id, clause="R6", filing_ref=ref,
+               filing_date=filing_date)  # fmt: skip
+        await _tell(session, event, now, "event.cleared", filing_ref=ref)
+        return Result(event.id, event.ref, event.status)

@@ -1,0 +1,82 @@
+"""The words of event requests (R6): cards for reviewers and approvers, decisions, clearance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.i18n import N_
+from handlers.render import Notice, Renderer, esc
+
+TYPE_NAMES = {
+    "report_meeting": N_("Report meeting"),
+    "seminar": N_("Seminar"),
+    "lecture": N_("Lecture"),
+    "forum": N_("Forum"),
+}
+
+
+def when(r: Renderer, iso: str) -> str:
+    return r.t.datetime(datetime.fromisoformat(iso), r.zone)
+
+
+def facts(r: Renderer, p: dict[str, Any]) -> str:
+    speakers = "; ".join(f"{s['name']} ({s['affiliation']})" for s in p["speakers"])
+    lines = [
+        f"<b>{esc(p['ref'])}</b> · {esc(r.plain(TYPE_NAMES[p['event_type']]))}",
+        r("Title: {text}", text=p["title"]),
+        r("Organiser (responsible): {name}", name=p["organiser"]),
+        r("Date and time: {when}", when=when(r, p["starts_at"])),
+        r("Venue: {text}", text=p["venue"]),
+        r("Expected audience: {n}", n=r.t.number(p["audience"])),
+        r("Speakers: {text}", text=speakers),
+        r("Outline: {text}", text=p["outline"]),
+        r("The requester confirmed that the speakers were vetted (R6)."),
+    ]
+    if p.get("short_lead"):
+        lines.append(r("⚠ Less lead time than the policy requires."))
+    if p.get("reviewed_by"):
+        lines.append(r("Forwarded by the committee head {name}.", name=p["reviewed_by"]))
+    return "\n".join(lines)
+
+
+NOTICES: dict[str, Notice] = {
+    "event.review": lambda r, p: (
+        r("An event request from your committee needs your review.") + "\n\n" + facts(r, p)
+    ),
+    "event.decide": lambda r, p: r("An event request needs your decision.") + "\n\n" + facts(r, p),
+    "event.approve": lambda r, p: r(
+        "{ref} “{title}” was approved by {by}. It may be held once the office has filed it "
+        "with the city publicity department.",
+        ref=p["ref"],
+        title=p["title"],
+        by=p["by"],
+    ),
+    "event.reject": lambda r, p: r(
+        "{ref} “{title}” was rejected by {by}. Reason: {note}",
+        ref=p["ref"],
+        title=p["title"],
+        by=p["by"],
+        note=p["note"],
+    ),
+    "event.changes": lambda r, p: r(
+        "{by} asks for changes to {ref} “{title}”: {note}",
+        ref=p["ref"],
+        title=p["title"],
+        by=p["by"],
+        note=p["note"],
+    ),
+    "event.file": lambda r, p: r(
+        "{ref} “{title}” ({when}) is approved. Please file it with the city publicity "
+        "department and record the filing here.",
+        ref=p["ref"],
+        title=p["title"],
+        when=when(r, p["starts_at"]),
+    ),
+    "event.cleared": lambda r, p: r(
+        "{ref} “{title}” has been filed ({filing_ref}) and is cleared: it may be held.",
+        ref=p["ref"],
+        title=p["title"],
+        filing_ref=p["filing_ref"],
+    ),
+}

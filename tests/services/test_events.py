@@ -1,0 +1,175 @@
+"""Event requests on a real database: approval in advance, filing, races and history (R6)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import MovableClock
+from bot.deps import Deps
+from bot.errors import AlreadyDone, InvalidInput, NotAllowed
+from bot.events import service as events
+from bot.events.models import EventRequest, EventVersion
+from bot.events.service import EventDraft
+from bot.outbox.models import OutboxMessage, Semantics
+from bot.people import grants
+from bot.people import service as people
+from bot.people.roles import Role
+from bot.people.service import TgUser
+
+ADMIN = TgUser(9001, "Ada")
+MEMBER = TgUser(1, "Mei")
+SECRETARY = TgUser(4, "Shu")
+DEPUTY = TgUser(3, "Dai")
+OFFICE = TgUser(5, "Ou")
+HEAD = TgUser(6, "Han")
+
+
+async def staff(deps: Deps) -> None:
+    await grants.ensure_bootstrap_admins(deps)
+    for tg, role in [(SECRETARY, Role.SECRETARY), (DEPUTY, Role.DEPUTY), (OFFICE, Role.OFFICE)]:
+        person = (await people.start(deps, tg)).person
+        await grants.change_role(deps, ADMIN, person_id=person.id, role=role, grant=True)
+    await people.start(deps, MEMBER)
+
+
+def draft(days: int = 10, **changes: object) -> EventDraft:
+    base = EventDraft(
+        event_type="lecture", title="<b>新时代</b>理论宣讲报告会",
+        starts_at=datetime(2026, 11, 24, 2, 0, tzinfo=UTC) + timedelta(days=days),
+        venue="机关三楼会议室", audience=80,
+        speakers=[{"name": "张教授", "affiliation": "市委党校"}],
+        outline="一、……二、……", speakers_vetted=True,
+    )  # fmt: skip
+    for key, value in changes.items():
+        setattr(base, key, value)
+    return base
+
+
+async def messages(deps: Deps, template: str) -> list[OutboxMessage]:
+    async with deps.db.read() as s:
+        rows = await s.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.template == template)
+            .order_by(OutboxMessage.id)
+        )
+        return list(rows)
+
+
+async def test_direct_approval_then_filing_clears_it(deps: Deps) -> None:
+    await staff(deps)
+    sent = await events.submit(deps, MEMBER, draft())
+    assert (sent.ref, sent.status, sent.short_lead) == ("EVT-2026-0001", "pending", False)
+    cards = await messages(deps, "event.decide")
+    assert sorted(c.chat_id for c in cards) == [DEPUTY.id, SECRETARY.id]  # L2: deputy may too
+    assert all(len(b["data"].encode()) <= 64 for row in cards[0].buttons or [] for b in row)
+    approved = await events.decide(deps, SECRETARY, sent.id, 1, "approve")
+    assert approved.status == "approved"
+    told = await messages(deps, "event.approve")
+    assert sorted(t.chat_id for t in told) == [MEMBER.id, OFFICE.id]  # office in copy
+    assert all(t.semantics == Semantics.AT_MOST_ONCE for t in told)
+    [filing_card] = await messages(deps, "event.file")
+    assert filing_card.chat_id == OFFICE.id
+    with pytest.raises(NotAllowed):
+        await events.record_filing(deps, MEMBER, sent.id, 1, "2026-11-25", "宣备〔2026〕12号")
+    cleared = await events.record_filing(deps, OFFICE, sent.id, 1, "2026-11-25", "宣备〔2026〕12号")
+    assert cleared.status == "cleared"
+    with pytest.raises(AlreadyDone):
+        await events.record_filing(deps, OFFICE, sent.id, 1, "2026-11-25", "again")
+
+
+async def test_two_approvers_at_once_exactly_one_decision(deps: Deps) -> None:
+    await staff(deps)
+    sent = await events.submit(deps, MEMBER, draft())
+    await events.decide(deps, DEPUTY, sent.id, 1, "reject", "时间冲突")
+    with pytest.raises(AlreadyDone) as err:
+        await events.decide(deps, SECRETARY, sent.id, 1, "approve")
+    assert err.value.params == {"ref": "EVT-2026-0001", "name": "Dai"}
+    async with deps.db.read() as s:
+        event = await s.get(EventRequest, sent.id)
+    assert event is not None and event.status == "rejected" and event.decision_note == "时间冲突"
+
+
+async def test_changes_requested_resubmitted_and_the_old_card_is_dead(deps: Deps) -> None:
+    await staff(deps)
+    sent = await events.submit(deps, MEMBER, draft())
+    await events.decide(deps, SECRETARY, sent.id, 1, "changes", "请补充报告人简历")
+    with pytest.raises(NotAllowed):
+        await events.resubmit(deps, DEPUTY, sent.id, draft())
+    again = await events.resubmit(deps, MEMBER, sent.id, draft(title="修改后的标题"))
+    assert again.status == "pending"
+    with pytest.raises(AlreadyDone):  # the card of version 1
+        await events.decide(deps, SECRETARY, sent.id, 1, "approve")
+    await events.decide(deps, SECRETARY, sent.id, 2, "approve")
+    async with deps.db.read() as s:
+        versions = list(await s.scalars(select(EventVersion.snapshot).order_by(EventVersion.id)))
+    assert [v["title"] for v in versions] == ["<b>新时代</b>理论宣讲报告会", "修改后的标题"]
+
+
+async def test_committee_members_requests_go_to_their_head_first(deps: Deps) -> None:
+    await staff(deps)
+    head = (await people.start(deps, HEAD)).person
+    mei = await people.identify(deps, MEMBER, private=True)
+    cid, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
+    await grants.change_role(deps, ADMIN, person_id=head.id, role=Role.COMMITTEE_HEAD,
+                             grant=True, committee_id=cid)  # fmt: skip
+    await grants.set_committee(deps, ADMIN, person_id=mei.id, committee_id=cid)
+    sent = await events.submit(deps, MEMBER, draft())
+    assert sent.status == "in_review"
+    [card] = await messages(deps, "event.review")
+    assert card.chat_id == HEAD.id
+    with pytest.raises(InvalidInput, match="still with the committee head"):
+        await events.decide(deps, SECRETARY, sent.id, 1, "approve")  # not pending yet
+    with pytest.raises(NotAllowed):
+        await events.review(deps, OFFICE, sent.id, 1, forward=True)
+    await events.review(deps, HEAD, sent.id, 1, forward=True)
+    assert len(await messages(deps, "event.decide")) == 2
+    await events.decide(deps, SECRETARY, sent.id, 1, "approve")
+
+
+async def test_withdraw_before_decision_only(deps: Deps) -> None:
+    await staff(deps)
+    first = await events.submit(deps, MEMBER, draft())
+    await events.withdraw(deps, MEMBER, first.id)
+    with pytest.raises(AlreadyDone) as err:
+        await events.decide(deps, SECRETARY, first.id, 1, "approve")
+    assert err.value.key == "{ref} was withdrawn by the requester."
+    second = await events.submit(deps, MEMBER, draft())
+    assert second.ref == "EVT-2026-0002"
+    await events.decide(deps, SECRETARY, second.id, 1, "approve")
+    with pytest.raises(InvalidInput) as err2:
+        await events.withdraw(deps, MEMBER, second.id)
+    assert err2.value.key == "{ref} is already approved. Ask the office to cancel it."
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"audience": 0}, "Please give the expected audience as a number from 1 to {max}."),
+        ({"speakers": []}, "An event needs between 1 and {max} speakers."),
+        ({"speakers": [{"name": "x", "affiliation": "y"}] * 21},
+         "An event needs between 1 and {max} speakers."),
+        ({"speakers_vetted": False}, "Please confirm that the speakers were vetted."),
+        ({"title": "长" * 121},
+         "That is {length} characters; at most {limit} fit. Please shorten it."),
+        ({"event_type": "party"}, "Please choose the type of event."),
+    ],
+)  # fmt: skip
+async def test_bad_requests_are_refused(
+    deps: Deps, changes: dict[str, object], message: str
+) -> None:
+    await staff(deps)
+    with pytest.raises(InvalidInput) as err:
+        await events.submit(deps, MEMBER, draft(**changes))
+    assert err.value.key == message
+
+
+async def test_short_lead_time_is_allowed_with_a_warning_and_past_dates_refused(
+    deps: Deps, clock: MovableClock
+) -> None:
+    await staff(deps)
+    assert (await events.submit(deps, MEMBER, draft(days=3))).short_lead
+    with pytest.raises(InvalidInput):
+        await events.submit(deps, MEMBER, draft(days=-1))
