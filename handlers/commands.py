@@ -23,6 +23,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", N_("What you can do here")),
     Command("language", N_("Choose your language")),
     Command("report", N_("Report an incident or information (L4, A1)")),
+    Command("event", N_("Request approval for an event (R6)")),
     Command("my", N_("The status of my reports")),
     Command("pending", N_("What waits for me to act")),
     Command("cancel", N_("Leave what you are filling in")),

@@ -16,6 +16,10 @@ TYPE_NAMES = {
 }
 
 
+def type_name(r: Renderer, value: str) -> str:
+    return r.plain(TYPE_NAMES.get(value, value))
+
+
 def when(r: Renderer, iso: str) -> str:
     return r.t.datetime(datetime.fromisoformat(iso), r.zone)
 
@@ -23,7 +27,7 @@ def when(r: Renderer, iso: str) -> str:
 def facts(r: Renderer, p: dict[str, Any]) -> str:
     speakers = "; ".join(f"{s['name']} ({s['affiliation']})" for s in p["speakers"])
     lines = [
-        f"<b>{esc(p['ref'])}</b> · {esc(r.plain(TYPE_NAMES[p['event_type']]))}",
+        f"<b>{esc(p['ref'])}</b> · {esc(type_name(r, p['event_type']))}",
         r("Title: {text}", text=p["title"]),
         r("Organiser (responsible): {name}", name=p["organiser"]),
         r("Date and time: {when}", when=when(r, p["starts_at"])),

@@ -9,6 +9,7 @@ from bot.i18n import LOCALES
 from bot.people import service as people
 from bot.people.service import PersonView
 from handlers import callback_data as cd
+from handlers import event as event_handlers
 from handlers import report as report_handlers
 from handlers import roles as roles_handlers
 from handlers.commands import available
@@ -43,6 +44,9 @@ async def start(update: Update, ctx: Ctx, message: Message, user: User, r: Rende
         return
     if payload == "report":
         await report_handlers.begin(update, ctx, r, user)
+        return
+    if payload == "event":
+        await event_handlers.start_new(update, ctx, r, user)
         return
     if payload.startswith("role_") and payload[5:].isdigit():
         await roles_handlers.show_card(update, ctx, r, int(payload[5:]))

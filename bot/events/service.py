@@ -202,9 +202,16 @@ async def _transition(
     return bool(getattr(result, "rowcount", 0))
 
 
-async def _already(session: AsyncSession, event: EventRequest) -> InvalidInput | AlreadyDone:
+async def _already(
+    session: AsyncSession, event: EventRequest, version: int | None = None
+) -> InvalidInput | AlreadyDone:
     """Why the pressed card no longer applies, in words for the person who pressed it."""
     await session.refresh(event)
+    if version is not None and version != event.version and event.status in OPEN:
+        return AlreadyDone(
+            N_("This card shows an earlier version of {ref}. Please use the newest one."),
+            ref=event.ref,
+        )
     if event.status == EventStatus.WITHDRAWN:
         return AlreadyDone(N_("{ref} was withdrawn by the requester."), ref=event.ref)
     if event.status == EventStatus.IN_REVIEW:
@@ -246,7 +253,7 @@ async def decide(
             closed_at=now if status == EventStatus.REJECTED else None,
         )  # fmt: skip
         if not moved:
-            raise await _already(session, event)
+            raise await _already(session, event, version)
         await session.refresh(event)
         record(session, at=now, actor_id=me.id, action=f"event.{decision}",
                subject_type="event", subject_id=event.id, clause="R6",
@@ -265,6 +272,12 @@ async def decide(
         return Result(event.id, event.ref, event.status)
 
 
+def resubmit_buttons(event: EventRequest) -> list[list[Button]] | None:
+    if event.status != EventStatus.CHANGES_REQUESTED:
+        return None
+    return [[Button(N_("Edit and resubmit"), f"1ev:rs:{event.id}:{event.version}")]]
+
+
 async def _tell(
     session: AsyncSession, event: EventRequest, now: datetime, template: str, **params: str
 ) -> None:
@@ -280,6 +293,7 @@ async def _tell(
         outbox.notify_person(
             session, now=now, person=person, template=template,
             params={"ref": event.ref, "title": event.title, **params},
+            buttons=resubmit_buttons(event) if person.id == event.requester_id else None,
             semantics=Semantics.AT_MOST_ONCE,  # a doubled "approved" would mislead
         )  # fmt: skip
 
@@ -300,7 +314,7 @@ async def review(
         if not await _transition(session, event, version, EventStatus.IN_REVIEW, status=target,
                                  reviewed_at=now, reviewed_by_id=me.id,
                                  decision_note=text):  # fmt: skip
-            raise await _already(session, event)
+            raise await _already(session, event, version)
         await session.refresh(event)
         record(session, at=now, actor_id=me.id, action="event.forwarded" if forward
                else "event.sent_back", subject_type="event", subject_id=event.id,
@@ -389,3 +403,40 @@ async def record_filing(
                filing_date=filing_date)  # fmt: skip
         await _tell(session, event, now, "event.cleared", filing_ref=ref)
         return Result(event.id, event.ref, event.status)
+
+
+async def for_resubmission(deps: Deps, actor: TgUser, event_id: int) -> dict[str, Any]:
+    """The request as it stands, for its requester to edit after "request changes"."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        event = await _load(session, event_id)
+        if event.requester_id != me.id:
+            raise NotAllowed(N_("Only the requester can change a request."))
+        if event.status != EventStatus.CHANGES_REQUESTED:
+            raise await _already(session, event)
+        return _snapshot(event)
+
+
+async def check_can_act(
+    deps: Deps, actor: TgUser, event_id: int, version: int, *, review: bool
+) -> None:
+    """Before asking for a reason or a comment: would the decision still be possible now?
+
+    Saves an approver typing a reason for a request somebody else has already decided.
+    """
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        event = await _load(session, event_id)
+        if review:
+            heads = await people_with_role(session, Role.COMMITTEE_HEAD, event.committee_id)
+            if me.id not in {h.id for h in heads}:
+                raise NotAllowed(N_("Only the head of the requester's committee can review this."))
+            expected = EventStatus.IN_REVIEW
+        else:
+            if not _may_approve(deps, me):
+                raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
+            expected = EventStatus.PENDING
+        if event.status != expected or event.version != version:
+            raise await _already(session, event, version)

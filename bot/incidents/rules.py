@@ -30,11 +30,11 @@ _TIME = r"(?P<H>\d{1,2})[:：时点](?P<M>\d{1,2})分?"
 _FORMS = [re.compile(rf"^{_DATE}(?:[ T]*{_TIME})?$"), re.compile(rf"^{_TIME}$")]
 
 
-def parse_when(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, str]:
-    """A moment typed by a person, in the organisation's zone: (aware datetime, precision).
+def parse_moment(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, str]:
+    """A date (and time) as people type it, in the organisation's zone: (moment, precision).
 
-    "2026-11-24 10:30", "11/24 10:30", "2026年11月24日 10:30", "10:30" (today), "11-24"
-    (the whole day). A moment in the future is refused: nobody discovers things ahead of time.
+    "2026-11-24 10:30", "11/24 10:30", "2026年11月24日 10:30", "10:30" (today), "11-24" (a
+    day). A date that does not exist (2026-02-30) is unreadable.
     """
     raw = re.sub(r"\s+", " ", text.strip())
     local_now = now.astimezone(zone)
@@ -52,19 +52,25 @@ def parse_when(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, str]
             clock = time(int(parts["H"]), int(parts["M"])) if parts.get("H") else time(0, 0)
         except ValueError:
             break
-        moment = datetime.combine(day, clock, zone)
-        precision = "minute" if parts.get("H") else "day"
-        if (precision == "minute" and moment > local_now + timedelta(minutes=1)) or (
-            precision == "day" and day > local_now.date()
-        ):
-            raise InvalidInput(N_("That moment is in the future. When was it discovered?"))
-        return moment, precision
+        return datetime.combine(day, clock, zone), "minute" if parts.get("H") else "day"
     raise InvalidInput(
         N_(
             "I could not read that date. Please write it like 2026-11-24 10:30, "
             "or only 10:30 for today."
         )
     )
+
+
+def parse_when(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, str]:
+    """When something was discovered: a moment in the future is refused, since nobody
+    discovers things ahead of time."""
+    moment, precision = parse_moment(text, now, zone)
+    local_now = now.astimezone(zone)
+    if (precision == "minute" and moment > local_now + timedelta(minutes=1)) or (
+        precision == "day" and moment.date() > local_now.date()
+    ):
+        raise InvalidInput(N_("That moment is in the future. When was it discovered?"))
+    return moment, precision
 
 
 def day_of(now: datetime, zone: ZoneInfo, days_back: int) -> tuple[datetime, str]:

@@ -100,7 +100,7 @@ async def test_changes_requested_resubmitted_and_the_old_card_is_dead(deps: Deps
         await events.resubmit(deps, DEPUTY, sent.id, draft())
     again = await events.resubmit(deps, MEMBER, sent.id, draft(title="修改后的标题"))
     assert again.status == "pending"
-    with pytest.raises(AlreadyDone):  # the card of version 1
+    with pytest.raises(AlreadyDone, match="earlier version"):  # the card of version 1
         await events.decide(deps, SECRETARY, sent.id, 1, "approve")
     await events.decide(deps, SECRETARY, sent.id, 2, "approve")
     async with deps.db.read() as s:

@@ -1,0 +1,255 @@
+"""/event: an event request as a guided conversation (R6), kept as a draft in SQL.
+
+Steps: type → title → date and time → venue → audience → speakers (one per message, then
+Done) → outline → the explicit confirmation that the speakers were vetted → summary (Submit /
+Edit a field / Cancel). A request sent back for changes reopens here at the summary.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from telegram import Message, Update, User
+
+from bot.context import Ctx
+from bot.drafts import service as drafts
+from bot.drafts.service import DraftState
+from bot.errors import InvalidInput, StaleButton
+from bot.events import service as events
+from bot.events.service import EventDraft
+from bot.i18n import N_
+from bot.incidents.rules import clean_text, parse_moment
+from bot.people import service as people
+from handlers import callback_data as cd
+from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
+from handlers.event_render import type_name, when
+from handlers.render import Renderer
+
+FLOW = "event"
+STEPS = ("type", "title", "date", "venue", "audience", "speakers", "outline", "vetted", "summary")
+TYPE_CODES = {"rm": "report_meeting", "se": "seminar", "le": "lecture", "fo": "forum"}
+QUESTIONS = {
+    "title": N_("What is the title of the event?"),
+    "date": N_("When will it take place? Write the date and time, e.g. 2026-12-01 14:30."),
+    "venue": N_("Where will it take place?"),
+    "audience": N_("How many people are expected? Send a number."),
+    "speakers": N_("Send each speaker as “name, affiliation”, one per message; then press Done."),
+    "outline": N_("Send an outline of the topics."),
+}
+FIELDS = {"title": N_("Title"), "date": N_("Date and time"), "venue": N_("Venue"),
+          "audience": N_("Expected audience"), "speakers": N_("Speakers"),
+          "outline": N_("Outline")}  # fmt: skip
+
+
+def _b(action: str, *args: object) -> str:
+    return cd.encode("ee", action, *args)
+
+
+def _nav(r: Renderer) -> list[tuple[str, str]]:
+    return [(r.plain("‹ Back"), _b("b")), (r.plain("Cancel"), _b("x"))]
+
+
+def summary(r: Renderer, d: dict[str, Any], lead_days: int, now: datetime) -> str:
+    speakers = "; ".join(f"{s['name']} ({s['affiliation']})" for s in d.get("speakers", []))
+    lines = [
+        r("<b>Please check your request.</b>"),
+        r("Type: {value}", value=type_name(r, d["type"])),
+        r("Title: {text}", text=d["title"]),
+        r("Date and time: {when}", when=when(r, d["date"])),
+        r("Venue: {text}", text=d["venue"]),
+        r("Expected audience: {n}", n=r.t.number(d["audience"])),
+        r("Speakers: {text}", text=speakers),
+        r("Outline: {text}", text=d["outline"]),
+    ]
+    if (datetime.fromisoformat(d["date"]) - now).days < lead_days:
+        lines.append(
+            r("⚠ Less than {days} days ahead: the approver will see this warning.", days=lead_days)
+        )
+    return "\n".join(lines)
+
+
+async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bool) -> None:
+    step, d = state.step, state.data
+    rows: list[list[tuple[str, str]]] = [_nav(r)]
+    if step == "type":
+        text = r("Which kind of event do you want approved?")
+        rows = [[(type_name(r, t), _b("t", c))] for c, t in TYPE_CODES.items()]
+        rows.append([(r.plain("Cancel"), _b("x"))])
+    elif step == "speakers":
+        text = r(QUESTIONS[step])
+        if d.get("speakers"):
+            text += "\n" + r.plural("{n} speaker so far.", "{n} speakers so far.",
+                                    len(d["speakers"]))  # fmt: skip
+            rows = [[(r.plain("Done"), _b("d"))], _nav(r)]
+    elif step == "vetted":
+        # R6: no speaker with clearly deviant political leanings may be invited.
+        text = r(
+            "Please confirm: the speakers have been vetted, and none has clearly deviant "
+            "political leanings (R6)."
+        )
+        rows = [[(r.plain("I confirm"), _b("v"))], _nav(r)]
+    elif step == "summary":
+        policy = ctx.deps.policy.events
+        text = summary(r, d, policy.lead_days, ctx.deps.clock.now())
+        rows = [[(r.plain("Submit"), _b("ok"))],
+                [(r.plain("Edit a field"), _b("e")), (r.plain("Cancel"), _b("x"))]]  # fmt: skip
+    else:
+        text = r(QUESTIONS[step])
+    if edit:
+        await edit_or_send(update, text, rows)
+    elif update.effective_message is not None:
+        await reply(update.effective_message, text, rows)
+
+
+def _next(state: DraftState) -> None:
+    if state.data.pop("editing", False):
+        state.step = "summary"
+        return
+    state.step = STEPS[STEPS.index(state.step) + 1]
+
+
+@command
+async def event(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """/event: start a request for approval of a report meeting, seminar, lecture or forum."""
+    if not is_private(update.effective_chat):
+        await private_only(message, ctx, r, "event")
+        return
+    await start_new(update, ctx, r, user)
+
+
+async def start_new(update: Update, ctx: Ctx, r: Renderer, user: User) -> None:
+    """A fresh request; also reached by the deep link /start event."""
+    await begin(update, ctx, r, user, DraftState(FLOW, "type", {"speakers": []}))
+
+
+async def begin(update: Update, ctx: Ctx, r: Renderer, user: User, state: DraftState) -> None:
+    me = await people.identify(ctx.deps, tg_user(user), private=True)
+    await drafts.save(ctx.deps, me.id, state)
+    await _ask(update, ctx, r, state, edit=False)
+
+
+async def _state(ctx: Ctx, user: User) -> tuple[int, DraftState]:
+    state = await drafts.get(ctx.deps, user.id)
+    if state is None or state.flow != FLOW:
+        raise InvalidInput(N_("This request is no longer being filled in. Send /event to start."))
+    me = await people.identify(ctx.deps, tg_user(user), private=True)
+    return me.id, state
+
+
+@button
+async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
+    """Every button of the request conversation."""
+    person_id, state = await _state(ctx, user)
+    arg = data.args[0] if data.args else ""
+    if data.action == "x":
+        await drafts.clear(ctx.deps, user.id)
+        await edit_or_send(update, r("The request was cancelled. Nothing was sent."), None)
+        return None
+    if data.action == "ok" and state.step == "summary":
+        return await _submit(update, ctx, r, user, state)
+    if data.action == "b" and state.step in STEPS:
+        state.data.pop("editing", None)
+        state.step = STEPS[max(0, STEPS.index(state.step) - 1)]
+    elif data.action == "e" and state.step == "summary":
+        rows = [[(r.plain(name), _b("f", f))] for f, name in FIELDS.items()]
+        await edit_or_send(update, r("Which field do you want to change?"), rows)
+        return None
+    elif data.action == "f" and arg in FIELDS:
+        state.step, state.data["editing"] = arg, True
+        if arg == "speakers":
+            state.data["speakers"] = []
+    elif data.action == "t" and state.step == "type" and arg in TYPE_CODES:
+        state.data["type"] = TYPE_CODES[arg]
+        _next(state)
+    elif data.action == "d" and state.step == "speakers" and state.data.get("speakers"):
+        _next(state)
+    elif data.action == "v" and state.step == "vetted":
+        state.data["vetted"] = True
+        _next(state)
+    else:
+        raise StaleButton()
+    await drafts.save(ctx.deps, person_id, state)
+    await _ask(update, ctx, r, state, edit=True)
+    return None
+
+
+SPEAKER = re.compile(r"^\s*(?P<name>[^,，、;；]+?)\s*[,，、;；]\s*(?P<aff>.+?)\s*$")
+
+
+async def on_message(
+    update: Update, ctx: Ctx, message: Message, user: User, r: Renderer, state: DraftState
+) -> None:
+    """A typed answer to the current step."""
+    me = await people.identify(ctx.deps, tg_user(user), private=True)
+    policy, limit = ctx.deps.policy.events, ctx.deps.policy.incidents.max_text
+    text, step, d = message.text, state.step, state.data
+    if text is None or step in ("type", "vetted", "summary"):
+        raise InvalidInput(N_("Please answer with text or use the buttons, or send /cancel."))
+    if step == "title":
+        d["title"] = clean_text(text, policy.max_title)
+    elif step == "date":
+        moment, precision = parse_moment(text, ctx.deps.clock.now(), ctx.deps.settings.zone)
+        if precision != "minute":
+            raise InvalidInput(N_("Please include the time too, e.g. 2026-12-01 14:30."))
+        if moment <= ctx.deps.clock.now():
+            raise InvalidInput(N_("That date has passed. When will the event take place?"))
+        d["date"] = moment.isoformat()
+    elif step == "audience":
+        digits = text.strip().replace(",", "").replace("，", "")
+        if not digits.isdigit() or not 1 <= int(digits) <= policy.max_audience:
+            raise InvalidInput(
+                N_("Please give the expected audience as a number from 1 to {max}."),
+                max=policy.max_audience,
+            )
+        d["audience"] = int(digits)
+    elif step == "speakers":
+        match = SPEAKER.match(text)
+        if match is None:
+            raise InvalidInput(N_("Please write the speaker as “name, affiliation”."))
+        if len(d.get("speakers", [])) >= policy.max_speakers:
+            raise InvalidInput(N_("An event needs between 1 and {max} speakers."),
+                               max=policy.max_speakers)  # fmt: skip
+        d.setdefault("speakers", []).append(
+            {"name": clean_text(match["name"], 100), "affiliation": clean_text(match["aff"], 200)}
+        )
+        await drafts.save(ctx.deps, me.id, state)
+        await _ask(update, ctx, r, state, edit=False)
+        return
+    else:
+        d[step] = clean_text(text, limit)
+    _next(state)
+    await drafts.save(ctx.deps, me.id, state)
+    await _ask(update, ctx, r, state, edit=False)
+
+
+def to_draft(d: dict[str, Any]) -> EventDraft:
+    return EventDraft(
+        event_type=d["type"], title=d["title"], starts_at=datetime.fromisoformat(d["date"]),
+        venue=d["venue"], audience=int(d["audience"]), speakers=d["speakers"],
+        outline=d["outline"], speakers_vetted=bool(d.get("vetted")),
+    )  # fmt: skip
+
+
+async def _submit(
+    update: Update, ctx: Ctx, r: Renderer, user: User, state: DraftState
+) -> str | None:
+    d = state.data
+    if d.get("resubmit"):
+        result = await events.resubmit(ctx.deps, tg_user(user), int(d["resubmit"]), to_draft(d))
+    else:
+        result = await events.submit(ctx.deps, tg_user(user), to_draft(d))
+    await drafts.clear(ctx.deps, user.id)
+    lead = ctx.deps.policy.events.lead_days
+    text = (
+        summary(r, d, lead, ctx.deps.clock.now())
+        + "\n\n"
+        + r(
+            "Submitted as <b>{ref}</b> for approval. You can withdraw it until it is decided.",
+            ref=result.ref,
+        )
+    )
+    rows = [[(r.plain("Withdraw"), cd.encode("ev", "wd", result.id, 0))]]
+    await edit_or_send(update, text, rows)
+    return r("Submitted as {ref}.", ref=result.ref)

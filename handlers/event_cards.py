@@ -1,0 +1,114 @@
+"""Buttons on event cards: the committee head's review, the approver's decision, the office's
+filing, the requester's withdrawal and resubmission (R6). Authority is checked in services."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from telegram import Message, Update, User
+
+from bot.context import Ctx
+from bot.drafts import service as drafts
+from bot.drafts.service import DraftState
+from bot.errors import InvalidInput, StaleButton
+from bot.events import service as events
+from bot.i18n import N_
+from bot.people import service as people
+from handlers import callback_data as cd
+from handlers import event as event_flow
+from handlers.common import button, edit_or_send, reply, tg_user
+from handlers.render import Renderer
+
+FLOW_NOTE, FLOW_FILING = "ev_note", "ev_filing"
+NOTE_QUESTIONS = {
+    "rj": N_("Why is it rejected? Send the reason, or /cancel."),
+    "ch": N_("What should be changed? Send your comment, or /cancel."),
+    "sb": N_("What should be changed before it goes to the approver? Send it, or /cancel."),
+}
+
+
+@button
+async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
+    event_id, version = data.int_arg(0), data.int_arg(1)
+    if event_id is None or version is None:
+        raise StaleButton()
+    me = tg_user(user)
+    if data.action == "ap":
+        result = await events.decide(ctx.deps, me, event_id, version, "approve")
+        await edit_or_send(update, r("You approved {ref}. The office will file it.",
+                                     ref=result.ref), None)  # fmt: skip
+        return r("Approved.")
+    if data.action == "fw":
+        result = await events.review(ctx.deps, me, event_id, version, forward=True)
+        await edit_or_send(update, r("{ref} was forwarded for approval.", ref=result.ref), None)
+        return None
+    if data.action == "wd":
+        result = await events.withdraw(ctx.deps, me, event_id)
+        await edit_or_send(update, r("{ref} was withdrawn.", ref=result.ref), None)
+        return None
+    if data.action == "rs":
+        snapshot = await events.for_resubmission(ctx.deps, me, event_id)
+        state = DraftState(event_flow.FLOW, "summary", {
+            "type": snapshot["event_type"], "title": snapshot["title"],
+            "date": snapshot["starts_at"], "venue": snapshot["venue"],
+            "audience": snapshot["audience"], "speakers": snapshot["speakers"],
+            "outline": snapshot["outline"], "vetted": False, "resubmit": event_id,
+        })  # fmt: skip
+        state.step = "vetted"  # the vetting is confirmed again for every version (R6)
+        await event_flow.begin(update, ctx, r, user, state)
+        return None
+    person = await _person_id(ctx, user)
+    if data.action in NOTE_QUESTIONS:
+        await events.check_can_act(ctx.deps, me, event_id, version, review=data.action == "sb")
+        await drafts.save(ctx.deps, person, DraftState(
+            FLOW_NOTE, data.action, {"id": event_id, "version": version}))  # fmt: skip
+        if update.effective_message is not None:
+            await reply(update.effective_message, r(NOTE_QUESTIONS[data.action]))
+        return None
+    if data.action == "fi":
+        await drafts.save(ctx.deps, person, DraftState(
+            FLOW_FILING, "date", {"id": event_id, "version": version}))  # fmt: skip
+        if update.effective_message is not None:
+            await reply(update.effective_message,
+                        r("On which date was it filed? Write it like 2026-11-25."))  # fmt: skip
+        return None
+    raise StaleButton()
+
+
+async def _person_id(ctx: Ctx, user: User) -> int:
+    return (await people.identify(ctx.deps, tg_user(user), private=True)).id
+
+
+async def on_text_step(
+    update: Update, ctx: Ctx, message: Message, user: User, r: Renderer, state: DraftState
+) -> None:
+    """The reason, the comment, or the filing's date and reference number."""
+    me, text = tg_user(user), message.text or ""
+    event_id, version = int(state.data["id"]), int(state.data["version"])
+    if state.flow == FLOW_FILING and state.step == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise InvalidInput(N_("Please write the date like 2026-11-25."))
+        try:
+            date.fromisoformat(text.strip())
+        except ValueError:
+            raise InvalidInput(N_("Please write the date like 2026-11-25.")) from None
+        state.data["date"], state.step = text.strip(), "ref"
+        await drafts.save(ctx.deps, await _person_id(ctx, user), state)
+        await reply(message, r("What is the filing's reference number?"))
+        return
+    if state.flow == FLOW_FILING:
+        result = await events.record_filing(ctx.deps, me, event_id, version,
+                                            state.data["date"], text)  # fmt: skip
+        answer = r("{ref} is filed and cleared; the requester and organiser are told.",
+                   ref=result.ref)  # fmt: skip
+    elif state.step == "sb":
+        result = await events.review(ctx.deps, me, event_id, version, forward=False, note=text)
+        answer = r("{ref} was sent back to the requester.", ref=result.ref)
+    else:
+        decision = "reject" if state.step == "rj" else "changes"
+        result = await events.decide(ctx.deps, me, event_id, version, decision, text)
+        answer = (r("{ref} was rejected.", ref=result.ref) if decision == "reject"
+                  else r("{ref} was sent back for changes.", ref=result.ref))  # fmt: skip
+    await drafts.clear(ctx.deps, user.id)
+    await reply(message, answer)

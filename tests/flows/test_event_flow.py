@@ -1,0 +1,134 @@
+"""Event requests through the chat: request, decide, file, clear; changes and withdrawal (R6)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.events.models import EventRequest
+from bot.sandbox.model import Message, SimUser
+from bot.sandbox.standin import StandIn
+from tests.flows.conftest import Harness
+from tests.flows.test_report_flow import DEPUTY, MEMBER, OFFICE, SECRETARY, world
+from tests.flows.test_roles_flow import tap
+
+
+async def request_lecture(s: StandIn, member: SimUser, title: str = "理论宣讲 <b>&") -> Message:
+    """Walk /event to the summary; returns the summary message."""
+    await member.send("/event")
+    q = await s.next_message(MEMBER)
+    await tap(s, member, q, "Lecture")
+    assert q.text == "What is the title of the event?"
+    await member.send(title)
+    assert (await s.next_message(MEMBER)).text.startswith("When will it take place?")
+    await member.send("2026-02-30 14:30")  # no such day
+    assert (await s.next_message(MEMBER)).text.startswith("I could not read that date.")
+    await member.send("2026-12-10")
+    assert (await s.next_message(MEMBER)).text.startswith("Please include the time too")
+    await member.send("2026-12-10 14:30")
+    assert (await s.next_message(MEMBER)).text == "Where will it take place?"
+    await member.send("机关三楼会议室")
+    assert (await s.next_message(MEMBER)).text.startswith("How many people are expected?")
+    await member.send("eighty")
+    assert (await s.next_message(MEMBER)).text.startswith("Please give the expected audience")
+    await member.send("80")
+    assert (await s.next_message(MEMBER)).text.startswith("Send each speaker as")
+    await member.send("张教授")
+    assert (await s.next_message(MEMBER)).text.startswith("Please write the speaker as")
+    await member.send("张教授，市委党校")
+    q = await s.next_message(MEMBER)
+    assert "1 speaker so far." in q.text
+    await tap(s, member, q, "Done")
+    assert q.text == "Send an outline of the topics."
+    await member.send("一、学习全会精神；二、交流研讨")
+    q = await s.next_message(MEMBER)
+    assert q.text.startswith("Please confirm: the speakers have been vetted")
+    await tap(s, member, q, "I confirm")
+    assert q.text.startswith("Please check your request.")
+    assert f"Title: {title}" in q.text and "Speakers: 张教授 (市委党校)" in q.text
+    return q
+
+
+async def test_request_approved_filed_and_cleared(harness: Harness) -> None:
+    s = harness.standin
+    users = await world(harness)
+    summary = await request_lecture(s, users[MEMBER])
+    assert await tap(s, users[MEMBER], summary, "Submit") == ("Submitted as EVT-2026-0001.", False)
+    assert summary.button_texts() == ["Withdraw"]
+    card = await s.next_message(SECRETARY)
+    assert card.text.startswith("An event request needs your decision.")
+    assert "EVT-2026-0001 · Lecture" in card.text and "&lt;b&gt;&amp;" in card.html
+    assert all(len(d.encode()) <= 64 for row in card.buttons for _, d in row)
+    deputy_card = await s.next_message(DEPUTY)
+    # A member pressing Approve on a forwarded card changes nothing.
+    assert await tap(s, users[MEMBER], card, "Approve") == (
+        "Only the secretary or the deputy can decide on events.",
+        True,
+    )
+    assert await tap(s, users[SECRETARY], card, "Approve") == ("Approved.", False)
+    assert await tap(s, users[DEPUTY], deputy_card, "Reject") == (
+        "EVT-2026-0001 has already been dealt with by Shu.",
+        True,
+    )
+    approved = await s.next_message(MEMBER)
+    assert approved.text.startswith("EVT-2026-0001 “理论宣讲 <b>&” was approved by Shu.")
+    # The member can no longer withdraw: the office must cancel.
+    assert await tap(s, users[MEMBER], summary, "Withdraw") == (
+        "EVT-2026-0001 is already approved. Ask the office to cancel it.",
+        True,
+    )
+    copy = await s.next_message(OFFICE)
+    assert copy.text.startswith("EVT-2026-0001")
+    filing = await s.next_message(OFFICE)
+    assert "Please file it with the city publicity department" in filing.text
+    await tap(s, users[OFFICE], filing, "Record the filing")
+    await s.next_message(OFFICE)
+    await users[OFFICE].send("25/11")
+    assert (await s.next_message(OFFICE)).text == "Please write the date like 2026-11-25."
+    await users[OFFICE].send("2026-11-25")
+    assert (await s.next_message(OFFICE)).text == "What is the filing's reference number?"
+    await users[OFFICE].send("宣备〔2026〕12号")
+    assert (await s.next_message(OFFICE)).text.startswith("EVT-2026-0001 is filed and cleared")
+    cleared = await s.next_message(MEMBER)
+    assert cleared.text == (
+        "EVT-2026-0001 “理论宣讲 <b>&” has been filed (宣备〔2026〕12号) and is cleared: "
+        "it may be held."
+    )
+    async with harness.deps.db.read() as session:
+        event = await session.scalar(select(EventRequest))
+    assert event is not None and event.status == "cleared" and event.filing_ref
+
+
+async def test_changes_requested_then_resubmitted_and_withdrawn(harness: Harness) -> None:
+    s = harness.standin
+    users = await world(harness)
+    summary = await request_lecture(s, users[MEMBER])
+    await tap(s, users[MEMBER], summary, "Submit")
+    card = await s.next_message(SECRETARY)
+    await s.next_message(DEPUTY)
+    await tap(s, users[SECRETARY], card, "Request changes")
+    assert (await s.next_message(SECRETARY)).text.startswith("What should be changed?")
+    await users[SECRETARY].send("请补充报告人简历")
+    assert (await s.next_message(SECRETARY)).text == "EVT-2026-0001 was sent back for changes."
+    notice = await s.next_message(MEMBER)
+    assert notice.text == "Shu asks for changes to EVT-2026-0001 “理论宣讲 <b>&”: 请补充报告人简历"
+    await tap(s, users[MEMBER], notice, "Edit and resubmit")
+    vet = await s.next_message(MEMBER)  # the vetting is confirmed again for the new version
+    await tap(s, users[MEMBER], vet, "I confirm")
+    await tap(s, users[MEMBER], vet, "Edit a field")
+    await tap(s, users[MEMBER], vet, "Title")
+    await users[MEMBER].send("理论宣讲（修改稿）")
+    resubmit = await s.next_message(MEMBER)
+    assert "Title: 理论宣讲（修改稿）" in resubmit.text
+    await tap(s, users[MEMBER], resubmit, "Submit")
+    new_card = await s.next_message(SECRETARY)
+    assert "Title: 理论宣讲（修改稿）" in new_card.text
+    assert await tap(s, users[SECRETARY], card, "Approve") == (  # the old version's card
+        "This card shows an earlier version of EVT-2026-0001. Please use the newest one.",
+        True,
+    )
+    await tap(s, users[MEMBER], resubmit, "Withdraw")
+    assert resubmit.text == "EVT-2026-0001 was withdrawn."
+    assert await tap(s, users[SECRETARY], new_card, "Approve") == (
+        "EVT-2026-0001 was withdrawn by the requester.",
+        True,
+    )
