@@ -77,6 +77,43 @@ NOTICES: dict[str, Notice] = {
         title=p["title"],
         when=when(r, p["starts_at"]),
     ),
+    "event.decision_reminder": lambda r, p: r(
+        "Reminder: {ref} “{title}” ({when}) is waiting for your decision.",
+        ref=p["ref"],
+        title=p["title"],
+        when=when(r, p["starts_at"]),
+    ),
+    "event.decision_overdue": lambda r, p: r(
+        "{ref} “{title}” ({when}) has waited too long for a decision; as deputy you may decide it.",
+        ref=p["ref"],
+        title=p["title"],
+        when=when(r, p["starts_at"]),
+    ),
+    "event.filing_due": lambda r, p: r(
+        "{ref} “{title}” ({when}) is approved but not yet filed with the city publicity "
+        "department. The filing deadline has come.",
+        ref=p["ref"],
+        title=p["title"],
+        when=when(r, p["starts_at"]),
+    ),
+    "event.filing_overdue": lambda r, p: r(
+        "{ref} “{title}” ({when}) is still not filed; it may not be held until it is.",
+        ref=p["ref"],
+        title=p["title"],
+        when=when(r, p["starts_at"]),
+    ),
+    "event.eve": lambda r, p: r(
+        "Reminder: you organise {ref} “{title}” at {when}. Whoever organises is responsible (R6).",
+        ref=p["ref"],
+        title=p["title"],
+        when=when(r, p["starts_at"]),
+    ),
+    "event.lapse": lambda r, p: r(
+        "Lapse (R6): the date of {ref} “{title}” ({when}) has come without approval and filing.",
+        ref=p["ref"],
+        title=p["title"],
+        when=when(r, p["starts_at"]),
+    ),
     "event.cleared": lambda r, p: r(
         "{ref} “{title}” has been filed ({filing_ref}) and is cleared: it may be held.",
         ref=p["ref"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from bot.context import AnyApp, Ctx
+from bot.events.sweep import sweep as event_sweep
 from bot.incidents.sweep import sweep
 
 log = logging.getLogger(__name__)
@@ -22,8 +23,18 @@ async def incident_sweep(ctx: Ctx) -> None:
         log.info("incident sweep acted on %d incident(s)", acted)
 
 
+async def event_reminders(ctx: Ctx) -> None:
+    """Pending decisions, filing deadlines, the day before, lapses (R6, L2)."""
+    acted = await event_sweep(ctx.deps)
+    if acted:
+        log.info("event sweep acted on %d request(s)", acted)
+
+
 def schedule(app: AnyApp) -> None:
     assert app.job_queue is not None
+    app.job_queue.run_repeating(
+        event_reminders, interval=60, first=15, name="event-sweep", job_kwargs=JOB_KWARGS
+    )
     app.job_queue.run_repeating(
         incident_sweep, interval=SWEEP_SECONDS, first=5, name="incident-sweep",
         job_kwargs=JOB_KWARGS,

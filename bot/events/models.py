@@ -61,7 +61,12 @@ class EventRequest(Base):
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     decision_note: Mapped[str | None] = mapped_column(Text)
-    approver_reminded_at: Mapped[datetime | None]
+    approver_reminded_at: Mapped[datetime | None]  # each working morning while pending
+    deputy_escalated_at: Mapped[datetime | None]  # pending past the policy's limit (L2)
+    filing_reminded_at: Mapped[datetime | None]  # approved, filing deadline reached
+    filing_escalated_at: Mapped[datetime | None]  # still not filed a day later: the deputy
+    eve_reminded_at: Mapped[datetime | None]  # the organiser, the day before
+    lapsed_at: Mapped[datetime | None]  # R6: the date passed without clearance
     filed_at: Mapped[datetime | None]
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     filing_date: Mapped[str | None] = mapped_column(String(10))  # the date on the filing

@@ -113,7 +113,7 @@ def review_buttons(event: EventRequest) -> list[list[Button]]:
     return [[Button(N_("Forward"), f"1ev:fw:{v}"), Button(N_("Send back"), f"1ev:sb:{v}")]]
 
 
-async def _approvers(session: AsyncSession, deps: Deps) -> list[Person]:
+async def approvers(session: AsyncSession, deps: Deps) -> list[Person]:
     people = await people_with_role(session, Role.SECRETARY)
     if deps.policy.events.deputy_may_approve:
         people += [p for p in await people_with_role(session, Role.DEPUTY) if p not in people]
@@ -140,7 +140,7 @@ async def _route(session: AsyncSession, deps: Deps, event: EventRequest, now: da
                                  params=params, buttons=review_buttons(event))  # fmt: skip
         return
     event.status = EventStatus.PENDING
-    for person in await _approvers(session, deps):
+    for person in await approvers(session, deps):
         outbox.notify_person(session, now=now, person=person, template="event.decide",
                              params=params, buttons=approver_buttons(event))  # fmt: skip
 
@@ -323,7 +323,7 @@ async def review(
             requester = await session.get(Person, event.requester_id)
             organiser = await session.get(Person, event.organiser_id)
             assert requester is not None and organiser is not None
-            for person in await _approvers(session, deps):
+            for person in await approvers(session, deps):
                 outbox.notify_person(
                     session, now=now, person=person, template="event.decide",
                     params={**card_params(event, requester, organiser), "reviewed_by": me.name},

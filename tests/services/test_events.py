@@ -173,3 +173,46 @@ async def test_short_lead_time_is_allowed_with_a_warning_and_past_dates_refused(
     assert (await events.submit(deps, MEMBER, draft(days=3))).short_lead
     with pytest.raises(InvalidInput):
         await events.submit(deps, MEMBER, draft(days=-1))
+
+
+async def test_reminders_filing_deadline_eve_and_lapse(deps: Deps, clock: MovableClock) -> None:
+    from bot.events.sweep import sweep
+
+    await staff(deps)
+    # Tuesday 10:00 Shanghai; the lecture is on Thursday 3 December, 10:00.
+    pending = await events.submit(deps, MEMBER, draft(days=9))
+    approved = await events.submit(deps, MEMBER, draft(days=9, title="已批准的讲座"))
+    await events.decide(deps, SECRETARY, approved.id, 1, "approve")
+    assert await sweep(deps) == 0  # submitted today: nothing to remind yet
+
+    clock.advance(timedelta(days=1))  # Wednesday 10:00: the morning reminder, once
+    await sweep(deps)
+    await sweep(deps)
+    reminders = await messages(deps, "event.decision_reminder")
+    assert sorted(m.chat_id for m in reminders) == [DEPUTY.id, SECRETARY.id]
+
+    clock.advance(timedelta(days=1))  # Thursday: two working days → the deputy (L2)
+    await sweep(deps)
+    [overdue] = await messages(deps, "event.decision_overdue")
+    assert overdue.chat_id == DEPUTY.id
+
+    clock.advance(timedelta(days=4, hours=1))  # Monday 30 Nov 11:00: filing deadline (3 days)
+    await sweep(deps)
+    [due] = await messages(deps, "event.filing_due")
+    assert due.chat_id == OFFICE.id and due.params["ref"] == approved.ref
+    clock.advance(timedelta(days=1))  # still not filed a day later: the deputy
+    await sweep(deps)
+    assert [m.chat_id for m in await messages(deps, "event.filing_overdue")] == [DEPUTY.id]
+
+    await events.record_filing(deps, OFFICE, approved.id, 1, "2026-12-01", "宣备12号")
+    clock.advance(timedelta(days=1, hours=1))  # Wednesday 2 Dec 12:00: the day before
+    await sweep(deps)
+    [eve] = await messages(deps, "event.eve")
+    assert eve.chat_id == MEMBER.id and eve.params["ref"] == approved.ref
+
+    clock.advance(timedelta(days=1))  # Thursday 3 Dec: the pending one lapses (R6), once
+    await sweep(deps)
+    await sweep(deps)
+    lapses = await messages(deps, "event.lapse")
+    assert {m.params["ref"] for m in lapses} == {pending.ref}
+    assert sorted(m.chat_id for m in lapses) == [DEPUTY.id, SECRETARY.id]

@@ -1,0 +1,151 @@
+"""Reminders and lapses of event requests (R6), as a query plus stamps, idempotent per run.
+
+- pending decisions remind the approvers each working morning, and reach the deputy after the
+  policy's number of working days (L2);
+- an approved event not yet filed reminds the office when the filing deadline arrives, and the
+  deputy a day later;
+- the organiser of a cleared event is reminded the day before;
+- an event whose date passes without clearance is a lapse against R6, recorded once and told
+  to the leadership.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.audit.service import record
+from bot.deps import Deps
+from bot.events.models import OPEN, EventRequest, EventStatus
+from bot.events.service import approver_buttons, approvers
+from bot.outbox import service as outbox
+from bot.people.models import Person
+from bot.people.roles import Role
+from bot.people.service import people_with_role
+from bot.policy.worktime import add_working_minutes, weekdays
+
+BATCH = 200
+
+
+def _working_morning(deps: Deps, now: datetime) -> bool:
+    local = now.astimezone(deps.settings.zone)
+    return weekdays(local.date()) and local.time() >= deps.policy.working_hours.start
+
+
+def _same_local_day(deps: Deps, a: datetime | None, b: datetime) -> bool:
+    zone = deps.settings.zone
+    return a is not None and a.astimezone(zone).date() == b.astimezone(zone).date()
+
+
+async def sweep(deps: Deps) -> int:
+    now = deps.clock.now()
+    acted = 0
+    async with deps.db.transaction() as session:
+        acted += await _pending(session, deps, now)
+        acted += await _filing(session, deps, now)
+        acted += await _eve(session, deps, now)
+        acted += await _lapses(session, deps, now)
+    return acted
+
+
+def _params(event: EventRequest) -> dict[str, object]:
+    return {"ref": event.ref, "title": event.title, "starts_at": event.starts_at.isoformat()}
+
+
+async def _pending(session: AsyncSession, deps: Deps, now: datetime) -> int:
+    rows = list(await session.scalars(
+        select(EventRequest).where(EventRequest.status == EventStatus.PENDING)
+        .order_by(EventRequest.id).limit(BATCH)))  # fmt: skip
+    acted = 0
+    limit = deps.policy.events.decision_reminder_working_days
+    hours = deps.policy.working_hours
+    day_minutes = (
+        datetime.combine(now.date(), hours.end) - datetime.combine(now.date(), hours.start)
+    ).seconds // 60
+    for event in rows:
+        due = add_working_minutes(event.requested_at, limit * day_minutes, deps.settings.zone,
+                                  hours)  # fmt: skip
+        if event.deputy_escalated_at is None and now >= due:
+            event.deputy_escalated_at = now
+            for person in await people_with_role(session, Role.DEPUTY):
+                outbox.notify_person(session, now=now, person=person,
+                                     template="event.decision_overdue", params=_params(event),
+                                     buttons=approver_buttons(event))  # fmt: skip
+            record(session, at=now, action="event.decision_overdue", subject_type="event",
+                   subject_id=event.id, clause="L2")  # fmt: skip
+            acted += 1
+        if (
+            _working_morning(deps, now)
+            and not _same_local_day(deps, event.approver_reminded_at, now)
+            and not _same_local_day(deps, event.requested_at, now)
+        ):
+            event.approver_reminded_at = now
+            for person in await approvers(session, deps):
+                outbox.notify_person(session, now=now, person=person,
+                                     template="event.decision_reminder", params=_params(event),
+                                     buttons=approver_buttons(event))  # fmt: skip
+            acted += 1
+    return acted
+
+
+async def _filing(session: AsyncSession, deps: Deps, now: datetime) -> int:
+    deadline = timedelta(days=deps.policy.events.filing_deadline_days)
+    rows = list(await session.scalars(
+        select(EventRequest).where(EventRequest.status == EventStatus.APPROVED,
+                                   EventRequest.starts_at <= now + deadline)
+        .order_by(EventRequest.id).limit(BATCH)))  # fmt: skip
+    acted = 0
+    for event in rows:
+        if event.filing_reminded_at is None:
+            event.filing_reminded_at = now
+            role, template = Role.OFFICE, "event.filing_due"
+        elif event.filing_escalated_at is None and now >= event.filing_reminded_at + timedelta(
+            days=1
+        ):
+            event.filing_escalated_at = now
+            role, template = Role.DEPUTY, "event.filing_overdue"
+        else:
+            continue
+        for person in await people_with_role(session, role):
+            outbox.notify_person(session, now=now, person=person, template=template,
+                                 params=_params(event))  # fmt: skip
+        acted += 1
+    return acted
+
+
+async def _eve(session: AsyncSession, deps: Deps, now: datetime) -> int:
+    rows = list(await session.scalars(
+        select(EventRequest).where(EventRequest.status == EventStatus.CLEARED,
+                                   EventRequest.eve_reminded_at.is_(None),
+                                   EventRequest.starts_at <= now + timedelta(days=1),
+                                   EventRequest.starts_at > now)
+        .order_by(EventRequest.id).limit(BATCH)))  # fmt: skip
+    for event in rows:
+        event.eve_reminded_at = now
+        organiser = await session.get(Person, event.organiser_id)
+        if organiser is not None:
+            outbox.notify_person(session, now=now, person=organiser, template="event.eve",
+                                 params=_params(event))  # fmt: skip
+    return len(rows)
+
+
+async def _lapses(session: AsyncSession, deps: Deps, now: datetime) -> int:
+    """R6: held, or at least dated, without approval and filing: proven by the records."""
+    rows = list(await session.scalars(
+        select(EventRequest).where(
+            EventRequest.status.in_([*OPEN, EventStatus.APPROVED]),
+            EventRequest.lapsed_at.is_(None), EventRequest.starts_at <= now)
+        .order_by(EventRequest.id).limit(BATCH)))  # fmt: skip
+    leaders = await people_with_role(session, Role.SECRETARY) + await people_with_role(
+        session, Role.DEPUTY
+    )
+    for event in rows:
+        event.lapsed_at = now
+        record(session, at=now, action="event.lapse", subject_type="event",
+               subject_id=event.id, clause="R6", status=event.status)  # fmt: skip
+        for person in leaders:
+            outbox.notify_person(session, now=now, person=person, template="event.lapse",
+                                 params={**_params(event), "status": event.status})  # fmt: skip
+    return len(rows)
