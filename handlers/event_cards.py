@@ -25,6 +25,7 @@ NOTE_QUESTIONS = {
     "rj": N_("Why is it rejected? Send the reason, or /cancel."),
     "ch": N_("What should be changed? Send your comment, or /cancel."),
     "sb": N_("What should be changed before it goes to the approver? Send it, or /cancel."),
+    "cx": N_("Why is the event cancelled? Send the reason, or /cancel."),
 }
 
 
@@ -60,7 +61,8 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
         return None
     person = await _person_id(ctx, user)
     if data.action in NOTE_QUESTIONS:
-        await events.check_can_act(ctx.deps, me, event_id, version, review=data.action == "sb")
+        if data.action != "cx":
+            await events.check_can_act(ctx.deps, me, event_id, version, review=data.action == "sb")
         await drafts.save(ctx.deps, person, DraftState(
             FLOW_NOTE, data.action, {"id": event_id, "version": version}))  # fmt: skip
         if update.effective_message is not None:
@@ -102,6 +104,9 @@ async def on_text_step(
                                             state.data["date"], text)  # fmt: skip
         answer = r("{ref} is filed and cleared; the requester and organiser are told.",
                    ref=result.ref)  # fmt: skip
+    elif state.step == "cx":
+        result = await events.cancel(ctx.deps, me, event_id, text)
+        answer = r("{ref} was cancelled; the requester and organiser are told.", ref=result.ref)
     elif state.step == "sb":
         result = await events.review(ctx.deps, me, event_id, version, forward=False, note=text)
         answer = r("{ref} was sent back to the requester.", ref=result.ref)

@@ -44,6 +44,22 @@ def facts(r: Renderer, p: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+STATUS_NAMES = {
+    "in_review": N_("with the committee head"),
+    "pending": N_("waiting for a decision"),
+    "changes_requested": N_("sent back for changes"),
+    "approved": N_("approved, not yet filed"),
+    "cleared": N_("cleared"),
+    "rejected": N_("rejected"),
+    "withdrawn": N_("withdrawn"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def status_name(r: Renderer, value: str) -> str:
+    return r.plain(STATUS_NAMES.get(value, value))
+
+
 NOTICES: dict[str, Notice] = {
     "event.review": lambda r, p: (
         r("An event request from your committee needs your review.") + "\n\n" + facts(r, p)
@@ -113,6 +129,13 @@ NOTICES: dict[str, Notice] = {
         ref=p["ref"],
         title=p["title"],
         when=when(r, p["starts_at"]),
+    ),
+    "event.cancelled": lambda r, p: r(
+        "{ref} “{title}” was cancelled by {by}. Reason: {note}",
+        ref=p["ref"],
+        title=p["title"],
+        by=p["by"],
+        note=p["note"],
     ),
     "event.cleared": lambda r, p: r(
         "{ref} “{title}” has been filed ({filing_ref}) and is cleared: it may be held.",

@@ -9,6 +9,7 @@ from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import StaleButton
+from bot.events import service as events
 from bot.i18n import N_
 from bot.incidents import actions
 from bot.incidents import service as incidents
@@ -17,6 +18,7 @@ from bot.incidents.service import card_buttons
 from bot.people import service as people
 from handlers import callback_data as cd
 from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
+from handlers.event_render import status_name
 from handlers.incident_render import STATUS_NAMES, card, kind, moment, severity
 from handlers.render import Renderer, esc
 
@@ -145,11 +147,24 @@ async def my(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer
         await private_only(message, ctx, r, "my")
         return
     items = await incidents.my_reports(ctx.deps, tg_user(user))
-    if not items:
-        await reply(message, r("You have not filed any report yet. Send /report to file one."))
+    requests = await events.my_events(ctx.deps, tg_user(user))
+    if not items and not requests:
+        await reply(
+            message,
+            r("You have no reports or event requests yet. Send /report or /event to start one."),
+        )
         return
-    lines = [r("Your reports:")]
-    rows = []
+    lines: list[str] = []
+    rows: list[list[tuple[str, str]]] = []
+    if requests:
+        lines.append(r("Your event requests:"))
+        for ev in requests:
+            lines.append(f"{esc(ev.ref)} · {esc(ev.title)} · {esc(status_name(r, ev.status))}")
+            if ev.status in ("in_review", "pending", "changes_requested"):
+                label = r.plain("Withdraw {ref}", ref=ev.ref)
+                rows.append([(label, cd.encode("ev", "wd", ev.id, ev.version))])
+    if items:
+        lines.append(r("Your reports:"))
     for item in items:
         status = r.plain(STATUS_NAMES[item.status])
         lines.append(f"{esc(item.ref)} · {esc(kind(r, item.kind))} · {esc(status)}")

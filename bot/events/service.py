@@ -261,7 +261,11 @@ async def decide(
         await _tell(session, event, now, f"event.{decision}", by=me.name, note=text or "")
         if status == EventStatus.APPROVED:
             # R6: approved is not yet cleared; the office files it with the publicity department.
-            filing = [[Button(N_("Record the filing"), f"1ev:fi:{event.id}:{event.version}")]]
+            v = f"{event.id}:{event.version}"
+            filing = [
+                [Button(N_("Record the filing"), f"1ev:fi:{v}")],
+                [Button(N_("Cancel the event"), f"1ev:cx:{v}")],
+            ]
             for person in await people_with_role(session, Role.OFFICE):
                 outbox.notify_person(
                     session, now=now, person=person, template="event.file",
@@ -440,3 +444,45 @@ async def check_can_act(
             expected = EventStatus.PENDING
         if event.status != expected or event.version != version:
             raise await _already(session, event, version)
+
+
+@dataclass(frozen=True)
+class MyEvent:
+    id: int
+    ref: str
+    title: str
+    status: str
+    version: int
+    starts_at: datetime
+
+
+async def my_events(deps: Deps, actor: TgUser, limit: int = 10) -> list[MyEvent]:
+    """/my: the person's own requests (as requester or organiser), newest first."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        rows = await session.scalars(
+            select(EventRequest)
+            .where((EventRequest.requester_id == me.id) | (EventRequest.organiser_id == me.id))
+            .order_by(EventRequest.id.desc())
+            .limit(limit)
+        )
+        return [MyEvent(e.id, e.ref, e.title, e.status, e.version, e.starts_at) for e in rows]
+
+
+async def cancel(deps: Deps, actor: TgUser, event_id: int, reason: str) -> Result:
+    """The office cancels an approved or cleared event: its own recorded step (R6)."""
+    now = deps.clock.now()
+    text = clean_text(reason, deps.policy.incidents.max_text)
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        if Role.OFFICE not in me.roles:
+            raise NotAllowed(N_("Only the office can cancel an approved event."))
+        event = await _load(session, event_id)
+        if event.status not in (EventStatus.APPROVED, EventStatus.CLEARED):
+            raise await _already(session, event)
+        event.status, event.closed_at = EventStatus.CANCELLED, now
+        record(session, at=now, actor_id=me.id, action="event.cancelled", subject_type="event",
+               subject_id=event.id, clause="R6", reason=text)  # fmt: skip
+        await _tell(session, event, now, "event.cancelled", by=me.name, note=text)
+        return Result(event.id, event.ref, event.status)

@@ -132,3 +132,60 @@ async def test_changes_requested_then_resubmitted_and_withdrawn(harness: Harness
         "EVT-2026-0001 was withdrawn by the requester.",
         True,
     )
+
+
+async def test_committee_review_reject_cancel_and_my(harness: Harness) -> None:
+    from bot.people import grants
+    from bot.people import service as people
+    from bot.people.roles import Role
+    from bot.people.service import TgUser
+
+    s = harness.standin
+    users = await world(harness)
+    admin = TgUser(9001, "Ada")
+    head_user = s.add_user(1006, "Han", language_code="en", username="han")
+    await head_user.send("/start")
+    await tap(s, head_user, await s.next_message(1006), "English")
+    head = await people.find_person(harness.deps, username="han")
+    mei = await people.find_person(harness.deps, username="mei")
+    cid, _ = await grants.create_committee(harness.deps, admin, "教科文卫委")
+    await grants.change_role(harness.deps, admin, person_id=head.id, role=Role.COMMITTEE_HEAD,
+                             grant=True, committee_id=cid)  # fmt: skip
+    await grants.set_committee(harness.deps, admin, person_id=mei.id, committee_id=cid)
+    s.mark_read(1006)
+
+    summary = await request_lecture(s, users[MEMBER])
+    await tap(s, users[MEMBER], summary, "Submit")
+    review = await s.next_message(1006)
+    assert review.text.startswith("An event request from your committee needs your review.")
+    await tap(s, head_user, review, "Forward")
+    assert review.text == "EVT-2026-0001 was forwarded for approval."
+    card = await s.next_message(SECRETARY)
+    assert "Forwarded by the committee head Han." in card.text
+    await s.next_message(DEPUTY)
+    await tap(s, users[SECRETARY], card, "Reject")
+    await s.next_message(SECRETARY)
+    await users[SECRETARY].send("与全市统一安排冲突")
+    assert (await s.next_message(SECRETARY)).text == "EVT-2026-0001 was rejected."
+    rejected = await s.next_message(MEMBER)
+    assert rejected.text.endswith("was rejected by Shu. Reason: 与全市统一安排冲突")
+
+    summary = await request_lecture(s, users[MEMBER], title="第二场讲座")
+    await tap(s, users[MEMBER], summary, "Submit")
+    await tap(s, head_user, await s.next_message(1006), "Forward")
+    card = await s.next_message(SECRETARY)
+    await tap(s, users[SECRETARY], card, "Approve")
+    s.mark_read(OFFICE, MEMBER)
+    await s.wait_until(lambda: len(s.unread(OFFICE)) >= 2, what="the office's copy and card")
+    filing = s.unread(OFFICE)[-1]
+    await tap(s, users[OFFICE], filing, "Cancel the event")
+    await s.quiet()
+    s.mark_read(OFFICE)
+    await users[OFFICE].send("主讲人临时有事")
+    assert (await s.next_message(OFFICE)).text.startswith("EVT-2026-0002 was cancelled")
+    await s.quiet()
+    s.mark_read(MEMBER)
+    await users[MEMBER].send("/my")
+    mine = await s.next_message(MEMBER)
+    assert "EVT-2026-0002 · 第二场讲座 · cancelled" in mine.text
+    assert "EVT-2026-0001 · 理论宣讲 <b>& · rejected" in mine.text
