@@ -17,6 +17,7 @@ from bot.i18n import N_
 from bot.people import service as people
 from handlers import callback_data as cd
 from handlers import event as event_flow
+from handlers import report as report_flow
 from handlers.common import button, edit_or_send, reply, tg_user
 from handlers.render import Renderer
 
@@ -58,6 +59,16 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
         })  # fmt: skip
         state.step = "vetted"  # the vetting is confirmed again for every version (R6)
         await event_flow.begin(update, ctx, r, user, state)
+        return None
+    if data.action in ("oh", "on", "oi"):
+        outcome = {"oh": "held", "on": "not_held", "oi": "incident"}[data.action]
+        result = await events.record_outcome(ctx.deps, me, event_id, outcome)
+        await edit_or_send(update, r("Thank you. How {ref} went is recorded.", ref=result.ref),
+                           None)  # fmt: skip
+        if outcome == "incident":
+            # The incident goes on as a report, already knowing it happened at this event.
+            context = await events.incident_context(ctx.deps, event_id)
+            await report_flow.begin_at_event(update, ctx, r, user, context)
         return None
     person = await _person_id(ctx, user)
     if data.action in NOTE_QUESTIONS:

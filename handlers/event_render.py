@@ -130,6 +130,12 @@ NOTICES: dict[str, Notice] = {
         title=p["title"],
         when=when(r, p["starts_at"]),
     ),
+    "event.followup": lambda r, p: r(
+        "How did {ref} “{title}” ({when}) go? As its organiser, please tell us.",
+        ref=p["ref"],
+        title=p["title"],
+        when=when(r, p["starts_at"]),
+    ),
     "event.cancelled": lambda r, p: r(
         "{ref} “{title}” was cancelled by {by}. Reason: {note}",
         ref=p["ref"],

@@ -119,6 +119,8 @@ def _next(state: DraftState) -> None:
         return
     order = _steps_for(state.data)
     state.step = order[order.index(state.step) + 1]
+    while state.step in state.data.get("prefilled", []):  # e.g. the place of an event
+        state.step = order[order.index(state.step) + 1]
 
 
 @command
@@ -134,6 +136,19 @@ async def begin(update: Update, ctx: Ctx, r: Renderer, user: User) -> None:
     """The first question; also reached by the deep link /start report."""
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     state = DraftState(FLOW, "kind", {"attachments": []})
+    await drafts.save(ctx.deps, me.id, state)
+    await _ask(update, ctx, r, state, edit=False)
+
+
+async def begin_at_event(
+    update: Update, ctx: Ctx, r: Renderer, user: User, event: dict[str, str]
+) -> None:
+    """A report of an incident at an event: the kind and the place are already known."""
+    me = await people.identify(ctx.deps, tg_user(user), private=True)
+    where = r.plain("{venue} ({ref} “{title}”)", venue=event["venue"], ref=event["ref"],
+                    title=event["title"])  # fmt: skip
+    state = DraftState(FLOW, "severity", {"attachments": [], "kind": Kind.EVENT_INCIDENT,
+                                          "where": where, "prefilled": ["where"]})  # fmt: skip
     await drafts.save(ctx.deps, me.id, state)
     await _ask(update, ctx, r, state, edit=False)
 

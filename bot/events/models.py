@@ -67,6 +67,9 @@ class EventRequest(Base):
     filing_escalated_at: Mapped[datetime | None]  # still not filed a day later: the deputy
     eve_reminded_at: Mapped[datetime | None]  # the organiser, the day before
     lapsed_at: Mapped[datetime | None]  # R6: the date passed without clearance
+    followup_asked_at: Mapped[datetime | None]  # the organiser asked how it went
+    outcome: Mapped[str | None] = mapped_column(String(16))  # held | not_held | incident
+    outcome_at: Mapped[datetime | None]
     filed_at: Mapped[datetime | None]
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     filing_date: Mapped[str | None] = mapped_column(String(10))  # the date on the filing

@@ -486,3 +486,34 @@ async def cancel(deps: Deps, actor: TgUser, event_id: int, reason: str) -> Resul
                subject_id=event.id, clause="R6", reason=text)  # fmt: skip
         await _tell(session, event, now, "event.cancelled", by=me.name, note=text)
         return Result(event.id, event.ref, event.status)
+
+
+OUTCOMES = ("held", "not_held", "incident")
+
+
+async def record_outcome(deps: Deps, actor: TgUser, event_id: int, outcome: str) -> Result:
+    """After the event, its organiser says how it went: held as planned, not held, or held
+    with an incident (which then goes on as a /report). Recorded once, for the ledger (R7)."""
+    now = deps.clock.now()
+    if outcome not in OUTCOMES:
+        raise InvalidInput(N_("This button is no longer valid."))
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        event = await _load(session, event_id)
+        if me.id not in (event.organiser_id, event.requester_id):
+            raise NotAllowed(N_("Only the organiser can say how the event went."))
+        if event.outcome is not None:
+            raise AlreadyDone(N_("How {ref} went is already recorded."), ref=event.ref)
+        event.outcome, event.outcome_at = outcome, now
+        record(session, at=now, actor_id=me.id, action="event.outcome", subject_type="event",
+               subject_id=event.id, clause="R6", outcome=outcome)  # fmt: skip
+        return Result(event.id, event.ref, event.status)
+
+
+async def incident_context(deps: Deps, event_id: int) -> dict[str, str]:
+    """What a report of an incident at this event starts with (kind, place, reference)."""
+    async with deps.db.read() as session:
+        event = await session.get(EventRequest, event_id)
+        if event is None:
+            raise NotFound(N_("This request no longer exists."))
+        return {"ref": event.ref, "title": event.title, "venue": event.venue}

@@ -20,7 +20,9 @@ from bot.audit.service import record
 from bot.deps import Deps
 from bot.events.models import OPEN, EventRequest, EventStatus
 from bot.events.service import approver_buttons, approvers
+from bot.i18n import N_
 from bot.outbox import service as outbox
+from bot.outbox.service import Button
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import people_with_role
@@ -47,7 +49,34 @@ async def sweep(deps: Deps) -> int:
         acted += await _filing(session, deps, now)
         acted += await _eve(session, deps, now)
         acted += await _lapses(session, deps, now)
+        acted += await _followups(session, deps, now)
     return acted
+
+
+FOLLOWUP_AFTER = timedelta(hours=3)
+
+
+async def _followups(session: AsyncSession, deps: Deps, now: datetime) -> int:
+    """A few hours after a cleared event: the organiser is asked how it went (C7 needs it)."""
+    rows = list(await session.scalars(
+        select(EventRequest).where(EventRequest.status == EventStatus.CLEARED,
+                                   EventRequest.followup_asked_at.is_(None),
+                                   EventRequest.starts_at <= now - FOLLOWUP_AFTER)
+        .order_by(EventRequest.id).limit(BATCH)))  # fmt: skip
+    for event in rows:
+        event.followup_asked_at = now
+        organiser = await session.get(Person, event.organiser_id)
+        if organiser is None:
+            continue
+        v = f"{event.id}:{event.version}"
+        outbox.notify_person(
+            session, now=now, person=organiser, template="event.followup",
+            params=_params(event),
+            buttons=[[Button(N_("Held as planned"), f"1ev:oh:{v}")],
+                     [Button(N_("Held, with an incident"), f"1ev:oi:{v}")],
+                     [Button(N_("Not held"), f"1ev:on:{v}")]],
+        )  # fmt: skip
+    return len(rows)
 
 
 def _params(event: EventRequest) -> dict[str, object]:

@@ -152,7 +152,8 @@ async def test_committee_review_reject_cancel_and_my(harness: Harness) -> None:
     await grants.change_role(harness.deps, admin, person_id=head.id, role=Role.COMMITTEE_HEAD,
                              grant=True, committee_id=cid)  # fmt: skip
     await grants.set_committee(harness.deps, admin, person_id=mei.id, committee_id=cid)
-    s.mark_read(1006)
+    granted = await s.next_message(1006)  # delivered by the outbox, in its own time
+    assert granted.text.startswith("You now hold the role Committee head (教科文卫委)")
 
     summary = await request_lecture(s, users[MEMBER])
     await tap(s, users[MEMBER], summary, "Submit")
@@ -189,3 +190,46 @@ async def test_committee_review_reject_cancel_and_my(harness: Harness) -> None:
     mine = await s.next_message(MEMBER)
     assert "EVT-2026-0002 · 第二场讲座 · cancelled" in mine.text
     assert "EVT-2026-0001 · 理论宣讲 <b>& · rejected" in mine.text
+
+
+async def test_after_the_event_an_incident_answer_opens_a_prefilled_report(
+    harness: Harness,
+) -> None:
+    from datetime import timedelta
+
+    from bot.events.sweep import sweep
+
+    s = harness.standin
+    users = await world(harness)
+    summary = await request_lecture(s, users[MEMBER])
+    await tap(s, users[MEMBER], summary, "Submit")
+    await tap(s, users[SECRETARY], await s.next_message(SECRETARY), "Approve")
+    await s.wait_until(lambda: len(s.unread(OFFICE)) >= 2, what="the office's filing card")
+    filing = s.unread(OFFICE)[-1]
+    await tap(s, users[OFFICE], filing, "Record the filing")
+    await s.quiet()
+    await users[OFFICE].send("2026-11-25")
+    await s.quiet()
+    await users[OFFICE].send("宣备13号")
+    await s.quiet()
+    s.mark_read(MEMBER)
+    harness.clock.advance(timedelta(days=16, hours=8))  # 10 December, 18:00: three hours after
+    await sweep(harness.deps)
+    ask = await s.next_message(MEMBER)
+    assert ask.text.startswith(
+        "How did EVT-2026-0001 “理论宣讲 <b>&” (December 10, 2026 14:30) go?"
+    )
+    not_held = ask.button_data("Not held")  # kept for a second, stale press below
+    await tap(s, users[MEMBER], ask, "Held, with an incident")
+    assert ask.text == "Thank you. How EVT-2026-0001 went is recorded."
+    question = await s.next_message(MEMBER)
+    assert question.text == "How serious is it?"  # kind and place are already known
+    await tap(s, users[MEMBER], question, "General")
+    await users[MEMBER].send("有听众现场发表不当言论")
+    when = await s.next_message(MEMBER)
+    await tap(s, users[MEMBER], when, "Just now")
+    assert when.text == "What has already been done about it?"  # the place was prefilled
+    assert await tap(s, users[MEMBER], ask, data=not_held) == (
+        "How EVT-2026-0001 went is already recorded.",
+        True,
+    )

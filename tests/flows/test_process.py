@@ -27,11 +27,21 @@ async def spawn(
         DUTYDESK_ADMIN_IDS="1001",
         **extra,
     )
+    # The log goes to a file, not a pipe: at DEBUG a pipe nobody reads fills up (64 KB) and
+    # the bot would block on its own logging.
+    log = (tmp_path / f"bot-{len(list(tmp_path.glob('bot-*.log')))}.log").open("wb")
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run",
-        cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        cwd=tmp_path, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
+
+
+async def finish(proc: asyncio.subprocess.Process, tmp_path: Path) -> tuple[int, str]:
+    """Wait for the process; its exit code and everything it logged."""
+    await asyncio.wait_for(proc.wait(), 30)
+    logs = sorted(tmp_path.glob("bot-*.log"))
+    assert proc.returncode is not None
+    return proc.returncode, logs[-1].read_text(errors="replace") if logs else ""
 
 
 @pytest.mark.slow
@@ -47,9 +57,8 @@ async def test_run_serves_stops_gracefully_and_never_logs_the_token(
         assert greeting.text.startswith("Welcome to Duty Desk, Alice.")
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, err = await asyncio.wait_for(proc.communicate(), 30)
-    log = (out + err).decode()
-    assert proc.returncode == 0, log
+        code, log = await finish(proc, tmp_path)
+    assert code == 0, log
     assert "Application started" in log  # DEBUG/INFO logging really was on
     secret = TOKEN.partition(":")[2]
     assert TOKEN not in log and secret not in log
@@ -59,10 +68,10 @@ async def test_run_serves_stops_gracefully_and_never_logs_the_token(
 @pytest.mark.slow
 async def test_a_token_telegram_refuses_is_explained(tmp_path: Path, standin: StandIn) -> None:
     proc = await spawn(tmp_path, standin, "123456789:WRONG-token-abcdefghijklmnopqrstuv")
-    out, err = await asyncio.wait_for(proc.communicate(), 30)
-    assert proc.returncode == 4
-    assert "Telegram rejected DUTYDESK_BOT_TOKEN (401 Unauthorized)" in err.decode()
-    assert "Traceback" not in err.decode() and "WRONG-token" not in (out + err).decode()
+    code, log = await finish(proc, tmp_path)
+    assert code == 4
+    assert "Telegram rejected DUTYDESK_BOT_TOKEN (401 Unauthorized)" in log
+    assert "Traceback" not in log and "WRONG-token" not in log
 
 
 @pytest.mark.slow
@@ -93,9 +102,9 @@ async def test_webhook_mode_when_the_url_is_set(tmp_path: Path, standin: StandIn
         assert greeting.text.startswith("Welcome to Duty Desk, Alice.")
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, err = await asyncio.wait_for(proc.communicate(), 30)
-    assert proc.returncode == 0, (out + err).decode()
-    assert "s3cret-webhook" not in (out + err).decode()
+        code, log = await finish(proc, tmp_path)
+    assert code == 0, log
+    assert "s3cret-webhook" not in log
 
 
 @pytest.mark.slow
@@ -106,11 +115,11 @@ async def test_a_second_instance_on_the_same_sqlite_file_refuses_to_start(
     try:
         await standin.wait_until(lambda: standin.calls_of("getUpdates"), 30, "polling")
         second = await spawn(tmp_path, standin, TOKEN)
-        _out, err = await asyncio.wait_for(second.communicate(), 30)
-        assert second.returncode == 5
-        assert "is already running on this SQLite database" in err.decode()
+        code, log = await finish(second, tmp_path)
+        assert code == 5
+        assert "is already running on this SQLite database" in log
         assert first.returncode is None  # the first one is untouched
     finally:
         first.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(first.communicate(), 30)
+        await asyncio.wait_for(first.wait(), 30)
     assert first.returncode == 0
