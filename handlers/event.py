@@ -28,7 +28,8 @@ from handlers.event_render import type_name, when
 from handlers.render import Renderer
 
 FLOW = "event"
-STEPS = ("type", "title", "date", "venue", "audience", "speakers", "outline", "vetted", "summary")
+STEPS = ("type", "title", "organiser", "date", "venue", "audience", "speakers", "outline",
+         "vetted", "summary")  # fmt: skip
 TYPE_CODES = {"rm": "report_meeting", "se": "seminar", "le": "lecture", "fo": "forum"}
 QUESTIONS = {
     "title": N_("What is the title of the event?"),
@@ -38,7 +39,8 @@ QUESTIONS = {
     "speakers": N_("Send each speaker as “name, affiliation”, one per message; then press Done."),
     "outline": N_("Send an outline of the topics."),
 }
-FIELDS = {"title": N_("Title"), "date": N_("Date and time"), "venue": N_("Venue"),
+FIELDS = {"title": N_("Title"), "organiser": N_("Organiser"), "date": N_("Date and time"),
+          "venue": N_("Venue"),
           "audience": N_("Expected audience"), "speakers": N_("Speakers"),
           "outline": N_("Outline")}  # fmt: skip
 
@@ -57,6 +59,7 @@ def summary(r: Renderer, d: dict[str, Any], lead_days: int, now: datetime) -> st
         r("<b>Please check your request.</b>"),
         r("Type: {value}", value=type_name(r, d["type"])),
         r("Title: {text}", text=d["title"]),
+        r("Organiser (responsible): {name}", name=d.get("organiser_name") or r.plain("you")),
         r("Date and time: {when}", when=when(r, d["date"])),
         r("Venue: {text}", text=d["venue"]),
         r("Expected audience: {n}", n=r.t.number(d["audience"])),
@@ -77,6 +80,12 @@ async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: b
         text = r("Which kind of event do you want approved?")
         rows = [[(type_name(r, t), _b("t", c))] for c, t in TYPE_CODES.items()]
         rows.append([(r.plain("Cancel"), _b("x"))])
+    elif step == "organiser":
+        text = r("Who organises it? Whoever organises is responsible (R6).")
+        rows = [[(r.plain("I organise it myself"), _b("o", "me"))],
+                [(r.plain("Someone else (by @username)"), _b("o", "else"))], _nav(r)]  # fmt: skip
+    elif step == "organiser_name":
+        text = r("Send the organiser's @username. They will be asked to confirm.")
     elif step == "speakers":
         text = r(QUESTIONS[step])
         if d.get("speakers"):
@@ -149,7 +158,9 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
         return None
     if data.action == "ok" and state.step == "summary":
         return await _submit(update, ctx, r, user, state)
-    if data.action == "b" and state.step in STEPS:
+    if data.action == "b" and state.step == "organiser_name":
+        state.step = "organiser"
+    elif data.action == "b" and state.step in STEPS:
         state.data.pop("editing", None)
         state.step = STEPS[max(0, STEPS.index(state.step) - 1)]
     elif data.action == "e" and state.step == "summary":
@@ -163,6 +174,13 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     elif data.action == "t" and state.step == "type" and arg in TYPE_CODES:
         state.data["type"] = TYPE_CODES[arg]
         _next(state)
+    elif data.action == "o" and state.step == "organiser" and arg in ("me", "else"):
+        if arg == "me":
+            state.data.pop("organiser", None)
+            state.data.pop("organiser_name", None)
+            _next(state)
+        else:
+            state.step = "organiser_name"
     elif data.action == "d" and state.step == "speakers" and state.data.get("speakers"):
         _next(state)
     elif data.action == "v" and state.step == "vetted":
@@ -189,6 +207,13 @@ async def on_message(
         raise InvalidInput(N_("Please answer with text or use the buttons, or send /cancel."))
     if step == "title":
         d["title"] = clean_text(text, policy.max_title)
+    elif step == "organiser_name":
+        person = await people.find_person(ctx.deps, username=text.strip().split()[0])
+        if person.id == me.id:
+            d.pop("organiser", None)
+        else:
+            d["organiser"], d["organiser_name"] = person.id, person.name
+        state.step = "organiser"
     elif step == "date":
         moment, precision = parse_moment(text, ctx.deps.clock.now(), ctx.deps.settings.zone)
         if precision != "minute":
@@ -204,6 +229,8 @@ async def on_message(
                 max=policy.max_audience,
             )
         d["audience"] = int(digits)
+    elif step == "organiser":
+        raise InvalidInput(N_("Please use the buttons above, or send /cancel."))
     elif step == "speakers":
         match = SPEAKER.match(text)
         if match is None:
@@ -229,6 +256,7 @@ def to_draft(d: dict[str, Any]) -> EventDraft:
         event_type=d["type"], title=d["title"], starts_at=datetime.fromisoformat(d["date"]),
         venue=d["venue"], audience=int(d["audience"]), speakers=d["speakers"],
         outline=d["outline"], speakers_vetted=bool(d.get("vetted")),
+        organiser_id=int(d["organiser"]) if d.get("organiser") else None,
     )  # fmt: skip
 
 

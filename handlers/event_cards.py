@@ -45,6 +45,14 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
         result = await events.review(ctx.deps, me, event_id, version, forward=True)
         await edit_or_send(update, r("{ref} was forwarded for approval.", ref=result.ref), None)
         return None
+    if data.action in ("oc", "od"):
+        accept = data.action == "oc"
+        result = await events.confirm_organiser(ctx.deps, me, event_id, version, accept)
+        text = (r("Thank you: you are the organiser of {ref}.", ref=result.ref) if accept
+                else r("The requester is told that you are not the organiser of {ref}.",
+                       ref=result.ref))  # fmt: skip
+        await edit_or_send(update, text, None)
+        return None
     if data.action == "wd":
         result = await events.withdraw(ctx.deps, me, event_id)
         await edit_or_send(update, r("{ref} was withdrawn.", ref=result.ref), None)

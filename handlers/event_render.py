@@ -130,6 +130,22 @@ NOTICES: dict[str, Notice] = {
         title=p["title"],
         when=when(r, p["starts_at"]),
     ),
+    "event.organiser": lambda r, p: (
+        r(
+            "{name} names you as the organiser of this event. Whoever organises is responsible "
+            "(R6): please confirm.",
+            name=p["requester"],
+        )
+        + "\n\n"
+        + facts(r, p)
+    ),
+    "event.organiser_declined": lambda r, p: r(
+        "{by} is not the organiser of {ref} “{title}”. Please change the request and submit it "
+        "again.",
+        ref=p["ref"],
+        title=p["title"],
+        by=p["by"],
+    ),
     "event.followup": lambda r, p: r(
         "How did {ref} “{title}” ({when}) go? As its organiser, please tell us.",
         ref=p["ref"],

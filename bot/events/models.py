@@ -17,6 +17,7 @@ from bot.db.base import Base
 
 
 class EventStatus(StrEnum):
+    ORGANISER = "organiser"  # waiting for the named organiser to confirm (R6: they answer for it)
     IN_REVIEW = "in_review"  # with the committee head (L3)
     PENDING = "pending"  # with the approver (secretary, or deputy: L2)
     CHANGES_REQUESTED = "changes_requested"  # back with the requester
@@ -27,7 +28,12 @@ class EventStatus(StrEnum):
     CANCELLED = "cancelled"  # by the office after approval, a recorded step of its own
 
 
-OPEN = (EventStatus.IN_REVIEW, EventStatus.PENDING, EventStatus.CHANGES_REQUESTED)
+OPEN = (
+    EventStatus.ORGANISER,
+    EventStatus.IN_REVIEW,
+    EventStatus.PENDING,
+    EventStatus.CHANGES_REQUESTED,
+)
 
 
 class EventRequest(Base):

@@ -41,6 +41,7 @@ class EventDraft:
     outline: str
     speakers_vetted: bool
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    organiser_id: int | None = None  # None: the requester organises it
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def validate(deps: Deps, draft: EventDraft, now: datetime) -> EventDraft:
         raise InvalidInput(N_("Please confirm that the speakers were vetted."))
     return EventDraft(
         draft.event_type, title, draft.starts_at, clean_text(draft.venue, 300), draft.audience,
-        speakers, clean_text(draft.outline, limit), True, draft.attachments,
+        speakers, clean_text(draft.outline, limit), True, draft.attachments, draft.organiser_id,
     )  # fmt: skip
 
 
@@ -145,6 +146,54 @@ async def _route(session: AsyncSession, deps: Deps, event: EventRequest, now: da
                              params=params, buttons=approver_buttons(event))  # fmt: skip
 
 
+async def _route_or_ask_organiser(
+    session: AsyncSession, deps: Deps, event: EventRequest, now: datetime
+) -> None:
+    """Whoever organises is responsible (R6): a named organiser confirms before it goes on."""
+    if event.organiser_id == event.requester_id:
+        await _route(session, deps, event, now)
+        return
+    organiser = await session.get(Person, event.organiser_id)
+    requester = await session.get(Person, event.requester_id)
+    if organiser is None or requester is None or organiser.started_at is None:
+        raise InvalidInput(
+            N_("The organiser has not started the bot yet, so they cannot confirm. Ask them to "
+               "open the bot and press Start, or organise it yourself.")
+        )  # fmt: skip
+    event.status = EventStatus.ORGANISER
+    v = f"{event.id}:{event.version}"
+    outbox.notify_person(
+        session, now=now, person=organiser, template="event.organiser",
+        params=card_params(event, requester, organiser),
+        buttons=[[Button(N_("I organise it"), f"1ev:oc:{v}"),
+                  Button(N_("Not me"), f"1ev:od:{v}")]],
+    )  # fmt: skip
+
+
+async def confirm_organiser(
+    deps: Deps, actor: TgUser, event_id: int, version: int, accept: bool
+) -> Result:
+    """The named organiser accepts the responsibility, or declines (back to the requester)."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        event = await _load(session, event_id)
+        if event.organiser_id != me.id:
+            raise NotAllowed(N_("Only the named organiser can answer this."))
+        if event.status != EventStatus.ORGANISER or event.version != version:
+            raise await _already(session, event, version)
+        record(session, at=now, actor_id=me.id, subject_type="event", subject_id=event.id,
+               action="event.organiser_confirmed" if accept else "event.organiser_declined",
+               clause="R6")  # fmt: skip
+        if accept:
+            await _route(session, deps, event, now)
+        else:
+            event.status, event.organiser_id = EventStatus.CHANGES_REQUESTED, event.requester_id
+            event.decision_note = None
+            await _tell(session, event, now, "event.organiser_declined", by=me.name)
+        return Result(event.id, event.ref, event.status)
+
+
 async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
     now = deps.clock.now()
     clean = validate(deps, draft, now)
@@ -158,7 +207,7 @@ async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
             .where(EventRequest.year == year)) or 0) + 1  # fmt: skip
         event = EventRequest(
             year=year, number=number, event_type=clean.event_type, title=clean.title,
-            requester_id=me.id, organiser_id=me.id, starts_at=clean.starts_at,
+            requester_id=me.id, organiser_id=clean.organiser_id or me.id, starts_at=clean.starts_at,
             venue=clean.venue, audience=clean.audience, speakers=clean.speakers,
             outline=clean.outline, speakers_vetted=True, attachments=clean.attachments,
             short_lead=clean.starts_at - now < timedelta(days=deps.policy.events.lead_days),
@@ -168,7 +217,7 @@ async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
         await session.flush()
         session.add(EventVersion(event_id=event.id, version=1, submitted_at=now,
                                  snapshot=_snapshot(event)))  # fmt: skip
-        await _route(session, deps, event, now)
+        await _route_or_ask_organiser(session, deps, event, now)
         record(session, at=now, actor_id=me.id, action="event.requested", subject_type="event",
                subject_id=event.id, clause="R6", ref=event.ref,
                short_lead=event.short_lead)  # fmt: skip
@@ -370,13 +419,16 @@ async def resubmit(deps: Deps, actor: TgUser, event_id: int, draft: EventDraft) 
         if event.status != EventStatus.CHANGES_REQUESTED:
             raise await _already(session, event)
         for key, value in asdict(clean).items():
-            setattr(event, key, value)
+            if key == "organiser_id":
+                event.organiser_id = value or me.id
+            else:
+                setattr(event, key, value)
         event.version += 1
         event.short_lead = clean.starts_at - now < timedelta(days=deps.policy.events.lead_days)
         event.decided_at = event.decided_by_id = event.decision_note = None
         session.add(EventVersion(event_id=event.id, version=event.version, submitted_at=now,
                                  snapshot=_snapshot(event)))  # fmt: skip
-        await _route(session, deps, event, now)
+        await _route_or_ask_organiser(session, deps, event, now)
         record(session, at=now, actor_id=me.id, action="event.resubmitted",
                subject_type="event", subject_id=event.id, clause="R6",
                version=event.version)  # fmt: skip

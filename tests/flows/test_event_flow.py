@@ -12,14 +12,27 @@ from tests.flows.test_report_flow import DEPUTY, MEMBER, OFFICE, SECRETARY, worl
 from tests.flows.test_roles_flow import tap
 
 
-async def request_lecture(s: StandIn, member: SimUser, title: str = "理论宣讲 <b>&") -> Message:
+async def request_lecture(
+    s: StandIn, member: SimUser, title: str = "理论宣讲 <b>&", organiser: str | None = None
+) -> Message:
     """Walk /event to the summary; returns the summary message."""
     await member.send("/event")
     q = await s.next_message(MEMBER)
     await tap(s, member, q, "Lecture")
     assert q.text == "What is the title of the event?"
     await member.send(title)
-    assert (await s.next_message(MEMBER)).text.startswith("When will it take place?")
+    who = await s.next_message(MEMBER)
+    assert who.text == "Who organises it? Whoever organises is responsible (R6)."
+    if organiser is None:
+        await tap(s, member, who, "I organise it myself")
+        assert who.text.startswith("When will it take place?")
+    else:
+        await tap(s, member, who, "Someone else (by @username)")
+        assert who.text.startswith("Send the organiser's @username.")
+        await member.send("@nobody_here")
+        assert (await s.next_message(MEMBER)).text.startswith("I do not know @nobody_here")
+        await member.send(organiser)
+        assert (await s.next_message(MEMBER)).text.startswith("When will it take place?")
     await member.send("2026-02-30 14:30")  # no such day
     assert (await s.next_message(MEMBER)).text.startswith("I could not read that date.")
     await member.send("2026-12-10")
@@ -233,3 +246,23 @@ async def test_after_the_event_an_incident_answer_opens_a_prefilled_report(
         "How EVT-2026-0001 went is already recorded.",
         True,
     )
+
+
+async def test_a_named_organiser_confirms_before_it_goes_on(harness: Harness) -> None:
+    s = harness.standin
+    users = await world(harness)
+    summary = await request_lecture(s, users[MEMBER], organiser="@ou")
+    assert "Organiser (responsible): Ou" in summary.text
+    await tap(s, users[MEMBER], summary, "Submit")
+    ask = await s.next_message(OFFICE)
+    assert ask.text.startswith("Mei names you as the organiser of this event.")
+    await s.quiet()
+    assert s.unread(SECRETARY) == []  # nothing to decide before the organiser confirms
+    assert await tap(s, users[SECRETARY], ask, "I organise it") == (
+        "Only the named organiser can answer this.",
+        True,
+    )
+    await tap(s, users[OFFICE], ask, "I organise it")
+    assert ask.text == "Thank you: you are the organiser of EVT-2026-0001."
+    card = await s.next_message(SECRETARY)
+    assert "Organiser (responsible): Ou" in card.text
