@@ -41,6 +41,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CommandHandler("my", incidents.my, filters=new))
     app.add_handler(CommandHandler("pending", incidents.pending, filters=new))
     app.add_handler(CommandHandler("event", event.event, filters=new))
+    app.add_handler(CommandHandler("acting", event_cards.acting_command, filters=new))
 
     # 3. Buttons, by the domain in their data; anything else is answered as stale.
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=cd.pattern("lg")))

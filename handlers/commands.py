@@ -30,6 +30,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("members", N_("People the bot knows, and their roles"), LEADERSHIP),
     Command("role", N_("Grant or revoke a role"), frozenset({Role.ADMIN}), in_menu=False),
     Command(
+        "acting",
+        N_("Name who decides on events while you are away"),
+        frozenset({Role.SECRETARY}),
+        in_menu=False,
+    ),
+    Command(
         "setup",
         N_("In a group: make it the organisation or leadership group"),
         frozenset({Role.ADMIN}),

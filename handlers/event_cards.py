@@ -13,12 +13,21 @@ from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import InvalidInput, StaleButton
 from bot.events import service as events
+from bot.events.acting import name_acting
 from bot.i18n import N_
 from bot.people import service as people
 from handlers import callback_data as cd
 from handlers import event as event_flow
 from handlers import report as report_flow
-from handlers.common import button, edit_or_send, reply, tg_user
+from handlers.common import (
+    button,
+    command,
+    edit_or_send,
+    is_private,
+    private_only,
+    reply,
+    tg_user,
+)
 from handlers.render import Renderer
 
 FLOW_NOTE, FLOW_FILING = "ev_note", "ev_filing"
@@ -136,3 +145,23 @@ async def on_text_step(
                   else r("{ref} was sent back for changes.", ref=result.ref))  # fmt: skip
     await drafts.clear(ctx.deps, user.id)
     await reply(message, answer)
+
+
+@command
+async def acting_command(
+    update: Update, ctx: Ctx, message: Message, user: User, r: Renderer
+) -> None:
+    """/acting @username FIRST LAST: the secretary names an acting approver for those days."""
+    if not is_private(update.effective_chat):
+        await private_only(message, ctx, r, "help")
+        return
+    args = ctx.args or []
+    if len(args) != 3 or not args[0].startswith("@"):
+        await reply(message, r("Send /acting @username 2026-12-01 2026-12-10 to name who decides "
+                               "on events while you are away, for those days."))  # fmt: skip
+        return
+    person = await people.find_person(ctx.deps, username=args[0])
+    named = await name_acting(ctx.deps, tg_user(user), person_id=person.id,
+                              first_day=args[1], last_day=args[2])  # fmt: skip
+    await reply(message, r("{name} decides on events from {first} to {last}.", name=named.name,
+                           first=named.first_day, last=named.last_day))  # fmt: skip

@@ -146,6 +146,12 @@ NOTICES: dict[str, Notice] = {
         title=p["title"],
         by=p["by"],
     ),
+    "event.acting": lambda r, p: r(
+        "{by} has named you to decide on event requests from {first_day} to {last_day}.",
+        by=p["by"],
+        first_day=p["first_day"],
+        last_day=p["last_day"],
+    ),
     "event.followup": lambda r, p: r(
         "How did {ref} “{title}” ({when}) go? As its organiser, please tell us.",
         ref=p["ref"],

@@ -97,3 +97,17 @@ class EventVersion(Base):
     version: Mapped[int]
     submitted_at: Mapped[datetime]
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ActingApprover(Base):
+    """Somebody the secretary named to decide on events while she is away (R6, L2)."""
+
+    __tablename__ = "acting_approvers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    first_day: Mapped[str] = mapped_column(String(10))  # ISO dates in the organisation's zone
+    last_day: Mapped[str] = mapped_column(String(10))
+    named_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    named_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from bot.events.acting import acting_now
 from bot.events.models import OPEN, EventRequest, EventStatus, EventVersion
 from bot.i18n import N_
 from bot.incidents.rules import clean_text
@@ -118,6 +119,7 @@ async def approvers(session: AsyncSession, deps: Deps) -> list[Person]:
     people = await people_with_role(session, Role.SECRETARY)
     if deps.policy.events.deputy_may_approve:
         people += [p for p in await people_with_role(session, Role.DEPUTY) if p not in people]
+    people += [p for p in await acting_now(session, deps, deps.clock.now()) if p not in people]
     return people or await people_with_role(session, Role.ADMIN)
 
 
@@ -275,10 +277,13 @@ async def _already(
     )
 
 
-def _may_approve(deps: Deps, me: PersonView) -> bool:
+async def _may_approve(session: AsyncSession, deps: Deps, me: PersonView, now: datetime) -> bool:
+    """The secretary; the deputy where the policy allows (L2); an acting approver today."""
     if Role.SECRETARY in me.roles:
         return True
-    return deps.policy.events.deputy_may_approve and Role.DEPUTY in me.roles
+    if deps.policy.events.deputy_may_approve and Role.DEPUTY in me.roles:
+        return True
+    return me.id in {p.id for p in await acting_now(session, deps, now)}
 
 
 async def decide(
@@ -291,7 +296,7 @@ async def decide(
     text = clean_text(note, deps.policy.incidents.max_text) if decision != "approve" else None
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
-        if not _may_approve(deps, me):
+        if not await _may_approve(session, deps, me, now):
             raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
         event = await _load(session, event_id)
         status = {"approve": EventStatus.APPROVED, "reject": EventStatus.REJECTED,
@@ -491,7 +496,7 @@ async def check_can_act(
                 raise NotAllowed(N_("Only the head of the requester's committee can review this."))
             expected = EventStatus.IN_REVIEW
         else:
-            if not _may_approve(deps, me):
+            if not await _may_approve(session, deps, me, now):
                 raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
             expected = EventStatus.PENDING
         if event.status != expected or event.version != version:

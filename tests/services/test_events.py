@@ -216,3 +216,31 @@ async def test_reminders_filing_deadline_eve_and_lapse(deps: Deps, clock: Movabl
     lapses = await messages(deps, "event.lapse")
     assert {m.params["ref"] for m in lapses} == {pending.ref}
     assert sorted(m.chat_id for m in lapses) == [DEPUTY.id, SECRETARY.id]
+
+
+async def test_acting_approver_decides_only_within_the_named_days(
+    deps: Deps, clock: MovableClock
+) -> None:
+    from bot.events.acting import name_acting
+
+    await staff(deps)
+    ou = await people.identify(deps, OFFICE, private=True)
+    with pytest.raises(NotAllowed):
+        await name_acting(deps, DEPUTY, person_id=ou.id, first_day="2026-11-25",
+                          last_day="2026-11-26")  # fmt: skip
+    with pytest.raises(InvalidInput):
+        await name_acting(deps, SECRETARY, person_id=ou.id, first_day="2026-11-26",
+                          last_day="2026-11-25")  # fmt: skip
+    await name_acting(deps, SECRETARY, person_id=ou.id, first_day="2026-11-25",
+                      last_day="2026-11-26")  # fmt: skip
+    first = await events.submit(deps, MEMBER, draft())
+    with pytest.raises(NotAllowed):  # today is the 24th: not yet
+        await events.decide(deps, OFFICE, first.id, 1, "approve")
+    clock.advance(timedelta(days=1))
+    second = await events.submit(deps, MEMBER, draft(title="第二场"))
+    decide_cards = await messages(deps, "event.decide")
+    assert OFFICE.id in [c.chat_id for c in decide_cards[-3:]]  # the acting approver is asked
+    assert (await events.decide(deps, OFFICE, second.id, 1, "approve")).status == "approved"
+    clock.advance(timedelta(days=2))
+    with pytest.raises(NotAllowed):  # the 27th: the range is over
+        await events.decide(deps, OFFICE, first.id, 1, "approve")

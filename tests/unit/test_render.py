@@ -31,6 +31,7 @@ def test_every_notice_renders_with_nasty_values_in_both_languages() -> None:
         "starts_at": "2026-12-01T06:00:00+00:00", "audience": 80, "outline": NASTY,
         "speakers": [{"name": NASTY, "affiliation": NASTY}], "short_lead": True,
         "reviewed_by": NASTY, "note": NASTY, "filing_ref": NASTY, "requester": NASTY,
+        "first_day": "2026-12-01", "last_day": "2026-12-10",
     }  # fmt: skip
     for locale in ("zh_CN", "en"):
         r = Renderer(locale, ZoneInfo("Asia/Shanghai"))
