@@ -26,10 +26,11 @@ from handlers import callback_data as cd
 from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
 from handlers.event_render import type_name, when
 from handlers.render import Renderer
+from handlers.report import add_attachment
 
 FLOW = "event"
 STEPS = ("type", "title", "organiser", "date", "venue", "audience", "speakers", "outline",
-         "vetted", "summary")  # fmt: skip
+         "vetted", "attach", "summary")  # fmt: skip
 TYPE_CODES = {"rm": "report_meeting", "se": "seminar", "le": "lecture", "fo": "forum"}
 QUESTIONS = {
     "title": N_("What is the title of the event?"),
@@ -65,6 +66,7 @@ def summary(r: Renderer, d: dict[str, Any], lead_days: int, now: datetime) -> st
         r("Expected audience: {n}", n=r.t.number(d["audience"])),
         r("Speakers: {text}", text=speakers),
         r("Outline: {text}", text=d["outline"]),
+        r.plural("{n} attachment", "{n} attachments", len(d.get("attachments", []))),
     ]
     if (datetime.fromisoformat(d["date"]) - now).days < lead_days:
         lines.append(
@@ -99,6 +101,13 @@ async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: b
             "political leanings (R6)."
         )
         rows = [[(r.plain("I confirm"), _b("v"))], _nav(r)]
+    elif step == "attach":
+        text = r("Send the programme, speakers' CVs or other documents if you have any, then "
+                 "press Done. Or skip.")  # fmt: skip
+        count = len(d.get("attachments", []))
+        if count:
+            text += "\n" + r.plural("{n} file received.", "{n} files received.", count)
+        rows = [[(r.plain("Done"), _b("a"))], _nav(r)]
     elif step == "summary":
         policy = ctx.deps.policy.events
         text = summary(r, d, policy.lead_days, ctx.deps.clock.now())
@@ -181,7 +190,9 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
             _next(state)
         else:
             state.step = "organiser_name"
-    elif data.action == "d" and state.step == "speakers" and state.data.get("speakers"):
+    elif (data.action == "d" and state.step == "speakers" and state.data.get("speakers")) or (
+        data.action == "a" and state.step == "attach"
+    ):
         _next(state)
     elif data.action == "v" and state.step == "vetted":
         state.data["vetted"] = True
@@ -203,7 +214,12 @@ async def on_message(
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     policy, limit = ctx.deps.policy.events, ctx.deps.policy.incidents.max_text
     text, step, d = message.text, state.step, state.data
-    if text is None or step in ("type", "vetted", "summary"):
+    if step == "attach" and (message.photo or message.document):
+        add_attachment(ctx, message, d.setdefault("attachments", []))
+        await drafts.save(ctx.deps, me.id, state)
+        await _ask(update, ctx, r, state, edit=False)
+        return
+    if text is None or step in ("type", "vetted", "attach", "summary"):
         raise InvalidInput(N_("Please answer with text or use the buttons, or send /cancel."))
     if step == "title":
         d["title"] = clean_text(text, policy.max_title)
@@ -257,6 +273,7 @@ def to_draft(d: dict[str, Any]) -> EventDraft:
         venue=d["venue"], audience=int(d["audience"]), speakers=d["speakers"],
         outline=d["outline"], speakers_vetted=bool(d.get("vetted")),
         organiser_id=int(d["organiser"]) if d.get("organiser") else None,
+        attachments=d.get("attachments", []),
     )  # fmt: skip
 
 

@@ -73,6 +73,7 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
             "date": snapshot["starts_at"], "venue": snapshot["venue"],
             "audience": snapshot["audience"], "speakers": snapshot["speakers"],
             "outline": snapshot["outline"], "vetted": False, "resubmit": event_id,
+            "attachments": snapshot.get("attachments", []),
         })  # fmt: skip
         state.step = "vetted"  # the vetting is confirmed again for every version (R6)
         await event_flow.begin(update, ctx, r, user, state)

@@ -98,9 +98,6 @@ NOTICES: dict[str, Notice] = {
     "incident.escalated": escalated,
     "incident.relay": relay,
     "incident.group_notice": group_notice,
-    "incident.attachment": lambda r, p: r(
-        "{ref}: attachment {number} of {of}", ref=p["ref"], number=p["number"], of=p["of"]
-    ),
     "incident.acknowledged": lambda r, p: r(
         "Your report {ref} has been acknowledged and is being handled.", ref=p["ref"]
     ),

@@ -118,6 +118,10 @@ def _undeliverable(r: Renderer, p: dict[str, Any]) -> str:
 
 
 NOTICES: dict[str, Notice] = {
+    # A file that follows a card (by its Telegram file_id); the caption names the item.
+    "file.attachment": lambda r, p: r(
+        "{ref}: attachment {number} of {of}", ref=p["ref"], number=p["number"], of=p["of"]
+    ),
     "role.granted": _role_granted,
     "role.revoked": _role_revoked,
     "person.undeliverable": _undeliverable,

@@ -256,8 +256,13 @@ async def on_message(
 
 
 async def _attachment(ctx: Ctx, message: Message, r: Renderer, state: DraftState) -> None:
+    add_attachment(ctx, message, state.data.setdefault("attachments", []))
+
+
+def add_attachment(ctx: Ctx, message: Message, files: list[dict[str, Any]]) -> None:
+    """A photo or document sent as an answer: checked against the policy's limits, kept by
+    its Telegram file_id (the bot forwards it later; it never stores the content)."""
     policy = ctx.deps.policy.incidents
-    files = state.data.setdefault("attachments", [])
     item: dict[str, Any]
     if message.photo:
         photo = message.photo[-1]

@@ -26,7 +26,7 @@ FLOWS: dict[str, StepHandler] = {
     event_cards.FLOW_FILING: event_cards.on_text_step,
 }
 # Flows that take files as answers (attachments); others want text.
-MEDIA_FLOWS = {report.FLOW}
+MEDIA_FLOWS = {report.FLOW, event.FLOW}
 
 
 @command

@@ -92,7 +92,7 @@ def _snapshot(event: EventRequest) -> dict[str, Any]:
         "event_type": event.event_type, "title": event.title,
         "starts_at": event.starts_at.isoformat(), "venue": event.venue,
         "audience": event.audience, "speakers": event.speakers, "outline": event.outline,
-        "speakers_vetted": event.speakers_vetted,
+        "speakers_vetted": event.speakers_vetted, "attachments": event.attachments,
     }  # fmt: skip
 
 
@@ -141,11 +141,18 @@ async def _route(session: AsyncSession, deps: Deps, event: EventRequest, now: da
         for head in heads:
             outbox.notify_person(session, now=now, person=head, template="event.review",
                                  params=params, buttons=review_buttons(event))  # fmt: skip
+            _files(session, now, head, event)
         return
     event.status = EventStatus.PENDING
     for person in await approvers(session, deps):
         outbox.notify_person(session, now=now, person=person, template="event.decide",
                              params=params, buttons=approver_buttons(event))  # fmt: skip
+        _files(session, now, person, event)
+
+
+def _files(session: AsyncSession, now: datetime, person: Person, event: EventRequest) -> None:
+    files = [(str(a["file_id"]), str(a["kind"])) for a in event.attachments or []]
+    outbox.notify_files(session, now=now, person=person, ref=event.ref, files=files)
 
 
 async def _route_or_ask_organiser(

@@ -188,13 +188,13 @@ async def route(
             session, now=now, person=person, template="incident.card", params=params,
             buttons=card_buttons(incident.id),
         )  # fmt: skip
-        for number, file in enumerate(files, 1):
-            # The attachments follow the card, each captioned with the report's reference.
-            outbox.notify_person(
-                session, now=now, person=person, template="incident.attachment",
-                params={"ref": incident.ref, "number": number, "of": len(files),
-                        "file_id": file.file_id, "file_kind": file.kind},
-            )  # fmt: skip
+        outbox.notify_files(
+            session,
+            now=now,
+            person=person,
+            ref=incident.ref,
+            files=[(f.file_id, f.kind) for f in files],
+        )
     timeline(
         session, incident, at=now, kind="routed",
         people=[p.display_name for p, _ in chosen.values()],

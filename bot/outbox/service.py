@@ -86,6 +86,23 @@ def notify_person(
     )
 
 
+def notify_files(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    person: Person,
+    ref: str,
+    files: list[tuple[str, str]],
+) -> None:
+    """Attachments that follow a card: (file_id, "photo" | "document"), each captioned."""
+    for number, (file_id, kind) in enumerate(files, 1):
+        notify_person(
+            session, now=now, person=person, template="file.attachment",
+            params={"ref": ref, "number": number, "of": len(files), "file_id": file_id,
+                    "file_kind": kind},
+        )  # fmt: skip
+
+
 async def release_held(session: AsyncSession, *, person_id: int, now: datetime) -> int:
     """The person pressed Start: their held messages become deliverable."""
     result = await session.execute(

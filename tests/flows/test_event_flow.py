@@ -13,8 +13,9 @@ from tests.flows.test_roles_flow import tap
 
 
 async def request_lecture(
-    s: StandIn, member: SimUser, title: str = "理论宣讲 <b>&", organiser: str | None = None
-) -> Message:
+    s: StandIn, member: SimUser, title: str = "理论宣讲 <b>&", organiser: str | None = None,
+    attach: bool = False,
+) -> Message:  # fmt: skip
     """Walk /event to the summary; returns the summary message."""
     await member.send("/event")
     q = await s.next_message(MEMBER)
@@ -56,7 +57,14 @@ async def request_lecture(
     q = await s.next_message(MEMBER)
     assert q.text.startswith("Please confirm: the speakers have been vetted")
     await tap(s, member, q, "I confirm")
+    assert q.text.startswith("Send the programme, speakers' CVs")
+    if attach:
+        await member.send_document("方案.pdf", b"%PDF-1.4 programme")
+        q = await s.next_message(MEMBER)
+        assert "1 file received." in q.text
+    await tap(s, member, q, "Done")
     assert q.text.startswith("Please check your request.")
+    assert ("1 attachment" if attach else "0 attachments") in q.text
     assert f"Title: {title}" in q.text and "Speakers: 张教授 (市委党校)" in q.text
     return q
 
@@ -64,14 +72,17 @@ async def request_lecture(
 async def test_request_approved_filed_and_cleared(harness: Harness) -> None:
     s = harness.standin
     users = await world(harness)
-    summary = await request_lecture(s, users[MEMBER])
+    summary = await request_lecture(s, users[MEMBER], attach=True)
     assert await tap(s, users[MEMBER], summary, "Submit") == ("Submitted as EVT-2026-0001.", False)
     assert summary.button_texts() == ["Withdraw"]
     card = await s.next_message(SECRETARY)
     assert card.text.startswith("An event request needs your decision.")
+    programme = await s.next_message(SECRETARY)  # the attachment follows the card
+    assert programme.text == "EVT-2026-0001: attachment 1 of 1" and programme.document
     assert "EVT-2026-0001 · Lecture" in card.text and "&lt;b&gt;&amp;" in card.html
     assert all(len(d.encode()) <= 64 for row in card.buttons for _, d in row)
     deputy_card = await s.next_message(DEPUTY)
+    await s.next_message(DEPUTY)  # the deputy's copy of the attachment
     # A member pressing Approve on a forwarded card changes nothing.
     assert await tap(s, users[MEMBER], card, "Approve") == (
         "Only the secretary or the deputy can decide on events.",
@@ -127,6 +138,7 @@ async def test_changes_requested_then_resubmitted_and_withdrawn(harness: Harness
     await tap(s, users[MEMBER], notice, "Edit and resubmit")
     vet = await s.next_message(MEMBER)  # the vetting is confirmed again for the new version
     await tap(s, users[MEMBER], vet, "I confirm")
+    await tap(s, users[MEMBER], vet, "Done")  # no new files
     await tap(s, users[MEMBER], vet, "Edit a field")
     await tap(s, users[MEMBER], vet, "Title")
     await users[MEMBER].send("理论宣讲（修改稿）")
