@@ -12,7 +12,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.context import Ctx
-from bot.errors import DomainError
+from bot.drafts import service as drafts
+from bot.drafts.service import DraftState
+from bot.errors import DomainError, InvalidInput
 from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
@@ -153,3 +155,13 @@ async def private_only(message: Message, ctx: Ctx, r: Renderer, payload: str = "
         r("Let's continue in our private chat, where this stays between us."),
         [[(r.plain("Open private chat"), deep_link(ctx, payload))]],
     )
+
+
+async def draft_in(ctx: Ctx, user: User, flow: str, gone: str) -> tuple[int, DraftState]:
+    """The person's draft of `flow`, with their person id; `gone` (a msgid) when there is none
+    (a button of a conversation that was finished, cancelled or replaced)."""
+    state = await drafts.get(ctx.deps, user.id)
+    if state is None or state.flow != flow:
+        raise InvalidInput(gone)
+    me = await people.identify(ctx.deps, tg_user(user), private=True)
+    return me.id, state

@@ -23,7 +23,16 @@ from bot.i18n import N_
 from bot.incidents.rules import clean_text, parse_moment
 from bot.people import service as people
 from handlers import callback_data as cd
-from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
+from handlers.common import (
+    button,
+    command,
+    draft_in,
+    edit_or_send,
+    is_private,
+    private_only,
+    reply,
+    tg_user,
+)
 from handlers.event_render import type_name, when
 from handlers.render import Renderer
 from handlers.report import add_attachment
@@ -149,11 +158,9 @@ async def begin(update: Update, ctx: Ctx, r: Renderer, user: User, state: DraftS
 
 
 async def _state(ctx: Ctx, user: User) -> tuple[int, DraftState]:
-    state = await drafts.get(ctx.deps, user.id)
-    if state is None or state.flow != FLOW:
-        raise InvalidInput(N_("This request is no longer being filled in. Send /event to start."))
-    me = await people.identify(ctx.deps, tg_user(user), private=True)
-    return me.id, state
+    return await draft_in(
+        ctx, user, FLOW, N_("This request is no longer being filled in. Send /event to start.")
+    )
 
 
 @button

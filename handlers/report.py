@@ -21,7 +21,16 @@ from bot.incidents.service import ReportDraft, file_report
 from bot.people import service as people
 from bot.policy.model import Kind, Severity
 from handlers import callback_data as cd
-from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
+from handlers.common import (
+    button,
+    command,
+    draft_in,
+    edit_or_send,
+    is_private,
+    private_only,
+    reply,
+    tg_user,
+)
 from handlers.incident_render import KIND_NAMES, SEVERITY_NAMES, kind, moment, severity
 from handlers.render import Renderer
 
@@ -154,11 +163,9 @@ async def begin_at_event(
 
 
 async def _state(ctx: Ctx, user: User) -> tuple[int, DraftState]:
-    state = await drafts.get(ctx.deps, user.id)
-    if state is None or state.flow != FLOW:
-        raise InvalidInput(N_("This report is no longer being filled in. Send /report to start."))
-    me = await people.identify(ctx.deps, tg_user(user), private=True)
-    return me.id, state
+    return await draft_in(
+        ctx, user, FLOW, N_("This report is no longer being filled in. Send /report to start.")
+    )
 
 
 @button
