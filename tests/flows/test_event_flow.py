@@ -278,3 +278,31 @@ async def test_a_named_organiser_confirms_before_it_goes_on(harness: Harness) ->
     assert ask.text == "Thank you: you are the organiser of EVT-2026-0001."
     card = await s.next_message(SECRETARY)
     assert "Organiser (responsible): Ou" in card.text
+
+
+async def test_filing_overdue_and_lapse_reach_people_in_the_chat(harness: Harness) -> None:
+    from datetime import timedelta
+
+    from bot.events.sweep import sweep
+
+    s = harness.standin
+    users = await world(harness)
+    summary = await request_lecture(s, users[MEMBER], title="长" * 70)  # 210 bytes of title
+    await tap(s, users[MEMBER], summary, "Submit")
+    card = await s.next_message(SECRETARY)
+    assert all(len(d.encode()) <= 64 for row in card.buttons for _, d in row)
+    await tap(s, users[SECRETARY], card, "Approve")
+    await s.quiet()
+    s.mark_read(OFFICE, DEPUTY, SECRETARY)
+    harness.clock.advance(timedelta(days=13, hours=5))  # 7 Dec 15:00: 3 days before, unfiled
+    await sweep(harness.deps)
+    due = await s.next_message(OFFICE)
+    assert "is approved but not yet filed with the city publicity department" in due.text
+    harness.clock.advance(timedelta(days=1))
+    await sweep(harness.deps)
+    overdue = await s.next_message(DEPUTY)
+    assert overdue.text.endswith("is still not filed; it may not be held until it is.")
+    harness.clock.advance(timedelta(days=3))  # 11 December: the date has passed
+    await sweep(harness.deps)
+    lapse = await s.next_message(SECRETARY)
+    assert lapse.text.startswith("Lapse (R6): the date of EVT-2026-0001")
