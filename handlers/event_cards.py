@@ -12,6 +12,7 @@ from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import InvalidInput, StaleButton
+from bot.events import after, decisions
 from bot.events import service as events
 from bot.events.acting import name_acting
 from bot.i18n import N_
@@ -46,12 +47,12 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
         raise StaleButton()
     me = tg_user(user)
     if data.action == "ap":
-        result = await events.decide(ctx.deps, me, event_id, version, "approve")
+        result = await decisions.decide(ctx.deps, me, event_id, version, "approve")
         await edit_or_send(update, r("You approved {ref}. The office will file it.",
                                      ref=result.ref), None)  # fmt: skip
         return r("Approved.")
     if data.action == "fw":
-        result = await events.review(ctx.deps, me, event_id, version, forward=True)
+        result = await decisions.review(ctx.deps, me, event_id, version, forward=True)
         await edit_or_send(update, r("{ref} was forwarded for approval.", ref=result.ref), None)
         return None
     if data.action in ("oc", "od"):
@@ -80,18 +81,20 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
         return None
     if data.action in ("oh", "on", "oi"):
         outcome = {"oh": "held", "on": "not_held", "oi": "incident"}[data.action]
-        result = await events.record_outcome(ctx.deps, me, event_id, outcome)
+        result = await after.record_outcome(ctx.deps, me, event_id, outcome)
         await edit_or_send(update, r("Thank you. How {ref} went is recorded.", ref=result.ref),
                            None)  # fmt: skip
         if outcome == "incident":
             # The incident goes on as a report, already knowing it happened at this event.
-            context = await events.incident_context(ctx.deps, event_id)
+            context = await after.incident_context(ctx.deps, event_id)
             await report_flow.begin_at_event(update, ctx, r, user, context)
         return None
     person = await _person_id(ctx, user)
     if data.action in NOTE_QUESTIONS:
         if data.action != "cx":
-            await events.check_can_act(ctx.deps, me, event_id, version, review=data.action == "sb")
+            await decisions.check_can_act(
+                ctx.deps, me, event_id, version, review=data.action == "sb"
+            )
         await drafts.save(ctx.deps, person, DraftState(
             FLOW_NOTE, data.action, {"id": event_id, "version": version}))  # fmt: skip
         if update.effective_message is not None:
@@ -129,19 +132,19 @@ async def on_text_step(
         await reply(message, r("What is the filing's reference number?"))
         return
     if state.flow == FLOW_FILING:
-        result = await events.record_filing(ctx.deps, me, event_id, version,
+        result = await after.record_filing(ctx.deps, me, event_id, version,
                                             state.data["date"], text)  # fmt: skip
         answer = r("{ref} is filed and cleared; the requester and organiser are told.",
                    ref=result.ref)  # fmt: skip
     elif state.step == "cx":
-        result = await events.cancel(ctx.deps, me, event_id, text)
+        result = await after.cancel(ctx.deps, me, event_id, text)
         answer = r("{ref} was cancelled; the requester and organiser are told.", ref=result.ref)
     elif state.step == "sb":
-        result = await events.review(ctx.deps, me, event_id, version, forward=False, note=text)
+        result = await decisions.review(ctx.deps, me, event_id, version, forward=False, note=text)
         answer = r("{ref} was sent back to the requester.", ref=result.ref)
     else:
         decision = "reject" if state.step == "rj" else "changes"
-        result = await events.decide(ctx.deps, me, event_id, version, decision, text)
+        result = await decisions.decide(ctx.deps, me, event_id, version, decision, text)
         answer = (r("{ref} was rejected.", ref=result.ref) if decision == "reject"
                   else r("{ref} was sent back for changes.", ref=result.ref))  # fmt: skip
     await drafts.clear(ctx.deps, user.id)

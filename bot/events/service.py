@@ -1,8 +1,10 @@
-"""Event requests (R6): submit, committee review, decision, withdrawal, filing → cleared.
+"""Event requests (R6): submission, the organiser's confirmation, routing, withdrawal and
+resubmission, and the helpers the other steps share. Decisions live in `decisions.py`, what
+follows approval in `after.py`.
 
-Each use case is one transaction with its audit entry and messages. Decisions are conditional
-updates on (status, version): two approvers pressing at once, or a card from an older version,
-can never decide twice.
+Each use case is one transaction with its audit entry and messages. State changes that a card
+triggers are conditional updates on (status, version): two people pressing at once, or a card
+from an older version, can never change a request twice.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from bot.outbox.models import Semantics
 from bot.outbox.service import Button
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import PersonView, TgUser, acting, people_with_role
+from bot.people.service import TgUser, acting, people_with_role
 
 EVENT_TYPES = ("report_meeting", "seminar", "lecture", "forum")
 
@@ -186,11 +188,11 @@ async def confirm_organiser(
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
-        event = await _load(session, event_id)
+        event = await load_locked(session, event_id)
         if event.organiser_id != me.id:
             raise NotAllowed(N_("Only the named organiser can answer this."))
         if event.status != EventStatus.ORGANISER or event.version != version:
-            raise await _already(session, event, version)
+            raise await why_not(session, event, version)
         record(session, at=now, actor_id=me.id, subject_type="event", subject_id=event.id,
                action="event.organiser_confirmed" if accept else "event.organiser_declined",
                clause="R6")  # fmt: skip
@@ -199,7 +201,7 @@ async def confirm_organiser(
         else:
             event.status, event.organiser_id = EventStatus.CHANGES_REQUESTED, event.requester_id
             event.decision_note = None
-            await _tell(session, event, now, "event.organiser_declined", by=me.name)
+            await tell(session, event, now, "event.organiser_declined", by=me.name)
         return Result(event.id, event.ref, event.status)
 
 
@@ -233,7 +235,7 @@ async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
         return Result(event.id, event.ref, event.status, event.short_lead)
 
 
-async def _load(session: AsyncSession, event_id: int) -> EventRequest:
+async def load_locked(session: AsyncSession, event_id: int) -> EventRequest:
     event = await session.scalar(
         select(EventRequest).where(EventRequest.id == event_id).with_for_update()
     )
@@ -242,7 +244,7 @@ async def _load(session: AsyncSession, event_id: int) -> EventRequest:
     return event
 
 
-async def _transition(
+async def move_if(
     session: AsyncSession, event: EventRequest, version: int, expected: EventStatus,
     **values: Any,
 ) -> bool:  # fmt: skip
@@ -260,7 +262,7 @@ async def _transition(
     return bool(getattr(result, "rowcount", 0))
 
 
-async def _already(
+async def why_not(
     session: AsyncSession, event: EventRequest, version: int | None = None
 ) -> InvalidInput | AlreadyDone:
     """Why the pressed card no longer applies, in words for the person who pressed it."""
@@ -284,66 +286,13 @@ async def _already(
     )
 
 
-async def _may_approve(session: AsyncSession, deps: Deps, me: PersonView, now: datetime) -> bool:
-    """The secretary; the deputy where the policy allows (L2); an acting approver today."""
-    if Role.SECRETARY in me.roles:
-        return True
-    if deps.policy.events.deputy_may_approve and Role.DEPUTY in me.roles:
-        return True
-    return me.id in {p.id for p in await acting_now(session, deps, now)}
-
-
-async def decide(
-    deps: Deps, actor: TgUser, event_id: int, version: int, decision: str, note: str = ""
-) -> Result:
-    """Approve, reject (with a reason) or request changes (with a comment): R6."""
-    now = deps.clock.now()
-    if decision not in ("approve", "reject", "changes"):
-        raise InvalidInput(N_("This button is no longer valid."))
-    text = clean_text(note, deps.policy.incidents.max_text) if decision != "approve" else None
-    async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        if not await _may_approve(session, deps, me, now):
-            raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
-        event = await _load(session, event_id)
-        status = {"approve": EventStatus.APPROVED, "reject": EventStatus.REJECTED,
-                  "changes": EventStatus.CHANGES_REQUESTED}[decision]  # fmt: skip
-        moved = await _transition(
-            session, event, version, EventStatus.PENDING, status=status, decided_at=now,
-            decided_by_id=me.id, decision_note=text,
-            closed_at=now if status == EventStatus.REJECTED else None,
-        )  # fmt: skip
-        if not moved:
-            raise await _already(session, event, version)
-        await session.refresh(event)
-        record(session, at=now, actor_id=me.id, action=f"event.{decision}",
-               subject_type="event", subject_id=event.id, clause="R6",
-               version=version, note=text)  # fmt: skip
-        await _tell(session, event, now, f"event.{decision}", by=me.name, note=text or "")
-        if status == EventStatus.APPROVED:
-            # R6: approved is not yet cleared; the office files it with the publicity department.
-            v = f"{event.id}:{event.version}"
-            filing = [
-                [Button(N_("Record the filing"), f"1ev:fi:{v}")],
-                [Button(N_("Cancel the event"), f"1ev:cx:{v}")],
-            ]
-            for person in await people_with_role(session, Role.OFFICE):
-                outbox.notify_person(
-                    session, now=now, person=person, template="event.file",
-                    params={"ref": event.ref, "title": event.title,
-                            "starts_at": event.starts_at.isoformat()},
-                    buttons=filing,
-                )  # fmt: skip
-        return Result(event.id, event.ref, event.status)
-
-
 def resubmit_buttons(event: EventRequest) -> list[list[Button]] | None:
     if event.status != EventStatus.CHANGES_REQUESTED:
         return None
     return [[Button(N_("Edit and resubmit"), f"1ev:rs:{event.id}:{event.version}")]]
 
 
-async def _tell(
+async def tell(
     session: AsyncSession, event: EventRequest, now: datetime, template: str, **params: str
 ) -> None:
     """The requester and the organiser, and the office in copy (decisions: at most once)."""
@@ -363,48 +312,12 @@ async def _tell(
         )  # fmt: skip
 
 
-async def review(
-    deps: Deps, actor: TgUser, event_id: int, version: int, forward: bool, note: str = ""
-) -> Result:
-    """The committee head forwards the request to the approvers, or sends it back (L3)."""
-    now = deps.clock.now()
-    text = None if forward else clean_text(note, deps.policy.incidents.max_text)
-    async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        event = await _load(session, event_id)
-        heads = await people_with_role(session, Role.COMMITTEE_HEAD, event.committee_id)
-        if me.id not in {h.id for h in heads}:
-            raise NotAllowed(N_("Only the head of the requester's committee can review this."))
-        target = EventStatus.PENDING if forward else EventStatus.CHANGES_REQUESTED
-        if not await _transition(session, event, version, EventStatus.IN_REVIEW, status=target,
-                                 reviewed_at=now, reviewed_by_id=me.id,
-                                 decision_note=text):  # fmt: skip
-            raise await _already(session, event, version)
-        await session.refresh(event)
-        record(session, at=now, actor_id=me.id, action="event.forwarded" if forward
-               else "event.sent_back", subject_type="event", subject_id=event.id,
-               clause="L3", note=text)  # fmt: skip
-        if forward:
-            requester = await session.get(Person, event.requester_id)
-            organiser = await session.get(Person, event.organiser_id)
-            assert requester is not None and organiser is not None
-            for person in await approvers(session, deps):
-                outbox.notify_person(
-                    session, now=now, person=person, template="event.decide",
-                    params={**card_params(event, requester, organiser), "reviewed_by": me.name},
-                    buttons=approver_buttons(event),
-                )  # fmt: skip
-        else:
-            await _tell(session, event, now, "event.changes", by=me.name, note=text or "")
-        return Result(event.id, event.ref, event.status)
-
-
 async def withdraw(deps: Deps, actor: TgUser, event_id: int) -> Result:
     """The requester takes the request back before the decision; after it, the office cancels."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
-        event = await _load(session, event_id)
+        event = await load_locked(session, event_id)
         if event.requester_id != me.id:
             raise NotAllowed(N_("Only the requester can withdraw a request."))
         if event.status in (EventStatus.APPROVED, EventStatus.CLEARED):
@@ -412,7 +325,7 @@ async def withdraw(deps: Deps, actor: TgUser, event_id: int) -> Result:
                 N_("{ref} is already approved. Ask the office to cancel it."), ref=event.ref
             )
         if event.status not in OPEN:
-            raise await _already(session, event)
+            raise await why_not(session, event)
         event.status, event.closed_at = EventStatus.WITHDRAWN, now
         record(session, at=now, actor_id=me.id, action="event.withdrawn",
                subject_type="event", subject_id=event.id, clause="R6")  # fmt: skip
@@ -425,11 +338,11 @@ async def resubmit(deps: Deps, actor: TgUser, event_id: int, draft: EventDraft) 
     clean = validate(deps, draft, now)
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
-        event = await _load(session, event_id)
+        event = await load_locked(session, event_id)
         if event.requester_id != me.id:
             raise NotAllowed(N_("Only the requester can change a request."))
         if event.status != EventStatus.CHANGES_REQUESTED:
-            raise await _already(session, event)
+            raise await why_not(session, event)
         for key, value in asdict(clean).items():
             if key == "organiser_id":
                 event.organiser_id = value or me.id
@@ -447,67 +360,17 @@ async def resubmit(deps: Deps, actor: TgUser, event_id: int, draft: EventDraft) 
         return Result(event.id, event.ref, event.status, event.short_lead)
 
 
-async def record_filing(
-    deps: Deps, actor: TgUser, event_id: int, version: int, filing_date: str, filing_ref: str
-) -> Result:
-    """The office records the filing with the city publicity department: now it is cleared."""
-    now = deps.clock.now()
-    ref = clean_text(filing_ref, 64)
-    async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        if Role.OFFICE not in me.roles:
-            raise NotAllowed(N_("Only the office records filings."))
-        event = await _load(session, event_id)
-        if not await _transition(session, event, version, EventStatus.APPROVED,
-                                 status=EventStatus.CLEARED, filed_at=now, filed_by_id=me.id,
-                                 filing_date=filing_date, filing_ref=ref):  # fmt: skip
-            await session.refresh(event)
-            if event.status == EventStatus.CLEARED:
-                raise AlreadyDone(N_("{ref} is already filed and cleared."), ref=event.ref)
-            raise await _already(session, event)
-        await session.refresh(event)
-        record(session, at=now, actor_id=me.id, action="event.filed", subject_type="event",
-               subject_id=event.id, clause="R6", filing_ref=ref,
-               filing_date=filing_date)  # fmt: skip
-        await _tell(session, event, now, "event.cleared", filing_ref=ref)
-        return Result(event.id, event.ref, event.status)
-
-
 async def for_resubmission(deps: Deps, actor: TgUser, event_id: int) -> dict[str, Any]:
     """The request as it stands, for its requester to edit after "request changes"."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
-        event = await _load(session, event_id)
+        event = await load_locked(session, event_id)
         if event.requester_id != me.id:
             raise NotAllowed(N_("Only the requester can change a request."))
         if event.status != EventStatus.CHANGES_REQUESTED:
-            raise await _already(session, event)
+            raise await why_not(session, event)
         return _snapshot(event)
-
-
-async def check_can_act(
-    deps: Deps, actor: TgUser, event_id: int, version: int, *, review: bool
-) -> None:
-    """Before asking for a reason or a comment: would the decision still be possible now?
-
-    Saves an approver typing a reason for a request somebody else has already decided.
-    """
-    now = deps.clock.now()
-    async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        event = await _load(session, event_id)
-        if review:
-            heads = await people_with_role(session, Role.COMMITTEE_HEAD, event.committee_id)
-            if me.id not in {h.id for h in heads}:
-                raise NotAllowed(N_("Only the head of the requester's committee can review this."))
-            expected = EventStatus.IN_REVIEW
-        else:
-            if not await _may_approve(session, deps, me, now):
-                raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
-            expected = EventStatus.PENDING
-        if event.status != expected or event.version != version:
-            raise await _already(session, event, version)
 
 
 @dataclass(frozen=True)
@@ -532,52 +395,3 @@ async def my_events(deps: Deps, actor: TgUser, limit: int = 10) -> list[MyEvent]
             .limit(limit)
         )
         return [MyEvent(e.id, e.ref, e.title, e.status, e.version, e.starts_at) for e in rows]
-
-
-async def cancel(deps: Deps, actor: TgUser, event_id: int, reason: str) -> Result:
-    """The office cancels an approved or cleared event: its own recorded step (R6)."""
-    now = deps.clock.now()
-    text = clean_text(reason, deps.policy.incidents.max_text)
-    async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        if Role.OFFICE not in me.roles:
-            raise NotAllowed(N_("Only the office can cancel an approved event."))
-        event = await _load(session, event_id)
-        if event.status not in (EventStatus.APPROVED, EventStatus.CLEARED):
-            raise await _already(session, event)
-        event.status, event.closed_at = EventStatus.CANCELLED, now
-        record(session, at=now, actor_id=me.id, action="event.cancelled", subject_type="event",
-               subject_id=event.id, clause="R6", reason=text)  # fmt: skip
-        await _tell(session, event, now, "event.cancelled", by=me.name, note=text)
-        return Result(event.id, event.ref, event.status)
-
-
-OUTCOMES = ("held", "not_held", "incident")
-
-
-async def record_outcome(deps: Deps, actor: TgUser, event_id: int, outcome: str) -> Result:
-    """After the event, its organiser says how it went: held as planned, not held, or held
-    with an incident (which then goes on as a /report). Recorded once, for the ledger (R7)."""
-    now = deps.clock.now()
-    if outcome not in OUTCOMES:
-        raise InvalidInput(N_("This button is no longer valid."))
-    async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        event = await _load(session, event_id)
-        if me.id not in (event.organiser_id, event.requester_id):
-            raise NotAllowed(N_("Only the organiser can say how the event went."))
-        if event.outcome is not None:
-            raise AlreadyDone(N_("How {ref} went is already recorded."), ref=event.ref)
-        event.outcome, event.outcome_at = outcome, now
-        record(session, at=now, actor_id=me.id, action="event.outcome", subject_type="event",
-               subject_id=event.id, clause="R6", outcome=outcome)  # fmt: skip
-        return Result(event.id, event.ref, event.status)
-
-
-async def incident_context(deps: Deps, event_id: int) -> dict[str, str]:
-    """What a report of an incident at this event starts with (kind, place, reference)."""
-    async with deps.db.read() as session:
-        event = await session.get(EventRequest, event_id)
-        if event is None:
-            raise NotFound(N_("This request no longer exists."))
-        return {"ref": event.ref, "title": event.title, "venue": event.venue}

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed
+from bot.events import after, decisions
 from bot.events import service as events
 from bot.events.models import EventRequest, EventVersion
 from bot.events.service import EventDraft
@@ -65,7 +66,7 @@ async def test_direct_approval_then_filing_clears_it(deps: Deps) -> None:
     cards = await messages(deps, "event.decide")
     assert sorted(c.chat_id for c in cards) == [DEPUTY.id, SECRETARY.id]  # L2: deputy may too
     assert all(len(b["data"].encode()) <= 64 for row in cards[0].buttons or [] for b in row)
-    approved = await events.decide(deps, SECRETARY, sent.id, 1, "approve")
+    approved = await decisions.decide(deps, SECRETARY, sent.id, 1, "approve")
     assert approved.status == "approved"
     told = await messages(deps, "event.approve")
     assert sorted(t.chat_id for t in told) == [MEMBER.id, OFFICE.id]  # office in copy
@@ -73,19 +74,19 @@ async def test_direct_approval_then_filing_clears_it(deps: Deps) -> None:
     [filing_card] = await messages(deps, "event.file")
     assert filing_card.chat_id == OFFICE.id
     with pytest.raises(NotAllowed):
-        await events.record_filing(deps, MEMBER, sent.id, 1, "2026-11-25", "宣备〔2026〕12号")
-    cleared = await events.record_filing(deps, OFFICE, sent.id, 1, "2026-11-25", "宣备〔2026〕12号")
+        await after.record_filing(deps, MEMBER, sent.id, 1, "2026-11-25", "宣备〔2026〕12号")
+    cleared = await after.record_filing(deps, OFFICE, sent.id, 1, "2026-11-25", "宣备〔2026〕12号")
     assert cleared.status == "cleared"
     with pytest.raises(AlreadyDone):
-        await events.record_filing(deps, OFFICE, sent.id, 1, "2026-11-25", "again")
+        await after.record_filing(deps, OFFICE, sent.id, 1, "2026-11-25", "again")
 
 
 async def test_two_approvers_at_once_exactly_one_decision(deps: Deps) -> None:
     await staff(deps)
     sent = await events.submit(deps, MEMBER, draft())
-    await events.decide(deps, DEPUTY, sent.id, 1, "reject", "时间冲突")
+    await decisions.decide(deps, DEPUTY, sent.id, 1, "reject", "时间冲突")
     with pytest.raises(AlreadyDone) as err:
-        await events.decide(deps, SECRETARY, sent.id, 1, "approve")
+        await decisions.decide(deps, SECRETARY, sent.id, 1, "approve")
     assert err.value.params == {"ref": "EVT-2026-0001", "name": "Dai"}
     async with deps.db.read() as s:
         event = await s.get(EventRequest, sent.id)
@@ -95,14 +96,14 @@ async def test_two_approvers_at_once_exactly_one_decision(deps: Deps) -> None:
 async def test_changes_requested_resubmitted_and_the_old_card_is_dead(deps: Deps) -> None:
     await staff(deps)
     sent = await events.submit(deps, MEMBER, draft())
-    await events.decide(deps, SECRETARY, sent.id, 1, "changes", "请补充报告人简历")
+    await decisions.decide(deps, SECRETARY, sent.id, 1, "changes", "请补充报告人简历")
     with pytest.raises(NotAllowed):
         await events.resubmit(deps, DEPUTY, sent.id, draft())
     again = await events.resubmit(deps, MEMBER, sent.id, draft(title="修改后的标题"))
     assert again.status == "pending"
     with pytest.raises(AlreadyDone, match="earlier version"):  # the card of version 1
-        await events.decide(deps, SECRETARY, sent.id, 1, "approve")
-    await events.decide(deps, SECRETARY, sent.id, 2, "approve")
+        await decisions.decide(deps, SECRETARY, sent.id, 1, "approve")
+    await decisions.decide(deps, SECRETARY, sent.id, 2, "approve")
     async with deps.db.read() as s:
         versions = list(await s.scalars(select(EventVersion.snapshot).order_by(EventVersion.id)))
     assert [v["title"] for v in versions] == ["<b>新时代</b>理论宣讲报告会", "修改后的标题"]
@@ -121,12 +122,12 @@ async def test_committee_members_requests_go_to_their_head_first(deps: Deps) -> 
     [card] = await messages(deps, "event.review")
     assert card.chat_id == HEAD.id
     with pytest.raises(InvalidInput, match="still with the committee head"):
-        await events.decide(deps, SECRETARY, sent.id, 1, "approve")  # not pending yet
+        await decisions.decide(deps, SECRETARY, sent.id, 1, "approve")  # not pending yet
     with pytest.raises(NotAllowed):
-        await events.review(deps, OFFICE, sent.id, 1, forward=True)
-    await events.review(deps, HEAD, sent.id, 1, forward=True)
+        await decisions.review(deps, OFFICE, sent.id, 1, forward=True)
+    await decisions.review(deps, HEAD, sent.id, 1, forward=True)
     assert len(await messages(deps, "event.decide")) == 2
-    await events.decide(deps, SECRETARY, sent.id, 1, "approve")
+    await decisions.decide(deps, SECRETARY, sent.id, 1, "approve")
 
 
 async def test_withdraw_before_decision_only(deps: Deps) -> None:
@@ -134,11 +135,11 @@ async def test_withdraw_before_decision_only(deps: Deps) -> None:
     first = await events.submit(deps, MEMBER, draft())
     await events.withdraw(deps, MEMBER, first.id)
     with pytest.raises(AlreadyDone) as err:
-        await events.decide(deps, SECRETARY, first.id, 1, "approve")
+        await decisions.decide(deps, SECRETARY, first.id, 1, "approve")
     assert err.value.key == "{ref} was withdrawn by the requester."
     second = await events.submit(deps, MEMBER, draft())
     assert second.ref == "EVT-2026-0002"
-    await events.decide(deps, SECRETARY, second.id, 1, "approve")
+    await decisions.decide(deps, SECRETARY, second.id, 1, "approve")
     with pytest.raises(InvalidInput) as err2:
         await events.withdraw(deps, MEMBER, second.id)
     assert err2.value.key == "{ref} is already approved. Ask the office to cancel it."
@@ -182,7 +183,7 @@ async def test_reminders_filing_deadline_eve_and_lapse(deps: Deps, clock: Movabl
     # Tuesday 10:00 Shanghai; the lecture is on Thursday 3 December, 10:00.
     pending = await events.submit(deps, MEMBER, draft(days=9))
     approved = await events.submit(deps, MEMBER, draft(days=9, title="已批准的讲座"))
-    await events.decide(deps, SECRETARY, approved.id, 1, "approve")
+    await decisions.decide(deps, SECRETARY, approved.id, 1, "approve")
     assert await sweep(deps) == 0  # submitted today: nothing to remind yet
 
     clock.advance(timedelta(days=1))  # Wednesday 10:00: the morning reminder, once
@@ -204,7 +205,7 @@ async def test_reminders_filing_deadline_eve_and_lapse(deps: Deps, clock: Movabl
     await sweep(deps)
     assert [m.chat_id for m in await messages(deps, "event.filing_overdue")] == [DEPUTY.id]
 
-    await events.record_filing(deps, OFFICE, approved.id, 1, "2026-12-01", "宣备12号")
+    await after.record_filing(deps, OFFICE, approved.id, 1, "2026-12-01", "宣备12号")
     clock.advance(timedelta(days=1, hours=1))  # Wednesday 2 Dec 12:00: the day before
     await sweep(deps)
     [eve] = await messages(deps, "event.eve")
@@ -235,12 +236,12 @@ async def test_acting_approver_decides_only_within_the_named_days(
                       last_day="2026-11-26")  # fmt: skip
     first = await events.submit(deps, MEMBER, draft())
     with pytest.raises(NotAllowed):  # today is the 24th: not yet
-        await events.decide(deps, OFFICE, first.id, 1, "approve")
+        await decisions.decide(deps, OFFICE, first.id, 1, "approve")
     clock.advance(timedelta(days=1))
     second = await events.submit(deps, MEMBER, draft(title="第二场"))
     decide_cards = await messages(deps, "event.decide")
     assert OFFICE.id in [c.chat_id for c in decide_cards[-3:]]  # the acting approver is asked
-    assert (await events.decide(deps, OFFICE, second.id, 1, "approve")).status == "approved"
+    assert (await decisions.decide(deps, OFFICE, second.id, 1, "approve")).status == "approved"
     clock.advance(timedelta(days=2))
     with pytest.raises(NotAllowed):  # the 27th: the range is over
-        await events.decide(deps, OFFICE, first.id, 1, "approve")
+        await decisions.decide(deps, OFFICE, first.id, 1, "approve")

@@ -1,0 +1,144 @@
+"""Decisions on event requests (R6, L2, L3): the committee head's review and the approver's
+decision, each a conditional update on (status, version) so it happens once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.audit.service import record
+from bot.deps import Deps
+from bot.errors import InvalidInput, NotAllowed
+from bot.events.acting import acting_now
+from bot.events.models import EventStatus
+from bot.events.service import (
+    Result,
+    approver_buttons,
+    approvers,
+    card_params,
+    load_locked,
+    move_if,
+    tell,
+    why_not,
+)
+from bot.i18n import N_
+from bot.incidents.rules import clean_text
+from bot.outbox import service as outbox
+from bot.outbox.service import Button
+from bot.people.models import Person
+from bot.people.roles import Role
+from bot.people.service import PersonView, TgUser, acting, people_with_role
+
+
+async def _may_approve(session: AsyncSession, deps: Deps, me: PersonView, now: datetime) -> bool:
+    """The secretary; the deputy where the policy allows (L2); an acting approver today."""
+    if Role.SECRETARY in me.roles:
+        return True
+    if deps.policy.events.deputy_may_approve and Role.DEPUTY in me.roles:
+        return True
+    return me.id in {p.id for p in await acting_now(session, deps, now)}
+
+
+async def decide(
+    deps: Deps, actor: TgUser, event_id: int, version: int, decision: str, note: str = ""
+) -> Result:
+    """Approve, reject (with a reason) or request changes (with a comment): R6."""
+    now = deps.clock.now()
+    if decision not in ("approve", "reject", "changes"):
+        raise InvalidInput(N_("This button is no longer valid."))
+    text = clean_text(note, deps.policy.incidents.max_text) if decision != "approve" else None
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        if not await _may_approve(session, deps, me, now):
+            raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
+        event = await load_locked(session, event_id)
+        status = {"approve": EventStatus.APPROVED, "reject": EventStatus.REJECTED,
+                  "changes": EventStatus.CHANGES_REQUESTED}[decision]  # fmt: skip
+        moved = await move_if(
+            session, event, version, EventStatus.PENDING, status=status, decided_at=now,
+            decided_by_id=me.id, decision_note=text,
+            closed_at=now if status == EventStatus.REJECTED else None,
+        )  # fmt: skip
+        if not moved:
+            raise await why_not(session, event, version)
+        await session.refresh(event)
+        record(session, at=now, actor_id=me.id, action=f"event.{decision}",
+               subject_type="event", subject_id=event.id, clause="R6",
+               version=version, note=text)  # fmt: skip
+        await tell(session, event, now, f"event.{decision}", by=me.name, note=text or "")
+        if status == EventStatus.APPROVED:
+            # R6: approved is not yet cleared; the office files it with the publicity department.
+            v = f"{event.id}:{event.version}"
+            filing = [
+                [Button(N_("Record the filing"), f"1ev:fi:{v}")],
+                [Button(N_("Cancel the event"), f"1ev:cx:{v}")],
+            ]
+            for person in await people_with_role(session, Role.OFFICE):
+                outbox.notify_person(
+                    session, now=now, person=person, template="event.file",
+                    params={"ref": event.ref, "title": event.title,
+                            "starts_at": event.starts_at.isoformat()},
+                    buttons=filing,
+                )  # fmt: skip
+        return Result(event.id, event.ref, event.status)
+
+
+async def review(
+    deps: Deps, actor: TgUser, event_id: int, version: int, forward: bool, note: str = ""
+) -> Result:
+    """The committee head forwards the request to the approvers, or sends it back (L3)."""
+    now = deps.clock.now()
+    text = None if forward else clean_text(note, deps.policy.incidents.max_text)
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        event = await load_locked(session, event_id)
+        heads = await people_with_role(session, Role.COMMITTEE_HEAD, event.committee_id)
+        if me.id not in {h.id for h in heads}:
+            raise NotAllowed(N_("Only the head of the requester's committee can review this."))
+        target = EventStatus.PENDING if forward else EventStatus.CHANGES_REQUESTED
+        if not await move_if(session, event, version, EventStatus.IN_REVIEW, status=target,
+                                 reviewed_at=now, reviewed_by_id=me.id,
+                                 decision_note=text):  # fmt: skip
+            raise await why_not(session, event, version)
+        await session.refresh(event)
+        record(session, at=now, actor_id=me.id, action="event.forwarded" if forward
+               else "event.sent_back", subject_type="event", subject_id=event.id,
+               clause="L3", note=text)  # fmt: skip
+        if forward:
+            requester = await session.get(Person, event.requester_id)
+            organiser = await session.get(Person, event.organiser_id)
+            assert requester is not None and organiser is not None
+            for person in await approvers(session, deps):
+                outbox.notify_person(
+                    session, now=now, person=person, template="event.decide",
+                    params={**card_params(event, requester, organiser), "reviewed_by": me.name},
+                    buttons=approver_buttons(event),
+                )  # fmt: skip
+        else:
+            await tell(session, event, now, "event.changes", by=me.name, note=text or "")
+        return Result(event.id, event.ref, event.status)
+
+
+async def check_can_act(
+    deps: Deps, actor: TgUser, event_id: int, version: int, *, review: bool
+) -> None:
+    """Before asking for a reason or a comment: would the decision still be possible now?
+
+    Saves an approver typing a reason for a request somebody else has already decided.
+    """
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        event = await load_locked(session, event_id)
+        if review:
+            heads = await people_with_role(session, Role.COMMITTEE_HEAD, event.committee_id)
+            if me.id not in {h.id for h in heads}:
+                raise NotAllowed(N_("Only the head of the requester's committee can review this."))
+            expected = EventStatus.IN_REVIEW
+        else:
+            if not await _may_approve(session, deps, me, now):
+                raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
+            expected = EventStatus.PENDING
+        if event.status != expected or event.version != version:
+            raise await why_not(session, event, version)
