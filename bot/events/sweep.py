@@ -26,14 +26,15 @@ from bot.outbox.service import Button
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import people_with_role
-from bot.policy.worktime import add_working_minutes, weekdays
+from bot.policy.worktime import add_working_minutes, official_workdays
 
 BATCH = 200
 
 
 def _working_morning(deps: Deps, now: datetime) -> bool:
     local = now.astimezone(deps.settings.zone)
-    return weekdays(local.date()) and local.time() >= deps.policy.working_hours.start
+    hours = deps.policy.working_hours
+    return official_workdays(hours.holidays)(local.date()) and local.time() >= hours.start
 
 
 def _same_local_day(deps: Deps, a: datetime | None, b: datetime) -> bool:

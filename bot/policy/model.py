@@ -31,6 +31,9 @@ HANDLER_ROLES = {"emergency_office", "office", "deputy", "secretary", "committee
 class WorkingHours(Strict):
     start: time = time(9, 0)
     end: time = time(17, 30)
+    # Whose official holidays and make-up working days count (ISO country code; "" for plain
+    # Monday–Friday).
+    holidays: str = "CN"
 
     @model_validator(mode="after")
     def _order(self) -> WorkingHours:

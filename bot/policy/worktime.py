@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from bot.policy.model import WorkingHours
@@ -12,8 +13,23 @@ IsWorkday = Callable[[date], bool]
 
 
 def weekdays(day: date) -> bool:
-    """Monday to Friday; the compliance calendar adds official holidays and make-up days."""
+    """Monday to Friday, for a policy without an official calendar."""
     return day.weekday() < 5
+
+
+@cache
+def official_workdays(country: str) -> IsWorkday:
+    """The official working days of `country` (holidays out, make-up working days in)."""
+    if not country:
+        return weekdays
+    import holidays
+
+    calendar = holidays.country_holidays(country)  # years are filled in as they are asked
+
+    def is_workday(day: date) -> bool:
+        return bool(calendar.is_working_day(day))
+
+    return is_workday
 
 
 def add_working_minutes(
@@ -21,9 +37,10 @@ def add_working_minutes(
     minutes: int,
     zone: ZoneInfo,
     hours: WorkingHours,
-    is_workday: IsWorkday = weekdays,
+    is_workday: IsWorkday | None = None,
 ) -> datetime:
     """The moment `minutes` of working time after `start` (aware, returned in UTC)."""
+    is_workday = is_workday or official_workdays(hours.holidays)
     local = start.astimezone(zone)
     remaining = timedelta(minutes=minutes)
     for _ in range(3660):  # ten years of days: a policy without working days must not hang

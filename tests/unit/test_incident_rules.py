@@ -76,3 +76,17 @@ def test_policy_errors_name_file_key_and_fault() -> None:
         parse('[incidents.routing]\ninformation = ["boss"]\n', "p.toml")
     with pytest.raises(PolicyError, match="not valid TOML"):
         parse("[[[", "p.toml")
+
+
+def test_official_calendar_spring_festival_2026_with_its_make_up_saturday() -> None:
+    """Policy default: China's holidays and make-up working days (调休), from `holidays`."""
+    hours = WorkingHours()
+    friday = datetime(2026, 2, 13, 16, 0, tzinfo=SH)
+    # Saturday 14 February 2026 is a make-up working day: 1.5 h Friday + 2.5 h Saturday.
+    assert add_working_minutes(friday, 240, SH, hours) == datetime(2026, 2, 14, 11, 30, tzinfo=SH)
+    # From the eve (16 Feb) the next working day is Tuesday 24 February.
+    assert add_working_minutes(datetime(2026, 2, 16, 10, 0, tzinfo=SH), 30, SH, hours) == (
+        datetime(2026, 2, 24, 9, 30, tzinfo=SH)
+    )
+    plain = WorkingHours(holidays="")  # a policy may opt out of the official calendar
+    assert add_working_minutes(friday, 240, SH, plain) == datetime(2026, 2, 16, 11, 30, tzinfo=SH)
