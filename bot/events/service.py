@@ -13,10 +13,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
+from bot.db.refs import next_number
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from bot.events.acting import acting_now
@@ -213,9 +214,7 @@ async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
         person = await session.get(Person, me.id)
         assert person is not None
         year = now.astimezone(deps.settings.zone).year
-        number = int(await session.scalar(
-            select(func.coalesce(func.max(EventRequest.number), 0))
-            .where(EventRequest.year == year)) or 0) + 1  # fmt: skip
+        number = await next_number(session, EventRequest, year)
         event = EventRequest(
             year=year, number=number, event_type=clean.event_type, title=clean.title,
             requester_id=me.id, organiser_id=clean.organiser_id or me.id, starts_at=clean.starts_at,

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
 from bot.chats.service import Purpose, chat_for
+from bot.db.refs import next_number
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.i18n import N_
@@ -121,15 +122,7 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
         me = await session.get(Person, me_view.id)
         assert me is not None
         year = now.astimezone(deps.settings.zone).year
-        number = (
-            int(
-                await session.scalar(
-                    select(func.coalesce(func.max(Incident.number), 0)).where(Incident.year == year)
-                )
-                or 0
-            )
-            + 1
-        )
+        number = await next_number(session, Incident, year)
         incident = Incident(
             year=year, number=number, kind=draft.kind, severity=draft.severity,
             status="open", reporter_id=me.id, what=draft.what,
