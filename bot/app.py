@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 
-from telegram import BotCommand, BotCommandScopeDefault
+from telegram import Bot, BotCommand, BotCommandScopeDefault, Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 from bot.clock import Clock, SystemClock
@@ -121,3 +123,46 @@ async def set_command_menus(app: AnyApp) -> None:
         await app.bot.set_my_commands(
             commands, scope=BotCommandScopeDefault(), language_code=language_code
         )
+
+
+class StartError(Exception):
+    """Telegram cannot be used with this configuration; the message says why, in one line."""
+
+
+async def _check_token(settings: Settings, token: str) -> None:
+    """Ask Telegram who we are before starting, so a bad token is one sentence, not a trace."""
+    api = settings.telegram_api_url
+    async with Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot") as bot:
+        await bot.get_me()
+
+
+def serve(settings: Settings, token: str) -> None:
+    """`dutydesk run`: check the token, then webhook when configured, else long polling.
+
+    Blocks until SIGINT/SIGTERM (python-telegram-bot stops gracefully on both).
+    """
+    try:
+        asyncio.run(_check_token(settings, token))
+        app = build_application(settings, token=token)
+        if settings.webhook_url:
+            host, port = settings.listen_host_port
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+            app.run_webhook(
+                listen=host,
+                port=port,
+                url_path="telegram",
+                webhook_url=f"{settings.webhook_url}/telegram",
+                secret_token=secret or None,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        raise StartError(
+            "Telegram rejected DUTYDESK_BOT_TOKEN (401 Unauthorized). Copy the token again "
+            "from @BotFather (/mybots → API Token)."
+        ) from None
+    except NetworkError as exc:
+        raise StartError(
+            f"cannot reach the Telegram Bot API at {settings.telegram_api_url}: {exc.message}"
+        ) from None

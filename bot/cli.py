@@ -51,20 +51,8 @@ def cmd_db_upgrade(settings: Settings) -> int:
     return code
 
 
-async def _check_token(settings: Settings, token: str) -> None:
-    """Ask Telegram who we are before starting, so a bad token is one sentence, not a trace."""
-    from telegram import Bot
-
-    api = settings.telegram_api_url
-    async with Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot") as bot:
-        await bot.get_me()
-
-
 def cmd_run(settings: Settings) -> int:
-    from telegram import Update
-    from telegram.error import InvalidToken, NetworkError
-
-    from bot.app import build_application
+    from bot.app import StartError, serve
 
     token = settings.token  # ConfigError when missing or malformed
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
@@ -82,31 +70,9 @@ def cmd_run(settings: Settings) -> int:
     if code := _prepare_db(settings):
         return code
     try:
-        asyncio.run(_check_token(settings, token))
-        app = build_application(settings, token=token)
-        if settings.webhook_url:
-            host, port = settings.listen_host_port
-            app.run_webhook(
-                listen=host,
-                port=port,
-                url_path="telegram",
-                webhook_url=f"{settings.webhook_url}/telegram",
-                secret_token=secret or None,
-                allowed_updates=Update.ALL_TYPES,
-            )
-        else:
-            app.run_polling(allowed_updates=Update.ALL_TYPES)
-    except InvalidToken:
-        return _fail(
-            "Telegram rejected DUTYDESK_BOT_TOKEN (401 Unauthorized). Copy the token again "
-            "from @BotFather (/mybots → API Token).",
-            EXIT_TELEGRAM,
-        )
-    except NetworkError as exc:
-        return _fail(
-            f"cannot reach the Telegram Bot API at {settings.telegram_api_url}: {exc.message}",
-            EXIT_TELEGRAM,
-        )
+        serve(settings, token)
+    except StartError as exc:
+        return _fail(str(exc), EXIT_TELEGRAM)
     return 0
 
 
