@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import html
 import logging
+import re
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Concatenate
 
@@ -119,9 +121,6 @@ def _plain(text: str | None) -> str | None:
     """Callback answers are plain text (no HTML) of at most 200 characters."""
     if text is None:
         return None
-    import html
-    import re
-
     plain = html.unescape(re.sub(r"<[^>]+>", "", text))
     return plain if len(plain) <= 200 else plain[:199] + "…"
 

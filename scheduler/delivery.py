@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -38,6 +39,7 @@ from scheduler.pacing import Pacer
 log = logging.getLogger(__name__)
 
 BATCH = 50
+REPORT_EVERY = 30.0  # seconds between looks for people nobody told the office about
 
 
 class Deliverer:
@@ -50,6 +52,8 @@ class Deliverer:
         self.idle = idle
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._report_due = False
+        self._next_report = 0.0
 
     def wake(self) -> None:
         self._wake.set()
@@ -74,8 +78,12 @@ class Deliverer:
             try:
                 while await self.deliver_once():
                     pass
-                # Once per person, the office learns who cannot be reached (and why).
-                await report_undeliverable(self.deps)
+                # Once per person, the office learns who cannot be reached (and why): checked
+                # right after a 403, else every REPORT_EVERY seconds, not on every wake-up.
+                if self._report_due or time.monotonic() >= self._next_report:
+                    self._report_due = False
+                    self._next_report = time.monotonic() + REPORT_EVERY
+                    await report_undeliverable(self.deps)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -203,6 +211,7 @@ class Deliverer:
             await self._settle(message, OutboxStatus.FAILED, error)
             return
         await self._settle(message, OutboxStatus.HELD, error)
+        self._report_due = True
         if "blocked" in error:
             await people.mark_blocked(self.deps, message.person_id)
 
