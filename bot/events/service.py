@@ -29,7 +29,7 @@ from bot.outbox.models import Semantics
 from bot.outbox.service import Button
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import TgUser, acting, people_with_role
+from bot.people.service import PersonView, TgUser, acting, people_with_role
 
 EVENT_TYPES = ("report_meeting", "seminar", "lecture", "forum")
 
@@ -311,6 +311,19 @@ async def tell(
         )  # fmt: skip
 
 
+async def _sent_back(
+    session: AsyncSession, actor: TgUser, event_id: int, now: datetime
+) -> tuple[PersonView, EventRequest]:
+    """The requester's own request, sent back for changes: the only state it may be edited in."""
+    me = await acting(session, actor, now=now)
+    event = await load_locked(session, event_id)
+    if event.requester_id != me.id:
+        raise NotAllowed(N_("Only the requester can change a request."))
+    if event.status != EventStatus.CHANGES_REQUESTED:
+        raise await why_not(session, event)
+    return me, event
+
+
 async def withdraw(deps: Deps, actor: TgUser, event_id: int) -> Result:
     """The requester takes the request back before the decision; after it, the office cancels."""
     now = deps.clock.now()
@@ -336,12 +349,7 @@ async def resubmit(deps: Deps, actor: TgUser, event_id: int, draft: EventDraft) 
     now = deps.clock.now()
     clean = validate(deps, draft, now)
     async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        event = await load_locked(session, event_id)
-        if event.requester_id != me.id:
-            raise NotAllowed(N_("Only the requester can change a request."))
-        if event.status != EventStatus.CHANGES_REQUESTED:
-            raise await why_not(session, event)
+        me, event = await _sent_back(session, actor, event_id, now)
         for key, value in asdict(clean).items():
             if key == "organiser_id":
                 event.organiser_id = value or me.id
@@ -363,12 +371,7 @@ async def for_resubmission(deps: Deps, actor: TgUser, event_id: int) -> dict[str
     """The request as it stands, for its requester to edit after "request changes"."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        event = await load_locked(session, event_id)
-        if event.requester_id != me.id:
-            raise NotAllowed(N_("Only the requester can change a request."))
-        if event.status != EventStatus.CHANGES_REQUESTED:
-            raise await why_not(session, event)
+        _me, event = await _sent_back(session, actor, event_id, now)
         return _snapshot(event)
 
 
