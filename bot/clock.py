@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def known_zone(name: str) -> str:
+    """`name` if it is an IANA time zone; ValueError (for a validator) otherwise."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is not a known time zone, e.g. Asia/Shanghai") from None
+    return name
 
 
 class Clock(Protocol):

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.clock import known_zone
 
 TELEGRAM_API_URL = "https://api.telegram.org"
 SUPPORTED_LOCALES = ("zh_CN", "en")
@@ -33,7 +34,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str = ""
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
-    timezone: str = "Asia/Shanghai"
+    # Overrides the policy's working_hours.time_zone when set.
+    timezone: str | None = None
     default_locale: str = "zh_CN"
     policy_file: Path | None = None
     webhook_url: str | None = None
@@ -65,12 +67,8 @@ class Settings(BaseSettings):
 
     @field_validator("timezone")
     @classmethod
-    def _check_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not a known time zone, e.g. Asia/Shanghai") from None
-        return value
+    def _check_timezone(cls, value: str | None) -> str | None:
+        return known_zone(value) if value else None
 
     @field_validator("default_locale")
     @classmethod
@@ -98,10 +96,6 @@ class Settings(BaseSettings):
         if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
             raise ValueError(f"{value!r} must be HOST:PORT, e.g. 0.0.0.0:8443")
         return value
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
 
     @property
     def resolved_database_url(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -17,3 +18,8 @@ class Deps:
     db: Database
     clock: Clock
     policy: Policy = field(default_factory=lambda: load(None))
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The organisation's time zone: DUTYDESK_TIMEZONE if set, else the policy's."""
+        return ZoneInfo(self.settings.timezone or self.policy.working_hours.time_zone)

@@ -7,8 +7,20 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.context import AnyApp, Ctx
 from bot.errors import StaleButton
+from handlers import (
+    calendar,
+    errors,
+    event,
+    event_cards,
+    groups,
+    incidents,
+    meeting,
+    report,
+    roles,
+    start,
+    text,
+)
 from handlers import callback_data as cd
-from handlers import errors, event, event_cards, groups, incidents, report, roles, start, text
 from handlers.common import button
 from handlers.render import Renderer
 
@@ -42,6 +54,8 @@ def register(app: AnyApp) -> None:
     app.add_handler(CommandHandler("pending", incidents.pending, filters=new))
     app.add_handler(CommandHandler("event", event.event, filters=new))
     app.add_handler(CommandHandler("acting", event_cards.acting_command, filters=new))
+    app.add_handler(CommandHandler("meeting", meeting.meeting, filters=new))
+    app.add_handler(CommandHandler("calendar", calendar.calendar, filters=new))
 
     # 3. Buttons, by the domain in their data; anything else is answered as stale.
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=cd.pattern("lg")))
@@ -52,6 +66,8 @@ def register(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(incidents.on_card, pattern=cd.pattern("in")))
     app.add_handler(CallbackQueryHandler(event.on_button, pattern=cd.pattern("ee")))
     app.add_handler(CallbackQueryHandler(event_cards.on_card, pattern=cd.pattern("ev")))
+    app.add_handler(CallbackQueryHandler(meeting.on_button, pattern=cd.pattern("mt")))
+    app.add_handler(CallbackQueryHandler(calendar.on_button, pattern=cd.pattern("cl")))
     app.add_handler(CallbackQueryHandler(stale_button))
 
     # 4. After every known command: unknown ones (in groups only when addressed to us).

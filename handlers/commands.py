@@ -17,6 +17,7 @@ class Command:
 
 
 LEADERSHIP = frozenset({Role.SECRETARY, Role.DEPUTY, Role.OFFICE, Role.ADMIN})
+RECORDERS = LEADERSHIP  # bot.calendar.meetings.RECORDERS: the office keeps the records (R4)
 
 COMMANDS: tuple[Command, ...] = (
     Command("start", N_("Register and see the welcome")),
@@ -27,6 +28,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("my", N_("The status of my reports")),
     Command("pending", N_("What waits for me to act")),
     Command("cancel", N_("Leave what you are filling in")),
+    Command("calendar", N_("What the regulation's calendar holds: due, open, overdue")),
+    Command("meeting", N_("Record a meeting that was held (A2, R2, R3, A3)"), RECORDERS),
     Command("members", N_("People the bot knows, and their roles"), LEADERSHIP),
     Command("role", N_("Grant or revoke a role"), frozenset({Role.ADMIN}), in_menu=False),
     Command(

@@ -43,8 +43,8 @@ async def renderer_for(ctx: Ctx, user: User | None) -> Renderer:
     """The locale is resolved per update and passed explicitly (rule 7)."""
     settings = ctx.deps.settings
     if user is None:
-        return Renderer(settings.default_locale, settings.zone)
-    return Renderer(await people.locale_for(ctx.deps, tg_user(user)), settings.zone)
+        return Renderer(settings.default_locale, ctx.deps.zone)
+    return Renderer(await people.locale_for(ctx.deps, tg_user(user)), ctx.deps.zone)
 
 
 def is_private(chat: Chat | None) -> bool:

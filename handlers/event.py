@@ -238,7 +238,7 @@ async def on_message(
             d["organiser"], d["organiser_name"] = person.id, person.name
         state.step = "organiser"
     elif step == "date":
-        moment, precision = parse_moment(text, ctx.deps.clock.now(), ctx.deps.settings.zone)
+        moment, precision = parse_moment(text, ctx.deps.clock.now(), ctx.deps.zone)
         if precision != "minute":
             raise InvalidInput(N_("Please include the time too, e.g. 2026-12-01 14:30."))
         if moment <= ctx.deps.clock.now():

@@ -132,10 +132,11 @@ NOTICES: dict[str, Notice] = {
 def all_notices() -> dict[str, Notice]:
     """Every outbox template: this module's and each workflow's (imported here, late, because
     the workflow modules build on this one)."""
+    from handlers.calendar_render import NOTICES as CALENDAR_NOTICES
     from handlers.event_render import NOTICES as EVENT_NOTICES
     from handlers.incident_render import NOTICES as INCIDENT_NOTICES
 
-    return {**NOTICES, **INCIDENT_NOTICES, **EVENT_NOTICES}
+    return {**NOTICES, **INCIDENT_NOTICES, **EVENT_NOTICES, **CALENDAR_NOTICES}
 
 
 def notice(r: Renderer, template: str, params: dict[str, Any]) -> str:

@@ -174,7 +174,7 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     person_id, state = await _state(ctx, user)
     arg = data.args[0] if data.args else ""
     order = _steps_for(state.data)
-    now, zone = ctx.deps.clock.now(), ctx.deps.settings.zone
+    now, zone = ctx.deps.clock.now(), ctx.deps.zone
     if data.action == "x":
         await drafts.clear(ctx.deps, user.id)
         await edit_or_send(update, r("The report was cancelled. Nothing was sent."), None)
@@ -251,7 +251,7 @@ async def on_message(
         state.data[state.step] = clean_text(message.text, limit)
         _next(state)
     elif state.step == "when" and message.text is not None:
-        when, precision = parse_when(message.text, ctx.deps.clock.now(), ctx.deps.settings.zone)
+        when, precision = parse_when(message.text, ctx.deps.clock.now(), ctx.deps.zone)
         state.data["when"], state.data["precision"] = when.isoformat(), precision
         _next(state)
     elif state.step in ("what", "when", "where", "done"):

@@ -8,8 +8,11 @@ from bot.context import Ctx
 from bot.i18n import LOCALES
 from bot.people import service as people
 from bot.people.service import PersonView
+from handlers import calendar as calendar_handlers
 from handlers import callback_data as cd
 from handlers import event as event_handlers
+from handlers import incidents as incident_handlers
+from handlers import meeting as meeting_handlers
 from handlers import report as report_handlers
 from handlers import roles as roles_handlers
 from handlers.commands import available
@@ -48,6 +51,15 @@ async def start(update: Update, ctx: Ctx, message: Message, user: User, r: Rende
     if payload == "event":
         await event_handlers.start_new(update, ctx, r, user)
         return
+    if payload.startswith("meeting"):  # a reminder's Record it: meeting-qr, meeting-st …
+        await meeting_handlers.begin(update, ctx, r, user, payload.partition("-")[2])
+        return
+    if payload == "pending":
+        await incident_handlers.pending(update, ctx)
+        return
+    if payload == "calendar":
+        await calendar_handlers.calendar(update, ctx)
+        return
     if payload.startswith("role_") and payload[5:].isdigit():
         await roles_handlers.show_card(update, ctx, r, int(payload[5:]))
         return
@@ -82,7 +94,7 @@ async def choose_language(
     """A tap on 中文 / English: save the choice and greet in that language."""
     locale = data.args[0] if data.args else ""
     person = await people.set_locale(ctx.deps, tg_user(user), locale)
-    r = Renderer(locale, ctx.deps.settings.zone)
+    r = Renderer(locale, ctx.deps.zone)
     await edit_or_send(update, welcome(r, person), None)
     return r("Language saved.")
 

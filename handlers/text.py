@@ -8,7 +8,7 @@ from telegram import Message, Update, User
 
 from bot.context import Ctx
 from bot.drafts import service as drafts
-from handlers import event, event_cards, incidents, report, roles
+from handlers import event, event_cards, incidents, meeting, report, roles
 from handlers.common import command, is_private, reply
 from handlers.render import Renderer
 
@@ -24,9 +24,10 @@ FLOWS: dict[str, StepHandler] = {
     event.FLOW: event.on_message,
     event_cards.FLOW_NOTE: event_cards.on_text_step,
     event_cards.FLOW_FILING: event_cards.on_text_step,
+    meeting.FLOW: meeting.on_message,
 }
 # Flows that take files as answers (attachments); others want text.
-MEDIA_FLOWS = {report.FLOW, event.FLOW}
+MEDIA_FLOWS = {report.FLOW, event.FLOW, meeting.FLOW}
 
 
 @command

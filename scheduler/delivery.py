@@ -119,12 +119,20 @@ class Deliverer:
         default = self.deps.settings.default_locale
         return {pid: loc or normalize_language(code, default) for pid, loc, code in rows}
 
+    def _target(self, data: str) -> str:
+        """ "start:<payload>" is a deep link into the private chat (a bot cannot write first)."""
+        if data.startswith("start:"):
+            return f"https://t.me/{self.bot.username}?start={data[6:]}"
+        return data
+
     async def _send(self, message: OutboxMessage, locale: str | None) -> None:
         settings = self.deps.settings
-        r = Renderer(locale or settings.default_locale, settings.zone)
+        r = Renderer(locale or settings.default_locale, self.deps.zone)
         text = notice(r, message.template, message.params)
         markup = (
-            keyboard([[(_label(r, b), b["data"]) for b in row] for row in message.buttons])
+            keyboard(
+                [[(_label(r, b), self._target(b["data"])) for b in row] for row in message.buttons]
+            )
             if message.buttons
             else None
         )
@@ -221,6 +229,7 @@ class Deliverer:
 
 
 def _label(r: Renderer, button: dict[str, str]) -> str:
+    """A button's msgid, translated for the recipient."""
     return r.plain(button.get("label", ""))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.calendar import runner as calendar
 from bot.context import AnyApp, Ctx
 from bot.events.sweep import sweep as event_sweep
 from bot.incidents.sweep import sweep
@@ -30,10 +31,21 @@ async def event_reminders(ctx: Ctx) -> None:
         log.info("event sweep acted on %d request(s)", acted)
 
 
+async def calendar_run(ctx: Ctx) -> None:
+    """The regulation's rhythm: quarterly reviews, dedicated meetings, study, sensitive dates,
+    the weekly digest (A2, R2, R3, A3); what a downtime missed goes out once, marked late."""
+    sent = await calendar.run(ctx.deps)
+    if sent:
+        log.info("calendar sent %d reminder(s)", sent)
+
+
 def schedule(app: AnyApp) -> None:
     assert app.job_queue is not None
     app.job_queue.run_repeating(
         event_reminders, interval=60, first=15, name="event-sweep", job_kwargs=JOB_KWARGS
+    )
+    app.job_queue.run_repeating(
+        calendar_run, interval=60, first=10, name="calendar", job_kwargs=JOB_KWARGS
     )
     app.job_queue.run_repeating(
         incident_sweep, interval=SWEEP_SECONDS, first=5, name="incident-sweep",

@@ -59,9 +59,11 @@ class Base(DeclarativeBase):
 def import_all_models() -> None:
     """Import every models module so Base.metadata knows all tables (Alembic, tests)."""
     from bot.audit import models as _audit  # noqa: F401
+    from bot.calendar import models as _calendar  # noqa: F401
     from bot.chats import models as _chats  # noqa: F401
     from bot.drafts import models as _drafts  # noqa: F401
     from bot.events import models as _events  # noqa: F401
     from bot.incidents import models as _incidents  # noqa: F401
     from bot.outbox import models as _outbox  # noqa: F401
     from bot.people import models as _people  # noqa: F401
+    from bot.policy import models as _policy  # noqa: F401

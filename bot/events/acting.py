@@ -27,7 +27,7 @@ class Acting:
 
 
 def today(deps: Deps, now: datetime) -> str:
-    return now.astimezone(deps.settings.zone).date().isoformat()
+    return now.astimezone(deps.zone).date().isoformat()
 
 
 async def acting_now(session: AsyncSession, deps: Deps, now: datetime) -> list[Person]:

@@ -213,7 +213,7 @@ async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
         me = await acting(session, requester, now=now)
         person = await session.get(Person, me.id)
         assert person is not None
-        year = now.astimezone(deps.settings.zone).year
+        year = now.astimezone(deps.zone).year
         number = await next_number(session, EventRequest, year)
         event = EventRequest(
             year=year, number=number, event_type=clean.event_type, title=clean.title,

@@ -32,13 +32,13 @@ BATCH = 200
 
 
 def _working_morning(deps: Deps, now: datetime) -> bool:
-    local = now.astimezone(deps.settings.zone)
+    local = now.astimezone(deps.zone)
     hours = deps.policy.working_hours
     return official_workdays(hours.holidays)(local.date()) and local.time() >= hours.start
 
 
 def _same_local_day(deps: Deps, a: datetime | None, b: datetime) -> bool:
-    zone = deps.settings.zone
+    zone = deps.zone
     return a is not None and a.astimezone(zone).date() == b.astimezone(zone).date()
 
 
@@ -95,7 +95,7 @@ async def _pending(session: AsyncSession, deps: Deps, now: datetime) -> int:
         datetime.combine(now.date(), hours.end) - datetime.combine(now.date(), hours.start)
     ).seconds // 60
     for event in rows:
-        due = add_working_minutes(event.requested_at, limit * day_minutes, deps.settings.zone,
+        due = add_working_minutes(event.requested_at, limit * day_minutes, deps.zone,
                                   hours)  # fmt: skip
         if event.deputy_escalated_at is None and now >= due:
             event.deputy_escalated_at = now

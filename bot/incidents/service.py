@@ -99,9 +99,7 @@ def card_buttons(incident_id: int) -> list[list[Button]]:
 def ack_due(deps: Deps, kind: Kind, severity: Severity | None, now: datetime) -> datetime:
     limit = deps.policy.incidents.acknowledge.for_(kind, severity)
     if limit.working_time:
-        return add_working_minutes(
-            now, limit.minutes, deps.settings.zone, deps.policy.working_hours
-        )
+        return add_working_minutes(now, limit.minutes, deps.zone, deps.policy.working_hours)
     return now + timedelta(minutes=limit.minutes)
 
 
@@ -121,7 +119,7 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
         me_view = await acting(session, reporter, now=now)
         me = await session.get(Person, me_view.id)
         assert me is not None
-        year = now.astimezone(deps.settings.zone).year
+        year = now.astimezone(deps.zone).year
         number = await next_number(session, Incident, year)
         incident = Incident(
             year=year, number=number, kind=draft.kind, severity=draft.severity,

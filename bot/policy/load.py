@@ -41,8 +41,15 @@ def parse(text: str, source: str) -> Policy:
         return Policy.model_validate(_merge(base, data))
     except ValidationError as exc:
         lines = [
-            f"{source}: {'.'.join(str(p) for p in err['loc'])}: "
-            f"{str(err['msg']).removeprefix('Value error, ')}"
+            ": ".join(
+                part
+                for part in (
+                    source,
+                    ".".join(str(p) for p in err["loc"]),
+                    str(err["msg"]).removeprefix("Value error, "),
+                )
+                if part
+            )
             for err in exc.errors()
         ]
         raise PolicyError("\n".join(lines)) from None

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import time
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from bot.clock import known_zone
+from bot.policy.base import Strict
+from bot.policy.calendar import Calendar
 
 
 class Severity(StrEnum):
@@ -34,12 +35,33 @@ class WorkingHours(Strict):
     # Whose official holidays and make-up working days count (ISO country code; "" for plain
     # Monday–Friday).
     holidays: str = "CN"
+    # The organisation's time zone: every date, working hour and reminder is local to it.
+    time_zone: str = "Asia/Shanghai"
 
     @model_validator(mode="after")
     def _order(self) -> WorkingHours:
         if self.end <= self.start:
             raise ValueError("end must be after start")
         return self
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        return known_zone(value)
+
+    @field_validator("holidays")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        if value:
+            import holidays
+
+            if value not in holidays.list_supported_countries():
+                raise ValueError(f"{value!r} is not a country the holiday calendar knows, e.g. CN")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
 
 
 class Limit(Strict):
@@ -132,3 +154,14 @@ class Policy(Strict):
     working_hours: WorkingHours = WorkingHours()
     incidents: Incidents = Incidents()
     events: Events = Events()
+    calendar: Calendar
+
+    @model_validator(mode="after")
+    def _send_within_hours(self) -> Policy:
+        hours, send_at = self.working_hours, self.calendar.send_at
+        if not hours.start <= send_at < hours.end:
+            raise ValueError(
+                f"calendar.send_at {send_at:%H:%M} is outside working hours "
+                f"{hours.start:%H:%M}–{hours.end:%H:%M}"
+            )
+        return self

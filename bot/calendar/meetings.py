@@ -1,0 +1,139 @@
+"""Recording a meeting that was held (which closes its obligation) and snoozing a reminder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.audit.service import record
+from bot.calendar import digest, runner
+from bot.calendar.models import (
+    MEETING_CLAUSES,
+    Meeting,
+    MeetingAttendee,
+    MeetingFile,
+    MeetingKind,
+    Occurrence,
+    Snooze,
+)
+from bot.calendar.obligations import needed
+from bot.calendar.schedule import Clock, quarter
+from bot.deps import Deps
+from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from bot.i18n import N_
+from bot.people.models import Person
+from bot.people.roles import Role
+from bot.people.service import PersonView, TgUser, acting
+
+# R4: the office keeps the records; the secretary and deputy convene the meetings.
+RECORDERS = (Role.SECRETARY, Role.DEPUTY, Role.OFFICE, Role.ADMIN)
+MAX_AGE = timedelta(days=400)  # a meeting may be recorded late, but not from years ago
+MAX_TITLE = 200
+
+
+@dataclass
+class MeetingDraft:
+    kind: MeetingKind
+    held_on: date
+    title: str = ""
+    topics: list[str] = field(default_factory=list)
+    sensitive_key: str | None = None
+    sensitive_on: date | None = None
+    attendee_ids: list[int] = field(default_factory=list)
+    files: list[tuple[str, str, str]] = field(default_factory=list)  # file_id, kind, name
+    notes: str = ""
+
+
+def clause_of(meeting: Meeting) -> str:
+    return MEETING_CLAUSES[MeetingKind(meeting.kind)]
+
+
+def check_recorder(me: PersonView) -> None:
+    if not me.has(*RECORDERS):
+        raise NotAllowed(N_("Only the secretary, the deputy secretary or the office can record "
+                            "meetings."))  # fmt: skip
+
+
+def check_held_on(deps: Deps, held_on: date, now: datetime) -> None:
+    today = now.astimezone(deps.zone).date()
+    if held_on > today:
+        raise InvalidInput(N_("A meeting can be recorded once it has been held; that date is "
+                              "in the future."))  # fmt: skip
+    if today - held_on > MAX_AGE:
+        raise InvalidInput(N_("That date is more than a year ago; please check it."))
+
+
+async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meeting:
+    now = deps.clock.now()
+    cal = deps.policy.calendar
+    check_held_on(deps, draft.held_on, now)
+    if len(draft.title) > MAX_TITLE:
+        raise InvalidInput(N_("That is {length} characters; at most {limit} fit. Please shorten "
+                              "it."), length=len(draft.title), limit=MAX_TITLE)  # fmt: skip
+    if draft.kind == MeetingKind.QUARTERLY_REVIEW:
+        known = {t.key for t in cal.quarterly_review.topics}
+        if not draft.topics or not set(draft.topics) <= known:
+            raise InvalidInput(N_("Choose at least one of the topic areas that were covered."))
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        check_recorder(me)
+        inputs: list[int] = []
+        if draft.kind == MeetingKind.QUARTERLY_REVIEW:
+            inputs = await digest.information_ids(session, deps, quarter(draft.held_on))
+        meeting = Meeting(
+            kind=draft.kind, held_on=draft.held_on, title=draft.title.strip(),
+            topics=list(draft.topics) if draft.kind == MeetingKind.QUARTERLY_REVIEW else [],
+            sensitive_key=draft.sensitive_key if draft.kind == MeetingKind.FORWARD_ANALYSIS
+            else None,
+            sensitive_on=draft.sensitive_on if draft.kind == MeetingKind.FORWARD_ANALYSIS
+            else None,
+            inputs=inputs, notes=draft.notes, recorded_by_id=me.id, recorded_at=now,
+        )  # fmt: skip
+        session.add(meeting)
+        await session.flush()
+        people = set(await session.scalars(
+            select(Person.id).where(Person.id.in_(draft.attendee_ids))))  # fmt: skip
+        for person_id in sorted(people):
+            session.add(MeetingAttendee(meeting_id=meeting.id, person_id=person_id))
+        for file_id, kind, name in draft.files:
+            session.add(MeetingFile(meeting_id=meeting.id, file_id=file_id, file_kind=kind,
+                                    name=name[:256]))  # fmt: skip
+        record(session, at=now, actor_id=me.id, action="meeting.record", subject_type="meeting",
+               subject_id=meeting.id, clause=MEETING_CLAUSES[draft.kind], kind=str(draft.kind),
+               held_on=draft.held_on.isoformat(), topics=meeting.topics,
+               sensitive_key=meeting.sensitive_key, attendees=len(people),
+               files=len(draft.files), inputs=len(inputs))  # fmt: skip
+        return meeting
+
+
+async def snooze(deps: Deps, actor: TgUser, occurrence_id: int) -> tuple[datetime, bool]:
+    """ "Remind me tomorrow": a private reminder the next working morning, once. Returns when,
+    and False when one was already waiting (a double tap changes nothing)."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        occurrence = await session.get(Occurrence, occurrence_id)
+        if occurrence is None:
+            raise NotFound(N_("This reminder no longer exists."))
+        due = runner.find(deps, occurrence.key, now)
+        if due is None or now >= due.expires_at:
+            raise AlreadyDone(N_("This reminder is no longer current."))
+        if not await needed(session, deps.policy, due):
+            raise AlreadyDone(N_("This has been recorded already; no reminder is needed."))
+        c = Clock(deps.policy, deps.zone)
+        at = c.at(c.on_or_after(now.astimezone(deps.zone).date() + timedelta(1)))
+        if at >= due.expires_at:
+            raise InvalidInput(N_("There is no working day left before this falls due; please "
+                                  "see to it today."))  # fmt: skip
+        waiting = await session.scalar(
+            select(Snooze.due_at).where(Snooze.person_id == me.id, Snooze.key == due.key,
+                                        Snooze.sent_at.is_(None)))  # fmt: skip
+        if waiting is not None:
+            return waiting, False
+        session.add(Snooze(person_id=me.id, key=due.key, due_at=at, created_at=now))
+        record(session, at=now, actor_id=me.id, action="calendar.snooze",
+               subject_type="obligation", subject_id=occurrence.id, clause=due.clause,
+               key=due.key, until=at.isoformat())  # fmt: skip
+        return at, True

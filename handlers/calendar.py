@@ -1,0 +1,66 @@
+"""/calendar and the reminders' "Remind me tomorrow" button (A2, R2, R3, A3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Message, Update, User
+
+from bot.calendar import meetings
+from bot.calendar.view import overview
+from bot.context import Ctx
+from bot.errors import StaleButton
+from handlers import callback_data as cd
+from handlers.calendar_render import day, due_day, item_line, obligation_name, period
+from handlers.common import button, command, reply, tg_user
+from handlers.render import Renderer, esc
+
+
+def _open_line(r: Renderer, item: dict[str, Any]) -> str:
+    """What is open now, with the day it must be done by."""
+    by = item["on"] if item["obligation"] == "sensitive" else item["end"]
+    return "· " + r("{what}: by {date}", what=item_line(r, item), date=day(r, by))
+
+
+def _overdue_line(r: Renderer, item: dict[str, Any]) -> str:
+    if item["obligation"] == "sensitive":
+        return "· " + item_line(r, item)
+    return "· " + r("{what}, {period}: nothing recorded", what=obligation_name(r, item),
+                    period=period(r, item))  # fmt: skip
+
+
+@command
+async def calendar(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """/calendar (private or group): what is due in the next weeks and what is overdue."""
+    view = await overview(ctx.deps)
+    today = ctx.deps.clock.now().astimezone(ctx.deps.zone).date()
+    held, minimum = view.dedicated
+    lines = [
+        r("<b>The regulation's calendar</b> ({date})", date=r.t.date(today)),
+        r("Dedicated meetings this year (R2): {held} of at least {minimum}.", held=held,
+          minimum=minimum),
+    ]  # fmt: skip
+    lines.append("\n" + r("<b>Open now</b>"))
+    lines += [_open_line(r, i) for i in view.open] or [r("Nothing is open.")]
+    lines.append("\n" + r("<b>In the next six weeks</b>"))
+    lines += [
+        "· " + r.plain("{date}: {what}", date=esc(due_day(r, i)), what=item_line(r, i))
+        for i in view.upcoming
+    ] or [r("Nothing falls due.")]
+    if view.overdue:
+        lines.append("\n" + r("<b>Overdue</b>"))
+        lines += [_overdue_line(r, i) for i in view.overdue]
+    lines.append("\n" + r("Record a meeting that was held with /meeting."))
+    await reply(message, "\n".join(lines))
+
+
+@button
+async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
+    """1cl:sz:<occurrence>: remind the presser privately the next working morning."""
+    if data.action != "sz" or not data.args or not data.args[0].isdigit():
+        raise StaleButton()
+    at, new = await meetings.snooze(ctx.deps, tg_user(user), int(data.args[0]))
+    when = r.t.datetime(at, ctx.deps.zone)
+    if new:
+        return r.plain("I will remind you in our private chat on {when}.", when=when)
+    return r.plain("You will already be reminded on {when}.", when=when)

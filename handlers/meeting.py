@@ -1,0 +1,278 @@
+"""/meeting: record a meeting that was held, which closes its obligation (A2, R2, R3, A3).
+
+Steps: kind → date → (quarterly review) topic areas covered → (analysis) which sensitive
+date → subject → attendees (picked from members) → minutes or photos → summary (Save). Back on
+every step, /cancel anywhere; kept as a draft in SQL, so a restart resumes it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from telegram import Message, Update, User
+
+from bot.calendar import meetings
+from bot.calendar.meetings import MeetingDraft
+from bot.calendar.models import MeetingKind
+from bot.context import Ctx
+from bot.drafts import service as drafts
+from bot.drafts.service import DraftState
+from bot.errors import InvalidInput, StaleButton
+from bot.i18n import N_
+from bot.incidents.rules import clean_text, parse_moment
+from bot.people import service as people
+from handlers import callback_data as cd
+from handlers.calendar_render import kind_name, named, summary
+from handlers.common import (
+    button,
+    command,
+    draft_in,
+    edit_or_send,
+    is_private,
+    private_only,
+    reply,
+    tg_user,
+)
+from handlers.render import Renderer
+from handlers.report import add_attachment
+
+FLOW = "meeting"
+KIND_CODES = {"qr": MeetingKind.QUARTERLY_REVIEW, "dm": MeetingKind.DEDICATED,
+              "st": MeetingKind.STUDY, "fa": MeetingKind.FORWARD_ANALYSIS,
+              "ot": MeetingKind.OTHER}  # fmt: skip
+STEPS = ("kind", "date", "topics", "sensitive", "subject", "attendees", "files", "summary")
+AHEAD = timedelta(days=60)  # sensitive dates offered: those within two months of the meeting
+
+
+def _b(action: str, *args: object) -> str:
+    return cd.encode("mt", action, *args)
+
+
+def _nav(r: Renderer) -> list[tuple[str, str]]:
+    return [(r.plain("‹ Back"), _b("b")), (r.plain("Cancel"), _b("x"))]
+
+
+def _steps(data: dict[str, Any]) -> list[str]:
+    kind = data.get("kind")
+    skip = set()
+    if kind != MeetingKind.QUARTERLY_REVIEW:
+        skip.add("topics")
+    if kind != MeetingKind.FORWARD_ANALYSIS:
+        skip.add("sensitive")
+    return [s for s in STEPS if s not in skip]
+
+
+def _sensitive_options(ctx: Ctx, held_on: date) -> list[tuple[str, date, dict[str, str]]]:
+    options = []
+    for item in ctx.deps.policy.calendar.sensitive_dates.dates:
+        for year in (held_on.year, held_on.year + 1):
+            on = item.day_in(year)
+            if on is not None and held_on <= on <= held_on + AHEAD:
+                options.append((item.key, on, {"name": item.name, "name_en": item.name_en}))
+    return sorted(options, key=lambda o: o[1])
+
+
+async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bool) -> None:
+    d, user = state.data, update.effective_user
+    assert user is not None
+    rows: list[list[tuple[str, str]]]
+    if state.step == "kind":
+        text = r("Which meeting was held?")
+        rows = [[(kind_name(r, k), _b("k", c))] for c, k in KIND_CODES.items()]
+        rows.append([(r.plain("Cancel"), _b("x"))])
+    elif state.step == "date":
+        text = r("When was it held? Choose, or type a date such as 2026-11-20.")
+        rows = [[(r.plain("Today"), _b("d", 0)), (r.plain("Yesterday"), _b("d", 1))], _nav(r)]
+    elif state.step == "topics":
+        text = r("Which of the five areas did the review cover (A2)? Tap to mark, then Done.")
+        chosen = d.get("topics", [])
+        rows = [[(("✓ " if t.key in chosen else "") + t.name_in(r.locale), _b("t", t.key))]
+                for t in ctx.deps.policy.calendar.quarterly_review.topics]  # fmt: skip
+        rows += [[(r.plain("Done"), _b("td"))], _nav(r)]
+    elif state.step == "sensitive":
+        text = r("Which sensitive date did the analysis prepare for (A3)?")
+        held_on = date.fromisoformat(d["held_on"])
+        rows = [[(f"{named(r, n)} · {r.t.date(on)}", _b("s", key, on.isoformat()))]
+                for key, on, n in _sensitive_options(ctx, held_on)]  # fmt: skip
+        rows += [[(r.plain("None: an ad-hoc analysis"), _b("s", "-"))], _nav(r)]
+    elif state.step == "subject":
+        text, rows = r("What was it about? Send a title or a short description."), [_nav(r)]
+    elif state.step == "attendees":
+        text, rows = await _attendees(ctx, r, user, d)
+    elif state.step == "files":
+        text = r("Send the minutes or photos, then press Done. Or skip.")
+        count = len(d.get("files", []))
+        if count:
+            text += "\n" + r.plural("{n} file received.", "{n} files received.", count)
+        rows = [[(r.plain("Done"), _b("fd"))], _nav(r)]
+    else:
+        text = summary(r, d)
+        rows = [[(r.plain("Save"), _b("ok"))], _nav(r)]
+    if edit:
+        await edit_or_send(update, text, rows)
+    elif update.effective_message is not None:
+        await reply(update.effective_message, text, rows)
+
+
+async def _attendees(
+    ctx: Ctx, r: Renderer, user: User, d: dict[str, Any]
+) -> tuple[str, list[list[tuple[str, str]]]]:
+    listed = await people.list_people(ctx.deps, tg_user(user), int(d.get("page", 0)))
+    chosen = set(d.get("attendees", []))
+    rows = [[(("✓ " if p.id in chosen else "") + p.name, _b("a", p.id))] for p in listed.people]
+    paging = []
+    if listed.page > 0:
+        paging.append((r.plain("‹ Previous"), _b("p", listed.page - 1)))
+    if listed.page + 1 < listed.pages:
+        paging.append((r.plain("Next ›"), _b("p", listed.page + 1)))
+    if paging:
+        rows.append(paging)
+    rows += [[(r.plain("Done"), _b("ad"))], _nav(r)]
+    text = (
+        r("Who attended? Tap names to mark them, then Done.")
+        + "\n"
+        + r.plural("{n} person marked.", "{n} people marked.", len(chosen))
+    )
+    return text, rows
+
+
+@command
+async def meeting(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """/meeting: record a meeting (secretary, deputy, office)."""
+    if not is_private(update.effective_chat):
+        await private_only(message, ctx, r, "meeting")
+        return
+    await begin(update, ctx, r, user)
+
+
+async def begin(update: Update, ctx: Ctx, r: Renderer, user: User, code: str = "") -> None:
+    """The first question; the deep link /start meeting-qr (a reminder's Record it) skips it."""
+    me = await people.identify(ctx.deps, tg_user(user), private=True)
+    meetings.check_recorder(me)
+    state = DraftState(FLOW, "kind", {"files": [], "attendees": []})
+    if code in KIND_CODES:
+        state.data["kind"], state.step = KIND_CODES[code], "date"
+    await drafts.save(ctx.deps, me.id, state)
+    await _ask(update, ctx, r, state, edit=False)
+
+
+def _toggle(items: list[Any], item: Any) -> list[Any]:
+    if item in items:
+        items.remove(item)
+    else:
+        items.append(item)
+    return items
+
+
+def _next(state: DraftState) -> None:
+    order = _steps(state.data)
+    state.step = order[order.index(state.step) + 1]
+
+
+@button
+async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
+    """Every button of the /meeting conversation."""
+    person_id, state = await draft_in(
+        ctx, user, FLOW, N_("This record is no longer being filled in. Send /meeting to start.")
+    )
+    d, a = state.data, data.args
+    arg = a[0] if a else ""
+    order = _steps(d)
+    now, zone = ctx.deps.clock.now(), ctx.deps.zone
+    if data.action == "x":
+        await drafts.clear(ctx.deps, user.id)
+        await edit_or_send(update, r("Cancelled. Nothing was recorded."), None)
+        return None
+    if data.action == "ok" and state.step == "summary":
+        return await _save(update, ctx, r, user, d)
+    if data.action == "b" and state.step in order:
+        state.step = order[max(0, order.index(state.step) - 1)]
+    elif data.action == "k" and state.step == "kind" and arg in KIND_CODES:
+        d["kind"] = KIND_CODES[arg]
+        _next(state)
+    elif data.action == "d" and state.step == "date" and arg in ("0", "1"):
+        d["held_on"] = (now.astimezone(zone).date() - timedelta(days=int(arg))).isoformat()
+        _next(state)
+    elif data.action == "t" and state.step == "topics":
+        topics = {t.key: t for t in ctx.deps.policy.calendar.quarterly_review.topics}
+        if arg not in topics:
+            raise StaleButton()
+        chosen = _toggle(d.setdefault("topics", []), arg)
+        d["topics_named"] = {"zh": [topics[k].name for k in chosen],
+                             "en": [topics[k].name_en for k in chosen]}  # fmt: skip
+    elif data.action == "td" and state.step == "topics":
+        if not d.get("topics"):
+            raise InvalidInput(N_("Choose at least one of the topic areas that were covered."))
+        _next(state)
+    elif data.action == "s" and state.step == "sensitive":
+        options = {(k, on.isoformat()): n for k, on, n in
+                   _sensitive_options(ctx, date.fromisoformat(d["held_on"]))}  # fmt: skip
+        if arg == "-":
+            d.pop("sensitive", None)
+            d.pop("sensitive_name", None)
+        elif len(a) == 2 and (arg, a[1]) in options:
+            d["sensitive"], d["sensitive_name"] = [arg, a[1]], options[(arg, a[1])]
+        else:
+            raise StaleButton()
+        _next(state)
+    elif data.action == "a" and state.step == "attendees" and arg.isdigit():
+        _toggle(d.setdefault("attendees", []), int(arg))
+    elif data.action == "p" and state.step == "attendees" and arg.isdigit():
+        d["page"] = int(arg)
+    elif (data.action, state.step) in (("ad", "attendees"), ("fd", "files")):
+        _next(state)
+    else:
+        raise StaleButton()
+    await drafts.save(ctx.deps, person_id, state)
+    await _ask(update, ctx, r, state, edit=True)
+    return None
+
+
+async def _save(update: Update, ctx: Ctx, r: Renderer, user: User, d: dict[str, Any]) -> str:
+    sensitive = d.get("sensitive")
+    draft = MeetingDraft(
+        kind=MeetingKind(d["kind"]), held_on=date.fromisoformat(d["held_on"]),
+        title=d.get("subject", ""), topics=list(d.get("topics", [])),
+        sensitive_key=sensitive[0] if sensitive else None,
+        sensitive_on=date.fromisoformat(sensitive[1]) if sensitive else None,
+        attendee_ids=list(d.get("attendees", [])),
+        files=[(f["file_id"], f["kind"], f.get("name") or "") for f in d.get("files", [])],
+    )  # fmt: skip
+    recorded = await meetings.record_meeting(ctx.deps, tg_user(user), draft)
+    await drafts.clear(ctx.deps, user.id)
+    text = (
+        summary(r, d)
+        + "\n\n"
+        + r(
+            "<b>Recorded.</b> Its reminders stop; the ledger shows it under clause {clause}.",
+            clause=meetings.clause_of(recorded),
+        )
+    )
+    await edit_or_send(update, text, None)
+    return r.plain("Recorded.")
+
+
+async def on_message(
+    update: Update, ctx: Ctx, message: Message, user: User, r: Renderer, state: DraftState
+) -> None:
+    """Text or files while a meeting is being recorded."""
+    me = await people.identify(ctx.deps, tg_user(user), private=True)
+    now, zone = ctx.deps.clock.now(), ctx.deps.zone
+    if state.step == "files" and (message.photo or message.document):
+        add_attachment(ctx, message, state.data.setdefault("files", []))
+    elif state.step == "date" and message.text is not None:
+        moment, _ = parse_moment(message.text, now, zone)
+        held_on = moment.astimezone(zone).date()
+        meetings.check_held_on(ctx.deps, held_on, now)
+        state.data["held_on"] = held_on.isoformat()
+        _next(state)
+    elif state.step == "subject" and message.text is not None:
+        state.data["subject"] = clean_text(message.text, meetings.MAX_TITLE)
+        _next(state)
+    elif state.step in ("date", "subject"):
+        raise InvalidInput(N_("Please answer with text or use the buttons, or send /cancel."))
+    else:
+        raise InvalidInput(N_("Please use the buttons above, or send /cancel."))
+    await drafts.save(ctx.deps, me.id, state)
+    await _ask(update, ctx, r, state, edit=False)
