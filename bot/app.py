@@ -19,6 +19,7 @@ from bot.deps import Deps
 from bot.i18n import translator
 from bot.outbox import service as outbox
 from bot.people import grants
+from bot.policy import store as policy_store
 from bot.policy.load import load as load_policy
 from handlers import register
 from handlers.commands import COMMANDS
@@ -89,6 +90,9 @@ def deps_of(app: AnyApp) -> Deps:
 async def on_startup(app: AnyApp) -> None:
     """After getMe succeeded: bootstrap admins, recover the outbox, menus, start delivery."""
     deps = deps_of(app)
+    restored = await policy_store.restore(deps)
+    if restored is not None:
+        log.info("policy in force: %s, loaded through the chat", restored.file_name)
     granted = await grants.ensure_bootstrap_admins(deps)
     if granted:
         log.info("granted the admin role to %d configured admin(s)", granted)

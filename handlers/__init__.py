@@ -15,6 +15,7 @@ from handlers import (
     groups,
     incidents,
     meeting,
+    policy,
     report,
     roles,
     start,
@@ -56,6 +57,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CommandHandler("acting", event_cards.acting_command, filters=new))
     app.add_handler(CommandHandler("meeting", meeting.meeting, filters=new))
     app.add_handler(CommandHandler("calendar", calendar.calendar, filters=new))
+    app.add_handler(CommandHandler("policy", policy.policy, filters=new))
 
     # 3. Buttons, by the domain in their data; anything else is answered as stale.
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=cd.pattern("lg")))
@@ -68,6 +70,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(event_cards.on_card, pattern=cd.pattern("ev")))
     app.add_handler(CallbackQueryHandler(meeting.on_button, pattern=cd.pattern("mt")))
     app.add_handler(CallbackQueryHandler(calendar.on_button, pattern=cd.pattern("cl")))
+    app.add_handler(CallbackQueryHandler(policy.on_button, pattern=cd.pattern("po")))
     app.add_handler(CallbackQueryHandler(stale_button))
 
     # 4. After every known command: unknown ones (in groups only when addressed to us).
@@ -76,6 +79,10 @@ def register(app: AnyApp) -> None:
     # 5. Free text in private: the current draft's step.
     private = filters.ChatType.PRIVATE & new
     app.add_handler(MessageHandler(private & filters.TEXT, text.on_text))
+    # A policy file (.toml) sent by an admin; inside a conversation it is an attachment.
+    app.add_handler(
+        MessageHandler(private & filters.Document.FileExtension("toml"), policy.on_file)
+    )
     app.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, text.not_text))
 
     app.add_error_handler(errors.on_error)

@@ -31,6 +31,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("calendar", N_("What the regulation's calendar holds: due, open, overdue")),
     Command("meeting", N_("Record a meeting that was held (A2, R2, R3, A3)"), RECORDERS),
     Command("members", N_("People the bot knows, and their roles"), LEADERSHIP),
+    Command("policy", N_("The policy in force; an administrator loads a new one"), LEADERSHIP),
     Command("role", N_("Grant or revoke a role"), frozenset({Role.ADMIN}), in_menu=False),
     Command(
         "acting",

@@ -25,7 +25,7 @@ from bot.clock import MovableClock
 from bot.db.engine import Database
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed
-from bot.outbox.models import OutboxMessage
+from bot.outbox.models import OutboxMessage, OutboxStatus
 from bot.people import grants
 from bot.people import service as people
 from bot.people.roles import Role
@@ -314,6 +314,21 @@ async def test_groups_not_set_up_fall_back_to_people(deps: Deps, clock: MovableC
     sensitive = [m for m in await outbox(deps) if m.template == "calendar.sensitive"]
     # The leadership group is not set up: the secretary and the deputy, privately.
     assert sorted(m.chat_id for m in sensitive) == [DEPUTY.id, SECRETARY.id]
+
+
+async def test_a_person_who_blocked_the_bot_does_not_hold_up_the_others(
+    deps: Deps, clock: MovableClock
+) -> None:
+    clock.set(local(2026, 12, 6, 12, 0))
+    await organisation(deps, groups=False)
+    deputy = (await people.start(deps, DEPUTY)).person
+    await people.mark_blocked(deps, deputy.id)
+    await runner.run(deps)
+    clock.set(local(2026, 12, 7, 9, 30))
+    await runner.run(deps)
+    status = {m.chat_id: m.status for m in await outbox(deps) if m.template == "calendar.sensitive"}
+    # Kept for the deputy until they write again (the office is told by delivery, issue 6).
+    assert status == {SECRETARY.id: OutboxStatus.PENDING, DEPUTY.id: OutboxStatus.HELD}
 
 
 async def test_recording_is_checked(deps: Deps, clock: MovableClock) -> None:

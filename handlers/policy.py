@@ -1,0 +1,145 @@
+"""/policy: the policy in force in the reader's words; an admin loads a new one by sending the
+file, sees the differences and confirms (audited; a broken file never replaces a working one)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import Message, Update, User
+
+from bot.context import Ctx
+from bot.drafts import service as drafts
+from bot.drafts.service import DraftState
+from bot.errors import InvalidInput, NotAllowed, StaleButton
+from bot.i18n import N_
+from bot.people import service as people
+from bot.people.roles import Role
+from bot.policy import store
+from bot.policy.model import Policy
+from handlers import callback_data as cd
+from handlers import text as text_steps
+from handlers.common import button, command, draft_in, edit_or_send, reply, tg_user
+from handlers.incident_render import SEVERITY_NAMES
+from handlers.render import Renderer
+
+FLOW = "policy"
+VIEWERS = (Role.ADMIN, Role.SECRETARY, Role.DEPUTY, Role.OFFICE)
+SHOWN_CHANGES = 40
+UNITS = {"week": N_("every week"), "month": N_("every month"), "quarter": N_("every quarter")}
+
+
+def _sep(r: Renderer) -> str:
+    return "、" if r.locale.startswith("zh") else ", "
+
+
+def summary(r: Renderer, p: Policy, today: date) -> list[str]:
+    """The policy's substance, one line per area, each citing its clause."""
+    hours, cal, inc = p.working_hours, p.calendar, p.incidents
+    limits = _sep(r).join(
+        r.plain("{severity} {minutes} min", severity=r.plain(SEVERITY_NAMES[name]),
+                minutes=getattr(inc.acknowledge, name).minutes)
+        for name in ("critical", "major", "general")
+    )  # fmt: skip
+    sensitive = _sep(r).join(
+        f"{d.name_in(r.locale)} {r.t.date(on)}"
+        for d in cal.sensitive_dates.dates
+        if (on := d.day_in(today.year)) is not None
+    )
+    unit = cal.study_sessions.every
+    return [
+        r("Time zone {zone}; working hours {start}–{end} on official working days.",
+          zone=hours.time_zone, start=f"{hours.start:%H:%M}", end=f"{hours.end:%H:%M}"),
+        r("Incidents must be acknowledged within (L4): {limits}.", limits=limits),
+        r("Unacknowledged incidents go to (L2, L1): {chain}.",
+          chain=_sep(r).join(r.role(Role(x)) for x in inc.escalation.chain)),
+        r("Events (R6): {lead} days' notice; filing {filing} days before the event.",
+          lead=p.events.lead_days, filing=p.events.filing_deadline_days),
+        r("Reminders go out at {time} on working days.", time=f"{cal.send_at:%H:%M}"),
+        r("Quarterly review (A2): reminders {days} days before the quarter ends; areas: {areas}.",
+          days=_sep(r).join(str(d) for d in cal.quarterly_review.remind_days_before_end),
+          areas=_sep(r).join(t.name_in(r.locale) for t in cal.quarterly_review.topics)),
+        r("Dedicated meetings (R2): at least {n} a year.",
+          n=cal.dedicated_meetings.minimum_per_year),
+        r("Study sessions (R3, P4): {rhythm}.", rhythm=r.plain(UNITS[unit])),
+        r("Sensitive dates (A3), reminded {days} days ahead: {dates}.",
+          days=cal.sensitive_dates.days_ahead, dates=sensitive or "—"),
+        r("Weekly digest for the leadership: {state}.",
+          state=r.plain("on") if cal.digest.enabled else r.plain("off")),
+    ]  # fmt: skip
+
+
+@command
+async def policy(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """/policy: the policy in force and where it came from."""
+    me = await people.identify(ctx.deps, tg_user(user), private=False)
+    if not me.has(*VIEWERS):
+        raise NotAllowed(N_("Only an administrator or the leadership can see the policy."))
+    today = ctx.deps.clock.now().astimezone(ctx.deps.zone).date()
+    version = await store.latest(ctx.deps)
+    if version is not None:
+        source = r("Loaded through the chat from {file} on {when}.", file=version.file_name,
+                   when=r.t.datetime(version.loaded_at, ctx.deps.zone))  # fmt: skip
+    elif ctx.deps.settings.policy_file is not None:
+        source = r("From the file {file}.", file=str(ctx.deps.settings.policy_file))
+    else:
+        source = r("The regulation's own values (the default policy).")
+    lines = [r("<b>Policy in force</b>"), source, ""]
+    lines += ["· " + line for line in summary(r, ctx.deps.policy, today)]
+    if me.is_admin:
+        lines += ["", r("To change it, send me the policy file (.toml). I will show what "
+                        "changes and ask you to confirm.")]  # fmt: skip
+    await reply(message, "\n".join(lines))
+
+
+@command
+async def on_file(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """A .toml document in the private chat: a policy to load (admins only)."""
+    doc = message.document
+    assert doc is not None
+    state = await drafts.get(ctx.deps, user.id)
+    if state is not None and state.flow in text_steps.MEDIA_FLOWS:  # an attachment, not a policy
+        await text_steps.FLOWS[state.flow](update, ctx, message, user, r, state)
+        return
+    await store.check_admin(ctx.deps, tg_user(user))
+    if (doc.file_size or 0) > store.MAX_BYTES:
+        raise InvalidInput(N_("That file is too large to be a policy file."))
+    content = bytes(await (await ctx.bot.get_file(doc.file_id)).download_as_bytearray())
+    name = doc.file_name or "policy.toml"
+    new, text = store.check(ctx.deps, content, name)
+    changes = store.diff(ctx.deps.policy, new)
+    if not changes:
+        await reply(message, r("This policy is the same as the one in force; nothing changes."))
+        return
+    me = await people.identify(ctx.deps, tg_user(user), private=True)
+    await drafts.save(ctx.deps, me.id, DraftState(FLOW, "confirm", {"text": text, "file": name}))
+    lines = [r("<b>The policy in {file} is valid.</b> It changes:", file=name)]
+    lines += [r("{key}: {old} → {new}", key=c.key, old=c.old, new=c.new)
+              for c in changes[:SHOWN_CHANGES]]  # fmt: skip
+    if len(changes) > SHOWN_CHANGES:
+        lines.append(r.plural("… and {n} more change.", "… and {n} more changes.",
+                              len(changes) - SHOWN_CHANGES))  # fmt: skip
+    lines.append(r("Put it in force?"))
+    text_out = "\n".join(lines)
+    if len(text_out) > 3800:  # within Telegram's 4096, whatever the values
+        text_out = text_out[:3800].rsplit("\n", 1)[0] + "\n…\n" + r("Put it in force?")
+    rows = [[(r.plain("Put it in force"), cd.encode("po", "ok")),
+             (r.plain("Cancel"), cd.encode("po", "x"))]]  # fmt: skip
+    await reply(message, text_out, rows)
+
+
+@button
+async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
+    _, state = await draft_in(ctx, user, FLOW, N_("This policy is no longer waiting for you."))
+    if data.action == "x":
+        await drafts.clear(ctx.deps, user.id)
+        await edit_or_send(update, r("Cancelled. The policy in force stays."), None)
+        return None
+    if data.action != "ok":
+        raise StaleButton()
+    changes = await store.apply(ctx.deps, tg_user(user), state.data["text"], state.data["file"])
+    await drafts.clear(ctx.deps, user.id)
+    await edit_or_send(update, r.plural(
+        "<b>The new policy is in force.</b> {n} change was recorded in the audit trail.",
+        "<b>The new policy is in force.</b> {n} changes were recorded in the audit trail.",
+        len(changes)), None)  # fmt: skip
+    return r.plain("Done")
