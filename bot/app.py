@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 
+from sqlalchemy.engine import make_url
 from telegram import Bot, BotCommand, BotCommandScopeDefault, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
@@ -14,6 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import DEPS_KEY, AnyApp, Ctx
 from bot.db.engine import Database, create_engine
+from bot.db.leader import Leadership
 from bot.db.migrate import upgrade
 from bot.deps import Deps
 from bot.i18n import translator
@@ -32,6 +34,11 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 log = logging.getLogger(__name__)
 DELIVERER_KEY = "deliverer"
+ELECT_KEY = "elect"  # the PostgreSQL URL to elect a leader on (`dutydesk run` only)
+LEADERSHIP_KEY = "leadership"
+# Exit code of a leader that lost its lock: it stops at once; a supervisor starts it again
+# and it waits as a follower (bot.db.leader).
+EXIT_LOST_LEADERSHIP = 6
 
 
 async def prepare_database(settings: Settings) -> None:
@@ -88,8 +95,14 @@ def deps_of(app: AnyApp) -> Deps:
 
 
 async def on_startup(app: AnyApp) -> None:
-    """After getMe succeeded: bootstrap admins, recover the outbox, menus, start delivery."""
+    """After getMe succeeded: become the leader (PostgreSQL), bootstrap admins, recover the
+    outbox, menus, start delivery."""
     deps = deps_of(app)
+    if url := app.bot_data.get(ELECT_KEY):
+        leadership = Leadership(url)
+        await leadership.acquire()  # a follower waits here, before polling anything
+        app.bot_data[LEADERSHIP_KEY] = leadership
+        app.bot_data["leadership_watch"] = asyncio.create_task(leadership.watch(_lost))
     restored = await policy_store.restore(deps)
     if restored is not None:
         log.info("policy in force: %s, loaded through the chat", restored.file_name)
@@ -114,7 +127,20 @@ async def on_stop(app: AnyApp) -> None:
         await deliverer.stop()
 
 
+def _lost(reason: str) -> None:
+    """The leader can no longer prove it leads: stop now, before another instance works too."""
+    log.critical("stopping at once: %s; another instance takes over", reason)
+    logging.shutdown()
+    os._exit(EXIT_LOST_LEADERSHIP)
+
+
 async def on_shutdown(app: AnyApp) -> None:
+    leadership = app.bot_data.get(LEADERSHIP_KEY)
+    if isinstance(leadership, Leadership):
+        watch = app.bot_data.get("leadership_watch")
+        if isinstance(watch, asyncio.Task):
+            watch.cancel()
+        await leadership.release()  # a follower takes over at once
     await deps_of(app).db.dispose()
 
 
@@ -148,6 +174,8 @@ def serve(settings: Settings, token: str) -> None:
     try:
         asyncio.run(_check_token(settings, token))
         app = build_application(settings, token=token)
+        if make_url(settings.resolved_database_url).get_backend_name() == "postgresql":
+            app.bot_data[ELECT_KEY] = settings.resolved_database_url
         if settings.webhook_url:
             host, port = settings.listen_host_port
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""

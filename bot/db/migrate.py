@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -28,6 +29,11 @@ def _upgrade(connection: Connection, revision: str) -> None:
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     async with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # Two instances starting together: the second waits, then finds nothing to do.
+            from bot.db.leader import MIGRATION_KEY
+
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_KEY})
         await connection.run_sync(_upgrade, revision)
 
 

@@ -1,0 +1,124 @@
+"""Two `dutydesk run` processes on one PostgreSQL database: exactly one works; the other takes
+over when the leader is killed or loses its connection; a second instance on SQLite refuses."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bot.db.engine import create_engine
+from bot.sandbox.standin import StandIn
+from tests.conftest import PG_URL, REQUIRE_PG, _pg_reachable
+from tests.flows.conftest import TOKEN
+from tests.flows.test_process import finish, spawn
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    """A database of its own (advisory locks are per database), dropped afterwards."""
+    problem = await _pg_reachable()
+    if problem is not None:
+        if REQUIRE_PG:
+            pytest.fail(f"PostgreSQL required but not reachable at {PG_URL}: {problem}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({problem})")
+    name = f"dd_leader_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+def log_of(tmp_path: Path, index: int) -> str:
+    return (tmp_path / f"bot-{index}.log").read_text(errors="replace")
+
+
+async def until(condition: Callable[[], bool], what: str, seconds: float = 30.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.1)
+
+
+async def answered(standin: StandIn, user_id: int, text_: str) -> str:
+    user = standin.users[user_id]
+    await user.send(text_)
+    return (await standin.next_message(user_id, timeout=20)).text
+
+
+async def test_one_leader_and_a_takeover_after_sigkill(
+    tmp_path: Path, standin: StandIn, pg_url: str
+) -> None:
+    standin.add_user(1001, "Alice", language_code="en")
+    first = await spawn(tmp_path, standin, TOKEN, DUTYDESK_DATABASE_URL=pg_url)
+    await until(lambda: "leader: this instance works" in log_of(tmp_path, 0), "a leader")
+    second = await spawn(tmp_path, standin, TOKEN, DUTYDESK_DATABASE_URL=pg_url)
+    try:
+        await until(lambda: "waiting: another instance is the leader" in log_of(tmp_path, 1),
+                    "the follower")  # fmt: skip
+        assert (await answered(standin, 1001, "/start")).startswith("Welcome to Duty Desk")
+        assert "leader: this instance works" not in log_of(tmp_path, 1)
+        # Never two pollers at once: Telegram would answer one of them 409 Conflict.
+        assert not [c for c in standin.calls if c.method == "getupdates" and c.status == 409]
+        first.kill()  # SIGKILL: PostgreSQL frees the lock when the connection drops
+        await first.wait()
+        await until(lambda: "leader: this instance works" in log_of(tmp_path, 1),
+                    "the takeover", seconds=20)  # fmt: skip
+        assert (await answered(standin, 1001, "/help")).startswith("Your role:")
+    finally:
+        second.send_signal(signal.SIGTERM)
+        code, log = await finish(second, tmp_path)
+    assert code == 0, log
+
+
+async def test_a_leader_that_loses_its_connection_stops_at_once(
+    tmp_path: Path, standin: StandIn, pg_url: str
+) -> None:
+    standin.add_user(1001, "Alice", language_code="en")
+    first = await spawn(tmp_path, standin, TOKEN, DUTYDESK_DATABASE_URL=pg_url)
+    await until(lambda: "leader: this instance works" in log_of(tmp_path, 0), "a leader")
+    second = await spawn(tmp_path, standin, TOKEN, DUTYDESK_DATABASE_URL=pg_url)
+    try:
+        await until(lambda: "waiting: another" in log_of(tmp_path, 1), "the follower")
+        admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+        async with admin.connect() as conn:  # the leader's session is cut off
+            await conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE application_name = 'dutydesk-leader-{first.pid}'"))  # fmt: skip
+        await admin.dispose()
+        assert await asyncio.wait_for(first.wait(), 20) == 6  # EXIT_LOST_LEADERSHIP
+        assert "stopping at once" in log_of(tmp_path, 0)
+        await until(lambda: "leader: this instance works" in log_of(tmp_path, 1),
+                    "the takeover", seconds=20)  # fmt: skip
+        assert (await answered(standin, 1001, "/start")).startswith("Welcome to Duty Desk")
+    finally:
+        second.send_signal(signal.SIGTERM)
+        code, log = await finish(second, tmp_path)
+    assert code == 0, log
+
+
+async def test_a_second_instance_on_sqlite_says_why_it_stops(
+    tmp_path: Path, standin: StandIn
+) -> None:
+    first = await spawn(tmp_path, standin, TOKEN)
+    try:
+        await standin.wait_until(lambda: standin.calls_of("getUpdates"), 30, "polling")
+        second = await spawn(tmp_path, standin, TOKEN)
+        code, log = await finish(second, tmp_path)
+        assert code == 5
+        assert "SQLite serves one instance; use PostgreSQL" in log
+    finally:
+        first.send_signal(signal.SIGTERM)
+        await first.wait()
