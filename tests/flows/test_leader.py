@@ -1,9 +1,10 @@
 """Two `dutydesk run` processes on one PostgreSQL database: exactly one works; the other takes
-over when the leader is killed or loses its connection; a second instance on SQLite refuses."""
+over when the leader is killed or loses its connection (SQLite's refusal: test_process.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -58,9 +59,12 @@ async def answered(standin: StandIn, user_id: int, text_: str) -> str:
     return (await standin.next_message(user_id, timeout=20)).text
 
 
-async def test_one_leader_and_a_takeover_after_sigkill(
+@contextlib.asynccontextmanager
+async def leader_and_follower(
     tmp_path: Path, standin: StandIn, pg_url: str
-) -> None:
+) -> AsyncIterator[tuple[asyncio.subprocess.Process, asyncio.subprocess.Process]]:
+    """Start one process, wait until it leads, start another, wait until it waits; at the end
+    the survivor stops gracefully (exit code 0)."""
     standin.add_user(1001, "Alice", language_code="en")
     first = await spawn(tmp_path, standin, TOKEN, DUTYDESK_DATABASE_URL=pg_url)
     await until(lambda: "leader: this instance works" in log_of(tmp_path, 0), "a leader")
@@ -68,12 +72,7 @@ async def test_one_leader_and_a_takeover_after_sigkill(
     try:
         await until(lambda: "waiting: another instance is the leader" in log_of(tmp_path, 1),
                     "the follower")  # fmt: skip
-        assert (await answered(standin, 1001, "/start")).startswith("Welcome to Duty Desk")
-        assert "leader: this instance works" not in log_of(tmp_path, 1)
-        # Never two pollers at once: Telegram would answer one of them 409 Conflict.
-        assert not [c for c in standin.calls if c.method == "getupdates" and c.status == 409]
-        first.kill()  # SIGKILL: PostgreSQL frees the lock when the connection drops
-        await first.wait()
+        yield first, second
         await until(lambda: "leader: this instance works" in log_of(tmp_path, 1),
                     "the takeover", seconds=20)  # fmt: skip
         assert (await answered(standin, 1001, "/help")).startswith("Your role:")
@@ -83,15 +82,22 @@ async def test_one_leader_and_a_takeover_after_sigkill(
     assert code == 0, log
 
 
+async def test_one_leader_and_a_takeover_after_sigkill(
+    tmp_path: Path, standin: StandIn, pg_url: str
+) -> None:
+    async with leader_and_follower(tmp_path, standin, pg_url) as (first, _):
+        assert (await answered(standin, 1001, "/start")).startswith("Welcome to Duty Desk")
+        assert "leader: this instance works" not in log_of(tmp_path, 1)
+        # Never two pollers at once: Telegram would answer one of them 409 Conflict.
+        assert not [c for c in standin.calls if c.method == "getupdates" and c.status == 409]
+        first.kill()  # SIGKILL: PostgreSQL frees the lock when the connection drops
+        await first.wait()
+
+
 async def test_a_leader_that_loses_its_connection_stops_at_once(
     tmp_path: Path, standin: StandIn, pg_url: str
 ) -> None:
-    standin.add_user(1001, "Alice", language_code="en")
-    first = await spawn(tmp_path, standin, TOKEN, DUTYDESK_DATABASE_URL=pg_url)
-    await until(lambda: "leader: this instance works" in log_of(tmp_path, 0), "a leader")
-    second = await spawn(tmp_path, standin, TOKEN, DUTYDESK_DATABASE_URL=pg_url)
-    try:
-        await until(lambda: "waiting: another" in log_of(tmp_path, 1), "the follower")
+    async with leader_and_follower(tmp_path, standin, pg_url) as (first, _):
         admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
         async with admin.connect() as conn:  # the leader's session is cut off
             await conn.execute(text(
@@ -100,25 +106,3 @@ async def test_a_leader_that_loses_its_connection_stops_at_once(
         await admin.dispose()
         assert await asyncio.wait_for(first.wait(), 20) == 6  # EXIT_LOST_LEADERSHIP
         assert "stopping at once" in log_of(tmp_path, 0)
-        await until(lambda: "leader: this instance works" in log_of(tmp_path, 1),
-                    "the takeover", seconds=20)  # fmt: skip
-        assert (await answered(standin, 1001, "/start")).startswith("Welcome to Duty Desk")
-    finally:
-        second.send_signal(signal.SIGTERM)
-        code, log = await finish(second, tmp_path)
-    assert code == 0, log
-
-
-async def test_a_second_instance_on_sqlite_says_why_it_stops(
-    tmp_path: Path, standin: StandIn
-) -> None:
-    first = await spawn(tmp_path, standin, TOKEN)
-    try:
-        await standin.wait_until(lambda: standin.calls_of("getUpdates"), 30, "polling")
-        second = await spawn(tmp_path, standin, TOKEN)
-        code, log = await finish(second, tmp_path)
-        assert code == 5
-        assert "SQLite serves one instance; use PostgreSQL" in log
-    finally:
-        first.send_signal(signal.SIGTERM)
-        await first.wait()
