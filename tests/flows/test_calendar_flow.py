@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
+
 from bot.calendar import runner
+from bot.calendar.models import Meeting, Snooze
 from tests.flows.conftest import ADMIN_ID, Harness
 from tests.flows.test_report_flow import DEPUTY, GROUP, MEMBER, OFFICE, SECRETARY, world
 from tests.flows.test_roles_flow import tap
@@ -110,3 +113,24 @@ async def test_calendar_command_in_the_group(harness: Harness) -> None:
         "(December 13, 2026)" in lines
     )
     assert "Overdue" not in lines  # the calendar started today: nothing is claimed before
+
+
+async def test_forged_calendar_buttons_change_nothing(harness: Harness) -> None:
+    s, h = harness.standin, harness
+    users = await world(h)
+    await users[ADMIN_ID].send("/calendar", chat=GROUP)
+    view = await s.next_message(GROUP)
+    admin = users[ADMIN_ID]
+    forged = {
+        "1cl:sz:999999": ("This reminder no longer exists.", True),
+        "1cl:sz:-1": ("This button is no longer valid.", True),
+        "1cl:zz:1": ("This button is no longer valid.", True),
+        "1mt:ok": ("This record is no longer being filled in. Send /meeting to start.", True),
+        "1po:ok": ("This policy is no longer waiting for you.", True),
+        "\x00\xff" * 20: ("This button is no longer valid.", True),
+    }
+    for data, expected in forged.items():
+        assert await tap(s, admin, view, data=data) == expected, data
+    async with h.deps.db.read() as session:
+        assert await session.scalar(select(func.count(Snooze.id))) == 0
+        assert await session.scalar(select(func.count(Meeting.id))) == 0
