@@ -20,7 +20,7 @@ from bot.errors import DomainError, InvalidInput
 from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
-from handlers.render import Renderer, keyboard
+from handlers.render import Renderer, fit, keyboard
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def is_private(chat: Chat | None) -> bool:
 
 async def reply(message: Message, text: str, rows: cd_rows | None = None) -> Message:
     return await message.reply_text(
-        text,
+        fit(text),
         parse_mode=ParseMode.HTML,
         reply_markup=keyboard(rows) if rows else None,
         do_quote=False,
@@ -127,6 +127,7 @@ def _plain(text: str | None) -> str | None:
 
 async def edit_or_send(update: Update, text: str, rows: cd_rows | None) -> None:
     """Show a card in place of the pressed message; ignore 'message is not modified'."""
+    text = fit(text)
     query = update.callback_query
     markup = keyboard(rows) if rows else None
     if query is not None and query.message is not None and isinstance(query.message, Message):

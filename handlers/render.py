@@ -7,6 +7,7 @@ Messages are sent with parse_mode HTML. Translated templates may contain our own
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
@@ -20,6 +21,43 @@ from bot.people.roles import ROLE_NAMES, ROLE_ORDER, Role
 
 def esc(value: object) -> str:
     return html.escape(str(value), quote=False)
+
+
+# Telegram refuses a message longer than 4096 characters (UTF-16 units, after the HTML is
+# parsed). Free text may be 2,000 characters per field, so a card can exceed it: it is then
+# shortened (the record keeps everything), never refused and lost.
+MAX_MESSAGE = 4096
+_TOKEN = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>|&#?\w+;|[\s\S]")
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def fit(text: str, limit: int = MAX_MESSAGE) -> str:
+    """`text` (our HTML) cut to at most `limit` visible characters, tags closed, ending "…"."""
+    if _units(text) <= limit:
+        return text
+    count, stack = 0, list[str]()
+    for match in _TOKEN.finditer(text):
+        closing, tag = match.group(1), match.group(2)
+        if tag is not None:
+            if closing:
+                if stack and stack[-1] == tag.lower():
+                    stack.pop()
+            else:
+                stack.append(tag.lower())
+            continue
+        units = (
+            1
+            if match.group(0).startswith("&") and len(match.group(0)) > 1
+            else _units(match.group(0))
+        )
+        if count + units > limit - 1:
+            closing_tags = "".join(f"</{t}>" for t in reversed(stack))
+            return text[: match.start()] + "…" + closing_tags
+        count += units
+    return text
 
 
 class Renderer:

@@ -33,7 +33,7 @@ from bot.outbox.models import OutboxMessage, OutboxStatus, Semantics
 from bot.people import service as people
 from bot.people.models import Person
 from bot.people.undeliverable import report_undeliverable
-from handlers.render import Renderer, keyboard, notice
+from handlers.render import Renderer, fit, keyboard, notice
 from scheduler.pacing import Pacer
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ class Deliverer:
     async def _send(self, message: OutboxMessage, locale: str | None) -> None:
         settings = self.deps.settings
         r = Renderer(locale or settings.default_locale, self.deps.zone)
-        text = notice(r, message.template, message.params)
+        text = fit(notice(r, message.template, message.params))
         markup = (
             keyboard(
                 [[(_label(r, b), self._target(b["data"])) for b in row] for row in message.buttons]

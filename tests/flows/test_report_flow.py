@@ -304,3 +304,35 @@ async def test_a_file_too_large_to_forward_is_refused_kindly(harness: Harness) -
     )
     await member.send_document("small.pdf", b"%PDF-1.4")
     assert "1 file received." in (await s.next_message(MEMBER)).text
+
+
+async def test_the_longest_report_reaches_its_handlers_shortened_and_kept_whole(
+    harness: Harness,
+) -> None:
+    """Three answers of 2,000 characters make a card over Telegram's 4,096: it is shortened
+    on the wire (the record keeps every character), never refused and lost."""
+    s = harness.standin
+    users = await world(harness)
+    member = users[MEMBER]
+    await member.send("/report")
+    q = await ask(s, MEMBER)
+    await tap(s, member, q, "Public-opinion incident")
+    await tap(s, member, q, "General")
+    for answer in ("甲" * 2000, "2026-11-24 09:00", "乙" * 2000, "丙" * 2000):
+        await member.send(answer)
+        q = await ask(s, MEMBER)
+    await tap(s, member, q, "Done")
+    assert q.text.endswith("…")  # the summary itself is shortened
+    assert await tap(s, member, q, "Submit") == ("Submitted as INC-2026-0001.", False)
+    card = await s.next_message(OFFICE)
+    assert card.text.startswith("A report needs your attention.") and card.text.endswith("…")
+    assert card.button_texts()[0] == "Acknowledge"
+    assert not [c for c in s.calls if c.status == 400]  # nothing refused
+    async with harness.deps.db.read() as session:
+        incident = await session.scalar(select(Incident))
+    assert incident is not None
+    assert (incident.what, incident.location, incident.actions_taken) == (
+        "甲" * 2000,
+        "乙" * 2000,
+        "丙" * 2000,
+    )

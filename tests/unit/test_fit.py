@@ -1,0 +1,46 @@
+"""Every message fits Telegram's limit: long free text is shortened, never refused (issue 6)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.sandbox.html_check import utf16_length, visible_text
+from handlers.render import MAX_MESSAGE, Renderer, esc, fit, notice
+
+CARD = {
+    "ref": "INC-2026-0001", "kind": "network_security", "severity": "major",
+    "discovered_at": "2026-11-24T02:00:00+00:00", "discovered_precision": "minute",
+    "reported_at": "2026-11-24T02:00:00+00:00", "ack_due_at": "2026-11-24T02:30:00+00:00",
+    "reporter": "Mei",
+}  # fmt: skip
+# Free text as people send it: any unicode (emoji count twice), markup characters, long.
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=2000
+) | st.sampled_from(["<script>alert(1)</script>", "&amp; &lt;b&gt;", "😀" * 2000, "<" * 2000])
+
+
+@settings(max_examples=60, deadline=None)
+@given(what=TEXT, location=TEXT, actions=TEXT, locale=st.sampled_from(["zh_CN", "en"]))
+def test_an_incident_card_with_any_text_is_accepted(
+    what: str, location: str, actions: str, locale: str
+) -> None:
+    r = Renderer(locale, ZoneInfo("Asia/Shanghai"))
+    params = {**CARD, "what": what, "location": location, "actions_taken": actions}
+    text = fit(notice(r, "incident.card", params))
+    shown = visible_text(text)  # raises where Telegram would answer "can't parse entities"
+    assert 0 < utf16_length(shown) <= MAX_MESSAGE
+    if utf16_length(visible_text(notice(r, "incident.card", params))) <= MAX_MESSAGE:
+        assert text == notice(r, "incident.card", params)  # short enough: untouched
+    else:
+        assert shown.endswith("…")
+
+
+@given(st.text(max_size=6000))
+def test_fit_keeps_markup_valid(value: str) -> None:
+    html = f"<b>{esc(value)}</b> <i>{esc(value)}</i>"
+    shown = visible_text(fit(html))
+    assert utf16_length(shown) <= MAX_MESSAGE
+    assert shown.startswith(value[:100]) or utf16_length(value[:100]) > MAX_MESSAGE - 1
