@@ -29,8 +29,9 @@ from handlers.common import (
     draft_in,
     edit_or_send,
     is_private,
+    nav_row,
     private_only,
-    reply,
+    show_step,
     tg_user,
 )
 from handlers.event_render import type_name, when
@@ -60,7 +61,7 @@ def _b(action: str, *args: object) -> str:
 
 
 def _nav(r: Renderer) -> list[tuple[str, str]]:
-    return [(r.plain("‹ Back"), _b("b")), (r.plain("Cancel"), _b("x"))]
+    return nav_row(r, "ee")
 
 
 def summary(r: Renderer, d: dict[str, Any], lead_days: int, now: datetime) -> str:
@@ -124,10 +125,7 @@ async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: b
                 [(r.plain("Edit a field"), _b("e")), (r.plain("Cancel"), _b("x"))]]  # fmt: skip
     else:
         text = r(QUESTIONS[step])
-    if edit:
-        await edit_or_send(update, text, rows)
-    elif update.effective_message is not None:
-        await reply(update.effective_message, text, rows)
+    await show_step(update, text, rows, edit)
 
 
 def _next(state: DraftState) -> None:

@@ -30,8 +30,9 @@ from handlers.common import (
     draft_in,
     edit_or_send,
     is_private,
+    nav_row,
     private_only,
-    reply,
+    show_step,
     tg_user,
 )
 from handlers.render import Renderer
@@ -50,7 +51,7 @@ def _b(action: str, *args: object) -> str:
 
 
 def _nav(r: Renderer) -> list[tuple[str, str]]:
-    return [(r.plain("‹ Back"), _b("b")), (r.plain("Cancel"), _b("x"))]
+    return nav_row(r, "mt")
 
 
 def _steps(data: dict[str, Any]) -> list[str]:
@@ -109,10 +110,7 @@ async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: b
     else:
         text = summary(r, d)
         rows = [[(r.plain("Save"), _b("ok"))], _nav(r)]
-    if edit:
-        await edit_or_send(update, text, rows)
-    elif update.effective_message is not None:
-        await reply(update.effective_message, text, rows)
+    await show_step(update, text, rows, edit)
 
 
 async def _attendees(

@@ -27,8 +27,9 @@ from handlers.common import (
     draft_in,
     edit_or_send,
     is_private,
+    nav_row,
     private_only,
-    reply,
+    show_step,
     tg_user,
 )
 from handlers.incident_render import KIND_NAMES, SEVERITY_NAMES, kind, moment, severity
@@ -61,7 +62,7 @@ def _b(action: str, *args: object) -> str:
 
 
 def _nav(r: Renderer) -> list[tuple[str, str]]:
-    return [(r.plain("‹ Back"), _b("b")), (r.plain("Cancel"), _b("x"))]
+    return nav_row(r, "rp")
 
 
 def _steps_for(data: dict[str, Any]) -> list[str]:
@@ -100,10 +101,7 @@ async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: b
         )
     else:
         text, rows = r(QUESTIONS[step]), [_nav(r)]
-    if edit:
-        await edit_or_send(update, text, rows)
-    elif update.effective_message is not None:
-        await reply(update.effective_message, text, rows)
+    await show_step(update, text, rows, edit)
 
 
 def summary(r: Renderer, data: dict[str, Any]) -> str:
