@@ -9,6 +9,7 @@ from babel.dates import format_skeleton
 
 from bot.calendar.models import MeetingKind
 from bot.i18n import N_
+from handlers.event_render import when
 from handlers.render import Notice, Renderer, esc
 
 QUARTERS = {1: N_("Q1 {year}"), 2: N_("Q2 {year}"), 3: N_("Q3 {year}"), 4: N_("Q4 {year}")}
@@ -29,10 +30,6 @@ OBLIGATION_NAMES = {
 
 def day(r: Renderer, iso: str) -> str:
     return r.t.date(date.fromisoformat(iso))
-
-
-def when(r: Renderer, iso: str) -> str:
-    return r.t.datetime(datetime.fromisoformat(iso), r.zone)
 
 
 def due_day(r: Renderer, item: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ from telegram import Message, Update, User
 
 from bot.calendar import meetings
 from bot.calendar.meetings import MeetingDraft
-from bot.calendar.models import MeetingKind
+from bot.calendar.models import KIND_CODES, MeetingKind
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
@@ -39,9 +39,6 @@ from handlers.render import Renderer
 from handlers.report import add_attachment
 
 FLOW = "meeting"
-KIND_CODES = {"qr": MeetingKind.QUARTERLY_REVIEW, "dm": MeetingKind.DEDICATED,
-              "st": MeetingKind.STUDY, "fa": MeetingKind.FORWARD_ANALYSIS,
-              "ot": MeetingKind.OTHER}  # fmt: skip
 STEPS = ("kind", "date", "topics", "sensitive", "subject", "attendees", "files", "summary")
 AHEAD = timedelta(days=60)  # sensitive dates offered: those within two months of the meeting
 

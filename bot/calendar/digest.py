@@ -90,20 +90,18 @@ async def upcoming(
         if what in seen or not await obligations.needed(session, deps.policy, due):
             continue
         seen.add(what)
-        items.append(describe(deps, due))
+        items.append(describe(due))
         if len(items) == 10:
             break
     return items
 
 
-def describe(deps: Deps, due: Due) -> dict[str, Any]:
+def describe(due: Due) -> dict[str, Any]:
     """An obligation as data a renderer can name in any language."""
     item: dict[str, Any] = {"obligation": due.obligation.split("_")[0], "unit": due.period.unit,
                             "start": due.period.start.isoformat(),
                             "end": due.period.end.isoformat(),
                             "due": due.due_at.isoformat()}  # fmt: skip
     if due.obligation == "sensitive":
-        entry = next(d for d in deps.policy.calendar.sensitive_dates.dates
-                     if d.key == due.extra["date_key"])  # fmt: skip
-        item.update(name=entry.name, name_en=entry.name_en, on=due.extra["on"])
+        item.update(name=due.extra["name"], name_en=due.extra["name_en"], on=due.extra["on"])
     return item

@@ -19,7 +19,7 @@ from bot.calendar.models import (
     Snooze,
 )
 from bot.calendar.obligations import needed
-from bot.calendar.schedule import Clock, quarter
+from bot.calendar.schedule import WorkingDays, quarter
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from bot.i18n import N_
@@ -122,7 +122,7 @@ async def snooze(deps: Deps, actor: TgUser, occurrence_id: int) -> tuple[datetim
             raise AlreadyDone(N_("This reminder is no longer current."))
         if not await needed(session, deps.policy, due):
             raise AlreadyDone(N_("This has been recorded already; no reminder is needed."))
-        c = Clock(deps.policy, deps.zone)
+        c = WorkingDays(deps.policy, deps.zone)
         at = c.at(c.on_or_after(now.astimezone(deps.zone).date() + timedelta(1)))
         if at >= due.expires_at:
             raise InvalidInput(N_("There is no working day left before this falls due; please "

@@ -23,6 +23,16 @@ class MeetingKind(StrEnum):
     OTHER = "other"
 
 
+# Short codes for buttons and deep links (/start meeting-st): never change a released code.
+KIND_CODES = {
+    "qr": MeetingKind.QUARTERLY_REVIEW,
+    "dm": MeetingKind.DEDICATED,
+    "st": MeetingKind.STUDY,
+    "fa": MeetingKind.FORWARD_ANALYSIS,
+    "ot": MeetingKind.OTHER,
+}
+CODE_OF = {kind: code for code, kind in KIND_CODES.items()}
+
 MEETING_CLAUSES = {
     MeetingKind.QUARTERLY_REVIEW: "A2",
     MeetingKind.DEDICATED: "R2",

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
 from bot.calendar import digest, obligations
-from bot.calendar.models import CalendarState, Occurrence, Snooze
+from bot.calendar.models import CODE_OF, CalendarState, Occurrence, Snooze
 from bot.calendar.recipients import Recipients, resolve
 from bot.calendar.schedule import Due, dues_around
 from bot.deps import Deps
@@ -28,7 +28,6 @@ from bot.outbox.service import Button
 
 log = logging.getLogger(__name__)
 
-MEETING_CODES = {"quarter": "qr", "dedicated": "dm", "study": "st", "sensitive": "fa"}
 LAPSES = {"quarter_lapse", "dedicated_lapse", "study_lapse"}
 
 
@@ -127,7 +126,7 @@ def buttons_for(due: Due, occurrence_id: int, params: dict[str, Any]) -> list[li
     if due.obligation == "digest":
         return [[Button(N_("Open pending items"), "start:pending"),
                  Button(N_("Calendar"), "start:calendar")]]  # fmt: skip
-    code = MEETING_CODES[due.obligation.split("_")[0]]
+    code = CODE_OF[obligations.KIND_OF[due.obligation]]
     record_it = Button(N_("Record it"), f"start:meeting-{code}")
     if due.obligation in LAPSES:
         return [[record_it]]
@@ -151,8 +150,7 @@ async def params_for(session: AsyncSession, deps: Deps, due: Due) -> dict[str, A
         params["held"] = await obligations.held(session, obligations.KIND_OF[due.obligation], p)
         params["minimum"] = cal.dedicated_meetings.minimum_per_year
     elif due.obligation == "sensitive":
-        item = next(d for d in cal.sensitive_dates.dates if d.key == due.extra["date_key"])
-        params.update(name=item.name, name_en=item.name_en, on=due.extra["on"])
+        params.update(name=due.extra["name"], name_en=due.extra["name_en"], on=due.extra["on"])
     elif due.obligation == "digest":
         params.update(await digest.figures(session, deps, due))
     return params

@@ -90,7 +90,7 @@ def periods_of_year(unit: str, y: int) -> list[Period]:
     return found
 
 
-class Clock:
+class WorkingDays:
     """Working days and local times of one policy."""
 
     def __init__(self, policy: Policy, zone: ZoneInfo) -> None:
@@ -121,7 +121,7 @@ class Clock:
 
 def dues_of_year(policy: Policy, zone: ZoneInfo, y: int) -> list[Due]:
     """Every occurrence the policy defines for year `y` (lapses of its last period included)."""
-    c = Clock(policy, zone)
+    c = WorkingDays(policy, zone)
     cal = policy.calendar
     out: list[Due] = []
 
@@ -176,7 +176,8 @@ def dues_of_year(policy: Policy, zone: ZoneInfo, y: int) -> list[Due]:
             day = c.on_or_before(ahead)
         p = Period(f"{item.key}:{on.isoformat()}", "day", ahead, on)
         add(f"{sd.clause}:{item.key}:{on.isoformat()}", "sensitive", sd.clause, day,
-            c.midnight(on), p, date_key=item.key, on=on.isoformat())  # fmt: skip
+            c.midnight(on), p, date_key=item.key, on=on.isoformat(), name=item.name,
+            name_en=item.name_en)  # fmt: skip
 
     if cal.digest.enabled:
         for p in periods_of_year("week", y):

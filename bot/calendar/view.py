@@ -39,7 +39,7 @@ async def overview(deps: Deps) -> Overview:
         held = await obligations.held(session, MeetingKind.DEDICATED, this_year)
         out.dedicated = (held, minimum)
         for due in dues:
-            item = digest.describe(deps, due)
+            item = digest.describe(due)
             sensitive = due.obligation == "sensitive"
             if (due.obligation in OPENING and due.period.contains(today)) or (
                 sensitive and due.period.start <= today < due.period.end
