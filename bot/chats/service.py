@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.audit.service import record
 from bot.chats.models import ChatBinding
 from bot.deps import Deps
-from bot.errors import AlreadyDone, NotAllowed
+from bot.errors import AlreadyDone
 from bot.i18n import N_
 from bot.outbox import service as outbox
-from bot.people.service import TgUser, acting
+from bot.people.service import TgUser, require_admin
 
 
 class Purpose(StrEnum):
@@ -31,9 +31,9 @@ async def bind(deps: Deps, actor: TgUser, *, chat_id: int, title: str, purpose: 
     """Make this chat the group for `purpose`; returns False when it already was."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        if not me.is_admin:
-            raise NotAllowed(N_("Only an administrator can set up the groups."))
+        me = await require_admin(
+            session, actor, now=now, refusal=N_("Only an administrator can set up the groups.")
+        )
         binding = await session.scalar(select(ChatBinding).where(ChatBinding.purpose == purpose))
         if binding is not None and binding.chat_id == chat_id:
             raise AlreadyDone(N_("This group is already set up for this purpose."))

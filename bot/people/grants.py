@@ -15,7 +15,7 @@ from bot.i18n import N_
 from bot.outbox import service as outbox
 from bot.people.models import Committee, Person, RoleGrant
 from bot.people.roles import SINGLE_HOLDER, Role
-from bot.people.service import PersonView, TgUser, acting, reload, upsert, view
+from bot.people.service import PersonView, TgUser, reload, require_admin, upsert, view
 
 COMMITTEE_NAME_MAX = 64
 
@@ -30,10 +30,9 @@ class RoleChange:
 
 
 async def _require_admin(session: AsyncSession, actor: TgUser, now: datetime) -> PersonView:
-    me = await acting(session, actor, now=now)
-    if not me.is_admin:
-        raise NotAllowed(N_("Only an administrator can change roles."))
-    return me
+    return await require_admin(
+        session, actor, now=now, refusal=N_("Only an administrator can change roles.")
+    )
 
 
 async def _active_grant(

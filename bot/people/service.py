@@ -151,6 +151,16 @@ async def start(deps: Deps, tg: TgUser) -> StartResult:
         return StartResult(person=view(person), first_contact=person.locale is None)
 
 
+async def require_admin(
+    session: AsyncSession, actor: TgUser, *, now: datetime, refusal: str
+) -> PersonView:
+    """The acting person, who must be an administrator; NotAllowed(`refusal`) otherwise."""
+    me = await acting(session, actor, now=now)
+    if not me.is_admin:
+        raise NotAllowed(refusal)
+    return me
+
+
 async def identify(deps: Deps, tg: TgUser, *, private: bool) -> PersonView:
     """Who is acting: registers people on their first private message; one transaction."""
     now = deps.clock.now()

@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from bot.audit.service import record
 from bot.deps import Deps
-from bot.errors import InvalidInput, NotAllowed
+from bot.errors import InvalidInput
 from bot.i18n import N_
-from bot.people.service import TgUser, acting
+from bot.people.service import TgUser, require_admin
 from bot.policy.load import PolicyError, parse
 from bot.policy.model import Policy
 from bot.policy.models import PolicyVersion
@@ -80,11 +80,13 @@ def check(deps: Deps, content: bytes, file_name: str) -> tuple[Policy, str]:
         ) from None
 
 
+REFUSAL = N_("Only an administrator can load a policy.")
+
+
 async def check_admin(deps: Deps, actor: TgUser) -> None:
+    """Before a file is downloaded: only an admin's is looked at."""
     async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=deps.clock.now())
-        if not me.is_admin:
-            raise NotAllowed(N_("Only an administrator can load a policy."))
+        await require_admin(session, actor, now=deps.clock.now(), refusal=REFUSAL)
 
 
 async def apply(deps: Deps, actor: TgUser, text: str, file_name: str) -> list[Change]:
@@ -93,9 +95,7 @@ async def apply(deps: Deps, actor: TgUser, text: str, file_name: str) -> list[Ch
     changes = diff(deps.policy, new)
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        if not me.is_admin:
-            raise NotAllowed(N_("Only an administrator can load a policy."))
+        me = await require_admin(session, actor, now=now, refusal=REFUSAL)
         version = PolicyVersion(text=text, file_name=file_name[:256], loaded_by_id=me.id,
                                 loaded_at=now)  # fmt: skip
         session.add(version)
