@@ -79,10 +79,6 @@ def register(app: AnyApp) -> None:
     # 5. Free text in private: the current draft's step.
     private = filters.ChatType.PRIVATE & new
     app.add_handler(MessageHandler(private & filters.TEXT, text.on_text))
-    # A policy file (.toml) sent by an admin; inside a conversation it is an attachment.
-    app.add_handler(
-        MessageHandler(private & filters.Document.FileExtension("toml"), policy.on_file)
-    )
     app.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, text.not_text))
 
     app.add_error_handler(errors.on_error)

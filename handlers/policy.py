@@ -17,7 +17,6 @@ from bot.people.roles import Role
 from bot.policy import store
 from bot.policy.model import Policy
 from handlers import callback_data as cd
-from handlers import text as text_steps
 from handlers.common import button, command, draft_in, edit_or_send, reply, tg_user
 from handlers.incident_render import SEVERITY_NAMES
 from handlers.render import Renderer
@@ -91,15 +90,16 @@ async def policy(update: Update, ctx: Ctx, message: Message, user: User, r: Rend
     await reply(message, "\n".join(lines))
 
 
-@command
+def is_policy_file(message: Message) -> bool:
+    name = message.document.file_name if message.document else None
+    return bool(name) and str(name).lower().endswith(".toml")
+
+
 async def on_file(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
-    """A .toml document in the private chat: a policy to load (admins only)."""
+    """A .toml document in the private chat, outside a conversation that takes files: a policy
+    to load (admins only). Called from text.not_text, which routes every file."""
     doc = message.document
     assert doc is not None
-    state = await drafts.get(ctx.deps, user.id)
-    if state is not None and state.flow in text_steps.MEDIA_FLOWS:  # an attachment, not a policy
-        await text_steps.FLOWS[state.flow](update, ctx, message, user, r, state)
-        return
     await store.check_admin(ctx.deps, tg_user(user))
     if (doc.file_size or 0) > store.MAX_BYTES:
         raise InvalidInput(N_("That file is too large to be a policy file."))

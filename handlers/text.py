@@ -8,7 +8,7 @@ from telegram import Message, Update, User
 
 from bot.context import Ctx
 from bot.drafts import service as drafts
-from handlers import event, event_cards, incidents, meeting, report, roles
+from handlers import event, event_cards, incidents, meeting, policy, report, roles
 from handlers.common import command, is_private, reply
 from handlers.render import Renderer
 
@@ -67,6 +67,9 @@ async def not_text(update: Update, ctx: Ctx, message: Message, user: User, r: Re
     state = await drafts.get(ctx.deps, user.id)
     if state is not None and state.flow in MEDIA_FLOWS:
         await FLOWS[state.flow](update, ctx, message, user, r, state)
+        return
+    if policy.is_policy_file(message):  # an admin loading a policy
+        await policy.on_file(update, ctx, message, user, r)
         return
     if state is None:
         await reply(message, r("I did not understand that. Send /help to see what you can do."))
