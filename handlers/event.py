@@ -18,7 +18,7 @@ from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import InvalidInput, StaleButton
 from bot.events import service as events
-from bot.events.service import EventDraft
+from bot.events.draft import EventDraft
 from bot.i18n import N_
 from bot.incidents.rules import clean_text, parse_moment
 from bot.people import service as people

@@ -9,10 +9,10 @@ from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import StaleButton
-from bot.events import service as events
+from bot.events import queries as events
 from bot.i18n import N_
 from bot.incidents import actions
-from bot.incidents import service as incidents
+from bot.incidents import queries as incidents
 from bot.incidents.rules import clean_text
 from bot.incidents.service import card_buttons
 from bot.people import service as people

@@ -11,12 +11,11 @@ from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
 from bot.events.acting import acting_now
+from bot.events.cards import approver_buttons, card_params
 from bot.events.models import EventStatus
 from bot.events.service import (
     Result,
-    approver_buttons,
     approvers,
-    card_params,
     load_locked,
     move_if,
     tell,

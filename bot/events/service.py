@@ -9,7 +9,7 @@ from an older version, can never change a request twice.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,31 +21,22 @@ from bot.db.refs import next_number
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from bot.events.acting import acting_now
+from bot.events.cards import (
+    approver_buttons,
+    card_params,
+    resubmit_buttons,
+    review_buttons,
+    snapshot,
+)
+from bot.events.draft import EventDraft, validate
 from bot.events.models import OPEN, EventRequest, EventStatus, EventVersion
 from bot.i18n import N_
-from bot.incidents.rules import clean_text
 from bot.outbox import service as outbox
 from bot.outbox.models import Semantics
 from bot.outbox.service import Button
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting, people_with_role
-
-EVENT_TYPES = ("report_meeting", "seminar", "lecture", "forum")
-
-
-@dataclass
-class EventDraft:
-    event_type: str
-    title: str
-    starts_at: datetime
-    venue: str
-    audience: int
-    speakers: list[dict[str, str]]
-    outline: str
-    speakers_vetted: bool
-    attachments: list[dict[str, Any]] = field(default_factory=list)
-    organiser_id: int | None = None  # None: the requester organises it
 
 
 @dataclass(frozen=True)
@@ -54,68 +45,6 @@ class Result:
     ref: str
     status: str
     short_lead: bool = False
-
-
-def validate(deps: Deps, draft: EventDraft, now: datetime) -> EventDraft:
-    """R6 and plain sense: a future date, a real audience, vetted speakers, sane lengths."""
-    policy = deps.policy.events
-    limit = deps.policy.incidents.max_text
-    if draft.event_type not in EVENT_TYPES:
-        raise InvalidInput(N_("Please choose the type of event."))
-    title = clean_text(draft.title, policy.max_title)
-    if draft.starts_at <= now:
-        raise InvalidInput(N_("That date has passed. When will the event take place?"))
-    if not 1 <= draft.audience <= policy.max_audience:
-        raise InvalidInput(
-            N_("Please give the expected audience as a number from 1 to {max}."),
-            max=policy.max_audience,
-        )
-    if not 1 <= len(draft.speakers) <= policy.max_speakers:
-        raise InvalidInput(
-            N_("An event needs between 1 and {max} speakers."), max=policy.max_speakers
-        )
-    speakers = [
-        {
-            "name": clean_text(s.get("name"), 100),
-            "affiliation": clean_text(s.get("affiliation"), 200),
-        }
-        for s in draft.speakers
-    ]
-    if not draft.speakers_vetted:
-        # R6: no speaker with clearly deviant political leanings may be invited.
-        raise InvalidInput(N_("Please confirm that the speakers were vetted."))
-    return EventDraft(
-        draft.event_type, title, draft.starts_at, clean_text(draft.venue, 300), draft.audience,
-        speakers, clean_text(draft.outline, limit), True, draft.attachments, draft.organiser_id,
-    )  # fmt: skip
-
-
-def _snapshot(event: EventRequest) -> dict[str, Any]:
-    return {
-        "event_type": event.event_type, "title": event.title,
-        "starts_at": event.starts_at.isoformat(), "venue": event.venue,
-        "audience": event.audience, "speakers": event.speakers, "outline": event.outline,
-        "speakers_vetted": event.speakers_vetted, "attachments": event.attachments,
-    }  # fmt: skip
-
-
-def card_params(event: EventRequest, requester: Person, organiser: Person) -> dict[str, Any]:
-    return {**_snapshot(event), "id": event.id, "ref": event.ref, "version": event.version,
-            "requester": requester.display_name, "organiser": organiser.display_name,
-            "short_lead": event.short_lead}  # fmt: skip
-
-
-def approver_buttons(event: EventRequest) -> list[list[Button]]:
-    v = f"{event.id}:{event.version}"
-    return [
-        [Button(N_("Approve"), f"1ev:ap:{v}"), Button(N_("Reject"), f"1ev:rj:{v}")],
-        [Button(N_("Request changes"), f"1ev:ch:{v}")],
-    ]
-
-
-def review_buttons(event: EventRequest) -> list[list[Button]]:
-    v = f"{event.id}:{event.version}"
-    return [[Button(N_("Forward"), f"1ev:fw:{v}"), Button(N_("Send back"), f"1ev:sb:{v}")]]
 
 
 async def approvers(session: AsyncSession, deps: Deps) -> list[Person]:
@@ -226,7 +155,7 @@ async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
         session.add(event)
         await session.flush()
         session.add(EventVersion(event_id=event.id, version=1, submitted_at=now,
-                                 snapshot=_snapshot(event)))  # fmt: skip
+                                 snapshot=snapshot(event)))  # fmt: skip
         await _route_or_ask_organiser(session, deps, event, now)
         record(session, at=now, actor_id=me.id, action="event.requested", subject_type="event",
                subject_id=event.id, clause="R6", ref=event.ref,
@@ -283,12 +212,6 @@ async def why_not(
         ref=event.ref,
         name=who.display_name if who else "?",
     )
-
-
-def resubmit_buttons(event: EventRequest) -> list[list[Button]] | None:
-    if event.status != EventStatus.CHANGES_REQUESTED:
-        return None
-    return [[Button(N_("Edit and resubmit"), f"1ev:rs:{event.id}:{event.version}")]]
 
 
 async def tell(
@@ -359,7 +282,7 @@ async def resubmit(deps: Deps, actor: TgUser, event_id: int, draft: EventDraft) 
         event.short_lead = clean.starts_at - now < timedelta(days=deps.policy.events.lead_days)
         event.decided_at = event.decided_by_id = event.decision_note = None
         session.add(EventVersion(event_id=event.id, version=event.version, submitted_at=now,
-                                 snapshot=_snapshot(event)))  # fmt: skip
+                                 snapshot=snapshot(event)))  # fmt: skip
         await _route_or_ask_organiser(session, deps, event, now)
         record(session, at=now, actor_id=me.id, action="event.resubmitted",
                subject_type="event", subject_id=event.id, clause="R6",
@@ -372,28 +295,4 @@ async def for_resubmission(deps: Deps, actor: TgUser, event_id: int) -> dict[str
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         _me, event = await _sent_back(session, actor, event_id, now)
-        return _snapshot(event)
-
-
-@dataclass(frozen=True)
-class MyEvent:
-    id: int
-    ref: str
-    title: str
-    status: str
-    version: int
-    starts_at: datetime
-
-
-async def my_events(deps: Deps, actor: TgUser, limit: int = 10) -> list[MyEvent]:
-    """/my: the person's own requests (as requester or organiser), newest first."""
-    now = deps.clock.now()
-    async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        rows = await session.scalars(
-            select(EventRequest)
-            .where((EventRequest.requester_id == me.id) | (EventRequest.organiser_id == me.id))
-            .order_by(EventRequest.id.desc())
-            .limit(limit)
-        )
-        return [MyEvent(e.id, e.ref, e.title, e.status, e.version, e.starts_at) for e in rows]
+        return snapshot(event)

@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
 from bot.deps import Deps
+from bot.events.cards import approver_buttons
 from bot.events.models import OPEN, EventRequest, EventStatus
-from bot.events.service import approver_buttons, approvers
+from bot.events.service import approvers
 from bot.i18n import N_
 from bot.outbox import service as outbox
 from bot.outbox.service import Button

@@ -12,8 +12,8 @@ from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed
 from bot.events import after, decisions
 from bot.events import service as events
+from bot.events.draft import EventDraft
 from bot.events.models import EventRequest, EventVersion
-from bot.events.service import EventDraft
 from bot.outbox.models import OutboxMessage, Semantics
 from bot.people import grants
 from bot.people import service as people

@@ -1,0 +1,62 @@
+"""What a requester fills in (R6), and the plain-sense checks it must pass before submission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.deps import Deps
+from bot.errors import InvalidInput
+from bot.i18n import N_
+from bot.incidents.rules import clean_text
+
+EVENT_TYPES = ("report_meeting", "seminar", "lecture", "forum")
+
+
+@dataclass
+class EventDraft:
+    event_type: str
+    title: str
+    starts_at: datetime
+    venue: str
+    audience: int
+    speakers: list[dict[str, str]]
+    outline: str
+    speakers_vetted: bool
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    organiser_id: int | None = None  # None: the requester organises it
+
+
+def validate(deps: Deps, draft: EventDraft, now: datetime) -> EventDraft:
+    """R6 and plain sense: a future date, a real audience, vetted speakers, sane lengths."""
+    policy = deps.policy.events
+    limit = deps.policy.incidents.max_text
+    if draft.event_type not in EVENT_TYPES:
+        raise InvalidInput(N_("Please choose the type of event."))
+    title = clean_text(draft.title, policy.max_title)
+    if draft.starts_at <= now:
+        raise InvalidInput(N_("That date has passed. When will the event take place?"))
+    if not 1 <= draft.audience <= policy.max_audience:
+        raise InvalidInput(
+            N_("Please give the expected audience as a number from 1 to {max}."),
+            max=policy.max_audience,
+        )
+    if not 1 <= len(draft.speakers) <= policy.max_speakers:
+        raise InvalidInput(
+            N_("An event needs between 1 and {max} speakers."), max=policy.max_speakers
+        )
+    speakers = [
+        {
+            "name": clean_text(s.get("name"), 100),
+            "affiliation": clean_text(s.get("affiliation"), 200),
+        }
+        for s in draft.speakers
+    ]
+    if not draft.speakers_vetted:
+        # R6: no speaker with clearly deviant political leanings may be invited.
+        raise InvalidInput(N_("Please confirm that the speakers were vetted."))
+    return EventDraft(
+        draft.event_type, title, draft.starts_at, clean_text(draft.venue, 300), draft.audience,
+        speakers, clean_text(draft.outline, limit), True, draft.attachments, draft.organiser_id,
+    )  # fmt: skip
