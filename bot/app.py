@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
+from http import HTTPStatus
+from typing import Any
 
 from sqlalchemy.engine import make_url
 from telegram import Bot, BotCommand, BotCommandScopeDefault, Update
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import HTTPXRequest
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -19,6 +23,7 @@ from bot.db.leader import Leadership
 from bot.db.migrate import upgrade
 from bot.deps import Deps
 from bot.i18n import translator
+from bot.inbox import service as inbox
 from bot.outbox import service as outbox
 from bot.people import grants
 from bot.policy import store as policy_store
@@ -50,6 +55,42 @@ async def prepare_database(settings: Settings) -> None:
         await engine.dispose()
 
 
+class InboxRequest(HTTPXRequest):
+    """The getUpdates connection: each batch is kept in the inbox before the next request
+    confirms it to Telegram, so a kill while handling it loses nothing (bot.inbox)."""
+
+    def __init__(self, deps: Deps) -> None:
+        super().__init__(connection_pool_size=1)  # what PTB uses for getUpdates
+        self.deps = deps
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        status, body = await super().do_request(*args, **kwargs)
+        if status == HTTPStatus.OK:
+            result = json.loads(body).get("result")
+            if isinstance(result, list) and result:
+                await inbox.received(self.deps.db, result, now=self.deps.clock.now())
+        return status, body
+
+
+class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """Handles each update once: skipped when handled before, handed to the handlers again
+    after a crash (bot.inbox)."""
+
+    async def process_update(self, update: object) -> None:
+        if not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        db, clock = deps_of(self).db, deps_of(self).clock
+        if not await inbox.begin(db, update.update_id, update.to_dict, now=clock.now()):
+            return
+        token = inbox.handling(update.update_id)
+        try:
+            await super().process_update(update)
+        finally:
+            inbox.done_handling(token)
+        await inbox.finish(db, update.update_id, now=clock.now())
+
+
 def build_application(
     settings: Settings,
     *,
@@ -70,6 +111,8 @@ def build_application(
         .token(token or settings.token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
+        .application_class(InboxApplication)
+        .get_updates_request(InboxRequest(deps))
         .context_types(ContextTypes(context=Ctx))
         .defaults(Defaults(do_quote=False))
         # Updates are handled one at a time: concurrent_updates loses fast button presses
@@ -113,12 +156,26 @@ async def on_startup(app: AnyApp) -> None:
         requeued, uncertain = await outbox.recover_in_flight(session, now=deps.clock.now())
     if requeued or uncertain:
         log.warning("outbox after restart: %d requeued, %d uncertain", requeued, uncertain)
+    await replay_unfinished(app)
     await set_command_menus(app)
     jobs.schedule(app)
     deliverer = app.bot_data[DELIVERER_KEY]
     assert isinstance(deliverer, Deliverer)
     deliverer.start()
     deliverer.wake()
+
+
+async def replay_unfinished(app: AnyApp) -> None:
+    """Updates a crash interrupted go to the handlers first, before anything new is polled."""
+    deps = deps_of(app)
+    await inbox.prune(deps.db, now=deps.clock.now())
+    payloads = await inbox.unfinished(deps.db)
+    for payload in payloads:
+        update = Update.de_json(payload, app.bot)
+        if update is not None:
+            await app.update_queue.put(update)
+    if payloads:
+        log.warning("handling %d update(s) a restart interrupted", len(payloads))
 
 
 async def on_stop(app: AnyApp) -> None:

@@ -165,6 +165,9 @@ async def _state(ctx: Ctx, user: User) -> tuple[int, DraftState]:
 async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
     """Every button of the request conversation."""
     person_id, state = await _state(ctx, user)
+    if state.replayed:  # handled again after a crash: show the step, apply nothing twice
+        await _ask(update, ctx, r, state, edit=True)
+        return None
     arg = data.args[0] if data.args else ""
     if data.action == "x":
         await drafts.clear(ctx.deps, user.id)
@@ -216,6 +219,9 @@ async def on_message(
     update: Update, ctx: Ctx, message: Message, user: User, r: Renderer, state: DraftState
 ) -> None:
     """A typed answer to the current step."""
+    if state.replayed:  # handled again after a crash: show the step, apply nothing twice
+        await _ask(update, ctx, r, state, edit=False)
+        return
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     policy, limit = ctx.deps.policy.events, ctx.deps.policy.incidents.max_text
     text, step, d = message.text, state.step, state.data

@@ -171,6 +171,9 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     person_id, state = await draft_in(
         ctx, user, FLOW, N_("This record is no longer being filled in. Send /meeting to start.")
     )
+    if state.replayed:  # handled again after a crash: show the step, apply nothing twice
+        await _ask(update, ctx, r, state, edit=True)
+        return None
     d, a = state.data, data.args
     arg = a[0] if a else ""
     order = _steps(d)
@@ -252,6 +255,9 @@ async def on_message(
     update: Update, ctx: Ctx, message: Message, user: User, r: Renderer, state: DraftState
 ) -> None:
     """Text or files while a meeting is being recorded."""
+    if state.replayed:  # handled again after a crash: show the step, apply nothing twice
+        await _ask(update, ctx, r, state, edit=False)
+        return
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     now, zone = ctx.deps.clock.now(), ctx.deps.zone
     if state.step == "files" and (message.photo or message.document):

@@ -170,6 +170,9 @@ async def _state(ctx: Ctx, user: User) -> tuple[int, DraftState]:
 async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
     """Every button of the report conversation."""
     person_id, state = await _state(ctx, user)
+    if state.replayed:  # handled again after a crash: show the step, apply nothing twice
+        await _ask(update, ctx, r, state, edit=True)
+        return None
     arg = data.args[0] if data.args else ""
     order = _steps_for(state.data)
     now, zone = ctx.deps.clock.now(), ctx.deps.zone
@@ -241,6 +244,9 @@ async def on_message(
     update: Update, ctx: Ctx, message: Message, user: User, r: Renderer, state: DraftState
 ) -> None:
     """Text or files while a report is being filled in."""
+    if state.replayed:  # handled again after a crash: show the step, apply nothing twice
+        await _ask(update, ctx, r, state, edit=False)
+        return
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     limit = ctx.deps.policy.incidents.max_text
     if state.step == "attach" and (message.photo or message.document):

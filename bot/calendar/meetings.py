@@ -21,6 +21,7 @@ from bot.calendar.models import (
 from bot.calendar.obligations import needed
 from bot.calendar.schedule import WorkingDays, quarter
 from bot.deps import Deps
+from bot.drafts import service as drafts
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from bot.i18n import N_
 from bot.people.models import Person
@@ -105,6 +106,7 @@ async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meet
                held_on=draft.held_on.isoformat(), topics=meeting.topics,
                sensitive_key=meeting.sensitive_key, attendees=len(people),
                files=len(draft.files), inputs=len(inputs))  # fmt: skip
+        await drafts.drop(session, me.id)  # in this transaction: never recorded twice
         return meeting
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base
@@ -19,3 +19,6 @@ class Draft(Base):
     step: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime]
+    # The Telegram update that made this step: handed to the handlers again after a crash,
+    # it shows the step again instead of advancing it twice (bot.inbox).
+    update_id: Mapped[int | None] = mapped_column(BigInteger)

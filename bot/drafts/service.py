@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.drafts.models import Draft
+from bot.inbox import service as inbox
 from bot.people.models import Person
 
 
@@ -22,6 +24,13 @@ class DraftState:
     flow: str
     step: str
     data: dict[str, Any] = field(default_factory=dict)
+    update_id: int | None = None  # the update that made this step (bot.inbox)
+
+    @property
+    def replayed(self) -> bool:
+        """The update being handled made this step already: a crash interrupted its answer,
+        and it is handled again. Show the step; do not apply the update twice."""
+        return self.update_id is not None and self.update_id == inbox.current()
 
 
 async def get(deps: Deps, telegram_id: int) -> DraftState | None:
@@ -31,7 +40,7 @@ async def get(deps: Deps, telegram_id: int) -> DraftState | None:
             .join(Person, Person.id == Draft.person_id)
             .where(Person.telegram_id == telegram_id)
         )
-        return DraftState(row.flow, row.step, dict(row.data)) if row else None
+        return DraftState(row.flow, row.step, dict(row.data), row.update_id) if row else None
 
 
 async def save(deps: Deps, person_id: int, state: DraftState) -> None:
@@ -42,6 +51,13 @@ async def save(deps: Deps, person_id: int, state: DraftState) -> None:
             row = Draft(person_id=person_id, flow=state.flow, step=state.step, updated_at=now)
             session.add(row)
         row.flow, row.step, row.data, row.updated_at = state.flow, state.step, state.data, now
+        row.update_id = state.update_id = inbox.current()
+
+
+async def drop(session: AsyncSession, person_id: int) -> None:
+    """End a person's draft inside the transaction that files what it held, so a crash
+    between the two cannot leave a draft that would be filed a second time."""
+    await session.execute(delete(Draft).where(Draft.person_id == person_id))
 
 
 async def clear(deps: Deps, telegram_id: int) -> DraftState | None:

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.audit.service import record
 from bot.db.refs import next_number
 from bot.deps import Deps
+from bot.drafts import service as drafts
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from bot.events.acting import acting_now
 from bot.events.cards import (
@@ -160,6 +161,7 @@ async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
         record(session, at=now, actor_id=me.id, action="event.requested", subject_type="event",
                subject_id=event.id, clause="R6", ref=event.ref,
                short_lead=event.short_lead)  # fmt: skip
+        await drafts.drop(session, me.id)  # in this transaction: never filed twice
         return Result(event.id, event.ref, event.status, event.short_lead)
 
 
@@ -287,6 +289,7 @@ async def resubmit(deps: Deps, actor: TgUser, event_id: int, draft: EventDraft) 
         record(session, at=now, actor_id=me.id, action="event.resubmitted",
                subject_type="event", subject_id=event.id, clause="R6",
                version=event.version)  # fmt: skip
+        await drafts.drop(session, me.id)  # in this transaction: never filed twice
         return Result(event.id, event.ref, event.status, event.short_lead)
 
 

@@ -14,6 +14,7 @@ from bot.audit.service import record
 from bot.chats.service import Purpose, chat_for
 from bot.db.refs import next_number
 from bot.deps import Deps
+from bot.drafts import service as drafts
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.i18n import N_
 from bot.incidents.models import Incident, IncidentAttachment, IncidentHandler, TimelineEntry
@@ -141,6 +142,7 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
             kind=str(draft.kind), severity=str(draft.severity or ""), handlers=len(handlers),
         )  # fmt: skip
         await group_notice(session, deps, incident, now)
+        await drafts.drop(session, me.id)  # in this transaction: never filed twice
         return Filed(incident.id, incident.ref, len(handlers))
 
 

@@ -33,10 +33,12 @@ class Hold:
     """Requests of one method wait here until released; `reached()` waits for the first to
     arrive. `set()`/`wait()`/`is_set()` make it usable where an asyncio.Event is expected."""
 
-    def __init__(self, method: str, after: bool) -> None:
+    def __init__(self, method: str, after: bool, text: str = "") -> None:
         self.method = method
         self.after = after
+        self.text = text  # only requests whose text or caption contains this (all if empty)
         self.arrived = 0  # requests that reached the hold
+        self.dropped = False
         self._released = asyncio.Event()
         self._reached = asyncio.Event()
 
@@ -44,6 +46,16 @@ class Hold:
         self._released.set()
 
     set = release
+
+    def catches(self, params: dict[str, object]) -> bool:
+        said = str(params.get("text") or params.get("caption") or "")
+        return not self.text or self.text in said
+
+    def drop(self) -> None:
+        """Let the held requests go without effect: Telegram never received them (a hold
+        before the effect only; e.g. the bot was killed while they were on the way)."""
+        self.dropped = True
+        self._released.set()
 
     def is_set(self) -> bool:
         return self._released.is_set()
@@ -55,10 +67,12 @@ class Hold:
         """Wait until a request reached the hold (the bot is now stopped right there)."""
         await asyncio.wait_for(self._reached.wait(), timeout)
 
-    async def pass_through(self) -> None:
+    async def pass_through(self) -> bool:
+        """Wait for the release; False when the request is to be dropped instead."""
         self.arrived += 1
         self._reached.set()
         await self._released.wait()
+        return not self.dropped
 
 
 @dataclass
@@ -109,10 +123,11 @@ class Faults:
         else:
             self.delays.pop(method.lower(), None)
 
-    def hold(self, method: str, *, after: bool = False) -> Hold:
-        """Stop every request of `method` until the returned handle is released; after=True
-        stops it after it took effect, before it is answered."""
-        handle = Hold(method.lower(), after)
+    def hold(self, method: str, *, after: bool = False, text: str = "") -> Hold:
+        """Stop every request of `method` (with `text` in its text or caption, if given) until
+        the returned handle is released; after=True stops it after it took effect, before it is
+        answered."""
+        handle = Hold(method.lower(), after, text)
         self.holds[method.lower()] = handle
         return handle
 

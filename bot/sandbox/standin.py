@@ -159,8 +159,10 @@ class StandIn(World):
         self, request: web.Request, name: str, params: JSONDict
     ) -> web.StreamResponse:
         hold = self.faults.holds.get(name)
-        if hold is not None and not hold.after:
-            await hold.pass_through()
+        if hold is not None and not hold.catches(params):
+            hold = None
+        if hold is not None and not hold.after and not await hold.pass_through():
+            return self._fail(request, name, params, Failure(0, 1, False, "dropped"))
         if name in self.faults.delays:
             await asyncio.sleep(self.faults.delays[name])
         failure = self.faults.take_failure(name, after=False)

@@ -24,6 +24,7 @@ async def spawn(
         DUTYDESK_TELEGRAM_API_URL=standin.url,
         DUTYDESK_DATA_DIR=str(tmp_path / "data"),
         DUTYDESK_LOG_LEVEL="DEBUG",  # the most talkative setting: still no token
+        PYTHONUNBUFFERED="1",  # every line in the log, even from a killed process
         DUTYDESK_ADMIN_IDS="1001",
         **extra,
     )

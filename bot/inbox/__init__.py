@@ -1,0 +1,1 @@
+"""Every Telegram update, kept from its arrival until it was handled (exactly-once across kills)."""
