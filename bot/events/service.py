@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
-from bot.db.refs import next_number
+from bot.db.refs import next_number, numbered
 from bot.deps import Deps
 from bot.drafts import service as drafts
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
@@ -139,30 +139,35 @@ async def confirm_organiser(
 async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
     now = deps.clock.now()
     clean = validate(deps, draft, now)
-    async with deps.db.transaction() as session:
-        me = await acting(session, requester, now=now)
-        person = await session.get(Person, me.id)
-        assert person is not None
-        year = now.astimezone(deps.zone).year
-        number = await next_number(session, EventRequest, year)
-        event = EventRequest(
-            year=year, number=number, event_type=clean.event_type, title=clean.title,
-            requester_id=me.id, organiser_id=clean.organiser_id or me.id, starts_at=clean.starts_at,
-            venue=clean.venue, audience=clean.audience, speakers=clean.speakers,
-            outline=clean.outline, speakers_vetted=True, attachments=clean.attachments,
-            short_lead=clean.starts_at - now < timedelta(days=deps.policy.events.lead_days),
-            status=EventStatus.PENDING, committee_id=person.committee_id, requested_at=now,
-        )  # fmt: skip
-        session.add(event)
-        await session.flush()
-        session.add(EventVersion(event_id=event.id, version=1, submitted_at=now,
-                                 snapshot=snapshot(event)))  # fmt: skip
-        await _route_or_ask_organiser(session, deps, event, now)
-        record(session, at=now, actor_id=me.id, action="event.requested", subject_type="event",
-               subject_id=event.id, clause="R6", ref=event.ref,
-               short_lead=event.short_lead)  # fmt: skip
-        await drafts.drop(session, me.id)  # in this transaction: never filed twice
-        return Result(event.id, event.ref, event.status, event.short_lead)
+
+    async def write() -> Result:  # again if a racing writer took the number
+        async with deps.db.transaction() as session:
+            me = await acting(session, requester, now=now)
+            person = await session.get(Person, me.id)
+            assert person is not None
+            year = now.astimezone(deps.zone).year
+            number = await next_number(session, EventRequest, year)
+            event = EventRequest(
+                year=year, number=number, event_type=clean.event_type, title=clean.title,
+                requester_id=me.id, organiser_id=clean.organiser_id or me.id,
+                starts_at=clean.starts_at, venue=clean.venue, audience=clean.audience,
+                speakers=clean.speakers,
+                outline=clean.outline, speakers_vetted=True, attachments=clean.attachments,
+                short_lead=clean.starts_at - now < timedelta(days=deps.policy.events.lead_days),
+                status=EventStatus.PENDING, committee_id=person.committee_id, requested_at=now,
+            )  # fmt: skip
+            session.add(event)
+            await session.flush()
+            session.add(EventVersion(event_id=event.id, version=1, submitted_at=now,
+                                     snapshot=snapshot(event)))  # fmt: skip
+            await _route_or_ask_organiser(session, deps, event, now)
+            record(session, at=now, actor_id=me.id, action="event.requested", subject_type="event",
+                   subject_id=event.id, clause="R6", ref=event.ref,
+                   short_lead=event.short_lead)  # fmt: skip
+            await drafts.drop(session, me.id)  # in this transaction: never filed twice
+            return Result(event.id, event.ref, event.status, event.short_lead)
+
+    return await numbered(write)
 
 
 async def load_locked(session: AsyncSession, event_id: int) -> EventRequest:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
 from bot.chats.service import Purpose, chat_for
-from bot.db.refs import next_number
+from bot.db.refs import next_number, numbered
 from bot.deps import Deps
 from bot.drafts import service as drafts
 from bot.errors import InvalidInput, NotAllowed, NotFound
@@ -116,34 +116,38 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
         raise InvalidInput(N_("Please choose how serious it is."))
     if draft.discovered_at > now + timedelta(minutes=1):
         raise InvalidInput(N_("That moment is in the future. When was it discovered?"))
-    async with deps.db.transaction() as session:
-        me_view = await acting(session, reporter, now=now)
-        me = await session.get(Person, me_view.id)
-        assert me is not None
-        year = now.astimezone(deps.zone).year
-        number = await next_number(session, Incident, year)
-        incident = Incident(
-            year=year, number=number, kind=draft.kind, severity=draft.severity,
-            status="open", reporter_id=me.id, what=draft.what,
-            discovered_at=draft.discovered_at, discovered_precision=draft.discovered_precision,
-            location=draft.location, actions_taken=draft.actions_taken, reported_at=now,
-            ack_due_at=ack_due(deps, draft.kind, draft.severity, now),
-            needs_secretary_ack=draft.severity in policy.escalation.secretary_ack_severities,
-        )  # fmt: skip
-        session.add(incident)
-        await session.flush()
-        for att in draft.attachments[: policy.max_attachments]:
-            session.add(IncidentAttachment(incident_id=incident.id, **att))
-        timeline(session, incident, at=now, kind="filed", actor_id=me.id)
-        handlers = await route(session, deps, incident, me, now)
-        record(
-            session, at=now, actor_id=me.id, action="incident.filed", subject_type="incident",
-            subject_id=incident.id, clause=CLAUSE[draft.kind], ref=incident.ref,
-            kind=str(draft.kind), severity=str(draft.severity or ""), handlers=len(handlers),
-        )  # fmt: skip
-        await group_notice(session, deps, incident, now)
-        await drafts.drop(session, me.id)  # in this transaction: never filed twice
-        return Filed(incident.id, incident.ref, len(handlers))
+
+    async def write() -> Filed:  # again if a racing writer took the number
+        async with deps.db.transaction() as session:
+            me_view = await acting(session, reporter, now=now)
+            me = await session.get(Person, me_view.id)
+            assert me is not None
+            year = now.astimezone(deps.zone).year
+            number = await next_number(session, Incident, year)
+            incident = Incident(
+                year=year, number=number, kind=draft.kind, severity=draft.severity,
+                status="open", reporter_id=me.id, what=draft.what,
+                discovered_at=draft.discovered_at, discovered_precision=draft.discovered_precision,
+                location=draft.location, actions_taken=draft.actions_taken, reported_at=now,
+                ack_due_at=ack_due(deps, draft.kind, draft.severity, now),
+                needs_secretary_ack=draft.severity in policy.escalation.secretary_ack_severities,
+            )  # fmt: skip
+            session.add(incident)
+            await session.flush()
+            for att in draft.attachments[: policy.max_attachments]:
+                session.add(IncidentAttachment(incident_id=incident.id, **att))
+            timeline(session, incident, at=now, kind="filed", actor_id=me.id)
+            handlers = await route(session, deps, incident, me, now)
+            record(
+                session, at=now, actor_id=me.id, action="incident.filed", subject_type="incident",
+                subject_id=incident.id, clause=CLAUSE[draft.kind], ref=incident.ref,
+                kind=str(draft.kind), severity=str(draft.severity or ""), handlers=len(handlers),
+            )  # fmt: skip
+            await group_notice(session, deps, incident, now)
+            await drafts.drop(session, me.id)  # in this transaction: never filed twice
+            return Filed(incident.id, incident.ref, len(handlers))
+
+    return await numbered(write)
 
 
 async def route(

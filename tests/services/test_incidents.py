@@ -229,3 +229,28 @@ async def test_incident_at_an_event_reaches_the_head_of_the_reporters_committee(
     await file_report(deps, MEMBER, draft(Kind.EVENT_INCIDENT, Severity.GENERAL))
     cards = await notices(deps, "incident.card")
     assert sorted(c.chat_id for c in cards) == [OFFICE.id, 6]  # L3: her committee's head only
+
+
+async def test_a_number_taken_meanwhile_is_not_reused_the_filing_runs_again(
+    deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A racing writer (an old leader in its last second) took the number this transaction
+    read: the unique constraint refuses it and the filing runs again with the next one."""
+    from bot.db import refs
+    from bot.incidents import service
+
+    await staff(deps)
+    await file_report(deps, MEMBER, draft())
+    stale = [True]
+
+    async def racing(session: object, model: object, year: int) -> int:
+        number = await refs.next_number(session, model, year)  # type: ignore[arg-type]
+        if stale.pop() if stale else False:
+            return number - 1  # what it read before the other writer committed
+        return number
+
+    monkeypatch.setattr(service, "next_number", racing)
+    filed = await file_report(deps, MEMBER, draft())
+    assert filed.ref == "INC-2026-0002"
+    async with deps.db.read() as s:
+        assert list(await s.scalars(select(Incident.number).order_by(Incident.id))) == [1, 2]
