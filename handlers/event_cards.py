@@ -89,12 +89,16 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
             context = await after.incident_context(ctx.deps, event_id)
             await report_flow.begin_at_event(update, ctx, r, user, context)
         return None
+    # Check the authority before asking for a text, and before registering the presser (a
+    # stranger pressing in a group has not started the bot).
+    if data.action in ("cx", "fi"):
+        await after.check_office(ctx.deps, me, filing=data.action == "fi")
+    elif data.action in NOTE_QUESTIONS:
+        await decisions.check_can_act(ctx.deps, me, event_id, version, review=data.action == "sb")
+    else:
+        raise StaleButton()
     person = await _person_id(ctx, user)
     if data.action in NOTE_QUESTIONS:
-        if data.action != "cx":
-            await decisions.check_can_act(
-                ctx.deps, me, event_id, version, review=data.action == "sb"
-            )
         await drafts.save(ctx.deps, person, DraftState(
             FLOW_NOTE, data.action, {"id": event_id, "version": version}))  # fmt: skip
         if update.effective_message is not None:
@@ -106,8 +110,7 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
         if update.effective_message is not None:
             await reply(update.effective_message,
                         r("On which date was it filed? Write it like 2026-11-25."))  # fmt: skip
-        return None
-    raise StaleButton()
+    return None
 
 
 async def _person_id(ctx: Ctx, user: User) -> int:

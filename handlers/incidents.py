@@ -85,7 +85,7 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
     if data.action not in flows:
         raise StaleButton()
     # Check the authority now, not after the person typed a long text.
-    await incidents.timeline_of(ctx.deps, me, incident_id)
+    await actions.check_may_act(ctx.deps, me, incident_id)
     flow, step = flows[data.action]
     person = await people.identify(ctx.deps, me, private=True)
     await drafts.save(ctx.deps, person.id, DraftState(flow, step, {"id": incident_id}))

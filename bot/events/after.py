@@ -46,6 +46,16 @@ async def record_filing(
         return Result(event.id, event.ref, event.status)
 
 
+async def check_office(deps: Deps, actor: TgUser, *, filing: bool) -> None:
+    """Before asking for a date or a reason: only the office files and cancels (R6), so nobody
+    else types an answer only to be refused."""
+    async with deps.db.transaction() as session:  # a refusal rolls back: nothing recorded
+        me = await acting(session, actor, now=deps.clock.now())
+        if Role.OFFICE not in me.roles:
+            raise NotAllowed(N_("Only the office records filings.") if filing
+                             else N_("Only the office can cancel an approved event."))  # fmt: skip
+
+
 async def cancel(deps: Deps, actor: TgUser, event_id: int, reason: str) -> Result:
     """The office cancels an approved or cleared event: its own recorded step (R6)."""
     now = deps.clock.now()

@@ -47,6 +47,13 @@ async def _open_for(
     return incident, me
 
 
+async def check_may_act(deps: Deps, actor: TgUser, incident_id: int) -> None:
+    """Before asking for a text: the checks the action itself will make (a handler or the
+    leadership, not closed), so nobody types a long text only to be refused."""
+    async with deps.db.transaction() as session:
+        await _open_for(session, deps, actor, incident_id, deps.clock.now())
+
+
 def _cadence(deps: Deps, incident: Incident, now: datetime) -> datetime | None:
     """P2: the next update due on an open major or critical incident."""
     if incident.severity is None:

@@ -8,13 +8,29 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.audit.models import AuditEntry
+from bot.drafts import service as drafts
+from bot.events import service as events
+from bot.incidents.service import file_report
+from bot.outbox.models import OutboxMessage
 from bot.people import grants
 from bot.people import service as people
-from bot.people.roles import Role
+from bot.people.roles import ROLE_CODES, Role
 from bot.people.service import TgUser
+from bot.sandbox.model import SimUser
+from handlers import callback_data as cd
 from tests.flows.conftest import ADMIN_ID, Harness
-from tests.flows.test_report_flow import DEPUTY, GROUP, MEMBER, OFFICE, SECRETARY, world
-from tests.flows.test_roles_flow import register
+from tests.flows.test_report_flow import (
+    DEPUTY,
+    EMERGENCY,
+    GROUP,
+    MEMBER,
+    OFFICE,
+    SECRETARY,
+    world,
+)
+from tests.flows.test_roles_flow import register, tap
+from tests.services.test_events import draft as lecture
+from tests.services.test_incidents import draft
 
 HEAD, REVOKED, STRANGER = 1006, 1007, 1008
 ADMIN = TgUser(ADMIN_ID, "Ada")
@@ -48,13 +64,13 @@ async def audit_count(h: Harness) -> int:
         return int(await session.scalar(select(func.count(AuditEntry.id))) or 0)
 
 
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-async def test_every_command_for_every_role_in_private(harness: Harness) -> None:
-    s, h = harness.standin, harness
+async def staff_and_outsiders(h: Harness) -> dict[int, SimUser]:
+    """world(), plus a head of a committee the member is not in, a deputy revoked a moment
+    ago, and a stranger who is in the group but never started the bot."""
+    s = h.standin
     users = await world(h)
     head = s.add_user(HEAD, "Hu", language_code="en", username="hu")
     revoked = s.add_user(REVOKED, "Ren", language_code="en", username="ren")
-    stranger = s.add_user(STRANGER, "Sun", language_code="en")
     for user in (head, revoked):
         await register(s, user)
     committee_id, _ = await grants.create_committee(h.deps, ADMIN, "教科文卫委")
@@ -62,11 +78,20 @@ async def test_every_command_for_every_role_in_private(harness: Harness) -> None
     await grants.change_role(h.deps, ADMIN, person_id=hu.id, role=Role.COMMITTEE_HEAD,
                              grant=True, committee_id=committee_id)  # fmt: skip
     ren = await people.find_person(h.deps, username="ren")
-    for grant in (True, False):  # a deputy a moment ago
+    for grant in (True, False):
         await grants.change_role(h.deps, ADMIN, person_id=ren.id, role=Role.DEPUTY, grant=grant)
+    stranger = s.add_user(STRANGER, "Sun", language_code="en")
+    s.chats[GROUP].members.add(STRANGER)
     await s.quiet()
-    s.mark_read(HEAD, REVOKED)
-    everyone = {**users, HEAD: head, REVOKED: revoked, STRANGER: stranger}
+    return {**users, HEAD: head, REVOKED: revoked, STRANGER: stranger}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_every_command_for_every_role_in_private(harness: Harness) -> None:
+    s, h = harness.standin, harness
+    everyone = await staff_and_outsiders(h)
+    stranger = everyone[STRANGER]
+    s.mark_read(*everyone)
 
     for command, refusal in REFUSED.items():
         for uid, user in everyone.items():
@@ -111,3 +136,63 @@ async def test_private_commands_in_the_group_point_to_the_private_chat(
             command
         )
         assert answer.buttons[0][0][1].startswith("https://t.me/dutydesk_test_bot?start=")
+
+
+async def counts(h: Harness) -> tuple[int, int]:
+    async with h.deps.db.read() as session:
+        audit = await session.scalar(select(func.count(AuditEntry.id)))
+        queued = await session.scalar(select(func.count(OutboxMessage.id)))
+        return int(audit or 0), int(queued or 0)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_every_button_for_every_role_in_private_and_in_the_group(harness: Harness) -> None:
+    """Each state-changing button, pressed by everyone (its data forged where they never got
+    it): refused with the reason and nothing changed, or allowed for exactly the people the
+    regulation names (L1, L2, L5 for incidents; R6 for decisions; R7 for roles)."""
+    s, h = harness.standin, harness
+    everyone = await staff_and_outsiders(h)
+    mei = TgUser(MEMBER, "Mei", username="mei", language_code="en")
+    incident = await file_report(h.deps, mei, draft())
+    event = await events.submit(h.deps, mei, lecture())
+    member_id = (await people.find_person(h.deps, username="mei")).id
+    await s.quiet()
+    buttons = {
+        cd.encode("in", "tl", incident.incident_id): (  # the reporter follows it too
+            {EMERGENCY, DEPUTY, SECRETARY, MEMBER},
+            "Only the handlers of this report and the leadership can do that.",
+        ),
+        **{cd.encode("in", a, incident.incident_id): (
+            {EMERGENCY, DEPUTY, SECRETARY},  # its handlers and the leadership (L1, L2, L5)
+            "Only the handlers of this report and the leadership can do that.",
+        ) for a in ("pl", "up", "hi", "cl", "ct", "ak")},
+        **{cd.encode("ev", a, event.id, 1): (
+            {SECRETARY, DEPUTY},  # R6; the deputy by the policy (L2)
+            "Only the secretary or the deputy can decide on events.",
+        ) for a in ("ch", "rj", "ap")},
+        # Approved by now: the office files it or cancels it (R6).
+        cd.encode("ev", "fi", event.id, 1): ({OFFICE}, "Only the office records filings."),
+        cd.encode("ev", "cx", event.id, 1): (
+            {OFFICE}, "Only the office can cancel an approved event.",
+        ),
+        cd.encode("ro", "g", member_id, ROLE_CODES[Role.OFFICE]): (
+            {ADMIN_ID}, "Only an administrator can change roles.",
+        ),
+    }  # fmt: skip
+    setup_message = s.bot_messages(GROUP)[0]
+    for data, (allowed, refusal) in buttons.items():
+        for uid, user in everyone.items():
+            places = [setup_message] if uid == STRANGER else [s.bot_messages(uid)[-1]]
+            if uid not in allowed:
+                places.append(setup_message)  # the group: anyone there can press
+            for message in places:
+                before = await counts(h)
+                answer = await tap(s, user, message, data=data)  # answered after any effect
+                if uid in allowed:
+                    assert answer[0] != refusal, (data, uid)
+                    await user.send("/cancel")  # leave a text step the press opened
+                    await s.quiet()
+                    continue
+                assert answer == (refusal, True), (data, uid, message.chat_id, answer)
+                assert await counts(h) == before, (data, uid)  # nothing recorded or sent
+                assert await drafts.get(h.deps, uid) is None  # no step opened either
