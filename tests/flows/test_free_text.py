@@ -1,0 +1,149 @@
+"""Property tests through the stand-in (issue 6): arbitrary text — any unicode, markup, control
+characters, sizes up to Telegram's 4,096 — at every free-text step of /report and /event, with
+no conversation at all, and rendered in the report's summary and the handlers' cards.
+
+For every example: the bot answers (nothing silently dropped), Telegram accepts every message
+the bot sends (the stand-in rejects bad HTML, empty or over-long text like Telegram does), no
+"something went wrong", and an accepted answer is kept exactly as written (trimmed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.drafts import service as drafts
+from bot.drafts.service import DraftState
+from bot.people import service as people
+from bot.sandbox.model import SimUser
+from bot.sandbox.standin import StandIn
+from handlers import callback_data as cd
+from tests.flows.conftest import Harness
+from tests.flows.test_report_flow import MEMBER, world
+
+SENDS = {"sendmessage", "editmessagetext", "sendphoto", "senddocument", "answercallbackquery"}
+CRASHED = "Something went wrong on my side"
+MARKUP = ["<b>", "</b>", "<i>x</i>", "<script>alert(1)</script>", "&", "&amp;", "&#x1F600;",
+          "<a href='javascript:x'>", "<", ">", "\u202e", "\u200b", "\x00", "\x1b[31m", "💥",
+          "𠀀", "e\u0301", "ﷺ", "\n\n", "\t", "%s", "{ref}", "{0}", "\\", "`", "```"]  # fmt: skip
+
+# Text a person can send: non-empty once trimmed, at most 4,096 characters, not a command.
+texts = st.one_of(
+    st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=300),
+    st.lists(st.sampled_from(MARKUP), min_size=1, max_size=30).map("".join),
+    st.builds(
+        lambda c, n: c * n, st.sampled_from(["x", "字", "<", "&", "😀"]), st.integers(1900, 4096)
+    ),
+).filter(lambda t: bool(t.strip()) and len(t) <= 4096 and not t.startswith("/"))
+
+REPORT = {"attachments": [], "kind": "network_security", "severity": "major"}
+EVENT = {"type": "lecture", "attachments": []}
+# (flow, step, what the draft holds before it, the field a free-text answer is kept in)
+STEPS: list[tuple[str, str, dict[str, Any], str | None]] = [
+    ("report", "what", REPORT, "what"),
+    ("report", "when", {**REPORT, "what": "x"}, None),
+    ("report", "where", {**REPORT, "what": "x", "when": "2026-11-24T01:00:00+00:00"}, "where"),
+    (
+        "report",
+        "done",
+        {**REPORT, "what": "x", "where": "y", "when": "2026-11-24T01:00:00+00:00"},
+        "done",
+    ),
+    ("event", "title", EVENT, "title"),
+    ("event", "organiser_name", {**EVENT, "title": "t"}, None),
+    ("event", "date", {**EVENT, "title": "t"}, None),
+    ("event", "venue", {**EVENT, "title": "t", "date": "2026-12-10T06:30:00+00:00"}, "venue"),
+    ("event", "audience", {**EVENT, "title": "t", "venue": "v"}, None),
+    ("event", "speakers", {**EVENT, "title": "t", "venue": "v", "audience": 80}, None),
+    (
+        "event",
+        "outline",
+        {
+            **EVENT,
+            "title": "t",
+            "venue": "v",
+            "audience": 80,
+            "speakers": [{"name": "a", "affiliation": "b"}],
+        },
+        "outline",
+    ),
+    ("", "", {}, None),  # no conversation: free text outside any flow
+]
+PROPERTY = settings(max_examples=40, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+
+
+def accepted_everything(s: StandIn, since: int) -> None:
+    """Every message the bot sent since call `since` was accepted, and none was an apology."""
+    calls = [c for c in s.calls[since:] if c.method in SENDS]
+    assert calls, "the bot did not answer"
+    refused = [(c.method, c.status, c.params.get("text", "")[:80]) for c in calls
+               if c.status != 200]  # fmt: skip
+    assert not refused, refused
+    said = [str(c.params.get("text", "")) for c in calls]
+    assert not [t for t in said if CRASHED in t], said
+
+
+async def member_of(h: Harness) -> SimUser:
+    """The member of world(), set up once per test (hypothesis reuses the harness)."""
+    s = h.standin
+    if MEMBER not in s.users:
+        await world(h)
+    return s.users[MEMBER]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@PROPERTY
+@given(text=texts, place=st.sampled_from(STEPS))
+async def test_any_text_at_any_step(harness: Harness, text: str, place: tuple[Any, ...]) -> None:
+    s, h = harness.standin, harness
+    member = await member_of(h)
+    flow, step, data, field = place
+    me = await people.identify(h.deps, people.TgUser(MEMBER, "Mei", username="mei"), private=True)
+    await drafts.clear(h.deps, MEMBER)
+    if flow:
+        await drafts.save(h.deps, me.id, DraftState(flow, step, dict(data)))
+    since = len(s.calls)
+    await member.send(text)
+    await s.quiet(0.05)
+    accepted_everything(s, since)
+    state = await drafts.get(h.deps, MEMBER)
+    if field is not None and state is not None and state.step != step:
+        assert state.data[field] == text.strip()  # kept literally, every character
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@PROPERTY
+@given(what=texts, where=texts, done=texts)
+async def test_any_text_renders_in_the_summary_and_the_cards(
+    harness: Harness, what: str, where: str, done: str
+) -> None:
+    """The summary shows three answers at once; Submit files them and every handler's card
+    (and the group's notice) goes out: all accepted, none failed in the outbox."""
+    s, h = harness.standin, harness
+    member = await member_of(h)
+    if any(len(t.strip()) > h.deps.policy.incidents.max_text for t in (what, where, done)):
+        return  # refused at its step (tested above), never reaches the summary
+    me = await people.identify(h.deps, people.TgUser(MEMBER, "Mei", username="mei"), private=True)
+    answers = {"what": what.strip(), "where": where.strip(), "done": done.strip()}
+    when = {"when": "2026-11-24T01:00:00+00:00", "precision": "minute"}
+    await drafts.save(h.deps, me.id, DraftState("report", "attach", {**REPORT, **answers, **when}))
+    since = len(s.calls)
+    anchor = s.bot_messages(MEMBER)[-1]
+    await member.press(anchor, callback_data=cd.encode("rp", "a"))  # Done with attachments
+    await s.quiet(0.05)
+    summary = s.bot_messages(MEMBER)[-1]
+    assert summary.text.startswith("Please check your report."), summary.text[:100]
+    await member.press(summary, "Submit")
+    await s.quiet(0.2)
+    accepted_everything(s, since)
+    async with h.deps.db.read() as session:
+        from sqlalchemy import select
+
+        from bot.outbox.models import OutboxMessage
+
+        statuses = set(await session.scalars(select(OutboxMessage.status)))
+    assert statuses <= {"sent", "held"}, statuses
