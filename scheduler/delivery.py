@@ -158,7 +158,12 @@ class Deliverer:
             else:
                 await self._retry(message, f"timed out: {exc.message}", None)
         except NetworkError as exc:
-            await self._retry(message, f"network: {exc.message}", None)
+            # A connection that failed before the request went out is safe to repeat; one that
+            # broke afterwards may have delivered it, like a timeout.
+            if message.semantics == Semantics.AT_MOST_ONCE and _maybe_sent(exc):
+                await self._settle(message, OutboxStatus.UNCERTAIN, f"network: {exc.message}")
+            else:
+                await self._retry(message, f"network: {exc.message}", None)
         except TelegramError as exc:
             await self._retry(message, exc.message, None)
         else:
@@ -231,6 +236,12 @@ class Deliverer:
 def _label(r: Renderer, button: dict[str, str]) -> str:
     """A button's msgid, translated for the recipient."""
     return r.plain(button.get("label", ""))
+
+
+def _maybe_sent(exc: NetworkError) -> bool:
+    """A connection that broke after the request went out (python-telegram-bot names the httpx
+    error). A failed connect sent nothing; a 5xx is Telegram answering that it failed."""
+    return exc.message.startswith("httpx.") and not exc.message.startswith("httpx.ConnectError")
 
 
 def _seconds(value: object) -> float:

@@ -49,6 +49,23 @@ STAFF = {SECRETARY: ("Shu", Role.SECRETARY), DEPUTY: ("Dai", Role.DEPUTY),
          EMERGENCY: ("Eli", Role.EMERGENCY_OFFICE)}  # fmt: skip
 
 
+def tally(rows: list[OutboxMessage], s: StandIn) -> dict[str, int]:
+    """What was queued, and what people really got: delivered (found in the chat), duplicated
+    (the same text twice in one chat), uncertain (at-most-once, fate unknown), lost."""
+    counts = Counter(queued=len(rows), delivered=0, duplicated=0, uncertain=0, lost=0)
+    for chat in {row.chat_id for row in rows}:
+        texts = Counter(m.text for m in s.bot_messages(chat))
+        counts["duplicated"] += sum(n - 1 for n in texts.values())
+    for row in rows:
+        if row.status == "sent" and s.find(row.chat_id, row.telegram_message_id or 0):
+            counts["delivered"] += 1
+        elif row.status == "uncertain":
+            counts["uncertain"] += 1
+        else:
+            counts["lost"] += 1
+    return dict(counts)
+
+
 class Bot:
     """`dutydesk run` on a SQLite file under tmp_path, killed and started again at will; `deps`
     reads and seeds the same file from the test (WAL lets both at once)."""
@@ -100,22 +117,7 @@ class Bot:
         raise AssertionError(f"outbox not delivered: {await self.outbox()}")
 
     async def tally(self, after: int = 0) -> dict[str, int]:
-        """What was queued (after outbox id `after`), and what people really got: delivered
-        (found in the chat), duplicated (the same text twice in one chat), uncertain
-        (at-most-once, fate unknown), lost."""
-        rows, s = [m for m in await self.outbox() if m.id > after], self.standin
-        counts = Counter(queued=len(rows), delivered=0, duplicated=0, uncertain=0, lost=0)
-        for chat in {row.chat_id for row in rows}:
-            texts = Counter(m.text for m in s.bot_messages(chat))
-            counts["duplicated"] += sum(n - 1 for n in texts.values())
-        for row in rows:
-            if row.status == "sent" and s.find(row.chat_id, row.telegram_message_id or 0):
-                counts["delivered"] += 1
-            elif row.status == "uncertain":
-                counts["uncertain"] += 1
-            else:
-                counts["lost"] += 1
-        return dict(counts)
+        return tally([m for m in await self.outbox() if m.id > after], self.standin)
 
 
 @pytest.fixture
