@@ -1,6 +1,6 @@
 """Property tests through the stand-in (issue 6): arbitrary text — any unicode, markup, control
-characters, sizes up to Telegram's 4,096 — at every free-text step of /report and /event, with
-no conversation at all, and rendered in the report's summary and the handlers' cards.
+characters, sizes up to Telegram's 4,096 — at every free-text step of /report, /event and
+/meeting, with no conversation at all, and rendered in the report's summary and the handlers' cards.
 
 For every example: the bot answers (nothing silently dropped), Telegram accepts every message
 the bot sends (the stand-in rejects bad HTML, empty or over-long text like Telegram does), no
@@ -70,6 +70,8 @@ STEPS: list[tuple[str, str, dict[str, Any], str | None]] = [
         },
         "outline",
     ),
+    ("meeting", "date", {"kind": "dedicated"}, None),
+    ("meeting", "subject", {"kind": "dedicated", "held_on": "2026-11-20"}, "subject"),
     ("", "", {}, None),  # no conversation: free text outside any flow
 ]
 PROPERTY = settings(max_examples=40, deadline=None, database=None,
