@@ -1,6 +1,7 @@
 """Property tests through the stand-in (issue 6): arbitrary text — any unicode, markup, control
 characters, sizes up to Telegram's 4,096 — at every free-text step of /report, /event and
-/meeting, with no conversation at all, and rendered in the report's summary and the handlers' cards.
+/meeting, with no conversation at all, and rendered in the report's summary and the handlers'
+cards.
 
 For every example: the bot answers (nothing silently dropped), Telegram accepts every message
 the bot sends (the stand-in rejects bad HTML, empty or over-long text like Telegram does), no
