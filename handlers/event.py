@@ -296,7 +296,6 @@ async def _submit(
         result = await events.resubmit(ctx.deps, tg_user(user), int(d["resubmit"]), to_draft(d))
     else:
         result = await events.submit(ctx.deps, tg_user(user), to_draft(d))
-    await drafts.clear(ctx.deps, user.id)
     lead = ctx.deps.policy.events.lead_days
     text = (
         summary(r, d, lead, ctx.deps.clock.now())

@@ -238,7 +238,6 @@ async def _save(update: Update, ctx: Ctx, r: Renderer, user: User, d: dict[str, 
         files=[(f["file_id"], f["kind"], f.get("name") or "") for f in d.get("files", [])],
     )  # fmt: skip
     recorded = await meetings.record_meeting(ctx.deps, tg_user(user), draft)
-    await drafts.clear(ctx.deps, user.id)
     text = (
         summary(r, d)
         + "\n\n"

@@ -226,7 +226,6 @@ async def _submit(
             actions_taken=d["done"], attachments=d.get("attachments", []),
         ),
     )  # fmt: skip
-    await drafts.clear(ctx.deps, user.id)
     text = (
         summary(r, d)
         + "\n\n"
