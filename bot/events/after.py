@@ -3,6 +3,10 @@ organiser's word on how the event went."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
@@ -17,7 +21,7 @@ from bot.events.service import (
 from bot.i18n import N_
 from bot.incidents.rules import clean_text
 from bot.people.roles import Role
-from bot.people.service import TgUser, acting
+from bot.people.service import PersonView, TgUser, acting
 
 
 async def record_filing(
@@ -27,9 +31,7 @@ async def record_filing(
     now = deps.clock.now()
     ref = clean_text(filing_ref, 64)
     async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        if Role.OFFICE not in me.roles:
-            raise NotAllowed(N_("Only the office records filings."))
+        me = await _office(session, actor, now, filing=True)
         event = await load_locked(session, event_id)
         if not await move_if(session, event, version, EventStatus.APPROVED,
                                  status=EventStatus.CLEARED, filed_at=now, filed_by_id=me.id,
@@ -50,10 +52,18 @@ async def check_office(deps: Deps, actor: TgUser, *, filing: bool) -> None:
     """Before asking for a date or a reason: only the office files and cancels (R6), so nobody
     else types an answer only to be refused."""
     async with deps.db.transaction() as session:  # a refusal rolls back: nothing recorded
-        me = await acting(session, actor, now=deps.clock.now())
-        if Role.OFFICE not in me.roles:
-            raise NotAllowed(N_("Only the office records filings.") if filing
-                             else N_("Only the office can cancel an approved event."))  # fmt: skip
+        await _office(session, actor, deps.clock.now(), filing=filing)
+
+
+async def _office(
+    session: AsyncSession, actor: TgUser, now: datetime, *, filing: bool
+) -> PersonView:
+    """Only the office files and cancels (R6)."""
+    me = await acting(session, actor, now=now)
+    if Role.OFFICE not in me.roles:
+        raise NotAllowed(N_("Only the office records filings.") if filing
+                         else N_("Only the office can cancel an approved event."))  # fmt: skip
+    return me
 
 
 async def cancel(deps: Deps, actor: TgUser, event_id: int, reason: str) -> Result:
@@ -61,9 +71,7 @@ async def cancel(deps: Deps, actor: TgUser, event_id: int, reason: str) -> Resul
     now = deps.clock.now()
     text = clean_text(reason, deps.policy.incidents.max_text)
     async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        if Role.OFFICE not in me.roles:
-            raise NotAllowed(N_("Only the office can cancel an approved event."))
+        me = await _office(session, actor, now, filing=False)
         event = await load_locked(session, event_id)
         if event.status not in (EventStatus.APPROVED, EventStatus.CLEARED):
             raise await why_not(session, event)
