@@ -80,7 +80,8 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
         if not isinstance(update, Update):
             await super().process_update(update)
             return
-        db, clock = deps_of(self).db, deps_of(self).clock
+        deps = deps_of(self)
+        db, clock = deps.db, deps.clock
         if not await inbox.begin(db, update.update_id, update.to_dict, now=clock.now()):
             return
         token = inbox.handling(update.update_id)

@@ -151,19 +151,14 @@ class Deliverer:
             # Not transient: chat not found, or a message Telegram refuses (a bug to fix).
             log.error("outbox message %s refused: %s", message.id, exc.message)
             await self._settle(message, OutboxStatus.FAILED, exc.message)
-        except TimedOut as exc:
-            # The send may have reached Telegram (STACK-NOTES): only at-least-once goes again.
-            if message.semantics == Semantics.AT_MOST_ONCE:
-                await self._settle(message, OutboxStatus.UNCERTAIN, f"timed out: {exc.message}")
-            else:
-                await self._retry(message, f"timed out: {exc.message}", None)
         except NetworkError as exc:
-            # A connection that failed before the request went out is safe to repeat; one that
-            # broke afterwards may have delivered it, like a timeout.
+            # A timeout, or a connection that broke after the request went out, may have
+            # delivered it (STACK-NOTES): only at-least-once goes again.
+            error = f"{'timed out' if isinstance(exc, TimedOut) else 'network'}: {exc.message}"
             if message.semantics == Semantics.AT_MOST_ONCE and _maybe_sent(exc):
-                await self._settle(message, OutboxStatus.UNCERTAIN, f"network: {exc.message}")
+                await self._settle(message, OutboxStatus.UNCERTAIN, error)
             else:
-                await self._retry(message, f"network: {exc.message}", None)
+                await self._retry(message, error, None)
         except TelegramError as exc:
             await self._retry(message, exc.message, None)
         else:
@@ -239,8 +234,11 @@ def _label(r: Renderer, button: dict[str, str]) -> str:
 
 
 def _maybe_sent(exc: NetworkError) -> bool:
-    """A connection that broke after the request went out (python-telegram-bot names the httpx
-    error). A failed connect sent nothing; a 5xx is Telegram answering that it failed."""
+    """A timeout, or a connection that broke after the request went out (python-telegram-bot
+    names the httpx error). A failed connect sent nothing; a 5xx is Telegram answering that it
+    failed."""
+    if isinstance(exc, TimedOut):
+        return True
     return exc.message.startswith("httpx.") and not exc.message.startswith("httpx.ConnectError")
 
 
