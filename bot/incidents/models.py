@@ -37,6 +37,9 @@ class Incident(Base):
     location: Mapped[str] = mapped_column(Text)
     actions_taken: Mapped[str] = mapped_column(Text)
     reported_at: Mapped[datetime] = mapped_column(index=True)
+    # L4: the limit the policy set when the incident was filed. `ack_due_at` moves on with each
+    # escalation (the sweep's next moment); this one never moves, so the ledger can tell.
+    ack_limit_at: Mapped[datetime | None]
     ack_due_at: Mapped[datetime | None]
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))

@@ -129,7 +129,8 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
                 status="open", reporter_id=me.id, what=draft.what,
                 discovered_at=draft.discovered_at, discovered_precision=draft.discovered_precision,
                 location=draft.location, actions_taken=draft.actions_taken, reported_at=now,
-                ack_due_at=ack_due(deps, draft.kind, draft.severity, now),
+                ack_limit_at=(due := ack_due(deps, draft.kind, draft.severity, now)),
+                ack_due_at=due,
                 needs_secretary_ack=draft.severity in policy.escalation.secretary_ack_severities,
             )  # fmt: skip
             session.add(incident)

@@ -126,6 +126,14 @@ class GroupNotice(Strict):
     severities: list[Severity] = [Severity.MAJOR, Severity.CRITICAL]
 
 
+class ReportUpward(Strict):
+    """P3, C8: incidents that must be reported to the higher department, and how soon. The
+    ledger shows an incident of these severities not reported upward in time as a C8 lapse."""
+
+    severities: list[Severity] = [Severity.MAJOR, Severity.CRITICAL]
+    within_hours: int = Field(default=24, gt=0, le=24 * 14)
+
+
 class Incidents(Strict):
     clause: str = "L4"
     max_text: int = Field(default=2000, ge=100, le=3500)
@@ -136,6 +144,7 @@ class Incidents(Strict):
     escalation: Escalation = Escalation()
     routing: Routing = Routing()
     group_notice: GroupNotice = GroupNotice()
+    report_upward: ReportUpward = ReportUpward()
 
 
 class Events(Strict):

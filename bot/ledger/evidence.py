@@ -1,0 +1,86 @@
+"""The per-clause view: for one clause, the evidence in the records, dated ("show me A2").
+
+Meetings held under the clause, audited steps that cite it (decisions, filings, incidents),
+the reminders the calendar sent for it, and its lapses — oldest first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from bot.calendar.models import MEETING_CLAUSES, MeetingKind
+from bot.ledger.lapses import Lapse
+from bot.ledger.period import LedgerPeriod
+from bot.ledger.records import MeetingRow, Reminder, Step
+
+CLAUSE_IDS = (
+    *(f"R{n}" for n in range(1, 9)),
+    *(f"L{n}" for n in range(1, 6)),
+    *(f"A{n}" for n in range(1, 5)),
+    *(f"P{n}" for n in range(1, 5)),
+    *(f"C{n}" for n in range(1, 13)),
+)
+# Clauses the records cite directly, offered as buttons (any other can be typed: /ledger C5).
+OFFERED = ("R2", "R3", "R6", "A2", "A3", "L1", "L2", "L3", "L4", "L5", "P2", "P3", "C2", "C8")
+# Accountability clauses whose evidence is a step recorded under another clause: the secretary's
+# own acknowledgement (R2) answers C2; the report to the higher department (P3) answers C8.
+ALSO: dict[str, tuple[str, str]] = {
+    "C2": ("R2", "incident.acknowledged"),
+    "C8": ("P3", "incident.reported_upward"),
+}
+
+
+def known(clause: str) -> str | None:
+    """The clause ID as written in CLAUSES.md (upper case), or None."""
+    clause = clause.strip().upper()
+    return clause if clause in CLAUSE_IDS else None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    at: datetime
+    source: str  # meeting | step | reminder | lapse
+    what: str  # the meeting's kind, the step's action, the reminder's obligation, the lapse code
+    subject: str  # a reference, a meeting's title, a period
+    actor: str | None = None
+    whole_day: bool = False  # a meeting is recorded by its date
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def wanted(clause: str, step: Step) -> bool:
+    if step.clause == clause:
+        return True
+    also = ALSO.get(clause)
+    return also is not None and (step.clause, step.action) == also
+
+
+def evidence(
+    clause: str,
+    period: LedgerPeriod,
+    meetings: list[MeetingRow],
+    steps: list[Step],
+    reminders: list[Reminder],
+    lapses: list[Lapse],
+) -> list[Evidence]:
+    out = [
+        Evidence(datetime.combine(m.held_on, time(), period.zone), "meeting", m.kind, m.title,
+                 m.recorded_by, True, {"attendees": str(m.attendees)})
+        for m in meetings
+        if MEETING_CLAUSES[MeetingKind(m.kind)] == clause and period.first <= m.held_on
+        <= period.last
+    ]  # fmt: skip
+    out += [
+        Evidence(s.at, "step", s.action, s.subject, s.actor)
+        for s in steps
+        if wanted(clause, s) and s.action != "meeting.record"  # the meeting is listed itself
+    ]
+    out += [
+        Evidence(r.at, "reminder", r.obligation, r.key) for r in reminders if r.clause == clause
+    ]
+    out += [
+        Evidence(lapse.due, "lapse", lapse.code, lapse.subject, params=lapse.params)
+        for lapse in lapses
+        if clause in lapse.clauses
+    ]
+    return sorted(out, key=lambda e: (e.at, e.source != "meeting"))

@@ -1,0 +1,83 @@
+"""The ledger of a period for one reader: read in one transaction, computed by pure functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.audit.service import record
+from bot.deps import Deps
+from bot.ledger import records
+from bot.ledger.evidence import ALSO, Evidence, evidence
+from bot.ledger.figures import EventFigures, IncidentFigures, event_figures, incident_figures
+from bot.ledger.lapses import Lapse, lapses
+from bot.ledger.obligations import Obligation, obligations, window
+from bot.ledger.period import LedgerPeriod
+from bot.ledger.scope import Scope, scope_of
+from bot.people.service import TgUser, reload, upsert
+
+
+@dataclass(frozen=True)
+class Ledger:
+    period: LedgerPeriod
+    scope: Scope
+    now: datetime
+    incidents: list[records.IncidentRow]  # reported within the period
+    events: list[records.EventRow]  # requested or dated within the period
+    meetings: list[records.MeetingRow]  # held within the period
+    obligations: list[Obligation]
+    lapses: list[Lapse]
+    incident_figures: IncidentFigures
+    event_figures: EventFigures
+    steps: list[records.Step]  # every clause-citing step: only when built for an export
+    reminders: list[records.Reminder]
+
+    def evidence(self, clause: str) -> list[Evidence]:
+        return evidence(clause, self.period, self.meetings, self.steps, self.reminders,
+                        self.lapses)  # fmt: skip
+
+
+async def build(
+    deps: Deps, actor: TgUser, period: LedgerPeriod, *, clause: str | None = None,
+    export: bool = False,
+) -> Ledger:  # fmt: skip
+    """The ledger the reader may see. `clause` loads that clause's steps (the per-clause
+    view); `export` loads every clause's steps (the spreadsheet's evidence sheet) and leaves
+    an audit entry (R7: the inspection file was taken, by whom, for which period)."""
+    now = deps.clock.now()
+    zone = deps.policy.working_hours.zone
+    today = now.astimezone(zone).date()
+    async with deps.db.transaction() as session:
+        person = await reload(session, (await upsert(session, actor, now=now, started=False)).id)
+        scope = scope_of(person)
+        incidents = await records.incidents(session, period, scope)
+        events = await records.events(session, period, scope)
+        first, last = window(deps.policy, period)
+        around = await records.meetings(session, first, last)
+        kept = await records.kept_since(session)
+        kept_day: date | None = kept.astimezone(zone).date() if kept else None
+        owed = obligations(deps.policy, zone, period, around, today, kept_day)
+        steps: list[records.Step] = []
+        if export or clause is not None:
+            wanted = () if export or clause is None else (clause, *ALSO.get(clause, ())[:1])
+            steps = await records.steps(session, period, scope, wanted)
+        reminders = await records.reminders(session, period)
+        counted = await records.event_steps(session, period, scope)
+        if export:
+            record(session, at=now, actor_id=person.id, action="ledger.exported",
+                   subject_type="ledger", subject_id=None, clause="R7", period=period.key,
+                   scope=scope.level)  # fmt: skip
+    return Ledger(
+        period=period,
+        scope=scope,
+        now=now,
+        incidents=incidents,
+        events=events,
+        meetings=[m for m in around if period.first <= m.held_on <= period.last],
+        obligations=owed,
+        lapses=lapses(period, deps.policy, now, incidents, events, owed),
+        incident_figures=incident_figures(incidents),
+        event_figures=event_figures(events, counted, period),
+        steps=steps,
+        reminders=reminders,
+    )
