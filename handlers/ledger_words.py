@@ -10,6 +10,7 @@ from babel.dates import format_skeleton
 
 from bot.calendar.models import MeetingKind
 from bot.i18n import N_
+from bot.ledger.evidence import Evidence
 from bot.ledger.lapses import Lapse
 from bot.ledger.obligations import Obligation
 from bot.ledger.period import LedgerPeriod
@@ -174,3 +175,25 @@ def meeting_kind(r: Renderer, kind: str) -> str:
 
 def action_name(r: Renderer, action: str) -> str:
     return r.plain(ACTIONS[action]) if action in ACTIONS else action
+
+
+def evidence_what(r: Renderer, e: Evidence) -> str:
+    if e.lapse is not None:
+        return lapse_text(r, e.lapse)
+    if e.source == "meeting":
+        return meeting_kind(r, e.what)
+    if e.source == "reminder":
+        return r.plain(REMINDERS[e.what]) if e.what in REMINDERS else e.what
+    return action_name(r, e.what)
+
+
+def evidence_subject(r: Renderer, e: Evidence) -> str:
+    """A reminder's key (A2:2026-Q1:d30) names its period; others name themselves."""
+    if e.source == "reminder":
+        parts = e.subject.split(":")
+        return (
+            obligation_subject(r, parts[1])
+            if len(parts) == 3 and parts[1][:4].isdigit()
+            else (e.subject)
+        )
+    return e.subject

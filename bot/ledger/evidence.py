@@ -46,6 +46,7 @@ class Evidence:
     actor: str | None = None
     whole_day: bool = False  # a meeting is recorded by its date
     params: dict[str, str] = field(default_factory=dict)
+    lapse: Lapse | None = None
 
 
 def wanted(clause: str, step: Step) -> bool:
@@ -79,7 +80,7 @@ def evidence(
         Evidence(r.at, "reminder", r.obligation, r.key) for r in reminders if r.clause == clause
     ]
     out += [
-        Evidence(lapse.due, "lapse", lapse.code, lapse.subject, params=lapse.params)
+        Evidence(lapse.due, "lapse", lapse.code, lapse.subject, params=lapse.params, lapse=lapse)
         for lapse in lapses
         if clause in lapse.clauses
     ]
