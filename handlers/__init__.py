@@ -14,6 +14,7 @@ from handlers import (
     event_cards,
     groups,
     incidents,
+    ledger,
     meeting,
     policy,
     report,
@@ -58,6 +59,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CommandHandler("meeting", meeting.meeting, filters=new))
     app.add_handler(CommandHandler("calendar", calendar.calendar, filters=new))
     app.add_handler(CommandHandler("policy", policy.policy, filters=new))
+    app.add_handler(CommandHandler("ledger", ledger.ledger_command, filters=new))
 
     # 3. Buttons, by the domain in their data; anything else is answered as stale.
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=cd.pattern("lg")))
@@ -71,6 +73,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(meeting.on_button, pattern=cd.pattern("mt")))
     app.add_handler(CallbackQueryHandler(calendar.on_button, pattern=cd.pattern("cl")))
     app.add_handler(CallbackQueryHandler(policy.on_button, pattern=cd.pattern("po")))
+    app.add_handler(CallbackQueryHandler(ledger.on_button, pattern=cd.pattern("ld")))
     app.add_handler(CallbackQueryHandler(stale_button))
 
     # 4. After every known command: unknown ones (in groups only when addressed to us).

@@ -29,6 +29,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("pending", N_("What waits for me to act")),
     Command("cancel", N_("Leave what you are filling in")),
     Command("calendar", N_("What the regulation's calendar holds: due, open, overdue")),
+    Command("ledger", N_("The ledger: figures, lapses and evidence per clause (R7)")),
     Command("meeting", N_("Record a meeting that was held (A2, R2, R3, A3)"), RECORDERS),
     Command("members", N_("People the bot knows, and their roles"), LEADERSHIP),
     Command("policy", N_("The policy in force; an administrator loads a new one"), LEADERSHIP),

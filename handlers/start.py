@@ -12,6 +12,7 @@ from handlers import calendar as calendar_handlers
 from handlers import callback_data as cd
 from handlers import event as event_handlers
 from handlers import incidents as incident_handlers
+from handlers import ledger as ledger_handlers
 from handlers import meeting as meeting_handlers
 from handlers import report as report_handlers
 from handlers import roles as roles_handlers
@@ -56,6 +57,9 @@ async def start(update: Update, ctx: Ctx, message: Message, user: User, r: Rende
         return
     if payload == "pending":
         await incident_handlers.pending(update, ctx)
+        return
+    if payload == "ledger":
+        await ledger_handlers.begin(update, ctx, r, user)
         return
     if payload == "calendar":
         await calendar_handlers.calendar(update, ctx)

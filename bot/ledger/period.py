@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from bot.errors import InvalidInput
+from bot.i18n import N_
 
 CHOICES = ("this_quarter", "last_quarter", "this_year", "last_year")
 
@@ -68,3 +72,49 @@ def chosen(choice: str, now: datetime, zone: ZoneInfo) -> LedgerPeriod:
 def between(first: date, last: date, zone: ZoneInfo) -> LedgerPeriod:
     """Chosen dates, in either order."""
     return LedgerPeriod(min(first, last), max(first, last), zone)
+
+
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+EARLIEST = date(2000, 1, 1)
+LONGEST = timedelta(days=366 * 5)
+
+
+def parse_dates(text: str, today: date, zone: ZoneInfo) -> LedgerPeriod:
+    """Two dates typed by a reader: 2026-01-01 2026-03-31, 2026/1/1–2026/3/31, 2026年1月1日至…"""
+    found = _DATE.findall(text)
+    if len(found) != 2:
+        raise InvalidInput(N_("Please send two dates, the first and the last day, such as "
+                              "2026-01-01 2026-03-31."))  # fmt: skip
+    try:
+        first, last = (date(int(y), int(m), int(d)) for y, m, d in found)
+    except ValueError:
+        raise InvalidInput(N_("One of those dates does not exist; please check it.")) from None
+    period = between(first, last, zone)
+    if period.first < EARLIEST or period.first > today:
+        raise InvalidInput(N_("The first day must lie between 2000 and today."))
+    if period.last - period.first > LONGEST:
+        raise InvalidInput(N_("At most five years at a time, please."))
+    return period
+
+
+def token(period: LedgerPeriod) -> str:
+    """The period in button data: 2026-Q4, 2026, or 20260101-20260331."""
+    if period.key.count("..") == 0:
+        return period.key
+    return f"{period.first:%Y%m%d}-{period.last:%Y%m%d}"
+
+
+def from_token(value: str, zone: ZoneInfo) -> LedgerPeriod | None:
+    """The period a button names; None for anything that is not one."""
+    try:
+        if m := re.fullmatch(r"(\d{4})-Q([1-4])", value):
+            y, q = int(m[1]), int(m[2]) - 1
+            return LedgerPeriod(date(y, 3 * q + 1, 1), _quarter_end(y, q), zone)
+        if re.fullmatch(r"\d{4}", value):
+            return LedgerPeriod(date(int(value), 1, 1), date(int(value), 12, 31), zone)
+        if m := re.fullmatch(r"(\d{8})-(\d{8})", value):
+            first, last = (date(int(x[:4]), int(x[4:6]), int(x[6:])) for x in (m[1], m[2]))
+            return between(first, last, zone)
+    except ValueError:
+        return None
+    return None

@@ -1,0 +1,246 @@
+"""/ledger: a period's figures, lapses and evidence per clause; the spreadsheet (R7, C).
+
+Everyone may open it and sees their part (bot.ledger.scope). Buttons carry the period itself
+(2026-Q4, 2026, 20260101-20260331), so a page always shows what its title says. Files are made
+in a worker thread while the chat shows progress; one at a time per person.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable
+from io import BytesIO
+
+from telegram import InputFile, Message, Update, User
+
+from bot.context import Ctx
+from bot.drafts import service as drafts
+from bot.drafts.service import DraftState
+from bot.errors import StaleButton
+from bot.ledger import service as ledger
+from bot.ledger.evidence import OFFERED, known
+from bot.ledger.period import LedgerPeriod, chosen, from_token, parse_dates, token
+from bot.ledger.service import Ledger
+from bot.people import service as people
+from handlers import callback_data as cd
+from handlers import ledger_render as view
+from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
+from handlers.ledger_export import workbook
+from handlers.ledger_words import period_name
+from handlers.render import Renderer
+
+log = logging.getLogger(__name__)
+FLOW = "ledger"
+CHOICES = {"tq": "this_quarter", "lq": "last_quarter", "ty": "this_year", "ly": "last_year"}
+BUSY = "ledger_busy"  # bot_data: telegram ids with a file being made
+Rows = list[list[tuple[str, str]]]
+
+
+def _b(action: str, *args: object) -> str:
+    return cd.encode("ld", action, *args)
+
+
+def _picker(r: Renderer, clause: str = "") -> tuple[str, Rows]:
+    tail = (clause,) if clause else ()
+    if clause:
+        text = r("Which period for {clause}?", clause=clause)
+    else:
+        text = r("Which period? The ledger shows what the records prove, in the organisation's "
+                 "time zone.")  # fmt: skip
+    rows = [
+        [(r.plain("This quarter"), _b("r", "tq", *tail)),
+         (r.plain("Last quarter"), _b("r", "lq", *tail))],
+        [(r.plain("This year"), _b("r", "ty", *tail)),
+         (r.plain("Last year"), _b("r", "ly", *tail))],
+        [(r.plain("Chosen dates…"), _b("d", *tail))],
+    ]  # fmt: skip
+    return text, rows
+
+
+def _summary_rows(r: Renderer, book: Ledger) -> Rows:
+    t = token(book.period)
+    return [
+        [(r.plain("Lapses ({n})", n=len(book.lapses)), _b("l", t, 0)),
+         (r.plain("By clause"), _b("k", t))],
+        [(r.plain("Spreadsheet (.xlsx)"), _b("x", t))],
+        [(r.plain("Another period"), _b("m"))],
+    ]  # fmt: skip
+
+
+def _paging(r: Renderer, action: str, args: tuple[object, ...], page: int, n: int) -> list[
+    tuple[str, str]
+]:  # fmt: skip
+    row = []
+    if page > 0:
+        row.append((r.plain("‹ Previous"), _b(action, *args, page - 1)))
+    if page + 1 < view.pages(n):
+        row.append((r.plain("Next ›"), _b(action, *args, page + 1)))
+    return row
+
+
+def _clause_rows(r: Renderer, t: str) -> Rows:
+    rows = [[(c, _b("c", c, t, 0)) for c in OFFERED[i : i + 5]] for i in range(0, len(OFFERED), 5)]
+    return [*rows, [(r.plain("‹ Back to the summary"), _b("p", t))]]
+
+
+@command
+async def ledger_command(
+    update: Update, ctx: Ctx, message: Message, user: User, r: Renderer
+) -> None:
+    """/ledger, or /ledger A2 for one clause's evidence."""
+    if not is_private(update.effective_chat):
+        await private_only(message, ctx, r, "ledger")
+        return
+    await people.identify(ctx.deps, tg_user(user), private=True)
+    clause = ""
+    if ctx.args:
+        clause = known(ctx.args[0]) or ""
+        if not clause:
+            await reply(message, r("{clause} is not a clause of the regulation; they run "
+                                   "R1–R8, L1–L5, A1–A4, P1–P4 and C1–C12.",
+                                   clause=ctx.args[0][:10]))  # fmt: skip
+            return
+    text, rows = _picker(r, clause)
+    await reply(message, text, rows)
+
+
+async def begin(update: Update, ctx: Ctx, r: Renderer, user: User) -> None:
+    """The deep link /start ledger (from a group's /ledger)."""
+    text, rows = _picker(r)
+    if update.effective_message is not None:
+        await reply(update.effective_message, text, rows)
+
+
+def _period(ctx: Ctx, value: str) -> LedgerPeriod:
+    period = from_token(value, ctx.deps.zone)
+    if period is None:
+        raise StaleButton()
+    return period
+
+
+async def _show(update: Update, ctx: Ctx, r: Renderer, user: User, period: LedgerPeriod,
+                clause: str = "", page: int = 0, lapses: bool = False) -> None:  # fmt: skip
+    t = token(period)
+    book = await ledger.build(ctx.deps, tg_user(user), period, clause=clause or None)
+    if clause:
+        n = len(book.evidence(clause))
+        rows = [row for row in [_paging(r, "c", (clause, t), page, n)] if row]
+        rows.append([(r.plain("Other clauses"), _b("k", t)),
+                     (r.plain("‹ Back to the summary"), _b("p", t))])  # fmt: skip
+        await edit_or_send(update, view.clause(r, book, clause, page), rows)
+    elif lapses:
+        rows = [row for row in [_paging(r, "l", (t,), page, len(book.lapses))] if row]
+        rows.append([(r.plain("‹ Back to the summary"), _b("p", t))])
+        await edit_or_send(update, view.lapses(r, book, page), rows)
+    else:
+        await edit_or_send(update, view.summary(r, book), _summary_rows(r, book))
+
+
+@button
+async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
+    a, args = data.action, data.args
+    page = data.int_arg(len(args) - 1) if args else None
+    if a == "m":
+        await edit_or_send(update, *_picker(r))
+    elif a == "r" and args and args[0] in CHOICES:
+        clause = known(args[1]) or "" if len(args) > 1 else ""
+        period = chosen(CHOICES[args[0]], ctx.deps.clock.now(), ctx.deps.zone)
+        await _show(update, ctx, r, user, period, clause)
+    elif a == "d":
+        clause = known(args[0]) or "" if args else ""
+        me = await people.identify(ctx.deps, tg_user(user), private=True)
+        await drafts.save(ctx.deps, me.id, DraftState(FLOW, "dates", {"clause": clause}))
+        await edit_or_send(update, r("Send the first and the last day, such as 2026-01-01 "
+                                     "2026-03-31. /cancel leaves."), None)  # fmt: skip
+    elif a == "p" and len(args) == 1:
+        await _show(update, ctx, r, user, _period(ctx, args[0]))
+    elif a == "l" and len(args) == 2 and page is not None:
+        await _show(update, ctx, r, user, _period(ctx, args[0]), page=page, lapses=True)
+    elif a == "k" and len(args) == 1:
+        period = _period(ctx, args[0])
+        await edit_or_send(update, "\n".join([*view.head(r, await ledger.build(
+            ctx.deps, tg_user(user), period)), "", r("Which clause? Or send /ledger and the "
+            "clause's ID, such as /ledger C5.")]), _clause_rows(r, token(period)))  # fmt: skip
+    elif a == "c" and len(args) == 3 and page is not None and known(args[0]):
+        await _show(update, ctx, r, user, _period(ctx, args[1]), args[0], page)
+    elif a == "x" and len(args) == 1:
+        return await _file(update, ctx, r, user, _period(ctx, args[0]))
+    else:
+        raise StaleButton()
+    return None
+
+
+async def on_dates(
+    update: Update, ctx: Ctx, message: Message, user: User, r: Renderer, state: DraftState
+) -> None:
+    """The reader typed the dates of their period."""
+    today = ctx.deps.clock.now().astimezone(ctx.deps.zone).date()
+    period = parse_dates(message.text or "", today, ctx.deps.zone)
+    await drafts.clear(ctx.deps, user.id)
+    await _show(update, ctx, r, user, period, str(state.data.get("clause", "")))
+
+
+class _Progress:
+    """How far the worker thread is, read by the event loop."""
+
+    def __init__(self) -> None:
+        self.value = 0.0
+        self._lock = threading.Lock()
+
+    def set(self, value: float) -> None:
+        with self._lock:
+            self.value = value
+
+
+async def _file(update: Update, ctx: Ctx, r: Renderer, user: User, period: LedgerPeriod) -> str:
+    busy: set[int] = ctx.bot_data.setdefault(BUSY, set())
+    if user.id in busy:
+        return r("Your file is still being prepared; it comes in a moment.")
+    chat = update.effective_chat
+    assert chat is not None
+    busy.add(user.id)
+    ctx.application.create_task(_make(ctx, r, user, chat.id, period), update=update)
+    return r("Preparing the spreadsheet…")
+
+
+async def _make(ctx: Ctx, r: Renderer, user: User, chat_id: int, period: LedgerPeriod) -> None:
+    """Read, then build the file off the event loop, editing one message with the progress."""
+    status: Message | None = None
+    try:
+        status = await ctx.bot.send_message(chat_id, r("Preparing the spreadsheet… {percent}%",
+                                                       percent=0))  # fmt: skip
+        book = await ledger.build(ctx.deps, tg_user(user), period, export=True)
+        data = await _with_progress(status, r, lambda p: workbook(book, r, p))
+        name = f"dutydesk-ledger-{token(period)}.xlsx"
+        await ctx.bot.send_document(
+            chat_id, InputFile(BytesIO(data), filename=name),
+            caption=r("Ledger: {period}. {incidents} incidents, {events} events, {lapses} "
+                      "lapses.", period=period_name(r, period), incidents=len(
+                          book.incidents), events=len(book.events), lapses=len(book.lapses)),
+            parse_mode="HTML",
+        )  # fmt: skip
+        await status.edit_text(r("The spreadsheet is ready."))
+    except Exception:
+        if status is not None:  # nobody is left looking at a frozen percentage
+            await status.edit_text(r("The spreadsheet could not be made; please try again."))
+        raise
+    finally:
+        ctx.bot_data.get(BUSY, set()).discard(user.id)
+
+
+async def _with_progress(
+    status: Message, r: Renderer, make: Callable[[Callable[[float], None]], bytes]
+) -> bytes:
+    progress = _Progress()
+    task = asyncio.ensure_future(asyncio.to_thread(make, progress.set))
+    shown = 0
+    while True:
+        done, _ = await asyncio.wait({task}, timeout=1.0)
+        if done:
+            return task.result()
+        percent = int(progress.value * 10) * 10
+        if percent > shown:  # at most one edit a second, only when it moved
+            shown = percent
+            await status.edit_text(r("Preparing the spreadsheet… {percent}%", percent=percent))

@@ -1,0 +1,138 @@
+"""/ledger in the chat: the summary of a period, its lapses and the evidence per clause (HTML)."""
+
+from __future__ import annotations
+
+from bot.calendar.models import MeetingKind
+from bot.i18n import N_
+from bot.ledger.evidence import Evidence
+from bot.ledger.service import Ledger
+from handlers import ledger_words as w
+from handlers.render import Renderer, esc
+
+PAGE = 10  # lapses or evidence lines per message: well inside 4,096 characters
+
+OBLIGATIONS = {
+    MeetingKind.QUARTERLY_REVIEW: N_("Quarterly reviews (A2): {met} of {due} quarters"),
+    MeetingKind.STUDY: N_("Study sessions (R3): {met} of {due} periods"),
+    MeetingKind.FORWARD_ANALYSIS: N_("Forward-looking analyses (A3): {met} of {due} sensitive "
+                                     "dates"),
+}  # fmt: skip
+
+
+def head(r: Renderer, book: Ledger) -> list[str]:
+    return [
+        r("<b>Ledger: {period}</b> ({first} – {last})", period=w.period_name(r, book.period),
+          first=r.t.date(book.period.first), last=r.t.date(book.period.last)),
+        r(w.SCOPES[book.scope.level]),
+    ]  # fmt: skip
+
+
+def _incidents(r: Renderer, book: Ledger) -> list[str]:
+    f = book.incident_figures
+    lines = ["", r("<b>Incidents</b>: {n} reported, {open} still open", n=f.total, open=f.open)]
+    for kind in w.INCIDENT_KINDS:
+        counts = [(sev, n) for (k, sev), n in sorted(f.by_kind.items()) if k == kind]
+        if not counts:
+            continue
+        parts = ", ".join(f"{r.plain(w.SEVERITY_NAMES[s])} {n}" if s else str(n)
+                          for s, n in counts)  # fmt: skip
+        lines.append(f"· {esc(r.plain(w.INCIDENT_KINDS[kind]))}: {esc(parts)}")
+    if f.to_acknowledge.count:
+        lines.append(r("Time to acknowledge: median {median}, slowest {slowest}.",
+                       median=w.duration(r, f.to_acknowledge.median),
+                       slowest=w.duration(r, f.to_acknowledge.slowest)))  # fmt: skip
+    if f.to_close.count:
+        lines.append(r("Time to close: median {median}, slowest {slowest}.",
+                       median=w.duration(r, f.to_close.median),
+                       slowest=w.duration(r, f.to_close.slowest)))  # fmt: skip
+    lines.append(r("Escalated by themselves (L2, L1): {escalated}. Reported to the higher "
+                   "department (P3): {upward}.", escalated=f.escalated,
+                   upward=f.upward))  # fmt: skip
+    return lines
+
+
+def _events(r: Renderer, book: Ledger) -> list[str]:
+    f = book.event_figures
+    s = f.steps
+    lines = [
+        "",
+        r("<b>Events (R6)</b>: {n} requested", n=f.requested),
+        r("Approved {approved}, rejected {rejected}, sent back {sent_back}, withdrawn "
+          "{withdrawn}, filed {filed}, cancelled {cancelled}.", **s),
+        r("Dated in the period: {dated}; held: {held}.", dated=f.dated, held=f.held),
+    ]  # fmt: skip
+    if f.lead_days:
+        lines.append(r("Notice: median {median} days, shortest {shortest}; {short} at short "
+                       "notice.", median=r.t.number(f.lead_days[0]),
+                       shortest=r.t.number(f.lead_days[1]), short=f.short_lead))  # fmt: skip
+    return lines
+
+
+def _obligations(r: Renderer, book: Ledger) -> list[str]:
+    lines = ["", r("<b>Meetings held against those required</b>")]
+    for o in book.obligations:
+        if o.kind == MeetingKind.DEDICATED:
+            state = r.plain(w.STATES[o.state])
+            lines.append("· " + r("Dedicated meetings (R2), {year}: {held} of at least "
+                                  "{required} ({state})", year=o.key, held=o.held,
+                                  required=o.required, state=state))  # fmt: skip
+    for kind, msgid in OBLIGATIONS.items():
+        items = [o for o in book.obligations if o.kind == kind]
+        due = [o for o in items if o.state in ("met", "short")]
+        met = sum(1 for o in due if o.state == "met")
+        line = "· " + r(msgid, met=met, due=len(due))
+        running = [o for o in items if o.state == "open"]
+        if running:
+            line += r(" (under way: {what})", what="; ".join(
+                f"{w.obligation_subject(r, o.key, o.names)} {o.held}/{o.required}"
+                for o in running))  # fmt: skip
+        lines.append(line)
+    return lines
+
+
+def summary(r: Renderer, book: Ledger) -> str:
+    lines = head(r, book) + _incidents(r, book) + _events(r, book) + _obligations(r, book)
+    lines += ["", r("<b>Lapses proven by the records</b>: {n}", n=len(book.lapses))]
+    if book.lapses:
+        by_clause: dict[str, int] = {}
+        for lapse in book.lapses:
+            by_clause[lapse.clauses[0]] = by_clause.get(lapse.clauses[0], 0) + 1
+        lines.append(esc(" · ".join(f"{c} {n}" for c, n in sorted(by_clause.items()))))
+    return "\n".join(lines)
+
+
+def pages(n: int) -> int:
+    return max(1, -(-n // PAGE))
+
+
+def lapses(r: Renderer, book: Ledger, page: int) -> str:
+    lines = head(r, book)
+    lines += ["", r("<b>Lapses</b> ({n}), oldest limit first; page {page} of {pages}",
+                    n=len(book.lapses), page=page + 1, pages=pages(len(book.lapses)))]  # fmt: skip
+    shown = book.lapses[page * PAGE : (page + 1) * PAGE]
+    lines += [f"· {esc(r.t.date(lp.due.astimezone(r.zone).date()))} {esc(w.lapse_text(r, lp))}"
+              for lp in shown] or [r("None: every limit the records hold was kept.")]  # fmt: skip
+    return "\n".join(lines)
+
+
+def _evidence_line(r: Renderer, e: Evidence) -> str:
+    when = r.t.date(e.at.astimezone(r.zone).date()) if e.whole_day else r.t.datetime(e.at, r.zone)
+    text = f"{when} · {r.plain(w.SOURCES[e.source])}: {w.evidence_what(r, e)}"
+    if e.source != "lapse":
+        text += f" · {w.evidence_subject(r, e)}"
+    if e.actor:
+        text += f" ({e.actor})"
+    return "· " + esc(text)
+
+
+def clause(r: Renderer, book: Ledger, clause_id: str, page: int) -> str:
+    found = book.evidence(clause_id)
+    lines = head(r, book)
+    lines += ["", r("<b>Evidence for {clause}</b>: {n} entries; page {page} of {pages}",
+                    clause=clause_id, n=len(found), page=page + 1,
+                    pages=pages(len(found)))]  # fmt: skip
+    shown = found[page * PAGE : (page + 1) * PAGE]
+    lines += [_evidence_line(r, e) for e in shown] or [
+        r("No record in this period cites {clause}.", clause=clause_id)
+    ]
+    return "\n".join(lines)
