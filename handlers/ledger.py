@@ -62,7 +62,7 @@ def _picker(r: Renderer, clause: str = "") -> tuple[str, Rows]:
 def _summary_rows(r: Renderer, book: Ledger) -> Rows:
     t = token(book.period)
     return [
-        [(r.plain("Lapses ({n})", n=len(book.lapses)), _b("l", t, 0)),
+        [(r.plain("Lapses ({n})", n=r.t.number(len(book.lapses))), _b("l", t, 0)),
          (r.plain("By clause"), _b("k", t))],
         [(r.plain("Spreadsheet (.xlsx)"), _b("x", t))],
         [(r.plain("Another period"), _b("m"))],
@@ -217,8 +217,10 @@ async def _make(ctx: Ctx, r: Renderer, user: User, chat_id: int, period: LedgerP
         await ctx.bot.send_document(
             chat_id, InputFile(BytesIO(data), filename=name),
             caption=r("Ledger: {period}. {incidents} incidents, {events} events, {lapses} "
-                      "lapses.", period=period_name(r, period), incidents=len(
-                          book.incidents), events=len(book.events), lapses=len(book.lapses)),
+                      "lapses.", period=period_name(r, period),
+                      incidents=r.t.number(len(book.incidents)),
+                      events=r.t.number(len(book.events)),
+                      lapses=r.t.number(len(book.lapses))),
             parse_mode="HTML",
         )  # fmt: skip
         await status.edit_text(r("The spreadsheet is ready."))

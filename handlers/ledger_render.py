@@ -29,12 +29,19 @@ def head(r: Renderer, book: Ledger) -> list[str]:
 
 def _incidents(r: Renderer, book: Ledger) -> list[str]:
     f = book.incident_figures
-    lines = ["", r("<b>Incidents</b>: {n} reported, {open} still open", n=f.total, open=f.open)]
+    lines = [
+        "",
+        r(
+            "<b>Incidents</b>: {n} reported, {open} still open",
+            n=r.t.number(f.total),
+            open=r.t.number(f.open),
+        ),
+    ]
     for kind in w.INCIDENT_KINDS:
         counts = [(sev, n) for (k, sev), n in sorted(f.by_kind.items()) if k == kind]
         if not counts:
             continue
-        parts = ", ".join(f"{r.plain(w.SEVERITY_NAMES[s])} {n}" if s else str(n)
+        parts = ", ".join(f"{r.plain(w.SEVERITY_NAMES[s])} {r.t.number(n)}" if s else r.t.number(n)
                           for s, n in counts)  # fmt: skip
         lines.append(f"· {esc(r.plain(w.INCIDENT_KINDS[kind]))}: {esc(parts)}")
     if f.to_acknowledge.count:
@@ -46,8 +53,8 @@ def _incidents(r: Renderer, book: Ledger) -> list[str]:
                        median=w.duration(r, f.to_close.median),
                        slowest=w.duration(r, f.to_close.slowest)))  # fmt: skip
     lines.append(r("Escalated by themselves (L2, L1): {escalated}. Reported to the higher "
-                   "department (P3): {upward}.", escalated=f.escalated,
-                   upward=f.upward))  # fmt: skip
+                   "department (P3): {upward}.", escalated=r.t.number(f.escalated),
+                   upward=r.t.number(f.upward)))  # fmt: skip
     return lines
 
 
@@ -56,15 +63,18 @@ def _events(r: Renderer, book: Ledger) -> list[str]:
     s = f.steps
     lines = [
         "",
-        r("<b>Events (R6)</b>: {n} requested", n=f.requested),
+        r("<b>Events (R6)</b>: {n} requested", n=r.t.number(f.requested)),
         r("Approved {approved}, rejected {rejected}, sent back {sent_back}, withdrawn "
-          "{withdrawn}, filed {filed}, cancelled {cancelled}.", **s),
-        r("Dated in the period: {dated}; held: {held}.", dated=f.dated, held=f.held),
+          "{withdrawn}, filed {filed}, cancelled {cancelled}.",
+          **{k: r.t.number(v) for k, v in s.items()}),
+        r("Dated in the period: {dated}; held: {held}.", dated=r.t.number(f.dated),
+          held=r.t.number(f.held)),
     ]  # fmt: skip
     if f.lead_days:
         lines.append(r("Notice: median {median} days, shortest {shortest}; {short} at short "
                        "notice.", median=r.t.number(f.lead_days[0]),
-                       shortest=r.t.number(f.lead_days[1]), short=f.short_lead))  # fmt: skip
+                       shortest=r.t.number(f.lead_days[1]),
+                       short=r.t.number(f.short_lead)))  # fmt: skip
     return lines
 
 
@@ -80,7 +90,7 @@ def _obligations(r: Renderer, book: Ledger) -> list[str]:
         items = [o for o in book.obligations if o.kind == kind]
         due = [o for o in items if o.state in ("met", "short")]
         met = sum(1 for o in due if o.state == "met")
-        line = "· " + r(msgid, met=met, due=len(due))
+        line = "· " + r(msgid, met=r.t.number(met), due=r.t.number(len(due)))
         running = [o for o in items if o.state == "open"]
         if running:
             line += r(" (under way: {what})", what="; ".join(
@@ -92,12 +102,12 @@ def _obligations(r: Renderer, book: Ledger) -> list[str]:
 
 def summary(r: Renderer, book: Ledger) -> str:
     lines = head(r, book) + _incidents(r, book) + _events(r, book) + _obligations(r, book)
-    lines += ["", r("<b>Lapses proven by the records</b>: {n}", n=len(book.lapses))]
+    lines += ["", r("<b>Lapses proven by the records</b>: {n}", n=r.t.number(len(book.lapses)))]
     if book.lapses:
         by_clause: dict[str, int] = {}
         for lapse in book.lapses:
             by_clause[lapse.clauses[0]] = by_clause.get(lapse.clauses[0], 0) + 1
-        lines.append(esc(" · ".join(f"{c} {n}" for c, n in sorted(by_clause.items()))))
+        lines.append(esc(" · ".join(f"{c} {r.t.number(n)}" for c, n in sorted(by_clause.items()))))
     return "\n".join(lines)
 
 
@@ -108,7 +118,8 @@ def pages(n: int) -> int:
 def lapses(r: Renderer, book: Ledger, page: int) -> str:
     lines = head(r, book)
     lines += ["", r("<b>Lapses</b> ({n}), oldest limit first; page {page} of {pages}",
-                    n=len(book.lapses), page=page + 1, pages=pages(len(book.lapses)))]  # fmt: skip
+                    n=r.t.number(len(book.lapses)), page=page + 1,
+                    pages=pages(len(book.lapses)))]  # fmt: skip
     shown = book.lapses[page * PAGE : (page + 1) * PAGE]
     lines += [f"· {esc(r.t.date(lp.due.astimezone(r.zone).date()))} {esc(w.lapse_text(r, lp))}"
               for lp in shown] or [r("None: every limit the records hold was kept.")]  # fmt: skip
@@ -129,7 +140,7 @@ def clause(r: Renderer, book: Ledger, clause_id: str, page: int) -> str:
     found = book.evidence(clause_id)
     lines = head(r, book)
     lines += ["", r("<b>Evidence for {clause}</b>: {n} entries; page {page} of {pages}",
-                    clause=clause_id, n=len(found), page=page + 1,
+                    clause=clause_id, n=r.t.number(len(found)), page=page + 1,
                     pages=pages(len(found)))]  # fmt: skip
     shown = found[page * PAGE : (page + 1) * PAGE]
     lines += [_evidence_line(r, e) for e in shown] or [

@@ -8,6 +8,7 @@ records (tens of thousands) loads in one pass per table.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -100,6 +101,17 @@ class Reminder:
     clause: str
 
 
+CHUNK = 2000  # rows turned into values between two awaits: other updates run in between
+
+
+async def _rows(session: AsyncSession, query: Any) -> AsyncIterator[Any]:
+    """Rows in chunks: a period of tens of thousands of records never holds the event loop."""
+    result = await session.stream(query)
+    async for chunk in result.partitions(CHUNK):
+        for row in chunk:
+            yield row
+
+
 def _name(first: str | None, last: str | None) -> str:
     return " ".join(p for p in (first, last) if p)
 
@@ -110,7 +122,8 @@ def _ref(prefix: str, year: int, number: int) -> str:
 
 async def incidents(session: AsyncSession, period: LedgerPeriod, scope: Scope) -> list[IncidentRow]:
     """Incidents reported within the period."""
-    rows = await session.execute(
+    rows = _rows(
+        session,
         select(Incident.id, Incident.year, Incident.number, Incident.kind, Incident.severity,
                Incident.status, Person.first_name, Person.last_name, Incident.reported_at,
                Incident.ack_limit_at, Incident.acknowledged_at, Incident.needs_secretary_ack,
@@ -123,14 +136,15 @@ async def incidents(session: AsyncSession, period: LedgerPeriod, scope: Scope) -
     )  # fmt: skip
     return [
         IncidentRow(i, _ref("INC", y, n), kind, sev, status, _name(first, last), *rest)
-        for i, y, n, kind, sev, status, first, last, *rest in rows
+        async for i, y, n, kind, sev, status, first, last, *rest in rows
     ]
 
 
 async def events(session: AsyncSession, period: LedgerPeriod, scope: Scope) -> list[EventRow]:
     """Events requested within the period, or dated within it."""
     requester, organiser = aliased(Person), aliased(Person)
-    rows = await session.execute(
+    rows = _rows(
+        session,
         select(EventRequest.id, EventRequest.year, EventRequest.number, EventRequest.event_type,
                EventRequest.title, EventRequest.status, requester.first_name,
                requester.last_name, organiser.first_name, organiser.last_name,
@@ -148,7 +162,7 @@ async def events(session: AsyncSession, period: LedgerPeriod, scope: Scope) -> l
     )  # fmt: skip
     return [
         EventRow(i, _ref("EVT", y, n), kind, title, status, _name(rf, rl), _name(of, ol), *rest)
-        for i, y, n, kind, title, status, rf, rl, of, ol, *rest in rows
+        async for i, y, n, kind, title, status, rf, rl, of, ol, *rest in rows
     ]
 
 
@@ -201,7 +215,7 @@ async def steps(
     if clauses:
         query = query.where(AuditEntry.clause.in_(clauses))
     out = []
-    for at, action, cl, kind, iy, inum, ey, enum, first, last, data in await session.execute(query):
+    async for at, action, cl, kind, iy, inum, ey, enum, first, last, data in _rows(session, query):
         subject = _ref("INC", iy, inum) if iy else _ref("EVT", ey, enum) if ey else ""
         out.append(Step(at, action, cl or "", kind, subject, _name(first, last) or None, data))
     return out

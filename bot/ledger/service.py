@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -56,7 +57,6 @@ async def build(
         around = await records.meetings(session, first, last)
         kept = await records.kept_since(session)
         kept_day: date | None = kept.astimezone(zone).date() if kept else None
-        owed = obligations(deps.policy, zone, period, around, today, kept_day)
         steps: list[records.Step] = []
         if export or clause is not None:
             wanted = () if export or clause is None else (clause, *ALSO.get(clause, ())[:1])
@@ -67,17 +67,22 @@ async def build(
             record(session, at=now, actor_id=person.id, action="ledger.exported",
                    subject_type="ledger", subject_id=None, clause="R7", period=period.key,
                    scope=scope.level)  # fmt: skip
-    return Ledger(
-        period=period,
-        scope=scope,
-        now=now,
-        incidents=incidents,
-        events=events,
-        meetings=[m for m in around if period.first <= m.held_on <= period.last],
-        obligations=owed,
-        lapses=lapses(period, deps.policy, now, incidents, events, owed),
-        incident_figures=incident_figures(incidents),
-        event_figures=event_figures(events, counted, period),
-        steps=steps,
-        reminders=reminders,
-    )
+
+    def assemble() -> Ledger:  # pure, and for a large period not quick: off the event loop
+        owed = obligations(deps.policy, zone, period, around, today, kept_day)
+        return Ledger(
+            period=period,
+            scope=scope,
+            now=now,
+            incidents=incidents,
+            events=events,
+            meetings=[m for m in around if period.first <= m.held_on <= period.last],
+            obligations=owed,
+            lapses=lapses(period, deps.policy, now, incidents, events, owed),
+            incident_figures=incident_figures(incidents),
+            event_figures=event_figures(events, counted, period),
+            steps=steps,
+            reminders=reminders,
+        )
+
+    return await asyncio.to_thread(assemble)

@@ -90,6 +90,14 @@ def accepted_everything(s: StandIn, since: int) -> None:
     assert not [t for t in said if CRASHED in t], said
 
 
+async def answered(s: StandIn, since: int) -> None:
+    """The bot answered, then went quiet: the next example must not change the draft while
+    this one's handler is still writing it (on a busy machine 50 ms of quiet is not enough)."""
+    await s.wait_until(lambda: any(c.method in SENDS for c in s.calls[since:]), 10.0,
+                       "the bot to answer")  # fmt: skip
+    await s.quiet(0.05)
+
+
 async def member_of(h: Harness) -> SimUser:
     """The member of world(), set up once per test (hypothesis reuses the harness)."""
     s = h.standin
@@ -111,7 +119,7 @@ async def test_any_text_at_any_step(harness: Harness, text: str, place: tuple[An
         await drafts.save(h.deps, me.id, DraftState(flow, step, dict(data)))
     since = len(s.calls)
     await member.send(text)
-    await s.quiet(0.05)
+    await answered(s, since)
     accepted_everything(s, since)
     state = await drafts.get(h.deps, MEMBER)
     if field is not None and state is not None and state.step != step:
@@ -137,10 +145,12 @@ async def test_any_text_renders_in_the_summary_and_the_cards(
     since = len(s.calls)
     anchor = s.bot_messages(MEMBER)[-1]
     await member.press(anchor, callback_data=cd.encode("rp", "a"))  # Done with attachments
-    await s.quiet(0.05)
+    await answered(s, since)
     summary = s.bot_messages(MEMBER)[-1]
     assert summary.text.startswith("Please check your report."), summary.text[:100]
+    pressed = len(s.calls)
     await member.press(summary, "Submit")
+    await answered(s, pressed)
     await s.quiet(0.2)
     accepted_everything(s, since)
     async with h.deps.db.read() as session:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+from datetime import timedelta
 from io import BytesIO
+from typing import Any
 
+import pytest
 from openpyxl import load_workbook
+from sqlalchemy import insert, select
 
+from bot.events.sweep import sweep as event_sweep
+from bot.incidents.models import Incident
+from bot.incidents.sweep import sweep as incident_sweep
+from bot.people.models import Person
 from bot.sandbox.world import SimUser
+from handlers import ledger as ledger_handlers
 from tests.flows.conftest import ADMIN_ID, Harness
 from tests.flows.test_roles_flow import tap
 from tests.services.ledger_year import MIN, OU, SHU, a_year, at
@@ -18,6 +28,10 @@ async def year_world(h: Harness) -> dict[int, SimUser]:
     """The year of tests/services/ledger_year.py, then its people open their chats in English."""
     await a_year(h.deps, h.clock)
     h.clock.set(at(1, 10, year=2027))
+    # What the bot's own sweeps would do now (I5 goes up the chain; E6 waits for a decision),
+    # done here, so that nothing arrives later in the middle of a test's conversation.
+    await incident_sweep(h.deps)
+    await event_sweep(h.deps)
     s = h.standin
     users = {}
     for tg in (SHU, OU, MIN):
@@ -39,7 +53,7 @@ Incidents: 5 reported, 2 still open
 · Information report: 1
 Time to acknowledge: median 2 h 50 min, slowest 6 h 0 min.
 Time to close: median 2 d 0 h, slowest 2 d 0 h.
-Escalated by themselves (L2, L1): 1. Reported to the higher department (P3): 2.
+Escalated by themselves (L2, L1): 2. Reported to the higher department (P3): 2.
 
 Events (R6): 6 requested
 Approved 3, rejected 1, sent back 1, withdrawn 1, filed 2, cancelled 0.
@@ -179,3 +193,51 @@ async def test_in_a_group_it_opens_the_private_chat(harness: Harness) -> None:
     ]
     await users[OU.id].send("/start ledger")
     assert (await s.next_message(OU.id)).text.startswith("Which period?")
+
+
+async def test_a_large_export_leaves_the_bot_free_for_others(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """20,000 incidents: the file is built in a worker thread. The worker waits for a gate
+    that the test opens only after another person's /help was answered, so were the file built
+    on the event loop, nothing would be answered and the test would time out."""
+    s, h = harness.standin, harness
+    users = await year_world(h)
+    async with h.deps.db.transaction() as session:
+        reporter = await session.scalar(select(Person.id).where(Person.telegram_id == MIN.id))
+        base = at(12, 1)
+        await session.execute(insert(Incident), [
+            {"year": 2026, "number": 1000 + n, "kind": "information", "status": "closed",
+             "reporter_id": reporter, "what": "批量信息", "discovered_at": base,
+             "location": "—", "actions_taken": "—", "reported_at": base + timedelta(seconds=n),
+             "ack_limit_at": base + timedelta(hours=8), "ack_due_at": base + timedelta(hours=8),
+             "acknowledged_at": base + timedelta(hours=1), "closed_at": base + timedelta(days=1)}
+            for n in range(20_000)
+        ])  # fmt: skip
+    gate, threads = threading.Event(), []
+    real = ledger_handlers.workbook
+
+    def gated(book: Any, r: Any, progress: Any) -> bytes:
+        threads.append(threading.current_thread())
+        assert gate.wait(30), "the test never opened the gate"
+        return real(book, r, progress)
+
+    monkeypatch.setattr(ledger_handlers, "workbook", gated)
+    ou, mi = users[OU.id], users[MIN.id]
+    await ou.send("/ledger")
+    q = await s.next_message(OU.id)
+    await tap(s, ou, q, "Last year")
+    assert q.text.splitlines()[3] == "Incidents: 20,005 reported, 2 still open"
+    await tap(s, ou, q, "Spreadsheet (.xlsx)")
+    status = await s.next_message(OU.id)
+    await s.wait_until(lambda: bool(threads), what="the worker to start")
+    await mi.send("/help")
+    assert (await s.next_message(MIN.id)).text  # answered while the file is being made
+    gate.set()
+    document = await s.next_message(OU.id, timeout=60)
+    assert threads[0] is not threading.main_thread()
+    assert document.document is not None
+    book = load_workbook(BytesIO(s.files[document.document["file_id"]]), read_only=True)
+    assert sum(1 for _row in book["Incidents"].iter_rows(values_only=True)) == 1 + 20_005
+    await s.quiet()
+    assert status.text == "The spreadsheet is ready."

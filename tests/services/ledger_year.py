@@ -12,8 +12,9 @@ Incidents
 - I3 Jul 7 10:00 information, Mei: the office acknowledges +5 h (limit 480 working minutes).
 - I4 Sep 1 10:00 network-security general, Min: limit 240 working minutes (14:00); Eli
   acknowledges 16:00 (L4: 2 h late); closed Sep 3 10:00 (+48 h).
-- I5 Nov 20 10:00 incident at an event, major, Mei: never acknowledged (L4), nor by the secretary
-  (R2, C2); reported upward by the office after 30 h (C8: 6 h late).
+- I5 Nov 20 10:00 incident at an event, major, Mei: never acknowledged (L4), so the sweep
+  escalates it (+31 min); nor by the secretary (R2, C2); reported upward by the office after
+  30 h (C8: 6 h late).
 
 Events (Mei's go through her committee head Han first, L3)
 - E1 Mar 2 → Mar 20 (18 days), Mei: approved, filed Mar 5, held.
@@ -200,6 +201,7 @@ async def a_year(deps: Deps, clock: MovableClock) -> Year:
     await by(at(11, 2), after.record_filing, OU, e5, 1, "2026-11-02", "宣备〔2026〕21号")
     # I5
     i5 = await file("I5", MEI, Kind.EVENT_INCIDENT, Severity.MAJOR, at(11, 20))
+    await by(at(11, 20, 10, 31), lambda d: sweep(d))
     await by(at(11, 21, 16, 0), actions.report_upward, OU, i5, "市委宣传部", "书面报告")
     # E6
     await request("E6", MIN, "新年座谈会", at(12, 1), at(1, 20, year=2027))

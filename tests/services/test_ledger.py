@@ -61,7 +61,7 @@ async def test_a_year_of_figures_and_lapses(deps: Deps, clock: MovableClock) -> 
     # Acknowledged after 20 min, 40 min, 5 h, 6 h: the median is (40 + 300) / 2 = 170 min.
     assert inc.to_acknowledge == Durations(4, 170 * M, 6 * H)
     assert inc.to_close == Durations(3, 48 * H, 48 * H)  # 48 h, 24 h, 48 h
-    assert (inc.escalated, inc.upward) == (1, 2)
+    assert (inc.escalated, inc.upward) == (2, 2)  # I2, I5; I1, I5
     ev = book.event_figures
     assert ev.requested == 6 and ev.dated == 5 and ev.held == 1 and ev.short_lead == 1
     assert ev.steps == {"approved": 3, "rejected": 1, "sent_back": 1, "withdrawn": 1,

@@ -45,7 +45,7 @@ async def test_the_year_as_a_spreadsheet(deps: Deps, clock: MovableClock) -> Non
     assert summary["Median time to acknowledge (hours)"] == 2.83  # 170 min
     assert summary["Slowest acknowledgement (hours)"] == 6
     assert summary["Median time to close (hours)"] == 48
-    assert summary["Escalated by themselves"] == 1
+    assert summary["Escalated by themselves"] == 2
     assert summary["Reported to the higher department"] == 2
     assert summary["Events requested"] == 6 and summary["Events approved"] == 3
     assert summary["Events filed with the publicity department"] == 2
