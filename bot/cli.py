@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -83,6 +84,15 @@ def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
     return run_sandbox(settings, script=args.script, port=args.port)
 
 
+def cmd_ledger_sample(args: argparse.Namespace) -> int:
+    from bot.sandbox.sample import make_sample
+
+    setup_logging("WARNING")
+    for path in make_sample(args.out):
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dutydesk", description="Duty Desk: the responsibility regulation, in Telegram."
@@ -95,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sandbox.add_argument("--port", type=int, default=0, help="stand-in port (default: any)")
     sandbox.add_argument("--log-level", default=None, help="log level (default WARNING)")
+    sample = sub.add_parser(
+        "ledger-sample", help="write the ledger of a sample year (spreadsheet, chart) to a folder"
+    )
+    sample.add_argument("--out", type=Path, default=Path("ledger-sample"), help="the folder")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply the migrations")
@@ -104,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "ledger-sample":  # needs no configuration: a throw-away database
+            return cmd_ledger_sample(args)
         settings = load_settings()
         if args.command == "db":
             return cmd_db_upgrade(settings)

@@ -57,3 +57,17 @@ def test_configuration_errors_are_one_clear_sentence(
     assert result.returncode == 2
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ledger_sample_writes_the_year_in_both_languages(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    result = dutydesk(tmp_path, "ledger-sample", "--out", "sample")
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in (tmp_path / "sample").iterdir())
+    assert [n for n in names if n.endswith(".xlsx")] == [
+        "ledger-2026-en.xlsx", "ledger-2026-zh_CN.xlsx"]  # fmt: skip
+    zh = load_workbook(tmp_path / "sample" / "ledger-2026-zh_CN.xlsx")
+    summary = dict(list(zh["概况"].iter_rows(values_only=True))[1:])
+    assert summary["报告突发事件数"] == 5 and summary["履职问题"] == 17
+    assert not (tmp_path / "data").exists()  # a throw-away database, nothing left behind

@@ -17,7 +17,7 @@ from bot.ledger import service as ledger
 from bot.ledger.figures import Durations
 from bot.ledger.period import between, chosen
 from bot.people.service import TgUser
-from tests.services.ledger_year import ADMIN, CN, DAI, ELI, HAN, MEI, MIN, OU, SHU, a_year, at
+from bot.sandbox.ledger_year import ADMIN, CN, DAI, ELI, HAN, MEI, MIN, OU, SHU, a_year, at
 
 H, M = timedelta(hours=1), timedelta(minutes=1)
 YEAR_LAPSES = [

@@ -1,6 +1,7 @@
-"""A year (2026) of an office's records, made through the services as people would make them.
+"""A year (2026) of an office's records, made through the services as people would make them:
+the ledger's tests check their figures against it, and `dutydesk ledger-sample` exports it.
 
-Every figure the ledger tests expect is computed by hand from this script; the comments say
+Every figure the ledger tests expect is computed by hand from this list; it says
 what each step should leave behind (times are Beijing time).
 
 Incidents
