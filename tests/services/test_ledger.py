@@ -18,6 +18,7 @@ from bot.ledger.figures import Durations
 from bot.ledger.period import between, chosen
 from bot.people.service import TgUser
 from bot.sandbox.ledger_year import ADMIN, CN, DAI, ELI, HAN, MEI, MIN, OU, SHU, a_year, at
+from handlers.ledger_words import ACTIONS
 
 H, M = timedelta(hours=1), timedelta(minutes=1)
 YEAR_LAPSES = [
@@ -196,6 +197,8 @@ async def test_every_role_sees_its_own_part(deps: Deps, clock: MovableClock) -> 
 async def test_an_export_is_audited(deps: Deps, clock: MovableClock) -> None:
     book = await year_book(deps, clock, reader=DAI, export=True)
     assert {s.clause for s in book.steps} >= {"R6", "L4", "P3", "R2", "L3", "L2"}
+    # Every step the year produced has a name in the reader's language (none shows as a code).
+    assert {s.action for s in book.steps} <= set(ACTIONS)
     async with deps.db.read() as s:
         entry = await s.scalar(select(AuditEntry).where(AuditEntry.action == "ledger.exported"))
     assert entry is not None and entry.clause == "R7"

@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.ledger.period import between, chosen
+from bot.errors import InvalidInput
+from bot.ledger.period import between, chosen, from_token, parse_dates, token
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+SHANGHAI = CN = ZoneInfo("Asia/Shanghai")
 # 1 January 2027, 07:30 in Shanghai — still 31 December 2026 in UTC.
 NEW_YEAR_MORNING = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
 
@@ -52,3 +53,25 @@ def test_chosen_dates_in_either_order_and_unknown_choices() -> None:
     )  # fmt: skip
     with pytest.raises(ValueError, match="unknown period 'next_week'"):
         chosen("next_week", datetime(2026, 11, 24, tzinfo=UTC), SHANGHAI)
+
+
+def test_typed_dates_in_either_order_and_style() -> None:
+    today = date(2026, 11, 25)
+    p = parse_dates("2026年6月30日至2026年4月1日", today, CN)
+    assert (p.first, p.last, p.key) == (date(2026, 4, 1), date(2026, 6, 30), "2026-Q2")
+    assert parse_dates("2026/1/5 - 2026.2.9", today, CN).key == "2026-01-05..2026-02-09"
+    for bad in ("from April", "2026-01-01", "2026-02-30 2026-03-01", "1999-12-31 2000-01-31",
+                "2026-12-01 2026-12-31", "2020-01-01 2026-01-01"):  # fmt: skip
+        with pytest.raises(InvalidInput):
+            parse_dates(bad, today, CN)
+
+
+def test_tokens_name_the_period_in_button_data() -> None:
+    now = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+    for period in (chosen("this_quarter", now, CN), chosen("last_year", now, CN),
+                   between(date(2026, 1, 5), date(2026, 2, 9), CN)):  # fmt: skip
+        t = token(period)
+        assert len(t) <= 17 and from_token(t, CN) == period
+    assert token(between(date(2026, 1, 5), date(2026, 2, 9), CN)) == "20260105-20260209"
+    for forged in ("2026-Q5", "20261301-20261302", "x", "2026-Q4:1", ""):
+        assert from_token(forged, CN) is None
