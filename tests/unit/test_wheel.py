@@ -1,4 +1,5 @@
-"""A built wheel carries compiled catalogues: a fresh install speaks Chinese (STACK-NOTES)."""
+"""A built wheel carries compiled catalogues and the chart's Chinese font: a fresh install
+speaks Chinese and can draw it (STACK-NOTES)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ def test_wheel_ships_compiled_catalogues_and_speaks_chinese(tmp_path: Path) -> N
     for locale in ("zh_CN", "en"):
         assert f"locales/{locale}/LC_MESSAGES/messages.mo" in names
     assert "migrations/versions/0001_people_roles_chats_drafts_audit_outbox.py" in names
+    # The ledger chart draws Chinese with the font it ships, under its licence.
+    assert {"handlers/fonts/NotoSansSC-dutydesk.otf", "handlers/fonts/OFL.txt"} <= set(names)
 
     target = tmp_path / "site"
     subprocess.run(
