@@ -1,5 +1,5 @@
 """A built wheel carries compiled catalogues and the chart's Chinese font: a fresh install
-speaks Chinese and can draw it (STACK-NOTES)."""
+speaks and draws Chinese (STACK-NOTES)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def test_wheel_ships_compiled_catalogues_and_speaks_chinese(tmp_path: Path) -> N
     probe = (
         "import locales, bot.i18n as i;"
         "print(locales.__file__);"
-        "print(i.translator('zh_CN').gettext('Secretary'))"
+        "print(i.translator('zh_CN').gettext('Secretary'));"
+        "import handlers.ledger_chart as c; print(c.FONT.resolve(strict=True), c.FAMILY[0])"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe],
@@ -51,3 +52,5 @@ def test_wheel_ships_compiled_catalogues_and_speaks_chinese(tmp_path: Path) -> N
     ).stdout.splitlines()
     assert out[0].startswith(str(target))  # the installed copy, not the source tree
     assert out[1] == "党组书记"
+    font, family = out[2].split(" ", 1)
+    assert font.startswith(str(target)) and family == "Noto Sans SC DutyDesk"
