@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install sandbox translations
+.PHONY: run test lint install sandbox translations font
 
 $(BIN)/.installed: pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,3 +38,8 @@ translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k r -k ngettext:1,2 -k plain -k plural:1,2 \
 		--no-location --sort-output -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+
+# The ledger chart's Chinese font: Noto Sans CJK SC cut down to the characters of the zh_CN
+# catalogue (handlers/fonts/). Run after translating when tests/unit/test_ledger_chart.py asks.
+font: install
+	$(BIN)/python tools/subset_font.py

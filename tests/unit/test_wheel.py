@@ -1,4 +1,5 @@
-"""A built wheel carries compiled catalogues: a fresh install speaks Chinese (STACK-NOTES)."""
+"""A built wheel carries compiled catalogues and the chart's Chinese font: a fresh install
+speaks and draws Chinese (STACK-NOTES)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ def test_wheel_ships_compiled_catalogues_and_speaks_chinese(tmp_path: Path) -> N
     for locale in ("zh_CN", "en"):
         assert f"locales/{locale}/LC_MESSAGES/messages.mo" in names
     assert "migrations/versions/0001_people_roles_chats_drafts_audit_outbox.py" in names
+    # The ledger chart draws Chinese with the font it ships, under its licence.
+    assert {"handlers/fonts/NotoSansSC-dutydesk.otf", "handlers/fonts/OFL.txt"} <= set(names)
 
     target = tmp_path / "site"
     subprocess.run(
@@ -36,7 +39,8 @@ def test_wheel_ships_compiled_catalogues_and_speaks_chinese(tmp_path: Path) -> N
     probe = (
         "import locales, bot.i18n as i;"
         "print(locales.__file__);"
-        "print(i.translator('zh_CN').gettext('Secretary'))"
+        "print(i.translator('zh_CN').gettext('Secretary'));"
+        "import handlers.ledger_chart as c; print(c.FONT.resolve(strict=True), c.FAMILY[0])"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe],
@@ -48,3 +52,5 @@ def test_wheel_ships_compiled_catalogues_and_speaks_chinese(tmp_path: Path) -> N
     ).stdout.splitlines()
     assert out[0].startswith(str(target))  # the installed copy, not the source tree
     assert out[1] == "党组书记"
+    font, family = out[2].split(" ", 1)
+    assert font.startswith(str(target)) and family == "Noto Sans SC DutyDesk"
