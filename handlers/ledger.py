@@ -14,6 +14,7 @@ from collections.abc import Callable
 from io import BytesIO
 
 from telegram import InputFile, Message, Update, User
+from telegram.constants import ParseMode
 
 from bot.context import Ctx
 from bot.drafts import service as drafts
@@ -27,6 +28,7 @@ from bot.people import service as people
 from handlers import callback_data as cd
 from handlers import ledger_render as view
 from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
+from handlers.ledger_chart import chart_png
 from handlers.ledger_export import workbook
 from handlers.ledger_words import period_name
 from handlers.render import Renderer
@@ -64,7 +66,7 @@ def _summary_rows(r: Renderer, book: Ledger) -> Rows:
     return [
         [(r.plain("Lapses ({n})", n=r.t.number(len(book.lapses))), _b("l", t, 0)),
          (r.plain("By clause"), _b("k", t))],
-        [(r.plain("Spreadsheet (.xlsx)"), _b("x", t))],
+        [(r.plain("Spreadsheet (.xlsx)"), _b("x", t)), (r.plain("Chart"), _b("g", t))],
         [(r.plain("Another period"), _b("m"))],
     ]  # fmt: skip
 
@@ -166,7 +168,9 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     elif a == "c" and len(args) == 3 and page is not None and known(args[0]):
         await _show(update, ctx, r, user, _period(ctx, args[1]), args[0], page)
     elif a == "x" and len(args) == 1:
-        return await _file(update, ctx, r, user, _period(ctx, args[0]))
+        return await _file(update, ctx, r, user, _period(ctx, args[0]), chart=False)
+    elif a == "g" and len(args) == 1:
+        return await _file(update, ctx, r, user, _period(ctx, args[0]), chart=True)
     else:
         raise StaleButton()
     return None
@@ -194,15 +198,39 @@ class _Progress:
             self.value = value
 
 
-async def _file(update: Update, ctx: Ctx, r: Renderer, user: User, period: LedgerPeriod) -> str:
+async def _file(
+    update: Update, ctx: Ctx, r: Renderer, user: User, period: LedgerPeriod, chart: bool
+) -> str:
     busy: set[int] = ctx.bot_data.setdefault(BUSY, set())
     if user.id in busy:
         return r("Your file is still being prepared; it comes in a moment.")
     chat = update.effective_chat
     assert chat is not None
     busy.add(user.id)
-    ctx.application.create_task(_make(ctx, r, user, chat.id, period), update=update)
-    return r("Preparing the spreadsheet…")
+    make = _chart if chart else _make
+    ctx.application.create_task(make(ctx, r, user, chat.id, period), update=update)
+    return r("Drawing the chart…") if chart else r("Preparing the spreadsheet…")
+
+
+async def _chart(ctx: Ctx, r: Renderer, user: User, chat_id: int, period: LedgerPeriod) -> None:
+    """The period's chart as a photo; drawn in a worker thread (matplotlib, Agg)."""
+    try:
+        book = await ledger.build(ctx.deps, tg_user(user), period)
+        png = await asyncio.to_thread(chart_png, book, r)
+        await ctx.bot.send_photo(
+            chat_id, InputFile(BytesIO(png), filename=f"dutydesk-ledger-{token(period)}.png"),
+            caption=r("Ledger: {period}. {incidents} incidents, {events} events, {lapses} "
+                      "lapses.", **_counts(r, book)),
+            parse_mode=ParseMode.HTML,
+        )  # fmt: skip
+    finally:
+        ctx.bot_data.get(BUSY, set()).discard(user.id)
+
+
+def _counts(r: Renderer, book: Ledger) -> dict[str, str]:
+    n = r.t.number
+    return {"period": period_name(r, book.period), "incidents": n(len(book.incidents)),
+            "events": n(len(book.events)), "lapses": n(len(book.lapses))}  # fmt: skip
 
 
 async def _make(ctx: Ctx, r: Renderer, user: User, chat_id: int, period: LedgerPeriod) -> None:
@@ -217,11 +245,8 @@ async def _make(ctx: Ctx, r: Renderer, user: User, chat_id: int, period: LedgerP
         await ctx.bot.send_document(
             chat_id, InputFile(BytesIO(data), filename=name),
             caption=r("Ledger: {period}. {incidents} incidents, {events} events, {lapses} "
-                      "lapses.", period=period_name(r, period),
-                      incidents=r.t.number(len(book.incidents)),
-                      events=r.t.number(len(book.events)),
-                      lapses=r.t.number(len(book.lapses))),
-            parse_mode="HTML",
+                      "lapses.", **_counts(r, book)),
+            parse_mode=ParseMode.HTML,
         )  # fmt: skip
         await status.edit_text(r("The spreadsheet is ready."))
     except Exception:

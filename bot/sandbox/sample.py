@@ -1,7 +1,7 @@
 """`dutydesk ledger-sample`: the ledger of a sample year, as an inspector would receive it.
 
 A throw-away SQLite database gets the year of bot/sandbox/ledger_year.py, made through the
-services; its 2026 ledger is written as a spreadsheet (and a chart) in each language.
+services; its 2026 ledger is written as a spreadsheet and a chart in each language.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from bot.deps import Deps
 from bot.ledger import service as ledger
 from bot.ledger.period import chosen
 from bot.sandbox.ledger_year import ADMIN, OU, a_year, at
+from handlers.ledger_chart import chart_png
 from handlers.ledger_export import workbook
 from handlers.render import Renderer
 
@@ -38,9 +39,11 @@ async def _make(out: Path, work: Path) -> list[Path]:
         book = await ledger.build(deps, OU, chosen("last_year", clock.now(), zone), export=True)
         written = []
         for locale in LOCALES:
-            path = out / f"ledger-2026-{locale}.xlsx"
-            path.write_bytes(workbook(book, Renderer(locale, zone)))
-            written.append(path)
+            r = Renderer(locale, zone)
+            sheet, chart = out / f"ledger-2026-{locale}.xlsx", out / f"ledger-2026-{locale}.png"
+            sheet.write_bytes(workbook(book, r))
+            chart.write_bytes(chart_png(book, r))
+            written += [sheet, chart]
         return written
     finally:
         await engine.dispose()

@@ -82,8 +82,15 @@ async def test_the_secretary_reads_the_year(harness: Harness) -> None:
     await tap(s, shu, q, "Last year")  # on January 10, 2027
     assert q.text == SUMMARY
     assert q.buttons == [[("Lapses (17)", "1ld:l:2026:0"), ("By clause", "1ld:k:2026")],
-                         [("Spreadsheet (.xlsx)", "1ld:x:2026")],
+                         [("Spreadsheet (.xlsx)", "1ld:x:2026"), ("Chart", "1ld:g:2026")],
                          [("Another period", "1ld:m")]]  # fmt: skip
+    assert await tap(s, shu, q, "Chart") == ("Drawing the chart…", False)
+    photo = await s.next_message(SHU.id)
+    assert photo.photo is not None and photo.caption == (
+        "Ledger: 2026. 5 incidents, 6 events, 17 lapses.")  # fmt: skip
+    png = s.files[photo.photo[-1]["file_id"]]
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and s.file_names[photo.photo[-1]["file_id"]] == (
+        "dutydesk-ledger-2026.png")  # fmt: skip
     await tap(s, shu, q, "Lapses (17)")
     lines = q.text.splitlines()
     assert lines[3] == "Lapses (17), oldest limit first; page 1 of 2"
