@@ -8,6 +8,7 @@ from telegram import Message, Update, User
 
 from bot.context import Ctx
 from bot.drafts import service as drafts
+from bot.errors import UnknownCommand
 from handlers import event, event_cards, incidents, meeting, policy, report, roles
 from handlers.common import command, is_private, reply
 from handlers.render import Renderer
@@ -58,7 +59,7 @@ async def unknown_command(
         addressee = head.partition("@")[2].lower()
         if not addressee or addressee != (ctx.bot.username or "").lower():
             return  # another bot's command, or chatter: not ours to answer
-    await reply(message, r("I do not know that command. Send /help to see what you can do."))
+    await reply(message, r(UnknownCommand().key))
 
 
 @command
