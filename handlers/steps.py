@@ -48,13 +48,15 @@ def toggle(items: list[T], item: T) -> list[T]:
     return items
 
 
-def paging_row(r: Renderer, domain: str, page: int, pages: int) -> list[tuple[str, str]]:
-    """‹ Previous and Next › where there are such pages; they arrive as action "p"."""
+def paging_row(
+    r: Renderer, domain: str, page: int, pages: int, action: str = "p"
+) -> list[tuple[str, str]]:
+    """‹ Previous and Next › where there are such pages; they arrive as `action`."""
     row = []
     if page > 0:
-        row.append((r.plain("‹ Previous"), cd.encode(domain, "p", page - 1)))
+        row.append((r.plain("‹ Previous"), cd.encode(domain, action, page - 1)))
     if page + 1 < pages:
-        row.append((r.plain("Next ›"), cd.encode(domain, "p", page + 1)))
+        row.append((r.plain("Next ›"), cd.encode(domain, action, page + 1)))
     return row
 
 

@@ -9,7 +9,16 @@ from telegram import Message, Update, User
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.errors import UnknownCommand
-from handlers import event, event_cards, incidents, meeting, policy, report, roles
+from handlers import (
+    accountability_flow,
+    event,
+    event_cards,
+    incidents,
+    meeting,
+    policy,
+    report,
+    roles,
+)
 from handlers.common import command, is_private, reply
 from handlers.render import Renderer
 
@@ -26,6 +35,7 @@ FLOWS: dict[str, StepHandler] = {
     event_cards.FLOW_NOTE: event_cards.on_text_step,
     event_cards.FLOW_FILING: event_cards.on_text_step,
     meeting.FLOW: meeting.on_message,
+    accountability_flow.FLOW: accountability_flow.on_message,
 }
 # Flows that take files as answers (attachments); others want text.
 MEDIA_FLOWS = {report.FLOW, event.FLOW, meeting.FLOW}
