@@ -35,6 +35,15 @@ class InvalidInput(DomainError):
     """What the person typed cannot be used; the key says what is expected."""
 
 
+class UnknownCommand(NotAllowed):
+    """What the bot answers to a command it does not have. Also the refusal of a feature whose
+    very existence is restricted (the accountability register, C): whoever may not use it gets
+    the answer an unknown command gets, so the refusal reveals nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("I do not know that command. Send /help to see what you can do."))
+
+
 class StaleButton(DomainError):
     """A button whose data no longer means anything: forged, garbled or from an old version."""
 

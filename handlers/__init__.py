@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.context import AnyApp, Ctx
 from bot.errors import StaleButton
 from handlers import (
+    accountability,
     calendar,
     errors,
     event,
@@ -60,6 +61,8 @@ def register(app: AnyApp) -> None:
     app.add_handler(CommandHandler("calendar", calendar.calendar, filters=new))
     app.add_handler(CommandHandler("policy", policy.policy, filters=new))
     app.add_handler(CommandHandler("ledger", ledger.ledger_command, filters=new))
+    # C: in a group, and to anyone but its keepers, it answers as an unknown command does.
+    app.add_handler(CommandHandler("register", accountability.register_command, filters=new))
 
     # 3. Buttons, by the domain in their data; anything else is answered as stale.
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=cd.pattern("lg")))
@@ -74,6 +77,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(calendar.on_button, pattern=cd.pattern("cl")))
     app.add_handler(CallbackQueryHandler(policy.on_button, pattern=cd.pattern("po")))
     app.add_handler(CallbackQueryHandler(ledger.on_button, pattern=cd.pattern("ld")))
+    app.add_handler(CallbackQueryHandler(accountability.on_button, pattern=cd.pattern("rg")))
     app.add_handler(CallbackQueryHandler(stale_button))
 
     # 4. After every known command: unknown ones (in groups only when addressed to us).

@@ -40,6 +40,13 @@ COMMANDS: tuple[Command, ...] = (
         frozenset({Role.SECRETARY}),
         in_menu=False,
     ),
+    # C: only its keepers learn that it exists; never in Telegram's menu, which everyone sees.
+    Command(
+        "register",
+        N_("The accountability register: record and correct cases (C1–C12)"),
+        frozenset({Role.SECRETARY, Role.DEPUTY}),
+        in_menu=False,
+    ),
     Command(
         "setup",
         N_("In a group: make it the organisation or leadership group"),

@@ -20,7 +20,7 @@ from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import InvalidInput, StaleButton
 from bot.i18n import N_
-from bot.incidents.rules import clean_text, parse_moment
+from bot.incidents.rules import clean_text
 from bot.people import service as people
 from handlers import callback_data as cd
 from handlers.calendar_render import kind_name, named, summary
@@ -37,6 +37,7 @@ from handlers.common import (
 )
 from handlers.render import Renderer
 from handlers.report import add_attachment
+from handlers.steps import day_pressed, day_row, day_typed, marked, people_rows, toggle
 
 FLOW = "meeting"
 STEPS = ("kind", "date", "topics", "sensitive", "subject", "attendees", "files", "summary")
@@ -81,11 +82,11 @@ async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: b
         rows.append([(r.plain("Cancel"), _b("x"))])
     elif state.step == "date":
         text = r("When was it held? Choose, or type a date such as 2026-11-20.")
-        rows = [[(r.plain("Today"), _b("d", 0)), (r.plain("Yesterday"), _b("d", 1))], _nav(r)]
+        rows = [day_row(r, "mt"), _nav(r)]
     elif state.step == "topics":
         text = r("Which of the five areas did the review cover (A2)? Tap to mark, then Done.")
         chosen = d.get("topics", [])
-        rows = [[(("✓ " if t.key in chosen else "") + t.name_in(r.locale), _b("t", t.key))]
+        rows = [[(marked(t.name_in(r.locale), t.key in chosen), _b("t", t.key))]
                 for t in ctx.deps.policy.calendar.quarterly_review.topics]  # fmt: skip
         rows += [[(r.plain("Done"), _b("td"))], _nav(r)]
     elif state.step == "sensitive":
@@ -113,16 +114,8 @@ async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: b
 async def _attendees(
     ctx: Ctx, r: Renderer, user: User, d: dict[str, Any]
 ) -> tuple[str, list[list[tuple[str, str]]]]:
-    listed = await people.list_people(ctx.deps, tg_user(user), int(d.get("page", 0)))
     chosen = set(d.get("attendees", []))
-    rows = [[(("✓ " if p.id in chosen else "") + p.name, _b("a", p.id))] for p in listed.people]
-    paging = []
-    if listed.page > 0:
-        paging.append((r.plain("‹ Previous"), _b("p", listed.page - 1)))
-    if listed.page + 1 < listed.pages:
-        paging.append((r.plain("Next ›"), _b("p", listed.page + 1)))
-    if paging:
-        rows.append(paging)
+    rows = await people_rows(ctx, r, user, d, "mt", chosen)
     rows += [[(r.plain("Done"), _b("ad"))], _nav(r)]
     text = (
         r("Who attended? Tap names to mark them, then Done.")
@@ -152,14 +145,6 @@ async def begin(update: Update, ctx: Ctx, r: Renderer, user: User, code: str = "
     await _ask(update, ctx, r, state, edit=False)
 
 
-def _toggle(items: list[Any], item: Any) -> list[Any]:
-    if item in items:
-        items.remove(item)
-    else:
-        items.append(item)
-    return items
-
-
 def _next(state: DraftState) -> None:
     order = _steps(state.data)
     state.step = order[order.index(state.step) + 1]
@@ -177,7 +162,6 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     d, a = state.data, data.args
     arg = a[0] if a else ""
     order = _steps(d)
-    now, zone = ctx.deps.clock.now(), ctx.deps.zone
     if data.action == "x":
         await drafts.clear(ctx.deps, user.id)
         await edit_or_send(update, r("Cancelled. Nothing was recorded."), None)
@@ -190,13 +174,13 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
         d["kind"] = KIND_CODES[arg]
         _next(state)
     elif data.action == "d" and state.step == "date" and arg in ("0", "1"):
-        d["held_on"] = (now.astimezone(zone).date() - timedelta(days=int(arg))).isoformat()
+        d["held_on"] = day_pressed(ctx, arg).isoformat()
         _next(state)
     elif data.action == "t" and state.step == "topics":
         topics = {t.key: t for t in ctx.deps.policy.calendar.quarterly_review.topics}
         if arg not in topics:
             raise StaleButton()
-        chosen = _toggle(d.setdefault("topics", []), arg)
+        chosen = toggle(d.setdefault("topics", []), arg)
         d["topics_named"] = {"zh": [topics[k].name for k in chosen],
                              "en": [topics[k].name_en for k in chosen]}  # fmt: skip
     elif data.action == "td" and state.step == "topics":
@@ -215,7 +199,7 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
             raise StaleButton()
         _next(state)
     elif data.action == "a" and state.step == "attendees" and arg.isdigit():
-        _toggle(d.setdefault("attendees", []), int(arg))
+        toggle(d.setdefault("attendees", []), int(arg))
     elif data.action == "p" and state.step == "attendees" and arg.isdigit():
         d["page"] = int(arg)
     elif (data.action, state.step) in (("ad", "attendees"), ("fd", "files")):
@@ -258,13 +242,11 @@ async def on_message(
         await _ask(update, ctx, r, state, edit=False)
         return
     me = await people.identify(ctx.deps, tg_user(user), private=True)
-    now, zone = ctx.deps.clock.now(), ctx.deps.zone
     if state.step == "files" and (message.photo or message.document):
         add_attachment(ctx, message, state.data.setdefault("files", []))
     elif state.step == "date" and message.text is not None:
-        moment, _ = parse_moment(message.text, now, zone)
-        held_on = moment.astimezone(zone).date()
-        meetings.check_held_on(ctx.deps, held_on, now)
+        held_on = day_typed(ctx, message.text)
+        meetings.check_held_on(ctx.deps, held_on, ctx.deps.clock.now())
         state.data["held_on"] = held_on.isoformat()
         _next(state)
     elif state.step == "subject" and message.text is not None:

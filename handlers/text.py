@@ -8,7 +8,18 @@ from telegram import Message, Update, User
 
 from bot.context import Ctx
 from bot.drafts import service as drafts
-from handlers import event, event_cards, incidents, ledger, meeting, policy, report, roles
+from bot.errors import UnknownCommand
+from handlers import (
+    accountability_flow,
+    event,
+    event_cards,
+    incidents,
+    ledger,
+    meeting,
+    policy,
+    report,
+    roles,
+)
 from handlers.common import command, is_private, reply
 from handlers.render import Renderer
 
@@ -26,6 +37,7 @@ FLOWS: dict[str, StepHandler] = {
     event_cards.FLOW_FILING: event_cards.on_text_step,
     meeting.FLOW: meeting.on_message,
     ledger.FLOW: ledger.on_dates,
+    accountability_flow.FLOW: accountability_flow.on_message,
 }
 # Flows that take files as answers (attachments); others want text.
 MEDIA_FLOWS = {report.FLOW, event.FLOW, meeting.FLOW}
@@ -59,7 +71,7 @@ async def unknown_command(
         addressee = head.partition("@")[2].lower()
         if not addressee or addressee != (ctx.bot.username or "").lower():
             return  # another bot's command, or chatter: not ours to answer
-    await reply(message, r("I do not know that command. Send /help to see what you can do."))
+    await reply(message, r(UnknownCommand().key))
 
 
 @command

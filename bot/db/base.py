@@ -68,3 +68,4 @@ def import_all_models() -> None:
     from bot.outbox import models as _outbox  # noqa: F401
     from bot.people import models as _people  # noqa: F401
     from bot.policy import models as _policy  # noqa: F401
+    from bot.register import models as _register  # noqa: F401
