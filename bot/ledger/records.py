@@ -24,9 +24,11 @@ from bot.incidents.models import Incident
 from bot.ledger.period import LedgerPeriod
 from bot.ledger.scope import Scope
 from bot.people.models import Person
+from bot.register.service import SUBJECT as REGISTER
 
-# Never in the ledger: the accountability register is seen only through /register.
-HIDDEN_SUBJECTS = ("accountability_case",)
+# Never in the ledger: the accountability register is seen only through /register (C), where
+# every reading is audited.
+HIDDEN_SUBJECTS = (REGISTER,)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,10 @@ from bot.deps import Deps
 from bot.ledger import service as ledger
 from bot.ledger.figures import Durations
 from bot.ledger.period import between, chosen
+from bot.people import service as people
 from bot.people.service import TgUser
+from bot.register import service as register
+from bot.register.service import CaseDraft
 from bot.sandbox.ledger_year import ADMIN, CN, DAI, ELI, HAN, MEI, MIN, OU, SHU, a_year, at
 from handlers.ledger_words import ACTIONS
 
@@ -203,3 +206,20 @@ async def test_an_export_is_audited(deps: Deps, clock: MovableClock) -> None:
         entry = await s.scalar(select(AuditEntry).where(AuditEntry.action == "ledger.exported"))
     assert entry is not None and entry.clause == "R7"
     assert entry.data == {"period": "2026", "scope": "all"}
+
+
+async def test_the_register_never_shows_in_the_ledger(deps: Deps, clock: MovableClock) -> None:
+    """A case recorded under C2 is the register's: not in the ledger's C2 view nor its export,
+    even for the secretary who keeps it (she reads it in /register, where reading is audited)."""
+    await a_year(deps, clock)
+    clock.set(at(12, 30))
+    mei = await people.identify(deps, MEI, private=True)
+    draft = CaseDraft(person_id=mei.id, clause="C2", facts="INC-2026-0002 未经书记确认",
+                      grade="light", measures=["criticism_education"],
+                      decided_on=date(2026, 12, 30))  # fmt: skip
+    await register.record_case(deps, SHU, draft)
+    clock.set(at(1, 10, year=2027))
+    period = chosen("last_year", clock.now(), CN)
+    book = await ledger.build(deps, SHU, period, export=True)
+    assert [e.source for e in book.evidence("C2")] == ["step", "lapse", "lapse"]
+    assert not [s for s in book.steps if s.action.startswith("register.")]
