@@ -21,6 +21,11 @@ T = TypeVar("T")
 ATTEMPTS = 3
 
 
+def reference(prefix: str, year: int, number: int) -> str:
+    """How the bot writes a reference: INC-2026-0042, EVT-2026-0007."""
+    return f"{prefix}-{year}-{number:04d}"
+
+
 async def next_number(session: AsyncSession, model: Any, year: int) -> int:
     """`model` has integer columns `year` and `number`."""
     current = await session.scalar(

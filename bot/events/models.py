@@ -14,6 +14,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base
+from bot.db.refs import reference
 
 
 class EventStatus(StrEnum):
@@ -84,7 +85,7 @@ class EventRequest(Base):
 
     @property
     def ref(self) -> str:
-        return f"EVT-{self.year}-{self.number:04d}"
+        return reference("EVT", self.year, self.number)
 
 
 class EventVersion(Base):

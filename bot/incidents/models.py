@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base
+from bot.db.refs import reference
 
 
 class Incident(Base):
@@ -59,7 +60,7 @@ class Incident(Base):
 
     @property
     def ref(self) -> str:
-        return f"INC-{self.year}-{self.number:04d}"
+        return reference("INC", self.year, self.number)
 
     handlers: Mapped[list[IncidentHandler]] = relationship(
         lazy="selectin", order_by="IncidentHandler.id"

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 
 from bot.audit.models import AuditEntry
 from bot.calendar.models import CalendarState, Meeting, MeetingAttendee, Occurrence
+from bot.db.refs import reference
 from bot.events.models import EventRequest
 from bot.incidents.models import Incident
 from bot.ledger.period import LedgerPeriod
@@ -118,10 +119,6 @@ def _name(first: str | None, last: str | None) -> str:
     return " ".join(p for p in (first, last) if p)
 
 
-def _ref(prefix: str, year: int, number: int) -> str:
-    return f"{prefix}-{year}-{number:04d}"
-
-
 async def incidents(session: AsyncSession, period: LedgerPeriod, scope: Scope) -> list[IncidentRow]:
     """Incidents reported within the period."""
     rows = _rows(
@@ -137,7 +134,7 @@ async def incidents(session: AsyncSession, period: LedgerPeriod, scope: Scope) -
         .order_by(Incident.reported_at, Incident.id)
     )  # fmt: skip
     return [
-        IncidentRow(i, _ref("INC", y, n), kind, sev, status, _name(first, last), *rest)
+        IncidentRow(i, reference("INC", y, n), kind, sev, status, _name(first, last), *rest)
         async for i, y, n, kind, sev, status, first, last, *rest in rows
     ]
 
@@ -163,7 +160,9 @@ async def events(session: AsyncSession, period: LedgerPeriod, scope: Scope) -> l
         .order_by(EventRequest.requested_at, EventRequest.id)
     )  # fmt: skip
     return [
-        EventRow(i, _ref("EVT", y, n), kind, title, status, _name(rf, rl), _name(of, ol), *rest)
+        EventRow(
+            i, reference("EVT", y, n), kind, title, status, _name(rf, rl), _name(of, ol), *rest
+        )
         async for i, y, n, kind, title, status, rf, rl, of, ol, *rest in rows
     ]
 
@@ -218,7 +217,7 @@ async def steps(
         query = query.where(AuditEntry.clause.in_(clauses))
     out = []
     async for at, action, cl, kind, iy, inum, ey, enum, first, last, data in _rows(session, query):
-        subject = _ref("INC", iy, inum) if iy else _ref("EVT", ey, enum) if ey else ""
+        subject = reference("INC", iy, inum) if iy else reference("EVT", ey, enum) if ey else ""
         out.append(Step(at, action, cl or "", kind, subject, _name(first, last) or None, data))
     return out
 

@@ -63,8 +63,3 @@ def references(facts: str) -> list[tuple[str, int, int]]:
         if ref not in found:
             found.append(ref)
     return found
-
-
-def ref_text(kind: str, year: int, number: int) -> str:
-    """The reference as the bot writes it (bot.incidents.models.Incident.ref)."""
-    return f"{kind}-{year}-{number:04d}"

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
+from bot.db.refs import reference
 from bot.deps import Deps
 from bot.drafts import service as drafts
 from bot.errors import AlreadyDone, InvalidInput, NotFound, UnknownCommand
@@ -118,7 +119,7 @@ async def _link(session: AsyncSession, text: str) -> tuple[Facts, list[int], lis
         record_id = await session.scalar(
             select(model.id).where(model.year == year, model.number == number)
         )
-        ref = rules.ref_text(kind, year, number)
+        ref = reference(kind, year, number)
         if record_id is None:
             missing.append(ref)
         else:
@@ -270,7 +271,7 @@ async def _view(session: AsyncSession, c: AccountabilityCase) -> CaseView:
         e.ref
         for e in await session.scalars(select(EventRequest).where(EventRequest.id.in_(c.event_ids)))
     )
-    named = [rules.ref_text(*ref) for ref in rules.references(c.facts)]
+    named = [reference(*ref) for ref in rules.references(c.facts)]
     missing = [ref for ref in named if ref not in incidents and ref not in events]
     corrected_by = await _corrected_by(session, c.id)
     return CaseView(
