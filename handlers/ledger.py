@@ -162,9 +162,10 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
         await _show(update, ctx, r, user, _period(ctx, args[0]), page=page, lapses=True)
     elif a == "k" and len(args) == 1:
         period = _period(ctx, args[0])
-        await edit_or_send(update, "\n".join([*view.head(r, await ledger.build(
-            ctx.deps, tg_user(user), period)), "", r("Which clause? Or send /ledger and the "
-            "clause's ID, such as /ledger C5.")]), _clause_rows(r, token(period)))  # fmt: skip
+        scope = await ledger.reader_scope(ctx.deps, tg_user(user))  # the title; no records read
+        text = "\n".join([*view.head(r, period, scope.level), "", r(
+            "Which clause? Or send /ledger and the clause's ID, such as /ledger C5.")])  # fmt: skip
+        await edit_or_send(update, text, _clause_rows(r, token(period)))
     elif a == "c" and len(args) == 3 and page is not None and known(args[0]):
         await _show(update, ctx, r, user, _period(ctx, args[1]), args[0], page)
     elif a == "x" and len(args) == 1:

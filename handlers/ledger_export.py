@@ -38,8 +38,8 @@ def _width(value: object) -> int:
 
 
 class Sheets:
-    def __init__(self, r: Renderer, progress: Progress) -> None:
-        self.r, self.progress = r, progress
+    def __init__(self, r: Renderer) -> None:
+        self.r = r
         self.book = Workbook(write_only=True)
 
     def local(self, moment: datetime | None) -> datetime | None:
@@ -144,7 +144,7 @@ EVENT_STEP_NAMES = {
 
 
 def workbook(book: Ledger, r: Renderer, progress: Progress = lambda _f: None) -> bytes:
-    s = Sheets(r, progress)
+    s = Sheets(r)
     loc = s.local
     s.sheet(N_("Summary"), (N_("Figure"), N_("Value")), _summary(s, book))
     progress(0.1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.calendar.models import MeetingKind
 from bot.i18n import N_
 from bot.ledger.evidence import Evidence
+from bot.ledger.period import LedgerPeriod
 from bot.ledger.service import Ledger
 from handlers import ledger_words as w
 from handlers.render import Renderer, esc
@@ -19,11 +20,12 @@ OBLIGATIONS = {
 }  # fmt: skip
 
 
-def head(r: Renderer, book: Ledger) -> list[str]:
+def head(r: Renderer, period: LedgerPeriod, level: str) -> list[str]:
+    """The title every ledger page starts with: the period, and whose records it shows."""
     return [
-        r("<b>Ledger: {period}</b> ({first} – {last})", period=w.period_name(r, book.period),
-          first=r.t.date(book.period.first), last=r.t.date(book.period.last)),
-        r(w.SCOPES[book.scope.level]),
+        r("<b>Ledger: {period}</b> ({first} – {last})", period=w.period_name(r, period),
+          first=r.t.date(period.first), last=r.t.date(period.last)),
+        r(w.SCOPES[level]),
     ]  # fmt: skip
 
 
@@ -101,7 +103,12 @@ def _obligations(r: Renderer, book: Ledger) -> list[str]:
 
 
 def summary(r: Renderer, book: Ledger) -> str:
-    lines = head(r, book) + _incidents(r, book) + _events(r, book) + _obligations(r, book)
+    lines = (
+        head(r, book.period, book.scope.level)
+        + _incidents(r, book)
+        + _events(r, book)
+        + _obligations(r, book)
+    )
     lines += ["", r("<b>Lapses proven by the records</b>: {n}", n=r.t.number(len(book.lapses)))]
     if book.lapses:
         by_clause: dict[str, int] = {}
@@ -116,7 +123,7 @@ def pages(n: int) -> int:
 
 
 def lapses(r: Renderer, book: Ledger, page: int) -> str:
-    lines = head(r, book)
+    lines = head(r, book.period, book.scope.level)
     lines += ["", r("<b>Lapses</b> ({n}), oldest limit first; page {page} of {pages}",
                     n=r.t.number(len(book.lapses)), page=page + 1,
                     pages=pages(len(book.lapses)))]  # fmt: skip
@@ -138,7 +145,7 @@ def _evidence_line(r: Renderer, e: Evidence) -> str:
 
 def clause(r: Renderer, book: Ledger, clause_id: str, page: int) -> str:
     found = book.evidence(clause_id)
-    lines = head(r, book)
+    lines = head(r, book.period, book.scope.level)
     lines += ["", r("<b>Evidence for {clause}</b>: {n} entries; page {page} of {pages}",
                     clause=clause_id, n=r.t.number(len(found)), page=page + 1,
                     pages=pages(len(found)))]  # fmt: skip

@@ -6,6 +6,8 @@ import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.ledger import records
@@ -38,6 +40,17 @@ class Ledger:
                         self.lapses)  # fmt: skip
 
 
+async def _scope(session: AsyncSession, actor: TgUser, now: datetime) -> Scope:
+    person = await reload(session, (await upsert(session, actor, now=now, started=False)).id)
+    return scope_of(person)
+
+
+async def reader_scope(deps: Deps, actor: TgUser) -> Scope:
+    """What the reader may see, without reading the ledger (a page that only names it)."""
+    async with deps.db.transaction() as session:
+        return await _scope(session, actor, deps.clock.now())
+
+
 async def build(
     deps: Deps, actor: TgUser, period: LedgerPeriod, *, clause: str | None = None,
     export: bool = False,
@@ -49,22 +62,23 @@ async def build(
     zone = deps.policy.working_hours.zone
     today = now.astimezone(zone).date()
     async with deps.db.transaction() as session:
-        person = await reload(session, (await upsert(session, actor, now=now, started=False)).id)
-        scope = scope_of(person)
+        scope = await _scope(session, actor, now)
         incidents = await records.incidents(session, period, scope)
         events = await records.events(session, period, scope)
         first, last = window(deps.policy, period)
         around = await records.meetings(session, first, last)
         kept = await records.kept_since(session)
         kept_day: date | None = kept.astimezone(zone).date() if kept else None
+        # Steps and reminders are evidence: read only for a clause's view or an export.
         steps: list[records.Step] = []
+        reminders: list[records.Reminder] = []
         if export or clause is not None:
             wanted = () if export or clause is None else (clause, *ALSO.get(clause, ())[:1])
             steps = await records.steps(session, period, scope, wanted)
-        reminders = await records.reminders(session, period)
+            reminders = await records.reminders(session, period)
         counted = await records.event_steps(session, period, scope)
         if export:
-            record(session, at=now, actor_id=person.id, action="ledger.exported",
+            record(session, at=now, actor_id=scope.person_id, action="ledger.exported",
                    subject_type="ledger", subject_id=None, clause="R7", period=period.key,
                    scope=scope.level)  # fmt: skip
 
