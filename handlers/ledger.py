@@ -209,29 +209,34 @@ async def _file(
     assert chat is not None
     busy.add(user.id)
     make = _chart if chart else _make
-    ctx.application.create_task(make(ctx, r, user, chat.id, period), update=update)
+
+    async def one_at_a_time() -> None:
+        try:
+            await make(ctx, r, user, chat.id, period)
+        finally:
+            busy.discard(user.id)
+
+    ctx.application.create_task(one_at_a_time(), update=update)
     return r("Drawing the chart…") if chart else r("Preparing the spreadsheet…")
+
+
+def _named(book: Ledger, extension: str) -> str:
+    return f"dutydesk-ledger-{token(book.period)}.{extension}"
+
+
+def _caption(r: Renderer, book: Ledger) -> str:
+    n = r.t.number
+    return r("Ledger: {period}. {incidents} incidents, {events} events, {lapses} lapses.",
+             period=period_name(r, book.period), incidents=n(len(book.incidents)),
+             events=n(len(book.events)), lapses=n(len(book.lapses)))  # fmt: skip
 
 
 async def _chart(ctx: Ctx, r: Renderer, user: User, chat_id: int, period: LedgerPeriod) -> None:
     """The period's chart as a photo; drawn in a worker thread (matplotlib, Agg)."""
-    try:
-        book = await ledger.build(ctx.deps, tg_user(user), period)
-        png = await asyncio.to_thread(chart_png, book, r)
-        await ctx.bot.send_photo(
-            chat_id, InputFile(BytesIO(png), filename=f"dutydesk-ledger-{token(period)}.png"),
-            caption=r("Ledger: {period}. {incidents} incidents, {events} events, {lapses} "
-                      "lapses.", **_counts(r, book)),
-            parse_mode=ParseMode.HTML,
-        )  # fmt: skip
-    finally:
-        ctx.bot_data.get(BUSY, set()).discard(user.id)
-
-
-def _counts(r: Renderer, book: Ledger) -> dict[str, str]:
-    n = r.t.number
-    return {"period": period_name(r, book.period), "incidents": n(len(book.incidents)),
-            "events": n(len(book.events)), "lapses": n(len(book.lapses))}  # fmt: skip
+    book = await ledger.build(ctx.deps, tg_user(user), period)
+    png = await asyncio.to_thread(chart_png, book, r)
+    await ctx.bot.send_photo(chat_id, InputFile(BytesIO(png), filename=_named(book, "png")),
+                             caption=_caption(r, book), parse_mode=ParseMode.HTML)  # fmt: skip
 
 
 async def _make(ctx: Ctx, r: Renderer, user: User, chat_id: int, period: LedgerPeriod) -> None:
@@ -242,20 +247,14 @@ async def _make(ctx: Ctx, r: Renderer, user: User, chat_id: int, period: LedgerP
                                                        percent=0))  # fmt: skip
         book = await ledger.build(ctx.deps, tg_user(user), period, export=True)
         data = await _with_progress(status, r, lambda p: workbook(book, r, p))
-        name = f"dutydesk-ledger-{token(period)}.xlsx"
-        await ctx.bot.send_document(
-            chat_id, InputFile(BytesIO(data), filename=name),
-            caption=r("Ledger: {period}. {incidents} incidents, {events} events, {lapses} "
-                      "lapses.", **_counts(r, book)),
-            parse_mode=ParseMode.HTML,
-        )  # fmt: skip
+        sheet = InputFile(BytesIO(data), filename=_named(book, "xlsx"))
+        await ctx.bot.send_document(chat_id, sheet, caption=_caption(r, book),
+                                    parse_mode=ParseMode.HTML)  # fmt: skip
         await status.edit_text(r("The spreadsheet is ready."))
     except Exception:
         if status is not None:  # nobody is left looking at a frozen percentage
             await status.edit_text(r("The spreadsheet could not be made; please try again."))
         raise
-    finally:
-        ctx.bot_data.get(BUSY, set()).discard(user.id)
 
 
 async def _with_progress(
