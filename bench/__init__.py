@@ -1,0 +1,1 @@
+"""Duty Desk's performance bench (python -m bench): see README, "Performance"."""
