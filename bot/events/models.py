@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base
@@ -42,6 +42,16 @@ class EventRequest(Base):
     __table_args__ = (
         UniqueConstraint("year", "number", name="uq_event_requests_year_number"),
         Index("ix_event_requests_status_starts", "status", "starts_at"),
+        # The event sweep's queries on 50,000 events (bench/sweep.py; see incidents.models).
+        Index("ix_event_requests_status_id", "status", "id"),  # pending, filing (R6)
+        Index("ix_event_requests_lapse_due", "status", "lapsed_at", "starts_at"),  # R6 lapses
+        Index(
+            "ix_event_requests_followup_due",
+            "status",
+            "starts_at",
+            sqlite_where=text("followup_asked_at IS NULL"),
+            postgresql_where=text("followup_asked_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

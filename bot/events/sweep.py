@@ -125,7 +125,10 @@ async def _filing(session: AsyncSession, deps: Deps, now: datetime) -> int:
     deadline = timedelta(days=deps.policy.events.filing_deadline_days)
     rows = list(await session.scalars(
         select(EventRequest).where(EventRequest.status == EventStatus.APPROVED,
-                                   EventRequest.starts_at <= now + deadline)
+                                   EventRequest.starts_at <= now + deadline,
+                                   # Escalated already: nothing left to do. Without this, 200
+                                   # such events hid every newer one from the sweep (issue 8).
+                                   EventRequest.filing_escalated_at.is_(None))
         .order_by(EventRequest.id).limit(BATCH)))  # fmt: skip
     acted = 0
     for event in rows:
