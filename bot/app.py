@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import os
+from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -31,6 +32,7 @@ from bot.policy.load import load as load_policy
 from handlers import register
 from handlers.commands import COMMANDS
 from scheduler import jobs
+from scheduler.answers import AnswerRequest
 from scheduler.delivery import Deliverer
 from scheduler.pacing import Pacer
 
@@ -39,6 +41,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 log = logging.getLogger(__name__)
 DELIVERER_KEY = "deliverer"
+INBOX_REQUEST_KEY = "inbox_request"
 ELECT_KEY = "elect"  # the PostgreSQL URL to elect a leader on (`dutydesk run` only)
 LEADERSHIP_KEY = "leadership"
 # Exit code of a leader that lost its lock: it stops at once; a supervisor starts it again
@@ -62,19 +65,26 @@ class InboxRequest(HTTPXRequest):
     def __init__(self, deps: Deps) -> None:
         super().__init__(connection_pool_size=1)  # what PTB uses for getUpdates
         self.deps = deps
+        self.fresh: set[int] = set()  # kept by this process, not begun yet
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         status, body = await super().do_request(*args, **kwargs)
         if status == HTTPStatus.OK:
             result = json.loads(body).get("result")
             if isinstance(result, list) and result:
-                await inbox.received(self.deps.db, result, now=self.deps.clock.now())
+                now = self.deps.clock.now()
+                self.fresh |= await inbox.received(self.deps.db, result, now=now)
         return status, body
 
 
 class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
     """Handles each update once: skipped when handled before, handed to the handlers again
-    after a crash (bot.inbox)."""
+    after a crash (bot.inbox). While more updates wait, an update's end is recorded together
+    with the next one's beginning (one commit per update); when none waits, at once."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._finished: list[tuple[int, datetime]] = []  # handled, not yet recorded
 
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update):
@@ -82,14 +92,33 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
             return
         deps = deps_of(self)
         db, clock = deps.db, deps.clock
-        if not await inbox.begin(db, update.update_id, update.to_dict, now=clock.now()):
+        request = self.bot_data.get(INBOX_REQUEST_KEY)
+        fresh = isinstance(request, InboxRequest) and update.update_id in request.fresh
+        began = await inbox.begin(db, update.update_id, update.to_dict, now=clock.now(),
+                                  fresh=fresh, finished=self._finished)  # fmt: skip
+        self._finished.clear()
+        if fresh:
+            assert isinstance(request, InboxRequest)
+            request.fresh.discard(update.update_id)
+        if not began:
             return
         token = inbox.handling(update.update_id)
         try:
             await super().process_update(update)
         finally:
             inbox.done_handling(token)
-        await inbox.finish(db, update.update_id, now=clock.now())
+        self._finished.append((update.update_id, clock.now()))
+        if self.update_queue.empty():
+            await self.flush_finished()
+
+    async def flush_finished(self) -> None:
+        """Record what finished and waits for the next update's transaction."""
+        await inbox.finish_all(deps_of(self).db, self._finished)
+        self._finished.clear()
+
+    async def stop(self) -> None:
+        await super().stop()
+        await self.flush_finished()
 
 
 def build_application(
@@ -107,13 +136,17 @@ def build_application(
         policy=load_policy(settings.policy_file),
     )
     api = settings.telegram_api_url
+    inbox_request = InboxRequest(deps)
+    if pacer is None:
+        pacer = Pacer() if settings.rate_limits == "telegram" else Pacer(0.0, 0.0, 0.0)
     app: AnyApp = (
         ApplicationBuilder()
         .token(token or settings.token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .application_class(InboxApplication)
-        .get_updates_request(InboxRequest(deps))
+        .request(AnswerRequest(pacer))
+        .get_updates_request(inbox_request)
         .context_types(ContextTypes(context=Ctx))
         .defaults(Defaults(do_quote=False))
         # Updates are handled one at a time: concurrent_updates loses fast button presses
@@ -125,6 +158,7 @@ def build_application(
         .build()
     )
     app.bot_data[DEPS_KEY] = deps
+    app.bot_data[INBOX_REQUEST_KEY] = inbox_request
     deliverer = Deliverer(deps, app.bot, pacer)
     deps.db.on_outbox = deliverer.wake
     app.bot_data[DELIVERER_KEY] = deliverer

@@ -6,7 +6,7 @@ The variable names are a public contract (README): keep them exactly.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     listen: str = "0.0.0.0:8443"
     log_level: str = "INFO"
+    # "telegram": pace our sends to Telegram's flood limits (scheduler.pacing). "off": no pacing
+    # of our own, for a Bot API stand-in that enforces none (the bench's throughput runs).
+    rate_limits: Literal["telegram", "off"] = "telegram"
 
     @field_validator("admin_ids", mode="before")
     @classmethod

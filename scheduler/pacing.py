@@ -27,7 +27,14 @@ class Pacer:
         now = time.monotonic() if now is None else now
         return max(0.0, self._next_chat.get(chat_id, 0.0) - now, self._next_global - now)
 
+    def chat_wait(self, chat_id: int, now: float | None = None) -> float:
+        """Seconds until this chat may have a message again, Telegram's total aside."""
+        now = time.monotonic() if now is None else now
+        return max(0.0, self._next_chat.get(chat_id, 0.0) - now)
+
     def sent(self, chat_id: int, now: float | None = None) -> None:
+        """A message to this chat went out (or is on its way: the outbox counts it when it
+        sends, not when Telegram answers, so a 20 ms answer does not stretch 1/30 s)."""
         now = time.monotonic() if now is None else now
         interval = self.private_interval if chat_id > 0 else self.group_interval
         self._next_chat[chat_id] = now + interval

@@ -139,3 +139,23 @@ async def test_a_flooded_chat_waits_alone_and_presses_are_answered_at_once(
     h.clock.advance(timedelta(seconds=4))  # retry_after has passed
     await drain(h, timedelta(seconds=1))
     assert tally(ours(h, await rows(h)), s)["delivered"] == 10
+
+
+async def test_an_answer_refused_with_429_is_sent_again_after_retry_after(
+    harness: Harness,
+) -> None:
+    """A person's answer is never dropped for a 429 (scheduler.answers): it waits
+    `retry_after` and goes again, where before it ended in the error handler."""
+    s = harness.standin
+    await register(s, s.add_user(3001, "P3001", language_code="en"))
+    await s.quiet()
+    s.mark_read(3001)
+    s.faults.flood(3001, retry_after=1, times=1)
+    await s.users[3001].send("/help")
+    answer = await s.next_message(3001, timeout=10)
+    assert "/report" in answer.text  # the help, once
+    sends = [c.status for c in s.calls if c.method == "sendmessage"
+             and str(c.params.get("chat_id")) == "3001"]  # fmt: skip
+    assert sends[-2:] == [429, 200]
+    await s.quiet()
+    assert s.unread(3001) == []

@@ -1,0 +1,78 @@
+"""Answers to people share Telegram's flood limits with the outbox (STACK-NOTES: about 30
+messages a second in all, about one a second to one private chat).
+
+Every request other than getUpdates goes through AnswerRequest. A message sent while an update
+is being handled (an answer to a person) first waits for the pacer (at most a second: the
+chat's own interval), is counted in it so the outbox leaves room, and on a 429 is sent again
+after `retry_after`: a person's answer is never dropped because a broadcast was going out.
+Outbox sends (no update being handled) are only counted: the deliverer handles its own 429s
+per chat, so one flooded chat never holds up the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from telegram.request import HTTPXRequest, RequestData
+
+from bot.inbox import service as inbox
+from scheduler.pacing import Pacer
+
+log = logging.getLogger(__name__)
+
+SENDS = frozenset({"sendmessage", "sendphoto", "senddocument", "sendmediagroup",
+                   "copymessage", "forwardmessage"})  # fmt: skip
+RETRIES = 3  # 429s waited out for one answer
+LONGEST_WAIT = 30.0  # a longer retry_after is passed on as an error, not waited out
+
+
+class AnswerRequest(HTTPXRequest):
+    def __init__(self, pacer: Pacer) -> None:
+        super().__init__(connection_pool_size=256)  # python-telegram-bot's default
+        self.pacer = pacer
+
+    async def do_request(  # type: ignore[override]  # the timeouts pass through as they are
+        self, url: str, method: str, request_data: RequestData | None = None, **kwargs: Any
+    ) -> tuple[int, bytes]:
+        send = url.rpartition("/")[2].lower() in SENDS
+        chat = _chat_id(request_data) if send else None
+        answering = inbox.current() is not None
+        for attempt in range(RETRIES + 1):
+            if chat is not None and answering:
+                wait = self.pacer.wait_for(chat)
+                if wait > 0:
+                    await asyncio.sleep(min(wait, 1.0))
+            status, body = await super().do_request(url, method, request_data, **kwargs)
+            if status != 429 or chat is None or not answering or attempt == RETRIES:
+                break
+            seconds = _retry_after(body)
+            if seconds > LONGEST_WAIT:
+                break
+            log.info("429 on an answer to chat %s: sending again in %.0f s", chat, seconds)
+            self.pacer.back_off(chat, seconds)
+            await asyncio.sleep(seconds)
+        if status == 200 and chat is not None:
+            self.pacer.sent(chat)
+        return status, body
+
+
+def _chat_id(request_data: RequestData | None) -> int | None:
+    if request_data is None:
+        return None
+    value = request_data.parameters.get("chat_id")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return None  # "@channelname": not paced per chat
+
+
+def _retry_after(body: bytes) -> float:
+    try:
+        data = json.loads(body)
+        return float(data.get("parameters", {}).get("retry_after", 1))
+    except (ValueError, TypeError, AttributeError):
+        return 1.0
