@@ -18,6 +18,10 @@ class Deps:
     db: Database
     clock: Clock
     policy: Policy = field(default_factory=lambda: load(None))
+    # People's own choice of language by Telegram id (None: not chosen), read once per process
+    # instead of once per update (issue 8). Only people.service writes it, where it changes
+    # Person.locale; one instance handles the updates (bot.db.leader).
+    chosen_locales: dict[int, str | None] = field(default_factory=dict)
 
     @property
     def zone(self) -> ZoneInfo:

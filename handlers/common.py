@@ -176,8 +176,7 @@ async def private_only(message: Message, ctx: Ctx, r: Renderer, payload: str = "
 async def draft_in(ctx: Ctx, user: User, flow: str, gone: str) -> tuple[int, DraftState]:
     """The person's draft of `flow`, with their person id; `gone` (a msgid) when there is none
     (a button of a conversation that was finished, cancelled or replaced)."""
-    state = await drafts.get(ctx.deps, user.id)
+    me, state = await drafts.of(ctx.deps, tg_user(user))
     if state is None or state.flow != flow:
         raise InvalidInput(gone)
-    me = await people.identify(ctx.deps, tg_user(user), private=True)
     return me.id, state

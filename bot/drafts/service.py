@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deps import Deps
 from bot.drafts.models import Draft
 from bot.inbox import service as inbox
+from bot.people import service as people
 from bot.people.models import Person
+from bot.people.service import PersonView, TgUser
 
 
 @dataclass
@@ -41,6 +43,16 @@ async def get(deps: Deps, telegram_id: int) -> DraftState | None:
             .where(Person.telegram_id == telegram_id)
         )
         return DraftState(row.flow, row.step, dict(row.data), row.update_id) if row else None
+
+
+async def of(deps: Deps, tg: TgUser) -> tuple[PersonView, DraftState | None]:
+    """The person writing in private (registered as `people.identify` does) and their draft,
+    in one transaction: every step of a guided conversation asks for both."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        me = await people.current(session, tg, now=now, started=True)
+        row = await session.get(Draft, me.id)
+        return me, (DraftState(row.flow, row.step, dict(row.data), row.update_id) if row else None)
 
 
 async def save(deps: Deps, person_id: int, state: DraftState) -> None:

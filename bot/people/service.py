@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
@@ -15,6 +15,8 @@ from bot.i18n import LOCALES, N_, normalize_language
 from bot.outbox import service as outbox
 from bot.people.models import Person, RoleGrant
 from bot.people.roles import Role
+
+LOCALE_CACHE = 50_000  # people whose language choice is kept in memory
 
 
 @dataclass(frozen=True)
@@ -165,14 +167,29 @@ async def identify(deps: Deps, tg: TgUser, *, private: bool) -> PersonView:
     """Who is acting: registers people on their first private message; one transaction."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        person = await upsert(session, tg, now=now, started=private)
-        return view(await reload(session, person.id))
+        return await current(session, tg, now=now, started=private)
+
+
+async def current(session: AsyncSession, tg: TgUser, *, now: datetime, started: bool) -> PersonView:
+    """identify() inside the caller's transaction."""
+    person = await upsert(session, tg, now=now, started=started)
+    if "grants" in inspect(person).unloaded:  # new: nothing loaded its grants yet
+        person = await reload(session, person.id)
+    # Otherwise upsert's own select loaded them in this transaction: current, and one look per
+    # update instead of two (issue 8).
+    return view(person)
 
 
 async def locale_for(deps: Deps, tg: TgUser) -> str:
     """The language to answer this person in: their choice, else Telegram's, else the default."""
-    async with deps.db.read() as session:
-        chosen = await session.scalar(select(Person.locale).where(Person.telegram_id == tg.id))
+    if tg.id in deps.chosen_locales:
+        chosen = deps.chosen_locales[tg.id]
+    else:
+        async with deps.db.read() as session:
+            chosen = await session.scalar(select(Person.locale).where(Person.telegram_id == tg.id))
+        if len(deps.chosen_locales) >= LOCALE_CACHE:
+            deps.chosen_locales.clear()
+        deps.chosen_locales[tg.id] = chosen
     return chosen or normalize_language(tg.language_code, deps.settings.default_locale)
 
 
@@ -196,7 +213,9 @@ async def set_locale(deps: Deps, tg: TgUser, locale: str) -> PersonView:
             )
             person.locale = locale
             person.updated_at = now
-        return view(await reload(session, person.id))
+        view_ = view(await reload(session, person.id))
+    deps.chosen_locales[tg.id] = locale  # after the commit: the choice is kept
+    return view_
 
 
 PAGE_SIZE = 8
