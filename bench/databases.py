@@ -1,0 +1,81 @@
+"""The bench's databases: fresh ones per run, and a seeded one (a large organisation, made once
+per bench run by bench.seed) that each at-scale run starts from."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy.engine import make_url
+
+from bench.seed import seed
+from bench.sweep import measure_sweep
+
+
+async def seeded_sqlite(root: Path, sizes: tuple[int, int, int]) -> Path:
+    path = root / "seeded.sqlite3"
+    path.unlink(missing_ok=True)
+    people, incidents, events = sizes
+    await seed(f"sqlite+aiosqlite:///{path}", people=people, incidents=incidents, events=events,
+               progress=_say)  # fmt: skip
+    return path
+
+
+def copy_sqlite(source: Path, target: Path) -> str:
+    shutil.copyfile(source, target)
+    return f"sqlite+aiosqlite:///{target}"
+
+
+async def sweep(target: Path | str) -> float:
+    """Median milliseconds of the scheduler's sweeps (incidents and events) on `target`."""
+    url = f"sqlite+aiosqlite:///{target}" if isinstance(target, Path) else target
+    result = await measure_sweep(url, runs=20)
+    return result.median_ms
+
+
+@dataclass
+class Postgres:
+    url: str  # any database on the server; the bench makes its own beside it
+
+    def _named(self, name: str) -> str:
+        return (
+            make_url(self.url)
+            .set(database=f"dutydesk_bench_{name}")
+            .render_as_string(hide_password=False)
+        )
+
+    async def _admin(self, sql: str) -> None:
+        u = make_url(self.url)
+        conn = await asyncpg.connect(host=u.host, port=u.port or 5432, user=u.username,
+                                     password=u.password, database=u.database)  # fmt: skip
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    async def create(self, name: str) -> str:
+        await self._admin(f'DROP DATABASE IF EXISTS "dutydesk_bench_{name}" WITH (FORCE)')
+        await self._admin(f'CREATE DATABASE "dutydesk_bench_{name}"')
+        return self._named(name)
+
+    async def seeded(self, sizes: tuple[int, int, int]) -> str:
+        url = await self.create("seeded")
+        people, incidents, events = sizes
+        await seed(url, people=people, incidents=incidents, events=events, progress=_say)
+        return url
+
+
+async def postgres(url: str) -> Postgres | None:
+    """The server behind `url`, or None when it does not answer."""
+    pg = Postgres(url)
+    try:
+        await pg._admin("SELECT 1")
+    except (OSError, asyncpg.PostgresError):
+        return None
+    return pg
+
+
+def _say(text: str) -> None:
+    print(f"  seeding: {text}", flush=True)

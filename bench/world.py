@@ -1,0 +1,95 @@
+"""The people of a bench run, made through the bot's own services before the bot starts:
+reporters in committees of ten, each committee with a head who handles their reports (L3), and
+the same people in the stand-in, all of whom pressed Start. A policy routes public-opinion
+reports to the committee head alone, so no single chat has to take every card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.actors import Actor, Pace
+from bench.procs import ADMIN_ID
+from bench.standin import BenchStandIn
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.db.engine import Database, create_engine
+from bot.db.migrate import upgrade
+from bot.deps import Deps
+from bot.people import grants
+from bot.people import service as people
+from bot.people.roles import Role
+from bot.people.service import TgUser
+from bot.policy.load import load
+
+POLICY = """\
+# The bench's policy: public-opinion reports go to the reporter's committee head (L3) only.
+[incidents.routing]
+public_opinion = ["committee_head"]
+"""
+COMMITTEE = 10  # reporters per committee
+REPORTER_BASE = 1_000_000
+HEAD_BASE = 2_000_000
+
+
+def write_policy(workdir: Path) -> Path:
+    path = workdir / "bench-policy.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(POLICY, encoding="utf-8")
+    return path
+
+
+@dataclass
+class Cast:
+    reporters: list[int]
+    heads: dict[int, list[int]]  # head -> the reporters of their committee
+
+
+def cast(reporters: int) -> Cast:
+    ids = [REPORTER_BASE + i for i in range(1, reporters + 1)]
+    heads = {
+        HEAD_BASE + n + 1: ids[i : i + COMMITTEE]
+        for n, i in enumerate(range(0, len(ids), COMMITTEE))
+    }
+    return Cast(ids, heads)
+
+
+async def prepare(url: str, policy_file: Path, c: Cast) -> None:
+    """Migrate, then register everyone and set up the committees through the services."""
+    settings = Settings(database_url=url, admin_ids=(ADMIN_ID,), policy_file=policy_file)
+    deps = Deps(settings, Database(create_engine(url)), SystemClock(), load(policy_file))
+    try:
+        await upgrade(deps.db.engine)
+        admin = TgUser(ADMIN_ID, "Bench admin", language_code="en")
+        await people.start(deps, admin)
+        await grants.ensure_bootstrap_admins(deps)
+        for head, members in c.heads.items():
+            head_view = (await people.start(deps, _tg(head))).person
+            cid, _ = await grants.create_committee(deps, admin, f"Bench committee {head}")
+            await grants.change_role(
+                deps,
+                admin,
+                person_id=head_view.id,
+                role=Role.COMMITTEE_HEAD,
+                grant=True,
+                committee_id=cid,
+            )
+            for member in members:
+                view = (await people.start(deps, _tg(member))).person
+                await grants.set_committee(deps, admin, person_id=view.id, committee_id=cid)
+    finally:
+        await deps.db.dispose()
+
+
+def _tg(user_id: int) -> TgUser:
+    return TgUser(user_id, f"P{user_id}", language_code="en")
+
+
+def actors(s: BenchStandIn, ids: list[int], pace: Pace | None = None) -> dict[int, Actor]:
+    """The people in the stand-in, each having pressed Start."""
+    found = {}
+    for user_id in ids:
+        user = s.add_user(user_id, f"P{user_id}", language_code="en")
+        user.started = True
+        found[user_id] = Actor(s, user, pace or Pace())
+    return found
