@@ -5,6 +5,7 @@ reports to the committee head alone, so no single chat has to take every card.""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from bot.config import Settings
 from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade
 from bot.deps import Deps
+from bot.errors import AlreadyDone
 from bot.people import grants
 from bot.people import service as people
 from bot.people.roles import Role
@@ -66,17 +68,20 @@ async def prepare(url: str, policy_file: Path, c: Cast) -> None:
         for head, members in c.heads.items():
             head_view = (await people.start(deps, _tg(head))).person
             cid, _ = await grants.create_committee(deps, admin, f"Bench committee {head}")
-            await grants.change_role(
-                deps,
-                admin,
-                person_id=head_view.id,
-                role=Role.COMMITTEE_HEAD,
-                grant=True,
-                committee_id=cid,
-            )
+            # A database used before (the seeded one, run after run) has them already.
+            with contextlib.suppress(AlreadyDone):
+                await grants.change_role(
+                    deps,
+                    admin,
+                    person_id=head_view.id,
+                    role=Role.COMMITTEE_HEAD,
+                    grant=True,
+                    committee_id=cid,
+                )
             for member in members:
                 view = (await people.start(deps, _tg(member))).person
-                await grants.set_committee(deps, admin, person_id=view.id, committee_id=cid)
+                with contextlib.suppress(AlreadyDone):
+                    await grants.set_committee(deps, admin, person_id=view.id, committee_id=cid)
     finally:
         await deps.db.dispose()
 
