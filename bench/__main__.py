@@ -127,20 +127,24 @@ async def main_async(args: argparse.Namespace) -> int:
     )
 
     # At scale: the same throughput on a database already holding a large organisation.
-    backends: list[tuple[str, Callable[[int], Awaitable[str]], Callable[[int], str]]] = []
+    backends: list[
+        tuple[str, Callable[[int], Awaitable[str]], Callable[[int], Awaitable[str]]]
+    ] = []
     seeded = await databases.seeded_sqlite(root, sizes.seed)
     sweeps = {"SQLite": await databases.sweep(seeded)}  # first: it acts on what is due
     backends.append(
         (
             "SQLite",
             lambda i: _ready(sqlite(f"again{i}")),
-            lambda i: databases.copy_sqlite(seeded, root / f"scale{i}.sqlite3"),
+            lambda i: _ready(databases.copy_sqlite(seeded, root / f"scale{i}.sqlite3")),
         )
     )
     if pg is not None:
         pg_seeded = await pg.seeded(sizes.seed)
         sweeps["PostgreSQL"] = await databases.sweep(pg_seeded)
-        backends.append(("PostgreSQL", lambda i: pg.create(f"empty{i}"), lambda i: pg_seeded))
+        backends.append(
+            ("PostgreSQL", lambda i: pg.create(f"empty{i}"), lambda i: pg.copy(f"scale{i}"))
+        )
     rss: list[float] = []
     for name, empty_url, scale_url in backends:
         rss += await _at_scale(table, args.runs, name, empty_url, scale_url, wd, sizes.people)
@@ -208,15 +212,13 @@ async def _at_scale(
     runs: int,
     name: str,
     empty_url: Callable[[int], Awaitable[str]],
-    scale_url: Callable[[int], str],
+    scale_url: Callable[[int], Awaitable[str]],
     wd: Callable[[str], Path],
     people: int,
 ) -> list[float]:
     """Throughput on an empty and on a seeded database of one backend; the scale runs' RSS."""
     empty = await _runs(runs, lambda i: _throughput(wd(f"{name}-empty{i}"), empty_url(i), people))
-    scale = await _runs(
-        runs, lambda i: _throughput(wd(f"{name}-scale{i}"), _ready(scale_url(i)), people)
-    )
+    scale = await _runs(runs, lambda i: _throughput(wd(f"{name}-scale{i}"), scale_url(i), people))
     ratios = [s.rate / e.rate for s, e in zip(scale, empty, strict=True)]
     table.add(f"at scale ({name}): seeded / empty throughput", "×", _median(ratios), 0.8, ">=")
     return [f.peak_rss_mb for f in scale]

@@ -60,6 +60,15 @@ class Postgres:
         await self._admin(f'CREATE DATABASE "dutydesk_bench_{name}"')
         return self._named(name)
 
+    async def copy(self, name: str, template: str = "seeded") -> str:
+        """A fresh copy of the seeded database: each run starts from the same one (a reused
+        one would also remember the previous run's update ids in its inbox and skip them)."""
+        await self._admin(f'DROP DATABASE IF EXISTS "dutydesk_bench_{name}" WITH (FORCE)')
+        await self._admin(
+            f'CREATE DATABASE "dutydesk_bench_{name}" TEMPLATE "dutydesk_bench_{template}"'
+        )
+        return self._named(name)
+
     async def seeded(self, sizes: tuple[int, int, int]) -> str:
         url = await self.create("seeded")
         people, incidents, events = sizes
