@@ -5,8 +5,8 @@ Every request other than getUpdates goes through AnswerRequest. A message sent w
 is being handled (an answer to a person) first waits for the pacer (at most a second: the
 chat's own interval), is counted in it so the outbox leaves room, and on a 429 is sent again
 after `retry_after`: a person's answer is never dropped because a broadcast was going out.
-Outbox sends (no update being handled) are only counted: the deliverer handles its own 429s
-per chat, so one flooded chat never holds up the rest.
+Outbox sends (no update being handled) are left alone: the deliverer counts them itself and
+handles its own 429s per chat, so one flooded chat never holds up the rest.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ class AnswerRequest(HTTPXRequest):
             log.info("429 on an answer to chat %s: sending again in %.0f s", chat, seconds)
             self.pacer.back_off(chat, seconds)
             await asyncio.sleep(seconds)
-        if status == 200 and chat is not None:
-            self.pacer.sent(chat)
+        if status == 200 and chat is not None and answering:
+            self.pacer.sent(chat)  # the outbox counts its own sends when it starts them
         return status, body
 
 

@@ -112,9 +112,10 @@ class Deliverer:
                 if chat_wait > 0:  # this chat must wait; others go on
                     self._soonest = min(self._soonest, chat_wait)
                     continue
-                # Telegram's total (30/s) is everyone's: wait the few ms for it rather than
-                # skip the batch until the next wake-up (a broadcast went out at 1 message/s).
-                await asyncio.sleep(self.pacer.wait_for(message.chat_id))
+                # Telegram's total (30/s) is everyone's: wait the few ms for the outbox's share
+                # rather than skip the batch until the next wake-up (a broadcast went out at 1
+                # message/s).
+                await asyncio.sleep(self.pacer.outbox_wait(message.chat_id))
                 async with self.deps.db.transaction() as session:
                     if not await outbox.claim(session, message.id):
                         continue
