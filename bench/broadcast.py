@@ -11,52 +11,46 @@ import asyncio
 import time
 from pathlib import Path
 
+from sqlalchemy import select
+
 from bench import actors as act
 from bench import procs, world
 from bench.scenarios import Figures, p95, running
-from bench.standin import SENDS
-from bot.clock import SystemClock
-from bot.config import Settings
-from bot.db.engine import Database, create_engine
-from bot.deps import Deps
+from bench.world import deps_for
 from bot.outbox import service as outbox
 from bot.outbox.service import Button
 from bot.people import service as people
+from bot.people.models import Person
 from bot.people.service import TgUser
+from scheduler.answers import SENDS
 
 RECIPIENT_BASE = 3_000_000
 PACE = act.Pace(press=1.0, text=3.0)  # people think before they press, and type slower
 
 
 async def _recipients(url: str, count: int) -> list[int]:
-    deps = Deps(Settings(database_url=url), Database(create_engine(url)), SystemClock())
+    """People who pressed Start, registered as the bot registers them."""
     ids = [RECIPIENT_BASE + i for i in range(1, count + 1)]
-    try:
-        async with deps.db.transaction() as session:
-            now = deps.clock.now()
-            for user_id in ids:
-                await people.upsert(session, TgUser(user_id, f"R{user_id}", language_code="en"),
-                                    now=now, started=True)  # fmt: skip
-    finally:
-        await deps.db.dispose()
+    async with deps_for(url) as deps, deps.db.transaction() as session:
+        now = deps.clock.now()
+        for user_id in ids:
+            await people.upsert(session, TgUser(user_id, f"R{user_id}", language_code="en"),
+                                now=now, started=True)  # fmt: skip
     return ids
 
 
 async def _queue(url: str, ids: list[int]) -> float:
     """The study-session reminder (R3, P4) to every recipient, in one transaction."""
-    deps = Deps(Settings(database_url=url), Database(create_engine(url)), SystemClock())
     params = {"key": "R3:bench", "start": "2026-12-01", "end": "2026-12-31", "unit": "month"}
-    try:
+    async with deps_for(url) as deps:
         async with deps.db.transaction() as session:
             now = deps.clock.now()
-            for user_id in ids:
-                person = await people.upsert(session, TgUser(user_id), now=now, started=True)
+            recipients = await session.scalars(select(Person).where(Person.telegram_id.in_(ids)))
+            for person in recipients:
                 outbox.notify_person(session, now=now, person=person,
                                      template="calendar.study_open", params=params,
                                      buttons=[[Button("Record it", "start:meeting")]])  # fmt: skip
         return time.perf_counter()
-    finally:
-        await deps.db.dispose()
 
 
 async def broadcast(workdir: Path, url: str, chats: int, filers: int) -> Figures:

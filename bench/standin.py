@@ -12,8 +12,6 @@ from typing import Any, Literal
 from bot.sandbox.model import JSONDict, Message
 from bot.sandbox.standin import StandIn
 
-SENDS = frozenset({"sendmessage", "sendphoto", "senddocument"})
-
 
 class BenchStandIn(StandIn):
     def __init__(self, token: str) -> None:

@@ -6,6 +6,8 @@ reports to the committee head alone, so no single chat has to take every card.""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,11 +58,20 @@ def cast(reporters: int) -> Cast:
     return Cast(ids, heads)
 
 
-async def prepare(url: str, policy_file: Path, c: Cast) -> None:
-    """Migrate, then register everyone and set up the committees through the services."""
+@asynccontextmanager
+async def deps_for(url: str, policy_file: Path | None = None) -> AsyncIterator[Deps]:
+    """The services' dependencies on the bench's database, from outside the bot process."""
     settings = Settings(database_url=url, admin_ids=(ADMIN_ID,), policy_file=policy_file)
     deps = Deps(settings, Database(create_engine(url)), SystemClock(), load(policy_file))
     try:
+        yield deps
+    finally:
+        await deps.db.dispose()
+
+
+async def prepare(url: str, policy_file: Path, c: Cast) -> None:
+    """Migrate, then register everyone and set up the committees through the services."""
+    async with deps_for(url, policy_file) as deps:
         await upgrade(deps.db.engine)
         admin = TgUser(ADMIN_ID, "Bench admin", language_code="en")
         await people.start(deps, admin)
@@ -82,8 +93,6 @@ async def prepare(url: str, policy_file: Path, c: Cast) -> None:
                 view = (await people.start(deps, _tg(member))).person
                 with contextlib.suppress(AlreadyDone):
                     await grants.set_committee(deps, admin, person_id=view.id, committee_id=cid)
-    finally:
-        await deps.db.dispose()
 
 
 def _tg(user_id: int) -> TgUser:
