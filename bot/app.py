@@ -41,7 +41,6 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 log = logging.getLogger(__name__)
 DELIVERER_KEY = "deliverer"
-INBOX_REQUEST_KEY = "inbox_request"
 ELECT_KEY = "elect"  # the PostgreSQL URL to elect a leader on (`dutydesk run` only)
 LEADERSHIP_KEY = "leadership"
 # Exit code of a leader that lost its lock: it stops at once; a supervisor starts it again
@@ -62,10 +61,10 @@ class InboxRequest(HTTPXRequest):
     """The getUpdates connection: each batch is kept in the inbox before the next request
     confirms it to Telegram, so a kill while handling it loses nothing (bot.inbox)."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, fresh: set[int]) -> None:
         super().__init__(connection_pool_size=1)  # what PTB uses for getUpdates
         self.deps = deps
-        self.fresh: set[int] = set()  # kept by this process, not begun yet
+        self.fresh = fresh  # kept by this process, not begun yet (shared with the application)
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         status, body = await super().do_request(*args, **kwargs)
@@ -85,6 +84,7 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._finished: list[tuple[int, datetime]] = []  # handled, not yet recorded
+        self.fresh: set[int] = set()  # kept on arrival by InboxRequest, not begun yet
 
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update):
@@ -92,14 +92,11 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
             return
         deps = deps_of(self)
         db, clock = deps.db, deps.clock
-        request = self.bot_data.get(INBOX_REQUEST_KEY)
-        fresh = isinstance(request, InboxRequest) and update.update_id in request.fresh
+        fresh = update.update_id in self.fresh
         began = await inbox.begin(db, update.update_id, update.to_dict, now=clock.now(),
                                   fresh=fresh, finished=self._finished)  # fmt: skip
         self._finished.clear()
-        if fresh:
-            assert isinstance(request, InboxRequest)
-            request.fresh.discard(update.update_id)
+        self.fresh.discard(update.update_id)
         if not began:
             return
         token = inbox.handling(update.update_id)
@@ -136,7 +133,7 @@ def build_application(
         policy=load_policy(settings.policy_file),
     )
     api = settings.telegram_api_url
-    inbox_request = InboxRequest(deps)
+    fresh: set[int] = set()
     if pacer is None:
         pacer = Pacer() if settings.rate_limits == "telegram" else Pacer(0.0, 0.0, 0.0)
     app: AnyApp = (
@@ -146,7 +143,7 @@ def build_application(
         .base_file_url(f"{api}/file/bot")
         .application_class(InboxApplication)
         .request(AnswerRequest(pacer))
-        .get_updates_request(inbox_request)
+        .get_updates_request(InboxRequest(deps, fresh))
         .context_types(ContextTypes(context=Ctx))
         .defaults(Defaults(do_quote=False))
         # Updates are handled one at a time: concurrent_updates loses fast button presses
@@ -158,7 +155,8 @@ def build_application(
         .build()
     )
     app.bot_data[DEPS_KEY] = deps
-    app.bot_data[INBOX_REQUEST_KEY] = inbox_request
+    assert isinstance(app, InboxApplication)
+    app.fresh = fresh
     deliverer = Deliverer(deps, app.bot, pacer)
     deps.db.on_outbox = deliverer.wake
     app.bot_data[DELIVERER_KEY] = deliverer

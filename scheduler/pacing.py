@@ -32,7 +32,7 @@ class Pacer:
     def wait_for(self, chat_id: int, now: float | None = None) -> float:
         """Seconds until a message to this chat may go (0 when it may go now)."""
         now = time.monotonic() if now is None else now
-        return max(0.0, self._next_chat.get(chat_id, 0.0) - now, self._next_global - now)
+        return max(self.chat_wait(chat_id, now), self._next_global - now)
 
     def outbox_wait(self, chat_id: int, now: float | None = None) -> float:
         """wait_for, and room in the last second's sends for the outbox's share."""
