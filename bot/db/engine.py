@@ -16,7 +16,13 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.db import inline_sqlite
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# How long a session waits for SQLite's one connection before failing loudly: far above any
+# transaction of ours (the sweep on 200,000 incidents takes ~25 ms), low enough that a session
+# opened inside another would show up as an error rather than as a bot that stops answering.
+POOL_TIMEOUT_S = 30
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -25,8 +31,17 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # One connection, called inline (bot.db.inline_sqlite explains why and why it is safe);
+        # sessions queue for it without blocking the loop. Every session ends its own
+        # transaction, so the pool need not roll back on return.
+        database = parsed.database or ":memory:"
         engine = create_async_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, pool_reset_on_return=None
+            url,
+            async_creator=lambda: inline_sqlite.connect(database, SQLITE_BUSY_TIMEOUT_MS / 1000),
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=POOL_TIMEOUT_S,
+            pool_reset_on_return=None,
         )
 
         @event.listens_for(engine.sync_engine, "connect")
