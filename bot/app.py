@@ -57,46 +57,75 @@ async def prepare_database(settings: Settings) -> None:
         await engine.dispose()
 
 
+# An update's end waits this long for the next batch to be recorded with; then alone.
+FINISH_DELAY_S = 0.2
+
+
+class Handover:
+    """What the getUpdates connection and the application share about the inbox (bot.inbox):
+    updates kept on arrival and not handed over yet, and updates handled whose end is not
+    recorded yet. Every write of ends holds `lock`, and an update is handed to the handlers
+    only under it, so none is handled while an earlier one's end is still being written."""
+
+    def __init__(self) -> None:
+        self.fresh: set[int] = set()
+        self.finished: list[tuple[int, datetime]] = []
+        self.lock = asyncio.Lock()
+
+    def take_finished(self) -> list[tuple[int, datetime]]:
+        taken, self.finished = self.finished, []
+        return taken
+
+
 class InboxRequest(HTTPXRequest):
     """The getUpdates connection: each batch is kept in the inbox before the next request
-    confirms it to Telegram, so a kill while handling it loses nothing (bot.inbox)."""
+    confirms it to Telegram, so a kill while handling it loses nothing (bot.inbox); the ends
+    of updates handled meanwhile are recorded in the same transaction."""
 
-    def __init__(self, deps: Deps, fresh: set[int]) -> None:
+    def __init__(self, deps: Deps, handover: Handover) -> None:
         super().__init__(connection_pool_size=1)  # what PTB uses for getUpdates
         self.deps = deps
-        self.fresh = fresh  # kept by this process, not begun yet (shared with the application)
+        self.handover = handover
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         status, body = await super().do_request(*args, **kwargs)
         if status == HTTPStatus.OK:
             result = json.loads(body).get("result")
             if isinstance(result, list) and result:
-                now = self.deps.clock.now()
-                self.fresh |= await inbox.received(self.deps.db, result, now=now)
+                h, now = self.handover, self.deps.clock.now()
+                async with h.lock:
+                    h.fresh |= await inbox.received(
+                        self.deps.db, result, now=now, finished=h.take_finished()
+                    )
         return status, body
 
 
 class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
     """Handles each update once: skipped when handled before, handed to the handlers again
-    after a crash (bot.inbox). While more updates wait, an update's end is recorded together
-    with the next one's beginning (one commit per update); when none waits, at once."""
+    after a crash (bot.inbox). An update kept on arrival by this process is handed over with
+    no write of its own; its end is recorded with the next batch's arrival, before the next
+    update is handled, or after FINISH_DELAY_S when nothing else comes."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._finished: list[tuple[int, datetime]] = []  # handled, not yet recorded
-        self.fresh: set[int] = set()  # kept on arrival by InboxRequest, not begun yet
+        self.handover = Handover()  # replaced by build_application with the shared one
+        self._flush: asyncio.TimerHandle | None = None
 
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update):
             await super().process_update(update)
             return
         deps = deps_of(self)
-        db, clock = deps.db, deps.clock
-        fresh = update.update_id in self.fresh
-        began = await inbox.begin(db, update.update_id, update.to_dict, now=clock.now(),
-                                  fresh=fresh, finished=self._finished)  # fmt: skip
-        self._finished.clear()
-        self.fresh.discard(update.update_id)
+        db, clock, h = deps.db, deps.clock, self.handover
+        async with h.lock:
+            ended = h.take_finished()
+            if update.update_id in h.fresh:
+                h.fresh.discard(update.update_id)
+                await inbox.finish_all(db, ended)
+                began = True
+            else:
+                began = await inbox.begin(db, update.update_id, update.to_dict, now=clock.now(),
+                                          finished=ended)  # fmt: skip
         if not began:
             return
         token = inbox.handling(update.update_id)
@@ -104,14 +133,20 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
             await super().process_update(update)
         finally:
             inbox.done_handling(token)
-        self._finished.append((update.update_id, clock.now()))
-        if self.update_queue.empty():
-            await self.flush_finished()
+        h.finished.append((update.update_id, clock.now()))
+        if self._flush is None:
+            self._flush = asyncio.get_running_loop().call_later(
+                FINISH_DELAY_S, lambda: self.create_task(self.flush_finished())
+            )
 
     async def flush_finished(self) -> None:
-        """Record what finished and waits for the next update's transaction."""
-        await inbox.finish_all(deps_of(self).db, self._finished)
-        self._finished.clear()
+        """Record the ends not recorded yet (nothing else came to take them along)."""
+        if self._flush is not None:
+            self._flush.cancel()
+            self._flush = None
+        h = self.handover
+        async with h.lock:
+            await inbox.finish_all(deps_of(self).db, h.take_finished())
 
     async def stop(self) -> None:
         await super().stop()
@@ -133,7 +168,7 @@ def build_application(
         policy=load_policy(settings.policy_file),
     )
     api = settings.telegram_api_url
-    fresh: set[int] = set()
+    handover = Handover()
     if pacer is None:
         pacer = Pacer() if settings.rate_limits == "telegram" else Pacer(0.0, 0.0, 0.0)
     app: AnyApp = (
@@ -143,7 +178,7 @@ def build_application(
         .base_file_url(f"{api}/file/bot")
         .application_class(InboxApplication)
         .request(AnswerRequest(pacer))
-        .get_updates_request(InboxRequest(deps, fresh))
+        .get_updates_request(InboxRequest(deps, handover))
         .context_types(ContextTypes(context=Ctx))
         .defaults(Defaults(do_quote=False))
         # Updates are handled one at a time: concurrent_updates loses fast button presses
@@ -156,7 +191,7 @@ def build_application(
     )
     app.bot_data[DEPS_KEY] = deps
     assert isinstance(app, InboxApplication)
-    app.fresh = fresh
+    app.handover = handover
     deliverer = Deliverer(deps, app.bot, pacer)
     deps.db.on_outbox = deliverer.wake
     app.bot_data[DELIVERER_KEY] = deliverer

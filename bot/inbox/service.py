@@ -3,13 +3,14 @@ repeat the last batch).
 
 - Long polling confirms a batch when the next getUpdates asks past it, which happens while the
   batch is still being handled. `received` stores each batch before that next request, so a
-  kill can no longer lose it.
-- `begin` and `finish` bracket the handling of one update. What began and did not finish is
-  handed to the handlers again at the next start (`unfinished`); what finished is skipped when
-  Telegram sends it again. Under load (more updates waiting) an update's `finish` is written
-  in the same transaction as the next one's `begin`, before that one is handled: one commit
-  per update instead of two, and still nothing is handled while an earlier one looks unfinished
-  (bot.app.InboxApplication).
+  kill can no longer lose it. Kept this way, an update counts as handed to the handlers once
+  already (this process hands its batches over in order, with no further write).
+- An update's end is recorded (`finish_all`) before the next update is handled: with the next
+  batch's arrival when one comes (the same transaction), else in a transaction of its own.
+  What began and did not finish is handed to the handlers again at the next start
+  (`unfinished`, through `begin`); what finished is skipped when Telegram sends it again. At
+  most one update is ever handled and not yet recorded, so a crash replays only the last one,
+  and in order (bot.app.InboxApplication).
 - A handler that is run again must not apply the update twice: the business services refuse a
   second decision (rule 5), and a conversation step remembers the update that made it
   (`current()`, kept with the draft) so the step is shown again instead of advanced twice.
@@ -23,7 +24,8 @@ from contextvars import ContextVar, Token
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import Database
@@ -50,26 +52,37 @@ def _id_of(payload: dict[str, Any]) -> int | None:
     return value if isinstance(value, int) else None
 
 
-async def received(db: Database, payloads: list[dict[str, Any]], *, now: datetime) -> set[int]:
-    """Keep a batch from getUpdates before it is confirmed (ids already kept are left alone).
-    Returns the ids kept now: they have not begun, so `begin(fresh=True)` may skip its look."""
+async def received(
+    db: Database,
+    payloads: list[dict[str, Any]],
+    *,
+    now: datetime,
+    finished: Sequence[tuple[int, datetime]] = (),
+) -> set[int]:
+    """Keep a batch from getUpdates before it is confirmed (ids already kept are left alone),
+    and record `finished` updates in the same transaction. Returns the ids kept now: the
+    caller hands them to the handlers without `begin`."""
     by_id = {uid: p for p in payloads if (uid := _id_of(p)) is not None}
-    if not by_id:
+    if not by_id and not finished:
         return set()
     async with db.transaction() as session:
-        known = set(
-            await session.scalars(
-                select(InboxUpdate.update_id).where(InboxUpdate.update_id.in_(by_id))
-            )
+        await _mark_finished(session, finished)
+        if not by_id:
+            return set()
+        # One statement, Core: this runs for every batch (issue 8's profile).
+        rows = [{"update_id": uid, "received_at": now, "payload": payload, "attempts": 1}
+                for uid, payload in by_id.items()]  # fmt: skip
+        kept = await session.scalars(
+            _insert_new(session).values(rows).returning(InboxUpdate.update_id)
         )
-        new = [uid for uid in by_id if uid not in known]
-        if new:  # Core, not the ORM: this runs for every batch (issue 8's profile)
-            await session.execute(
-                insert(InboxUpdate),
-                [{"update_id": uid, "received_at": now, "payload": by_id[uid], "attempts": 0}
-                 for uid in new],
-            )  # fmt: skip
-    return set(new)
+        return set(kept)
+
+
+def _insert_new(session: AsyncSession) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING, in the dialect of the session's database."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"])
 
 
 async def begin(
@@ -78,22 +91,14 @@ async def begin(
     payload: Callable[[], dict[str, Any]],
     *,
     now: datetime,
-    fresh: bool = False,
     finished: Sequence[tuple[int, datetime]] = (),
 ) -> bool:
-    """Start handling an update; False when it was handled already (or given up on).
+    """Start handling an update that this process did not just keep (handed on again after a
+    crash, or from a webhook); False when it was handled already (or given up on).
     `payload` makes the update's JSON, needed only when it was not kept on arrival.
-
-    `fresh`: this process kept the update on arrival and has not begun it, so it is known to be
-    unfinished with no attempts: one UPDATE instead of a look first. `finished`: updates whose
-    handling ended since, marked in the same transaction (one commit per update under load)."""
+    `finished`: updates whose handling ended since, recorded in the same transaction."""
     async with db.transaction() as session:
         await _mark_finished(session, finished)
-        if fresh:
-            await session.execute(
-                update(InboxUpdate).where(InboxUpdate.update_id == update_id).values(attempts=1)
-            )
-            return True
         row = await session.get(InboxUpdate, update_id)
         if row is None:  # webhook mode, or a test feeding updates directly
             session.add(InboxUpdate(update_id=update_id, received_at=now, payload=payload(),
@@ -121,9 +126,13 @@ async def finish_all(db: Database, finished: Sequence[tuple[int, datetime]]) -> 
 
 
 async def _mark_finished(session: AsyncSession, finished: Sequence[tuple[int, datetime]]) -> None:
-    for update_id, at in finished:
+    """One statement however many: they ended within moments of each other, and the time is
+    only used to forget them after KEEP."""
+    if finished:
+        ids = [update_id for update_id, _ in finished]
+        at = max(at for _, at in finished)
         await session.execute(
-            update(InboxUpdate).where(InboxUpdate.update_id == update_id).values(finished_at=at)
+            update(InboxUpdate).where(InboxUpdate.update_id.in_(ids)).values(finished_at=at)
         )
 
 
