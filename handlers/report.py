@@ -246,7 +246,7 @@ async def on_message(
     if state.replayed:  # handled again after a crash: show the step, apply nothing twice
         await _ask(update, ctx, r, state, edit=False)
         return
-    me = await people.identify(ctx.deps, tg_user(user), private=True)
+    assert state.person_id is not None  # read from the database by handlers.text
     limit = ctx.deps.policy.incidents.max_text
     if state.step == "attach" and (message.photo or message.document):
         await _attachment(ctx, message, r, state)
@@ -261,7 +261,7 @@ async def on_message(
         raise InvalidInput(N_("Please answer with text or use the buttons, or send /cancel."))
     else:
         raise InvalidInput(N_("Please use the buttons above, or send /cancel."))
-    await drafts.save(ctx.deps, me.id, state)
+    await drafts.save(ctx.deps, state.person_id, state)
     await _ask(update, ctx, r, state, edit=False)
 
 

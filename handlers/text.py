@@ -20,7 +20,7 @@ from handlers import (
     report,
     roles,
 )
-from handlers.common import command, is_private, reply
+from handlers.common import command, is_private, reply, tg_user
 from handlers.render import Renderer
 
 StepHandler = Callable[[Update, Ctx, Message, User, Renderer, drafts.DraftState], Awaitable[None]]
@@ -46,7 +46,7 @@ MEDIA_FLOWS = {report.FLOW, event.FLOW, meeting.FLOW}
 @command
 async def on_text(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
     """Route text to the draft's step; with no draft, say what the bot can do."""
-    state = await drafts.get(ctx.deps, user.id)
+    _, state = await drafts.of(ctx.deps, tg_user(user))  # the draft knows whose it is
     handler = FLOWS.get(state.flow) if state else None
     if state is None or handler is None:
         await reply(message, r("I did not understand that. Send /help to see what you can do."))
@@ -77,7 +77,7 @@ async def unknown_command(
 @command
 async def not_text(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
     """A file, sticker, voice message or the like: a step may take files, others want text."""
-    state = await drafts.get(ctx.deps, user.id)
+    _, state = await drafts.of(ctx.deps, tg_user(user))
     if state is not None and state.flow in MEDIA_FLOWS:
         await FLOWS[state.flow](update, ctx, message, user, r, state)
         return

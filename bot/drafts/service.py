@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import upsert
 from bot.deps import Deps
 from bot.drafts.models import Draft
 from bot.inbox import service as inbox
+from bot.people import known
 from bot.people import service as people
 from bot.people.models import Person
 from bot.people.service import PersonView, TgUser
@@ -27,6 +29,7 @@ class DraftState:
     step: str
     data: dict[str, Any] = field(default_factory=dict)
     update_id: int | None = None  # the update that made this step (bot.inbox)
+    person_id: int | None = None  # whose draft, when it was read from the database
 
     @property
     def replayed(self) -> bool:
@@ -35,35 +38,69 @@ class DraftState:
         return self.update_id is not None and self.update_id == inbox.current()
 
 
+_COLUMNS = (Draft.person_id, Draft.flow, Draft.step, Draft.data, Draft.update_id)
+
+
+def _state(row: Any) -> DraftState | None:
+    """The draft in a row of _COLUMNS (None where an outer join found none)."""
+    if row.flow is None:
+        return None
+    return DraftState(row.flow, row.step, dict(row.data), row.update_id, row.person_id)
+
+
+# Built once (building a statement costs more than running it: issue 8's profile).
+_OF_TELEGRAM_ID = (
+    select(*_COLUMNS)
+    .join(Person, Person.id == Draft.person_id)
+    .where(Person.telegram_id == bindparam("telegram_id"))
+)
+_PERSON_AND_DRAFT = (
+    known.query().add_columns(*_COLUMNS).outerjoin(Draft, Draft.person_id == Person.id)
+)
+_SAVED = ("flow", "step", "data", "updated_at", "update_id")
+
+
+def _save_statement(dialect: str) -> Any:
+    """INSERT … ON CONFLICT (person_id) DO UPDATE, with bound parameters, per dialect."""
+    new = upsert.insert_for(dialect, Draft)
+    return new.on_conflict_do_update(
+        index_elements=["person_id"], set_={c: new.excluded[c] for c in _SAVED}
+    )
+
+
+_SAVE = {dialect: _save_statement(dialect) for dialect in upsert.DIALECTS}
+
+
 async def get(deps: Deps, telegram_id: int) -> DraftState | None:
     async with deps.db.read() as session:
-        row = await session.scalar(
-            select(Draft)
-            .join(Person, Person.id == Draft.person_id)
-            .where(Person.telegram_id == telegram_id)
-        )
-        return DraftState(row.flow, row.step, dict(row.data), row.update_id) if row else None
+        row = (await session.execute(_OF_TELEGRAM_ID, {"telegram_id": telegram_id})).first()
+        return _state(row) if row else None
 
 
 async def of(deps: Deps, tg: TgUser) -> tuple[PersonView, DraftState | None]:
     """The person writing in private (registered as `people.identify` does) and their draft,
-    in one transaction: every step of a guided conversation asks for both."""
+    in one transaction and, when nothing about the person needs writing, one statement:
+    every step of a guided conversation asks for both (issue 8)."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        me = await people.current(session, tg, now=now, started=True)
+        rows = (await session.execute(_PERSON_AND_DRAFT, {"telegram_id": tg.id})).all()
+        me = known.current(rows, tg, started=True)
+        if me is not None:
+            return me, _state(rows[0])
+        me = await people.registered(session, tg, now=now, started=True)
         row = await session.get(Draft, me.id)
-        return me, (DraftState(row.flow, row.step, dict(row.data), row.update_id) if row else None)
+        return me, (DraftState(row.flow, row.step, dict(row.data), row.update_id, me.id)
+                    if row else None)  # fmt: skip
 
 
 async def save(deps: Deps, person_id: int, state: DraftState) -> None:
+    """The step the person is at, written over the one before: one statement."""
     now = deps.clock.now()
+    state.update_id, state.person_id = inbox.current(), person_id
+    values = {"person_id": person_id, "flow": state.flow, "step": state.step,
+              "data": state.data, "updated_at": now, "update_id": state.update_id}  # fmt: skip
     async with deps.db.transaction() as session:
-        row = await session.get(Draft, person_id)
-        if row is None:
-            row = Draft(person_id=person_id, flow=state.flow, step=state.step, updated_at=now)
-            session.add(row)
-        row.flow, row.step, row.data, row.updated_at = state.flow, state.step, state.data, now
-        row.update_id = state.update_id = inbox.current()
+        await session.execute(_SAVE[deps.db.dialect], values)
 
 
 async def drop(session: AsyncSession, person_id: int) -> None:

@@ -24,10 +24,10 @@ from contextvars import ContextVar, Token
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import upsert
 from bot.db.engine import Database
 from bot.inbox.models import InboxUpdate
 
@@ -39,6 +39,18 @@ MAX_ATTEMPTS = 3
 # Handled updates are kept this long: Telegram re-sends an unconfirmed batch within a day.
 KEEP = timedelta(days=2)
 
+# INSERT … ON CONFLICT DO NOTHING RETURNING, per dialect, built once.
+_KEEP_NEW = {
+    dialect: upsert.insert_for(dialect, InboxUpdate)
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    .returning(InboxUpdate.update_id)
+    for dialect in upsert.DIALECTS
+}
+_FINISH = (
+    update(InboxUpdate)
+    .where(InboxUpdate.update_id.in_(bindparam("ids", expanding=True)))
+    .values(finished_at=bindparam("at"))
+)
 _CURRENT: ContextVar[int | None] = ContextVar("dutydesk_update_id", default=None)
 
 
@@ -72,17 +84,8 @@ async def received(
         # One statement, Core: this runs for every batch (issue 8's profile).
         rows = [{"update_id": uid, "received_at": now, "payload": payload, "attempts": 1}
                 for uid, payload in by_id.items()]  # fmt: skip
-        kept = await session.scalars(
-            _insert_new(session).values(rows).returning(InboxUpdate.update_id)
-        )
+        kept = await session.scalars(_KEEP_NEW[db.dialect], rows)
         return set(kept)
-
-
-def _insert_new(session: AsyncSession) -> Any:
-    """INSERT … ON CONFLICT DO NOTHING, in the dialect of the session's database."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"])
 
 
 async def begin(
@@ -130,10 +133,7 @@ async def _mark_finished(session: AsyncSession, finished: Sequence[tuple[int, da
     only used to forget them after KEEP."""
     if finished:
         ids = [update_id for update_id, _ in finished]
-        at = max(at for _, at in finished)
-        await session.execute(
-            update(InboxUpdate).where(InboxUpdate.update_id.in_(ids)).values(finished_at=at)
-        )
+        await session.execute(_FINISH, {"ids": ids, "at": max(at for _, at in finished)})
 
 
 def handling(update_id: int) -> Token[int | None]:

@@ -55,10 +55,14 @@ class Person(Base):
 
     @property
     def display_name(self) -> str:
-        name = " ".join(p for p in (self.first_name, self.last_name) if p).strip()
+        return self.name_of(self.first_name, self.last_name, self.username, self.telegram_id)
+
+    @staticmethod
+    def name_of(first: str, last: str | None, username: str | None, telegram_id: int) -> str:
+        name = " ".join(p for p in (first, last) if p).strip()
         if name:
             return name
-        return f"@{self.username}" if self.username else str(self.telegram_id)
+        return f"@{username}" if username else str(telegram_id)
 
 
 class RoleGrant(Base):

@@ -13,63 +13,14 @@ from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.i18n import LOCALES, N_, normalize_language
 from bot.outbox import service as outbox
+from bot.people import known
 from bot.people.models import Person, RoleGrant
 from bot.people.roles import Role
+from bot.people.view import PersonView, TgUser, view
+
+__all__ = ["PersonView", "TgUser", "view"]  # where handlers and services have always found them
 
 LOCALE_CACHE = 50_000  # people whose language choice is kept in memory
-
-
-@dataclass(frozen=True)
-class TgUser:
-    """The parts of a Telegram user a service needs; handlers build it from the update."""
-
-    id: int
-    first_name: str = ""
-    last_name: str | None = None
-    username: str | None = None
-    language_code: str | None = None
-
-
-@dataclass(frozen=True)
-class PersonView:
-    """A person as handlers see them: plain values, safe to use after the transaction."""
-
-    id: int
-    telegram_id: int
-    name: str
-    username: str | None
-    locale: str | None
-    started: bool
-    roles: frozenset[Role]
-    committees_headed: tuple[str, ...]
-    committee: str | None
-
-    def has(self, *roles: Role) -> bool:
-        return bool(self.roles.intersection(roles))
-
-    @property
-    def is_admin(self) -> bool:
-        return Role.ADMIN in self.roles
-
-
-def view(person: Person) -> PersonView:
-    return PersonView(
-        id=person.id,
-        telegram_id=person.telegram_id,
-        name=person.display_name,
-        username=person.username,
-        locale=person.locale,
-        started=person.started_at is not None,
-        roles=frozenset(Role(g.role) for g in person.grants),
-        committees_headed=tuple(
-            sorted(
-                g.committee.name
-                for g in person.grants
-                if g.role == Role.COMMITTEE_HEAD and g.committee is not None
-            )
-        ),
-        committee=person.committee.name if person.committee else None,
-    )
 
 
 async def upsert(session: AsyncSession, tg: TgUser, *, now: datetime, started: bool) -> Person:
@@ -78,14 +29,14 @@ async def upsert(session: AsyncSession, tg: TgUser, *, now: datetime, started: b
     `started`: the user wrote to the bot in private, which Telegram only allows after Start.
     """
     person = await session.scalar(select(Person).where(Person.telegram_id == tg.id))
-    username = tg.username.lower() if tg.username else None
+    fresh = known.names(tg)
     if person is None:
         person = Person(
             telegram_id=tg.id,
-            first_name=tg.first_name[:128],
-            last_name=tg.last_name[:128] if tg.last_name else None,
-            username=username,
-            language_code=tg.language_code,
+            first_name=fresh[0],
+            last_name=fresh[1],
+            username=fresh[2],
+            language_code=fresh[3],
             created_at=now,
             updated_at=now,
         )
@@ -93,10 +44,9 @@ async def upsert(session: AsyncSession, tg: TgUser, *, now: datetime, started: b
         await session.flush()
         record(session, at=now, action="person.seen", subject_type="person", subject_id=person.id)
     else:
-        fresh = (tg.first_name[:128], tg.last_name, username, tg.language_code)
         # A bare id (bootstrap admins from configuration) carries no names: keep what we know.
-        known = (person.first_name, person.last_name, person.username, person.language_code)
-        if tg.first_name and fresh != known:
+        kept = (person.first_name, person.last_name, person.username, person.language_code)
+        if tg.first_name and fresh != kept:
             person.first_name, person.last_name, person.username, person.language_code = fresh
             person.updated_at = now
     if started and (person.started_at is None or person.blocked_at is not None):
@@ -170,13 +120,25 @@ async def identify(deps: Deps, tg: TgUser, *, private: bool) -> PersonView:
         return await current(session, tg, now=now, started=private)
 
 
+_WHO = known.query()
+
+
 async def current(session: AsyncSession, tg: TgUser, *, now: datetime, started: bool) -> PersonView:
-    """identify() inside the caller's transaction."""
+    """identify() inside the caller's transaction: one SELECT when nothing needs writing."""
+    rows = (await session.execute(_WHO, {"telegram_id": tg.id})).all()
+    return known.current(rows, tg, started=started) or await registered(
+        session, tg, now=now, started=started
+    )
+
+
+async def registered(
+    session: AsyncSession, tg: TgUser, *, now: datetime, started: bool
+) -> PersonView:
+    """The ORM way of `current`, for when something is written: register, rename, started."""
     person = await upsert(session, tg, now=now, started=started)
     if "grants" in inspect(person).unloaded:  # new: nothing loaded its grants yet
         person = await reload(session, person.id)
-    # Otherwise upsert's own select loaded them in this transaction: current, and one look per
-    # update instead of two (issue 8).
+    # Otherwise upsert's own select loaded them in this transaction: current.
     return view(person)
 
 

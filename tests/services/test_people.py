@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.audit.models import AuditEntry
 from bot.clock import MovableClock
@@ -187,3 +187,47 @@ async def test_office_is_told_once_about_a_person_who_cannot_be_reached(deps: De
     assert await report_undeliverable(deps) == 1
     told = [m for m in await outbox_rows(deps) if m.template == "person.undeliverable"]
     assert told[-1].params["reason"] == "blocked"
+
+
+async def test_who_is_acting_in_one_statement_is_the_same_person_as_through_the_orm(
+    deps: Deps,
+) -> None:
+    """issue 8: `identify` reads person, committee and active grants in one SELECT when
+    nothing needs writing; what it returns must be what the ORM's view says."""
+    await grants.ensure_bootstrap_admins(deps)
+    alice = (await people.start(deps, ALICE)).person
+    culture, _ = await grants.create_committee(deps, ADMIN, "教科文卫委员会")
+    welfare, _ = await grants.create_committee(deps, ADMIN, "社会福利委员会")
+    for cid in (welfare, culture):
+        await grants.change_role(deps, ADMIN, person_id=alice.id, role=Role.COMMITTEE_HEAD,
+                                 grant=True, committee_id=cid)  # fmt: skip
+    await grants.change_role(deps, ADMIN, person_id=alice.id, role=Role.OFFICE, grant=True)
+    await grants.change_role(deps, ADMIN, person_id=alice.id, role=Role.DEPUTY, grant=True)
+    await grants.change_role(deps, ADMIN, person_id=alice.id, role=Role.DEPUTY, grant=False)
+    await grants.set_committee(deps, ADMIN, person_id=alice.id, committee_id=culture)
+
+    statements: list[str] = []
+    event.listen(deps.db.engine.sync_engine, "before_cursor_execute",
+                 lambda *a: statements.append(a[2]))  # fmt: skip
+    seen = await people.identify(deps, ALICE, private=True)
+    assert len(statements) == 1 and statements[0].lstrip().upper().startswith("SELECT")
+    async with deps.db.read() as s:
+        assert seen == people.view(await people.reload(s, alice.id))
+    assert seen.roles == {Role.COMMITTEE_HEAD, Role.OFFICE}
+    assert seen.committees_headed == ("教科文卫委员会", "社会福利委员会")
+    assert seen.committee == "教科文卫委员会" and seen.name == "Alice Wang"
+
+
+async def test_a_renamed_or_returning_person_is_written_as_before(deps: Deps) -> None:
+    """When something is due (a new name, writing again after blocking the bot) the
+    one-statement path steps aside and the change is recorded."""
+    alice = (await people.start(deps, ALICE)).person
+    renamed = await people.identify(deps, TgUser(1001, "Alicia", "Wang", "alice_w", "en"),
+                                    private=False)  # fmt: skip
+    assert renamed.name == "Alicia Wang"
+    assert (await people.identify(deps, TgUser(1001), private=False)).name == "Alicia Wang"
+    await people.mark_blocked(deps, alice.id)
+    await people.identify(deps, ALICE, private=True)  # writes to the bot again
+    async with deps.db.read() as s:
+        row = await s.get(Person, alice.id)
+        assert row is not None and row.blocked_at is None and row.first_name == "Alice"

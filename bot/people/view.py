@@ -1,0 +1,61 @@
+"""A person as handlers see them, and a Telegram user as services take them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.people.models import Person
+from bot.people.roles import Role
+
+
+@dataclass(frozen=True)
+class TgUser:
+    """The parts of a Telegram user a service needs; handlers build it from the update."""
+
+    id: int
+    first_name: str = ""
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """A person as handlers see them: plain values, safe to use after the transaction."""
+
+    id: int
+    telegram_id: int
+    name: str
+    username: str | None
+    locale: str | None
+    started: bool
+    roles: frozenset[Role]
+    committees_headed: tuple[str, ...]
+    committee: str | None
+
+    def has(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+
+def view(person: Person) -> PersonView:
+    return PersonView(
+        id=person.id,
+        telegram_id=person.telegram_id,
+        name=person.display_name,
+        username=person.username,
+        locale=person.locale,
+        started=person.started_at is not None,
+        roles=frozenset(Role(g.role) for g in person.grants),
+        committees_headed=tuple(
+            sorted(
+                g.committee.name
+                for g in person.grants
+                if g.role == Role.COMMITTEE_HEAD and g.committee is not None
+            )
+        ),
+        committee=person.committee.name if person.committee else None,
+    )
