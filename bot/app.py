@@ -110,6 +110,7 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
         super().__init__(**kwargs)
         self.handover = Handover()  # replaced by build_application with the shared one
         self._flush: asyncio.TimerHandle | None = None
+        self._flushing: asyncio.Task[None] | None = None  # kept: the loop holds tasks weakly
 
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update):
@@ -133,11 +134,16 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
             await super().process_update(update)
         finally:
             inbox.done_handling(token)
+            deliverer = self.bot_data.get(DELIVERER_KEY)
+            if isinstance(deliverer, Deliverer):
+                deliverer.update_done()  # what the update queued goes out now
         h.finished.append((update.update_id, clock.now()))
         if self._flush is None:
-            self._flush = asyncio.get_running_loop().call_later(
-                FINISH_DELAY_S, lambda: self.create_task(self.flush_finished())
-            )
+            loop = asyncio.get_running_loop()
+            self._flush = loop.call_later(FINISH_DELAY_S, self._flush_later)
+
+    def _flush_later(self) -> None:
+        self._flushing = asyncio.get_running_loop().create_task(self.flush_finished())
 
     async def flush_finished(self) -> None:
         """Record the ends not recorded yet (nothing else came to take them along)."""

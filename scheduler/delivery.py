@@ -29,6 +29,7 @@ from telegram.error import (
 from bot.chats import service as chats
 from bot.deps import Deps
 from bot.i18n import normalize_language
+from bot.inbox import service as inbox
 from bot.outbox import service as outbox
 from bot.outbox.models import OutboxMessage, OutboxStatus, Semantics
 from bot.people import service as people
@@ -59,9 +60,21 @@ class Deliverer:
         self._report_due = False
         self._next_report = 0.0
         self._soonest = idle  # seconds until a chat that had to wait may have its message
+        self._after_update = False  # woken while an update was being handled
 
     def wake(self) -> None:
-        self._wake.set()
+        """Called after a commit that queued messages. During an update, the person's own
+        answer goes first: the wake-up waits for `update_done` (issue 8: the card a report
+        sends to its handler was competing with the reporter's answer for the one core)."""
+        if inbox.current() is not None:
+            self._after_update = True
+        else:
+            self._wake.set()
+
+    def update_done(self) -> None:
+        if self._after_update:
+            self._after_update = False
+            self._wake.set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-delivery")
