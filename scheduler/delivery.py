@@ -129,8 +129,8 @@ class Deliverer:
                 # rather than skip the batch until the next wake-up (a broadcast went out at 1
                 # message/s).
                 await asyncio.sleep(self.pacer.outbox_wait(message.chat_id))
-                async with self.deps.db.transaction() as session:
-                    if not await outbox.claim(session, message.id):
+                async with self.deps.db.core() as connection:
+                    if not await outbox.claim(connection, message.id):
                         continue
                 attempted += 1
                 self.pacer.sent(message.chat_id)
@@ -202,9 +202,9 @@ class Deliverer:
         except TelegramError as exc:
             await self._retry(message, exc.message, None)
         else:
-            async with self.deps.db.transaction() as session:
+            async with self.deps.db.core() as connection:
                 await outbox.mark_sent(
-                    session,
+                    connection,
                     message_id=message.id,
                     now=self.deps.clock.now(),
                     telegram_message_id=sent.message_id,

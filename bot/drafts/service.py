@@ -38,7 +38,8 @@ class DraftState:
         return self.update_id is not None and self.update_id == inbox.current()
 
 
-_COLUMNS = (Draft.person_id, Draft.flow, Draft.step, Draft.data, Draft.update_id)
+_drafts, _people = Draft.__table__, Person.__table__  # Core: no ORM layer on hot statements
+_COLUMNS = tuple(_drafts.c[name] for name in ("person_id", "flow", "step", "data", "update_id"))
 
 
 def _state(row: Any) -> DraftState | None:
@@ -51,18 +52,18 @@ def _state(row: Any) -> DraftState | None:
 # Built once (building a statement costs more than running it: issue 8's profile).
 _OF_TELEGRAM_ID = (
     select(*_COLUMNS)
-    .join(Person, Person.id == Draft.person_id)
-    .where(Person.telegram_id == bindparam("telegram_id"))
+    .join(_people, _people.c.id == _drafts.c.person_id)
+    .where(_people.c.telegram_id == bindparam("telegram_id"))
 )
 _PERSON_AND_DRAFT = (
-    known.query().add_columns(*_COLUMNS).outerjoin(Draft, Draft.person_id == Person.id)
+    known.query().add_columns(*_COLUMNS).outerjoin(_drafts, _drafts.c.person_id == _people.c.id)
 )
 _SAVED = ("flow", "step", "data", "updated_at", "update_id")
 
 
 def _save_statement(dialect: str) -> Any:
     """INSERT … ON CONFLICT (person_id) DO UPDATE, with bound parameters, per dialect."""
-    new = upsert.insert_for(dialect, Draft)
+    new = upsert.insert_for(dialect, _drafts)
     return new.on_conflict_do_update(
         index_elements=["person_id"], set_={c: new.excluded[c] for c in _SAVED}
     )
@@ -72,8 +73,8 @@ _SAVE = {dialect: _save_statement(dialect) for dialect in upsert.DIALECTS}
 
 
 async def get(deps: Deps, telegram_id: int) -> DraftState | None:
-    async with deps.db.read() as session:
-        row = (await session.execute(_OF_TELEGRAM_ID, {"telegram_id": telegram_id})).first()
+    async with deps.db.core() as connection:
+        row = (await connection.execute(_OF_TELEGRAM_ID, {"telegram_id": telegram_id})).first()
         return _state(row) if row else None
 
 
@@ -81,13 +82,13 @@ async def of(deps: Deps, tg: TgUser) -> tuple[PersonView, DraftState | None]:
     """The person writing in private (registered as `people.identify` does) and their draft,
     in one transaction and, when nothing about the person needs writing, one statement:
     every step of a guided conversation asks for both (issue 8)."""
-    now = deps.clock.now()
-    async with deps.db.transaction() as session:
-        rows = (await session.execute(_PERSON_AND_DRAFT, {"telegram_id": tg.id})).all()
-        me = known.current(rows, tg, started=True)
-        if me is not None:
-            return me, _state(rows[0])
-        me = await people.registered(session, tg, now=now, started=True)
+    async with deps.db.core() as connection:
+        rows = (await connection.execute(_PERSON_AND_DRAFT, {"telegram_id": tg.id})).all()
+    me = known.current(rows, tg, started=True)
+    if me is not None:
+        return me, _state(rows[0])
+    async with deps.db.transaction() as session:  # something about the person to write
+        me = await people.registered(session, tg, now=deps.clock.now(), started=True)
         row = await session.get(Draft, me.id)
         return me, (DraftState(row.flow, row.step, dict(row.data), row.update_id, me.id)
                     if row else None)  # fmt: skip
@@ -99,8 +100,8 @@ async def save(deps: Deps, person_id: int, state: DraftState) -> None:
     state.update_id, state.person_id = inbox.current(), person_id
     values = {"person_id": person_id, "flow": state.flow, "step": state.step,
               "data": state.data, "updated_at": now, "update_id": state.update_id}  # fmt: skip
-    async with deps.db.transaction() as session:
-        await session.execute(_SAVE[deps.db.dialect], values)
+    async with deps.db.core() as connection:
+        await connection.execute(_SAVE[deps.db.dialect], values)
 
 
 async def drop(session: AsyncSession, person_id: int) -> None:

@@ -22,10 +22,10 @@ import logging
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar, Token
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.db import upsert
 from bot.db.engine import Database
@@ -39,16 +39,18 @@ MAX_ATTEMPTS = 3
 # Handled updates are kept this long: Telegram re-sends an unconfirmed batch within a day.
 KEEP = timedelta(days=2)
 
-# INSERT … ON CONFLICT DO NOTHING RETURNING, per dialect, built once.
+# What every batch and update runs: Core, built once (issue 8).
+_inbox = cast(Table, InboxUpdate.__table__)
+# INSERT … ON CONFLICT DO NOTHING RETURNING, per dialect.
 _KEEP_NEW = {
-    dialect: upsert.insert_for(dialect, InboxUpdate)
+    dialect: upsert.insert_for(dialect, _inbox)
     .on_conflict_do_nothing(index_elements=["update_id"])
-    .returning(InboxUpdate.update_id)
+    .returning(_inbox.c.update_id)
     for dialect in upsert.DIALECTS
 }
 _FINISH = (
-    update(InboxUpdate)
-    .where(InboxUpdate.update_id.in_(bindparam("ids", expanding=True)))
+    update(_inbox)
+    .where(_inbox.c.update_id.in_(bindparam("ids", expanding=True)))
     .values(finished_at=bindparam("at"))
 )
 _CURRENT: ContextVar[int | None] = ContextVar("dutydesk_update_id", default=None)
@@ -77,14 +79,14 @@ async def received(
     by_id = {uid: p for p in payloads if (uid := _id_of(p)) is not None}
     if not by_id and not finished:
         return set()
-    async with db.transaction() as session:
-        await _mark_finished(session, finished)
+    async with db.core() as connection:
+        await _mark_finished(connection, finished)
         if not by_id:
             return set()
         # One statement, Core: this runs for every batch (issue 8's profile).
         rows = [{"update_id": uid, "received_at": now, "payload": payload, "attempts": 1}
                 for uid, payload in by_id.items()]  # fmt: skip
-        kept = await session.scalars(_KEEP_NEW[db.dialect], rows)
+        kept = await connection.scalars(_KEEP_NEW[db.dialect], rows)
         return set(kept)
 
 
@@ -124,11 +126,13 @@ async def finish(db: Database, update_id: int, *, now: datetime) -> None:
 
 async def finish_all(db: Database, finished: Sequence[tuple[int, datetime]]) -> None:
     if finished:
-        async with db.transaction() as session:
-            await _mark_finished(session, finished)
+        async with db.core() as connection:
+            await _mark_finished(connection, finished)
 
 
-async def _mark_finished(session: AsyncSession, finished: Sequence[tuple[int, datetime]]) -> None:
+async def _mark_finished(
+    session: AsyncSession | AsyncConnection, finished: Sequence[tuple[int, datetime]]
+) -> None:
     """One statement however many: they ended within moments of each other, and the time is
     only used to forget them after KEEP."""
     if finished:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.outbox.models import OutboxMessage, OutboxStatus, Semantics
 from bot.people.models import Person
@@ -16,6 +16,31 @@ from bot.people.models import Person
 MAX_BACKOFF = timedelta(minutes=5)
 # After this many transient failures the message is given up and recorded as failed.
 MAX_ATTEMPTS = 12
+
+# What delivery runs for every message, built once (issue 8: building a statement cost more
+# than running it).
+_DUE = (
+    select(OutboxMessage)
+    .where(
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.not_before <= bindparam("now"),
+    )
+    .order_by(OutboxMessage.id)
+    .limit(bindparam("limit"))
+)
+_CLAIM = (
+    update(OutboxMessage)
+    .where(
+        OutboxMessage.id == bindparam("message_id"), OutboxMessage.status == OutboxStatus.PENDING
+    )
+    .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1)
+)
+_SENT = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id == bindparam("message_id"))
+    .values(status=OutboxStatus.SENT, sent_at=bindparam("now"),
+            telegram_message_id=bindparam("tg"), last_error=None)
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -118,12 +143,7 @@ async def release_held(session: AsyncSession, *, person_id: int, now: datetime) 
 
 async def due(session: AsyncSession, *, now: datetime, limit: int) -> list[OutboxMessage]:
     """Messages ready to go, oldest first (read only: the caller claims what it can send)."""
-    rows = await session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    )
+    rows = await session.scalars(_DUE, {"now": now, "limit": limit})
     return list(rows.all())
 
 
@@ -137,16 +157,12 @@ async def hold_pending(session: AsyncSession, *, person_id: int) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def claim(session: AsyncSession, message_id: int) -> bool:
+async def claim(session: AsyncSession | AsyncConnection, message_id: int) -> bool:
     """Mark one message SENDING; False when somebody else claimed or settled it meanwhile.
 
     A crash after this leaves it SENDING, which recover_in_flight sorts out at the next start.
     """
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1)
-    )
+    result = await session.execute(_CLAIM, {"message_id": message_id})
     return bool(getattr(result, "rowcount", 0))
 
 
@@ -193,18 +209,13 @@ async def move_chat(session: AsyncSession, *, old_chat_id: int, new_chat_id: int
 
 
 async def mark_sent(
-    session: AsyncSession, *, message_id: int, now: datetime, telegram_message_id: int
+    session: AsyncSession | AsyncConnection,
+    *,
+    message_id: int,
+    now: datetime,
+    telegram_message_id: int,
 ) -> None:
-    await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
-        .values(
-            status=OutboxStatus.SENT,
-            sent_at=now,
-            telegram_message_id=telegram_message_id,
-            last_error=None,
-        )
-    )
+    await session.execute(_SENT, {"message_id": message_id, "now": now, "tg": telegram_message_id})
 
 
 async def mark_retry(

@@ -14,14 +14,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Row, Select, and_, bindparam, select
-from sqlalchemy.orm import aliased
 
 from bot.people.models import Committee, Person, RoleGrant
 from bot.people.roles import Role
 from bot.people.view import PersonView, TgUser
 
-_own_committee = aliased(Committee)
-_grant_committee = aliased(Committee)
+# Core tables, not ORM entities: the statement compiles without the ORM's layer (issue 8).
+_people = Person.__table__
+_grants = RoleGrant.__table__
+_own_committee = Committee.__table__.alias("own_committee")
+_grant_committee = Committee.__table__.alias("grant_committee")
 
 
 def query() -> Select[*tuple[Any, ...]]:
@@ -29,29 +31,18 @@ def query() -> Select[*tuple[Any, ...]]:
     bound parameter `telegram_id`. Built once by its callers, which may add columns and outer
     joins of their own (drafts): building a statement and its cache key costs more than
     running it (issue 8's profile)."""
+    p = _people.c
+    columns = [p.id, p.telegram_id, p.first_name, p.last_name, p.username, p.language_code,
+               p.locale, p.started_at, p.blocked_at, _own_committee.c.name.label("committee"),
+               _grants.c.role, _grant_committee.c.name.label("grant_committee")]  # fmt: skip
     return (
-        select(
-            Person.id,
-            Person.telegram_id,
-            Person.first_name,
-            Person.last_name,
-            Person.username,
-            Person.language_code,
-            Person.locale,
-            Person.started_at,
-            Person.blocked_at,
-            _own_committee.name.label("committee"),
-            RoleGrant.role,
-            _grant_committee.name.label("grant_committee"),
-        )
-        .select_from(Person)
-        .outerjoin(_own_committee, _own_committee.id == Person.committee_id)
-        .outerjoin(
-            RoleGrant, and_(RoleGrant.person_id == Person.id, RoleGrant.revoked_at.is_(None))
-        )
-        .outerjoin(_grant_committee, _grant_committee.id == RoleGrant.committee_id)
-        .where(Person.telegram_id == bindparam("telegram_id"))
-        .order_by(RoleGrant.id)
+        select(*columns)
+        .select_from(_people)
+        .outerjoin(_own_committee, _own_committee.c.id == p.committee_id)
+        .outerjoin(_grants, and_(_grants.c.person_id == p.id, _grants.c.revoked_at.is_(None)))
+        .outerjoin(_grant_committee, _grant_committee.c.id == _grants.c.committee_id)
+        .where(p.telegram_id == bindparam("telegram_id"))
+        .order_by(_grants.c.id)
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
@@ -114,13 +114,19 @@ async def require_admin(
 
 
 async def identify(deps: Deps, tg: TgUser, *, private: bool) -> PersonView:
-    """Who is acting: registers people on their first private message; one transaction."""
-    now = deps.clock.now()
+    """Who is acting: registers people on their first private message. One SELECT on a bare
+    connection when nothing needs writing (every update asks: issue 8), else a transaction."""
+    async with deps.db.core() as connection:
+        rows = (await connection.execute(_WHO, {"telegram_id": tg.id})).all()
+    me = known.current(rows, tg, started=private)
+    if me is not None:
+        return me
     async with deps.db.transaction() as session:
-        return await current(session, tg, now=now, started=private)
+        return await registered(session, tg, now=deps.clock.now(), started=private)
 
 
 _WHO = known.query()
+_LOCALE = select(Person.locale).where(Person.telegram_id == bindparam("telegram_id"))
 
 
 async def current(session: AsyncSession, tg: TgUser, *, now: datetime, started: bool) -> PersonView:
@@ -148,7 +154,7 @@ async def locale_for(deps: Deps, tg: TgUser) -> str:
         chosen = deps.chosen_locales[tg.id]
     else:
         async with deps.db.read() as session:
-            chosen = await session.scalar(select(Person.locale).where(Person.telegram_id == tg.id))
+            chosen = await session.scalar(_LOCALE, {"telegram_id": tg.id})
         if len(deps.chosen_locales) >= LOCALE_CACHE:
             deps.chosen_locales.clear()
         deps.chosen_locales[tg.id] = chosen
