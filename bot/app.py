@@ -65,12 +65,15 @@ class Handover:
     """What the getUpdates connection and the application share about the inbox (bot.inbox):
     updates kept on arrival and not handed over yet, and updates handled whose end is not
     recorded yet. Every write of ends holds `lock`, and an update is handed to the handlers
-    only under it, so none is handled while an earlier one's end is still being written."""
+    only under it, so none is handled while an earlier one's end is still being written.
+    `idle` is set while no update is being handled."""
 
     def __init__(self) -> None:
         self.fresh: set[int] = set()
         self.finished: list[tuple[int, datetime]] = []
         self.lock = asyncio.Lock()
+        self.idle = asyncio.Event()
+        self.idle.set()
 
     def take_finished(self) -> list[tuple[int, datetime]]:
         taken, self.finished = self.finished, []
@@ -92,7 +95,12 @@ class InboxRequest(HTTPXRequest):
         if status == HTTPStatus.OK:
             result = json.loads(body).get("result")
             if isinstance(result, list) and result:
-                h, now = self.handover, self.deps.clock.now()
+                h = self.handover
+                # The update being handled ends first (they are handled one at a time anyway),
+                # so its end is written with this batch: one transaction per batch instead of
+                # one more per update. Until the batch is kept it is not confirmed either.
+                await h.idle.wait()
+                now = self.deps.clock.now()
                 async with h.lock:
                     h.fresh |= await inbox.received(
                         self.deps.db, result, now=now, finished=h.take_finished()
@@ -127,17 +135,20 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
             else:
                 began = await inbox.begin(db, update.update_id, update.to_dict, now=clock.now(),
                                           finished=ended)  # fmt: skip
+            if began:
+                h.idle.clear()
         if not began:
             return
         token = inbox.handling(update.update_id)
         try:
             await super().process_update(update)
+            h.finished.append((update.update_id, clock.now()))
         finally:
             inbox.done_handling(token)
+            h.idle.set()
             deliverer = self.bot_data.get(DELIVERER_KEY)
             if isinstance(deliverer, Deliverer):
                 deliverer.update_done()  # what the update queued goes out now
-        h.finished.append((update.update_id, clock.now()))
         if self._flush is None:
             loop = asyncio.get_running_loop()
             self._flush = loop.call_later(FINISH_DELAY_S, self._flush_later)
