@@ -16,9 +16,17 @@ class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any
 
     @property
     def deps(self) -> Deps:
-        deps = self.bot_data[DEPS_KEY]
-        assert isinstance(deps, Deps)
-        return deps
+        return _deps(self.bot_data)
 
 
 AnyApp = Application[ExtBot[None], Ctx, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
+
+
+def deps_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Deps:
+    return _deps(app.bot_data)
+
+
+def _deps(bot_data: Any) -> Deps:
+    deps = bot_data[DEPS_KEY]
+    assert isinstance(deps, Deps)
+    return deps
