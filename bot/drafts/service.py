@@ -43,7 +43,7 @@ _COLUMNS = tuple(_drafts.c[name] for name in ("person_id", "flow", "step", "data
 
 
 def _state(row: Any) -> DraftState | None:
-    """The draft in a row of _COLUMNS (None where an outer join found none)."""
+    """The draft in a row of _COLUMNS, or a Draft (None where an outer join found none)."""
     if row.flow is None:
         return None
     return DraftState(row.flow, row.step, dict(row.data), row.update_id, row.person_id)
@@ -90,8 +90,7 @@ async def of(deps: Deps, tg: TgUser) -> tuple[PersonView, DraftState | None]:
     async with deps.db.transaction() as session:  # something about the person to write
         me = await people.registered(session, tg, now=deps.clock.now(), started=True)
         row = await session.get(Draft, me.id)
-        return me, (DraftState(row.flow, row.step, dict(row.data), row.update_id, me.id)
-                    if row else None)  # fmt: skip
+        return me, _state(row) if row else None
 
 
 async def save(deps: Deps, person_id: int, state: DraftState) -> None:
