@@ -16,10 +16,11 @@ import json
 import logging
 from typing import Any
 
-from telegram.request import HTTPXRequest, RequestData
+from telegram.request import RequestData
 
 from bot.inbox import service as inbox
 from scheduler.pacing import Pacer
+from scheduler.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ RETRIES = 3  # 429s waited out for one answer
 LONGEST_WAIT = 30.0  # a longer retry_after is passed on as an error, not waited out
 
 
-class AnswerRequest(HTTPXRequest):
+class AnswerRequest(AiohttpRequest):
     def __init__(self, pacer: Pacer) -> None:
         super().__init__(connection_pool_size=256)  # python-telegram-bot's default
         self.pacer = pacer

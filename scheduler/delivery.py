@@ -37,6 +37,7 @@ from bot.people.models import Person
 from bot.people.undeliverable import report_undeliverable
 from handlers.render import Renderer, fit, keyboard, notice
 from scheduler.pacing import Pacer
+from scheduler.transport import Broken
 
 log = logging.getLogger(__name__)
 
@@ -280,12 +281,9 @@ def _label(r: Renderer, button: dict[str, str]) -> str:
 
 
 def _maybe_sent(exc: NetworkError) -> bool:
-    """A timeout, or a connection that broke after the request went out (python-telegram-bot
-    names the httpx error). A failed connect sent nothing; a 5xx is Telegram answering that it
-    failed."""
-    if isinstance(exc, TimedOut):
-        return True
-    return exc.message.startswith("httpx.") and not exc.message.startswith("httpx.ConnectError")
+    """A timeout, or a connection that broke after the request went out (scheduler.transport).
+    A failed connect sent nothing; a 5xx is Telegram answering that it failed."""
+    return isinstance(exc, TimedOut | Broken)
 
 
 def _seconds(value: object) -> float:

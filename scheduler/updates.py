@@ -13,12 +13,12 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import Application
-from telegram.request import HTTPXRequest
 
 from bot.context import AnyApp, deps_of
 from bot.deps import Deps
 from bot.inbox import service as inbox
 from scheduler.delivery import Deliverer
+from scheduler.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class Handover:
         return taken
 
 
-class InboxRequest(HTTPXRequest):
+class InboxRequest(AiohttpRequest):
     """The getUpdates connection: each batch is kept in the inbox before the next request
     confirms it to Telegram, so a kill while handling it loses nothing (bot.inbox); the ends
     of updates handled meanwhile are recorded in the same transaction."""
