@@ -8,9 +8,9 @@ replaces it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import upsert
@@ -38,7 +38,8 @@ class DraftState:
         return self.update_id is not None and self.update_id == inbox.current()
 
 
-_drafts, _people = Draft.__table__, Person.__table__  # Core: no ORM layer on hot statements
+# Core: no ORM layer on hot statements
+_drafts, _people = cast(Table, Draft.__table__), cast(Table, Person.__table__)
 _COLUMNS = tuple(_drafts.c[name] for name in ("person_id", "flow", "step", "data", "update_id"))
 
 
@@ -106,7 +107,8 @@ async def save(deps: Deps, person_id: int, state: DraftState) -> None:
 async def drop(session: AsyncSession, person_id: int) -> None:
     """End a person's draft inside the transaction that files what it held, so a crash
     between the two cannot leave a draft that would be filed a second time."""
-    await session.execute(delete(Draft).where(Draft.person_id == person_id))
+    # On the table, not the entity: no Draft object is loaded here to keep in step (issue 8).
+    await session.execute(delete(_drafts).where(_drafts.c.person_id == person_id))
 
 
 async def clear(deps: Deps, telegram_id: int) -> DraftState | None:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
 
 from bot.audit.service import record
 from bot.deps import Deps
@@ -73,7 +74,8 @@ async def _leadership(session: AsyncSession) -> list[Person]:
 async def _tell_reporter(
     session: AsyncSession, incident: Incident, now: datetime, template: str, **params: str
 ) -> None:
-    reporter = await session.get(Person, incident.reporter_id)
+    # Only written to: the reporter's grants are not loaded (issue 8).
+    reporter = await session.get(Person, incident.reporter_id, options=[raiseload(Person.grants)])
     if reporter is not None:
         outbox.notify_person(
             session, now=now, person=reporter, template=template,
@@ -90,6 +92,8 @@ async def acknowledge(deps: Deps, actor: TgUser, incident_id: int) -> Done:
         is_secretary = Role.SECRETARY in me.roles
         changed = False
         # Conditional update: two handlers pressing at once acknowledge once.
+        # The loaded `incident` is not synchronised with this UPDATE (nothing below reads the
+        # columns it sets), which spares the ORM's evaluation of it (issue 8).
         result = await session.execute(
             update(Incident)
             .where(Incident.id == incident.id, Incident.acknowledged_at.is_(None))
@@ -98,6 +102,7 @@ async def acknowledge(deps: Deps, actor: TgUser, incident_id: int) -> Done:
                 acknowledged_by_id=me.id,
                 update_due_at=_cadence(deps, incident, now),
             )
+            .execution_options(synchronize_session=False)
         )
         if getattr(result, "rowcount", 0):
             changed = True

@@ -23,7 +23,7 @@ from bot.outbox import service as outbox
 from bot.outbox.service import Button
 from bot.people.models import Person, RoleGrant
 from bot.people.roles import Role
-from bot.people.service import TgUser, acting, people_with_role
+from bot.people.service import PersonView, TgUser, acting, people_with_role
 from bot.policy.model import Kind, Severity
 from bot.policy.worktime import add_working_minutes
 
@@ -68,7 +68,7 @@ def timeline(
     )
 
 
-def card_params(incident: Incident, reporter: Person) -> dict[str, Any]:
+def card_params(incident: Incident, reporter: Person | PersonView) -> dict[str, Any]:
     """What a handler's card shows; rendered in the handler's language at delivery."""
     return {
         "id": incident.id,
@@ -119,9 +119,9 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
 
     async def write() -> Filed:  # again if a racing writer took the number
         async with deps.db.transaction() as session:
-            me_view = await acting(session, reporter, now=now)
-            me = await session.get(Person, me_view.id)
-            assert me is not None
+            # The reporter as acting() reads them (one SELECT): loading the Person and its
+            # grants again cost two statements more on every Submit (issue 8).
+            me = await acting(session, reporter, now=now)
             year = now.astimezone(deps.zone).year
             number = await next_number(session, Incident, year)
             incident = Incident(
@@ -135,10 +135,12 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
             )  # fmt: skip
             session.add(incident)
             await session.flush()
-            for att in draft.attachments[: policy.max_attachments]:
+            attachments = draft.attachments[: policy.max_attachments]
+            for att in attachments:
                 session.add(IncidentAttachment(incident_id=incident.id, **att))
             timeline(session, incident, at=now, kind="filed", actor_id=me.id)
-            handlers = await route(session, deps, incident, me, now)
+            files = [(att["file_id"], att["kind"]) for att in attachments]
+            handlers = await route(session, deps, incident, me, now, files)
             record(
                 session, at=now, actor_id=me.id, action="incident.filed", subject_type="incident",
                 subject_id=incident.id, clause=CLAUSE[draft.kind], ref=incident.ref,
@@ -152,29 +154,32 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
 
 
 async def route(
-    session: AsyncSession, deps: Deps, incident: Incident, reporter: Person, now: datetime
+    session: AsyncSession,
+    deps: Deps,
+    incident: Incident,
+    reporter: PersonView,
+    now: datetime,
+    files: list[tuple[str, str]],
 ) -> list[Person]:
-    """Routing by kind and severity from the policy (L4, L5, L1, A1); each handler gets a card."""
+    """Routing by kind and severity from the policy (L4, L5, L1, A1); each handler gets a card,
+    then the report's `files` (file_id, kind), which the reporter attached."""
     roles = deps.policy.incidents.routing.roles_for(
         Kind(incident.kind), Severity(incident.severity) if incident.severity else None
     )
     chosen: dict[int, tuple[Person, str]] = {}
     for role in roles:
-        for person in await people_with_role(session, role, reporter.committee_id):
+        for person in await people_with_role(
+            session, role, reporter.committee_id, with_grants=False
+        ):
             chosen.setdefault(person.id, (person, role))
     if not chosen:
         # Nobody holds the routed roles yet: the office, else the admins, must still hear of it.
         for role in (Role.OFFICE, Role.ADMIN):
-            for person in await people_with_role(session, role):
+            for person in await people_with_role(session, role, with_grants=False):
                 chosen.setdefault(person.id, (person, role))
             if chosen:
                 break
     params = card_params(incident, reporter)
-    files = list(
-        await session.scalars(
-            select(IncidentAttachment).where(IncidentAttachment.incident_id == incident.id)
-        )
-    )
     for person, role in chosen.values():
         session.add(
             IncidentHandler(
@@ -191,7 +196,7 @@ async def route(
             now=now,
             person=person,
             ref=incident.ref,
-            files=[(f.file_id, f.kind) for f in files],
+            files=files,
         )
     timeline(
         session, incident, at=now, kind="routed",

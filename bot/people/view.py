@@ -32,6 +32,11 @@ class PersonView:
     roles: frozenset[Role]
     committees_headed: tuple[str, ...]
     committee: str | None
+    committee_id: int | None = None  # the committee the person belongs to (L3: its head)
+
+    @property
+    def display_name(self) -> str:  # as Person's, so either can be shown on a card
+        return self.name
 
     def has(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
@@ -58,4 +63,5 @@ def view(person: Person) -> PersonView:
             )
         ),
         committee=person.committee.name if person.committee else None,
+        committee_id=person.committee_id,
     )
