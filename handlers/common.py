@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import html
 import logging
@@ -9,7 +10,7 @@ import re
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Concatenate
 
-from telegram import Chat, Message, Update, User
+from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -108,13 +109,34 @@ def button(func: ButtonCallback) -> Handler:
                 toast = await func(update, ctx, data, user, r)
             except DomainError as err:
                 toast, alert = r(err.key, **err.params), True
-        try:
-            await query.answer(text=_plain(toast), show_alert=alert)
-        except BadRequest as exc:
-            # After a restart, presses queued meanwhile are too old to answer (STACK-NOTES).
-            log.info("could not answer callback query: %s", exc.message)
+        if toast != ANSWERED:
+            await _answer(query, toast, alert)
 
     return wrapper
+
+
+# What a button callback returns when it has answered the press itself (edit_and_answer).
+ANSWERED = "\0answered"
+
+
+async def _answer(query: CallbackQuery, toast: str | None, alert: bool) -> None:
+    try:
+        await query.answer(text=_plain(toast), show_alert=alert)
+    except BadRequest as exc:
+        # After a restart, presses queued meanwhile are too old to answer (STACK-NOTES).
+        log.info("could not answer callback query: %s", exc.message)
+
+
+async def edit_and_answer(update: Update, text: str, rows: cd_rows | None, toast: str) -> str:
+    """The last step of a conversation: its card in place of the pressed message and the
+    toast, both requests at once instead of one after the other (issue 8: the answer to Submit
+    waited for the edit). Return what this returns from the button callback."""
+    query = update.callback_query
+    if query is None:
+        await edit_or_send(update, text, rows)
+        return toast
+    await asyncio.gather(edit_or_send(update, text, rows), _answer(query, toast, False))
+    return ANSWERED
 
 
 def _plain(text: str | None) -> str | None:

@@ -27,6 +27,7 @@ from handlers.common import (
     button,
     command,
     draft_in,
+    edit_and_answer,
     edit_or_send,
     is_private,
     nav_row,
@@ -306,5 +307,4 @@ async def _submit(
         )
     )
     rows = [[(r.plain("Withdraw"), cd.encode("ev", "wd", result.id, 0))]]
-    await edit_or_send(update, text, rows)
-    return r("Submitted as {ref}.", ref=result.ref)
+    return await edit_and_answer(update, text, rows, r("Submitted as {ref}.", ref=result.ref))

@@ -25,6 +25,7 @@ from handlers.common import (
     button,
     command,
     draft_in,
+    edit_and_answer,
     edit_or_send,
     is_private,
     nav_row,
@@ -235,8 +236,7 @@ async def _submit(
             ref=filed.ref,
         )
     )
-    await edit_or_send(update, text, None)
-    return r("Submitted as {ref}.", ref=filed.ref)
+    return await edit_and_answer(update, text, None, r("Submitted as {ref}.", ref=filed.ref))
 
 
 async def on_message(

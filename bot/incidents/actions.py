@@ -106,8 +106,10 @@ async def acknowledge(deps: Deps, actor: TgUser, incident_id: int) -> Done:
         )
         if getattr(result, "rowcount", 0):
             changed = True
-            timeline(session, incident, at=now, kind="acknowledged", actor_id=me.id)
+            # The reporter is read before the timeline entry is added: a read after an add
+            # flushes first, and one flush at commit is enough (issue 8).
             await _tell_reporter(session, incident, now, "incident.acknowledged")
+            timeline(session, incident, at=now, kind="acknowledged", actor_id=me.id)
         if is_secretary and incident.needs_secretary_ack and incident.secretary_ack_at is None:
             incident.secretary_ack_at = now
             changed = True

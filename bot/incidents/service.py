@@ -122,6 +122,8 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
             # The reporter as acting() reads them (one SELECT): loading the Person and its
             # grants again cost two statements more on every Submit (issue 8).
             me = await acting(session, reporter, now=now)
+            # Read before anything is added: each read after an add flushes first (issue 8).
+            chosen = await handlers_for(session, deps, draft.kind, draft.severity, me.committee_id)
             year = now.astimezone(deps.zone).year
             number = await next_number(session, Incident, year)
             incident = Incident(
@@ -140,7 +142,7 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
                 session.add(IncidentAttachment(incident_id=incident.id, **att))
             timeline(session, incident, at=now, kind="filed", actor_id=me.id)
             files = [(att["file_id"], att["kind"]) for att in attachments]
-            handlers = await route(session, deps, incident, me, now, files)
+            handlers = route(session, incident, me, chosen, now, files)
             record(
                 session, at=now, actor_id=me.id, action="incident.filed", subject_type="incident",
                 subject_id=incident.id, clause=CLAUSE[draft.kind], ref=incident.ref,
@@ -153,24 +155,18 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
     return await numbered(write)
 
 
-async def route(
+async def handlers_for(
     session: AsyncSession,
     deps: Deps,
-    incident: Incident,
-    reporter: PersonView,
-    now: datetime,
-    files: list[tuple[str, str]],
-) -> list[Person]:
-    """Routing by kind and severity from the policy (L4, L5, L1, A1); each handler gets a card,
-    then the report's `files` (file_id, kind), which the reporter attached."""
-    roles = deps.policy.incidents.routing.roles_for(
-        Kind(incident.kind), Severity(incident.severity) if incident.severity else None
-    )
+    kind: Kind,
+    severity: Severity | None,
+    committee_id: int | None,
+) -> dict[int, tuple[Person, str]]:
+    """Routing by kind and severity from the policy (L4, L5, L1, A1): who handles a report
+    of a member of `committee_id`, each with the role they are routed by."""
     chosen: dict[int, tuple[Person, str]] = {}
-    for role in roles:
-        for person in await people_with_role(
-            session, role, reporter.committee_id, with_grants=False
-        ):
+    for role in deps.policy.incidents.routing.roles_for(kind, severity):
+        for person in await people_with_role(session, role, committee_id, with_grants=False):
             chosen.setdefault(person.id, (person, role))
     if not chosen:
         # Nobody holds the routed roles yet: the office, else the admins, must still hear of it.
@@ -179,6 +175,19 @@ async def route(
                 chosen.setdefault(person.id, (person, role))
             if chosen:
                 break
+    return chosen
+
+
+def route(
+    session: AsyncSession,
+    incident: Incident,
+    reporter: PersonView,
+    chosen: dict[int, tuple[Person, str]],
+    now: datetime,
+    files: list[tuple[str, str]],
+) -> list[Person]:
+    """Each handler `chosen` (handlers_for) gets a card, then the report's `files`
+    (file_id, kind), which the reporter attached."""
     params = card_params(incident, reporter)
     for person, role in chosen.values():
         session.add(
