@@ -3,8 +3,9 @@ messages a second in all, about one a second to one private chat).
 
 Every request other than getUpdates goes through AnswerRequest. A message sent while an update
 is being handled (an answer to a person) first waits for the pacer (at most a second: the
-chat's own interval), is counted in it so the outbox leaves room, and on a 429 is sent again
-after `retry_after`: a person's answer is never dropped because a broadcast was going out.
+chat's own interval, or the milliseconds until Telegram's last second has room), is counted in
+it as it goes so the outbox leaves room, and on a 429 is sent again after `retry_after`: a
+person's answer is never dropped because a broadcast was going out.
 Outbox sends (no update being handled) are left alone: the deliverer counts them itself and
 handles its own 429s per chat, so one flooded chat never holds up the rest.
 """
@@ -43,9 +44,12 @@ class AnswerRequest(AiohttpRequest):
         answering = inbox.current() is not None
         for attempt in range(RETRIES + 1):
             if chat is not None and answering:
-                wait = self.pacer.wait_for(chat)
+                wait = self.pacer.answer_wait(chat)
                 if wait > 0:
                     await asyncio.sleep(min(wait, 1.0))
+                # Counted as it goes, as the outbox counts its own: the deliverer deciding
+                # meanwhile must see it (counted after the answer came, it could not).
+                self.pacer.sent(chat)
             status, body = await super().do_request(url, method, request_data, **kwargs)
             if status != 429 or chat is None or not answering or attempt == RETRIES:
                 break
@@ -55,8 +59,6 @@ class AnswerRequest(AiohttpRequest):
             log.info("429 on an answer to chat %s: sending again in %.0f s", chat, seconds)
             self.pacer.back_off(chat, seconds)
             await asyncio.sleep(seconds)
-        if status == 200 and chat is not None and answering:
-            self.pacer.sent(chat)  # the outbox counts its own sends when it starts them
         return status, body
 
 

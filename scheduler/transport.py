@@ -122,6 +122,12 @@ class AiohttpRequest(BaseRequest):
             proxy = proxies.get(parts.scheme) or proxies.get("all")
             if proxy and proxy_bypass(parts.hostname or ""):
                 proxy = None
+            if proxy and not proxy.lower().startswith(("http://", "https://")):
+                # Said once, plainly, instead of aiohttp's error on every request.
+                raise NetworkError(
+                    f"the proxy {proxy.split('://')[0]}:// from the environment is not "
+                    "supported: only HTTP proxies (HTTPS_PROXY=http://host:port)"
+                )
             self._proxies[key] = proxy
         return self._proxies[key]
 

@@ -15,7 +15,7 @@ from io import BytesIO
 import pytest
 from aiohttp import web
 from telegram import InputFile
-from telegram.error import TimedOut
+from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
@@ -73,7 +73,8 @@ async def test_fields_and_files_arrive_as_sent(request_: AiohttpRequest) -> None
 
     async def handler(request: web.Request) -> web.Response:
         form = await request.post()
-        got.append({k: v if isinstance(v, str) else (v.filename, v.content_type, v.file.read())
+        got.append({k: (v.filename, v.content_type, v.file.read())
+                       if isinstance(v, web.FileField) else v
                     for k, v in form.items()})  # fmt: skip
         return web.Response(body=OK, content_type="application/json")
 
@@ -178,3 +179,18 @@ async def test_the_environments_proxy_is_used_unless_no_proxy_names_the_host(
 async def test_a_request_before_initialize_says_so() -> None:
     with pytest.raises(RuntimeError, match="not initialized"):
         await AiohttpRequest().do_request("http://127.0.0.1:9/botT/getMe", "POST")
+
+
+async def test_a_socks_proxy_is_refused_in_one_plain_sentence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:1080")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    r = AiohttpRequest()
+    await r.initialize()
+    try:
+        with pytest.raises(NetworkError, match=r"socks5:// .* only HTTP proxies"):
+            await r.do_request("https://api.telegram.invalid/botT/getMe", "POST")
+    finally:
+        await r.shutdown()
