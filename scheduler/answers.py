@@ -51,6 +51,8 @@ class AnswerRequest(AiohttpRequest):
                 # meanwhile must see it (counted after the answer came, it could not).
                 self.pacer.sent(chat)
             status, body = await super().do_request(url, method, request_data, **kwargs)
+            if chat is not None and answering:
+                self.pacer.answered(chat)
             if status != 429 or chat is None or not answering or attempt == RETRIES:
                 break
             seconds = _retry_after(body)

@@ -81,6 +81,15 @@ class Pacer:
         if len(self._next_chat) > 10_000:  # forget chats that are free again
             self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}
 
+    def answered(self, chat_id: int, now: float | None = None) -> None:
+        """Telegram answered a send to this chat, counted by `sent` when it started. Its
+        per-chat second runs from the send's arrival, somewhere before now: the chat's next
+        message waits a second from now, so a slow first request (a new connection) cannot
+        make two arrive within the second."""
+        now = time.monotonic() if now is None else now
+        interval = self.private_interval if chat_id > 0 else self.group_interval
+        self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), now + interval)
+
     def back_off(self, chat_id: int, seconds: float, now: float | None = None) -> None:
         """Telegram said 429 retry_after for this chat."""
         now = time.monotonic() if now is None else now

@@ -22,14 +22,20 @@ ADMIN_ID = 9001
 
 
 async def start_bot(
-    standin: StandIn, db: Database, settings: Settings, clock: MovableClock
+    standin: StandIn,
+    db: Database,
+    settings: Settings,
+    clock: MovableClock,
+    pacer: Pacer | None = None,
 ) -> AnyApp:
     """Start the bot as `dutydesk run` does, but on the test's (already migrated) database."""
     settings = settings.model_copy(
         update={"telegram_api_url": standin.url, "admin_ids": (ADMIN_ID,)}
     )
-    # No pacing in flow tests: they test behaviour; limits have tests of their own.
-    app = build_application(settings, token=TOKEN, clock=clock, pacer=Pacer(0.0, 0.0, 0.0))
+    # No pacing in flow tests: they test behaviour; limits have tests of their own (those pass
+    # a real Pacer).
+    pacer = pacer or Pacer(0.0, 0.0, 0.0)
+    app = build_application(settings, token=TOKEN, clock=clock, pacer=pacer)
     await deps_of(app).db.dispose()
     deps_of(app).db = db
     db.on_outbox = app.bot_data[DELIVERER_KEY].wake

@@ -15,11 +15,18 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import DELIVERER_KEY
+from bot.clock import MovableClock
+from bot.config import Settings
+from bot.context import deps_of
+from bot.db.engine import Database
 from bot.outbox import service as outbox
 from bot.outbox.models import OutboxMessage, Semantics
+from bot.people import service as people
 from bot.people.models import Person
+from bot.people.service import TgUser
 from bot.sandbox.standin import StandIn
-from tests.flows.conftest import Harness
+from scheduler.pacing import Pacer
+from tests.flows.conftest import Harness, start_bot, stop_bot
 from tests.flows.test_crash import tally
 from tests.flows.test_roles_flow import register
 
@@ -159,3 +166,46 @@ async def test_an_answer_refused_with_429_is_sent_again_after_retry_after(
     assert sends[-2:] == [429, 200]
     await s.quiet()
     assert s.unread(3001) == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_answers_during_a_broadcast_at_telegrams_limits_meet_no_429(
+    standin: StandIn, db: Database, settings: Settings, clock: MovableClock
+) -> None:
+    """Telegram's limits on (the stand-in's realistic mode, our own pacing as in production):
+    a broadcast fills the outbox's share of the 30 messages a second while twenty people each
+    ask for /help as fast as their chat allows. No answer meets a 429, whose retry_after
+    would hold up every update behind it (scheduler.pacing.answer_wait, issue 8); every
+    answer and every message of the broadcast arrives once."""
+    s = standin
+    recipients, askers = list(range(5001, 5151)), list(range(6001, 6021))
+    app = await start_bot(s, db, settings, clock, pacer=Pacer())
+    try:
+        deps = deps_of(app)
+        now = deps.clock.now()
+        async with deps.db.transaction() as session:
+            for uid in (*recipients, *askers):
+                s.add_user(uid, f"P{uid}", language_code="en").started = True
+                await people.upsert(session, TgUser(uid, f"P{uid}", language_code="en"),
+                                    now=now, started=True)  # fmt: skip
+        s.faults.realistic = True
+        async with deps.db.transaction() as session:  # queued at once, as the calendar does
+            for person in await session.scalars(
+                select(Person).where(Person.telegram_id.in_(recipients))
+            ):
+                outbox.notify_person(session, now=now, person=person, template="role.granted",
+                                     params={"role": "office", "by": "#broadcast"})  # fmt: skip
+
+        async def ask(uid: int) -> None:
+            for n in range(1, 6):
+                await s.users[uid].send("/help")
+                await s.wait_until(lambda: len(s.bot_messages(uid)) >= n, 10, "the help")  # noqa: B023 - awaited at once
+
+        await asyncio.gather(*(ask(uid) for uid in askers))
+        await s.wait_until(lambda: all(s.bot_messages(uid) for uid in recipients), 30, "all")
+        sends = [c for c in s.calls if c.method == "sendmessage"]
+        assert [c.params.get("chat_id") for c in sends if c.status == 429] == []
+        assert all(len(s.bot_messages(uid)) == 5 for uid in askers)
+        assert all(len(s.bot_messages(uid)) == 1 for uid in recipients)
+    finally:
+        await stop_bot(app)
