@@ -17,7 +17,7 @@ from bot.incidents.sweep import sweep as incident_sweep
 from bot.people.models import Person
 from bot.sandbox.ledger_year import MIN, OU, SHU, a_year, at
 from bot.sandbox.world import SimUser
-from handlers import ledger as ledger_handlers
+from handlers import ledger_export
 from tests.flows.conftest import ADMIN_ID, Harness
 from tests.flows.test_roles_flow import tap
 
@@ -222,14 +222,14 @@ async def test_a_large_export_leaves_the_bot_free_for_others(
             for n in range(20_000)
         ])  # fmt: skip
     gate, threads = threading.Event(), []
-    real = ledger_handlers.workbook
+    real = ledger_export.workbook  # imported by handlers.ledger when a sheet is made
 
     def gated(book: Any, r: Any, progress: Any) -> bytes:
         threads.append(threading.current_thread())
         assert gate.wait(30), "the test never opened the gate"
         return real(book, r, progress)
 
-    monkeypatch.setattr(ledger_handlers, "workbook", gated)
+    monkeypatch.setattr(ledger_export, "workbook", gated)
     ou, mi = users[OU.id], users[MIN.id]
     await ou.send("/ledger")
     q = await s.next_message(OU.id)
