@@ -41,9 +41,10 @@ class AnswerRequest(AiohttpRequest):
     ) -> tuple[int, bytes]:
         send = url.rpartition("/")[2].lower() in SENDS
         chat = _chat_id(request_data) if send else None
-        answering = inbox.current() is not None
+        # A send to a chat while an update is being handled: an answer, paced here.
+        paced = chat is not None and inbox.current() is not None
         for attempt in range(RETRIES + 1):
-            if chat is not None and answering:
+            if chat is not None and paced:
                 wait = self.pacer.answer_wait(chat)
                 if wait > 0:
                     await asyncio.sleep(min(wait, 1.0))
@@ -51,9 +52,9 @@ class AnswerRequest(AiohttpRequest):
                 # meanwhile must see it (counted after the answer came, it could not).
                 self.pacer.sent(chat)
             status, body = await super().do_request(url, method, request_data, **kwargs)
-            if chat is not None and answering:
+            if chat is not None and paced:
                 self.pacer.answered(chat)
-            if status != 429 or chat is None or not answering or attempt == RETRIES:
+            if chat is None or not paced or status != 429 or attempt == RETRIES:
                 break
             seconds = _retry_after(body)
             if seconds > LONGEST_WAIT:

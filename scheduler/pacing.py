@@ -73,8 +73,7 @@ class Pacer:
         """A message to this chat went out (or is on its way: the outbox counts it when it
         sends, not when Telegram answers, so a 20 ms answer does not stretch 1/30 s)."""
         now = time.monotonic() if now is None else now
-        interval = self.private_interval if chat_id > 0 else self.group_interval
-        self._next_chat[chat_id] = now + interval
+        self._next_chat[chat_id] = now + self._interval(chat_id)
         self._next_global = now + self.global_interval
         self._recent.append(now)
         self._forget(now)
@@ -87,8 +86,13 @@ class Pacer:
         message waits a second from now, so a slow first request (a new connection) cannot
         make two arrive within the second."""
         now = time.monotonic() if now is None else now
-        interval = self.private_interval if chat_id > 0 else self.group_interval
-        self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), now + interval)
+        self._next_chat[chat_id] = max(
+            self._next_chat.get(chat_id, 0.0), now + self._interval(chat_id)
+        )
+
+    def _interval(self, chat_id: int) -> float:
+        """Between two messages to one chat: a private chat's (id > 0) or a group's."""
+        return self.private_interval if chat_id > 0 else self.group_interval
 
     def back_off(self, chat_id: int, seconds: float, now: float | None = None) -> None:
         """Telegram said 429 retry_after for this chat."""

@@ -150,10 +150,6 @@ def _form(fields: dict[str, str] | None, files: dict[str, Any]) -> aiohttp.FormD
     form = aiohttp.FormData()
     for name, value in (fields or {}).items():
         form.add_field(name, value)
-    for name, part in files.items():
-        if isinstance(part, tuple):
-            filename, content, mimetype = part
-            form.add_field(name, content, filename=filename, content_type=mimetype)
-        else:
-            form.add_field(name, part)
+    for name, (filename, content, mimetype) in files.items():  # PTB's FieldTuple
+        form.add_field(name, content, filename=filename, content_type=mimetype)
     return form
