@@ -12,7 +12,6 @@ handles its own 429s per chat, so one flooded chat never holds up the rest.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import Any
@@ -39,29 +38,26 @@ class AnswerRequest(AiohttpRequest):
     async def do_request(  # type: ignore[override]  # the timeouts pass through as they are
         self, url: str, method: str, request_data: RequestData | None = None, **kwargs: Any
     ) -> tuple[int, bytes]:
-        send = url.rpartition("/")[2].lower() in SENDS
-        chat = _chat_id(request_data) if send else None
-        # A send to a chat while an update is being handled: an answer, paced here.
-        paced = chat is not None and inbox.current() is not None
+        if url.rpartition("/")[2].lower() not in SENDS:
+            return await super().do_request(url, method, request_data, **kwargs)
+        chat = _chat_id(request_data)
+        if chat is None or inbox.current() is None:  # not an answer to a person: not paced here
+            return await super().do_request(url, method, request_data, **kwargs)
         for attempt in range(RETRIES + 1):
-            if chat is not None and paced:
-                wait = self.pacer.answer_wait(chat)
-                if wait > 0:
-                    await asyncio.sleep(min(wait, 1.0))
-                # Counted as it goes, as the outbox counts its own: the deliverer deciding
-                # meanwhile must see it (counted after the answer came, it could not).
-                self.pacer.sent(chat)
-            status, body = await super().do_request(url, method, request_data, **kwargs)
-            if chat is not None and paced:
-                self.pacer.answered(chat)
-            if chat is None or not paced or status != 429 or attempt == RETRIES:
+            # Counted as it goes, as the outbox counts its own: the deliverer deciding
+            # meanwhile must see it (counted after the answer came, it could not).
+            send = await self.pacer.answer_turn(chat)
+            try:
+                status, body = await super().do_request(url, method, request_data, **kwargs)
+            finally:
+                self.pacer.answered(send)
+            if status != 429 or attempt == RETRIES:
                 break
             seconds = _retry_after(body)
             if seconds > LONGEST_WAIT:
                 break
             log.info("429 on an answer to chat %s: sending again in %.0f s", chat, seconds)
-            self.pacer.back_off(chat, seconds)
-            await asyncio.sleep(seconds)
+            self.pacer.back_off(chat, seconds)  # answer_turn waits it out
         return status, body
 
 

@@ -36,7 +36,7 @@ from bot.people import service as people
 from bot.people.models import Person
 from bot.people.undeliverable import report_undeliverable
 from handlers.render import Renderer, fit, keyboard, notice
-from scheduler.pacing import Pacer
+from scheduler.pacing import Pacer, Send
 from scheduler.transport import Broken
 
 log = logging.getLogger(__name__)
@@ -134,13 +134,14 @@ class Deliverer:
                     if not await outbox.claim(connection, message.id):
                         continue
                 attempted += 1
-                self.pacer.sent(message.chat_id)
+                # Answers may have taken the room while the claim was written: look again.
+                send = await self.pacer.outbox_turn(message.chat_id)
                 busy.add(message.chat_id)
                 if len(sending) >= IN_FLIGHT:
                     done, sending = await asyncio.wait(sending, return_when=FIRST_COMPLETED)
                     _log_failures(done)
                 locale = locales.get(message.person_id)
-                sending.add(asyncio.create_task(self._send(message, locale)))
+                sending.add(asyncio.create_task(self._send(message, locale, send)))
         finally:
             if sending:
                 done, _ = await asyncio.wait(sending)
@@ -166,7 +167,7 @@ class Deliverer:
             return f"https://t.me/{self.bot.username}?start={data[6:]}"
         return data
 
-    async def _send(self, message: OutboxMessage, locale: str | None) -> None:
+    async def _send(self, message: OutboxMessage, locale: str | None, send: Send) -> None:
         settings = self.deps.settings
         r = Renderer(locale or settings.default_locale, self.deps.zone)
         text = fit(notice(r, message.template, message.params))
@@ -178,7 +179,7 @@ class Deliverer:
             else None
         )
         try:
-            sent = await self._post(message, text, markup)
+            sent = await self._post(message, text, markup, send)
         except RetryAfter as exc:
             seconds = _seconds(exc.retry_after)
             self.pacer.back_off(message.chat_id, seconds)
@@ -212,22 +213,26 @@ class Deliverer:
                 )
 
     async def _post(
-        self, message: OutboxMessage, text: str, markup: InlineKeyboardMarkup | None
+        self, message: OutboxMessage, text: str, markup: InlineKeyboardMarkup | None, send: Send
     ) -> Message:
-        """A text message, or a file (photo/document by its Telegram file_id) with a caption."""
+        """A text message, or a file (photo/document by its Telegram file_id) with a caption.
+        Telegram's answer (or the failure) is told to the pacer as it comes."""
         file_id = message.params.get("file_id")
-        if not file_id:
-            return await self.bot.send_message(
-                message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
-        caption = text[:1000]
-        if message.params.get("file_kind") == "photo":
-            return await self.bot.send_photo(
+        try:
+            if not file_id:
+                return await self.bot.send_message(
+                    message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+            caption = text[:1000]
+            if message.params.get("file_kind") == "photo":
+                return await self.bot.send_photo(
+                    message.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML
+                )
+            return await self.bot.send_document(
                 message.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML
             )
-        return await self.bot.send_document(
-            message.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML
-        )
+        finally:
+            self.pacer.answered(send)
 
     async def _retry(
         self, message: OutboxMessage, error: str, seconds: float | None, count: bool = True

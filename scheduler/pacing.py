@@ -6,8 +6,9 @@ private chat. A 429 for one chat pushes back that chat only, never everyone else
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 GLOBAL_INTERVAL = 1 / 30
@@ -22,6 +23,15 @@ OUTBOX_PER_SECOND = 27
 ANSWER_CEILING = 29
 
 
+@dataclass(slots=True)
+class Send:
+    """One send in the last second's count: from when it started until Telegram answers it,
+    then from the answer (its arrival there lies between the two)."""
+
+    chat_id: int
+    at: float
+
+
 @dataclass
 class Pacer:
     global_interval: float = GLOBAL_INTERVAL
@@ -30,7 +40,7 @@ class Pacer:
     outbox_per_second: int = OUTBOX_PER_SECOND
     _next_global: float = 0.0
     _next_chat: dict[int, float] = field(default_factory=dict)
-    _recent: deque[float] = field(default_factory=deque)  # every send of the last second
+    _recent: list[Send] = field(default_factory=list)  # every send of the last second
 
     def wait_for(self, chat_id: int, now: float | None = None) -> float:
         """Seconds until a message to this chat may go (0 when it may go now)."""
@@ -51,6 +61,23 @@ class Pacer:
         now = time.monotonic() if now is None else now
         return max(self.wait_for(chat_id, now), self._room(now, ANSWER_CEILING))
 
+    async def answer_turn(self, chat_id: int) -> Send:
+        """Wait for `answer_wait` to be 0, then count the send: answers waiting for the same
+        room look again when they wake (two that waited for one place met a 429 in CI)."""
+        return await self._turn(chat_id, self.answer_wait)
+
+    async def outbox_turn(self, chat_id: int) -> Send:
+        """The same for the outbox's share (`outbox_wait`)."""
+        return await self._turn(chat_id, self.outbox_wait)
+
+    async def _turn(self, chat_id: int, wait: Callable[[int], float]) -> Send:
+        # A time to wait, not an event: another send may take the room meanwhile, so look again.
+        seconds = wait(chat_id)
+        while seconds > 0:
+            await asyncio.sleep(seconds)
+            seconds = wait(chat_id)
+        return self.sent(chat_id)
+
     def _room(self, now: float, ceiling: int) -> float:
         """Seconds until fewer than `ceiling` sends are left in the last second."""
         if self.global_interval <= 0:  # pacing off
@@ -58,34 +85,39 @@ class Pacer:
         self._forget(now)
         if len(self._recent) < ceiling:
             return 0.0
-        return self._recent[-ceiling] + 1.0 - now
+        return sorted(s.at for s in self._recent)[-ceiling] + 1.0 - now
 
     def _forget(self, now: float) -> None:
-        while self._recent and now - self._recent[0] >= 1.0:
-            self._recent.popleft()
+        if self._recent and any(now - s.at >= 1.0 for s in self._recent):
+            self._recent = [s for s in self._recent if now - s.at < 1.0]
 
     def chat_wait(self, chat_id: int, now: float | None = None) -> float:
         """Seconds until this chat may have a message again, Telegram's total aside."""
         now = time.monotonic() if now is None else now
         return max(0.0, self._next_chat.get(chat_id, 0.0) - now)
 
-    def sent(self, chat_id: int, now: float | None = None) -> None:
-        """A message to this chat went out (or is on its way: the outbox counts it when it
-        sends, not when Telegram answers, so a 20 ms answer does not stretch 1/30 s)."""
+    def sent(self, chat_id: int, now: float | None = None) -> Send:
+        """A message to this chat is on its way: counted as it starts, so whoever decides
+        meanwhile sees it (and a 20 ms answer does not stretch 1/30 s). Pass the returned
+        Send to `answered` when Telegram answers."""
         now = time.monotonic() if now is None else now
         self._next_chat[chat_id] = now + self._interval(chat_id)
         self._next_global = now + self.global_interval
-        self._recent.append(now)
+        send = Send(chat_id, now)
         self._forget(now)
+        self._recent.append(send)
         if len(self._next_chat) > 10_000:  # forget chats that are free again
             self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}
+        return send
 
-    def answered(self, chat_id: int, now: float | None = None) -> None:
-        """Telegram answered a send to this chat, counted by `sent` when it started. Its
-        per-chat second runs from the send's arrival, somewhere before now: the chat's next
-        message waits a second from now, so a slow first request (a new connection) cannot
-        make two arrive within the second."""
+    def answered(self, send: Send, now: float | None = None) -> None:
+        """Telegram answered `send` (or it failed). It arrived there somewhere between its
+        start and now, and Telegram's second runs from the arrival: from now on it counts from
+        now, in the total and for its chat, so a slow request (a new connection, a busy
+        machine) cannot leave the count here before it leaves Telegram's."""
         now = time.monotonic() if now is None else now
+        send.at = max(send.at, now)
+        chat_id = send.chat_id
         self._next_chat[chat_id] = max(
             self._next_chat.get(chat_id, 0.0), now + self._interval(chat_id)
         )

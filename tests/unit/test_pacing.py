@@ -6,6 +6,9 @@ fill the second up to 29 and otherwise waits the milliseconds until the oldest s
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 
 from scheduler.pacing import ANSWER_CEILING, OUTBOX_PER_SECOND, Pacer
@@ -63,6 +66,32 @@ def test_with_pacing_off_nobody_waits() -> None:
 
 def test_a_chats_second_runs_from_telegrams_answer_when_the_send_was_slow() -> None:
     p = Pacer()
-    p.sent(7, now=T)  # counted as it started...
-    p.answered(7, now=T + 0.3)  # ...and it took 0.3 s (a new connection, say)
+    send = p.sent(7, now=T)  # counted as it started...
+    p.answered(send, now=T + 0.3)  # ...and it took 0.3 s (a new connection, say)
     assert p.answer_wait(7, now=T + 1.0) == pytest.approx(0.3)
+
+
+def test_a_slow_send_stays_in_the_total_until_a_second_after_its_answer() -> None:
+    """Telegram counts a send from its arrival, which may be well after it started here: a
+    send counted only from its start left the count here while Telegram still counted it."""
+    p = filled(ANSWER_CEILING - 1)
+    slow = p.sent(1, now=T)
+    p.answered(slow, now=T + 0.4)
+    # A second later the 28 others have left; the slow one counts until T + 1.4.
+    for i in range(ANSWER_CEILING - 1):
+        p.sent(100 + i, now=T + 1.0 + i / 1000)
+    assert p.answer_wait(2, now=T + 1.1) == pytest.approx(0.3)
+
+
+async def test_answers_waiting_for_the_same_place_do_not_both_take_it() -> None:
+    """Two answers find the second full and wait for its oldest send to leave: only one may
+    go then; the other looks again and waits for the next (both going met a 429 in CI)."""
+    now = time.monotonic()
+    p = Pacer()
+    for i in range(ANSWER_CEILING):  # a full second, leaving it from 50 ms on
+        p.sent(10_000 + i, now=now - 0.95 + i * 0.005)
+    first, second = await asyncio.gather(p.answer_turn(1), p.answer_turn(2))
+    times = sorted([*(now - 0.95 + i * 0.005 for i in range(ANSWER_CEILING)), first.at,
+                    second.at])  # fmt: skip
+    busiest = max(sum(1 for t in times if at - 1.0 < t <= at) for at in times)
+    assert busiest <= ANSWER_CEILING
