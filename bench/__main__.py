@@ -45,6 +45,23 @@ async def _runs(n: int, scenario: Callable[[int], Awaitable[Figures]]) -> list[F
     return [await scenario(i) for i in range(n)]
 
 
+async def _pairs(
+    n: int,
+    first: Callable[[int], Awaitable[Figures]],
+    second: Callable[[int], Awaitable[Figures]],
+) -> tuple[list[Figures], list[Figures]]:
+    """Run i of `second` right after run i of `first`, whose ratio it makes: the machine's
+    neighbours come and go over minutes, so a reference measured all at once before the rest
+    compared runs taken in different weather (issue 8: the reference ranged 200-360
+    updates/s from one run to the next)."""
+    a: list[Figures] = []
+    b: list[Figures] = []
+    for i in range(n):
+        a.append(await first(i))
+        b.append(await second(i))
+    return a, b
+
+
 def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -68,17 +85,15 @@ async def main_async(args: argparse.Namespace) -> int:
         shutil.rmtree(path, ignore_errors=True)
         return path
 
-    # The reference and the interactive figures, in the same run each time.
-    ref = await _runs(
-        args.runs, lambda i: scenarios.reference(wd(f"ref{i}"), "conv", sizes.people, sizes.rounds)
+    # The reference and the interactive figures, each run of ours right after one of its.
+    ref, ours = await _pairs(
+        args.runs,
+        lambda i: scenarios.reference(wd(f"ref{i}"), "conv", sizes.people, sizes.rounds),
+        lambda i: scenarios.throughput(wd(f"empty{i}"), sqlite(f"empty{i}"), sizes.people),
     )
     echo = await _runs(
         args.runs,
         lambda i: scenarios.reference(wd(f"echo{i}"), "echo", sizes.people, 3 * sizes.rounds),
-    )
-    ours = await _runs(
-        args.runs,
-        lambda i: scenarios.throughput(wd(f"empty{i}"), sqlite(f"empty{i}"), sizes.people),
     )
     table.add(
         "reference: 3-step conversation, bare PTB",
@@ -103,11 +118,10 @@ async def main_async(args: argparse.Namespace) -> int:
         ">=",
     )
 
-    lat_ref = await _runs(
-        args.runs, lambda i: scenarios.reference_latency(wd(f"reflat{i}"), sizes.latency_rounds)
-    )
-    lat = await _runs(
-        args.runs, lambda i: scenarios.latency(wd(f"lat{i}"), sqlite(f"lat{i}"), sizes.reports)
+    lat_ref, lat = await _pairs(
+        args.runs,
+        lambda i: scenarios.reference_latency(wd(f"reflat{i}"), sizes.latency_rounds),
+        lambda i: scenarios.latency(wd(f"lat{i}"), sqlite(f"lat{i}"), sizes.reports),
     )
     table.add(
         "press → answer p95, reference", "ms", _median([f.p95() * 1e3 for f in lat_ref]), None, ""
@@ -125,6 +139,9 @@ async def main_async(args: argparse.Namespace) -> int:
     table.add(
         "start-up to first getUpdates (SQLite)", "s", _median([f.startup for f in ours]), 2, "<="
     )
+
+    if args.only == "interactive":
+        return _report(table, args)
 
     # At scale: the same throughput on a database already holding a large organisation.
     backends: list[
@@ -193,12 +210,16 @@ async def main_async(args: argparse.Namespace) -> int:
         2,
         "<=",
     )
+    return _report(table, args)
 
+
+def _report(table: Table, args: argparse.Namespace) -> int:
+    sizes = "smoke" if args.smoke else "full"
     print()
     print(
         f"Duty Desk bench · {datetime.now(UTC).date()} · {platform.machine()}, "
         f"{os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()} · {'smoke' if args.smoke else 'full'} sizes, "
+        f"Python {platform.python_version()} · {sizes} sizes, "
         f"median of {args.runs} run(s)"
     )
     print(table.render())
@@ -217,8 +238,11 @@ async def _at_scale(
     people: int,
 ) -> list[float]:
     """Throughput on an empty and on a seeded database of one backend; the scale runs' RSS."""
-    empty = await _runs(runs, lambda i: _throughput(wd(f"{name}-empty{i}"), empty_url(i), people))
-    scale = await _runs(runs, lambda i: _throughput(wd(f"{name}-scale{i}"), scale_url(i), people))
+    empty, scale = await _pairs(
+        runs,
+        lambda i: _throughput(wd(f"{name}-empty{i}"), empty_url(i), people),
+        lambda i: _throughput(wd(f"{name}-scale{i}"), scale_url(i), people),
+    )
     ratios = [s.rate / e.rate for s, e in zip(scale, empty, strict=True)]
     table.add(f"at scale ({name}): seeded / empty throughput", "×", _median(ratios), 0.8, ">=")
     return [f.peak_rss_mb for f in scale]
@@ -273,6 +297,12 @@ def main(argv: list[str] | None = None) -> int:
         help="a PostgreSQL database whose server the bench may create databases on",
     )
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument(
+        "--only",
+        choices=["interactive"],
+        help="interactive: only the rows before 'at scale' (throughput, latency, start-up; "
+        "a few minutes, for working on them)",
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
     code = asyncio.run(main_async(args))
