@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -80,11 +80,11 @@ def _label(statement: str) -> str:
     return flat[start + 1 :] if start >= 0 else flat
 
 
-async def _explain(engine: AsyncEngine, seen: dict[str, tuple[str, Any]]) -> dict[str, list[str]]:
+async def _explain(db: Database, seen: dict[str, tuple[str, Any]]) -> dict[str, list[str]]:
     plans: dict[str, list[str]] = {}
-    async with engine.connect() as conn:
+    async with db.connect() as conn:
         for statement, params in seen.values():
-            if engine.dialect.name == "sqlite":
+            if db.dialect == "sqlite":
                 result = await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
                 rows: list[Any] = list(result)
                 depth: dict[int, int] = {0: -1}
@@ -140,9 +140,9 @@ async def measure_sweep(url: str, *, runs: int = 20, clock: Clock | None = None)
         first, acted_first = await _once(deps)
         steady = [await _once(deps) for _ in range(runs)]
         event.remove(engine.sync_engine, "before_cursor_execute", capture)
-        plans = await _explain(engine, seen)
+        plans = await _explain(deps.db, seen)
     finally:
-        await engine.dispose()
+        await deps.db.dispose()
     totals = sorted(sum(times.values()) for times, _acted in steady) or [math.nan]
     return SweepResult(
         median_ms=statistics.median(totals),

@@ -7,9 +7,10 @@ session at 0.96 ms of CPU through aiosqlite against 0.26 ms with the same calls 
 A statement on a local SQLite file takes microseconds, so this module makes the calls in the
 event loop's thread and hands SQLAlchemy's aiosqlite adapter coroutines that are already done.
 
-It is safe because the engine gives it one connection (`create_engine`: pool of one): sessions
-take turns at the pool, which waits without blocking the loop, and no two connections of this
-process can ever wait on each other's lock inside the loop's thread. What can still block the
+It is safe because the engine gives it one connection (`create_engine`: pool of one), which
+`Database` holds and hands to one transaction at a time (waiting for a turn does not block the
+loop), so no two connections of this process can ever wait on each other's lock inside the
+loop's thread. What can still block the
 loop is another process holding the write lock (a CLI command writing while the bot runs), for
 at most the busy timeout, as a lock wait would have blocked that update anyway.
 

@@ -186,8 +186,8 @@ async def test_setup_binds_group_and_follows_supergroup_upgrade(harness: Harness
     assert question.text == "This group is now the organisation group. Set up by Ada."
 
     new_id = s.upgrade_group(GROUP)
+    await s.quiet()
     async with harness.deps.db.read() as session:
-        await s.quiet()
         binding = await session.scalar(select(ChatBinding))
     assert binding is not None and binding.chat_id == new_id and binding.purpose == "org"
     assert len(await audit(harness, "chat.migrate")) == 1

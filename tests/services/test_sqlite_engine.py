@@ -41,8 +41,37 @@ async def _keep(db: Database, update_id: int, pause: float = 0.0) -> None:
 async def test_concurrent_transactions_take_turns_and_all_land(sqlite_db: Database) -> None:
     await asyncio.gather(*(_keep(sqlite_db, n, pause=0.001 * (n % 3)) for n in range(1, 51)))
     assert await _count(sqlite_db) == 50
+    # Never a second connection to wait on itself: the one is held between transactions.
+    assert sqlite_db.engine.pool.checkedout() == 1
+    assert sqlite_db.engine.pool.size() == 1
+    await sqlite_db.dispose()
     assert sqlite_db.engine.pool.checkedout() == 0
-    assert sqlite_db.engine.pool.size() == 1  # never a second connection to wait on itself
+
+
+async def test_databases_on_one_engine_take_turns_at_its_one_connection(
+    sqlite_db: Database,
+) -> None:
+    """Two schedulers in one process (a test of the calendar does this) share the engine: they
+    share its turn too, instead of the second waiting for a connection the first holds."""
+    other = Database(sqlite_db.engine)
+    await asyncio.gather(
+        *(_keep(sqlite_db if n % 2 else other, n, pause=0.001) for n in range(1, 21))
+    )
+    assert await _count(other) == 20
+    async with other.connect() as connection:  # outside a unit of work, in turn as well
+        assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+    assert await _count(sqlite_db) == 20
+    await sqlite_db.dispose()
+
+
+async def test_a_transaction_opened_inside_another_fails_loudly_instead_of_hanging(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.db.engine.POOL_TIMEOUT_S", 0.2)
+    with pytest.raises(TimeoutError, match="a transaction opened inside another"):
+        async with sqlite_db.transaction(), sqlite_db.core():
+            pass
+    assert await _count(sqlite_db) == 0  # and the connection is free again
     await sqlite_db.dispose()
 
 
