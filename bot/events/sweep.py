@@ -64,7 +64,10 @@ async def _followups(session: AsyncSession, deps: Deps, now: datetime) -> int:
         select(EventRequest).where(EventRequest.status == EventStatus.CLEARED,
                                    EventRequest.followup_asked_at.is_(None),
                                    EventRequest.starts_at <= now - FOLLOWUP_AFTER)
-        .order_by(EventRequest.id).limit(BATCH)))  # fmt: skip
+        # Oldest first, in the order of ix_event_requests_followup_due: ORDER BY id made
+        # PostgreSQL walk all 50,000 events by primary key when none was due (32.6 ms of a
+        # 33 ms sweep; 0.3 ms this way; issue 8, bench/sweep.py).
+        .order_by(EventRequest.starts_at, EventRequest.id).limit(BATCH)))  # fmt: skip
     for event in rows:
         event.followup_asked_at = now
         organiser = await session.get(Person, event.organiser_id)
