@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from bot.db.base import Base, import_all_models
 from bot.db.engine import Database
-from bot.db.migrate import current_revision, head_revision
+from bot.db.migrate import current_revision, head_from_files, head_revision
 
 
 def _diff(connection: Connection) -> list[Any]:
@@ -35,3 +38,36 @@ async def test_sqlite_runs_in_wal_mode_with_busy_timeout(db: Database) -> None:
         assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 10_000
         assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+
+
+def test_the_head_read_from_the_revision_files_is_alembics() -> None:
+    assert head_from_files() == head_revision() is not None
+
+
+_START = """
+import asyncio, sys
+from bot.db.engine import create_engine
+from bot.db.migrate import current_revision, upgrade
+engine = create_engine(sys.argv[1])
+asyncio.run(upgrade(engine))
+print("alembic" in sys.modules, asyncio.run(current_revision(engine)))
+"""
+
+
+@pytest.mark.slow
+def test_a_start_on_a_current_database_does_not_load_alembic(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    """Issue 8 (start-up ≤ 2 s): Alembic is imported only when there is something to do."""
+    current = tmp_path / "current.sqlite3"
+    current.write_bytes(sqlite_template.read_bytes())
+    empty = tmp_path / "empty.sqlite3"
+    outcomes = []
+    for path in (current, empty, empty):  # at head; new (migrated); at head again
+        done = subprocess.run(
+            [sys.executable, "-c", _START, f"sqlite+aiosqlite:///{path}"],
+            capture_output=True, text=True, timeout=120, check=True,
+        )  # fmt: skip
+        outcomes.append(done.stdout.split())
+    head = head_revision()
+    assert outcomes == [["False", head], ["True", head], ["False", head]]
