@@ -42,6 +42,10 @@ class BotProcess:
             try:
                 await asyncio.wait_for(self.proc.wait(), 30)
             except TimeoutError:
+                # What held it, into its log (bot.app.dump_tasks) before it is killed.
+                with contextlib.suppress(ProcessLookupError):
+                    self.proc.send_signal(signal.SIGUSR1)
+                    await asyncio.sleep(1.0)
                 self.proc.kill()
                 await self.proc.wait()
         assert self.proc.returncode is not None

@@ -74,7 +74,7 @@ async def running(
         code = await proc.stop()
         await s.stop()
         if code not in (0, -15):
-            raise RuntimeError(f"the bot exited with {code}:\n{proc.tail()}")
+            raise RuntimeError(f"the bot exited with {code}:\n{proc.tail(150)}")
 
 
 async def _measure(

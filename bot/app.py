@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+import signal
+import sys
 
 from sqlalchemy.engine import make_url
 from telegram import Bot, BotCommand, BotCommandScopeDefault, Update
@@ -124,6 +127,19 @@ async def on_startup(app: AnyApp) -> None:
     assert isinstance(deliverer, Deliverer)
     deliverer.start()
     deliverer.wake()
+    with contextlib.suppress(NotImplementedError, AttributeError):  # not on Windows
+        asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, dump_tasks)
+
+
+def dump_tasks() -> None:
+    """`kill -USR1 <pid>`: every asyncio task and where it waits, on stderr (a bot that does
+    not stop or answer shows what holds it; the bench sends it before it kills one)."""
+    tasks = asyncio.all_tasks()
+    print(f"--- {len(tasks)} asyncio task(s) ---", file=sys.stderr)
+    for task in tasks:
+        print(repr(task)[:300], file=sys.stderr)
+        task.print_stack(limit=12, file=sys.stderr)
+    sys.stderr.flush()
 
 
 async def on_stop(app: AnyApp) -> None:
