@@ -91,8 +91,12 @@ class Deliverer:
 
     async def _run(self) -> None:
         while True:
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for runs the wait in a task of
+            # its own, and a stop (cancel) meeting its timeout left the deliverer "cancelling"
+            # for ever, waiting on that task (the smoke bench's bot did not stop: issue 8).
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=min(self.idle, self._soonest))
+                async with asyncio.timeout(min(self.idle, self._soonest)):
+                    await self._wake.wait()
             self._wake.clear()
             self._soonest = self.idle  # lowered by deliver_once for a chat that must wait
             try:

@@ -74,9 +74,8 @@ class Leadership:
         while True:
             await asyncio.sleep(self.check)
             try:
-                held = await asyncio.wait_for(
-                    self._conn.scalar(_HELD, {"key": LOCK_KEY}), timeout=self.check * 2
-                )
+                async with asyncio.timeout(self.check * 2):  # not wait_for: see delivery._run
+                    held = await self._conn.scalar(_HELD, {"key": LOCK_KEY})
             except (OSError, SQLAlchemyError, TimeoutError) as exc:
                 on_lost(f"the leader's database connection failed: {exc}")
                 return
