@@ -88,8 +88,7 @@ class Pacer:
         return sorted(s.at for s in self._recent)[-ceiling] + 1.0 - now
 
     def _forget(self, now: float) -> None:
-        if self._recent and any(now - s.at >= 1.0 for s in self._recent):
-            self._recent = [s for s in self._recent if now - s.at < 1.0]
+        self._recent = [s for s in self._recent if now - s.at < 1.0]
 
     def chat_wait(self, chat_id: int, now: float | None = None) -> float:
         """Seconds until this chat may have a message again, Telegram's total aside."""

@@ -95,17 +95,8 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: commits on success, rolls back on any exception."""
-        if self._turn is None:
-            async with self.sessions() as session, session.begin():
-                yield session
-        else:
-            async with self._turn.connection(self.engine) as connection:
-                session = self.sessions(bind=connection)
-                try:
-                    async with session.begin():
-                        yield session
-                finally:
-                    await session.close()
+        async with self.read() as session, session.begin():
+            yield session
         if session.info.pop("outbox_added", False):
             self.on_outbox()
 
@@ -114,41 +105,38 @@ class Database:
         """A transaction on a bare connection, for Core statements on the paths every update
         takes: half the cost of a Session's (issue 8). Commits on success; nothing here may
         queue outbox messages (that takes `transaction`)."""
-        if self._turn is None:
-            async with self.engine.begin() as connection:
-                yield connection
-        else:
-            async with self._turn.connection(self.engine) as connection, connection.begin():
-                yield connection
+        async with self.connect() as connection, connection.begin():
+            yield connection
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """A session for reading only; nothing it does is committed."""
+        """A session for reading only; nothing it does is committed (`transaction` begins and
+        commits one)."""
         if self._turn is None:
             async with self.sessions() as session:
                 yield session
-        else:
-            async with self._turn.connection(self.engine) as connection:
-                session = self.sessions(bind=connection)
-                try:
-                    yield session
-                finally:
-                    await session.close()
+            return
+        async with self._turn.connection(self.engine) as connection:
+            session = self.sessions(bind=connection)
+            try:
+                yield session
+            finally:
+                await session.close()
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
-        """A connection with no transaction begun, rolled back after (SQLite: its one
-        connection, in turn): for what is not a unit of work, such as EXPLAIN."""
+        """A connection with no transaction begun; what is left open is rolled back (SQLite:
+        its one connection, in turn)."""
         if self._turn is None:
             async with self.engine.connect() as connection:
                 yield connection
-        else:
-            async with self._turn.connection(self.engine) as connection:
-                try:
-                    yield connection
-                finally:
-                    if connection.in_transaction():
-                        await connection.rollback()
+            return
+        async with self._turn.connection(self.engine) as connection:
+            try:
+                yield connection
+            finally:
+                if connection.in_transaction():
+                    await connection.rollback()
 
     async def dispose(self) -> None:
         if self._turn is not None:
