@@ -11,9 +11,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
@@ -36,11 +36,6 @@ def _working_morning(deps: Deps, now: datetime) -> bool:
     local = now.astimezone(deps.zone)
     hours = deps.policy.working_hours
     return official_workdays(hours.holidays)(local.date()) and local.time() >= hours.start
-
-
-def _same_local_day(deps: Deps, a: datetime | None, b: datetime) -> bool:
-    zone = deps.zone
-    return a is not None and a.astimezone(zone).date() == b.astimezone(zone).date()
 
 
 async def sweep(deps: Deps) -> int:
@@ -89,67 +84,89 @@ def _params(event: EventRequest) -> dict[str, object]:
 
 
 async def _pending(session: AsyncSession, deps: Deps, now: datetime) -> int:
-    rows = list(await session.scalars(
-        select(EventRequest).where(EventRequest.status == EventStatus.PENDING)
-        .order_by(EventRequest.id).limit(BATCH)))  # fmt: skip
-    acted = 0
-    limit = deps.policy.events.decision_reminder_working_days
+    return await _decision_overdue(session, deps, now) + await _decision_reminders(
+        session, deps, now
+    )
+
+
+async def _decision_overdue(session: AsyncSession, deps: Deps, now: datetime) -> int:
+    """L2: a decision pending past the policy's working days goes to the deputy, once."""
     hours = deps.policy.working_hours
     day_minutes = (
         datetime.combine(now.date(), hours.end) - datetime.combine(now.date(), hours.start)
     ).seconds // 60
+    minutes = deps.policy.events.decision_reminder_working_days * day_minutes
+    # Working time passes no faster than the clock: a request younger than `minutes` cannot be
+    # due. Filtering on the stamp in SQL keeps the escalated ones from hiding newer ones
+    # (issue 8); oldest first, as they fall due.
+    rows = list(await session.scalars(
+        select(EventRequest).where(EventRequest.status == EventStatus.PENDING,
+                                   EventRequest.deputy_escalated_at.is_(None),
+                                   EventRequest.requested_at <= now - timedelta(minutes=minutes))
+        .order_by(EventRequest.requested_at, EventRequest.id).limit(BATCH)))  # fmt: skip
+    due = [e for e in rows if now >= add_working_minutes(e.requested_at, minutes, deps.zone, hours)]
+    deputies = await people_with_role(session, Role.DEPUTY) if due else []
+    for event in due:
+        event.deputy_escalated_at = now
+        for person in deputies:
+            outbox.notify_person(session, now=now, person=person,
+                                 template="event.decision_overdue", params=_params(event),
+                                 buttons=approver_buttons(event))  # fmt: skip
+        record(session, at=now, action="event.decision_overdue", subject_type="event",
+               subject_id=event.id, clause="L2")  # fmt: skip
+    return len(due)
+
+
+async def _decision_reminders(session: AsyncSession, deps: Deps, now: datetime) -> int:
+    """Each working morning, the approvers are reminded of what waits for them (R6, L2):
+    once a day per request, not on the day it was submitted."""
+    if not _working_morning(deps, now):
+        return 0
+    local = now.astimezone(deps.zone)
+    midnight = datetime.combine(local.date(), time(), deps.zone)
+    # Stamped today drops out of the query, so a second batch follows the first (issue 8).
+    rows = list(await session.scalars(
+        select(EventRequest).where(EventRequest.status == EventStatus.PENDING,
+                                   EventRequest.requested_at < midnight,
+                                   or_(EventRequest.approver_reminded_at.is_(None),
+                                       EventRequest.approver_reminded_at < midnight))
+        .order_by(EventRequest.id).limit(BATCH)))  # fmt: skip
+    if not rows:
+        return 0
+    people = await approvers(session, deps)
     for event in rows:
-        due = add_working_minutes(event.requested_at, limit * day_minutes, deps.zone,
-                                  hours)  # fmt: skip
-        if event.deputy_escalated_at is None and now >= due:
-            event.deputy_escalated_at = now
-            for person in await people_with_role(session, Role.DEPUTY):
-                outbox.notify_person(session, now=now, person=person,
-                                     template="event.decision_overdue", params=_params(event),
-                                     buttons=approver_buttons(event))  # fmt: skip
-            record(session, at=now, action="event.decision_overdue", subject_type="event",
-                   subject_id=event.id, clause="L2")  # fmt: skip
-            acted += 1
-        if (
-            _working_morning(deps, now)
-            and not _same_local_day(deps, event.approver_reminded_at, now)
-            and not _same_local_day(deps, event.requested_at, now)
-        ):
-            event.approver_reminded_at = now
-            for person in await approvers(session, deps):
-                outbox.notify_person(session, now=now, person=person,
-                                     template="event.decision_reminder", params=_params(event),
-                                     buttons=approver_buttons(event))  # fmt: skip
-            acted += 1
-    return acted
+        event.approver_reminded_at = now
+        for person in people:
+            outbox.notify_person(session, now=now, person=person,
+                                 template="event.decision_reminder", params=_params(event),
+                                 buttons=approver_buttons(event))  # fmt: skip
+    return len(rows)
 
 
 async def _filing(session: AsyncSession, deps: Deps, now: datetime) -> int:
+    """R6: approved but not yet filed when the filing deadline comes: the office; a day later,
+    still not filed: the deputy."""
     deadline = timedelta(days=deps.policy.events.filing_deadline_days)
+    # Only those with something to do now: the reminded ones waiting out their day hid every
+    # newer one, as the escalated ones did before (issue 8).
     rows = list(await session.scalars(
         select(EventRequest).where(EventRequest.status == EventStatus.APPROVED,
                                    EventRequest.starts_at <= now + deadline,
-                                   # Escalated already: nothing left to do. Without this, 200
-                                   # such events hid every newer one from the sweep (issue 8).
-                                   EventRequest.filing_escalated_at.is_(None))
+                                   EventRequest.filing_escalated_at.is_(None),
+                                   or_(EventRequest.filing_reminded_at.is_(None),
+                                       EventRequest.filing_reminded_at <= now - timedelta(days=1)))
         .order_by(EventRequest.id).limit(BATCH)))  # fmt: skip
-    acted = 0
     for event in rows:
         if event.filing_reminded_at is None:
             event.filing_reminded_at = now
             role, template = Role.OFFICE, "event.filing_due"
-        elif event.filing_escalated_at is None and now >= event.filing_reminded_at + timedelta(
-            days=1
-        ):
+        else:
             event.filing_escalated_at = now
             role, template = Role.DEPUTY, "event.filing_overdue"
-        else:
-            continue
         for person in await people_with_role(session, role):
             outbox.notify_person(session, now=now, person=person, template=template,
                                  params=_params(event))  # fmt: skip
-        acted += 1
-    return acted
+    return len(rows)
 
 
 async def _eve(session: AsyncSession, deps: Deps, now: datetime) -> int:

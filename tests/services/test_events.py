@@ -219,6 +219,42 @@ async def test_reminders_filing_deadline_eve_and_lapse(deps: Deps, clock: Movabl
     assert sorted(m.chat_id for m in lapses) == [DEPUTY.id, SECRETARY.id]
 
 
+async def test_more_requests_than_one_sweep_takes_are_each_reminded_and_escalated_once(
+    deps: Deps, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sweep takes BATCH requests at a time; those it has dealt with must not come back and
+    hide the rest. Before, the pending query read the same first batch every sweep: the third
+    request was never reminded nor sent to the deputy (R6, L2)."""
+    from bot.events import sweep as event_sweep
+
+    monkeypatch.setattr(event_sweep, "BATCH", 2)
+    await staff(deps)
+    # Tuesday 24 Nov 10:00. Three wait for a decision; three approved, on Sunday 29th, unfiled.
+    pending = [await events.submit(deps, MEMBER, draft(20, title=f"讲座{i}")) for i in "一二三"]
+    approved = [await events.submit(deps, MEMBER, draft(5, title=f"报告会{i}")) for i in "一二三"]
+    for event in approved:
+        await decisions.decide(deps, SECRETARY, event.id, 1, "approve")
+
+    async def sent(template: str, to: TgUser) -> list[str]:
+        await event_sweep.sweep(deps)
+        await event_sweep.sweep(deps)
+        await event_sweep.sweep(deps)
+        return sorted(str(m.params["ref"]) for m in await messages(deps, template)
+                      if m.chat_id == to.id)  # fmt: skip
+
+    refs = sorted(e.ref for e in pending)
+    clock.advance(timedelta(days=1))  # Wednesday 10:00: the morning reminder
+    assert await sent("event.decision_reminder", SECRETARY) == refs
+    clock.advance(timedelta(days=1))  # Thursday: two working days pending → the deputy (L2);
+    assert await sent("event.decision_overdue", DEPUTY) == refs
+    assert await sent("event.decision_reminder", SECRETARY) == sorted(refs * 2)  # and again
+    # the filing deadline (three days before) has come for the approved ones
+    assert await sent("event.filing_due", OFFICE) == sorted(e.ref for e in approved)
+    clock.advance(timedelta(days=1))  # Friday: still not filed → the deputy
+    assert await sent("event.filing_overdue", DEPUTY) == sorted(e.ref for e in approved)
+    assert await sent("event.decision_overdue", DEPUTY) == refs  # once each, not again
+
+
 async def test_acting_approver_decides_only_within_the_named_days(
     deps: Deps, clock: MovableClock
 ) -> None:
