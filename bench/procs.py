@@ -40,7 +40,8 @@ class BotProcess:
         if self.proc.returncode is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                await asyncio.wait_for(self.proc.wait(), 30)
+                async with asyncio.timeout(30):
+                    await self.proc.wait()
             except TimeoutError:
                 # What held it, into its log (bot.app.dump_tasks) before it is killed.
                 with contextlib.suppress(ProcessLookupError):

@@ -4,6 +4,7 @@ and timestamps, so hundreds of simulated people can wait for their own answers c
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -66,10 +67,9 @@ class BenchStandIn(StandIn):
                 )
             waiter: asyncio.Future[None] = loop.create_future()
             self._waiters[chat_id].append(waiter)
-            try:
-                await asyncio.wait_for(waiter, remaining)
-            except TimeoutError:
-                continue
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(remaining):
+                    await waiter
 
     def count(self, methods: frozenset[str], status: int) -> int:
         return sum(n for (m, s), n in self.statuses.items() if m in methods and s == status)

@@ -65,7 +65,8 @@ class Hold:
 
     async def reached(self, timeout: float = 5.0) -> None:
         """Wait until a request reached the hold (the bot is now stopped right there)."""
-        await asyncio.wait_for(self._reached.wait(), timeout)
+        async with asyncio.timeout(timeout):
+            await self._reached.wait()
 
     async def pass_through(self) -> bool:
         """Wait for the release; False when the request is to be dropped instead."""

@@ -45,8 +45,10 @@ class Signal:
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.add(waiter)
         try:
+            # asyncio.timeout, not wait_for: 3.11's wait_for can lose a cancel (scheduler.delivery).
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(waiter, max(timeout, 0))
+                async with asyncio.timeout(max(timeout, 0)):
+                    await waiter
         finally:
             self._waiters.discard(waiter)
 
