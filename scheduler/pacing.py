@@ -53,13 +53,16 @@ class Pacer:
         return max(self.wait_for(chat_id, now), self._room(now, self.outbox_per_second))
 
     def answer_wait(self, chat_id: int, now: float | None = None) -> float:
-        """wait_for, and room in the last second's sends (ANSWER_CEILING). An answer waits the
-        milliseconds until the oldest send leaves the second rather than meet a 429: its
-        retry_after (a second or more) held up every update behind it (issue 8: 20 people
-        filing during a broadcast needed ~5 answers a second beside the outbox's 27, and
-        their press p95 went from 19 to 198 ms in a run with 9 such 429s)."""
+        """The chat's own interval, and room in the last second's sends (ANSWER_CEILING). An
+        answer waits the milliseconds until the oldest send leaves the second rather than meet
+        a 429: its retry_after (a second or more) held up every update behind it (issue 8: 20
+        people filing during a broadcast needed ~5 answers a second beside the outbox's 27,
+        and their press p95 went from 19 to 198 ms in a run with 9 such 429s).
+        Not the 1/30 s after the last send: Telegram counts sends in a second, and the
+        outbox's steady 27 made three answers in four wait for that spacing (13 ms median,
+        up to 33), holding up every update behind them (press p95 ×3 during a broadcast)."""
         now = time.monotonic() if now is None else now
-        return max(self.wait_for(chat_id, now), self._room(now, ANSWER_CEILING))
+        return max(self.chat_wait(chat_id, now), self._room(now, ANSWER_CEILING))
 
     async def answer_turn(self, chat_id: int) -> Send:
         """Wait for `answer_wait` to be 0, then count the send: answers waiting for the same

@@ -40,6 +40,15 @@ def test_an_answer_waits_for_room_below_29_instead_of_meeting_a_429() -> None:
     assert p.answer_wait(1, now=LATER + wait) == 0.0
 
 
+def test_an_answer_does_not_wait_for_the_outboxs_spacing() -> None:
+    """The outbox spaces its sends 1/30 s apart; an answer needs only room in the second (and
+    its chat's interval): waiting for the spacing held up every update behind it."""
+    p = filled(OUTBOX_PER_SECOND - 5)
+    p.sent(10, now=T)  # the outbox's latest
+    assert p.outbox_wait(11, now=T + 0.01) == pytest.approx(1 / 30 - 0.01)
+    assert p.answer_wait(11, now=T + 0.01) == 0.0
+
+
 def test_answers_are_counted_so_the_outbox_makes_room_for_them() -> None:
     p = filled(OUTBOX_PER_SECOND - 2)
     assert p.outbox_wait(1, now=LATER) == 0.0
