@@ -71,7 +71,8 @@ async def main_async(args: argparse.Namespace) -> int:
     root = Path(args.workdir or tempfile.mkdtemp(prefix="dutydesk-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     table = Table()
-    pg = await databases.postgres(args.postgres) if not args.no_postgres else None
+    prefix = "dutydesk_bench_smoke_" if args.smoke else "dutydesk_bench_"
+    pg = await databases.postgres(args.postgres, prefix) if not args.no_postgres else None
     if pg is None and not args.no_postgres:
         print(f"PostgreSQL at {args.postgres} did not answer: its rows are skipped.")
 

@@ -38,11 +38,14 @@ async def sweep(target: Path | str) -> float:
 @dataclass
 class Postgres:
     url: str  # any database on the server; the bench makes its own beside it
+    # The smoke bench (in the test suite) has its own, so a test run beside a full bench, or
+    # after it, leaves the full bench's databases alone.
+    prefix: str = "dutydesk_bench_"
 
     def _named(self, name: str) -> str:
         return (
             make_url(self.url)
-            .set(database=f"dutydesk_bench_{name}")
+            .set(database=self.prefix + name)
             .render_as_string(hide_password=False)
         )
 
@@ -55,19 +58,16 @@ class Postgres:
         finally:
             await conn.close()
 
-    async def create(self, name: str) -> str:
-        await self._admin(f'DROP DATABASE IF EXISTS "dutydesk_bench_{name}" WITH (FORCE)')
-        await self._admin(f'CREATE DATABASE "dutydesk_bench_{name}"')
+    async def create(self, name: str, template: str | None = None) -> str:
+        await self._admin(f'DROP DATABASE IF EXISTS "{self.prefix}{name}" WITH (FORCE)')
+        like = f' TEMPLATE "{self.prefix}{template}"' if template else ""
+        await self._admin(f'CREATE DATABASE "{self.prefix}{name}"{like}')
         return self._named(name)
 
     async def copy(self, name: str, template: str = "seeded") -> str:
         """A fresh copy of the seeded database: each run starts from the same one (a reused
         one would also remember the previous run's update ids in its inbox and skip them)."""
-        await self._admin(f'DROP DATABASE IF EXISTS "dutydesk_bench_{name}" WITH (FORCE)')
-        await self._admin(
-            f'CREATE DATABASE "dutydesk_bench_{name}" TEMPLATE "dutydesk_bench_{template}"'
-        )
-        return self._named(name)
+        return await self.create(name, template)
 
     async def seeded(self, sizes: tuple[int, int, int]) -> str:
         url = await self.create("seeded")
@@ -76,9 +76,9 @@ class Postgres:
         return url
 
 
-async def postgres(url: str) -> Postgres | None:
+async def postgres(url: str, prefix: str = "dutydesk_bench_") -> Postgres | None:
     """The server behind `url`, or None when it does not answer."""
-    pg = Postgres(url)
+    pg = Postgres(url, prefix)
     try:
         await pg._admin("SELECT 1")
     except (OSError, asyncpg.PostgresError):
