@@ -42,7 +42,8 @@ async def sweep(deps: Deps) -> int:
     now = deps.clock.now()
     acted = 0
     async with deps.db.transaction() as session:
-        acted += await _pending(session, deps, now)
+        acted += await _decision_overdue(session, deps, now)
+        acted += await _decision_reminders(session, deps, now)
         acted += await _filing(session, deps, now)
         acted += await _eve(session, deps, now)
         acted += await _lapses(session, deps, now)
@@ -83,10 +84,19 @@ def _params(event: EventRequest) -> dict[str, object]:
     return {"ref": event.ref, "title": event.title, "starts_at": event.starts_at.isoformat()}
 
 
-async def _pending(session: AsyncSession, deps: Deps, now: datetime) -> int:
-    return await _decision_overdue(session, deps, now) + await _decision_reminders(
-        session, deps, now
-    )
+def _tell(
+    session: AsyncSession,
+    now: datetime,
+    people: list[Person],
+    template: str,
+    event: EventRequest,
+    buttons: list[list[Button]] | None = None,
+    **extra: object,
+) -> None:
+    """The same notice about `event` to each of `people`."""
+    for person in people:
+        outbox.notify_person(session, now=now, person=person, template=template,
+                             params={**_params(event), **extra}, buttons=buttons)  # fmt: skip
 
 
 async def _decision_overdue(session: AsyncSession, deps: Deps, now: datetime) -> int:
@@ -108,10 +118,7 @@ async def _decision_overdue(session: AsyncSession, deps: Deps, now: datetime) ->
     deputies = await people_with_role(session, Role.DEPUTY) if due else []
     for event in due:
         event.deputy_escalated_at = now
-        for person in deputies:
-            outbox.notify_person(session, now=now, person=person,
-                                 template="event.decision_overdue", params=_params(event),
-                                 buttons=approver_buttons(event))  # fmt: skip
+        _tell(session, now, deputies, "event.decision_overdue", event, approver_buttons(event))
         record(session, at=now, action="event.decision_overdue", subject_type="event",
                subject_id=event.id, clause="L2")  # fmt: skip
     return len(due)
@@ -136,10 +143,7 @@ async def _decision_reminders(session: AsyncSession, deps: Deps, now: datetime) 
     people = await approvers(session, deps)
     for event in rows:
         event.approver_reminded_at = now
-        for person in people:
-            outbox.notify_person(session, now=now, person=person,
-                                 template="event.decision_reminder", params=_params(event),
-                                 buttons=approver_buttons(event))  # fmt: skip
+        _tell(session, now, people, "event.decision_reminder", event, approver_buttons(event))
     return len(rows)
 
 
@@ -156,6 +160,7 @@ async def _filing(session: AsyncSession, deps: Deps, now: datetime) -> int:
                                    or_(EventRequest.filing_reminded_at.is_(None),
                                        EventRequest.filing_reminded_at <= now - timedelta(days=1)))
         .order_by(EventRequest.id).limit(BATCH)))  # fmt: skip
+    holders: dict[Role, list[Person]] = {}  # each role read once per sweep, not per event
     for event in rows:
         if event.filing_reminded_at is None:
             event.filing_reminded_at = now
@@ -163,9 +168,9 @@ async def _filing(session: AsyncSession, deps: Deps, now: datetime) -> int:
         else:
             event.filing_escalated_at = now
             role, template = Role.DEPUTY, "event.filing_overdue"
-        for person in await people_with_role(session, role):
-            outbox.notify_person(session, now=now, person=person, template=template,
-                                 params=_params(event))  # fmt: skip
+        if role not in holders:
+            holders[role] = await people_with_role(session, role)
+        _tell(session, now, holders[role], template, event)
     return len(rows)
 
 
@@ -199,7 +204,5 @@ async def _lapses(session: AsyncSession, deps: Deps, now: datetime) -> int:
         event.lapsed_at = now
         record(session, at=now, action="event.lapse", subject_type="event",
                subject_id=event.id, clause="R6", status=event.status)  # fmt: skip
-        for person in leaders:
-            outbox.notify_person(session, now=now, person=person, template="event.lapse",
-                                 params={**_params(event), "status": event.status})  # fmt: skip
+        _tell(session, now, leaders, "event.lapse", event, status=event.status)
     return len(rows)
