@@ -74,15 +74,18 @@ async def broadcast(workdir: Path, url: str, chats: int, filers: int) -> Figures
         reporters = [people_[r] for r in cast.reporters]
         heads = [people_[h] for h in cast.heads]
 
-        async def filing(a: act.Actor, until: asyncio.Event | None, first: int) -> None:
-            """Reports one after another: BEFORE of them (until is None), or until `until`."""
+        async def before_it(a: act.Actor) -> None:
+            for n in range(BEFORE):
+                await act.file_report(a, n)
+
+        async def filing(a: act.Actor, until: asyncio.Event, first: int) -> None:
             for n in itertools.count(first):
                 await act.file_report(a, n)
-                if until.is_set() if until is not None else n + 1 - first >= BEFORE:
+                if until.is_set():
                     return
 
         # Before: each filer files BEFORE reports at human pace; handlers do not acknowledge.
-        await asyncio.gather(*(filing(a, None, 0) for a in reporters))
+        await asyncio.gather(*(before_it(a) for a in reporters))
         before = [x for a in reporters for x in a.presses]
         for a in (*reporters, *heads):
             a.presses, a.texts, a.updates = [], [], 0
