@@ -42,15 +42,15 @@ class Pacer:
     _next_chat: dict[int, float] = field(default_factory=dict)
     _recent: list[Send] = field(default_factory=list)  # every send of the last second
 
-    def wait_for(self, chat_id: int, now: float | None = None) -> float:
-        """Seconds until a message to this chat may go (0 when it may go now)."""
-        now = time.monotonic() if now is None else now
-        return max(self.chat_wait(chat_id, now), self._next_global - now)
-
     def outbox_wait(self, chat_id: int, now: float | None = None) -> float:
-        """wait_for, and room in the last second's sends for the outbox's share."""
+        """Seconds until the outbox may send to this chat (0: now): the chat's interval, 1/30 s
+        after the last send of any kind, and room in the last second for the outbox's share."""
         now = time.monotonic() if now is None else now
-        return max(self.wait_for(chat_id, now), self._room(now, self.outbox_per_second))
+        return max(
+            self.chat_wait(chat_id, now),
+            self._next_global - now,
+            self._room(now, self.outbox_per_second),
+        )
 
     def answer_wait(self, chat_id: int, now: float | None = None) -> float:
         """The chat's own interval, and room in the last second's sends (ANSWER_CEILING). An
