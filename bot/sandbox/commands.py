@@ -128,10 +128,6 @@ async def press(session: Session, arg: str) -> None:
         print("  (:press N or :press CARD.N, e.g. :press 2 or :press 3.1)")
         return
     all_cards = cards(session.standin, session.chat_id)
-    live = [m for m in all_cards if m.buttons and not m.deleted]
-    if not live:
-        print("  (no buttons here)")
-        return
     if dot:
         number = int(card_part)
         if not 1 <= number <= len(all_cards):
@@ -142,6 +138,10 @@ async def press(session: Session, arg: str) -> None:
             print(f"  (card {number} has no buttons now)")
             return
     else:
+        live = [m for m in all_cards if m.buttons and not m.deleted]
+        if not live:
+            print("  (no buttons here)")
+            return
         msg = live[-1]
     flat = [b for row in msg.buttons for b in row]
     index = int(button_part)
