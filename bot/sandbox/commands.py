@@ -37,8 +37,12 @@ def _where_now(session: Session) -> str:
     return "group" if session.chat == "group" else "private"
 
 
+ECHO_MAX = 500  # characters of a long text echoed before it is sent
+
+
 async def say(session: Session, text: str) -> None:
-    print(f"{session.person.name} ({_where_now(session)}) → " + indent(text))
+    shown = text if len(text) <= ECHO_MAX else f"{text[:ECHO_MAX]}… ({len(text)} characters)"
+    print(f"{session.person.name} ({_where_now(session)}) → " + indent(shown))
     reply_to = None
     if session.reply_next:
         msgs = [m for m in session.standin.messages(session.chat_id) if not m.from_bot]
@@ -177,11 +181,17 @@ async def command(session: Session, line: str, read: ReadLine) -> bool:
         await send_file(session, word[1:], rest)
     elif word == ":paste":
         await paste(session, read)
-    elif word == ":as" and any(p.key == rest for p in PEOPLE):
-        session.current = rest
-        print(f"-- now acting as {session.person.name}")
-    elif word == ":in" and rest in ("group", "private"):
-        session.chat = rest
+    elif word == ":as":
+        if any(p.key == rest for p in PEOPLE):
+            session.current = rest
+            print(f"-- now acting as {session.person.name}")
+        else:
+            print(f"  (:as takes one of: {', '.join(p.key for p in PEOPLE)}; :people says who)")
+    elif word == ":in":
+        if rest in ("group", "private"):
+            session.chat = rest
+        else:
+            print("  (:in group or :in private)")
     elif word == ":reply":
         session.reply_next = True
     elif word == ":people":
