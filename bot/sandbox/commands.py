@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.sandbox.cast import GROUP_ID, PEOPLE, roles_now
 from bot.sandbox.model import Message, SimUser
-from bot.sandbox.screen import Session, button_lines, cards, indent, settle
+from bot.sandbox.screen import Session, button_lines, cards, indent, settle, show_meanwhile
 
 # Reads the next line of input (None at its end); the prompt is for a terminal.
 ReadLine = Callable[[str], Awaitable[str | None]]
@@ -41,6 +41,7 @@ ECHO_MAX = 500  # characters of a long text echoed before it is sent
 
 
 async def say(session: Session, text: str) -> None:
+    show_meanwhile(session)
     shown = text if len(text) <= ECHO_MAX else f"{text[:ECHO_MAX]}… ({len(text)} characters)"
     print(f"{session.person.name} ({_where_now(session)}) → " + indent(shown))
     reply_to = None
@@ -72,6 +73,7 @@ async def send_file(session: Session, kind: str, rest: str) -> None:
     except OSError as exc:
         print(f"  (cannot read {words[0]}: {exc.strerror or exc})")
         return
+    show_meanwhile(session)
     shown = f"[{'photo' if kind == 'photo' else 'document'}] {name}"
     print(f"{session.person.name} ({_where_now(session)}) → {shown} {caption}".rstrip())
     chat = GROUP_ID if session.chat == "group" else None
@@ -162,6 +164,7 @@ async def _press_button(session: Session, msg: Message, label: str, data: str) -
         session.chat = "private"
         await say(session, f"/start {payload}" if payload else "/start")
         return
+    show_meanwhile(session)
     print(f"{session.person.name} presses [{label}]")
     await user(session).press(msg, callback_data=data)
     await settle(session)

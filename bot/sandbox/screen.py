@@ -125,6 +125,14 @@ def show_new(session: Session) -> None:
             _show_event(session, entry)
 
 
+def show_meanwhile(session: Session) -> None:
+    """Before an action: what the bot did on its own since the last one (a reminder, an
+    escalation), so that it does not print under the action as if the action caused it."""
+    if session.shown < len(session.standin.history):
+        print("  (meanwhile)")
+        show_new(session)
+
+
 def _show_event(session: Session, event: Event) -> None:
     msg = event.message
     label = {"sent": "bot", "edited": "bot (edited)", "deleted": "bot (deleted)"}[event.kind]

@@ -5,6 +5,7 @@ over a second or more and must still print under that action."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from bot.clock import MovableClock
 from bot.config import Settings
 from bot.context import deps_of
 from bot.db.engine import Database
+from bot.incidents.sweep import sweep
 from bot.people import service as people
 from bot.people.service import TgUser
 from bot.sandbox import cast
@@ -166,3 +168,16 @@ async def test_people_shows_the_cast_and_their_roles(
     assert lines["zhou"].endswith(": member of 学术工作委员会")
     assert lines["wu"].endswith(": member of 学术工作委员会")
     assert lines["li"].endswith("new here, has not written to the bot yet")
+
+
+async def test_what_the_bot_does_on_its_own_prints_before_the_next_action(
+    session: Session, capsys: pytest.CaptureFixture[str], clock: MovableClock
+) -> None:
+    await play(session, capsys, *REPORT, ":press 1", ":press 1")
+    clock.advance(timedelta(days=3))  # nobody acknowledged: the sweep escalates (L2)
+    await sweep(session.deps)
+    await wait_quiet(session)
+    out = await play(session, capsys, ":as dep", "/help")
+    assert out.startswith("-- now acting as 刘晓红\n  (meanwhile)\n")
+    escalated = out.index("Nobody acknowledged INC-2026-0001 in time")
+    assert escalated < out.index("刘晓红 (private) → /help")
