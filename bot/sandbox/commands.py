@@ -166,8 +166,11 @@ async def _press_button(session: Session, msg: Message, label: str, data: str) -
         return
     show_meanwhile(session)
     print(f"{session.person.name} presses [{label}]")
-    await user(session).press(msg, callback_data=data)
+    query_id = await user(session).press(msg, callback_data=data)
     await settle(session)
+    # A silent answer shows nothing on Telegram either; no answer at all leaves a spinner.
+    if all(a.query_id != query_id for a in session.standin.answers):
+        print("  (the bot has not answered this press: Telegram would show a spinner)")
 
 
 async def command(session: Session, line: str, read: ReadLine) -> bool:

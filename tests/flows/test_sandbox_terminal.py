@@ -181,3 +181,12 @@ async def test_what_the_bot_does_on_its_own_prints_before_the_next_action(
     assert out.startswith("-- now acting as 刘晓红\n  (meanwhile)\n")
     escalated = out.index("Nobody acknowledged INC-2026-0001 in time")
     assert escalated < out.index("刘晓红 (private) → /help")
+
+
+async def test_a_press_the_bot_never_answered_is_pointed_out(
+    session: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await play(session, capsys, ":as zhou", "/report")
+    session.standin.faults.fail_next("answerCallbackQuery", 400, times=10)
+    out = await play(session, capsys, ":press 1")
+    assert "  (the bot has not answered this press: Telegram would show a spinner)" in out
