@@ -13,6 +13,7 @@ import contextlib
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,7 +69,11 @@ def run_sandbox(settings: Settings, *, script: bool, port: int) -> int:
     with _kept_files(folder):
         db_url = f"sqlite+aiosqlite:///{folder / 'sandbox.sqlite3'}"
         settings = settings.model_copy(update={"database_url": db_url, "data_dir": folder})
-        return asyncio.run(_main(settings, port, folder, interactive))
+        try:
+            return asyncio.run(_main(settings, port, folder, interactive))
+        except KeyboardInterrupt:  # Ctrl-C: the bot and the stand-in have stopped
+            print("\nStopped.")
+            return 0
 
 
 @contextlib.contextmanager
@@ -136,15 +141,49 @@ async def _interactive(session: Session) -> None:
     with contextlib.suppress(ImportError):  # line editing, history, and no line-length limit
         import readline  # noqa: F401
     print("\n" + HELP + "\n\nYou are 王主任, an administrator. Try /start.\n")
+    with _terminal_restored():
+        while True:
+            line = await _read_line(f"{session.current}@{session.chat}> ")
+            if line is None or not await command(session, line, _read_line):
+                break
+
+
+async def _read_line(prompt: str) -> str | None:
+    """input() in a thread of its own that nobody waits for: Ctrl-C stops the sandbox at once
+    (the event loop's executor would wait for a line to be typed first)."""
     loop = asyncio.get_running_loop()
+    future: asyncio.Future[str | None] = loop.create_future()
 
-    async def read(prompt: str) -> str | None:
+    def give(line: str | None) -> None:
+        if not future.done():
+            future.set_result(line)
+
+    def read() -> None:
         try:
-            return await loop.run_in_executor(None, input, prompt)
-        except EOFError:
-            return None
+            line: str | None = input(prompt)
+        except (EOFError, OSError, ValueError):
+            line = None
+        with contextlib.suppress(RuntimeError):  # the loop ended meanwhile
+            loop.call_soon_threadsafe(give, line)
 
-    while True:
-        line = await read(f"{session.current}@{session.chat}> ")
-        if line is None or not await command(session, line, read):
-            break
+    threading.Thread(target=read, name="sandbox-input", daemon=True).start()
+    return await future
+
+
+@contextlib.contextmanager
+def _terminal_restored() -> Iterator[None]:
+    """readline changes the terminal's modes while it reads; stopped mid-line (Ctrl-C), the
+    terminal would be left without echo."""
+    try:
+        import termios
+
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+    except (ImportError, OSError, ValueError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
