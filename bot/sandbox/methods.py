@@ -179,7 +179,7 @@ def answer_callback_query(world: World, p: JSONDict) -> bool:
     text = p.get("text")
     if text is not None and utf16_length(str(text)) > 200:
         raise bad("MESSAGE_TOO_LONG")
-    world.answers.append(Answer(query_id, text, as_bool(p, "show_alert")))
+    world.answered(Answer(query_id, text, as_bool(p, "show_alert")))
     return True
 
 

@@ -1,66 +1,39 @@
 """`dutydesk sandbox`: the real bot against the local stand-in, driven from the terminal.
 
 Interactive when stdin is a terminal; otherwise (or with --script) a scripted walkthrough that
-prints the whole conversation. Nothing here reaches Telegram.
+prints the whole conversation. Nothing here reaches Telegram. The sandbox's folder (a new
+temporary one) holds the throw-away database and the files the bot sends; it is kept after
+the end only when the bot sent files.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import sys
 import tempfile
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from telegram import Update
 
 from bot.app import build_application, on_startup, prepare_database
 from bot.config import Settings
-from bot.context import AnyApp
-from bot.sandbox.model import SimUser
+from bot.context import AnyApp, deps_of
+from bot.sandbox import cast
+from bot.sandbox.cast import ADMIN_ID
+from bot.sandbox.commands import HELP, command
+from bot.sandbox.screen import Session, track_tasks, wait_quiet
 from bot.sandbox.standin import StandIn
+from bot.sandbox.walkthrough import SCRIPT, write_samples
 
 TOKEN = "123456789:SANDBOX-not-a-real-token-000000000"
-ADMIN_ID = 1001
-
-
-@dataclass
-class Person:
-    key: str
-    user_id: int
-    name: str
-    language_code: str
-    username: str
-
-
-PEOPLE = (
-    Person("you", ADMIN_ID, "王主任", "zh-hans", "wang_office"),
-    Person("li", 1002, "李明", "zh-hans", "li_ming"),
-    Person("anna", 1003, "Anna", "en", "anna_k"),
+NO_TERMINAL = (
+    "There is no terminal to type in, so the sandbox plays its scripted walkthrough.\n"
+    "To try the bot yourself, run `make run` (or `.venv/bin/dutydesk sandbox`) in a terminal.\n"
 )
-GROUP_ID = -1001234567890
-
-
-@dataclass
-class Session:
-    """The terminal's state: who is typing, where, and what was printed already."""
-
-    standin: StandIn
-    app: AnyApp
-    users: dict[str, SimUser] = field(default_factory=dict)
-    current: str = "you"
-    chat: str = "private"
-    reply_next: bool = False
-    printed: dict[tuple[int, int], int] = field(default_factory=dict)
-
-    @property
-    def chat_id(self) -> int:
-        return GROUP_ID if self.chat == "group" else self.person.user_id
-
-    @property
-    def person(self) -> Person:
-        return next(p for p in PEOPLE if p.key == self.current)
 
 
 async def start_all(settings: Settings, port: int) -> tuple[StandIn, AnyApp]:
@@ -90,22 +63,47 @@ async def stop_all(standin: StandIn, app: AnyApp) -> None:
 
 def run_sandbox(settings: Settings, *, script: bool, port: int) -> int:
     interactive = not script and sys.stdin.isatty()
-    with tempfile.TemporaryDirectory(prefix="dutydesk-sandbox-") as tmp:
-        db_url = f"sqlite+aiosqlite:///{Path(tmp) / 'sandbox.sqlite3'}"
-        settings = settings.model_copy(update={"database_url": db_url, "data_dir": Path(tmp)})
-        return asyncio.run(_main(settings, port, interactive))
+    if not script and not interactive:
+        print(NO_TERMINAL)
+    folder = Path(tempfile.mkdtemp(prefix="dutydesk-sandbox-"))
+    with _kept_files(folder):
+        db_url = f"sqlite+aiosqlite:///{folder / 'sandbox.sqlite3'}"
+        settings = settings.model_copy(update={"database_url": db_url, "data_dir": folder})
+        try:
+            return asyncio.run(_main(settings, port, folder, interactive))
+        except KeyboardInterrupt:  # Ctrl-C: the bot and the stand-in have stopped
+            print("\nStopped.")
+            return 0
 
 
-async def _main(settings: Settings, port: int, interactive: bool) -> int:
-    standin, app = await start_all(settings, port)
-    session = Session(standin, app)
-    for p in PEOPLE:
-        session.users[p.key] = standin.add_user(
-            p.user_id, p.name, language_code=p.language_code, username=p.username
-        )
-    standin.add_group(GROUP_ID, "机关工作群", members=list(session.users.values()), supergroup=True)
-    print(f"Stand-in for the Bot API at {standin.url} — nothing leaves this machine.\n")
+@contextlib.contextmanager
+def _kept_files(folder: Path) -> Iterator[None]:
+    """At the end the database goes; the files the bot sent stay, if it sent any."""
     try:
+        yield
+    finally:
+        files = folder / "files"
+        if files.is_dir() and any(files.iterdir()):
+            for child in folder.iterdir():
+                if child != files:
+                    shutil.rmtree(child) if child.is_dir() else child.unlink()
+            print(f"\nThe files the bot sent are kept in {files}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+async def _main(settings: Settings, port: int, folder: Path, interactive: bool) -> int:
+    standin, app = await start_all(settings, port)
+    session = Session(standin, app, folder)
+    track_tasks(session)
+    try:
+        cast.add_to_standin(standin)
+        await cast.seed(deps_of(app))
+        await wait_quiet(session, limit=30.0)  # the cast's notices of their roles: not shown
+        session.shown = len(standin.history)
+        print(f"Stand-in for the Bot API at {standin.url} — nothing leaves this machine.")
+        print(f"The sandbox's folder: {folder}\n")
+        await command(session, ":people", _no_input)
         if interactive:
             await _interactive(session)
         else:
@@ -115,130 +113,77 @@ async def _main(settings: Settings, port: int, interactive: bool) -> int:
     return 0
 
 
-def _show(session: Session, chat_id: int) -> None:
-    """Print the bot's messages in this chat not printed yet (edits are shown as new)."""
-    for msg in session.standin.messages(chat_id):
-        if not msg.from_bot:
-            continue
-        version = len(msg.edits)
-        key = (chat_id, msg.message_id)
-        if session.printed.get(key) == version:
-            continue
-        edited = " (edited)" if key in session.printed else ""
-        session.printed[key] = version
-        print(f"  bot{edited} → {_where(chat_id)}: " + msg.text.replace("\n", "\n      "))
-        number = 1
-        for row in msg.buttons:
-            labels = []
-            for label, _data in row:
-                labels.append(f"[{number}] {label}")
-                number += 1
-            print("      " + "  ".join(labels))
-
-
-def _where(chat_id: int) -> str:
-    if chat_id == GROUP_ID:
-        return "group"
-    return next((p.name for p in PEOPLE if p.user_id == chat_id), str(chat_id))
-
-
-async def _settle(session: Session) -> None:
-    """Wait until the bot has answered (no getUpdates backlog and a short quiet period)."""
-    await asyncio.sleep(0.3)
-    with contextlib.suppress(TimeoutError):
-        await session.standin.wait_until(lambda: not session.standin.pending_updates(), 5)
-    await asyncio.sleep(0.4)
-    for chat_id in {session.chat_id, GROUP_ID, *(p.user_id for p in PEOPLE)}:
-        _show(session, chat_id)
-
-
-async def _say(session: Session, text: str) -> None:
-    user = session.users[session.current]
-    where = "group" if session.chat == "group" else "private"
-    print(f"{session.person.name} ({where}) → {text}")
-    reply_to = None
-    if session.reply_next:
-        msgs = [m for m in session.standin.messages(session.chat_id) if not m.from_bot]
-        reply_to = msgs[-1] if msgs else None
-        session.reply_next = False
-    chat = GROUP_ID if session.chat == "group" else None
-    await user.send(text, chat=chat, reply_to=reply_to)
-    await _settle(session)
-
-
-async def _press(session: Session, number: int) -> None:
-    msgs = [m for m in session.standin.messages(session.chat_id) if m.from_bot and m.buttons]
-    if not msgs:
-        print("  (no buttons here)")
-        return
-    flat = [b for row in msgs[-1].buttons for b in row]
-    if not 1 <= number <= len(flat):
-        print(f"  (choose 1–{len(flat)})")
-        return
-    label, data = flat[number - 1]
-    if data.startswith(("https://", "http://")):
-        payload = data.partition("?start=")[2]
-        print(f"{session.person.name} opens the link → private chat, /start {payload}")
-        session.chat = "private"
-        await _say(session, f"/start {payload}" if payload else "/start")
-        return
-    print(f"{session.person.name} presses [{label}]")
-    await session.users[session.current].press(msgs[-1], callback_data=data)
-    await _settle(session)
-
-
-SCRIPT: tuple[str, ...] = (
-    ":as you", "/start", ":press 1", "/help",
-    ":as anna", "/start", ":press 2",
-    ":as li", ":in group", "大家好，我是李明。",
-    ":as you", ":in group", ":reply", "/role", ":press 1", ":press 3",
-    ":as li", ":in private", "/start", ":press 1", "/help",
-    ":as you", "/members", "/language", ":press 2", "/help",
-)  # fmt: skip
+async def _no_input(prompt: str) -> str | None:
+    return None
 
 
 async def _walkthrough(session: Session) -> None:
-    for line in SCRIPT:
-        await _command(session, line)
+    samples = write_samples(session.folder / "samples")
+    lines = iter(line.replace("{samples}", str(samples)) for line in SCRIPT)
 
+    async def read(prompt: str) -> str | None:
+        line = next(lines, None)
+        if line is not None:
+            print(prompt + line)
+        return line
 
-HELP = """Type a message to send it as the current person in the current chat. Commands:
-  :press N     press button N of the bot's last message with buttons in this chat
-  :as KEY      act as another person: you, li, anna
-  :in group    write in the organisation group   :in private   back to the private chat
-  :reply       the next message replies to the last message of a person in this chat
-  :people      who is who                         :quit         stop the sandbox"""
-
-
-async def _command(session: Session, line: str) -> bool:
-    """Handle one line; False to stop."""
-    word, _, rest = line.strip().partition(" ")
-    if word in (":quit", ":q", ":exit"):
-        return False
-    if word == ":press" and rest.strip().isdigit():
-        await _press(session, int(rest))
-    elif word == ":as" and rest.strip() in session.users:
-        session.current = rest.strip()
-        print(f"-- now acting as {session.person.name}")
-    elif word == ":in" and rest.strip() in ("group", "private"):
-        session.chat = rest.strip()
-    elif word == ":reply":
-        session.reply_next = True
-    elif word == ":people":
-        for p in PEOPLE:
-            print(f"  {p.key:5} {p.name} (@{p.username}, Telegram language {p.language_code})")
-    elif word.startswith(":"):
-        print(HELP)
-    elif line.strip():
-        await _say(session, line.strip())
-    return True
+    for line in lines:
+        if line.startswith("# "):
+            print(f"\n{line}")
+        elif line in (":cards", ":people"):
+            print(f"{session.person.name} {line}")
+            await command(session, line, read)
+        else:
+            await command(session, line, read)
 
 
 async def _interactive(session: Session) -> None:
-    print(HELP + "\n\nYou are 王主任, an administrator. Try /start.\n")
+    with contextlib.suppress(ImportError):  # line editing, history, and no line-length limit
+        import readline  # noqa: F401
+    print("\n" + HELP + "\n\nYou are 王主任, an administrator. Try /start.\n")
+    with _terminal_restored():
+        while True:
+            line = await _read_line(f"{session.current}@{session.chat}> ")
+            if line is None or not await command(session, line, _read_line):
+                break
+
+
+async def _read_line(prompt: str) -> str | None:
+    """input() in a thread of its own that nobody waits for: Ctrl-C stops the sandbox at once
+    (the event loop's executor would wait for a line to be typed first)."""
     loop = asyncio.get_running_loop()
-    while True:
-        prompt = f"{session.current}@{session.chat}> "
-        line = await loop.run_in_executor(None, input, prompt)
-        if not await _command(session, line):
-            break
+    future: asyncio.Future[str | None] = loop.create_future()
+
+    def give(line: str | None) -> None:
+        if not future.done():
+            future.set_result(line)
+
+    def read() -> None:
+        try:
+            line: str | None = input(prompt)
+        except (EOFError, OSError, ValueError):
+            line = None
+        with contextlib.suppress(RuntimeError):  # the loop ended meanwhile
+            loop.call_soon_threadsafe(give, line)
+
+    threading.Thread(target=read, name="sandbox-input", daemon=True).start()
+    return await future
+
+
+@contextlib.contextmanager
+def _terminal_restored() -> Iterator[None]:
+    """readline changes the terminal's modes while it reads; stopped mid-line (Ctrl-C), the
+    terminal would be left without echo."""
+    try:
+        import termios
+
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+    except (ImportError, OSError, ValueError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)

@@ -302,6 +302,11 @@ class StandIn(World):
             await asyncio.sleep(seconds)
 
     @property
+    def in_flight(self) -> int:
+        """Requests being answered right now, long polls (getUpdates) aside."""
+        return self._in_flight
+
+    @property
     def request_count(self) -> int:
         """Requests answered so far, long polls (getUpdates) aside."""
         return self._request_count

@@ -41,6 +41,8 @@ class World:
         self.events: dict[int, list[Event]] = defaultdict(list)
         self.queries: dict[str, float] = {}  # open callback queries: id -> when pressed
         self.answers: list[Answer] = []
+        # Everything the bot did, in order, across chats: the sandbox prints from it.
+        self.history: list[Event | Answer] = []
         self.calls: list[Call] = []
         self.commands: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.menu_buttons: dict[int | None, JSONDict] = {}
@@ -194,8 +196,15 @@ class World:
         return msg
 
     def record(self, kind: Literal["sent", "edited", "deleted"], msg: Message) -> None:
-        self.events[msg.chat_id].append(Event(kind, msg, msg.text, msg.buttons))
+        event = Event(kind, msg, msg.text, msg.buttons)
+        self.events[msg.chat_id].append(event)
+        self.history.append(event)
         self.changed.fire()
+
+    def answered(self, answer: Answer) -> None:
+        """The bot answered a press (the toast or alert a person sees, or nothing)."""
+        self.answers.append(answer)
+        self.history.append(answer)
 
     def find(self, chat_id: int, message_id: int) -> Message | None:
         return next(
