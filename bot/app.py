@@ -48,7 +48,7 @@ EXIT_LOST_LEADERSHIP = 6
 
 async def prepare_database(settings: Settings) -> None:
     """Apply migrations (start-up and `dutydesk db upgrade`), on an engine of its own loop."""
-    engine = create_engine(settings.resolved_database_url)
+    engine = create_engine(settings.resolved_database_url, pooler=settings.database_pooler)
     try:
         await upgrade(engine)
     finally:
@@ -65,7 +65,7 @@ def build_application(
     """The real Application, for `run`, the sandbox and the flow tests alike."""
     deps = Deps(
         settings=settings,
-        db=Database(create_engine(settings.resolved_database_url)),
+        db=Database(create_engine(settings.resolved_database_url, pooler=settings.database_pooler)),
         clock=clock or SystemClock(),
         policy=load_policy(settings.policy_file),
     )
@@ -106,10 +106,14 @@ async def on_startup(app: AnyApp) -> None:
     outbox, menus, start delivery."""
     deps = deps_of(app)
     if url := app.bot_data.get(ELECT_KEY):
-        leadership = Leadership(url)
+        del url  # the bot's own engine elects: its statements pass any pooler
+        leadership = Leadership(deps.db.engine, deps.settings.leader_timing)
         await leadership.acquire()  # a follower waits here, before polling anything
         app.bot_data[LEADERSHIP_KEY] = leadership
         app.bot_data["leadership_watch"] = asyncio.create_task(leadership.watch(_lost))
+        # Telegram's 409 Conflict: another process polls with this token; this one stops.
+        assert isinstance(app, InboxApplication)
+        app.handover.on_conflict = _lost
     restored = await policy_store.restore(deps)
     if restored is not None:
         log.info("policy in force: %s, loaded through the chat", restored.file_name)

@@ -38,6 +38,10 @@ def _prepare_db(settings: Settings) -> int:
         asyncio.run(prepare_database(settings))
     except (SQLAlchemyError, OSError, ValueError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        if "unsupported startup parameter" in reason:  # PgBouncer in transaction mode
+            reason = reason + (
+                "; behind a pooler in transaction mode set DUTYDESK_DATABASE_POOLER=transaction"
+            )
         return _fail(
             f"cannot open the database {_safe_url(settings.resolved_database_url)}: {reason}",
             EXIT_DATABASE,

@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.clock import known_zone
+from bot.db.leader import Timing
 
 TELEGRAM_API_URL = "https://api.telegram.org"
 SUPPORTED_LOCALES = ("zh_CN", "en")
@@ -45,6 +46,12 @@ class Settings(BaseSettings):
     # "telegram": pace our sends to Telegram's flood limits (scheduler.pacing). "off": no pacing
     # of our own, for a Bot API stand-in that enforces none (the bench's throughput runs).
     rate_limits: Literal["telegram", "off"] = "telegram"
+    # PostgreSQL behind a connection pooler in transaction mode (PgBouncer's default on managed
+    # offerings): no startup parameters and no prepared-statement cache (bot.db.engine).
+    database_pooler: Literal["none", "transaction"] = "none"
+    # Seconds a leader's lease lasts (bot.db.leader): a follower takes over this long after a
+    # leader died. It renews every fifth of it and gives up a fifth before it ends.
+    leader_lease: float = Field(default=15.0, ge=2.0, le=600.0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -99,6 +106,11 @@ class Settings(BaseSettings):
         if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
             raise ValueError(f"{value!r} must be HOST:PORT, e.g. 0.0.0.0:8443")
         return value
+
+    @property
+    def leader_timing(self) -> Timing:
+        fifth = self.leader_lease / 5
+        return Timing(lease=self.leader_lease, renew=fifth, margin=fifth, poll=min(2.0, fifth))
 
     @property
     def resolved_database_url(self) -> str:

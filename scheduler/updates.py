@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from http import HTTPStatus
 from typing import Any
@@ -39,6 +40,8 @@ class Handover:
         self.lock = asyncio.Lock()
         self.idle = asyncio.Event()
         self.idle.set()
+        # Set by a leader (bot.db.leader): a 409 Conflict means another process polls too.
+        self.on_conflict: Callable[[str], None] | None = None
 
     def take_finished(self) -> list[tuple[int, datetime]]:
         taken, self.finished = self.finished, []
@@ -57,6 +60,8 @@ class InboxRequest(AiohttpRequest):
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         status, body = await super().do_request(*args, **kwargs)
+        if status == HTTPStatus.CONFLICT and self.handover.on_conflict is not None:
+            self.handover.on_conflict("Telegram answered 409 Conflict: another process polls")
         if status == HTTPStatus.OK:
             result = json.loads(body).get("result")
             if isinstance(result, list) and result:

@@ -143,17 +143,3 @@ async def db(
 @pytest.fixture
 def deps(db: Database, settings: Settings, clock: MovableClock) -> Deps:
     return Deps(settings=settings, db=db, clock=clock)
-
-
-# Tests run in parallel (pytest-xdist, `--dist loadgroup`): most of a flow test is waiting on the
-# stand-in and the database, not CPU. Each worker has its own PostgreSQL schema and SQLite files;
-# what one PostgreSQL database holds only once — the leader's advisory lock, which `dutydesk run`
-# takes — is tested in one group, on one worker, one test at a time. (The bench uses databases of
-# its own, and the process tests SQLite files of their own.)
-ONE_WORKER = {"test_leader.py"}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.path.name in ONE_WORKER:
-            item.add_marker(pytest.mark.xdist_group("one-database-leader"))

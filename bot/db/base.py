@@ -61,6 +61,7 @@ def import_all_models() -> None:
     from bot.audit import models as _audit  # noqa: F401
     from bot.calendar import models as _calendar  # noqa: F401
     from bot.chats import models as _chats  # noqa: F401
+    from bot.db import lease as _lease  # noqa: F401
     from bot.drafts import models as _drafts  # noqa: F401
     from bot.events import models as _events  # noqa: F401
     from bot.inbox import models as _inbox  # noqa: F401

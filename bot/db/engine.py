@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -29,8 +30,12 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 POOL_TIMEOUT_S = 30
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the async engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
+def create_engine(url: str, *, pooler: str = "none", **kwargs: Any) -> AsyncEngine:
+    """Create the async engine; SQLite gets WAL, a busy timeout and enforced foreign keys.
+
+    `pooler="transaction"`: PostgreSQL through a pooler in transaction mode, which refuses
+    startup parameters and hands each transaction to any server connection, where a cached
+    prepared statement of another client may already hold its name."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -61,6 +66,15 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # PostgreSQL plans each sweep query for its values: asyncpg's cached statements otherwise
     # switch to a generic plan after five runs, which walked the primary key of 200,000
     # incidents instead of using the due-date indexes (issue 8, bench/sweep.py).
+    if pooler == "transaction":
+        # Nothing cached or named across transactions; without a statement cache every
+        # statement is planned for its values anyway, which is what plan_cache_mode is for.
+        parsed = parsed.update_query_dict({"prepared_statement_cache_size": "0"})
+        kwargs.setdefault("connect_args", {
+            "statement_cache_size": 0,
+            "prepared_statement_name_func": lambda: f"__dd_{uuid.uuid4().hex}__",
+        })  # fmt: skip
+        return create_async_engine(parsed, pool_pre_ping=True, **kwargs)
     kwargs.setdefault("connect_args", {"server_settings": {"plan_cache_mode": "force_custom_plan"}})
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 

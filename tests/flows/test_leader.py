@@ -1,5 +1,7 @@
 """Two `dutydesk run` processes on one PostgreSQL database: exactly one works; the other takes
-over when the leader is killed or loses its connection (SQLite's refusal: test_process.py)."""
+over when the leader is killed, loses its lease or its database — never while the old one may
+still work — directly and through PgBouncer in transaction pooling (SQLite's refusal:
+test_process.py)."""
 
 from __future__ import annotations
 
@@ -19,8 +21,12 @@ from bot.sandbox.standin import StandIn
 from tests.conftest import PG_URL, REQUIRE_PG, _pg_reachable
 from tests.flows.conftest import TOKEN
 from tests.flows.test_process import finish, spawn
+from tests.support.pgbouncer import PgBouncer
+from tests.support.pgbouncer import pgbouncer as pgbouncer  # the fixture
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+LEASE = "5"  # seconds: renewed every second, given up a second before it ends
+TAKES_OVER = "leader: this instance works"
 
 
 @pytest.fixture
@@ -39,6 +45,20 @@ async def pg_url() -> AsyncIterator[str]:
     async with admin.connect() as conn:
         await conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     await admin.dispose()
+
+
+def via(url: str, bouncer: PgBouncer) -> dict[str, str]:
+    """The environment of an instance that reaches the database through the pooler."""
+    return {
+        "DUTYDESK_DATABASE_URL": bouncer.url_for(url),
+        "DUTYDESK_DATABASE_POOLER": "transaction",
+    }
+
+
+def conflicts(standin: StandIn) -> list[object]:
+    """getUpdates answered 409: a second poller came while one was waiting. (After a kill the
+    dead process's waiting request gets one when the next leader polls: check before that.)"""
+    return [c for c in standin.calls if c.method == "getupdates" and c.status == 409]
 
 
 def log_of(tmp_path: Path, index: int) -> str:
@@ -65,10 +85,20 @@ async def leader_and_follower(
 ) -> AsyncIterator[tuple[asyncio.subprocess.Process, asyncio.subprocess.Process]]:
     """Start one process, wait until it leads, start another, wait until it waits; at the end
     the survivor stops gracefully (exit code 0)."""
+    async with instances(tmp_path, standin, {"DUTYDESK_DATABASE_URL": pg_url},
+                         {"DUTYDESK_DATABASE_URL": pg_url}) as both:  # fmt: skip
+        yield both
+
+
+@contextlib.asynccontextmanager
+async def instances(
+    tmp_path: Path, standin: StandIn, first_env: dict[str, str], second_env: dict[str, str]
+) -> AsyncIterator[tuple[asyncio.subprocess.Process, asyncio.subprocess.Process]]:
+    """leader_and_follower, each reaching the database as its environment says."""
     standin.add_user(1001, "Alice", language_code="en")
-    first = await spawn(tmp_path, standin, TOKEN, DUTYDESK_DATABASE_URL=pg_url)
+    first = await spawn(tmp_path, standin, TOKEN, DUTYDESK_LEADER_LEASE=LEASE, **first_env)
     await until(lambda: "leader: this instance works" in log_of(tmp_path, 0), "a leader")
-    second = await spawn(tmp_path, standin, TOKEN, DUTYDESK_DATABASE_URL=pg_url)
+    second = await spawn(tmp_path, standin, TOKEN, DUTYDESK_LEADER_LEASE=LEASE, **second_env)
     try:
         await until(lambda: "waiting: another instance is the leader" in log_of(tmp_path, 1),
                     "the follower")  # fmt: skip
@@ -98,15 +128,46 @@ async def test_one_leader_and_a_takeover_after_sigkill(
         await first.wait()
 
 
-async def test_a_leader_that_loses_its_connection_stops_at_once(
+async def test_a_leader_whose_lease_was_taken_stops_at_once(
     tmp_path: Path, standin: StandIn, pg_url: str
 ) -> None:
     async with leader_and_follower(tmp_path, standin, pg_url) as (first, _):
         admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-        async with admin.connect() as conn:  # the leader's session is cut off
+        async with admin.connect() as conn:  # as a new term would: the old one cannot renew
             await conn.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                f"WHERE application_name = 'dutydesk-leader-{first.pid}'"))  # fmt: skip
+                "UPDATE leader_lease SET holder = 'elsewhere', generation = generation + 1, "
+                "expires_at = clock_timestamp() + interval '2 seconds'"))  # fmt: skip
         await admin.dispose()
         assert await asyncio.wait_for(first.wait(), 20) == 6  # EXIT_LOST_LEADERSHIP
-        assert "stopping at once" in log_of(tmp_path, 0)
+        assert "another instance holds the lease" in log_of(tmp_path, 0)
+
+
+async def test_a_leader_cut_off_from_its_database_stops_before_anyone_takes_over(
+    tmp_path: Path, standin: StandIn, pg_url: str, pgbouncer: PgBouncer
+) -> None:
+    """The leader reaches the database through the pooler, the follower directly: when the
+    pooler dies the leader cannot renew, and stops before its lease ends; only then does the
+    follower start (no two pollers: Telegram would answer 409 Conflict)."""
+    async with instances(tmp_path, standin, via(pg_url, pgbouncer),
+                         {"DUTYDESK_DATABASE_URL": pg_url}) as (first, _):  # fmt: skip
+        await until(lambda: "waiting: another instance" in log_of(tmp_path, 1), "the follower")
+        pgbouncer.kill()
+        assert await asyncio.wait_for(first.wait(), 20) == 6  # EXIT_LOST_LEADERSHIP
+        # The moment the leader is gone, nobody else has worked yet.
+        assert TAKES_OVER not in log_of(tmp_path, 1), "the follower led before the leader left"
+        assert not conflicts(standin)
+        assert "the lease could not be renewed in time" in log_of(tmp_path, 0)
+
+
+async def test_through_pgbouncer_in_transaction_pooling_one_leads_and_hands_over(
+    tmp_path: Path, standin: StandIn, pg_url: str, pgbouncer: PgBouncer
+) -> None:
+    """Both through a pooler that has one server connection for everyone (on which a session
+    advisory lock was re-entrant: both led): exactly one leads; killed, it hands over."""
+    env = via(pg_url, pgbouncer)
+    async with instances(tmp_path, standin, env, env) as (first, _):
+        assert (await answered(standin, 1001, "/start")).startswith("Welcome to Duty Desk")
+        assert TAKES_OVER not in log_of(tmp_path, 1)
+        assert not conflicts(standin)
+        first.kill()
+        await first.wait()
