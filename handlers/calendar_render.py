@@ -226,9 +226,7 @@ def summary(r: Renderer, d: dict[str, Any]) -> str:
     ]
     if d.get("topics_named"):
         names = d["topics_named"][r.locale[:2]]
-        lines.append(
-            r("Areas covered: {areas}", areas=("、" if r.locale[:2] == "zh" else ", ").join(names))
-        )
+        lines.append(r("Areas covered: {areas}", areas=r.items(names)))
     if d.get("sensitive_name"):
         lines.append(r("Prepares for: {name}", name=named(r, d["sensitive_name"])))
     lines += [

@@ -35,7 +35,7 @@ from handlers.common import (
     show_step,
     tg_user,
 )
-from handlers.event_render import type_name, when
+from handlers.event_render import speakers_text, type_name, when
 from handlers.render import Renderer
 from handlers.report import add_attachment
 
@@ -66,7 +66,7 @@ def _nav(r: Renderer) -> list[tuple[str, str]]:
 
 
 def summary(r: Renderer, d: dict[str, Any], lead_days: int, now: datetime) -> str:
-    speakers = "; ".join(f"{s['name']} ({s['affiliation']})" for s in d.get("speakers", []))
+    speakers = speakers_text(r, d.get("speakers", []))
     lines = [
         r("<b>Please check your request.</b>"),
         r("Type: {value}", value=type_name(r, d["type"])),

@@ -43,9 +43,10 @@ def _incidents(r: Renderer, book: Ledger) -> list[str]:
         counts = [(sev, n) for (k, sev), n in sorted(f.by_kind.items()) if k == kind]
         if not counts:
             continue
-        parts = ", ".join(f"{r.plain(w.SEVERITY_NAMES[s])} {r.t.number(n)}" if s else r.t.number(n)
-                          for s, n in counts)  # fmt: skip
-        lines.append(f"· {esc(r.plain(w.INCIDENT_KINDS[kind]))}: {esc(parts)}")
+        parts = r.items(r.plain("{severity} {n}", severity=r.plain(w.SEVERITY_NAMES[s]),
+                                n=r.t.number(n)) if s else r.t.number(n)
+                        for s, n in counts)  # fmt: skip
+        lines.append("· " + esc(r.label(r.plain(w.INCIDENT_KINDS[kind]), parts)))
     if f.to_acknowledge.count:
         lines.append(r("Time to acknowledge: median {median}, slowest {slowest}.",
                        median=w.duration(r, f.to_acknowledge.median),
@@ -95,9 +96,9 @@ def _obligations(r: Renderer, book: Ledger) -> list[str]:
         line = "· " + r(msgid, met=r.t.number(met), due=r.t.number(len(due)))
         running = [o for o in items if o.state == "open"]
         if running:
-            line += r(" (under way: {what})", what="; ".join(
+            line += r(" (under way: {what})", what=r.items((
                 f"{w.obligation_subject(r, o.key, o.names)} {o.held}/{o.required}"
-                for o in running))  # fmt: skip
+                for o in running), series=True))  # fmt: skip
         lines.append(line)
     return lines
 
@@ -114,7 +115,8 @@ def summary(r: Renderer, book: Ledger) -> str:
         by_clause: dict[str, int] = {}
         for lapse in book.lapses:
             by_clause[lapse.clauses[0]] = by_clause.get(lapse.clauses[0], 0) + 1
-        lines.append(esc(" · ".join(f"{c} {r.t.number(n)}" for c, n in sorted(by_clause.items()))))
+        lines.append(esc(r.items(r.plain("{clause}: {n}", clause=c, n=r.t.number(n))
+                                 for c, n in sorted(by_clause.items()))))  # fmt: skip
     return "\n".join(lines)
 
 
@@ -135,11 +137,11 @@ def lapses(r: Renderer, book: Ledger, page: int) -> str:
 
 def _evidence_line(r: Renderer, e: Evidence) -> str:
     when = r.t.date(e.at.astimezone(r.zone).date()) if e.whole_day else r.t.datetime(e.at, r.zone)
-    text = f"{when} · {r.plain(w.SOURCES[e.source])}: {w.evidence_what(r, e)}"
+    text = f"{when} · " + r.label(r.plain(w.SOURCES[e.source]), w.evidence_what(r, e))
     if e.source != "lapse":
         text += f" · {w.evidence_subject(r, e)}"
     if e.actor:
-        text += f" ({e.actor})"
+        text = r.aside(text, e.actor)
     return "· " + esc(text)
 
 

@@ -135,7 +135,7 @@ def obligation_subject(r: Renderer, key: str, names: dict[str, str] | None = Non
     """An obligation's period (2026-Q2, 2026-08, 2026-W09, 2026) or sensitive date, in words."""
     if names:
         name = names["name"] if r.locale.startswith("zh") else names["name_en"]
-        return f"{name} ({r.t.date(date.fromisoformat(names['on']))})"
+        return r.aside(name, r.t.date(date.fromisoformat(names["on"])))
     if m := re.fullmatch(r"(\d{4})-Q(\d)", key):
         return r.plain(QUARTERS[int(m[2])], year=int(m[1]))
     if m := re.fullmatch(r"(\d{4})-(\d{2})", key):
@@ -166,7 +166,7 @@ def lapse_text(r: Renderer, lapse: Lapse) -> str:
         required=p.get("required", ""),
         status=r.plain(EVENT_STATUS[status]) if status in EVENT_STATUS else status,
     )  # fmt: skip
-    return f"{text} ({', '.join(lapse.clauses)})"
+    return r.aside(text, r.items(lapse.clauses))
 
 
 def meeting_kind(r: Renderer, kind: str) -> str:

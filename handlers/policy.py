@@ -27,20 +27,16 @@ SHOWN_CHANGES = 40
 UNITS = {"week": N_("every week"), "month": N_("every month"), "quarter": N_("every quarter")}
 
 
-def _sep(r: Renderer) -> str:
-    return "、" if r.locale.startswith("zh") else ", "
-
-
 def summary(r: Renderer, p: Policy, today: date) -> list[str]:
     """The policy's substance, one line per area, each citing its clause."""
     hours, cal, inc = p.working_hours, p.calendar, p.incidents
-    limits = _sep(r).join(
+    limits = r.items(
         r.plain("{severity} {minutes} min", severity=r.plain(SEVERITY_NAMES[name]),
                 minutes=getattr(inc.acknowledge, name).minutes)
         for name in ("critical", "major", "general")
     )  # fmt: skip
-    sensitive = _sep(r).join(
-        f"{d.name_in(r.locale)} {r.t.date(on)}"
+    sensitive = r.items(
+        r.aside(d.name_in(r.locale), r.t.date(on))
         for d in cal.sensitive_dates.dates
         if (on := d.day_in(today.year)) is not None
     )
@@ -50,13 +46,13 @@ def summary(r: Renderer, p: Policy, today: date) -> list[str]:
           zone=hours.time_zone, start=f"{hours.start:%H:%M}", end=f"{hours.end:%H:%M}"),
         r("Incidents must be acknowledged within (L4): {limits}.", limits=limits),
         r("Unacknowledged incidents go to (L2, L1): {chain}.",
-          chain=_sep(r).join(r.role(Role(x)) for x in inc.escalation.chain)),
+          chain=r.items(r.role(Role(x)) for x in inc.escalation.chain)),
         r("Events (R6): {lead} days' notice; filing {filing} days before the event.",
           lead=p.events.lead_days, filing=p.events.filing_deadline_days),
         r("Reminders go out at {time} on working days.", time=f"{cal.send_at:%H:%M}"),
         r("Quarterly review (A2): reminders {days} days before the quarter ends; areas: {areas}.",
-          days=_sep(r).join(str(d) for d in cal.quarterly_review.remind_days_before_end),
-          areas=_sep(r).join(t.name_in(r.locale) for t in cal.quarterly_review.topics)),
+          days=r.items(str(d) for d in cal.quarterly_review.remind_days_before_end),
+          areas=r.items(t.name_in(r.locale) for t in cal.quarterly_review.topics)),
         r("Dedicated meetings (R2): at least {n} a year.",
           n=cal.dedicated_meetings.minimum_per_year),
         r("Study sessions (R3, P4): {rhythm}.", rhythm=r.plain(UNITS[unit])),

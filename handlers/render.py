@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import Translator, translator
+from bot.i18n import N_, Translator, translator
 from bot.people.roles import ROLE_NAMES, ROLE_ORDER, Role
 
 
@@ -60,6 +60,14 @@ def fit(text: str, limit: int = MAX_MESSAGE) -> str:
     return text
 
 
+# Every place that joins words takes its separators from the catalogue, so that Chinese output
+# reads 甲、乙 and 名称（说明）, never "甲, 乙" or "名称 (说明)".
+LIST = N_("{list}, {item}")
+SERIES = N_("{list}; {item}")  # items that may hold a comma themselves (measures, speakers)
+ASIDE = N_("{text} ({aside})")
+LABEL = N_("{label}: {value}")
+
+
 class Renderer:
     """Text in one locale. `r(msgid, **values)` translates, then fills escaped values."""
 
@@ -78,6 +86,22 @@ class Renderer:
     def plural(self, singular: str, plural: str, n: int, **values: Any) -> str:
         escaped = {k: esc(v) for k, v in values.items()}
         return self.t.ngettext(singular, plural, n).format(n=esc(self.t.number(n)), **escaped)
+
+    def items(self, parts: Iterable[str], *, series: bool = False) -> str:
+        """A list, plain (unescaped): "a, b, c" / "a、b、c"."""
+        template = self.t.gettext(SERIES if series else LIST)
+        joined: str | None = None
+        for part in parts:
+            joined = part if joined is None else template.format(list=joined, item=part)
+        return joined or ""
+
+    def aside(self, text: str, aside: str) -> str:
+        """A word with its detail in brackets, plain: "name (role)" / "姓名（职务）"."""
+        return self.t.gettext(ASIDE).format(text=text, aside=aside)
+
+    def label(self, label: str, value: str) -> str:
+        """A label and its value, plain: "Kind: value" / "类别：值"."""
+        return self.t.gettext(LABEL).format(label=label, value=value)
 
     def role(self, role: Role, committee: str | None = None) -> str:
         """A role's name, plain (unescaped): pass it as a value to `r(...)`."""
@@ -98,7 +122,7 @@ class Renderer:
                 parts.extend(self.role(role, c) for c in committees)
             else:
                 parts.append(self.role(role))
-        return ("、" if self.locale == "zh_CN" else ", ").join(parts)
+        return self.items(parts)
 
 
 Row = Sequence[tuple[str, str]]

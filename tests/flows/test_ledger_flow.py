@@ -67,7 +67,7 @@ Meetings held against those required
 · Forward-looking analyses (A3): 4 of 8 sensitive dates
 
 Lapses proven by the records: 17
-A2 1 · A3 4 · C8 2 · L4 3 · R2 3 · R3 2 · R6 2"""
+A2: 1, A3: 4, C8: 2, L4: 3, R2: 3, R3: 2, R6: 2"""
 
 
 async def test_the_secretary_reads_the_year(harness: Harness) -> None:

@@ -40,7 +40,7 @@ async def test_the_year_as_a_spreadsheet(deps: Deps, clock: MovableClock) -> Non
     assert summary["Period"] == "2026"
     assert summary["From"] == wall(2026, 1, 1) and summary["To"] == wall(2026, 12, 31)
     assert summary["Incidents reported"] == 5 and summary["Still open"] == 2
-    assert summary["Network-security incident · Major"] == 1
+    assert summary["Network-security incident (Major)"] == 1
     assert summary["Information report"] == 1
     assert summary["Median time to acknowledge (hours)"] == 2.83  # 170 min
     assert summary["Slowest acknowledgement (hours)"] == 6
