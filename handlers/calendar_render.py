@@ -130,8 +130,8 @@ def _dedicated_reminder(r: Renderer, p: dict[str, Any]) -> str:
 
 def _dedicated_lapse(r: Renderer, p: dict[str, Any]) -> str:
     return r(
-        "<b>Lapse (R2): {held} of the required {minimum} dedicated meetings were recorded in "
-        "{year}.</b>",
+        "<b>Lapse (R2): dedicated meetings recorded in {year}: {held} of the required "
+        "{minimum}.</b>",
         held=p["held"],
         minimum=p["minimum"],
         year=p["start"][:4],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.calendar.models import MeetingKind
-from bot.i18n import N_
 from bot.ledger.evidence import Evidence
 from bot.ledger.period import LedgerPeriod
 from bot.ledger.service import Ledger
@@ -12,12 +11,22 @@ from handlers.render import Renderer, esc
 
 PAGE = 10  # lapses or evidence lines per message: well inside 4,096 characters
 
-OBLIGATIONS = {
-    MeetingKind.QUARTERLY_REVIEW: N_("Quarterly reviews (A2): {met} of {due} quarters"),
-    MeetingKind.STUDY: N_("Study sessions (R3): {met} of {due} periods"),
-    MeetingKind.FORWARD_ANALYSIS: N_("Forward-looking analyses (A3): {met} of {due} sensitive "
-                                     "dates"),
-}  # fmt: skip
+
+def _met(r: Renderer, kind: MeetingKind, met: int, due: int) -> str:
+    """How many of the periods (or sensitive dates) due were met, counted in words."""
+    m = r.t.number(met)
+    if kind == MeetingKind.QUARTERLY_REVIEW:
+        return r.plural("Quarterly reviews (A2): {met} of {n} quarter",
+                        "Quarterly reviews (A2): {met} of {n} quarters", due, met=m)  # fmt: skip
+    if kind == MeetingKind.STUDY:
+        return r.plural("Study sessions (R3): {met} of {n} period",
+                        "Study sessions (R3): {met} of {n} periods", due, met=m)  # fmt: skip
+    return r.plural(
+        "Forward-looking analyses (A3): {met} of {n} sensitive date",
+        "Forward-looking analyses (A3): {met} of {n} sensitive dates",
+        due,
+        met=m,
+    )
 
 
 def head(r: Renderer, period: LedgerPeriod, level: str) -> list[str]:
@@ -89,11 +98,11 @@ def _obligations(r: Renderer, book: Ledger) -> list[str]:
             lines.append("· " + r("Dedicated meetings (R2), {year}: {held} of at least "
                                   "{required} ({state})", year=o.key, held=o.held,
                                   required=o.required, state=state))  # fmt: skip
-    for kind, msgid in OBLIGATIONS.items():
+    for kind in (MeetingKind.QUARTERLY_REVIEW, MeetingKind.STUDY, MeetingKind.FORWARD_ANALYSIS):
         items = [o for o in book.obligations if o.kind == kind]
         due = [o for o in items if o.state in ("met", "short")]
         met = sum(1 for o in due if o.state == "met")
-        line = "· " + r(msgid, met=r.t.number(met), due=r.t.number(len(due)))
+        line = "· " + _met(r, kind, met, len(due))
         running = [o for o in items if o.state == "open"]
         if running:
             line += r(" (under way: {what})", what=r.items((
@@ -148,9 +157,10 @@ def _evidence_line(r: Renderer, e: Evidence) -> str:
 def clause(r: Renderer, book: Ledger, clause_id: str, page: int) -> str:
     found = book.evidence(clause_id)
     lines = head(r, book.period, book.scope.level)
-    lines += ["", r("<b>Evidence for {clause}</b>: {n} entries; page {page} of {pages}",
-                    clause=clause_id, n=r.t.number(len(found)), page=page + 1,
-                    pages=pages(len(found)))]  # fmt: skip
+    lines += ["", r.plural("<b>Evidence for {clause}</b>: {n} entry; page {page} of {pages}",
+                           "<b>Evidence for {clause}</b>: {n} entries; page {page} of {pages}",
+                           len(found), clause=clause_id, page=page + 1,
+                           pages=pages(len(found)))]  # fmt: skip
     shown = found[page * PAGE : (page + 1) * PAGE]
     lines += [_evidence_line(r, e) for e in shown] or [
         r("No record in this period cites {clause}.", clause=clause_id)

@@ -27,6 +27,10 @@ SHOWN_CHANGES = 40
 UNITS = {"week": N_("every week"), "month": N_("every month"), "quarter": N_("every quarter")}
 
 
+def _days(r: Renderer, n: int) -> str:
+    return r.plural("{n} day", "{n} days", n)
+
+
 def summary(r: Renderer, p: Policy, today: date) -> list[str]:
     """The policy's substance, one line per area, each citing its clause."""
     hours, cal, inc = p.working_hours, p.calendar, p.incidents
@@ -47,8 +51,8 @@ def summary(r: Renderer, p: Policy, today: date) -> list[str]:
         r("Incidents must be acknowledged within (L4): {limits}.", limits=limits),
         r("Unacknowledged incidents go to (L2, L1): {chain}.",
           chain=r.items(r.role(Role(x)) for x in inc.escalation.chain)),
-        r("Events (R6): {lead} days' notice; filing {filing} days before the event.",
-          lead=p.events.lead_days, filing=p.events.filing_deadline_days),
+        r("Events (R6): requested {lead} ahead; filed {filing} before the event.",
+          lead=_days(r, p.events.lead_days), filing=_days(r, p.events.filing_deadline_days)),
         r("Reminders go out at {time} on working days.", time=f"{cal.send_at:%H:%M}"),
         r("Quarterly review (A2): reminders {days} days before the quarter ends; areas: {areas}.",
           days=r.items(str(d) for d in cal.quarterly_review.remind_days_before_end),
@@ -56,8 +60,8 @@ def summary(r: Renderer, p: Policy, today: date) -> list[str]:
         r("Dedicated meetings (R2): at least {n} a year.",
           n=cal.dedicated_meetings.minimum_per_year),
         r("Study sessions (R3, P4): {rhythm}.", rhythm=r.plain(UNITS[unit])),
-        r("Sensitive dates (A3), reminded {days} days ahead: {dates}.",
-          days=cal.sensitive_dates.days_ahead, dates=sensitive or "—"),
+        r("Sensitive dates (A3), reminded {days} ahead: {dates}.",
+          days=_days(r, cal.sensitive_dates.days_ahead), dates=sensitive or "—"),
         r("Weekly digest for the leadership: {state}.",
           state=r.plain("on") if cal.digest.enabled else r.plain("off")),
     ]  # fmt: skip

@@ -110,19 +110,27 @@ class Renderer:
             return self.t.gettext("{role} ({committee})").format(role=name, committee=committee)
         return name
 
-    def roles(self, roles: frozenset[Role], committees: Sequence[str] = ()) -> str:
-        """All roles of a person, plain (unescaped), in the regulation's order."""
-        if not roles:
-            return self.t.gettext("member")
+    def standings(self, roles: frozenset[Role], committees: Sequence[str] = ()) -> list[str]:
+        """Every standing of a person, plain, in the regulation's order. Administering the bot
+        is no standing under the regulation: an administrator without a role of the regulation
+        is a member as well (干部职工、管理员), not only an administrator."""
         parts: list[str] = []
         for role in ROLE_ORDER:
-            if role not in roles:
+            if role not in roles or role == Role.ADMIN:
                 continue
             if role == Role.COMMITTEE_HEAD and committees:
                 parts.extend(self.role(role, c) for c in committees)
             else:
                 parts.append(self.role(role))
-        return self.items(parts)
+        if not parts:
+            parts.append(self.t.gettext("member"))
+        if Role.ADMIN in roles:
+            parts.append(self.role(Role.ADMIN))
+        return parts
+
+    def roles(self, roles: frozenset[Role], committees: Sequence[str] = ()) -> str:
+        """All standings of a person, plain (unescaped), as one list."""
+        return self.items(self.standings(roles, committees))
 
 
 Row = Sequence[tuple[str, str]]
