@@ -27,6 +27,11 @@ SHOWN_CHANGES = 40
 UNITS = {"week": N_("every week"), "month": N_("every month"), "quarter": N_("every quarter")}
 
 
+def _zone(r: Renderer, name: str) -> str:
+    """China's zone by the name people use for it (北京时间); any other by its own name."""
+    return r.plain("Beijing time") if name in ("Asia/Shanghai", "Asia/Chongqing") else name
+
+
 def _days(r: Renderer, n: int) -> str:
     return r.plural("{n} day", "{n} days", n)
 
@@ -47,7 +52,7 @@ def summary(r: Renderer, p: Policy, today: date) -> list[str]:
     unit = cal.study_sessions.every
     return [
         r("Time zone {zone}; working hours {start}–{end} on official working days.",
-          zone=hours.time_zone, start=f"{hours.start:%H:%M}", end=f"{hours.end:%H:%M}"),
+          zone=_zone(r, hours.time_zone), start=f"{hours.start:%H:%M}", end=f"{hours.end:%H:%M}"),
         r("Incidents must be acknowledged within (L4): {limits}.", limits=limits),
         r("Unacknowledged incidents go to (L2, L1): {chain}.",
           chain=r.items(r.role(Role(x)) for x in inc.escalation.chain)),

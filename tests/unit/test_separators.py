@@ -66,8 +66,11 @@ def test_a_lapse_cites_its_clauses_in_chinese_brackets(zh: Renderer) -> None:
 
 
 def test_policy_summary_lists_in_chinese(zh: Renderer) -> None:
-    for line in policy.summary(zh, load(None), date(2026, 12, 7)):
+    lines = policy.summary(zh, load(None), date(2026, 12, 7))
+    for line in lines:
         assert western(line) == [], line
+    # The zone by the name people use (北京时间), not Asia/Shanghai.
+    assert lines[0] == "工作时间：法定工作日09:00–17:30（北京时间）。", lines[0]
 
 
 def test_register_measures_and_references(zh: Renderer) -> None:
