@@ -16,6 +16,8 @@ CATALOGUE = ROOT / "locales" / "zh_CN" / "LC_MESSAGES" / "messages.po"
 
 HAN = r"[\u3400-\u4dbf\u4e00-\u9fff]"
 TAG = re.compile(r"</?\w+[^>]*>")
+# A command to type, quoted (“/acting @用户名 {first} {last}”), keeps the spaces it needs.
+COMMAND = re.compile(r"“/[^”]*”")
 # A word of the "not" column that is also an ordinary word elsewhere ("请确认" is "please
 # confirm", "通过 /meeting" is "with /meeting", "@用户名" is "@username") is banned only where
 # the English msgid speaks of the glossary's concept.
@@ -142,6 +144,14 @@ def test_no_banned_synonym_in_any_msgstr() -> None:
 
 @pytest.mark.parametrize(("mid", "s"), translations())
 def test_chinese_punctuation_is_full_width(mid: str, s: str) -> None:
-    text = TAG.sub("", s)
+    text = COMMAND.sub("", TAG.sub("", s))
     assert not WESTERN.search(text), f"Western punctuation in {s!r}"
     assert not SPACED_PLACEHOLDER.search(text), f"space beside a placeholder in {s!r}"
+
+
+def test_a_quoted_command_keeps_its_spaces() -> None:
+    acting = dict(translations())[
+        "Send /acting @username {first} {last} to name who decides on events while you are "
+        "away, for those days."
+    ]
+    assert "“/acting @用户名 {first} {last}”" in acting
