@@ -30,8 +30,9 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# -rs: every skipped test prints its reason (a PostgreSQL server that did not answer, …).
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -rs
 
 # Extract messages, merge them into both catalogues (then translate, then `make test`).
 translations: install

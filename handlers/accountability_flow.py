@@ -13,6 +13,7 @@ from typing import Any
 
 from telegram import Message, Update, User
 
+from bot import examples
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
@@ -93,7 +94,10 @@ async def _ask(
     elif step == "measures":
         text, rows = _measures(r, d)
     elif step == "date":
-        text = r("On which day was it decided? Choose, or type a date such as 2026-11-20.")
+        text = r(
+            "On which day was it decided? Choose, or type a date such as {example}.",
+            example=examples.day(ctx.deps.clock.now(), ctx.deps.zone),
+        )
         rows = [day_row(r, "rg")]
         if d.get("decided_on"):
             day = r.t.date(date.fromisoformat(d["decided_on"]))

@@ -67,26 +67,22 @@ def measure_name(r: Renderer, code: str) -> str:
     return r.plain(MEASURE_NAMES[code])
 
 
-def _joined(r: Renderer, items: list[str]) -> str:
-    return ("、" if r.locale.startswith("zh") else "; ").join(items)
-
-
 def measures_text(r: Renderer, codes: list[str]) -> str:
     """The measures in the regulation's order, whatever order they were marked in."""
-    return _joined(r, [measure_name(r, c) for c in MEASURES if c in codes])
+    return r.items((measure_name(r, c) for c in MEASURES if c in codes), series=True)
 
 
 def references(r: Renderer, facts: Facts) -> list[str]:
     """The records the facts are linked to, and the references that name nothing."""
     lines = []
     if facts.incidents or facts.events:
-        refs = ", ".join([*facts.incidents, *facts.events])
+        refs = r.items([*facts.incidents, *facts.events])
         lines.append(r("Linked records: {refs}", refs=refs))
     if facts.missing:
         lines.append(
             r(
                 "Not found, so not linked: {refs}. The facts keep them as written.",
-                refs=", ".join(facts.missing),
+                refs=r.items(facts.missing),
             )
         )
     return lines

@@ -130,8 +130,8 @@ def _dedicated_reminder(r: Renderer, p: dict[str, Any]) -> str:
 
 def _dedicated_lapse(r: Renderer, p: dict[str, Any]) -> str:
     return r(
-        "<b>Lapse (R2): {held} of the required {minimum} dedicated meetings were recorded in "
-        "{year}.</b>",
+        "<b>Lapse (R2): dedicated meetings recorded in {year}: {held} of the required "
+        "{minimum}.</b>",
         held=p["held"],
         minimum=p["minimum"],
         year=p["start"][:4],
@@ -226,9 +226,7 @@ def summary(r: Renderer, d: dict[str, Any]) -> str:
     ]
     if d.get("topics_named"):
         names = d["topics_named"][r.locale[:2]]
-        lines.append(
-            r("Areas covered: {areas}", areas=("、" if r.locale[:2] == "zh" else ", ").join(names))
-        )
+        lines.append(r("Areas covered: {areas}", areas=r.items(names)))
     if d.get("sensitive_name"):
         lines.append(r("Prepares for: {name}", name=named(r, d["sensitive_name"])))
     lines += [

@@ -13,6 +13,7 @@ from typing import Any
 
 from telegram import Message, Update, User
 
+from bot import examples
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
@@ -35,7 +36,7 @@ from handlers.common import (
     show_step,
     tg_user,
 )
-from handlers.event_render import type_name, when
+from handlers.event_render import speakers_text, type_name, when
 from handlers.render import Renderer
 from handlers.report import add_attachment
 
@@ -45,7 +46,7 @@ STEPS = ("type", "title", "organiser", "date", "venue", "audience", "speakers", 
 TYPE_CODES = {"rm": "report_meeting", "se": "seminar", "le": "lecture", "fo": "forum"}
 QUESTIONS = {
     "title": N_("What is the title of the event?"),
-    "date": N_("When will it take place? Write the date and time, e.g. 2026-12-01 14:30."),
+    "date": N_("When will it take place? Write the date and time, e.g. {example}."),
     "venue": N_("Where will it take place?"),
     "audience": N_("How many people are expected? Send a number."),
     "speakers": N_("Send each speaker as “name, affiliation”, one per message; then press Done."),
@@ -66,7 +67,7 @@ def _nav(r: Renderer) -> list[tuple[str, str]]:
 
 
 def summary(r: Renderer, d: dict[str, Any], lead_days: int, now: datetime) -> str:
-    speakers = "; ".join(f"{s['name']} ({s['affiliation']})" for s in d.get("speakers", []))
+    speakers = speakers_text(r, d.get("speakers", []))
     lines = [
         r("<b>Please check your request.</b>"),
         r("Type: {value}", value=type_name(r, d["type"])),
@@ -81,7 +82,11 @@ def summary(r: Renderer, d: dict[str, Any], lead_days: int, now: datetime) -> st
     ]
     if (datetime.fromisoformat(d["date"]) - now).days < lead_days:
         lines.append(
-            r("⚠ Less than {days} days ahead: the approver will see this warning.", days=lead_days)
+            r.plural(
+                "⚠ Less than {n} day ahead: the approver will see this warning.",
+                "⚠ Less than {n} days ahead: the approver will see this warning.",
+                lead_days,
+            )
         )
     return "\n".join(lines)
 
@@ -125,7 +130,7 @@ async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: b
         rows = [[(r.plain("Submit"), _b("ok"))],
                 [(r.plain("Edit a field"), _b("e")), (r.plain("Cancel"), _b("x"))]]  # fmt: skip
     else:
-        text = r(QUESTIONS[step])
+        text = r(QUESTIONS[step], example=examples.upcoming(ctx.deps.clock.now(), ctx.deps.zone))
     await show_step(update, text, rows, edit)
 
 
@@ -245,7 +250,10 @@ async def on_message(
     elif step == "date":
         moment, precision = parse_moment(text, ctx.deps.clock.now(), ctx.deps.zone)
         if precision != "minute":
-            raise InvalidInput(N_("Please include the time too, e.g. 2026-12-01 14:30."))
+            raise InvalidInput(
+                N_("Please include the time too, e.g. {example}."),
+                example=examples.upcoming(ctx.deps.clock.now(), ctx.deps.zone),
+            )
         if moment <= ctx.deps.clock.now():
             raise InvalidInput(N_("That date has passed. When will the event take place?"))
         d["date"] = moment.isoformat()

@@ -8,6 +8,7 @@ from datetime import date
 
 from telegram import Message, Update, User
 
+from bot import examples
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
@@ -109,7 +110,8 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
             FLOW_FILING, "date", {"id": event_id, "version": version}))  # fmt: skip
         if update.effective_message is not None:
             await reply(update.effective_message,
-                        r("On which date was it filed? Write it like 2026-11-25."))  # fmt: skip
+                        r("On which date was it filed? Write it like {example}.",
+                          example=examples.day(ctx.deps.clock.now(), ctx.deps.zone)))  # fmt: skip
     return None
 
 
@@ -124,12 +126,15 @@ async def on_text_step(
     me, text = tg_user(user), message.text or ""
     event_id, version = int(state.data["id"]), int(state.data["version"])
     if state.flow == FLOW_FILING and state.step == "date":
+        example = examples.day(ctx.deps.clock.now(), ctx.deps.zone)
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-            raise InvalidInput(N_("Please write the date like 2026-11-25."))
+            raise InvalidInput(N_("Please write the date like {example}."), example=example)
         try:
             date.fromisoformat(text.strip())
         except ValueError:
-            raise InvalidInput(N_("Please write the date like 2026-11-25.")) from None
+            raise InvalidInput(
+                N_("Please write the date like {example}."), example=example
+            ) from None
         state.data["date"], state.step = text.strip(), "ref"
         await drafts.save(ctx.deps, await _person_id(ctx, user), state)
         await reply(message, r("What is the filing's reference number?"))
@@ -164,8 +169,10 @@ async def acting_command(
         return
     args = ctx.args or []
     if len(args) != 3 or not args[0].startswith("@"):
-        await reply(message, r("Send /acting @username 2026-12-01 2026-12-10 to name who decides "
-                               "on events while you are away, for those days."))  # fmt: skip
+        first, last = examples.absence(ctx.deps.clock.now(), ctx.deps.zone)
+        await reply(message, r("Send /acting @username {first} {last} to name who decides on "
+                               "events while you are away, for those days.",
+                               first=first, last=last))  # fmt: skip
         return
     person = await people.find_person(ctx.deps, username=args[0])
     named = await name_acting(ctx.deps, tg_user(user), person_id=person.id,

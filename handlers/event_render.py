@@ -24,8 +24,13 @@ def when(r: Renderer, iso: str) -> str:
     return r.t.datetime(datetime.fromisoformat(iso), r.zone)
 
 
+def speakers_text(r: Renderer, speakers: list[dict[str, str]]) -> str:
+    """Speakers with their affiliations, plain: "Li (Party School); Wang (…)"."""
+    return r.items((r.aside(s["name"], s["affiliation"]) for s in speakers), series=True)
+
+
 def facts(r: Renderer, p: dict[str, Any]) -> str:
-    speakers = "; ".join(f"{s['name']} ({s['affiliation']})" for s in p["speakers"])
+    speakers = speakers_text(r, p["speakers"])
     lines = [
         f"<b>{esc(p['ref'])}</b> · {esc(type_name(r, p['event_type']))}",
         r("Title: {text}", text=p["title"]),

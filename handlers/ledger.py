@@ -16,6 +16,7 @@ from io import BytesIO
 from telegram import InputFile, Message, Update, User
 from telegram.constants import ParseMode
 
+from bot import examples
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
@@ -152,8 +153,9 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
         clause = known(args[0]) or "" if args else ""
         me = await people.identify(ctx.deps, tg_user(user), private=True)
         await drafts.save(ctx.deps, me.id, DraftState(FLOW, "dates", {"clause": clause}))
-        await edit_or_send(update, r("Send the first and the last day, such as 2026-01-01 "
-                                     "2026-03-31. /cancel leaves."), None)  # fmt: skip
+        first, last = examples.year_so_far(ctx.deps.clock.now(), ctx.deps.zone)
+        await edit_or_send(update, r("Send the first and the last day, such as {first} {last}. "
+                                     "/cancel leaves.", first=first, last=last), None)  # fmt: skip
     elif a == "p" and len(args) == 1:
         await _show(update, ctx, r, user, _period(ctx, args[0]))
     elif a == "l" and len(args) == 2 and page is not None:
@@ -223,10 +225,12 @@ def _named(book: Ledger, extension: str) -> str:
 
 
 def _caption(r: Renderer, book: Ledger) -> str:
-    n = r.t.number
-    return r("Ledger: {period}. {incidents} incidents, {events} events, {lapses} lapses.",
-             period=period_name(r, book.period), incidents=n(len(book.incidents)),
-             events=n(len(book.events)), lapses=n(len(book.lapses)))  # fmt: skip
+    counts = r.items([
+        r.plural("{n} incident", "{n} incidents", len(book.incidents)),
+        r.plural("{n} event", "{n} events", len(book.events)),
+        r.plural("{n} lapse", "{n} lapses", len(book.lapses)),
+    ])  # fmt: skip
+    return r("Ledger: {period}. {counts}.", period=period_name(r, book.period), counts=counts)
 
 
 # matplotlib and openpyxl are imported by the first chart or spreadsheet, in its worker

@@ -111,7 +111,7 @@ def _summary(s: Sheets, book: Ledger) -> list[list[Any]]:
     for (kind, severity), n in sorted(book.incident_figures.by_kind.items()):
         name = r.plain(w.INCIDENT_KINDS[kind])
         if severity:
-            name += " · " + r.plain(w.SEVERITY_NAMES[severity])
+            name = r.aside(name, r.plain(w.SEVERITY_NAMES[severity]))
         rows.append([name, n])
     rows += [
         [r.plain("Median time to acknowledge (hours)"), _hours(inc.to_acknowledge.median)],
@@ -199,7 +199,7 @@ def workbook(book: Ledger, r: Renderer, progress: Progress = lambda _f: None) ->
     s.sheet(
         N_("Lapses"),
         (N_("Limit"), N_("Clauses"), N_("Lapse"), N_("Late by (hours)")),
-        [[loc(lp.due), ", ".join(lp.clauses), w.lapse_text(r, lp), _hours(lp.late_by)]
+        [[loc(lp.due), r.items(lp.clauses), w.lapse_text(r, lp), _hours(lp.late_by)]
          for lp in book.lapses],
     )  # fmt: skip
     progress(0.7)

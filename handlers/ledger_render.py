@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.calendar.models import MeetingKind
-from bot.i18n import N_
 from bot.ledger.evidence import Evidence
 from bot.ledger.period import LedgerPeriod
 from bot.ledger.service import Ledger
@@ -12,12 +11,22 @@ from handlers.render import Renderer, esc
 
 PAGE = 10  # lapses or evidence lines per message: well inside 4,096 characters
 
-OBLIGATIONS = {
-    MeetingKind.QUARTERLY_REVIEW: N_("Quarterly reviews (A2): {met} of {due} quarters"),
-    MeetingKind.STUDY: N_("Study sessions (R3): {met} of {due} periods"),
-    MeetingKind.FORWARD_ANALYSIS: N_("Forward-looking analyses (A3): {met} of {due} sensitive "
-                                     "dates"),
-}  # fmt: skip
+
+def _met(r: Renderer, kind: MeetingKind, met: int, due: int) -> str:
+    """How many of the periods (or sensitive dates) due were met, counted in words."""
+    m = r.t.number(met)
+    if kind == MeetingKind.QUARTERLY_REVIEW:
+        return r.plural("Quarterly reviews (A2): {met} of {n} quarter",
+                        "Quarterly reviews (A2): {met} of {n} quarters", due, met=m)  # fmt: skip
+    if kind == MeetingKind.STUDY:
+        return r.plural("Study sessions (R3): {met} of {n} period",
+                        "Study sessions (R3): {met} of {n} periods", due, met=m)  # fmt: skip
+    return r.plural(
+        "Forward-looking analyses (A3): {met} of {n} sensitive date",
+        "Forward-looking analyses (A3): {met} of {n} sensitive dates",
+        due,
+        met=m,
+    )
 
 
 def head(r: Renderer, period: LedgerPeriod, level: str) -> list[str]:
@@ -43,9 +52,10 @@ def _incidents(r: Renderer, book: Ledger) -> list[str]:
         counts = [(sev, n) for (k, sev), n in sorted(f.by_kind.items()) if k == kind]
         if not counts:
             continue
-        parts = ", ".join(f"{r.plain(w.SEVERITY_NAMES[s])} {r.t.number(n)}" if s else r.t.number(n)
-                          for s, n in counts)  # fmt: skip
-        lines.append(f"· {esc(r.plain(w.INCIDENT_KINDS[kind]))}: {esc(parts)}")
+        parts = r.items(r.plain("{severity} {n}", severity=r.plain(w.SEVERITY_NAMES[s]),
+                                n=r.t.number(n)) if s else r.t.number(n)
+                        for s, n in counts)  # fmt: skip
+        lines.append("· " + esc(r.label(r.plain(w.INCIDENT_KINDS[kind]), parts)))
     if f.to_acknowledge.count:
         lines.append(r("Time to acknowledge: median {median}, slowest {slowest}.",
                        median=w.duration(r, f.to_acknowledge.median),
@@ -88,16 +98,16 @@ def _obligations(r: Renderer, book: Ledger) -> list[str]:
             lines.append("· " + r("Dedicated meetings (R2), {year}: {held} of at least "
                                   "{required} ({state})", year=o.key, held=o.held,
                                   required=o.required, state=state))  # fmt: skip
-    for kind, msgid in OBLIGATIONS.items():
+    for kind in (MeetingKind.QUARTERLY_REVIEW, MeetingKind.STUDY, MeetingKind.FORWARD_ANALYSIS):
         items = [o for o in book.obligations if o.kind == kind]
         due = [o for o in items if o.state in ("met", "short")]
         met = sum(1 for o in due if o.state == "met")
-        line = "· " + r(msgid, met=r.t.number(met), due=r.t.number(len(due)))
+        line = "· " + _met(r, kind, met, len(due))
         running = [o for o in items if o.state == "open"]
         if running:
-            line += r(" (under way: {what})", what="; ".join(
+            line += r(" (under way: {what})", what=r.items((
                 f"{w.obligation_subject(r, o.key, o.names)} {o.held}/{o.required}"
-                for o in running))  # fmt: skip
+                for o in running), series=True))  # fmt: skip
         lines.append(line)
     return lines
 
@@ -114,7 +124,8 @@ def summary(r: Renderer, book: Ledger) -> str:
         by_clause: dict[str, int] = {}
         for lapse in book.lapses:
             by_clause[lapse.clauses[0]] = by_clause.get(lapse.clauses[0], 0) + 1
-        lines.append(esc(" · ".join(f"{c} {r.t.number(n)}" for c, n in sorted(by_clause.items()))))
+        lines.append(esc(r.items(r.plain("{clause}: {n}", clause=c, n=r.t.number(n))
+                                 for c, n in sorted(by_clause.items()))))  # fmt: skip
     return "\n".join(lines)
 
 
@@ -135,20 +146,21 @@ def lapses(r: Renderer, book: Ledger, page: int) -> str:
 
 def _evidence_line(r: Renderer, e: Evidence) -> str:
     when = r.t.date(e.at.astimezone(r.zone).date()) if e.whole_day else r.t.datetime(e.at, r.zone)
-    text = f"{when} · {r.plain(w.SOURCES[e.source])}: {w.evidence_what(r, e)}"
+    text = f"{when} · " + r.label(r.plain(w.SOURCES[e.source]), w.evidence_what(r, e))
     if e.source != "lapse":
         text += f" · {w.evidence_subject(r, e)}"
     if e.actor:
-        text += f" ({e.actor})"
+        text = r.aside(text, e.actor)
     return "· " + esc(text)
 
 
 def clause(r: Renderer, book: Ledger, clause_id: str, page: int) -> str:
     found = book.evidence(clause_id)
     lines = head(r, book.period, book.scope.level)
-    lines += ["", r("<b>Evidence for {clause}</b>: {n} entries; page {page} of {pages}",
-                    clause=clause_id, n=r.t.number(len(found)), page=page + 1,
-                    pages=pages(len(found)))]  # fmt: skip
+    lines += ["", r.plural("<b>Evidence for {clause}</b>: {n} entry; page {page} of {pages}",
+                           "<b>Evidence for {clause}</b>: {n} entries; page {page} of {pages}",
+                           len(found), clause=clause_id, page=page + 1,
+                           pages=pages(len(found)))]  # fmt: skip
     shown = found[page * PAGE : (page + 1) * PAGE]
     lines += [_evidence_line(r, e) for e in shown] or [
         r("No record in this period cites {clause}.", clause=clause_id)

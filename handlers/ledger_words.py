@@ -40,7 +40,7 @@ LAPSES = {
     "upward_missing": N_("{subject}: not reported to the higher department; due by {due}"),
     "event_uncleared": N_("{subject}: its date came without approval and filing ({status})"),
     "quarter_without_review": N_("{subject}: no quarterly review was recorded"),
-    "dedicated_short": N_("{subject}: {held} of at least {required} dedicated meetings"),
+    # dedicated_short: counted in words, in lapse_text
     "study_missing": N_("{subject}: no study session was recorded"),
     "analysis_missing": N_("{subject}: no forward-looking analysis was recorded before it"),
 }
@@ -135,7 +135,7 @@ def obligation_subject(r: Renderer, key: str, names: dict[str, str] | None = Non
     """An obligation's period (2026-Q2, 2026-08, 2026-W09, 2026) or sensitive date, in words."""
     if names:
         name = names["name"] if r.locale.startswith("zh") else names["name_en"]
-        return f"{name} ({r.t.date(date.fromisoformat(names['on']))})"
+        return r.aside(name, r.t.date(date.fromisoformat(names["on"])))
     if m := re.fullmatch(r"(\d{4})-Q(\d)", key):
         return r.plain(QUARTERS[int(m[2])], year=int(m[1]))
     if m := re.fullmatch(r"(\d{4})-(\d{2})", key):
@@ -158,15 +158,24 @@ def lapse_text(r: Renderer, lapse: Lapse) -> str:
     if lapse.code in ("quarter_without_review", "dedicated_short", "study_missing",
                       "analysis_missing"):  # fmt: skip
         subject = obligation_subject(r, lapse.subject, p if "on" in p else None)
+    if lapse.code == "dedicated_short":
+        required = int(p.get("required", "0"))
+        text = r.t.ngettext(
+            "{subject}: {held} of at least {n} dedicated meeting",
+            "{subject}: {held} of at least {n} dedicated meetings",
+            required,
+        )
+        held = p.get("held", "")
+        text = text.format(subject=subject, held=held, n=r.t.number(required))
+        return r.aside(text, r.items(lapse.clauses))
     msgid = FILED_LATE if lapse.code == "event_uncleared" and lapse.late_by else LAPSES[lapse.code]
     status = p.get("status", "")
     text = r.plain(
         msgid, subject=subject, late=duration(r, lapse.late_by),
-        due=r.t.datetime(lapse.due, r.zone), held=p.get("held", ""),
-        required=p.get("required", ""),
+        due=r.t.datetime(lapse.due, r.zone),
         status=r.plain(EVENT_STATUS[status]) if status in EVENT_STATUS else status,
     )  # fmt: skip
-    return f"{text} ({', '.join(lapse.clauses)})"
+    return r.aside(text, r.items(lapse.clauses))
 
 
 def meeting_kind(r: Renderer, kind: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from telegram import Message, Update, User
 
+from bot import examples
 from bot.calendar import meetings
 from bot.calendar.meetings import MeetingDraft
 from bot.calendar.models import KIND_CODES, MeetingKind
@@ -81,7 +82,10 @@ async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: b
         rows = [[(kind_name(r, k), _b("k", c))] for c, k in KIND_CODES.items()]
         rows.append([(r.plain("Cancel"), _b("x"))])
     elif state.step == "date":
-        text = r("When was it held? Choose, or type a date such as 2026-11-20.")
+        text = r(
+            "When was it held? Choose, or type a date such as {example}.",
+            example=examples.day(ctx.deps.clock.now(), ctx.deps.zone),
+        )
         rows = [day_row(r, "mt"), _nav(r)]
     elif state.step == "topics":
         text = r("Which of the five areas did the review cover (A2)? Tap to mark, then Done.")

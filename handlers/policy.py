@@ -27,41 +27,46 @@ SHOWN_CHANGES = 40
 UNITS = {"week": N_("every week"), "month": N_("every month"), "quarter": N_("every quarter")}
 
 
-def _sep(r: Renderer) -> str:
-    return "、" if r.locale.startswith("zh") else ", "
+def _zone(r: Renderer, name: str) -> str:
+    """China's zone by the name people use for it (北京时间); any other by its own name."""
+    return r.plain("Beijing time") if name in ("Asia/Shanghai", "Asia/Chongqing") else name
+
+
+def _days(r: Renderer, n: int) -> str:
+    return r.plural("{n} day", "{n} days", n)
 
 
 def summary(r: Renderer, p: Policy, today: date) -> list[str]:
     """The policy's substance, one line per area, each citing its clause."""
     hours, cal, inc = p.working_hours, p.calendar, p.incidents
-    limits = _sep(r).join(
+    limits = r.items(
         r.plain("{severity} {minutes} min", severity=r.plain(SEVERITY_NAMES[name]),
                 minutes=getattr(inc.acknowledge, name).minutes)
         for name in ("critical", "major", "general")
     )  # fmt: skip
-    sensitive = _sep(r).join(
-        f"{d.name_in(r.locale)} {r.t.date(on)}"
+    sensitive = r.items(
+        r.aside(d.name_in(r.locale), r.t.date(on))
         for d in cal.sensitive_dates.dates
         if (on := d.day_in(today.year)) is not None
     )
     unit = cal.study_sessions.every
     return [
         r("Time zone {zone}; working hours {start}–{end} on official working days.",
-          zone=hours.time_zone, start=f"{hours.start:%H:%M}", end=f"{hours.end:%H:%M}"),
+          zone=_zone(r, hours.time_zone), start=f"{hours.start:%H:%M}", end=f"{hours.end:%H:%M}"),
         r("Incidents must be acknowledged within (L4): {limits}.", limits=limits),
         r("Unacknowledged incidents go to (L2, L1): {chain}.",
-          chain=_sep(r).join(r.role(Role(x)) for x in inc.escalation.chain)),
-        r("Events (R6): {lead} days' notice; filing {filing} days before the event.",
-          lead=p.events.lead_days, filing=p.events.filing_deadline_days),
+          chain=r.items(r.role(Role(x)) for x in inc.escalation.chain)),
+        r("Events (R6): requested {lead} ahead; filed {filing} before the event.",
+          lead=_days(r, p.events.lead_days), filing=_days(r, p.events.filing_deadline_days)),
         r("Reminders go out at {time} on working days.", time=f"{cal.send_at:%H:%M}"),
         r("Quarterly review (A2): reminders {days} days before the quarter ends; areas: {areas}.",
-          days=_sep(r).join(str(d) for d in cal.quarterly_review.remind_days_before_end),
-          areas=_sep(r).join(t.name_in(r.locale) for t in cal.quarterly_review.topics)),
+          days=r.items(str(d) for d in cal.quarterly_review.remind_days_before_end),
+          areas=r.items(t.name_in(r.locale) for t in cal.quarterly_review.topics)),
         r("Dedicated meetings (R2): at least {n} a year.",
           n=cal.dedicated_meetings.minimum_per_year),
         r("Study sessions (R3, P4): {rhythm}.", rhythm=r.plain(UNITS[unit])),
-        r("Sensitive dates (A3), reminded {days} days ahead: {dates}.",
-          days=cal.sensitive_dates.days_ahead, dates=sensitive or "—"),
+        r("Sensitive dates (A3), reminded {days} ahead: {dates}.",
+          days=_days(r, cal.sensitive_dates.days_ahead), dates=sensitive or "—"),
         r("Weekly digest for the leadership: {state}.",
           state=r.plain("on") if cal.digest.enabled else r.plain("off")),
     ]  # fmt: skip

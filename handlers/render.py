@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import Translator, translator
+from bot.i18n import N_, Translator, translator
 from bot.people.roles import ROLE_NAMES, ROLE_ORDER, Role
 
 
@@ -60,6 +60,14 @@ def fit(text: str, limit: int = MAX_MESSAGE) -> str:
     return text
 
 
+# Every place that joins words takes its separators from the catalogue, so that Chinese output
+# reads 甲、乙 and 名称（说明）, never "甲, 乙" or "名称 (说明)".
+LIST = N_("{list}, {item}")
+SERIES = N_("{list}; {item}")  # items that may hold a comma themselves (measures, speakers)
+ASIDE = N_("{text} ({aside})")
+LABEL = N_("{label}: {value}")
+
+
 class Renderer:
     """Text in one locale. `r(msgid, **values)` translates, then fills escaped values."""
 
@@ -79,6 +87,22 @@ class Renderer:
         escaped = {k: esc(v) for k, v in values.items()}
         return self.t.ngettext(singular, plural, n).format(n=esc(self.t.number(n)), **escaped)
 
+    def items(self, parts: Iterable[str], *, series: bool = False) -> str:
+        """A list, plain (unescaped): "a, b, c" / "a、b、c"."""
+        template = self.t.gettext(SERIES if series else LIST)
+        joined: str | None = None
+        for part in parts:
+            joined = part if joined is None else template.format(list=joined, item=part)
+        return joined or ""
+
+    def aside(self, text: str, aside: str) -> str:
+        """A word with its detail in brackets, plain: "name (role)" / "姓名（职务）"."""
+        return self.t.gettext(ASIDE).format(text=text, aside=aside)
+
+    def label(self, label: str, value: str) -> str:
+        """A label and its value, plain: "Kind: value" / "类别：值"."""
+        return self.t.gettext(LABEL).format(label=label, value=value)
+
     def role(self, role: Role, committee: str | None = None) -> str:
         """A role's name, plain (unescaped): pass it as a value to `r(...)`."""
         name = self.t.gettext(ROLE_NAMES[role])
@@ -86,19 +110,27 @@ class Renderer:
             return self.t.gettext("{role} ({committee})").format(role=name, committee=committee)
         return name
 
-    def roles(self, roles: frozenset[Role], committees: Sequence[str] = ()) -> str:
-        """All roles of a person, plain (unescaped), in the regulation's order."""
-        if not roles:
-            return self.t.gettext("member")
+    def standings(self, roles: frozenset[Role], committees: Sequence[str] = ()) -> list[str]:
+        """Every standing of a person, plain, in the regulation's order. Administering the bot
+        is no standing under the regulation: an administrator without a role of the regulation
+        is a member as well (干部职工、管理员), not only an administrator."""
         parts: list[str] = []
         for role in ROLE_ORDER:
-            if role not in roles:
+            if role not in roles or role == Role.ADMIN:
                 continue
             if role == Role.COMMITTEE_HEAD and committees:
                 parts.extend(self.role(role, c) for c in committees)
             else:
                 parts.append(self.role(role))
-        return ("、" if self.locale == "zh_CN" else ", ").join(parts)
+        if not parts:
+            parts.append(self.t.gettext("member"))
+        if Role.ADMIN in roles:
+            parts.append(self.role(Role.ADMIN))
+        return parts
+
+    def roles(self, roles: frozenset[Role], committees: Sequence[str] = ()) -> str:
+        """All standings of a person, plain (unescaped), as one list."""
+        return self.items(self.standings(roles, committees))
 
 
 Row = Sequence[tuple[str, str]]

@@ -11,6 +11,7 @@ from typing import Any
 
 from telegram import Message, Update, User
 
+from bot import examples
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
@@ -43,7 +44,7 @@ SEVERITY_CODES = {"g": Severity.GENERAL, "m": Severity.MAJOR, "c": Severity.CRIT
 STEPS = ("kind", "severity", "what", "when", "where", "done", "attach", "summary")
 QUESTIONS = {
     "what": N_("What happened? Describe it in a message."),
-    "when": N_("When was it discovered? Choose, or type a date and time such as 2026-11-24 10:30."),
+    "when": N_("When was it discovered? Choose, or type a date and time such as {example}."),
     "where": N_("Where? Name the system, platform or place."),
     "done": N_("What has already been done about it?"),
     "attach": N_("Send photos or documents if you have any, then press Done. Or skip."),
@@ -83,7 +84,7 @@ async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: b
         rows = [[(r.plain(SEVERITY_NAMES[s]), _b("s", c)) for c, s in SEVERITY_CODES.items()]]
         rows.append(_nav(r))
     elif step == "when":
-        text = r(QUESTIONS[step])
+        text = r(QUESTIONS[step], example=examples.moment(ctx.deps.clock.now(), ctx.deps.zone))
         rows = [[(r.plain("Just now"), _b("w", "now")), (r.plain("Today"), _b("w", "today")),
                  (r.plain("Yesterday"), _b("w", "yday"))], _nav(r)]  # fmt: skip
     elif step == "attach":

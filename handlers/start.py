@@ -84,7 +84,9 @@ def welcome(r: Renderer, person: PersonView) -> str:
 
 
 def help_text(r: Renderer, person: PersonView) -> str:
-    lines = [r("Your role: {roles}", roles=r.roles(person.roles, person.committees_headed))]
+    standings = r.standings(person.roles, person.committees_headed)
+    lines = [r.plural("Your role: {roles}", "Your roles: {roles}", len(standings),
+                      roles=r.items(standings))]  # fmt: skip
     lines.append(r("What you can do:"))
     for c in available(person.roles):
         lines.append(f"/{c.name} — {r(c.description)}")

@@ -53,7 +53,9 @@ async def name_acting(
     try:
         first, last = date.fromisoformat(first_day), date.fromisoformat(last_day)
     except ValueError:
-        raise InvalidInput(N_("Please write the dates like 2026-12-01.")) from None
+        raise InvalidInput(
+            N_("Please write the dates like {example}."), example=today(deps, now)
+        ) from None
     if last < first or last.isoformat() < today(deps, now):
         raise InvalidInput(N_("The last day must not be before the first day, nor in the past."))
     async with deps.db.transaction() as session:

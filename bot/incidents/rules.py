@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import examples
 from bot.errors import InvalidInput
 from bot.i18n import N_
 
@@ -54,10 +55,9 @@ def parse_moment(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, st
             break
         return datetime.combine(day, clock, zone), "minute" if parts.get("H") else "day"
     raise InvalidInput(
-        N_(
-            "I could not read that date. Please write it like 2026-11-24 10:30, "
-            "or only 10:30 for today."
-        )
+        N_("I could not read that date. Please write it like {example}, or only {time} for today."),
+        example=examples.moment(now, zone),
+        time=examples.clock(now, zone),
     )
 
 

@@ -84,7 +84,8 @@ def parse_dates(text: str, today: date, zone: ZoneInfo) -> LedgerPeriod:
     found = _DATE.findall(text)
     if len(found) != 2:
         raise InvalidInput(N_("Please send two dates, the first and the last day, such as "
-                              "2026-01-01 2026-03-31."))  # fmt: skip
+                              "{first} {last}."), first=today.replace(month=1, day=1).isoformat(),
+                           last=today.isoformat())  # fmt: skip
     try:
         first, last = (date(int(y), int(m), int(d)) for y, m, d in found)
     except ValueError:

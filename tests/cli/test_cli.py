@@ -69,7 +69,7 @@ def test_ledger_sample_writes_the_year_in_both_languages(tmp_path: Path) -> None
         "ledger-2026-en.xlsx", "ledger-2026-zh_CN.xlsx"]  # fmt: skip
     zh = load_workbook(tmp_path / "sample" / "ledger-2026-zh_CN.xlsx")
     summary = dict(list(zh["概况"].iter_rows(values_only=True))[1:])
-    assert summary["报告突发事件数"] == 5 and summary["履职问题"] == 17
+    assert summary["报告突发事件数"] == 5 and summary["未落实事项"] == 17
     assert [n for n in names if n.endswith(".png")] == [
         "ledger-2026-en.png", "ledger-2026-zh_CN.png"]  # fmt: skip
     assert (tmp_path / "sample" / "ledger-2026-zh_CN.png").read_bytes()[:4] == b"\x89PNG"

@@ -43,9 +43,9 @@ def test_scripted_walkthrough_shows_start_language_help_and_role(walkthrough: st
     assert "/role — 授予或撤销职务" in out
     assert "/role — Grant or revoke a role" in out
     # /role by reply in the group, the grant, and the notice the new office holder receives
-    assert "请进入私聊为 李明 设置职务。" in out
-    assert "职务：办公室" in out
-    assert "王主任 已授予您 办公室 职务。" in out
+    assert "请进入私聊为李明设置职务。" in out
+    assert "职务：办公室工作人员" in out
+    assert "王主任已授予您办公室工作人员职务。" in out
     # English for an English-speaking member
     assert "Welcome to Duty Desk, Anna." in out
 

@@ -53,7 +53,7 @@ async def test_a_reminder_recorded_through_its_button_stops(harness: Harness) ->
     office = users[OFFICE]
     await office.send("/start meeting-st")
     q = await s.next_message(OFFICE)
-    assert q.text == "When was it held? Choose, or type a date such as 2026-11-20."
+    assert q.text == "When was it held? Choose, or type a date such as 2026-11-30."
     await office.send("2026-12-24")
     assert (await s.next_message(OFFICE)).text == (
         "A meeting can be recorded once it has been held; that date is in the future."

@@ -289,6 +289,6 @@ async def test_sigterm_finishes_the_update_in_hand(bot: Bot) -> None:
     s.faults.clear()
     code, log = await finish(bot.proc, bot.tmp_path)  # one SIGTERM: a second one aborts
     assert code == 0, log
-    assert (await s.next_message(ADMIN)).text.startswith("Your role:")
+    assert (await s.next_message(ADMIN)).text.startswith("Your roles:")
     # Handled to the end: a new start hands nothing to the handlers again.
     assert await bot.count(InboxUpdate, InboxUpdate.finished_at.is_(None)) == 0

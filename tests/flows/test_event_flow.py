@@ -107,7 +107,7 @@ async def test_request_approved_filed_and_cleared(harness: Harness) -> None:
     await tap(s, users[OFFICE], filing, "Record the filing")
     await s.next_message(OFFICE)
     await users[OFFICE].send("25/11")
-    assert (await s.next_message(OFFICE)).text == "Please write the date like 2026-11-25."
+    assert (await s.next_message(OFFICE)).text == "Please write the date like 2026-11-24."
     await users[OFFICE].send("2026-11-25")
     assert (await s.next_message(OFFICE)).text == "What is the filing's reference number?"
     await users[OFFICE].send("宣备〔2026〕12号")

@@ -108,7 +108,7 @@ async def instances(
         # The new leader first hands on whatever the kill interrupted (a /start whose welcome
         # went out but was not yet marked handled is answered again, bot.inbox), then /help.
         await standin.users[1001].send("/help")
-        await until(lambda: any(m.text.startswith("Your role:") for m in standin.unread(1001)),
+        await until(lambda: any(m.text.startswith("Your roles:") for m in standin.unread(1001)),
                     "the answer to /help")  # fmt: skip
     finally:
         second.send_signal(signal.SIGTERM)

@@ -67,7 +67,7 @@ Meetings held against those required
 · Forward-looking analyses (A3): 4 of 8 sensitive dates
 
 Lapses proven by the records: 17
-A2 1 · A3 4 · C8 2 · L4 3 · R2 3 · R3 2 · R6 2"""
+A2: 1, A3: 4, C8: 2, L4: 3, R2: 3, R3: 2, R6: 2"""
 
 
 async def test_the_secretary_reads_the_year(harness: Harness) -> None:
@@ -158,11 +158,11 @@ async def test_a_member_chosen_dates_and_a_clause(harness: Harness) -> None:
     q = await s.next_message(MIN.id)
     await tap(s, mi, q, "Chosen dates…")
     assert q.text == (
-        "Send the first and the last day, such as 2026-01-01 2026-03-31. /cancel leaves."
+        "Send the first and the last day, such as 2027-01-01 2027-01-10. /cancel leaves."
     )
     await mi.send("from April")
     assert (await s.next_message(MIN.id)).text == (
-        "Please send two dates, the first and the last day, such as 2026-01-01 2026-03-31."
+        "Please send two dates, the first and the last day, such as 2027-01-01 2027-01-10."
     )
     await mi.send("2026年6月30日至2026年4月1日")  # either order, Chinese style
     view = await s.next_message(MIN.id)
@@ -176,7 +176,7 @@ async def test_a_member_chosen_dates_and_a_clause(harness: Harness) -> None:
     assert q.text == "Which period for C2?"
     await tap(s, mi, q, "Last year")
     assert q.text.splitlines()[3:] == [
-        "Evidence for C2: 1 entries; page 1 of 1",
+        "Evidence for C2: 1 entry; page 1 of 1",
         "· April 15, 2026 10:15 · Lapse: INC-2026-0002: a major incident the secretary never "
         "acknowledged (R2, C2)",
     ]

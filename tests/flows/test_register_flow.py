@@ -116,7 +116,7 @@ async def test_the_secretary_records_a_case_and_the_deputy_corrects_it(harness: 
     assert [b for b in q.button_texts() if b.startswith("✓")] == [
         "✓ Circulated criticism", "✓ Transfer from the post"]  # fmt: skip
     await tap(s, shu, q, "Done")
-    assert q.text == "On which day was it decided? Choose, or type a date such as 2026-11-20."
+    assert q.text == "On which day was it decided? Choose, or type a date such as 2026-11-24."
     assert q.button_texts() == ["Today", "Yesterday", *NAV]
     await shu.send("2026-11-25")  # tomorrow in Shanghai
     assert (await s.next_message(SECRETARY)).text == "A decision date cannot be in the future."

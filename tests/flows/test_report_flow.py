@@ -117,7 +117,7 @@ async def test_member_files_and_handlers_handle_to_the_end(harness: Harness) -> 
     await s.quiet()
     assert s.unread(OFFICE) == []  # not routed to the office
     notice = await s.next_message(GROUP)  # in the organisation's language, and no content
-    assert notice.text == "2026年11月24日 10:00 报告了一起重大事件，正在处置中。"
+    assert notice.text == "于2026年11月24日 10:00报告了一起重大突发事件，正在处置中。"
 
     # A stranger pressing a forwarded card's button changes nothing.
     assert await tap(s, users[OFFICE], card, "Acknowledge") == (

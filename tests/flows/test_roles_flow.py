@@ -82,7 +82,7 @@ async def test_grant_by_reply_announces_to_a_person_who_started_later(harness: H
     first = await s.next_message(1002)
     second = await s.next_message(1002)
     texts = {first.text, second.text}
-    assert "Ada 已授予您 办公室 职务。发送 /help 可查看可用功能。" in texts
+    assert "Ada已授予您办公室工作人员职务。发送 /help 可查看可用功能。" in texts
 
 
 async def test_double_tap_grants_once(harness: Harness) -> None:
@@ -96,7 +96,7 @@ async def test_double_tap_grants_once(harness: Harness) -> None:
     assert await tap(s, admin, card, data=data) == ("李明 already holds this role.", True)
     assert len(await audit(harness, "role.grant")) == 2  # bootstrap admin + this one
     notice = await s.next_message(1002)
-    assert notice.text == "Ada 已授予您 党组副书记 职务。发送 /help 可查看可用功能。"
+    assert notice.text == "Ada已授予您党组副书记职务。发送 /help 可查看可用功能。"
     await s.quiet()
     assert len(s.bot_messages(1002)) == 2  # the welcome and one notice, not two
 

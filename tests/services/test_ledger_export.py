@@ -40,7 +40,7 @@ async def test_the_year_as_a_spreadsheet(deps: Deps, clock: MovableClock) -> Non
     assert summary["Period"] == "2026"
     assert summary["From"] == wall(2026, 1, 1) and summary["To"] == wall(2026, 12, 31)
     assert summary["Incidents reported"] == 5 and summary["Still open"] == 2
-    assert summary["Network-security incident · Major"] == 1
+    assert summary["Network-security incident (Major)"] == 1
     assert summary["Information report"] == 1
     assert summary["Median time to acknowledge (hours)"] == 2.83  # 170 min
     assert summary["Slowest acknowledgement (hours)"] == 6
@@ -95,7 +95,7 @@ async def test_an_empty_period_still_makes_a_file(deps: Deps, clock: MovableCloc
     clock.set(at(3, 1))
     book = await ledger.build(deps, OU, chosen("this_quarter", clock.now(), CN), export=True)
     wb = load_workbook(BytesIO(workbook(book, Renderer("zh_CN", CN))))
-    assert wb.sheetnames == ["概况", "突发事件", "活动", "会议", "制度要求落实情况", "履职问题",
+    assert wb.sheetnames == ["概况", "突发事件", "活动", "会议", "制度要求落实情况", "未落实事项",
                              "条款佐证记录"]  # fmt: skip
     assert rows(wb["突发事件"])[0][:4] == ["编号", "类别", "等级", "状态"]
     assert rows(wb[wb.sheetnames[1]])[1:] == []

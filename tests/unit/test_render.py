@@ -56,6 +56,6 @@ def test_every_notice_renders_with_nasty_values_in_both_languages() -> None:
 
 def test_chinese_role_list_uses_chinese_separator() -> None:
     r = Renderer("zh_CN", ZoneInfo("Asia/Shanghai"))
-    assert r.roles(frozenset({Role.OFFICE, Role.SECRETARY})) == "党组书记、办公室"
+    assert r.roles(frozenset({Role.OFFICE, Role.SECRETARY})) == "党组书记、办公室工作人员"
     assert r.roles(frozenset()) == "干部职工"
     assert r.role(Role.COMMITTEE_HEAD, "教科文卫委") == "工作委员会负责人（教科文卫委）"
