@@ -32,7 +32,13 @@ from scheduler import jobs
 from scheduler.answers import AnswerRequest
 from scheduler.delivery import Deliverer
 from scheduler.pacing import Pacer
-from scheduler.updates import Handover, InboxApplication, InboxRequest, replay_unfinished
+from scheduler.updates import (
+    Handover,
+    InboxApplication,
+    InboxRequest,
+    WebhookQueue,
+    replay_unfinished,
+)
 
 # Opt in to PTB 22.2+'s timedelta `retry_after` now (scheduler.delivery accepts both).
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -73,9 +79,11 @@ def build_application(
     handover = Handover()
     if pacer is None:
         pacer = Pacer() if settings.rate_limits == "telegram" else Pacer(0.0, 0.0, 0.0)
+    builder = ApplicationBuilder()
+    if settings.webhook_url:  # each update kept before Telegram hears 200
+        builder = builder.update_queue(WebhookQueue(deps, handover))
     app: AnyApp = (
-        ApplicationBuilder()
-        .token(token or settings.token)
+        builder.token(token or settings.token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .application_class(InboxApplication)

@@ -78,6 +78,29 @@ class InboxRequest(AiohttpRequest):
         return status, body
 
 
+class WebhookQueue(asyncio.Queue[object]):
+    """Webhook mode's update queue. python-telegram-bot's webhook handler answers Telegram 200
+    as soon as `put` returns, and Telegram never sends that update again: so `put` keeps it in
+    the inbox first, as InboxRequest keeps a getUpdates batch before confirming it. A crash
+    after the 200 and before the handling then hands it over at the next start (bot.inbox);
+    a failed write answers 500 and Telegram sends it again."""
+
+    def __init__(self, deps: Deps, handover: Handover) -> None:
+        super().__init__()
+        self.deps = deps
+        self.handover = handover
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update):
+            h = self.handover
+            async with h.lock:
+                h.fresh |= await inbox.received(
+                    self.deps.db, [item.to_dict()], now=self.deps.clock.now(),
+                    finished=h.take_finished(),
+                )  # fmt: skip
+        await super().put(item)
+
+
 class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
     """Handles each update once: skipped when handled before, handed to the handlers again
     after a crash (bot.inbox). An update kept on arrival by this process is handed over with

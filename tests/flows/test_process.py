@@ -124,3 +124,53 @@ async def test_a_second_instance_on_the_same_sqlite_file_refuses_to_start(
         first.send_signal(signal.SIGTERM)
         await asyncio.wait_for(first.wait(), 30)
     assert first.returncode == 0
+
+
+@pytest.mark.slow
+async def test_webhook_keeps_each_update_before_telegram_hears_200(
+    tmp_path: Path, standin: StandIn
+) -> None:
+    """An update Telegram delivered to the webhook (answered 200, so never sent again) while
+    another was being handled survives a SIGKILL: handled once after the restart."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        "DUTYDESK_WEBHOOK_URL": f"http://127.0.0.1:{port}",
+        "DUTYDESK_LISTEN": f"127.0.0.1:{port}",
+    }
+    alice = standin.add_user(1001, "Alice", language_code="en")
+    bob = standin.add_user(1002, "Bob", language_code="en")
+    proc = await spawn(tmp_path, standin, TOKEN, **env)
+    try:
+        await standin.wait_until(lambda: standin.webhook.get("url"), 30, "setWebhook")
+        await alice.send("/start")
+        assert (await standin.next_message(1001, timeout=10)).text.startswith("Welcome")
+        held = standin.faults.hold("sendMessage", text="Your role")
+        await alice.send("/help")  # its answer hangs: Bob's /start waits behind it
+        await held.reached(timeout=10)
+        await bob.send("/start")
+        await standin.wait_until(lambda: standin.pending_updates() == 0, 10, "delivered (200)")
+    finally:
+        proc.kill()
+        await proc.wait()
+    held.drop()  # the bot died with the answer on its way: Telegram never got it
+    standin.faults.clear()
+    assert not standin.unread(1002), "Bob was answered before the kill: nothing was tested"
+
+    proc = await spawn(tmp_path, standin, TOKEN, **env)
+    try:
+        welcome = await standin.next_message(1002, timeout=30)
+        assert welcome.text.startswith("Welcome to Duty Desk, Bob.")
+        await standin.wait_until(
+            lambda: any(m.text.startswith("Your role") for m in standin.unread(1001)), 10, "/help"
+        )
+        await bob.send("/help")  # handled after the replay, and only once
+        assert (await standin.next_message(1002, timeout=10)).text.startswith("Your role")
+        assert not standin.unread(1002)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code, log = await finish(proc, tmp_path)
+    assert code == 0, log
