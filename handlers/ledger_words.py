@@ -184,6 +184,8 @@ def evidence_what(r: Renderer, e: Evidence) -> str:
         return meeting_kind(r, e.what)
     if e.source == "reminder":
         return r.plain(REMINDERS[e.what]) if e.what in REMINDERS else e.what
+    if e.what == "incident.reported_upward" and e.params.get("to"):
+        return r.plain("Reported to the higher department: {to}", to=e.params["to"])
     return action_name(r, e.what)
 
 

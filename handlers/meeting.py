@@ -72,7 +72,7 @@ def _sensitive_options(ctx: Ctx, held_on: date) -> list[tuple[str, date, dict[st
     return sorted(options, key=lambda o: o[1])
 
 
-async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bool) -> None:
+async def ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bool) -> None:
     d, user = state.data, update.effective_user
     assert user is not None
     rows: list[list[tuple[str, str]]]
@@ -142,7 +142,7 @@ async def begin(update: Update, ctx: Ctx, r: Renderer, user: User, code: str = "
     if code in KIND_CODES:
         state.data["kind"], state.step = KIND_CODES[code], "date"
     await drafts.save(ctx.deps, me.id, state)
-    await _ask(update, ctx, r, state, edit=False)
+    await ask(update, ctx, r, state, edit=False)
 
 
 def _next(state: DraftState) -> None:
@@ -157,7 +157,7 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
         ctx, user, FLOW, N_("This record is no longer being filled in. Send /meeting to start.")
     )
     if state.replayed:  # handled again after a crash: show the step, apply nothing twice
-        await _ask(update, ctx, r, state, edit=True)
+        await ask(update, ctx, r, state, edit=True)
         return None
     d, a = state.data, data.args
     arg = a[0] if a else ""
@@ -207,7 +207,7 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     else:
         raise StaleButton()
     await drafts.save(ctx.deps, person_id, state)
-    await _ask(update, ctx, r, state, edit=True)
+    await ask(update, ctx, r, state, edit=True)
     return None
 
 
@@ -239,7 +239,7 @@ async def on_message(
 ) -> None:
     """Text or files while a meeting is being recorded."""
     if state.replayed:  # handled again after a crash: show the step, apply nothing twice
-        await _ask(update, ctx, r, state, edit=False)
+        await ask(update, ctx, r, state, edit=False)
         return
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     if state.step == "files" and (message.photo or message.document):
@@ -257,4 +257,4 @@ async def on_message(
     else:
         raise InvalidInput(N_("Please use the buttons above, or send /cancel."))
     await drafts.save(ctx.deps, me.id, state)
-    await _ask(update, ctx, r, state, edit=False)
+    await ask(update, ctx, r, state, edit=False)

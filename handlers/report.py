@@ -23,13 +23,10 @@ from bot.policy.model import Kind, Severity
 from handlers import callback_data as cd
 from handlers.common import (
     button,
-    command,
     draft_in,
     edit_and_answer,
     edit_or_send,
-    is_private,
     nav_row,
-    private_only,
     show_step,
     tg_user,
 )
@@ -70,7 +67,7 @@ def _steps_for(data: dict[str, Any]) -> list[str]:
     return [s for s in STEPS if not (s == "severity" and data.get("kind") == Kind.INFORMATION)]
 
 
-async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bool) -> None:
+async def ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bool) -> None:
     """Show the question of the current step (editing the pressed message where there is one)."""
     step = state.step
     rows: list[list[tuple[str, str]]]
@@ -131,21 +128,12 @@ def _next(state: DraftState) -> None:
         state.step = order[order.index(state.step) + 1]
 
 
-@command
-async def report(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
-    """/report: start (or restart) a report."""
-    if not is_private(update.effective_chat):
-        await private_only(message, ctx, r, "report")
-        return
-    await begin(update, ctx, r, user)
-
-
 async def begin(update: Update, ctx: Ctx, r: Renderer, user: User) -> None:
     """The first question; also reached by the deep link /start report."""
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     state = DraftState(FLOW, "kind", {"attachments": []})
     await drafts.save(ctx.deps, me.id, state)
-    await _ask(update, ctx, r, state, edit=False)
+    await ask(update, ctx, r, state, edit=False)
 
 
 async def begin_at_event(
@@ -158,7 +146,7 @@ async def begin_at_event(
     state = DraftState(FLOW, "severity", {"attachments": [], "kind": Kind.EVENT_INCIDENT,
                                           "where": where, "prefilled": ["where"]})  # fmt: skip
     await drafts.save(ctx.deps, me.id, state)
-    await _ask(update, ctx, r, state, edit=False)
+    await ask(update, ctx, r, state, edit=False)
 
 
 async def _state(ctx: Ctx, user: User) -> tuple[int, DraftState]:
@@ -172,7 +160,7 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     """Every button of the report conversation."""
     person_id, state = await _state(ctx, user)
     if state.replayed:  # handled again after a crash: show the step, apply nothing twice
-        await _ask(update, ctx, r, state, edit=True)
+        await ask(update, ctx, r, state, edit=True)
         return None
     arg = data.args[0] if data.args else ""
     order = _steps_for(state.data)
@@ -209,7 +197,7 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     else:
         raise StaleButton()
     await drafts.save(ctx.deps, person_id, state)
-    await _ask(update, ctx, r, state, edit=True)
+    await ask(update, ctx, r, state, edit=True)
     return None
 
 
@@ -244,7 +232,7 @@ async def on_message(
 ) -> None:
     """Text or files while a report is being filled in."""
     if state.replayed:  # handled again after a crash: show the step, apply nothing twice
-        await _ask(update, ctx, r, state, edit=False)
+        await ask(update, ctx, r, state, edit=False)
         return
     assert state.person_id is not None  # read from the database by handlers.text
     limit = ctx.deps.policy.incidents.max_text
@@ -262,7 +250,7 @@ async def on_message(
     else:
         raise InvalidInput(N_("Please use the buttons above, or send /cancel."))
     await drafts.save(ctx.deps, state.person_id, state)
-    await _ask(update, ctx, r, state, edit=False)
+    await ask(update, ctx, r, state, edit=False)
 
 
 async def _attachment(ctx: Ctx, message: Message, r: Renderer, state: DraftState) -> None:
