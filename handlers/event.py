@@ -112,7 +112,7 @@ async def ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bo
         rows = [[(r.plain("I confirm"), _b("v"))], _nav(r)]
     elif step == "attach":
         text = r("Send the programme, speakers' CVs or other documents if you have any, then "
-                 "press Done. Or skip.")  # fmt: skip
+                 "press Done; with none, press Done now.")  # fmt: skip
         count = len(d.get("attachments", []))
         if count:
             text += "\n" + r.plural("{n} file received.", "{n} files received.", count)
@@ -170,8 +170,11 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     elif data.action == "b" and state.step in STEPS:
         state.data.pop("editing", None)
         state.step = STEPS[max(0, STEPS.index(state.step) - 1)]
+    elif data.action == "sm" and state.step == "summary":
+        pass  # out of the field menu, back to the summary unchanged
     elif data.action == "e" and state.step == "summary":
         rows = [[(r.plain(name), _b("f", f))] for f, name in FIELDS.items()]
+        rows.append([(r.plain("‹ Back to the summary"), _b("sm")), (r.plain("Cancel"), _b("x"))])
         await edit_or_send(update, r("Which field do you want to change?"), rows)
         return None
     elif data.action == "f" and arg in FIELDS:

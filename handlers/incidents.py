@@ -82,13 +82,7 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
             await reply(update.effective_message, card(r, shown.params), _rows(r, shown))
         return None
     if data.action == "pl":
-        options = await incidents.candidates(ctx.deps, me, incident_id)
-        if not options:
-            return r("Nobody else has started the bot yet.")
-        rows = [[(name, cd.encode("in", "pp", incident_id, pid))] for pid, name in options]
-        if update.effective_message is not None:
-            await reply(update.effective_message, r("Whom do you want to pull in?"), rows)
-        return None
+        return await _pull_in_list(update, ctx, r, me, incident_id, data.int_arg(1))
     if data.action == "pp":
         person_id = data.int_arg(1)
         if person_id is None:
@@ -111,6 +105,36 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
     }[flow]
     if update.effective_message is not None:
         await reply(update.effective_message, question)
+    return None
+
+
+async def _pull_in_list(
+    update: Update, ctx: Ctx, r: Renderer, me: TgUser, incident_id: int, page: int | None
+) -> str | None:
+    """Pull in (L5): the people who could help, a page at a time; a page turn (`page` given)
+    replaces the list, a press on the card sends it."""
+    found = await incidents.candidates(ctx.deps, me, incident_id, page or 0)
+    if not found.people:
+        if found.others:
+            return r("Everyone else who has started the bot already handles {ref} or reported it.",
+                     ref=found.ref)  # fmt: skip
+        return r("Nobody else has started the bot yet.")
+    rows = [[(name, cd.encode("in", "pp", incident_id, pid))] for pid, name in found.people]
+    turn = [
+        (label, cd.encode("in", "pl", incident_id, to))
+        for label, to in (
+            (r.plain("‹ Previous"), found.page - 1),
+            (r.plain("Next ›"), found.page + 1),
+        )
+        if 0 <= to < found.pages
+    ]
+    text = r("Whom do you want to pull in?")
+    if found.pages > 1:
+        text += "\n" + r("Page {page} of {pages}.", page=found.page + 1, pages=found.pages)
+    if page is not None:
+        await edit_or_send(update, text, [*rows, turn] if turn else rows)
+    elif update.effective_message is not None:
+        await reply(update.effective_message, text, [*rows, turn] if turn else rows)
     return None
 
 

@@ -45,6 +45,8 @@ LAPSES = {
     "analysis_missing": N_("{subject}: no forward-looking analysis was recorded before it"),
 }
 FILED_LATE = N_("{subject}: filed {late} after its date")
+# R2, C2: a critical incident is not a "major" one, in either language.
+CRITICAL_UNACKNOWLEDGED = N_("{subject}: a critical incident the secretary never acknowledged")
 
 # Audited steps that cite a clause, as the per-clause view names them.
 ACTIONS = {
@@ -159,6 +161,8 @@ def lapse_text(r: Renderer, lapse: Lapse) -> str:
                       "analysis_missing"):  # fmt: skip
         subject = obligation_subject(r, lapse.subject, p if "on" in p else None)
     msgid = FILED_LATE if lapse.code == "event_uncleared" and lapse.late_by else LAPSES[lapse.code]
+    if lapse.code == "secretary_ack_missing" and p.get("severity") == "critical":
+        msgid = CRITICAL_UNACKNOWLEDGED
     status = p.get("status", "")
     text = r.plain(
         msgid, subject=subject, late=duration(r, lapse.late_by),

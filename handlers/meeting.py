@@ -100,8 +100,11 @@ async def ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bo
     elif state.step == "attendees":
         text, rows = await _attendees(ctx, r, user, d)
     elif state.step == "files":
-        text = r("Send the minutes or photos, then press Done. Or skip.")
+        text = r("Send the minutes as text, or as files or photos, then press Done. With "
+                 "none, press Done now.")  # fmt: skip
         count = len(d.get("files", []))
+        if d.get("notes"):
+            text += "\n" + r("Typed minutes received.")
         if count:
             text += "\n" + r.plural("{n} file received.", "{n} files received.", count)
         rows = [[(r.plain("Done"), _b("fd"))], _nav(r)]
@@ -220,6 +223,7 @@ async def _save(update: Update, ctx: Ctx, r: Renderer, user: User, d: dict[str, 
         sensitive_on=date.fromisoformat(sensitive[1]) if sensitive else None,
         attendee_ids=list(d.get("attendees", [])),
         files=[(f["file_id"], f["kind"], f.get("name") or "") for f in d.get("files", [])],
+        notes=d.get("notes", ""),
     )  # fmt: skip
     recorded = await meetings.record_meeting(ctx.deps, tg_user(user), draft)
     text = (
@@ -252,6 +256,9 @@ async def on_message(
     elif state.step == "subject" and message.text is not None:
         state.data["subject"] = clean_text(message.text, meetings.MAX_TITLE)
         _next(state)
+    elif state.step == "files" and message.text is not None:  # minutes typed, not scanned
+        typed = "\n".join(filter(None, (state.data.get("notes"), message.text.strip())))
+        state.data["notes"] = clean_text(typed, ctx.deps.policy.incidents.max_text)
     elif state.step in ("date", "subject"):
         raise InvalidInput(N_("Please answer with text or use the buttons, or send /cancel."))
     else:

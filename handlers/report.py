@@ -43,7 +43,9 @@ QUESTIONS = {
     "when": N_("When was it discovered? Choose, or type a date and time such as 2026-11-24 10:30."),
     "where": N_("Where? Name the system, platform or place."),
     "done": N_("What has already been done about it?"),
-    "attach": N_("Send photos or documents if you have any, then press Done. Or skip."),
+    "attach": N_(
+        "Send photos or documents if you have any, then press Done; with none, press Done now."
+    ),
 }
 FIELD_NAMES = {
     "kind": N_("Kind"),
@@ -174,8 +176,11 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     if data.action == "b" and state.step in order:
         state.data.pop("editing", None)
         state.step = order[max(0, order.index(state.step) - 1)]
+    elif data.action == "sm" and state.step == "summary":
+        pass  # out of the field menu, back to the summary unchanged
     elif data.action == "e" and state.step == "summary":
         rows = [[(r.plain(FIELD_NAMES[f]), _b("f", f))] for f in FIELD_NAMES if f in order]
+        rows.append([(r.plain("‹ Back to the summary"), _b("sm")), (r.plain("Cancel"), _b("x"))])
         await edit_or_send(update, r("Which field do you want to change?"), rows)
         return None
     elif data.action == "f" and arg in FIELD_NAMES:

@@ -95,18 +95,40 @@ async def handled_by_me(deps: Deps, actor: TgUser, limit: int = 20) -> list[MyIt
         return [_item(i) for i in rows]
 
 
-async def candidates(deps: Deps, actor: TgUser, incident_id: int) -> list[tuple[int, str]]:
-    """People who could be pulled into an incident (L5): everyone registered but its handlers."""
+PULL_PAGE = 10  # names per page of the Pull in list
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """One page of the people who could be pulled in (L5)."""
+
+    ref: str
+    people: list[tuple[int, str]]
+    page: int
+    pages: int
+    others: int  # everyone else who started the bot, taken or not: why a list can be empty
+
+
+async def candidates(deps: Deps, actor: TgUser, incident_id: int, page: int = 0) -> Candidates:
+    """People who could be pulled into an incident (L5): everyone registered but its handlers
+    and its reporter, a page at a time."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
         incident = await load_for(session, incident_id)
         await require_handler(session, incident, me.id)
-        taken = {h.person_id for h in incident.handlers} | {incident.reporter_id}
-        rows = await session.scalars(
-            select(Person).where(Person.started_at.isnot(None)).order_by(Person.first_name)
+        taken = {h.person_id for h in incident.handlers} | {incident.reporter_id, me.id}
+        rows = await session.execute(
+            select(Person.id, Person.first_name, Person.last_name)
+            .where(Person.started_at.isnot(None), Person.id != me.id)
+            .order_by(Person.first_name, Person.id)
         )
-        return [(p.id, p.display_name) for p in rows if p.id not in taken][:30]
+        everyone = [(pid, " ".join(p for p in (first, last) if p)) for pid, first, last in rows]
+        free = [(pid, name) for pid, name in everyone if pid not in taken]
+        pages = max(1, -(-len(free) // PULL_PAGE))
+        page = min(max(page, 0), pages - 1)
+        shown = free[page * PULL_PAGE : (page + 1) * PULL_PAGE]
+        return Candidates(incident.ref, shown, page, pages, len(everyone))
 
 
 @dataclass(frozen=True)

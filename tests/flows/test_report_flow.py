@@ -275,7 +275,8 @@ async def test_information_report_edit_a_field_then_submit(harness: Harness) -> 
     assert "Discovered: November 23, 2026" in attach.text  # a day, without a time
     await tap(s, member, attach, "Edit a field")
     assert attach.button_texts() == ["Kind", "What happened", "Discovered", "Where",
-                                     "Already done"]  # fmt: skip
+                                     "Already done", "‹ Back to the summary",
+                                     "Cancel"]  # fmt: skip
     await tap(s, member, attach, "Where")
     await member.send("本地论坛“城事”版块")
     summary = await s.next_message(MEMBER)  # straight back to the summary
