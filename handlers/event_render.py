@@ -45,6 +45,7 @@ def facts(r: Renderer, p: dict[str, Any]) -> str:
 
 
 STATUS_NAMES = {
+    "organiser": N_("waiting for the organiser to confirm"),
     "in_review": N_("with the committee head"),
     "pending": N_("waiting for a decision"),
     "changes_requested": N_("sent back for changes"),

@@ -138,8 +138,11 @@ async def _pull_in_list(
     return None
 
 
-def _rows(r: Renderer, view: incidents.CardView) -> list[list[tuple[str, str]]]:
-    return [[(r.plain(b.label), b.data) for b in row] for row in view.buttons]
+def _rows(r: Renderer, view: incidents.CardView, card: bool = True) -> list[list[tuple[str, str]]]:
+    """The card's buttons; `card=False` under a relay or a reminder, whose words must stay
+    (a press there refreshes only the buttons: see _refresh)."""
+    return [[(r.plain(b.label), b.data if card else b.data.removesuffix(":c")) for b in row]
+            for row in view.buttons]  # fmt: skip
 
 
 async def _refresh(
@@ -158,7 +161,7 @@ async def _refresh(
         await edit_or_send(update, card(r, view.params), _rows(r, view))
         return
     try:
-        await query.message.edit_reply_markup(keyboard(_rows(r, view)))
+        await query.message.edit_reply_markup(keyboard(_rows(r, view, card=False)))
     except BadRequest as exc:
         if "not modified" not in exc.message:
             raise

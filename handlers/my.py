@@ -67,7 +67,8 @@ async def my(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer
                 label = r.plain("Withdraw {ref}", ref=ev.ref)
                 rows.append([(label, cd.encode("ev", "wd", ev.id, ev.version))])
         lines += _report_lines(r, reports, rows, shown)
-    organised = [ev for ev in requests if not ev.requested]
+    deciding_ids = {ev.id for ev in deciding}
+    organised = [ev for ev in requests if not ev.requested and ev.id not in deciding_ids]
     if handled or organised:
         lines += ["", r("<b>What you handle</b>")] if lines else [r("<b>What you handle</b>")]
         for ev in organised:  # R6: named as organiser, they answer for it

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from bot.deps import Deps
 from bot.events.acting import may_approve
@@ -27,12 +27,15 @@ class MyEvent:
 
 
 async def awaiting_my_decision(deps: Deps, actor: TgUser, limit: int = 10) -> list[MyEvent]:
-    """/my: requests waiting for this person's decision: as approver (R6, L2) those with the
-    approver, as committee head (L3) those of the committee under review. Their own requests
-    are not theirs to decide."""
+    """/my: requests waiting for this person's decision: as named organiser, whether they
+    organise it (R6); as approver (R6, L2) those with the approver; as committee head (L3)
+    those of the committee under review. Their own requests are not theirs to approve."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
+        theirs = (EventRequest.status == EventStatus.ORGANISER) & (
+            EventRequest.organiser_id == me.id
+        )
         waiting = []
         if await may_approve(session, deps, me, now):
             waiting.append(EventRequest.status == EventStatus.PENDING)
@@ -46,15 +49,13 @@ async def awaiting_my_decision(deps: Deps, actor: TgUser, limit: int = 10) -> li
                 (EventRequest.status == EventStatus.IN_REVIEW)
                 & EventRequest.committee_id.in_(headed)
             )
-        if not waiting:
-            return []
+        others = (EventRequest.requester_id != me.id) & (EventRequest.organiser_id != me.id)
         rows = await session.scalars(
             select(EventRequest)
-            .where(or_(*waiting), EventRequest.requester_id != me.id,
-                   EventRequest.organiser_id != me.id)
+            .where(or_(theirs, and_(or_(*waiting), others)) if waiting else theirs)
             .order_by(EventRequest.id)
             .limit(limit)
-        )  # fmt: skip
+        )
         return [MyEvent(e.id, e.ref, e.title, e.status, e.version, e.starts_at) for e in rows]
 
 

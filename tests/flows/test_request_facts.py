@@ -89,6 +89,11 @@ async def test_a_new_organiser_confirms_and_the_old_one_is_told(harness: Harness
     )
     await s.quiet()
     assert s.unread(SECRETARY) == []  # nothing to decide before Eli confirms
+    await users[EMERGENCY].send("/my")
+    assert (await s.next_message(EMERGENCY)).text == (
+        "Waiting for your decision\n"
+        "EVT-2026-0001 · 理论宣讲 <b>& · waiting for the organiser to confirm"
+    )
     await tap(s, users[EMERGENCY], ask, "I organise it")
     assert "Organiser (responsible): Eli" in (await s.next_message(SECRETARY)).text
 
