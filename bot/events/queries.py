@@ -27,15 +27,18 @@ class MyEvent:
 
 
 async def awaiting_my_decision(deps: Deps, actor: TgUser, limit: int = 10) -> list[MyEvent]:
-    """/my: requests waiting for this person's decision: as named organiser, whether they
-    organise it (R6); as approver (R6, L2) those with the approver; as committee head (L3)
-    those of the committee under review. Their own requests are not theirs to approve."""
+    """/my: requests waiting for this person: as named organiser, to confirm (R6); as the
+    office, the approved ones to file (R6); as approver (R6, L2), those with the approver; as
+    committee head (L3), those of the committee under review. Their own requests are not
+    theirs to approve."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
         theirs = (EventRequest.status == EventStatus.ORGANISER) & (
             EventRequest.organiser_id == me.id
         )
+        if Role.OFFICE in me.roles:  # R6: approved, waiting for the office to record the filing
+            theirs = theirs | (EventRequest.status == EventStatus.APPROVED)
         waiting = []
         if await may_approve(session, deps, me, now):
             waiting.append(EventRequest.status == EventStatus.PENDING)

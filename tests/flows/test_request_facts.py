@@ -108,6 +108,10 @@ async def test_the_filing_date_is_checked_and_the_reference_labelled(harness: Ha
     filing = s.unread(OFFICE)[-1]
     s.mark_read(OFFICE, MEMBER)
     office = users[OFFICE]
+    await office.send("/my")  # the office finds what it has to file
+    assert (await s.next_message(OFFICE)).text == (
+        "Waiting for your decision\nEVT-2026-0001 · 理论宣讲 <b>& · approved, not yet filed"
+    )
     await tap(s, office, filing, "Record the filing")
     await s.next_message(OFFICE)
     await office.send("2026-11-30")  # today is November 24
