@@ -1,5 +1,5 @@
 """The handler's card: Acknowledge, Add update, Escalate upward, Pull in, Contain, Close,
-Timeline; and /my for the reporter."""
+Timeline, each press leaving the card as the incident now stands; and /pending."""
 
 from __future__ import annotations
 
