@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
@@ -79,16 +79,20 @@ async def my_reports(deps: Deps, actor: TgUser, limit: int = 20) -> list[MyItem]
         return [_item(i) for i in rows]
 
 
+def _handled_by(person_id: int) -> Select[int]:
+    """The incidents a person handles: routed to, escalated to or pulled in (L4, L5)."""
+    return select(IncidentHandler.incident_id).where(IncidentHandler.person_id == person_id)
+
+
 async def handled_by_me(deps: Deps, actor: TgUser, limit: int = 20) -> list[MyItem]:
     """/my: the incidents this person handles (routed, escalated to or pulled in: L4, L5),
     open ones first, then the newest; those they filed themselves are listed as filed."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
-        mine = select(IncidentHandler.incident_id).where(IncidentHandler.person_id == me.id)
         rows = await session.scalars(
             select(Incident)
-            .where(Incident.id.in_(mine), Incident.reporter_id != me.id)
+            .where(Incident.id.in_(_handled_by(me.id)), Incident.reporter_id != me.id)
             .order_by((Incident.status == "closed"), Incident.id.desc())
             .limit(limit)
         )
@@ -144,10 +148,9 @@ async def pending_for(deps: Deps, actor: TgUser) -> list[PendingItem]:
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
-        mine = select(IncidentHandler.incident_id).where(IncidentHandler.person_id == me.id)
         rows = await session.scalars(
             select(Incident)
-            .where(Incident.status != "closed", Incident.id.in_(mine))
+            .where(Incident.status != "closed", Incident.id.in_(_handled_by(me.id)))
             .order_by(Incident.id)
             .limit(50)
         )
