@@ -299,7 +299,7 @@ def make_incident(w: Writer, rng: random.Random, s: Staff, policy: Policy, now: 
         w.audit(sec, "incident.acknowledged", subject, "R2", secretary)
     if severity in pol.report_upward.severities and rng.random() < 0.8:
         up = after(at, rng.uniform(1, 30) * HOUR, now)  # P3, C8
-        inc["reported_upward_at"] = up
+        inc["reported_upward_at"], inc["reported_upward_to"] = up, "市委网信办"
         tl(up, "reported_upward", by, "已电话报告", to="市委网信办")
         w.audit(up, "incident.reported_upward", subject, "P3", by, to="市委网信办")
     if state != "closed":  # P2: the next update of a major or critical incident

@@ -10,6 +10,7 @@ from bot.errors import StaleButton
 from handlers import (
     accountability,
     calendar,
+    draft_guard,
     errors,
     event,
     event_cards,
@@ -17,6 +18,7 @@ from handlers import (
     incidents,
     ledger,
     meeting,
+    my,
     policy,
     report,
     roles,
@@ -52,10 +54,10 @@ def register(app: AnyApp) -> None:
     app.add_handler(CommandHandler("role", roles.role_command, filters=new))
     app.add_handler(CommandHandler("members", roles.members, filters=new))
     app.add_handler(CommandHandler("setup", groups.setup, filters=new))
-    app.add_handler(CommandHandler("report", report.report, filters=new))
-    app.add_handler(CommandHandler("my", incidents.my, filters=new))
+    app.add_handler(CommandHandler("report", draft_guard.report_command, filters=new))
+    app.add_handler(CommandHandler("my", my.my, filters=new))
     app.add_handler(CommandHandler("pending", incidents.pending, filters=new))
-    app.add_handler(CommandHandler("event", event.event, filters=new))
+    app.add_handler(CommandHandler("event", draft_guard.event_command, filters=new))
     app.add_handler(CommandHandler("acting", event_cards.acting_command, filters=new))
     app.add_handler(CommandHandler("meeting", meeting.meeting, filters=new))
     app.add_handler(CommandHandler("calendar", calendar.calendar, filters=new))
@@ -69,6 +71,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(roles.on_role_button, pattern=cd.pattern("ro")))
     app.add_handler(CallbackQueryHandler(roles.on_members_page, pattern=cd.pattern("mb")))
     app.add_handler(CallbackQueryHandler(groups.on_setup, pattern=cd.pattern("st")))
+    app.add_handler(CallbackQueryHandler(draft_guard.on_button, pattern=cd.pattern("dg")))
     app.add_handler(CallbackQueryHandler(report.on_button, pattern=cd.pattern("rp")))
     app.add_handler(CallbackQueryHandler(incidents.on_card, pattern=cd.pattern("in")))
     app.add_handler(CallbackQueryHandler(event.on_button, pattern=cd.pattern("ee")))

@@ -234,6 +234,8 @@ def summary(r: Renderer, d: dict[str, Any]) -> str:
         r.plural("{n} attendee", "{n} attendees", len(d.get("attendees", []))),
         r.plural("{n} file", "{n} files", len(d.get("files", []))),
     ]
+    if d.get("notes"):
+        lines.append(r("Minutes: {text}", text=d["notes"]))
     return "\n".join(lines)
 
 

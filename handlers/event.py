@@ -18,21 +18,19 @@ from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import InvalidInput, StaleButton
+from bot.events import resubmit as resubmission
 from bot.events import service as events
-from bot.events.draft import EventDraft
+from bot.events.draft import EventDraft, check_date
 from bot.i18n import N_
 from bot.incidents.rules import clean_text, parse_moment
 from bot.people import service as people
 from handlers import callback_data as cd
 from handlers.common import (
     button,
-    command,
     draft_in,
     edit_and_answer,
     edit_or_send,
-    is_private,
     nav_row,
-    private_only,
     show_step,
     tg_user,
 )
@@ -91,7 +89,7 @@ def summary(r: Renderer, d: dict[str, Any], lead_days: int, now: datetime) -> st
     return "\n".join(lines)
 
 
-async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bool) -> None:
+async def ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bool) -> None:
     step, d = state.step, state.data
     rows: list[list[tuple[str, str]]] = [_nav(r)]
     if step == "type":
@@ -119,7 +117,7 @@ async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: b
         rows = [[(r.plain("I confirm"), _b("v"))], _nav(r)]
     elif step == "attach":
         text = r("Send the programme, speakers' CVs or other documents if you have any, then "
-                 "press Done. Or skip.")  # fmt: skip
+                 "press Done; with none, press Done now.")  # fmt: skip
         count = len(d.get("attachments", []))
         if count:
             text += "\n" + r.plural("{n} file received.", "{n} files received.", count)
@@ -141,15 +139,6 @@ def _next(state: DraftState) -> None:
     state.step = STEPS[STEPS.index(state.step) + 1]
 
 
-@command
-async def event(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
-    """/event: start a request for approval of a report meeting, seminar, lecture or forum."""
-    if not is_private(update.effective_chat):
-        await private_only(message, ctx, r, "event")
-        return
-    await start_new(update, ctx, r, user)
-
-
 async def start_new(update: Update, ctx: Ctx, r: Renderer, user: User) -> None:
     """A fresh request; also reached by the deep link /start event."""
     await begin(update, ctx, r, user, DraftState(FLOW, "type", {"speakers": []}))
@@ -158,7 +147,7 @@ async def start_new(update: Update, ctx: Ctx, r: Renderer, user: User) -> None:
 async def begin(update: Update, ctx: Ctx, r: Renderer, user: User, state: DraftState) -> None:
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     await drafts.save(ctx.deps, me.id, state)
-    await _ask(update, ctx, r, state, edit=False)
+    await ask(update, ctx, r, state, edit=False)
 
 
 async def _state(ctx: Ctx, user: User) -> tuple[int, DraftState]:
@@ -172,7 +161,7 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     """Every button of the request conversation."""
     person_id, state = await _state(ctx, user)
     if state.replayed:  # handled again after a crash: show the step, apply nothing twice
-        await _ask(update, ctx, r, state, edit=True)
+        await ask(update, ctx, r, state, edit=True)
         return None
     arg = data.args[0] if data.args else ""
     if data.action == "x":
@@ -186,8 +175,11 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     elif data.action == "b" and state.step in STEPS:
         state.data.pop("editing", None)
         state.step = STEPS[max(0, STEPS.index(state.step) - 1)]
+    elif data.action == "sm" and state.step == "summary":
+        pass  # out of the field menu, back to the summary unchanged
     elif data.action == "e" and state.step == "summary":
         rows = [[(r.plain(name), _b("f", f))] for f, name in FIELDS.items()]
+        rows.append([(r.plain("‹ Back to the summary"), _b("sm")), (r.plain("Cancel"), _b("x"))])
         await edit_or_send(update, r("Which field do you want to change?"), rows)
         return None
     elif data.action == "f" and arg in FIELDS:
@@ -214,7 +206,7 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     else:
         raise StaleButton()
     await drafts.save(ctx.deps, person_id, state)
-    await _ask(update, ctx, r, state, edit=True)
+    await ask(update, ctx, r, state, edit=True)
     return None
 
 
@@ -226,7 +218,7 @@ async def on_message(
 ) -> None:
     """A typed answer to the current step."""
     if state.replayed:  # handled again after a crash: show the step, apply nothing twice
-        await _ask(update, ctx, r, state, edit=False)
+        await ask(update, ctx, r, state, edit=False)
         return
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     policy, limit = ctx.deps.policy.events, ctx.deps.policy.incidents.max_text
@@ -234,7 +226,7 @@ async def on_message(
     if step == "attach" and (message.photo or message.document):
         add_attachment(ctx, message, d.setdefault("attachments", []))
         await drafts.save(ctx.deps, me.id, state)
-        await _ask(update, ctx, r, state, edit=False)
+        await ask(update, ctx, r, state, edit=False)
         return
     if text is None or step in ("type", "vetted", "attach", "summary"):
         raise InvalidInput(N_("Please answer with text or use the buttons, or send /cancel."))
@@ -254,8 +246,7 @@ async def on_message(
                 N_("Please include the time too, e.g. {example}."),
                 example=examples.upcoming(ctx.deps.clock.now(), ctx.deps.zone),
             )
-        if moment <= ctx.deps.clock.now():
-            raise InvalidInput(N_("That date has passed. When will the event take place?"))
+        check_date(ctx.deps, moment, ctx.deps.clock.now())
         d["date"] = moment.isoformat()
     elif step == "audience":
         digits = text.strip().replace(",", "").replace("，", "")
@@ -278,13 +269,13 @@ async def on_message(
             {"name": clean_text(match["name"], 100), "affiliation": clean_text(match["aff"], 200)}
         )
         await drafts.save(ctx.deps, me.id, state)
-        await _ask(update, ctx, r, state, edit=False)
+        await ask(update, ctx, r, state, edit=False)
         return
     else:
         d[step] = clean_text(text, limit)
     _next(state)
     await drafts.save(ctx.deps, me.id, state)
-    await _ask(update, ctx, r, state, edit=False)
+    await ask(update, ctx, r, state, edit=False)
 
 
 def to_draft(d: dict[str, Any]) -> EventDraft:
@@ -302,7 +293,9 @@ async def _submit(
 ) -> str | None:
     d = state.data
     if d.get("resubmit"):
-        result = await events.resubmit(ctx.deps, tg_user(user), int(d["resubmit"]), to_draft(d))
+        result = await resubmission.resubmit(
+            ctx.deps, tg_user(user), int(d["resubmit"]), to_draft(d)
+        )
     else:
         result = await events.submit(ctx.deps, tg_user(user), to_draft(d))
     lead = ctx.deps.policy.events.lead_days

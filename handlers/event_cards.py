@@ -4,7 +4,6 @@ filing, the requester's withdrawal and resubmission (R6). Authority is checked i
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from telegram import Message, Update, User
 
@@ -14,6 +13,7 @@ from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import InvalidInput, StaleButton
 from bot.events import after, decisions
+from bot.events import resubmit as resubmission
 from bot.events import service as events
 from bot.events.acting import name_acting
 from bot.i18n import N_
@@ -69,7 +69,7 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
         await edit_or_send(update, r("{ref} was withdrawn.", ref=result.ref), None)
         return None
     if data.action == "rs":
-        snapshot = await events.for_resubmission(ctx.deps, me, event_id)
+        snapshot = await resubmission.for_resubmission(ctx.deps, me, event_id)
         state = DraftState(event_flow.FLOW, "summary", {
             "type": snapshot["event_type"], "title": snapshot["title"],
             "date": snapshot["starts_at"], "venue": snapshot["venue"],
@@ -77,6 +77,9 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
             "outline": snapshot["outline"], "vetted": False, "resubmit": event_id,
             "attachments": snapshot.get("attachments", []),
         })  # fmt: skip
+        if snapshot.get("organiser_id"):  # R6: the confirmed organiser stays named
+            state.data["organiser"] = snapshot["organiser_id"]
+            state.data["organiser_name"] = snapshot["organiser_name"]
         state.step = "vetted"  # the vetting is confirmed again for every version (R6)
         await event_flow.begin(update, ctx, r, user, state)
         return None
@@ -129,13 +132,9 @@ async def on_text_step(
         example = examples.day(ctx.deps.clock.now(), ctx.deps.zone)
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
             raise InvalidInput(N_("Please write the date like {example}."), example=example)
-        try:
-            date.fromisoformat(text.strip())
-        except ValueError:
-            raise InvalidInput(
-                N_("Please write the date like {example}."), example=example
-            ) from None
-        state.data["date"], state.step = text.strip(), "ref"
+        # Checked now (not in the future, not after the event), not after the reference.
+        state.data["date"] = await after.check_filing_date(ctx.deps, event_id, text)
+        state.step = "ref"
         await drafts.save(ctx.deps, await _person_id(ctx, user), state)
         await reply(message, r("What is the filing's reference number?"))
         return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.i18n import N_
@@ -50,6 +50,7 @@ def facts(r: Renderer, p: dict[str, Any]) -> str:
 
 
 STATUS_NAMES = {
+    "organiser": N_("waiting for the organiser to confirm"),
     "in_review": N_("with the committee head"),
     "pending": N_("waiting for a decision"),
     "changes_requested": N_("sent back for changes"),
@@ -151,6 +152,20 @@ NOTICES: dict[str, Notice] = {
         title=p["title"],
         by=p["by"],
     ),
+    "event.organiser_kept": lambda r, p: r(
+        "{by} changed {ref} “{title}” and submitted it again; you remain its organiser and "
+        "responsible for it (R6).",
+        ref=p["ref"],
+        title=p["title"],
+        by=p["by"],
+    ),
+    "event.organiser_replaced": lambda r, p: r(
+        "{by} named another organiser for {ref} “{title}”: you are no longer responsible for "
+        "it (R6).",
+        ref=p["ref"],
+        title=p["title"],
+        by=p["by"],
+    ),
     "event.acting": lambda r, p: r(
         "{by} has named you to decide on event requests from {first_day} to {last_day}.",
         by=p["by"],
@@ -170,10 +185,22 @@ NOTICES: dict[str, Notice] = {
         by=p["by"],
         note=p["note"],
     ),
-    "event.cleared": lambda r, p: r(
-        "{ref} “{title}” has been filed ({filing_ref}) and is cleared: it may be held.",
-        ref=p["ref"],
-        title=p["title"],
-        filing_ref=p["filing_ref"],
+    "event.cleared": lambda r, p: (
+        r(
+            "{ref} “{title}” has been filed with the city publicity department on {date} "
+            "(filing reference: {filing_ref}) and is cleared: it may be held.",
+            ref=p["ref"],
+            title=p["title"],
+            date=r.t.date(date.fromisoformat(p["filing_date"])),
+            filing_ref=p["filing_ref"],
+        )
+        if p.get("filing_date")  # queued before the date was sent along
+        else r(
+            "{ref} “{title}” has been filed (filing reference: {filing_ref}) and is cleared: "
+            "it may be held.",
+            ref=p["ref"],
+            title=p["title"],
+            filing_ref=p["filing_ref"],
+        )
     ),
 }

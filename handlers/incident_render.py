@@ -63,7 +63,26 @@ def card(r: Renderer, p: dict[str, Any]) -> str:
     head = r("A report needs your attention.")
     if p.get("pulled_in_by"):
         head = r("{name} asked you to help handle this report.", name=p["pulled_in_by"])
+    if "state" in p:  # looked at again, or just acted on: the record as it stands now
+        head = state_head(r, p["state"]) or head
     return head + "\n\n" + facts(r, p)
+
+
+def state_head(r: Renderer, state: dict[str, Any]) -> str:
+    """Where an incident stands: who acknowledged, contained or closed it, and when."""
+    lines = []
+    if state.get("closed_at"):
+        lines.append(r("Closed by {name} on {when}.", name=state["closed_by"],
+                       when=moment(r, state["closed_at"])))  # fmt: skip
+    elif state.get("acknowledged_at"):
+        lines.append(r("Acknowledged by {name} on {when}; being handled.",
+                       name=state["acknowledged_by"],
+                       when=moment(r, state["acknowledged_at"])))  # fmt: skip
+        if state.get("contained_at"):
+            lines.append(r("Under control since {when}.", when=moment(r, state["contained_at"])))
+        if state.get("own_ack"):  # R2, C2
+            lines.append(r("It still needs your own acknowledgement as secretary."))
+    return "\n".join(lines)
 
 
 def escalated(r: Renderer, p: dict[str, Any]) -> str:

@@ -1,26 +1,25 @@
 """The handler's card: Acknowledge, Add update, Escalate upward, Pull in, Contain, Close,
-Timeline; and /my for the reporter."""
+Timeline, each press leaving the card as the incident now stands; and /pending."""
 
 from __future__ import annotations
 
 from telegram import Message, Update, User
+from telegram.error import BadRequest
 
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
-from bot.errors import StaleButton
-from bot.events import queries as events
+from bot.errors import AlreadyDone, DomainError, StaleButton
 from bot.i18n import N_
 from bot.incidents import actions
 from bot.incidents import queries as incidents
 from bot.incidents.rules import clean_text
-from bot.incidents.service import card_buttons
 from bot.people import service as people
+from bot.people.service import TgUser
 from handlers import callback_data as cd
 from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
-from handlers.event_render import status_name
 from handlers.incident_render import STATUS_NAMES, card, kind, moment, severity
-from handlers.render import Renderer, esc
+from handlers.render import Renderer, esc, keyboard
 
 FLOW_UPDATE, FLOW_UPWARD, FLOW_CLOSE = "inc_update", "inc_upward", "inc_close"
 
@@ -41,6 +40,13 @@ TIMELINE_NAMES = {
     "closed": N_("Closed"),
 }
 
+# L4: the step that acknowledged an incident nobody had acknowledged yet.
+ACKNOWLEDGED_BY = {
+    "update": N_("with a progress update"),
+    "contained": N_("on marking it contained"),
+    "closed": N_("on closing it"),
+}
+
 
 @button
 async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
@@ -49,11 +55,21 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
     if incident_id is None:
         raise StaleButton()
     me = tg_user(user)
-    if data.action == "ak":
-        done = await actions.acknowledge(ctx.deps, me, incident_id)
-        return r("You acknowledged {ref}.", ref=done.ref)
-    if data.action == "ct":
-        done = await actions.contain(ctx.deps, me, incident_id)
+    if data.action in ("ak", "ct"):
+        try:
+            if data.action == "ak":
+                done = await actions.acknowledge(ctx.deps, me, incident_id)
+            else:
+                done = await actions.contain(ctx.deps, me, incident_id)
+        except AlreadyDone:
+            await _refresh(update, ctx, r, me, incident_id, data)  # show who was first
+            raise
+        await _refresh(update, ctx, r, me, incident_id, data)
+        if data.action == "ak":
+            return r("You acknowledged {ref}.", ref=done.ref)
+        if done.acknowledged:
+            return r("{ref} is marked as contained; this also records your acknowledgement.",
+                     ref=done.ref)  # fmt: skip
         return r("{ref} is marked as contained.", ref=done.ref)
     if data.action == "tl":
         view = await incidents.timeline_of(ctx.deps, me, incident_id)
@@ -61,19 +77,12 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
             await reply(update.effective_message, timeline_text(r, view))
         return None
     if data.action == "op":
-        params = await incidents.card_for(ctx.deps, me, incident_id)
-        rows = [[(r.plain(b.label), b.data) for b in row] for row in card_buttons(incident_id)]
+        shown = await incidents.card_for(ctx.deps, me, incident_id)
         if update.effective_message is not None:
-            await reply(update.effective_message, card(r, params), rows)
+            await reply(update.effective_message, card(r, shown.params), _rows(r, shown))
         return None
     if data.action == "pl":
-        options = await incidents.candidates(ctx.deps, me, incident_id)
-        if not options:
-            return r("Nobody else has started the bot yet.")
-        rows = [[(name, cd.encode("in", "pp", incident_id, pid))] for pid, name in options]
-        if update.effective_message is not None:
-            await reply(update.effective_message, r("Whom do you want to pull in?"), rows)
-        return None
+        return await _pull_in_list(update, ctx, r, me, incident_id, data.int_arg(1))
     if data.action == "pp":
         person_id = data.int_arg(1)
         if person_id is None:
@@ -99,6 +108,65 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
     return None
 
 
+async def _pull_in_list(
+    update: Update, ctx: Ctx, r: Renderer, me: TgUser, incident_id: int, page: int | None
+) -> str | None:
+    """Pull in (L5): the people who could help, a page at a time; a page turn (`page` given)
+    replaces the list, a press on the card sends it."""
+    found = await incidents.candidates(ctx.deps, me, incident_id, page or 0)
+    if not found.people:
+        if found.others:
+            return r("Everyone else who has started the bot already handles {ref} or reported it.",
+                     ref=found.ref)  # fmt: skip
+        return r("Nobody else has started the bot yet.")
+    rows = [[(name, cd.encode("in", "pp", incident_id, pid))] for pid, name in found.people]
+    turn = [
+        (label, cd.encode("in", "pl", incident_id, to))
+        for label, to in (
+            (r.plain("‹ Previous"), found.page - 1),
+            (r.plain("Next ›"), found.page + 1),
+        )
+        if 0 <= to < found.pages
+    ]
+    text = r("Whom do you want to pull in?")
+    if found.pages > 1:
+        text += "\n" + r("Page {page} of {pages}.", page=found.page + 1, pages=found.pages)
+    if page is not None:
+        await edit_or_send(update, text, [*rows, turn] if turn else rows)
+    elif update.effective_message is not None:
+        await reply(update.effective_message, text, [*rows, turn] if turn else rows)
+    return None
+
+
+def _rows(r: Renderer, view: incidents.CardView, card: bool = True) -> list[list[tuple[str, str]]]:
+    """The card's buttons; `card=False` under a relay or a reminder, whose words must stay
+    (a press there refreshes only the buttons: see _refresh)."""
+    return [[(r.plain(b.label), b.data if card else b.data.removesuffix(":c")) for b in row]
+            for row in view.buttons]  # fmt: skip
+
+
+async def _refresh(
+    update: Update, ctx: Ctx, r: Renderer, me: TgUser, incident_id: int, data: cd.Data
+) -> None:
+    """After a press, the pressed message shows the incident as it stands: the card in
+    place of a card, only the buttons under a relay or a reminder (its words stay)."""
+    query = update.callback_query
+    if query is None or not isinstance(query.message, Message):
+        return
+    try:
+        view = await incidents.card_for(ctx.deps, me, incident_id)
+    except DomainError:  # not theirs to see: the alert says why
+        return
+    if data.args[1:2] == ("c",):
+        await edit_or_send(update, card(r, view.params), _rows(r, view))
+        return
+    try:
+        await query.message.edit_reply_markup(keyboard(_rows(r, view, card=False)))
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            raise
+
+
 async def on_text_step(
     update: Update, ctx: Ctx, message: Message, user: User, r: Renderer, state: DraftState
 ) -> None:
@@ -121,6 +189,8 @@ async def on_text_step(
     else:
         done = await actions.close(ctx.deps, me, incident_id, text)
         answer = r("{ref} is closed. The reporter has been told.", ref=done.ref)
+    if done.acknowledged:
+        answer += "\n" + r("This also records your acknowledgement of {ref}.", ref=done.ref)
     await drafts.clear(ctx.deps, user.id)
     await reply(message, answer)
 
@@ -130,46 +200,18 @@ def timeline_text(r: Renderer, view: incidents.TimelineView) -> str:
     if view.severity:
         head += f" · {esc(severity(r, view.severity))}"
     lines = [head, r("Status: {status}", status=r.plain(STATUS_NAMES[view.status]))]
-    for at, step, who, text, _data in view.entries:
+    for at, step, who, text, data in view.entries:
         line = f"{esc(moment(r, at.isoformat()))} · {esc(r.plain(TIMELINE_NAMES.get(step, step)))}"
         if who:
             line += f" · {esc(who)}"
+        if step == "acknowledged" and data.get("by") in ACKNOWLEDGED_BY:
+            line += " · " + esc(r.plain(ACKNOWLEDGED_BY[data["by"]]))
+        if step == "reported_upward" and data.get("to"):  # P3: to whom, then what
+            line += "\n    " + r("Reported to: {to}", to=data["to"])
         if text:
             line += f"\n    {esc(text)}"
         lines.append(line)
     return "\n".join(lines)
-
-
-@command
-async def my(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
-    """/my: the status of my reports."""
-    if not is_private(update.effective_chat):
-        await private_only(message, ctx, r, "my")
-        return
-    items = await incidents.my_reports(ctx.deps, tg_user(user))
-    requests = await events.my_events(ctx.deps, tg_user(user))
-    if not items and not requests:
-        await reply(
-            message,
-            r("You have no reports or event requests yet. Send /report or /event to start one."),
-        )
-        return
-    lines: list[str] = []
-    rows: list[list[tuple[str, str]]] = []
-    if requests:
-        lines.append(r("Your event requests:"))
-        for ev in requests:
-            lines.append(f"{esc(ev.ref)} · {esc(ev.title)} · {esc(status_name(r, ev.status))}")
-            if ev.status in ("in_review", "pending", "changes_requested"):
-                label = r.plain("Withdraw {ref}", ref=ev.ref)
-                rows.append([(label, cd.encode("ev", "wd", ev.id, ev.version))])
-    if items:
-        lines.append(r("Your reports:"))
-    for item in items:
-        status = r.plain(STATUS_NAMES[item.status])
-        lines.append(f"{esc(item.ref)} · {esc(kind(r, item.kind))} · {esc(status)}")
-        rows.append([(r.plain("Timeline of {ref}", ref=item.ref), cd.encode("in", "tl", item.id))])
-    await reply(message, "\n".join(lines), rows[:10])
 
 
 PENDING_REASONS = {

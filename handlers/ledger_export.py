@@ -154,7 +154,8 @@ def workbook(book: Ledger, r: Renderer, progress: Progress = lambda _f: None) ->
          N_("Reported at"), N_("Limit to acknowledge (L4)"), N_("Acknowledged at"),
          N_("Hours to acknowledge"), N_("Needs the secretary (R2)"),
          N_("Secretary acknowledged at"), N_("Escalated by itself"),
-         N_("Reported upward at (P3)"), N_("Contained at"), N_("Closed at"),
+         N_("Reported upward at (P3)"), N_("Reported upward to (P3)"), N_("Contained at"),
+         N_("Closed at"),
          N_("Hours to close")),
         [[i.ref, r.plain(w.INCIDENT_KINDS[i.kind]),
           r.plain(w.SEVERITY_NAMES[i.severity]) if i.severity else "",
@@ -162,7 +163,8 @@ def workbook(book: Ledger, r: Renderer, progress: Progress = lambda _f: None) ->
           loc(i.ack_limit_at), loc(i.acknowledged_at),
           _hours(i.acknowledged_at - i.reported_at) if i.acknowledged_at else None,
           _yes(r, i.needs_secretary_ack), loc(i.secretary_ack_at),
-          _yes(r, i.escalation_level > 0), loc(i.reported_upward_at), loc(i.contained_at),
+          _yes(r, i.escalation_level > 0), loc(i.reported_upward_at),
+          i.reported_upward_to or "", loc(i.contained_at),
           loc(i.closed_at), _hours(i.closed_at - i.reported_at) if i.closed_at else None]
          for i in book.incidents],
     )  # fmt: skip

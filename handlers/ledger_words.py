@@ -45,6 +45,8 @@ LAPSES = {
     "analysis_missing": N_("{subject}: no forward-looking analysis was recorded before it"),
 }
 FILED_LATE = N_("{subject}: filed {late} after its date")
+# R2, C2: a critical incident is not a "major" one, in either language.
+CRITICAL_UNACKNOWLEDGED = N_("{subject}: a critical incident the secretary never acknowledged")
 
 # Audited steps that cite a clause, as the per-clause view names them.
 ACTIONS = {
@@ -169,6 +171,8 @@ def lapse_text(r: Renderer, lapse: Lapse) -> str:
         text = text.format(subject=subject, held=held, n=r.t.number(required))
         return r.aside(text, r.items(lapse.clauses))
     msgid = FILED_LATE if lapse.code == "event_uncleared" and lapse.late_by else LAPSES[lapse.code]
+    if lapse.code == "secretary_ack_missing" and p.get("severity") == "critical":
+        msgid = CRITICAL_UNACKNOWLEDGED
     status = p.get("status", "")
     text = r.plain(
         msgid, subject=subject, late=duration(r, lapse.late_by),
@@ -193,6 +197,8 @@ def evidence_what(r: Renderer, e: Evidence) -> str:
         return meeting_kind(r, e.what)
     if e.source == "reminder":
         return r.plain(REMINDERS[e.what]) if e.what in REMINDERS else e.what
+    if e.what == "incident.reported_upward" and e.params.get("to"):
+        return r.plain("Reported to the higher department: {to}", to=e.params["to"])
     return action_name(r, e.what)
 
 

@@ -73,7 +73,7 @@ def _sensitive_options(ctx: Ctx, held_on: date) -> list[tuple[str, date, dict[st
     return sorted(options, key=lambda o: o[1])
 
 
-async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bool) -> None:
+async def ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bool) -> None:
     d, user = state.data, update.effective_user
     assert user is not None
     rows: list[list[tuple[str, str]]]
@@ -104,8 +104,11 @@ async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: b
     elif state.step == "attendees":
         text, rows = await _attendees(ctx, r, user, d)
     elif state.step == "files":
-        text = r("Send the minutes or photos, then press Done. Or skip.")
+        text = r("Send the minutes as text, or as files or photos, then press Done. With "
+                 "none, press Done now.")  # fmt: skip
         count = len(d.get("files", []))
+        if d.get("notes"):
+            text += "\n" + r("Typed minutes received.")
         if count:
             text += "\n" + r.plural("{n} file received.", "{n} files received.", count)
         rows = [[(r.plain("Done"), _b("fd"))], _nav(r)]
@@ -146,7 +149,7 @@ async def begin(update: Update, ctx: Ctx, r: Renderer, user: User, code: str = "
     if code in KIND_CODES:
         state.data["kind"], state.step = KIND_CODES[code], "date"
     await drafts.save(ctx.deps, me.id, state)
-    await _ask(update, ctx, r, state, edit=False)
+    await ask(update, ctx, r, state, edit=False)
 
 
 def _next(state: DraftState) -> None:
@@ -161,7 +164,7 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
         ctx, user, FLOW, N_("This record is no longer being filled in. Send /meeting to start.")
     )
     if state.replayed:  # handled again after a crash: show the step, apply nothing twice
-        await _ask(update, ctx, r, state, edit=True)
+        await ask(update, ctx, r, state, edit=True)
         return None
     d, a = state.data, data.args
     arg = a[0] if a else ""
@@ -211,7 +214,7 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     else:
         raise StaleButton()
     await drafts.save(ctx.deps, person_id, state)
-    await _ask(update, ctx, r, state, edit=True)
+    await ask(update, ctx, r, state, edit=True)
     return None
 
 
@@ -224,6 +227,7 @@ async def _save(update: Update, ctx: Ctx, r: Renderer, user: User, d: dict[str, 
         sensitive_on=date.fromisoformat(sensitive[1]) if sensitive else None,
         attendee_ids=list(d.get("attendees", [])),
         files=[(f["file_id"], f["kind"], f.get("name") or "") for f in d.get("files", [])],
+        notes=d.get("notes", ""),
     )  # fmt: skip
     recorded = await meetings.record_meeting(ctx.deps, tg_user(user), draft)
     text = (
@@ -243,7 +247,7 @@ async def on_message(
 ) -> None:
     """Text or files while a meeting is being recorded."""
     if state.replayed:  # handled again after a crash: show the step, apply nothing twice
-        await _ask(update, ctx, r, state, edit=False)
+        await ask(update, ctx, r, state, edit=False)
         return
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     if state.step == "files" and (message.photo or message.document):
@@ -256,9 +260,12 @@ async def on_message(
     elif state.step == "subject" and message.text is not None:
         state.data["subject"] = clean_text(message.text, meetings.MAX_TITLE)
         _next(state)
+    elif state.step == "files" and message.text is not None:  # minutes typed, not scanned
+        typed = "\n".join(filter(None, (state.data.get("notes"), message.text.strip())))
+        state.data["notes"] = clean_text(typed, ctx.deps.policy.incidents.max_text)
     elif state.step in ("date", "subject"):
         raise InvalidInput(N_("Please answer with text or use the buttons, or send /cancel."))
     else:
         raise InvalidInput(N_("Please use the buttons above, or send /cancel."))
     await drafts.save(ctx.deps, me.id, state)
-    await _ask(update, ctx, r, state, edit=False)
+    await ask(update, ctx, r, state, edit=False)

@@ -15,10 +15,10 @@ from bot.i18n import N_
 from bot.people import service as people
 from bot.people.roles import Role
 from bot.policy import store
-from bot.policy.model import Policy
+from bot.policy.model import Limit, Policy
 from handlers import callback_data as cd
 from handlers.common import button, command, draft_in, edit_or_send, reply, tg_user
-from handlers.incident_render import SEVERITY_NAMES
+from handlers.incident_render import KIND_NAMES, SEVERITY_NAMES
 from handlers.render import Renderer
 
 FLOW = "policy"
@@ -36,13 +36,28 @@ def _days(r: Renderer, n: int) -> str:
     return r.plural("{n} day", "{n} days", n)
 
 
+def limit_words(r: Renderer, limit: Limit) -> str:
+    """A time limit as the rule says it: 4 working hours (L4), not 240 minutes."""
+    hours, minutes = divmod(limit.minutes, 60)
+    if limit.working_time:
+        if not minutes:
+            return r.t.ngettext("{n} working hour", "{n} working hours", hours).format(n=hours)
+        return r.t.ngettext("{n} working minute", "{n} working minutes", limit.minutes).format(
+            n=limit.minutes
+        )
+    if not minutes:
+        return r.t.ngettext("{n} hour", "{n} hours", hours).format(n=hours)
+    return r.t.ngettext("{n} minute", "{n} minutes", limit.minutes).format(n=limit.minutes)
+
+
 def summary(r: Renderer, p: Policy, today: date) -> list[str]:
     """The policy's substance, one line per area, each citing its clause."""
     hours, cal, inc = p.working_hours, p.calendar, p.incidents
+    names = {**SEVERITY_NAMES, "information": KIND_NAMES["information"]}
     limits = r.items(
-        r.plain("{severity} {minutes} min", severity=r.plain(SEVERITY_NAMES[name]),
-                minutes=getattr(inc.acknowledge, name).minutes)
-        for name in ("critical", "major", "general")
+        r.plain("{what}: {limit}", what=r.plain(names[name]),
+                limit=limit_words(r, getattr(inc.acknowledge, name)))
+        for name in ("critical", "major", "general", "information")
     )  # fmt: skip
     sensitive = r.items(
         r.aside(d.name_in(r.locale), r.t.date(on))

@@ -24,13 +24,10 @@ from bot.policy.model import Kind, Severity
 from handlers import callback_data as cd
 from handlers.common import (
     button,
-    command,
     draft_in,
     edit_and_answer,
     edit_or_send,
-    is_private,
     nav_row,
-    private_only,
     show_step,
     tg_user,
 )
@@ -47,7 +44,9 @@ QUESTIONS = {
     "when": N_("When was it discovered? Choose, or type a date and time such as {example}."),
     "where": N_("Where? Name the system, platform or place."),
     "done": N_("What has already been done about it?"),
-    "attach": N_("Send photos or documents if you have any, then press Done. Or skip."),
+    "attach": N_(
+        "Send photos or documents if you have any, then press Done; with none, press Done now."
+    ),
 }
 FIELD_NAMES = {
     "kind": N_("Kind"),
@@ -71,7 +70,7 @@ def _steps_for(data: dict[str, Any]) -> list[str]:
     return [s for s in STEPS if not (s == "severity" and data.get("kind") == Kind.INFORMATION)]
 
 
-async def _ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bool) -> None:
+async def ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bool) -> None:
     """Show the question of the current step (editing the pressed message where there is one)."""
     step = state.step
     rows: list[list[tuple[str, str]]]
@@ -132,21 +131,12 @@ def _next(state: DraftState) -> None:
         state.step = order[order.index(state.step) + 1]
 
 
-@command
-async def report(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
-    """/report: start (or restart) a report."""
-    if not is_private(update.effective_chat):
-        await private_only(message, ctx, r, "report")
-        return
-    await begin(update, ctx, r, user)
-
-
 async def begin(update: Update, ctx: Ctx, r: Renderer, user: User) -> None:
     """The first question; also reached by the deep link /start report."""
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     state = DraftState(FLOW, "kind", {"attachments": []})
     await drafts.save(ctx.deps, me.id, state)
-    await _ask(update, ctx, r, state, edit=False)
+    await ask(update, ctx, r, state, edit=False)
 
 
 async def begin_at_event(
@@ -159,7 +149,7 @@ async def begin_at_event(
     state = DraftState(FLOW, "severity", {"attachments": [], "kind": Kind.EVENT_INCIDENT,
                                           "where": where, "prefilled": ["where"]})  # fmt: skip
     await drafts.save(ctx.deps, me.id, state)
-    await _ask(update, ctx, r, state, edit=False)
+    await ask(update, ctx, r, state, edit=False)
 
 
 async def _state(ctx: Ctx, user: User) -> tuple[int, DraftState]:
@@ -173,7 +163,7 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     """Every button of the report conversation."""
     person_id, state = await _state(ctx, user)
     if state.replayed:  # handled again after a crash: show the step, apply nothing twice
-        await _ask(update, ctx, r, state, edit=True)
+        await ask(update, ctx, r, state, edit=True)
         return None
     arg = data.args[0] if data.args else ""
     order = _steps_for(state.data)
@@ -187,8 +177,11 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     if data.action == "b" and state.step in order:
         state.data.pop("editing", None)
         state.step = order[max(0, order.index(state.step) - 1)]
+    elif data.action == "sm" and state.step == "summary":
+        pass  # out of the field menu, back to the summary unchanged
     elif data.action == "e" and state.step == "summary":
         rows = [[(r.plain(FIELD_NAMES[f]), _b("f", f))] for f in FIELD_NAMES if f in order]
+        rows.append([(r.plain("‹ Back to the summary"), _b("sm")), (r.plain("Cancel"), _b("x"))])
         await edit_or_send(update, r("Which field do you want to change?"), rows)
         return None
     elif data.action == "f" and arg in FIELD_NAMES:
@@ -210,7 +203,7 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     else:
         raise StaleButton()
     await drafts.save(ctx.deps, person_id, state)
-    await _ask(update, ctx, r, state, edit=True)
+    await ask(update, ctx, r, state, edit=True)
     return None
 
 
@@ -245,7 +238,7 @@ async def on_message(
 ) -> None:
     """Text or files while a report is being filled in."""
     if state.replayed:  # handled again after a crash: show the step, apply nothing twice
-        await _ask(update, ctx, r, state, edit=False)
+        await ask(update, ctx, r, state, edit=False)
         return
     assert state.person_id is not None  # read from the database by handlers.text
     limit = ctx.deps.policy.incidents.max_text
@@ -263,7 +256,7 @@ async def on_message(
     else:
         raise InvalidInput(N_("Please use the buttons above, or send /cancel."))
     await drafts.save(ctx.deps, state.person_id, state)
-    await _ask(update, ctx, r, state, edit=False)
+    await ask(update, ctx, r, state, edit=False)
 
 
 async def _attachment(ctx: Ctx, message: Message, r: Renderer, state: DraftState) -> None:

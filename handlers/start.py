@@ -10,11 +10,10 @@ from bot.people import service as people
 from bot.people.service import PersonView
 from handlers import calendar as calendar_handlers
 from handlers import callback_data as cd
-from handlers import event as event_handlers
+from handlers import draft_guard
 from handlers import incidents as incident_handlers
 from handlers import ledger as ledger_handlers
 from handlers import meeting as meeting_handlers
-from handlers import report as report_handlers
 from handlers import roles as roles_handlers
 from handlers.commands import available
 from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
@@ -46,11 +45,8 @@ async def start(update: Update, ctx: Ctx, message: Message, user: User, r: Rende
             language_rows(),
         )
         return
-    if payload == "report":
-        await report_handlers.begin(update, ctx, r, user)
-        return
-    if payload == "event":
-        await event_handlers.start_new(update, ctx, r, user)
+    if payload in ("report", "event"):  # an open draft is asked about first
+        await draft_guard.start(update, ctx, r, user, payload)
         return
     if payload.startswith("meeting"):  # a reminder's Record it: meeting-qr, meeting-st …
         await meeting_handlers.begin(update, ctx, r, user, payload.partition("-")[2])

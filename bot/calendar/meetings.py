@@ -63,7 +63,11 @@ def check_held_on(deps: Deps, held_on: date, now: datetime) -> None:
         raise InvalidInput(N_("A meeting can be recorded once it has been held; that date is "
                               "in the future."))  # fmt: skip
     if today - held_on > MAX_AGE:
-        raise InvalidInput(N_("That date is more than a year ago; please check it."))
+        raise InvalidInput(
+            N_("That date is too long ago: a meeting can be recorded up to {days} days after "
+               "it was held, so from {first}. Please check the date."),
+            days=MAX_AGE.days, first=(today - MAX_AGE).isoformat(),
+        )  # fmt: skip
 
 
 async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meeting:

@@ -16,7 +16,7 @@ from bot.i18n import N_
 from bot.outbox import service as outbox
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import TgUser, acting
+from bot.people.service import PersonView, TgUser, acting
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,15 @@ class Acting:
 
 def today(deps: Deps, now: datetime) -> str:
     return now.astimezone(deps.zone).date().isoformat()
+
+
+async def may_approve(session: AsyncSession, deps: Deps, me: PersonView, now: datetime) -> bool:
+    """The secretary; the deputy where the policy allows (L2); an acting approver today."""
+    if Role.SECRETARY in me.roles:
+        return True
+    if deps.policy.events.deputy_may_approve and Role.DEPUTY in me.roles:
+        return True
+    return me.id in {p.id for p in await acting_now(session, deps, now)}
 
 
 async def acting_now(session: AsyncSession, deps: Deps, now: datetime) -> list[Person]:

@@ -3,10 +3,11 @@ organiser's word on how the event went."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import examples
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
@@ -24,6 +25,48 @@ from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting
 
 
+def _check_filing_date(deps: Deps, event: EventRequest, filing_date: str, now: datetime) -> str:
+    """R6: a filing clears an event only if it was made before the event, and nobody files on a
+    day still to come or before the request existed. The date as ISO, or InvalidInput."""
+    try:
+        day = date.fromisoformat(filing_date.strip())
+    except ValueError:
+        raise InvalidInput(
+            N_("Please write the date like {example}."), example=examples.day(now, deps.zone)
+        ) from None
+    today = now.astimezone(deps.zone).date()
+    held = event.starts_at.astimezone(deps.zone).date()
+    requested = event.requested_at.astimezone(deps.zone).date()
+    if day > today:
+        raise InvalidInput(
+            N_("{date} is still to come. On which date was it filed? Write it like {example}."),
+            date=day.isoformat(),
+            example=examples.day(now, deps.zone),
+        )
+    if day > held:
+        raise InvalidInput(
+            N_("{date} is after the event ({held}): a filing clears an event only before it is "
+               "held. On which date was it filed?"),
+            date=day.isoformat(), held=held.isoformat(),
+        )  # fmt: skip
+    if day < requested:
+        raise InvalidInput(
+            N_("{date} is before the request was made ({requested}). On which date was it "
+               "filed?"),
+            date=day.isoformat(), requested=requested.isoformat(),
+        )  # fmt: skip
+    return day.isoformat()
+
+
+async def check_filing_date(deps: Deps, event_id: int, filing_date: str) -> str:
+    """Before asking for the reference: the date as record_filing will check it."""
+    async with deps.db.read() as session:
+        event = await session.get(EventRequest, event_id)
+        if event is None:
+            raise NotFound(N_("This request no longer exists."))
+        return _check_filing_date(deps, event, filing_date, deps.clock.now())
+
+
 async def record_filing(
     deps: Deps, actor: TgUser, event_id: int, version: int, filing_date: str, filing_ref: str
 ) -> Result:
@@ -33,6 +76,7 @@ async def record_filing(
     async with deps.db.transaction() as session:
         me = await _office(session, actor, now, filing=True)
         event = await load_locked(session, event_id)
+        filing_date = _check_filing_date(deps, event, filing_date, now)
         if not await move_if(session, event, version, EventStatus.APPROVED,
                                  status=EventStatus.CLEARED, filed_at=now, filed_by_id=me.id,
                                  filing_date=filing_date, filing_ref=ref):  # fmt: skip
@@ -44,7 +88,7 @@ async def record_filing(
         record(session, at=now, actor_id=me.id, action="event.filed", subject_type="event",
                subject_id=event.id, clause="R6", filing_ref=ref,
                filing_date=filing_date)  # fmt: skip
-        await tell(session, event, now, "event.cleared", filing_ref=ref)
+        await tell(session, event, now, "event.cleared", filing_ref=ref, filing_date=filing_date)
         return Result(event.id, event.ref, event.status)
 
 

@@ -3,14 +3,10 @@ decision, each a conditional update on (status, version) so it happens once."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
-from bot.events.acting import acting_now
+from bot.events.acting import may_approve
 from bot.events.cards import approver_buttons, card_params
 from bot.events.models import EventStatus
 from bot.events.service import (
@@ -27,16 +23,7 @@ from bot.outbox import service as outbox
 from bot.outbox.service import Button
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import PersonView, TgUser, acting, people_with_role
-
-
-async def _may_approve(session: AsyncSession, deps: Deps, me: PersonView, now: datetime) -> bool:
-    """The secretary; the deputy where the policy allows (L2); an acting approver today."""
-    if Role.SECRETARY in me.roles:
-        return True
-    if deps.policy.events.deputy_may_approve and Role.DEPUTY in me.roles:
-        return True
-    return me.id in {p.id for p in await acting_now(session, deps, now)}
+from bot.people.service import TgUser, acting, people_with_role
 
 
 async def decide(
@@ -49,7 +36,7 @@ async def decide(
     text = clean_text(note, deps.policy.incidents.max_text) if decision != "approve" else None
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
-        if not await _may_approve(session, deps, me, now):
+        if not await may_approve(session, deps, me, now):
             raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
         event = await load_locked(session, event_id)
         status = {"approve": EventStatus.APPROVED, "reject": EventStatus.REJECTED,
@@ -136,7 +123,7 @@ async def check_can_act(
                 raise NotAllowed(N_("Only the head of the requester's committee can review this."))
             expected = EventStatus.IN_REVIEW
         else:
-            if not await _may_approve(session, deps, me, now):
+            if not await may_approve(session, deps, me, now):
                 raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
             expected = EventStatus.PENDING
         if event.status != expected or event.version != version:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.deps import Deps
@@ -28,6 +28,23 @@ class EventDraft:
     organiser_id: int | None = None  # None: the requester organises it
 
 
+# R6 asks for approval in advance, not years in advance: 2099 is a typing slip.
+AHEAD = timedelta(days=365)
+
+
+def check_date(deps: Deps, starts_at: datetime, now: datetime) -> None:
+    """A future moment within the next year (the last day named in the answer)."""
+    if starts_at <= now:
+        raise InvalidInput(N_("That date has passed. When will the event take place?"))
+    last = (now + AHEAD).astimezone(deps.zone).date()
+    if starts_at.astimezone(deps.zone).date() > last:
+        raise InvalidInput(
+            N_("That is more than a year ahead. A request is for an event within the next "
+               "year, until {last}. When will it take place?"),
+            last=last.isoformat(),
+        )  # fmt: skip
+
+
 def validate(deps: Deps, draft: EventDraft, now: datetime) -> EventDraft:
     """R6 and plain sense: a future date, a real audience, vetted speakers, sane lengths."""
     policy = deps.policy.events
@@ -35,8 +52,7 @@ def validate(deps: Deps, draft: EventDraft, now: datetime) -> EventDraft:
     if draft.event_type not in EVENT_TYPES:
         raise InvalidInput(N_("Please choose the type of event."))
     title = clean_text(draft.title, policy.max_title)
-    if draft.starts_at <= now:
-        raise InvalidInput(N_("That date has passed. When will the event take place?"))
+    check_date(deps, draft.starts_at, now)
     if not 1 <= draft.audience <= policy.max_audience:
         raise InvalidInput(
             N_("Please give the expected audience as a number from 1 to {max}."),

@@ -1,6 +1,6 @@
-"""Event requests (R6): submission, the organiser's confirmation, routing, withdrawal and
-resubmission, and the helpers the other steps share. Decisions live in `decisions.py`, what
-follows approval in `after.py`.
+"""Event requests (R6): submission, the organiser's confirmation, routing and withdrawal, and
+the helpers the other steps share. Resubmission lives in `resubmit.py`, decisions in
+`decisions.py`, what follows approval in `after.py`.
 
 Each use case is one transaction with its audit entry and messages. State changes that a card
 triggers are conditional updates on (status, version): two people pressing at once, or a card
@@ -9,7 +9,7 @@ from an older version, can never change a request twice.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -56,7 +56,7 @@ async def approvers(session: AsyncSession, deps: Deps) -> list[Person]:
     return people or await people_with_role(session, Role.ADMIN)
 
 
-async def _route(session: AsyncSession, deps: Deps, event: EventRequest, now: datetime) -> None:
+async def route(session: AsyncSession, deps: Deps, event: EventRequest, now: datetime) -> None:
     """To the committee head first where the policy says so (L3), else to the approvers."""
     requester = await session.get(Person, event.requester_id)
     organiser = await session.get(Person, event.organiser_id)
@@ -88,12 +88,12 @@ def _files(session: AsyncSession, now: datetime, person: Person, event: EventReq
     outbox.notify_files(session, now=now, person=person, ref=event.ref, files=files)
 
 
-async def _route_or_ask_organiser(
+async def route_or_ask_organiser(
     session: AsyncSession, deps: Deps, event: EventRequest, now: datetime
 ) -> None:
     """Whoever organises is responsible (R6): a named organiser confirms before it goes on."""
     if event.organiser_id == event.requester_id:
-        await _route(session, deps, event, now)
+        await route(session, deps, event, now)
         return
     organiser = await session.get(Person, event.organiser_id)
     requester = await session.get(Person, event.requester_id)
@@ -128,7 +128,7 @@ async def confirm_organiser(
                action="event.organiser_confirmed" if accept else "event.organiser_declined",
                clause="R6")  # fmt: skip
         if accept:
-            await _route(session, deps, event, now)
+            await route(session, deps, event, now)
         else:
             event.status, event.organiser_id = EventStatus.CHANGES_REQUESTED, event.requester_id
             event.decision_note = None
@@ -160,7 +160,7 @@ async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
             await session.flush()
             session.add(EventVersion(event_id=event.id, version=1, submitted_at=now,
                                      snapshot=snapshot(event)))  # fmt: skip
-            await _route_or_ask_organiser(session, deps, event, now)
+            await route_or_ask_organiser(session, deps, event, now)
             record(session, at=now, actor_id=me.id, action="event.requested", subject_type="event",
                    subject_id=event.id, clause="R6", ref=event.ref,
                    short_lead=event.short_lead)  # fmt: skip
@@ -241,7 +241,7 @@ async def tell(
         )  # fmt: skip
 
 
-async def _sent_back(
+async def sent_back(
     session: AsyncSession, actor: TgUser, event_id: int, now: datetime
 ) -> tuple[PersonView, EventRequest]:
     """The requester's own request, sent back for changes: the only state it may be edited in."""
@@ -272,35 +272,3 @@ async def withdraw(deps: Deps, actor: TgUser, event_id: int) -> Result:
         record(session, at=now, actor_id=me.id, action="event.withdrawn",
                subject_type="event", subject_id=event.id, clause="R6")  # fmt: skip
         return Result(event.id, event.ref, event.status)
-
-
-async def resubmit(deps: Deps, actor: TgUser, event_id: int, draft: EventDraft) -> Result:
-    """After "request changes": a new version, routed again; the old versions stay on record."""
-    now = deps.clock.now()
-    clean = validate(deps, draft, now)
-    async with deps.db.transaction() as session:
-        me, event = await _sent_back(session, actor, event_id, now)
-        for key, value in asdict(clean).items():
-            if key == "organiser_id":
-                event.organiser_id = value or me.id
-            else:
-                setattr(event, key, value)
-        event.version += 1
-        event.short_lead = clean.starts_at - now < timedelta(days=deps.policy.events.lead_days)
-        event.decided_at = event.decided_by_id = event.decision_note = None
-        session.add(EventVersion(event_id=event.id, version=event.version, submitted_at=now,
-                                 snapshot=snapshot(event)))  # fmt: skip
-        await _route_or_ask_organiser(session, deps, event, now)
-        record(session, at=now, actor_id=me.id, action="event.resubmitted",
-               subject_type="event", subject_id=event.id, clause="R6",
-               version=event.version)  # fmt: skip
-        await drafts.drop(session, me.id)  # in this transaction: never filed twice
-        return Result(event.id, event.ref, event.status, event.short_lead)
-
-
-async def for_resubmission(deps: Deps, actor: TgUser, event_id: int) -> dict[str, Any]:
-    """The request as it stands, for its requester to edit after "request changes"."""
-    now = deps.clock.now()
-    async with deps.db.transaction() as session:
-        _me, event = await _sent_back(session, actor, event_id, now)
-        return snapshot(event)

@@ -35,6 +35,7 @@ from bot.policy.model import Kind, Severity
 class Done:
     ref: str
     status: str
+    acknowledged: bool = False  # this step also acknowledged the incident (L4)
 
 
 async def _open_for(
@@ -81,6 +82,21 @@ async def _tell_reporter(
             session, now=now, person=reporter, template=template,
             params={"ref": incident.ref, **params},
         )  # fmt: skip
+
+
+def _taken_on(
+    session: AsyncSession, incident: Incident, me: PersonView, now: datetime, by: str
+) -> bool:
+    """L4: whoever updates, contains or closes an unacknowledged incident has taken it on, so
+    that step acknowledges it too, as its own timeline and audit entry (the ledger's time to
+    acknowledge and /pending both read it). True when it did."""
+    if incident.acknowledged_at is not None:
+        return False
+    incident.acknowledged_at, incident.acknowledged_by_id = now, me.id
+    timeline(session, incident, at=now, kind="acknowledged", actor_id=me.id, by=by)
+    record(session, at=now, actor_id=me.id, action="incident.acknowledged",
+           subject_type="incident", subject_id=incident.id, clause="L4", by=by)  # fmt: skip
+    return True
 
 
 async def acknowledge(deps: Deps, actor: TgUser, incident_id: int) -> Done:
@@ -136,13 +152,11 @@ async def add_update(deps: Deps, actor: TgUser, incident_id: int, text: str) -> 
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         incident, me = await _open_for(session, deps, actor, incident_id, now)
+        acknowledged = _taken_on(session, incident, me, now, "update")
         timeline(session, incident, at=now, kind="update", actor_id=me.id, text=body)
         incident.last_update_at = now
         incident.update_due_at = _cadence(deps, incident, now)
         incident.update_reminded_at = None
-        if incident.acknowledged_at is None:  # writing an update is acknowledging it
-            incident.acknowledged_at, incident.acknowledged_by_id = now, me.id
-            timeline(session, incident, at=now, kind="acknowledged", actor_id=me.id)
         if incident.severity in (Severity.MAJOR, Severity.CRITICAL):
             for leader in await _leadership(session):
                 if leader.id != me.id:
@@ -156,7 +170,7 @@ async def add_update(deps: Deps, actor: TgUser, incident_id: int, text: str) -> 
             session, at=now, actor_id=me.id, action="incident.update", subject_type="incident",
             subject_id=incident.id, clause="P2",
         )  # fmt: skip
-        return Done(incident.ref, incident.status)
+        return Done(incident.ref, incident.status, acknowledged)
 
 
 async def report_upward(
@@ -168,7 +182,8 @@ async def report_upward(
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         incident, me = await _open_for(session, deps, actor, incident_id, now)
-        incident.reported_upward_at = incident.reported_upward_at or now
+        if incident.reported_upward_at is None:  # the first report is the one C8 asks for
+            incident.reported_upward_at, incident.reported_upward_to = now, to_whom
         timeline(session, incident, at=now, kind="reported_upward", actor_id=me.id, text=what,
                  to=to_whom)  # fmt: skip
         record(
@@ -198,7 +213,7 @@ async def pull_in(deps: Deps, actor: TgUser, incident_id: int, person_id: int) -
         outbox.notify_person(
             session, now=now, person=person, template="incident.card",
             params={**card_params(incident, reporter), "pulled_in_by": me.name},
-            buttons=card_buttons(incident.id),
+            buttons=card_buttons(incident.id, card=True),
         )  # fmt: skip
         record(session, at=now, actor_id=me.id, action="incident.pulled_in",
                subject_type="incident", subject_id=incident.id, clause="L5",
@@ -213,14 +228,15 @@ async def contain(deps: Deps, actor: TgUser, incident_id: int) -> Done:
         incident, me = await _open_for(session, deps, actor, incident_id, now)
         if incident.status == "contained":
             raise AlreadyDone(N_("{ref} is already marked as contained."), ref=incident.ref)
+        acknowledged = _taken_on(session, incident, me, now, "contained")
+        if acknowledged and incident.update_due_at is None:
+            incident.update_due_at = _cadence(deps, incident, now)  # P2: still open
         incident.status, incident.contained_at = "contained", now
-        if incident.acknowledged_at is None:
-            incident.acknowledged_at, incident.acknowledged_by_id = now, me.id
         timeline(session, incident, at=now, kind="contained", actor_id=me.id)
         record(session, at=now, actor_id=me.id, action="incident.contained",
                subject_type="incident", subject_id=incident.id, clause="L4")  # fmt: skip
         await _tell_reporter(session, incident, now, "incident.contained")
-        return Done(incident.ref, incident.status)
+        return Done(incident.ref, incident.status, acknowledged)
 
 
 async def close(deps: Deps, actor: TgUser, incident_id: int, summary: str) -> Done:
@@ -232,14 +248,13 @@ async def close(deps: Deps, actor: TgUser, incident_id: int, summary: str) -> Do
         incident.status, incident.closed_at, incident.closed_by_id = "closed", now, me.id
         incident.closing_summary = body
         incident.update_due_at = None
-        if incident.acknowledged_at is None:
-            incident.acknowledged_at, incident.acknowledged_by_id = now, me.id
+        acknowledged = _taken_on(session, incident, me, now, "closed")
         timeline(session, incident, at=now, kind="closed", actor_id=me.id, text=body)
         record(session, at=now, actor_id=me.id, action="incident.closed",
                subject_type="incident", subject_id=incident.id,
                clause=CLAUSE[Kind(incident.kind)])  # fmt: skip
         await _tell_reporter(session, incident, now, "incident.closed", summary=body)
-        return Done(incident.ref, incident.status)
+        return Done(incident.ref, incident.status, acknowledged)
 
 
 async def handlers_of(deps: Deps, incident_id: int) -> list[int]:

@@ -70,6 +70,8 @@ class Incident(Base):
     update_reminded_at: Mapped[datetime | None]
     last_update_at: Mapped[datetime | None]
     reported_upward_at: Mapped[datetime | None]  # P3, C8
+    # To whom (unit and name) that first report went; each report is also on the timeline.
+    reported_upward_to: Mapped[str | None] = mapped_column(Text)
     contained_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.incidents.models import Incident, IncidentHandler, TimelineEntry
-from bot.incidents.service import card_params, load_for, require_handler
+from bot.incidents.service import card_buttons, card_params, load_for, require_handler
+from bot.outbox.service import Button
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import TgUser, acting
@@ -55,6 +57,12 @@ class MyItem:
     kind: str
     status: str
     acknowledged: bool
+    upward_to: str | None = None  # P3: to whom it was reported upward
+
+
+def _item(i: Incident) -> MyItem:
+    return MyItem(i.id, i.ref, i.kind, i.status, i.acknowledged_at is not None,
+                  i.reported_upward_to)  # fmt: skip
 
 
 async def my_reports(deps: Deps, actor: TgUser, limit: int = 20) -> list[MyItem]:
@@ -68,21 +76,63 @@ async def my_reports(deps: Deps, actor: TgUser, limit: int = 20) -> list[MyItem]
             .order_by(Incident.id.desc())
             .limit(limit)
         )
-        return [MyItem(i.id, i.ref, i.kind, i.status, i.acknowledged_at is not None) for i in rows]
+        return [_item(i) for i in rows]
 
 
-async def candidates(deps: Deps, actor: TgUser, incident_id: int) -> list[tuple[int, str]]:
-    """People who could be pulled into an incident (L5): everyone registered but its handlers."""
+def _handled_by(person_id: int) -> Select[int]:
+    """The incidents a person handles: routed to, escalated to or pulled in (L4, L5)."""
+    return select(IncidentHandler.incident_id).where(IncidentHandler.person_id == person_id)
+
+
+async def handled_by_me(deps: Deps, actor: TgUser, limit: int = 20) -> list[MyItem]:
+    """/my: the incidents this person handles (routed, escalated to or pulled in: L4, L5),
+    open ones first, then the newest; those they filed themselves are listed as filed."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        rows = await session.scalars(
+            select(Incident)
+            .where(Incident.id.in_(_handled_by(me.id)), Incident.reporter_id != me.id)
+            .order_by((Incident.status == "closed"), Incident.id.desc())
+            .limit(limit)
+        )
+        return [_item(i) for i in rows]
+
+
+PULL_PAGE = 10  # names per page of the Pull in list
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """One page of the people who could be pulled in (L5)."""
+
+    ref: str
+    people: list[tuple[int, str]]
+    page: int
+    pages: int
+    others: int  # everyone else who started the bot, taken or not: why a list can be empty
+
+
+async def candidates(deps: Deps, actor: TgUser, incident_id: int, page: int = 0) -> Candidates:
+    """People who could be pulled into an incident (L5): everyone registered but its handlers
+    and its reporter, a page at a time."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
         incident = await load_for(session, incident_id)
         await require_handler(session, incident, me.id)
-        taken = {h.person_id for h in incident.handlers} | {incident.reporter_id}
-        rows = await session.scalars(
-            select(Person).where(Person.started_at.isnot(None)).order_by(Person.first_name)
+        taken = {h.person_id for h in incident.handlers} | {incident.reporter_id, me.id}
+        rows = await session.execute(
+            select(Person.id, Person.first_name, Person.last_name)
+            .where(Person.started_at.isnot(None), Person.id != me.id)
+            .order_by(Person.first_name, Person.id)
         )
-        return [(p.id, p.display_name) for p in rows if p.id not in taken][:30]
+        everyone = [(pid, " ".join(p for p in (first, last) if p)) for pid, first, last in rows]
+        free = [(pid, name) for pid, name in everyone if pid not in taken]
+        pages = max(1, -(-len(free) // PULL_PAGE))
+        page = min(max(page, 0), pages - 1)
+        shown = free[page * PULL_PAGE : (page + 1) * PULL_PAGE]
+        return Candidates(incident.ref, shown, page, pages, len(everyone))
 
 
 @dataclass(frozen=True)
@@ -98,10 +148,9 @@ async def pending_for(deps: Deps, actor: TgUser) -> list[PendingItem]:
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
-        mine = select(IncidentHandler.incident_id).where(IncidentHandler.person_id == me.id)
         rows = await session.scalars(
             select(Incident)
-            .where(Incident.status != "closed", Incident.id.in_(mine))
+            .where(Incident.status != "closed", Incident.id.in_(_handled_by(me.id)))
             .order_by(Incident.id)
             .limit(50)
         )
@@ -124,8 +173,17 @@ async def pending_for(deps: Deps, actor: TgUser) -> list[PendingItem]:
         return items
 
 
-async def card_for(deps: Deps, actor: TgUser, incident_id: int) -> dict[str, Any]:
-    """The card of an incident again (from /pending), for those who may handle it."""
+@dataclass(frozen=True)
+class CardView:
+    """An incident's card as it stands now, for one person: its words and its buttons."""
+
+    params: dict[str, Any]
+    buttons: list[list[Button]]
+
+
+async def card_for(deps: Deps, actor: TgUser, incident_id: int) -> CardView:
+    """The card of an incident as it stands (from /pending, or after a press on it), for
+    those who may handle it: who acknowledged it and when, and only the steps still open."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
@@ -133,4 +191,32 @@ async def card_for(deps: Deps, actor: TgUser, incident_id: int) -> dict[str, Any
         await require_handler(session, incident, me.id)
         reporter = await session.get(Person, incident.reporter_id)
         assert reporter is not None
-        return card_params(incident, reporter)
+        params = card_params(incident, reporter)
+        own_ack = (  # R2, C2: the secretary's own acknowledgement is still hers to give
+            Role.SECRETARY in me.roles
+            and incident.needs_secretary_ack
+            and incident.secretary_ack_at is None
+        )
+        state: dict[str, Any] = {"status": incident.status, "own_ack": own_ack}
+        if incident.acknowledged_at is not None:
+            params["ack_due_at"] = ""  # the limit no longer applies
+            state["acknowledged_at"] = incident.acknowledged_at.isoformat()
+            state["acknowledged_by"] = await _name(session, incident.acknowledged_by_id)
+        if incident.contained_at is not None:
+            state["contained_at"] = incident.contained_at.isoformat()
+        if incident.closed_at is not None:
+            state["closed_at"] = incident.closed_at.isoformat()
+            state["closed_by"] = await _name(session, incident.closed_by_id)
+        buttons = card_buttons(
+            incident.id,
+            acknowledge=incident.acknowledged_at is None or own_ack,
+            contain=incident.status == "open",
+            closed=incident.status == "closed",
+            card=True,
+        )
+        return CardView({**params, "state": state}, buttons)
+
+
+async def _name(session: AsyncSession, person_id: int | None) -> str:
+    person = await session.get(Person, person_id) if person_id is not None else None
+    return person.display_name if person is not None else "?"

@@ -61,15 +61,32 @@ def parse_moment(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, st
     )
 
 
+# How far back a discovery may lie: a report is of something found lately (L4: discover and
+# report promptly); 1999-01-01 is a typing slip, not a discovery.
+DISCOVERED_WITHIN = timedelta(days=365)
+
+
+def check_discovered(moment: datetime, now: datetime, zone: ZoneInfo) -> None:
+    """Within the last year (the first day named in the answer)."""
+    first = (now.astimezone(zone) - DISCOVERED_WITHIN).date()
+    if moment.astimezone(zone).date() < first:
+        raise InvalidInput(
+            N_("That is more than a year ago. A report is for what was discovered within the "
+               "last year, from {first}. When was it discovered?"),
+            first=first.isoformat(),
+        )  # fmt: skip
+
+
 def parse_when(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, str]:
     """When something was discovered: a moment in the future is refused, since nobody
-    discovers things ahead of time."""
+    discovers things ahead of time, and so is one more than a year ago."""
     moment, precision = parse_moment(text, now, zone)
     local_now = now.astimezone(zone)
     if (precision == "minute" and moment > local_now + timedelta(minutes=1)) or (
         precision == "day" and moment.date() > local_now.date()
     ):
         raise InvalidInput(N_("That moment is in the future. When was it discovered?"))
+    check_discovered(moment, now, zone)
     return moment, precision
 
 

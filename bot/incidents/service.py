@@ -18,7 +18,7 @@ from bot.drafts import service as drafts
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.i18n import N_
 from bot.incidents.models import Incident, IncidentAttachment, IncidentHandler, TimelineEntry
-from bot.incidents.rules import clean_text
+from bot.incidents.rules import check_discovered, clean_text
 from bot.outbox import service as outbox
 from bot.outbox.service import Button
 from bot.people.models import Person, RoleGrant
@@ -85,16 +85,30 @@ def card_params(incident: Incident, reporter: Person | PersonView) -> dict[str, 
     }
 
 
-def card_buttons(incident_id: int) -> list[list[Button]]:
-    def b(label: str, action: str) -> Button:
-        return Button(label, f"1in:{action}:{incident_id}")
+def card_buttons(
+    incident_id: int, *, acknowledge: bool = True, contain: bool = True, closed: bool = False,
+    card: bool = False,
+) -> list[list[Button]]:  # fmt: skip
+    """The incident's buttons; a step already taken (acknowledged, contained, closed) has
+    none. `card`: they sit under the card itself (marked ":c"), which a press turns into the
+    card as it stands; under a relay or a reminder only the buttons change."""
+    mark = ":c" if card else ""
 
-    return [
-        [b(N_("Acknowledge"), "ak"), b(N_("Add update"), "up")],
+    def b(label: str, action: str) -> Button:
+        return Button(label, f"1in:{action}:{incident_id}{mark}")
+
+    timeline = [b(N_("Timeline"), "tl")]
+    if closed:
+        return [timeline]
+    first = [b(N_("Acknowledge"), "ak")] if acknowledge else []
+    last = [b(N_("Contain"), "ct")] if contain else []
+    rows = [
+        [*first, b(N_("Add update"), "up")],
         [b(N_("Escalate upward"), "hi"), b(N_("Pull in"), "pl")],
-        [b(N_("Contain"), "ct"), b(N_("Close"), "cl")],
-        [b(N_("Timeline"), "tl")],
+        [*last, b(N_("Close"), "cl")],
+        timeline,
     ]
+    return rows
 
 
 def ack_due(deps: Deps, kind: Kind, severity: Severity | None, now: datetime) -> datetime:
@@ -116,6 +130,7 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
         raise InvalidInput(N_("Please choose how serious it is."))
     if draft.discovered_at > now + timedelta(minutes=1):
         raise InvalidInput(N_("That moment is in the future. When was it discovered?"))
+    check_discovered(draft.discovered_at, now, deps.zone)
 
     async def write() -> Filed:  # again if a racing writer took the number
         async with deps.db.transaction() as session:
@@ -198,7 +213,7 @@ def route(
         )  # fmt: skip
         outbox.notify_person(
             session, now=now, person=person, template="incident.card", params=params,
-            buttons=card_buttons(incident.id),
+            buttons=card_buttons(incident.id, card=True),
         )  # fmt: skip
         outbox.notify_files(
             session,

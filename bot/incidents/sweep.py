@@ -93,7 +93,7 @@ async def _escalate(session: AsyncSession, deps: Deps, incident: Incident, now: 
             outbox.notify_person(
                 session, now=now, person=person, template="incident.escalated",
                 params={**card_params(incident, reporter), "role": role},
-                buttons=card_buttons(incident.id),
+                buttons=card_buttons(incident.id, card=True),
             )  # fmt: skip
         timeline(session, incident, at=now, kind="escalated", role=role,
                  people=[p.display_name for p in targets])  # fmt: skip
@@ -104,7 +104,8 @@ async def _escalate(session: AsyncSession, deps: Deps, incident: Incident, now: 
     for person in await _people(session, incident):
         outbox.notify_person(
             session, now=now, person=person, template="incident.ack_reminder",
-            params=card_params(incident, reporter), buttons=card_buttons(incident.id),
+            params=card_params(incident, reporter),
+            buttons=card_buttons(incident.id, card=True),
         )  # fmt: skip
     timeline(session, incident, at=now, kind="reminded")
 

@@ -56,6 +56,12 @@ def wanted(clause: str, step: Step) -> bool:
     return also is not None and (step.clause, step.action) == also
 
 
+def _step_params(step: Step) -> dict[str, str]:
+    """What a step's evidence names beside its kind: to whom a report upward went (P3, C8)."""
+    to = step.data.get("to") if step.action == "incident.reported_upward" else None
+    return {"to": str(to)} if to else {}
+
+
 def evidence(
     clause: str,
     period: LedgerPeriod,
@@ -72,7 +78,7 @@ def evidence(
         <= period.last
     ]  # fmt: skip
     out += [
-        Evidence(s.at, "step", s.action, s.subject, s.actor)
+        Evidence(s.at, "step", s.action, s.subject, s.actor, params=_step_params(s))
         for s in steps
         if wanted(clause, s) and s.action != "meeting.record"  # the meeting is listed itself
     ]

@@ -49,6 +49,7 @@ class IncidentRow:
     reported_upward_at: datetime | None
     contained_at: datetime | None
     closed_at: datetime | None
+    reported_upward_to: str | None = None  # P3: unit and name
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,8 @@ async def incidents(session: AsyncSession, period: LedgerPeriod, scope: Scope) -
                Incident.status, Person.first_name, Person.last_name, Incident.reported_at,
                Incident.ack_limit_at, Incident.acknowledged_at, Incident.needs_secretary_ack,
                Incident.secretary_ack_at, Incident.escalation_level,
-               Incident.reported_upward_at, Incident.contained_at, Incident.closed_at)
+               Incident.reported_upward_at, Incident.contained_at, Incident.closed_at,
+               Incident.reported_upward_to)
         .join(Person, Person.id == Incident.reporter_id)
         .where(Incident.reported_at >= period.start, Incident.reported_at < period.end,
                scope.incidents())

@@ -22,7 +22,8 @@ Events (Mei's go through her committee head Han first, L3)
 - E2 May 6 → May 10 (4 days: short notice), Min: sent back May 7, withdrawn May 8.
 - E3 Jun 1 → Jun 20 (19 days), Mei: approved, never filed (R6 lapse).
 - E4 Aug 3 → Aug 25 (22 days), Min: rejected.
-- E5 Oct 12 → Oct 30 (18 days), Mei: approved, filed Nov 2, after its date (R6: 3 days late).
+- E5 Oct 12 → Oct 30 (18 days), Mei: approved; its filing (dated Oct 29) recorded only on Nov 2,
+  after its date (R6: 3 days late).
 - E6 Dec 1 → 2027-01-20 (50 days), Min: pending.
 
 Meetings (the calendar keeps the records from Jan 4)
@@ -199,7 +200,7 @@ async def a_year(deps: Deps, clock: MovableClock) -> Year:
     e5 = await request("E5", MEI, "形势政策论坛", at(10, 12), at(10, 30))
     await by(at(10, 13), decisions.decide, SHU, e5, 1, "approve")
     await meet(study, date(2026, 10, 15), "十月理论学习")
-    await by(at(11, 2), after.record_filing, OU, e5, 1, "2026-11-02", "宣备〔2026〕21号")
+    await by(at(11, 2), after.record_filing, OU, e5, 1, "2026-10-29", "宣备〔2026〕21号")
     # I5
     i5 = await file("I5", MEI, Kind.EVENT_INCIDENT, Severity.MAJOR, at(11, 20))
     await by(at(11, 20, 10, 31), lambda d: sweep(d))

@@ -70,7 +70,10 @@ async def test_a_reminder_recorded_through_its_button_stops(harness: Harness) ->
     await tap(s, office, q, "✓ Mei")  # a second tap unmarks
     assert q.text.endswith("1 person marked.")
     await tap(s, office, q, "Done")
-    assert q.text == "Send the minutes or photos, then press Done. Or skip."
+    assert q.text == (
+        "Send the minutes as text, or as files or photos, then press Done. With none, press "
+        "Done now."
+    )
     await office.send_document("minutes.pdf", b"%PDF-1.4 minutes")
     files = await s.next_message(OFFICE)
     assert files.text.endswith("1 file received.")

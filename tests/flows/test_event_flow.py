@@ -108,14 +108,14 @@ async def test_request_approved_filed_and_cleared(harness: Harness) -> None:
     await s.next_message(OFFICE)
     await users[OFFICE].send("25/11")
     assert (await s.next_message(OFFICE)).text == "Please write the date like 2026-11-24."
-    await users[OFFICE].send("2026-11-25")
+    await users[OFFICE].send("2026-11-24")  # filed today
     assert (await s.next_message(OFFICE)).text == "What is the filing's reference number?"
     await users[OFFICE].send("宣备〔2026〕12号")
     assert (await s.next_message(OFFICE)).text.startswith("EVT-2026-0001 is filed and cleared")
     cleared = await s.next_message(MEMBER)
     assert cleared.text == (
-        "EVT-2026-0001 “理论宣讲 <b>&” has been filed (宣备〔2026〕12号) and is cleared: "
-        "it may be held."
+        "EVT-2026-0001 “理论宣讲 <b>&” has been filed with the city publicity department on "
+        "November 24, 2026 (filing reference: 宣备〔2026〕12号) and is cleared: it may be held."
     )
     async with harness.deps.db.read() as session:
         event = await session.scalar(select(EventRequest))
@@ -233,7 +233,7 @@ async def test_after_the_event_an_incident_answer_opens_a_prefilled_report(
     filing = s.unread(OFFICE)[-1]
     await tap(s, users[OFFICE], filing, "Record the filing")
     await s.quiet()
-    await users[OFFICE].send("2026-11-25")
+    await users[OFFICE].send("2026-11-24")
     await s.quiet()
     await users[OFFICE].send("宣备13号")
     # The requester's "cleared" comes through the outbox; on a busy machine it can outlast a

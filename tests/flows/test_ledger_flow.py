@@ -112,12 +112,14 @@ async def test_the_secretary_reads_the_year(harness: Harness) -> None:
     await tap(s, shu, q, "C8")
     assert q.text.splitlines()[3:] == [
         "Evidence for C8: 4 entries; page 1 of 1",
-        "· February 10, 2026 13:00 · Step: Reported to the higher department · INC-2026-0001 (Eli)",
+        "· February 10, 2026 13:00 · Step: Reported to the higher department: 市委网信办 · "
+        "INC-2026-0001 (Eli)",
         "· April 16, 2026 10:00 · Lapse: INC-2026-0002: not reported to the higher department; "
         "due by April 16, 2026 10:00 (C8, P3)",
         "· November 21, 2026 10:00 · Lapse: INC-2026-0005: reported to the higher department "
         "6 h 0 min after its limit (C8, P3)",
-        "· November 21, 2026 16:00 · Step: Reported to the higher department · INC-2026-0005 (Ou)",
+        "· November 21, 2026 16:00 · Step: Reported to the higher department: 市委宣传部 · "
+        "INC-2026-0005 (Ou)",
     ]
 
 

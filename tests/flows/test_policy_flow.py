@@ -34,8 +34,8 @@ async def test_an_admin_loads_a_policy_file(harness: Harness) -> None:
     ]
     assert "· Dedicated meetings (R2): at least 2 a year." in view.text.splitlines()
     assert (
-        "· Incidents must be acknowledged within (L4): Critical 15 min, Major 30 min, "
-        "General 240 min." in view.text.splitlines()
+        "· Incidents must be acknowledged within (L4): Critical: 15 minutes, Major: 30 minutes, "
+        "General: 4 working hours, Information report: 8 working hours." in view.text.splitlines()
     )
     assert "send me the policy file" not in view.text  # only an admin may load one
 

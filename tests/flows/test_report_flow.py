@@ -125,6 +125,7 @@ async def test_member_files_and_handlers_handle_to_the_end(harness: Harness) -> 
         True,
     )
     # Acknowledge: once; the second handler is told who was first.
+    acknowledge = card.buttons[0][0][1]
     assert await tap(s, users[EMERGENCY], card, "Acknowledge") == (
         "You acknowledged INC-2026-0001.",
         False,
@@ -174,7 +175,9 @@ async def test_member_files_and_handlers_handle_to_the_end(harness: Harness) -> 
     assert (await s.next_message(MEMBER)).text == (
         "Your report INC-2026-0001 has been closed. Summary: 已处置完毕，原因为弱口令"
     )
-    assert await tap(s, users[EMERGENCY], card, "Acknowledge") == (
+    # The spent button is gone from the card; its data pressed again (a stale copy) is refused.
+    assert "Acknowledge" not in card.button_texts()
+    assert await tap(s, users[EMERGENCY], card, data=acknowledge) == (
         "INC-2026-0001 is already closed.",
         True,
     )
@@ -238,8 +241,9 @@ async def test_reporter_who_blocked_the_bot_does_not_stop_the_handling(harness: 
     users[MEMBER].block()
     card = await s.next_message(EMERGENCY)
     await tap(s, users[EMERGENCY], card, "Acknowledge")
+    contain = card.buttons[2][0][1]
     await tap(s, users[EMERGENCY], card, "Contain")
-    assert await tap(s, users[EMERGENCY], card, "Contain") == (
+    assert await tap(s, users[EMERGENCY], card, data=contain) == (  # a double tap
         "INC-2026-0001 is already marked as contained.",
         True,
     )
@@ -271,7 +275,8 @@ async def test_information_report_edit_a_field_then_submit(harness: Harness) -> 
     assert "Discovered: November 23, 2026" in attach.text  # a day, without a time
     await tap(s, member, attach, "Edit a field")
     assert attach.button_texts() == ["Kind", "What happened", "Discovered", "Where",
-                                     "Already done"]  # fmt: skip
+                                     "Already done", "‹ Back to the summary",
+                                     "Cancel"]  # fmt: skip
     await tap(s, member, attach, "Where")
     await member.send("本地论坛“城事”版块")
     summary = await s.next_message(MEMBER)  # straight back to the summary

@@ -11,12 +11,14 @@ from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed
 from bot.events import after, decisions
+from bot.events import resubmit as resubmission
 from bot.events import service as events
 from bot.events.draft import EventDraft
 from bot.events.models import EventRequest, EventVersion
 from bot.outbox.models import OutboxMessage, Semantics
 from bot.people import grants
 from bot.people import service as people
+from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import TgUser
 
@@ -74,11 +76,11 @@ async def test_direct_approval_then_filing_clears_it(deps: Deps) -> None:
     [filing_card] = await messages(deps, "event.file")
     assert filing_card.chat_id == OFFICE.id
     with pytest.raises(NotAllowed):
-        await after.record_filing(deps, MEMBER, sent.id, 1, "2026-11-25", "宣备〔2026〕12号")
-    cleared = await after.record_filing(deps, OFFICE, sent.id, 1, "2026-11-25", "宣备〔2026〕12号")
+        await after.record_filing(deps, MEMBER, sent.id, 1, "2026-11-24", "宣备〔2026〕12号")
+    cleared = await after.record_filing(deps, OFFICE, sent.id, 1, "2026-11-24", "宣备〔2026〕12号")
     assert cleared.status == "cleared"
     with pytest.raises(AlreadyDone):
-        await after.record_filing(deps, OFFICE, sent.id, 1, "2026-11-25", "again")
+        await after.record_filing(deps, OFFICE, sent.id, 1, "2026-11-24", "again")
 
 
 async def test_two_approvers_at_once_exactly_one_decision(deps: Deps) -> None:
@@ -98,8 +100,8 @@ async def test_changes_requested_resubmitted_and_the_old_card_is_dead(deps: Deps
     sent = await events.submit(deps, MEMBER, draft())
     await decisions.decide(deps, SECRETARY, sent.id, 1, "changes", "请补充报告人简历")
     with pytest.raises(NotAllowed):
-        await events.resubmit(deps, DEPUTY, sent.id, draft())
-    again = await events.resubmit(deps, MEMBER, sent.id, draft(title="修改后的标题"))
+        await resubmission.resubmit(deps, DEPUTY, sent.id, draft())
+    again = await resubmission.resubmit(deps, MEMBER, sent.id, draft(title="修改后的标题"))
     assert again.status == "pending"
     with pytest.raises(AlreadyDone, match="earlier version"):  # the card of version 1
         await decisions.decide(deps, SECRETARY, sent.id, 1, "approve")
@@ -281,3 +283,52 @@ async def test_acting_approver_decides_only_within_the_named_days(
     clock.advance(timedelta(days=2))
     with pytest.raises(NotAllowed):  # the 27th: the range is over
         await decisions.decide(deps, OFFICE, first.id, 1, "approve")
+
+
+async def test_resubmission_keeps_a_confirmed_organiser_and_tells_a_replaced_one(
+    deps: Deps,
+) -> None:
+    """R6: the organiser who confirmed stays responsible across versions; naming another
+    asks them to confirm and tells the one replaced."""
+    await staff(deps)
+    async with deps.db.read() as s:
+        ou, dai = [
+            await s.scalar(select(Person).where(Person.telegram_id == tg.id))
+            for tg in (OFFICE, DEPUTY)
+        ]
+    assert ou is not None and dai is not None
+    sent = await events.submit(deps, MEMBER, draft(organiser_id=ou.id))
+    await events.confirm_organiser(deps, OFFICE, sent.id, 1, accept=True)
+    await decisions.decide(deps, SECRETARY, sent.id, 1, "changes", "请补充主讲人简历")
+    kept = await resubmission.for_resubmission(deps, MEMBER, sent.id)
+    assert (kept["organiser_id"], kept["organiser_name"]) == (ou.id, "Ou")
+    again = await resubmission.resubmit(deps, MEMBER, sent.id, draft(organiser_id=ou.id))
+    assert again.status == "pending"  # not asked twice
+    async with deps.db.read() as s:
+        event = await s.get(EventRequest, sent.id)
+    assert event is not None and event.organiser_id == ou.id
+    assert [m.chat_id for m in await messages(deps, "event.organiser_kept")] == [OFFICE.id]
+
+    await decisions.decide(deps, SECRETARY, sent.id, 2, "changes", "请更换组织者")
+    moved = await resubmission.resubmit(deps, MEMBER, sent.id, draft(organiser_id=dai.id))
+    assert moved.status == "organiser"
+    assert [m.chat_id for m in await messages(deps, "event.organiser_replaced")] == [OFFICE.id]
+    asks = await messages(deps, "event.organiser")
+    assert asks[-1].chat_id == DEPUTY.id
+
+
+async def test_the_filing_date_must_be_past_and_before_the_event(deps: Deps) -> None:
+    await staff(deps)
+    sent = await events.submit(deps, MEMBER, draft(days=10))  # December 4
+    await decisions.decide(deps, SECRETARY, sent.id, 1, "approve")
+    for day in ("2026-11-30", "2026-11-23", "2026-13-01"):  # future, before the request, none
+        with pytest.raises(InvalidInput):
+            await after.record_filing(deps, OFFICE, sent.id, 1, day, "宣备〔2026〕12号")
+    deps.clock.advance(timedelta(days=12))  # December 6: the event is past
+    with pytest.raises(InvalidInput, match="after the event"):
+        await after.record_filing(deps, OFFICE, sent.id, 1, "2026-12-05", "宣备〔2026〕12号")
+    cleared = await after.record_filing(deps, OFFICE, sent.id, 1, "2026-12-03", "宣备〔2026〕12号")
+    assert cleared.status == "cleared"
+    async with deps.db.read() as s:
+        event = await s.get(EventRequest, sent.id)
+    assert event is not None and event.filing_date == "2026-12-03"

@@ -254,3 +254,43 @@ async def test_a_number_taken_meanwhile_is_not_reused_the_filing_runs_again(
     assert filed.ref == "INC-2026-0002"
     async with deps.db.read() as s:
         assert list(await s.scalars(select(Incident.number).order_by(Incident.id))) == [1, 2]
+
+
+async def test_the_upward_reports_recipient_is_stored_for_the_ledger(deps: Deps) -> None:
+    """P3, C8: to whom the first report upward went is kept with its moment."""
+    from datetime import date
+
+    from bot.ledger import records
+    from bot.ledger.period import between
+    from bot.ledger.scope import Scope
+
+    await staff(deps)
+    filed = await file_report(deps, MEMBER, draft())
+    await actions.report_upward(deps, EMERGENCY, filed.incident_id, "市委网信办 王科长", "电话报告")
+    deps.clock.advance(timedelta(hours=1))
+    await actions.report_upward(deps, EMERGENCY, filed.incident_id, "市委宣传部", "书面报告")
+    async with deps.db.read() as s:
+        incident = await s.get(Incident, filed.incident_id)
+        assert incident is not None and incident.reported_upward_to == "市委网信办 王科长"
+        period = between(date(2026, 1, 1), date(2026, 12, 31), deps.zone)
+        [row] = await records.incidents(s, period, Scope(0, True, frozenset()))
+    assert row.reported_upward_to == "市委网信办 王科长"
+
+
+async def test_contain_on_an_unacknowledged_incident_acknowledges_it_on_record(
+    deps: Deps,
+) -> None:
+    """L4: containing is taking the incident on; the acknowledgement is its own entry."""
+    await staff(deps)
+    filed = await file_report(deps, MEMBER, draft(severity=Severity.GENERAL))
+    done = await actions.contain(deps, EMERGENCY, filed.incident_id)
+    assert done.acknowledged
+    async with deps.db.read() as s:
+        kinds = list(await s.scalars(
+            select(TimelineEntry.kind).where(TimelineEntry.incident_id == filed.incident_id)
+            .order_by(TimelineEntry.id)
+        ))  # fmt: skip
+        incident = await s.get(Incident, filed.incident_id)
+    assert kinds[-2:] == ["acknowledged", "contained"]
+    assert incident is not None and incident.acknowledged_at is not None
+    assert not (await actions.close(deps, EMERGENCY, filed.incident_id, "已办结")).acknowledged

@@ -37,6 +37,9 @@ NEVER_ONE = {
     "That is {length} characters; at most {limit} fit. Please shorten it.",  # over the limit
     "An event needs between 1 and {max} speakers.",  # a fixed maximum of 10
     "At most {n} files can be attached.",  # a fixed maximum of 10
+    # MAX_AGE in bot/calendar/meetings.py: a fixed 400 days.
+    "That date is too long ago: a meeting can be recorded up to {days} days after it was held, "
+    "so from {first}. Please check the date.",
     "Notice: median {median} days, shortest {shortest}; {short} at short notice.",  # 18.5 days
     # {days} is a list of days ("15, 5"), not a count.
     "Quarterly review (A2): reminders {days} days before the quarter ends; areas: {areas}.",
