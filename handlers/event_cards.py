@@ -81,7 +81,7 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
         return None
     if data.action in ("oh", "on", "oi"):
         outcome = {"oh": "held", "on": "not_held", "oi": "incident"}[data.action]
-        result = await after.record_outcome(ctx.deps, me, event_id, outcome)
+        result = await after.record_outcome(ctx.deps, me, event_id, outcome, version)
         await edit_or_send(update, r("Thank you. How {ref} went is recorded.", ref=result.ref),
                            None)  # fmt: skip
         if outcome == "incident":

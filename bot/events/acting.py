@@ -10,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
 from bot.deps import Deps
-from bot.errors import InvalidInput, NotAllowed
+from bot.errors import InvalidInput
 from bot.events.models import ActingApprover
 from bot.i18n import N_
 from bot.outbox import service as outbox
+from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import TgUser, acting
@@ -37,6 +38,7 @@ async def acting_now(session: AsyncSession, deps: Deps, now: datetime) -> list[P
         select(Person)
         .join(ActingApprover, ActingApprover.person_id == Person.id)
         .where(
+            Person.deactivated_at.is_(None),
             ActingApprover.revoked_at.is_(None),
             ActingApprover.first_day <= day,
             ActingApprover.last_day >= day,
@@ -58,10 +60,11 @@ async def name_acting(
         raise InvalidInput(N_("The last day must not be before the first day, nor in the past."))
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
-        if Role.SECRETARY not in me.roles:
-            raise NotAllowed(N_("Only the secretary can name an acting approver."))
+        authority.require_role(
+            me, (Role.SECRETARY,), N_("Only the secretary can name an acting approver.")
+        )
         person = await session.get(Person, person_id)
-        if person is None:
+        if person is None or not person.active:
             raise InvalidInput(N_("This person is not known to the bot."))
         row = ActingApprover(
             person_id=person.id,

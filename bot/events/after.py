@@ -3,13 +3,13 @@ organiser's word on how the event went."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
 from bot.deps import Deps
-from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound, StaleButton
 from bot.events.models import EventRequest, EventStatus
 from bot.events.service import (
     Result,
@@ -20,6 +20,7 @@ from bot.events.service import (
 )
 from bot.i18n import N_
 from bot.incidents.rules import clean_text
+from bot.people import authority
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting
 
@@ -33,6 +34,8 @@ async def record_filing(
     async with deps.db.transaction() as session:
         me = await _office(session, actor, now, filing=True)
         event = await load_locked(session, event_id)
+        if event.status == EventStatus.APPROVED and event.version == version:
+            _check_filing_date(deps, event, filing_date)
         if not await move_if(session, event, version, EventStatus.APPROVED,
                                  status=EventStatus.CLEARED, filed_at=now, filed_by_id=me.id,
                                  filing_date=filing_date, filing_ref=ref):  # fmt: skip
@@ -48,6 +51,20 @@ async def record_filing(
         return Result(event.id, event.ref, event.status)
 
 
+def _check_filing_date(deps: Deps, event: EventRequest, filing_date: str) -> None:
+    """R6: filed after the approval, whatever was typed or forged."""
+    try:
+        day = date.fromisoformat(filing_date)
+    except ValueError:
+        raise InvalidInput(N_("Please write the date like 2026-11-25.")) from None
+    decided = event.decided_at.astimezone(deps.zone).date() if event.decided_at else None
+    if decided is not None and day < decided:
+        raise InvalidInput(
+            N_("The filing date cannot be before the approval ({date})."),
+            date=decided.isoformat(),
+        )
+
+
 async def check_office(deps: Deps, actor: TgUser, *, filing: bool) -> None:
     """Before asking for a date or a reason: only the office files and cancels (R6), so nobody
     else types an answer only to be refused."""
@@ -60,10 +77,9 @@ async def _office(
 ) -> PersonView:
     """Only the office files and cancels (R6)."""
     me = await acting(session, actor, now=now)
-    if Role.OFFICE not in me.roles:
-        raise NotAllowed(N_("Only the office records filings.") if filing
-                         else N_("Only the office can cancel an approved event."))  # fmt: skip
-    return me
+    refusal = (N_("Only the office records filings.") if filing
+               else N_("Only the office can cancel an approved event."))  # fmt: skip
+    return authority.require_role(me, (Role.OFFICE,), refusal)
 
 
 async def cancel(deps: Deps, actor: TgUser, event_id: int, reason: str) -> Result:
@@ -75,6 +91,10 @@ async def cancel(deps: Deps, actor: TgUser, event_id: int, reason: str) -> Resul
         event = await load_locked(session, event_id)
         if event.status not in (EventStatus.APPROVED, EventStatus.CLEARED):
             raise await why_not(session, event)
+        if event.starts_at <= now:
+            raise InvalidInput(
+                N_("{ref} has already taken place; it can no longer be cancelled."), ref=event.ref
+            )
         event.status, event.closed_at = EventStatus.CANCELLED, now
         record(session, at=now, actor_id=me.id, action="event.cancelled", subject_type="event",
                subject_id=event.id, clause="R6", reason=text)  # fmt: skip
@@ -85,23 +105,49 @@ async def cancel(deps: Deps, actor: TgUser, event_id: int, reason: str) -> Resul
 OUTCOMES = ("held", "not_held", "incident")
 
 
-async def record_outcome(deps: Deps, actor: TgUser, event_id: int, outcome: str) -> Result:
+async def record_outcome(
+    deps: Deps, actor: TgUser, event_id: int, outcome: str, version: int | None = None
+) -> Result:
     """After the event, its organiser says how it went: held as planned, not held, or held
     with an incident (which then goes on as a /report). Recorded once, for the ledger (R7)."""
     now = deps.clock.now()
     if outcome not in OUTCOMES:
         raise InvalidInput(N_("This button is no longer valid."))
     async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
+        me = authority.require_member(await acting(session, actor, now=now))
         event = await load_locked(session, event_id)
         if me.id not in (event.organiser_id, event.requester_id):
             raise NotAllowed(N_("Only the organiser can say how the event went."))
         if event.outcome is not None:
             raise AlreadyDone(N_("How {ref} went is already recorded."), ref=event.ref)
+        await _check_outcome(session, event, version, now)
         event.outcome, event.outcome_at = outcome, now
         record(session, at=now, actor_id=me.id, action="event.outcome", subject_type="event",
                subject_id=event.id, clause="R6", outcome=outcome)  # fmt: skip
         return Result(event.id, event.ref, event.status)
+
+
+async def _check_outcome(
+    session: AsyncSession, event: EventRequest, version: int | None, now: datetime
+) -> None:
+    """R6, R7: only an event that was cleared and whose moment has come can have gone some
+    way; a withdrawn, rejected, cancelled or future one cannot, whatever the card says."""
+    if event.status == EventStatus.WITHDRAWN:
+        raise await why_not(session, event)
+    if event.status == EventStatus.CANCELLED:
+        raise AlreadyDone(N_("{ref} was cancelled."), ref=event.ref)
+    if event.status != EventStatus.CLEARED:
+        raise InvalidInput(
+            N_("{ref} was not cleared for holding, so how it went cannot be recorded."),
+            ref=event.ref,
+        )
+    if version is not None and version != event.version:
+        raise StaleButton()
+    if event.starts_at > now:
+        raise InvalidInput(
+            N_("{ref} has not taken place yet, so how it went cannot be recorded."),
+            ref=event.ref,
+        )
 
 
 async def incident_context(deps: Deps, event_id: int) -> dict[str, str]:

@@ -10,14 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
-from bot.events.acting import acting_now
+from bot.events.acting import today
 from bot.events.cards import approver_buttons, card_params
-from bot.events.models import EventStatus
+from bot.events.models import EventRequest, EventStatus
 from bot.events.service import (
     Result,
     approvers,
     load_locked,
     move_if,
+    not_past,
     tell,
     why_not,
 )
@@ -25,6 +26,7 @@ from bot.i18n import N_
 from bot.incidents.rules import clean_text
 from bot.outbox import service as outbox
 from bot.outbox.service import Button
+from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting, people_with_role
@@ -32,11 +34,14 @@ from bot.people.service import PersonView, TgUser, acting, people_with_role
 
 async def _may_approve(session: AsyncSession, deps: Deps, me: PersonView, now: datetime) -> bool:
     """The secretary; the deputy where the policy allows (L2); an acting approver today."""
-    if Role.SECRETARY in me.roles:
-        return True
-    if deps.policy.events.deputy_may_approve and Role.DEPUTY in me.roles:
-        return True
-    return me.id in {p.id for p in await acting_now(session, deps, now)}
+    deputy = deps.policy.events.deputy_may_approve
+    return await authority.approves(session, me, deputy=deputy, day=today(deps, now))
+
+
+async def _may_review(session: AsyncSession, me: PersonView, event: EventRequest) -> None:
+    """The head of the requester's committee, now (L3)."""
+    if not await authority.heads(session, me, event.committee_id):
+        raise NotAllowed(N_("Only the head of the requester's committee can review this."))
 
 
 async def decide(
@@ -52,6 +57,8 @@ async def decide(
         if not await _may_approve(session, deps, me, now):
             raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
         event = await load_locked(session, event_id)
+        if decision == "approve" and event.status == EventStatus.PENDING:
+            not_past(event, now)
         status = {"approve": EventStatus.APPROVED, "reject": EventStatus.REJECTED,
                   "changes": EventStatus.CHANGES_REQUESTED}[decision]  # fmt: skip
         moved = await move_if(
@@ -92,9 +99,7 @@ async def review(
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
         event = await load_locked(session, event_id)
-        heads = await people_with_role(session, Role.COMMITTEE_HEAD, event.committee_id)
-        if me.id not in {h.id for h in heads}:
-            raise NotAllowed(N_("Only the head of the requester's committee can review this."))
+        await _may_review(session, me, event)
         target = EventStatus.PENDING if forward else EventStatus.CHANGES_REQUESTED
         if not await move_if(session, event, version, EventStatus.IN_REVIEW, status=target,
                                  reviewed_at=now, reviewed_by_id=me.id,
@@ -131,9 +136,7 @@ async def check_can_act(
         me = await acting(session, actor, now=now)
         event = await load_locked(session, event_id)
         if review:
-            heads = await people_with_role(session, Role.COMMITTEE_HEAD, event.committee_id)
-            if me.id not in {h.id for h in heads}:
-                raise NotAllowed(N_("Only the head of the requester's committee can review this."))
+            await _may_review(session, me, event)
             expected = EventStatus.IN_REVIEW
         else:
             if not await _may_approve(session, deps, me, now):

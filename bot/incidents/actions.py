@@ -18,6 +18,7 @@ from bot.incidents.models import Incident, IncidentHandler
 from bot.incidents.rules import clean_text
 from bot.incidents.service import (
     CLAUSE,
+    assign,
     card_buttons,
     card_params,
     load_for,
@@ -42,7 +43,7 @@ async def _open_for(
 ) -> tuple[Incident, PersonView]:
     me = await acting(session, actor, now=now)
     incident = await load_for(session, incident_id, for_update=True)
-    await require_handler(session, incident, me.id)
+    await require_handler(session, incident, me)
     if incident.status == "closed":
         raise AlreadyDone(N_("{ref} is already closed."), ref=incident.ref)
     return incident, me
@@ -184,13 +185,12 @@ async def pull_in(deps: Deps, actor: TgUser, incident_id: int, person_id: int) -
     async with deps.db.transaction() as session:
         incident, me = await _open_for(session, deps, actor, incident_id, now)
         person = await session.get(Person, person_id)
-        if person is None:
+        if person is None or not person.active or person.started_at is None:
+            # Only a member who can be written to can be picked (nobody who left).
             raise InvalidInput(N_("This person is not known to the bot."))
-        if any(h.person_id == person.id for h in incident.handlers):
+        if not await assign(session, incident.id, person.id, now, reason="pulled_in", by=me.id):
             raise AlreadyDone(N_("{name} already handles {ref}."), name=person.display_name,
                               ref=incident.ref)  # fmt: skip
-        session.add(IncidentHandler(incident_id=incident.id, person_id=person.id,
-                                    reason="pulled_in", added_at=now))  # fmt: skip
         timeline(session, incident, at=now, kind="pulled_in", actor_id=me.id,
                  person=person.display_name)  # fmt: skip
         reporter = await session.get(Person, incident.reporter_id)

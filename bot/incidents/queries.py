@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.deps import Deps
 from bot.incidents.models import Incident, IncidentHandler, TimelineEntry
 from bot.incidents.service import card_params, load_for, require_handler
+from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import TgUser, acting
@@ -33,7 +34,7 @@ async def timeline_of(deps: Deps, actor: TgUser, incident_id: int) -> TimelineVi
         me = await acting(session, actor, now=now)
         incident = await load_for(session, incident_id)
         if incident.reporter_id != me.id:
-            await require_handler(session, incident, me.id)
+            await require_handler(session, incident, me)
         rows = await session.execute(
             select(TimelineEntry, Person.first_name, Person.last_name)
             .outerjoin(Person, Person.id == TimelineEntry.actor_id)
@@ -77,10 +78,17 @@ async def candidates(deps: Deps, actor: TgUser, incident_id: int) -> list[tuple[
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
         incident = await load_for(session, incident_id)
-        await require_handler(session, incident, me.id)
-        taken = {h.person_id for h in incident.handlers} | {incident.reporter_id}
+        await require_handler(session, incident, me)
+        standing = await session.scalars(
+            select(IncidentHandler.person_id).where(
+                IncidentHandler.incident_id == incident.id, authority.standing()
+            )
+        )
+        taken = set(standing) | {incident.reporter_id}
         rows = await session.scalars(
-            select(Person).where(Person.started_at.isnot(None)).order_by(Person.first_name)
+            select(Person)
+            .where(Person.started_at.isnot(None), Person.deactivated_at.is_(None))
+            .order_by(Person.first_name)
         )
         return [(p.id, p.display_name) for p in rows if p.id not in taken][:30]
 
@@ -98,7 +106,9 @@ async def pending_for(deps: Deps, actor: TgUser) -> list[PendingItem]:
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
-        mine = select(IncidentHandler.incident_id).where(IncidentHandler.person_id == me.id)
+        mine = select(IncidentHandler.incident_id).where(
+            IncidentHandler.person_id == me.id, authority.standing()
+        )
         rows = await session.scalars(
             select(Incident)
             .where(Incident.status != "closed", Incident.id.in_(mine))
@@ -130,7 +140,7 @@ async def card_for(deps: Deps, actor: TgUser, incident_id: int) -> dict[str, Any
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
         incident = await load_for(session, incident_id)
-        await require_handler(session, incident, me.id)
+        await require_handler(session, incident, me)
         reporter = await session.get(Person, incident.reporter_id)
         assert reporter is not None
         return card_params(incident, reporter)
