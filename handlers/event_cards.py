@@ -92,7 +92,7 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
     # Check the authority before asking for a text, and before registering the presser (a
     # stranger pressing in a group has not started the bot).
     if data.action in ("cx", "fi"):
-        await after.check_office(ctx.deps, me, filing=data.action == "fi")
+        await after.check_office(ctx.deps, me, event_id, version, filing=data.action == "fi")
     elif data.action in NOTE_QUESTIONS:
         await decisions.check_can_act(ctx.deps, me, event_id, version, review=data.action == "sb")
     else:

@@ -34,15 +34,13 @@ async def record_filing(
     async with deps.db.transaction() as session:
         me = await _office(session, actor, now, filing=True)
         event = await load_locked(session, event_id)
-        if event.status == EventStatus.APPROVED and event.version == version:
-            _check_filing_date(deps, event, filing_date)
+        await _fileable(session, event, version)
+        _check_filing_date(deps, event, filing_date)
         if not await move_if(session, event, version, EventStatus.APPROVED,
-                                 status=EventStatus.CLEARED, filed_at=now, filed_by_id=me.id,
-                                 filing_date=filing_date, filing_ref=ref):  # fmt: skip
-            await session.refresh(event)
-            if event.status == EventStatus.CLEARED:
-                raise AlreadyDone(N_("{ref} is already filed and cleared."), ref=event.ref)
-            raise await why_not(session, event)
+                             status=EventStatus.CLEARED, filed_at=now, filed_by_id=me.id,
+                             filing_date=filing_date, filing_ref=ref):  # fmt: skip
+            await session.refresh(event)  # moved meanwhile: say by whom and how
+            await _fileable(session, event, version)
         await session.refresh(event)
         record(session, at=now, actor_id=me.id, action="event.filed", subject_type="event",
                subject_id=event.id, clause="R6", filing_ref=ref,
@@ -65,11 +63,39 @@ def _check_filing_date(deps: Deps, event: EventRequest, filing_date: str) -> Non
         )
 
 
-async def check_office(deps: Deps, actor: TgUser, *, filing: bool) -> None:
-    """Before asking for a date or a reason: only the office files and cancels (R6), so nobody
-    else types an answer only to be refused."""
+async def check_office(
+    deps: Deps, actor: TgUser, event_id: int, version: int, *, filing: bool
+) -> None:
+    """Before asking for a date or a reason: only the office files and cancels (R6), and only
+    what is still to be filed or cancelled, so nobody types an answer only to be refused."""
+    now = deps.clock.now()
     async with deps.db.transaction() as session:  # a refusal rolls back: nothing recorded
-        await _office(session, actor, deps.clock.now(), filing=filing)
+        await _office(session, actor, now, filing=filing)
+        event = await load_locked(session, event_id)
+        if filing:
+            await _fileable(session, event, version)
+        else:
+            await _cancellable(session, event, now)
+
+
+async def _fileable(session: AsyncSession, event: EventRequest, version: int) -> None:
+    """R6: only an approved request, as the card saw it, is filed."""
+    if event.status == EventStatus.CLEARED:
+        raise AlreadyDone(N_("{ref} is already filed and cleared."), ref=event.ref)
+    if event.status != EventStatus.APPROVED:
+        raise await why_not(session, event)
+    if event.version != version:
+        raise StaleButton()
+
+
+async def _cancellable(session: AsyncSession, event: EventRequest, now: datetime) -> None:
+    """R6: only an approved or cleared event that has not taken place is cancelled."""
+    if event.status not in (EventStatus.APPROVED, EventStatus.CLEARED):
+        raise await why_not(session, event)
+    if event.starts_at <= now:
+        raise InvalidInput(
+            N_("{ref} has already taken place; it can no longer be cancelled."), ref=event.ref
+        )
 
 
 async def _office(
@@ -89,12 +115,7 @@ async def cancel(deps: Deps, actor: TgUser, event_id: int, reason: str) -> Resul
     async with deps.db.transaction() as session:
         me = await _office(session, actor, now, filing=False)
         event = await load_locked(session, event_id)
-        if event.status not in (EventStatus.APPROVED, EventStatus.CLEARED):
-            raise await why_not(session, event)
-        if event.starts_at <= now:
-            raise InvalidInput(
-                N_("{ref} has already taken place; it can no longer be cancelled."), ref=event.ref
-            )
+        await _cancellable(session, event, now)
         event.status, event.closed_at = EventStatus.CANCELLED, now
         record(session, at=now, actor_id=me.id, action="event.cancelled", subject_type="event",
                subject_id=event.id, clause="R6", reason=text)  # fmt: skip
