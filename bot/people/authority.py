@@ -17,7 +17,7 @@ from bot.errors import NotAllowed
 from bot.events.models import ActingApprover
 from bot.i18n import N_
 from bot.incidents.models import IncidentHandler as H
-from bot.people.models import RoleGrant
+from bot.people.models import Person, RoleGrant
 from bot.people.roles import Role
 from bot.people.view import PersonView
 
@@ -74,23 +74,37 @@ async def heads(session: AsyncSession, me: PersonView, committee_id: int | None)
 
 async def approves(session: AsyncSession, me: PersonView, *, deputy: bool, day: str) -> bool:
     """May `me` decide on event requests today (R6)? The secretary; the deputy where the
-    policy allows (`deputy`, L2); an acting approver whose period covers `day`."""
+    policy allows (`deputy`, L2); an acting approver whose period covers `day`; and while
+    nobody is any of these, the admins, who are the ones asked then (events.approvers)."""
     if not member(me):
         return False
     if me.has(Role.SECRETARY) or (deputy and me.has(Role.DEPUTY)):
         return True
-    return bool(
-        await session.scalar(
-            select(
-                exists().where(
-                    ActingApprover.person_id == me.id,
-                    ActingApprover.revoked_at.is_(None),
-                    ActingApprover.first_day <= day,
-                    ActingApprover.last_day >= day,
-                )
-            )
-        )
+    if await session.scalar(
+        select(exists().where(_acting(day), ActingApprover.person_id == me.id))
+    ):
+        return True
+    return me.has(Role.ADMIN) and not await _anyone_approves(session, deputy=deputy, day=day)
+
+
+def _acting(day: str) -> ColumnElement[bool]:
+    return and_(
+        ActingApprover.revoked_at.is_(None),
+        ActingApprover.first_day <= day,
+        ActingApprover.last_day >= day,
     )
+
+
+async def _anyone_approves(session: AsyncSession, *, deputy: bool, day: str) -> bool:
+    roles = [Role.SECRETARY, Role.DEPUTY] if deputy else [Role.SECRETARY]
+    holder = exists().where(
+        RoleGrant.role.in_(roles), RoleGrant.revoked_at.is_(None),
+        RoleGrant.person_id == Person.id, Person.deactivated_at.is_(None),
+    )  # fmt: skip
+    stand_in = exists().where(
+        _acting(day), ActingApprover.person_id == Person.id, Person.deactivated_at.is_(None)
+    )
+    return bool(await session.scalar(select(or_(holder, stand_in))))
 
 
 def standing() -> ColumnElement[bool]:

@@ -36,7 +36,9 @@ class Left:
 
 
 async def _locked(session: AsyncSession, person_id: int) -> Person:
-    person = await session.scalar(select(Person).where(Person.id == person_id).with_for_update())
+    person = await session.scalar(
+        select(Person).where(Person.id == person_id).with_for_update(of=Person)
+    )
     if person is None:
         raise NotFound(N_("This person is not known to the bot."))
     return person
