@@ -26,6 +26,7 @@ from bot.incidents.service import (
     timeline,
 )
 from bot.outbox import service as outbox
+from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting, people_with_role
@@ -90,7 +91,7 @@ async def acknowledge(deps: Deps, actor: TgUser, incident_id: int) -> Done:
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         incident, me = await _open_for(session, deps, actor, incident_id, now)
-        is_secretary = Role.SECRETARY in me.roles
+        is_secretary = authority.holds(me, Role.SECRETARY)
         changed = False
         # Conditional update: two handlers pressing at once acknowledge once.
         # The loaded `incident` is not synchronised with this UPDATE (nothing below reads the

@@ -126,7 +126,7 @@ async def pending_for(deps: Deps, actor: TgUser) -> list[PendingItem]:
             ):
                 items.append(PendingItem(incident.id, incident.ref, "update"))
             if (
-                Role.SECRETARY in me.roles
+                authority.holds(me, Role.SECRETARY)
                 and incident.needs_secretary_ack
                 and incident.secretary_ack_at is None
             ):
