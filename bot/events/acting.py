@@ -64,8 +64,10 @@ async def name_acting(
             me, (Role.SECRETARY,), N_("Only the secretary can name an acting approver.")
         )
         person = await session.get(Person, person_id)
-        if person is None or not person.active:
+        if person is None:
             raise InvalidInput(N_("This person is not known to the bot."))
+        if not person.active:  # nobody who left decides
+            raise InvalidInput(authority.NOT_PICKABLE, name=person.display_name)
         row = ActingApprover(
             person_id=person.id,
             first_day=first.isoformat(),

@@ -100,6 +100,8 @@ async def review(
         me = await acting(session, actor, now=now)
         event = await load_locked(session, event_id)
         await _may_review(session, me, event)
+        if forward and event.status == EventStatus.IN_REVIEW:
+            not_past(event, now)
         target = EventStatus.PENDING if forward else EventStatus.CHANGES_REQUESTED
         if not await move_if(session, event, version, EventStatus.IN_REVIEW, status=target,
                                  reviewed_at=now, reviewed_by_id=me.id,

@@ -27,6 +27,7 @@ from bot.incidents.service import (
 )
 from bot.outbox import service as outbox
 from bot.people import authority
+from bot.people.authority import NOT_PICKABLE
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting, people_with_role
@@ -186,9 +187,10 @@ async def pull_in(deps: Deps, actor: TgUser, incident_id: int, person_id: int) -
     async with deps.db.transaction() as session:
         incident, me = await _open_for(session, deps, actor, incident_id, now)
         person = await session.get(Person, person_id)
-        if person is None or not person.active or person.started_at is None:
-            # Only a member who can be written to can be picked (nobody who left).
+        if person is None or person.started_at is None:
             raise InvalidInput(N_("This person is not known to the bot."))
+        if not person.active:  # nobody who left is picked
+            raise InvalidInput(NOT_PICKABLE, name=person.display_name)
         if not await assign(session, incident.id, person.id, now, reason="pulled_in", by=me.id):
             raise AlreadyDone(N_("{name} already handles {ref}."), name=person.display_name,
                               ref=incident.ref)  # fmt: skip

@@ -28,6 +28,7 @@ NOT_A_MEMBER = N_(
     "You are no longer a member here, so you cannot do this. If that is a mistake, please "
     "ask the office."
 )
+NOT_PICKABLE = N_("{name} has been deactivated and cannot be picked.")
 NOT_A_HANDLER = N_("Only the handlers of this report and the leadership can do that.")
 
 
