@@ -13,7 +13,7 @@ from bot.events import decisions
 from bot.events import service as events
 from bot.incidents.service import file_report
 from bot.outbox.models import OutboxMessage
-from bot.people import grants
+from bot.people import grants, leaving
 from bot.people import service as people
 from bot.people.models import Person
 from bot.people.roles import ROLE_CODES, Role
@@ -236,10 +236,14 @@ async def cards_for_everyone(h: Harness) -> None:
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-async def test_revoked_people_press_every_card_they_received_before(harness: Harness) -> None:
-    """A deputy, an office holder and a committee head lose their roles; every button of every
-    card they received while they held them is refused with its reason and changes nothing
-    (R4: authority is what a person holds at the moment of acting, L1, L2, L5, R6)."""
+@pytest.mark.parametrize("how", ["revoked", "deactivated"])
+async def test_revoked_people_press_every_card_they_received_before(
+    harness: Harness, how: str
+) -> None:
+    """A deputy, an office holder and a committee head lose their roles (revoked, or they left
+    and were deactivated); every button of every card they received while they held them is
+    refused with its reason and changes nothing (R4: authority is what a person holds at the
+    moment of acting, L1, L2, L5, R6)."""
     s, h = harness.standin, harness
     everyone = await staff_and_outsiders(h)
     head = everyone[HEAD]
@@ -271,6 +275,9 @@ async def test_revoked_people_press_every_card_they_received_before(harness: Har
     }  # every kind of card button was received by one of them
     for uid, (role, committee) in revoked.items():
         person = await people.find_person(h.deps, person_id=await _person_id(h, uid))
+        if how == "deactivated":
+            await leaving.deactivate(h.deps, ADMIN, person.id)
+            continue
         await grants.change_role(h.deps, ADMIN, person_id=person.id, role=role, grant=False,
                                  committee_id=committees.get(committee or ""))  # fmt: skip
     await s.quiet()
