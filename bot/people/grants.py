@@ -138,7 +138,8 @@ async def change_role(
                 role == Role.DEPUTY and deps.policy.events.deputy_may_approve
             )
             await handover.decisions(session, deps, target, now, by=me.id, approver=approver,
-                                     committee_ids={cid} if cid else set(), left=False)  # fmt: skip
+                                     committee_ids={cid} if cid else set(), left=False,
+                                     deputy_only=role == Role.DEPUTY)  # fmt: skip
         record(
             session,
             at=now,

@@ -81,14 +81,15 @@ async def _to_office(
 
 async def decisions(
     session: AsyncSession, deps: Deps, person: Person, now: datetime, *, by: int,
-    approver: bool, committee_ids: set[int], left: bool,
+    approver: bool, committee_ids: set[int], left: bool, deputy_only: bool = False,
 ) -> int:  # fmt: skip
     """Event requests that waited for the person (R6, L3): a review of a committee they no
     longer head goes on to the approvers when no other head remains; a decision they could
     have taken (`approver`: they decided on events until now) is put before the approvers who
-    remain (the next in the chain: the deputy, an
-    acting approver, else the admins); a request naming them as organiser, when they left,
-    goes back to its requester. Call after their grants ended. Returns how many moved."""
+    remain, the next in the chain: the deputy, an acting approver, else the admins (of a
+    `deputy_only` approver, while there is a secretary, only those escalated to them: L2); a
+    request naming them as organiser, when they left, goes back to its requester. Call after
+    their grants ended. Returns how many moved."""
     moved = 0
     if committee_ids:
         rows = await session.scalars(
@@ -104,10 +105,10 @@ async def decisions(
             await _before_approvers(session, deps, event, person, now, by=by)
             moved += 1
     if approver:
-        pending = await session.scalars(
-            select(EventRequest).where(EventRequest.status == EventStatus.PENDING)
-        )
-        for event in list(pending):
+        query = select(EventRequest).where(EventRequest.status == EventStatus.PENDING)
+        if deputy_only and await people_with_role(session, Role.SECRETARY, with_grants=False):
+            query = query.where(EventRequest.deputy_escalated_at.isnot(None))
+        for event in list(await session.scalars(query.order_by(EventRequest.id))):
             await _before_approvers(session, deps, event, person, now, by=by)
             moved += 1
     if left:

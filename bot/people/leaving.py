@@ -99,6 +99,7 @@ async def deactivate(deps: Deps, actor: TgUser, person_id: int) -> Left:
         events = await handover.decisions(
             session, deps, target, now, by=me.id, approver=approver,
             committee_ids={c for c in headed if c is not None}, left=True,
+            deputy_only=Role.SECRETARY not in roles and not was_acting,
         )  # fmt: skip
         await drafts.drop(session, target.id)  # a conversation they began can no longer end
         record(session, at=now, actor_id=me.id, action="person.deactivated",

@@ -202,3 +202,24 @@ async def test_deactivation_decides_once_and_reactivation_brings_back_a_plain_me
         await leaving.reactivate(deps, ADMIN, ou)
     filed = await file_report(deps, OFFICE, draft(Kind.PUBLIC_OPINION, Severity.GENERAL))
     assert filed.handlers == 1  # the deputy: Ou holds no office role any more
+
+
+async def test_a_revoked_deputy_passes_on_only_the_decisions_escalated_to_him(
+    deps: Deps,
+) -> None:
+    """While there is a secretary, she decides what is pending; only what was escalated to
+    the deputy (L2) waited for him, and goes back before her when his role ends (R6)."""
+    await staff(deps)
+    plain = await events.submit(deps, MEMBER, lecture())
+    escalated = await events.submit(deps, MEMBER, lecture())
+    async with deps.db.transaction() as s:
+        row = await s.get(EventRequest, escalated.id)
+        assert row is not None
+        row.deputy_escalated_at = deps.clock.now()
+    await grants.change_role(deps, ADMIN, person_id=await pid(deps, DEPUTY), role=Role.DEPUTY,
+                             grant=False)  # fmt: skip
+    moved = [(c.chat_id, c.params["id"]) for c in await notices(deps, "event.decide")
+             if c.params.get("handed_over_from") == "Dai"]  # fmt: skip
+    assert moved == [(SECRETARY.id, escalated.id)]
+    with pytest.raises(NotAllowed):
+        await decisions.decide(deps, DEPUTY, plain.id, 1, "approve")
