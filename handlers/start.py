@@ -84,6 +84,11 @@ def welcome(r: Renderer, person: PersonView) -> str:
 
 
 def help_text(r: Renderer, person: PersonView) -> str:
+    if not person.active:  # left: nothing to offer but the truth
+        return r(
+            "You have been deactivated: you hold no role here and cannot act. If that is a "
+            "mistake, please ask the office."
+        )
     lines = [r("Your role: {roles}", roles=r.roles(person.roles, person.committees_headed))]
     lines.append(r("What you can do:"))
     for c in available(person.roles):

@@ -52,6 +52,11 @@ async def test_an_admin_deactivates_and_reactivates_a_person_from_members(
         "You are no longer a member here, so you cannot do this. If that is a mistake, please "
         "ask the office."
     )
+    await eli.send("/help")
+    assert (await s.next_message(EMERGENCY)).text.endswith(
+        "You have been deactivated: you hold no role here and cannot act. If that is a "
+        "mistake, please ask the office."
+    )
     await admin.send("/members")
     assert "Eli · deactivated" in (await s.next_message(ADMIN_ID)).button_texts()
 
