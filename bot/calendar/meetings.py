@@ -116,7 +116,7 @@ async def snooze(deps: Deps, actor: TgUser, occurrence_id: int) -> tuple[datetim
     and False when one was already waiting (a double tap changes nothing)."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
+        me = authority.require_member(await acting(session, actor, now=now))
         occurrence = await session.get(Occurrence, occurrence_id)
         if occurrence is None:
             raise NotFound(N_("This reminder no longer exists."))
