@@ -16,6 +16,7 @@ from handlers import (
     event_cards,
     groups,
     incidents,
+    leaving,
     ledger,
     meeting,
     my,
@@ -70,6 +71,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=cd.pattern("lg")))
     app.add_handler(CallbackQueryHandler(roles.on_role_button, pattern=cd.pattern("ro")))
     app.add_handler(CallbackQueryHandler(roles.on_members_page, pattern=cd.pattern("mb")))
+    app.add_handler(CallbackQueryHandler(leaving.on_button, pattern=cd.pattern("lv")))
     app.add_handler(CallbackQueryHandler(groups.on_setup, pattern=cd.pattern("st")))
     app.add_handler(CallbackQueryHandler(draft_guard.on_button, pattern=cd.pattern("dg")))
     app.add_handler(CallbackQueryHandler(report.on_button, pattern=cd.pattern("rp")))

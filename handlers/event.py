@@ -145,7 +145,7 @@ async def start_new(update: Update, ctx: Ctx, r: Renderer, user: User) -> None:
 
 
 async def begin(update: Update, ctx: Ctx, r: Renderer, user: User, state: DraftState) -> None:
-    me = await people.identify(ctx.deps, tg_user(user), private=True)
+    me = await people.member(ctx.deps, tg_user(user))
     await drafts.save(ctx.deps, me.id, state)
     await ask(update, ctx, r, state, edit=False)
 
@@ -234,6 +234,11 @@ async def on_message(
         d["title"] = clean_text(text, policy.max_title)
     elif step == "organiser_name":
         person = await people.find_person(ctx.deps, username=text.strip().split()[0])
+        if not person.active:  # nobody who left is picked (the service refuses it too)
+            raise InvalidInput(
+                N_("{name} is no longer a member and cannot organise it. Name somebody else, or "
+                   "organise it yourself."), name=person.name,
+            )  # fmt: skip
         if person.id == me.id:
             d.pop("organiser", None)
         else:

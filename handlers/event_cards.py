@@ -85,7 +85,7 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
         return None
     if data.action in ("oh", "on", "oi"):
         outcome = {"oh": "held", "on": "not_held", "oi": "incident"}[data.action]
-        result = await after.record_outcome(ctx.deps, me, event_id, outcome)
+        result = await after.record_outcome(ctx.deps, me, event_id, outcome, version)
         await edit_or_send(update, r("Thank you. How {ref} went is recorded.", ref=result.ref),
                            None)  # fmt: skip
         if outcome == "incident":
@@ -96,7 +96,7 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
     # Check the authority before asking for a text, and before registering the presser (a
     # stranger pressing in a group has not started the bot).
     if data.action in ("cx", "fi"):
-        await after.check_office(ctx.deps, me, filing=data.action == "fi")
+        await after.check_office(ctx.deps, me, event_id, version, filing=data.action == "fi")
     elif data.action in NOTE_QUESTIONS:
         await decisions.check_can_act(ctx.deps, me, event_id, version, review=data.action == "sb")
     else:

@@ -46,6 +46,10 @@ def facts(r: Renderer, p: dict[str, Any]) -> str:
         lines.append(r("⚠ Less lead time than the policy requires."))
     if p.get("reviewed_by"):
         lines.append(r("Forwarded by the committee head {name}.", name=p["reviewed_by"]))
+    if p.get("handed_over_from"):
+        lines.append(
+            r("It waited for {name}, who can no longer decide on it.", name=p["handed_over_from"])
+        )
     return "\n".join(lines)
 
 
@@ -71,6 +75,13 @@ NOTICES: dict[str, Notice] = {
         r("An event request from your committee needs your review.") + "\n\n" + facts(r, p)
     ),
     "event.decide": lambda r, p: r("An event request needs your decision.") + "\n\n" + facts(r, p),
+    "event.organiser_left": lambda r, p: r(
+        "{ref} “{title}” named {name} as organiser, who has left. Please name another organiser "
+        "or organise it yourself, and submit it again.",
+        ref=p["ref"],
+        title=p["title"],
+        name=p["name"],
+    ),
     "event.approve": lambda r, p: r(
         "{ref} “{title}” was approved by {by}. It may be held once the office has filed it "
         "with the city publicity department.",

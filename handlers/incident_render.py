@@ -63,6 +63,11 @@ def card(r: Renderer, p: dict[str, Any]) -> str:
     head = r("A report needs your attention.")
     if p.get("pulled_in_by"):
         head = r("{name} asked you to help handle this report.", name=p["pulled_in_by"])
+    if p.get("handed_over_from"):
+        head = r(
+            "{name} can no longer act on this report, so it is handed to you. Please see to it.",
+            name=p["handed_over_from"],
+        )
     if "state" in p:  # looked at again, or just acted on: the record as it stands now
         head = state_head(r, p["state"]) or head
     return head + "\n\n" + facts(r, p)

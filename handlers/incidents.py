@@ -31,6 +31,7 @@ TIMELINE_NAMES = {
     "update": N_("Update"),
     "reported_upward": N_("Reported to the higher department"),
     "pulled_in": N_("Pulled in"),
+    "handed_over": N_("Handed over"),
     "escalated": N_("Escalated"),
     "reminded": N_("Reminded"),
     "update_reminded": N_("Update reminder"),

@@ -12,6 +12,7 @@ from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import InvalidInput, NotAllowed, StaleButton
 from bot.i18n import N_
+from bot.people import authority
 from bot.people import service as people
 from bot.people.roles import Role
 from bot.policy import store
@@ -91,7 +92,7 @@ def summary(r: Renderer, p: Policy, today: date) -> list[str]:
 async def policy(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
     """/policy: the policy in force and where it came from."""
     me = await people.identify(ctx.deps, tg_user(user), private=False)
-    if not me.has(*VIEWERS):
+    if not authority.holds(me, *VIEWERS):
         raise NotAllowed(N_("Only an administrator or the leadership can see the policy."))
     today = ctx.deps.clock.now().astimezone(ctx.deps.zone).date()
     version = await store.latest(ctx.deps)

@@ -195,6 +195,15 @@ NOTICES: dict[str, Notice] = {
     "role.granted": _role_granted,
     "role.revoked": _role_revoked,
     "person.undeliverable": _undeliverable,
+    "person.deactivated": lambda r, p: r(
+        "{by} deactivated you: you no longer hold any role here and cannot act. If that is a "
+        "mistake, please ask the office.",
+        by=p.get("by", ""),
+    ),
+    "person.reactivated": lambda r, p: r(
+        "{by} reactivated you: you are a member again. Send /help to see what you can do.",
+        by=p.get("by", ""),
+    ),
 }
 
 

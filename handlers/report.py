@@ -133,7 +133,7 @@ def _next(state: DraftState) -> None:
 
 async def begin(update: Update, ctx: Ctx, r: Renderer, user: User) -> None:
     """The first question; also reached by the deep link /start report."""
-    me = await people.identify(ctx.deps, tg_user(user), private=True)
+    me = await people.member(ctx.deps, tg_user(user))
     state = DraftState(FLOW, "kind", {"attachments": []})
     await drafts.save(ctx.deps, me.id, state)
     await ask(update, ctx, r, state, edit=False)
@@ -143,7 +143,7 @@ async def begin_at_event(
     update: Update, ctx: Ctx, r: Renderer, user: User, event: dict[str, str]
 ) -> None:
     """A report of an incident at an event: the kind and the place are already known."""
-    me = await people.identify(ctx.deps, tg_user(user), private=True)
+    me = await people.member(ctx.deps, tg_user(user))
     where = r.plain("{venue} ({ref} “{title}”)", venue=event["venue"], ref=event["ref"],
                     title=event["title"])  # fmt: skip
     state = DraftState(FLOW, "severity", {"attachments": [], "kind": Kind.EVENT_INCIDENT,

@@ -81,7 +81,9 @@ def card_text(r: Renderer, card: grants.RoleCard) -> str:
         r("Roles: {roles}", roles=r.roles(p.roles, p.committees_headed)),
         r("Committee: {name}", name=p.committee or "—"),
     ]
-    if not p.started:
+    if not p.active:
+        lines.append(r("Deactivated: holds no role, cannot act and cannot be picked."))
+    elif not p.started:
         lines.append(r("Has not started the bot yet: messages wait until they press Start."))
     return "\n".join(lines)
 
@@ -90,6 +92,8 @@ def card_rows(r: Renderer, card: grants.RoleCard) -> list[list[tuple[str, str]]]
     if not card.can_edit:
         return []
     pid = card.person.id
+    if not card.person.active:  # a person who left holds nothing until brought back
+        return [[(r.plain("Reactivate"), cd.encode("lv", "a", pid))]]
     rows: list[list[tuple[str, str]]] = []
     for role in ROLE_ORDER:
         if role == Role.COMMITTEE_HEAD:
@@ -109,6 +113,7 @@ def card_rows(r: Renderer, card: grants.RoleCard) -> list[list[tuple[str, str]]]
         rows.append([(label, cd.encode("ro", "r", pid, chd, cid))])
     rows.append([(r.plain("Make head of a committee…"), cd.encode("ro", "c", pid))])
     rows.append([(r.plain("Member of a committee…"), cd.encode("ro", "m", pid))])
+    rows.append([(r.plain("Deactivate…"), cd.encode("lv", "d", pid))])
     return rows
 
 
@@ -237,12 +242,13 @@ async def on_members_page(
     return None
 
 
+def _standing(r: Renderer, p: people.PersonView) -> str:
+    return r.roles(p.roles, p.committees_headed) if p.active else r.plain("deactivated")
+
+
 async def _show_members(update: Update, ctx: Ctx, r: Renderer, user: User, page: int) -> None:
     result = await people.list_people(ctx.deps, tg_user(user), page)
-    rows = [
-        [(f"{p.name} · {r.roles(p.roles, p.committees_headed)}", cd.encode("ro", "v", p.id))]
-        for p in result.people
-    ]
+    rows = [[(f"{p.name} · {_standing(r, p)}", cd.encode("ro", "v", p.id))] for p in result.people]
     nav = []
     if result.page > 0:
         nav.append(("‹", cd.encode("mb", "p", result.page - 1)))

@@ -80,6 +80,11 @@ def welcome(r: Renderer, person: PersonView) -> str:
 
 
 def help_text(r: Renderer, person: PersonView) -> str:
+    if not person.active:  # left: nothing to offer but the truth
+        return r(
+            "You have been deactivated: you hold no role here and cannot act. If that is a "
+            "mistake, please ask the office."
+        )
     standings = r.standings(person.roles, person.committees_headed)
     lines = [r.plural("Your role: {roles}", "Your roles: {roles}", len(standings),
                       roles=r.items(standings))]  # fmt: skip

@@ -65,7 +65,7 @@ async def people_rows(
 ) -> cd_rows:
     """The people the bot knows, a page at a time (the draft's "page"), those chosen marked;
     a name arrives as action "a" with the person's id."""
-    listed = await people.list_people(ctx.deps, tg_user(user), int(d.get("page", 0)))
+    listed = await people.list_people(ctx.deps, tg_user(user), int(d.get("page", 0)), pickable=True)
     rows = [[(marked(p.name, p.id in chosen), cd.encode(domain, "a", p.id))]
             for p in listed.people]  # fmt: skip
     paging = paging_row(r, domain, listed.page, listed.pages)

@@ -24,6 +24,7 @@ from bot.deps import Deps
 from bot.drafts import service as drafts
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from bot.i18n import N_
+from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting
@@ -52,7 +53,7 @@ def clause_of(meeting: Meeting) -> str:
 
 
 def check_recorder(me: PersonView) -> None:
-    if not me.has(*RECORDERS):
+    if not authority.holds(me, *RECORDERS):
         raise NotAllowed(N_("Only the secretary, the deputy secretary or the office can record "
                             "meetings."))  # fmt: skip
 
@@ -119,7 +120,7 @@ async def snooze(deps: Deps, actor: TgUser, occurrence_id: int) -> tuple[datetim
     and False when one was already waiting (a double tap changes nothing)."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
+        me = authority.require_member(await acting(session, actor, now=now))
         occurrence = await session.get(Occurrence, occurrence_id)
         if occurrence is None:
             raise NotFound(N_("This reminder no longer exists."))

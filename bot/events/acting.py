@@ -10,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
 from bot.deps import Deps
-from bot.errors import InvalidInput, NotAllowed
+from bot.errors import InvalidInput
 from bot.events.models import ActingApprover
 from bot.i18n import N_
 from bot.outbox import service as outbox
+from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting
@@ -31,12 +32,10 @@ def today(deps: Deps, now: datetime) -> str:
 
 
 async def may_approve(session: AsyncSession, deps: Deps, me: PersonView, now: datetime) -> bool:
-    """The secretary; the deputy where the policy allows (L2); an acting approver today."""
-    if Role.SECRETARY in me.roles:
-        return True
-    if deps.policy.events.deputy_may_approve and Role.DEPUTY in me.roles:
-        return True
-    return me.id in {p.id for p in await acting_now(session, deps, now)}
+    """The secretary; the deputy where the policy allows (L2); an acting approver today —
+    judged now, in one place (bot.people.authority)."""
+    deputy = deps.policy.events.deputy_may_approve
+    return await authority.approves(session, me, deputy=deputy, day=today(deps, now))
 
 
 async def acting_now(session: AsyncSession, deps: Deps, now: datetime) -> list[Person]:
@@ -46,6 +45,7 @@ async def acting_now(session: AsyncSession, deps: Deps, now: datetime) -> list[P
         select(Person)
         .join(ActingApprover, ActingApprover.person_id == Person.id)
         .where(
+            Person.deactivated_at.is_(None),
             ActingApprover.revoked_at.is_(None),
             ActingApprover.first_day <= day,
             ActingApprover.last_day >= day,
@@ -69,11 +69,14 @@ async def name_acting(
         raise InvalidInput(N_("The last day must not be before the first day, nor in the past."))
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
-        if Role.SECRETARY not in me.roles:
-            raise NotAllowed(N_("Only the secretary can name an acting approver."))
+        authority.require_role(
+            me, (Role.SECRETARY,), N_("Only the secretary can name an acting approver.")
+        )
         person = await session.get(Person, person_id)
         if person is None:
             raise InvalidInput(N_("This person is not known to the bot."))
+        if not person.active:  # nobody who left decides
+            raise InvalidInput(authority.NOT_PICKABLE, name=person.display_name)
         row = ActingApprover(
             person_id=person.id,
             first_day=first.isoformat(),

@@ -3,17 +3,20 @@ decision, each a conditional update on (status, version) so it happens once."""
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
 from bot.events.acting import may_approve
 from bot.events.cards import approver_buttons, card_params
-from bot.events.models import EventStatus
+from bot.events.models import EventRequest, EventStatus
 from bot.events.service import (
     Result,
     approvers,
     load_locked,
     move_if,
+    not_past,
     tell,
     why_not,
 )
@@ -21,9 +24,16 @@ from bot.i18n import N_
 from bot.incidents.rules import clean_text
 from bot.outbox import service as outbox
 from bot.outbox.service import Button
+from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import TgUser, acting, people_with_role
+from bot.people.service import PersonView, TgUser, acting, people_with_role
+
+
+async def _may_review(session: AsyncSession, me: PersonView, event: EventRequest) -> None:
+    """The head of the requester's committee, now (L3)."""
+    if not await authority.heads(session, me, event.committee_id):
+        raise NotAllowed(N_("Only the head of the requester's committee can review this."))
 
 
 async def decide(
@@ -39,6 +49,8 @@ async def decide(
         if not await may_approve(session, deps, me, now):
             raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
         event = await load_locked(session, event_id)
+        if decision == "approve" and event.status == EventStatus.PENDING:
+            not_past(event, now)
         status = {"approve": EventStatus.APPROVED, "reject": EventStatus.REJECTED,
                   "changes": EventStatus.CHANGES_REQUESTED}[decision]  # fmt: skip
         moved = await move_if(
@@ -79,9 +91,9 @@ async def review(
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
         event = await load_locked(session, event_id)
-        heads = await people_with_role(session, Role.COMMITTEE_HEAD, event.committee_id)
-        if me.id not in {h.id for h in heads}:
-            raise NotAllowed(N_("Only the head of the requester's committee can review this."))
+        await _may_review(session, me, event)
+        if forward and event.status == EventStatus.IN_REVIEW:
+            not_past(event, now)
         target = EventStatus.PENDING if forward else EventStatus.CHANGES_REQUESTED
         if not await move_if(session, event, version, EventStatus.IN_REVIEW, status=target,
                                  reviewed_at=now, reviewed_by_id=me.id,
@@ -118,9 +130,7 @@ async def check_can_act(
         me = await acting(session, actor, now=now)
         event = await load_locked(session, event_id)
         if review:
-            heads = await people_with_role(session, Role.COMMITTEE_HEAD, event.committee_id)
-            if me.id not in {h.id for h in heads}:
-                raise NotAllowed(N_("Only the head of the requester's committee can review this."))
+            await _may_review(session, me, event)
             expected = EventStatus.IN_REVIEW
         else:
             if not await may_approve(session, deps, me, now):

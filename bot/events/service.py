@@ -35,6 +35,7 @@ from bot.i18n import N_
 from bot.outbox import service as outbox
 from bot.outbox.models import Semantics
 from bot.outbox.service import Button
+from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting, people_with_role
@@ -97,6 +98,11 @@ async def route_or_ask_organiser(
         return
     organiser = await session.get(Person, event.organiser_id)
     requester = await session.get(Person, event.requester_id)
+    if organiser is not None and not organiser.active:
+        raise InvalidInput(
+            N_("{name} is no longer a member and cannot organise it. Name somebody else, or "
+               "organise it yourself."), name=organiser.display_name,
+        )  # fmt: skip
     if organiser is None or requester is None or organiser.started_at is None:
         raise InvalidInput(
             N_("The organiser has not started the bot yet, so they cannot confirm. Ask them to "
@@ -118,7 +124,7 @@ async def confirm_organiser(
     """The named organiser accepts the responsibility, or declines (back to the requester)."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
+        me = authority.require_member(await acting(session, actor, now=now))
         event = await load_locked(session, event_id)
         if event.organiser_id != me.id:
             raise NotAllowed(N_("Only the named organiser can answer this."))
@@ -142,7 +148,7 @@ async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
 
     async def write() -> Result:  # again if a racing writer took the number
         async with deps.db.transaction() as session:
-            me = await acting(session, requester, now=now)
+            me = authority.require_member(await acting(session, requester, now=now))
             person = await session.get(Person, me.id)
             assert person is not None
             year = now.astimezone(deps.zone).year
@@ -168,6 +174,16 @@ async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
             return Result(event.id, event.ref, event.status, event.short_lead)
 
     return await numbered(write)
+
+
+def not_past(event: EventRequest, now: datetime) -> None:
+    """R6: an event is approved before it is held; one whose moment has passed (a lapse) is
+    not approved afterwards, whatever the pressed card says."""
+    if event.starts_at <= now:
+        raise InvalidInput(
+            N_("{ref} was planned for a moment that has passed; it can no longer be approved."),
+            ref=event.ref,
+        )
 
 
 async def load_locked(session: AsyncSession, event_id: int) -> EventRequest:
@@ -245,7 +261,7 @@ async def sent_back(
     session: AsyncSession, actor: TgUser, event_id: int, now: datetime
 ) -> tuple[PersonView, EventRequest]:
     """The requester's own request, sent back for changes: the only state it may be edited in."""
-    me = await acting(session, actor, now=now)
+    me = authority.require_member(await acting(session, actor, now=now))
     event = await load_locked(session, event_id)
     if event.requester_id != me.id:
         raise NotAllowed(N_("Only the requester can change a request."))
@@ -258,7 +274,7 @@ async def withdraw(deps: Deps, actor: TgUser, event_id: int) -> Result:
     """The requester takes the request back before the decision; after it, the office cancels."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
+        me = authority.require_member(await acting(session, actor, now=now))
         event = await load_locked(session, event_id)
         if event.requester_id != me.id:
             raise NotAllowed(N_("Only the requester can withdraw a request."))

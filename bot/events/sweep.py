@@ -67,6 +67,8 @@ async def _followups(session: AsyncSession, deps: Deps, now: datetime) -> int:
     for event in rows:
         event.followup_asked_at = now
         organiser = await session.get(Person, event.organiser_id)
+        if organiser is not None and not organiser.active:  # left: the requester answers
+            organiser = await session.get(Person, event.requester_id)
         if organiser is None:
             continue
         v = f"{event.id}:{event.version}"

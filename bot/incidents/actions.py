@@ -18,6 +18,7 @@ from bot.incidents.models import Incident, IncidentHandler
 from bot.incidents.rules import clean_text
 from bot.incidents.service import (
     CLAUSE,
+    assign,
     card_buttons,
     card_params,
     load_for,
@@ -25,6 +26,8 @@ from bot.incidents.service import (
     timeline,
 )
 from bot.outbox import service as outbox
+from bot.people import authority
+from bot.people.authority import NOT_PICKABLE
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting, people_with_role
@@ -43,7 +46,7 @@ async def _open_for(
 ) -> tuple[Incident, PersonView]:
     me = await acting(session, actor, now=now)
     incident = await load_for(session, incident_id, for_update=True)
-    await require_handler(session, incident, me.id)
+    await require_handler(session, incident, me)
     if incident.status == "closed":
         raise AlreadyDone(N_("{ref} is already closed."), ref=incident.ref)
     return incident, me
@@ -105,7 +108,7 @@ async def acknowledge(deps: Deps, actor: TgUser, incident_id: int) -> Done:
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         incident, me = await _open_for(session, deps, actor, incident_id, now)
-        is_secretary = Role.SECRETARY in me.roles
+        is_secretary = authority.holds(me, Role.SECRETARY)
         changed = False
         # Conditional update: two handlers pressing at once acknowledge once.
         # The loaded `incident` is not synchronised with this UPDATE (nothing below reads the
@@ -199,13 +202,13 @@ async def pull_in(deps: Deps, actor: TgUser, incident_id: int, person_id: int) -
     async with deps.db.transaction() as session:
         incident, me = await _open_for(session, deps, actor, incident_id, now)
         person = await session.get(Person, person_id)
-        if person is None:
+        if person is None or person.started_at is None:
             raise InvalidInput(N_("This person is not known to the bot."))
-        if any(h.person_id == person.id for h in incident.handlers):
+        if not person.active:  # nobody who left is picked
+            raise InvalidInput(NOT_PICKABLE, name=person.display_name)
+        if not await assign(session, incident.id, person.id, now, reason="pulled_in", by=me.id):
             raise AlreadyDone(N_("{name} already handles {ref}."), name=person.display_name,
                               ref=incident.ref)  # fmt: skip
-        session.add(IncidentHandler(incident_id=incident.id, person_id=person.id,
-                                    reason="pulled_in", added_at=now))  # fmt: skip
         timeline(session, incident, at=now, kind="pulled_in", actor_id=me.id,
                  person=person.display_name)  # fmt: skip
         reporter = await session.get(Person, incident.reporter_id)

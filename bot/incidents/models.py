@@ -87,7 +87,9 @@ class Incident(Base):
 
 
 class IncidentHandler(Base):
-    """A person who handles an incident: routed by policy, escalated to, or pulled in (L5)."""
+    """A person who handles an incident: routed by policy, escalated to, pulled in (L5), or
+    handed the work of somebody who lost the role. An assignment that came from a role names the
+    grant it came from: it stands only while that grant does (bot/people/authority.py)."""
 
     __tablename__ = "incident_handlers"
     __table_args__ = (UniqueConstraint("incident_id", "person_id"),)
@@ -95,9 +97,15 @@ class IncidentHandler(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(24))  # routed | escalated | pulled_in
+    reason: Mapped[str] = mapped_column(String(24))  # routed | escalated | pulled_in | handed_over
     role: Mapped[str | None] = mapped_column(String(32))
+    grant_id: Mapped[int | None] = mapped_column(ForeignKey("role_grants.id"))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))  # None: the bot
     added_at: Mapped[datetime]
+    # Ended when the grant it came from was revoked or the person was deactivated: the row stays
+    # (the timeline names them), but it gives no authority any more.
+    ended_at: Mapped[datetime | None]
+    ended_reason: Mapped[str | None] = mapped_column(String(24))  # role_revoked | deactivated
 
 
 class TimelineEntry(Base):

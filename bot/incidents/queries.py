@@ -14,6 +14,7 @@ from bot.deps import Deps
 from bot.incidents.models import Incident, IncidentHandler, TimelineEntry
 from bot.incidents.service import card_buttons, card_params, load_for, require_handler
 from bot.outbox.service import Button
+from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import TgUser, acting
@@ -35,7 +36,7 @@ async def timeline_of(deps: Deps, actor: TgUser, incident_id: int) -> TimelineVi
         me = await acting(session, actor, now=now)
         incident = await load_for(session, incident_id)
         if incident.reporter_id != me.id:
-            await require_handler(session, incident, me.id)
+            await require_handler(session, incident, me)
         rows = await session.execute(
             select(TimelineEntry, Person.first_name, Person.last_name)
             .outerjoin(Person, Person.id == TimelineEntry.actor_id)
@@ -80,8 +81,11 @@ async def my_reports(deps: Deps, actor: TgUser, limit: int = 20) -> list[MyItem]
 
 
 def _handled_by(person_id: int) -> Select[int]:
-    """The incidents a person handles: routed to, escalated to or pulled in (L4, L5)."""
-    return select(IncidentHandler.incident_id).where(IncidentHandler.person_id == person_id)
+    """The incidents a person handles now: routed to, escalated to or pulled in (L4, L5), by
+    an assignment that still stands (bot.people.authority)."""
+    return select(IncidentHandler.incident_id).where(
+        IncidentHandler.person_id == person_id, authority.standing()
+    )
 
 
 async def handled_by_me(deps: Deps, actor: TgUser, limit: int = 20) -> list[MyItem]:
@@ -120,11 +124,18 @@ async def candidates(deps: Deps, actor: TgUser, incident_id: int, page: int = 0)
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
         incident = await load_for(session, incident_id)
-        await require_handler(session, incident, me.id)
-        taken = {h.person_id for h in incident.handlers} | {incident.reporter_id, me.id}
+        await require_handler(session, incident, me)
+        standing = await session.scalars(
+            select(IncidentHandler.person_id).where(
+                IncidentHandler.incident_id == incident.id, authority.standing()
+            )
+        )
+        taken = set(standing) | {incident.reporter_id, me.id}
         rows = await session.execute(
             select(Person.id, Person.first_name, Person.last_name)
-            .where(Person.started_at.isnot(None), Person.id != me.id)
+            .where(
+                Person.started_at.isnot(None), Person.deactivated_at.is_(None), Person.id != me.id
+            )
             .order_by(Person.first_name, Person.id)
         )
         everyone = [(pid, " ".join(p for p in (first, last) if p)) for pid, first, last in rows]
@@ -165,7 +176,7 @@ async def pending_for(deps: Deps, actor: TgUser) -> list[PendingItem]:
             ):
                 items.append(PendingItem(incident.id, incident.ref, "update"))
             if (
-                Role.SECRETARY in me.roles
+                authority.holds(me, Role.SECRETARY)
                 and incident.needs_secretary_ack
                 and incident.secretary_ack_at is None
             ):
@@ -188,7 +199,7 @@ async def card_for(deps: Deps, actor: TgUser, incident_id: int) -> CardView:
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
         incident = await load_for(session, incident_id)
-        await require_handler(session, incident, me.id)
+        await require_handler(session, incident, me)
         reporter = await session.get(Person, incident.reporter_id)
         assert reporter is not None
         params = card_params(incident, reporter)

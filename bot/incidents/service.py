@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
@@ -15,15 +15,17 @@ from bot.chats.service import Purpose, chat_for
 from bot.db.refs import next_number, numbered
 from bot.deps import Deps
 from bot.drafts import service as drafts
-from bot.errors import InvalidInput, NotAllowed, NotFound
+from bot.errors import InvalidInput, NotFound
 from bot.i18n import N_
 from bot.incidents.models import Incident, IncidentAttachment, IncidentHandler, TimelineEntry
 from bot.incidents.rules import check_discovered, clean_text
 from bot.outbox import service as outbox
 from bot.outbox.service import Button
-from bot.people.models import Person, RoleGrant
+from bot.people import authority
+from bot.people.authority import standing
+from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import PersonView, TgUser, acting, people_with_role
+from bot.people.service import PersonView, TgUser, acting, role_holders
 from bot.policy.model import Kind, Severity
 from bot.policy.worktime import add_working_minutes
 
@@ -136,7 +138,7 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
         async with deps.db.transaction() as session:
             # The reporter as acting() reads them (one SELECT): loading the Person and its
             # grants again cost two statements more on every Submit (issue 8).
-            me = await acting(session, reporter, now=now)
+            me = authority.require_member(await acting(session, reporter, now=now))
             # Read before anything is added: each read after an add flushes first (issue 8).
             chosen = await handlers_for(session, deps, draft.kind, draft.severity, me.committee_id)
             year = now.astimezone(deps.zone).year
@@ -170,45 +172,79 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
     return await numbered(write)
 
 
+# Who is routed, each with the role and the grant of it they are routed by.
+Chosen = dict[int, tuple[Person, str, int]]
+
+
 async def handlers_for(
     session: AsyncSession,
     deps: Deps,
     kind: Kind,
     severity: Severity | None,
     committee_id: int | None,
-) -> dict[int, tuple[Person, str]]:
+) -> Chosen:
     """Routing by kind and severity from the policy (L4, L5, L1, A1): who handles a report
-    of a member of `committee_id`, each with the role they are routed by."""
-    chosen: dict[int, tuple[Person, str]] = {}
+    of a member of `committee_id`, each with the role (and grant) they are routed by."""
+    chosen: Chosen = {}
     for role in deps.policy.incidents.routing.roles_for(kind, severity):
-        for person in await people_with_role(session, role, committee_id, with_grants=False):
-            chosen.setdefault(person.id, (person, role))
-    if not chosen:
-        # Nobody holds the routed roles yet: the office, else the admins, must still hear of it.
-        for role in (Role.OFFICE, Role.ADMIN):
-            for person in await people_with_role(session, role, with_grants=False):
-                chosen.setdefault(person.id, (person, role))
-            if chosen:
-                break
+        for person, grant in await role_holders(session, role, committee_id, with_grants=False):
+            chosen.setdefault(person.id, (person, role, grant))
+    return chosen or await fallback(session)
+
+
+async def fallback(session: AsyncSession, *, besides: int | None = None) -> Chosen:
+    """The office, else the admins: whoever must hear of work nobody else holds (a report
+    nobody is routed to; the open work of somebody who lost the role or left)."""
+    chosen: Chosen = {}
+    for role in (Role.OFFICE, Role.ADMIN):
+        for person, grant in await role_holders(session, role, with_grants=False):
+            if person.id != besides:
+                chosen.setdefault(person.id, (person, role, grant))
+        if chosen:
+            break
     return chosen
+
+
+async def assign(
+    session: AsyncSession, incident_id: int, person_id: int, now: datetime, *, reason: str,
+    role: str | None = None, grant_id: int | None = None, by: int | None = None,
+) -> bool:  # fmt: skip
+    """Give `person_id` an assignment to the incident: why (routed, escalated, pulled_in,
+    handed_over) and, when a role is the reason, the grant it stands on. An ended assignment is
+    renewed in place (one row per person and incident). False when one already stands."""
+    row = await session.scalar(
+        select(IncidentHandler).where(
+            IncidentHandler.incident_id == incident_id, IncidentHandler.person_id == person_id
+        )
+    )
+    if row is not None and await session.scalar(
+        select(exists().where(IncidentHandler.id == row.id, standing()))
+    ):
+        return False
+    if row is None:
+        row = IncidentHandler(incident_id=incident_id, person_id=person_id, added_at=now)
+        session.add(row)
+    row.reason, row.role, row.grant_id, row.added_by_id = reason, role, grant_id, by
+    row.added_at, row.ended_at, row.ended_reason = now, None, None
+    return True
 
 
 def route(
     session: AsyncSession,
     incident: Incident,
     reporter: PersonView,
-    chosen: dict[int, tuple[Person, str]],
+    chosen: Chosen,
     now: datetime,
     files: list[tuple[str, str]],
 ) -> list[Person]:
     """Each handler `chosen` (handlers_for) gets a card, then the report's `files`
     (file_id, kind), which the reporter attached."""
     params = card_params(incident, reporter)
-    for person, role in chosen.values():
+    for person, role, grant in chosen.values():
         session.add(
             IncidentHandler(
                 incident_id=incident.id, person_id=person.id, reason="routed", role=role,
-                added_at=now,
+                grant_id=grant, added_at=now,
             )
         )  # fmt: skip
         outbox.notify_person(
@@ -224,9 +260,9 @@ def route(
         )
     timeline(
         session, incident, at=now, kind="routed",
-        people=[p.display_name for p, _ in chosen.values()],
+        people=[p.display_name for p, _, _ in chosen.values()],
     )  # fmt: skip
-    return [p for p, _ in chosen.values()]
+    return [p for p, _, _ in chosen.values()]
 
 
 async def group_notice(
@@ -256,22 +292,6 @@ async def load_for(
     return incident
 
 
-async def may_handle(session: AsyncSession, incident: Incident, person_id: int) -> bool:
-    """Its handlers, the deputy and the secretary may act on an incident (L1, L2, L5)."""
-    if any(h.person_id == person_id for h in incident.handlers):
-        return True
-    leaders = await session.scalar(
-        select(func.count())
-        .select_from(RoleGrant)
-        .where(
-            RoleGrant.person_id == person_id,
-            RoleGrant.role.in_([Role.SECRETARY, Role.DEPUTY]),
-            RoleGrant.revoked_at.is_(None),
-        )
-    )
-    return bool(leaders)
-
-
-async def require_handler(session: AsyncSession, incident: Incident, person_id: int) -> None:
-    if not await may_handle(session, incident, person_id):
-        raise NotAllowed(N_("Only the handlers of this report and the leadership can do that."))
+async def require_handler(session: AsyncSession, incident: Incident, me: PersonView) -> None:
+    """Only who may act on it now (authority.handles): a card received earlier is no warrant."""
+    await authority.require_handler(session, incident.id, me)

@@ -15,11 +15,13 @@ from sqlalchemy.orm import InstrumentedAttribute
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.incidents.models import Incident, IncidentHandler
-from bot.incidents.service import ack_due, card_buttons, card_params, timeline
+from bot.incidents.service import ack_due, assign, card_buttons, card_params, timeline
 from bot.outbox import service as outbox
+from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import people_with_role
+from bot.people.service import people_with_role, role_holders
+from bot.people.view import view
 from bot.policy.model import Kind, Severity
 
 OPEN = ("open", "contained")
@@ -67,8 +69,12 @@ async def _due(
 
 
 async def _people(session: AsyncSession, incident: Incident) -> list[Person]:
-    ids = [h.person_id for h in incident.handlers]
-    return list(await session.scalars(select(Person).where(Person.id.in_(ids)))) if ids else []
+    """Its handlers whose assignment still stands (authority.standing): nobody who lost the
+    role or left is reminded, nor handed the card again."""
+    standing = select(IncidentHandler.person_id).where(
+        IncidentHandler.incident_id == incident.id, authority.standing()
+    )
+    return list(await session.scalars(select(Person).where(Person.id.in_(standing))))
 
 
 async def _escalate(session: AsyncSession, deps: Deps, incident: Incident, now: datetime) -> None:
@@ -83,12 +89,17 @@ async def _escalate(session: AsyncSession, deps: Deps, incident: Incident, now: 
         role = chain[incident.escalation_level]
         incident.escalation_level += 1
         incident.escalated_at = now
-        known = {h.person_id for h in incident.handlers}
-        targets = [p for p in await people_with_role(session, role) if p.id not in known]
-        for person in targets:
-            session.add(IncidentHandler(incident_id=incident.id, person_id=person.id,
-                                        reason="escalated", role=role, added_at=now))  # fmt: skip
-        everyone = await _people(session, incident) + targets
+        everyone = await _people(session, incident)
+        known = {p.id for p in everyone}
+        targets = []
+        for person, grant in await role_holders(session, role):
+            if person.id not in known and await assign(
+                session, incident.id, person.id, now, reason="escalated", role=role,
+                grant_id=grant,
+            ):  # fmt: skip
+                known.add(person.id)
+                targets.append(person)
+        everyone += targets
         for person in everyone:
             outbox.notify_person(
                 session, now=now, person=person, template="incident.escalated",
@@ -122,9 +133,11 @@ async def _missed_update(
         incident.update_reminded_at = now
         incident.update_due_at = now + min(interval, timedelta(minutes=30))
         person = await session.get(Person, incident.acknowledged_by_id)
-        if person is not None:
+        # Whoever acknowledged it, while they may still act on it; else its standing handlers.
+        still = person is not None and await authority.handles(session, incident.id, view(person))
+        for one in [person] if still and person else await _people(session, incident):
             outbox.notify_person(
-                session, now=now, person=person, template="incident.update_reminder",
+                session, now=now, person=one, template="incident.update_reminder",
                 params={"ref": incident.ref}, buttons=card_buttons(incident.id),
             )  # fmt: skip
         timeline(session, incident, at=now, kind="update_reminded")

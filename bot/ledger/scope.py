@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 
 from bot.events.models import EventRequest
 from bot.incidents.models import Incident, IncidentHandler
+from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
 
@@ -38,8 +39,10 @@ class Scope:
         """The incidents this reader may count and read."""
         if self.everything:
             return true()
+        # Those they handle now (authority.standing): an assignment that ended with a role
+        # or a departure no longer opens the record, as it no longer opens its card.
         handled = select(IncidentHandler.incident_id).where(
-            IncidentHandler.person_id == self.person_id
+            IncidentHandler.person_id == self.person_id, authority.standing()
         )
         mine = [Incident.reporter_id == self.person_id, Incident.id.in_(handled)]
         if self.committees:

@@ -13,9 +13,18 @@ from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from bot.i18n import N_
 from bot.outbox import service as outbox
+from bot.people import authority, handover
 from bot.people.models import Committee, Person, RoleGrant
 from bot.people.roles import SINGLE_HOLDER, Role
-from bot.people.service import PersonView, TgUser, reload, require_admin, upsert, view
+from bot.people.service import (
+    MEMBER_LISTERS,
+    PersonView,
+    TgUser,
+    reload,
+    require_admin,
+    upsert,
+    view,
+)
 
 COMMITTEE_NAME_MAX = 64
 
@@ -88,6 +97,10 @@ async def change_role(
         cid = committee.id if committee else None
         current = await _active_grant(session, target.id, role, cid)
         if grant:
+            if not target.active:
+                raise InvalidInput(
+                    N_("{name} is deactivated. Reactivate them first."), name=target.display_name
+                )
             if current is not None:
                 raise AlreadyDone(N_("{name} already holds this role."), name=target.display_name)
             if role in SINGLE_HOLDER:
@@ -118,6 +131,15 @@ async def change_role(
                 raise InvalidInput(N_("You cannot revoke your own administrator role."))
             current.revoked_at = now
             current.revoked_by_id = me.id
+            # Authority ends with the role: its assignments end, its open work moves on.
+            await handover.incidents(session, target, now, by=me.id, grant_ids=[current.id],
+                                     why=handover.ROLE_REVOKED)  # fmt: skip
+            approver = role == Role.SECRETARY or (
+                role == Role.DEPUTY and deps.policy.events.deputy_may_approve
+            )
+            await handover.decisions(session, deps, target, now, by=me.id, approver=approver,
+                                     committee_ids={cid} if cid else set(), left=False,
+                                     deputy_only=role == Role.DEPUTY)  # fmt: skip
         record(
             session,
             at=now,
@@ -223,10 +245,10 @@ class RoleCard:
 async def role_card(deps: Deps, actor: TgUser, person_id: int) -> RoleCard:
     """A person's roles, to show; editable for admins, readable for the leadership."""
     async with deps.db.read() as session:
-        me = await session.scalar(select(Person).where(Person.telegram_id == actor.id))
-        my_roles = view(me).roles if me else frozenset()
-        can_edit = Role.ADMIN in my_roles
-        if not can_edit and not my_roles & {Role.SECRETARY, Role.DEPUTY, Role.OFFICE}:
+        person_me = await session.scalar(select(Person).where(Person.telegram_id == actor.id))
+        me = view(person_me) if person_me else None
+        can_edit = me is not None and authority.holds(me, Role.ADMIN)
+        if me is None or not authority.holds(me, *MEMBER_LISTERS):
             raise NotAllowed(N_("Only an administrator can change roles."))
         person = await session.get(Person, person_id)
         if person is None:

@@ -42,6 +42,10 @@ class Person(Base):
     # When the office was told that messages to this person cannot be delivered; cleared when
     # the person writes to the bot again, so a later problem is reported again (once).
     undeliverable_reported_at: Mapped[datetime | None]
+    # Set when an admin deactivated the person (they left, moved post): no roles, no acting, no
+    # picking; their name stays on every record. Cleared when they are reactivated.
+    deactivated_at: Mapped[datetime | None]
+    deactivated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -52,6 +56,10 @@ class Person(Base):
         lazy="selectin",
     )
     committee: Mapped[Committee | None] = relationship(lazy="joined")
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
 
     @property
     def display_name(self) -> str:

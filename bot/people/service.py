@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, inspect, select
+from sqlalchemy import bindparam, func, inspect, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 
@@ -14,7 +14,7 @@ from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.i18n import LOCALES, N_, normalize_language
 from bot.outbox import service as outbox
-from bot.people import known
+from bot.people import authority, known
 from bot.people.models import Person, RoleGrant
 from bot.people.roles import Role
 from bot.people.view import PersonView, TgUser, view
@@ -109,9 +109,7 @@ async def require_admin(
 ) -> PersonView:
     """The acting person, who must be an administrator; NotAllowed(`refusal`) otherwise."""
     me = await acting(session, actor, now=now)
-    if not me.is_admin:
-        raise NotAllowed(refusal)
-    return me
+    return authority.require_role(me, (Role.ADMIN,), refusal)
 
 
 async def identify(deps: Deps, tg: TgUser, *, private: bool) -> PersonView:
@@ -124,6 +122,12 @@ async def identify(deps: Deps, tg: TgUser, *, private: bool) -> PersonView:
         return me
     async with deps.db.transaction() as session:
         return await registered(session, tg, now=deps.clock.now(), started=private)
+
+
+async def member(deps: Deps, tg: TgUser) -> PersonView:
+    """identify(), for the start of something only a member may do (a report, a request):
+    refused at once to whoever may not act (authority.require_member), before any question."""
+    return authority.require_member(await identify(deps, tg, private=True))
 
 
 _WHO = known.query()
@@ -190,6 +194,7 @@ async def set_locale(deps: Deps, tg: TgUser, locale: str) -> PersonView:
 
 
 PAGE_SIZE = 8
+MEMBER_LISTERS = (Role.ADMIN, Role.SECRETARY, Role.DEPUTY, Role.OFFICE)
 
 
 @dataclass(frozen=True)
@@ -200,18 +205,22 @@ class PeoplePage:
     total: int
 
 
-async def list_people(deps: Deps, actor: TgUser, page: int) -> PeoplePage:
-    """/members: everybody the bot knows, for admins (to assign roles) and the leadership."""
+async def list_people(
+    deps: Deps, actor: TgUser, page: int, *, pickable: bool = False
+) -> PeoplePage:
+    """/members: everybody the bot knows, for admins (to assign roles) and the leadership.
+    `pickable`: only those who can be picked (attendees): nobody deactivated."""
     async with deps.db.read() as session:
         me = await session.scalar(select(Person).where(Person.telegram_id == actor.id))
-        roles = view(me).roles if me else frozenset()
-        if not roles.intersection({Role.ADMIN, Role.SECRETARY, Role.DEPUTY, Role.OFFICE}):
+        if me is None or not authority.holds(view(me), *MEMBER_LISTERS):
             raise NotAllowed(N_("Only an administrator or the leadership can see the members."))
-        total = int(await session.scalar(select(func.count()).select_from(Person)) or 0)
+        which = Person.deactivated_at.is_(None) if pickable else true()
+        total = int(await session.scalar(select(func.count(Person.id)).where(which)) or 0)
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(page, 0), pages - 1)
         rows = await session.scalars(
             select(Person)
+            .where(which)
             .order_by(Person.first_name, Person.id)
             .offset(page * PAGE_SIZE)
             .limit(PAGE_SIZE)
@@ -266,11 +275,24 @@ async def people_with_role(
     """Who holds `role` now (a committee head: of `committee_id`). `with_grants=False` for
     people who are only written to: their grants are not loaded (one statement less, issue 8)
     and reading them raises instead of silently loading."""
+    pairs = await role_holders(session, role, committee_id, with_grants=with_grants)
+    return list(dict.fromkeys(person for person, _grant in pairs))
+
+
+async def role_holders(
+    session: AsyncSession, role: str, committee_id: int | None = None, *, with_grants: bool = True
+) -> list[tuple[Person, int]]:
+    """people_with_role, each with the id of the grant they hold it by: an assignment made
+    because of the role names that grant, and stands only while it does (authority.py)."""
     query = (
-        select(Person)
+        select(Person, RoleGrant.id)
         .join(RoleGrant, RoleGrant.person_id == Person.id)
-        .where(RoleGrant.role == role, RoleGrant.revoked_at.is_(None))
-        .order_by(Person.id)
+        .where(
+            RoleGrant.role == role,
+            RoleGrant.revoked_at.is_(None),
+            Person.deactivated_at.is_(None),  # nobody who left is picked (their grants ended)
+        )
+        .order_by(Person.id, RoleGrant.id)
     )
     if not with_grants:
         query = query.options(raiseload(Person.grants))
@@ -278,4 +300,5 @@ async def people_with_role(
         if committee_id is None:
             return []
         query = query.where(RoleGrant.committee_id == committee_id)
-    return list((await session.scalars(query)).unique())
+    rows = (await session.execute(query)).unique().all()
+    return [(person, int(grant_id)) for person, grant_id in rows]

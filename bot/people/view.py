@@ -33,6 +33,7 @@ class PersonView:
     committees_headed: tuple[str, ...]
     committee: str | None
     committee_id: int | None = None  # the committee the person belongs to (L3: its head)
+    active: bool = True  # False once deactivated: no roles, may not act (authority.py)
 
     @property
     def display_name(self) -> str:  # as Person's, so either can be shown on a card
@@ -64,4 +65,5 @@ def view(person: Person) -> PersonView:
         ),
         committee=person.committee.name if person.committee else None,
         committee_id=person.committee_id,
+        active=person.deactivated_at is None,
     )

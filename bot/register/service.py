@@ -22,6 +22,7 @@ from bot.events.models import EventRequest
 from bot.i18n import N_
 from bot.incidents.models import Incident
 from bot.incidents.rules import clean_text
+from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, view
@@ -95,7 +96,7 @@ async def _keeper(session: AsyncSession, actor: TgUser) -> PersonView:
     leaves no trace, not even the registration of a stranger."""
     person = await session.scalar(select(Person).where(Person.telegram_id == actor.id))
     me = view(person) if person is not None else None
-    if me is None or not me.has(*KEEPERS):
+    if me is None or not authority.holds(me, *KEEPERS):
         raise UnknownCommand()
     return me
 

@@ -9,14 +9,17 @@ from sqlalchemy import func, select
 
 from bot.audit.models import AuditEntry
 from bot.drafts import service as drafts
+from bot.events import decisions
 from bot.events import service as events
 from bot.incidents.service import file_report
 from bot.outbox.models import OutboxMessage
-from bot.people import grants
+from bot.people import grants, leaving
 from bot.people import service as people
+from bot.people.models import Person
 from bot.people.roles import ROLE_CODES, Role
 from bot.people.service import TgUser
-from bot.sandbox.model import SimUser
+from bot.policy.model import Kind, Severity
+from bot.sandbox.model import Message, SimUser
 from handlers import callback_data as cd
 from tests.flows.conftest import ADMIN_ID, Harness
 from tests.flows.test_report_flow import (
@@ -196,3 +199,106 @@ async def test_every_button_for_every_role_in_private_and_in_the_group(harness: 
                 assert answer == (refusal, True), (data, uid, message.chat_id, answer)
                 assert await counts(h) == before, (data, uid)  # nothing recorded or sent
                 assert await drafts.get(h.deps, uid) is None  # no step opened either
+
+
+# What each kind of card button answers to whoever may no longer press it (rule 5).
+REVOKED_REFUSALS = {
+    **{("in", a): "Only the handlers of this report and the leadership can do that."
+       for a in ("ak", "up", "hi", "pl", "ct", "cl", "tl")},
+    **{("ev", a): "Only the secretary or the deputy can decide on events."
+       for a in ("ap", "rj", "ch")},
+    **{("ev", a): "Only the head of the requester's committee can review this."
+       for a in ("fw", "sb")},
+    ("ev", "fi"): "Only the office records filings.",
+    ("ev", "cx"): "Only the office can cancel an approved event.",
+}  # fmt: skip
+
+
+async def cards_for_everyone(h: Harness) -> None:
+    """Hu heads Mei's committee. Mei reports a network-security incident (the emergency office,
+    the deputy, the secretary), a public-opinion one (the office, the deputy) and one at an
+    event (Hu, the office), and requests three events: one with Hu for review, one before the
+    approvers, one approved and waiting for the office's filing."""
+    committee_id, _ = await grants.create_committee(h.deps, ADMIN, "教科文卫委")  # Hu heads it
+    mei = await people.find_person(h.deps, username="mei")
+    await grants.set_committee(h.deps, ADMIN, person_id=mei.id, committee_id=committee_id)
+    member = TgUser(MEMBER, "Mei", username="mei", language_code="en")
+    for kind, severity in ((Kind.NETWORK_SECURITY, Severity.MAJOR),
+                           (Kind.PUBLIC_OPINION, Severity.GENERAL),
+                           (Kind.EVENT_INCIDENT, Severity.GENERAL)):  # fmt: skip
+        await file_report(h.deps, member, draft(kind, severity))
+    requests = [await events.submit(h.deps, member, lecture()) for _ in range(3)]
+    hu_tg, shu = TgUser(HEAD, "Hu", username="hu"), TgUser(SECRETARY, "Shu", username="shu")
+    for sent in requests[1:]:
+        await decisions.review(h.deps, hu_tg, sent.id, 1, forward=True)
+    await decisions.decide(h.deps, shu, requests[2].id, 1, "approve")
+    await h.standin.quiet()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("how", ["revoked", "deactivated"])
+async def test_revoked_people_press_every_card_they_received_before(
+    harness: Harness, how: str
+) -> None:
+    """A deputy, an office holder and a committee head lose their roles (revoked, or they left
+    and were deactivated); every button of every card they received while they held them is
+    refused with its reason and changes nothing (R4: authority is what a person holds at the
+    moment of acting, L1, L2, L5, R6)."""
+    s, h = harness.standin, harness
+    everyone = await staff_and_outsiders(h)
+    head = everyone[HEAD]
+    await cards_for_everyone(h)
+    revoked = {DEPUTY: (Role.DEPUTY, None), OFFICE: (Role.OFFICE, None),
+               HEAD: (Role.COMMITTEE_HEAD, "教科文卫委")}  # fmt: skip
+    committees = dict((name, cid) for cid, name in await grants.list_committees(h.deps))
+    received: dict[int, list[tuple[Message, str]]] = {}
+    for uid in revoked:
+        received[uid] = [(m, data) for m in s.bot_messages(uid) for row in m.buttons
+                         for _label, data in row if (cd.decode(data) or _NONE).domain in
+                         ("in", "ev")]  # fmt: skip
+    kinds = {(cd.decode(d) or _NONE).action for cards in received.values() for _, d in cards}
+    assert kinds == {
+        "ak",
+        "up",
+        "hi",
+        "pl",
+        "ct",
+        "cl",
+        "tl",
+        "ap",
+        "rj",
+        "ch",
+        "fw",
+        "sb",
+        "fi",
+        "cx",
+    }  # every kind of card button was received by one of them
+    for uid, (role, committee) in revoked.items():
+        person = await people.find_person(h.deps, person_id=await _person_id(h, uid))
+        if how == "deactivated":
+            await leaving.deactivate(h.deps, ADMIN, person.id)
+            continue
+        await grants.change_role(h.deps, ADMIN, person_id=person.id, role=role, grant=False,
+                                 committee_id=committees.get(committee or ""))  # fmt: skip
+    await s.quiet()
+    users = {DEPUTY: everyone[DEPUTY], OFFICE: everyone[OFFICE], HEAD: head}
+    for uid, cards in received.items():
+        for message, data in cards:
+            parsed = cd.decode(data)
+            assert parsed is not None
+            before = await counts(h)
+            answer = await tap(s, users[uid], message, data=data)
+            assert answer == (REVOKED_REFUSALS[parsed.domain, parsed.action], True), (uid, data)
+            await s.quiet()
+            assert await counts(h) == before, (uid, data)  # nothing recorded or sent
+            assert await drafts.get(h.deps, uid) is None, (uid, data)  # no step opened
+
+
+_NONE = cd.Data("", "")
+
+
+async def _person_id(h: Harness, telegram_id: int) -> int:
+    async with h.deps.db.read() as session:
+        found = await session.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
+        assert found is not None
+        return int(found)

@@ -27,6 +27,7 @@ def test_every_notice_renders_with_nasty_values_in_both_languages() -> None:
         "actions_taken": NASTY, "reporter": NASTY, "ack_due_at": "2026-11-24T02:30:00+00:00",
         "text": NASTY, "summary": NASTY, "reported_at": "2026-11-24T02:00:00+00:00",
         "number": 1, "of": 2, "pulled_in_by": NASTY, "name": NASTY, "reason": "blocked",
+        "handed_over_from": NASTY,
         "event_type": "lecture", "title": NASTY, "organiser": NASTY, "venue": NASTY,
         "starts_at": "2026-12-01T06:00:00+00:00", "audience": 80, "outline": NASTY,
         "speakers": [{"name": NASTY, "affiliation": NASTY}], "short_lead": True,
