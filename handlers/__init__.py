@@ -9,6 +9,7 @@ from bot.context import AnyApp, Ctx
 from bot.errors import StaleButton
 from handlers import (
     accountability,
+    admission,
     calendar,
     errors,
     event,
@@ -51,6 +52,8 @@ def register(app: AnyApp) -> None:
     app.add_handler(CommandHandler("cancel", text.cancel, filters=new))
     app.add_handler(CommandHandler("role", roles.role_command, filters=new))
     app.add_handler(CommandHandler("members", roles.members, filters=new))
+    app.add_handler(CommandHandler("invite", admission.invite, filters=new))
+    app.add_handler(CommandHandler("invitations", admission.invitations_command, filters=new))
     app.add_handler(CommandHandler("setup", groups.setup, filters=new))
     app.add_handler(CommandHandler("report", report.report, filters=new))
     app.add_handler(CommandHandler("my", incidents.my, filters=new))
@@ -68,6 +71,8 @@ def register(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=cd.pattern("lg")))
     app.add_handler(CallbackQueryHandler(roles.on_role_button, pattern=cd.pattern("ro")))
     app.add_handler(CallbackQueryHandler(roles.on_members_page, pattern=cd.pattern("mb")))
+    app.add_handler(CallbackQueryHandler(admission.on_card, pattern=cd.pattern("pa")))
+    app.add_handler(CallbackQueryHandler(admission.on_invitation, pattern=cd.pattern("iv")))
     app.add_handler(CallbackQueryHandler(groups.on_setup, pattern=cd.pattern("st")))
     app.add_handler(CallbackQueryHandler(report.on_button, pattern=cd.pattern("rp")))
     app.add_handler(CallbackQueryHandler(incidents.on_card, pattern=cd.pattern("in")))

@@ -236,7 +236,7 @@ async def on_message(
     if step == "title":
         d["title"] = clean_text(text, policy.max_title)
     elif step == "organiser_name":
-        person = await people.find_person(ctx.deps, username=text.strip().split()[0])
+        person = await people.find_person(ctx.deps, username=text.strip().split()[0], member=True)
         if person.id == me.id:
             d.pop("organiser", None)
         else:

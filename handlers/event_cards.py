@@ -167,7 +167,7 @@ async def acting_command(
         await reply(message, r("Send /acting @username 2026-12-01 2026-12-10 to name who decides "
                                "on events while you are away, for those days."))  # fmt: skip
         return
-    person = await people.find_person(ctx.deps, username=args[0])
+    person = await people.find_person(ctx.deps, username=args[0], member=True)
     named = await name_acting(ctx.deps, tg_user(user), person_id=person.id,
                               first_day=args[1], last_day=args[2])  # fmt: skip
     await reply(message, r("{name} decides on events from {first} to {last}.", name=named.name,

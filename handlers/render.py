@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -155,7 +156,35 @@ def _undeliverable(r: Renderer, p: dict[str, Any]) -> str:
     )
 
 
+def _admission(r: Renderer, p: dict[str, Any]) -> str:
+    lines = [
+        r("<b>{name}</b> asks to be admitted.", name=p["name"]),
+        r("Username: {username}", username="@" + p["username"] if p["username"] else "—"),
+        r("Telegram language: {language}", language=p["language"] or "—"),
+        r("Pressed Start: {when}", when=r.t.datetime(datetime.fromisoformat(p["at"]), r.zone)),
+    ]
+    return "\n".join(lines)
+
+
+def _admitted(r: Renderer, p: dict[str, Any]) -> str:
+    if p.get("committee"):
+        said = r("The office has admitted you as a member of {committee}.",
+                 committee=p["committee"])  # fmt: skip
+    else:
+        said = r("The office has admitted you.")
+    return said + " " + r("Send /help to see what you can do.")
+
+
+def _refused(r: Renderer, p: dict[str, Any]) -> str:
+    if p.get("reason"):
+        return r("The office did not admit you. Reason: {reason}", reason=p["reason"])
+    return r("The office did not admit you.")
+
+
 NOTICES: dict[str, Notice] = {
+    "person.admission": _admission,
+    "person.admitted": _admitted,
+    "person.refused": _refused,
     # A file that follows a card (by its Telegram file_id); the caption names the item.
     "file.attachment": lambda r, p: r(
         "{ref}: attachment {number} of {of}", ref=p["ref"], number=p["number"], of=p["of"]

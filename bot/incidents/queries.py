@@ -15,6 +15,7 @@ from bot.incidents.service import card_params, load_for, require_handler
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import TgUser, acting
+from bot.people.view import ADMITTED
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,9 @@ async def candidates(deps: Deps, actor: TgUser, incident_id: int) -> list[tuple[
         await require_handler(session, incident, me.id)
         taken = {h.person_id for h in incident.handlers} | {incident.reporter_id}
         rows = await session.scalars(
-            select(Person).where(Person.started_at.isnot(None)).order_by(Person.first_name)
+            select(Person)
+            .where(Person.started_at.isnot(None), Person.admission == ADMITTED)  # R4
+            .order_by(Person.first_name)
         )
         return [(p.id, p.display_name) for p in rows if p.id not in taken][:30]
 

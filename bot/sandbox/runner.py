@@ -17,7 +17,9 @@ from telegram import Update
 
 from bot.app import build_application, on_startup, prepare_database
 from bot.config import Settings
-from bot.context import AnyApp
+from bot.context import AnyApp, deps_of
+from bot.people import admission
+from bot.people.view import TgUser
 from bot.sandbox.model import SimUser
 from bot.sandbox.standin import StandIn
 
@@ -73,6 +75,11 @@ async def start_all(settings: Settings, port: int) -> tuple[StandIn, AnyApp]:
     app = build_application(settings, token=TOKEN)
     await app.initialize()
     await on_startup(app)
+    # R4: the cast are the office's people, admitted before they first press Start.
+    await admission.seed_members(deps_of(app), [
+        TgUser(p.user_id, p.name, username=p.username, language_code=p.language_code)
+        for p in PEOPLE
+    ])  # fmt: skip
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
