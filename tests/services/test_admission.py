@@ -65,7 +65,8 @@ async def actions(deps: Deps, action: str) -> list[AuditEntry]:
 
 async def cards(deps: Deps, template: str) -> list[OutboxMessage]:
     async with deps.db.read() as s:
-        return list(await s.scalars(select(OutboxMessage).where(OutboxMessage.template == template)))
+        rows = await s.scalars(select(OutboxMessage).where(OutboxMessage.template == template))
+        return list(rows)
 
 
 async def test_approve_start_asks_the_office_and_the_pending_person_can_do_nothing(
@@ -224,8 +225,8 @@ async def test_wrong_used_up_expired_and_withdrawn_codes_change_nothing(
         await invitations.revoke(deps, ADMIN, withdrawn.id)
     await _refused_code(deps, NIA, withdrawn.code, "This invitation was withdrawn by the office.")
     clock.advance(timedelta(days=1))
-    await _refused_code(deps, NIA, expiring.code,
-                        "This invitation has expired. Please ask the office for a new one.")  # fmt: skip
+    expired = "This invitation has expired. Please ask the office for a new one."
+    await _refused_code(deps, NIA, expiring.code, expired)
     assert [i.id for i in await invitations.active(deps, OFFICE)] == []
     assert [e.action for e in await actions(deps, "invitation.revoked")] == ["invitation.revoked"]
 
