@@ -108,9 +108,10 @@ async def test_two_deciders_at_once_decide_once(deps: Deps, second: str) -> None
     assert len(done) == 1 and len(lost) == 1, results
     decided = await standing(deps, NIA)
     assert decided == (ADMITTED if done[0].admitted else REFUSED)
-    assert len(await actions(deps, "person.admitted")) + len(
-        await actions(deps, "person.refused")
-    ) == 1
+    assert (
+        len(await actions(deps, "person.admitted")) + len(await actions(deps, "person.refused"))
+        == 1
+    )
     told = await cards(deps, "person.admitted") + await cards(deps, "person.refused")
     assert [m.chat_id for m in told] == [NIA.id]  # the person is told the outcome, once
     # A double press later finds it decided and changes nothing.
