@@ -168,16 +168,17 @@ def _admission(r: Renderer, p: dict[str, Any]) -> str:
 
 def _admitted(r: Renderer, p: dict[str, Any]) -> str:
     if p.get("committee"):
-        said = r("The office has admitted you as a member of {committee}.",
-                 committee=p["committee"])  # fmt: skip
-    else:
-        said = r("The office has admitted you.")
-    return said + " " + r("Send /help to see what you can do.")
+        return r(
+            "The office has admitted you as a member of {committee}. Send /help to see what "
+            "you can do.",
+            committee=p["committee"],
+        )
+    return r("The office has admitted you. Send /help to see what you can do.")
 
 
 def _refused(r: Renderer, p: dict[str, Any]) -> str:
-    if p.get("reason"):
-        return r("The office did not admit you. Reason: {reason}", reason=p["reason"])
+    if p.get("note"):
+        return r("The office did not admit you. Reason: {reason}", reason=p["note"])
     return r("The office did not admit you.")
 
 

@@ -214,7 +214,7 @@ async def decide(
         outbox.notify_person(
             session, now=now, person=person,
             template="person.admitted" if admit_ else "person.refused",
-            params={"by": me.name, "reason": reason,
+            params={"by": me.name, "note": reason,
                     "committee": committee.name if committee else ""},
             semantics=Semantics.AT_MOST_ONCE,
         )  # fmt: skip

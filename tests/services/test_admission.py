@@ -138,7 +138,7 @@ async def test_refusal_with_a_reason_and_only_deciders_decide(deps: Deps) -> Non
     (refused,) = await actions(deps, "person.refused")
     assert refused.data["reason"] == "不是本机关人员" and refused.clause == "R4"
     (told,) = await cards(deps, "person.refused")
-    assert told.params["reason"] == "不是本机关人员"
+    assert told.params["note"] == "不是本机关人员"
     with pytest.raises(NotAllowed) as said:
         await admission.gate(deps, NIA)
     assert said.value.key == people.REFUSED_SAYS
