@@ -20,8 +20,7 @@ REFUSED = (
     "The office did not admit you. If you think this is a mistake, please speak to the office."
 )
 INVITE_ONLY = (
-    "Only people the office invites can use this bot. Please ask the office for an invitation "
-    "link."
+    "Only people the office invites can use this bot. Please ask the office for an invitation link."
 )
 
 
@@ -125,8 +124,7 @@ async def test_approve_into_a_committee(harness: Harness) -> None:
     await s.wait_until(lambda: len(card.edits) == 2)
     assert card.text == "Nia is admitted into 教科文卫委 and is told so."
     assert (await s.next_message(NIA)).text == (
-        "The office has admitted you as a member of 教科文卫委. Send /help to see what you "
-        "can do."
+        "The office has admitted you as a member of 教科文卫委. Send /help to see what you can do."
     )
 
 
