@@ -78,6 +78,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(incidents.on_card, pattern=cd.pattern("in")))
     app.add_handler(CallbackQueryHandler(event.on_button, pattern=cd.pattern("ee")))
     app.add_handler(CallbackQueryHandler(event_cards.on_card, pattern=cd.pattern("ev")))
+    app.add_handler(CallbackQueryHandler(event_cards.on_acting, pattern=cd.pattern("ac")))
     app.add_handler(CallbackQueryHandler(meeting.on_button, pattern=cd.pattern("mt")))
     app.add_handler(CallbackQueryHandler(calendar.on_button, pattern=cd.pattern("cl")))
     app.add_handler(CallbackQueryHandler(policy.on_button, pattern=cd.pattern("po")))

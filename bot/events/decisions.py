@@ -10,12 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
+from bot.events import own_case
 from bot.events.acting import acting_now
 from bot.events.cards import approver_buttons, card_params
 from bot.events.models import EventStatus
 from bot.events.service import (
     Result,
-    approvers,
+    deciders,
     load_locked,
     move_if,
     tell,
@@ -52,6 +53,7 @@ async def decide(
         if not await _may_approve(session, deps, me, now):
             raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
         event = await load_locked(session, event_id)
+        own_case.refuse_own(event, me.id)  # R6, L2: nobody decides their own case
         status = {"approve": EventStatus.APPROVED, "reject": EventStatus.REJECTED,
                   "changes": EventStatus.CHANGES_REQUESTED}[decision]  # fmt: skip
         moved = await move_if(
@@ -95,6 +97,7 @@ async def review(
         heads = await people_with_role(session, Role.COMMITTEE_HEAD, event.committee_id)
         if me.id not in {h.id for h in heads}:
             raise NotAllowed(N_("Only the head of the requester's committee can review this."))
+        own_case.refuse_own(event, me.id)  # a head does not review their own request
         target = EventStatus.PENDING if forward else EventStatus.CHANGES_REQUESTED
         if not await move_if(session, event, version, EventStatus.IN_REVIEW, status=target,
                                  reviewed_at=now, reviewed_by_id=me.id,
@@ -108,10 +111,12 @@ async def review(
             requester = await session.get(Person, event.requester_id)
             organiser = await session.get(Person, event.organiser_id)
             assert requester is not None and organiser is not None
-            for person in await approvers(session, deps):
+            chain, why = await deciders(session, deps, event, now)
+            for person in chain:
                 outbox.notify_person(
                     session, now=now, person=person, template="event.decide",
-                    params={**card_params(event, requester, organiser), "reviewed_by": me.name},
+                    params={**card_params(event, requester, organiser), "reviewed_by": me.name,
+                            **why},
                     buttons=approver_buttons(event),
                 )  # fmt: skip
         else:
@@ -139,5 +144,6 @@ async def check_can_act(
             if not await _may_approve(session, deps, me, now):
                 raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
             expected = EventStatus.PENDING
+        own_case.refuse_own(event, me.id)
         if event.status != expected or event.version != version:
             raise await why_not(session, event, version)

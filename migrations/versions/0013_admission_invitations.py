@@ -52,7 +52,20 @@ def upgrade() -> None:
     )
 
 
+    # /acting: revoked by whom; the appointee told when the appointment starts and ends.
+    with op.batch_alter_table('acting_approvers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('revoked_by_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('start_told_at', bot.db.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('end_told_at', bot.db.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_acting_approvers_revoked_by_id_people'), 'people', ['revoked_by_id'], ['id'])
+
+
 def downgrade() -> None:
+    with op.batch_alter_table('acting_approvers', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_acting_approvers_revoked_by_id_people'), type_='foreignkey')
+        batch_op.drop_column('end_told_at')
+        batch_op.drop_column('start_told_at')
+        batch_op.drop_column('revoked_by_id')
     op.drop_table("invitations")
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.drop_column("admission")
