@@ -28,6 +28,7 @@ from bot.outbox import service as outbox
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting, people_with_role
+from bot.people.view import ADMITTED
 from bot.policy.model import Kind, Severity
 
 
@@ -184,7 +185,7 @@ async def pull_in(deps: Deps, actor: TgUser, incident_id: int, person_id: int) -
     async with deps.db.transaction() as session:
         incident, me = await _open_for(session, deps, actor, incident_id, now)
         person = await session.get(Person, person_id)
-        if person is None:
+        if person is None or person.admission != ADMITTED:  # R4: only members handle
             raise InvalidInput(N_("This person is not known to the bot."))
         if any(h.person_id == person.id for h in incident.handlers):
             raise AlreadyDone(N_("{name} already handles {ref}."), name=person.display_name,

@@ -260,3 +260,20 @@ async def test_the_last_use_goes_to_one_of_two_at_once(deps: Deps) -> None:
         [ADMITTED, ""]
     )
     assert len(await actions(deps, "person.admitted")) == 1
+
+
+async def test_a_pending_person_is_neither_offered_nor_pulled_in(deps: Deps) -> None:
+    from bot.incidents import actions
+    from bot.incidents.queries import candidates
+    from bot.policy.model import Kind
+
+    await office(deps)
+    door(deps, "approve")
+    nia = (await people.start(deps, NIA)).person
+    filed = await file_report(deps, ADMIN, draft(kind=Kind.PUBLIC_OPINION))
+    offered = await candidates(deps, OFFICE, filed.incident_id)
+    assert nia.id not in [pid for pid, _ in offered]
+    before = await counts(deps)
+    with pytest.raises(InvalidInput):  # a forged Pull in button
+        await actions.pull_in(deps, OFFICE, filed.incident_id, nia.id)
+    assert await counts(deps) == before
