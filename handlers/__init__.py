@@ -54,6 +54,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CommandHandler("members", roles.members, filters=new))
     app.add_handler(CommandHandler("invite", admission.invite, filters=new))
     app.add_handler(CommandHandler("invitations", admission.invitations_command, filters=new))
+    app.add_handler(CommandHandler("inspector", admission.inspector, filters=new))
     app.add_handler(CommandHandler("setup", groups.setup, filters=new))
     app.add_handler(CommandHandler("report", report.report, filters=new))
     app.add_handler(CommandHandler("my", incidents.my, filters=new))

@@ -11,7 +11,7 @@ from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import InvalidInput, StaleButton
 from bot.i18n import N_
-from bot.people import admission, invitations
+from bot.people import admission, inspectors, invitations
 from bot.people import service as people
 from bot.people.roles import Role
 from handlers import callback_data as cd
@@ -163,3 +163,35 @@ async def on_invitation(
     withdrawn = await invitations.revoke(ctx.deps, tg_user(user), invitation_id)
     return r.plain("Invitation {number} is withdrawn: its link admits nobody now.",
                    number=withdrawn.id)  # fmt: skip
+
+
+@command
+async def inspector(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """/inspector @username FIRST LAST [FROM TO]: the ledger, read-only, for those days (R7)."""
+    if not is_private(update.effective_chat):
+        await private_only(message, ctx, r, "help")
+        return
+    args = list(ctx.args or [])
+    if len(args) not in (3, 5) or not args[0].startswith("@"):
+        await reply(message, r(INSPECTOR_USAGE))
+        return
+    person = await people.find_person(ctx.deps, username=args[0])
+    made = await inspectors.grant(
+        ctx.deps, tg_user(user), person_id=person.id, first_day=args[1], last_day=args[2],
+        period_first=args[3] if len(args) == 5 else None,
+        period_last=args[4] if len(args) == 5 else None,
+    )  # fmt: skip
+    said = r("{name} may read the ledger from {first} to {last}, and nothing else; every "
+             "reading is recorded.", name=made.name, first=made.first_day,
+             last=made.last_day)  # fmt: skip
+    if made.period_first:
+        said += "\n" + r("Records they may read: {first} to {last}.", first=made.period_first,
+                         last=made.period_last)  # fmt: skip
+    await reply(message, said)
+
+
+INSPECTOR_USAGE = N_(
+    "Send /inspector @username 2026-12-01 2026-12-31 to let a member of an inspection group "
+    "read the ledger on those days, and nothing else. Add two more dates, such as 2026-01-01 "
+    "2026-09-30, to limit the records they may read to that period."
+)

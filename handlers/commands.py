@@ -47,6 +47,12 @@ COMMANDS: tuple[Command, ...] = (
         in_menu=False,
     ),
     Command(
+        "inspector",
+        N_("Let an inspection group member read the ledger for a time (R7)"),
+        frozenset({Role.SECRETARY, Role.ADMIN}),
+        in_menu=False,
+    ),
+    Command(
         "acting",
         N_("Name who decides on events while you are away; list and revoke them"),
         frozenset({Role.SECRETARY}),

@@ -65,10 +65,11 @@ async def reply(message: Message, text: str, rows: cd_rows | None = None) -> Mes
 MessageCallback = Callable[[Update, Ctx, Message, User, Renderer], Awaitable[None]]
 
 
-def command(func: MessageCallback, *, gated: bool = True) -> Handler:
+def command(func: MessageCallback, *, gated: bool = True, reading: bool = False) -> Handler:
     """Wrap a message handler: resolve sender and language; a DomainError becomes a reply.
 
-    `gated`: only admitted people get through (R4); the others are told their standing."""
+    `gated`: only admitted people get through (R4); the others are told their standing.
+    `reading`: an inspector in office gets through too (the ledger, R7)."""
 
     @functools.wraps(func)
     async def wrapper(update: Update, ctx: Ctx) -> None:
@@ -78,7 +79,7 @@ def command(func: MessageCallback, *, gated: bool = True) -> Handler:
         r = await renderer_for(ctx, user)
         try:
             if gated:
-                await admission.gate(ctx.deps, tg_user(user))
+                await admission.gate(ctx.deps, tg_user(user), reading=reading)
             await func(update, ctx, message, user, r)
         except DomainError as err:
             await reply(message, r(err.key, **err.params))
@@ -91,12 +92,17 @@ def ungated_command(func: MessageCallback) -> Handler:
     return command(func, gated=False)
 
 
+def reading_command(func: MessageCallback) -> Handler:
+    """A command an inspector in office may send as well as a member: the ledger's."""
+    return command(func, reading=True)
+
+
 ButtonCallback = Callable[
     Concatenate[Update, Ctx, cd.Data, User, Renderer, ...], Awaitable[str | None]
 ]
 
 
-def button(func: ButtonCallback, *, gated: bool = True) -> Handler:
+def button(func: ButtonCallback, *, gated: bool = True, reading: bool = False) -> Handler:
     """Wrap a button handler: decode its data, answer the query exactly once.
 
     The wrapped function returns a short toast (or None); a DomainError becomes an alert, so a
@@ -117,7 +123,7 @@ def button(func: ButtonCallback, *, gated: bool = True) -> Handler:
         else:
             try:
                 if gated:  # R4: only admitted people press buttons that act
-                    await admission.gate(ctx.deps, tg_user(user))
+                    await admission.gate(ctx.deps, tg_user(user), reading=reading)
                 toast = await func(update, ctx, data, user, r)
             except DomainError as err:
                 toast, alert = r(err.key, **err.params), True
@@ -130,6 +136,11 @@ def button(func: ButtonCallback, *, gated: bool = True) -> Handler:
 def ungated_button(func: ButtonCallback) -> Handler:
     """A button anybody may press: the first-contact choice of language."""
     return button(func, gated=False)
+
+
+def reading_button(func: ButtonCallback) -> Handler:
+    """The ledger's buttons, which only read: an inspector in office may press them."""
+    return button(func, reading=True)
 
 
 # What a button callback returns when it has answered the press itself (edit_and_answer).

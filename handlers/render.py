@@ -182,7 +182,20 @@ def _refused(r: Renderer, p: dict[str, Any]) -> str:
     return r("The office did not admit you.")
 
 
+def _inspector(r: Renderer, p: dict[str, Any]) -> str:
+    said = r(
+        "{by} has appointed you to inspect: from {first_day} to {last_day} you may read the "
+        "ledger (send /ledger), and nothing else. Every reading is recorded.",
+        by=p["by"], first_day=p["first_day"], last_day=p["last_day"],
+    )  # fmt: skip
+    if p.get("period_first"):
+        said += "\n" + r("Records you may read: {first} to {last}.", first=p["period_first"],
+                          last=p["period_last"])  # fmt: skip
+    return said
+
+
 NOTICES: dict[str, Notice] = {
+    "inspector.granted": _inspector,
     "person.admission": _admission,
     "person.admitted": _admitted,
     "person.refused": _refused,

@@ -21,7 +21,7 @@ from handlers import (
     report,
     roles,
 )
-from handlers.common import command, is_private, reply, tg_user, ungated_command
+from handlers.common import command, is_private, reading_command, reply, tg_user, ungated_command
 from handlers.render import Renderer
 
 StepHandler = Callable[[Update, Ctx, Message, User, Renderer, drafts.DraftState], Awaitable[None]]
@@ -45,7 +45,7 @@ FLOWS: dict[str, StepHandler] = {
 MEDIA_FLOWS = {report.FLOW, event.FLOW, meeting.FLOW}
 
 
-@command
+@reading_command  # an inspector's only text step: the ledger's dates
 async def on_text(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
     """Route text to the draft's step; with no draft, say what the bot can do."""
     _, state = await drafts.of(ctx.deps, tg_user(user))  # the draft knows whose it is
@@ -56,7 +56,7 @@ async def on_text(update: Update, ctx: Ctx, message: Message, user: User, r: Ren
     await handler(update, ctx, message, user, r, state)
 
 
-@command
+@reading_command
 async def cancel(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
     """/cancel anywhere: drop the draft."""
     dropped = await drafts.clear(ctx.deps, user.id)

@@ -23,6 +23,7 @@ from bot.i18n import N_
 from bot.outbox import service as outbox
 from bot.outbox.models import Semantics
 from bot.outbox.service import Button
+from bot.people import inspectors
 from bot.people.models import Committee, Person
 from bot.people.roles import Role
 from bot.people.service import (
@@ -51,12 +52,13 @@ def says(deps: Deps, admission: str) -> str:
     return INVITE_ONLY_SAYS if deps.policy.people.admission == "invite" else PENDING_SAYS
 
 
-async def gate(deps: Deps, tg: TgUser) -> None:
+async def gate(deps: Deps, tg: TgUser, *, reading: bool = False) -> None:
     """Before any command, button or text is handled: NotAllowed unless the person is admitted.
 
     Reads only (a refused press leaves nothing behind, not even the presser's name); one
     indexed SELECT, none once the person is known to be admitted (admission is never undone
-    here). Unknown people pass only where they would be admitted on sight (`welcomed`)."""
+    here). Unknown people pass only where they would be admitted on sight (`welcomed`).
+    `reading`: the ledger, which an inspector in office may read without being a member."""
     if tg.id in deps.admitted_ids:
         return
     async with deps.db.core() as connection:
@@ -69,6 +71,10 @@ async def gate(deps: Deps, tg: TgUser) -> None:
                 deps.admitted_ids.clear()
             deps.admitted_ids.add(tg.id)
         return
+    if admission is not None and await inspectors.inspecting(deps, tg.id):
+        if reading:
+            return
+        raise NotAllowed(inspectors.SAYS)
     raise NotAllowed(says(deps, admission or PENDING))
 
 

@@ -109,3 +109,21 @@ class Invitation(Base):
     revoked_at: Mapped[datetime | None]
 
     committee: Mapped[Committee | None] = relationship(lazy="joined")
+
+
+class InspectorGrant(Base):
+    """An inspection group member may read the ledger (R7, C) from `valid_from` until
+    `valid_until`, optionally only the records of `period_first`–`period_last`; nothing else.
+    It ends by itself: every reading checks the time."""
+
+    __tablename__ = "inspector_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    valid_from: Mapped[datetime]
+    valid_until: Mapped[datetime]
+    period_first: Mapped[str | None] = mapped_column(String(10))  # ISO dates, organisation's zone
+    period_last: Mapped[str | None] = mapped_column(String(10))
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    granted_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

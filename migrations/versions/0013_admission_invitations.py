@@ -59,8 +59,29 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('end_told_at', bot.db.base.UTCDateTime(timezone=True), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_acting_approvers_revoked_by_id_people'), 'people', ['revoked_by_id'], ['id'])
 
+    # The inspector (R7, C): reads the ledger for a limited time, nothing else.
+    op.create_table('inspector_grants',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('valid_from', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('valid_until', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('period_first', sa.String(length=10), nullable=True),
+    sa.Column('period_last', sa.String(length=10), nullable=True),
+    sa.Column('granted_by_id', sa.Integer(), nullable=False),
+    sa.Column('granted_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', bot.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['granted_by_id'], ['people.id'], name=op.f('fk_inspector_grants_granted_by_id_people')),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_inspector_grants_person_id_people')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspector_grants'))
+    )
+    with op.batch_alter_table('inspector_grants', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inspector_grants_person_id'), ['person_id'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('inspector_grants', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inspector_grants_person_id'))
+    op.drop_table('inspector_grants')
     with op.batch_alter_table('acting_approvers', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_acting_approvers_revoked_by_id_people'), type_='foreignkey')
         batch_op.drop_column('end_told_at')

@@ -199,3 +199,49 @@ async def test_invite_a_link_admits_at_once_and_a_bad_one_changes_nothing(
     recorded = await actions(h)
     assert recorded.count("invitation.created") == 2 and recorded.count("invitation.revoked") == 1
     assert recorded.count("person.admitted") == 1
+
+
+INSPECTOR_SAYS = "As an inspector you may only read the ledger: send /ledger."
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_an_inspector_reads_the_ledger_and_nothing_else_until_it_ends(
+    harness: Harness,
+) -> None:
+    from datetime import timedelta
+
+    from tests.flows.test_report_flow import SECRETARY
+
+    s, h = harness.standin, harness
+    users = await world(h)
+    close_door(h, "approve")
+    ida = s.add_user(IVY, "Ida", language_code="en", username="ida")
+    await ida.send("/start")
+    assert (await s.next_message(IVY)).text.endswith(PENDING)
+    shu = users[SECRETARY]
+    await shu.send("/inspector @ida 2026-11-24 2026-11-30")
+    assert (await s.next_message(SECRETARY)).text == (
+        "Ida may read the ledger from 2026-11-24 to 2026-11-30, and nothing else; every "
+        "reading is recorded."
+    )
+    assert (await s.next_message(IVY)).text.startswith("Shu has appointed you to inspect")
+    await ida.send("/ledger")
+    picker = await s.next_message(IVY)
+    assert picker.text.startswith("Which period?")
+    await tap(s, ida, picker, "This quarter")
+    assert picker.text.splitlines()[0].startswith("Ledger")
+    for command in ("/report", "/event", "/my", "/calendar", "/help", "/members"):
+        await ida.send(command)
+        assert (await s.next_message(IVY)).text == INSPECTOR_SAYS, command
+    assert await tap(s, ida, picker, data="1ev:ap:1:1") == (INSPECTOR_SAYS, True)
+    assert (await actions(h)).count("ledger.read") == 1
+    # 1 December: the appointment has ended by itself.
+    h.clock.advance(timedelta(days=7))
+    await ida.send("/ledger")
+    assert (await s.next_message(IVY)).text == PENDING
+    # Only the secretary or an administrator appoints.
+    s.mark_read(OFFICE)
+    await users[OFFICE].send("/inspector @ida 2026-12-01 2026-12-31")
+    assert (await s.next_message(OFFICE)).text == (
+        "Only the secretary or an administrator can appoint an inspector."
+    )
