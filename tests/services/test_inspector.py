@@ -125,3 +125,12 @@ async def test_not_yet_in_office(deps: Deps) -> None:
         await admission.gate(deps, IDA, reading=True)
     with pytest.raises(NotAllowed):
         await ledger.build(deps, IDA, between(date(2026, 10, 1), date(2026, 10, 31), deps.zone))
+
+
+async def test_the_office_sees_who_read_what_under_r7(deps: Deps) -> None:
+    await appoint(deps)
+    period = between(date(2026, 10, 1), date(2026, 11, 30), deps.zone)
+    await ledger.build(deps, IDA, period)
+    book = await ledger.build(deps, OFFICE, period, clause="R7")
+    read = [e for e in book.evidence("R7") if "ledger.read" in str(e)]
+    assert len(read) == 1 and "Ida" in str(read[0])
