@@ -16,7 +16,7 @@ from bot.i18n import N_
 from bot.outbox import service as outbox
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import TgUser, acting
+from bot.people.service import PersonView, TgUser, acting
 from bot.people.view import ADMITTED
 
 
@@ -29,6 +29,14 @@ class Acting:
 
 def today(deps: Deps, now: datetime) -> str:
     return now.astimezone(deps.zone).date().isoformat()
+
+
+async def _secretary(session: AsyncSession, actor: TgUser, now: datetime) -> PersonView:
+    """The acting person, who must be the secretary: only she names and revokes (R6)."""
+    me = await acting(session, actor, now=now)
+    if Role.SECRETARY not in me.roles:
+        raise NotAllowed(N_("Only the secretary can name an acting approver."))
+    return me
 
 
 async def acting_now(session: AsyncSession, deps: Deps, now: datetime) -> list[Person]:
@@ -58,9 +66,7 @@ async def name_acting(
     if last < first or last.isoformat() < today(deps, now):
         raise InvalidInput(N_("The last day must not be before the first day, nor in the past."))
     async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        if Role.SECRETARY not in me.roles:
-            raise NotAllowed(N_("Only the secretary can name an acting approver."))
+        me = await _secretary(session, actor, now)
         person = await session.get(Person, person_id)
         if person is None or person.admission != ADMITTED:
             raise InvalidInput(N_("This person is not known to the bot."))
@@ -88,9 +94,6 @@ async def name_acting(
         return Acting(person.display_name, row.first_day, row.last_day)
 
 
-NOT_SECRETARY = N_("Only the secretary can name an acting approver.")
-
-
 @dataclass(frozen=True)
 class Appointment:
     id: int
@@ -105,9 +108,7 @@ async def appointments(deps: Deps, actor: TgUser) -> list[Appointment]:
     now = deps.clock.now()
     day = today(deps, now)
     async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        if Role.SECRETARY not in me.roles:
-            raise NotAllowed(NOT_SECRETARY)
+        await _secretary(session, actor, now)
         rows = await session.execute(
             select(ActingApprover, Person)
             .join(Person, Person.id == ActingApprover.person_id)
@@ -124,9 +125,7 @@ async def revoke_acting(deps: Deps, actor: TgUser, appointment_id: int) -> Appoi
     now = deps.clock.now()
     day = today(deps, now)
     async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        if Role.SECRETARY not in me.roles:
-            raise NotAllowed(NOT_SECRETARY)
+        me = await _secretary(session, actor, now)
         result = await session.execute(
             update(ActingApprover)
             .where(ActingApprover.id == appointment_id, ActingApprover.revoked_at.is_(None),

@@ -152,7 +152,7 @@ async def _move(
     return bool(getattr(result, "rowcount", 0))
 
 
-async def _decider(session: AsyncSession, actor: TgUser, now: datetime) -> PersonView:
+async def decider(session: AsyncSession, actor: TgUser, now: datetime) -> PersonView:
     me = await acting(session, actor, now=now)
     if not me.has(*DECIDERS):
         raise NotAllowed(NOT_A_DECIDER)
@@ -186,7 +186,7 @@ async def check_pending(deps: Deps, actor: TgUser, person_id: int) -> list[tuple
     """Before asking for a committee or a reason: may this person still be decided on, by
     the presser? The committees to choose from."""
     async with deps.db.transaction() as session:
-        await _decider(session, actor, deps.clock.now())
+        await decider(session, actor, deps.clock.now())
         await _pending(session, person_id)
         rows = await session.execute(select(Committee.id, Committee.name).order_by(Committee.name))
         return [(int(r[0]), str(r[1])) for r in rows]
@@ -200,7 +200,7 @@ async def decide(
     now = deps.clock.now()
     reason = reason.strip()[:500]
     async with deps.db.transaction() as session:
-        me = await _decider(session, actor, now)
+        me = await decider(session, actor, now)
         person = await _pending(session, person_id)
         committee = await session.get(Committee, committee_id) if committee_id else None
         if committee_id is not None and committee is None:

@@ -15,16 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from bot.i18n import N_
-from bot.people.admission import DECIDERS, NOT_A_DECIDER, admit
+from bot.people.admission import admit, decider
 from bot.people.models import Committee, Invitation, Person, RoleGrant
 from bot.people.roles import Role
-from bot.people.service import PersonView, StartResult, acting, reload, upsert
+from bot.people.service import StartResult, reload, upsert
 from bot.people.view import ADMITTED, PENDING, TgUser, view
 
 log = logging.getLogger(__name__)
@@ -55,13 +54,6 @@ def _invite(row: Invitation, code: str | None = None) -> Invite:
                   row.max_uses, row.uses, row.expires_at)  # fmt: skip
 
 
-async def _inviter(session: AsyncSession, actor: TgUser, now: datetime) -> PersonView:
-    me = await acting(session, actor, now=now)
-    if not me.has(*DECIDERS):
-        raise NotAllowed(NOT_A_DECIDER)
-    return me
-
-
 async def create(
     deps: Deps, actor: TgUser, *, role: str | None = None, committee: str | None = None,
     uses: int = 1, days: int = 7,
@@ -74,7 +66,7 @@ async def create(
     if role is not None and role not in set(Role):
         raise InvalidInput(N_("There is no such role."))
     async with deps.db.transaction() as session:
-        me = await _inviter(session, actor, now)
+        me = await decider(session, actor, now)
         if role is not None and not me.is_admin:
             raise NotAllowed(N_("Only an administrator can invite somebody into a role."))
         committee_id = None
@@ -104,7 +96,7 @@ async def active(deps: Deps, actor: TgUser) -> list[Invite]:
     """/invitations: the links that still admit somebody, newest first."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        await _inviter(session, actor, now)
+        await decider(session, actor, now)
         rows = await session.scalars(
             select(Invitation)
             .where(
@@ -122,7 +114,7 @@ async def revoke(deps: Deps, actor: TgUser, invitation_id: int) -> Invite:
     """Withdraw a link: whoever opens it afterwards is told so; once (conditional update)."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        me = await _inviter(session, actor, now)
+        me = await decider(session, actor, now)
         result = await session.execute(
             update(Invitation)
             .where(Invitation.id == invitation_id, Invitation.revoked_at.is_(None))
