@@ -13,7 +13,7 @@ from bot.errors import NotFound
 from bot.events import service as events
 from bot.incidents.service import file_report
 from bot.outbox.models import OutboxMessage
-from bot.people import admission, grants
+from bot.people import admission, grants, inspectors
 from bot.people import service as people
 from bot.people.roles import ROLE_CODES, Role
 from bot.people.service import TgUser
@@ -318,3 +318,58 @@ async def test_a_requester_who_is_also_the_approver_decides_nothing(harness: Har
         "You cannot name yourself: an acting approver decides in your place."
     )
     assert await counts(h) == before
+
+
+INSPECTOR_SAYS = "As an inspector you may only read the ledger: send /ledger."
+READING = {"/ledger": "Which period?", "/cancel": "There is nothing to cancel.",
+           "Some free text": "I did not understand that."}  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_an_inspector_in_and_out_of_office(harness: Harness) -> None:
+    """R7, C: an inspector in office reads the ledger and does nothing else; once the
+    appointment has ended they are what they were before: not a member (R4)."""
+    from datetime import timedelta
+
+    s, h = harness.standin, harness
+    await pending_and_refused(h)
+    ida = s.add_user(1011, "Ida", language_code="en", username="ida")
+    ola = s.add_user(1012, "Ola", language_code="en", username="ola")
+    s.chats[GROUP].members.update({1011, 1012})
+    for user, last in ((ida, "2026-11-30"), (ola, "2026-11-24")):
+        await user.send("/start")
+        await s.next_message(user.id)
+        person = await people.find_person(h.deps, username=user.username)
+        await inspectors.grant(h.deps, TgUser(SECRETARY, "Shu"), person_id=person.id,
+                               first_day="2026-11-24", last_day=last)  # fmt: skip
+    h.clock.advance(timedelta(days=1))  # Ola's day is over; Ida's appointment runs on
+    await s.quiet()
+    s.mark_read(1011, 1012)
+    commands = [f"/{c.name}" for c in COMMANDS if c.name not in ("start", "language")]
+    commands += ["/cancel", "/invite uses=2", "Some free text"]
+    for uid, user in ((1011, ida), (1012, ola)):
+        for command in commands:
+            before = await counts(h)
+            await user.send(command)
+            answer = (await s.next_message(uid)).text
+            if uid == 1012:
+                assert answer == PENDING_SAYS, (command, answer)
+            elif command in READING:
+                assert answer.startswith(READING[command]), (command, answer)
+            else:
+                assert answer == INSPECTOR_SAYS, (command, answer)
+            assert await counts(h) == before, (uid, command)
+        for data in EVERY_BUTTON:
+            before = await counts(h)
+            answer = await tap(s, user, s.bot_messages(uid)[-1], data=data)
+            if uid == 1012:
+                assert answer == (PENDING_SAYS, True), (data, answer)
+            elif data.startswith("1ld:"):
+                assert answer[0] != INSPECTOR_SAYS, (data, answer)  # the ledger reads
+                await user.send("/cancel")
+                await s.next_message(uid)
+                continue
+            else:
+                assert answer == (INSPECTOR_SAYS, True), (data, answer)
+            assert await counts(h) == before, (uid, data)
+            assert await drafts.get(h.deps, uid) is None
