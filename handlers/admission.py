@@ -54,20 +54,20 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
         committee = data.int_arg(1) if data.action == "ck" else None
         if data.action == "ck" and committee is None:
             raise StaleButton()
+        if data.action == "nr":  # the reason's question is answered, whoever decided
+            await drafts.clear(ctx.deps, user.id)
         decision = await admission.decide(ctx.deps, me, pid, admit_=data.action != "nr",
                                           committee_id=committee)  # fmt: skip
-        if data.action == "nr":
-            await drafts.clear(ctx.deps, user.id)
         await edit_or_send(update, _decided(r, decision), None)
         return None
     if data.action not in ("cm", "no"):
         raise StaleButton()
-    committees = await admission.check_pending(ctx.deps, me, pid)  # authority first (rule 5)
+    name, committees = await admission.check_pending(ctx.deps, me, pid)  # authority first
     if data.action == "cm":
         if not committees:
             raise InvalidInput(N_("There are no committees yet. Create one from /members."))
         rows = [[(name, cd.encode("pa", "ck", pid, cid))] for cid, name in committees]
-        await edit_or_send(update, r("Into which committee?"), rows)
+        await edit_or_send(update, r("Into which committee is {name} admitted?", name=name), rows)
         return None
     me_id = (await people.identify(ctx.deps, me, private=True)).id
     await drafts.save(ctx.deps, me_id, DraftState(FLOW_REFUSE, "reason", {"id": pid}))
@@ -82,10 +82,11 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
 async def on_reason(
     update: Update, ctx: Ctx, message: Message, user: User, r: Renderer, state: DraftState
 ) -> None:
-    """The refusal's reason, typed."""
+    """The refusal's reason, typed. The question is answered either way: a refusal somebody
+    else's decision overtook leaves no step waiting for more text."""
+    await drafts.clear(ctx.deps, user.id)
     decision = await admission.decide(ctx.deps, tg_user(user), int(state.data["id"]),
                                       admit_=False, reason=message.text or "")  # fmt: skip
-    await drafts.clear(ctx.deps, user.id)
     await reply(message, _decided(r, decision))
 
 

@@ -182,14 +182,16 @@ class Decision:
     committee: str | None = None
 
 
-async def check_pending(deps: Deps, actor: TgUser, person_id: int) -> list[tuple[int, str]]:
+async def check_pending(
+    deps: Deps, actor: TgUser, person_id: int
+) -> tuple[str, list[tuple[int, str]]]:
     """Before asking for a committee or a reason: may this person still be decided on, by
-    the presser? The committees to choose from."""
+    the presser? Their name, and the committees to choose from."""
     async with deps.db.transaction() as session:
         await decider(session, actor, deps.clock.now())
-        await _pending(session, person_id)
+        person = await _pending(session, person_id)
         rows = await session.execute(select(Committee.id, Committee.name).order_by(Committee.name))
-        return [(int(r[0]), str(r[1])) for r in rows]
+        return person.display_name, [(int(r[0]), str(r[1])) for r in rows]
 
 
 async def decide(

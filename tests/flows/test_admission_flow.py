@@ -119,7 +119,8 @@ async def test_approve_into_a_committee(harness: Harness) -> None:
     card = await s.next_message(ADMIN_ID)
     await tap(s, admin, card, "Admit into a committee…")
     await s.wait_until(lambda: card.edits)
-    assert card.text == "Into which committee?" and card.button_texts() == ["教科文卫委"]
+    assert card.text == "Into which committee is Nia admitted?"
+    assert card.button_texts() == ["教科文卫委"]
     await tap(s, admin, card, "教科文卫委")
     await s.wait_until(lambda: len(card.edits) == 2)
     assert card.text == "Nia is admitted into 教科文卫委 and is told so."
