@@ -20,7 +20,7 @@ from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade
 from bot.deps import Deps
 from bot.errors import AlreadyDone
-from bot.people import grants
+from bot.people import admission, grants
 from bot.people import service as people
 from bot.people.roles import Role
 from bot.people.service import TgUser
@@ -74,6 +74,9 @@ async def prepare(url: str, policy_file: Path, c: Cast) -> None:
     async with deps_for(url, policy_file) as deps:
         await upgrade(deps.db.engine)
         admin = TgUser(ADMIN_ID, "Bench admin", language_code="en")
+        # R4: the cast are the office's people, admitted before they press Start.
+        everyone = [_tg(p) for head, members in c.heads.items() for p in (head, *members)]
+        await admission.seed_members(deps, [admin, *everyone])
         await people.start(deps, admin)
         await grants.ensure_bootstrap_admins(deps)
         for head, members in c.heads.items():

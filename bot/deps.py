@@ -22,6 +22,9 @@ class Deps:
     # instead of once per update (issue 8). Only people.service writes it, where it changes
     # Person.locale; one instance handles the updates (bot.db.leader).
     chosen_locales: dict[int, str | None] = field(default_factory=dict)
+    # Telegram ids of people known to be admitted (R4), so the admission gate reads nothing
+    # for them; only bot.people.admission and invitations add to it.
+    admitted_ids: set[int] = field(default_factory=set)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -9,6 +9,7 @@ from bot.context import AnyApp, Ctx
 from bot.errors import StaleButton
 from handlers import (
     accountability,
+    admission,
     calendar,
     draft_guard,
     errors,
@@ -54,6 +55,9 @@ def register(app: AnyApp) -> None:
     app.add_handler(CommandHandler("cancel", text.cancel, filters=new))
     app.add_handler(CommandHandler("role", roles.role_command, filters=new))
     app.add_handler(CommandHandler("members", roles.members, filters=new))
+    app.add_handler(CommandHandler("invite", admission.invite, filters=new))
+    app.add_handler(CommandHandler("invitations", admission.invitations_command, filters=new))
+    app.add_handler(CommandHandler("inspector", admission.inspector, filters=new))
     app.add_handler(CommandHandler("setup", groups.setup, filters=new))
     app.add_handler(CommandHandler("report", draft_guard.report_command, filters=new))
     app.add_handler(CommandHandler("my", my.my, filters=new))
@@ -72,12 +76,15 @@ def register(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(roles.on_role_button, pattern=cd.pattern("ro")))
     app.add_handler(CallbackQueryHandler(roles.on_members_page, pattern=cd.pattern("mb")))
     app.add_handler(CallbackQueryHandler(leaving.on_button, pattern=cd.pattern("lv")))
+    app.add_handler(CallbackQueryHandler(admission.on_card, pattern=cd.pattern("pa")))
+    app.add_handler(CallbackQueryHandler(admission.on_invitation, pattern=cd.pattern("iv")))
     app.add_handler(CallbackQueryHandler(groups.on_setup, pattern=cd.pattern("st")))
     app.add_handler(CallbackQueryHandler(draft_guard.on_button, pattern=cd.pattern("dg")))
     app.add_handler(CallbackQueryHandler(report.on_button, pattern=cd.pattern("rp")))
     app.add_handler(CallbackQueryHandler(incidents.on_card, pattern=cd.pattern("in")))
     app.add_handler(CallbackQueryHandler(event.on_button, pattern=cd.pattern("ee")))
     app.add_handler(CallbackQueryHandler(event_cards.on_card, pattern=cd.pattern("ev")))
+    app.add_handler(CallbackQueryHandler(event_cards.on_acting, pattern=cd.pattern("ac")))
     app.add_handler(CallbackQueryHandler(meeting.on_button, pattern=cd.pattern("mt")))
     app.add_handler(CallbackQueryHandler(calendar.on_button, pattern=cd.pattern("cl")))
     app.add_handler(CallbackQueryHandler(policy.on_button, pattern=cd.pattern("po")))

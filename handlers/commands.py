@@ -35,8 +35,26 @@ COMMANDS: tuple[Command, ...] = (
     Command("policy", N_("The policy in force; an administrator loads a new one"), LEADERSHIP),
     Command("role", N_("Grant or revoke a role"), frozenset({Role.ADMIN}), in_menu=False),
     Command(
+        "invite",
+        N_("A link that admits a new member (R4)"),
+        frozenset({Role.ADMIN, Role.OFFICE}),
+        in_menu=False,
+    ),
+    Command(
+        "invitations",
+        N_("The invitation links still valid; withdraw one"),
+        frozenset({Role.ADMIN, Role.OFFICE}),
+        in_menu=False,
+    ),
+    Command(
+        "inspector",
+        N_("Let an inspection group member read the ledger for a time (R7)"),
+        frozenset({Role.SECRETARY, Role.ADMIN}),
+        in_menu=False,
+    ),
+    Command(
         "acting",
-        N_("Name who decides on events while you are away"),
+        N_("Name who decides on events while you are away; list and revoke them"),
         frozenset({Role.SECRETARY}),
         in_menu=False,
     ),

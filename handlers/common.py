@@ -18,6 +18,7 @@ from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import DomainError, InvalidInput
+from bot.people import admission
 from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
@@ -64,8 +65,11 @@ async def reply(message: Message, text: str, rows: cd_rows | None = None) -> Mes
 MessageCallback = Callable[[Update, Ctx, Message, User, Renderer], Awaitable[None]]
 
 
-def command(func: MessageCallback) -> Handler:
-    """Wrap a message handler: resolve sender and language; a DomainError becomes a reply."""
+def command(func: MessageCallback, *, gated: bool = True, reading: bool = False) -> Handler:
+    """Wrap a message handler: resolve sender and language; a DomainError becomes a reply.
+
+    `gated`: only admitted people get through (R4); the others are told their standing.
+    `reading`: an inspector in office gets through too (the ledger, R7)."""
 
     @functools.wraps(func)
     async def wrapper(update: Update, ctx: Ctx) -> None:
@@ -74,6 +78,8 @@ def command(func: MessageCallback) -> Handler:
             return
         r = await renderer_for(ctx, user)
         try:
+            if gated:
+                await admission.gate(ctx.deps, tg_user(user), reading=reading)
             await func(update, ctx, message, user, r)
         except DomainError as err:
             await reply(message, r(err.key, **err.params))
@@ -81,12 +87,22 @@ def command(func: MessageCallback) -> Handler:
     return wrapper
 
 
+def ungated_command(func: MessageCallback) -> Handler:
+    """A command anybody may send, admitted or not: /start, /language, unknown commands."""
+    return command(func, gated=False)
+
+
+def reading_command(func: MessageCallback) -> Handler:
+    """A command an inspector in office may send as well as a member: the ledger's."""
+    return command(func, reading=True)
+
+
 ButtonCallback = Callable[
     Concatenate[Update, Ctx, cd.Data, User, Renderer, ...], Awaitable[str | None]
 ]
 
 
-def button(func: ButtonCallback) -> Handler:
+def button(func: ButtonCallback, *, gated: bool = True, reading: bool = False) -> Handler:
     """Wrap a button handler: decode its data, answer the query exactly once.
 
     The wrapped function returns a short toast (or None); a DomainError becomes an alert, so a
@@ -106,6 +122,8 @@ def button(func: ButtonCallback) -> Handler:
             toast, alert = r("This button is no longer valid."), True
         else:
             try:
+                if gated:  # R4: only admitted people press buttons that act
+                    await admission.gate(ctx.deps, tg_user(user), reading=reading)
                 toast = await func(update, ctx, data, user, r)
             except DomainError as err:
                 toast, alert = r(err.key, **err.params), True
@@ -113,6 +131,16 @@ def button(func: ButtonCallback) -> Handler:
             await _answer(query, toast, alert)
 
     return wrapper
+
+
+def ungated_button(func: ButtonCallback) -> Handler:
+    """A button anybody may press: the first-contact choice of language."""
+    return button(func, gated=False)
+
+
+def reading_button(func: ButtonCallback) -> Handler:
+    """The ledger's buttons, which only read: an inspector in office may press them."""
+    return button(func, reading=True)
 
 
 # What a button callback returns when it has answered the press itself (edit_and_answer).

@@ -233,7 +233,7 @@ async def on_message(
     if step == "title":
         d["title"] = clean_text(text, policy.max_title)
     elif step == "organiser_name":
-        person = await people.find_person(ctx.deps, username=text.strip().split()[0])
+        person = await people.find_person(ctx.deps, username=text.strip().split()[0], member=True)
         if not person.active:  # nobody who left is picked (the service refuses it too)
             raise InvalidInput(
                 N_("{name} is no longer a member and cannot organise it. Name somebody else, or "

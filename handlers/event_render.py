@@ -50,6 +50,9 @@ def facts(r: Renderer, p: dict[str, Any]) -> str:
         lines.append(
             r("It waited for {name}, who can no longer decide on it.", name=p["handed_over_from"])
         )
+    if p.get("own_case"):
+        lines.append(r("It comes to you because {names} made or organises it: nobody decides "
+                       "their own case (R6).", names=r.items(p["own_case"])))  # fmt: skip
     return "\n".join(lines)
 
 
@@ -181,6 +184,22 @@ NOTICES: dict[str, Notice] = {
         "{by} has named you to decide on event requests from {first_day} to {last_day}.",
         by=p["by"],
         first_day=p["first_day"],
+        last_day=p["last_day"],
+    ),
+    "event.acting_ended": lambda r, p: r(
+        "{by} has revoked your appointment to decide on event requests ({first_day} to "
+        "{last_day}). You no longer decide on them.",
+        by=p["by"],
+        first_day=p["first_day"],
+        last_day=p["last_day"],
+    ),
+    "event.acting_starts": lambda r, p: r(
+        "From today until {last_day} you decide on event requests in the secretary's place. "
+        "You do not decide requests you made or organise.",
+        last_day=p["last_day"],
+    ),
+    "event.acting_over": lambda r, p: r(
+        "Your appointment to decide on event requests ended on {last_day}.",
         last_day=p["last_day"],
     ),
     "event.followup": lambda r, p: r(

@@ -25,10 +25,17 @@ from bot.ledger import service as ledger
 from bot.ledger.evidence import OFFERED, known
 from bot.ledger.period import LedgerPeriod, chosen, from_token, parse_dates, token
 from bot.ledger.service import Ledger
-from bot.people import service as people
 from handlers import callback_data as cd
 from handlers import ledger_render as view
-from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
+from handlers.common import (
+    edit_or_send,
+    is_private,
+    private_only,
+    reading_button,
+    reading_command,
+    reply,
+    tg_user,
+)
 from handlers.ledger_words import period_name
 from handlers.render import Renderer
 
@@ -86,7 +93,7 @@ def _clause_rows(r: Renderer, t: str) -> Rows:
     return [*rows, [(r.plain("‹ Back to the summary"), _b("p", t))]]
 
 
-@command
+@reading_command
 async def ledger_command(
     update: Update, ctx: Ctx, message: Message, user: User, r: Renderer
 ) -> None:
@@ -94,7 +101,7 @@ async def ledger_command(
     if not is_private(update.effective_chat):
         await private_only(message, ctx, r, "ledger")
         return
-    await people.identify(ctx.deps, tg_user(user), private=True)
+    await ledger.reader_scope(ctx.deps, tg_user(user))  # may they read it at all
     clause = ""
     if ctx.args:
         clause = known(ctx.args[0]) or ""
@@ -139,7 +146,7 @@ async def _show(update: Update, ctx: Ctx, r: Renderer, user: User, period: Ledge
         await edit_or_send(update, view.summary(r, book), _summary_rows(r, book))
 
 
-@button
+@reading_button
 async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
     a, args = data.action, data.args
     page = data.int_arg(len(args) - 1) if args else None
@@ -151,8 +158,8 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
         await _show(update, ctx, r, user, period, clause)
     elif a == "d":
         clause = known(args[0]) or "" if args else ""
-        me = await people.identify(ctx.deps, tg_user(user), private=True)
-        await drafts.save(ctx.deps, me.id, DraftState(FLOW, "dates", {"clause": clause}))
+        me = await ledger.reader_scope(ctx.deps, tg_user(user))
+        await drafts.save(ctx.deps, me.person_id, DraftState(FLOW, "dates", {"clause": clause}))
         first, last = examples.year_so_far(ctx.deps.clock.now(), ctx.deps.zone)
         await edit_or_send(update, r("Send the first and the last day, such as {first} {last}. "
                                      "/cancel leaves.", first=first, last=last), None)  # fmt: skip

@@ -74,6 +74,8 @@ ACTIONS = {
     "event.lapse": N_("Date passed without clearance"),
     "event.decision_overdue": N_("Decision overdue: the deputy told"),
     "event.acting_named": N_("Acting approver named"),
+    "event.acting_revoked": N_("Acting approver revoked"),
+    "event.own_case": N_("Passed on: nobody decides their own case"),
     "meeting.record": N_("Meeting recorded"),
     "calendar.lapse": N_("Lapse notice sent"),
     "calendar.snooze": N_("Reminder postponed"),
@@ -84,6 +86,13 @@ ACTIONS = {
     "policy.load": N_("Policy loaded"),
     "chat.bind": N_("Group set up"),
     "ledger.exported": N_("Ledger exported"),
+    "ledger.read": N_("Ledger read by an inspector"),
+    "inspector.granted": N_("Inspector appointed"),
+    "person.admission_requested": N_("Asked to be admitted"),
+    "person.admitted": N_("Admitted as a member"),
+    "person.refused": N_("Admission refused"),
+    "invitation.created": N_("Invitation link made"),
+    "invitation.revoked": N_("Invitation link withdrawn"),
 }
 SOURCES = {
     "meeting": N_("Meeting"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -187,7 +188,49 @@ def _undeliverable(r: Renderer, p: dict[str, Any]) -> str:
     )
 
 
+def _admission(r: Renderer, p: dict[str, Any]) -> str:
+    lines = [
+        r("<b>{name}</b> asks to be admitted.", name=p["name"]),
+        r("Username: {username}", username="@" + p["username"] if p["username"] else "—"),
+        r("Telegram language: {language}", language=p["language"] or "—"),
+        r("Pressed Start: {when}", when=r.t.datetime(datetime.fromisoformat(p["at"]), r.zone)),
+    ]
+    return "\n".join(lines)
+
+
+def _admitted(r: Renderer, p: dict[str, Any]) -> str:
+    if p.get("committee"):
+        return r(
+            "The office has admitted you as a member of {committee}. Send /help to see what "
+            "you can do.",
+            committee=p["committee"],
+        )
+    return r("The office has admitted you. Send /help to see what you can do.")
+
+
+def _refused(r: Renderer, p: dict[str, Any]) -> str:
+    if p.get("note"):
+        return r("The office did not admit you. Reason: {reason}", reason=p["note"])
+    return r("The office did not admit you.")
+
+
+def _inspector(r: Renderer, p: dict[str, Any]) -> str:
+    said = r(
+        "{by} has appointed you to inspect: from {first_day} to {last_day} you may read the "
+        "ledger (send /ledger), and nothing else. Every reading is recorded.",
+        by=p["by"], first_day=p["first_day"], last_day=p["last_day"],
+    )  # fmt: skip
+    if p.get("period_first"):
+        said += "\n" + r("Records you may read: {first} to {last}.", first=p["period_first"],
+                          last=p["period_last"])  # fmt: skip
+    return said
+
+
 NOTICES: dict[str, Notice] = {
+    "inspector.granted": _inspector,
+    "person.admission": _admission,
+    "person.admitted": _admitted,
+    "person.refused": _refused,
     # A file that follows a card (by its Telegram file_id); the caption names the item.
     "file.attachment": lambda r, p: r(
         "{ref}: attachment {number} of {of}", ref=p["ref"], number=p["number"], of=p["of"]

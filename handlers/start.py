@@ -5,7 +5,9 @@ from __future__ import annotations
 from telegram import Message, Update, User
 
 from bot.context import Ctx
+from bot.deps import Deps
 from bot.i18n import LOCALES
+from bot.people import admission, invitations
 from bot.people import service as people
 from bot.people.service import PersonView
 from handlers import calendar as calendar_handlers
@@ -16,7 +18,16 @@ from handlers import ledger as ledger_handlers
 from handlers import meeting as meeting_handlers
 from handlers import roles as roles_handlers
 from handlers.commands import available
-from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
+from handlers.common import (
+    command,
+    edit_or_send,
+    is_private,
+    private_only,
+    reply,
+    tg_user,
+    ungated_button,
+    ungated_command,
+)
 from handlers.render import Renderer
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
@@ -27,14 +38,26 @@ def language_rows() -> list[list[tuple[str, str]]]:
     return [[(LANGUAGE_NAMES[loc], cd.encode("lg", "set", loc)) for loc in LOCALES]]
 
 
-@command
+@ungated_command
 async def start(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
     """Register the person; on first contact ask for a language; follow deep-link payloads."""
     if not is_private(update.effective_chat):
         await private_only(message, ctx, r, "start")
         return
-    result = await people.start(ctx.deps, tg_user(user))
     payload = ctx.args[0] if ctx.args else ""
+    code = (
+        payload.removeprefix(invitations.PAYLOAD)
+        if payload.startswith(invitations.PAYLOAD)
+        else None
+    )
+    result = await people.start(ctx.deps, tg_user(user), code)
+    if not result.person.admitted:  # R4: told, in their language, what happens next
+        await reply(
+            message,
+            welcome(r, result.person, ctx.deps),
+            language_rows() if result.first_contact else None,
+        )
+        return
     if result.first_contact:
         await reply(
             message,
@@ -63,10 +86,14 @@ async def start(update: Update, ctx: Ctx, message: Message, user: User, r: Rende
     if payload.startswith("role_") and payload[5:].isdigit():
         await roles_handlers.show_card(update, ctx, r, int(payload[5:]))
         return
-    await reply(message, welcome(r, result.person))
+    await reply(message, welcome(r, result.person, ctx.deps))
 
 
-def welcome(r: Renderer, person: PersonView) -> str:
+def welcome(r: Renderer, person: PersonView, deps: Deps) -> str:
+    if not person.admitted:
+        return "\n\n".join(
+            [r("Welcome, {name}.", name=person.name), r(admission.says(deps, person.admission))]
+        )
     return "\n\n".join(
         [
             r("Welcome, {name}.", name=person.name),
@@ -94,7 +121,7 @@ def help_text(r: Renderer, person: PersonView) -> str:
     return "\n".join(lines)
 
 
-@button
+@ungated_button
 async def choose_language(
     update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer
 ) -> str | None:
@@ -102,11 +129,11 @@ async def choose_language(
     locale = data.args[0] if data.args else ""
     person = await people.set_locale(ctx.deps, tg_user(user), locale)
     r = Renderer(locale, ctx.deps.zone)
-    await edit_or_send(update, welcome(r, person), None)
+    await edit_or_send(update, welcome(r, person, ctx.deps), None)
     return r("Language saved.")
 
 
-@command
+@ungated_command
 async def language(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
     """/language: offer both languages."""
     if not is_private(update.effective_chat):

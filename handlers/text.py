@@ -11,6 +11,7 @@ from bot.drafts import service as drafts
 from bot.errors import UnknownCommand
 from handlers import (
     accountability_flow,
+    admission,
     event,
     event_cards,
     incidents,
@@ -20,7 +21,7 @@ from handlers import (
     report,
     roles,
 )
-from handlers.common import command, is_private, reply, tg_user
+from handlers.common import command, is_private, reading_command, reply, tg_user, ungated_command
 from handlers.render import Renderer
 
 StepHandler = Callable[[Update, Ctx, Message, User, Renderer, drafts.DraftState], Awaitable[None]]
@@ -28,6 +29,7 @@ StepHandler = Callable[[Update, Ctx, Message, User, Renderer, drafts.DraftState]
 # flow name → the handler of its text steps. Workflows register theirs here.
 FLOWS: dict[str, StepHandler] = {
     roles.FLOW_COMMITTEE: roles.on_committee_name,
+    admission.FLOW_REFUSE: admission.on_reason,
     report.FLOW: report.on_message,
     incidents.FLOW_UPDATE: incidents.on_text_step,
     incidents.FLOW_UPWARD: incidents.on_text_step,
@@ -43,7 +45,7 @@ FLOWS: dict[str, StepHandler] = {
 MEDIA_FLOWS = {report.FLOW, event.FLOW, meeting.FLOW}
 
 
-@command
+@reading_command  # an inspector's only text step: the ledger's dates
 async def on_text(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
     """Route text to the draft's step; with no draft, say what the bot can do."""
     _, state = await drafts.of(ctx.deps, tg_user(user))  # the draft knows whose it is
@@ -54,14 +56,14 @@ async def on_text(update: Update, ctx: Ctx, message: Message, user: User, r: Ren
     await handler(update, ctx, message, user, r, state)
 
 
-@command
+@reading_command
 async def cancel(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
     """/cancel anywhere: drop the draft."""
     dropped = await drafts.clear(ctx.deps, user.id)
     await reply(message, r("Cancelled.") if dropped else r("There is nothing to cancel."))
 
 
-@command
+@ungated_command
 async def unknown_command(
     update: Update, ctx: Ctx, message: Message, user: User, r: Renderer
 ) -> None:

@@ -28,6 +28,7 @@ from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting
+from bot.people.view import ADMITTED
 
 # R4: the office keeps the records; the secretary and deputy convene the meetings.
 RECORDERS = (Role.SECRETARY, Role.DEPUTY, Role.OFFICE, Role.ADMIN)
@@ -100,7 +101,8 @@ async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meet
         session.add(meeting)
         await session.flush()
         people = set(await session.scalars(
-            select(Person.id).where(Person.id.in_(draft.attendee_ids))))  # fmt: skip
+            select(Person.id).where(Person.id.in_(draft.attendee_ids),
+                                    Person.admission == ADMITTED)))  # fmt: skip
         for person_id in sorted(people):
             session.add(MeetingAttendee(meeting_id=meeting.id, person_id=person_id))
         for file_id, kind, name in draft.files:

@@ -8,12 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
+from bot.events import own_case
 from bot.events.acting import may_approve
 from bot.events.cards import approver_buttons, card_params
 from bot.events.models import EventRequest, EventStatus
 from bot.events.service import (
     Result,
-    approvers,
+    deciders,
     load_locked,
     move_if,
     not_past,
@@ -49,6 +50,7 @@ async def decide(
         if not await may_approve(session, deps, me, now):
             raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
         event = await load_locked(session, event_id)
+        own_case.refuse_own(event, me.id)  # R6, L2: nobody decides their own case
         if decision == "approve" and event.status == EventStatus.PENDING:
             not_past(event, now)
         status = {"approve": EventStatus.APPROVED, "reject": EventStatus.REJECTED,
@@ -92,6 +94,7 @@ async def review(
         me = await acting(session, actor, now=now)
         event = await load_locked(session, event_id)
         await _may_review(session, me, event)
+        own_case.refuse_own(event, me.id)  # a head does not review their own request
         if forward and event.status == EventStatus.IN_REVIEW:
             not_past(event, now)
         target = EventStatus.PENDING if forward else EventStatus.CHANGES_REQUESTED
@@ -107,10 +110,12 @@ async def review(
             requester = await session.get(Person, event.requester_id)
             organiser = await session.get(Person, event.organiser_id)
             assert requester is not None and organiser is not None
-            for person in await approvers(session, deps):
+            chain, why = await deciders(session, deps, event, now)
+            for person in chain:
                 outbox.notify_person(
                     session, now=now, person=person, template="event.decide",
-                    params={**card_params(event, requester, organiser), "reviewed_by": me.name},
+                    params={**card_params(event, requester, organiser), "reviewed_by": me.name,
+                            **why},
                     buttons=approver_buttons(event),
                 )  # fmt: skip
         else:
@@ -136,5 +141,6 @@ async def check_can_act(
             if not await may_approve(session, deps, me, now):
                 raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
             expected = EventStatus.PENDING
+        own_case.refuse_own(event, me.id)
         if event.status != expected or event.version != version:
             raise await why_not(session, event, version)

@@ -122,3 +122,7 @@ class ActingApprover(Base):
     named_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     named_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # The appointee is told when the appointment starts and when it ends (stamped once each).
+    start_told_at: Mapped[datetime | None]
+    end_told_at: Mapped[datetime | None]

@@ -21,6 +21,7 @@ from bot.db.refs import next_number, numbered
 from bot.deps import Deps
 from bot.drafts import service as drafts
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from bot.events import own_case
 from bot.events.acting import acting_now
 from bot.events.cards import (
     approver_buttons,
@@ -57,18 +58,31 @@ async def approvers(session: AsyncSession, deps: Deps) -> list[Person]:
     return people or await people_with_role(session, Role.ADMIN)
 
 
+async def deciders(
+    session: AsyncSession, deps: Deps, event: EventRequest, now: datetime,
+    passed: list[Person] | None = None,
+) -> tuple[list[Person], dict[str, list[str]]]:  # fmt: skip
+    """Who decides `event`: the approvers' chain without its own parties (R6, L2), and the
+    card's parameters that say why when somebody was passed over (audited)."""
+    chain, own = own_case.split(event, await approvers(session, deps))
+    if not chain:  # nobody else holds an approver's role: the administrators are told
+        chain = own_case.split(event, await people_with_role(session, Role.ADMIN))[0]
+    return chain, own_case.note_passed(session, event, now, "decision", (passed or []) + own,
+                                       chain)  # fmt: skip
+
+
 async def route(session: AsyncSession, deps: Deps, event: EventRequest, now: datetime) -> None:
-    """To the committee head first where the policy says so (L3), else to the approvers."""
+    """To the committee head first where the policy says so (L3), else to the approvers; in
+    either case past whoever made or organises it (R6: nobody decides their own case)."""
     requester = await session.get(Person, event.requester_id)
     organiser = await session.get(Person, event.organiser_id)
     assert requester is not None and organiser is not None
     heads: list[Person] = []
+    passed: list[Person] = []
     if deps.policy.events.committee_review and event.committee_id is not None:
-        heads = [
-            p
-            for p in await people_with_role(session, Role.COMMITTEE_HEAD, event.committee_id)
-            if p.id != event.requester_id
-        ]
+        heads, passed = own_case.split(
+            event, await people_with_role(session, Role.COMMITTEE_HEAD, event.committee_id)
+        )
     params = card_params(event, requester, organiser)
     if heads:
         event.status = EventStatus.IN_REVIEW
@@ -78,9 +92,10 @@ async def route(session: AsyncSession, deps: Deps, event: EventRequest, now: dat
             _files(session, now, head, event)
         return
     event.status = EventStatus.PENDING
-    for person in await approvers(session, deps):
+    chain, why = await deciders(session, deps, event, now, passed)
+    for person in chain:
         outbox.notify_person(session, now=now, person=person, template="event.decide",
-                             params=params, buttons=approver_buttons(event))  # fmt: skip
+                             params={**params, **why}, buttons=approver_buttons(event))  # fmt: skip
         _files(session, now, person, event)
 
 

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
 from bot.deps import Deps
+from bot.events import own_case
+from bot.events.acting import tell_appointees
 from bot.events.cards import approver_buttons
 from bot.events.models import OPEN, EventRequest, EventStatus
 from bot.events.service import approvers
@@ -48,6 +50,7 @@ async def sweep(deps: Deps) -> int:
         acted += await _eve(session, deps, now)
         acted += await _lapses(session, deps, now)
         acted += await _followups(session, deps, now)
+        acted += await tell_appointees(session, deps, now)
     return acted
 
 
@@ -120,7 +123,9 @@ async def _decision_overdue(session: AsyncSession, deps: Deps, now: datetime) ->
     deputies = await people_with_role(session, Role.DEPUTY) if due else []
     for event in due:
         event.deputy_escalated_at = now
-        _tell(session, now, deputies, "event.decision_overdue", event, approver_buttons(event))
+        # R6: a deputy who made or organises it is not asked to decide it.
+        _tell(session, now, own_case.split(event, deputies)[0], "event.decision_overdue", event,
+              approver_buttons(event))  # fmt: skip
         record(session, at=now, action="event.decision_overdue", subject_type="event",
                subject_id=event.id, clause="L2")  # fmt: skip
     return len(due)
@@ -145,7 +150,8 @@ async def _decision_reminders(session: AsyncSession, deps: Deps, now: datetime) 
     people = await approvers(session, deps)
     for event in rows:
         event.approver_reminded_at = now
-        _tell(session, now, people, "event.decision_reminder", event, approver_buttons(event))
+        _tell(session, now, own_case.split(event, people)[0], "event.decision_reminder", event,
+              approver_buttons(event))  # fmt: skip
     return len(rows)
 
 

@@ -31,6 +31,7 @@ from bot.people.authority import NOT_PICKABLE
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting, people_with_role
+from bot.people.view import ADMITTED
 from bot.policy.model import Kind, Severity
 
 
@@ -202,7 +203,7 @@ async def pull_in(deps: Deps, actor: TgUser, incident_id: int, person_id: int) -
     async with deps.db.transaction() as session:
         incident, me = await _open_for(session, deps, actor, incident_id, now)
         person = await session.get(Person, person_id)
-        if person is None or person.started_at is None:
+        if person is None or person.started_at is None or person.admission != ADMITTED:  # R4
             raise InvalidInput(N_("This person is not known to the bot."))
         if not person.active:  # nobody who left is picked
             raise InvalidInput(NOT_PICKABLE, name=person.display_name)

@@ -18,6 +18,7 @@ from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import TgUser, acting
+from bot.people.view import ADMITTED
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,10 @@ async def candidates(deps: Deps, actor: TgUser, incident_id: int, page: int = 0)
         rows = await session.execute(
             select(Person.id, Person.first_name, Person.last_name)
             .where(
-                Person.started_at.isnot(None), Person.deactivated_at.is_(None), Person.id != me.id
+                Person.started_at.isnot(None),
+                Person.admission == ADMITTED,  # R4: only members handle
+                Person.deactivated_at.is_(None),
+                Person.id != me.id,
             )
             .order_by(Person.first_name, Person.id)
         )

@@ -9,6 +9,7 @@ R2, R3, A3) are the organisation's and shown to all: the group hears their remin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 
@@ -26,6 +27,10 @@ class Scope:
     person_id: int
     everything: bool
     committees: frozenset[int]  # the committees the reader heads
+    # An inspector in office (R7, C): reads everything, each reading audited, within these
+    # days when the grant names a period.
+    inspector: bool = False
+    readable: tuple[date, date] | None = None
 
     @property
     def level(self) -> str:

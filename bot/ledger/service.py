@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
 from bot.deps import Deps
+from bot.errors import NotAllowed
+from bot.i18n import N_
 from bot.ledger import records
 from bot.ledger.evidence import ALSO, Evidence, evidence
 from bot.ledger.figures import EventFigures, IncidentFigures, event_figures, incident_figures
@@ -17,7 +19,8 @@ from bot.ledger.lapses import Lapse, lapses
 from bot.ledger.obligations import Obligation, obligations, window
 from bot.ledger.period import LedgerPeriod
 from bot.ledger.scope import Scope, scope_of
-from bot.people.service import TgUser, reload, upsert
+from bot.people import inspectors
+from bot.people.service import TgUser, admitted, reload, upsert, view
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,26 @@ class Ledger:
 
 async def _scope(session: AsyncSession, actor: TgUser, now: datetime) -> Scope:
     person = await reload(session, (await upsert(session, actor, now=now, started=False)).id)
+    grant = await inspectors.valid(session, person.id, now)
+    if grant is not None:  # R7, C: an inspector in office reads everything (of the period)
+        readable = None
+        if grant.period_first and grant.period_last:
+            readable = (date.fromisoformat(grant.period_first),
+                        date.fromisoformat(grant.period_last))  # fmt: skip
+        return Scope(person.id, True, frozenset(), inspector=True, readable=readable)
+    admitted(view(person))  # R4: only members read the ledger, besides inspectors
     return scope_of(person)
+
+
+def _within(scope: Scope, period: LedgerPeriod) -> None:
+    """An inspector reads only the period the grant names."""
+    if scope.readable is not None and not (
+        scope.readable[0] <= period.first and period.last <= scope.readable[1]
+    ):
+        raise NotAllowed(
+            N_("As an inspector you may read the ledger of {first} to {last} only."),
+            first=scope.readable[0].isoformat(), last=scope.readable[1].isoformat(),
+        )  # fmt: skip
 
 
 async def reader_scope(deps: Deps, actor: TgUser) -> Scope:
@@ -63,6 +85,11 @@ async def build(
     today = now.astimezone(zone).date()
     async with deps.db.transaction() as session:
         scope = await _scope(session, actor, now)
+        _within(scope, period)
+        if scope.inspector:  # C: every reading by an inspector is on record
+            record(session, at=now, actor_id=scope.person_id, action="ledger.read",
+                   subject_type="ledger", subject_id=None, clause="R7", period=period.key,
+                   clause_read=clause, export=export)  # fmt: skip
         incidents = await records.incidents(session, period, scope)
         events = await records.events(session, period, scope)
         first, last = window(deps.policy, period)

@@ -20,11 +20,13 @@ from bot.people.service import (
     MEMBER_LISTERS,
     PersonView,
     TgUser,
+    door,
     reload,
     require_admin,
     upsert,
     view,
 )
+from bot.people.view import ADMITTED
 
 COMMITTEE_NAME_MAX = 64
 
@@ -123,6 +125,11 @@ async def change_role(
                     granted_at=now,
                 )
             )
+            if target.admission != ADMITTED:  # R4: whoever holds a role is a member
+                target.admission, target.updated_at = ADMITTED, now
+                record(session, at=now, actor_id=me.id, action="person.admitted",
+                       subject_type="person", subject_id=target.id, clause="R4",
+                       rule="role")  # fmt: skip
         else:
             if current is None:
                 raise AlreadyDone(N_("{name} does not hold this role."), name=target.display_name)
@@ -217,6 +224,10 @@ async def ensure_bootstrap_admins(deps: Deps) -> int:
     async with deps.db.transaction() as session:
         for telegram_id in deps.settings.admin_ids:
             person = await upsert(session, TgUser(id=telegram_id), now=now, started=False)
+            if person.admission != ADMITTED:  # R4: configured administrators are always members
+                person.admission, person.updated_at = ADMITTED, now
+                record(session, at=now, action="person.admitted", subject_type="person",
+                       subject_id=person.id, clause="R4", rule="DUTYDESK_ADMIN_IDS")  # fmt: skip
             if await _active_grant(session, person.id, Role.ADMIN, None) is not None:
                 continue
             session.add(RoleGrant(person_id=person.id, role=Role.ADMIN, granted_at=now))
@@ -268,7 +279,9 @@ async def register_target(deps: Deps, actor: TgUser, target: TgUser) -> PersonVi
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         await _require_admin(session, actor, now)
-        person = await upsert(session, target, now=now, started=False)
+        # R4: somebody met in a group is not a member until admitted (or given a role).
+        person = await upsert(session, target, now=now, started=False,
+                              admission=door(deps, target.id))  # fmt: skip
         return view(await reload(session, person.id))
 
 

@@ -33,7 +33,7 @@ def query() -> Select[*tuple[Any, ...]]:
     running it (issue 8's profile)."""
     p = _people.c
     columns = [p.id, p.telegram_id, p.first_name, p.last_name, p.username, p.language_code,
-               p.locale, p.started_at, p.blocked_at, p.committee_id, p.deactivated_at,
+               p.locale, p.started_at, p.blocked_at, p.committee_id, p.deactivated_at, p.admission,
                _own_committee.c.name.label("committee"),
                _grants.c.role, _grant_committee.c.name.label("grant_committee")]  # fmt: skip
     return (
@@ -81,4 +81,5 @@ def current(rows: Sequence[Row[Any]], tg: TgUser, *, started: bool) -> PersonVie
         committee=p.committee,
         committee_id=p.committee_id,
         active=p.deactivated_at is None,
+        admission=p.admission,
     )

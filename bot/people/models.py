@@ -35,6 +35,11 @@ class Person(Base):
     language_code: Mapped[str | None] = mapped_column(String(16))
     locale: Mapped[str | None] = mapped_column(String(8))
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"))
+    # R4: pending (waits for the office), admitted (a member) or refused; only admitted people
+    # may act, be picked or be counted. Changed only by a conditional update (decided once).
+    admission: Mapped[str] = mapped_column(
+        String(16), default="admitted", server_default="admitted"
+    )
     # Set when the person pressed Start: before that Telegram refuses our messages (403).
     started_at: Mapped[datetime | None]
     # Set when delivery learns the person blocked the bot; cleared when they write again.
@@ -90,3 +95,43 @@ class RoleGrant(Base):
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id], back_populates="grants")
     committee: Mapped[Committee | None] = relationship(lazy="joined")
+
+
+class Invitation(Base):
+    """A link that admits whoever opens it (R4), for a number of uses until it expires.
+
+    Only the SHA-256 of its code is kept: whoever reads the database cannot use a link."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str | None] = mapped_column(String(32))
+    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"))
+    max_uses: Mapped[int]
+    uses: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    revoked_at: Mapped[datetime | None]
+
+    committee: Mapped[Committee | None] = relationship(lazy="joined")
+
+
+class InspectorGrant(Base):
+    """An inspection group member may read the ledger (R7, C) from `valid_from` until
+    `valid_until`, optionally only the records of `period_first`–`period_last`; nothing else.
+    It ends by itself: every reading checks the time."""
+
+    __tablename__ = "inspector_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    valid_from: Mapped[datetime]
+    valid_until: Mapped[datetime]
+    period_first: Mapped[str | None] = mapped_column(String(10))  # ISO dates, organisation's zone
+    period_last: Mapped[str | None] = mapped_column(String(10))
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    granted_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

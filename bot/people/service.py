@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, inspect, select, true
+from sqlalchemy import and_, bindparam, func, inspect, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 
@@ -17,17 +17,22 @@ from bot.outbox import service as outbox
 from bot.people import authority, known
 from bot.people.models import Person, RoleGrant
 from bot.people.roles import Role
-from bot.people.view import PersonView, TgUser, view
+from bot.people.view import ADMITTED, PENDING, REFUSED, PersonView, TgUser, view
 
 __all__ = ["PersonView", "TgUser", "view"]  # where handlers and services have always found them
 
 LOCALE_CACHE = 50_000  # people whose language choice is kept in memory
 
 
-async def upsert(session: AsyncSession, tg: TgUser, *, now: datetime, started: bool) -> Person:
+async def upsert(
+    session: AsyncSession, tg: TgUser, *, now: datetime, started: bool, admission: str = ADMITTED
+) -> Person:
     """Create or refresh the person behind a Telegram user, inside the caller's transaction.
 
     `started`: the user wrote to the bot in private, which Telegram only allows after Start.
+    `admission`: the standing of a person created now (R4). Updates reach services only through
+    the admission gate (`admission.gate`), which lets an unknown person through only where the
+    policy admits everybody; callers that know the policy pass it.
     """
     person = await session.scalar(select(Person).where(Person.telegram_id == tg.id))
     fresh = known.names(tg)
@@ -38,6 +43,7 @@ async def upsert(session: AsyncSession, tg: TgUser, *, now: datetime, started: b
             last_name=fresh[1],
             username=fresh[2],
             language_code=fresh[3],
+            admission=admission,
             created_at=now,
             updated_at=now,
         )
@@ -85,8 +91,38 @@ async def acting(session: AsyncSession, tg: TgUser, *, now: datetime) -> PersonV
 
     Anyone who can see a message can press its buttons (rule 5): they may be new to the bot.
     One SELECT when nothing about them needs writing (issue 8: through the ORM it was four).
+    Only an admitted person acts (R4): the pending and the refused are refused here too.
     """
-    return await current(session, tg, now=now, started=False)
+    return admitted(await current(session, tg, now=now, started=False))
+
+
+def welcomed(deps: Deps, telegram_id: int) -> bool:
+    """Admitted on sight (R4): everybody when the door is open, configured administrators always."""
+    return deps.policy.people.admission == "open" or telegram_id in deps.settings.admin_ids
+
+
+def door(deps: Deps, telegram_id: int) -> str:
+    """The standing of a person the bot meets for the first time."""
+    return ADMITTED if welcomed(deps, telegram_id) else PENDING
+
+
+def admitted(person: PersonView) -> PersonView:
+    """The person, if the office admitted them (R4); NotAllowed with their standing otherwise."""
+    if person.admission == ADMITTED:
+        return person
+    raise NotAllowed(REFUSED_SAYS if person.admission == REFUSED else PENDING_SAYS)
+
+
+# R4: what a person who may not act yet is told, whatever they try.
+PENDING_SAYS = N_(
+    "The office has not admitted you yet. You will be told here as soon as it decides."
+)
+INVITE_ONLY_SAYS = N_(
+    "Only people the office invites can use this bot. Please ask the office for an invitation link."
+)
+REFUSED_SAYS = N_(
+    "The office did not admit you. If you think this is a mistake, please speak to the office."
+)
 
 
 @dataclass(frozen=True)
@@ -95,13 +131,12 @@ class StartResult:
     first_contact: bool  # no language chosen yet: ask for one
 
 
-async def start(deps: Deps, tg: TgUser) -> StartResult:
-    """/start in the private chat: register (or welcome back) the person."""
-    now = deps.clock.now()
-    async with deps.db.transaction() as session:
-        person = await upsert(session, tg, now=now, started=True)
-        person = await reload(session, person.id)
-        return StartResult(person=view(person), first_contact=person.locale is None)
+async def start(deps: Deps, tg: TgUser, invitation: str | None = None) -> StartResult:
+    """/start in the private chat: register (or welcome back) the person, admitted or asking to
+    be (R4); `invitation`: the code of an invitation link."""
+    from bot.people import admission  # admission builds on this module
+
+    return await admission.start(deps, tg, invitation)
 
 
 async def require_admin(
@@ -119,9 +154,9 @@ async def identify(deps: Deps, tg: TgUser, *, private: bool) -> PersonView:
         rows = (await connection.execute(_WHO, {"telegram_id": tg.id})).all()
     me = known.current(rows, tg, started=private)
     if me is not None:
-        return me
+        return admitted(me)
     async with deps.db.transaction() as session:
-        return await registered(session, tg, now=deps.clock.now(), started=private)
+        return admitted(await registered(session, tg, now=deps.clock.now(), started=private))
 
 
 async def member(deps: Deps, tg: TgUser) -> PersonView:
@@ -174,7 +209,7 @@ async def set_locale(deps: Deps, tg: TgUser, locale: str) -> PersonView:
         raise InvalidInput(N_("This language is not available."))
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        person = await upsert(session, tg, now=now, started=True)
+        person = await upsert(session, tg, now=now, started=True, admission=door(deps, tg.id))
         if person.locale != locale:
             record(
                 session,
@@ -214,7 +249,10 @@ async def list_people(
         me = await session.scalar(select(Person).where(Person.telegram_id == actor.id))
         if me is None or not authority.holds(view(me), *MEMBER_LISTERS):
             raise NotAllowed(N_("Only an administrator or the leadership can see the members."))
-        which = Person.deactivated_at.is_(None) if pickable else true()
+        # R4: only members are listed, picked and counted; the pending and refused are not;
+        # nobody deactivated is picked.
+        which = and_(Person.admission == ADMITTED,
+                     Person.deactivated_at.is_(None) if pickable else true())  # fmt: skip
         total = int(await session.scalar(select(func.count(Person.id)).where(which)) or 0)
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(page, 0), pages - 1)
@@ -229,9 +267,11 @@ async def list_people(
 
 
 async def find_person(
-    deps: Deps, *, username: str | None = None, person_id: int | None = None
-) -> PersonView:
-    """Look a person up by @username or id; NotFound with advice when unknown."""
+    deps: Deps, *, username: str | None = None, person_id: int | None = None,
+    member: bool = False,
+) -> PersonView:  # fmt: skip
+    """Look a person up by @username or id; NotFound with advice when unknown. `member`: only
+    an admitted person will do (R4: an organiser, an acting approver)."""
     async with deps.db.read() as session:
         if username is not None:
             name = username.lstrip("@").lower()
@@ -249,6 +289,11 @@ async def find_person(
             person = await session.get(Person, person_id)
             if person is None:
                 raise NotFound(N_("This person is not known to the bot."))
+        if member and person.admission != ADMITTED:
+            raise NotFound(
+                N_("{name} is not a member: the office has not admitted them."),
+                name=person.display_name,
+            )
         return view(person)
 
 

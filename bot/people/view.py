@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from bot.people.models import Person
 from bot.people.roles import Role
 
+# R4: a person's standing with the office (Person.admission).
+PENDING, ADMITTED, REFUSED = "pending", "admitted", "refused"
+
 
 @dataclass(frozen=True)
 class TgUser:
@@ -34,6 +37,11 @@ class PersonView:
     committee: str | None
     committee_id: int | None = None  # the committee the person belongs to (L3: its head)
     active: bool = True  # False once deactivated: no roles, may not act (authority.py)
+    admission: str = "admitted"  # R4: pending | admitted | refused
+
+    @property
+    def admitted(self) -> bool:
+        return self.admission == ADMITTED
 
     @property
     def display_name(self) -> str:  # as Person's, so either can be shown on a card
@@ -66,4 +74,5 @@ def view(person: Person) -> PersonView:
         committee=person.committee.name if person.committee else None,
         committee_id=person.committee_id,
         active=person.deactivated_at is None,
+        admission=person.admission,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 from enum import StrEnum
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator, model_validator
@@ -159,8 +160,17 @@ class Events(Strict):
     max_title: int = Field(default=120, ge=10, le=500)
 
 
+class People(Strict):
+    """R4: who becomes a member. "approve": the office admits each person who presses Start;
+    "invite": only an invitation link admits; "open": whoever presses Start is a member (a small
+    trusted group, the behaviour before admission existed)."""
+
+    admission: Literal["approve", "invite", "open"] = "approve"
+
+
 class Policy(Strict):
     working_hours: WorkingHours = WorkingHours()
+    people: People = People()
     incidents: Incidents = Incidents()
     events: Events = Events()
     calendar: Calendar

@@ -11,7 +11,7 @@ from bot.chats import service as chats
 from bot.chats.service import Purpose
 from bot.deps import Deps
 from bot.errors import NotFound
-from bot.people import grants
+from bot.people import admission, grants
 from bot.people import service as people
 from bot.people.roles import ROLE_NAMES, ROLE_ORDER, Role
 from bot.people.service import PersonView, TgUser
@@ -76,6 +76,8 @@ async def seed(deps: Deps, admin: TgUser | None = None) -> None:
     organisation group, the committee, each person registered in their language with their
     role (R4, R5)."""
     admin = admin or person("you").tg
+    # R4: the cast are the office's people, admitted before they first press Start.
+    await admission.seed_members(deps, [p.tg for p in PEOPLE])
     await chats.bind(deps, admin, chat_id=GROUP_ID, title=GROUP_TITLE, purpose=Purpose.ORG)
     committee_id, _ = await grants.create_committee(deps, admin, COMMITTEE)
     for p in PEOPLE:

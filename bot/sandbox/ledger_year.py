@@ -51,7 +51,7 @@ from bot.events.draft import EventDraft
 from bot.incidents import actions
 from bot.incidents.service import ReportDraft, file_report
 from bot.incidents.sweep import sweep
-from bot.people import grants
+from bot.people import admission, grants
 from bot.people import service as people
 from bot.people.roles import Role
 from bot.people.service import TgUser
@@ -80,6 +80,7 @@ class Year:
 
 async def _staff(deps: Deps) -> None:
     await grants.ensure_bootstrap_admins(deps)
+    await admission.seed_members(deps, [MEI, MIN, ELI, DAI, SHU, OU, HAN])  # R4: members
     for tg in (MEI, MIN, ELI, DAI, SHU, OU, HAN):
         await people.start(deps, tg)
     committee, _name = await grants.create_committee(deps, ADMIN, "宣传委员会")

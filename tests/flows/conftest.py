@@ -16,6 +16,7 @@ from bot.db.engine import Database
 from bot.deps import Deps
 from bot.sandbox.standin import StandIn
 from scheduler.pacing import Pacer
+from tests.conftest import open_door
 
 TOKEN = "123456789:TEST-token-abcdefghijklmnopqrstuvw"
 ADMIN_ID = 9001
@@ -36,6 +37,7 @@ async def start_bot(
     # a real Pacer).
     pacer = pacer or Pacer(0.0, 0.0, 0.0)
     app = build_application(settings, token=TOKEN, clock=clock, pacer=pacer)
+    deps_of(app).policy = open_door(deps_of(app).policy)  # tests of admission close it
     await deps_of(app).db.dispose()
     deps_of(app).db = db
     db.on_outbox = app.bot_data[DELIVERER_KEY].wake

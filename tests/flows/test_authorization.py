@@ -9,18 +9,20 @@ from sqlalchemy import func, select
 
 from bot.audit.models import AuditEntry
 from bot.drafts import service as drafts
+from bot.errors import NotFound
 from bot.events import decisions
 from bot.events import service as events
 from bot.incidents.service import file_report
 from bot.outbox.models import OutboxMessage
-from bot.people import grants, leaving
+from bot.people import admission, grants, inspectors, leaving
 from bot.people import service as people
 from bot.people.models import Person
 from bot.people.roles import ROLE_CODES, Role
 from bot.people.service import TgUser
-from bot.policy.model import Kind, Severity
+from bot.policy.model import Kind, People, Severity
 from bot.sandbox.model import Message, SimUser
 from handlers import callback_data as cd
+from handlers.commands import COMMANDS
 from tests.flows.conftest import ADMIN_ID, Harness
 from tests.flows.test_report_flow import (
     DEPUTY,
@@ -302,3 +304,177 @@ async def _person_id(h: Harness, telegram_id: int) -> int:
         found = await session.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
         assert found is not None
         return int(found)
+
+
+PENDING_ID, REFUSED_ID = 1009, 1010
+PENDING_SAYS = "The office has not admitted you yet. You will be told here as soon as it decides."
+REFUSED_SAYS = (
+    "The office did not admit you. If you think this is a mistake, please speak to the office."
+)
+# One button of every kind the bot has (R4: a forged press from somebody not admitted).
+EVERY_BUTTON = ["1ro:v:1", "1ro:g:1:off", "1mb:p:1", "1st:org", "1rp:k:ns", "1in:ak:1",
+                "1in:pl:1", "1ee:t:lecture", "1ev:ap:1:1", "1ev:fi:1:1", "1ev:fw:1:1",
+                "1mt:k:qr", "1cl:sz:1", "1po:ok", "1ld:q:2026-4", "1rg:n", "1pa:ok:1",
+                "1pa:no:1", "1iv:rv:1", "1ac:rv:1", "1zz:x"]  # fmt: skip
+
+
+async def pending_and_refused(h: Harness) -> dict[int, SimUser]:
+    """The staff and outsiders, then the door closes (the product's default, "approve"): a
+    person who pressed Start waits, another was refused by the office."""
+    s = h.standin
+    everyone = await staff_and_outsiders(h)
+    h.deps.policy = h.deps.policy.model_copy(update={"people": People(admission="approve")})
+    pending = s.add_user(PENDING_ID, "Pia", language_code="en", username="pia")
+    refused = s.add_user(REFUSED_ID, "Rolf", language_code="en", username="rolf")
+    s.chats[GROUP].members.update({PENDING_ID, REFUSED_ID})
+    for user in (pending, refused):
+        await user.send("/start")
+        assert (await s.next_message(user.id)).text.endswith(PENDING_SAYS)
+    rolf = await people.find_person(h.deps, username="rolf")
+    await admission.decide(h.deps, ADMIN, rolf.id, admit_=False)
+    await s.quiet()
+    s.mark_read(*everyone, PENDING_ID, REFUSED_ID, GROUP)
+    return {PENDING_ID: pending, REFUSED_ID: refused}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_pending_and_refused_people_can_do_nothing(harness: Harness) -> None:
+    """R4: every command, free text and every kind of button, in private and in the group:
+    the one sentence of their standing, and nothing recorded, sent or opened."""
+    s, h = harness.standin, harness
+    outsiders = await pending_and_refused(h)
+    says = {PENDING_ID: PENDING_SAYS, REFUSED_ID: REFUSED_SAYS}
+    commands = [f"/{c.name}" for c in COMMANDS if c.name not in ("start", "language")]
+    commands += ["/cancel", "/acting @mei 2026-12-01 2026-12-03", "/role @mei", "/invite uses=2",
+                 "/start report", "Some free text"]  # fmt: skip
+    for uid, user in outsiders.items():
+        for command in commands:
+            before = await counts(h)
+            await user.send(command)
+            answer = (await s.next_message(uid)).text
+            expected = says[uid] if not command.startswith("/start") else answer
+            assert answer.endswith(says[uid]) and answer == expected, (uid, command, answer)
+            if not command.startswith("/start"):
+                assert await counts(h) == before, (uid, command)
+        setup = s.bot_messages(GROUP)[0]
+        for data in EVERY_BUTTON:
+            for place in (s.bot_messages(uid)[-1], setup):
+                before = await counts(h)
+                answer = await tap(s, user, place, data=data)
+                assert answer == (says[uid], True), (uid, data, answer)
+                assert await counts(h) == before, (uid, data)
+                assert await drafts.get(h.deps, uid) is None
+        # What they may still do: choose a language, and be told their standing on Start.
+        await user.send("/language")
+        assert (await s.next_message(uid)).text == "Choose your language."
+    # Neither is listed, counted or offered in a picker.
+    admin = TgUser(ADMIN_ID, "Ada")
+    listed = await people.list_people(h.deps, admin, 0)
+    names = [p.name for p in listed.people]
+    assert "Pia" not in names and "Rolf" not in names
+    with pytest.raises(NotFound):
+        await people.find_person(h.deps, username="pia", member=True)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_a_requester_who_is_also_the_approver_decides_nothing(harness: Harness) -> None:
+    """R6, L2: the secretary's own request, pressed by her (any decision), and the head's own
+    request, reviewed by them (forged): refused with the rule, nothing changed."""
+    s, h = harness.standin, harness
+    everyone = await staff_and_outsiders(h)
+    shu = TgUser(SECRETARY, "Shu", username="shu", language_code="en")
+    own = await events.submit(h.deps, shu, lecture())
+    await s.quiet()
+    card = s.bot_messages(DEPUTY)[-1]  # the deputy got the card, and it says why
+    assert "It comes to you because Shu made or organises it" in card.text
+    assert not [m for m in s.unread(SECRETARY) if m.buttons]  # she got no card to decide
+    refusal = (
+        f"You made or organise {own.ref}, so another approver decides it: nobody decides their "
+        "own case (R6)."
+    )
+    for action in ("ap", "rj", "ch"):
+        for place in (card, s.bot_messages(GROUP)[0]):
+            before = await counts(h)
+            answer = await tap(s, everyone[SECRETARY], place,
+                               data=cd.encode("ev", action, own.id, 1))  # fmt: skip
+            assert answer == (refusal, True), (action, answer)
+            assert await counts(h) == before
+            assert await drafts.get(h.deps, SECRETARY) is None
+    # The committee head's own request skips their review: a forged Forward is refused.
+    hu = TgUser(HEAD, "Hu", username="hu", language_code="en")
+    head = await people.find_person(h.deps, username="hu")
+    await grants.set_committee(h.deps, ADMIN, person_id=head.id,
+                               committee_id=(await grants.role_card(h.deps, ADMIN, head.id))
+                               .committees[0][0])  # fmt: skip
+    theirs = await events.submit(h.deps, hu, lecture())
+    assert theirs.status == "pending"
+    for action in ("fw", "sb"):
+        before = await counts(h)
+        answer = await tap(s, everyone[HEAD], s.bot_messages(HEAD)[-1],
+                           data=cd.encode("ev", action, theirs.id, 1))  # fmt: skip
+        assert answer == (refusal.replace(own.ref, theirs.ref), True), answer
+        assert await counts(h) == before
+    # Naming oneself acting approver is refused too.
+    await s.quiet()
+    s.mark_read(SECRETARY)
+    before = await counts(h)
+    await everyone[SECRETARY].send("/acting @shu 2026-12-01 2026-12-03")
+    assert (await s.next_message(SECRETARY)).text == (
+        "You cannot name yourself: an acting approver decides in your place."
+    )
+    assert await counts(h) == before
+
+
+INSPECTOR_SAYS = "As an inspector you may only read the ledger: send /ledger."
+READING = {"/ledger": "Which period?", "/cancel": "There is nothing to cancel.",
+           "Some free text": "I did not understand that."}  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_an_inspector_in_and_out_of_office(harness: Harness) -> None:
+    """R7, C: an inspector in office reads the ledger and does nothing else; once the
+    appointment has ended they are what they were before: not a member (R4)."""
+    from datetime import timedelta
+
+    s, h = harness.standin, harness
+    await pending_and_refused(h)
+    ida = s.add_user(1011, "Ida", language_code="en", username="ida")
+    ola = s.add_user(1012, "Ola", language_code="en", username="ola")
+    s.chats[GROUP].members.update({1011, 1012})
+    for user, last in ((ida, "2026-11-30"), (ola, "2026-11-24")):
+        await user.send("/start")
+        await s.next_message(user.id)
+        person = await people.find_person(h.deps, username=user.username)
+        await inspectors.grant(h.deps, TgUser(SECRETARY, "Shu"), person_id=person.id,
+                               first_day="2026-11-24", last_day=last)  # fmt: skip
+    h.clock.advance(timedelta(days=1))  # Ola's day is over; Ida's appointment runs on
+    await s.quiet()
+    s.mark_read(1011, 1012)
+    commands = [f"/{c.name}" for c in COMMANDS if c.name not in ("start", "language")]
+    commands += ["/cancel", "/invite uses=2", "Some free text"]
+    for uid, user in ((1011, ida), (1012, ola)):
+        for command in commands:
+            before = await counts(h)
+            await user.send(command)
+            answer = (await s.next_message(uid)).text
+            if uid == 1012:
+                assert answer == PENDING_SAYS, (command, answer)
+            elif command in READING:
+                assert answer.startswith(READING[command]), (command, answer)
+            else:
+                assert answer == INSPECTOR_SAYS, (command, answer)
+            assert await counts(h) == before, (uid, command)
+        for data in EVERY_BUTTON:
+            before = await counts(h)
+            answer = await tap(s, user, s.bot_messages(uid)[-1], data=data)
+            if uid == 1012:
+                assert answer == (PENDING_SAYS, True), (data, answer)
+            elif data.startswith("1ld:"):
+                assert answer[0] != INSPECTOR_SAYS, (data, answer)  # the ledger reads
+                await user.send("/cancel")
+                await s.next_message(uid)
+                continue
+            else:
+                assert answer == (INSPECTOR_SAYS, True), (data, answer)
+            assert await counts(h) == before, (uid, data)
+            assert await drafts.get(h.deps, uid) is None

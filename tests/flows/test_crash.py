@@ -35,9 +35,11 @@ from bot.people import grants
 from bot.people import service as people
 from bot.people.roles import Role
 from bot.people.service import TgUser
+from bot.policy.load import load
 from bot.policy.model import Kind, Severity
 from bot.sandbox.model import Message, SimUser
 from bot.sandbox.standin import StandIn
+from tests.conftest import open_door
 from tests.flows.conftest import TOKEN
 from tests.flows.test_process import finish, spawn
 from tests.flows.test_roles_flow import register, tap
@@ -74,11 +76,16 @@ class Bot:
         self.tmp_path, self.standin = tmp_path, standin
         self.proc: asyncio.subprocess.Process | None = None
         url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'dutydesk.sqlite3'}"
-        self.deps = Deps(settings=Settings(), db=Database(create_engine(url)), clock=MovableClock())
+        self.deps = Deps(settings=Settings(), db=Database(create_engine(url)), clock=MovableClock(),
+                         policy=open_door(load(None)))  # fmt: skip
+        # Whoever presses Start is a member here, as in every test before admission (R4).
+        self.policy = tmp_path / "open.toml"
+        self.policy.write_text('[people]\nadmission = "open"\n')
 
     async def start(self) -> None:
         polls = len(self.standin.calls_of("getUpdates"))
-        self.proc = await spawn(self.tmp_path, self.standin, TOKEN)
+        self.proc = await spawn(self.tmp_path, self.standin, TOKEN,
+                                DUTYDESK_POLICY_FILE=str(self.policy))  # fmt: skip
         await self.standin.wait_until(
             lambda: len(self.standin.calls_of("getUpdates")) > polls, 30, "polling"
         )

@@ -12,7 +12,11 @@ from tests.flows.conftest import ADMIN_ID, Harness
 from tests.flows.test_report_flow import MEMBER, SECRETARY, world
 from tests.flows.test_roles_flow import tap
 
+# The harness keeps its door open (tests/conftest.open_door); so does the file it loads.
 NEW_POLICY = """
+[people]
+admission = "open"
+
 [calendar]
 send_at = "10:00"
 

@@ -71,3 +71,25 @@ def test_a_start_on_a_current_database_does_not_load_alembic(
         outcomes.append(done.stdout.split())
     head = head_revision()
     assert outcomes == [["False", head], ["True", head], ["False", head]]
+
+
+async def test_everyone_registered_before_admission_stays_a_member(tmp_path: Path) -> None:
+    """R4: the admission migration keeps every known person admitted (an existing deployment
+    does not lock its people out)."""
+    from bot.db.engine import create_engine
+    from bot.db.migrate import upgrade
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}")
+    try:
+        await upgrade(engine, "0012")
+        async with engine.begin() as conn:
+            await conn.execute(text(
+                "INSERT INTO people (telegram_id, first_name, created_at, updated_at) "
+                "VALUES (1, 'Mei', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            ))  # fmt: skip
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            admission = (await conn.execute(text("SELECT admission FROM people"))).scalar()
+        assert admission == "admitted"
+    finally:
+        await engine.dispose()

@@ -114,9 +114,14 @@ def test_the_glossary_table_is_read() -> None:
     assert set(ONLY_WHERE) <= banned, set(ONLY_WHERE) - banned
 
 
+# Words of other concepts that contain a banned one: Telegram's 用户名 (username) is not the
+# office's member (干部职工), nor is a member of an inspection group (检查组成员, R7).
+OTHER_CONCEPTS = ["用户名", "检查组成员"]
+
+
 def test_no_banned_synonym_in_any_msgstr() -> None:
     rows = glossary()
-    use = [w for row in rows for w in row.use if "{" not in w]
+    use = [w for row in rows for w in row.use if "{" not in w] + OTHER_CONCEPTS
     found = []
     for mid, s in translations():
         for row in rows:

@@ -40,11 +40,13 @@ def test_every_notice_renders_with_nasty_values_in_both_languages() -> None:
                       "end": "2026-10-01", "due": "2026-09-21T01:30:00+00:00", "name": NASTY,
                       "name_en": NASTY, "on": "2026-10-01"}],
         "late_since": "2026-09-21T01:30:00+00:00", "snoozed": True,
+        "username": NASTY, "language": NASTY, "at": "2026-11-24T02:00:00+00:00",
     }  # fmt: skip
     # Notices that carry nothing anyone typed (only periods, counts, dates).
     no_free_text = {"incident.group_notice", "calendar.quarter_lapse", "calendar.study_open",
                     "calendar.dedicated_reminder", "calendar.dedicated_lapse",
-                    "calendar.study_reminder", "calendar.study_lapse"}  # fmt: skip
+                    "calendar.study_reminder", "calendar.study_lapse",
+                    "event.acting_starts", "event.acting_over"}  # fmt: skip
     for locale in ("zh_CN", "en"):
         r = Renderer(locale, ZoneInfo("Asia/Shanghai"))
         for template in all_notices():

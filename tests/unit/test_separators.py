@@ -121,6 +121,7 @@ def test_every_notice_in_chinese_carries_no_western_separator(zh: Renderer) -> N
                       "end": "2026-10-01", "due": "2026-09-21T01:30:00+00:00", "name": "国庆节",
                       "name_en": "National Day", "on": "2026-10-01"}],
         "late_since": "2026-09-21T01:30:00+00:00", "snoozed": True,
+        "username": "liming", "language": "zh-hans", "at": at,
     }  # fmt: skip
     for template in all_notices():
         text = notice(zh, template, params)

@@ -1,0 +1,198 @@
+"""Admission (R4): the office's card for a person who pressed Start, and invitation links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Message, Update, User
+
+from bot.context import Ctx
+from bot.drafts import service as drafts
+from bot.drafts.service import DraftState
+from bot.errors import InvalidInput, StaleButton
+from bot.i18n import N_
+from bot.people import admission, inspectors, invitations
+from bot.people import service as people
+from bot.people.roles import Role
+from handlers import callback_data as cd
+from handlers.common import (
+    button,
+    command,
+    deep_link,
+    edit_or_send,
+    is_private,
+    private_only,
+    reply,
+    tg_user,
+)
+from handlers.render import Renderer, esc
+
+FLOW_REFUSE = "pa_refuse"
+USAGE = N_(
+    "Send /invite for a link that admits one person within 7 days. Options: uses=5 (how many "
+    "people), days=30 (how long it is valid), committee=NAME (they join that committee), "
+    "role=office (administrators only). /invitations lists the links and withdraws them."
+)
+
+
+def _decided(r: Renderer, decision: admission.Decision) -> str:
+    if not decision.admitted:
+        return r("{name} was refused admission and is told so.", name=decision.name)
+    if decision.committee:
+        return r("{name} is admitted into {committee} and is told so.", name=decision.name,
+                 committee=decision.committee)  # fmt: skip
+    return r("{name} is admitted and is told so.", name=decision.name)
+
+
+@button
+async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
+    """1pa:ok|cm|ck|no|nr:<person>[:<committee>]: admit, pick a committee, refuse."""
+    pid, me = data.int_arg(0), tg_user(user)
+    if pid is None:
+        raise StaleButton()
+    if data.action in ("ok", "ck", "nr"):
+        committee = data.int_arg(1) if data.action == "ck" else None
+        if data.action == "ck" and committee is None:
+            raise StaleButton()
+        if data.action == "nr":  # the reason's question is answered, whoever decided
+            await drafts.clear(ctx.deps, user.id)
+        decision = await admission.decide(ctx.deps, me, pid, admit_=data.action != "nr",
+                                          committee_id=committee)  # fmt: skip
+        await edit_or_send(update, _decided(r, decision), None)
+        return None
+    if data.action not in ("cm", "no"):
+        raise StaleButton()
+    name, committees = await admission.check_pending(ctx.deps, me, pid)  # authority first
+    if data.action == "cm":
+        if not committees:
+            raise InvalidInput(N_("There are no committees yet. Create one from /members."))
+        rows = [[(name, cd.encode("pa", "ck", pid, cid))] for cid, name in committees]
+        await edit_or_send(update, r("Into which committee is {name} admitted?", name=name), rows)
+        return None
+    me_id = (await people.identify(ctx.deps, me, private=True)).id
+    await drafts.save(ctx.deps, me_id, DraftState(FLOW_REFUSE, "reason", {"id": pid}))
+    without = [[(r.plain("Refuse without a reason"), cd.encode("pa", "nr", pid))]]
+    if update.effective_message is not None:
+        await reply(update.effective_message,
+                    r("Why is the admission refused? Send the reason (the person reads it), "
+                      "or refuse without one."), without)  # fmt: skip
+    return None
+
+
+async def on_reason(
+    update: Update, ctx: Ctx, message: Message, user: User, r: Renderer, state: DraftState
+) -> None:
+    """The refusal's reason, typed. The question is answered either way: a refusal somebody
+    else's decision overtook leaves no step waiting for more text."""
+    await drafts.clear(ctx.deps, user.id)
+    decision = await admission.decide(ctx.deps, tg_user(user), int(state.data["id"]),
+                                      admit_=False, reason=message.text or "")  # fmt: skip
+    await reply(message, _decided(r, decision))
+
+
+def _options(args: list[str]) -> dict[str, Any]:
+    """uses=N days=N committee=NAME role=ROLE; anything else is a mistake worth a usage note."""
+    found: dict[str, Any] = {}
+    for arg in args:
+        key, sep, value = arg.partition("=")
+        if not sep or not value or key in found:
+            raise InvalidInput(USAGE)
+        if key in ("uses", "days"):
+            if not value.isdigit() or len(value) > 4:
+                raise InvalidInput(USAGE)
+            found[key] = int(value)
+        elif key == "committee" or (key == "role" and value in set(Role)):
+            found[key] = value
+        else:
+            raise InvalidInput(USAGE)
+    return found
+
+
+def _line(r: Renderer, invite: invitations.Invite) -> str:
+    parts = [r("Invitation {number}: {used} of {uses} used, valid until {until}",
+               number=invite.id, used=invite.uses, uses=invite.max_uses,
+               until=r.t.datetime(invite.expires_at, r.zone))]  # fmt: skip
+    if invite.role:
+        parts.append(r("role: {role}", role=r.role(Role(invite.role), invite.committee)))
+    elif invite.committee:
+        parts.append(r("committee: {name}", name=invite.committee))
+    return " · ".join(parts)
+
+
+@command
+async def invite(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """/invite [uses=N] [days=N] [committee=NAME] [role=ROLE]: a link that admits (R4)."""
+    if not is_private(update.effective_chat):
+        await private_only(message, ctx, r, "help")
+        return
+    made = await invitations.create(ctx.deps, tg_user(user), **_options(list(ctx.args or [])))
+    link = deep_link(ctx, invitations.PAYLOAD + (made.code or ""))
+    await reply(message, "\n\n".join([
+        r("Here is the invitation link. Whoever opens it and presses Start is admitted at "
+          "once, so send it only to the people it is meant for."),
+        f"<code>{esc(link)}</code>",
+        _line(r, made),
+    ]))  # fmt: skip
+
+
+@command
+async def invitations_command(
+    update: Update, ctx: Ctx, message: Message, user: User, r: Renderer
+) -> None:
+    """/invitations: the links that still admit, each with Withdraw."""
+    if not is_private(update.effective_chat):
+        await private_only(message, ctx, r, "help")
+        return
+    listed = await invitations.active(ctx.deps, tg_user(user))
+    if not listed:
+        await reply(message, r("No invitation link is valid now. Send /invite to make one."))
+        return
+    rows = [[(r.plain("Withdraw invitation {number}", number=i.id), cd.encode("iv", "rv", i.id))]
+            for i in listed]  # fmt: skip
+    await reply(message, "\n".join([r("<b>Valid invitation links</b>")] +
+                                   [_line(r, i) for i in listed]), rows)  # fmt: skip
+
+
+@button
+async def on_invitation(
+    update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer
+) -> str | None:
+    """1iv:rv:<invitation>: withdraw it."""
+    invitation_id = data.int_arg(0)
+    if data.action != "rv" or invitation_id is None:
+        raise StaleButton()
+    withdrawn = await invitations.revoke(ctx.deps, tg_user(user), invitation_id)
+    return r.plain("Invitation {number} is withdrawn: its link admits nobody now.",
+                   number=withdrawn.id)  # fmt: skip
+
+
+@command
+async def inspector(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """/inspector @username FIRST LAST [FROM TO]: the ledger, read-only, for those days (R7)."""
+    if not is_private(update.effective_chat):
+        await private_only(message, ctx, r, "help")
+        return
+    args = list(ctx.args or [])
+    if len(args) not in (3, 5) or not args[0].startswith("@"):
+        await reply(message, r(INSPECTOR_USAGE))
+        return
+    person = await people.find_person(ctx.deps, username=args[0])
+    made = await inspectors.grant(
+        ctx.deps, tg_user(user), person_id=person.id, first_day=args[1], last_day=args[2],
+        period_first=args[3] if len(args) == 5 else None,
+        period_last=args[4] if len(args) == 5 else None,
+    )  # fmt: skip
+    said = r("{name} may read the ledger from {first} to {last}, and nothing else; every "
+             "reading is recorded.", name=made.name, first=made.first_day,
+             last=made.last_day)  # fmt: skip
+    if made.period_first:
+        said += "\n" + r("Records they may read: {first} to {last}.", first=made.period_first,
+                         last=made.period_last)  # fmt: skip
+    await reply(message, said)
+
+
+INSPECTOR_USAGE = N_(
+    "Send /inspector @username 2026-12-01 2026-12-31 to let a member of an inspection group "
+    "read the ledger on those days, and nothing else. Add two more dates, such as 2026-01-01 "
+    "2026-09-30, to limit the records they may read to that period."
+)
