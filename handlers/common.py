@@ -12,7 +12,7 @@ from typing import Any, Concatenate
 
 from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.context import Ctx
 from bot.drafts import service as drafts
@@ -21,6 +21,7 @@ from bot.errors import DomainError, InvalidInput
 from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
+from handlers import durable
 from handlers.render import Renderer, fit, keyboard
 
 log = logging.getLogger(__name__)
@@ -52,13 +53,21 @@ def is_private(chat: Chat | None) -> bool:
     return chat is not None and chat.type == Chat.PRIVATE
 
 
-async def reply(message: Message, text: str, rows: cd_rows | None = None) -> Message:
-    return await message.reply_text(
-        fit(text),
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboard(rows) if rows else None,
-        do_quote=False,
-    )
+async def reply(message: Message, text: str, rows: cd_rows | None = None) -> Message | None:
+    """A new message in the chat of `message`; None when Telegram did not take it now and it
+    was queued to go later (handlers.durable)."""
+    text = fit(text)
+    try:
+        return await message.reply_text(
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(rows) if rows else None,
+            do_quote=False,
+        )
+    except TelegramError as exc:
+        if not await durable.later(message.chat_id, text, rows, exc):
+            raise
+        return None
 
 
 MessageCallback = Callable[[Update, Ctx, Message, User, Renderer], Awaitable[None]]
@@ -73,10 +82,11 @@ def command(func: MessageCallback) -> Handler:
         if message is None or user is None:
             return
         r = await renderer_for(ctx, user)
-        try:
-            await func(update, ctx, message, user, r)
-        except DomainError as err:
-            await reply(message, r(err.key, **err.params))
+        with durable.answering(ctx.deps):
+            try:
+                await func(update, ctx, message, user, r)
+            except DomainError as err:
+                await reply(message, r(err.key, **err.params))
 
     return wrapper
 
@@ -102,13 +112,17 @@ def button(func: ButtonCallback) -> Handler:
         data = cd.decode(query.data)
         toast: str | None
         alert = False
-        if data is None:
-            toast, alert = r("This button is no longer valid."), True
-        else:
-            try:
-                toast = await func(update, ctx, data, user, r)
-            except DomainError as err:
-                toast, alert = r(err.key, **err.params), True
+        with durable.answering(ctx.deps):
+            if data is None:
+                toast, alert = r("This button is no longer valid."), True
+            else:
+                try:
+                    toast = await func(update, ctx, data, user, r)
+                except DomainError as err:
+                    toast, alert = r(err.key, **err.params), True
+            if toast is None and durable.deferred():
+                # The screen was not updated now; it is queued. Say so, not "try again".
+                toast = r("Your answer was saved. The next step will appear in a moment.")
         if toast != ANSWERED:
             await _answer(query, toast, alert)
 
@@ -153,16 +167,18 @@ async def edit_or_send(update: Update, text: str, rows: cd_rows | None) -> None:
     query = update.callback_query
     markup = keyboard(rows) if rows else None
     if query is not None and query.message is not None and isinstance(query.message, Message):
+        pressed = query.message
         try:
-            await query.message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+            await pressed.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
         except BadRequest as exc:
             if "not modified" not in exc.message:
                 raise
+        except TelegramError as exc:
+            if not await durable.later(pressed.chat_id, text, rows, exc, pressed.message_id):
+                raise
         return
     if update.effective_message is not None:
-        await update.effective_message.reply_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False
-        )
+        await reply(update.effective_message, text, rows)
 
 
 def nav_row(r: Renderer, domain: str) -> list[tuple[str, str]]:

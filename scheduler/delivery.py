@@ -14,7 +14,7 @@ from asyncio import FIRST_COMPLETED
 from datetime import timedelta
 
 from sqlalchemy import select
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -28,6 +28,7 @@ from telegram.error import (
 
 from bot.chats import service as chats
 from bot.deps import Deps
+from bot.drafts import service as drafts
 from bot.i18n import normalize_language
 from bot.inbox import service as inbox
 from bot.outbox import service as outbox
@@ -35,6 +36,7 @@ from bot.outbox.models import OutboxMessage, OutboxStatus, Semantics
 from bot.people import service as people
 from bot.people.models import Person
 from bot.people.undeliverable import report_undeliverable
+from handlers import durable
 from handlers.render import Renderer, fit, keyboard, notice
 from scheduler.pacing import Pacer, Send
 from scheduler.transport import Broken
@@ -172,6 +174,10 @@ class Deliverer:
         return data
 
     async def _send(self, message: OutboxMessage, locale: str | None, send: Send) -> None:
+        if message.template == durable.ANSWER and await self._superseded(message):
+            self.pacer.answered(send)
+            await self._settle(message, OutboxStatus.SUPERSEDED, "the person moved on")
+            return
         settings = self.deps.settings
         r = Renderer(locale or settings.default_locale, self.deps.zone)
         text = fit(notice(r, message.template, message.params))
@@ -213,30 +219,59 @@ class Deliverer:
                     connection,
                     message_id=message.id,
                     now=self.deps.clock.now(),
-                    telegram_message_id=sent.message_id,
+                    telegram_message_id=sent,
                 )
+
+    async def _superseded(self, message: OutboxMessage) -> bool:
+        """A step's question queued by handlers.durable, whose draft has moved since."""
+        marker = message.params.get("step")
+        if marker is None:
+            return False
+        return bool(durable.step_marker(await drafts.get(self.deps, message.chat_id)) != marker)
 
     async def _post(
         self, message: OutboxMessage, text: str, markup: InlineKeyboardMarkup | None, send: Send
-    ) -> Message:
-        """A text message, or a file (photo/document by its Telegram file_id) with a caption.
-        Telegram's answer (or the failure) is told to the pacer as it comes."""
+    ) -> int:
+        """A text message, or a file (photo/document by its Telegram file_id) with a caption,
+        or an edit of an answer (handlers.durable); returns the message's id. Telegram's
+        answer (or the failure) is told to the pacer as it comes."""
         file_id = message.params.get("file_id")
         try:
+            edit = message.params.get("edit")
+            if edit and await self._edit(message.chat_id, int(edit), text, markup):
+                return int(edit)
             if not file_id:
-                return await self.bot.send_message(
+                sent = await self.bot.send_message(
                     message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
                 )
-            caption = text[:1000]
-            if message.params.get("file_kind") == "photo":
-                return await self.bot.send_photo(
-                    message.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML
+            elif message.params.get("file_kind") == "photo":
+                sent = await self.bot.send_photo(
+                    message.chat_id, file_id, caption=text[:1000], parse_mode=ParseMode.HTML
                 )
-            return await self.bot.send_document(
-                message.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML
-            )
+            else:
+                sent = await self.bot.send_document(
+                    message.chat_id, file_id, caption=text[:1000], parse_mode=ParseMode.HTML
+                )
+            return sent.message_id
         finally:
             self.pacer.answered(send)
+
+    async def _edit(
+        self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> bool:
+        """Edit the pressed message as the answer meant to; False when it can no longer be
+        edited (deleted, too old), and the answer goes as a new message instead. Edited twice
+        (the first try did arrive) is "not modified": done."""
+        try:
+            await self.bot.edit_message_text(
+                text, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        except BadRequest as exc:
+            if "not modified" in exc.message:
+                return True
+            log.info("answer could not be edited into message %s: %s", message_id, exc.message)
+            return False
+        return True
 
     async def _retry(
         self, message: OutboxMessage, error: str, seconds: float | None, count: bool = True
@@ -285,7 +320,9 @@ def _log_failures(tasks: set[asyncio.Task[None]]) -> None:
 
 
 def _label(r: Renderer, button: dict[str, str]) -> str:
-    """A button's msgid, translated for the recipient."""
+    """A button's msgid, translated for the recipient (or its text, already translated)."""
+    if "text" in button:
+        return button["text"]
     return r.plain(button.get("label", ""))
 
 

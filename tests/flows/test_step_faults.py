@@ -1,0 +1,173 @@
+"""A step's question that Telegram does not take at once: the answer was saved (the draft moved
+on), so the person must end on the question of the step the draft is at, and be able to answer
+it. Never "nothing was changed. Please try again", which was untrue: pressing the old button
+again said "no longer valid", and typing again answered the next step unseen.
+
+Each kind of step (a button that edits the question in place, a text that is answered with a
+new message) meets each fault: 429 (retry_after short enough to wait for, and too long), 502, a
+connection closed before the call took effect, and a hung connection the bot gives up on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import DELIVERER_KEY
+from bot.drafts import service as drafts
+from bot.outbox.models import OutboxMessage, OutboxStatus
+from bot.sandbox.faults import Hold
+from bot.sandbox.model import Message, SimUser
+from bot.sandbox.standin import StandIn
+from tests.flows.conftest import Harness
+from tests.flows.test_roles_flow import register, tap
+
+MEMBER = 1001
+WRONG = "nothing was changed"
+SAVED = "Your answer was saved. The next step will appear in a moment."
+KIND_Q, SEVERITY_Q = "What do you want to report?", "How serious is it?"
+WHAT_Q, WHEN_Q, WHERE_Q = (
+    "What happened? Describe it in a message.",
+    "When was it discovered?",
+    "Where? Name the system, platform or place.",
+)
+Fault = Callable[[StandIn, str, str], Hold | None]
+
+
+def _hold(s: StandIn, method: str, question: str) -> Hold:
+    return s.faults.hold(method, text=question)
+
+
+FAULTS: dict[str, Fault] = {
+    # Short enough to wait for while the update is handled (scheduler.answers).
+    "429": lambda s, method, _: s.faults.fail_next(method, 429, retry_after=1),
+    # Too long to hold up everyone's updates: the question goes later.
+    "429 long": lambda s, method, _: s.faults.fail_next(method, 429, retry_after=40),
+    "502": lambda s, method, _: s.faults.fail_next(method, 502),
+    "closed": lambda s, method, _: s.faults.drop_connection(method),
+    "hung": _hold,
+}
+
+
+async def reporting(h: Harness) -> tuple[SimUser, Message]:
+    """A registered member who just sent /report, and its first question."""
+    s = h.standin
+    mei = s.add_user(MEMBER, "Mei", language_code="en")
+    await register(s, mei)
+    await s.quiet()
+    s.mark_read(MEMBER)
+    await mei.send("/report")
+    q = await s.next_message(MEMBER)
+    assert q.text == KIND_Q
+    return mei, q
+
+
+async def step(h: Harness) -> str | None:
+    state = await drafts.get(h.deps, MEMBER)
+    return None if state is None else state.step
+
+
+async def busy(h: Harness) -> bool:
+    async with h.deps.db.read() as session:
+        pending = await session.scalars(
+            select(OutboxMessage.id).where(
+                OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
+            )
+        )
+        return bool(pending.all())
+
+
+async def settle(h: Harness, question: str) -> None:
+    """Let the outbox's time pass (backoff, retry_after) until it has nothing left to send and
+    the person looks at `question` (an answer may wait a second for a 429's retry_after), or
+    until it is clear that they never will."""
+    s = h.standin
+    for _ in range(30):
+        await s.quiet()
+        if not await busy(h) and screen(s).text.startswith(question):
+            return
+        h.clock.advance(timedelta(minutes=1))
+        h.app.bot_data[DELIVERER_KEY].wake()
+        await asyncio.sleep(0.05)
+
+
+async def given_up(s: StandIn, hold: Hold, done: Callable[[], bool]) -> None:
+    """A hung call: wait until the bot gave up on it (its read timeout), then let the held
+    requests go without effect, as a connection that never answered."""
+    await hold.reached(10)
+    await s.wait_until(done, 20, "the bot to give up on the hung call")
+    hold.drop()
+    s.faults.clear()
+
+
+def screen(s: StandIn) -> Message:
+    """What the person looks at: the newest message from the bot."""
+    return s.bot_messages(MEMBER)[-1]
+
+
+def told_untrue(s: StandIn) -> list[str]:
+    said = [a[1] or "" for a in s.answers] + [m.text for m in s.bot_messages(MEMBER)]
+    return [text for text in said if WRONG in text]
+
+
+def copies(s: StandIn, question: str) -> int:
+    return sum(1 for m in s.bot_messages(MEMBER) if m.text.startswith(question))
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_a_button_step_whose_question_fails_ends_on_the_next_step(
+    harness: Harness, fault: str
+) -> None:
+    s, h = harness.standin, harness
+    mei, q = await reporting(h)
+    hold = FAULTS[fault](s, "editMessageText", SEVERITY_Q)
+    answers = len(s.answers)
+    await mei.press(q, "Network-security incident")
+    if hold is not None:
+        await given_up(s, hold, lambda: len(s.answers) > answers)
+    await settle(h, SEVERITY_Q)
+    assert await step(h) == "severity"  # the answer was saved
+    assert told_untrue(s) == []
+    if fault != "429":  # waited out at once; the others went through the outbox, and said so
+        assert s.answers[answers][1:] == (SAVED, False)
+    assert screen(s).text == SEVERITY_Q and copies(s, SEVERITY_Q) == 1
+    # … and the person goes on from the screen they see.
+    await tap(s, mei, screen(s), "Major")
+    await settle(h, WHAT_Q)
+    assert await step(h) == "what"
+    assert screen(s).text == WHAT_Q
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_a_text_step_whose_question_fails_ends_on_the_next_step(
+    harness: Harness, fault: str
+) -> None:
+    s, h = harness.standin, harness
+    mei, q = await reporting(h)
+    await tap(s, mei, q, "Network-security incident")
+    await tap(s, mei, q, "Major")
+    assert q.text == WHAT_Q
+    flood = {"429": 1, "429 long": 40}.get(fault)
+    hold = None
+    if flood is not None:  # Telegram's 429 on a send is a flood answer
+        s.faults.flood(MEMBER, retry_after=flood)
+    else:
+        hold = FAULTS[fault](s, "sendMessage", WHEN_Q)
+    await mei.send("门户网站首页被篡改")
+    if hold is not None:
+        held = hold
+        await given_up(s, held, lambda: held.arrived > 1 or bool(told_untrue(s)))
+    await settle(h, WHEN_Q)
+    assert await step(h) == "when"
+    assert told_untrue(s) == []
+    assert screen(s).text.startswith(WHEN_Q) and copies(s, WHEN_Q) == 1
+    await tap(s, mei, screen(s), "Just now")
+    await settle(h, WHERE_Q)
+    assert await step(h) == "where"
+    assert screen(s).text == WHERE_Q
