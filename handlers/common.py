@@ -21,7 +21,7 @@ from bot.errors import DomainError, InvalidInput
 from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
-from handlers import durable
+from handlers import durable, replay
 from handlers.render import Renderer, fit, keyboard
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ async def reply(message: Message, text: str, rows: cd_rows | None = None) -> Mes
     was queued to go later (handlers.durable)."""
     text = fit(text)
     try:
-        return await message.reply_text(
+        sent = await message.reply_text(
             text,
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(rows) if rows else None,
@@ -68,6 +68,8 @@ async def reply(message: Message, text: str, rows: cd_rows | None = None) -> Mes
         if not await durable.later(message.chat_id, text, rows, exc):
             raise
         return None
+    replay.sent(sent.message_id)
+    return sent
 
 
 MessageCallback = Callable[[Update, Ctx, Message, User, Renderer], Awaitable[None]]
@@ -113,13 +115,17 @@ def button(func: ButtonCallback) -> Handler:
         toast: str | None
         alert = False
         with durable.answering(ctx.deps):
-            if data is None:
-                toast, alert = r("This button is no longer valid."), True
-            else:
-                try:
-                    toast = await func(update, ctx, data, user, r)
-                except DomainError as err:
-                    toast, alert = r(err.key, **err.params), True
+            applied = False
+            try:
+                if data is None:
+                    toast, alert = r("This button is no longer valid."), True
+                else:
+                    toast, applied = await func(update, ctx, data, user, r), True
+            except DomainError as err:
+                toast, alert = r(err.key, **err.params), True
+            finally:
+                pressed = query.message if isinstance(query.message, Message) else None
+                await replay.tidy(ctx.bot, pressed, applied)
             if toast is None and durable.deferred():
                 # The screen was not updated now; it is queued. Say so, not "try again".
                 toast = r("Your answer was saved. The next step will appear in a moment.")
@@ -217,4 +223,5 @@ async def draft_in(ctx: Ctx, user: User, flow: str, gone: str) -> tuple[int, Dra
     me, state = await drafts.of(ctx.deps, tg_user(user))
     if state is None or state.flow != flow:
         raise InvalidInput(gone)
+    replay.take_copy(state)
     return me.id, state

@@ -17,6 +17,7 @@ from handlers import (
     ledger,
     meeting,
     policy,
+    replay,
     report,
     roles,
 )
@@ -51,6 +52,7 @@ async def on_text(update: Update, ctx: Ctx, message: Message, user: User, r: Ren
     if state is None or handler is None:
         await reply(message, r("I did not understand that. Send /help to see what you can do."))
         return
+    state.data.pop(replay.COPY, None)  # answered: the step it makes is saved without it
     await handler(update, ctx, message, user, r, state)
 
 

@@ -210,6 +210,44 @@ async def test_kill_mid_conversation_and_mid_submit(bot: Bot) -> None:
     await bot.stop()
 
 
+async def test_a_replayed_answer_shows_the_step_the_draft_is_at_once(bot: Bot) -> None:
+    """Her description is answered (the next question reaches Telegram) and the bot dies before
+    the update's end is recorded; she answers that question while it is down. The restarted
+    bot handles her text again (it cannot know the question arrived) and then her press: she
+    must end on the step her draft is at, shown once — not the earlier question again as the
+    newest message, whose buttons the draft has left."""
+    s = bot.standin
+    mei = s.add_user(MEMBER, "Mei", language_code="en")
+    await register(s, mei)
+    await s.quiet()
+    s.mark_read(MEMBER)
+    await mei.send("/report")
+    q = await s.next_message(MEMBER)
+    await tap(s, mei, q, "Network-security incident")
+    await tap(s, mei, q, "Major")
+    hold = s.faults.hold("sendMessage", after=True)
+    await mei.send("门户网站首页被篡改")
+    await hold.reached(10)
+    await bot.kill()
+    s.faults.clear()
+    when = await s.next_message(MEMBER)
+    assert when.text.startswith("When was it discovered?")
+    await mei.press(when, "Just now")
+    await bot.start()
+    await s.wait_until(lambda: when.text.startswith("Where?"), 20, "her press to be handled")
+    await s.quiet()
+    state = await drafts.get(bot.deps, MEMBER)
+    assert state is not None and (state.step, state.data["what"]) == ("where", "门户网站首页被篡改")
+    shown = [m.text for m in s.bot_messages(MEMBER)]
+    assert shown[-1] == "Where? Name the system, platform or place."
+    assert not [t for t in shown if t.startswith("When was it discovered?")], shown
+    # She goes on from there.
+    await mei.send("门户网站")
+    done = "What has already been done about it?"
+    await s.wait_until(lambda: s.bot_messages(MEMBER)[-1].text == done, 10, "the next question")
+    await bot.stop()
+
+
 async def test_kill_mid_approval_never_sends_approved_twice(bot: Bot) -> None:
     s = bot.standin
     users = await staff(bot)
