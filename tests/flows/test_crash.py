@@ -41,6 +41,7 @@ from bot.sandbox.standin import StandIn
 from tests.flows.conftest import TOKEN
 from tests.flows.test_process import finish, spawn
 from tests.flows.test_roles_flow import register, tap
+from tests.flows.test_step_faults import reporting
 
 pytestmark = pytest.mark.slow
 
@@ -217,12 +218,7 @@ async def test_a_replayed_answer_shows_the_step_the_draft_is_at_once(bot: Bot) -
     must end on the step her draft is at, shown once — not the earlier question again as the
     newest message, whose buttons the draft has left."""
     s = bot.standin
-    mei = s.add_user(MEMBER, "Mei", language_code="en")
-    await register(s, mei)
-    await s.quiet()
-    s.mark_read(MEMBER)
-    await mei.send("/report")
-    q = await s.next_message(MEMBER)
+    mei, q = await reporting(s, MEMBER)
     await tap(s, mei, q, "Network-security incident")
     await tap(s, mei, q, "Major")
     hold = s.faults.hold("sendMessage", after=True)

@@ -53,15 +53,14 @@ FAULTS: dict[str, Fault] = {
 }
 
 
-async def reporting(h: Harness) -> tuple[SimUser, Message]:
+async def reporting(s: StandIn, uid: int = MEMBER) -> tuple[SimUser, Message]:
     """A registered member who just sent /report, and its first question."""
-    s = h.standin
-    mei = s.add_user(MEMBER, "Mei", language_code="en")
+    mei = s.add_user(uid, "Mei", language_code="en")
     await register(s, mei)
     await s.quiet()
-    s.mark_read(MEMBER)
+    s.mark_read(uid)
     await mei.send("/report")
-    q = await s.next_message(MEMBER)
+    q = await s.next_message(uid)
     assert q.text == KIND_Q
     return mei, q
 
@@ -124,7 +123,7 @@ async def test_a_button_step_whose_question_fails_ends_on_the_next_step(
     harness: Harness, fault: str
 ) -> None:
     s, h = harness.standin, harness
-    mei, q = await reporting(h)
+    mei, q = await reporting(s)
     hold = FAULTS[fault](s, "editMessageText", SEVERITY_Q)
     answers = len(s.answers)
     await mei.press(q, "Network-security incident")
@@ -149,7 +148,7 @@ async def test_a_text_step_whose_question_fails_ends_on_the_next_step(
     harness: Harness, fault: str
 ) -> None:
     s, h = harness.standin, harness
-    mei, q = await reporting(h)
+    mei, q = await reporting(s)
     await tap(s, mei, q, "Network-security incident")
     await tap(s, mei, q, "Major")
     assert q.text == WHAT_Q
