@@ -118,7 +118,6 @@ def copies(s: StandIn, question: str) -> int:
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 async def test_a_button_step_whose_question_fails_ends_on_the_next_step(
     harness: Harness, fault: str
 ) -> None:
@@ -143,7 +142,6 @@ async def test_a_button_step_whose_question_fails_ends_on_the_next_step(
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 async def test_a_text_step_whose_question_fails_ends_on_the_next_step(
     harness: Harness, fault: str
 ) -> None:
