@@ -84,7 +84,7 @@ def command(func: MessageCallback) -> Handler:
         if message is None or user is None:
             return
         r = await renderer_for(ctx, user)
-        with durable.answering(ctx.deps):
+        with durable.answering(ctx.deps, message.text):
             try:
                 await func(update, ctx, message, user, r)
             except DomainError as err:
@@ -114,7 +114,7 @@ def button(func: ButtonCallback) -> Handler:
         data = cd.decode(query.data)
         toast: str | None
         alert = False
-        with durable.answering(ctx.deps):
+        with durable.answering(ctx.deps, query.data):
             applied = False
             try:
                 if data is None:
@@ -224,4 +224,5 @@ async def draft_in(ctx: Ctx, user: User, flow: str, gone: str) -> tuple[int, Dra
     if state is None or state.flow != flow:
         raise InvalidInput(gone)
     replay.take_copy(state)
+    durable.given_again(state)
     return me.id, state

@@ -26,6 +26,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from bot.deps import Deps
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
+from bot.inbox import service as inbox
 from bot.outbox import service as outbox
 from bot.outbox.service import Button
 
@@ -37,6 +38,11 @@ ANSWER = "answer"
 # needs the database, which `reply` and `edit_or_send` are not given.
 _DEPS: ContextVar[Deps | None] = ContextVar("dutydesk_answer_deps", default=None)
 _DEFERRED: ContextVar[bool] = ContextVar("dutydesk_answer_deferred", default=False)
+# What the person gave in the update being handled: the text typed or the button's data.
+_GIVEN: ContextVar[str | None] = ContextVar("dutydesk_answer_given", default=None)
+# In a draft's data: what the person gave for a step whose next question has not reached
+# them yet. The same again (a press or a text) is not a new answer: the step is shown.
+UNSEEN = "_unseen"
 
 
 def transient(exc: TelegramError) -> bool:
@@ -47,14 +53,25 @@ def transient(exc: TelegramError) -> bool:
 
 
 @contextmanager
-def answering(deps: Deps) -> Iterator[None]:
-    """Around one handler: where an answer that fails now is queued."""
-    deps_token, deferred_token = _DEPS.set(deps), _DEFERRED.set(False)
+def answering(deps: Deps, given: str | None) -> Iterator[None]:
+    """Around one handler: where an answer that fails now is queued, and what the person
+    gave (the text, or the button's data)."""
+    tokens = _DEPS.set(deps), _DEFERRED.set(False), _GIVEN.set(given)
     try:
         yield
     finally:
-        _DEFERRED.reset(deferred_token)
-        _DEPS.reset(deps_token)
+        _GIVEN.reset(tokens[2])
+        _DEFERRED.reset(tokens[1])
+        _DEPS.reset(tokens[0])
+
+
+def given_again(state: DraftState) -> None:
+    """The person gives again what made a step they have not seen (nothing seemed to happen,
+    so they pressed or typed once more): handle it as a replay, which shows the step and
+    applies nothing (DraftState.replayed). The mark goes with the next save of the draft."""
+    given = _GIVEN.get()
+    if given is not None and state.data.pop(UNSEEN, None) == given:
+        state.update_id = inbox.current()
 
 
 def deferred() -> bool:
@@ -83,8 +100,16 @@ async def later(
     now = deps.clock.now()
     wait = failure.retry_after if isinstance(failure, RetryAfter) else 0
     seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-    # A private chat's id is the person's Telegram id; the draft is read only on this path.
-    marker = step_marker(await drafts.get(deps, chat_id)) if chat_id > 0 else None
+    # A private chat's id is the person's Telegram id; the draft is written only on this path.
+    given = _GIVEN.get()
+    marker = None
+    if chat_id > 0:
+        state = (
+            await drafts.get(deps, chat_id)
+            if given is None
+            else await drafts.annotate(deps, chat_id, {UNSEEN: given})
+        )
+        marker = step_marker(state)
     buttons = [[Button(label, data, translate=False) for label, data in row] for row in rows or ()]
     async with deps.db.transaction() as session:
         outbox.enqueue(

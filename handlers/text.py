@@ -11,6 +11,7 @@ from bot.drafts import service as drafts
 from bot.errors import UnknownCommand
 from handlers import (
     accountability_flow,
+    durable,
     event,
     event_cards,
     incidents,
@@ -53,6 +54,7 @@ async def on_text(update: Update, ctx: Ctx, message: Message, user: User, r: Ren
         await reply(message, r("I did not understand that. Send /help to see what you can do."))
         return
     state.data.pop(replay.COPY, None)  # answered: the step it makes is saved without it
+    durable.given_again(state)
     await handler(update, ctx, message, user, r, state)
 
 

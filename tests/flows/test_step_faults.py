@@ -35,6 +35,7 @@ WHAT_Q, WHEN_Q, WHERE_Q = (
     "When was it discovered?",
     "Where? Name the system, platform or place.",
 )
+DONE_Q, ATTACH_Q = "What has already been done about it?", "Send photos or documents"
 Fault = Callable[[StandIn, str, str], Hold | None]
 
 
@@ -168,3 +169,44 @@ async def test_a_text_step_whose_question_fails_ends_on_the_next_step(
     await settle(h, WHERE_Q)
     assert await step(h) == "where"
     assert screen(s).text == WHERE_Q
+
+
+async def test_pressing_again_while_the_next_step_is_on_its_way_shows_it(harness: Harness) -> None:
+    """Telegram is down for longer (the outbox's first try fails too): a person who presses
+    the old button again is shown the step the draft is at, nothing is applied twice."""
+    s, h = harness.standin, harness
+    mei, q = await reporting(s)
+    s.faults.fail_next("editMessageText", 502, times=2)
+    await tap(s, mei, q, "Network-security incident")
+    await s.wait_until(lambda: "editmessagetext" not in s.faults.failures, 10, "the outbox's try")
+    assert q.text == KIND_Q  # still the old step on the screen
+    answer = await tap(s, mei, q, "Network-security incident")
+    assert answer[1] is False and WRONG not in (answer[0] or "")
+    assert q.text == SEVERITY_Q and await step(h) == "severity"
+    await settle(h, SEVERITY_Q)  # the queued edit, when it goes, changes nothing
+    await tap(s, mei, q, "Major")
+    assert q.text == WHAT_Q and await step(h) == "what"
+
+
+async def test_typing_again_while_the_next_step_is_on_its_way_shows_it(harness: Harness) -> None:
+    """The same for a text step: the text typed again is not taken as the next step's answer
+    (which the person has not seen); the step is shown once, and the person goes on."""
+    s, h = harness.standin, harness
+    mei, q = await reporting(s)
+    await tap(s, mei, q, "Network-security incident")
+    await tap(s, mei, q, "Major")
+    await mei.send("门户网站首页被篡改")
+    await tap(s, mei, await s.next_message(MEMBER), "Just now")
+    s.faults.fail_next("sendMessage", 502, times=2)
+    await mei.send("门户网站")
+    await s.wait_until(lambda: "sendmessage" not in s.faults.failures, 10, "the outbox's try")
+    await mei.send("门户网站")  # again: nothing seemed to happen
+    await settle(h, DONE_Q)
+    state = await drafts.get(h.deps, MEMBER)
+    assert state is not None and state.step == "done" and "done" not in state.data
+    assert state.data["where"] == "门户网站"
+    assert told_untrue(s) == [] and copies(s, DONE_Q) == 1
+    await mei.send("已断开外网")
+    await settle(h, ATTACH_Q)
+    state = await drafts.get(h.deps, MEMBER)
+    assert state is not None and state.data["done"] == "已断开外网"
