@@ -33,7 +33,7 @@ def sent(message_id: int) -> None:
     _SENT.set(message_id)
 
 
-async def ask_again(ctx: Ctx, state: DraftState, ask: Awaitable[None]) -> None:
+async def ask_again(ctx: Ctx, state: DraftState, ask: Awaitable[object]) -> None:
     """Show the draft's step again as a new message (`ask`) and remember that copy."""
     _SENT.set(None)
     await ask

@@ -19,11 +19,16 @@ from sqlalchemy import select
 
 from bot.app import DELIVERER_KEY
 from bot.drafts import service as drafts
+from bot.incidents.service import ReportDraft, file_report
 from bot.outbox.models import OutboxMessage, OutboxStatus
+from bot.people.service import TgUser
+from bot.policy.model import Kind, Severity
 from bot.sandbox.faults import Hold
 from bot.sandbox.model import Message, SimUser
 from bot.sandbox.standin import StandIn
 from tests.flows.conftest import Harness
+from tests.flows.test_report_flow import EMERGENCY, world
+from tests.flows.test_report_flow import MEMBER as REPORTER
 from tests.flows.test_roles_flow import register, tap
 
 MEMBER = 1001
@@ -81,14 +86,14 @@ async def busy(h: Harness) -> bool:
         return bool(pending.all())
 
 
-async def settle(h: Harness, question: str) -> None:
+async def settle(h: Harness, question: str, chat: int = MEMBER) -> None:
     """Let the outbox's time pass (backoff, retry_after) until it has nothing left to send and
     the person looks at `question` (an answer may wait a second for a 429's retry_after), or
     until it is clear that they never will."""
     s = h.standin
     for _ in range(30):
         await s.quiet()
-        if not await busy(h) and screen(s).text.startswith(question):
+        if not await busy(h) and screen(s, chat).text.startswith(question):
             return
         h.clock.advance(timedelta(minutes=1))
         h.app.bot_data[DELIVERER_KEY].wake()
@@ -104,9 +109,9 @@ async def given_up(s: StandIn, hold: Hold, done: Callable[[], bool]) -> None:
     s.faults.clear()
 
 
-def screen(s: StandIn) -> Message:
+def screen(s: StandIn, chat: int = MEMBER) -> Message:
     """What the person looks at: the newest message from the bot."""
-    return s.bot_messages(MEMBER)[-1]
+    return s.bot_messages(chat)[-1]
 
 
 def told_untrue(s: StandIn) -> list[str]:
@@ -210,3 +215,30 @@ async def test_typing_again_while_the_next_step_is_on_its_way_shows_it(harness: 
     await settle(h, ATTACH_Q)
     state = await drafts.get(h.deps, MEMBER)
     assert state is not None and state.data["done"] == "已断开外网"
+
+
+async def test_a_two_question_text_step_typed_again_asks_its_second_question(
+    harness: Harness,
+) -> None:
+    """Report upward (to whom, then what): the first answer typed again while the second
+    question is on its way is not recorded as what was reported."""
+    s, h = harness.standin, harness
+    users = await world(h)
+    await file_report(h.deps, TgUser(REPORTER, "Mei"), ReportDraft(
+        kind=Kind.NETWORK_SECURITY, severity=Severity.MAJOR, what="首页被篡改",
+        discovered_at=h.clock.now(), discovered_precision="minute", location="门户网站",
+        actions_taken="已断网", attachments=[]))  # fmt: skip
+    eli = users[EMERGENCY]
+    card = await s.next_message(EMERGENCY)
+    await tap(s, eli, card, "Escalate upward")
+    assert (await s.next_message(EMERGENCY)).text.startswith("To whom")
+    s.faults.fail_next("sendMessage", 502, times=2)
+    await eli.send("市委网信办 王科长")
+    await s.wait_until(lambda: "sendmessage" not in s.faults.failures, 10, "the outbox's try")
+    await eli.send("市委网信办 王科长")
+    await settle(h, "What was reported to them?", EMERGENCY)
+    state = await drafts.get(h.deps, EMERGENCY)
+    assert state is not None and (state.step, state.data["to"]) == ("what", "市委网信办 王科长")
+    await eli.send("电话报告了篡改情况")
+    await settle(h, "The report to the higher", EMERGENCY)
+    assert await drafts.get(h.deps, EMERGENCY) is None
