@@ -163,8 +163,6 @@ NOTICES: dict[str, Notice] = {
     "role.granted": _role_granted,
     "role.revoked": _role_revoked,
     "person.undeliverable": _undeliverable,
-    # An answer rendered when it was given, in the person's language (handlers.durable).
-    "answer": lambda r, p: str(p["text"]),
 }
 
 

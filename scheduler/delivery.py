@@ -180,7 +180,10 @@ class Deliverer:
             return
         settings = self.deps.settings
         r = Renderer(locale or settings.default_locale, self.deps.zone)
-        text = fit(notice(r, message.template, message.params))
+        if message.template == durable.ANSWER:  # rendered (and escaped) when it was given
+            text = str(message.params["text"])
+        else:
+            text = fit(notice(r, message.template, message.params))
         markup = (
             keyboard(
                 [[(_label(r, b), self._target(b["data"])) for b in row] for row in message.buttons]
