@@ -145,6 +145,10 @@ async def _answer(query: CallbackQuery, toast: str | None, alert: bool) -> None:
     except BadRequest as exc:
         # After a restart, presses queued meanwhile are too old to answer (STACK-NOTES).
         log.info("could not answer callback query: %s", exc.message)
+    except TelegramError as exc:
+        # The press was handled; only its toast is lost (Telegram stops the spinner itself).
+        # Not the error handler: its "nothing was changed" would be untrue now.
+        log.warning("could not answer callback query: %s", exc)
 
 
 async def edit_and_answer(update: Update, text: str, rows: cd_rows | None, toast: str) -> str:

@@ -242,3 +242,14 @@ async def test_a_two_question_text_step_typed_again_asks_its_second_question(
     await eli.send("电话报告了篡改情况")
     await settle(h, "The report to the higher", EMERGENCY)
     assert await drafts.get(h.deps, EMERGENCY) is None
+
+
+async def test_a_press_whose_answer_fails_is_not_told_nothing_changed(harness: Harness) -> None:
+    """The step was applied and shown; only the toast failed: no "nothing was changed"."""
+    s, h = harness.standin, harness
+    mei, q = await reporting(s)
+    s.faults.fail_next("answerCallbackQuery", 502)
+    await mei.press(q, "Network-security incident")
+    await settle(h, SEVERITY_Q)
+    assert await step(h) == "severity" and q.text == SEVERITY_Q
+    assert told_untrue(s) == []
