@@ -28,7 +28,6 @@ from telegram.error import (
 
 from bot.chats import service as chats
 from bot.deps import Deps
-from bot.drafts import service as drafts
 from bot.i18n import normalize_language
 from bot.inbox import service as inbox
 from bot.outbox import service as outbox
@@ -36,8 +35,9 @@ from bot.outbox.models import OutboxMessage, OutboxStatus, Semantics
 from bot.people import service as people
 from bot.people.models import Person
 from bot.people.undeliverable import report_undeliverable
-from handlers import durable
+from handlers.durable import ANSWER
 from handlers.render import Renderer, fit, keyboard, notice
+from scheduler import queued_answers as answers
 from scheduler.pacing import Pacer, Send
 from scheduler.transport import Broken
 
@@ -174,13 +174,13 @@ class Deliverer:
         return data
 
     async def _send(self, message: OutboxMessage, locale: str | None, send: Send) -> None:
-        if message.template == durable.ANSWER and await self._superseded(message):
+        if message.template == ANSWER and await answers.superseded(self.deps, message):
             self.pacer.answered(send)
             await self._settle(message, OutboxStatus.SUPERSEDED, "the person moved on")
             return
         settings = self.deps.settings
         r = Renderer(locale or settings.default_locale, self.deps.zone)
-        if message.template == durable.ANSWER:  # rendered (and escaped) when it was given
+        if message.template == ANSWER:  # rendered (and escaped) when it was given
             text = str(message.params["text"])
         else:
             text = fit(notice(r, message.template, message.params))
@@ -225,13 +225,6 @@ class Deliverer:
                     telegram_message_id=sent,
                 )
 
-    async def _superseded(self, message: OutboxMessage) -> bool:
-        """A step's question queued by handlers.durable, whose draft has moved since."""
-        marker = message.params.get("step")
-        if marker is None:
-            return False
-        return bool(durable.step_marker(await drafts.get(self.deps, message.chat_id)) != marker)
-
     async def _post(
         self, message: OutboxMessage, text: str, markup: InlineKeyboardMarkup | None, send: Send
     ) -> int:
@@ -241,7 +234,7 @@ class Deliverer:
         file_id = message.params.get("file_id")
         try:
             edit = message.params.get("edit")
-            if edit and await self._edit(message.chat_id, int(edit), text, markup):
+            if edit and await answers.edit(self.bot, message.chat_id, int(edit), text, markup):
                 return int(edit)
             if not file_id:
                 sent = await self.bot.send_message(
@@ -258,23 +251,6 @@ class Deliverer:
             return sent.message_id
         finally:
             self.pacer.answered(send)
-
-    async def _edit(
-        self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
-    ) -> bool:
-        """Edit the pressed message as the answer meant to; False when it can no longer be
-        edited (deleted, too old), and the answer goes as a new message instead. Edited twice
-        (the first try did arrive) is "not modified": done."""
-        try:
-            await self.bot.edit_message_text(
-                text, chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
-        except BadRequest as exc:
-            if "not modified" in exc.message:
-                return True
-            log.info("answer could not be edited into message %s: %s", message_id, exc.message)
-            return False
-        return True
 
     async def _retry(
         self, message: OutboxMessage, error: str, seconds: float | None, count: bool = True
