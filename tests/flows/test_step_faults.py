@@ -253,3 +253,24 @@ async def test_a_press_whose_answer_fails_is_not_told_nothing_changed(harness: H
     await settle(h, SEVERITY_Q)
     assert await step(h) == "severity" and q.text == SEVERITY_Q
     assert told_untrue(s) == []
+
+
+async def test_the_event_request_goes_on_through_failed_answers(harness: Harness) -> None:
+    """Every conversation shows its steps the same way (handlers.common): /event too."""
+    s, h = harness.standin, harness
+    mei = s.add_user(MEMBER, "Mei", language_code="en")
+    await register(s, mei)
+    await s.quiet()
+    await mei.send("/event")
+    q = await s.next_message(MEMBER)
+    s.faults.drop_connection("editMessageText")
+    assert await tap(s, mei, q, "Lecture") == (SAVED, False)
+    await settle(h, "What is the title of the event?")
+    s.faults.fail_next("sendMessage", 502)
+    await mei.send("理论宣讲")
+    organiser = "Who organises it?"
+    await settle(h, organiser)
+    assert told_untrue(s) == [] and copies(s, organiser) == 1
+    await tap(s, mei, screen(s), "I organise it myself")
+    state = await drafts.get(h.deps, MEMBER)
+    assert state is not None and state.data["title"] == "理论宣讲" and state.step != "organiser"
