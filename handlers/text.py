@@ -9,6 +9,7 @@ from telegram import Message, Update, User
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.errors import UnknownCommand
+from bot.inbox import service as inbox
 from handlers import (
     accountability_flow,
     durable,
@@ -51,6 +52,10 @@ async def on_text(update: Update, ctx: Ctx, message: Message, user: User, r: Ren
     _, state = await drafts.of(ctx.deps, tg_user(user))  # the draft knows whose it is
     handler = FLOWS.get(state.flow) if state else None
     if state is None or handler is None:
+        if inbox.again():
+            # Handled before a crash, which ended its conversation (filed, closed): what it
+            # answered then was its answer; "I did not understand that" would be untrue.
+            return
         await reply(message, r("I did not understand that. Send /help to see what you can do."))
         return
     state.data.pop(replay.COPY, None)  # answered: the step it makes is saved without it

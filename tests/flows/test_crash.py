@@ -244,6 +244,33 @@ async def test_a_replayed_answer_shows_the_step_the_draft_is_at_once(bot: Bot) -
     await bot.stop()
 
 
+async def test_a_replayed_last_answer_is_not_called_not_understood(bot: Bot) -> None:
+    """The last answer of a conversation (an incident update) ended it; the bot dies before
+    that update's end is recorded. Handled again, it finds no conversation: it says nothing,
+    rather than "I did not understand that" under the confirmation she already has."""
+    s = bot.standin
+    users = await staff(bot)
+    await file_report(bot.deps, TgUser(MEMBER, "Mei"), ReportDraft(
+        kind=Kind.NETWORK_SECURITY, severity=Severity.MAJOR, what="首页被篡改",
+        discovered_at=bot.now(), discovered_precision="minute", location="门户网站",
+        actions_taken="已断网", attachments=[]))  # fmt: skip
+    card = await s.next_message(EMERGENCY, timeout=20)
+    await tap(s, users[EMERGENCY], card, "Add update")
+    assert (await s.next_message(EMERGENCY)).text.startswith("Send the progress update")
+    hold = s.faults.hold("sendMessage", after=True, text="was saved")
+    await users[EMERGENCY].send("已恢复首页")
+    await hold.reached(10)
+    await bot.kill()
+    s.faults.clear()
+    await bot.start()
+    await bot.delivered()
+    await s.quiet()
+    assert await bot.count(InboxUpdate, InboxUpdate.finished_at.is_(None)) == 0
+    texts = [m.text for m in s.bot_messages(EMERGENCY)]
+    assert texts[-1] == "The update on INC-2026-0001 was saved.", texts
+    await bot.stop()
+
+
 async def test_kill_mid_approval_never_sends_approved_twice(bot: Bot) -> None:
     s = bot.standin
     users = await staff(bot)
