@@ -14,6 +14,8 @@ repeat the last batch).
 - A handler that is run again must not apply the update twice: the business services refuse a
   second decision (rule 5), and a conversation step remembers the update that made it
   (`current()`, kept with the draft) so the step is shown again instead of advanced twice.
+  `again()` says the update is being handled again: what it answered before the crash may
+  have reached the person (handlers.replay, handlers.text).
 """
 
 from __future__ import annotations
