@@ -23,6 +23,7 @@ from bot.people import service as people
 from bot.register import service as register
 from bot.register.rules import CLAUSES, MEASURES, Grade
 from handlers import callback_data as cd
+from handlers import replay
 from handlers.accountability_render import (
     FIELD_NAMES,
     case_card,
@@ -197,7 +198,7 @@ async def on_message(
 ) -> None:
     """Text while a case is being recorded: the facts, or a typed decision date."""
     if state.replayed:  # handled again after a crash: show the step, apply nothing twice
-        await _ask(update, ctx, r, user, state, edit=False)
+        await replay.ask_again(ctx, state, _ask(update, ctx, r, user, state, edit=False))
         return
     me = await register.require_keeper(ctx.deps, tg_user(user))
     d, note = state.data, ""

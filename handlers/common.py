@@ -12,7 +12,7 @@ from typing import Any, Concatenate
 
 from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.context import Ctx
 from bot.drafts import service as drafts
@@ -22,6 +22,7 @@ from bot.people import admission
 from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
+from handlers import durable, replay
 from handlers.render import Renderer, fit, keyboard
 
 log = logging.getLogger(__name__)
@@ -53,13 +54,23 @@ def is_private(chat: Chat | None) -> bool:
     return chat is not None and chat.type == Chat.PRIVATE
 
 
-async def reply(message: Message, text: str, rows: cd_rows | None = None) -> Message:
-    return await message.reply_text(
-        fit(text),
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboard(rows) if rows else None,
-        do_quote=False,
-    )
+async def reply(message: Message, text: str, rows: cd_rows | None = None) -> Message | None:
+    """A new message in the chat of `message`; None when Telegram did not take it now and it
+    was queued to go later (handlers.durable)."""
+    text = fit(text)
+    try:
+        sent = await message.reply_text(
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(rows) if rows else None,
+            do_quote=False,
+        )
+    except TelegramError as exc:
+        if not await durable.later(message.chat_id, text, rows, exc):
+            raise
+        return None
+    replay.sent(sent.message_id)
+    return sent
 
 
 MessageCallback = Callable[[Update, Ctx, Message, User, Renderer], Awaitable[None]]
@@ -77,12 +88,13 @@ def command(func: MessageCallback, *, gated: bool = True, reading: bool = False)
         if message is None or user is None:
             return
         r = await renderer_for(ctx, user)
-        try:
-            if gated:
-                await admission.gate(ctx.deps, tg_user(user), reading=reading)
-            await func(update, ctx, message, user, r)
-        except DomainError as err:
-            await reply(message, r(err.key, **err.params))
+        with durable.answering(ctx.deps, message.text):
+            try:
+                if gated:
+                    await admission.gate(ctx.deps, tg_user(user), reading=reading)
+                await func(update, ctx, message, user, r)
+            except DomainError as err:
+                await reply(message, r(err.key, **err.params))
 
     return wrapper
 
@@ -118,15 +130,23 @@ def button(func: ButtonCallback, *, gated: bool = True, reading: bool = False) -
         data = cd.decode(query.data)
         toast: str | None
         alert = False
-        if data is None:
-            toast, alert = r("This button is no longer valid."), True
-        else:
+        with durable.answering(ctx.deps, query.data):
+            applied = False
             try:
-                if gated:  # R4: only admitted people press buttons that act
-                    await admission.gate(ctx.deps, tg_user(user), reading=reading)
-                toast = await func(update, ctx, data, user, r)
+                if data is None:
+                    toast, alert = r("This button is no longer valid."), True
+                else:
+                    if gated:  # R4: only admitted people press buttons that act
+                        await admission.gate(ctx.deps, tg_user(user), reading=reading)
+                    toast, applied = await func(update, ctx, data, user, r), True
             except DomainError as err:
                 toast, alert = r(err.key, **err.params), True
+            finally:
+                pressed = query.message if isinstance(query.message, Message) else None
+                await replay.tidy(ctx.bot, pressed, applied)
+            if toast is None and durable.deferred():
+                # The screen was not updated now; it is queued. Say so, not "try again".
+                toast = r("Your answer was saved. The next step will appear in a moment.")
         if toast != ANSWERED:
             await _answer(query, toast, alert)
 
@@ -153,6 +173,10 @@ async def _answer(query: CallbackQuery, toast: str | None, alert: bool) -> None:
     except BadRequest as exc:
         # After a restart, presses queued meanwhile are too old to answer (STACK-NOTES).
         log.info("could not answer callback query: %s", exc.message)
+    except TelegramError as exc:
+        # The press was handled; only its toast is lost (Telegram stops the spinner itself).
+        # Not the error handler: its "nothing was changed" would be untrue now.
+        log.warning("could not answer callback query: %s", exc)
 
 
 async def edit_and_answer(update: Update, text: str, rows: cd_rows | None, toast: str) -> str:
@@ -183,16 +207,18 @@ async def edit_or_send(update: Update, text: str, rows: cd_rows | None) -> None:
     query = update.callback_query
     markup = keyboard(rows) if rows else None
     if query is not None and query.message is not None and isinstance(query.message, Message):
+        pressed = query.message
         try:
-            await query.message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+            await pressed.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
         except BadRequest as exc:
             if "not modified" not in exc.message:
                 raise
+        except TelegramError as exc:
+            if not await durable.later(pressed.chat_id, text, rows, exc, pressed.message_id):
+                raise
         return
     if update.effective_message is not None:
-        await update.effective_message.reply_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False
-        )
+        await reply(update.effective_message, text, rows)
 
 
 def nav_row(r: Renderer, domain: str) -> list[tuple[str, str]]:
@@ -231,4 +257,6 @@ async def draft_in(ctx: Ctx, user: User, flow: str, gone: str) -> tuple[int, Dra
     me, state = await drafts.of(ctx.deps, tg_user(user))
     if state is None or state.flow != flow:
         raise InvalidInput(gone)
+    replay.take_copy(state)
+    durable.given_again(state)
     return me.id, state

@@ -25,6 +25,7 @@ from bot.i18n import N_
 from bot.incidents.rules import clean_text, parse_moment
 from bot.people import service as people
 from handlers import callback_data as cd
+from handlers import replay
 from handlers.common import (
     button,
     draft_in,
@@ -218,7 +219,7 @@ async def on_message(
 ) -> None:
     """A typed answer to the current step."""
     if state.replayed:  # handled again after a crash: show the step, apply nothing twice
-        await ask(update, ctx, r, state, edit=False)
+        await replay.ask_again(ctx, state, ask(update, ctx, r, state, edit=False))
         return
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     policy, limit = ctx.deps.policy.events, ctx.deps.policy.incidents.max_text

@@ -20,6 +20,7 @@ from bot.i18n import N_
 from bot.people import service as people
 from handlers import callback_data as cd
 from handlers import event as event_flow
+from handlers import replay
 from handlers import report as report_flow
 from handlers.common import (
     button,
@@ -128,6 +129,10 @@ async def on_text_step(
     """The reason, the comment, or the filing's date and reference number."""
     me, text = tg_user(user), message.text or ""
     event_id, version = int(state.data["id"]), int(state.data["version"])
+    if state.replayed and state.step == "ref":  # handled again: ask what it made us ask
+        question = r("What is the filing's reference number?")
+        await replay.ask_again(ctx, state, reply(message, question))
+        return
     if state.flow == FLOW_FILING and state.step == "date":
         example = examples.day(ctx.deps.clock.now(), ctx.deps.zone)
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):

@@ -17,6 +17,7 @@ from bot.incidents.rules import clean_text
 from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
+from handlers import replay
 from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
 from handlers.incident_render import STATUS_NAMES, card, kind, moment, severity
 from handlers.render import Renderer, esc, keyboard
@@ -174,6 +175,9 @@ async def on_text_step(
     """The typed answer for Add update, Escalate upward (two questions) and Close."""
     me, incident_id = tg_user(user), int(state.data["id"])
     text = message.text or ""
+    if state.replayed and state.step == "what":  # handled again: ask what it made us ask
+        await replay.ask_again(ctx, state, reply(message, r("What was reported to them?")))
+        return
     if state.flow == FLOW_UPWARD and state.step == "to":
         state.data["to"] = clean_text(text, 200)
         state.step = "what"

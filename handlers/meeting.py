@@ -24,6 +24,7 @@ from bot.i18n import N_
 from bot.incidents.rules import clean_text
 from bot.people import service as people
 from handlers import callback_data as cd
+from handlers import replay
 from handlers.calendar_render import kind_name, named, summary
 from handlers.common import (
     button,
@@ -247,7 +248,7 @@ async def on_message(
 ) -> None:
     """Text or files while a meeting is being recorded."""
     if state.replayed:  # handled again after a crash: show the step, apply nothing twice
-        await ask(update, ctx, r, state, edit=False)
+        await replay.ask_again(ctx, state, ask(update, ctx, r, state, edit=False))
         return
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     if state.step == "files" and (message.photo or message.document):

@@ -22,6 +22,7 @@ from bot.incidents.service import ReportDraft, file_report
 from bot.people import service as people
 from bot.policy.model import Kind, Severity
 from handlers import callback_data as cd
+from handlers import replay
 from handlers.common import (
     button,
     draft_in,
@@ -238,7 +239,7 @@ async def on_message(
 ) -> None:
     """Text or files while a report is being filled in."""
     if state.replayed:  # handled again after a crash: show the step, apply nothing twice
-        await ask(update, ctx, r, state, edit=False)
+        await replay.ask_again(ctx, state, ask(update, ctx, r, state, edit=False))
         return
     assert state.person_id is not None  # read from the database by handlers.text
     limit = ctx.deps.policy.incidents.max_text

@@ -9,15 +9,18 @@ from telegram import Message, Update, User
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.errors import UnknownCommand
+from bot.inbox import service as inbox
 from handlers import (
     accountability_flow,
     admission,
+    durable,
     event,
     event_cards,
     incidents,
     ledger,
     meeting,
     policy,
+    replay,
     report,
     roles,
 )
@@ -51,8 +54,14 @@ async def on_text(update: Update, ctx: Ctx, message: Message, user: User, r: Ren
     _, state = await drafts.of(ctx.deps, tg_user(user))  # the draft knows whose it is
     handler = FLOWS.get(state.flow) if state else None
     if state is None or handler is None:
+        if inbox.again():
+            # Handled before a crash, which ended its conversation (filed, closed): what it
+            # answered then was its answer; "I did not understand that" would be untrue.
+            return
         await reply(message, r("I did not understand that. Send /help to see what you can do."))
         return
+    state.data.pop(replay.COPY, None)  # answered: the step it makes is saved without it
+    durable.given_again(state)
     await handler(update, ctx, message, user, r, state)
 
 

@@ -6,12 +6,15 @@ is being handled (an answer to a person) first waits for the pacer (at most a se
 chat's own interval, or the milliseconds until Telegram's last second has room), is counted in
 it as it goes so the outbox leaves room, and on a 429 is sent again after `retry_after`: a
 person's answer is never dropped because a broadcast was going out.
+Any other request of an update (an edit) is sent again after a 429's `retry_after` too, without
+being counted. What still fails is delivered later through the outbox (handlers.durable).
 Outbox sends (no update being handled) are left alone: the deliverer counts them itself and
 handles its own 429s per chat, so one flooded chat never holds up the rest.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -38,26 +41,32 @@ class AnswerRequest(AiohttpRequest):
     async def do_request(  # type: ignore[override]  # the timeouts pass through as they are
         self, url: str, method: str, request_data: RequestData | None = None, **kwargs: Any
     ) -> tuple[int, bytes]:
-        if url.rpartition("/")[2].lower() not in SENDS:
+        if inbox.current() is None:  # not an answer to a person: not paced or retried here
             return await super().do_request(url, method, request_data, **kwargs)
         chat = _chat_id(request_data)
-        if chat is None or inbox.current() is None:  # not an answer to a person: not paced here
-            return await super().do_request(url, method, request_data, **kwargs)
+        # Sends are counted in the pacer; edits and the rest are not Telegram's messages per
+        # second, but their 429 is waited out all the same: an edit is how a button step shows
+        # the next question, and a lost one left the person on a step the draft had left.
+        paced = chat is not None and url.rpartition("/")[2].lower() in SENDS
         for attempt in range(RETRIES + 1):
             # Counted as it goes, as the outbox counts its own: the deliverer deciding
             # meanwhile must see it (counted after the answer came, it could not).
-            send = await self.pacer.answer_turn(chat)
+            send = await self.pacer.answer_turn(chat) if paced and chat is not None else None
             try:
                 status, body = await super().do_request(url, method, request_data, **kwargs)
             finally:
-                self.pacer.answered(send)
+                if send is not None:
+                    self.pacer.answered(send)
             if status != 429 or attempt == RETRIES:
                 break
             seconds = _retry_after(body)
             if seconds > LONGEST_WAIT:
-                break
+                break  # handlers.durable sends it later, through the outbox
             log.info("429 on an answer to chat %s: sending again in %.0f s", chat, seconds)
-            self.pacer.back_off(chat, seconds)  # answer_turn waits it out
+            if paced and chat is not None:
+                self.pacer.back_off(chat, seconds)  # answer_turn waits it out
+            else:
+                await asyncio.sleep(seconds)
         return status, body
 
 

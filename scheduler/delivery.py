@@ -14,7 +14,7 @@ from asyncio import FIRST_COMPLETED
 from datetime import timedelta
 
 from sqlalchemy import select
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -35,7 +35,9 @@ from bot.outbox.models import OutboxMessage, OutboxStatus, Semantics
 from bot.people import service as people
 from bot.people.models import Person
 from bot.people.undeliverable import report_undeliverable
+from handlers.durable import ANSWER
 from handlers.render import Renderer, fit, keyboard, notice
+from scheduler import queued_answers as answers
 from scheduler.pacing import Pacer, Send
 from scheduler.transport import Broken
 
@@ -172,9 +174,16 @@ class Deliverer:
         return data
 
     async def _send(self, message: OutboxMessage, locale: str | None, send: Send) -> None:
+        if message.template == ANSWER and await answers.superseded(self.deps, message):
+            self.pacer.answered(send)
+            await self._settle(message, OutboxStatus.SUPERSEDED, "the person moved on")
+            return
         settings = self.deps.settings
         r = Renderer(locale or settings.default_locale, self.deps.zone)
-        text = fit(notice(r, message.template, message.params))
+        if message.template == ANSWER:  # rendered (and escaped) when it was given
+            text = str(message.params["text"])
+        else:
+            text = fit(notice(r, message.template, message.params))
         markup = (
             keyboard(
                 [[(_label(r, b), self._target(b["data"])) for b in row] for row in message.buttons]
@@ -213,28 +222,33 @@ class Deliverer:
                     connection,
                     message_id=message.id,
                     now=self.deps.clock.now(),
-                    telegram_message_id=sent.message_id,
+                    telegram_message_id=sent,
                 )
 
     async def _post(
         self, message: OutboxMessage, text: str, markup: InlineKeyboardMarkup | None, send: Send
-    ) -> Message:
-        """A text message, or a file (photo/document by its Telegram file_id) with a caption.
-        Telegram's answer (or the failure) is told to the pacer as it comes."""
+    ) -> int:
+        """A text message, or a file (photo/document by its Telegram file_id) with a caption,
+        or an edit of an answer (handlers.durable); returns the message's id. Telegram's
+        answer (or the failure) is told to the pacer as it comes."""
         file_id = message.params.get("file_id")
         try:
+            edit = message.params.get("edit")
+            if edit and await answers.edit(self.bot, message.chat_id, int(edit), text, markup):
+                return int(edit)
             if not file_id:
-                return await self.bot.send_message(
+                sent = await self.bot.send_message(
                     message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
                 )
-            caption = text[:1000]
-            if message.params.get("file_kind") == "photo":
-                return await self.bot.send_photo(
-                    message.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML
+            elif message.params.get("file_kind") == "photo":
+                sent = await self.bot.send_photo(
+                    message.chat_id, file_id, caption=text[:1000], parse_mode=ParseMode.HTML
                 )
-            return await self.bot.send_document(
-                message.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML
-            )
+            else:
+                sent = await self.bot.send_document(
+                    message.chat_id, file_id, caption=text[:1000], parse_mode=ParseMode.HTML
+                )
+            return sent.message_id
         finally:
             self.pacer.answered(send)
 
@@ -285,7 +299,9 @@ def _log_failures(tasks: set[asyncio.Task[None]]) -> None:
 
 
 def _label(r: Renderer, button: dict[str, str]) -> str:
-    """A button's msgid, translated for the recipient."""
+    """A button's msgid, translated for the recipient (or its text, already translated)."""
+    if "text" in button:
+        return button["text"]
     return r.plain(button.get("label", ""))
 
 

@@ -126,15 +126,15 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
             if update.update_id in h.fresh:
                 h.fresh.discard(update.update_id)
                 await inbox.finish_all(db, ended)
-                began = True
+                times = 1
             else:
-                began = await inbox.begin(db, update.update_id, update.to_dict, now=clock.now(),
+                times = await inbox.begin(db, update.update_id, update.to_dict, now=clock.now(),
                                           finished=ended)  # fmt: skip
-            if began:
+            if times:
                 h.idle.clear()
-        if not began:
+        if not times:
             return
-        token = inbox.handling(update.update_id)
+        token = inbox.handling(update.update_id, again=times > 1)
         try:
             await super().process_update(update)
             h.finished.append((update.update_id, clock.now()))

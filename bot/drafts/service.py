@@ -104,6 +104,18 @@ async def save(deps: Deps, person_id: int, state: DraftState) -> None:
         await connection.execute(_SAVE[deps.db.dialect], values)
 
 
+async def annotate(deps: Deps, telegram_id: int, values: dict[str, Any]) -> DraftState | None:
+    """Add `values` to the data of the person's draft, leaving its step and the update that
+    made it as they are; the draft as it is now (None: there is none)."""
+    async with deps.db.transaction() as session:
+        person_id = await session.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
+        row = None if person_id is None else await session.get(Draft, person_id)
+        if row is None:
+            return None
+        row.data = {**row.data, **values}
+        return _state(row)
+
+
 async def drop(session: AsyncSession, person_id: int) -> None:
     """End a person's draft inside the transaction that files what it held, so a crash
     between the two cannot leave a draft that would be filed a second time."""

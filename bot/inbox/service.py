@@ -14,6 +14,8 @@ repeat the last batch).
 - A handler that is run again must not apply the update twice: the business services refuse a
   second decision (rule 5), and a conversation step remembers the update that made it
   (`current()`, kept with the draft) so the step is shown again instead of advanced twice.
+  `again()` says the update is being handled again: what it answered before the crash may
+  have reached the person (handlers.replay, handlers.text).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ _FINISH = (
     .values(finished_at=bindparam("at"))
 )
 _CURRENT: ContextVar[int | None] = ContextVar("dutydesk_update_id", default=None)
+_AGAIN: ContextVar[bool] = ContextVar("dutydesk_update_again", default=False)
 
 
 def current() -> int | None:
@@ -97,10 +100,11 @@ async def begin(
     *,
     now: datetime,
     finished: Sequence[tuple[int, datetime]] = (),
-) -> bool:
+) -> int:
     """Start handling an update that this process did not just keep (handed on again after a
-    crash, or from a webhook); False when it was handled already (or given up on).
-    `payload` makes the update's JSON, needed only when it was not kept on arrival.
+    crash, or from a webhook): how many times it has been handed to the handlers now, counting
+    this one (more than 1: again, after a crash); 0 when it was handled already (or given up
+    on). `payload` makes the update's JSON, needed only when it was not kept on arrival.
     `finished`: updates whose handling ended since, recorded in the same transaction."""
     async with db.transaction() as session:
         await _mark_finished(session, finished)
@@ -108,16 +112,16 @@ async def begin(
         if row is None:  # webhook mode, or a test feeding updates directly
             session.add(InboxUpdate(update_id=update_id, received_at=now, payload=payload(),
                                     attempts=1))  # fmt: skip
-            return True
+            return 1
         if row.finished_at is not None:
             log.info("update %d was handled before; not again", update_id)
-            return False
+            return 0
         if row.attempts >= MAX_ATTEMPTS:
             log.error("update %d was being handled at %d crashes; skipped", update_id, row.attempts)
             row.finished_at = now
-            return False
+            return 0
         row.attempts += 1
-        return True
+        return row.attempts
 
 
 async def finish(db: Database, update_id: int, *, now: datetime) -> None:
@@ -140,13 +144,22 @@ async def _mark_finished(
         await session.execute(_FINISH, {"ids": ids, "at": max(at for _, at in finished)})
 
 
-def handling(update_id: int) -> Token[int | None]:
-    """Mark this task as handling `update_id`; pass the result to `done_handling`."""
+def handling(update_id: int, again: bool = False) -> Token[int | None]:
+    """Mark this task as handling `update_id` (`again`: it was being handled when the process
+    died); pass the result to `done_handling`."""
+    _AGAIN.set(again)
     return _CURRENT.set(update_id)
 
 
 def done_handling(token: Token[int | None]) -> None:
+    _AGAIN.set(False)
     _CURRENT.reset(token)
+
+
+def again() -> bool:
+    """The update being handled was being handled before, when the process died: what it
+    answered then may have reached the person."""
+    return _AGAIN.get()
 
 
 async def unfinished(db: Database) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ class OutboxStatus(StrEnum):
     HELD = "held"  # the recipient never pressed Start (403): released by their /start
     FAILED = "failed"  # permanent failure (blocked, kicked, chat not found, bad request)
     UNCERTAIN = "uncertain"  # at-most-once message whose send timed out: maybe delivered
+    SUPERSEDED = "superseded"  # a step's question the person had moved past: not sent
 
 
 class Semantics(StrEnum):

@@ -45,13 +45,15 @@ _SENT = (
 
 @dataclass(frozen=True)
 class Button:
-    """An inline button: a msgid for its label (translated at delivery) and its callback data."""
+    """An inline button: a msgid for its label (translated at delivery) and its callback data;
+    translate=False: a label already in the recipient's language (an answer sent later)."""
 
     label: str
     data: str
+    translate: bool = True
 
     def as_json(self) -> dict[str, str]:
-        return {"label": self.label, "data": self.data}
+        return {"label" if self.translate else "text": self.label, "data": self.data}
 
 
 def enqueue(
@@ -64,8 +66,10 @@ def enqueue(
     person: Person | None = None,
     buttons: list[list[Button]] | None = None,
     semantics: Semantics = Semantics.AT_LEAST_ONCE,
+    not_before: datetime | None = None,
 ) -> OutboxMessage:
-    """Queue one message; it is sent after the surrounding transaction commits."""
+    """Queue one message; it is sent after the surrounding transaction commits (and not before
+    `not_before`, when given)."""
     # Telegram refuses a person who never pressed Start or who blocked the bot (403): hold the
     # message until they write to the bot again, instead of failing it (nothing is lost).
     held = person is not None and (person.started_at is None or person.blocked_at is not None)
@@ -81,7 +85,7 @@ def enqueue(
         # until they do, instead of failing it (PRODUCT.md: nothing is lost).
         status=OutboxStatus.HELD if held else OutboxStatus.PENDING,
         attempts=0,
-        not_before=now,
+        not_before=not_before or now,
     )
     session.add(message)
     session.info["outbox_added"] = True

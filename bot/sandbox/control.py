@@ -77,8 +77,10 @@ def add_control_routes(app: web.Application, s: StandIn) -> None:
         if kind == "flood":
             f.flood(b.get("chat_id"), int(b.get("retry_after", 2)), int(b.get("times", 1)))
         elif kind == "fail_next":
+            retry = b.get("retry_after")
             f.fail_next(b["method"], int(b.get("status", 502)), int(b.get("times", 1)),
-                        after=bool(b.get("after")))  # fmt: skip
+                        after=bool(b.get("after")),
+                        retry_after=None if retry is None else int(retry))  # fmt: skip
         elif kind == "delay":
             f.delay(b["method"], float(b["seconds"]))
         elif kind == "hold":
@@ -258,8 +260,9 @@ class StandInClient:
         return result
 
     async def fault(self, kind: str, **options: Any) -> JSONDict:
-        """kind: flood (chat_id, retry_after, times), fail_next (method, status, times, after),
-        delay (method, seconds), hold / release (method[, after]), realistic (on), clear."""
+        """kind: flood (chat_id, retry_after, times), fail_next (method, status, times, after,
+        retry_after), delay (method, seconds), hold / release (method[, after]), realistic (on),
+        clear."""
         result: JSONDict = await self.call("faults", kind=kind, **options)
         return result
 

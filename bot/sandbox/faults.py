@@ -23,10 +23,13 @@ class Failure:
     times: int
     after: bool  # True: the call takes effect first, then the answer is lost
     description: str
+    retry_after: int | None = None  # a 429's parameters.retry_after
 
     def __post_init__(self) -> None:
         if not self.description:
             self.description = STATUS_TEXT.get(self.status, f"Error {self.status}")
+            if self.retry_after is not None:
+                self.description = f"Too Many Requests: retry after {self.retry_after}"
 
 
 class Hold:
@@ -108,11 +111,13 @@ class Faults:
         *,
         after: bool = False,
         description: str = "",
+        retry_after: int | None = None,
     ) -> None:
         """The next `times` calls of `method` fail with `status` (0: connection dropped).
         after=True: the call takes effect and only its answer fails (a send that "timed out"
-        but was delivered)."""
-        self.failures[method.lower()] = Failure(status, times, after, description)
+        but was delivered). `retry_after` goes with a 429, as Telegram's flood answer does
+        (`flood` does this for sends only; this for any method, e.g. editMessageText)."""
+        self.failures[method.lower()] = Failure(status, times, after, description, retry_after)
 
     def drop_connection(self, method: str, times: int = 1, *, after: bool = False) -> None:
         self.fail_next(method, 0, times, after=after)

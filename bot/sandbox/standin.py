@@ -216,7 +216,8 @@ class StandIn(World):
             if request.transport is not None:
                 request.transport.close()
             return web.Response(status=500)  # never reaches the client
-        return self._error(name, params, ApiError(failure.status, failure.description))
+        extra = {} if failure.retry_after is None else {"retry_after": failure.retry_after}
+        return self._error(name, params, ApiError(failure.status, failure.description, **extra))
 
     def _log(self, name: str, params: JSONDict, status: int) -> None:
         self.calls.append(Call(name, params, status))

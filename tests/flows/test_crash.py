@@ -43,6 +43,7 @@ from tests.conftest import open_door
 from tests.flows.conftest import TOKEN
 from tests.flows.test_process import finish, spawn
 from tests.flows.test_roles_flow import register, tap
+from tests.flows.test_step_faults import reporting
 
 pytestmark = pytest.mark.slow
 
@@ -214,6 +215,71 @@ async def test_kill_mid_conversation_and_mid_submit(bot: Bot) -> None:
     assert await bot.count(Incident) == 1  # the replayed Submit filed nothing twice
     assert await drafts.get(bot.deps, MEMBER) is None
     assert await bot.count(InboxUpdate, InboxUpdate.finished_at.is_(None)) == 0
+    await bot.stop()
+
+
+async def test_a_replayed_answer_shows_the_step_the_draft_is_at_once(bot: Bot) -> None:
+    """Her description is answered (the next question reaches Telegram) and the bot dies before
+    the update's end is recorded; she answers that question while it is down. The restarted
+    bot handles her text again (it cannot know the question arrived) and then her press: she
+    must end on the step her draft is at, shown once — not the earlier question again as the
+    newest message, whose buttons the draft has left."""
+    s = bot.standin
+    mei, q = await reporting(s, MEMBER)
+    await tap(s, mei, q, "Network-security incident")
+    await tap(s, mei, q, "Major")
+    hold = s.faults.hold("sendMessage", after=True)
+    await mei.send("门户网站首页被篡改")
+    await hold.reached(10)
+    await bot.kill()
+    s.faults.clear()
+    when = await s.next_message(MEMBER)
+    assert when.text.startswith("When was it discovered?")
+    await mei.press(when, "Just now")
+    await bot.start()
+    await s.wait_until(lambda: when.text.startswith("Where?"), 20, "her press to be handled")
+    await s.quiet()
+    state = await drafts.get(bot.deps, MEMBER)
+    assert state is not None and (state.step, state.data["what"]) == ("where", "门户网站首页被篡改")
+    shown = [m.text for m in s.bot_messages(MEMBER)]
+    assert shown[-1] == "Where? Name the system, platform or place."
+    assert not [t for t in shown if t.startswith("When was it discovered?")], shown
+    # She goes on from there.
+    await mei.send("门户网站")
+    done = "What has already been done about it?"
+    await s.wait_until(lambda: s.bot_messages(MEMBER)[-1].text == done, 10, "the next question")
+    await bot.stop()
+
+
+async def test_a_replayed_last_answer_is_not_called_not_understood(bot: Bot) -> None:
+    """The last answer of a conversation (an incident update) ended it; the bot dies before
+    that update's end is recorded. Handled again, it finds no conversation: it says nothing,
+    rather than "I did not understand that" under the confirmation she already has."""
+    s = bot.standin
+    users = await staff(bot)
+    await file_report(bot.deps, TgUser(MEMBER, "Mei"), ReportDraft(
+        kind=Kind.NETWORK_SECURITY, severity=Severity.MAJOR, what="首页被篡改",
+        discovered_at=bot.now(), discovered_precision="minute", location="门户网站",
+        actions_taken="已断网", attachments=[]))  # fmt: skip
+    card = await s.next_message(EMERGENCY, timeout=20)
+    await tap(s, users[EMERGENCY], card, "Add update")
+    assert (await s.next_message(EMERGENCY)).text.startswith("Send the progress update")
+    hold = s.faults.hold("sendMessage", after=True, text="was saved")
+    await users[EMERGENCY].send("已恢复首页")
+    await hold.reached(10)
+    await bot.kill()
+    s.faults.clear()
+    await bot.start()
+    await bot.delivered()
+    await s.quiet()
+    assert await bot.count(InboxUpdate, InboxUpdate.finished_at.is_(None)) == 0
+    texts = [m.text for m in s.bot_messages(EMERGENCY)]
+    # The update, saved once, and (L4: an update by one who had not acknowledged) what it records.
+    assert texts[-1] == (
+        "The update on INC-2026-0001 was saved.\n"
+        "This also records your acknowledgement of INC-2026-0001."
+    ), texts
+    assert sum("was saved" in t for t in texts) == 1, texts
     await bot.stop()
 
 
