@@ -21,7 +21,7 @@ from bot.errors import DomainError, InvalidInput
 from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
-from handlers.render import Renderer, fit, keyboard
+from handlers.render import Renderer, fit, keyboard, unmarked
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ def _plain(text: str | None) -> str | None:
     """Callback answers are plain text (no HTML) of at most 200 characters."""
     if text is None:
         return None
-    plain = html.unescape(re.sub(r"<[^>]+>", "", text))
+    plain = html.unescape(re.sub(r"<[^>]+>", "", unmarked(text)))
     return plain if len(plain) <= 200 else plain[:199] + "…"
 
 

@@ -15,11 +15,13 @@ from bot.errors import InvalidInput, StaleButton
 from bot.events import after, decisions
 from bot.events import service as events
 from bot.events.acting import name_acting
+from bot.freetext import normalise
 from bot.i18n import N_
 from bot.people import service as people
 from handlers import callback_data as cd
 from handlers import event as event_flow
 from handlers import report as report_flow
+from handlers.answers import typed
 from handlers.common import (
     button,
     command,
@@ -124,13 +126,14 @@ async def on_text_step(
     me, text = tg_user(user), message.text or ""
     event_id, version = int(state.data["id"]), int(state.data["version"])
     if state.flow == FLOW_FILING and state.step == "date":
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        day = typed(message)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day, re.ASCII):
             raise InvalidInput(N_("Please write the date like 2026-11-25."))
         try:
-            date.fromisoformat(text.strip())
+            date.fromisoformat(day)
         except ValueError:
             raise InvalidInput(N_("Please write the date like 2026-11-25.")) from None
-        state.data["date"], state.step = text.strip(), "ref"
+        state.data["date"], state.step = day, "ref"
         await drafts.save(ctx.deps, await _person_id(ctx, user), state)
         await reply(message, r("What is the filing's reference number?"))
         return
@@ -162,7 +165,7 @@ async def acting_command(
     if not is_private(update.effective_chat):
         await private_only(message, ctx, r, "help")
         return
-    args = ctx.args or []
+    args = [typed_arg for a in ctx.args or [] if (typed_arg := normalise(a, multiline=False))]
     if len(args) != 3 or not args[0].startswith("@"):
         await reply(message, r("Send /acting @username 2026-12-01 2026-12-10 to name who decides "
                                "on events while you are away, for those days."))  # fmt: skip

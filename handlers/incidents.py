@@ -10,17 +10,17 @@ from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import StaleButton
 from bot.events import queries as events
+from bot.freetext import clean
 from bot.i18n import N_
 from bot.incidents import actions
 from bot.incidents import queries as incidents
-from bot.incidents.rules import clean_text
 from bot.incidents.service import card_buttons
 from bot.people import service as people
 from handlers import callback_data as cd
 from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
 from handlers.event_render import status_name
 from handlers.incident_render import STATUS_NAMES, card, kind, moment, severity
-from handlers.render import Renderer, esc
+from handlers.render import Renderer, esc, free
 
 FLOW_UPDATE, FLOW_UPWARD, FLOW_CLOSE = "inc_update", "inc_upward", "inc_close"
 
@@ -106,7 +106,7 @@ async def on_text_step(
     me, incident_id = tg_user(user), int(state.data["id"])
     text = message.text or ""
     if state.flow == FLOW_UPWARD and state.step == "to":
-        state.data["to"] = clean_text(text, 200)
+        state.data["to"] = clean("upward_to", text, ctx.deps.policy)
         state.step = "what"
         person = await people.identify(ctx.deps, me, private=True)
         await drafts.save(ctx.deps, person.id, state)
@@ -135,7 +135,7 @@ def timeline_text(r: Renderer, view: incidents.TimelineView) -> str:
         if who:
             line += f" · {esc(who)}"
         if text:
-            line += f"\n    {esc(text)}"
+            line += f"\n    {free(esc(text))}"
         lines.append(line)
     return "\n".join(lines)
 

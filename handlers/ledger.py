@@ -27,6 +27,7 @@ from bot.ledger.service import Ledger
 from bot.people import service as people
 from handlers import callback_data as cd
 from handlers import ledger_render as view
+from handlers.answers import typed
 from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
 from handlers.ledger_words import period_name
 from handlers.render import Renderer
@@ -180,7 +181,7 @@ async def on_dates(
 ) -> None:
     """The reader typed the dates of their period."""
     today = ctx.deps.clock.now().astimezone(ctx.deps.zone).date()
-    period = parse_dates(message.text or "", today, ctx.deps.zone)
+    period = parse_dates(typed(message), today, ctx.deps.zone)
     await drafts.clear(ctx.deps, user.id)
     await _show(update, ctx, r, user, period, str(state.data.get("clause", "")))
 

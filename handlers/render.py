@@ -7,7 +7,6 @@ Messages are sent with parse_mode HTML. Translated templates may contain our own
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
@@ -15,49 +14,15 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import Translator, translator
+from bot.i18n import Term, Translator, translator
 from bot.people.roles import ROLE_NAMES, ROLE_ORDER, Role
+from handlers.fitting import MAX_MESSAGE, fit, free, unmarked
+
+__all__ = ["MAX_MESSAGE", "Renderer", "esc", "fit", "free", "keyboard", "notice", "unmarked"]
 
 
 def esc(value: object) -> str:
     return html.escape(str(value), quote=False)
-
-
-# Telegram refuses a message longer than 4096 characters (UTF-16 units, after the HTML is
-# parsed). Free text may be 2,000 characters per field, so a card can exceed it: it is then
-# shortened (the record keeps everything), never refused and lost.
-MAX_MESSAGE = 4096
-_TOKEN = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>|&#?\w+;|[\s\S]")
-
-
-def _units(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def fit(text: str, limit: int = MAX_MESSAGE) -> str:
-    """`text` (our HTML) cut to at most `limit` visible characters, tags closed, ending "…"."""
-    if _units(text) <= limit:
-        return text
-    count, stack = 0, list[str]()
-    for match in _TOKEN.finditer(text):
-        closing, tag = match.group(1), match.group(2)
-        if tag is not None:
-            if closing:
-                if stack and stack[-1] == tag.lower():
-                    stack.pop()
-            else:
-                stack.append(tag.lower())
-            continue
-        units = (
-            1
-            if match.group(0).startswith("&") and len(match.group(0)) > 1
-            else _units(match.group(0))
-        )
-        if count + units > limit - 1:
-            closing_tags = "".join(f"</{t}>" for t in reversed(stack))
-            return text[: match.start()] + "…" + closing_tags
-        count += units
-    return text
 
 
 class Renderer:
@@ -69,11 +34,20 @@ class Renderer:
         self.zone = zone
 
     def __call__(self, msgid: str, **values: Any) -> str:
-        return self.t.gettext(msgid).format(**{k: esc(v) for k, v in values.items()})
+        """Long text values are marked as free text, which `fit` shortens first, so the
+        status lines around them stay whole (handlers.fitting)."""
+        return self.t.gettext(msgid).format(**{k: self._value(v) for k, v in values.items()})
+
+    def _value(self, value: Any) -> str:
+        value = self._term(value)
+        return free(esc(value)) if isinstance(value, str) else esc(value)
 
     def plain(self, msgid: str, **values: Any) -> str:
         """Translated text for places without HTML (button labels, callback answers)."""
-        return self.t.gettext(msgid).format(**values)
+        return self.t.gettext(msgid).format(**{k: self._term(v) for k, v in values.items()})
+
+    def _term(self, value: Any) -> Any:
+        return self.t.gettext(value) if isinstance(value, Term) else value
 
     def plural(self, singular: str, plural: str, n: int, **values: Any) -> str:
         escaped = {k: esc(v) for k, v in values.items()}

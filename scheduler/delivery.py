@@ -42,6 +42,7 @@ from scheduler.transport import Broken
 log = logging.getLogger(__name__)
 
 BATCH = 50
+MAX_CAPTION = 1024  # Telegram's limit for a file's caption, as for a message's 4,096
 # Sends on their way at once (to different chats): one at a time, each send's round trip and
 # bookkeeping capped a broadcast at about 25 of Telegram's 30 messages/s (issue 8).
 IN_FLIGHT = 4
@@ -227,7 +228,7 @@ class Deliverer:
                 return await self.bot.send_message(
                     message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
                 )
-            caption = text[:1000]
+            caption = fit(text, MAX_CAPTION)
             if message.params.get("file_kind") == "photo":
                 return await self.bot.send_photo(
                     message.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import raiseload
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed, NotFound
+from bot.freetext import normalise
 from bot.i18n import LOCALES, N_, normalize_language
 from bot.outbox import service as outbox
 from bot.people import known
@@ -225,8 +227,14 @@ async def find_person(
     """Look a person up by @username or id; NotFound with advice when unknown."""
     async with deps.db.read() as session:
         if username is not None:
-            name = username.lstrip("@").lower()
-            person = await session.scalar(select(Person).where(Person.username == name))
+            # As typed: cleaned (a NUL would stop PostgreSQL), then only what a Telegram
+            # username can be is looked up.
+            name = normalise(username, multiline=False).lstrip("@").lower()
+            person = (
+                await session.scalar(select(Person).where(Person.username == name))
+                if re.fullmatch(r"[a-z0-9_]{1,64}", name)
+                else None
+            )
             if person is None:
                 raise NotFound(
                     N_(
