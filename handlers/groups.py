@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message, Update, User
+from telegram import Chat, ChatMember, Message, Update, User
 
+from bot.chats import lost as lost_groups
 from bot.chats import service as chats
 from bot.chats.service import PURPOSE_NAMES, Purpose
 from bot.context import Ctx
@@ -50,6 +51,20 @@ async def on_setup(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rende
     )
     await edit_or_send(update, text, None)
     return r("Saved.")
+
+
+async def on_bot_status(update: Update, ctx: Ctx) -> None:
+    """The bot was removed from a group, or added back (a my_chat_member update): a group set
+    up for a purpose is marked lost at once, and the administrators are told either way."""
+    change = update.my_chat_member
+    if change is None or change.chat.type not in (Chat.GROUP, Chat.SUPERGROUP):
+        return  # in a private chat it is a block; delivery learns of that when it sends
+    gone = (ChatMember.LEFT, ChatMember.BANNED)
+    was, now = change.old_chat_member.status, change.new_chat_member.status
+    if now in gone and was not in gone:
+        await lost_groups.lost(ctx.deps, change.chat.id)
+    elif was in gone and now not in gone:
+        await lost_groups.back(ctx.deps, change.chat.id, change.chat.title or "")
 
 
 async def on_migrate(update: Update, ctx: Ctx) -> None:

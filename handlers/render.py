@@ -116,6 +116,13 @@ def _role_param(r: Renderer, p: dict[str, Any]) -> str:
 
 
 def _undeliverable(r: Renderer, p: dict[str, Any]) -> str:
+    if p.get("reason") == "deleted":
+        return r(
+            "Messages to {name} cannot be delivered: their Telegram account has been deleted, "
+            "so nothing will reach them again. If they hold a role or open work, please hand "
+            "it to someone else.",
+            name=p["name"],
+        )
     if p.get("reason") == "blocked":
         return r(
             "Messages to {name} cannot be delivered: they have blocked the bot. They are kept "
@@ -145,10 +152,11 @@ def all_notices() -> dict[str, Notice]:
     """Every outbox template: this module's and each workflow's (imported here, late, because
     the workflow modules build on this one)."""
     from handlers.calendar_render import NOTICES as CALENDAR_NOTICES
+    from handlers.chat_render import NOTICES as CHAT_NOTICES
     from handlers.event_render import NOTICES as EVENT_NOTICES
     from handlers.incident_render import NOTICES as INCIDENT_NOTICES
 
-    return {**NOTICES, **INCIDENT_NOTICES, **EVENT_NOTICES, **CALENDAR_NOTICES}
+    return {**NOTICES, **INCIDENT_NOTICES, **EVENT_NOTICES, **CALENDAR_NOTICES, **CHAT_NOTICES}
 
 
 def notice(r: Renderer, template: str, params: dict[str, Any]) -> str:

@@ -251,21 +251,28 @@ async def find_person(
         return view(person)
 
 
-async def mark_blocked(deps: Deps, person_id: int) -> None:
-    """Delivery learned the person blocked the bot; a later message from them clears it."""
+async def mark_blocked(deps: Deps, person_id: int, *, deleted: bool = False) -> None:
+    """Delivery learned the person blocked the bot (a later message from them clears it), or
+    that their account was deleted (nothing will reach it again): what is queued for them
+    waits, and the office is told which of the two it is."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         person = await session.get(Person, person_id)
-        if person is not None and person.blocked_at is None:
+        if person is None or (person.deleted_at if deleted else person.blocked_at) is not None:
+            return
+        if deleted:
+            person.deleted_at = now
+            person.undeliverable_reported_at = None  # told again: this is news
+        else:
             person.blocked_at = now
-            await outbox.hold_pending(session, person_id=person_id)
-            record(
-                session,
-                at=now,
-                action="person.blocked_bot",
-                subject_type="person",
-                subject_id=person_id,
-            )
+        await outbox.hold_pending(session, person_id=person_id)
+        record(
+            session,
+            at=now,
+            action="person.account_deleted" if deleted else "person.blocked_bot",
+            subject_type="person",
+            subject_id=person_id,
+        )
 
 
 async def people_with_role(
