@@ -11,17 +11,20 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.freetext import FIELDS, ZWJ, normalise, visible
-from bot.incidents.models import Incident
+from bot.incidents.models import Incident, TimelineEntry
+from bot.incidents.service import ReportDraft, file_report
 from bot.people import service as people
+from bot.people.service import TgUser
+from bot.policy.model import Kind
 from handlers import callback_data as cd
 from tests.flows.conftest import Harness
 from tests.flows.test_free_text import STEPS, accepted_everything, answered, member_of, say
-from tests.flows.test_report_flow import MEMBER
+from tests.flows.test_report_flow import MEMBER, SECRETARY
 
 INVISIBLE = ["\x00", "\x01", "\x07", "\x1b", "\x7f", "\x85", "\x9f", "\u200b", "\u200c", ZWJ,
              "\u200e", "\u202e", "\u2060", "\u2066", "\ufeff", "\u00ad", "\u3164", "\u115f",
@@ -96,3 +99,58 @@ async def test_a_report_of_any_such_text_is_filed_clean(
         incident = await session.scalar(select(Incident).order_by(Incident.id.desc()))
     assert incident is not None
     assert clean_kept(incident.what) and clean_kept(incident.location)
+
+
+async def incident_of(h: Harness, fresh: bool) -> int:
+    """An open incident for the card's text steps: the first one, or a new one (to close)."""
+    async with h.deps.db.read() as session:
+        found = await session.scalar(select(Incident.id).where(Incident.status != "closed"))
+    if found is not None and not fresh:
+        return found
+    draft = ReportDraft(Kind.INFORMATION, None, "传言", h.deps.clock.now(), "minute", "论坛", "无",
+                        [])  # fmt: skip
+    return (await file_report(h.deps, TgUser(MEMBER, "Mei", username="mei"), draft)).incident_id
+
+
+@FEW
+@given(
+    text=evil,
+    flow=st.sampled_from(
+        [
+            ("inc_update", "text"),
+            ("inc_upward", "to"),
+            ("inc_upward", "what"),
+            ("inc_close", "text"),
+        ]
+    ),
+)
+async def test_no_card_text_keeps_invisible_text(
+    harness: Harness, text: str, flow: tuple[str, str]
+) -> None:
+    """The texts typed after a card's button (an update, to whom and what was reported
+    upward, the closing summary): kept clean in the timeline, or refused naming the field."""
+    s, h = harness.standin, harness
+    await member_of(h)
+    secretary = s.users[SECRETARY]
+    incident_id = await incident_of(h, fresh=flow[0] == "inc_close")
+    me = await people.identify(h.deps, TgUser(SECRETARY, "Shu", username="shu"), private=True)
+    data: dict[str, Any] = {"id": incident_id, "to": "市委网信办"}
+    await drafts.save(h.deps, me.id, DraftState(*flow, data))
+    async with h.deps.db.read() as session:
+        before = await session.scalar(select(func.count(TimelineEntry.id)))
+    await say(s, secretary, text)
+    said = s.bot_messages(SECRETARY)[-1].text
+    state = await drafts.get(h.deps, SECRETARY)
+    if state is not None and state.step == flow[1] and state.flow == flow[0]:
+        assert said.startswith("“") and "cannot be empty" in said, said
+        return
+    if flow == ("inc_upward", "to"):
+        assert state is not None and clean_kept(state.data["to"]), state
+        return
+    async with h.deps.db.read() as session:
+        entries = list(await session.scalars(select(TimelineEntry).order_by(TimelineEntry.id)))
+        incident = await session.get(Incident, incident_id)
+    assert len(entries) > (before or 0), said
+    assert incident is not None
+    kept = [e.text for e in entries if e.text] + [incident.closing_summary or "x"]
+    assert all(clean_kept(t) for t in kept), kept
