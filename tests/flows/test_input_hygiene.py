@@ -144,3 +144,35 @@ async def test_a_message_of_the_wrong_kind_gets_the_sentence_of_its_step(
         "Please send photos or documents, or use the buttons above, or send /cancel."
     )
     assert who.message_id < q.message_id
+
+
+async def test_the_longest_event_request_keeps_its_submitted_line(harness: Harness) -> None:
+    """Fifteen speakers at their longest and a 2,000-character outline: the request's summary
+    is shortened in its free text and the line that says it went for approval stays whole."""
+    s = harness.standin
+    member = (await world(harness))[MEMBER]
+    await member.send("/event")
+    q = await s.next_message(MEMBER)
+    await tap(s, member, q, "Lecture")
+    await member.send("理论宣讲")
+    who = await s.next_message(MEMBER)
+    await tap(s, member, who, "I organise it myself")
+    for answer in ("2026-12-10 14:30", "机关三楼会议室", "80"):
+        await member.send(answer)
+        q = await s.next_message(MEMBER)
+    for n in range(15):
+        await member.send(f"{n:02d}" + "张" * 98 + "，" + "党" * 200)
+        q = await s.next_message(MEMBER)
+    await tap(s, member, q, "Done")
+    await member.send("纲" * 2000)
+    q = await s.next_message(MEMBER)
+    await tap(s, member, q, "I confirm")
+    await tap(s, member, q, "Done")
+    assert await tap(s, member, q, "Submit") == ("Submitted as EVT-2026-0001.", False)
+    await s.quiet()
+    text = shown(s, MEMBER, q)
+    assert text.startswith("Please check your request.") and "Venue: 机关三楼会议室" in text
+    assert text.endswith(
+        "Submitted as EVT-2026-0001 for approval. You can withdraw it until it is decided."
+    ), text[-300:]
+    assert not [c for c in s.calls if c.status == 400]
