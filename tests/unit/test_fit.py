@@ -3,6 +3,7 @@ and it is the free text that gives way, not the lines around it."""
 
 from __future__ import annotations
 
+import contextlib
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -70,3 +71,31 @@ def test_fit_keeps_markup_valid(value: str) -> None:
     shown = visible_text(fit(html))
     assert utf16_length(shown) <= MAX_MESSAGE
     assert shown.startswith(value[:100]) or utf16_length(value[:100]) > MAX_MESSAGE - 1
+
+
+async def test_the_marks_never_leave_even_without_fit() -> None:
+    """A text rendered with a long value and sent on a path that forgot fit: the transport
+    takes the marks out, Telegram never sees them."""
+    from telegram.request import RequestData
+    from telegram.request._requestparameter import RequestParameter
+
+    from scheduler.transport import AiohttpRequest
+
+    r = Renderer("en", ZoneInfo("Asia/Shanghai"))
+    text = r("What happened: {text}", text="字" * 100)
+    assert "\ufdd0" in text
+    sent: list[object] = []
+
+    class Session:
+        closed = False
+
+        def request(self, method: str, url: str, data: object, **_: object) -> object:
+            sent.append(data)
+            raise RuntimeError("stop here")
+
+    request = AiohttpRequest()
+    request._session = Session()  # type: ignore[assignment]
+    data = RequestData([RequestParameter("text", text, None)])
+    with contextlib.suppress(RuntimeError):
+        await request.do_request("https://x/bot1/sendMessage", "POST", data)
+    assert sent == [{"text": unmarked(text)}] and "\ufdd0" not in str(sent)
