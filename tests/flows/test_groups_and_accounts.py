@@ -98,3 +98,16 @@ async def test_a_deleted_account_is_not_called_not_started(harness: Harness) -> 
         "someone else." in said
     ), said
     assert not [t for t in said if "not started the bot" in t]
+
+
+async def test_a_person_who_unblocks_the_bot_gets_what_waited(harness: Harness) -> None:
+    """Blocked: the card waits. Unblocked (Telegram says so; nothing typed yet): it arrives."""
+    s = harness.standin
+    users = await world(harness)
+    users[EMERGENCY].block()
+    await file_major(s, users[MEMBER])
+    await s.quiet()
+    assert s.unread(EMERGENCY) == []
+    users[EMERGENCY].unblock()
+    card = await s.next_message(EMERGENCY)
+    assert card.text.startswith("A report needs your attention."), card.text
