@@ -30,6 +30,13 @@ def N_(message: str) -> str:
     return message
 
 
+class Term(str):
+    """A msgid passed as a parameter of another message (a field's name in an error): the
+    renderer translates it before it fills it in."""
+
+    __slots__ = ()
+
+
 def normalize_language(code: str | None, default: str) -> str:
     """Map Telegram's optional `language_code` (zh, zh-hans, zh-CN, zh_TW, en-GB…) to a locale.
 

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from telegram import Update, User
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.context import AnyApp, Ctx
 from bot.errors import StaleButton
@@ -45,8 +51,10 @@ def register(app: AnyApp) -> None:
     # Only new messages: an edited "/role" must not grant a role twice (STACK-NOTES).
     new = filters.UpdateType.MESSAGE
 
-    # 1. Service messages first: a group upgraded to a supergroup carries no command.
+    # 1. Service messages first: a group upgraded to a supergroup carries no command; the bot
+    # removed from a group or added back.
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrate))
+    app.add_handler(ChatMemberHandler(groups.on_bot_status, ChatMemberHandler.MY_CHAT_MEMBER))
 
     # 2. Commands.
     app.add_handler(CommandHandler("start", start.start, filters=new))

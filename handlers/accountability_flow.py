@@ -34,6 +34,7 @@ from handlers.accountability_render import (
     references,
     summary,
 )
+from handlers.answers import Takes, typed, wrong_kind
 from handlers.common import cd_rows, draft_in, edit_or_send, nav_row, show_step, tg_user
 from handlers.render import Renderer
 from handlers.steps import day_pressed, day_row, day_typed, marked, people_rows, toggle
@@ -193,6 +194,11 @@ async def _save(update: Update, ctx: Ctx, r: Renderer, user: User, d: dict[str, 
     return done
 
 
+def takes(state: DraftState) -> Takes:
+    """What the step takes as an answer: the facts are typed, the date typed or chosen."""
+    return {"facts": Takes.TEXT, "date": Takes.TEXT_OR_BUTTONS}.get(state.step, Takes.BUTTONS)
+
+
 async def on_message(
     update: Update, ctx: Ctx, message: Message, user: User, r: Renderer, state: DraftState
 ) -> None:
@@ -209,13 +215,11 @@ async def on_message(
         note = "\n".join(references(r, facts))
         _next(state)
     elif state.step == "date" and message.text is not None:
-        decided_on = day_typed(ctx, message.text)
+        decided_on = day_typed(ctx, typed(message))
         register.check_decided_on(ctx.deps, decided_on)
         d["decided_on"] = decided_on.isoformat()
         _next(state)
-    elif state.step in ("facts", "date"):
-        raise InvalidInput(N_("Please answer with text or use the buttons, or send /cancel."))
     else:
-        raise InvalidInput(N_("Please use the buttons above, or send /cancel."))
+        raise wrong_kind(takes(state))
     await drafts.save(ctx.deps, me.id, state)
     await _ask(update, ctx, r, user, state, edit=False, note=note)

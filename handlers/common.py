@@ -23,7 +23,7 @@ from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
 from handlers import durable, replay
-from handlers.render import Renderer, fit, keyboard
+from handlers.render import Renderer, fit, keyboard, unmarked
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ def _plain(text: str | None) -> str | None:
         return None
     # Not named `plain`: Babel 2.19's extractor takes that keyword, followed later in the line
     # by a call, for a translation call and loses the msgids after it in this module.
-    shown = html.unescape(re.sub(r"<[^>]+>", "", text))
+    shown = html.unescape(re.sub(r"<[^>]+>", "", unmarked(text)))
     return shown if len(shown) <= 200 else shown[:199] + "…"
 
 

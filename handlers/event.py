@@ -21,11 +21,13 @@ from bot.errors import InvalidInput, StaleButton
 from bot.events import resubmit as resubmission
 from bot.events import service as events
 from bot.events.draft import EventDraft, check_date
+from bot.freetext import clean
 from bot.i18n import N_
-from bot.incidents.rules import clean_text, parse_moment
+from bot.incidents.rules import parse_moment
 from bot.people import service as people
 from handlers import callback_data as cd
 from handlers import replay
+from handlers.answers import Takes, typed, wrong_kind
 from handlers.common import (
     button,
     draft_in,
@@ -51,6 +53,10 @@ QUESTIONS = {
     "speakers": N_("Send each speaker as “name, affiliation”, one per message; then press Done."),
     "outline": N_("Send an outline of the topics."),
 }
+# What each step takes as an answer (the speakers' step: see _takes).
+TAKES = {"title": Takes.TEXT, "organiser_name": Takes.TEXT, "date": Takes.TEXT,
+         "venue": Takes.TEXT, "audience": Takes.TEXT, "outline": Takes.TEXT,
+         "attach": Takes.FILES_OR_BUTTONS}  # fmt: skip
 FIELDS = {"title": N_("Title"), "organiser": N_("Organiser"), "date": N_("Date and time"),
           "venue": N_("Venue"),
           "audience": N_("Expected audience"), "speakers": N_("Speakers"),
@@ -222,19 +228,22 @@ async def on_message(
         await replay.ask_again(ctx, state, ask(update, ctx, r, state, edit=False))
         return
     me = await people.identify(ctx.deps, tg_user(user), private=True)
-    policy, limit = ctx.deps.policy.events, ctx.deps.policy.incidents.max_text
-    text, step, d = message.text, state.step, state.data
+    policy, step, d = ctx.deps.policy.events, state.step, state.data
     if step == "attach" and (message.photo or message.document):
         add_attachment(ctx, message, d.setdefault("attachments", []))
         await drafts.save(ctx.deps, me.id, state)
         await ask(update, ctx, r, state, edit=False)
         return
-    if text is None or step in ("type", "vetted", "attach", "summary"):
-        raise InvalidInput(N_("Please answer with text or use the buttons, or send /cancel."))
-    if step == "title":
-        d["title"] = clean_text(text, policy.max_title)
+    takes = _takes(state)
+    if message.text is None or takes not in (Takes.TEXT, Takes.TEXT_OR_BUTTONS):
+        raise wrong_kind(takes)
+    text = typed(message)  # what is read, not kept: the kept fields are cleaned by their name
+    if step in ("title", "venue", "outline"):
+        d[step] = clean(step, message.text, ctx.deps.policy)
     elif step == "organiser_name":
-        person = await people.find_person(ctx.deps, username=text.strip().split()[0], member=True)
+        if not text:
+            raise InvalidInput(N_("Send the organiser's @username. They will be asked to confirm."))
+        person = await people.find_person(ctx.deps, username=text.split()[0], member=True)
         if not person.active:  # nobody who left is picked (the service refuses it too)
             raise InvalidInput(
                 N_("{name} is no longer a member and cannot organise it. Name somebody else, or "
@@ -255,15 +264,16 @@ async def on_message(
         check_date(ctx.deps, moment, ctx.deps.clock.now())
         d["date"] = moment.isoformat()
     elif step == "audience":
-        digits = text.strip().replace(",", "").replace("，", "")
-        if not digits.isdigit() or not 1 <= int(digits) <= policy.max_audience:
+        digits = text.replace(",", "").replace("，", "")
+        # isdecimal: int() reads every decimal digit (１２０ too), but not ² or ①
+        if not (digits.isdecimal() and len(digits) < 10) or not (
+            1 <= int(digits) <= policy.max_audience
+        ):
             raise InvalidInput(
                 N_("Please give the expected audience as a number from 1 to {max}."),
                 max=policy.max_audience,
             )
         d["audience"] = int(digits)
-    elif step == "organiser":
-        raise InvalidInput(N_("Please use the buttons above, or send /cancel."))
     elif step == "speakers":
         match = SPEAKER.match(text)
         if match is None:
@@ -272,16 +282,22 @@ async def on_message(
             raise InvalidInput(N_("An event needs between 1 and {max} speakers."),
                                max=policy.max_speakers)  # fmt: skip
         d.setdefault("speakers", []).append(
-            {"name": clean_text(match["name"], 100), "affiliation": clean_text(match["aff"], 200)}
-        )
+            {"name": clean("speaker_name", match["name"], ctx.deps.policy),
+             "affiliation": clean("speaker_affiliation", match["aff"], ctx.deps.policy)}
+        )  # fmt: skip
         await drafts.save(ctx.deps, me.id, state)
         await ask(update, ctx, r, state, edit=False)
         return
-    else:
-        d[step] = clean_text(text, limit)
     _next(state)
     await drafts.save(ctx.deps, me.id, state)
     await ask(update, ctx, r, state, edit=False)
+
+
+def _takes(state: DraftState) -> Takes:
+    """What the step takes: Done joins the speakers' step once there is one."""
+    if state.step == "speakers":
+        return Takes.TEXT_OR_BUTTONS if state.data.get("speakers") else Takes.TEXT
+    return TAKES.get(state.step, Takes.BUTTONS)
 
 
 def to_draft(d: dict[str, Any]) -> EventDraft:

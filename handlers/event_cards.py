@@ -16,12 +16,14 @@ from bot.events import after, decisions
 from bot.events import resubmit as resubmission
 from bot.events import service as events
 from bot.events.acting import Appointment, appointments, name_acting, revoke_acting
+from bot.freetext import normalise
 from bot.i18n import N_
 from bot.people import service as people
 from handlers import callback_data as cd
 from handlers import event as event_flow
 from handlers import replay
 from handlers import report as report_flow
+from handlers.answers import typed
 from handlers.common import (
     button,
     command,
@@ -134,11 +136,12 @@ async def on_text_step(
         await replay.ask_again(ctx, state, reply(message, question))
         return
     if state.flow == FLOW_FILING and state.step == "date":
+        day = typed(message)
         example = examples.day(ctx.deps.clock.now(), ctx.deps.zone)
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day, re.ASCII):
             raise InvalidInput(N_("Please write the date like {example}."), example=example)
         # Checked now (not in the future, not after the event), not after the reference.
-        state.data["date"] = await after.check_filing_date(ctx.deps, event_id, text)
+        state.data["date"] = await after.check_filing_date(ctx.deps, event_id, day)
         state.step = "ref"
         await drafts.save(ctx.deps, await _person_id(ctx, user), state)
         await reply(message, r("What is the filing's reference number?"))
@@ -172,13 +175,14 @@ async def acting_command(
     if not is_private(update.effective_chat):
         await private_only(message, ctx, r, "help")
         return
-    args = ctx.args or []
+    args = [typed_arg for a in ctx.args or [] if (typed_arg := normalise(a, multiline=False))]
     if not args:
         listed = await appointments(ctx.deps, tg_user(user))
         lines = [r("<b>Acting approvers</b>")]
         lines += [_appointment(r, a) for a in listed] or [r("Nobody is named now.")]
-        lines.append(r("Send /acting @username 2026-12-01 2026-12-10 to name who decides "
-                       "on events while you are away, for those days."))  # fmt: skip
+        first, last = examples.absence(ctx.deps.clock.now(), ctx.deps.zone)
+        lines.append(r("Send /acting @username {first} {last} to name who decides on events "
+                       "while you are away, for those days.", first=first, last=last))  # fmt: skip
         rows = [[(r.plain("Revoke: {name}", name=a.name), cd.encode("ac", "rv", a.id))]
                 for a in listed]  # fmt: skip
         await reply(message, "\n".join(lines), rows)

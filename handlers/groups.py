@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message, Update, User
+from telegram import Chat, ChatMember, Message, Update, User
 
+from bot.chats import lost as lost_groups
 from bot.chats import service as chats
 from bot.chats.service import PURPOSE_NAMES, Purpose
 from bot.context import Ctx
 from bot.errors import StaleButton
+from bot.people import service as people
 from handlers import callback_data as cd
 from handlers.common import button, command, edit_or_send, is_private, reply, tg_user
 from handlers.render import Renderer
@@ -50,6 +52,28 @@ async def on_setup(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rende
     )
     await edit_or_send(update, text, None)
     return r("Saved.")
+
+
+async def on_bot_status(update: Update, ctx: Ctx) -> None:
+    """The bot was removed from a group, or added back (a my_chat_member update): a group set
+    up for a purpose is marked lost at once, and the administrators are told either way."""
+    change = update.my_chat_member
+    if change is None:
+        return
+    gone = (ChatMember.LEFT, ChatMember.BANNED)
+    was, now = change.old_chat_member.status, change.new_chat_member.status
+    if change.chat.type == Chat.PRIVATE:
+        # Unblocked: reachable again, what waited goes out now, not at their next message. A
+        # block is learned by delivery (403), which tells the office at once.
+        if was in gone and now not in gone:
+            await people.identify(ctx.deps, tg_user(change.from_user), private=True)
+        return
+    if change.chat.type not in (Chat.GROUP, Chat.SUPERGROUP):
+        return
+    if now in gone and was not in gone:
+        await lost_groups.lost(ctx.deps, change.chat.id)
+    elif was in gone and now not in gone:
+        await lost_groups.back(ctx.deps, change.chat.id, change.chat.title or "")
 
 
 async def on_migrate(update: Update, ctx: Ctx) -> None:

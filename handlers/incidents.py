@@ -10,17 +10,17 @@ from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import AlreadyDone, DomainError, StaleButton
+from bot.freetext import clean
 from bot.i18n import N_
 from bot.incidents import actions
 from bot.incidents import queries as incidents
-from bot.incidents.rules import clean_text
 from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
 from handlers import replay
 from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
 from handlers.incident_render import STATUS_NAMES, card, kind, moment, severity
-from handlers.render import Renderer, esc, keyboard
+from handlers.render import Renderer, esc, free, keyboard
 
 FLOW_UPDATE, FLOW_UPWARD, FLOW_CLOSE = "inc_update", "inc_upward", "inc_close"
 
@@ -179,7 +179,7 @@ async def on_text_step(
         await replay.ask_again(ctx, state, reply(message, r("What was reported to them?")))
         return
     if state.flow == FLOW_UPWARD and state.step == "to":
-        state.data["to"] = clean_text(text, 200)
+        state.data["to"] = clean("upward_to", text, ctx.deps.policy)
         state.step = "what"
         person = await people.identify(ctx.deps, me, private=True)
         await drafts.save(ctx.deps, person.id, state)
@@ -214,7 +214,7 @@ def timeline_text(r: Renderer, view: incidents.TimelineView) -> str:
         if step == "reported_upward" and data.get("to"):  # P3: to whom, then what
             line += "\n    " + r("Reported to: {to}", to=data["to"])
         if text:
-            line += f"\n    {esc(text)}"
+            line += f"\n    {free(esc(text))}"
         lines.append(line)
     return "\n".join(lines)
 

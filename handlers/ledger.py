@@ -27,6 +27,7 @@ from bot.ledger.period import LedgerPeriod, chosen, from_token, parse_dates, tok
 from bot.ledger.service import Ledger
 from handlers import callback_data as cd
 from handlers import ledger_render as view
+from handlers.answers import typed
 from handlers.common import (
     edit_or_send,
     is_private,
@@ -189,7 +190,7 @@ async def on_dates(
 ) -> None:
     """The reader typed the dates of their period."""
     today = ctx.deps.clock.now().astimezone(ctx.deps.zone).date()
-    period = parse_dates(message.text or "", today, ctx.deps.zone)
+    period = parse_dates(typed(message), today, ctx.deps.zone)
     await drafts.clear(ctx.deps, user.id)
     await _show(update, ctx, r, user, period, str(state.data.get("clause", "")))
 

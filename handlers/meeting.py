@@ -20,11 +20,12 @@ from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import InvalidInput, StaleButton
+from bot.freetext import clean
 from bot.i18n import N_
-from bot.incidents.rules import clean_text
 from bot.people import service as people
 from handlers import callback_data as cd
 from handlers import replay
+from handlers.answers import Takes, typed, wrong_kind
 from handlers.calendar_render import kind_name, named, summary
 from handlers.common import (
     button,
@@ -43,6 +44,8 @@ from handlers.steps import day_pressed, day_row, day_typed, marked, people_rows,
 
 FLOW = "meeting"
 STEPS = ("kind", "date", "topics", "sensitive", "subject", "attendees", "files", "summary")
+# What each step takes as an answer (the others take buttons).
+TAKES = {"date": Takes.TEXT_OR_BUTTONS, "subject": Takes.TEXT, "files": Takes.ANY}
 AHEAD = timedelta(days=60)  # sensitive dates offered: those within two months of the meeting
 
 
@@ -254,19 +257,17 @@ async def on_message(
     if state.step == "files" and (message.photo or message.document):
         add_attachment(ctx, message, state.data.setdefault("files", []))
     elif state.step == "date" and message.text is not None:
-        held_on = day_typed(ctx, message.text)
+        held_on = day_typed(ctx, typed(message))
         meetings.check_held_on(ctx.deps, held_on, ctx.deps.clock.now())
         state.data["held_on"] = held_on.isoformat()
         _next(state)
     elif state.step == "subject" and message.text is not None:
-        state.data["subject"] = clean_text(message.text, meetings.MAX_TITLE)
+        state.data["subject"] = clean("subject", message.text, ctx.deps.policy)
         _next(state)
     elif state.step == "files" and message.text is not None:  # minutes typed, not scanned
-        typed = "\n".join(filter(None, (state.data.get("notes"), message.text.strip())))
-        state.data["notes"] = clean_text(typed, ctx.deps.policy.incidents.max_text)
-    elif state.step in ("date", "subject"):
-        raise InvalidInput(N_("Please answer with text or use the buttons, or send /cancel."))
+        minutes = "\n".join(filter(None, (state.data.get("notes"), message.text)))
+        state.data["notes"] = clean("minutes", minutes, ctx.deps.policy)
     else:
-        raise InvalidInput(N_("Please use the buttons above, or send /cancel."))
+        raise wrong_kind(TAKES.get(state.step, Takes.BUTTONS))
     await drafts.save(ctx.deps, me.id, state)
     await ask(update, ctx, r, state, edit=False)

@@ -11,6 +11,7 @@ from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import InvalidInput, NotAllowed, StaleButton
+from bot.freetext import attachment_name
 from bot.i18n import N_
 from bot.people import authority
 from bot.people import service as people
@@ -125,7 +126,7 @@ async def on_file(update: Update, ctx: Ctx, message: Message, user: User, r: Ren
     if (doc.file_size or 0) > store.MAX_BYTES:
         raise InvalidInput(N_("That file is too large to be a policy file."))
     content = bytes(await (await ctx.bot.get_file(doc.file_id)).download_as_bytearray())
-    name = doc.file_name or "policy.toml"
+    name = attachment_name(doc.file_name) or "policy.toml"  # kept and shown: cleaned
     new, text = store.check(ctx.deps, content, name)
     changes = store.diff(ctx.deps.policy, new)
     if not changes:

@@ -7,7 +7,6 @@ Messages are sent with parse_mode HTML. Translated templates may contain our own
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import cache
@@ -16,49 +15,15 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import N_, Translator, translator
+from bot.i18n import N_, Term, Translator, translator
 from bot.people.roles import ROLE_NAMES, ROLE_ORDER, Role
+from handlers.fitting import MAX_MESSAGE, fit, free, unmarked
+
+__all__ = ["MAX_MESSAGE", "Renderer", "esc", "fit", "free", "keyboard", "notice", "unmarked"]
 
 
 def esc(value: object) -> str:
     return html.escape(str(value), quote=False)
-
-
-# Telegram refuses a message longer than 4096 characters (UTF-16 units, after the HTML is
-# parsed). Free text may be 2,000 characters per field, so a card can exceed it: it is then
-# shortened (the record keeps everything), never refused and lost.
-MAX_MESSAGE = 4096
-_TOKEN = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>|&#?\w+;|[\s\S]")
-
-
-def _units(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def fit(text: str, limit: int = MAX_MESSAGE) -> str:
-    """`text` (our HTML) cut to at most `limit` visible characters, tags closed, ending "…"."""
-    if _units(text) <= limit:
-        return text
-    count, stack = 0, list[str]()
-    for match in _TOKEN.finditer(text):
-        closing, tag = match.group(1), match.group(2)
-        if tag is not None:
-            if closing:
-                if stack and stack[-1] == tag.lower():
-                    stack.pop()
-            else:
-                stack.append(tag.lower())
-            continue
-        units = (
-            1
-            if match.group(0).startswith("&") and len(match.group(0)) > 1
-            else _units(match.group(0))
-        )
-        if count + units > limit - 1:
-            closing_tags = "".join(f"</{t}>" for t in reversed(stack))
-            return text[: match.start()] + "…" + closing_tags
-        count += units
-    return text
 
 
 # Every place that joins words takes its separators from the catalogue, so that Chinese output
@@ -78,11 +43,20 @@ class Renderer:
         self.zone = zone
 
     def __call__(self, msgid: str, **values: Any) -> str:
-        return self.t.gettext(msgid).format(**{k: esc(v) for k, v in values.items()})
+        """Long text values are marked as free text, which `fit` shortens first, so the
+        status lines around them stay whole (handlers.fitting)."""
+        return self.t.gettext(msgid).format(**{k: self._value(v) for k, v in values.items()})
+
+    def _value(self, value: Any) -> str:
+        value = self._term(value)
+        return free(esc(value)) if isinstance(value, str) else esc(value)
 
     def plain(self, msgid: str, **values: Any) -> str:
         """Translated text for places without HTML (button labels, callback answers)."""
-        return self.t.gettext(msgid).format(**values)
+        return self.t.gettext(msgid).format(**{k: self._term(v) for k, v in values.items()})
+
+    def _term(self, value: Any) -> Any:
+        return self.t.gettext(value) if isinstance(value, Term) else value
 
     def plural(self, singular: str, plural: str, n: int, **values: Any) -> str:
         escaped = {k: esc(v) for k, v in values.items()}
@@ -175,6 +149,13 @@ def _role_param(r: Renderer, p: dict[str, Any]) -> str:
 
 
 def _undeliverable(r: Renderer, p: dict[str, Any]) -> str:
+    if p.get("reason") == "deleted":
+        return r(
+            "Messages to {name} cannot be delivered: their Telegram account has been deleted, "
+            "so nothing will reach them again. If they hold a role or open work, please hand "
+            "it to someone else.",
+            name=p["name"],
+        )
     if p.get("reason") == "blocked":
         return r(
             "Messages to {name} cannot be delivered: they have blocked the bot. They are kept "
@@ -255,10 +236,11 @@ def all_notices() -> dict[str, Notice]:
     """Every outbox template: this module's and each workflow's (imported here, late, because
     the workflow modules build on this one)."""
     from handlers.calendar_render import NOTICES as CALENDAR_NOTICES
+    from handlers.chat_render import NOTICES as CHAT_NOTICES
     from handlers.event_render import NOTICES as EVENT_NOTICES
     from handlers.incident_render import NOTICES as INCIDENT_NOTICES
 
-    return {**NOTICES, **INCIDENT_NOTICES, **EVENT_NOTICES, **CALENDAR_NOTICES}
+    return {**NOTICES, **INCIDENT_NOTICES, **EVENT_NOTICES, **CALENDAR_NOTICES, **CHAT_NOTICES}
 
 
 def notice(r: Renderer, template: str, params: dict[str, Any]) -> str:

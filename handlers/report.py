@@ -16,13 +16,15 @@ from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import InvalidInput, StaleButton
+from bot.freetext import attachment_name, clean
 from bot.i18n import N_
-from bot.incidents.rules import clean_text, day_of, parse_when
+from bot.incidents.rules import day_of, parse_when
 from bot.incidents.service import ReportDraft, file_report
 from bot.people import service as people
 from bot.policy.model import Kind, Severity
 from handlers import callback_data as cd
 from handlers import replay
+from handlers.answers import Takes, typed, wrong_kind
 from handlers.common import (
     button,
     draft_in,
@@ -49,6 +51,9 @@ QUESTIONS = {
         "Send photos or documents if you have any, then press Done; with none, press Done now."
     ),
 }
+# What each step takes as an answer; a message of another kind gets handlers.answers' sentence.
+TAKES = {"what": Takes.TEXT, "where": Takes.TEXT, "done": Takes.TEXT,
+         "when": Takes.TEXT_OR_BUTTONS, "attach": Takes.FILES_OR_BUTTONS}  # fmt: skip
 FIELD_NAMES = {
     "kind": N_("Kind"),
     "severity": N_("Severity"),
@@ -242,20 +247,17 @@ async def on_message(
         await replay.ask_again(ctx, state, ask(update, ctx, r, state, edit=False))
         return
     assert state.person_id is not None  # read from the database by handlers.text
-    limit = ctx.deps.policy.incidents.max_text
     if state.step == "attach" and (message.photo or message.document):
         await _attachment(ctx, message, r, state)
     elif state.step in ("what", "where", "done") and message.text is not None:
-        state.data[state.step] = clean_text(message.text, limit)
+        state.data[state.step] = clean(state.step, message.text, ctx.deps.policy)
         _next(state)
     elif state.step == "when" and message.text is not None:
-        when, precision = parse_when(message.text, ctx.deps.clock.now(), ctx.deps.zone)
+        when, precision = parse_when(typed(message), ctx.deps.clock.now(), ctx.deps.zone)
         state.data["when"], state.data["precision"] = when.isoformat(), precision
         _next(state)
-    elif state.step in ("what", "when", "where", "done"):
-        raise InvalidInput(N_("Please answer with text or use the buttons, or send /cancel."))
     else:
-        raise InvalidInput(N_("Please use the buttons above, or send /cancel."))
+        raise wrong_kind(TAKES.get(state.step, Takes.BUTTONS))
     await drafts.save(ctx.deps, state.person_id, state)
     await ask(update, ctx, r, state, edit=False)
 
@@ -271,12 +273,13 @@ def add_attachment(ctx: Ctx, message: Message, files: list[dict[str, Any]]) -> N
     item: dict[str, Any]
     if message.photo:
         photo = message.photo[-1]
-        item = {"file_id": photo.file_id, "kind": "photo", "name": None,
-                "size": photo.file_size}  # fmt: skip
+        item = {"file_id": photo.file_id, "kind": "photo",
+                "name": attachment_name(message.caption), "size": photo.file_size}  # fmt: skip
     else:
         assert message.document is not None
         doc = message.document
-        item = {"file_id": doc.file_id, "kind": "document", "name": doc.file_name,
+        item = {"file_id": doc.file_id, "kind": "document",
+                "name": attachment_name(doc.file_name or message.caption),
                 "size": doc.file_size}  # fmt: skip
     if (item["size"] or 0) > policy.max_attachment_mb * 1024 * 1024:
         raise InvalidInput(

@@ -7,6 +7,7 @@ from telegram import Message, Update, User
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.errors import InvalidInput, NotAllowed, StaleButton
+from bot.freetext import limit_of
 from bot.i18n import N_
 from bot.people import grants
 from bot.people import service as people
@@ -172,7 +173,7 @@ async def on_role_button(
             update,
             r(
                 "Send the name of the new committee (at most {max} characters), or /cancel.",
-                max=grants.COMMITTEE_NAME_MAX,
+                max=limit_of("committee", ctx.deps.policy),
             ),
             None,
         )

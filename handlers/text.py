@@ -24,6 +24,7 @@ from handlers import (
     report,
     roles,
 )
+from handlers.answers import Takes, wrong_kind
 from handlers.common import command, is_private, reading_command, reply, tg_user, ungated_command
 from handlers.render import Renderer
 
@@ -44,8 +45,12 @@ FLOWS: dict[str, StepHandler] = {
     ledger.FLOW: ledger.on_dates,
     accountability_flow.FLOW: accountability_flow.on_message,
 }
-# Flows that take files as answers (attachments); others want text.
+# Flows that take files as answers (attachments): their handler answers any message. Of the
+# others, what their current step takes (a typed text, unless said here).
 MEDIA_FLOWS = {report.FLOW, event.FLOW, meeting.FLOW}
+TAKES: dict[str, Callable[[drafts.DraftState], Takes]] = {
+    accountability_flow.FLOW: accountability_flow.takes,
+}
 
 
 @reading_command  # an inspector's only text step: the ledger's dates
@@ -98,4 +103,6 @@ async def not_text(update: Update, ctx: Ctx, message: Message, user: User, r: Re
     if state is None:
         await reply(message, r("I did not understand that. Send /help to see what you can do."))
     else:
-        await reply(message, r("Please answer with text or use the buttons, or send /cancel."))
+        step = TAKES.get(state.flow)
+        takes = step(state) if step is not None else Takes.TEXT
+        await reply(message, r(wrong_kind(takes).key))

@@ -26,6 +26,7 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.chats import lost as lost_groups
 from bot.chats import service as chats
 from bot.deps import Deps
 from bot.i18n import normalize_language
@@ -44,6 +45,7 @@ from scheduler.transport import Broken
 log = logging.getLogger(__name__)
 
 BATCH = 50
+MAX_CAPTION = 1024  # Telegram's limit for a file's caption, as for a message's 4,096
 # Sends on their way at once (to different chats): one at a time, each send's round trip and
 # bookkeeping capped a broadcast at about 25 of Telegram's 30 messages/s (issue 8).
 IN_FLIGHT = 4
@@ -242,11 +244,17 @@ class Deliverer:
                 )
             elif message.params.get("file_kind") == "photo":
                 sent = await self.bot.send_photo(
-                    message.chat_id, file_id, caption=text[:1000], parse_mode=ParseMode.HTML
+                    message.chat_id,
+                    file_id,
+                    caption=fit(text, MAX_CAPTION),
+                    parse_mode=ParseMode.HTML,
                 )
             else:
                 sent = await self.bot.send_document(
-                    message.chat_id, file_id, caption=text[:1000], parse_mode=ParseMode.HTML
+                    message.chat_id,
+                    file_id,
+                    caption=fit(text, MAX_CAPTION),
+                    parse_mode=ParseMode.HTML,
                 )
             return sent.message_id
         finally:
@@ -276,14 +284,21 @@ class Deliverer:
             )
 
     async def _forbidden(self, message: OutboxMessage, error: str) -> None:
-        """403: never started or blocked → held for the person's return (released by their
-        next message to the bot) and recorded; kicked from a group → failed."""
+        """403: never started, blocked or deleted → held for the person's return (released by
+        their next message to the bot), recorded, and the office told which; a group that
+        removed the bot → its binding is lost, the message goes to the group's stand-ins and
+        the administrators are told (bot.chats.lost)."""
         if message.person_id is None:
             await self._settle(message, OutboxStatus.FAILED, error)
+            if message.chat_id < 0:  # groups have negative ids
+                await lost_groups.lost(self.deps, message.chat_id, failed_id=message.id)
             return
         await self._settle(message, OutboxStatus.HELD, error)
         self._report_due = True
-        if "blocked" in error:
+        # Telegram's words: "user is deactivated" (deleted), "bot was blocked by the user".
+        if "deactivated" in error:
+            await people.mark_blocked(self.deps, message.person_id, deleted=True)
+        elif "blocked" in error:
             await people.mark_blocked(self.deps, message.person_id)
 
     async def _settle(self, message: OutboxMessage, status: OutboxStatus, error: str) -> None:

@@ -24,6 +24,8 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from handlers.fitting import CLOSE, OPEN, unmarked
+
 
 class ConnectFailed(NetworkError):
     """No connection to Telegram could be made: the request was not sent."""
@@ -90,6 +92,9 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data else None
         fields = request_data.json_parameters if request_data else None
+        if fields and any(OPEN in v or CLOSE in v for v in fields.values()):
+            # The free-text marks of handlers.fitting never leave, even on a path without fit.
+            fields = {k: unmarked(v) for k, v in fields.items()}
         read, write, connect, pool = self._timeouts
         if files:
             write = self._media_write_timeout

@@ -23,6 +23,7 @@ from bot.calendar.schedule import WorkingDays, quarter
 from bot.deps import Deps
 from bot.drafts import service as drafts
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from bot.freetext import clean
 from bot.i18n import N_
 from bot.people import authority
 from bot.people.models import Person
@@ -33,7 +34,6 @@ from bot.people.view import ADMITTED
 # R4: the office keeps the records; the secretary and deputy convene the meetings.
 RECORDERS = (Role.SECRETARY, Role.DEPUTY, Role.OFFICE, Role.ADMIN)
 MAX_AGE = timedelta(days=400)  # a meeting may be recorded late, but not from years ago
-MAX_TITLE = 200
 
 
 @dataclass
@@ -76,9 +76,7 @@ async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meet
     now = deps.clock.now()
     cal = deps.policy.calendar
     check_held_on(deps, draft.held_on, now)
-    if len(draft.title) > MAX_TITLE:
-        raise InvalidInput(N_("That is {length} characters; at most {limit} fit. Please shorten "
-                              "it."), length=len(draft.title), limit=MAX_TITLE)  # fmt: skip
+    draft.title = clean("subject", draft.title, deps.policy, required=False)
     if draft.kind == MeetingKind.QUARTERLY_REVIEW:
         known = {t.key for t in cal.quarterly_review.topics}
         if not draft.topics or not set(draft.topics) <= known:
@@ -90,7 +88,7 @@ async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meet
         if draft.kind == MeetingKind.QUARTERLY_REVIEW:
             inputs = await digest.information_ids(session, deps, quarter(draft.held_on))
         meeting = Meeting(
-            kind=draft.kind, held_on=draft.held_on, title=draft.title.strip(),
+            kind=draft.kind, held_on=draft.held_on, title=draft.title,
             topics=list(draft.topics) if draft.kind == MeetingKind.QUARTERLY_REVIEW else [],
             sensitive_key=draft.sensitive_key if draft.kind == MeetingKind.FORWARD_ANALYSIS
             else None,

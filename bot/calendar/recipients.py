@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.chats.models import ChatBinding
-from bot.chats.service import Purpose
+from bot.chats.service import Purpose, chat_for
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import people_with_role
@@ -37,9 +35,7 @@ async def resolve(
 
     for target in targets:
         if target in GROUPS:
-            chat_id = await session.scalar(
-                select(ChatBinding.chat_id).where(ChatBinding.purpose == GROUPS[target])
-            )
+            chat_id = await chat_for(session, GROUPS[target])  # None too when it removed the bot
             if chat_id is not None:
                 if chat_id not in out.chats:
                     out.chats.append(chat_id)

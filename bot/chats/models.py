@@ -21,3 +21,7 @@ class ChatBinding(Base):
     title: Mapped[str] = mapped_column(String(256), default="")
     bound_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     bound_at: Mapped[datetime]
+    # Set when the bot was removed from the group (or Telegram refused it there): its notices
+    # go where an unbound group's go until it is set up again; `missed` counts what it missed.
+    lost_at: Mapped[datetime | None]
+    missed: Mapped[int] = mapped_column(default=0, server_default="0")

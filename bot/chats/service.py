@@ -35,7 +35,7 @@ async def bind(deps: Deps, actor: TgUser, *, chat_id: int, title: str, purpose: 
             session, actor, now=now, refusal=N_("Only an administrator can set up the groups.")
         )
         binding = await session.scalar(select(ChatBinding).where(ChatBinding.purpose == purpose))
-        if binding is not None and binding.chat_id == chat_id:
+        if binding is not None and binding.chat_id == chat_id and binding.lost_at is None:
             raise AlreadyDone(N_("This group is already set up for this purpose."))
         old_chat = binding.chat_id if binding else None
         if binding is None:
@@ -43,6 +43,7 @@ async def bind(deps: Deps, actor: TgUser, *, chat_id: int, title: str, purpose: 
             session.add(binding)
         binding.chat_id, binding.title = chat_id, title[:256]
         binding.bound_by_id, binding.bound_at = me.id, now
+        binding.lost_at, binding.missed = None, 0  # set up again after the bot was removed
         await session.flush()
         record(
             session,
@@ -60,12 +61,20 @@ async def bind(deps: Deps, actor: TgUser, *, chat_id: int, title: str, purpose: 
 
 
 async def chat_for(session: AsyncSession, purpose: Purpose) -> int | None:
-    return await session.scalar(select(ChatBinding.chat_id).where(ChatBinding.purpose == purpose))
+    """The group set up for `purpose`, to send it a notice; None when there is none, or when
+    it removed the bot (then the notice counts as missed, told when the bot is back)."""
+    binding = await session.scalar(select(ChatBinding).where(ChatBinding.purpose == purpose))
+    if binding is None:
+        return None
+    if binding.lost_at is not None:
+        binding.missed += 1
+        return None
+    return binding.chat_id
 
 
 async def bindings(deps: Deps) -> dict[Purpose, tuple[int, str]]:
     async with deps.db.read() as session:
-        rows = await session.scalars(select(ChatBinding))
+        rows = await session.scalars(select(ChatBinding).where(ChatBinding.lost_at.is_(None)))
         return {Purpose(b.purpose): (b.chat_id, b.title) for b in rows}
 
 

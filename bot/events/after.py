@@ -19,8 +19,8 @@ from bot.events.service import (
     tell,
     why_not,
 )
+from bot.freetext import clean
 from bot.i18n import N_
-from bot.incidents.rules import clean_text
 from bot.people import authority
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting
@@ -79,7 +79,7 @@ async def record_filing(
 ) -> Result:
     """The office records the filing with the city publicity department: now it is cleared."""
     now = deps.clock.now()
-    ref = clean_text(filing_ref, 64)
+    ref = clean("filing_ref", filing_ref, deps.policy)
     async with deps.db.transaction() as session:
         me = await _office(session, actor, now, filing=True)
         event = await load_locked(session, event_id)
@@ -146,7 +146,7 @@ async def _office(
 async def cancel(deps: Deps, actor: TgUser, event_id: int, reason: str) -> Result:
     """The office cancels an approved or cleared event: its own recorded step (R6)."""
     now = deps.clock.now()
-    text = clean_text(reason, deps.policy.incidents.max_text)
+    text = clean("cancel", reason, deps.policy)
     async with deps.db.transaction() as session:
         me = await _office(session, actor, now, filing=False)
         event = await load_locked(session, event_id)

@@ -21,8 +21,8 @@ from bot.events.service import (
     tell,
     why_not,
 )
+from bot.freetext import clean
 from bot.i18n import N_
-from bot.incidents.rules import clean_text
 from bot.outbox import service as outbox
 from bot.outbox.service import Button
 from bot.people import authority
@@ -44,7 +44,7 @@ async def decide(
     now = deps.clock.now()
     if decision not in ("approve", "reject", "changes"):
         raise InvalidInput(N_("This button is no longer valid."))
-    text = clean_text(note, deps.policy.incidents.max_text) if decision != "approve" else None
+    text = clean(decision, note, deps.policy) if decision != "approve" else None
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
         if not await may_approve(session, deps, me, now):
@@ -89,7 +89,7 @@ async def review(
 ) -> Result:
     """The committee head forwards the request to the approvers, or sends it back (L3)."""
     now = deps.clock.now()
-    text = None if forward else clean_text(note, deps.policy.incidents.max_text)
+    text = None if forward else clean("changes", note, deps.policy)
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
         event = await load_locked(session, event_id)

@@ -8,8 +8,8 @@ from typing import Any
 
 from bot.deps import Deps
 from bot.errors import InvalidInput
+from bot.freetext import clean
 from bot.i18n import N_
-from bot.incidents.rules import clean_text
 
 EVENT_TYPES = ("report_meeting", "seminar", "lecture", "forum")
 
@@ -48,10 +48,9 @@ def check_date(deps: Deps, starts_at: datetime, now: datetime) -> None:
 def validate(deps: Deps, draft: EventDraft, now: datetime) -> EventDraft:
     """R6 and plain sense: a future date, a real audience, vetted speakers, sane lengths."""
     policy = deps.policy.events
-    limit = deps.policy.incidents.max_text
     if draft.event_type not in EVENT_TYPES:
         raise InvalidInput(N_("Please choose the type of event."))
-    title = clean_text(draft.title, policy.max_title)
+    title = clean("title", draft.title, deps.policy)
     check_date(deps, draft.starts_at, now)
     if not 1 <= draft.audience <= policy.max_audience:
         raise InvalidInput(
@@ -64,8 +63,8 @@ def validate(deps: Deps, draft: EventDraft, now: datetime) -> EventDraft:
         )
     speakers = [
         {
-            "name": clean_text(s.get("name"), 100),
-            "affiliation": clean_text(s.get("affiliation"), 200),
+            "name": clean("speaker_name", s.get("name"), deps.policy),
+            "affiliation": clean("speaker_affiliation", s.get("affiliation"), deps.policy),
         }
         for s in draft.speakers
     ]
@@ -73,6 +72,7 @@ def validate(deps: Deps, draft: EventDraft, now: datetime) -> EventDraft:
         # R6: no speaker with clearly deviant political leanings may be invited.
         raise InvalidInput(N_("Please confirm that the speakers were vetted."))
     return EventDraft(
-        draft.event_type, title, draft.starts_at, clean_text(draft.venue, 300), draft.audience,
-        speakers, clean_text(draft.outline, limit), True, draft.attachments, draft.organiser_id,
+        draft.event_type, title, draft.starts_at, clean("venue", draft.venue, deps.policy),
+        draft.audience, speakers, clean("outline", draft.outline, deps.policy), True,
+        draft.attachments, draft.organiser_id,
     )  # fmt: skip

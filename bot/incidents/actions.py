@@ -13,9 +13,9 @@ from sqlalchemy.orm import raiseload
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput
+from bot.freetext import clean
 from bot.i18n import N_
 from bot.incidents.models import Incident, IncidentHandler
-from bot.incidents.rules import clean_text
 from bot.incidents.service import (
     CLAUSE,
     assign,
@@ -152,7 +152,7 @@ async def acknowledge(deps: Deps, actor: TgUser, incident_id: int) -> Done:
 async def add_update(deps: Deps, actor: TgUser, incident_id: int, text: str) -> Done:
     """A progress update; on major and critical incidents it is relayed to the secretary and the
     deputy the moment it is saved: "handle and report at the same time" (P2)."""
-    body = clean_text(text, deps.policy.incidents.max_text)
+    body = clean("update", text, deps.policy)
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         incident, me = await _open_for(session, deps, actor, incident_id, now)
@@ -181,8 +181,8 @@ async def report_upward(
     deps: Deps, actor: TgUser, incident_id: int, to_whom: str, what: str
 ) -> Done:
     """The report to the higher department: to whom, when, what (P3; not doing it is C8)."""
-    limit = deps.policy.incidents.max_text
-    to_whom, what = clean_text(to_whom, 200), clean_text(what, limit)
+    to_whom = clean("upward_to", to_whom, deps.policy)
+    what = clean("upward_what", what, deps.policy)
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         incident, me = await _open_for(session, deps, actor, incident_id, now)
@@ -245,7 +245,7 @@ async def contain(deps: Deps, actor: TgUser, incident_id: int) -> Done:
 
 async def close(deps: Deps, actor: TgUser, incident_id: int, summary: str) -> Done:
     """Closed with a summary the reporter receives; the timeline ends here."""
-    body = clean_text(summary, deps.policy.incidents.max_text)
+    body = clean("close", summary, deps.policy)
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         incident, me = await _open_for(session, deps, actor, incident_id, now)

@@ -8,13 +8,16 @@ from zoneinfo import ZoneInfo
 
 from bot import examples
 from bot.errors import InvalidInput
+from bot.freetext import normalise, visible
 from bot.i18n import N_
 
 
 def clean_text(value: str | None, limit: int) -> str:
-    """Free text as the person wrote it (kept literally: escaping happens when shown)."""
-    text = (value or "").strip()
-    if not text:
+    """Free text for a field bot.freetext does not name: cleaned the same way (no control or
+    invisible characters), measured against `limit`. A field people type at a step belongs in
+    bot.freetext.FIELDS, whose answers name it."""
+    text = normalise(value)
+    if not visible(text):
         raise InvalidInput(N_("Please answer with some text."))
     if len(text) > limit:
         raise InvalidInput(

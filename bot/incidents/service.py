@@ -16,9 +16,10 @@ from bot.db.refs import next_number, numbered
 from bot.deps import Deps
 from bot.drafts import service as drafts
 from bot.errors import InvalidInput, NotFound
+from bot.freetext import clean
 from bot.i18n import N_
 from bot.incidents.models import Incident, IncidentAttachment, IncidentHandler, TimelineEntry
-from bot.incidents.rules import check_discovered, clean_text
+from bot.incidents.rules import check_discovered
 from bot.outbox import service as outbox
 from bot.outbox.service import Button
 from bot.people import authority
@@ -124,8 +125,9 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
     """Submit: the incident exists; its handlers, the leadership and the group are told."""
     policy = deps.policy.incidents
     now = deps.clock.now()
-    for text in (draft.what, draft.location, draft.actions_taken):
-        clean_text(text, policy.max_text)
+    draft.what = clean("what", draft.what, deps.policy)
+    draft.location = clean("where", draft.location, deps.policy)
+    draft.actions_taken = clean("done", draft.actions_taken, deps.policy)
     if draft.kind == Kind.INFORMATION:
         draft.severity = None
     elif draft.severity is None:

@@ -72,7 +72,9 @@ def enqueue(
     `not_before`, when given)."""
     # Telegram refuses a person who never pressed Start or who blocked the bot (403): hold the
     # message until they write to the bot again, instead of failing it (nothing is lost).
-    held = person is not None and (person.started_at is None or person.blocked_at is not None)
+    held = person is not None and (
+        person.started_at is None or person.blocked_at is not None or person.deleted_at is not None
+    )
     message = OutboxMessage(
         created_at=now,
         chat_id=chat_id,
@@ -156,7 +158,7 @@ async def hold_pending(session: AsyncSession, *, person_id: int) -> int:
     result = await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.person_id == person_id, OutboxMessage.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.HELD, last_error="recipient has blocked the bot")
+        .values(status=OutboxStatus.HELD, last_error="recipient cannot be reached (403)")
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

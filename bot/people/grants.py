@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import freetext
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
@@ -27,8 +28,6 @@ from bot.people.service import (
     view,
 )
 from bot.people.view import ADMITTED
-
-COMMITTEE_NAME_MAX = 64
 
 
 @dataclass(frozen=True)
@@ -188,13 +187,7 @@ async def list_committees(deps: Deps) -> list[tuple[int, str]]:
 
 async def create_committee(deps: Deps, actor: TgUser, name: str) -> tuple[int, str]:
     """An admin names a new committee (R5) while making somebody its head."""
-    clean = " ".join(name.split())
-    if not clean:
-        raise InvalidInput(N_("Please send the committee's name as text."))
-    if len(clean) > COMMITTEE_NAME_MAX:
-        raise InvalidInput(
-            N_("A committee name can have at most {max} characters."), max=COMMITTEE_NAME_MAX
-        )
+    clean = freetext.clean("committee", name, deps.policy)
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await _require_admin(session, actor, now)

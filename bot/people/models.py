@@ -44,6 +44,9 @@ class Person(Base):
     started_at: Mapped[datetime | None]
     # Set when delivery learns the person blocked the bot; cleared when they write again.
     blocked_at: Mapped[datetime | None]
+    # Set when Telegram answers that the account was deleted ("user is deactivated"): unlike a
+    # block, nothing will ever reach it again.
+    deleted_at: Mapped[datetime | None]
     # When the office was told that messages to this person cannot be delivered; cleared when
     # the person writes to the bot again, so a later problem is reported again (once).
     undeliverable_reported_at: Mapped[datetime | None]

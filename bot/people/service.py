@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import raiseload
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed, NotFound
+from bot.freetext import normalise
 from bot.i18n import LOCALES, N_, normalize_language
 from bot.outbox import service as outbox
 from bot.people import authority, known
@@ -274,8 +276,14 @@ async def find_person(
     an admitted person will do (R4: an organiser, an acting approver)."""
     async with deps.db.read() as session:
         if username is not None:
-            name = username.lstrip("@").lower()
-            person = await session.scalar(select(Person).where(Person.username == name))
+            # As typed: cleaned (a NUL would stop PostgreSQL), then only what a Telegram
+            # username can be is looked up.
+            name = normalise(username, multiline=False).lstrip("@").lower()
+            person = (
+                await session.scalar(select(Person).where(Person.username == name))
+                if re.fullmatch(r"[a-z0-9_]{1,64}", name)
+                else None
+            )
             if person is None:
                 raise NotFound(
                     N_(
@@ -297,21 +305,28 @@ async def find_person(
         return view(person)
 
 
-async def mark_blocked(deps: Deps, person_id: int) -> None:
-    """Delivery learned the person blocked the bot; a later message from them clears it."""
+async def mark_blocked(deps: Deps, person_id: int, *, deleted: bool = False) -> None:
+    """Delivery learned the person blocked the bot (a later message from them clears it), or
+    that their account was deleted (nothing will reach it again): what is queued for them
+    waits, and the office is told which of the two it is."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         person = await session.get(Person, person_id)
-        if person is not None and person.blocked_at is None:
+        if person is None or (person.deleted_at if deleted else person.blocked_at) is not None:
+            return
+        if deleted:
+            person.deleted_at = now
+            person.undeliverable_reported_at = None  # told again: this is news
+        else:
             person.blocked_at = now
-            await outbox.hold_pending(session, person_id=person_id)
-            record(
-                session,
-                at=now,
-                action="person.blocked_bot",
-                subject_type="person",
-                subject_id=person_id,
-            )
+        await outbox.hold_pending(session, person_id=person_id)
+        record(
+            session,
+            at=now,
+            action="person.account_deleted" if deleted else "person.blocked_bot",
+            subject_type="person",
+            subject_id=person_id,
+        )
 
 
 async def people_with_role(

@@ -1,8 +1,9 @@
 """Telling the office, once per person, that messages to somebody cannot be delivered.
 
-A person who never pressed Start, or who blocked the bot, gets nothing from Telegram (403). Their
-messages wait (outbox HELD); the office learns of it once, so it can ask them to open the bot,
-and the other recipients are never held up by it.
+A person who never pressed Start, who blocked the bot, or whose account was deleted gets nothing
+from Telegram (403). Their messages wait (outbox HELD); the office learns of it once, and why
+(each calls for something else: ask them to press Start, to unblock, or hand their work on), and
+the other recipients are never held up by it.
 """
 
 from __future__ import annotations
@@ -38,7 +39,13 @@ async def report_undeliverable(deps: Deps, limit: int = 50) -> int:
         )
         for person in people:
             person.undeliverable_reported_at = now
-            reason = "blocked" if person.blocked_at is not None else "not_started"
+            reason = (
+                "deleted"
+                if person.deleted_at is not None
+                else "blocked"
+                if person.blocked_at is not None
+                else "not_started"
+            )
             record(
                 session, at=now, action="delivery.undeliverable", subject_type="person",
                 subject_id=person.id, reason=reason,

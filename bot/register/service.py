@@ -19,9 +19,9 @@ from bot.deps import Deps
 from bot.drafts import service as drafts
 from bot.errors import AlreadyDone, InvalidInput, NotFound, UnknownCommand
 from bot.events.models import EventRequest
+from bot.freetext import clean
 from bot.i18n import N_
 from bot.incidents.models import Incident
-from bot.incidents.rules import clean_text
 from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
@@ -134,7 +134,7 @@ async def check_facts(deps: Deps, actor: TgUser, text: str) -> Facts:
     cannot be, so the keeper is told before saving."""
     async with deps.db.read() as session:
         await _keeper(session, actor)
-        facts, _, _ = await _link(session, clean_text(text, deps.policy.incidents.max_text))
+        facts, _, _ = await _link(session, clean("facts", text, deps.policy))
         return facts
 
 
@@ -145,7 +145,7 @@ async def record_case(deps: Deps, actor: TgUser, draft: CaseDraft) -> tuple[Case
     async with deps.db.transaction() as session:
         me = await _keeper(session, actor)
         measures = rules.check_choices(draft.clause, draft.grade, draft.measures)
-        text = clean_text(draft.facts, deps.policy.incidents.max_text)
+        text = clean("facts", draft.facts, deps.policy)
         check_decided_on(deps, draft.decided_on)
         if await session.get(Person, draft.person_id) is None:
             raise NotFound(N_("This person is not known to the bot."))

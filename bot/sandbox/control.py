@@ -65,6 +65,10 @@ def add_control_routes(app: web.Application, s: StandIn) -> None:
         s.set_blocked(s.users[int(b["user_id"])], bool(b.get("blocked", True)))
         return {}
 
+    async def delete_account(b: JSONDict) -> JSONDict:
+        s.users[int(b["user_id"])].delete_account()
+        return {}
+
     async def upgrade(b: JSONDict) -> JSONDict:
         return {"new_chat_id": s.upgrade_group(int(b["chat_id"]))}
 
@@ -121,7 +125,8 @@ def add_control_routes(app: web.Application, s: StandIn) -> None:
 
     routes: dict[str, Route] = {
         "users": add_user, "groups": add_group, "send": send, "edit": edit, "press": press,
-        "block": block, "upgrade": upgrade, "bot_status": bot_status, "faults": faults,
+        "block": block, "delete_account": delete_account, "upgrade": upgrade,
+        "bot_status": bot_status, "faults": faults,
         "messages": messages, "next_message": next_message, "calls": calls,
         "answers": answers, "state": state, "clock": clock,
     }  # fmt: skip
@@ -235,6 +240,9 @@ class StandInClient:
 
     async def block(self, user_id: int, blocked: bool = True) -> None:
         await self.call("block", user_id=user_id, blocked=blocked)
+
+    async def delete_account(self, user_id: int) -> None:
+        await self.call("delete_account", user_id=user_id)
 
     async def upgrade_group(self, chat_id: int) -> int:
         return int((await self.call("upgrade", chat_id=chat_id))["new_chat_id"])

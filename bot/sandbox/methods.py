@@ -58,6 +58,8 @@ def writable_chat(world: World, params: JSONDict, *, flood: bool = True) -> Chat
         )
     if chat.type == "private":
         user = world.users[chat.id]
+        if user.deleted:
+            raise ApiError(403, "Forbidden: user is deactivated")
         if user.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if not user.started:

@@ -130,6 +130,7 @@ class SimUser:
     language_code: str | None = None
     started: bool = False  # pressed Start (writing to the bot does it too)
     blocked: bool = False
+    deleted: bool = False  # the account was deleted: Telegram answers "user is deactivated"
 
     def as_json(self, chat: bool = False) -> JSONDict:
         data: JSONDict = {"id": self.id, "first_name": self.first_name}
@@ -181,3 +182,8 @@ class SimUser:
 
     def unblock(self) -> None:
         self.world.set_blocked(self, False)
+
+    def delete_account(self) -> None:
+        """Delete the Telegram account: every send to it fails with 403, and no update says so
+        (as Telegram does)."""
+        self.deleted = True

@@ -156,7 +156,12 @@ async def test_withdraw_before_decision_only(deps: Deps) -> None:
          "An event needs between 1 and {max} speakers."),
         ({"speakers_vetted": False}, "Please confirm that the speakers were vetted."),
         ({"title": "长" * 121},
-         "That is {length} characters; at most {limit} fit. Please shorten it."),
+         "“{field}” is too long: {length} characters, at most {limit} fit. Please shorten it."),
+        ({"venue": "室" * 301},
+         "“{field}” is too long: {length} characters, at most {limit} fit. Please shorten it."),
+        ({"outline": "\x00\u200b"},
+         "“{field}” cannot be empty: invisible and control characters are not kept. Please "
+         "type some text."),
         ({"event_type": "party"}, "Please choose the type of event."),
     ],
 )  # fmt: skip

@@ -180,9 +180,10 @@ async def test_the_register_is_append_only(deps: Deps) -> None:
         ({"measures": []}, "Choose at least one of the measures the regulation provides."),
         ({"measures": ["transfer", "flogging"]},
          "Choose at least one of the measures the regulation provides."),
-        ({"facts": "   "}, "Please answer with some text."),
-        ({"facts": "x" * 2001}, "That is {length} characters; at most {limit} fit. Please "
-                                "shorten it."),
+        ({"facts": " \u200b\x00 "}, "“{field}” cannot be empty: invisible and control "
+                                      "characters are not kept. Please type some text."),
+        ({"facts": "x" * 2001}, "“{field}” is too long: {length} characters, at most {limit} "
+                                "fit. Please shorten it."),
         ({"decided_on": date(2026, 11, 25)}, "A decision date cannot be in the future."),
         ({"person_id": 999}, "This person is not known to the bot."),
     ],

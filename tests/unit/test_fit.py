@@ -1,14 +1,17 @@
-"""Every message fits Telegram's limit: long free text is shortened, never refused (issue 6)."""
+"""Every message fits Telegram's limit: long free text is shortened, never refused (issue 6),
+and it is the free text that gives way, not the lines around it."""
 
 from __future__ import annotations
 
+import contextlib
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.sandbox.html_check import utf16_length, visible_text
-from handlers.render import MAX_MESSAGE, Renderer, esc, fit, notice
+from handlers.render import MAX_MESSAGE, Renderer, esc, fit, notice, unmarked
+from handlers.report import summary
 
 CARD = {
     "ref": "INC-2026-0001", "kind": "network_security", "severity": "major",
@@ -32,10 +35,34 @@ def test_an_incident_card_with_any_text_is_accepted(
     text = fit(notice(r, "incident.card", params))
     shown = visible_text(text)  # raises where Telegram would answer "can't parse entities"
     assert 0 < utf16_length(shown) <= MAX_MESSAGE
-    if utf16_length(visible_text(notice(r, "incident.card", params))) <= MAX_MESSAGE:
-        assert text == notice(r, "incident.card", params)  # short enough: untouched
-    else:
-        assert shown.endswith("…")
+    full = unmarked(notice(r, "incident.card", params))
+    if utf16_length(visible_text(full)) <= MAX_MESSAGE:
+        assert text == full  # short enough: untouched
+    else:  # the free text gave way; the head and the deadline at the end stay whole
+        lines = visible_text(full).splitlines()
+        assert shown.startswith(lines[0]) and shown.endswith(lines[-1]), shown[-200:]
+        assert "…" in shown
+
+
+@given(
+    sizes=st.lists(st.integers(1, 2000), min_size=3, max_size=3),
+    char=st.sampled_from(["x", "字", "😀", "&", "<"]),
+    locale=st.sampled_from(["zh_CN", "en"]),
+)
+def test_submitted_as_survives_the_longest_report(sizes: list[int], char: str, locale: str) -> None:
+    """ "what", "where" and "done" up to their limit each: the summary edited at Submit keeps
+    its head, every field's label and the line "Submitted as …", and fits."""
+    r = Renderer(locale, ZoneInfo("Asia/Shanghai"))
+    draft = {"kind": "network_security", "severity": "major", "when": CARD["discovered_at"],
+             "what": char * sizes[0], "where": char * sizes[1], "done": char * sizes[2],
+             "attachments": []}  # fmt: skip
+    status = r("Submitted as <b>{ref}</b>. The people responsible have been notified; "
+               "follow it with /my.", ref="INC-2026-0042")  # fmt: skip
+    shown = visible_text(fit(summary(r, draft) + "\n\n" + status))
+    assert utf16_length(shown) <= MAX_MESSAGE
+    assert shown.endswith(visible_text(status)), shown[-200:]
+    for label in ("Kind: {value}", "Discovered: {when}", "Already done: {text}"):
+        assert r.t.gettext(label).split("{")[0] in shown
 
 
 @given(st.text(max_size=6000))
@@ -44,3 +71,31 @@ def test_fit_keeps_markup_valid(value: str) -> None:
     shown = visible_text(fit(html))
     assert utf16_length(shown) <= MAX_MESSAGE
     assert shown.startswith(value[:100]) or utf16_length(value[:100]) > MAX_MESSAGE - 1
+
+
+async def test_the_marks_never_leave_even_without_fit() -> None:
+    """A text rendered with a long value and sent on a path that forgot fit: the transport
+    takes the marks out, Telegram never sees them."""
+    from telegram.request import RequestData
+    from telegram.request._requestparameter import RequestParameter
+
+    from scheduler.transport import AiohttpRequest
+
+    r = Renderer("en", ZoneInfo("Asia/Shanghai"))
+    text = r("What happened: {text}", text="字" * 100)
+    assert "\ufdd0" in text
+    sent: list[object] = []
+
+    class Session:
+        closed = False
+
+        def request(self, method: str, url: str, data: object, **_: object) -> object:
+            sent.append(data)
+            raise RuntimeError("stop here")
+
+    request = AiohttpRequest()
+    request._session = Session()  # type: ignore[assignment]
+    data = RequestData([RequestParameter("text", text, None)])
+    with contextlib.suppress(RuntimeError):
+        await request.do_request("https://x/bot1/sendMessage", "POST", data)
+    assert sent == [{"text": unmarked(text)}] and "\ufdd0" not in str(sent)

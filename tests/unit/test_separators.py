@@ -122,6 +122,7 @@ def test_every_notice_in_chinese_carries_no_western_separator(zh: Renderer) -> N
                       "name_en": "National Day", "on": "2026-10-01"}],
         "late_since": "2026-09-21T01:30:00+00:00", "snoozed": True,
         "username": "liming", "language": "zh-hans", "at": at,
+        "purpose": "org", "since": at, "missed": 2,
     }  # fmt: skip
     for template in all_notices():
         text = notice(zh, template, params)

@@ -1,0 +1,155 @@
+"""Free text as people type it: the one place it is cleaned and measured before it is kept.
+
+Every free-text step of every flow, and every service that keeps free text, passes it through
+`clean(field, value, policy)`: the same field, the same limit and the same answer at the step
+and at Submit. Text that is only read (a date, a number, a @username) goes through `normalise`.
+
+Cleaning: NFC; line breaks unified; control characters (U+0000 included: PostgreSQL refuses it
+in text) and zero-width or invisible characters removed, except a zero-width joiner inside an
+emoji sequence and the tag characters of a flag, which carry meaning. What is left with nothing
+visible is refused, naming the field. No database, no Telegram.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.errors import InvalidInput
+from bot.i18n import N_, Term
+from bot.policy.model import Policy
+
+ZWJ = "\u200d"
+# Blank letters and symbols people use to send "invisible" text; not zero-width by category.
+_BLANKS = frozenset("\u034f\u115f\u1160\u180e\u2800\u3164\uffa0")
+_LINE_BREAKS = {"\r\n": "\n", "\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"}
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Mn", "Me", "Zs", "Zl", "Zp"})
+
+
+def _emoji(char: str) -> bool:
+    """A pictograph, or what continues one (a skin tone, the emoji presentation selector)."""
+    return unicodedata.category(char) in ("So", "Sk") or char == "\ufe0f"
+
+
+def _noncharacter(code: int) -> bool:
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
+def normalise(value: str | None, *, multiline: bool = True) -> str:
+    """`value` in NFC without control or invisible characters, trimmed; one line unless
+    `multiline` (then line breaks are kept: they carry meaning in a description)."""
+    text = unicodedata.normalize("NFC", value or "")
+    for old, new in _LINE_BREAKS.items():
+        text = text.replace(old, new)
+    out: list[str] = []
+    for i, char in enumerate(text):
+        code, category = ord(char), unicodedata.category(char)
+        if char == "\n" or char == "\t":
+            out.append(char if multiline and char == "\n" else " ")
+        elif char == ZWJ:  # 👨‍👩‍👧: kept between two pictographs, nowhere else
+            following = text[i + 1] if i + 1 < len(text) else ""
+            if out and _emoji(out[-1]) and following and _emoji(following):
+                out.append(char)
+        elif 0xE0020 <= code <= 0xE007F:  # tags spell a flag after 🏴, nothing alone
+            if out and (out[-1] == "\U0001f3f4" or 0xE0020 <= ord(out[-1]) <= 0xE007F):
+                out.append(char)
+        elif category in ("Cc", "Cf", "Cs") or char in _BLANKS or _noncharacter(code):
+            continue
+        elif 0xFE00 <= code <= 0xFE0F and not (out and not out[-1].isspace()):
+            continue  # a variation selector varies the character before it, or nothing
+        else:
+            out.append(char)
+    cleaned = "".join(out)
+    if not multiline:
+        return " ".join(cleaned.split())
+    lines = [line.rstrip() for line in cleaned.split("\n")]
+    return "\n".join(lines).strip()
+
+
+def visible(text: str) -> bool:
+    """Whether anything in `text` can be seen (not only spaces, marks or format characters)."""
+    return any(unicodedata.category(c) not in _INVISIBLE for c in text)
+
+
+Limit = Callable[[Policy], int]
+
+
+def _max_text(policy: Policy) -> int:
+    return policy.incidents.max_text
+
+
+def _fixed(n: int) -> Limit:
+    return lambda _policy: n
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # msgid: how the person knows the field
+    limit: Limit  # characters, from the policy or fixed by the column that keeps it
+    multiline: bool = True
+
+
+# THE table of free-text fields: the step that asks and the service that keeps both read it.
+FIELDS: dict[str, Field] = {
+    # /report
+    "what": Field(N_("What happened"), _max_text),
+    "where": Field(N_("Where"), _max_text),
+    "done": Field(N_("Already done"), _max_text),
+    # the incident card's texts
+    "update": Field(N_("Progress update text"), _max_text),
+    "upward_to": Field(N_("Reported to"), _fixed(200), multiline=False),
+    "upward_what": Field(N_("What was reported"), _max_text),
+    "close": Field(N_("Closing summary"), _max_text),
+    # /event (R6)
+    "title": Field(N_("Title"), lambda p: p.events.max_title, multiline=False),
+    "venue": Field(N_("Venue"), _fixed(300), multiline=False),
+    "speaker_name": Field(N_("Speaker's name"), _fixed(100), multiline=False),
+    "speaker_affiliation": Field(N_("Speaker's affiliation"), _fixed(200), multiline=False),
+    "outline": Field(N_("Outline"), _max_text),
+    # the event card's texts
+    "reject": Field(N_("Reason for not approving"), _max_text),
+    "changes": Field(N_("Changes requested"), _max_text),
+    "cancel": Field(N_("Reason for cancelling"), _max_text),
+    "filing_ref": Field(N_("Filing reference"), _fixed(64), multiline=False),
+    # /meeting, /register, committees
+    "subject": Field(N_("Meeting subject"), _fixed(200), multiline=False),
+    "minutes": Field(N_("Minutes"), _max_text),
+    "facts": Field(N_("Facts"), _max_text),
+    "committee": Field(N_("Committee name"), _fixed(64), multiline=False),
+    # a file's name or a photo's caption, kept with the attachment
+    "file_name": Field(N_("File name"), _fixed(256), multiline=False),
+}
+
+
+def limit_of(field: str, policy: Policy) -> int:
+    return FIELDS[field].limit(policy)
+
+
+def clean(field: str, value: str | None, policy: Policy, *, required: bool = True) -> str:
+    """The text to keep for `field`, or InvalidInput naming the field: empty once cleaned
+    (unless not `required`: then "" is kept), or longer than the field's limit."""
+    spec = FIELDS[field]
+    text = normalise(value, multiline=spec.multiline)
+    if not visible(text):
+        if not required:
+            return ""
+        raise InvalidInput(
+            N_("“{field}” cannot be empty: invisible and control characters are not kept. "
+               "Please type some text."),
+            field=Term(spec.name),
+        )  # fmt: skip
+    limit = spec.limit(policy)
+    if len(text) > limit:
+        raise InvalidInput(
+            N_("“{field}” is too long: {length} characters, at most {limit} fit. "
+               "Please shorten it."),
+            field=Term(spec.name), length=len(text), limit=limit,
+        )  # fmt: skip
+    return text
+
+
+def attachment_name(value: str | None) -> str | None:
+    """A file's name or a photo's caption as kept with an attachment: cleaned, cut to fit."""
+    text = normalise(value, multiline=False)[:256]
+    return text if visible(text) else None
