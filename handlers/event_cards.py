@@ -3,11 +3,9 @@ filing, the requester's withdrawal and resubmission (R6). Authority is checked i
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from telegram import Message, Update, User
 
+from bot import dates
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
@@ -124,13 +122,11 @@ async def on_text_step(
     me, text = tg_user(user), message.text or ""
     event_id, version = int(state.data["id"]), int(state.data["version"])
     if state.flow == FLOW_FILING and state.step == "date":
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-            raise InvalidInput(N_("Please write the date like 2026-11-25."))
-        try:
-            date.fromisoformat(text.strip())
-        except ValueError:
+        try:  # any form of bot.dates: 2026-11-25, 2026年11月25日, 11月25日
+            filed_on = dates.parse_day(text, ctx.deps.clock.now().astimezone(ctx.deps.zone).date())
+        except dates.Unreadable:
             raise InvalidInput(N_("Please write the date like 2026-11-25.")) from None
-        state.data["date"], state.step = text.strip(), "ref"
+        state.data["date"], state.step = filed_on.isoformat(), "ref"
         await drafts.save(ctx.deps, await _person_id(ctx, user), state)
         await reply(message, r("What is the filing's reference number?"))
         return
@@ -163,12 +159,18 @@ async def acting_command(
         await private_only(message, ctx, r, "help")
         return
     args = ctx.args or []
-    if len(args) != 3 or not args[0].startswith("@"):
+    today = ctx.deps.clock.now().astimezone(ctx.deps.zone).date()
+    try:  # the days in any form of bot.dates: 2026-12-01 2026-12-10, 12月1日至12月10日
+        first, last = dates.two_days(" ".join(args[1:]), today)
+        readable = args[0].startswith("@")
+    except dates.Unreadable:
+        readable = False
+    if not readable:
         await reply(message, r("Send /acting @username 2026-12-01 2026-12-10 to name who decides "
                                "on events while you are away, for those days."))  # fmt: skip
         return
     person = await people.find_person(ctx.deps, username=args[0])
     named = await name_acting(ctx.deps, tg_user(user), person_id=person.id,
-                              first_day=args[1], last_day=args[2])  # fmt: skip
+                              first_day=first.isoformat(), last_day=last.isoformat())  # fmt: skip
     await reply(message, r("{name} decides on events from {first} to {last}.", name=named.name,
                            first=named.first_day, last=named.last_day))  # fmt: skip

@@ -187,6 +187,23 @@ async def test_a_member_chosen_dates_and_a_clause(harness: Harness) -> None:
     assert await tap(s, mi, q, data="1ld:p:2026-Q9") == ("This button is no longer valid.", True)
 
 
+async def test_the_readmes_dates_and_chinese_numerals(harness: Harness) -> None:
+    """The README's example and the forms an office writes: year-less second date, 〇 numerals."""
+    s, h = harness.standin, harness
+    users = await year_world(h)
+    mi = users[MIN.id]
+    for typed, head in (
+        ("2026年1月1日至3月31日", "Ledger: Q1 2026 (January 1, 2026 – March 31, 2026)"),
+        ("二〇二六年四月一日至六月三十日", "Ledger: Q2 2026 (April 1, 2026 – June 30, 2026)"),
+        ("２０２６．７．１—９．３０", "Ledger: Q3 2026 (July 1, 2026 – September 30, 2026)"),
+    ):
+        await mi.send("/ledger")
+        q = await s.next_message(MIN.id)
+        await tap(s, mi, q, "Chosen dates…")
+        await mi.send(typed)
+        assert (await s.next_message(MIN.id)).text.splitlines()[0] == head
+
+
 async def test_in_a_group_it_opens_the_private_chat(harness: Harness) -> None:
     s, h = harness.standin, harness
     users = await year_world(h)
