@@ -127,6 +127,8 @@ async def on_startup(app: AnyApp) -> None:
     assert isinstance(deliverer, Deliverer)
     deliverer.start()
     deliverer.wake()
+    leading = " as the leader" if LEADERSHIP_KEY in app.bot_data else ""
+    log.info("ready%s: @%s answers", leading, app.bot.username)
     with contextlib.suppress(NotImplementedError, AttributeError):  # not on Windows
         asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, dump_tasks)
 
@@ -163,6 +165,7 @@ async def on_shutdown(app: AnyApp) -> None:
             watch.cancel()
         await leadership.release()  # a follower takes over at once
     await deps_of(app).db.dispose()
+    log.info("stopped")
 
 
 async def set_command_menus(app: AnyApp) -> None:

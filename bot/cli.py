@@ -15,6 +15,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.db.instance import AlreadyRunning, lock_for
 from bot.logs import setup_logging
 from bot.policy.load import PolicyError
+from bot.policy.load import load as load_policy
 
 EXIT_CONFIG, EXIT_DATABASE, EXIT_TELEGRAM, EXIT_RUNNING = 2, 3, 4, 5
 
@@ -55,7 +56,10 @@ def cmd_db_upgrade(settings: Settings) -> int:
 def cmd_run(settings: Settings) -> int:
     from bot.app import StartError, serve
 
+    # Everything local first (environment, then the policy file, then the database), so a typo
+    # in a file is reported as such even when Telegram cannot be reached.
     token = settings.token  # ConfigError when missing or malformed
+    load_policy(settings.policy_file)  # PolicyError names the file and the key
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     setup_logging(settings.log_level, secrets=[token, secret])
     lock = lock_for(settings.resolved_database_url)

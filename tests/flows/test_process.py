@@ -23,7 +23,8 @@ async def spawn(
         DUTYDESK_BOT_TOKEN=token,
         DUTYDESK_TELEGRAM_API_URL=standin.url,
         DUTYDESK_DATA_DIR=str(tmp_path / "data"),
-        DUTYDESK_LOG_LEVEL="DEBUG",  # the most talkative setting: still no token
+        # DEBUG unless asked: the most talkative setting, and still no token
+        DUTYDESK_LOG_LEVEL=extra.pop("DUTYDESK_LOG_LEVEL", "DEBUG"),
         PYTHONUNBUFFERED="1",  # every line in the log, even from a killed process
         DUTYDESK_ADMIN_IDS="1001",
         **extra,
@@ -124,3 +125,20 @@ async def test_a_second_instance_on_the_same_sqlite_file_refuses_to_start(
         first.send_signal(signal.SIGTERM)
         await asyncio.wait_for(first.wait(), 30)
     assert first.returncode == 0
+
+
+@pytest.mark.slow
+async def test_start_up_at_info_is_duty_desks_own_lines(tmp_path: Path, standin: StandIn) -> None:
+    """No Alembic plugin or revision chatter, no PTB banner: what an operator reads is ours."""
+    proc = await spawn(tmp_path, standin, TOKEN, DUTYDESK_LOG_LEVEL="INFO")
+    try:
+        await standin.wait_until(lambda: standin.calls_of("getUpdates"), 30, "polling")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code, log = await finish(proc, tmp_path)
+    assert code == 0, log
+    lines = log.splitlines()
+    assert [line.split(" ", 4)[3] for line in lines] == [
+        "bot.db.migrate:", "bot.app:", "bot.app:", "bot.app:"]  # fmt: skip
+    assert lines[0].endswith("upgrading the database schema to 0012")
+    assert lines[2].endswith("ready: @dutydesk_test_bot answers") and lines[3].endswith("stopped")
