@@ -31,6 +31,7 @@ from bot.deps import Deps
 from bot.i18n import normalize_language
 from bot.inbox import service as inbox
 from bot.outbox import service as outbox
+from bot.outbox.lost import LOST, report_lost
 from bot.outbox.models import OutboxMessage, OutboxStatus, Semantics
 from bot.people import service as people
 from bot.people.models import Person
@@ -102,12 +103,14 @@ class Deliverer:
             try:
                 while await self.deliver_once():
                     pass
-                # Once per person, the office learns who cannot be reached (and why): checked
-                # right after a 403, else every REPORT_EVERY seconds, not on every wake-up.
+                # Once per person, the office learns who cannot be reached (and why), and the
+                # admins every message that failed or may not have arrived: checked right after
+                # such an outcome, else every REPORT_EVERY seconds, not on every wake-up.
                 if self._report_due or time.monotonic() >= self._next_report:
                     self._report_due = False
                     self._next_report = time.monotonic() + REPORT_EVERY
                     await report_undeliverable(self.deps)
+                    await report_lost(self.deps)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -257,6 +260,7 @@ class Deliverer:
                 final=final,
             )
         if final:
+            self._report_due = True
             log.error(
                 "outbox message %s given up after %d attempts: %s", message.id, attempts, error
             )
@@ -273,6 +277,8 @@ class Deliverer:
             await people.mark_blocked(self.deps, message.person_id)
 
     async def _settle(self, message: OutboxMessage, status: OutboxStatus, error: str) -> None:
+        if status in LOST:
+            self._report_due = True
         async with self.deps.db.transaction() as session:
             await outbox.mark_settled(session, message_id=message.id, status=status, error=error)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.db.migrate import head_from_files
 from bot.sandbox.standin import StandIn
 from tests.flows.conftest import TOKEN
 
@@ -140,5 +141,5 @@ async def test_start_up_at_info_is_duty_desks_own_lines(tmp_path: Path, standin:
     lines = log.splitlines()
     assert [line.split(" ", 4)[3] for line in lines] == [
         "bot.db.migrate:", "bot.app:", "bot.app:", "bot.app:"]  # fmt: skip
-    assert lines[0].endswith("upgrading the database schema to 0012")
+    assert lines[0].endswith(f"upgrading the database schema to {head_from_files()}")
     assert lines[2].endswith("ready: @dutydesk_test_bot answers") and lines[3].endswith("stopped")

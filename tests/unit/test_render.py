@@ -39,6 +39,9 @@ def test_every_notice_renders_with_nasty_values_in_both_languages() -> None:
                       "end": "2026-10-01", "due": "2026-09-21T01:30:00+00:00", "name": NASTY,
                       "name_en": NASTY, "on": "2026-10-01"}],
         "late_since": "2026-09-21T01:30:00+00:00", "snoozed": True,
+        "items": [{"status": status, "ref": NASTY, "to": NASTY, "template": "event.approve",
+                   "params": {"ref": NASTY, "title": NASTY, "by": NASTY}, "error": NASTY,
+                   "decision": True} for status in ("uncertain", "failed")], "more": 3,
     }  # fmt: skip
     # Notices that carry nothing anyone typed (only periods, counts, dates).
     no_free_text = {"incident.group_notice", "calendar.quarter_lapse", "calendar.study_open",
