@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.calendar import holidays_check
 from bot.calendar import runner as calendar
 from bot.context import AnyApp, Ctx
 from bot.events.sweep import sweep as event_sweep
@@ -37,6 +38,8 @@ async def calendar_run(ctx: Ctx) -> None:
     sent = await calendar.run(ctx.deps)
     if sent:
         log.info("calendar sent %d reminder(s)", sent)
+    if await holidays_check.check_next_year(ctx.deps):
+        log.warning("the holiday calendar has no make-up working days for next year: admins told")
 
 
 def schedule(app: AnyApp) -> None:

@@ -25,7 +25,7 @@ from bot.people.models import Person, RoleGrant
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting, people_with_role
 from bot.policy.model import Kind, Severity
-from bot.policy.worktime import add_working_minutes
+from bot.policy.worktime import add_working_minutes, workdays_of
 
 # Clause per kind, for the audit trail and the ledger.
 CLAUSE = {
@@ -100,7 +100,8 @@ def card_buttons(incident_id: int) -> list[list[Button]]:
 def ack_due(deps: Deps, kind: Kind, severity: Severity | None, now: datetime) -> datetime:
     limit = deps.policy.incidents.acknowledge.for_(kind, severity)
     if limit.working_time:
-        return add_working_minutes(now, limit.minutes, deps.zone, deps.policy.working_hours)
+        return add_working_minutes(now, limit.minutes, deps.zone, deps.policy.working_hours,
+                                   workdays_of(deps.policy))  # fmt: skip
     return now + timedelta(minutes=limit.minutes)
 
 

@@ -1,9 +1,13 @@
-"""Messages that end failed or uncertain are told to people, once (bot/outbox/lost.py)."""
+"""What the admins must hear, once: messages that ended failed or uncertain (bot/outbox/lost.py),
+a holiday calendar without next year's make-up working days (bot/calendar/holidays_check.py)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
+from bot.calendar import holidays_check
 from bot.outbox import service as outbox
 from bot.outbox.models import OutboxMessage, Semantics
 from bot.people.models import Person
@@ -64,3 +68,23 @@ async def test_an_uncertain_approval_and_a_failed_notice_are_told_once(harness: 
             .where(OutboxMessage.alerted_at.is_not(None)).order_by(OutboxMessage.id)))  # fmt: skip
     assert [tuple(r) for r in statuses] == [("event.approve", "uncertain"),
                                             ("role.granted", "failed")]  # fmt: skip
+
+
+async def test_in_december_the_admins_learn_next_years_make_up_days_are_missing(
+    harness: Harness,
+) -> None:
+    """Once, when the installed holiday calendar has no make-up working days for next year."""
+    s, h = harness.standin, harness
+    await world(h)
+    h.clock.set(datetime(2040, 12, 1, 2, 0, tzinfo=UTC))
+    assert await holidays_check.check_next_year(h.deps)
+    text = (await s.next_message(ADMIN_ID)).text
+    assert text.startswith("The holiday calendar does not know 2041's make-up working days yet")
+    assert text.endswith("enter the notice in the policy file: [calendar] extra_working_days "
+                         "and extra_days_off.")  # fmt: skip
+    h.clock.set(datetime(2040, 12, 20, 2, 0, tzinfo=UTC))
+    assert not await holidays_check.check_next_year(h.deps)  # once
+    await h.restart()
+    assert not await holidays_check.check_next_year(h.deps)
+    await s.quiet()
+    assert not s.unread(ADMIN_ID) and not s.unread(OFFICE)
