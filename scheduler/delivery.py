@@ -37,6 +37,7 @@ from bot.people import service as people
 from bot.people.models import Person
 from bot.people.undeliverable import report_undeliverable
 from handlers.render import Renderer, fit, keyboard, notice
+from scheduler.metrics import Metrics
 from scheduler.pacing import Pacer, Send
 from scheduler.transport import Broken
 
@@ -52,8 +53,16 @@ REPORT_EVERY = 30.0  # seconds between looks for people nobody told the office a
 class Deliverer:
     """Sends due outbox messages; woken at once after a commit, or every `idle` seconds."""
 
-    def __init__(self, deps: Deps, bot: Bot, pacer: Pacer | None = None, idle: float = 1.0):
+    def __init__(
+        self,
+        deps: Deps,
+        bot: Bot,
+        pacer: Pacer | None = None,
+        idle: float = 1.0,
+        metrics: Metrics | None = None,
+    ):
         self.deps = deps
+        self.metrics = metrics
         self.bot = bot
         self.pacer = pacer or Pacer()
         self.idle = idle
@@ -188,6 +197,8 @@ class Deliverer:
         try:
             sent = await self._post(message, text, markup, send)
         except RetryAfter as exc:
+            if self.metrics is not None:
+                self.metrics.flood.labels("outbox").inc()
             seconds = _seconds(exc.retry_after)
             self.pacer.back_off(message.chat_id, seconds)
             await self._retry(message, f"429 retry after {seconds:.0f} s", seconds, count=False)
@@ -211,6 +222,7 @@ class Deliverer:
         except TelegramError as exc:
             await self._retry(message, exc.message, None)
         else:
+            self._count("sent")
             async with self.deps.db.core() as connection:
                 await outbox.mark_sent(
                     connection,
@@ -247,6 +259,7 @@ class Deliverer:
         attempts = message.attempts + 1 if count else message.attempts
         delay = outbox.backoff(attempts) if seconds is None else timedelta(seconds=seconds)
         final = count and attempts >= outbox.MAX_ATTEMPTS
+        self._count("failed" if final else "retry")
         async with self.deps.db.transaction() as session:
             if not count:
                 row = await session.get(OutboxMessage, message.id)
@@ -276,7 +289,12 @@ class Deliverer:
         if "blocked" in error:
             await people.mark_blocked(self.deps, message.person_id)
 
+    def _count(self, outcome: str) -> None:
+        if self.metrics is not None:
+            self.metrics.sends.labels(outcome).inc()
+
     async def _settle(self, message: OutboxMessage, status: OutboxStatus, error: str) -> None:
+        self._count(str(status))
         if status in LOST:
             self._report_due = True
         async with self.deps.db.transaction() as session:

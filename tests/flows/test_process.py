@@ -139,7 +139,8 @@ async def test_start_up_at_info_is_duty_desks_own_lines(tmp_path: Path, standin:
         code, log = await finish(proc, tmp_path)
     assert code == 0, log
     lines = log.splitlines()
-    assert [line.split(" ", 4)[3] for line in lines] == [
-        "bot.db.migrate:", "bot.app:", "bot.app:", "bot.app:"]  # fmt: skip
+    # Only Duty Desk's own loggers (in December also the holiday calendar's warning).
+    assert all(line.split(" ", 4)[3].startswith(("bot.", "scheduler.")) for line in lines), log
     assert lines[0].endswith(f"upgrading the database schema to {head_from_files()}")
-    assert lines[2].endswith("ready: @dutydesk_test_bot answers") and lines[3].endswith("stopped")
+    assert any(line.endswith("ready: @dutydesk_test_bot answers") for line in lines)
+    assert lines[-1].endswith("bot.app: stopped") and len(lines) <= 6, log
