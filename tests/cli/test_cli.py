@@ -90,3 +90,13 @@ def test_a_broken_policy_file_is_reported_before_the_network(tmp_path: Path) -> 
     assert "policy.toml" in result.stderr and "Telegram" not in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "data").exists()  # nor was the database touched
+
+
+def test_the_systemd_unit_does_not_restart_on_configuration_errors() -> None:
+    from bot import cli
+
+    unit = (Path(__file__).parents[2] / "deploy" / "dutydesk.service").read_text()
+    line = next(ln for ln in unit.splitlines() if ln.startswith("RestartPreventExitStatus="))
+    assert sorted(int(c) for c in line.partition("=")[2].split()) == [
+        cli.EXIT_CONFIG, cli.EXIT_RUNNING]  # fmt: skip
+    assert "ExecStart=/srv/dutydesk/.venv/bin/dutydesk run" in unit
