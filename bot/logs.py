@@ -41,4 +41,5 @@ def setup_logging(level: str, secrets: Iterable[str] = ()) -> None:
         logging.getLogger(library).setLevel(quiet)
 
 
-LIBRARIES = ("alembic", "telegram", "aiohttp", "asyncio", "aiosqlite", "sqlalchemy")
+# tornado serves PTB's webhook and logs every request at INFO.
+LIBRARIES = ("alembic", "telegram", "tornado", "aiohttp", "asyncio", "aiosqlite", "sqlalchemy")
