@@ -177,7 +177,7 @@ def parse_moment(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, st
     hour, minute = int(m["H"]), 30 if m["half"] else int(m["M"] or m["M2"] or 0)
     if (m["ap"] in _AFTERNOON and hour < 12) or (m["ap"] == "中午" and hour < 11):
         hour += 12
-    elif m["ap"] in ("凌晨", "上午", "早上", "早晨") and hour == 12:
+    elif m["ap"] == "凌晨" and hour == 12:  # 凌晨12点 is midnight; 上午12点 is noon
         hour = 0
     try:
         return datetime.combine(day, time(hour, minute), zone), "minute"

@@ -105,6 +105,8 @@ def test_what_is_refused_says_why(text: str, message: str) -> None:
         ("下午三点半", datetime(2026, 12, 7, 15, 30, tzinfo=CN), "minute"),
         ("晚上8点15分", datetime(2026, 12, 7, 20, 15, tzinfo=CN), "minute"),
         ("中午12点", datetime(2026, 12, 7, 12, 0, tzinfo=CN), "minute"),
+        ("凌晨12点", datetime(2026, 12, 7, 0, 0, tzinfo=CN), "minute"),
+        ("凌晨3点", datetime(2026, 12, 7, 3, 0, tzinfo=CN), "minute"),
         ("9点", datetime(2026, 12, 7, 9, 0, tzinfo=CN), "minute"),
         ("２０２６－１１－２０　１４：３０", datetime(2026, 11, 20, 14, 30, tzinfo=CN), "minute"),
         ("2026-11-20T10:30", datetime(2026, 11, 20, 10, 30, tzinfo=CN), "minute"),
