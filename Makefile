@@ -3,15 +3,33 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install sandbox translations font
+.PHONY: run test lint install install-dev lock sandbox translations font
 
-$(BIN)/.installed: pyproject.toml setup.py
+# Installs come from the lock files (exact versions, made by `make lock`), not from whatever is
+# newest that day: the same install on a developer's machine, in CI and in production.
+$(BIN)/.installed: requirements.lock pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+# The tests' and linters' tools on top, pinned to the same versions.
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	touch $@
 
 install: $(BIN)/.installed
+install-dev: $(BIN)/.installed-dev
+
+# After changing a dependency in pyproject.toml: pip-tools' pip-compile writes both lock files
+# (`make lock UPGRADE=--upgrade` moves every pin to the newest allowed version).
+LOCK := $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links $(UPGRADE)
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "pip-tools>=7.4"
+	$(LOCK) --output-file requirements.lock pyproject.toml
+	$(LOCK) --extra dev --constraint requirements.lock --output-file requirements-dev.lock pyproject.toml
 
 # The bot itself when DUTYDESK_BOT_TOKEN is set (environment or .env), else the offline sandbox.
 run: install
@@ -25,7 +43,7 @@ run: install
 sandbox: install
 	$(BIN)/dutydesk sandbox
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -35,12 +53,12 @@ test: lint
 	$(BIN)/python -m pytest -rs
 
 # Extract messages, merge them into both catalogues (then translate, then `make test`).
-translations: install
+translations: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k r -k ngettext:1,2 -k plain -k plural:1,2 \
 		--no-location --sort-output -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
 
 # The ledger chart's Chinese font: Noto Sans CJK SC cut down to the characters of the zh_CN
 # catalogue (handlers/fonts/). Run after translating when tests/unit/test_ledger_chart.py asks.
-font: install
+font: install-dev
 	$(BIN)/python tools/subset_font.py

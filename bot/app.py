@@ -31,6 +31,8 @@ from handlers.commands import COMMANDS
 from scheduler import jobs
 from scheduler.answers import AnswerRequest
 from scheduler.delivery import Deliverer
+from scheduler.health import HealthServer
+from scheduler.metrics import Metrics
 from scheduler.pacing import Pacer
 from scheduler.updates import (
     Handover,
@@ -47,6 +49,8 @@ log = logging.getLogger(__name__)
 DELIVERER_KEY = "deliverer"
 ELECT_KEY = "elect"  # the PostgreSQL URL to elect a leader on (`dutydesk run` only)
 LEADERSHIP_KEY = "leadership"
+METRICS_KEY = "metrics"
+HEALTH_KEY = "health"
 # Exit code of a leader that lost its lock: it stops at once; a supervisor starts it again
 # and it waits as a follower (bot.db.leader).
 EXIT_LOST_LEADERSHIP = 6
@@ -77,6 +81,7 @@ def build_application(
     )
     api = settings.telegram_api_url
     handover = Handover()
+    metrics = Metrics()
     if pacer is None:
         pacer = Pacer() if settings.rate_limits == "telegram" else Pacer(0.0, 0.0, 0.0)
     builder = ApplicationBuilder()
@@ -87,7 +92,7 @@ def build_application(
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .application_class(InboxApplication)
-        .request(AnswerRequest(pacer))
+        .request(AnswerRequest(pacer, metrics))
         .get_updates_request(InboxRequest(deps, handover))
         .context_types(ContextTypes(context=Ctx))
         .defaults(Defaults(do_quote=False))
@@ -100,11 +105,12 @@ def build_application(
         .build()
     )
     app.bot_data[DEPS_KEY] = deps
-    deliverer = Deliverer(deps, app.bot, pacer)
+    app.bot_data[METRICS_KEY] = metrics
+    deliverer = Deliverer(deps, app.bot, pacer, metrics=metrics)
     deps.db.on_outbox = deliverer.wake
     app.bot_data[DELIVERER_KEY] = deliverer
     assert isinstance(app, InboxApplication)
-    app.handover, app.deliverer = handover, deliverer
+    app.handover, app.deliverer, app.metrics = handover, deliverer, metrics
     register(app)
     return app
 
@@ -113,15 +119,24 @@ async def on_startup(app: AnyApp) -> None:
     """After getMe succeeded: become the leader (PostgreSQL), bootstrap admins, recover the
     outbox, menus, start delivery."""
     deps = deps_of(app)
+    metrics = app.bot_data[METRICS_KEY]
+    if listen := deps.settings.health_listen:  # first: a follower answers /readyz too
+        health = HealthServer(deps, metrics, listen)
+        await health.start()
+        app.bot_data[HEALTH_KEY] = health
     if url := app.bot_data.get(ELECT_KEY):
         del url  # the bot's own engine elects: its statements pass any pooler
         leadership = Leadership(deps.db.engine, deps.settings.leader_timing)
+        metrics.set_role("follower")
         await leadership.acquire()  # a follower waits here, before polling anything
+        metrics.set_role("leader")
         app.bot_data[LEADERSHIP_KEY] = leadership
         app.bot_data["leadership_watch"] = asyncio.create_task(leadership.watch(_lost))
         # Telegram's 409 Conflict: another process polls with this token; this one stops.
         assert isinstance(app, InboxApplication)
         app.handover.on_conflict = _lost
+    else:
+        metrics.set_role("single")
     restored = await policy_store.restore(deps)
     if restored is not None:
         log.info("policy in force: %s, loaded through the chat", restored.file_name)
@@ -139,6 +154,8 @@ async def on_startup(app: AnyApp) -> None:
     assert isinstance(deliverer, Deliverer)
     deliverer.start()
     deliverer.wake()
+    leading = " as the leader" if LEADERSHIP_KEY in app.bot_data else ""
+    log.info("ready%s: @%s answers", leading, app.bot.username)
     with contextlib.suppress(NotImplementedError, AttributeError):  # not on Windows
         asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, dump_tasks)
 
@@ -174,7 +191,11 @@ async def on_shutdown(app: AnyApp) -> None:
         if isinstance(watch, asyncio.Task):
             watch.cancel()
         await leadership.release()  # a follower takes over at once
+    health = app.bot_data.get(HEALTH_KEY)
+    if isinstance(health, HealthServer):
+        await health.stop()
     await deps_of(app).db.dispose()
+    log.info("stopped")
 
 
 async def set_command_menus(app: AnyApp) -> None:

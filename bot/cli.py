@@ -15,6 +15,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.db.instance import AlreadyRunning, lock_for
 from bot.logs import setup_logging
 from bot.policy.load import PolicyError
+from bot.policy.load import load as load_policy
 
 EXIT_CONFIG, EXIT_DATABASE, EXIT_TELEGRAM, EXIT_RUNNING = 2, 3, 4, 5
 
@@ -59,7 +60,10 @@ def cmd_db_upgrade(settings: Settings) -> int:
 def cmd_run(settings: Settings) -> int:
     from bot.app import StartError, serve
 
+    # Everything local first (environment, then the policy file, then the database), so a typo
+    # in a file is reported as such even when Telegram cannot be reached.
     token = settings.token  # ConfigError when missing or malformed
+    load_policy(settings.policy_file)  # PolicyError names the file and the key
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     setup_logging(settings.log_level, secrets=[token, secret])
     lock = lock_for(settings.resolved_database_url)
@@ -78,6 +82,32 @@ def cmd_run(settings: Settings) -> int:
         serve(settings, token)
     except StartError as exc:
         return _fail(str(exc), EXIT_TELEGRAM)
+    return 0
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db.backup import BackupError, backup
+
+    try:
+        manifest = backup(settings, args.dir)
+    except BackupError as exc:
+        return _fail(str(exc), EXIT_DATABASE)
+    rows = manifest.get("rows")
+    held = f"{sum(rows.values())} rows in {len(rows)} tables, integrity ok" if rows else (
+        f"{len(manifest.get('tables', []))} tables")  # fmt: skip
+    print(f"backed up {_safe_url(settings.resolved_database_url)} to {args.dir}: {held}")
+    return 0
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db.backup import BackupError, restore
+
+    try:
+        manifest = restore(settings, args.dir, force=args.force)
+    except BackupError as exc:
+        return _fail(str(exc), EXIT_DATABASE)
+    print(f"restored the backup of {manifest['created_at']} into "
+          f"{_safe_url(settings.resolved_database_url)}; start the bot as usual")  # fmt: skip
     return 0
 
 
@@ -113,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
         "ledger-sample", help="write the ledger of a sample year (spreadsheet, chart) to a folder"
     )
     sample.add_argument("--out", type=Path, default=Path("ledger-sample"), help="the folder")
+    saved = sub.add_parser("backup", help="back up the database into a new folder")
+    saved.add_argument("dir", type=Path, help="the folder (new, or empty)")
+    restored = sub.add_parser("restore", help="restore a backup (stop the bot first)")
+    restored.add_argument("dir", type=Path, help="a folder made by dutydesk backup")
+    restored.add_argument("--force", action="store_true",
+                          help="replace a database that already exists")  # fmt: skip
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply the migrations")
@@ -129,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_db_upgrade(settings)
         if args.command == "sandbox":
             return cmd_sandbox(settings, args)
+        if args.command == "backup":
+            return cmd_backup(settings, args)
+        if args.command == "restore":
+            return cmd_restore(settings, args)
         return cmd_run(settings)
     except (ConfigError, PolicyError) as exc:
         return _fail(str(exc), EXIT_CONFIG)

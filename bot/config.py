@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     listen: str = "0.0.0.0:8443"
+    # HOST:PORT of /healthz, /readyz and /metrics (scheduler/health.py); unset: no listener.
+    health_listen: str | None = None
     log_level: str = "INFO"
     # "telegram": pace our sends to Telegram's flood limits (scheduler.pacing). "off": no pacing
     # of our own, for a Bot API stand-in that enforces none (the bench's throughput runs).
@@ -102,10 +104,12 @@ class Settings(BaseSettings):
     @field_validator("listen")
     @classmethod
     def _check_listen(cls, value: str) -> str:
-        host, sep, port = value.rpartition(":")
-        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ValueError(f"{value!r} must be HOST:PORT, e.g. 0.0.0.0:8443")
-        return value
+        return host_port(value)
+
+    @field_validator("health_listen")
+    @classmethod
+    def _check_health_listen(cls, value: str | None) -> str | None:
+        return host_port(value) if value else None
 
     @property
     def leader_timing(self) -> Timing:
@@ -138,6 +142,13 @@ class Settings(BaseSettings):
     def listen_host_port(self) -> tuple[str, int]:
         host, _, port = self.listen.rpartition(":")
         return host, int(port)
+
+
+def host_port(value: str) -> str:
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{value!r} must be HOST:PORT, e.g. 127.0.0.1:9090")
+    return value
 
 
 class ConfigError(Exception):

@@ -33,3 +33,13 @@ def setup_logging(level: str, secrets: Iterable[str] = ()) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Below DEBUG the log is Duty Desk's own lines: Alembic's plugin and revision chatter and
+    # PTB's "Application started" say nothing an operator acts on (bot.app and bot.db.migrate
+    # log what happened in their own words). At DEBUG everything shows, for a developer.
+    quiet = logging.WARNING if root.level > logging.DEBUG else logging.NOTSET
+    for library in LIBRARIES:
+        logging.getLogger(library).setLevel(quiet)
+
+
+# tornado serves PTB's webhook and logs every request at INFO.
+LIBRARIES = ("alembic", "telegram", "tornado", "aiohttp", "asyncio", "aiosqlite", "sqlalchemy")

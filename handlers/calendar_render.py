@@ -239,7 +239,20 @@ def summary(r: Renderer, d: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _holidays_unknown(r: Renderer, p: dict[str, Any]) -> str:
+    return r(
+        "<b>The holiday calendar does not know {year}'s make-up working days yet</b> (holidays "
+        "{version}). Until it does, weekends in {year} count as days off, so limits and "
+        "reminders may fall on the wrong days. When the State Council publishes {year}'s "
+        "holiday notice, update the bot (make lock UPGRADE=--upgrade-package=holidays), or "
+        "enter the notice in the policy file: [calendar] extra_working_days and extra_days_off.",
+        year=p["year"],
+        version=p["version"],
+    )
+
+
 NOTICES: dict[str, Notice] = {
+    "calendar.holidays_unknown": _holidays_unknown,
     "calendar.quarter_open": _quarter_open,
     "calendar.quarter_reminder": _quarter_reminder,
     "calendar.quarter_lapse": _quarter_lapse,

@@ -3,11 +3,9 @@ filing, the requester's withdrawal and resubmission (R6). Authority is checked i
 
 from __future__ import annotations
 
-import re
-
 from telegram import Message, Update, User
 
-from bot import examples
+from bot import dates, examples
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
@@ -136,12 +134,16 @@ async def on_text_step(
         await replay.ask_again(ctx, state, reply(message, question))
         return
     if state.flow == FLOW_FILING and state.step == "date":
-        day = typed(message)
-        example = examples.day(ctx.deps.clock.now(), ctx.deps.zone)
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day, re.ASCII):
-            raise InvalidInput(N_("Please write the date like {example}."), example=example)
+        today = ctx.deps.clock.now().astimezone(ctx.deps.zone).date()
+        try:  # any form of bot.dates: 2026-11-25, 2026年11月25日, 11月25日
+            filed_on = dates.parse_day(typed(message), today)
+        except dates.Unreadable:
+            example = examples.day(ctx.deps.clock.now(), ctx.deps.zone)
+            raise InvalidInput(
+                N_("Please write the date like {example}."), example=example
+            ) from None
         # Checked now (not in the future, not after the event), not after the reference.
-        state.data["date"] = await after.check_filing_date(ctx.deps, event_id, day)
+        state.data["date"] = await after.check_filing_date(ctx.deps, event_id, filed_on.isoformat())
         state.step = "ref"
         await drafts.save(ctx.deps, await _person_id(ctx, user), state)
         await reply(message, r("What is the filing's reference number?"))
@@ -180,22 +182,28 @@ async def acting_command(
         listed = await appointments(ctx.deps, tg_user(user))
         lines = [r("<b>Acting approvers</b>")]
         lines += [_appointment(r, a) for a in listed] or [r("Nobody is named now.")]
-        first, last = examples.absence(ctx.deps.clock.now(), ctx.deps.zone)
+        one, other = examples.absence(ctx.deps.clock.now(), ctx.deps.zone)
         lines.append(r("Send /acting @username {first} {last} to name who decides on events "
-                       "while you are away, for those days.", first=first, last=last))  # fmt: skip
+                       "while you are away, for those days.", first=one, last=other))  # fmt: skip
         rows = [[(r.plain("Revoke: {name}", name=a.name), cd.encode("ac", "rv", a.id))]
                 for a in listed]  # fmt: skip
         await reply(message, "\n".join(lines), rows)
         return
-    if len(args) != 3 or not args[0].startswith("@"):
-        first, last = examples.absence(ctx.deps.clock.now(), ctx.deps.zone)
+    today = ctx.deps.clock.now().astimezone(ctx.deps.zone).date()
+    try:  # the days in any form of bot.dates: 2026-12-01 2026-12-10, 12月1日至12月10日
+        first, last = dates.two_days(" ".join(args[1:]), today)
+        readable = args[0].startswith("@")
+    except dates.Unreadable:
+        readable = False
+    if not readable:
+        one, other = examples.absence(ctx.deps.clock.now(), ctx.deps.zone)
         await reply(message, r("Send /acting @username {first} {last} to name who decides on "
                                "events while you are away, for those days.",
-                               first=first, last=last))  # fmt: skip
+                               first=one, last=other))  # fmt: skip
         return
     person = await people.find_person(ctx.deps, username=args[0], member=True)
     named = await name_acting(ctx.deps, tg_user(user), person_id=person.id,
-                              first_day=args[1], last_day=args[2])  # fmt: skip
+                              first_day=first.isoformat(), last_day=last.isoformat())  # fmt: skip
     await reply(message, r("{name} decides on events from {first} to {last}.", name=named.name,
                            first=named.first_day, last=named.last_day))  # fmt: skip
 

@@ -239,8 +239,16 @@ def all_notices() -> dict[str, Notice]:
     from handlers.chat_render import NOTICES as CHAT_NOTICES
     from handlers.event_render import NOTICES as EVENT_NOTICES
     from handlers.incident_render import NOTICES as INCIDENT_NOTICES
+    from handlers.lost_render import NOTICES as LOST_NOTICES
 
-    return {**NOTICES, **INCIDENT_NOTICES, **EVENT_NOTICES, **CALENDAR_NOTICES, **CHAT_NOTICES}
+    return {
+        **NOTICES,
+        **INCIDENT_NOTICES,
+        **EVENT_NOTICES,
+        **CALENDAR_NOTICES,
+        **CHAT_NOTICES,
+        **LOST_NOTICES,
+    }
 
 
 def notice(r: Renderer, template: str, params: dict[str, Any]) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 from telegram.request import RequestData
 
 from bot.inbox import service as inbox
+from scheduler.metrics import Metrics
 from scheduler.pacing import Pacer
 from scheduler.transport import AiohttpRequest
 
@@ -34,9 +35,10 @@ LONGEST_WAIT = 30.0  # a longer retry_after is passed on as an error, not waited
 
 
 class AnswerRequest(AiohttpRequest):
-    def __init__(self, pacer: Pacer) -> None:
+    def __init__(self, pacer: Pacer, metrics: Metrics | None = None) -> None:
         super().__init__(connection_pool_size=256)  # python-telegram-bot's default
         self.pacer = pacer
+        self.metrics = metrics
 
     async def do_request(  # type: ignore[override]  # the timeouts pass through as they are
         self, url: str, method: str, request_data: RequestData | None = None, **kwargs: Any
@@ -57,6 +59,8 @@ class AnswerRequest(AiohttpRequest):
             finally:
                 if send is not None:
                     self.pacer.answered(send)
+            if status == 429 and self.metrics is not None:
+                self.metrics.flood.labels("answer").inc()
             if status != 429 or attempt == RETRIES:
                 break
             seconds = _retry_after(body)

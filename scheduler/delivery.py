@@ -32,6 +32,7 @@ from bot.deps import Deps
 from bot.i18n import normalize_language
 from bot.inbox import service as inbox
 from bot.outbox import service as outbox
+from bot.outbox.lost import LOST, report_lost
 from bot.outbox.models import OutboxMessage, OutboxStatus, Semantics
 from bot.people import service as people
 from bot.people.models import Person
@@ -39,6 +40,7 @@ from bot.people.undeliverable import report_undeliverable
 from handlers.durable import ANSWER
 from handlers.render import Renderer, fit, keyboard, notice
 from scheduler import queued_answers as answers
+from scheduler.metrics import Metrics
 from scheduler.pacing import Pacer, Send
 from scheduler.transport import Broken
 
@@ -55,8 +57,16 @@ REPORT_EVERY = 30.0  # seconds between looks for people nobody told the office a
 class Deliverer:
     """Sends due outbox messages; woken at once after a commit, or every `idle` seconds."""
 
-    def __init__(self, deps: Deps, bot: Bot, pacer: Pacer | None = None, idle: float = 1.0):
+    def __init__(
+        self,
+        deps: Deps,
+        bot: Bot,
+        pacer: Pacer | None = None,
+        idle: float = 1.0,
+        metrics: Metrics | None = None,
+    ):
         self.deps = deps
+        self.metrics = metrics
         self.bot = bot
         self.pacer = pacer or Pacer()
         self.idle = idle
@@ -106,12 +116,14 @@ class Deliverer:
             try:
                 while await self.deliver_once():
                     pass
-                # Once per person, the office learns who cannot be reached (and why): checked
-                # right after a 403, else every REPORT_EVERY seconds, not on every wake-up.
+                # Once per person, the office learns who cannot be reached (and why), and the
+                # admins every message that failed or may not have arrived: checked right after
+                # such an outcome, else every REPORT_EVERY seconds, not on every wake-up.
                 if self._report_due or time.monotonic() >= self._next_report:
                     self._report_due = False
                     self._next_report = time.monotonic() + REPORT_EVERY
                     await report_undeliverable(self.deps)
+                    await report_lost(self.deps)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -196,6 +208,8 @@ class Deliverer:
         try:
             sent = await self._post(message, text, markup, send)
         except RetryAfter as exc:
+            if self.metrics is not None:
+                self.metrics.flood.labels("outbox").inc()
             seconds = _seconds(exc.retry_after)
             self.pacer.back_off(message.chat_id, seconds)
             await self._retry(message, f"429 retry after {seconds:.0f} s", seconds, count=False)
@@ -219,6 +233,7 @@ class Deliverer:
         except TelegramError as exc:
             await self._retry(message, exc.message, None)
         else:
+            self._count("sent")
             async with self.deps.db.core() as connection:
                 await outbox.mark_sent(
                     connection,
@@ -266,6 +281,7 @@ class Deliverer:
         attempts = message.attempts + 1 if count else message.attempts
         delay = outbox.backoff(attempts) if seconds is None else timedelta(seconds=seconds)
         final = count and attempts >= outbox.MAX_ATTEMPTS
+        self._count("failed" if final else "retry")
         async with self.deps.db.transaction() as session:
             if not count:
                 row = await session.get(OutboxMessage, message.id)
@@ -279,6 +295,7 @@ class Deliverer:
                 final=final,
             )
         if final:
+            self._report_due = True
             log.error(
                 "outbox message %s given up after %d attempts: %s", message.id, attempts, error
             )
@@ -301,7 +318,14 @@ class Deliverer:
         elif "blocked" in error:
             await people.mark_blocked(self.deps, message.person_id)
 
+    def _count(self, outcome: str) -> None:
+        if self.metrics is not None:
+            self.metrics.sends.labels(outcome).inc()
+
     async def _settle(self, message: OutboxMessage, status: OutboxStatus, error: str) -> None:
+        self._count(str(status))
+        if status in LOST:
+            self._report_due = True
         async with self.deps.db.transaction() as session:
             await outbox.mark_settled(session, message_id=message.id, status=status, error=error)
 

@@ -4,11 +4,14 @@ due and what was sent lives in our tables, so a missed run is made up by the nex
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager, nullcontext
 
+from bot.calendar import holidays_check
 from bot.calendar import runner as calendar
 from bot.context import AnyApp, Ctx
 from bot.events.sweep import sweep as event_sweep
 from bot.incidents.sweep import sweep
+from scheduler.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -17,16 +20,24 @@ SWEEP_SECONDS = 20
 JOB_KWARGS = {"misfire_grace_time": 300, "coalesce": True, "max_instances": 1}
 
 
+def _timed(ctx: Ctx, name: str) -> AbstractContextManager[None]:
+    """The sweep's duration and end for /metrics and /readyz (scheduler/metrics.py)."""
+    metrics = ctx.application.bot_data.get("metrics")
+    return metrics.sweep(name, ctx.deps.clock) if isinstance(metrics, Metrics) else nullcontext()
+
+
 async def incident_sweep(ctx: Ctx) -> None:
     """Escalations and reminders of incidents (L4, L2, P2, R2)."""
-    acted = await sweep(ctx.deps)
+    with _timed(ctx, "incidents"):
+        acted = await sweep(ctx.deps)
     if acted:
         log.info("incident sweep acted on %d incident(s)", acted)
 
 
 async def event_reminders(ctx: Ctx) -> None:
     """Pending decisions, filing deadlines, the day before, lapses (R6, L2)."""
-    acted = await event_sweep(ctx.deps)
+    with _timed(ctx, "events"):
+        acted = await event_sweep(ctx.deps)
     if acted:
         log.info("event sweep acted on %d request(s)", acted)
 
@@ -34,9 +45,12 @@ async def event_reminders(ctx: Ctx) -> None:
 async def calendar_run(ctx: Ctx) -> None:
     """The regulation's rhythm: quarterly reviews, dedicated meetings, study, sensitive dates,
     the weekly digest (A2, R2, R3, A3); what a downtime missed goes out once, marked late."""
-    sent = await calendar.run(ctx.deps)
+    with _timed(ctx, "calendar"):
+        sent = await calendar.run(ctx.deps)
     if sent:
         log.info("calendar sent %d reminder(s)", sent)
+    if await holidays_check.check_next_year(ctx.deps):
+        log.warning("the holiday calendar has no make-up working days for next year: admins told")
 
 
 def schedule(app: AnyApp) -> None:

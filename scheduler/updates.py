@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime
 from http import HTTPStatus
@@ -19,6 +20,7 @@ from bot.context import AnyApp, deps_of
 from bot.deps import Deps
 from bot.inbox import service as inbox
 from scheduler.delivery import Deliverer
+from scheduler.metrics import Metrics
 from scheduler.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
@@ -112,6 +114,7 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
         # Both set by bot.app.build_application: the handover it shares with InboxRequest.
         self.handover = Handover()
         self.deliverer: Deliverer | None = None
+        self.metrics: Metrics | None = None
         self._flush: asyncio.TimerHandle | None = None
         self._flushing: asyncio.Task[None] | None = None  # kept: the loop holds tasks weakly
 
@@ -135,10 +138,14 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
         if not times:
             return
         token = inbox.handling(update.update_id, again=times > 1)
+        began_at = time.perf_counter()
         try:
             await super().process_update(update)
             h.finished.append((update.update_id, clock.now()))
         finally:
+            if self.metrics is not None:
+                self.metrics.updates.inc()
+                self.metrics.update_seconds.observe(time.perf_counter() - began_at)
             inbox.done_handling(token)
             h.idle.set()
             if self.deliverer is not None:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.policy.model import Policy
-from bot.policy.worktime import IsWorkday, official_workdays
+from bot.policy.worktime import IsWorkday, workdays_of
 
 LAPSE_KEPT = timedelta(days=30)  # a lapse notice more than a month late is no longer sent
 
@@ -96,7 +96,7 @@ class WorkingDays:
     def __init__(self, policy: Policy, zone: ZoneInfo) -> None:
         self.zone = zone
         self.send_at: time = policy.calendar.send_at
-        self.is_workday: IsWorkday = official_workdays(policy.working_hours.holidays)
+        self.is_workday: IsWorkday = workdays_of(policy)
 
     def on_or_after(self, day: date) -> date:
         for _ in range(60):

@@ -8,6 +8,7 @@ the bot's start-up time (issue 8: ~0.3 s of ~2 s on a busy machine).
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,7 @@ import migrations
 if TYPE_CHECKING:
     from alembic.config import Config
 
+log = logging.getLogger(__name__)
 VERSIONS = Path(migrations.__file__).parent / "versions"
 _ASSIGNED = re.compile(r"^(down_revision|revision)\b[^=]*=\s*['\"]?([\w.-]+|None)['\"]?", re.M)
 
@@ -65,6 +67,7 @@ def _upgrade(connection: Connection, revision: str) -> None:
 
     config = alembic_config()
     config.attributes["connection"] = connection
+    log.info("upgrading the database schema to %s", head_from_files() or revision)
     command.upgrade(config, revision)
 
 

@@ -29,7 +29,7 @@ from bot.outbox.service import Button
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import people_with_role
-from bot.policy.worktime import add_working_minutes, official_workdays
+from bot.policy.worktime import add_working_minutes, workdays_of
 
 BATCH = 200
 
@@ -37,7 +37,7 @@ BATCH = 200
 def _working_morning(deps: Deps, now: datetime) -> bool:
     local = now.astimezone(deps.zone)
     hours = deps.policy.working_hours
-    return official_workdays(hours.holidays)(local.date()) and local.time() >= hours.start
+    return workdays_of(deps.policy)(local.date()) and local.time() >= hours.start
 
 
 async def sweep(deps: Deps) -> int:
@@ -119,7 +119,11 @@ async def _decision_overdue(session: AsyncSession, deps: Deps, now: datetime) ->
                                    EventRequest.deputy_escalated_at.is_(None),
                                    EventRequest.requested_at <= now - timedelta(minutes=minutes))
         .order_by(EventRequest.requested_at, EventRequest.id).limit(BATCH)))  # fmt: skip
-    due = [e for e in rows if now >= add_working_minutes(e.requested_at, minutes, deps.zone, hours)]
+    workdays = workdays_of(deps.policy)
+    due = [
+        e for e in rows if now >= add_working_minutes(e.requested_at, minutes, deps.zone, hours,
+                                                      workdays)
+    ]  # fmt: skip
     deputies = await people_with_role(session, Role.DEPUTY) if due else []
     for event in due:
         event.deputy_escalated_at = now

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import examples
+from bot import dates, examples
 from bot.errors import InvalidInput
 from bot.freetext import normalise, visible
 from bot.i18n import N_
@@ -28,40 +27,19 @@ def clean_text(value: str | None, limit: int) -> str:
     return text
 
 
-# Accepted forms of a date and time, the way people type them in either language.
-_DATE = r"(?:(?P<y>\d{4})[-/.年])?(?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?"
-_TIME = r"(?P<H>\d{1,2})[:：时点](?P<M>\d{1,2})分?"
-_FORMS = [re.compile(rf"^{_DATE}(?:[ T]*{_TIME})?$"), re.compile(rf"^{_TIME}$")]
-
-
 def parse_moment(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, str]:
-    """A date (and time) as people type it, in the organisation's zone: (moment, precision).
-
-    "2026-11-24 10:30", "11/24 10:30", "2026年11月24日 10:30", "10:30" (today), "11-24" (a
-    day). A date that does not exist (2026-02-30) is unreadable.
-    """
-    raw = re.sub(r"\s+", " ", text.strip())
-    local_now = now.astimezone(zone)
-    for form in _FORMS:
-        match = form.match(raw)
-        if match is None:
-            continue
-        parts = match.groupdict()
-        try:
-            day = date(
-                int(parts.get("y") or local_now.year),
-                int(parts.get("m") or local_now.month),
-                int(parts.get("d") or local_now.day),
-            )
-            clock = time(int(parts["H"]), int(parts["M"])) if parts.get("H") else time(0, 0)
-        except ValueError:
-            break
-        return datetime.combine(day, clock, zone), "minute" if parts.get("H") else "day"
-    raise InvalidInput(
-        N_("I could not read that date. Please write it like {example}, or only {time} for today."),
-        example=examples.moment(now, zone),
-        time=examples.clock(now, zone),
-    )
+    """A date (and time) as people type it, in any form of bot.dates, in the organisation's
+    zone: (moment, precision). "2026-11-24 10:30", "11/24 10:30", "2026年11月24日 10:30",
+    "二〇二六年十一月二十四日下午三点", "10:30" (today), "11-24" (a day). A date that does not
+    exist (2026-02-30) is unreadable."""
+    try:
+        return dates.parse_moment(text, now, zone)
+    except dates.Unreadable:
+        raise InvalidInput(
+            N_("I could not read that date. Please write it like {example}, or only {time} for "
+               "today."),
+            example=examples.moment(now, zone), time=examples.clock(now, zone),
+        ) from None  # fmt: skip
 
 
 # How far back a discovery may lie: a report is of something found lately (L4: discover and

@@ -28,7 +28,7 @@ from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting, role_holders
 from bot.policy.model import Kind, Severity
-from bot.policy.worktime import add_working_minutes
+from bot.policy.worktime import add_working_minutes, workdays_of
 
 # Clause per kind, for the audit trail and the ledger.
 CLAUSE = {
@@ -117,7 +117,8 @@ def card_buttons(
 def ack_due(deps: Deps, kind: Kind, severity: Severity | None, now: datetime) -> datetime:
     limit = deps.policy.incidents.acknowledge.for_(kind, severity)
     if limit.working_time:
-        return add_working_minutes(now, limit.minutes, deps.zone, deps.policy.working_hours)
+        return add_working_minutes(now, limit.minutes, deps.zone, deps.policy.working_hours,
+                                   workdays_of(deps.policy))  # fmt: skip
     return now + timedelta(minutes=limit.minutes)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import dates
 from bot.errors import InvalidInput
 from bot.i18n import N_
 
@@ -74,23 +75,27 @@ def between(first: date, last: date, zone: ZoneInfo) -> LedgerPeriod:
     return LedgerPeriod(min(first, last), max(first, last), zone)
 
 
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 EARLIEST = date(2000, 1, 1)
 LONGEST = timedelta(days=366 * 5)
 
 
 def parse_dates(text: str, today: date, zone: ZoneInfo) -> LedgerPeriod:
-    """Two dates typed by a reader: 2026-01-01 2026-03-31, 2026/1/1–2026/3/31, 2026年1月1日至…"""
-    found = _DATE.findall(text)
-    if len(found) != 2:
+    """Two dates typed by a reader, in any form of bot.dates (2026-01-01 2026-03-31,
+    2026年1月1日至3月31日, 二〇二六年一月一日至三月三十一日), or a period named whole
+    (2026年第一季度, 2026年上半年, 2026年1—3月)."""
+    try:
+        whole = dates.whole_period(text)
+        found = [] if whole else dates.find_days(text, today.year)
+        # "1月1日至3月31日" typed in February means the last one that has begun.
+        if found and not any(t.year_given for t in found) and found[0].day > today:
+            found = dates.find_days(text, today.year - 1)
+    except dates.Unreadable:
+        raise InvalidInput(N_("One of those dates does not exist; please check it.")) from None
+    if whole is None and len(found) != 2:
         raise InvalidInput(N_("Please send two dates, the first and the last day, such as "
                               "{first} {last}."), first=today.replace(month=1, day=1).isoformat(),
                            last=today.isoformat())  # fmt: skip
-    try:
-        first, last = (date(int(y), int(m), int(d)) for y, m, d in found)
-    except ValueError:
-        raise InvalidInput(N_("One of those dates does not exist; please check it.")) from None
-    period = between(first, last, zone)
+    period = between(*(whole or (found[0].day, found[1].day)), zone)
     if period.first < EARLIEST or period.first > today:
         raise InvalidInput(N_("The first day must lie between 2000 and today."))
     if period.last - period.first > LONGEST:

@@ -49,3 +49,6 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # When the admins (and the office, for a decision notice) were told it ended failed or
+    # uncertain: once (bot.outbox.lost).
+    alerted_at: Mapped[datetime | None]

@@ -164,8 +164,19 @@ class Digest(Strict):
 class Calendar(Strict):
     send_at: time  # reminders go out at this local time on a working day
     late_after_minutes: int = Field(ge=1, le=24 * 60)
+    # The State Council's notice for a year the installed holiday calendar does not know yet:
+    # make-up working days (weekends worked) and extra days off. They override the calendar.
+    extra_working_days: list[date] = []
+    extra_days_off: list[date] = []
     quarterly_review: QuarterlyReview
     dedicated_meetings: DedicatedMeetings
     study_sessions: StudySessions
     sensitive_dates: SensitiveDates
     digest: Digest
+
+    @model_validator(mode="after")
+    def _extra_days(self) -> Calendar:
+        both = sorted(set(self.extra_working_days) & set(self.extra_days_off))
+        if both:
+            raise ValueError(f"{both[0]} is both an extra working day and an extra day off")
+        return self

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from bot.policy.model import WorkingHours
+from bot.policy.model import Policy, WorkingHours
 
 IsWorkday = Callable[[date], bool]
 
@@ -18,18 +18,37 @@ def weekdays(day: date) -> bool:
 
 
 @cache
-def official_workdays(country: str) -> IsWorkday:
-    """The official working days of `country` (holidays out, make-up working days in)."""
+def official_workdays(
+    country: str,
+    extra_working: frozenset[date] = frozenset(),
+    extra_off: frozenset[date] = frozenset(),
+) -> IsWorkday:
+    """The official working days of `country` (holidays out, make-up working days in), with the
+    days the policy adds for a year the installed calendar does not know yet."""
     if not country:
-        return weekdays
-    import holidays
+        base = weekdays
+    else:
+        import holidays
 
-    calendar = holidays.country_holidays(country)  # years are filled in as they are asked
+        calendar = holidays.country_holidays(country)  # years are filled in as they are asked
+
+        def base(day: date) -> bool:
+            return bool(calendar.is_working_day(day))
+
+    if not extra_working and not extra_off:
+        return base
 
     def is_workday(day: date) -> bool:
-        return bool(calendar.is_working_day(day))
+        return day in extra_working or (day not in extra_off and base(day))
 
     return is_workday
+
+
+def workdays_of(policy: Policy) -> IsWorkday:
+    """The policy's working days: its country's calendar and its own extra days."""
+    extra = policy.calendar
+    return official_workdays(policy.working_hours.holidays, frozenset(extra.extra_working_days),
+                             frozenset(extra.extra_days_off))  # fmt: skip
 
 
 def add_working_minutes(

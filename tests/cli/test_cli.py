@@ -74,3 +74,29 @@ def test_ledger_sample_writes_the_year_in_both_languages(tmp_path: Path) -> None
         "ledger-2026-en.png", "ledger-2026-zh_CN.png"]  # fmt: skip
     assert (tmp_path / "sample" / "ledger-2026-zh_CN.png").read_bytes()[:4] == b"\x89PNG"
     assert not (tmp_path / "data").exists()  # a throw-away database, nothing left behind
+
+
+def test_a_broken_policy_file_is_reported_before_the_network(tmp_path: Path) -> None:
+    """Local configuration is checked first: with Telegram unreachable too, the file is named."""
+    (tmp_path / "policy.toml").write_text("[incidents]\nack_hours = 'soon'\n", encoding="utf-8")
+    result = dutydesk(
+        tmp_path,
+        "run",
+        DUTYDESK_BOT_TOKEN="123456789:TEST-token-abcdefghijklmnopqrstuvw",
+        DUTYDESK_POLICY_FILE="policy.toml",
+        DUTYDESK_TELEGRAM_API_URL="http://127.0.0.1:1",  # nothing listens there
+    )
+    assert result.returncode == 2, result.stderr
+    assert "policy.toml" in result.stderr and "Telegram" not in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists()  # nor was the database touched
+
+
+def test_the_systemd_unit_does_not_restart_on_configuration_errors() -> None:
+    from bot import cli
+
+    unit = (Path(__file__).parents[2] / "deploy" / "dutydesk.service").read_text()
+    line = next(ln for ln in unit.splitlines() if ln.startswith("RestartPreventExitStatus="))
+    assert sorted(int(c) for c in line.partition("=")[2].split()) == [
+        cli.EXIT_CONFIG, cli.EXIT_RUNNING]  # fmt: skip
+    assert "ExecStart=/srv/dutydesk/.venv/bin/dutydesk run" in unit

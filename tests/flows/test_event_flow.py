@@ -108,7 +108,7 @@ async def test_request_approved_filed_and_cleared(harness: Harness) -> None:
     await s.next_message(OFFICE)
     await users[OFFICE].send("25/11")
     assert (await s.next_message(OFFICE)).text == "Please write the date like 2026-11-24."
-    await users[OFFICE].send("2026-11-24")  # filed today
+    await users[OFFICE].send("２０２６年１１月２４日")  # as a Chinese input method types it
     assert (await s.next_message(OFFICE)).text == "What is the filing's reference number?"
     await users[OFFICE].send("宣备〔2026〕12号")
     assert (await s.next_message(OFFICE)).text.startswith("EVT-2026-0001 is filed and cleared")

@@ -96,7 +96,8 @@ async def test_the_secretary_reads_the_year(harness: Harness) -> None:
     assert lines[3] == "Lapses (17), oldest limit first; page 1 of 2"
     assert lines[4] == ("· April 15, 2026 INC-2026-0002: acknowledged 25 min after its limit (L4)")
     assert lines[5] == (
-        "· April 15, 2026 INC-2026-0002: a major incident the secretary never acknowledged (R2, C2)"
+        "· April 15, 2026 INC-2026-0002: a critical incident the secretary never acknowledged "
+        "(R2, C2)"
     )
     assert len(lines) == 4 + 10
     await tap(s, shu, q, "Next ›")
@@ -179,7 +180,7 @@ async def test_a_member_chosen_dates_and_a_clause(harness: Harness) -> None:
     await tap(s, mi, q, "Last year")
     assert q.text.splitlines()[3:] == [
         "Evidence for C2: 1 entry; page 1 of 1",
-        "· April 15, 2026 10:15 · Lapse: INC-2026-0002: a major incident the secretary never "
+        "· April 15, 2026 10:15 · Lapse: INC-2026-0002: a critical incident the secretary never "
         "acknowledged (R2, C2)",
     ]
     await mi.send("/ledger X9")
@@ -187,6 +188,23 @@ async def test_a_member_chosen_dates_and_a_clause(harness: Harness) -> None:
         "X9 is not a clause of the regulation; they run R1–R8, L1–L5, A1–A4, P1–P4 and C1–C12."
     )
     assert await tap(s, mi, q, data="1ld:p:2026-Q9") == ("This button is no longer valid.", True)
+
+
+async def test_the_readmes_dates_and_chinese_numerals(harness: Harness) -> None:
+    """The README's example and the forms an office writes: year-less second date, 〇 numerals."""
+    s, h = harness.standin, harness
+    users = await year_world(h)
+    mi = users[MIN.id]
+    for typed, head in (
+        ("2026年1月1日至3月31日", "Ledger: Q1 2026 (January 1, 2026 – March 31, 2026)"),
+        ("二〇二六年四月一日至六月三十日", "Ledger: Q2 2026 (April 1, 2026 – June 30, 2026)"),
+        ("２０２６．７．１—９．３０", "Ledger: Q3 2026 (July 1, 2026 – September 30, 2026)"),
+    ):
+        await mi.send("/ledger")
+        q = await s.next_message(MIN.id)
+        await tap(s, mi, q, "Chosen dates…")
+        await mi.send(typed)
+        assert (await s.next_message(MIN.id)).text.splitlines()[0] == head
 
 
 async def test_in_a_group_it_opens_the_private_chat(harness: Harness) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.db.migrate import head_from_files
 from bot.sandbox.standin import StandIn
 from tests.flows.conftest import TOKEN
 
@@ -23,7 +24,8 @@ async def spawn(
         DUTYDESK_BOT_TOKEN=token,
         DUTYDESK_TELEGRAM_API_URL=standin.url,
         DUTYDESK_DATA_DIR=str(tmp_path / "data"),
-        DUTYDESK_LOG_LEVEL="DEBUG",  # the most talkative setting: still no token
+        # DEBUG unless asked: the most talkative setting, and still no token
+        DUTYDESK_LOG_LEVEL=extra.pop("DUTYDESK_LOG_LEVEL", "DEBUG"),
         PYTHONUNBUFFERED="1",  # every line in the log, even from a killed process
         DUTYDESK_ADMIN_IDS="1001",
         **extra,
@@ -137,9 +139,12 @@ async def test_webhook_keeps_each_update_before_telegram_hears_200(
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    policy = tmp_path / "open.toml"  # whoever presses Start is a member here (R4)
+    policy.write_text('[people]\nadmission = "open"\n')
     env = {
         "DUTYDESK_WEBHOOK_URL": f"http://127.0.0.1:{port}",
         "DUTYDESK_LISTEN": f"127.0.0.1:{port}",
+        "DUTYDESK_POLICY_FILE": str(policy),
     }
     alice = standin.add_user(1001, "Alice", language_code="en")
     bob = standin.add_user(1002, "Bob", language_code="en")
@@ -174,3 +179,21 @@ async def test_webhook_keeps_each_update_before_telegram_hears_200(
         proc.send_signal(signal.SIGTERM)
         code, log = await finish(proc, tmp_path)
     assert code == 0, log
+
+
+@pytest.mark.slow
+async def test_start_up_at_info_is_duty_desks_own_lines(tmp_path: Path, standin: StandIn) -> None:
+    """No Alembic plugin or revision chatter, no PTB banner: what an operator reads is ours."""
+    proc = await spawn(tmp_path, standin, TOKEN, DUTYDESK_LOG_LEVEL="INFO")
+    try:
+        await standin.wait_until(lambda: standin.calls_of("getUpdates"), 30, "polling")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code, log = await finish(proc, tmp_path)
+    assert code == 0, log
+    lines = log.splitlines()
+    # Only Duty Desk's own loggers (in December also the holiday calendar's warning).
+    assert all(line.split(" ", 4)[3].startswith(("bot.", "scheduler.")) for line in lines), log
+    assert lines[0].endswith(f"upgrading the database schema to {head_from_files()}")
+    assert any(line.endswith("ready: @dutydesk_test_bot answers") for line in lines)
+    assert lines[-1].endswith("bot.app: stopped") and len(lines) <= 6, log

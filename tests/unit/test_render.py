@@ -42,6 +42,10 @@ def test_every_notice_renders_with_nasty_values_in_both_languages() -> None:
         "late_since": "2026-09-21T01:30:00+00:00", "snoozed": True,
         "username": NASTY, "language": NASTY, "at": "2026-11-24T02:00:00+00:00",
         "purpose": "org", "since": "2026-11-24T02:00:00+00:00", "missed": 2,
+        "items": [{"status": status, "ref": NASTY, "to": NASTY, "template": "event.approve",
+                   "params": {"ref": NASTY, "title": NASTY, "by": NASTY}, "error": NASTY,
+                   "decision": True} for status in ("uncertain", "failed")], "more": 3,
+        "year": 2027, "version": NASTY,
     }  # fmt: skip
     # Notices that carry nothing anyone typed (only periods, counts, dates).
     no_free_text = {"incident.group_notice", "calendar.quarter_lapse", "calendar.study_open",

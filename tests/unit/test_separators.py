@@ -122,7 +122,11 @@ def test_every_notice_in_chinese_carries_no_western_separator(zh: Renderer) -> N
                       "name_en": "National Day", "on": "2026-10-01"}],
         "late_since": "2026-09-21T01:30:00+00:00", "snoozed": True,
         "username": "liming", "language": "zh-hans", "at": at,
-        "purpose": "org", "since": at, "missed": 2,
+        "purpose": "org", "since": at, "missed": 2, "year": 2027, "version": "0.109",
+        "items": [{"status": status, "ref": "EVT-2026-0001", "to": "王芳",
+                   "template": "event.approve", "error": "Chat not found", "decision": True,
+                   "params": {"ref": "EVT-2026-0001", "title": "理论宣讲", "by": "李明"}}
+                  for status in ("uncertain", "failed")], "more": 3,
     }  # fmt: skip
     for template in all_notices():
         text = notice(zh, template, params)
