@@ -21,6 +21,7 @@ from bot.db.engine import Database, create_engine
 from bot.db.leader import Leadership
 from bot.db.migrate import upgrade
 from bot.deps import Deps
+from bot.files import service as files
 from bot.i18n import translator
 from bot.outbox import service as outbox
 from bot.people import grants
@@ -31,6 +32,7 @@ from handlers.commands import COMMANDS
 from scheduler import jobs
 from scheduler.answers import AnswerRequest
 from scheduler.delivery import Deliverer
+from scheduler.fetcher import Fetcher
 from scheduler.pacing import Pacer
 from scheduler.updates import Handover, InboxApplication, InboxRequest, replay_unfinished
 
@@ -39,6 +41,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 log = logging.getLogger(__name__)
 DELIVERER_KEY = "deliverer"
+FETCHER_KEY = "fetcher"
 ELECT_KEY = "elect"  # the PostgreSQL URL to elect a leader on (`dutydesk run` only)
 LEADERSHIP_KEY = "leadership"
 # Exit code of a leader that lost its lock: it stops at once; a supervisor starts it again
@@ -95,6 +98,9 @@ def build_application(
     deliverer = Deliverer(deps, app.bot, pacer)
     deps.db.on_outbox = deliverer.wake
     app.bot_data[DELIVERER_KEY] = deliverer
+    fetcher = Fetcher(deps, app.bot)
+    deps.db.on_files = fetcher.wake
+    app.bot_data[FETCHER_KEY] = fetcher
     assert isinstance(app, InboxApplication)
     app.handover, app.deliverer = handover, deliverer
     register(app)
@@ -118,6 +124,9 @@ async def on_startup(app: AnyApp) -> None:
         log.info("granted the admin role to %d configured admin(s)", granted)
     async with deps.db.transaction() as session:
         requeued, uncertain = await outbox.recover_in_flight(session, now=deps.clock.now())
+        refetch = await files.recover(session, now=deps.clock.now())
+    if refetch:
+        log.info("files to keep after restart: %d tried again now", refetch)
     if requeued or uncertain:
         log.warning("outbox after restart: %d requeued, %d uncertain", requeued, uncertain)
     await replay_unfinished(app, deps)
@@ -127,6 +136,10 @@ async def on_startup(app: AnyApp) -> None:
     assert isinstance(deliverer, Deliverer)
     deliverer.start()
     deliverer.wake()
+    fetcher = app.bot_data[FETCHER_KEY]
+    assert isinstance(fetcher, Fetcher)
+    fetcher.start()
+    fetcher.wake()
     with contextlib.suppress(NotImplementedError, AttributeError):  # not on Windows
         asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, dump_tasks)
 
@@ -146,6 +159,9 @@ async def on_stop(app: AnyApp) -> None:
     deliverer = app.bot_data.get(DELIVERER_KEY)
     if isinstance(deliverer, Deliverer):
         await deliverer.stop()
+    fetcher = app.bot_data.get(FETCHER_KEY)
+    if isinstance(fetcher, Fetcher):
+        await fetcher.stop()
 
 
 def _lost(reason: str) -> None:

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     # "telegram": pace our sends to Telegram's flood limits (scheduler.pacing). "off": no pacing
     # of our own, for a Bot API stand-in that enforces none (the bench's throughput runs).
     rate_limits: Literal["telegram", "off"] = "telegram"
+    # Where the office's own copies of every file sent into a record are kept (bot.files);
+    # empty: <data dir>/files.
+    files_dir: Path | None = None
+    # The cloud Bot API lets a bot download at most 20 MB; a self-hosted Bot API server more.
+    max_download_mb: int = Field(default=20, ge=1, le=2000)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -105,6 +110,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir / 'dutydesk.sqlite3'}"
+
+    @property
+    def resolved_files_dir(self) -> Path:
+        return self.files_dir or self.data_dir / "files"
 
     @property
     def token(self) -> str:

@@ -227,7 +227,7 @@ async def on_message(
     policy, limit = ctx.deps.policy.events, ctx.deps.policy.incidents.max_text
     text, step, d = message.text, state.step, state.data
     if step == "attach" and (message.photo or message.document):
-        add_attachment(ctx, message, d.setdefault("attachments", []))
+        await add_attachment(ctx, message, r, d.setdefault("attachments", []))
         await drafts.save(ctx.deps, me.id, state)
         await _ask(update, ctx, r, state, edit=False)
         return

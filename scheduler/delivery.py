@@ -14,7 +14,7 @@ from asyncio import FIRST_COMPLETED
 from datetime import timedelta
 
 from sqlalchemy import select
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -28,6 +28,7 @@ from telegram.error import (
 
 from bot.chats import service as chats
 from bot.deps import Deps
+from bot.files import service as files
 from bot.i18n import normalize_language
 from bot.inbox import service as inbox
 from bot.outbox import service as outbox
@@ -227,16 +228,32 @@ class Deliverer:
                 return await self.bot.send_message(
                     message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
                 )
-            caption = text[:1000]
-            if message.params.get("file_kind") == "photo":
-                return await self.bot.send_photo(
-                    message.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML
+            try:
+                return await self._send_file(message, file_id, text[:1000])
+            except BadRequest as exc:
+                # Telegram no longer has it (a new token, its retention): the office's copy.
+                kept = await files.kept_copy(self.deps, file_id)
+                if kept is None:
+                    raise
+                log.info("file %s gone from Telegram (%s): sent from the kept copy",
+                         file_id, exc.message)  # fmt: skip
+                content, name, _kind = kept
+                return await self._send_file(
+                    message, InputFile(content, filename=name), text[:1000]
                 )
-            return await self.bot.send_document(
-                message.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML
-            )
         finally:
             self.pacer.answered(send)
+
+    async def _send_file(
+        self, message: OutboxMessage, file: str | InputFile, caption: str
+    ) -> Message:
+        if message.params.get("file_kind") == "photo":
+            return await self.bot.send_photo(
+                message.chat_id, file, caption=caption, parse_mode=ParseMode.HTML
+            )
+        return await self.bot.send_document(
+            message.chat_id, file, caption=caption, parse_mode=ParseMode.HTML
+        )
 
     async def _retry(
         self, message: OutboxMessage, error: str, seconds: float | None, count: bool = True

@@ -18,6 +18,7 @@ from bot.incidents.models import Incident, IncidentHandler
 from bot.incidents.rules import clean_text
 from bot.incidents.service import (
     CLAUSE,
+    attachment_count,
     card_buttons,
     card_params,
     load_for,
@@ -144,13 +145,14 @@ async def add_update(deps: Deps, actor: TgUser, incident_id: int, text: str) -> 
             incident.acknowledged_at, incident.acknowledged_by_id = now, me.id
             timeline(session, incident, at=now, kind="acknowledged", actor_id=me.id)
         if incident.severity in (Severity.MAJOR, Severity.CRITICAL):
+            files = await attachment_count(session, incident.id)
             for leader in await _leadership(session):
                 if leader.id != me.id:
                     outbox.notify_person(
                         session, now=now, person=leader, template="incident.relay",
                         params={"ref": incident.ref, "severity": incident.severity,
                                 "by": me.name, "text": body},
-                        buttons=card_buttons(incident.id),
+                        buttons=card_buttons(incident.id, files),
                     )  # fmt: skip
         record(
             session, at=now, actor_id=me.id, action="incident.update", subject_type="incident",
@@ -198,7 +200,7 @@ async def pull_in(deps: Deps, actor: TgUser, incident_id: int, person_id: int) -
         outbox.notify_person(
             session, now=now, person=person, template="incident.card",
             params={**card_params(incident, reporter), "pulled_in_by": me.name},
-            buttons=card_buttons(incident.id),
+            buttons=card_buttons(incident.id, await attachment_count(session, incident.id)),
         )  # fmt: skip
         record(session, at=now, actor_id=me.id, action="incident.pulled_in",
                subject_type="incident", subject_id=incident.id, clause="L5",

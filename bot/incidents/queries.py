@@ -3,15 +3,16 @@ card. Read-only; the writes are in service.py and actions.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from bot.deps import Deps
+from bot.incidents.evidence import Attachment, attachments_of
 from bot.incidents.models import Incident, IncidentHandler, TimelineEntry
-from bot.incidents.service import card_params, load_for, require_handler
+from bot.incidents.service import attachment_count, card_params, load_for, require_handler
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import TgUser, acting
@@ -24,6 +25,7 @@ class TimelineView:
     severity: str | None
     status: str
     entries: list[tuple[datetime, str, str | None, str | None, dict[str, Any]]]
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 async def timeline_of(deps: Deps, actor: TgUser, incident_id: int) -> TimelineView:
@@ -45,7 +47,7 @@ async def timeline_of(deps: Deps, actor: TgUser, incident_id: int) -> TimelineVi
             for e, first, last in rows
         ]
         return TimelineView(incident.ref, incident.kind, incident.severity, incident.status,
-                            entries)  # fmt: skip
+                            entries, await attachments_of(session, incident.id))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -133,4 +135,5 @@ async def card_for(deps: Deps, actor: TgUser, incident_id: int) -> dict[str, Any
         await require_handler(session, incident, me.id)
         reporter = await session.get(Person, incident.reporter_id)
         assert reporter is not None
-        return card_params(incident, reporter)
+        return {**card_params(incident, reporter),
+                "attachments": await attachment_count(session, incident.id)}  # fmt: skip

@@ -16,6 +16,7 @@ from bot.db.refs import next_number, numbered
 from bot.deps import Deps
 from bot.drafts import service as drafts
 from bot.errors import InvalidInput, NotAllowed, NotFound
+from bot.files import service as kept_files
 from bot.i18n import N_
 from bot.incidents.models import Incident, IncidentAttachment, IncidentHandler, TimelineEntry
 from bot.incidents.rules import clean_text
@@ -85,16 +86,29 @@ def card_params(incident: Incident, reporter: Person | PersonView) -> dict[str, 
     }
 
 
-def card_buttons(incident_id: int) -> list[list[Button]]:
+def card_buttons(incident_id: int, files: int = 0) -> list[list[Button]]:
+    """The card's actions; Attachments when the reporter attached `files` (anyone who acts on
+    the incident can have them sent, whenever they joined)."""
+
     def b(label: str, action: str) -> Button:
         return Button(label, f"1in:{action}:{incident_id}")
 
+    last = [b(N_("Timeline"), "tl")] + ([b(N_("Attachments"), "at")] if files else [])
     return [
         [b(N_("Acknowledge"), "ak"), b(N_("Add update"), "up")],
         [b(N_("Escalate upward"), "hi"), b(N_("Pull in"), "pl")],
         [b(N_("Contain"), "ct"), b(N_("Close"), "cl")],
-        [b(N_("Timeline"), "tl")],
+        last,
     ]
+
+
+async def attachment_count(session: AsyncSession, incident_id: int) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(IncidentAttachment)
+        .where(IncidentAttachment.incident_id == incident_id)
+    )
+    return int(count or 0)
 
 
 def ack_due(deps: Deps, kind: Kind, severity: Severity | None, now: datetime) -> datetime:
@@ -124,6 +138,9 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
             me = await acting(session, reporter, now=now)
             # Read before anything is added: each read after an add flushes first (issue 8).
             chosen = await handlers_for(session, deps, draft.kind, draft.severity, me.committee_id)
+            attachments = draft.attachments[: policy.max_attachments]
+            # The office keeps its own copy of each file (fetched after this commits).
+            await kept_files.keep(session, deps, now=now, sender_id=me.id, attachments=attachments)
             year = now.astimezone(deps.zone).year
             number = await next_number(session, Incident, year)
             incident = Incident(
@@ -137,9 +154,10 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
             )  # fmt: skip
             session.add(incident)
             await session.flush()
-            attachments = draft.attachments[: policy.max_attachments]
             for att in attachments:
-                session.add(IncidentAttachment(incident_id=incident.id, **att))
+                session.add(IncidentAttachment(incident_id=incident.id, file_id=att["file_id"],
+                                               kind=att["kind"], name=att.get("name"),
+                                               size=att.get("size")))  # fmt: skip
             timeline(session, incident, at=now, kind="filed", actor_id=me.id)
             files = [(att["file_id"], att["kind"]) for att in attachments]
             handlers = route(session, incident, me, chosen, now, files)
@@ -198,7 +216,7 @@ def route(
         )  # fmt: skip
         outbox.notify_person(
             session, now=now, person=person, template="incident.card", params=params,
-            buttons=card_buttons(incident.id),
+            buttons=card_buttons(incident.id, len(files)),
         )  # fmt: skip
         outbox.notify_files(
             session,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.incidents.models import Incident, IncidentHandler
-from bot.incidents.service import ack_due, card_buttons, card_params, timeline
+from bot.incidents.service import ack_due, attachment_count, card_buttons, card_params, timeline
 from bot.outbox import service as outbox
 from bot.people.models import Person
 from bot.people.roles import Role
@@ -89,11 +89,12 @@ async def _escalate(session: AsyncSession, deps: Deps, incident: Incident, now: 
             session.add(IncidentHandler(incident_id=incident.id, person_id=person.id,
                                         reason="escalated", role=role, added_at=now))  # fmt: skip
         everyone = await _people(session, incident) + targets
+        files = await attachment_count(session, incident.id)
         for person in everyone:
             outbox.notify_person(
                 session, now=now, person=person, template="incident.escalated",
                 params={**card_params(incident, reporter), "role": role},
-                buttons=card_buttons(incident.id),
+                buttons=card_buttons(incident.id, files),
             )  # fmt: skip
         timeline(session, incident, at=now, kind="escalated", role=role,
                  people=[p.display_name for p in targets])  # fmt: skip
