@@ -144,17 +144,20 @@ def attachment_lines(r: Renderer, attachments: Sequence[Any]) -> list[str]:
     """One line per attachment: what it is, and whether the office keeps a copy."""
     lines = []
     for number, a in enumerate(attachments, 1):
-        what = a.name or (r.plain("Photo") if a.kind == "photo" else r.plain("Document"))
-        if a.size:
-            mb = a.size / (1024 * 1024)
-            what += f" ({mb:.1f} MB)" if mb >= 1 else f" ({max(1, round(a.size / 1024))} KB)"
+        name = a.name or (r.plain("Photo") if a.kind == "photo" else r.plain("Document"))
         if a.status == "kept":
             state = r.plain("kept by the office")
         elif a.status == "fetching":
             state = r.plain("still being fetched")
         else:
             state = r.plain(NOT_KEPT_REASONS.get(a.reason or "failed", NOT_KEPT_REASONS["failed"]))
-        lines.append(f"{number}. {esc(what)} · {esc(state)}")
+        if not a.size:
+            lines.append(r("{number}. {name}: {state}", number=number, name=name, state=state))
+            continue
+        mb = a.size / (1024 * 1024)
+        size = f"{mb:.1f} MB" if mb >= 1 else f"{max(1, round(a.size / 1024))} KB"
+        lines.append(r("{number}. {name} ({size}): {state}", number=number, name=name,
+                       size=size, state=state))  # fmt: skip
     return lines
 
 
