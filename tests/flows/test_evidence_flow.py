@@ -146,3 +146,22 @@ async def test_a_file_too_big_to_keep_is_attached_and_its_sender_told_at_once(
         "1. 录像.mp4 (20.0 MB): could not be kept: larger than the bot may download; ask the "
         "reporter to hand a copy to the office"
     )
+
+
+async def test_a_fetch_that_failed_is_tried_again_after_a_restart(harness: Harness) -> None:
+    s, h = harness.standin, harness
+    users = await world(h)
+    member = users[MEMBER]
+    s.faults.fail_next("getFile", 502)  # Telegram has a bad moment
+    q = await report_general(s, member, PHOTOS[:1])
+    await tap(s, member, q, "Done")
+    await tap(s, member, q, "Submit")
+    for _ in range(100):
+        async with h.db.read() as session:
+            attempts = await session.scalar(select(KeptFile.attempts))
+        if attempts:
+            break
+        await asyncio.sleep(0.05)
+    assert await statuses(h) == ["fetching"]  # to be tried again after a backoff
+    await h.restart()
+    assert await settled(h, 1) == ["kept"]  # at once, not after the backoff
