@@ -129,7 +129,7 @@ async def claim(session: AsyncSession, file: KeptFile, *, now: datetime) -> bool
         .where(
             KeptFile.id == file.id,
             KeptFile.status == FileStatus.FETCHING,
-            KeptFile.not_before == file.not_before,
+            KeptFile.not_before <= now,  # still due: nobody else holds it
         )
         .values(not_before=now + LEASE, attempts=KeptFile.attempts + 1)
     )

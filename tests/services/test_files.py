@@ -185,3 +185,47 @@ def test_the_store_writes_once_read_only(tmp_path: Path) -> None:
     assert path.stat().st_mode & 0o222 == 0
     assert store.put(tmp_path, b"evidence") == sha
     assert [p.name for p in path.parent.iterdir()] == [sha]  # no temporary left behind
+
+
+async def test_files_on_record_before_the_upgrade_are_queued_to_be_kept(
+    tmp_path: Path, clock: MovableClock
+) -> None:
+    """Migration 0013: the files of incidents filed before are fetched while Telegram still
+    has them (SQLite here; the statement is plain SQL on both)."""
+    from bot.db.engine import Database, create_engine
+    from bot.db.migrate import upgrade
+    from bot.incidents.models import Incident, IncidentAttachment
+    from bot.people.models import Person
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}")
+    await upgrade(engine, "0012")
+    old = Database(engine)
+    now = clock.now()
+    async with old.transaction() as session:
+        person = Person(telegram_id=1, first_name="Mei", created_at=now, updated_at=now)
+        session.add(person)
+        await session.flush()
+        incident = Incident(year=2026, number=1, kind="information", status="open",
+                            reporter_id=person.id, what="x", discovered_at=now, location="x",
+                            actions_taken="x", reported_at=now)  # fmt: skip
+        session.add(incident)
+        await session.flush()
+        for file_id in ("A", "A", "B"):  # the same file in two places is kept once
+            session.add(IncidentAttachment(incident_id=incident.id, file_id=file_id,
+                                           kind="photo", size=10))  # fmt: skip
+    await old.dispose()
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}")
+    await upgrade(engine)
+    upgraded = Database(engine)
+    try:
+        async with upgraded.read() as session:
+            rows = list(await session.scalars(select(KeptFile).order_by(KeptFile.file_id)))
+        assert [(r.file_id, r.status, r.sender_id, r.size) for r in rows] == [
+            ("A", FileStatus.FETCHING, 1, 10), ("B", FileStatus.FETCHING, 1, 10)]  # fmt: skip
+        async with upgraded.transaction() as session:
+            later = now + timedelta(days=3650)  # the rows were queued at the real time
+            due = await files.due(session, now=later, limit=10)
+            assert all([await files.claim(session, f, now=later) for f in due])
+        assert len(due) == 2
+    finally:
+        await upgraded.dispose()
