@@ -65,15 +65,6 @@ async def _may_read(session: AsyncSession, incident: Incident, me: PersonView) -
         await require_handler(session, incident, me.id)
 
 
-async def evidence_of(deps: Deps, actor: TgUser, incident_id: int) -> Evidence:
-    now = deps.clock.now()
-    async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        incident = await load_for(session, incident_id)
-        await _may_read(session, incident, me)
-        return Evidence(incident.ref, await attachments_of(session, incident.id))
-
-
 async def send_evidence(deps: Deps, actor: TgUser, incident_id: int) -> Evidence:
     """The incident's files to the person who asked, each captioned with the reference; the
     audit trail notes who opened the evidence."""
