@@ -48,7 +48,7 @@ async def statuses(h: Harness) -> list[str]:
 
 async def settled(h: Harness, count: int) -> list[str]:
     """The fetcher ran after the report's commit (it is woken by it)."""
-    for _ in range(100):
+    for _ in range(200):  # up to 10 s on a busy machine
         found = await statuses(h)
         if len(found) == count and FileStatus.FETCHING not in found:
             return found
