@@ -21,6 +21,7 @@ from bot.db.engine import Database, create_engine
 from bot.db.leader import Leadership
 from bot.db.migrate import upgrade
 from bot.deps import Deps
+from bot.files import service as files
 from bot.i18n import translator
 from bot.outbox import service as outbox
 from bot.people import grants
@@ -31,6 +32,7 @@ from handlers.commands import COMMANDS
 from scheduler import jobs
 from scheduler.answers import AnswerRequest
 from scheduler.delivery import Deliverer
+from scheduler.fetcher import Fetcher
 from scheduler.health import HealthServer
 from scheduler.metrics import Metrics
 from scheduler.pacing import Pacer
@@ -47,6 +49,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 log = logging.getLogger(__name__)
 DELIVERER_KEY = "deliverer"
+FETCHER_KEY = "fetcher"
 ELECT_KEY = "elect"  # the PostgreSQL URL to elect a leader on (`dutydesk run` only)
 LEADERSHIP_KEY = "leadership"
 METRICS_KEY = "metrics"
@@ -109,6 +112,9 @@ def build_application(
     deliverer = Deliverer(deps, app.bot, pacer, metrics=metrics)
     deps.db.on_outbox = deliverer.wake
     app.bot_data[DELIVERER_KEY] = deliverer
+    fetcher = Fetcher(deps, app.bot)
+    deps.db.on_files = fetcher.wake
+    app.bot_data[FETCHER_KEY] = fetcher
     assert isinstance(app, InboxApplication)
     app.handover, app.deliverer, app.metrics = handover, deliverer, metrics
     register(app)
@@ -145,6 +151,9 @@ async def on_startup(app: AnyApp) -> None:
         log.info("granted the admin role to %d configured admin(s)", granted)
     async with deps.db.transaction() as session:
         requeued, uncertain = await outbox.recover_in_flight(session, now=deps.clock.now())
+        refetch = await files.recover(session, now=deps.clock.now())
+    if refetch:
+        log.info("files to keep after restart: %d tried again now", refetch)
     if requeued or uncertain:
         log.warning("outbox after restart: %d requeued, %d uncertain", requeued, uncertain)
     await replay_unfinished(app, deps)
@@ -154,6 +163,10 @@ async def on_startup(app: AnyApp) -> None:
     assert isinstance(deliverer, Deliverer)
     deliverer.start()
     deliverer.wake()
+    fetcher = app.bot_data[FETCHER_KEY]
+    assert isinstance(fetcher, Fetcher)
+    fetcher.start()
+    fetcher.wake()
     leading = " as the leader" if LEADERSHIP_KEY in app.bot_data else ""
     log.info("ready%s: @%s answers", leading, app.bot.username)
     with contextlib.suppress(NotImplementedError, AttributeError):  # not on Windows
@@ -175,6 +188,9 @@ async def on_stop(app: AnyApp) -> None:
     deliverer = app.bot_data.get(DELIVERER_KEY)
     if isinstance(deliverer, Deliverer):
         await deliverer.stop()
+    fetcher = app.bot_data.get(FETCHER_KEY)
+    if isinstance(fetcher, Fetcher):
+        await fetcher.stop()
 
 
 def _lost(reason: str) -> None:

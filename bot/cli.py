@@ -1,4 +1,5 @@
-"""The `dutydesk` command: run, sandbox, db upgrade. Errors are one clear sentence, no traceback."""
+"""The `dutydesk` command: run, sandbox, db upgrade, files verify. Errors are one clear
+sentence, no traceback."""
 
 from __future__ import annotations
 
@@ -111,6 +112,16 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_files_verify(settings: Settings) -> int:
+    """Re-hash every kept file; list the missing or altered ones (exit 1 when any)."""
+    code = _prepare_db(settings)
+    if code:
+        return code
+    from bot.files.verify import report
+
+    return asyncio.run(report(settings))
+
+
 def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
     from bot.sandbox.runner import run_sandbox
 
@@ -152,6 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply the migrations")
+    files = sub.add_parser("files", help="the office's kept copies of the files sent to the bot")
+    files_sub = files.add_subparsers(dest="files_command", required=True)
+    files_sub.add_parser(
+        "verify", help="re-hash every kept file; list missing or altered ones (exit 1 if any)"
+    )
     return parser
 
 
@@ -163,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         if args.command == "db":
             return cmd_db_upgrade(settings)
+        if args.command == "files":
+            return cmd_files_verify(settings)
         if args.command == "sandbox":
             return cmd_sandbox(settings, args)
         if args.command == "backup":

@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     # Seconds a leader's lease lasts (bot.db.leader): a follower takes over this long after a
     # leader died. It renews every fifth of it and gives up a fifth before it ends.
     leader_lease: float = Field(default=15.0, ge=2.0, le=600.0)
+    # Where the office's own copies of every file sent into a record are kept (bot.files);
+    # empty: <data dir>/files.
+    files_dir: Path | None = None
+    # The cloud Bot API lets a bot download at most 20 MB; a self-hosted Bot API server more.
+    max_download_mb: int = Field(default=20, ge=1, le=2000)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -121,6 +126,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir / 'dutydesk.sqlite3'}"
+
+    @property
+    def resolved_files_dir(self) -> Path:
+        return self.files_dir or self.data_dir / "files"
 
     @property
     def token(self) -> str:

@@ -230,7 +230,7 @@ async def on_message(
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     policy, step, d = ctx.deps.policy.events, state.step, state.data
     if step == "attach" and (message.photo or message.document):
-        add_attachment(ctx, message, d.setdefault("attachments", []))
+        await add_attachment(ctx, message, r, d.setdefault("attachments", []))
         await drafts.save(ctx.deps, me.id, state)
         await ask(update, ctx, r, state, edit=False)
         return

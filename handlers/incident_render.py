@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -152,3 +153,39 @@ NOTICES: dict[str, Notice] = {
         severity=severity(r, p["severity"]),
     ),
 }
+
+
+# What each attachment's keeping came to (bot.files): shown wherever attachments are listed.
+NOT_KEPT_REASONS = {
+    "too_big": N_("could not be kept: larger than the bot may download; ask the reporter to "
+                  "hand a copy to the office"),
+    "gone": N_("could not be kept: Telegram no longer had the file"),
+    "failed": N_("could not be kept: fetching it from Telegram failed repeatedly"),
+}  # fmt: skip
+
+
+def attachment_lines(r: Renderer, attachments: Sequence[Any]) -> list[str]:
+    """One line per attachment: what it is, and whether the office keeps a copy."""
+    lines = []
+    for number, a in enumerate(attachments, 1):
+        name = a.name or (r.plain("Photo") if a.kind == "photo" else r.plain("Document"))
+        if a.status == "kept":
+            state = r.plain("kept by the office")
+        elif a.status == "fetching":
+            state = r.plain("still being fetched")
+        else:
+            state = r.plain(NOT_KEPT_REASONS.get(a.reason or "failed", NOT_KEPT_REASONS["failed"]))
+        if not a.size:
+            lines.append(r("{number}. {name}: {state}", number=number, name=name, state=state))
+            continue
+        mb = a.size / (1024 * 1024)
+        size = f"{mb:.1f} MB" if mb >= 1 else f"{max(1, round(a.size / 1024))} KB"
+        lines.append(r("{number}. {name} ({size}): {state}", number=number, name=name,
+                       size=size, state=state))  # fmt: skip
+    return lines
+
+
+def evidence_text(r: Renderer, ref: str, attachments: Sequence[Any]) -> str:
+    head = r.plural("{ref}: {n} attachment follows.", "{ref}: {n} attachments follow.",
+                    len(attachments), ref=ref)  # fmt: skip
+    return "\n".join([head, *attachment_lines(r, attachments)])

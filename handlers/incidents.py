@@ -12,14 +12,22 @@ from bot.drafts.service import DraftState
 from bot.errors import AlreadyDone, DomainError, StaleButton
 from bot.freetext import clean
 from bot.i18n import N_
-from bot.incidents import actions
+from bot.incidents import actions, evidence
 from bot.incidents import queries as incidents
 from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
 from handlers import replay
 from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
-from handlers.incident_render import STATUS_NAMES, card, kind, moment, severity
+from handlers.incident_render import (
+    STATUS_NAMES,
+    attachment_lines,
+    card,
+    evidence_text,
+    kind,
+    moment,
+    severity,
+)
 from handlers.render import Renderer, esc, free, keyboard
 
 FLOW_UPDATE, FLOW_UPWARD, FLOW_CLOSE = "inc_update", "inc_upward", "inc_close"
@@ -75,8 +83,15 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
         return r("{ref} is marked as contained.", ref=done.ref)
     if data.action == "tl":
         view = await incidents.timeline_of(ctx.deps, me, incident_id)
+        files = [[(r.plain("Attachments"), cd.encode("in", "at", incident_id))]]
         if update.effective_message is not None:
-            await reply(update.effective_message, timeline_text(r, view))
+            await reply(update.effective_message, timeline_text(r, view),
+                        files if view.attachments else None)  # fmt: skip
+        return None
+    if data.action == "at":
+        sent = await evidence.send_evidence(ctx.deps, me, incident_id)
+        if update.effective_message is not None:
+            await reply(update.effective_message, evidence_text(r, sent.ref, sent.attachments))
         return None
     if data.action == "op":
         shown = await incidents.card_for(ctx.deps, me, incident_id)
@@ -216,6 +231,9 @@ def timeline_text(r: Renderer, view: incidents.TimelineView) -> str:
         if text:
             line += f"\n    {free(esc(text))}"
         lines.append(line)
+    if view.attachments:
+        lines.append(r("Attachments:"))
+        lines.extend(attachment_lines(r, view.attachments))
     return "\n".join(lines)
 
 

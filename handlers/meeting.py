@@ -255,7 +255,7 @@ async def on_message(
         return
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     if state.step == "files" and (message.photo or message.document):
-        add_attachment(ctx, message, state.data.setdefault("files", []))
+        await add_attachment(ctx, message, r, state.data.setdefault("files", []))
     elif state.step == "date" and message.text is not None:
         held_on = day_typed(ctx, typed(message))
         meetings.check_held_on(ctx.deps, held_on, ctx.deps.clock.now())

@@ -16,6 +16,7 @@ from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import InvalidInput, StaleButton
+from bot.files import service as kept_files
 from bot.freetext import attachment_name, clean
 from bot.i18n import N_
 from bot.incidents.rules import day_of, parse_when
@@ -31,6 +32,7 @@ from handlers.common import (
     edit_and_answer,
     edit_or_send,
     nav_row,
+    reply,
     show_step,
     tg_user,
 )
@@ -263,30 +265,42 @@ async def on_message(
 
 
 async def _attachment(ctx: Ctx, message: Message, r: Renderer, state: DraftState) -> None:
-    add_attachment(ctx, message, state.data.setdefault("attachments", []))
+    await add_attachment(ctx, message, r, state.data.setdefault("attachments", []))
 
 
-def add_attachment(ctx: Ctx, message: Message, files: list[dict[str, Any]]) -> None:
-    """A photo or document sent as an answer: checked against the policy's limits, kept by
-    its Telegram file_id (the bot forwards it later; it never stores the content)."""
+async def add_attachment(
+    ctx: Ctx, message: Message, r: Renderer, files: list[dict[str, Any]]
+) -> None:
+    """A photo or document sent as an answer: checked against the policy's limits and noted
+    by its Telegram file_id; once the record is saved the office keeps its own copy
+    (bot.files). A file larger than the bot may download is still attached, and its sender
+    told at once that no copy can be kept and what to do instead."""
     policy = ctx.deps.policy.incidents
     item: dict[str, Any]
     if message.photo:
         photo = message.photo[-1]
         item = {"file_id": photo.file_id, "kind": "photo",
-                "name": attachment_name(message.caption), "size": photo.file_size}  # fmt: skip
+                "name": attachment_name(message.caption), "size": photo.file_size,
+                "mime_type": "image/jpeg"}  # fmt: skip
     else:
         assert message.document is not None
         doc = message.document
         item = {"file_id": doc.file_id, "kind": "document",
                 "name": attachment_name(doc.file_name or message.caption),
-                "size": doc.file_size}  # fmt: skip
+                "size": doc.file_size, "mime_type": doc.mime_type}  # fmt: skip
     if (item["size"] or 0) > policy.max_attachment_mb * 1024 * 1024:
         raise InvalidInput(
-            N_("That file is larger than {mb} MB, which the bot cannot forward. "
+            N_("That file is larger than {mb} MB, the most the office accepts for one file. "
                "Please send a smaller one or describe it in text."),
             mb=policy.max_attachment_mb,
         )  # fmt: skip
     if len(files) >= policy.max_attachments:
         raise InvalidInput(N_("At most {n} files can be attached."), n=policy.max_attachments)
     files.append(item)
+    limit = ctx.deps.settings.max_download_mb
+    if kept_files.too_big(item["size"], limit):
+        await reply(message, r(
+            "This file is larger than {mb} MB, so the bot cannot keep its own copy: it is "
+            "attached and sent on, but only while Telegram still has it. Please also send it "
+            "split into parts of at most {mb} MB, or hand a copy to the office.", mb=limit,
+        ))  # fmt: skip

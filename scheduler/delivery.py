@@ -14,7 +14,7 @@ from asyncio import FIRST_COMPLETED
 from datetime import timedelta
 
 from sqlalchemy import select
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -29,6 +29,7 @@ from telegram.error import (
 from bot.chats import lost as lost_groups
 from bot.chats import service as chats
 from bot.deps import Deps
+from bot.files import service as files
 from bot.i18n import normalize_language
 from bot.inbox import service as inbox
 from bot.outbox import service as outbox
@@ -257,23 +258,35 @@ class Deliverer:
                 sent = await self.bot.send_message(
                     message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
                 )
-            elif message.params.get("file_kind") == "photo":
-                sent = await self.bot.send_photo(
-                    message.chat_id,
-                    file_id,
-                    caption=fit(text, MAX_CAPTION),
-                    parse_mode=ParseMode.HTML,
-                )
             else:
-                sent = await self.bot.send_document(
-                    message.chat_id,
-                    file_id,
-                    caption=fit(text, MAX_CAPTION),
-                    parse_mode=ParseMode.HTML,
-                )
+                caption = fit(text, MAX_CAPTION)
+                try:
+                    sent = await self._send_file(message, file_id, caption)
+                except BadRequest as exc:
+                    # Telegram no longer has it (a new token, its retention): the office's copy.
+                    kept = await files.kept_copy(self.deps, file_id)
+                    if kept is None:
+                        raise
+                    log.info("file %s gone from Telegram (%s): sent from the kept copy",
+                             file_id, exc.message)  # fmt: skip
+                    content, name, _kind = kept
+                    sent = await self._send_file(
+                        message, InputFile(content, filename=name), caption
+                    )
             return sent.message_id
         finally:
             self.pacer.answered(send)
+
+    async def _send_file(
+        self, message: OutboxMessage, file: str | InputFile, caption: str
+    ) -> Message:
+        if message.params.get("file_kind") == "photo":
+            return await self.bot.send_photo(
+                message.chat_id, file, caption=caption, parse_mode=ParseMode.HTML
+            )
+        return await self.bot.send_document(
+            message.chat_id, file, caption=caption, parse_mode=ParseMode.HTML
+        )
 
     async def _retry(
         self, message: OutboxMessage, error: str, seconds: float | None, count: bool = True

@@ -23,6 +23,7 @@ from bot.calendar.schedule import WorkingDays, quarter
 from bot.deps import Deps
 from bot.drafts import service as drafts
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from bot.files import service as files
 from bot.freetext import clean
 from bot.i18n import N_
 from bot.people import authority
@@ -103,6 +104,8 @@ async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meet
                                     Person.admission == ADMITTED)))  # fmt: skip
         for person_id in sorted(people):
             session.add(MeetingAttendee(meeting_id=meeting.id, person_id=person_id))
+        await files.keep(session, deps, now=now, sender_id=me.id, attachments=[
+            {"file_id": f, "kind": k, "name": n} for f, k, n in draft.files])  # fmt: skip
         for file_id, kind, name in draft.files:
             session.add(MeetingFile(meeting_id=meeting.id, file_id=file_id, file_kind=kind,
                                     name=name[:256]))  # fmt: skip

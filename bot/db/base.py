@@ -64,6 +64,7 @@ def import_all_models() -> None:
     from bot.db import lease as _lease  # noqa: F401
     from bot.drafts import models as _drafts  # noqa: F401
     from bot.events import models as _events  # noqa: F401
+    from bot.files import models as _files  # noqa: F401
     from bot.inbox import models as _inbox  # noqa: F401
     from bot.incidents import models as _incidents  # noqa: F401
     from bot.outbox import models as _outbox  # noqa: F401

@@ -98,6 +98,7 @@ class Database:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.on_outbox: Callable[[], None] = lambda: None
+        self.on_files: Callable[[], None] = lambda: None  # files queued for keeping (bot.files)
         self._turn: _Turn | None = None
         if engine.dialect.name == "sqlite":
             self._turn = _TURNS.setdefault(engine.sync_engine, _Turn(asyncio.Lock()))
@@ -113,6 +114,8 @@ class Database:
             yield session
         if session.info.pop("outbox_added", False):
             self.on_outbox()
+        if session.info.pop("files_added", False):
+            self.on_files()
 
     @asynccontextmanager
     async def core(self) -> AsyncIterator[AsyncConnection]:

@@ -16,6 +16,7 @@ from bot.events.cards import snapshot
 from bot.events.draft import EventDraft, validate
 from bot.events.models import EventRequest, EventVersion
 from bot.events.service import Result, route, route_or_ask_organiser, sent_back
+from bot.files import service as files
 from bot.outbox import service as outbox
 from bot.people.models import Person
 from bot.people.service import PersonView, TgUser
@@ -27,6 +28,7 @@ async def resubmit(deps: Deps, actor: TgUser, event_id: int, draft: EventDraft) 
     clean = validate(deps, draft, now)
     async with deps.db.transaction() as session:
         me, event = await sent_back(session, actor, event_id, now)
+        await files.keep(session, deps, now=now, sender_id=me.id, attachments=clean.attachments)
         previous = event.organiser_id
         for key, value in asdict(clean).items():
             if key == "organiser_id":

@@ -32,6 +32,7 @@ from bot.events.cards import (
 )
 from bot.events.draft import EventDraft, validate
 from bot.events.models import OPEN, EventRequest, EventStatus, EventVersion
+from bot.files import service as files
 from bot.i18n import N_
 from bot.outbox import service as outbox
 from bot.outbox.models import Semantics
@@ -177,6 +178,8 @@ async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
                 short_lead=clean.starts_at - now < timedelta(days=deps.policy.events.lead_days),
                 status=EventStatus.PENDING, committee_id=person.committee_id, requested_at=now,
             )  # fmt: skip
+            await files.keep(session, deps, now=now, sender_id=me.id,
+                             attachments=clean.attachments)  # fmt: skip
             session.add(event)
             await session.flush()
             session.add(EventVersion(event_id=event.id, version=1, submitted_at=now,

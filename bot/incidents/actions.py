@@ -19,6 +19,7 @@ from bot.incidents.models import Incident, IncidentHandler
 from bot.incidents.service import (
     CLAUSE,
     assign,
+    attachment_count,
     card_buttons,
     card_params,
     load_for,
@@ -162,13 +163,14 @@ async def add_update(deps: Deps, actor: TgUser, incident_id: int, text: str) -> 
         incident.update_due_at = _cadence(deps, incident, now)
         incident.update_reminded_at = None
         if incident.severity in (Severity.MAJOR, Severity.CRITICAL):
+            files = await attachment_count(session, incident.id)
             for leader in await _leadership(session):
                 if leader.id != me.id:
                     outbox.notify_person(
                         session, now=now, person=leader, template="incident.relay",
                         params={"ref": incident.ref, "severity": incident.severity,
                                 "by": me.name, "text": body},
-                        buttons=card_buttons(incident.id),
+                        buttons=card_buttons(incident.id, files),
                     )  # fmt: skip
         record(
             session, at=now, actor_id=me.id, action="incident.update", subject_type="incident",
@@ -217,7 +219,9 @@ async def pull_in(deps: Deps, actor: TgUser, incident_id: int, person_id: int) -
         outbox.notify_person(
             session, now=now, person=person, template="incident.card",
             params={**card_params(incident, reporter), "pulled_in_by": me.name},
-            buttons=card_buttons(incident.id, card=True),
+            buttons=card_buttons(
+                incident.id, await attachment_count(session, incident.id), card=True
+            ),
         )  # fmt: skip
         record(session, at=now, actor_id=me.id, action="incident.pulled_in",
                subject_type="incident", subject_id=incident.id, clause="L5",

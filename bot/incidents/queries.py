@@ -3,7 +3,7 @@ card. Read-only; the writes are in service.py and actions.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -11,8 +11,15 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
+from bot.incidents.evidence import Attachment, attachments_of
 from bot.incidents.models import Incident, IncidentHandler, TimelineEntry
-from bot.incidents.service import card_buttons, card_params, load_for, require_handler
+from bot.incidents.service import (
+    attachment_count,
+    card_buttons,
+    card_params,
+    load_for,
+    require_handler,
+)
 from bot.outbox.service import Button
 from bot.people import authority
 from bot.people.models import Person
@@ -28,6 +35,7 @@ class TimelineView:
     severity: str | None
     status: str
     entries: list[tuple[datetime, str, str | None, str | None, dict[str, Any]]]
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 async def timeline_of(deps: Deps, actor: TgUser, incident_id: int) -> TimelineView:
@@ -49,7 +57,7 @@ async def timeline_of(deps: Deps, actor: TgUser, incident_id: int) -> TimelineVi
             for e, first, last in rows
         ]
         return TimelineView(incident.ref, incident.kind, incident.severity, incident.status,
-                            entries)  # fmt: skip
+                            entries, await attachments_of(session, incident.id))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -222,8 +230,11 @@ async def card_for(deps: Deps, actor: TgUser, incident_id: int) -> CardView:
         if incident.closed_at is not None:
             state["closed_at"] = incident.closed_at.isoformat()
             state["closed_by"] = await _name(session, incident.closed_by_id)
+        files = await attachment_count(session, incident.id)
+        params["attachments"] = files
         buttons = card_buttons(
             incident.id,
+            files,
             acknowledge=incident.acknowledged_at is None or own_ack,
             contain=incident.status == "open",
             closed=incident.status == "closed",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
@@ -16,6 +16,7 @@ from bot.db.refs import next_number, numbered
 from bot.deps import Deps
 from bot.drafts import service as drafts
 from bot.errors import InvalidInput, NotFound
+from bot.files import service as kept_files
 from bot.freetext import clean
 from bot.i18n import N_
 from bot.incidents.models import Incident, IncidentAttachment, IncidentHandler, TimelineEntry
@@ -89,18 +90,20 @@ def card_params(incident: Incident, reporter: Person | PersonView) -> dict[str, 
 
 
 def card_buttons(
-    incident_id: int, *, acknowledge: bool = True, contain: bool = True, closed: bool = False,
-    card: bool = False,
+    incident_id: int, files: int = 0, *, acknowledge: bool = True, contain: bool = True,
+    closed: bool = False, card: bool = False,
 ) -> list[list[Button]]:  # fmt: skip
     """The incident's buttons; a step already taken (acknowledged, contained, closed) has
-    none. `card`: they sit under the card itself (marked ":c"), which a press turns into the
-    card as it stands; under a relay or a reminder only the buttons change."""
+    none. Attachments when the reporter attached `files`: anyone who acts on the incident can
+    have them sent, whenever they joined. `card`: they sit under the card itself (marked
+    ":c"), which a press turns into the card as it stands; under a relay or a reminder only the
+    buttons change."""
     mark = ":c" if card else ""
 
     def b(label: str, action: str) -> Button:
         return Button(label, f"1in:{action}:{incident_id}{mark}")
 
-    timeline = [b(N_("Timeline"), "tl")]
+    timeline = [b(N_("Timeline"), "tl")] + ([b(N_("Attachments"), "at")] if files else [])
     if closed:
         return [timeline]
     first = [b(N_("Acknowledge"), "ak")] if acknowledge else []
@@ -112,6 +115,15 @@ def card_buttons(
         timeline,
     ]
     return rows
+
+
+async def attachment_count(session: AsyncSession, incident_id: int) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(IncidentAttachment)
+        .where(IncidentAttachment.incident_id == incident_id)
+    )
+    return int(count or 0)
 
 
 def ack_due(deps: Deps, kind: Kind, severity: Severity | None, now: datetime) -> datetime:
@@ -144,6 +156,9 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
             me = authority.require_member(await acting(session, reporter, now=now))
             # Read before anything is added: each read after an add flushes first (issue 8).
             chosen = await handlers_for(session, deps, draft.kind, draft.severity, me.committee_id)
+            attachments = draft.attachments[: policy.max_attachments]
+            # The office keeps its own copy of each file (fetched after this commits).
+            await kept_files.keep(session, deps, now=now, sender_id=me.id, attachments=attachments)
             year = now.astimezone(deps.zone).year
             number = await next_number(session, Incident, year)
             incident = Incident(
@@ -157,9 +172,10 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
             )  # fmt: skip
             session.add(incident)
             await session.flush()
-            attachments = draft.attachments[: policy.max_attachments]
             for att in attachments:
-                session.add(IncidentAttachment(incident_id=incident.id, **att))
+                session.add(IncidentAttachment(incident_id=incident.id, file_id=att["file_id"],
+                                               kind=att["kind"], name=att.get("name"),
+                                               size=att.get("size")))  # fmt: skip
             timeline(session, incident, at=now, kind="filed", actor_id=me.id)
             files = [(att["file_id"], att["kind"]) for att in attachments]
             handlers = route(session, incident, me, chosen, now, files)
@@ -252,7 +268,7 @@ def route(
         )  # fmt: skip
         outbox.notify_person(
             session, now=now, person=person, template="incident.card", params=params,
-            buttons=card_buttons(incident.id, card=True),
+            buttons=card_buttons(incident.id, len(files), card=True),
         )  # fmt: skip
         outbox.notify_files(
             session,

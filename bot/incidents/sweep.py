@@ -15,7 +15,14 @@ from sqlalchemy.orm import InstrumentedAttribute
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.incidents.models import Incident, IncidentHandler
-from bot.incidents.service import ack_due, assign, card_buttons, card_params, timeline
+from bot.incidents.service import (
+    ack_due,
+    assign,
+    attachment_count,
+    card_buttons,
+    card_params,
+    timeline,
+)
 from bot.outbox import service as outbox
 from bot.people import authority
 from bot.people.models import Person
@@ -100,11 +107,12 @@ async def _escalate(session: AsyncSession, deps: Deps, incident: Incident, now: 
                 known.add(person.id)
                 targets.append(person)
         everyone += targets
+        files = await attachment_count(session, incident.id)
         for person in everyone:
             outbox.notify_person(
                 session, now=now, person=person, template="incident.escalated",
                 params={**card_params(incident, reporter), "role": role},
-                buttons=card_buttons(incident.id, card=True),
+                buttons=card_buttons(incident.id, files, card=True),
             )  # fmt: skip
         timeline(session, incident, at=now, kind="escalated", role=role,
                  people=[p.display_name for p in targets])  # fmt: skip

@@ -138,7 +138,9 @@ class ReportUpward(Strict):
 class Incidents(Strict):
     clause: str = "L4"
     max_text: int = Field(default=2000, ge=100, le=3500)
-    max_attachment_mb: int = Field(default=20, ge=1, le=20)
+    # The office's own limit on one file; a file over DUTYDESK_MAX_DOWNLOAD_MB (what the Bot
+    # API lets the bot download) is still attached and sent on, but no copy can be kept.
+    max_attachment_mb: int = Field(default=2000, ge=1, le=2000)
     max_attachments: int = Field(default=10, ge=0, le=50)
     acknowledge: Acknowledge = Acknowledge()
     updates: Updates = Updates()

@@ -22,6 +22,8 @@ HELP = """Type a message to send it as the current person in the current chat. C
   :file PATH    send a document (any file) into this chat; text after the path is its caption
   :photo PATH   send a picture as a photo, the same way
   :paste        send a long text: type or paste it, then a line with a single .
+  :forget       Telegram forgets every file sent so far (as after its retention): the bot
+                then sends the copies it kept
   :as KEY       act as another person (:people lists them with their roles)
   :in group     write in the organisation group   :in private   back to the private chat
   :reply        the next message replies to the last message of a person in this chat
@@ -187,6 +189,11 @@ async def command(session: Session, line: str, read: ReadLine) -> bool:
         await send_file(session, word[1:], rest)
     elif word == ":paste":
         await paste(session, read)
+    elif word == ":forget":
+        forgotten = list(session.standin.files)
+        for file_id in forgotten:
+            session.standin.forget_file(file_id)
+        print(f"-- the stand-in forgot {len(forgotten)} file(s), as Telegram does after a while")
     elif word == ":as":
         if any(p.key == rest for p in PEOPLE):
             session.current = rest

@@ -123,12 +123,19 @@ def add_control_routes(app: web.Application, s: StandIn) -> None:
         s.advance_clock(float(b["seconds"]))
         return {}
 
+    async def forget_file(b: JSONDict) -> JSONDict:
+        """Telegram no longer has the file(s): every file_id given, or every file if none."""
+        ids = [str(f) for f in b.get("file_ids") or list(s.files)]
+        for file_id in ids:
+            s.forget_file(file_id)
+        return {"forgotten": ids}
+
     routes: dict[str, Route] = {
         "users": add_user, "groups": add_group, "send": send, "edit": edit, "press": press,
         "block": block, "delete_account": delete_account, "upgrade": upgrade,
         "bot_status": bot_status, "faults": faults,
         "messages": messages, "next_message": next_message, "calls": calls,
-        "answers": answers, "state": state, "clock": clock,
+        "answers": answers, "state": state, "clock": clock, "forget_file": forget_file,
     }  # fmt: skip
 
     def serve(route: Route) -> Callable[[web.Request], Awaitable[web.Response]]:
@@ -279,6 +286,12 @@ class StandInClient:
 
     async def advance_clock(self, seconds: float) -> None:
         await self.call("clock", seconds=seconds)
+
+    async def forget_files(self, *file_ids: str) -> list[str]:
+        """Make the stand-in forget files as Telegram does after its retention (all if none
+        named): getFile then answers "invalid file_id", sending by file_id fails."""
+        result: JSONDict = await self.call("forget_file", file_ids=list(file_ids))
+        return [str(f) for f in result["forgotten"]]
 
     async def wait_until_quiet(self, seconds: float = 0.3, timeout: float = 10.0) -> None:
         """The bot fetched every update and made no request for `seconds`."""

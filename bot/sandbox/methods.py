@@ -235,7 +235,9 @@ def get_file(world: World, p: JSONDict) -> JSONDict:
     file_id = str(p.get("file_id", ""))
     if file_id not in world.files:
         raise bad("invalid file_id")
-    return {**world.file_json(file_id), "file_path": f"documents/{file_id}"}
+    if len(world.files[file_id]) > world.download_limit:
+        raise bad("file is too big")
+    return {**world.file_json(file_id), "file_path": world.file_path(file_id)}
 
 
 GIFT_TYPES = ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",

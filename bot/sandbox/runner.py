@@ -68,7 +68,10 @@ def run_sandbox(settings: Settings, *, script: bool, port: int) -> int:
     folder = Path(tempfile.mkdtemp(prefix="dutydesk-sandbox-"))
     with _kept_files(folder):
         db_url = f"sqlite+aiosqlite:///{folder / 'sandbox.sqlite3'}"
-        settings = settings.model_copy(update={"database_url": db_url, "data_dir": folder})
+        # The office's kept copies apart from `files` (what the bot sent, shown to the user).
+        settings = settings.model_copy(
+            update={"database_url": db_url, "data_dir": folder, "files_dir": folder / "kept"}
+        )
         try:
             return asyncio.run(_main(settings, port, folder, interactive))
         except KeyboardInterrupt:  # Ctrl-C: the bot and the stand-in have stopped

@@ -40,7 +40,6 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from pathlib import PurePosixPath
 from typing import Any
 
 from aiohttp import web
@@ -228,7 +227,7 @@ class StandIn(World):
             return web.json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
-        file_id = PurePosixPath(request.match_info["path"]).name
+        file_id = self.file_paths.get(request.match_info["path"], "")
         if file_id not in self.files:
             return web.json_response(
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404

@@ -10,6 +10,7 @@ import itertools
 import mimetypes
 import time
 from collections import defaultdict
+from pathlib import PurePosixPath
 from typing import Literal
 
 from bot.sandbox.checks import command_target, text_entities
@@ -48,6 +49,11 @@ class World:
         self.menu_buttons: dict[int | None, JSONDict] = {}
         self.files: dict[str, bytes] = {}
         self.file_names: dict[str, str] = {}
+        self.file_kinds: dict[str, str] = {}
+        # getFile's file_path -> file_id: the download link /file/bot<token>/<file_path>.
+        self.file_paths: dict[str, str] = {}
+        # The cloud Bot API lets a bot download at most 20 MB (getFile: "file is too big").
+        self.download_limit = 20 * 1024 * 1024
         self.changed = Signal()
         self.queue = UpdateQueue(self.changed)
         self.clock_offset = 0.0
@@ -246,6 +252,26 @@ class World:
         self.file_names[file_id] = name
         return file_id
 
+    def forget_file(self, file_id: str) -> None:
+        """Telegram no longer has the file (a new bot token, its retention): getFile answers
+        "invalid file_id", sending it "wrong file identifier", its old link 404."""
+        self.files.pop(file_id, None)
+        for path in [p for p, f in self.file_paths.items() if f == file_id]:
+            del self.file_paths[path]
+
+    def file_path(self, file_id: str) -> str:
+        """Where getFile says the file can be downloaded, as Telegram names it."""
+        for path, known in self.file_paths.items():
+            if known == file_id:
+                return path
+        if self.file_kinds.get(file_id) == "photo":
+            path = f"photos/file_{len(self.file_paths)}.jpg"
+        else:
+            suffix = PurePosixPath(self.file_names.get(file_id, "")).suffix
+            path = f"documents/file_{len(self.file_paths)}{suffix}"
+        self.file_paths[path] = file_id
+        return path
+
     def file_json(self, file_id: str) -> JSONDict:
         return {"file_id": file_id, "file_unique_id": f"u{file_id[-6:]}",
                 "file_size": len(self.files[file_id])}  # fmt: skip
@@ -334,6 +360,7 @@ class World:
     ) -> Message:  # fmt: skip
         target = self._chat_for(user, chat)
         file_id = self.add_file(content, name)
+        self.file_kinds[file_id] = kind
         msg = Message(next(target.next_id), target.id, False, user.id, caption, caption,
                       date=self.unix_time(), caption=caption or None)  # fmt: skip
         media = self.media(kind, file_id)

@@ -100,3 +100,37 @@ def test_the_systemd_unit_does_not_restart_on_configuration_errors() -> None:
     assert sorted(int(c) for c in line.partition("=")[2].split()) == [
         cli.EXIT_CONFIG, cli.EXIT_RUNNING]  # fmt: skip
     assert "ExecStart=/srv/dutydesk/.venv/bin/dutydesk run" in unit
+
+
+def test_files_verify_lists_missing_and_altered_copies(tmp_path: Path) -> None:
+    """`dutydesk files verify`: every kept copy re-hashed; exit 1 and a line for each bad one."""
+    import hashlib
+    import sqlite3
+
+    from bot.files import store
+
+    assert dutydesk(tmp_path, "db", "upgrade").returncode == 0
+    empty = dutydesk(tmp_path, "files", "verify")
+    assert empty.returncode == 0, empty.stderr
+    assert "0 kept file(s) checked" in empty.stdout
+    root = tmp_path / "data" / "files"
+    whole, altered = store.put(root, b"minutes"), store.put(root, b"photo")
+    missing = hashlib.sha256(b"lost").hexdigest()
+    with sqlite3.connect(tmp_path / "data" / "dutydesk.sqlite3") as db:
+        for n, (sha, name) in enumerate(((whole, "纪要.pdf"), (altered, "现场.jpg"),
+                                         (missing, "log.txt"))):  # fmt: skip
+            db.execute(
+                "INSERT INTO kept_files (file_id, kind, name, received_at, status, attempts, "
+                "not_before, sha256) VALUES (?, 'document', ?, '2026-11-24 02:00:00', 'kept', 1,"
+                " '2026-11-24 02:00:00', ?)",
+                (f"F{n}", name, sha),
+            )
+    path = store.path_for(root, altered)
+    path.chmod(0o644)
+    path.write_bytes(b"retouched")
+    result = dutydesk(tmp_path, "files", "verify")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert f"ALTERED: 现场.jpg sha256={altered} file_id=F1" in lines
+    assert f"MISSING: log.txt sha256={missing} file_id=F2" in lines
+    assert f"2 of 3 kept file(s) missing or altered in {root}" in lines

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from telegram import Update
 
-from bot.app import DELIVERER_KEY, build_application, deps_of, on_startup
+from bot.app import DELIVERER_KEY, FETCHER_KEY, build_application, deps_of, on_startup
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.context import AnyApp
@@ -41,6 +41,7 @@ async def start_bot(
     await deps_of(app).db.dispose()
     deps_of(app).db = db
     db.on_outbox = app.bot_data[DELIVERER_KEY].wake
+    db.on_files = app.bot_data[FETCHER_KEY].wake
     await app.initialize()
     await on_startup(app)
     # The calendar runs by hand in flow tests (they move the clock by days; a reminder arriving

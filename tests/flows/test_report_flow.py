@@ -110,7 +110,7 @@ async def test_member_files_and_handlers_handle_to_the_end(harness: Harness) -> 
     assert "<script>alert('x')</script>" in card.text  # shown literally, escaped on the wire
     assert "&lt;script&gt;" in card.html
     assert card.button_texts() == ["Acknowledge", "Add update", "Escalate upward", "Pull in",
-                                   "Contain", "Close", "Timeline"]  # fmt: skip
+                                   "Contain", "Close", "Timeline", "Attachments"]  # fmt: skip
     for uid in (EMERGENCY, DEPUTY, SECRETARY):  # the member's photo follows each card
         photo = await s.next_message(uid)
         assert photo.photo is not None and photo.text == "INC-2026-0001: attachment 1 of 1"
@@ -306,7 +306,7 @@ async def test_a_file_too_large_to_forward_is_refused_kindly(harness: Harness) -
         await s.next_message(MEMBER)
     await member.send_document("big.pdf", b"x" * (1024 * 1024 + 1))
     assert (await s.next_message(MEMBER)).text == (
-        "That file is larger than 1 MB, which the bot cannot forward. "
+        "That file is larger than 1 MB, the most the office accepts for one file. "
         "Please send a smaller one or describe it in text."
     )
     await member.send_document("small.pdf", b"%PDF-1.4")

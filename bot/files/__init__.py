@@ -1,0 +1,1 @@
+"""The office's own copies of every file sent into a record."""
