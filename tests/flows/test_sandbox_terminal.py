@@ -88,13 +88,17 @@ async def test_a_report_with_a_document_then_cards_pressed_by_number(
         assert f"  bot → {name}: [document] {saved}" in submitted
     assert saved.read_bytes() == note.read_bytes()  # the very file 周芳 sent
 
-    # The handler's cards, by number; an alert for a press that changes nothing.
-    out = await play(session, capsys, ":as emerg", ":cards", ":press 1.1", ":press 1.1")
+    # The handler's cards, by number; the pressed card shows the report as it stands; an alert
+    # for a press that changes nothing (the deputy's card, after 赵磊 acknowledged).
+    out = await play(session, capsys, ":as emerg", ":cards", ":press 1.1", ":cards")
     assert "  card 1: A report needs your attention." in out
     assert "      [1] Acknowledge  [2] Add update" in out
-    first, second = out.split("赵磊 presses [Acknowledge]")[1:]
+    first = out.split("赵磊 presses [Acknowledge]")[1]
     assert "  bot ⟶ toast: You acknowledged INC-2026-0001." in first
     assert "  bot → 周芳: Your report INC-2026-0001 has been acknowledged" in first
+    assert "      [1] Add update" in first  # the spent button is gone from the card
+    out = await play(session, capsys, ":as dep", ":press 1.1")
+    second = out.split("刘晓红 presses [Acknowledge]")[1]
     assert "  bot ⟶ alert: " in second and "already acknowledged INC-2026-0001" in second
 
 
@@ -167,7 +171,8 @@ async def test_people_shows_the_cast_and_their_roles(
     assert lines["head"].endswith(": Committee head of 学术工作委员会")
     assert lines["zhou"].endswith(": member of 学术工作委员会")
     assert lines["wu"].endswith(": member of 学术工作委员会")
-    assert lines["li"].endswith("new here, has not written to the bot yet")
+    # Admitted by the office in advance (R4), not yet written to the bot.
+    assert lines["li"].endswith(": member (has not pressed Start yet)")
 
 
 async def test_what_the_bot_does_on_its_own_prints_before_the_next_action(
