@@ -18,7 +18,9 @@ from bot.db import daily
 from bot.db.backup import restore
 from bot.db.migrate import head_from_files
 from bot.files import store
+from bot.policy.load import load
 from bot.policy.model import Backups
+from handlers.policy import backups_line
 from handlers.render import Renderer, notice
 from tests.flows.conftest import ADMIN_ID, Harness
 from tests.flows.test_report_flow import world
@@ -137,3 +139,13 @@ def test_the_alert_reads_in_formal_chinese() -> None:
         "<b>每日备份失败。</b>原因：磁盘已满",
         "最近一份完整备份为2026年12月2日的备份。",
     ]
+
+
+def test_policy_shows_the_daily_backup() -> None:
+    """/policy's line: what an admin or the leadership reads of [backups]."""
+    plan = load(None).model_copy(update={"backups": Backups(every_day_at=time(2, 30))})
+    assert backups_line(Renderer("zh_CN", SHANGHAI), plan) == "每日02:30进行备份，保留最近14份。"
+    assert backups_line(Renderer("en", SHANGHAI), plan) == (
+        "Daily backup at 02:30; the newest 14 are kept."
+    )
+    assert backups_line(Renderer("zh_CN", SHANGHAI), load(None)) == "每日备份：未启用。"
