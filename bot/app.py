@@ -28,7 +28,7 @@ from bot.people import grants
 from bot.policy import store as policy_store
 from bot.policy.load import load as load_policy
 from handlers import register
-from handlers.commands import COMMANDS
+from handlers.commands import COMMANDS, DESCRIPTION, SHORT_DESCRIPTION
 from scheduler import jobs
 from scheduler.answers import AnswerRequest
 from scheduler.delivery import Deliverer
@@ -215,13 +215,18 @@ async def on_shutdown(app: AnyApp) -> None:
 
 
 async def set_command_menus(app: AnyApp) -> None:
-    """The command menu in both languages; Telegram picks by the user's app language."""
+    """The command menu and the bot's descriptions in both languages; Telegram picks by the
+    user's app language (None: everyone else, in the default language)."""
     default = deps_of(app).settings.default_locale
     for language_code, locale in (("zh", "zh_CN"), ("en", "en"), (None, default)):
         t = translator(locale)
         commands = [BotCommand(c.name, t.gettext(c.description)) for c in COMMANDS if c.in_menu]
         await app.bot.set_my_commands(
             commands, scope=BotCommandScopeDefault(), language_code=language_code
+        )
+        await app.bot.set_my_description(t.gettext(DESCRIPTION), language_code=language_code)
+        await app.bot.set_my_short_description(
+            t.gettext(SHORT_DESCRIPTION), language_code=language_code
         )
 
 

@@ -96,7 +96,8 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     rows = manifest.get("rows")
     held = f"{sum(rows.values())} rows in {len(rows)} tables, integrity ok" if rows else (
         f"{len(manifest.get('tables', []))} tables")  # fmt: skip
-    print(f"backed up {_safe_url(settings.resolved_database_url)} to {args.dir}: {held}")
+    print(f"backed up {_safe_url(settings.resolved_database_url)} to {args.dir}: {held}; "
+          f"{manifest['kept_files']} kept file(s)")  # fmt: skip
     return 0
 
 
@@ -108,7 +109,9 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
     except BackupError as exc:
         return _fail(str(exc), EXIT_DATABASE)
     print(f"restored the backup of {manifest['created_at']} into "
-          f"{_safe_url(settings.resolved_database_url)}; start the bot as usual")  # fmt: skip
+          f"{_safe_url(settings.resolved_database_url)} and "
+          f"{manifest.get('restored_files', 0)} kept file(s) into "
+          f"{settings.resolved_files_dir}; start the bot as usual")  # fmt: skip
     return 0
 
 

@@ -76,3 +76,15 @@ COMMANDS: tuple[Command, ...] = (
 
 def available(roles: frozenset[Role]) -> list[Command]:
     return [c for c in COMMANDS if not c.roles or c.roles & roles]
+
+
+# The bot's profile (setMyDescription, setMyShortDescription), in each language at start-up: what
+# a person reads in the empty chat before pressing Start, and under the bot's name when shared.
+DESCRIPTION = N_(
+    "Duty Desk carries out the responsibility system for ideological work: report incidents and "
+    "information, request approval for events, record meetings, and see what waits for you and "
+    "when it falls due. Every step is recorded. Press Start to begin."
+)
+SHORT_DESCRIPTION = N_(
+    "Incidents, event approvals, meetings and deadlines of the responsibility system, recorded."
+)

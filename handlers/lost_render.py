@@ -1,9 +1,11 @@
-"""The alert about messages that ended failed or uncertain (bot/outbox/lost.py)."""
+"""The alerts to the admins: messages that ended failed or uncertain (bot/outbox/lost.py), a
+daily backup that failed (bot/db/daily.py)."""
 
 from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from typing import Any
 
 from handlers.render import Notice, Renderer, esc
@@ -62,4 +64,20 @@ def _lost(r: Renderer, p: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-NOTICES: dict[str, Notice] = {"outbox.lost": _lost}
+def _backup_failed(r: Renderer, p: dict[str, Any]) -> str:
+    lines = [r("<b>The daily backup failed.</b> The reason: {error}", error=p["error"])]
+    if p.get("last"):
+        lines.append(r("The last complete backup is that of {day}.",
+                       day=r.t.date(date.fromisoformat(p["last"]))))  # fmt: skip
+    else:
+        lines.append(r("There is no complete backup yet."))
+    lines.append(r(
+        "What to do: check that the folder {dir} exists, that the bot may write there and that "
+        "the disk has room (on PostgreSQL, that pg_dump is installed). The bot tries again "
+        "every hour and tells you only once.",
+        dir=p["dir"],
+    ))  # fmt: skip
+    return "\n".join(lines)
+
+
+NOTICES: dict[str, Notice] = {"outbox.lost": _lost, "backup.failed": _backup_failed}

@@ -86,7 +86,18 @@ def summary(r: Renderer, p: Policy, today: date) -> list[str]:
           days=_days(r, cal.sensitive_dates.days_ahead), dates=sensitive or "—"),
         r("Weekly digest for the leadership: {state}.",
           state=r.plain("on") if cal.digest.enabled else r.plain("off")),
+        backups_line(r, p),
     ]  # fmt: skip
+
+
+def backups_line(r: Renderer, p: Policy) -> str:
+    """The daily backup of [backups] (bot/db/daily.py): when, and how many are kept."""
+    plan = p.backups
+    if plan.every_day_at is None:
+        return r("Daily backup: off.")
+    return r.plural("Daily backup at {time}; the newest {n} is kept.",
+                    "Daily backup at {time}; the newest {n} are kept.", plan.keep,
+                    time=f"{plan.every_day_at:%H:%M}")  # fmt: skip
 
 
 @command

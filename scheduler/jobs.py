@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager, nullcontext
 from bot.calendar import holidays_check
 from bot.calendar import runner as calendar
 from bot.context import AnyApp, Ctx
+from bot.db import daily
 from bot.events.sweep import sweep as event_sweep
 from bot.incidents.sweep import sweep
 from scheduler.metrics import Metrics
@@ -53,6 +54,12 @@ async def calendar_run(ctx: Ctx) -> None:
         log.warning("the holiday calendar has no make-up working days for next year: admins told")
 
 
+async def daily_backup(ctx: Ctx) -> None:
+    """The policy's [backups]: the database and the kept files, once a day, in a worker thread
+    (bot/db/daily.py); a failure is told to the admins once."""
+    await daily.run(ctx.deps)
+
+
 def schedule(app: AnyApp) -> None:
     assert app.job_queue is not None
     app.job_queue.run_repeating(
@@ -65,3 +72,6 @@ def schedule(app: AnyApp) -> None:
         incident_sweep, interval=SWEEP_SECONDS, first=5, name="incident-sweep",
         job_kwargs=JOB_KWARGS,
     )  # fmt: skip
+    app.job_queue.run_repeating(
+        daily_backup, interval=60, first=30, name="backups", job_kwargs=JOB_KWARGS
+    )

@@ -3,8 +3,9 @@
 SQLite is copied through its online backup API (a consistent copy while the bot runs and
 writes) and the copy is checked with PRAGMA integrity_check; PostgreSQL is dumped with pg_dump
 (custom format) and the archive read back with pg_restore --list. DIR/backup.json says what the
-backup holds (database kind, schema revision, rows per table for SQLite). Attachments are kept
-by Telegram and named in the database by their file ids, so the database is the whole record.
+backup holds (database kind, schema revision, rows per table for SQLite, the kept files). The
+files the office keeps (DUTYDESK_FILES_DIR) go into DIR/files after the database, so every file
+a row names is there (bot/files/backup.py); restore puts back the ones the files directory lacks.
 Files are written under temporary names and renamed at the end: a backup cut short never looks
 complete.
 """
@@ -24,6 +25,7 @@ from typing import Any
 from sqlalchemy.engine import URL, make_url
 
 from bot.config import Settings
+from bot.files import backup as files
 
 MANIFEST = "backup.json"
 SQLITE_FILE = "dutydesk.sqlite3"
@@ -34,8 +36,11 @@ class BackupError(Exception):
     """One sentence for the operator: what is wrong and what to do."""
 
 
-def backup(settings: Settings, target: Path, now: datetime | None = None) -> dict[str, Any]:
-    """Write a backup of the configured database into `target` (new or empty); its manifest."""
+def backup(
+    settings: Settings, target: Path, now: datetime | None = None, previous: Path | None = None
+) -> dict[str, Any]:
+    """Write a backup of the configured database and the kept files into `target` (new or
+    empty); its manifest. Kept files already in the backup `previous` are linked from there."""
     url = make_url(settings.resolved_database_url)
     if target.exists() and any(target.iterdir()):
         raise BackupError(f"{target} is not empty; give a new folder for each backup")
@@ -47,6 +52,10 @@ def backup(settings: Settings, target: Path, now: datetime | None = None) -> dic
         manifest |= _backup_postgres(url, target)
     else:
         raise BackupError(f"cannot back up a {url.get_backend_name()} database")
+    # After the database: a file fetched meanwhile is extra, never one a row names but missing.
+    earlier = previous / files.FILES if previous is not None else None
+    manifest |= files.back_up(settings.resolved_files_dir, target / files.FILES, earlier)
+    manifest["files"] = files.FILES
     if settings.policy_file is not None and settings.policy_file.is_file():
         shutil.copy2(settings.policy_file, target / "policy.toml")  # for reference; not restored
         manifest["policy_file"] = "policy.toml"
@@ -71,6 +80,9 @@ def restore(settings: Settings, source: Path, *, force: bool = False) -> dict[st
         _restore_sqlite(source / SQLITE_FILE, _sqlite_path(url), force=force)
     else:
         _restore_postgres(source / PG_FILE, url, force=force)
+    if manifest.get("files"):
+        kept = source / str(manifest["files"])
+        manifest["restored_files"] = files.restore(kept, settings.resolved_files_dir)
     return manifest
 
 

@@ -170,9 +170,21 @@ class People(Strict):
     admission: Literal["approve", "invite", "open"] = "approve"
 
 
+class Backups(Strict):
+    """A daily backup of the database and the kept files, taken by the leader (bot/db/daily.py);
+    off unless every_day_at is set. Each day's backup is a folder `dir`/YYYY-MM-DD (the
+    organisation's date); the newest `keep` are kept, older ones deleted. An empty `dir` means
+    <DUTYDESK_DATA_DIR>/backups: better another disk."""
+
+    every_day_at: time | None = None
+    keep: int = Field(default=14, ge=1, le=3650)
+    dir: str = ""
+
+
 class Policy(Strict):
     working_hours: WorkingHours = WorkingHours()
     people: People = People()
+    backups: Backups = Backups()
     incidents: Incidents = Incidents()
     events: Events = Events()
     calendar: Calendar

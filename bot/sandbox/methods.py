@@ -22,6 +22,7 @@ from bot.sandbox.checks import (
 )
 from bot.sandbox.html_check import utf16_length
 from bot.sandbox.model import Answer, Chat, JSONDict, Message
+from bot.sandbox.profile import get_description, set_description
 from bot.sandbox.world import World
 
 CHAT_ACTIONS = frozenset({
@@ -317,6 +318,10 @@ HANDLERS: dict[str, Callable[[World, JSONDict], Any]] = {
     "setmycommands": set_my_commands,
     "getmycommands": get_my_commands,
     "deletemycommands": delete_my_commands,
+    "setmydescription": lambda w, p: set_description(w, p, "description"),
+    "getmydescription": lambda w, p: get_description(w, p, "description"),
+    "setmyshortdescription": lambda w, p: set_description(w, p, "short_description"),
+    "getmyshortdescription": lambda w, p: get_description(w, p, "short_description"),
     "setchatmenubutton": set_chat_menu_button,
     "getchatmenubutton": get_chat_menu_button,
     "getfile": get_file,

@@ -47,6 +47,8 @@ class World:
         self.calls: list[Call] = []
         self.commands: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.menu_buttons: dict[int | None, JSONDict] = {}
+        # setMyDescription / setMyShortDescription: (field, language_code or "") -> text
+        self.descriptions: dict[tuple[str, str], str] = {}
         self.files: dict[str, bytes] = {}
         self.file_names: dict[str, str] = {}
         self.file_kinds: dict[str, str] = {}

@@ -21,6 +21,7 @@ from bot.db.backup import backup
 from bot.db.engine import Database, create_engine
 from bot.db.migrate import head_from_files, upgrade
 from bot.deps import Deps
+from bot.files import store
 from bot.sandbox.ledger_year import ADMIN, a_year, at
 from tests.cli.test_cli import dutydesk
 from tests.conftest import PG_URL
@@ -48,6 +49,7 @@ async def test_sqlite_backed_up_under_load_restores_every_record(tmp_path: Path)
     live = tmp_path / "live" / "data"
     url = f"sqlite+aiosqlite:///{live / 'dutydesk.sqlite3'}"
     deps = await seeded(url, live)
+    kept = [store.put(live / "files", f"minutes {n}".encode()) for n in range(3)]  # R7
     written, target, reached, stop = 0, 20, asyncio.Event(), False
 
     async def load() -> None:  # the bot goes on writing while the backup is taken
@@ -90,6 +92,11 @@ async def test_sqlite_backed_up_under_load_restores_every_record(tmp_path: Path)
     started = dutydesk(tmp_path, "db", "upgrade", DUTYDESK_DATA_DIR=str(fresh))  # as a start does
     assert started.returncode == 0 and "up to date" in started.stdout, started.stderr
     assert table_rows(fresh / "dutydesk.sqlite3") == rows  # every record, as backed up
+    # and every kept file, back in the files directory, read-only as the bot keeps them (R7)
+    assert manifest["kept_files"] == 3 and "3 kept file(s) into" in result.stdout
+    for n, sha in enumerate(kept):
+        assert store.read(fresh / "files", sha) == f"minutes {n}".encode()
+        assert store.path_for(fresh / "files", sha).stat().st_mode & 0o222 == 0
 
     again = dutydesk(tmp_path, "restore", str(tmp_path / "backup"), DUTYDESK_DATA_DIR=str(fresh))
     assert again.returncode == 3 and "already exists; move it away first" in again.stderr

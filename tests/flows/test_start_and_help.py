@@ -136,3 +136,16 @@ async def test_forged_and_garbage_buttons_are_answered_as_stale(harness: Harness
     assert texts[2] == "This language is not available."
     assert texts[3] == "Only an administrator can change roles."
     assert [a[2] for a in s.answers] == [True] * 5, s.calls_of("answerCallbackQuery")
+
+
+async def test_the_bots_descriptions_are_set_in_both_languages(harness: Harness) -> None:
+    """What a person reads in the empty chat before pressing Start, and on the bot's profile."""
+    said = harness.standin.descriptions
+    assert said[("description", "zh")].startswith("意识形态工作责任制值班助手用于报告突发事件")
+    assert said[("description", "en")].startswith("Duty Desk carries out the responsibility")
+    assert said[("short_description", "zh")] == (
+        "意识形态工作责任制值班助手：突发事件、活动审批、会议及办理时限，全程留痕。"
+    )
+    assert said[("short_description", "en")].startswith("Incidents, event approvals")
+    for field in ("description", "short_description"):  # people without a language: Chinese
+        assert said[(field, "")] == said[(field, "zh")]

@@ -163,3 +163,20 @@ async def test_second_poller_terminates_the_first(bot: Bot, standin: StandIn) ->
         with pytest.raises(Conflict, match=r"(?i)terminated by other getUpdates request"):
             await first
         assert await second == ()
+
+
+async def test_descriptions_keep_their_limits_per_language(bot: Bot) -> None:
+    """setMyDescription 0-512, setMyShortDescription 0-120 characters; an empty text removes the
+    language's own, and a language without one gets the text for everybody."""
+    await bot.set_my_description("说" * 512, language_code="zh")
+    with pytest.raises(BadRequest, match=r"(?i)description must be 0-512 characters"):
+        await bot.set_my_description("说" * 513, language_code="zh")
+    await bot.set_my_short_description("短" * 120)
+    with pytest.raises(BadRequest, match=r"(?i)short_description must be 0-120 characters"):
+        await bot.set_my_short_description("短" * 120 + "!", language_code="en")
+    with pytest.raises(BadRequest, match=r"(?i)lang_code_invalid"):
+        await bot.set_my_description("x", language_code="zh_CN")
+    assert (await bot.get_my_description(language_code="zh")).description == "说" * 512
+    assert (await bot.get_my_short_description(language_code="en")).short_description == "短" * 120
+    await bot.set_my_description("", language_code="zh")
+    assert (await bot.get_my_description(language_code="zh")).description == ""

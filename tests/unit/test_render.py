@@ -45,7 +45,7 @@ def test_every_notice_renders_with_nasty_values_in_both_languages() -> None:
         "items": [{"status": status, "ref": NASTY, "to": NASTY, "template": "event.approve",
                    "params": {"ref": NASTY, "title": NASTY, "by": NASTY}, "error": NASTY,
                    "decision": True} for status in ("uncertain", "failed")], "more": 3,
-        "year": 2027, "version": NASTY,
+        "error": NASTY, "last": "2026-11-23", "dir": NASTY, "year": 2027, "version": NASTY,
     }  # fmt: skip
     # Notices that carry nothing anyone typed (only periods, counts, dates).
     no_free_text = {"incident.group_notice", "calendar.quarter_lapse", "calendar.study_open",

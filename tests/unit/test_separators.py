@@ -122,7 +122,8 @@ def test_every_notice_in_chinese_carries_no_western_separator(zh: Renderer) -> N
                       "name_en": "National Day", "on": "2026-10-01"}],
         "late_since": "2026-09-21T01:30:00+00:00", "snoozed": True,
         "username": "liming", "language": "zh-hans", "at": at,
-        "purpose": "org", "since": at, "missed": 2, "year": 2027, "version": "0.109",
+        "purpose": "org", "since": at, "missed": 2, "error": "磁盘空间不足", "last": "2026-11-23", "dir": "/备份",
+        "year": 2027, "version": "0.109",
         "items": [{"status": status, "ref": "EVT-2026-0001", "to": "王芳",
                    "template": "event.approve", "error": "Chat not found", "decision": True,
                    "params": {"ref": "EVT-2026-0001", "title": "理论宣讲", "by": "李明"}}
