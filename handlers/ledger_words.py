@@ -94,6 +94,11 @@ ACTIONS = {
     "invitation.created": N_("Invitation link made"),
     "invitation.revoked": N_("Invitation link withdrawn"),
 }
+OUTCOMES = {  # how an event went, as its organiser told (R6)
+    "held": N_("held as planned"),
+    "not_held": N_("not held"),
+    "incident": N_("held, with an incident"),
+}
 SOURCES = {
     "meeting": N_("Meeting"),
     "step": N_("Step"),
