@@ -91,9 +91,10 @@ def incident_messages(r: Renderer, rec: IncidentRecord) -> list[str]:
 
 
 def _version(r: Renderer, number: int, at: datetime, s: dict[str, Any]) -> str:
+    title = r.plain("Version {n}", n=number)
+    submitted = r.plain("submitted on {when}", when=_at(r, at))
     lines = [
-        f"<b>{esc(r.plain('Version {n}', n=number))}</b> · "
-        + esc(r.plain("submitted on {when}", when=_at(r, at))),
+        f"<b>{esc(title)}</b> · {esc(submitted)}",
         r("Kind: {kind}", kind=type_name(r, s.get("event_type", ""))),
         r("Title: {text}", text=s.get("title", "")),
     ]
