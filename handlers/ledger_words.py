@@ -87,6 +87,7 @@ ACTIONS = {
     "chat.bind": N_("Group set up"),
     "ledger.exported": N_("Ledger exported"),
     "ledger.read": N_("Ledger read by an inspector"),
+    "record.read": N_("Record read by an inspector"),
     "inspector.granted": N_("Inspector appointed"),
     "person.admission_requested": N_("Asked to be admitted"),
     "person.admitted": N_("Admitted as a member"),

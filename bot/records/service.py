@@ -36,6 +36,7 @@ _REF = re.compile(r"^\s*(INC|EVT)-(\d{4})-(\d{1,6})\s*$", re.IGNORECASE)
 USAGE = N_("Send /record and a reference, such as /record INC-2026-0012 or /record EVT-2026-0007.")
 # One answer for a reference that does not exist and for one the reader may not see.
 UNKNOWN = N_("There is no record {ref}.")
+READ = "record.read"
 GONE = N_("There is no such record.")  # behind a button, which names no reference
 
 
@@ -180,7 +181,7 @@ async def _read(
         if found is None:
             raise NotFound(UNKNOWN, ref=ref) if ref else NotFound(GONE)
         if scope.inspector:  # C: every reading by an inspector is on record
-            record(session, at=now, actor_id=scope.person_id, action="record.read",
+            record(session, at=now, actor_id=scope.person_id, action=READ,
                    subject_type="incident" if prefix == "INC" else "event",
                    subject_id=found.id, clause="R7", ref=found.ref)  # fmt: skip
         return found
@@ -252,7 +253,11 @@ async def _event(session: AsyncSession, event: EventRequest) -> EventRecord:
     rows = await session.execute(
         select(AuditEntry, actor)
         .outerjoin(actor, actor.id == AuditEntry.actor_id)
-        .where(AuditEntry.subject_type == "event", AuditEntry.subject_id == event.id)
+        .where(
+            AuditEntry.subject_type == "event",
+            AuditEntry.subject_id == event.id,
+            AuditEntry.action != READ,  # readings are the ledger's (R7), not the request's steps
+        )
         .order_by(AuditEntry.at, AuditEntry.id)
     )
     steps = [

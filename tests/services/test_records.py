@@ -142,3 +142,16 @@ async def test_an_event_request_with_both_versions(deps: Deps) -> None:
     assert notes["event.changes"] == "请补充报告人简历" and "event.resubmitted" in notes
     for reader in (MIN, OTHER_HEAD):
         assert await refused(deps, reader, sent.ref) == (records.UNKNOWN, {"ref": sent.ref})
+
+
+async def test_an_inspectors_reading_is_audited_not_a_step_of_the_request(deps: Deps) -> None:
+    await organisation(deps)
+    sent = await events.submit(deps, MEMBER, event_draft())
+    await inspector(deps)
+    assert (await records.read(deps, IDA, sent.ref)).ref == sent.ref
+    seen = await records.read(deps, MEMBER, sent.ref)
+    assert isinstance(seen, EventRecord)
+    assert [s.action for s in seen.steps] == ["event.requested"]
+    async with deps.db.read() as s:
+        (read,) = await s.scalars(select(AuditEntry).where(AuditEntry.action == records.READ))
+    assert (read.subject_type, read.subject_id, read.clause) == ("event", sent.id, "R7")
