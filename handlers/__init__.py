@@ -28,6 +28,7 @@ from handlers import (
     meeting,
     my,
     policy,
+    record,
     report,
     roles,
     start,
@@ -70,6 +71,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CommandHandler("report", draft_guard.report_command, filters=new))
     app.add_handler(CommandHandler("my", my.my, filters=new))
     app.add_handler(CommandHandler("pending", incidents.pending, filters=new))
+    app.add_handler(CommandHandler("record", record.record_command, filters=new))
     app.add_handler(CommandHandler("event", draft_guard.event_command, filters=new))
     app.add_handler(CommandHandler("acting", event_cards.acting_command, filters=new))
     app.add_handler(CommandHandler("meeting", meeting.meeting, filters=new))
@@ -97,6 +99,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(calendar.on_button, pattern=cd.pattern("cl")))
     app.add_handler(CallbackQueryHandler(policy.on_button, pattern=cd.pattern("po")))
     app.add_handler(CallbackQueryHandler(ledger.on_button, pattern=cd.pattern("ld")))
+    app.add_handler(CallbackQueryHandler(record.on_button, pattern=cd.pattern(record.DOMAIN)))
     app.add_handler(CallbackQueryHandler(accountability.on_button, pattern=cd.pattern("rg")))
     app.add_handler(CallbackQueryHandler(stale_button))
 

@@ -27,6 +27,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("event", N_("Request approval for an event (R6)")),
     Command("my", N_("The status of my reports")),
     Command("pending", N_("What waits for me to act")),
+    Command("record", N_("The whole record of a report or event request, by its reference")),
     Command("cancel", N_("Leave what you are filling in")),
     Command("calendar", N_("What the regulation's calendar holds: due, open, overdue")),
     Command("ledger", N_("The ledger: figures, lapses and evidence per clause (R7)")),

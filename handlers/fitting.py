@@ -129,3 +129,31 @@ def _cut(text: str, limit: int) -> str:
             return text[: match.start()] + "…" + closing_tags
         count += units
     return text
+
+
+def split(blocks: list[str], limit: int = MAX_MESSAGE) -> list[str]:
+    """Blocks (each whole HTML: no tag open across two) packed into as few messages as fit
+    `limit`, in order: a long record is sent in several messages rather than cut. A block
+    too long for one message goes line by line; only a single line too long is shortened."""
+    messages: list[str] = []
+    current = ""
+
+    def add(part: str) -> None:
+        nonlocal current
+        joined = f"{current}\n{part}" if current else part
+        if visible_units(unmarked(joined)) <= limit:
+            current = joined
+            return
+        if current:
+            messages.append(current)
+        current = part
+
+    for block in blocks:
+        if visible_units(unmarked(block)) <= limit:
+            add(block)
+            continue
+        for line in block.split("\n"):
+            add(line if visible_units(unmarked(line)) <= limit else fit(line, limit))
+    if current:
+        messages.append(current)
+    return [fit(m.strip("\n"), limit) for m in messages]

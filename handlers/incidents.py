@@ -220,7 +220,17 @@ def timeline_text(r: Renderer, view: incidents.TimelineView) -> str:
     if view.severity:
         head += f" · {esc(severity(r, view.severity))}"
     lines = [head, r("Status: {status}", status=r.plain(STATUS_NAMES[view.status]))]
-    for at, step, who, text, data in view.entries:
+    lines += timeline_lines(r, view.entries)
+    if view.attachments:
+        lines.append(r("Attachments:"))
+        lines.extend(attachment_lines(r, view.attachments))
+    return "\n".join(lines)
+
+
+def timeline_lines(r: Renderer, entries: list[incidents.Entry]) -> list[str]:
+    """One line per step (with its text below): the timeline of a card and of /record."""
+    lines = []
+    for at, step, who, text, data in entries:
         line = f"{esc(moment(r, at.isoformat()))} · {esc(r.plain(TIMELINE_NAMES.get(step, step)))}"
         if who:
             line += f" · {esc(who)}"
@@ -231,10 +241,7 @@ def timeline_text(r: Renderer, view: incidents.TimelineView) -> str:
         if text:
             line += f"\n    {free(esc(text))}"
         lines.append(line)
-    if view.attachments:
-        lines.append(r("Attachments:"))
-        lines.extend(attachment_lines(r, view.attachments))
-    return "\n".join(lines)
+    return lines
 
 
 PENDING_REASONS = {

@@ -222,8 +222,4 @@ def workbook(book: Ledger, r: Renderer, progress: Progress = lambda _f: None) ->
     return data
 
 
-OUTCOMES = {
-    "held": N_("held as planned"),
-    "not_held": N_("not held"),
-    "incident": N_("held, with an incident"),
-}
+OUTCOMES = w.OUTCOMES

@@ -87,12 +87,18 @@ ACTIONS = {
     "chat.bind": N_("Group set up"),
     "ledger.exported": N_("Ledger exported"),
     "ledger.read": N_("Ledger read by an inspector"),
+    "record.read": N_("Record read by an inspector"),
     "inspector.granted": N_("Inspector appointed"),
     "person.admission_requested": N_("Asked to be admitted"),
     "person.admitted": N_("Admitted as a member"),
     "person.refused": N_("Admission refused"),
     "invitation.created": N_("Invitation link made"),
     "invitation.revoked": N_("Invitation link withdrawn"),
+}
+OUTCOMES = {  # how an event went, as its organiser told (R6)
+    "held": N_("held as planned"),
+    "not_held": N_("not held"),
+    "incident": N_("held, with an incident"),
 }
 SOURCES = {
     "meeting": N_("Meeting"),

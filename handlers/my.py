@@ -12,6 +12,7 @@ from handlers.common import cd_rows, command, is_private, private_only, reply, t
 from handlers.event_render import status_name
 from handlers.incident_render import STATUS_NAMES, kind
 from handlers.incidents import PENDING_REASONS
+from handlers.record import details
 from handlers.render import Renderer, esc
 
 MAX_ROWS = 12  # buttons under the message; every reference stays in its text
@@ -29,11 +30,16 @@ def _report_lines(
         if item.id not in shown:
             shown.add(item.id)
             rows.append([(r.plain("Timeline of {ref}", ref=item.ref),
-                          cd.encode("in", "tl", item.id))])  # fmt: skip
+                          cd.encode("in", "tl", item.id)),
+                         details(r, item.ref, "INC", item.id)])  # fmt: skip
     return lines
 
 
-def _event_line(r: Renderer, ev: events.MyEvent) -> str:
+def _event_line(r: Renderer, ev: events.MyEvent, rows: cd_rows, shown: set[str]) -> str:
+    """The request's line, and once per request its Details button."""
+    if ev.ref not in shown:
+        shown.add(ev.ref)
+        rows.append([details(r, ev.ref, "EVT", ev.id)])
     return f"{esc(ev.ref)} · {esc(ev.title)} · {esc(status_name(r, ev.status))}"
 
 
@@ -58,26 +64,27 @@ async def my(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer
     lines: list[str] = []
     rows: cd_rows = []
     shown: set[int] = set()
+    listed: set[str] = set()
     own = [ev for ev in requests if ev.requested]
     if own or reports:
         lines.append(r("<b>What you filed</b>"))
         for ev in own:
-            lines.append(_event_line(r, ev))
+            lines.append(_event_line(r, ev, rows, listed))
             if ev.status in ("in_review", "pending", "changes_requested"):
                 label = r.plain("Withdraw {ref}", ref=ev.ref)
-                rows.append([(label, cd.encode("ev", "wd", ev.id, ev.version))])
+                rows[-1].append((label, cd.encode("ev", "wd", ev.id, ev.version)))
         lines += _report_lines(r, reports, rows, shown)
     deciding_ids = {ev.id for ev in deciding}
     organised = [ev for ev in requests if not ev.requested and ev.id not in deciding_ids]
     if handled or organised:
         lines += ["", r("<b>What you handle</b>")] if lines else [r("<b>What you handle</b>")]
         for ev in organised:  # R6: named as organiser, they answer for it
-            lines.append(_event_line(r, ev) + " · " + esc(r.plain("you organise it")))
+            lines.append(_event_line(r, ev, rows, listed) + " · " + esc(r.plain("you organise it")))
         lines += _report_lines(r, handled, rows, shown)
     if deciding or waiting:
         head = r("<b>Waiting for your decision</b>")
         lines += ["", head] if lines else [head]
-        lines += [_event_line(r, ev) for ev in deciding]
+        lines += [_event_line(r, ev, rows, listed) for ev in deciding]
         for item in waiting:
             lines.append(r(PENDING_REASONS[item.reason], ref=item.ref))
             rows.append([(r.plain("Open {ref}", ref=item.ref), cd.encode("in", "op", item.id))])

@@ -6,6 +6,7 @@ no longer has it, as the office's kept copy (scheduler.delivery)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -73,14 +74,21 @@ async def send_evidence(deps: Deps, actor: TgUser, incident_id: int) -> Evidence
         me = await acting(session, actor, now=now)
         incident = await load_for(session, incident_id)
         await _may_read(session, incident, me)
-        attachments = await attachments_of(session, incident.id)
-        if not attachments:
-            raise InvalidInput(N_("{ref} has no attachments."), ref=incident.ref)
-        person = await session.get(Person, me.id)
-        assert person is not None
-        outbox.notify_files(session, now=now, person=person, ref=incident.ref,
-                            files=[(a.file_id, a.kind) for a in attachments])  # fmt: skip
-        record(session, at=now, actor_id=me.id, action="incident.evidence_opened",
-               subject_type="incident", subject_id=incident.id,
-               clause=CLAUSE[Kind(incident.kind)], files=len(attachments))  # fmt: skip
-        return Evidence(incident.ref, attachments)
+        return await dispatch(session, now=now, person_id=me.id, incident=incident)
+
+
+async def dispatch(
+    session: AsyncSession, *, now: datetime, person_id: int, incident: Incident
+) -> Evidence:
+    """Send the incident's files to a reader whose right to them the caller checked."""
+    attachments = await attachments_of(session, incident.id)
+    if not attachments:
+        raise InvalidInput(N_("{ref} has no attachments."), ref=incident.ref)
+    person = await session.get(Person, person_id)
+    assert person is not None
+    outbox.notify_files(session, now=now, person=person, ref=incident.ref,
+                        files=[(a.file_id, a.kind) for a in attachments])  # fmt: skip
+    record(session, at=now, actor_id=person.id, action="incident.evidence_opened",
+           subject_type="incident", subject_id=incident.id,
+           clause=CLAUSE[Kind(incident.kind)], files=len(attachments))  # fmt: skip
+    return Evidence(incident.ref, attachments)

@@ -46,18 +46,26 @@ async def timeline_of(deps: Deps, actor: TgUser, incident_id: int) -> TimelineVi
         incident = await load_for(session, incident_id)
         if incident.reporter_id != me.id:
             await require_handler(session, incident, me)
-        rows = await session.execute(
-            select(TimelineEntry, Person.first_name, Person.last_name)
-            .outerjoin(Person, Person.id == TimelineEntry.actor_id)
-            .where(TimelineEntry.incident_id == incident.id)
-            .order_by(TimelineEntry.id)
-        )
-        entries = [
-            (e.at, e.kind, " ".join(p for p in (first, last) if p) or None, e.text, e.data)
-            for e, first, last in rows
-        ]
+        entries = await timeline_entries(session, incident.id)
         return TimelineView(incident.ref, incident.kind, incident.severity, incident.status,
                             entries, await attachments_of(session, incident.id))  # fmt: skip
+
+
+Entry = tuple[datetime, str, str | None, str | None, dict[str, Any]]
+
+
+async def timeline_entries(session: AsyncSession, incident_id: int) -> list[Entry]:
+    """Every step of an incident, oldest first: when, what, by whom (None: the bot), its text."""
+    rows = await session.execute(
+        select(TimelineEntry, Person.first_name, Person.last_name)
+        .outerjoin(Person, Person.id == TimelineEntry.actor_id)
+        .where(TimelineEntry.incident_id == incident_id)
+        .order_by(TimelineEntry.id)
+    )
+    return [
+        (e.at, e.kind, " ".join(p for p in (first, last) if p) or None, e.text, e.data)
+        for e, first, last in rows
+    ]
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,8 @@ class Ledger:
                         self.lapses)  # fmt: skip
 
 
-async def _scope(session: AsyncSession, actor: TgUser, now: datetime) -> Scope:
+async def reader(session: AsyncSession, actor: TgUser, now: datetime) -> Scope:
+    """What this reader may see, decided here once for the ledger and for /record."""
     person = await reload(session, (await upsert(session, actor, now=now, started=False)).id)
     grant = await inspectors.valid(session, person.id, now)
     if grant is not None:  # R7, C: an inspector in office reads everything (of the period)
@@ -70,7 +71,7 @@ def _within(scope: Scope, period: LedgerPeriod) -> None:
 async def reader_scope(deps: Deps, actor: TgUser) -> Scope:
     """What the reader may see, without reading the ledger (a page that only names it)."""
     async with deps.db.transaction() as session:
-        return await _scope(session, actor, deps.clock.now())
+        return await reader(session, actor, deps.clock.now())
 
 
 async def build(
@@ -84,7 +85,7 @@ async def build(
     zone = deps.policy.working_hours.zone
     today = now.astimezone(zone).date()
     async with deps.db.transaction() as session:
-        scope = await _scope(session, actor, now)
+        scope = await reader(session, actor, now)
         _within(scope, period)
         if scope.inspector:  # C: every reading by an inspector is on record
             record(session, at=now, actor_id=scope.person_id, action="ledger.read",

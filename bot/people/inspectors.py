@@ -24,7 +24,7 @@ from bot.people.roles import Role
 from bot.people.service import TgUser, acting
 
 GRANTERS = (Role.SECRETARY, Role.ADMIN)
-SAYS = N_("As an inspector you may only read the ledger: send /ledger.")
+SAYS = N_("As an inspector you may only read the ledger and its records: send /ledger or /record.")
 
 
 @dataclass(frozen=True)

@@ -202,7 +202,9 @@ async def test_invite_a_link_admits_at_once_and_a_bad_one_changes_nothing(
     assert recorded.count("person.admitted") == 1
 
 
-INSPECTOR_SAYS = "As an inspector you may only read the ledger: send /ledger."
+INSPECTOR_SAYS = (
+    "As an inspector you may only read the ledger and its records: send /ledger or /record."
+)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

@@ -425,8 +425,11 @@ async def test_a_requester_who_is_also_the_approver_decides_nothing(harness: Har
     assert await counts(h) == before
 
 
-INSPECTOR_SAYS = "As an inspector you may only read the ledger: send /ledger."
-READING = {"/ledger": "Which period?", "/cancel": "There is nothing to cancel.",
+INSPECTOR_SAYS = (
+    "As an inspector you may only read the ledger and its records: send /ledger or /record."
+)
+READING = {"/ledger": "Which period?", "/record": "Send /record and a reference",
+           "/cancel": "There is nothing to cancel.",
            "Some free text": "I did not understand that."}  # fmt: skip
 
 

@@ -156,7 +156,11 @@ async def test_my_shows_what_you_filed_handle_and_decide(harness: Harness) -> No
         "Waiting for your decision\n"
         "INC-2026-0001: waiting for acknowledgement"
     )
-    assert mine.button_texts() == ["Timeline of INC-2026-0001", "Open INC-2026-0001"]
+    assert mine.button_texts() == [
+        "Timeline of INC-2026-0001",
+        "Details of INC-2026-0001",
+        "Open INC-2026-0001",
+    ]
 
     await users[SECRETARY].send("/my")  # the approver
     mine = await s.next_message(SECRETARY)

@@ -1,0 +1,73 @@
+"""/record REF and the Details buttons: the whole record the reader may see (R7, C), and its
+attachments on request. Only reading: an inspector in office may use them too."""
+
+from __future__ import annotations
+
+from telegram import Message, Update, User
+
+from bot.context import Ctx
+from bot.errors import StaleButton
+from bot.records import service as records
+from bot.records.service import IncidentRecord, Record
+from handlers import callback_data as cd
+from handlers.common import (
+    is_private,
+    private_only,
+    reading_button,
+    reading_command,
+    reply,
+    tg_user,
+)
+from handlers.incident_render import evidence_text
+from handlers.record_render import event_messages, incident_messages
+from handlers.render import Renderer
+
+DOMAIN = "rc"
+
+
+def details(r: Renderer, ref: str, prefix: str, record_id: int) -> tuple[str, str]:
+    """The Details button for a listed reference."""
+    return r.plain("Details of {ref}", ref=ref), cd.encode(DOMAIN, prefix.lower(), record_id)
+
+
+async def _show(message: Message, r: Renderer, found: Record) -> None:
+    if isinstance(found, IncidentRecord):
+        parts = incident_messages(r, found)
+        rows = None
+        if found.attachments:
+            rows = [[(r.plain("Attachments"), cd.encode(DOMAIN, "at", found.id))]]
+    else:
+        parts, rows = event_messages(r, found), None
+    for number, part in enumerate(parts, 1):
+        await reply(message, part, rows if number == len(parts) else None)
+
+
+@reading_command
+async def record_command(
+    update: Update, ctx: Ctx, message: Message, user: User, r: Renderer
+) -> None:
+    """/record INC-2026-0012 or /record EVT-2026-0007."""
+    if not is_private(update.effective_chat):
+        await private_only(message, ctx, r, "help")
+        return
+    ref = " ".join(ctx.args or [])
+    await _show(message, r, await records.read(ctx.deps, tg_user(user), ref))
+
+
+@reading_button
+async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
+    """Details (rc:inc:<id>, rc:evt:<id>) and Attachments (rc:at:<id>)."""
+    record_id = data.int_arg(0)
+    message = update.effective_message
+    if record_id is None or message is None:
+        raise StaleButton()
+    me = tg_user(user)
+    if data.action == "at":
+        sent = await records.send_attachments(ctx.deps, me, record_id)
+        await reply(message, evidence_text(r, sent.ref, sent.attachments))
+        return None
+    if data.action not in ("inc", "evt"):
+        raise StaleButton()
+    found = await records.read_by_id(ctx.deps, me, data.action.upper(), record_id)
+    await _show(message, r, found)
+    return None

@@ -1,0 +1,46 @@
+"""A long record is sent in several messages, each within Telegram's 4,096 characters, and
+nothing of it is cut (handlers.fitting.split)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.records.service import Handler, IncidentRecord
+from handlers.fitting import MAX_MESSAGE, visible_units
+from handlers.record_render import incident_messages
+from handlers.render import Renderer
+
+SH = ZoneInfo("Asia/Shanghai")
+AT = datetime(2026, 11, 24, 1, 30, tzinfo=UTC)
+
+
+def record(updates: list[str]) -> IncidentRecord:
+    timeline = [(AT, "filed", "Mei", None, {})]
+    timeline += [(AT + timedelta(hours=n), "update", "Eli", text, {})
+                 for n, text in enumerate(updates, 1)]  # fmt: skip
+    return IncidentRecord(
+        1, "INC-2026-0001", "network_security", "major", "open", "Mei", "首页被篡改 <b>",
+        AT, "minute", "门户网站", "已断网", AT,
+        [Handler("Eli", "routed", "emergency_office", None, AT, None, None),
+         Handler("Ou", "pulled_in", None, "Eli", AT, None, None)],
+        timeline, None, None, None, None, None, [],
+    )  # fmt: skip
+
+
+def test_a_long_record_comes_in_several_messages_none_cut() -> None:
+    updates = [f"第{n}次进展：" + "处置" * 900 + "完" for n in range(1, 9)]
+    for locale in ("en", "zh_CN"):
+        sent = incident_messages(Renderer(locale, SH), record(updates))
+        assert len(sent) > 1
+        assert all(visible_units(m) <= MAX_MESSAGE for m in sent)
+        whole = "\n".join(sent)
+        assert all(u in whole for u in updates)  # every update whole, in order
+        assert whole.index(updates[0]) < whole.index(updates[-1])
+        assert "首页被篡改 &lt;b&gt;" in sent[0]
+
+
+def test_a_short_record_is_one_message_in_formal_chinese() -> None:
+    (zh,) = incident_messages(Renderer("zh_CN", SH), record(["已恢复首页"]))
+    assert "办理经过" in zh and "承办人" in zh
+    assert "Ou：2026年11月24日 09:30由Eli增派为承办人" in zh
