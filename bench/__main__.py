@@ -52,7 +52,8 @@ async def _pairs(
 ) -> tuple[list[Figures], list[Figures]]:
     """Run i of `second` right after run i of `first`, whose ratio it makes: the machine's
     neighbours come and go over minutes, so a reference measured all at once before the rest
-    compared runs taken in different weather (issue 8: the reference ranged 200-360
+    compared runs taken in different weather (docs/decisions/006-performance.md: the reference
+    ranged 200-360
     updates/s from one run to the next)."""
     a: list[Figures] = []
     b: list[Figures] = []

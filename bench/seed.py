@@ -1,4 +1,5 @@
-"""The bench's large database (issue 8): people, three years of incidents and event requests with
+"""The bench's large database (docs/decisions/006-performance.md): people, three years of incidents
+and event requests with
 their handlers, timelines, versions and audit trail, shaped as the bot's services leave them.
 
     python -m bench.seed --database-url URL [--people 20000] [--incidents 200000] [--events 50000]

@@ -1,4 +1,5 @@
-"""The scheduler's sweep on the bench's database (issue 8): at most 50 ms, by indexes.
+"""The scheduler's sweep on the bench's database (docs/decisions/006-performance.md): at most 50 ms,
+by indexes.
 
     python -m bench.sweep --database-url URL [--runs 20]
 

@@ -100,7 +100,8 @@ def build_application(
         .context_types(ContextTypes(context=Ctx))
         .defaults(Defaults(do_quote=False))
         # Updates are handled one at a time: concurrent_updates loses fast button presses
-        # in conversations (STACK-NOTES); throughput is measured in bench/.
+        # in conversations (docs/decisions/001-telegram-limits.md); throughput is measured in
+        # bench/.
         .concurrent_updates(False)
         .post_init(on_startup)
         .post_stop(on_stop)

@@ -19,7 +19,8 @@ class Deps:
     clock: Clock
     policy: Policy = field(default_factory=lambda: load(None))
     # People's own choice of language by Telegram id (None: not chosen), read once per process
-    # instead of once per update (issue 8). Only people.service writes it, where it changes
+    # instead of once per update (docs/decisions/006-performance.md). Only people.service writes it,
+    # where it changes
     # Person.locale; one instance handles the updates (bot.db.leader).
     chosen_locales: dict[int, str | None] = field(default_factory=dict)
     # Telegram ids of people known to be admitted (R4), so the admission gate reads nothing

@@ -40,7 +40,8 @@ class Term(str):
 def normalize_language(code: str | None, default: str) -> str:
     """Map Telegram's optional `language_code` (zh, zh-hans, zh-CN, zh_TW, en-GB…) to a locale.
 
-    Babel does not do this by itself and would silently fall back to English (STACK-NOTES).
+    Babel does not do this by itself and would silently fall back to English
+    (docs/decisions/001-telegram-limits.md).
     Every Chinese variant gets zh_CN: it is the only Chinese catalogue, and a reader of
     traditional characters is better served by it than by English.
     """

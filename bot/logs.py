@@ -29,7 +29,8 @@ def setup_logging(level: str, secrets: Iterable[str] = ()) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # httpx logs every request URL at INFO, and the URL holds the token (STACK-NOTES).
+    # httpx logs every request URL at INFO, and the URL holds the token
+    # (docs/decisions/001-telegram-limits.md).
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

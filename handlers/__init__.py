@@ -49,7 +49,8 @@ async def stale_button(
 
 def register(app: AnyApp) -> None:
     """Register every handler, in order. The first matching handler of group 0 wins."""
-    # Only new messages: an edited "/role" must not grant a role twice (STACK-NOTES).
+    # Only new messages: an edited "/role" must not grant a role twice
+    # (docs/decisions/001-telegram-limits.md).
     new = filters.UpdateType.MESSAGE
 
     # 1. Service messages first: a group upgraded to a supergroup carries no command; the bot

@@ -1,6 +1,7 @@
 """One codec for button data: `1ro:g:482:sec` = version 1, domain, action, arguments.
 
-Telegram allows 1–64 bytes (STACK-NOTES); buttons carry ids, never state (rule 5). Anything
+Telegram allows 1–64 bytes (docs/decisions/001-telegram-limits.md); buttons carry ids, never state
+(rule 5). Anything
 that does not parse — forged, truncated, an older version — decodes to None and is answered
 as a stale button.
 """

@@ -171,7 +171,8 @@ async def _answer(query: CallbackQuery, toast: str | None, alert: bool) -> None:
     try:
         await query.answer(text=_plain(toast), show_alert=alert)
     except BadRequest as exc:
-        # After a restart, presses queued meanwhile are too old to answer (STACK-NOTES).
+        # After a restart, presses queued meanwhile are too old to answer
+        # (docs/decisions/001-telegram-limits.md).
         log.info("could not answer callback query: %s", exc.message)
     except TelegramError as exc:
         # The press was handled; only its toast is lost (Telegram stops the spinner itself).
@@ -181,7 +182,8 @@ async def _answer(query: CallbackQuery, toast: str | None, alert: bool) -> None:
 
 async def edit_and_answer(update: Update, text: str, rows: cd_rows | None, toast: str) -> str:
     """The last step of a conversation: its card in place of the pressed message and the
-    toast, both requests at once instead of one after the other (issue 8: the answer to Submit
+    toast, both requests at once instead of one after the other (docs/decisions/006-performance.md:
+    the answer to Submit
     waited for the edit). Return what this returns from the button callback."""
     query = update.callback_query
     if query is None:

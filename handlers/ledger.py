@@ -242,7 +242,8 @@ def _caption(r: Renderer, book: Ledger) -> str:
 
 
 # matplotlib and openpyxl are imported by the first chart or spreadsheet, in its worker
-# thread, not when the bot starts: together they were 0.7 s of a 1.5 s start (issue 8).
+# thread, not when the bot starts: together they were 0.7 s of a 1.5 s start
+# (docs/decisions/006-performance.md).
 def _draw(book: Ledger, r: Renderer) -> bytes:
     from handlers.ledger_chart import chart_png
 

@@ -1,4 +1,4 @@
-"""The ledger's chart: the period as one picture (PNG), sent as a photo (issue 7, R7).
+"""The ledger's chart: the period as one picture (PNG), sent as a photo (R7).
 
 `chart_data` is pure: the book's rows counted per month, obligations met against due, lapses per
 clause. `render` draws them with matplotlib's object API on an Agg canvas: no pyplot and no

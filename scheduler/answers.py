@@ -1,4 +1,5 @@
-"""Answers to people share Telegram's flood limits with the outbox (STACK-NOTES: about 30
+"""Answers to people share Telegram's flood limits with the outbox
+(docs/decisions/001-telegram-limits.md: about 30
 messages a second in all, about one a second to one private chat).
 
 Every request other than getUpdates goes through AnswerRequest. A message sent while an update

@@ -50,7 +50,8 @@ log = logging.getLogger(__name__)
 BATCH = 50
 MAX_CAPTION = 1024  # Telegram's limit for a file's caption, as for a message's 4,096
 # Sends on their way at once (to different chats): one at a time, each send's round trip and
-# bookkeeping capped a broadcast at about 25 of Telegram's 30 messages/s (issue 8).
+# bookkeeping capped a broadcast at about 25 of Telegram's 30 messages/s
+# (docs/decisions/006-performance.md).
 IN_FLIGHT = 4
 REPORT_EVERY = 30.0  # seconds between looks for people nobody told the office about
 
@@ -80,7 +81,8 @@ class Deliverer:
 
     def wake(self) -> None:
         """Called after a commit that queued messages. During an update, the person's own
-        answer goes first: the wake-up waits for `update_done` (issue 8: the card a report
+        answer goes first: the wake-up waits for `update_done` (docs/decisions/006-performance.md:
+        the card a report
         sends to its handler was competing with the reporter's answer for the one core)."""
         if inbox.current() is not None:
             self._after_update = True
@@ -108,7 +110,8 @@ class Deliverer:
         while True:
             # asyncio.timeout, not wait_for: Python 3.11's wait_for runs the wait in a task of
             # its own, and a stop (cancel) meeting its timeout left the deliverer "cancelling"
-            # for ever, waiting on that task (the smoke bench's bot did not stop: issue 8).
+            # for ever, waiting on that task (the smoke bench's bot did not stop:
+            # docs/decisions/006-performance.md).
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(min(self.idle, self._soonest)):
                     await self._wake.wait()
@@ -225,7 +228,7 @@ class Deliverer:
             await self._settle(message, OutboxStatus.FAILED, exc.message)
         except NetworkError as exc:
             # A timeout, or a connection that broke after the request went out, may have
-            # delivered it (STACK-NOTES): only at-least-once goes again.
+            # delivered it (docs/decisions/001-telegram-limits.md): only at-least-once goes again.
             error = f"{'timed out' if isinstance(exc, TimedOut) else 'network'}: {exc.message}"
             if message.semantics == Semantics.AT_MOST_ONCE and _maybe_sent(exc):
                 await self._settle(message, OutboxStatus.UNCERTAIN, error)

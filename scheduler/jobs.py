@@ -1,4 +1,5 @@
-"""The fixed jobs: few, in memory (PTB's JobQueue cannot persist them: STACK-NOTES); what is
+"""The fixed jobs: few, in memory (PTB's JobQueue cannot persist them:
+docs/decisions/001-telegram-limits.md); what is
 due and what was sent lives in our tables, so a missed run is made up by the next one."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Telegram's flood limits, kept on our side so 429s stay rare (STACK-NOTES).
+"""Telegram's flood limits, kept on our side so 429s stay rare
+(docs/decisions/001-telegram-limits.md).
 
 About 30 messages a second in total, 20 a minute to one group, about 1 a second to one
 private chat. A 429 for one chat pushes back that chat only, never everyone else.
@@ -55,7 +56,8 @@ class Pacer:
     def answer_wait(self, chat_id: int, now: float | None = None) -> float:
         """The chat's own interval, and room in the last second's sends (ANSWER_CEILING). An
         answer waits the milliseconds until the oldest send leaves the second rather than meet
-        a 429: its retry_after (a second or more) held up every update behind it (issue 8: 20
+        a 429: its retry_after (a second or more) held up every update behind it
+        (docs/decisions/006-performance.md: 20
         people filing during a broadcast needed ~5 answers a second beside the outbox's 27,
         and their press p95 went from 19 to 198 ms in a run with 9 such 429s).
         Not the 1/30 s after the last send: Telegram counts sends in a second, and the

@@ -1,6 +1,7 @@
 """python-telegram-bot's requests to Telegram over aiohttp instead of httpx.
 
-Why (issue 8, measured): one Bot API call through PTB's HTTPXRequest cost 0.74 ms of the
+Why (docs/decisions/006-performance.md, measured): one Bot API call through PTB's HTTPXRequest cost
+0.74 ms of the
 bot's CPU on the bench machine, through aiohttp 0.25 ms: with two or three calls per update,
 httpx alone was a fifth of the bot's time. aiohttp is already installed (the stand-in is an
 aiohttp server). PTB supports replacing its network layer by subclassing BaseRequest; its

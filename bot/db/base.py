@@ -24,7 +24,8 @@ class UTCDateTime(TypeDecorator[datetime]):
     """An aware datetime, stored in UTC on every backend.
 
     SQLite keeps no time zone: without this 09:00 Shanghai would come back naive and be shown as
-    17:00 (STACK-NOTES). Naive values are refused on the way in, UTC is re-attached on the way out.
+    17:00 (docs/decisions/001-telegram-limits.md). Naive values are refused on the way in, UTC is
+    re-attached on the way out.
     """
 
     impl = DateTime(timezone=True)

@@ -65,7 +65,8 @@ def create_engine(url: str, *, pooler: str = "none", **kwargs: Any) -> AsyncEngi
         return engine
     # PostgreSQL plans each sweep query for its values: asyncpg's cached statements otherwise
     # switch to a generic plan after five runs, which walked the primary key of 200,000
-    # incidents instead of using the due-date indexes (issue 8, bench/sweep.py).
+    # incidents instead of using the due-date indexes (docs/decisions/006-performance.md,
+    # bench/sweep.py).
     if pooler == "transaction":
         # Nothing cached or named across transactions; without a statement cache every
         # statement is planned for its values anyway, which is what plan_cache_mode is for.
@@ -89,7 +90,8 @@ class Database:
     `dispose`, and transactions (of every Database on the engine) take turns at it: checking
     it out of the pool and back for every transaction (a new AsyncConnection, two more
     greenlet hand-offs, a task to close it) cost as much as the transaction's own statement
-    (issue 8: ~0.35 against ~0.22 ms of CPU for a one-statement transaction; the bot runs 4-5
+    (docs/decisions/006-performance.md: ~0.35 against ~0.22 ms of CPU for a one-statement
+    transaction; the bot runs 4-5
     transactions per update). While it is held the engine's pool is empty: use the engine
     itself (migrations) before the first transaction, or `connect` for a connection in turn.
     """
@@ -120,7 +122,8 @@ class Database:
     @asynccontextmanager
     async def core(self) -> AsyncIterator[AsyncConnection]:
         """A transaction on a bare connection, for Core statements on the paths every update
-        takes: half the cost of a Session's (issue 8). Commits on success; nothing here may
+        takes: half the cost of a Session's (docs/decisions/006-performance.md). Commits on success;
+        nothing here may
         queue outbox messages (that takes `transaction`)."""
         async with self.connect() as connection, connection.begin():
             yield connection

@@ -1,4 +1,5 @@
-"""SQLite for SQLAlchemy's asyncio engine without a thread per connection (issue 8).
+"""SQLite for SQLAlchemy's asyncio engine without a thread per connection
+(docs/decisions/006-performance.md).
 
 aiosqlite runs every call — cursor, execute, fetch, close, commit — on a worker thread and
 wakes the event loop with the result: four or five thread hand-offs per statement. The bench's

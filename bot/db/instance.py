@@ -1,5 +1,5 @@
 """One bot per SQLite database: a second instance would split Telegram's updates with the first
-(409 Conflict) and race on the file. PostgreSQL gets leader election instead (issue 6)."""
+(409 Conflict) and race on the file. PostgreSQL gets leader election instead."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Alembic is imported only when there is something to migrate: a database already at the head
 revision (every start but the first after an upgrade) is recognised from the revision files
 and the `alembic_version` table alone. Importing Alembic (and Mako under it) was a fifth of
-the bot's start-up time (issue 8: ~0.3 s of ~2 s on a busy machine).
+the bot's start-up time (docs/decisions/006-performance.md: ~0.3 s of ~2 s on a busy machine).
 """
 
 from __future__ import annotations

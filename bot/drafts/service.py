@@ -50,7 +50,8 @@ def _state(row: Any) -> DraftState | None:
     return DraftState(row.flow, row.step, dict(row.data), row.update_id, row.person_id)
 
 
-# Built once (building a statement costs more than running it: issue 8's profile).
+# Built once (building a statement costs more than running it: the bench's profile,
+# docs/decisions/006-performance.md).
 _OF_TELEGRAM_ID = (
     select(*_COLUMNS)
     .join(_people, _people.c.id == _drafts.c.person_id)
@@ -82,7 +83,7 @@ async def get(deps: Deps, telegram_id: int) -> DraftState | None:
 async def of(deps: Deps, tg: TgUser) -> tuple[PersonView, DraftState | None]:
     """The person writing in private (registered as `people.identify` does) and their draft,
     in one transaction and, when nothing about the person needs writing, one statement:
-    every step of a guided conversation asks for both (issue 8)."""
+    every step of a guided conversation asks for both (docs/decisions/006-performance.md)."""
     async with deps.db.core() as connection:
         rows = (await connection.execute(_PERSON_AND_DRAFT, {"telegram_id": tg.id})).all()
     me = known.current(rows, tg, started=True)
@@ -119,7 +120,8 @@ async def annotate(deps: Deps, telegram_id: int, values: dict[str, Any]) -> Draf
 async def drop(session: AsyncSession, person_id: int) -> None:
     """End a person's draft inside the transaction that files what it held, so a crash
     between the two cannot leave a draft that would be filed a second time."""
-    # On the table, not the entity: no Draft object is loaded here to keep in step (issue 8).
+    # On the table, not the entity: no Draft object is loaded here to keep in step
+    # (docs/decisions/006-performance.md).
     await session.execute(delete(_drafts).where(_drafts.c.person_id == person_id))
 
 

@@ -65,7 +65,7 @@ async def _followups(session: AsyncSession, deps: Deps, now: datetime) -> int:
                                    EventRequest.starts_at <= now - FOLLOWUP_AFTER)
         # Oldest first, in the order of ix_event_requests_followup_due: ORDER BY id made
         # PostgreSQL walk all 50,000 events by primary key when none was due (32.6 ms of a
-        # 33 ms sweep; 0.3 ms this way; issue 8, bench/sweep.py).
+        # 33 ms sweep; 0.3 ms this way; docs/decisions/006-performance.md, bench/sweep.py).
         .order_by(EventRequest.starts_at, EventRequest.id).limit(BATCH)))  # fmt: skip
     for event in rows:
         event.followup_asked_at = now
@@ -113,7 +113,7 @@ async def _decision_overdue(session: AsyncSession, deps: Deps, now: datetime) ->
     minutes = deps.policy.events.decision_reminder_working_days * day_minutes
     # Working time passes no faster than the clock: a request younger than `minutes` cannot be
     # due. Filtering on the stamp in SQL keeps the escalated ones from hiding newer ones
-    # (issue 8); oldest first, as they fall due.
+    # (docs/decisions/006-performance.md); oldest first, as they fall due.
     rows = list(await session.scalars(
         select(EventRequest).where(EventRequest.status == EventStatus.PENDING,
                                    EventRequest.deputy_escalated_at.is_(None),
@@ -142,7 +142,8 @@ async def _decision_reminders(session: AsyncSession, deps: Deps, now: datetime) 
         return 0
     local = now.astimezone(deps.zone)
     midnight = datetime.combine(local.date(), time(), deps.zone)
-    # Stamped today drops out of the query, so a second batch follows the first (issue 8).
+    # Stamped today drops out of the query, so a second batch follows the first
+    # (docs/decisions/006-performance.md).
     rows = list(await session.scalars(
         select(EventRequest).where(EventRequest.status == EventStatus.PENDING,
                                    EventRequest.requested_at < midnight,
@@ -164,7 +165,7 @@ async def _filing(session: AsyncSession, deps: Deps, now: datetime) -> int:
     still not filed: the deputy."""
     deadline = timedelta(days=deps.policy.events.filing_deadline_days)
     # Only those with something to do now: the reminded ones waiting out their day hid every
-    # newer one, as the escalated ones did before (issue 8).
+    # newer one, as the escalated ones did before (docs/decisions/006-performance.md).
     rows = list(await session.scalars(
         select(EventRequest).where(EventRequest.status == EventStatus.APPROVED,
                                    EventRequest.starts_at <= now + deadline,

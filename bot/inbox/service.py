@@ -1,4 +1,5 @@
-"""Updates are handled exactly once, even across a SIGKILL (STACK-NOTES: a hard kill can lose or
+"""Updates are handled exactly once, even across a SIGKILL (docs/decisions/001-telegram-limits.md: a
+hard kill can lose or
 repeat the last batch).
 
 - Long polling confirms a batch when the next getUpdates asks past it, which happens while the
@@ -41,7 +42,7 @@ MAX_ATTEMPTS = 3
 # Handled updates are kept this long: Telegram re-sends an unconfirmed batch within a day.
 KEEP = timedelta(days=2)
 
-# What every batch and update runs: Core, built once (issue 8).
+# What every batch and update runs: Core, built once (docs/decisions/006-performance.md).
 _inbox = cast(Table, InboxUpdate.__table__)
 # INSERT … ON CONFLICT DO NOTHING RETURNING, per dialect.
 _KEEP_NEW = {
@@ -86,7 +87,8 @@ async def received(
         await _mark_finished(connection, finished)
         if not by_id:
             return set()
-        # One statement, Core: this runs for every batch (issue 8's profile).
+        # One statement, Core: this runs for every batch (the bench's profile,
+        # docs/decisions/006-performance.md).
         rows = [{"update_id": uid, "received_at": now, "payload": payload, "attempts": 1}
                 for uid, payload in by_id.items()]  # fmt: skip
         kept = await connection.scalars(_KEEP_NEW[db.dialect], rows)

@@ -80,7 +80,7 @@ async def _leadership(session: AsyncSession) -> list[Person]:
 async def _tell_reporter(
     session: AsyncSession, incident: Incident, now: datetime, template: str, **params: str
 ) -> None:
-    # Only written to: the reporter's grants are not loaded (issue 8).
+    # Only written to: the reporter's grants are not loaded (docs/decisions/006-performance.md).
     reporter = await session.get(Person, incident.reporter_id, options=[raiseload(Person.grants)])
     if reporter is not None:
         outbox.notify_person(
@@ -114,7 +114,8 @@ async def acknowledge(deps: Deps, actor: TgUser, incident_id: int) -> Done:
         changed = False
         # Conditional update: two handlers pressing at once acknowledge once.
         # The loaded `incident` is not synchronised with this UPDATE (nothing below reads the
-        # columns it sets), which spares the ORM's evaluation of it (issue 8).
+        # columns it sets), which spares the ORM's evaluation of it
+        # (docs/decisions/006-performance.md).
         result = await session.execute(
             update(Incident)
             .where(Incident.id == incident.id, Incident.acknowledged_at.is_(None))
@@ -128,7 +129,7 @@ async def acknowledge(deps: Deps, actor: TgUser, incident_id: int) -> Done:
         if getattr(result, "rowcount", 0):
             changed = True
             # The reporter is read before the timeline entry is added: a read after an add
-            # flushes first, and one flush at commit is enough (issue 8).
+            # flushes first, and one flush at commit is enough (docs/decisions/006-performance.md).
             await _tell_reporter(session, incident, now, "incident.acknowledged")
             timeline(session, incident, at=now, kind="acknowledged", actor_id=me.id)
         if is_secretary and incident.needs_secretary_ack and incident.secretary_ack_at is None:

@@ -19,7 +19,8 @@ from bot.db.refs import reference
 class Incident(Base):
     __tablename__ = "incidents"
     __table_args__ = (
-        # The sweep looks only at open incidents by their next due moment (issue 8: no scans).
+        # The sweep looks only at open incidents by their next due moment
+        # (docs/decisions/006-performance.md: no scans).
         Index("ix_incidents_open_due", "status", "ack_due_at"),
         Index("ix_incidents_update_due", "status", "update_due_at"),
         # Measured on 200,000 incidents (bench/sweep.py): with statistics SQLite walked the

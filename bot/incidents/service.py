@@ -152,9 +152,11 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
     async def write() -> Filed:  # again if a racing writer took the number
         async with deps.db.transaction() as session:
             # The reporter as acting() reads them (one SELECT): loading the Person and its
-            # grants again cost two statements more on every Submit (issue 8).
+            # grants again cost two statements more on every Submit
+            # (docs/decisions/006-performance.md).
             me = authority.require_member(await acting(session, reporter, now=now))
-            # Read before anything is added: each read after an add flushes first (issue 8).
+            # Read before anything is added: each read after an add flushes first
+            # (docs/decisions/006-performance.md).
             chosen = await handlers_for(session, deps, draft.kind, draft.severity, me.committee_id)
             attachments = draft.attachments[: policy.max_attachments]
             # The office keeps its own copy of each file (fetched after this commits).

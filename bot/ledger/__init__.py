@@ -1,1 +1,1 @@
-"""The ledger (issue 7): what an inspector asks for, computed from the records, per clause."""
+"""The ledger: what an inspector asks for, computed from the records, per clause."""

@@ -17,7 +17,8 @@ MAX_BACKOFF = timedelta(minutes=5)
 # After this many transient failures the message is given up and recorded as failed.
 MAX_ATTEMPTS = 12
 
-# What delivery runs for every message, built once (issue 8: building a statement cost more
+# What delivery runs for every message, built once (docs/decisions/006-performance.md: building a
+# statement cost more
 # than running it).
 _DUE = (
     select(OutboxMessage)

@@ -1,4 +1,4 @@
-"""The person behind a Telegram user, read with one statement (issue 8).
+"""The person behind a Telegram user, read with one statement (docs/decisions/006-performance.md).
 
 Every update asks who is acting. Through the ORM that was two statements (the person, then
 their grants) and object bookkeeping, for a row that almost never changes. Here one SELECT
@@ -19,7 +19,8 @@ from bot.people.models import Committee, Person, RoleGrant
 from bot.people.roles import Role
 from bot.people.view import PersonView, TgUser
 
-# Core tables, not ORM entities: the statement compiles without the ORM's layer (issue 8).
+# Core tables, not ORM entities: the statement compiles without the ORM's layer
+# (docs/decisions/006-performance.md).
 _people = Person.__table__
 _grants = RoleGrant.__table__
 _own_committee = Committee.__table__.alias("own_committee")
@@ -30,7 +31,7 @@ def query() -> Select[*tuple[Any, ...]]:
     """One row per active grant (one row with NULL grant columns when there is none), for the
     bound parameter `telegram_id`. Built once by its callers, which may add columns and outer
     joins of their own (drafts): building a statement and its cache key costs more than
-    running it (issue 8's profile)."""
+    running it (the bench's profile, docs/decisions/006-performance.md)."""
     p = _people.c
     columns = [p.id, p.telegram_id, p.first_name, p.last_name, p.username, p.language_code,
                p.locale, p.started_at, p.blocked_at, p.committee_id, p.deactivated_at, p.admission,

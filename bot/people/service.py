@@ -92,7 +92,8 @@ async def acting(session: AsyncSession, tg: TgUser, *, now: datetime) -> PersonV
     """The person pressing a button or sending a command, with their current roles.
 
     Anyone who can see a message can press its buttons (rule 5): they may be new to the bot.
-    One SELECT when nothing about them needs writing (issue 8: through the ORM it was four).
+    One SELECT when nothing about them needs writing (docs/decisions/006-performance.md: through the
+    ORM it was four).
     Only an admitted person acts (R4): the pending and the refused are refused here too.
     """
     return admitted(await current(session, tg, now=now, started=False))
@@ -151,7 +152,8 @@ async def require_admin(
 
 async def identify(deps: Deps, tg: TgUser, *, private: bool) -> PersonView:
     """Who is acting: registers people on their first private message. One SELECT on a bare
-    connection when nothing needs writing (every update asks: issue 8), else a transaction."""
+    connection when nothing needs writing (every update asks: docs/decisions/006-performance.md),
+    else a transaction."""
     async with deps.db.core() as connection:
         rows = (await connection.execute(_WHO, {"telegram_id": tg.id})).all()
     me = known.current(rows, tg, started=private)
@@ -333,7 +335,8 @@ async def people_with_role(
     session: AsyncSession, role: str, committee_id: int | None = None, *, with_grants: bool = True
 ) -> list[Person]:
     """Who holds `role` now (a committee head: of `committee_id`). `with_grants=False` for
-    people who are only written to: their grants are not loaded (one statement less, issue 8)
+    people who are only written to: their grants are not loaded (one statement less,
+    docs/decisions/006-performance.md)
     and reading them raises instead of silently loading."""
     pairs = await role_holders(session, role, committee_id, with_grants=with_grants)
     return list(dict.fromkeys(person for person, _grant in pairs))

@@ -1,4 +1,5 @@
-"""The bench (`python -m bench`, issue 8) at tiny sizes, so it cannot rot: every scenario runs
+"""The bench (`python -m bench`, docs/decisions/006-performance.md) at tiny sizes, so it cannot rot:
+every scenario runs
 the real bot as a process against the stand-in, and every simulated person gets every answer
 (a lost update stops the bench with the step it waited for). No timing is asserted here: the
 figures are measured by the full bench and written in the README."""

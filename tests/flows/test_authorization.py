@@ -1,4 +1,4 @@
-"""The authorization matrix (issue 6): every command, for every role — and for a stranger, a
+"""The authorization matrix: every command, for every role — and for a stranger, a
 committee head, a person whose role was just revoked — in the private chat and in the group.
 Each outcome is asserted: allowed, or refused with a message; a refusal changes nothing."""
 

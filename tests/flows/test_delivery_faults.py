@@ -1,4 +1,4 @@
-"""Outbox delivery under Telegram's faults (issue 6): 5xx, dropped connections before and after
+"""Outbox delivery under Telegram's faults: 5xx, dropped connections before and after
 the send took effect, 429 storms — counted per message: queued, delivered, duplicated, lost.
 
 At-least-once (cards, escalations, reminders): everything arrives; only a send whose answer was
@@ -175,7 +175,8 @@ async def test_answers_during_a_broadcast_at_telegrams_limits_meet_no_429(
     """Telegram's limits on (the stand-in's realistic mode, our own pacing as in production):
     a broadcast fills the outbox's share of the 30 messages a second while twenty people each
     ask for /help as fast as their chat allows. No answer meets a 429, whose retry_after
-    would hold up every update behind it (scheduler.pacing.answer_wait, issue 8); every
+    would hold up every update behind it (scheduler.pacing.answer_wait,
+    docs/decisions/006-performance.md); every
     answer and every message of the broadcast arrives once."""
     s = standin
     recipients, askers = list(range(5001, 5151)), list(range(6001, 6021))

@@ -1,4 +1,4 @@
-"""Property tests through the stand-in (issue 6): arbitrary text — any unicode, markup, control
+"""Property tests through the stand-in: arbitrary text — any unicode, markup, control
 characters, sizes up to Telegram's 4,096 — at every free-text step of /report, /event and
 /meeting, with no conversation at all, and rendered in the report's summary and the handlers'
 cards.

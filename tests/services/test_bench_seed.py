@@ -1,4 +1,5 @@
-"""The bench's seeding command and sweep measurement (issue 8), on a tiny database per backend:
+"""The bench's seeding command and sweep measurement (docs/decisions/006-performance.md), on a tiny
+database per backend:
 what the seed writes reads back through the bot's own services, the bot can go on filing, and
 the first sweep acts on exactly what was seeded as due. No timings are asserted here."""
 

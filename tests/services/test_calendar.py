@@ -327,7 +327,7 @@ async def test_a_person_who_blocked_the_bot_does_not_hold_up_the_others(
     clock.set(local(2026, 12, 7, 9, 30))
     await runner.run(deps)
     status = {m.chat_id: m.status for m in await outbox(deps) if m.template == "calendar.sensitive"}
-    # Kept for the deputy until they write again (the office is told by delivery, issue 6).
+    # Kept for the deputy until they write again (the office is told by delivery).
     assert status == {SECRETARY.id: OutboxStatus.PENDING, DEPUTY.id: OutboxStatus.HELD}
 
 

@@ -58,7 +58,8 @@ print("alembic" in sys.modules, asyncio.run(current_revision(engine)))
 def test_a_start_on_a_current_database_does_not_load_alembic(
     tmp_path: Path, sqlite_template: Path
 ) -> None:
-    """Issue 8 (start-up ≤ 2 s): Alembic is imported only when there is something to do."""
+    """The performance budget (start-up ≤ 2 s): Alembic is imported only when there is something to
+    do."""
     current = tmp_path / "current.sqlite3"
     current.write_bytes(sqlite_template.read_bytes())
     empty = tmp_path / "empty.sqlite3"

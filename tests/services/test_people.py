@@ -192,7 +192,8 @@ async def test_office_is_told_once_about_a_person_who_cannot_be_reached(deps: De
 async def test_who_is_acting_in_one_statement_is_the_same_person_as_through_the_orm(
     deps: Deps,
 ) -> None:
-    """issue 8: `identify` reads person, committee and active grants in one SELECT when
+    """docs/decisions/006-performance.md: `identify` reads person, committee and active grants in
+    one SELECT when
     nothing needs writing; what it returns must be what the ORM's view says."""
     await grants.ensure_bootstrap_admins(deps)
     alice = (await people.start(deps, ALICE)).person

@@ -1,4 +1,5 @@
-"""scheduler.transport: python-telegram-bot's requests over aiohttp (issue 8).
+"""scheduler.transport: python-telegram-bot's requests over aiohttp
+(docs/decisions/006-performance.md).
 
 What reaches the server (form fields, multipart files), and how each failure is told apart:
 a connection never made (nothing sent), one broken after sending (fate unknown), a timeout.

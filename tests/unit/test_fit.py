@@ -1,4 +1,4 @@
-"""Every message fits Telegram's limit: long free text is shortened, never refused (issue 6),
+"""Every message fits Telegram's limit: long free text is shortened, never refused,
 and it is the free text that gives way, not the lines around it."""
 
 from __future__ import annotations

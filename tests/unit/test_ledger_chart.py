@@ -1,4 +1,4 @@
-"""The ledger's chart (issue 7): its figures from hand-made rows, and the picture in both
+"""The ledger's chart: its figures from hand-made rows, and the picture in both
 languages — decodable, 1200×900, every Chinese glyph present, the same from any thread."""
 
 from __future__ import annotations

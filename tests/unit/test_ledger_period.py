@@ -1,4 +1,4 @@
-"""The ledger's periods (issue 7): quarters and years in the organisation's zone."""
+"""The ledger's periods: quarters and years in the organisation's zone."""
 
 from __future__ import annotations
 

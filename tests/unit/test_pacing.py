@@ -1,8 +1,10 @@
-"""scheduler.pacing: who may send when, within Telegram's ~30 messages a second (STACK-NOTES).
+"""scheduler.pacing: who may send when, within Telegram's ~30 messages a second
+(docs/decisions/001-telegram-limits.md).
 
 The outbox keeps to 27 of any second's sends so answers to people find room; an answer may
 fill the second up to 29 and otherwise waits the milliseconds until the oldest send leaves it
-(a 429 would hold up every update behind it for a second or more: issue 8)."""
+(a 429 would hold up every update behind it for a second or more:
+docs/decisions/006-performance.md)."""
 
 from __future__ import annotations
 

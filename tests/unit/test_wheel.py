@@ -1,5 +1,5 @@
 """A built wheel carries compiled catalogues and the chart's Chinese font: a fresh install
-speaks and draws Chinese (STACK-NOTES)."""
+speaks and draws Chinese (docs/decisions/001-telegram-limits.md)."""
 
 from __future__ import annotations
 
