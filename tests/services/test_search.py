@@ -74,9 +74,7 @@ async def test_word_period_status_and_person_combine(deps: Deps, clock: MovableC
     assert await refs(deps, OFFICE, "舆情 @li_ming") == ["INC-2026-0003", "INC-2026-0001"]
     assert await refs(deps, OFFICE, "@li_ming open") == ["INC-2026-0003"]
     assert await refs(deps, OFFICE, "@li_ming 已办结 2026年11月") == ["INC-2026-0001"]
-    assert await refs(deps, OFFICE, "舆情 2026年11月1日至11月30日 @wang_fang") == [
-        "INC-2026-0002"
-    ]
+    assert await refs(deps, OFFICE, "舆情 2026年11月1日至11月30日 @wang_fang") == ["INC-2026-0002"]
     assert await refs(deps, OFFICE, "舆情 general") == ["INC-2026-0003"]
     assert await refs(deps, OFFICE, "舆情 closed 2026年12月") == []
     # The handler is a person of the record too.
