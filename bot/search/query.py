@@ -61,12 +61,12 @@ class Query:
         return self == Query()
 
     def incidents_wanted(self) -> bool:
-        if self.event_types or any(r[0] == "EVT" for r in self.refs):
+        if self.event_types or any(ref[0] == "EVT" for ref in self.refs):
             return bool(self.kinds or self.severities)
         return self.incident_statuses is None or bool(self.incident_statuses)
 
     def events_wanted(self) -> bool:
-        if self.kinds or self.severities or any(r[0] == "INC" for r in self.refs):
+        if self.kinds or self.severities or any(ref[0] == "INC" for ref in self.refs):
             return bool(self.event_types)
         return self.event_statuses is None or bool(self.event_statuses)
 

@@ -97,7 +97,7 @@ def _moments(period: tuple[date, date], deps: Deps) -> tuple[datetime, datetime]
 def _incidents(q: Query, scope: Scope, people: list[int], deps: Deps) -> Select[str, int, datetime]:
     conds: list[ColumnElement[bool]] = [scope.incidents()]
     conds += [Incident.id.in_(_matching(INCIDENT, w)) for w in q.words]
-    refs = [r for r in q.refs if r[0] == "INC"]
+    refs = [ref for ref in q.refs if ref[0] == "INC"]
     if refs:
         conds.append(or_(*(and_(Incident.year == y, Incident.number == n) for _, y, n in refs)))
     for pid in people:
@@ -121,7 +121,7 @@ def _incidents(q: Query, scope: Scope, people: list[int], deps: Deps) -> Select[
 def _events(q: Query, scope: Scope, people: list[int], deps: Deps) -> Select[str, int, datetime]:
     conds: list[ColumnElement[bool]] = [scope.events()]
     conds += [EventRequest.id.in_(_matching(EVENT, w)) for w in q.words]
-    refs = [r for r in q.refs if r[0] == "EVT"]
+    refs = [ref for ref in q.refs if ref[0] == "EVT"]
     if refs:
         conds.append(
             or_(*(and_(EventRequest.year == y, EventRequest.number == n) for _, y, n in refs))
