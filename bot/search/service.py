@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -88,13 +89,15 @@ def _matching(kind: str, word: str) -> Select[int]:
     return q
 
 
-def _moments(period: tuple[date, date], deps: Deps) -> tuple[datetime, datetime]:
+def _moments(period: tuple[date, date], zone: ZoneInfo) -> tuple[datetime, datetime]:
     """The period's days in the organisation's zone, as the moments stored."""
-    first = datetime.combine(period[0], time(), deps.zone)
-    return first, datetime.combine(period[1] + timedelta(days=1), time(), deps.zone)
+    first = datetime.combine(period[0], time(), zone)
+    return first, datetime.combine(period[1] + timedelta(days=1), time(), zone)
 
 
-def _incidents(q: Query, scope: Scope, people: list[int], deps: Deps) -> Select[str, int, datetime]:
+def _incidents(
+    q: Query, scope: Scope, people: list[int], zone: ZoneInfo
+) -> Select[str, int, datetime]:
     conds: list[ColumnElement[bool]] = [scope.incidents()]
     conds += [Incident.id.in_(_matching(INCIDENT, w)) for w in q.words]
     refs = [ref for ref in q.refs if ref[0] == "INC"]
@@ -110,7 +113,7 @@ def _incidents(q: Query, scope: Scope, people: list[int], deps: Deps) -> Select[
     if q.incident_statuses is not None:
         conds.append(Incident.status.in_(sorted(q.incident_statuses)))
     if q.period:
-        first, end = _moments(q.period, deps)
+        first, end = _moments(q.period, zone)
         conds += [Incident.reported_at >= first, Incident.reported_at < end]
     return select(
         literal(INCIDENT).label("rk"), Incident.id.label("rid"),
@@ -118,7 +121,9 @@ def _incidents(q: Query, scope: Scope, people: list[int], deps: Deps) -> Select[
     ).where(*conds)  # fmt: skip
 
 
-def _events(q: Query, scope: Scope, people: list[int], deps: Deps) -> Select[str, int, datetime]:
+def _events(
+    q: Query, scope: Scope, people: list[int], zone: ZoneInfo
+) -> Select[str, int, datetime]:
     conds: list[ColumnElement[bool]] = [scope.events()]
     conds += [EventRequest.id.in_(_matching(EVENT, w)) for w in q.words]
     refs = [ref for ref in q.refs if ref[0] == "EVT"]
@@ -133,7 +138,7 @@ def _events(q: Query, scope: Scope, people: list[int], deps: Deps) -> Select[str
     if q.event_statuses is not None:
         conds.append(EventRequest.status.in_(sorted(q.event_statuses)))
     if q.period:
-        first, end = _moments(q.period, deps)
+        first, end = _moments(q.period, zone)
         conds += [EventRequest.requested_at >= first, EventRequest.requested_at < end]
     return select(
         literal(EVENT).label("rk"), EventRequest.id.label("rid"),
@@ -183,19 +188,27 @@ def _excerpt(text: str) -> str:
     return line if len(line) <= EXCERPT else line[: EXCERPT - 1] + "…"
 
 
-async def _page(
-    session: AsyncSession, deps: Deps, scope: Scope, search_id: int, text: str, page: int
+async def run(
+    session: AsyncSession,
+    scope: Scope,
+    text: str,
+    page: int,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    search_id: int = 0,
 ) -> Page:
+    """One page of what `text` finds within `scope` (the bench measures this)."""
     try:
-        q = parse(text, deps.clock.now().astimezone(deps.zone).date())
+        q = parse(text, now.astimezone(zone).date())
     except dates.Unreadable:
         raise InvalidInput(N_("That date does not exist. Please check it.")) from None
     people = await _people(session, q.people)
     parts = []
     if q.incidents_wanted():
-        parts.append(_incidents(q, scope, people, deps))
+        parts.append(_incidents(q, scope, people, zone))
     if q.events_wanted():
-        parts.append(_events(q, scope, people, deps))
+        parts.append(_events(q, scope, people, zone))
     if not parts:
         return Page(search_id, text, [], 0, 0)
     found = union_all(*parts).subquery()
@@ -220,7 +233,8 @@ async def find(deps: Deps, actor: TgUser, text: str) -> Page:
         saved = SavedSearch(person_id=scope.person_id, query=text[:500], at=now)
         session.add(saved)
         await session.flush()
-        return await _page(session, deps, scope, saved.id, saved.query, 0)
+        return await run(session, scope, saved.query, 0, now=now, zone=deps.zone,
+                         search_id=saved.id)  # fmt: skip
 
 
 async def page(deps: Deps, actor: TgUser, search_id: int, number: int) -> Page:
@@ -231,4 +245,5 @@ async def page(deps: Deps, actor: TgUser, search_id: int, number: int) -> Page:
         saved = await session.get(SavedSearch, search_id)
         if saved is None or saved.person_id != scope.person_id:
             raise NotFound(N_("This search is no longer available. Please send /find again."))
-        return await _page(session, deps, scope, saved.id, saved.query, number)
+        return await run(session, scope, saved.query, number, now=now, zone=deps.zone,
+                         search_id=saved.id)  # fmt: skip

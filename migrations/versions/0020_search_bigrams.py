@@ -6,14 +6,13 @@ Create Date: 2026-12-07 21:00:00
 """
 
 from collections.abc import Sequence
-import json
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
 import bot.db.base
-from bot.search.index import bigrams, fold
+from bot.search import backfill
 
 revision: str = '0020'
 down_revision: str | None = '0019'
@@ -52,36 +51,23 @@ def upgrade() -> None:
 def _backfill(bigram_table: Any, text_table: Any) -> None:
     """Existing records become findable by the same texts new ones are indexed by."""
     bind = op.get_bind()
-    later: dict[int, list[str]] = {}
-    for incident_id, body in bind.execute(sa.text(
-        "SELECT incident_id, text FROM incident_timeline"
-        " WHERE kind IN ('update', 'closed', 'reported_upward') AND text IS NOT NULL ORDER BY id"
-    )).all():
-        later.setdefault(incident_id, []).append(body)
-    incidents = bind.execute(sa.text(
-        "SELECT id, what, location, actions_taken FROM incidents ORDER BY id"
-    )).all()
-    docs = [('inc', row[0], [row[1], row[2], row[3], *later.get(row[0], [])]) for row in incidents]
-    events = bind.execute(sa.text(
-        "SELECT id, title, venue, speakers, outline FROM event_requests ORDER BY id"
-    )).all()
-    for row in events:
-        speakers = row[3] if isinstance(row[3], list) else json.loads(row[3] or "[]")
-        names = [" ".join(str(v) for v in s.values() if v) for s in speakers]
-        docs.append(('evt', row[0], [row[1], row[2], *names, row[4]]))
-    texts: list[dict[str, Any]] = []
-    grams: list[dict[str, Any]] = []
-    for kind, record_id, parts in docs:
-        body = "\n".join(fold(p) for p in parts if p)
-        texts.append({'kind': kind, 'record_id': record_id, 'text': body})
-        grams += [{'bigram': g, 'kind': kind, 'record_id': record_id} for g in bigrams(body)]
-        if len(grams) >= BATCH * 20:
-            op.bulk_insert(bigram_table, grams)
-            grams = []
-    if grams:
-        op.bulk_insert(bigram_table, grams)
-    for i in range(0, len(texts), BATCH):
-        op.bulk_insert(text_table, texts[i : i + BATCH])
+    for sql, chunk in ((backfill.INCIDENTS_SQL, "incidents"), (backfill.EVENTS_SQL, "events")):
+        after = 0
+        while True:
+            found = bind.execute(sa.text(sql), {"after": after, "n": BATCH}).all()
+            if not found:
+                break
+            last = found[-1][0]
+            if chunk == "incidents":
+                later = bind.execute(sa.text(backfill.LATER_SQL),
+                                     {"after": after, "last": last}).all()
+                texts, grams = backfill.incident_chunk(found, later)
+            else:
+                texts, grams = backfill.event_chunk(found)
+            op.bulk_insert(text_table, texts)
+            if grams:
+                op.bulk_insert(bigram_table, grams)
+            after = last
 
 
 def downgrade() -> None:
