@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bot.clock import MovableClock
+from bot.db.engine import create_engine
+from bot.db.migrate import upgrade
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotFound
 from bot.events import service as events
@@ -16,6 +20,7 @@ from bot.people import service as people
 from bot.people.service import TgUser
 from bot.policy.model import Kind, Severity
 from bot.search import service as search
+from bot.search.models import EVENT, INCIDENT
 from tests.services.test_events import draft as event_draft
 from tests.services.test_incidents import EMERGENCY, MEMBER, OFFICE, draft, staff
 
@@ -117,3 +122,43 @@ async def test_pages_of_ten_newest_first(deps: Deps, clock: MovableClock) -> Non
     assert beyond.page == 2  # the last page, not an empty one
     with pytest.raises(NotFound):  # a forwarded page button reads nothing for another
         await search.page(deps, OFFICE, first.search_id, 1)
+
+
+async def test_the_migration_indexes_the_records_already_there(tmp_path: Path) -> None:
+    """Reports and requests filed before the index existed are found like new ones."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}")
+    try:
+        await upgrade(engine, "0019")
+        async with engine.begin() as conn:
+            for sql in OLD_ROWS:
+                await conn.execute(text(sql))
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            found = {
+                word: list((await conn.execute(
+                    search._matching(INCIDENT, word).union(search._matching(EVENT, word))
+                )).scalars())
+                for word in ("舆情", "网信办", "党校", "宣讲", "地震")
+            }  # fmt: skip
+        assert found == {"舆情": [1], "网信办": [1], "党校": [1], "宣讲": [1], "地震": []}
+    finally:
+        await engine.dispose()
+
+
+OLD_ROWS = (
+    "INSERT INTO people (telegram_id, first_name, created_at, updated_at, admission) "
+    "VALUES (1, 'Mei', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'admitted')",
+    "INSERT INTO incidents (year, number, kind, severity, status, reporter_id, what, "
+    "discovered_at, discovered_precision, location, actions_taken, reported_at, "
+    "needs_secretary_ack, escalation_level) VALUES (2026, 1, 'public_opinion', 'general', "
+    "'open', 1, '网络舆情处置', '2026-01-01 00:00:00', 'minute', '微博', '已研判', "
+    "'2026-01-01 00:00:00', 0, 0)",
+    "INSERT INTO incident_timeline (incident_id, at, kind, text, data) "
+    "VALUES (1, '2026-01-02 00:00:00', 'update', '已向网信办通报', '{}')",
+    "INSERT INTO event_requests (year, number, version, event_type, title, requester_id, "
+    "organiser_id, starts_at, venue, audience, speakers, outline, speakers_vetted, attachments, "
+    "short_lead, status, requested_at) VALUES (2026, 1, 1, 'lecture', '理论宣讲报告会', 1, 1, "
+    "'2026-02-01 00:00:00', '三楼会议室', 50, "
+    '\'[{"name": "\\u5f20\\u6559\\u6388", "affiliation": "\\u5e02\\u59d4\\u515a\\u6821"}]\', '
+    "'一、形势', 1, '[]', 0, 'pending', '2026-01-01 00:00:00')",
+)
