@@ -2,8 +2,8 @@
 
 Visibility is the ledger's (bot/ledger/scope.py) and applied inside the query, so a page and its
 count never include a record the reader may not open. A word is found by its bigrams (each must
-be in the record) and confirmed by a LIKE on the record's text; a one-character word by the LIKE
-alone.
+be in the record) and confirmed by a LIKE on the record's text (a two-character word is its one
+bigram and needs no LIKE); a one-character word by the LIKE alone.
 """
 
 from __future__ import annotations
@@ -74,11 +74,16 @@ def _like(word: str) -> str:
 
 def _matching(kind: str, word: str) -> Select[int]:
     """The ids of the records of `kind` whose text holds `word`."""
+    folded = fold(word)
+    if len(folded) == 2:  # the word is its one bigram: the index alone answers
+        return select(SearchBigram.record_id).where(
+            SearchBigram.kind == kind, SearchBigram.bigram == folded
+        )
     q = select(SearchText.record_id).where(
         SearchText.kind == kind, SearchText.text.like(_like(word), escape="\\")
     )
     grams = bigrams(word)
-    if grams:
+    if grams:  # every bigram there, then the LIKE confirms they are in this order
         candidates = (
             select(SearchBigram.record_id)
             .where(SearchBigram.kind == kind, SearchBigram.bigram.in_(sorted(grams)))
