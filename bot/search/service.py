@@ -217,12 +217,18 @@ async def run(
     if not parts:
         return Page(search_id, text, [], 0, 0)
     found = union_all(*parts).subquery()
-    total = await session.scalar(select(func.count()).select_from(found)) or 0
-    page = max(0, min(page, -(-total // PAGE) - 1))
-    rows = list(await session.execute(
-        select(found.c.rk, found.c.rid)
-        .order_by(found.c.at.desc(), found.c.rid.desc()).limit(PAGE).offset(page * PAGE)
-    ))  # fmt: skip
+    # The count rides along with the page (one query where two read every match); only a
+    # page past the end asks for the count alone, then shows the last page.
+    listing = select(found.c.rk, found.c.rid, func.count().over().label("total")).order_by(
+        found.c.at.desc(), found.c.rid.desc()
+    )
+    page = max(page, 0)
+    rows = list(await session.execute(listing.limit(PAGE).offset(page * PAGE)))
+    if not rows and page > 0:
+        total = await session.scalar(select(func.count()).select_from(found)) or 0
+        page = max(0, -(-total // PAGE) - 1)
+        rows = list(await session.execute(listing.limit(PAGE).offset(page * PAGE)))
+    total = rows[0].total if rows else 0
     return Page(search_id, text, await _hits(session, rows), total, page)
 
 
