@@ -71,3 +71,31 @@ async def test_pages_turn_with_the_arrows(harness: Harness) -> None:
     assert page.text.startswith("12 records found for “舆情” (page 2 of 2):")
     assert "INC-2026-0002" in page.text and "INC-2026-0001" in page.text
     assert page.button_texts()[-1] == "‹"
+
+
+async def test_in_chinese_with_a_period_and_without_words(harness: Harness) -> None:
+    s = harness.standin
+    await world(harness)
+    li = s.add_user(1007, "李明", language_code="zh-hans", username="li_ming")
+    await register(s, li, "中文")
+    draft = ReportDraft(
+        kind=Kind.PUBLIC_OPINION, severity=Severity.GENERAL, what="关于网络舆情处置的情况",
+        discovered_at=datetime(2026, 11, 24, 1, 0, tzinfo=UTC), discovered_precision="minute",
+        location="微博", actions_taken="已研判", attachments=[],
+    )  # fmt: skip
+    await file_report(harness.deps, TgUser(1007, "李明"), draft)
+    await s.quiet()
+    s.mark_read(1007)
+    await li.send("/find 舆情 2026年11月")
+    found = await s.next_message(1007)
+    assert found.text.startswith("查到与“舆情 2026年11月”相符的记录1条（第1页，共1页）：")
+    assert "INC-2026-0001 · 2026年11月24日 · " in found.text and "（一般） · 处置中" in found.text
+    assert found.button_texts() == ["INC-2026-0001详情"]
+    await li.send("/find 舆情 2026年10月")
+    assert (await s.next_message(1007)).text == (
+        "在您有权查看的记录中，未查到与“舆情 2026年10月”相符的记录。"
+    )
+    await li.send("/find")
+    assert (await s.next_message(1007)).text.startswith("请输入查询内容：")
+    await li.send("/find 2026年2月30日")
+    assert (await s.next_message(1007)).text == "该日期不存在，请核对。"
