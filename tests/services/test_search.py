@@ -19,6 +19,7 @@ from bot.incidents.service import file_report
 from bot.people import service as people
 from bot.people.service import TgUser
 from bot.policy.model import Kind, Severity
+from bot.sandbox.ledger_year import ELI, HAN, MIN, OU, a_year, at
 from bot.search import service as search
 from bot.search.models import EVENT, INCIDENT
 from tests.services.test_events import draft as event_draft
@@ -162,3 +163,25 @@ OLD_ROWS = (
     '\'[{"name": "\\u5f20\\u6559\\u6388", "affiliation": "\\u5e02\\u59d4\\u515a\\u6821"}]\', '
     "'一、形势', 1, '[]', 0, 'pending', '2026-01-01 00:00:00')",
 )
+
+
+async def test_a_committee_head_finds_his_committees_records(
+    deps: Deps, clock: MovableClock
+) -> None:
+    """L3, R5: the ledger's view of a year; the same records, counted the same (scope.py)."""
+    await a_year(deps, clock)
+    clock.set(at(1, 10, year=2027))
+    head = await search.find(deps, HAN, "2026年")
+    assert sorted(h.ref for h in head.hits) == [
+        "EVT-2026-0001", "EVT-2026-0003", "EVT-2026-0005",
+        "INC-2026-0001", "INC-2026-0003", "INC-2026-0005",
+    ]  # fmt: skip
+    assert head.total == 6
+    assert (await search.find(deps, OU, "2026年")).total == 11  # the office: 5 + 6
+    mine = await search.find(deps, MIN, "2026年")  # her own, as her ledger shows them
+    assert sorted(h.ref for h in mine.hits) == [
+        "EVT-2026-0002", "EVT-2026-0004", "EVT-2026-0006", "INC-2026-0002", "INC-2026-0004",
+    ]  # fmt: skip
+    assert mine.total == 5
+    handled = await search.find(deps, ELI, "2026年")  # the incidents Eli handles
+    assert sorted(h.ref for h in handled.hits) == ["INC-2026-0001", "INC-2026-0004"]
