@@ -8,11 +8,9 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from bot.search.index import bigrams, fold
+from bot.search.index import bigrams, event_texts, fold
 from bot.search.models import EVENT, INCIDENT
 
-# The incident's texts written after filing: updates, reports upward, the closing summary.
-LATER_KINDS = ("update", "closed", "reported_upward")
 INCIDENTS_SQL = (
     "SELECT id, what, location, actions_taken FROM incidents WHERE id > :after ORDER BY id LIMIT :n"
 )
@@ -48,8 +46,7 @@ def event_chunk(found: Sequence[Any]) -> tuple[list[Row], list[Row]]:
     out = []
     for r in found:
         speakers = r[3] if isinstance(r[3], list) else json.loads(r[3] or "[]")
-        names = [" ".join(str(v) for v in s.values() if v) for s in speakers]
-        out.append(rows(EVENT, r[0], [r[1], r[2], *names, r[4]]))
+        out.append(rows(EVENT, r[0], event_texts(r[1], r[2], speakers, r[4])))
     return _collect(iter(out))
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.upsert import insert_for
@@ -47,10 +46,6 @@ async def add_text(
         await session.execute(insert_for(dialect, SearchBigram).on_conflict_do_nothing(), rows)
 
 
-def incident_texts(what: str, location: str, actions_taken: str) -> list[str]:
-    return [what, location, actions_taken]
-
-
 def event_texts(title: str, venue: str, speakers: list[dict[str, str]], outline: str) -> list[str]:
     names = [" ".join(str(v) for v in s.values() if v) for s in speakers]
     return [title, venue, *names, outline]
@@ -64,13 +59,3 @@ async def index_event(session: AsyncSession, event: EventRequest) -> None:
     """The version as submitted: a resubmission adds its words, the earlier ones stay."""
     texts = event_texts(event.title, event.venue, event.speakers, event.outline)
     await add_text(session, EVENT, event.id, texts)
-
-
-async def present(session: AsyncSession, kind: str, record_id: int) -> bool:
-    """Whether a record is indexed at all (the backfill's and the tests' question)."""
-    found = await session.scalar(
-        select(SearchText.record_id).where(
-            SearchText.kind == kind, SearchText.record_id == record_id
-        )
-    )
-    return found is not None
