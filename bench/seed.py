@@ -42,6 +42,7 @@ from bot.people.roles import Role
 from bot.policy.load import load as load_policy
 from bot.policy.model import Kind, Policy, Severity
 from bot.policy.worktime import add_working_minutes
+from bot.search import backfill
 
 SEED_BASE = 50_000_000  # seeded Telegram ids; the live bench's users stay below 10,000,000
 MIN, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
@@ -471,6 +472,29 @@ async def make_events(w: Writer, rng: random.Random, n: int, s: Staff, policy: P
     return len(due)
 
 
+async def index_search(engine: AsyncEngine, chunk: int) -> None:
+    """/find's bigram index of the seeded records, as the services would have written it."""
+    tables = Base.metadata.tables
+    for sql in (backfill.INCIDENTS_SQL, backfill.EVENTS_SQL):
+        after = 0
+        while True:
+            async with engine.begin() as conn:
+                found = (await conn.execute(text(sql), {"after": after, "n": chunk})).all()
+                if not found:
+                    break
+                last = found[-1][0]
+                if sql == backfill.INCIDENTS_SQL:
+                    later = await conn.execute(text(backfill.LATER_SQL),
+                                               {"after": after, "last": last})  # fmt: skip
+                    texts, grams = backfill.incident_chunk(found, later.all())
+                else:
+                    texts, grams = backfill.event_chunk(found)
+                await conn.execute(insert(tables["search_texts"]), texts)
+                if grams:
+                    await conn.execute(insert(tables["search_bigrams"]), grams)
+            after = last
+
+
 async def seed(
     url: str, *, people: int, incidents: int, events: int, chunk: int = 5000,
     progress: Callable[[str], None] | None = None, now: datetime | None = None,
@@ -491,6 +515,7 @@ async def seed(
                                    chunk)  # fmt: skip
         due += await make_events(w, rng, events, staff, policy, now, numbers["event_requests"],
                                  chunk)  # fmt: skip
+        await index_search(engine, chunk)
         await w.finish()
     finally:
         await engine.dispose()

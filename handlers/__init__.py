@@ -21,6 +21,7 @@ from handlers import (
     errors,
     event,
     event_cards,
+    find,
     groups,
     incidents,
     leaving,
@@ -71,6 +72,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CommandHandler("setup", groups.setup, filters=new))
     app.add_handler(CommandHandler("report", draft_guard.report_command, filters=new))
     app.add_handler(CommandHandler("my", my.my, filters=new))
+    app.add_handler(CommandHandler("find", find.find, filters=new))
     app.add_handler(CommandHandler("pending", incidents.pending, filters=new))
     app.add_handler(CommandHandler("record", record.record_command, filters=new))
     app.add_handler(CommandHandler("event", draft_guard.event_command, filters=new))
@@ -86,6 +88,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=cd.pattern("lg")))
     app.add_handler(CallbackQueryHandler(roles.on_role_button, pattern=cd.pattern("ro")))
     app.add_handler(CallbackQueryHandler(roles.on_members_page, pattern=cd.pattern("mb")))
+    app.add_handler(CallbackQueryHandler(find.on_page, pattern=cd.pattern("fd")))
     app.add_handler(CallbackQueryHandler(leaving.on_button, pattern=cd.pattern("lv")))
     app.add_handler(CallbackQueryHandler(admission.on_card, pattern=cd.pattern("pa")))
     app.add_handler(CallbackQueryHandler(admission.on_invitation, pattern=cd.pattern("iv")))

@@ -26,6 +26,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("report", N_("Report an incident or information (L4, A1)")),
     Command("event", N_("Request approval for an event (R6)")),
     Command("my", N_("The status of my reports")),
+    Command(
+        "find", N_("Find reports and event requests by words, reference, @person, status or period")
+    ),
     Command("pending", N_("What waits for me to act")),
     Command("record", N_("The whole record of a report or event request, by its reference")),
     Command("cancel", N_("Leave what you are filling in")),

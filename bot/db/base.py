@@ -72,3 +72,4 @@ def import_all_models() -> None:
     from bot.people import models as _people  # noqa: F401
     from bot.policy import models as _policy  # noqa: F401
     from bot.register import models as _register  # noqa: F401
+    from bot.search import models as _search  # noqa: F401

@@ -20,6 +20,7 @@ from bot.files import service as files
 from bot.outbox import service as outbox
 from bot.people.models import Person
 from bot.people.service import PersonView, TgUser
+from bot.search import index as search
 
 
 async def resubmit(deps: Deps, actor: TgUser, event_id: int, draft: EventDraft) -> Result:
@@ -40,6 +41,7 @@ async def resubmit(deps: Deps, actor: TgUser, event_id: int, draft: EventDraft) 
         event.decided_at = event.decided_by_id = event.decision_note = None
         session.add(EventVersion(event_id=event.id, version=event.version, submitted_at=now,
                                  snapshot=snapshot(event)))  # fmt: skip
+        await search.index_event(session, event)
         await _organiser_on_resubmission(session, deps, event, previous, me, now)
         record(session, at=now, actor_id=me.id, action="event.resubmitted",
                subject_type="event", subject_id=event.id, clause="R6",

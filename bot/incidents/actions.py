@@ -34,6 +34,7 @@ from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting, people_with_role
 from bot.people.view import ADMITTED
 from bot.policy.model import Kind, Severity
+from bot.search import index as search
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ async def add_update(deps: Deps, actor: TgUser, incident_id: int, text: str) -> 
         incident, me = await _open_for(session, deps, actor, incident_id, now)
         acknowledged = _taken_on(session, incident, me, now, "update")
         timeline(session, incident, at=now, kind="update", actor_id=me.id, text=body)
+        await search.index_incident(session, incident.id, body)
         incident.last_update_at = now
         incident.update_due_at = _cadence(deps, incident, now)
         incident.update_reminded_at = None
@@ -193,6 +195,7 @@ async def report_upward(
             incident.reported_upward_at, incident.reported_upward_to = now, to_whom
         timeline(session, incident, at=now, kind="reported_upward", actor_id=me.id, text=what,
                  to=to_whom)  # fmt: skip
+        await search.index_incident(session, incident.id, what, to_whom)
         record(
             session, at=now, actor_id=me.id, action="incident.reported_upward",
             subject_type="incident", subject_id=incident.id, clause="P3", to=to_whom,
@@ -259,6 +262,7 @@ async def close(deps: Deps, actor: TgUser, incident_id: int, summary: str) -> Do
         incident.update_due_at = None
         acknowledged = _taken_on(session, incident, me, now, "closed")
         timeline(session, incident, at=now, kind="closed", actor_id=me.id, text=body)
+        await search.index_incident(session, incident.id, body)
         record(session, at=now, actor_id=me.id, action="incident.closed",
                subject_type="incident", subject_id=incident.id,
                clause=CLAUSE[Kind(incident.kind)])  # fmt: skip

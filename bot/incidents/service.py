@@ -30,6 +30,7 @@ from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting, role_holders
 from bot.policy.model import Kind, Severity
 from bot.policy.worktime import add_working_minutes, workdays_of
+from bot.search import index as search
 
 # Clause per kind, for the audit trail and the ledger.
 CLAUSE = {
@@ -179,6 +180,8 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
                                                kind=att["kind"], name=att.get("name"),
                                                size=att.get("size")))  # fmt: skip
             timeline(session, incident, at=now, kind="filed", actor_id=me.id)
+            await search.index_incident(session, incident.id, draft.what, draft.location,
+                                        draft.actions_taken)  # fmt: skip
             files = [(att["file_id"], att["kind"]) for att in attachments]
             handlers = route(session, incident, me, chosen, now, files)
             record(

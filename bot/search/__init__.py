@@ -1,0 +1,1 @@
+"""/find: words, references, people, kinds, statuses and periods over incidents and events."""

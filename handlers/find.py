@@ -1,0 +1,87 @@
+"""/find: reports and event requests by words, reference, person, kind, status or period.
+
+One line per record, newest first, ten a page; ‹ and › page through the kept search (the
+buttons carry its id, never the words). Each report has a Details button (its timeline)."""
+
+from __future__ import annotations
+
+from telegram import Message, Update, User
+
+from bot.context import Ctx
+from bot.errors import StaleButton
+from bot.search import service as search
+from handlers import callback_data as cd
+from handlers.common import (
+    button,
+    cd_rows,
+    command,
+    edit_or_send,
+    is_private,
+    private_only,
+    reply,
+    tg_user,
+)
+from handlers.event_render import status_name, type_name
+from handlers.incident_render import STATUS_NAMES, kind, severity
+from handlers.render import Renderer, esc
+
+
+def _line(r: Renderer, hit: search.Hit) -> str:
+    day = r.t.date(hit.at.astimezone(r.zone).date())
+    if hit.kind == "inc":
+        what = kind(r, hit.category)
+        if hit.severity:
+            what = r.plain("{kind}, {severity}", kind=what, severity=severity(r, hit.severity))
+        status = r.plain(STATUS_NAMES.get(hit.status, hit.status))
+    else:
+        what, status = type_name(r, hit.category), status_name(r, hit.status)
+    rest = " · ".join(esc(part) for part in (day, what, status))
+    return f"<b>{esc(hit.ref)}</b> · {rest}\n    {esc(hit.excerpt)}"
+
+
+def _text(r: Renderer, page: search.Page) -> str:
+    if not page.total:
+        return r("Nothing found for “{query}” among the records you may see.", query=page.query)
+    head = r.plural(
+        "{n} record found for “{query}” (page {page} of {pages}):",
+        "{n} records found for “{query}” (page {page} of {pages}):",
+        page.total, query=page.query, page=page.page + 1, pages=page.pages,
+    )  # fmt: skip
+    return "\n\n".join([head, *(_line(r, h) for h in page.hits)])
+
+
+def _rows(r: Renderer, page: search.Page) -> cd_rows:
+    rows: cd_rows = []
+    details = [h for h in page.hits if h.kind == "inc"]
+    for i in range(0, len(details), 2):
+        rows.append([(r.plain("Details of {ref}", ref=h.ref), cd.encode("in", "tl", h.id))
+                     for h in details[i : i + 2]])  # fmt: skip
+    nav = []
+    if page.page > 0:
+        nav.append(("‹", cd.encode("fd", "p", page.search_id, page.page - 1)))
+    if page.page + 1 < page.pages:
+        nav.append(("›", cd.encode("fd", "p", page.search_id, page.page + 1)))
+    if nav:
+        rows.append(nav)
+    return rows
+
+
+@command
+async def find(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
+    """/find words…: the first page."""
+    if not is_private(update.effective_chat):
+        await private_only(message, ctx, r)
+        return
+    page = await search.find(ctx.deps, tg_user(user), " ".join(ctx.args or []))
+    await reply(message, _text(r, page), _rows(r, page))
+
+
+@button
+async def on_page(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
+    """‹ and › under a search's results."""
+    search_id, number = data.int_arg(0), data.int_arg(1)
+    if search_id is None or number is None:
+        raise StaleButton()
+    page = await search.page(ctx.deps, tg_user(user), search_id, number)
+    await edit_or_send(update, _text(r, page), _rows(r, page))
+    return None

@@ -1,0 +1,101 @@
+"""/find through the chat: a Chinese word finds a report; nobody finds another's (L3, R4)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.incidents.service import ReportDraft, file_report
+from bot.people.service import TgUser
+from bot.policy.model import Kind, Severity
+from tests.flows.conftest import Harness
+from tests.flows.test_report_flow import MEMBER, OFFICE, file_major_network_incident, world
+from tests.flows.test_roles_flow import register, tap
+
+OTHER = 1006
+
+
+async def test_a_chinese_word_finds_the_report_and_another_member_finds_nothing(
+    harness: Harness,
+) -> None:
+    s = harness.standin
+    users = await world(harness)
+    member = users[MEMBER]
+    summary = await file_major_network_incident(harness, member)
+    await tap(s, member, summary, "Submit")
+    other = s.add_user(OTHER, "Wu", language_code="en", username="wu")
+    await register(s, other)
+    await s.quiet()
+    s.mark_read(MEMBER, OTHER, OFFICE)
+
+    await member.send("/find 篡改")  # inside "首页被篡改"
+    found = await s.next_message(MEMBER)
+    assert found.text.startswith("1 record found for “篡改” (page 1 of 1):")
+    assert "INC-2026-0001 · November 24, 2026 · Network-security incident, Major · open" in (
+        found.text
+    )
+    assert "首页被篡改" in found.text
+    assert found.button_texts() == ["Details of INC-2026-0001"]
+    await tap(s, member, found, "Details of INC-2026-0001")
+    assert (await s.next_message(MEMBER)).text.startswith("INC-2026-0001")
+
+    await other.send("/find 篡改")
+    nothing = await s.next_message(OTHER)
+    assert nothing.text == "Nothing found for “篡改” among the records you may see."
+    await other.send("/find INC-2026-0001")
+    assert (await s.next_message(OTHER)).text.startswith("Nothing found")
+    await users[OFFICE].send("/find 篡改 open")  # the office sees every report
+    assert (await s.next_message(OFFICE)).text.startswith("1 record found")
+
+
+async def test_pages_turn_with_the_arrows(harness: Harness) -> None:
+    s = harness.standin
+    users = await world(harness)
+    member = users[MEMBER]
+    start = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+    for n in range(12):
+        draft = ReportDraft(
+            kind=Kind.PUBLIC_OPINION, severity=Severity.GENERAL, what=f"网络舆情处置{n + 1}",
+            discovered_at=start, discovered_precision="minute", location="微博",
+            actions_taken="已研判", attachments=[],
+        )  # fmt: skip
+        await file_report(harness.deps, TgUser(MEMBER, "Mei"), draft)
+        harness.clock.advance(timedelta(minutes=1))
+    await s.quiet()
+    s.mark_read(MEMBER)
+    await member.send("/find 舆情")
+    page = await s.next_message(MEMBER)
+    assert page.text.startswith("12 records found for “舆情” (page 1 of 2):")
+    assert "INC-2026-0012" in page.text and "INC-2026-0002" not in page.text
+    assert page.button_texts()[-1] == "›"
+    await tap(s, member, page, "›")
+    assert page.text.startswith("12 records found for “舆情” (page 2 of 2):")
+    assert "INC-2026-0002" in page.text and "INC-2026-0001" in page.text
+    assert page.button_texts()[-1] == "‹"
+
+
+async def test_in_chinese_with_a_period_and_without_words(harness: Harness) -> None:
+    s = harness.standin
+    await world(harness)
+    li = s.add_user(1007, "李明", language_code="zh-hans", username="li_ming")
+    await register(s, li, "中文")
+    draft = ReportDraft(
+        kind=Kind.PUBLIC_OPINION, severity=Severity.GENERAL, what="关于网络舆情处置的情况",
+        discovered_at=datetime(2026, 11, 24, 1, 0, tzinfo=UTC), discovered_precision="minute",
+        location="微博", actions_taken="已研判", attachments=[],
+    )  # fmt: skip
+    await file_report(harness.deps, TgUser(1007, "李明"), draft)
+    await s.quiet()
+    s.mark_read(1007)
+    await li.send("/find 舆情 2026年11月")
+    found = await s.next_message(1007)
+    assert found.text.startswith("查到与“舆情 2026年11月”相符的记录1条（第1页，共1页）：")
+    assert "INC-2026-0001 · 2026年11月24日 · " in found.text and "（一般） · 处置中" in found.text
+    assert found.button_texts() == ["INC-2026-0001详情"]
+    await li.send("/find 舆情 2026年10月")
+    assert (await s.next_message(1007)).text == (
+        "在您有权查看的记录中，未查到与“舆情 2026年10月”相符的记录。"
+    )
+    await li.send("/find")
+    assert (await s.next_message(1007)).text.startswith("请输入查询内容：")
+    await li.send("/find 2026年2月30日")
+    assert (await s.next_message(1007)).text == "该日期不存在，请核对。"
