@@ -52,6 +52,11 @@ class Meeting(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     # Quarterly review: the keys of the policy's topic areas that were covered (A2).
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A2: per area, {"conclusion": text} or {"not_discussed": reason}. An area of the policy
+    # not in `topics` leaves the review held, incomplete: it does not meet the quarter.
+    conclusions: Mapped[dict[str, dict[str, str]]] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
     # Forward-looking analysis: the sensitive date it prepared (A3); empty for an ad-hoc one.
     sensitive_key: Mapped[str | None] = mapped_column(String(32))
     sensitive_on: Mapped[date | None]

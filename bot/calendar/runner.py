@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
 from bot.calendar import digest, obligations
-from bot.calendar.models import CODE_OF, CalendarState, Occurrence, Snooze
+from bot.calendar.models import CODE_OF, CalendarState, MeetingKind, Occurrence, Snooze
 from bot.calendar.recipients import Recipients, resolve
 from bot.calendar.schedule import Due, dues_around
 from bot.deps import Deps
@@ -146,6 +146,11 @@ async def params_for(session: AsyncSession, deps: Deps, due: Due) -> dict[str, A
         params["topics"] = [[t.name, t.name_en] for t in cal.quarterly_review.topics]
         params["invite"] = cal.quarterly_review.invite_input
         params["inputs"] = await digest.information_since(session, deps, p)
+        # A2: a review held without every area concluded: the reminders name what is missing.
+        missing = await obligations.missing_areas(session, deps.policy, p)
+        if await obligations.held(session, MeetingKind.QUARTERLY_REVIEW, p) and missing:
+            params["missing"] = [[t.name, t.name_en] for t in cal.quarterly_review.topics
+                                 if t.key in missing]  # fmt: skip
     elif due.obligation.startswith("dedicated"):
         params["held"] = await obligations.held(session, obligations.KIND_OF[due.obligation], p)
         params["minimum"] = cal.dedicated_meetings.minimum_per_year

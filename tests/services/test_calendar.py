@@ -83,15 +83,17 @@ async def record(deps: Deps, kind: MeetingKind, held_on: date, **more: object) -
     await meetings.record_meeting(deps, OFFICE, draft)
 
 
-# Meetings the office records during the test year, on the day they were held at 16:00.
+# Meetings the office records during the test year, on the day they were held at 16:00. Each
+# review concludes all five areas (A2): one that leaves areas out keeps the quarter open.
+WHOLE = {"topics": ["theory", "news", "society", "morality", "online"]}
 MEETINGS = [
-    (date(2026, 3, 10), MeetingKind.QUARTERLY_REVIEW, {"topics": ["theory", "online"]}),
+    (date(2026, 3, 10), MeetingKind.QUARTERLY_REVIEW, WHOLE),
     (date(2026, 5, 20), MeetingKind.DEDICATED, {}),
-    (date(2026, 9, 25), MeetingKind.QUARTERLY_REVIEW, {"topics": ["news"]}),
+    (date(2026, 9, 25), MeetingKind.QUARTERLY_REVIEW, WHOLE),
     (date(2026, 9, 25), MeetingKind.FORWARD_ANALYSIS,
      {"sensitive_key": "national-day", "sensitive_on": date(2026, 10, 1)}),
     (date(2026, 11, 20), MeetingKind.DEDICATED, {}),
-    (date(2026, 12, 15), MeetingKind.QUARTERLY_REVIEW, {"topics": ["society"]}),
+    (date(2026, 12, 15), MeetingKind.QUARTERLY_REVIEW, WHOLE),
 ] + [  # a study session every month but April, on the 10th
     (date(2026, m, 10), MeetingKind.STUDY, {}) for m in range(1, 13) if m != 4
 ]  # fmt: skip

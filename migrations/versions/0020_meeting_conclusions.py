@@ -1,0 +1,26 @@
+"""meetings.conclusions: the quarterly review's conclusion, or why not discussed, per area (A2)
+
+Revision ID: 0020
+Revises: 0019
+Create Date: 2026-12-07 21:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0020"
+down_revision: str | None = "0019"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("meetings") as batch:
+        batch.add_column(sa.Column("conclusions", sa.JSON(), nullable=False, server_default="{}"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("meetings") as batch:
+        batch.drop_column("conclusions")
