@@ -1,8 +1,9 @@
 """/meeting: record a meeting that was held, which closes its obligation (A2, R2, R3, A3).
 
 Steps: kind → date → (quarterly review) each area's conclusion, or Not discussed and why →
-(analysis) which sensitive date → subject → attendees (picked from members) → minutes or photos → summary (Save). Back on
-every step, /cancel anywhere; kept as a draft in SQL, so a restart resumes it.
+(analysis) which sensitive date → subject → attendees (picked from members) → minutes or
+photos → summary (Save). Back on every step, /cancel anywhere; kept as a draft in SQL, so a
+restart resumes it.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from bot.policy.model import Policy
 
 KIND_OF = {
     "quarter_open": MeetingKind.QUARTERLY_REVIEW,
+    "quarter_briefing": MeetingKind.QUARTERLY_REVIEW,
     "quarter_reminder": MeetingKind.QUARTERLY_REVIEW,
     "quarter_lapse": MeetingKind.QUARTERLY_REVIEW,
     "dedicated_reminder": MeetingKind.DEDICATED,
