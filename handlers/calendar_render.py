@@ -257,6 +257,8 @@ def summary(r: Renderer, d: dict[str, Any]) -> str:
         lines.append(r.plural("{n} area has no conclusion: the review will be recorded as "
                               "held, incomplete.", "{n} areas have no conclusion: the review "
                               "will be recorded as held, incomplete.", left))  # fmt: skip
+    if d.get("studied_named"):  # R3: what was studied (R8, P4)
+        lines.append(r("Studied: {materials}", materials=areas(r, d["studied_named"])))
     if d.get("sensitive_name"):
         lines.append(r("Prepares for: {name}", name=named(r, d["sensitive_name"])))
     lines += [

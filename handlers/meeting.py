@@ -42,13 +42,23 @@ from handlers.common import (
 )
 from handlers.render import Renderer
 from handlers.report import add_attachment
-from handlers.steps import day_pressed, day_row, day_typed, people_rows, toggle
+from handlers.steps import day_pressed, day_row, day_typed, marked, people_rows, toggle
 
 FLOW = "meeting"
-STEPS = ("kind", "date", "areas", "sensitive", "subject", "attendees", "files", "summary")
+STEPS = (
+    "kind",
+    "date",
+    "areas",
+    "studied",
+    "sensitive",
+    "subject",
+    "attendees",
+    "files",
+    "summary",
+)
 # What each step takes as an answer (the others take buttons).
 TAKES = {"date": Takes.TEXT_OR_BUTTONS, "areas": Takes.TEXT_OR_BUTTONS, "subject": Takes.TEXT,
-         "files": Takes.ANY}  # fmt: skip
+         "studied": Takes.TEXT_OR_BUTTONS, "files": Takes.ANY}  # fmt: skip
 AHEAD = timedelta(days=60)  # sensitive dates offered: those within two months of the meeting
 
 
@@ -67,6 +77,8 @@ def _steps(data: dict[str, Any]) -> list[str]:
         skip.add("areas")
     if kind != MeetingKind.FORWARD_ANALYSIS:
         skip.add("sensitive")
+    if kind != MeetingKind.STUDY or data.get("no_materials"):
+        skip.add("studied")
     return [s for s in STEPS if s not in skip]
 
 
@@ -96,6 +108,13 @@ async def ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bo
         rows = [day_row(r, "mt"), _nav(r)]
     elif state.step == "areas":
         text, rows = _area_question(ctx, r, d)
+    elif state.step == "studied":  # R3; R8, P4 through the materials' clauses
+        text = r("Which of the policy's study materials were studied (R8, P4)? Tap to mark, "
+                 "then Done; with none of them, press Done now.")  # fmt: skip
+        chosen = d.get("studied", [])
+        rows = [[(marked(m.name_in(r.locale), m.key in chosen), _b("m", m.key))]
+                for m in ctx.deps.policy.regulation.study_materials]  # fmt: skip
+        rows += [[(r.plain("Done"), _b("md"))], _nav(r)]
     elif state.step == "sensitive":
         text = r("Which sensitive date did the analysis prepare for (A3)?")
         held_on = date.fromisoformat(d["held_on"])
@@ -183,6 +202,7 @@ async def begin(update: Update, ctx: Ctx, r: Renderer, user: User, code: str = "
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     meetings.check_recorder(me)
     state = DraftState(FLOW, "kind", {"files": [], "attendees": []})
+    state.data["no_materials"] = not ctx.deps.policy.regulation.study_materials
     if code in KIND_CODES:
         state.data["kind"], state.step = KIND_CODES[code], "date"
     await drafts.save(ctx.deps, me.id, state)
@@ -225,6 +245,14 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
         _next(state)
     elif data.action == "nd" and state.step == "areas" and not d.get("why"):
         d["why"] = True
+    elif data.action == "m" and state.step == "studied":
+        materials = {m.key: m for m in ctx.deps.policy.regulation.study_materials}
+        if arg not in materials:
+            raise StaleButton()
+        chosen = toggle(d.setdefault("studied", []), arg)
+        d["studied_named"] = [[materials[k].name, materials[k].name_en] for k in chosen]
+    elif data.action == "md" and state.step == "studied":
+        _next(state)
     elif data.action == "s" and state.step == "sensitive":
         options = {(k, on.isoformat()): n for k, on, n in
                    _sensitive_options(ctx, date.fromisoformat(d["held_on"]))}  # fmt: skip
@@ -271,6 +299,7 @@ async def _save(update: Update, ctx: Ctx, r: Renderer, user: User, d: dict[str, 
         conclusions={k: a["conclusion"] for k, a in answers.items() if "conclusion" in a},
         not_discussed={k: a["not_discussed"] for k, a in answers.items()
                        if "not_discussed" in a},
+        studied=list(d.get("studied", [])),
     )  # fmt: skip
     recorded = await meetings.record_meeting(ctx.deps, tg_user(user), draft)
     done = r(
@@ -307,8 +336,10 @@ async def on_message(
         if _answer_area(ctx, state.data, message.text):
             _check_areas(state.data)
             _next(state)
-    elif state.step == "subject" and message.text is not None:
+    elif state.step in ("studied", "subject") and message.text is not None:
+        # At the materials step a typed line is the subject: none of the materials was named.
         state.data["subject"] = clean("subject", message.text, ctx.deps.policy)
+        state.step = "subject"
         _next(state)
     elif state.step == "files" and message.text is not None:  # minutes typed, not scanned
         minutes = "\n".join(filter(None, (state.data.get("notes"), message.text)))

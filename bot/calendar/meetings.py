@@ -51,6 +51,7 @@ class MeetingDraft:
     # A2: the conclusion reached per area, and the reason an area was not discussed.
     conclusions: dict[str, str] = field(default_factory=dict)
     not_discussed: dict[str, str] = field(default_factory=dict)
+    studied: list[str] = field(default_factory=list)  # R3: study materials' keys (R8, P4)
 
 
 def clause_of(meeting: Meeting) -> str:
@@ -87,6 +88,14 @@ async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meet
         known = {t.key for t in cal.quarterly_review.topics}
         if not draft.topics or not set(draft.topics) <= known:
             raise InvalidInput(N_("Choose at least one of the topic areas that were covered."))
+    materials = {m.key: m for m in deps.policy.regulation.study_materials}
+    if draft.kind != MeetingKind.STUDY:
+        draft.studied = []
+    elif not set(draft.studied) <= set(materials):
+        raise InvalidInput(N_("That study material is not in the policy any more; please "
+                              "choose again."))  # fmt: skip
+    studied = [materials[k].model_dump(include={"key", "name", "name_en", "clauses"})
+               for k in draft.studied]  # fmt: skip
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
         check_recorder(me)
@@ -101,7 +110,7 @@ async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meet
             sensitive_on=draft.sensitive_on if draft.kind == MeetingKind.FORWARD_ANALYSIS
             else None,
             inputs=inputs, notes=draft.notes, recorded_by_id=me.id, recorded_at=now,
-            conclusions=answers,
+            conclusions=answers, studied=studied,
         )  # fmt: skip
         session.add(meeting)
         await session.flush()
@@ -120,7 +129,7 @@ async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meet
                held_on=draft.held_on.isoformat(), topics=meeting.topics,
                sensitive_key=meeting.sensitive_key, attendees=len(people),
                files=len(draft.files), inputs=len(inputs),
-               not_discussed=sorted(draft.not_discussed))  # fmt: skip
+               not_discussed=sorted(draft.not_discussed), studied=draft.studied)  # fmt: skip
         await drafts.drop(session, me.id)  # in this transaction: never recorded twice
         return meeting
 

@@ -1,4 +1,5 @@
-"""meetings.conclusions: the quarterly review's conclusion, or why not discussed, per area (A2)
+"""meetings.conclusions: the quarterly review's conclusion, or why not discussed, per area (A2);
+meetings.studied: the study materials a study session named (R3, R8, P4)
 
 Revision ID: 0020
 Revises: 0019
@@ -19,8 +20,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("meetings") as batch:
         batch.add_column(sa.Column("conclusions", sa.JSON(), nullable=False, server_default="{}"))
+        batch.add_column(sa.Column("studied", sa.JSON(), nullable=False, server_default="[]"))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("meetings") as batch:
+        batch.drop_column("studied")
         batch.drop_column("conclusions")
