@@ -17,6 +17,8 @@ from bot.deps import Deps
 from bot.errors import InvalidInput
 from bot.ledger import service as ledger
 from bot.ledger.period import between
+from handlers import ledger_render, ledger_words
+from handlers.render import Renderer
 from tests.services.test_calendar import CN, OFFICE, local, organisation, outbox
 
 FIVE = ["theory", "news", "society", "morality", "online"]
@@ -93,6 +95,14 @@ async def test_an_incomplete_review_keeps_the_reminders_for_its_missing_areas(
     assert [(lp.code, lp.subject) for lp in book.lapses if "A2" in lp.clauses] == [
         ("quarter_review_incomplete", "2026-Q4")
     ]
+    # The ledger's words: held, incomplete, never met; the lapse names the missing area.
+    zh = Renderer("zh_CN", CN)
+    text = ledger_render.summary(zh, book)
+    assert "  2026年第四季度：已召开，研判不完整；无研判结论的领域：新闻舆论" in text.splitlines()
+    lapse = next(lp for lp in book.lapses if "A2" in lp.clauses)
+    assert ledger_words.lapse_text(zh, lapse) == (
+        "2026年第四季度：季度分析研判已召开，研判不完整；无研判结论的领域：新闻舆论（A2）"
+    )
 
 
 async def test_a_second_review_of_the_missing_areas_completes_the_quarter(
