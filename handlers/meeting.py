@@ -277,10 +277,13 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     return None
 
 
-def _check_areas(d: dict[str, Any]) -> None:
-    """A2: a review reaches a conclusion on at least one area; with none it was not one."""
+async def _check_areas(ctx: Ctx, person_id: int, state: DraftState) -> None:
+    """A2: a review reaches a conclusion on at least one area; with none it was not one, and
+    the areas start again (kept, so the next answer is the first area's)."""
+    d = state.data
     if not any("conclusion" in a for a in d.get("answers", {}).values()):
         d["area"], d["answers"], d["answers_named"] = 0, {}, []
+        await drafts.save(ctx.deps, person_id, state)
         raise InvalidInput(N_("A quarterly review reaches a conclusion on at least one area. "
                               "Please start the areas again from the first."))  # fmt: skip
 
@@ -334,7 +337,7 @@ async def on_message(
         _next(state)
     elif state.step == "areas" and message.text is not None:
         if _answer_area(ctx, state.data, message.text):
-            _check_areas(state.data)
+            await _check_areas(ctx, me.id, state)
             _next(state)
     elif state.step in ("studied", "subject") and message.text is not None:
         # At the materials step a typed line is the subject: none of the materials was named.

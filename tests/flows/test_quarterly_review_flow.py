@@ -73,3 +73,25 @@ async def test_a_review_with_one_area_not_discussed(harness: Harness) -> None:
         "· Quarterly review, Q4 2026: held, incomplete; still without a conclusion: News and "
         "media opinion; by December 31, 2026" in view.text.splitlines()
     ), view.text
+
+
+async def test_a_review_with_no_conclusion_at_all_starts_the_areas_again(harness: Harness) -> None:
+    s, h = harness.standin, harness
+    users = await world(h)
+    h.clock.set(local(2026, 11, 24, 10, 0))
+    office = users[OFFICE]
+    await office.send("/start meeting-qr")
+    await s.next_message(OFFICE)
+    await office.send("11-20")
+    for n in range(5):
+        q = await s.next_message(OFFICE)
+        assert q.text.startswith(f"Area {n + 1} of 5 (A2): ")
+        await tap(s, office, q, "Not discussed")
+        await office.send("时间不足")
+    assert (await s.next_message(OFFICE)).text == (
+        "A quarterly review reaches a conclusion on at least one area. Please start the areas "
+        "again from the first."
+    )
+    await office.send("理论学习扎实")  # the first area's conclusion, kept
+    q = await s.next_message(OFFICE)
+    assert q.text.startswith("Area 2 of 5 (A2): News and media opinion\n")
