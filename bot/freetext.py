@@ -115,6 +115,8 @@ FIELDS: dict[str, Field] = {
     # /meeting, /register, committees
     "subject": Field(N_("Meeting subject"), _fixed(200), multiline=False),
     "minutes": Field(N_("Minutes"), _max_text),
+    "conclusion": Field(N_("Conclusion"), _max_text),  # A2: per area of the quarterly review
+    "reason": Field(N_("Reason not discussed"), _max_text),
     "facts": Field(N_("Facts"), _max_text),
     "committee": Field(N_("Committee name"), _fixed(64), multiline=False),
     # a file's name or a photo's caption, kept with the attachment

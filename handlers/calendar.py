@@ -11,7 +11,14 @@ from bot.calendar.view import overview
 from bot.context import Ctx
 from bot.errors import StaleButton
 from handlers import callback_data as cd
-from handlers.calendar_render import day, due_day, item_line, obligation_name, period
+from handlers.calendar_render import (
+    areas,
+    day,
+    due_day,
+    item_line,
+    obligation_name,
+    period,
+)
 from handlers.common import button, command, reply, tg_user
 from handlers.render import Renderer, esc
 
@@ -19,12 +26,20 @@ from handlers.render import Renderer, esc
 def _open_line(r: Renderer, item: dict[str, Any]) -> str:
     """What is open now, with the day it must be done by."""
     by = item["on"] if item["obligation"] == "sensitive" else item["end"]
+    if item.get("missing"):  # A2: held, but not every area concluded
+        return "· " + r("{what}: held, incomplete; still without a conclusion: {areas}; by "
+                        "{date}", what=item_line(r, item), areas=areas(r, item["missing"]),
+                        date=day(r, by))  # fmt: skip
     return "· " + r("{what}: by {date}", what=item_line(r, item), date=day(r, by))
 
 
 def _overdue_line(r: Renderer, item: dict[str, Any]) -> str:
     if item["obligation"] == "sensitive":
         return "· " + item_line(r, item)
+    if item.get("missing"):
+        return "· " + r("{what}, {period}: held, incomplete; without a conclusion: {areas}",
+                        what=obligation_name(r, item), period=period(r, item),
+                        areas=areas(r, item["missing"]))  # fmt: skip
     return "· " + r("{what}, {period}: nothing recorded", what=obligation_name(r, item),
                     period=period(r, item))  # fmt: skip
 

@@ -59,6 +59,11 @@ def topics(r: Renderer, p: dict[str, Any]) -> str:
     return "\n".join(f"· {esc(zh if r.locale.startswith('zh') else en)}" for zh, en in p["topics"])
 
 
+def areas(r: Renderer, pairs: list[list[str]]) -> str:
+    """Topic areas given in both languages, as one list (plain)."""
+    return r.items(zh if r.locale.startswith("zh") else en for zh, en in pairs)
+
+
 def _tail(r: Renderer, p: dict[str, Any]) -> str:
     """Late or snoozed: said at the end, so the reader knows why it comes now."""
     lines = []
@@ -95,6 +100,13 @@ def _quarter_open(r: Renderer, p: dict[str, Any]) -> str:
 
 
 def _quarter_reminder(r: Renderer, p: dict[str, Any]) -> str:
+    if p.get("missing"):  # A2: held, incomplete: reminded of the areas still missing
+        return r(
+            "<b>Reminder: the quarterly review for {period} was held, incomplete</b> (A2). "
+            "These areas still have no conclusion: {areas}. Please analyse them and record "
+            "it with /meeting by {end}.",
+            period=period(r, p), areas=areas(r, p["missing"]), end=day(r, p["end"]),
+        ) + _tail(r, p)  # fmt: skip
     text = r(
         "<b>Reminder: no quarterly review has been recorded for {period}</b> (A2). The quarter "
         "ends on {end}.",
@@ -110,6 +122,12 @@ def _quarter_reminder(r: Renderer, p: dict[str, Any]) -> str:
 
 
 def _quarter_lapse(r: Renderer, p: dict[str, Any]) -> str:
+    if p.get("missing"):
+        return r(
+            "<b>Lapse (A2): the quarterly review for {period} was held, incomplete.</b> These "
+            "areas had no conclusion when the quarter ended: {areas}.",
+            period=period(r, p), areas=areas(r, p["missing"]),
+        ) + _tail(r, p)  # fmt: skip
     return r(
         "<b>Lapse (A2): no quarterly review was recorded for {period}.</b> If it was held, "
         "please record it with /meeting.",
@@ -227,6 +245,20 @@ def summary(r: Renderer, d: dict[str, Any]) -> str:
     if d.get("topics_named"):
         names = d["topics_named"][r.locale[:2]]
         lines.append(r("Areas covered: {areas}", areas=r.items(names)))
+    for zh, en, answer in d.get("answers_named", []):  # A2: per area
+        area = zh if r.locale.startswith("zh") else en
+        if "conclusion" in answer:
+            lines.append(r("{area}: {text}", area=area, text=answer["conclusion"]))
+        else:
+            lines.append(r("{area}: not discussed ({reason})", area=area,
+                           reason=answer["not_discussed"]))  # fmt: skip
+    left = sum(1 for *_, answer in d.get("answers_named", []) if "not_discussed" in answer)
+    if left:
+        lines.append(r.plural("{n} area has no conclusion: the review will be recorded as "
+                              "held, incomplete.", "{n} areas have no conclusion: the review "
+                              "will be recorded as held, incomplete.", left))  # fmt: skip
+    if d.get("studied_named"):  # R3: what was studied (R8, P4)
+        lines.append(r("Studied: {materials}", materials=areas(r, d["studied_named"])))
     if d.get("sensitive_name"):
         lines.append(r("Prepares for: {name}", name=named(r, d["sensitive_name"])))
     lines += [

@@ -112,7 +112,17 @@ async def ledger_command(
                                    clause=ctx.args[0][:10]))  # fmt: skip
             return
     text, rows = _picker(r, clause)
-    await reply(message, text, rows)
+    await reply(message, _not_automated(ctx, r, clause) + text, rows)
+
+
+def _not_automated(ctx: Ctx, r: Renderer, clause: str) -> str:
+    """A clause the bot deliberately leaves to people (A4, R1): said before any evidence, so
+    an empty view is not mistaken for a lapse."""
+    why = ctx.deps.policy.regulation.why_not(clause) if clause else None
+    if why is None:
+        return ""
+    return r("<b>{clause} is not automated by the bot</b>: {why}", clause=clause,
+             why=why.why if r.locale.startswith("zh") else why.why_en) + "\n\n"  # fmt: skip
 
 
 async def begin(update: Update, ctx: Ctx, r: Renderer, user: User) -> None:
@@ -138,7 +148,8 @@ async def _show(update: Update, ctx: Ctx, r: Renderer, user: User, period: Ledge
         rows = [row for row in [_paging(r, "c", (clause, t), page, n)] if row]
         rows.append([(r.plain("Other clauses"), _b("k", t)),
                      (r.plain("‹ Back to the summary"), _b("p", t))])  # fmt: skip
-        await edit_or_send(update, view.clause(r, book, clause, page), rows)
+        text = _not_automated(ctx, r, clause) + view.clause(r, book, clause, page)
+        await edit_or_send(update, text, rows)
     elif lapses:
         rows = [row for row in [_paging(r, "l", (t,), page, len(book.lapses))] if row]
         rows.append([(r.plain("‹ Back to the summary"), _b("p", t))])

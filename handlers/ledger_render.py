@@ -107,8 +107,14 @@ def _obligations(r: Renderer, book: Ledger) -> list[str]:
         if running:
             line += r(" (under way: {what})", what=r.items((
                 f"{w.obligation_subject(r, o.key, o.names)} {o.held}/{o.required}"
-                for o in running), series=True))  # fmt: skip
+                for o in running if not o.missing), series=True))  # fmt: skip
         lines.append(line)
+        for o in items:  # A2: held, incomplete is never counted as met
+            if o.missing:
+                lines.append("  " + r("{subject}: held, incomplete; without a conclusion: "
+                                      "{areas}", subject=w.obligation_subject(r, o.key, o.names),
+                                      areas=r.items(zh if r.locale.startswith("zh") else en
+                                                    for zh, en in o.missing)))  # fmt: skip
     return lines
 
 

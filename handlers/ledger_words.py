@@ -3,6 +3,7 @@ callers escape for HTML where they need to)."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 
@@ -40,6 +41,9 @@ LAPSES = {
     "upward_missing": N_("{subject}: not reported to the higher department; due by {due}"),
     "event_uncleared": N_("{subject}: its date came without approval and filing ({status})"),
     "quarter_without_review": N_("{subject}: no quarterly review was recorded"),
+    "quarter_review_incomplete": N_(
+        "{subject}: the quarterly review was held, incomplete; without a conclusion: {areas}"
+    ),
     # dedicated_short: counted in words, in lapse_text
     "study_missing": N_("{subject}: no study session was recorded"),
     "analysis_missing": N_("{subject}: no forward-looking analysis was recorded before it"),
@@ -172,8 +176,8 @@ def lapse_text(r: Renderer, lapse: Lapse) -> str:
     """One lapse, plain, with its clauses: "INC-2026-0002: … (R2, C2)"."""
     p = lapse.params
     subject = lapse.subject
-    if lapse.code in ("quarter_without_review", "dedicated_short", "study_missing",
-                      "analysis_missing"):  # fmt: skip
+    if lapse.code in ("quarter_without_review", "quarter_review_incomplete", "dedicated_short",
+                      "study_missing", "analysis_missing"):  # fmt: skip
         subject = obligation_subject(r, lapse.subject, p if "on" in p else None)
     if lapse.code == "dedicated_short":
         required = int(p.get("required", "0"))
@@ -193,6 +197,8 @@ def lapse_text(r: Renderer, lapse: Lapse) -> str:
         msgid, subject=subject, late=duration(r, lapse.late_by),
         due=r.t.datetime(lapse.due, r.zone),
         status=r.plain(EVENT_STATUS[status]) if status in EVENT_STATUS else status,
+        areas=r.items(zh if r.locale.startswith("zh") else en
+                      for zh, en in json.loads(p.get("missing", "[]"))),
     )  # fmt: skip
     return r.aside(text, r.items(lapse.clauses))
 

@@ -1,8 +1,9 @@
 """/meeting: record a meeting that was held, which closes its obligation (A2, R2, R3, A3).
 
-Steps: kind → date → (quarterly review) topic areas covered → (analysis) which sensitive
-date → subject → attendees (picked from members) → minutes or photos → summary (Save). Back on
-every step, /cancel anywhere; kept as a draft in SQL, so a restart resumes it.
+Steps: kind → date → (quarterly review) each area's conclusion, or Not discussed and why →
+(analysis) which sensitive date → subject → attendees (picked from members) → minutes or
+photos → summary (Save). Back on every step, /cancel anywhere; kept as a draft in SQL, so a
+restart resumes it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from handlers.answers import Takes, typed, wrong_kind
 from handlers.calendar_render import kind_name, named, summary
 from handlers.common import (
     button,
+    cd_rows,
     command,
     draft_in,
     edit_or_send,
@@ -43,9 +45,20 @@ from handlers.report import add_attachment
 from handlers.steps import day_pressed, day_row, day_typed, marked, people_rows, toggle
 
 FLOW = "meeting"
-STEPS = ("kind", "date", "topics", "sensitive", "subject", "attendees", "files", "summary")
+STEPS = (
+    "kind",
+    "date",
+    "areas",
+    "studied",
+    "sensitive",
+    "subject",
+    "attendees",
+    "files",
+    "summary",
+)
 # What each step takes as an answer (the others take buttons).
-TAKES = {"date": Takes.TEXT_OR_BUTTONS, "subject": Takes.TEXT, "files": Takes.ANY}
+TAKES = {"date": Takes.TEXT_OR_BUTTONS, "areas": Takes.TEXT_OR_BUTTONS, "subject": Takes.TEXT,
+         "studied": Takes.TEXT_OR_BUTTONS, "files": Takes.ANY}  # fmt: skip
 AHEAD = timedelta(days=60)  # sensitive dates offered: those within two months of the meeting
 
 
@@ -61,9 +74,11 @@ def _steps(data: dict[str, Any]) -> list[str]:
     kind = data.get("kind")
     skip = set()
     if kind != MeetingKind.QUARTERLY_REVIEW:
-        skip.add("topics")
+        skip.add("areas")
     if kind != MeetingKind.FORWARD_ANALYSIS:
         skip.add("sensitive")
+    if kind != MeetingKind.STUDY or data.get("no_materials"):
+        skip.add("studied")
     return [s for s in STEPS if s not in skip]
 
 
@@ -91,12 +106,15 @@ async def ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bo
             example=examples.day(ctx.deps.clock.now(), ctx.deps.zone),
         )
         rows = [day_row(r, "mt"), _nav(r)]
-    elif state.step == "topics":
-        text = r("Which of the five areas did the review cover (A2)? Tap to mark, then Done.")
-        chosen = d.get("topics", [])
-        rows = [[(marked(t.name_in(r.locale), t.key in chosen), _b("t", t.key))]
-                for t in ctx.deps.policy.calendar.quarterly_review.topics]  # fmt: skip
-        rows += [[(r.plain("Done"), _b("td"))], _nav(r)]
+    elif state.step == "areas":
+        text, rows = _area_question(ctx, r, d)
+    elif state.step == "studied":  # R3; R8, P4 through the materials' clauses
+        text = r("Which of the policy's study materials were studied (R8, P4)? Tap to mark, "
+                 "then Done; with none of them, press Done now.")  # fmt: skip
+        chosen = d.get("studied", [])
+        rows = [[(marked(m.name_in(r.locale), m.key in chosen), _b("m", m.key))]
+                for m in ctx.deps.policy.regulation.study_materials]  # fmt: skip
+        rows += [[(r.plain("Done"), _b("md"))], _nav(r)]
     elif state.step == "sensitive":
         text = r("Which sensitive date did the analysis prepare for (A3)?")
         held_on = date.fromisoformat(d["held_on"])
@@ -120,6 +138,40 @@ async def ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bo
         text = summary(r, d)
         rows = [[(r.plain("Save"), _b("ok"))], _nav(r)]
     await show_step(update, text, rows, edit)
+
+
+def _area_question(ctx: Ctx, r: Renderer, d: dict[str, Any]) -> tuple[str, cd_rows]:
+    """A2: one area at a time, its conclusion typed, or Not discussed and then the reason."""
+    topics = ctx.deps.policy.calendar.quarterly_review.topics
+    area = topics[int(d.get("area", 0))]
+    if d.get("why"):
+        text = r("Why was “{area}” not discussed? Send the reason.", area=area.name_in(r.locale))
+        return text, [_nav(r)]
+    text = r(
+        "Area {i} of {n} (A2): <b>{area}</b>\nSend the conclusion the review reached on it, or "
+        "press “Not discussed”.",
+        i=int(d.get("area", 0)) + 1, n=len(topics), area=area.name_in(r.locale),
+    )  # fmt: skip
+    return text, [[(r.plain("Not discussed"), _b("nd"))], _nav(r)]
+
+
+def _answer_area(ctx: Ctx, d: dict[str, Any], text: str) -> bool:
+    """Keep the typed conclusion or reason for the current area; True once all are answered."""
+    topics = ctx.deps.policy.calendar.quarterly_review.topics
+    i = int(d.get("area", 0))
+    key = topics[i].key
+    answers = d.setdefault("answers", {})
+    if d.pop("why", False):
+        answers[key] = {"not_discussed": clean("reason", text, ctx.deps.policy)}
+    else:
+        answers[key] = {"conclusion": clean("conclusion", text, ctx.deps.policy)}
+    d["answers_named"] = [[t.name, t.name_en, answers[t.key]] for t in topics
+                          if t.key in answers]  # fmt: skip
+    d["area"] = i + 1
+    if i + 1 < len(topics):
+        return False
+    d["area"] = i  # Back from the next step returns to the last area
+    return True
 
 
 async def _attendees(
@@ -150,6 +202,7 @@ async def begin(update: Update, ctx: Ctx, r: Renderer, user: User, code: str = "
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     meetings.check_recorder(me)
     state = DraftState(FLOW, "kind", {"files": [], "attendees": []})
+    state.data["no_materials"] = not ctx.deps.policy.regulation.study_materials
     if code in KIND_CODES:
         state.data["kind"], state.step = KIND_CODES[code], "date"
     await drafts.save(ctx.deps, me.id, state)
@@ -179,7 +232,10 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
         return None
     if data.action == "ok" and state.step == "summary":
         return await _save(update, ctx, r, user, d)
-    if data.action == "b" and state.step in order:
+    if data.action == "b" and state.step == "areas" and (d.get("why") or d.get("area")):
+        if not d.pop("why", False):  # Back within the areas: the previous one again
+            d["area"] = int(d["area"]) - 1
+    elif data.action == "b" and state.step in order:
         state.step = order[max(0, order.index(state.step) - 1)]
     elif data.action == "k" and state.step == "kind" and arg in KIND_CODES:
         d["kind"] = KIND_CODES[arg]
@@ -187,16 +243,15 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     elif data.action == "d" and state.step == "date" and arg in ("0", "1"):
         d["held_on"] = day_pressed(ctx, arg).isoformat()
         _next(state)
-    elif data.action == "t" and state.step == "topics":
-        topics = {t.key: t for t in ctx.deps.policy.calendar.quarterly_review.topics}
-        if arg not in topics:
+    elif data.action == "nd" and state.step == "areas" and not d.get("why"):
+        d["why"] = True
+    elif data.action == "m" and state.step == "studied":
+        materials = {m.key: m for m in ctx.deps.policy.regulation.study_materials}
+        if arg not in materials:
             raise StaleButton()
-        chosen = toggle(d.setdefault("topics", []), arg)
-        d["topics_named"] = {"zh": [topics[k].name for k in chosen],
-                             "en": [topics[k].name_en for k in chosen]}  # fmt: skip
-    elif data.action == "td" and state.step == "topics":
-        if not d.get("topics"):
-            raise InvalidInput(N_("Choose at least one of the topic areas that were covered."))
+        chosen = toggle(d.setdefault("studied", []), arg)
+        d["studied_named"] = [[materials[k].name, materials[k].name_en] for k in chosen]
+    elif data.action == "md" and state.step == "studied":
         _next(state)
     elif data.action == "s" and state.step == "sensitive":
         options = {(k, on.isoformat()): n for k, on, n in
@@ -222,8 +277,20 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     return None
 
 
+async def _check_areas(ctx: Ctx, person_id: int, state: DraftState) -> None:
+    """A2: a review reaches a conclusion on at least one area; with none it was not one, and
+    the areas start again (kept, so the next answer is the first area's)."""
+    d = state.data
+    if not any("conclusion" in a for a in d.get("answers", {}).values()):
+        d["area"], d["answers"], d["answers_named"] = 0, {}, []
+        await drafts.save(ctx.deps, person_id, state)
+        raise InvalidInput(N_("A quarterly review reaches a conclusion on at least one area. "
+                              "Please start the areas again from the first."))  # fmt: skip
+
+
 async def _save(update: Update, ctx: Ctx, r: Renderer, user: User, d: dict[str, Any]) -> str:
     sensitive = d.get("sensitive")
+    answers: dict[str, dict[str, str]] = d.get("answers", {})
     draft = MeetingDraft(
         kind=MeetingKind(d["kind"]), held_on=date.fromisoformat(d["held_on"]),
         title=d.get("subject", ""), topics=list(d.get("topics", [])),
@@ -232,16 +299,23 @@ async def _save(update: Update, ctx: Ctx, r: Renderer, user: User, d: dict[str, 
         attendee_ids=list(d.get("attendees", [])),
         files=[(f["file_id"], f["kind"], f.get("name") or "") for f in d.get("files", [])],
         notes=d.get("notes", ""),
+        conclusions={k: a["conclusion"] for k, a in answers.items() if "conclusion" in a},
+        not_discussed={k: a["not_discussed"] for k, a in answers.items()
+                       if "not_discussed" in a},
+        studied=list(d.get("studied", [])),
     )  # fmt: skip
     recorded = await meetings.record_meeting(ctx.deps, tg_user(user), draft)
-    text = (
-        summary(r, d)
-        + "\n\n"
-        + r(
-            "<b>Recorded.</b> Its reminders stop; the ledger shows it under clause {clause}.",
-            clause=meetings.clause_of(recorded),
-        )
+    done = r(
+        "<b>Recorded.</b> Its reminders stop; the ledger shows it under clause {clause}.",
+        clause=meetings.clause_of(recorded),
     )
+    if draft.not_discussed:  # A2: held, incomplete: the quarter stays open for those areas
+        done = r(
+            "<b>Recorded as held, incomplete.</b> The areas without a conclusion stay open: "
+            "the reminders continue for them until the quarter ends, and the ledger does not "
+            "count the quarter as met until they are recorded."
+        )
+    text = summary(r, d) + "\n\n" + done
     await edit_or_send(update, text, None)
     return r.plain("Recorded.")
 
@@ -261,8 +335,14 @@ async def on_message(
         meetings.check_held_on(ctx.deps, held_on, ctx.deps.clock.now())
         state.data["held_on"] = held_on.isoformat()
         _next(state)
-    elif state.step == "subject" and message.text is not None:
+    elif state.step == "areas" and message.text is not None:
+        if _answer_area(ctx, state.data, message.text):
+            await _check_areas(ctx, me.id, state)
+            _next(state)
+    elif state.step in ("studied", "subject") and message.text is not None:
+        # At the materials step a typed line is the subject: none of the materials was named.
         state.data["subject"] = clean("subject", message.text, ctx.deps.policy)
+        state.step = "subject"
         _next(state)
     elif state.step == "files" and message.text is not None:  # minutes typed, not scanned
         minutes = "\n".join(filter(None, (state.data.get("notes"), message.text)))

@@ -100,6 +100,20 @@ def backups_line(r: Renderer, p: Policy) -> str:
                     time=f"{plan.every_day_at:%H:%M}")  # fmt: skip
 
 
+def regulation_lines(r: Renderer, p: Policy) -> list[str]:
+    """R1 in full; the clauses the bot leaves to people (A4); the study materials (R8, P4)."""
+    zh = r.locale.startswith("zh")
+    reg = p.regulation
+    lines = [r("<b>The regulation (R1)</b>: {text}", text=reg.r1 if zh else reg.r1_en)]
+    for n in reg.not_automated:
+        lines.append(r("Not automated ({clause}): {why}", clause=n.clause,
+                       why=n.why if zh else n.why_en))  # fmt: skip
+    if reg.study_materials:
+        named = (r.aside(m.name_in(r.locale), r.items(m.clauses)) for m in reg.study_materials)
+        lines.append(r("Study materials (R8, P4): {materials}.", materials=r.items(named)))
+    return lines
+
+
 @command
 async def policy(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
     """/policy: the policy in force and where it came from."""
@@ -117,6 +131,7 @@ async def policy(update: Update, ctx: Ctx, message: Message, user: User, r: Rend
         source = r("The regulation's own values (the default policy).")
     lines = [r("<b>Policy in force</b>"), source, ""]
     lines += ["· " + line for line in summary(r, ctx.deps.policy, today)]
+    lines += ["", *regulation_lines(r, ctx.deps.policy)]
     if me.is_admin:
         lines += ["", r("To change it, send me the policy file (.toml). I will show what "
                         "changes and ask you to confirm.")]  # fmt: skip

@@ -235,6 +235,7 @@ NOTICES: dict[str, Notice] = {
 def all_notices() -> dict[str, Notice]:
     """Every outbox template: this module's and each workflow's (imported here, late, because
     the workflow modules build on this one)."""
+    from handlers.briefing_render import NOTICES as BRIEFING_NOTICES
     from handlers.calendar_render import NOTICES as CALENDAR_NOTICES
     from handlers.chat_render import NOTICES as CHAT_NOTICES
     from handlers.event_render import NOTICES as EVENT_NOTICES
@@ -246,6 +247,7 @@ def all_notices() -> dict[str, Notice]:
         **INCIDENT_NOTICES,
         **EVENT_NOTICES,
         **CALENDAR_NOTICES,
+        **BRIEFING_NOTICES,
         **CHAT_NOTICES,
         **LOST_NOTICES,
     }

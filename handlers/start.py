@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Message, Update, User
 
 from bot.context import Ctx
 from bot.deps import Deps
 from bot.i18n import LOCALES
-from bot.people import admission, invitations
+from bot.people import admission, authority, invitations
 from bot.people import service as people
 from bot.people.service import PersonView
+from bot.policy.model import Policy
 from handlers import calendar as calendar_handlers
 from handlers import callback_data as cd
 from handlers import draft_guard
@@ -28,6 +31,7 @@ from handlers.common import (
     ungated_button,
     ungated_command,
 )
+from handlers.policy import VIEWERS as POLICY_VIEWERS
 from handlers.render import Renderer
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
@@ -121,6 +125,19 @@ def help_text(r: Renderer, person: PersonView) -> str:
     return "\n".join(lines)
 
 
+def r1_opening(r: Renderer, policy: Policy, person: PersonView) -> str:
+    """R1 quoted: its first phrase, and where the whole text is for those who may read it."""
+    reg = policy.regulation
+    text = reg.r1 if r.locale.startswith("zh") else reg.r1_en
+    first = re.split(r"[，；]" if r.locale.startswith("zh") else ";", text, maxsplit=1)[0]
+    if first != text:
+        first = r.plain("{text}…", text=first)
+    quoted = r("<b>The regulation (R1)</b>: {text}", text=first)
+    if authority.holds(person, *POLICY_VIEWERS):
+        quoted += "\n" + r("The whole clause is shown in /policy.")
+    return quoted
+
+
 @ungated_button
 async def choose_language(
     update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer
@@ -149,4 +166,4 @@ async def help_command(update: Update, ctx: Ctx, message: Message, user: User, r
         await private_only(message, ctx, r, "help")
         return
     person = await people.identify(ctx.deps, tg_user(user), private=True)
-    await reply(message, help_text(r, person))
+    await reply(message, help_text(r, person) + "\n\n" + r1_opening(r, ctx.deps.policy, person))

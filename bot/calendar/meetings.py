@@ -48,6 +48,10 @@ class MeetingDraft:
     attendee_ids: list[int] = field(default_factory=list)
     files: list[tuple[str, str, str]] = field(default_factory=list)  # file_id, kind, name
     notes: str = ""
+    # A2: the conclusion reached per area, and the reason an area was not discussed.
+    conclusions: dict[str, str] = field(default_factory=dict)
+    not_discussed: dict[str, str] = field(default_factory=dict)
+    studied: list[str] = field(default_factory=list)  # R3: study materials' keys (R8, P4)
 
 
 def clause_of(meeting: Meeting) -> str:
@@ -78,10 +82,20 @@ async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meet
     cal = deps.policy.calendar
     check_held_on(deps, draft.held_on, now)
     draft.title = clean("subject", draft.title, deps.policy, required=False)
+    answers: dict[str, dict[str, str]] = {}
     if draft.kind == MeetingKind.QUARTERLY_REVIEW:
+        answers = _answers(deps, draft)
         known = {t.key for t in cal.quarterly_review.topics}
         if not draft.topics or not set(draft.topics) <= known:
             raise InvalidInput(N_("Choose at least one of the topic areas that were covered."))
+    materials = {m.key: m for m in deps.policy.regulation.study_materials}
+    if draft.kind != MeetingKind.STUDY:
+        draft.studied = []
+    elif not set(draft.studied) <= set(materials):
+        raise InvalidInput(N_("That study material is not in the policy any more; please "
+                              "choose again."))  # fmt: skip
+    studied = [materials[k].model_dump(include={"key", "name", "name_en", "clauses"})
+               for k in draft.studied]  # fmt: skip
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
         check_recorder(me)
@@ -96,6 +110,7 @@ async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meet
             sensitive_on=draft.sensitive_on if draft.kind == MeetingKind.FORWARD_ANALYSIS
             else None,
             inputs=inputs, notes=draft.notes, recorded_by_id=me.id, recorded_at=now,
+            conclusions=answers, studied=studied,
         )  # fmt: skip
         session.add(meeting)
         await session.flush()
@@ -113,9 +128,31 @@ async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meet
                subject_id=meeting.id, clause=MEETING_CLAUSES[draft.kind], kind=str(draft.kind),
                held_on=draft.held_on.isoformat(), topics=meeting.topics,
                sensitive_key=meeting.sensitive_key, attendees=len(people),
-               files=len(draft.files), inputs=len(inputs))  # fmt: skip
+               files=len(draft.files), inputs=len(inputs),
+               not_discussed=sorted(draft.not_discussed), studied=draft.studied)  # fmt: skip
         await drafts.drop(session, me.id)  # in this transaction: never recorded twice
         return meeting
+
+
+def _answers(deps: Deps, draft: MeetingDraft) -> dict[str, dict[str, str]]:
+    """A2: each area's conclusion or the reason it was not discussed. The areas concluded
+    become the review's topics; a draft with topics alone (no per-area answers) keeps them."""
+    if not draft.conclusions and not draft.not_discussed:
+        return {}
+    order = [t.key for t in deps.policy.calendar.quarterly_review.topics]
+    answers: dict[str, dict[str, str]] = {}
+    for key, text in draft.conclusions.items():
+        answers[key] = {"conclusion": clean("conclusion", text, deps.policy)}
+    for key, text in draft.not_discussed.items():
+        if key in answers:
+            raise InvalidInput(N_("An area either has a conclusion or a reason why it was not "
+                                  "discussed, not both."))  # fmt: skip
+        answers[key] = {"not_discussed": clean("reason", text, deps.policy)}
+    if set(answers) != set(order):
+        raise InvalidInput(N_("Give the conclusion, or the reason it was not discussed, for "
+                              "each of the areas."))  # fmt: skip
+    draft.topics = [k for k in order if "conclusion" in answers[k]]
+    return {k: answers[k] for k in order}
 
 
 async def snooze(deps: Deps, actor: TgUser, occurrence_id: int) -> tuple[datetime, bool]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -52,6 +53,14 @@ class Meeting(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     # Quarterly review: the keys of the policy's topic areas that were covered (A2).
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A2: per area, {"conclusion": text} or {"not_discussed": reason}. An area of the policy
+    # not in `topics` leaves the review held, incomplete: it does not meet the quarter.
+    conclusions: Mapped[dict[str, dict[str, str]]] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
+    # Study session: the policy's study materials it named, as they read then (R3; R8, P4 by
+    # each material's clauses): [{"key", "name", "name_en", "clauses"}].
+    studied: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     # Forward-looking analysis: the sensitive date it prepared (A3); empty for an ad-hoc one.
     sensitive_key: Mapped[str | None] = mapped_column(String(32))
     sensitive_on: Mapped[date | None]

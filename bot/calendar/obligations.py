@@ -13,6 +13,7 @@ from bot.policy.model import Policy
 
 KIND_OF = {
     "quarter_open": MeetingKind.QUARTERLY_REVIEW,
+    "quarter_briefing": MeetingKind.QUARTERLY_REVIEW,
     "quarter_reminder": MeetingKind.QUARTERLY_REVIEW,
     "quarter_lapse": MeetingKind.QUARTERLY_REVIEW,
     "dedicated_reminder": MeetingKind.DEDICATED,
@@ -32,6 +33,20 @@ async def held(session: AsyncSession, kind: MeetingKind, period: Period) -> int:
         )
     )
     return int(count or 0)
+
+
+async def missing_areas(session: AsyncSession, policy: Policy, period: Period) -> list[str]:
+    """A2: the areas of the policy that no quarterly review of the period concluded (all of
+    them when none was held). A review that leaves some out is held, incomplete."""
+    rows = await session.scalars(
+        select(Meeting.topics).where(
+            Meeting.kind == MeetingKind.QUARTERLY_REVIEW,
+            Meeting.held_on >= period.start,
+            Meeting.held_on <= period.end,
+        )
+    )
+    covered = {key for topics in rows for key in topics}
+    return [t.key for t in policy.calendar.quarterly_review.topics if t.key not in covered]
 
 
 async def analysed(session: AsyncSession, key: str, on: date) -> bool:
@@ -68,6 +83,8 @@ async def needed(session: AsyncSession, policy: Policy, due: Due) -> bool:
         return not await analysed(
             session, due.extra["date_key"], date.fromisoformat(due.extra["on"])
         )
+    if due.obligation.startswith("quarter_"):  # A2: until every area has a conclusion
+        return bool(await missing_areas(session, policy, due.period))
     count = await held(session, KIND_OF[due.obligation], due.period)
     if due.obligation == "dedicated_reminder":
         return count < int(due.extra["below"])

@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
-from bot.calendar import digest, obligations
-from bot.calendar.models import CODE_OF, CalendarState, Occurrence, Snooze
+from bot.calendar import briefing, digest, obligations
+from bot.calendar.models import CODE_OF, CalendarState, MeetingKind, Occurrence, Snooze
 from bot.calendar.recipients import Recipients, resolve
 from bot.calendar.schedule import Due, dues_around
 from bot.deps import Deps
@@ -88,6 +88,13 @@ async def _fire(session: AsyncSession, deps: Deps, due: Due, now: datetime) -> i
         params["late_since"] = due.due_at.isoformat()
     targets = _targets(deps, due)
     to = await resolve(session, targets)
+    if due.obligation == "quarter_briefing":  # A1: one message, in parts when it is long
+        cut = briefing.parts(await briefing.lines(session, deps, due, now))
+        for n, part in enumerate(cut, 1):
+            _send(session, now, to, "calendar.quarter_briefing",
+                  {**params, "lines": part, "part": n, "parts": len(cut)},
+                  buttons_for(due, occurrence.id, params) if n == len(cut) else [])  # fmt: skip
+        return 1
     _send(session, now, to, f"calendar.{due.obligation}", params,
           buttons_for(due, occurrence.id, params))  # fmt: skip
     if due.obligation in LAPSES:
@@ -99,6 +106,8 @@ async def _fire(session: AsyncSession, deps: Deps, due: Due, now: datetime) -> i
 
 def _targets(deps: Deps, due: Due) -> list[str]:
     cal = deps.policy.calendar
+    if due.obligation == "quarter_briefing":  # it names incidents: not for the whole group
+        return list(cal.quarterly_review.briefing_notify)
     section = {
         "quarter": cal.quarterly_review.notify, "dedicated": cal.dedicated_meetings.notify,
         "study": cal.study_sessions.notify, "sensitive": cal.sensitive_dates.notify,
@@ -128,7 +137,7 @@ def buttons_for(due: Due, occurrence_id: int, params: dict[str, Any]) -> list[li
                  Button(N_("Calendar"), "start:calendar")]]  # fmt: skip
     code = CODE_OF[obligations.KIND_OF[due.obligation]]
     record_it = Button(N_("Record it"), f"start:meeting-{code}")
-    if due.obligation in LAPSES:
+    if due.obligation in LAPSES or due.obligation == "quarter_briefing":
         return [[record_it]]
     rows = [[record_it, Button(N_("Remind me tomorrow"), f"1cl:sz:{occurrence_id}")]]
     if due.obligation == "quarter_open" and params.get("invite"):
@@ -146,6 +155,11 @@ async def params_for(session: AsyncSession, deps: Deps, due: Due) -> dict[str, A
         params["topics"] = [[t.name, t.name_en] for t in cal.quarterly_review.topics]
         params["invite"] = cal.quarterly_review.invite_input
         params["inputs"] = await digest.information_since(session, deps, p)
+        # A2: a review held without every area concluded: the reminders name what is missing.
+        missing = await obligations.missing_areas(session, deps.policy, p)
+        if await obligations.held(session, MeetingKind.QUARTERLY_REVIEW, p) and missing:
+            params["missing"] = [[t.name, t.name_en] for t in cal.quarterly_review.topics
+                                 if t.key in missing]  # fmt: skip
     elif due.obligation.startswith("dedicated"):
         params["held"] = await obligations.held(session, obligations.KIND_OF[due.obligation], p)
         params["minimum"] = cal.dedicated_meetings.minimum_per_year

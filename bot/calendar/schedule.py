@@ -42,7 +42,7 @@ class Due:
 
 
 OBLIGATIONS = (
-    "quarter_open", "quarter_reminder", "quarter_lapse",
+    "quarter_open", "quarter_briefing", "quarter_reminder", "quarter_lapse",
     "dedicated_reminder", "dedicated_lapse",
     "study_open", "study_reminder", "study_lapse",
     "sensitive", "digest",
@@ -138,6 +138,11 @@ def dues_of_year(policy: Policy, zone: ZoneInfo, y: int) -> list[Due]:
         for days in qr.remind_days_before_end:
             day = c.on_or_after(max(p.start, p.end + timedelta(1) - timedelta(days)))
             add(f"{qr.clause}:{p.key}:d{days}", "quarter_reminder", qr.clause, day, end, p)
+        if qr.briefing_days_ahead:  # A1: the briefing, before the quarter's last reminder
+            last = p.end + timedelta(1) - timedelta(min(qr.remind_days_before_end, default=0))
+            day = c.on_or_before(last - timedelta(qr.briefing_days_ahead))
+            add(f"{qr.clause}:{p.key}:briefing", "quarter_briefing", "A1",
+                c.on_or_after(max(day, p.start)), end, p)  # fmt: skip
         lapse = c.on_or_after(p.end + timedelta(1))
         add(f"{qr.clause}:{p.key}:lapse", "quarter_lapse", qr.clause, lapse,
             c.at(lapse) + LAPSE_KEPT, p)  # fmt: skip

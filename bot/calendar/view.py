@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.calendar import digest, obligations
 from bot.calendar.models import MeetingKind
 from bot.calendar.runner import epoch
-from bot.calendar.schedule import dues_around, year
+from bot.calendar.schedule import Period, dues_around, year
 from bot.deps import Deps
 
 LOOK_AHEAD_DAYS = 42
@@ -24,6 +26,16 @@ class Overview:
     upcoming: list[dict[str, Any]] = field(default_factory=list)
     overdue: list[dict[str, Any]] = field(default_factory=list)
     dedicated: tuple[int, int] = (0, 2)  # held this year, minimum
+
+
+async def _incomplete(
+    session: AsyncSession, deps: Deps, period: Period, item: dict[str, Any]
+) -> None:
+    """A2: a review held without every area concluded is shown as held, incomplete."""
+    if await obligations.held(session, MeetingKind.QUARTERLY_REVIEW, period):
+        missing = await obligations.missing_areas(session, deps.policy, period)
+        topics = deps.policy.calendar.quarterly_review.topics
+        item["missing"] = [[t.name, t.name_en] for t in topics if t.key in missing]
 
 
 async def overview(deps: Deps) -> Overview:
@@ -56,6 +68,8 @@ async def overview(deps: Deps) -> Overview:
             else:
                 continue
             if await obligations.needed(session, deps.policy, due):
+                if due.obligation.startswith("quarter"):
+                    await _incomplete(session, deps, due.period, item)
                 bucket.append(item)
         opened = {(i["obligation"], i["start"]) for i in out.open}
         out.upcoming = [

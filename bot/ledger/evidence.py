@@ -74,8 +74,9 @@ def evidence(
         Evidence(datetime.combine(m.held_on, time(), period.zone), "meeting", m.kind, m.title,
                  m.recorded_by, True, {"attendees": str(m.attendees)})
         for m in meetings
-        if MEETING_CLAUSES[MeetingKind(m.kind)] == clause and period.first <= m.held_on
-        <= period.last
+        if (MEETING_CLAUSES[MeetingKind(m.kind)] == clause
+            or any(clause in s.get("clauses", ()) for s in m.studied))  # R8, P4: its materials
+        and period.first <= m.held_on <= period.last
     ]  # fmt: skip
     out += [
         Evidence(s.at, "step", s.action, s.subject, s.actor, params=_step_params(s))

@@ -7,6 +7,7 @@ apart, because an inspector weighs them differently.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -25,6 +26,7 @@ CLAUSES: dict[str, tuple[str, ...]] = {
     "upward_missing": ("C8", "P3"),
     "event_uncleared": ("R6",),
     "quarter_without_review": ("A2",),
+    "quarter_review_incomplete": ("A2",),
     "dedicated_short": ("R2",),
     "study_missing": ("R3",),
     "analysis_missing": ("A3",),
@@ -99,7 +101,11 @@ def of_obligation(item: Obligation, period: LedgerPeriod) -> list[Lapse]:
         return []
     due = datetime.combine(item.end + timedelta(days=1), time(), period.zone)
     params = {"held": str(item.held), "required": str(item.required), **item.names}
-    return [Lapse(OBLIGATION_CODES[item.kind], due, item.key, None, params)]
+    code = OBLIGATION_CODES[item.kind]
+    if item.missing:  # A2: held, incomplete; the areas left without a conclusion
+        code = "quarter_review_incomplete"
+        params["missing"] = json.dumps(item.missing, ensure_ascii=False)
+    return [Lapse(code, due, item.key, None, params)]
 
 
 def lapses(

@@ -32,6 +32,8 @@ class Obligation:
     state: str  # met | open (not over yet) | short (a lapse) | unkept (before the records)
     names: dict[str, str] = field(default_factory=dict)  # a sensitive date's names
     on: date | None = None  # a sensitive date itself
+    # A2: areas (zh, en) no review of the quarter concluded, when one was held: held, incomplete
+    missing: tuple[tuple[str, str], ...] = ()
 
     @property
     def belongs(self) -> date:
@@ -73,6 +75,13 @@ def window(policy: Policy, period: LedgerPeriod) -> tuple[date, date]:
     return min(starts), max(ends)
 
 
+def _missing(policy: Policy, held: list[MeetingRow], p: Period) -> tuple[tuple[str, str], ...]:
+    covered = {k for m in held if m.kind == MeetingKind.QUARTERLY_REVIEW
+               and p.start <= m.held_on <= p.end for k in m.topics}  # fmt: skip
+    return tuple((t.name, t.name_en) for t in policy.calendar.quarterly_review.topics
+                 if t.key not in covered)  # fmt: skip
+
+
 def obligations(
     policy: Policy,
     zone: ZoneInfo,
@@ -97,8 +106,11 @@ def obligations(
     for kind, clause, unit, required in rhythm:
         for p in _overlapping(unit, period):
             n = count(kind, p)
-            state = _state(n, required, p.end, today, kept)
-            out.append(Obligation(clause, kind, p.key, p.start, p.end, required, n, state))
+            missing = _missing(policy, held, p) if kind == MeetingKind.QUARTERLY_REVIEW else ()
+            # A2: a review that leaves areas without a conclusion never meets the quarter.
+            state = _state(0 if missing else n, required, p.end, today, kept)
+            out.append(Obligation(clause, kind, p.key, p.start, p.end, required, n, state,
+                                  missing=missing if n else ()))  # fmt: skip
     for y in range(period.first.year, period.last.year + 1):
         for due in dues_of_year(policy, zone, y):
             on = date.fromisoformat(due.extra.get("on", "1970-01-01"))

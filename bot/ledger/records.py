@@ -9,7 +9,7 @@ records (tens of thousands) loads in one pass per table.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -82,6 +82,7 @@ class MeetingRow:
     sensitive_on: date | None
     attendees: int
     recorded_by: str
+    studied: list[dict[str, Any]] = field(default_factory=list)  # R3: materials (R8, P4)
 
 
 @dataclass(frozen=True)
@@ -180,14 +181,25 @@ async def meetings(session: AsyncSession, first: date, last: date) -> list[Meeti
     rows = await session.execute(
         select(Meeting.id, Meeting.kind, Meeting.held_on, Meeting.title, Meeting.topics,
                Meeting.sensitive_key, Meeting.sensitive_on, attendees, Person.first_name,
-               Person.last_name)
+               Person.last_name, Meeting.studied)
         .join(Person, Person.id == Meeting.recorded_by_id)
         .where(Meeting.held_on >= first, Meeting.held_on <= last)
         .order_by(Meeting.held_on, Meeting.id)
     )  # fmt: skip
     return [
-        MeetingRow(i, kind, on, title, topics, key, sensitive_on, n, _name(first_name, last_name))
-        for i, kind, on, title, topics, key, sensitive_on, n, first_name, last_name in rows
+        MeetingRow(
+            i,
+            kind,
+            on,
+            title,
+            topics,
+            key,
+            sensitive_on,
+            n,
+            _name(first_name, last_name),
+            list(studied or []),
+        )
+        for i, kind, on, title, topics, key, sensitive_on, n, first_name, last_name, studied in rows
     ]
 
 

@@ -66,6 +66,11 @@ class QuarterlyReview(Strict):
     remind_days_before_end: list[int]
     invite_input: bool
     notify: list[Target] = Field(min_length=1)
+    # A1: the briefing (会前材料) goes out this many days before the quarter's last reminder
+    # (0: no briefing), to these targets; incidents are grouped under the area of their kind.
+    briefing_days_ahead: int = Field(default=7, ge=0, le=60)
+    briefing_notify: list[Target] = Field(default=["office", "leadership_group"], min_length=1)
+    kind_areas: dict[str, str] = {}
 
     @field_validator("remind_days_before_end")
     @classmethod
@@ -78,6 +83,13 @@ class QuarterlyReview(Strict):
     @model_validator(mode="after")
     def _keys(self) -> QuarterlyReview:
         _unique(list(self.topics), "topic")
+        areas = {t.key for t in self.topics}
+        kinds = {"network_security", "public_opinion", "event_incident"}
+        for kind, area in self.kind_areas.items():
+            if kind not in kinds:
+                raise ValueError(f"kind_areas: {kind!r} is not one of {sorted(kinds)}")
+            if area not in areas:
+                raise ValueError(f"kind_areas: {area!r} is not a topic key")
         return self
 
 

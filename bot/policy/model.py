@@ -12,6 +12,7 @@ from pydantic import Field, field_validator, model_validator
 from bot.clock import known_zone
 from bot.policy.base import Strict
 from bot.policy.calendar import Calendar
+from bot.policy.regulation import Regulation
 
 
 class Severity(StrEnum):
@@ -188,6 +189,7 @@ class Policy(Strict):
     incidents: Incidents = Incidents()
     events: Events = Events()
     calendar: Calendar
+    regulation: Regulation
 
     @model_validator(mode="after")
     def _send_within_hours(self) -> Policy:

@@ -60,6 +60,13 @@ async def test_a_reminder_recorded_through_its_button_stops(harness: Harness) ->
     )
     await office.send("11-28")
     q = await s.next_message(OFFICE)
+    # R3; R8, P4: the policy's study materials, marked as studied.
+    assert q.text == (
+        "Which of the policy's study materials were studied (R8, P4)? Tap to mark, then Done; "
+        "with none of them, press Done now."
+    )
+    await tap(s, office, q, "Films about model figures")
+    await tap(s, office, q, "Done")
     assert q.text == "What was it about? Send a title or a short description."
     await office.send("<script>x</script> 学习贯彻会议精神")
     q = await s.next_message(OFFICE)
@@ -80,7 +87,8 @@ async def test_a_reminder_recorded_through_its_button_stops(harness: Harness) ->
     await tap(s, office, files, "Done")
     assert files.text == (
         "Please check the record.\nMeeting: Study session (R3)\nHeld on: November 28, 2026\n"
-        "Subject: <script>x</script> 学习贯彻会议精神\n1 attendee\n1 file"
+        "Studied: Films about model figures\nSubject: <script>x</script> 学习贯彻会议精神\n"
+        "1 attendee\n1 file"
     )
     await tap(s, office, files, "Save")
     assert files.text.endswith("Recorded. Its reminders stop; the ledger shows it under clause R3.")

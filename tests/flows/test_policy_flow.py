@@ -42,7 +42,7 @@ async def test_an_admin_loads_a_policy_file(harness: Harness) -> None:
         "General: 4 working hours, Information report: 8 working hours." in view.text.splitlines()
     )
     assert "send me the policy file" not in view.text  # only an admin may load one
-    assert view.text.splitlines()[-1] == "· Daily backup: off."  # unless [backups] sets it
+    assert "· Daily backup: off." in view.text.splitlines()  # unless [backups] sets it
 
     # A member's file is refused; so is a broken one, which changes nothing.
     await users[MEMBER].send_document("policy.toml", NEW_POLICY.encode())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from zoneinfo import ZoneInfo
 
 from bot.people.roles import Role
@@ -46,6 +47,11 @@ def test_every_notice_renders_with_nasty_values_in_both_languages() -> None:
                    "params": {"ref": NASTY, "title": NASTY, "by": NASTY}, "error": NASTY,
                    "decision": True} for status in ("uncertain", "failed")], "more": 3,
         "error": NASTY, "last": "2026-11-23", "dir": NASTY, "year": 2027, "version": NASTY,
+        "part": 1, "parts": 2,
+        "lines": [["h", "information", 1], ["inc", NASTY, "information", "", "open", NASTY],
+                  ["h", "area", NASTY, NASTY, 0], ["h", "lapses", 1],
+                  ["lapse", "quarter_review_incomplete", "2026-12-31T16:00:00+00:00",
+                   "2026-Q4", None, {"missing": json.dumps([[NASTY, NASTY]])}]],
     }  # fmt: skip
     # Notices that carry nothing anyone typed (only periods, counts, dates).
     no_free_text = {"incident.group_notice", "calendar.quarter_lapse", "calendar.study_open",
@@ -60,6 +66,18 @@ def test_every_notice_renders_with_nasty_values_in_both_languages() -> None:
             visible_text(text)  # Telegram would accept it: no parse error
             if template not in no_free_text:
                 assert "&lt;script&gt;" in text, template
+
+
+def test_a_review_held_incomplete_names_its_missing_areas() -> None:
+    # A2: the reminders, the lapse notice and the ledger's lapse line name the missing areas.
+    params = {"start": "2026-10-01", "end": "2026-12-31", "unit": "quarter", "inputs": 0,
+              "topics": [], "missing": [[NASTY, NASTY]]}  # fmt: skip
+    for locale in ("zh_CN", "en"):
+        r = Renderer(locale, ZoneInfo("Asia/Shanghai"))
+        for template in ("calendar.quarter_reminder", "calendar.quarter_lapse"):
+            text = notice(r, template, params)
+            visible_text(text)
+            assert "&lt;script&gt;" in text and ("incomplete" in text or "研判不完整" in text)
 
 
 def test_chinese_role_list_uses_chinese_separator() -> None:

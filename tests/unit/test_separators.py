@@ -129,6 +129,13 @@ def test_every_notice_in_chinese_carries_no_western_separator(zh: Renderer) -> N
                    "template": "event.approve", "error": "Chat not found", "decision": True,
                    "params": {"ref": "EVT-2026-0001", "title": "理论宣讲", "by": "李明"}}
                   for status in ("uncertain", "failed")], "more": 3,
+        "part": 1, "parts": 2,
+        "lines": [
+            ["h", "information", 1],
+            ["inc", "INC-2026-0001", "public_opinion", "major", "open", "网帖"],
+            ["h", "area", "网上舆论", "Online opinion", 0], ["h", "lapses", 1],
+            ["lapse", "quarter_review_incomplete", "2026-12-31T16:00:00+00:00", "2026-Q4",
+             None, {"missing": '[["新闻舆论", "News"], ["网上舆论", "Online"]]'}]],
     }  # fmt: skip
     for template in all_notices():
         text = notice(zh, template, params)
