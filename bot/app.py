@@ -221,7 +221,10 @@ async def set_command_menus(app: AnyApp) -> None:
     default = deps_of(app).settings.default_locale
     for language_code, locale in (("zh", "zh_CN"), ("en", "en"), (None, default)):
         t = translator(locale)
-        commands = [BotCommand(c.name, t.gettext(c.description)) for c in COMMANDS if c.in_menu]
+        # Telegram's menu is one for everybody: only what everybody may use. What a role adds
+        # is in that person's /help.
+        commands = [BotCommand(c.name, t.gettext(c.description)) for c in COMMANDS
+                    if c.in_menu and not c.roles]  # fmt: skip
         await app.bot.set_my_commands(
             commands, scope=BotCommandScopeDefault(), language_code=language_code
         )

@@ -149,3 +149,17 @@ async def test_the_bots_descriptions_are_set_in_both_languages(harness: Harness)
     assert said[("short_description", "en")].startswith("Incidents, event approvals")
     for field in ("description", "short_description"):  # people without a language: Chinese
         assert said[(field, "")] == said[(field, "zh")]
+
+
+async def test_the_command_menu_lists_only_what_everybody_may_use(harness: Harness) -> None:
+    """Telegram shows one menu to everybody: a member is never offered /members, /policy or
+    /meeting there; a role's commands are in that person's /help."""
+    import json
+
+    menus = [json.loads(str(c.params["commands"]))
+             for c in harness.standin.calls if c.method == "setmycommands"]  # fmt: skip
+    assert len(menus) == 3  # Chinese, English, everyone else
+    for menu in menus:
+        names = {c["command"] for c in menu}
+        assert {"report", "event", "my", "help", "find", "record", "ledger"} <= names
+        assert not names & {"members", "policy", "meeting", "role", "setup", "register"}
