@@ -24,7 +24,7 @@ install-dev: $(BIN)/.installed-dev
 
 # After changing a dependency in pyproject.toml: pip-tools' pip-compile writes both lock files
 # (`make lock UPGRADE=--upgrade` moves every pin to the newest allowed version).
-LOCK := $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links $(UPGRADE)
+LOCK := $(BIN)/pip-compile --quiet --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(UPGRADE)
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet "pip-tools>=7.4"

@@ -166,4 +166,7 @@ async def help_command(update: Update, ctx: Ctx, message: Message, user: User, r
         await private_only(message, ctx, r, "help")
         return
     person = await people.identify(ctx.deps, tg_user(user), private=True)
-    await reply(message, help_text(r, person) + "\n\n" + r1_opening(r, ctx.deps.policy, person))
+    text = help_text(r, person)
+    if person.active:  # one who left is told that alone
+        text += "\n\n" + r1_opening(r, ctx.deps.policy, person)
+    await reply(message, text)
