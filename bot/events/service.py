@@ -185,7 +185,7 @@ async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
             await session.flush()
             session.add(EventVersion(event_id=event.id, version=1, submitted_at=now,
                                      snapshot=snapshot(event)))  # fmt: skip
-            await search.index_event(session, event)
+            await search.index_event(session, event, new=True)
             await route_or_ask_organiser(session, deps, event, now)
             record(session, at=now, actor_id=me.id, action="event.requested", subject_type="event",
                    subject_id=event.id, clause="R6", ref=event.ref,

@@ -181,7 +181,7 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
                                                size=att.get("size")))  # fmt: skip
             timeline(session, incident, at=now, kind="filed", actor_id=me.id)
             await search.index_incident(session, incident.id, draft.what, draft.location,
-                                        draft.actions_taken)  # fmt: skip
+                                        draft.actions_taken, new=True)  # fmt: skip
             files = [(att["file_id"], att["kind"]) for att in attachments]
             handlers = route(session, incident, me, chosen, now, files)
             record(

@@ -28,13 +28,16 @@ def bigrams(text: str) -> set[str]:
 
 
 async def add_text(
-    session: AsyncSession, kind: str, record_id: int, texts: Iterable[str | None]
-) -> None:
-    """Make the record findable by these texts too (in the caller's transaction)."""
+    session: AsyncSession, kind: str, record_id: int, texts: Iterable[str | None],
+    *, new: bool = False,
+) -> None:  # fmt: skip
+    """Make the record findable by these texts too (in the caller's transaction). `new`: the
+    record is being created in this transaction, so it has no text yet: no look-up, which
+    would also flush the session early (docs/decisions/006-performance.md)."""
     body = "\n".join(fold(t) for t in texts if t)
     if not body:
         return
-    row = await session.get(SearchText, (kind, record_id))
+    row = None if new else await session.get(SearchText, (kind, record_id))
     if row is None:
         session.add(SearchText(kind=kind, record_id=record_id, text=body))
     else:
@@ -51,11 +54,13 @@ def event_texts(title: str, venue: str, speakers: list[dict[str, str]], outline:
     return [title, venue, *names, outline]
 
 
-async def index_incident(session: AsyncSession, incident_id: int, *texts: str | None) -> None:
-    await add_text(session, INCIDENT, incident_id, texts)
+async def index_incident(
+    session: AsyncSession, incident_id: int, *texts: str | None, new: bool = False
+) -> None:
+    await add_text(session, INCIDENT, incident_id, texts, new=new)
 
 
-async def index_event(session: AsyncSession, event: EventRequest) -> None:
+async def index_event(session: AsyncSession, event: EventRequest, *, new: bool = False) -> None:
     """The version as submitted: a resubmission adds its words, the earlier ones stay."""
     texts = event_texts(event.title, event.venue, event.speakers, event.outline)
-    await add_text(session, EVENT, event.id, texts)
+    await add_text(session, EVENT, event.id, texts, new=new)
