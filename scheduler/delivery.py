@@ -7,7 +7,6 @@ Which messages are at-most-once and which at-least-once is decided where they ar
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from asyncio import FIRST_COMPLETED
@@ -44,6 +43,7 @@ from scheduler import queued_answers as answers
 from scheduler.metrics import Metrics
 from scheduler.pacing import Pacer, Send
 from scheduler.transport import Broken
+from scheduler.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +56,10 @@ IN_FLIGHT = 4
 REPORT_EVERY = 30.0  # seconds between looks for people nobody told the office about
 
 
-class Deliverer:
+class Deliverer(Worker):
     """Sends due outbox messages; woken at once after a commit, or every `idle` seconds."""
+
+    name = "outbox-delivery"
 
     def __init__(
         self,
@@ -67,13 +69,11 @@ class Deliverer:
         idle: float = 1.0,
         metrics: Metrics | None = None,
     ):
+        super().__init__(idle)
         self.deps = deps
         self.metrics = metrics
         self.bot = bot
         self.pacer = pacer or Pacer()
-        self.idle = idle
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self._report_due = False
         self._next_report = 0.0
         self._soonest = idle  # seconds until a chat that had to wait may have its message
@@ -81,9 +81,9 @@ class Deliverer:
 
     def wake(self) -> None:
         """Called after a commit that queued messages. During an update, the person's own
-        answer goes first: the wake-up waits for `update_done` (docs/decisions/006-performance.md:
-        the card a report
-        sends to its handler was competing with the reporter's answer for the one core)."""
+        answer goes first: the wake-up waits for `update_done` (the card a report sends to its
+        handler was competing with the reporter's answer for the one core:
+        docs/decisions/006-performance.md)."""
         if inbox.current() is not None:
             self._after_update = True
         else:
@@ -94,28 +94,9 @@ class Deliverer:
             self._after_update = False
             self._wake.set()
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="outbox-delivery")
-
-    async def stop(self) -> None:
-        """Finish the message in flight, then stop (graceful shutdown flushes what it can)."""
-        if self._task is None:
-            return
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
-
     async def _run(self) -> None:
         while True:
-            # asyncio.timeout, not wait_for: Python 3.11's wait_for runs the wait in a task of
-            # its own, and a stop (cancel) meeting its timeout left the deliverer "cancelling"
-            # for ever, waiting on that task (the smoke bench's bot did not stop:
-            # docs/decisions/006-performance.md).
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(min(self.idle, self._soonest)):
-                    await self._wake.wait()
-            self._wake.clear()
+            await self._wait(min(self.idle, self._soonest))
             self._soonest = self.idle  # lowered by deliver_once for a chat that must wait
             try:
                 while await self.deliver_once():

@@ -9,7 +9,6 @@ anything else is retried with backoff, and a restart retries at once (files.reco
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from telegram import Bot
@@ -19,42 +18,26 @@ from bot.deps import Deps
 from bot.files import service as files
 from bot.files import store
 from bot.files.models import KeptFile, NotKept
+from scheduler.worker import Worker
 
 log = logging.getLogger(__name__)
 
 BATCH = 10
 
 
-class Fetcher:
+class Fetcher(Worker):
     """Fetches due files; woken after a commit that queued some, else every `idle` seconds."""
 
+    name = "file-fetcher"
+
     def __init__(self, deps: Deps, bot: Bot, idle: float = 5.0) -> None:
+        super().__init__(idle)
         self.deps = deps
         self.bot = bot
-        self.idle = idle
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="file-fetcher")
-
-    async def stop(self) -> None:
-        if self._task is None:
-            return
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
 
     async def _run(self) -> None:
         while True:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.idle):
-                    await self._wake.wait()
-            self._wake.clear()
+            await self._wait(self.idle)
             try:
                 while await self.fetch_once():
                     pass
