@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.outbox.models import OutboxMessage, OutboxStatus, Semantics
@@ -29,12 +29,33 @@ _DUE = (
     .order_by(OutboxMessage.id)
     .limit(bindparam("limit"))
 )
+# A person who blocked the bot (or whose account is gone) since the message was queued: a
+# transaction that read them before delivery's 403 was recorded queued it as pending.
+_UNREACHABLE = (
+    select(Person.id)
+    .where(
+        Person.id == OutboxMessage.person_id,
+        or_(Person.blocked_at.is_not(None), Person.deleted_at.is_not(None)),
+    )
+    .exists()
+)
 _CLAIM = (
     update(OutboxMessage)
     .where(
-        OutboxMessage.id == bindparam("message_id"), OutboxMessage.status == OutboxStatus.PENDING
+        OutboxMessage.id == bindparam("message_id"),
+        OutboxMessage.status == OutboxStatus.PENDING,
+        ~_UNREACHABLE,
     )
     .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1)
+)
+_HOLD = (
+    update(OutboxMessage)
+    .where(
+        OutboxMessage.id == bindparam("message_id"),
+        OutboxMessage.status == OutboxStatus.PENDING,
+        _UNREACHABLE,
+    )
+    .values(status=OutboxStatus.HELD, last_error="recipient cannot be reached (403)")
 )
 _SENT = (
     update(OutboxMessage)
@@ -168,9 +189,14 @@ async def claim(session: AsyncSession | AsyncConnection, message_id: int) -> boo
     """Mark one message SENDING; False when somebody else claimed or settled it meanwhile.
 
     A crash after this leaves it SENDING, which recover_in_flight sorts out at the next start.
+    A message for a person delivery has since found unreachable is held for their return
+    instead (hold_pending missed it), never sent into another 403.
     """
     result = await session.execute(_CLAIM, {"message_id": message_id})
-    return bool(getattr(result, "rowcount", 0))
+    if getattr(result, "rowcount", 0):
+        return True
+    await session.execute(_HOLD, {"message_id": message_id})
+    return False
 
 
 async def recover_in_flight(session: AsyncSession, *, now: datetime) -> tuple[int, int]:
