@@ -189,7 +189,19 @@ async def edit_and_answer(update: Update, text: str, rows: cd_rows | None, toast
     if query is None:
         await edit_or_send(update, text, rows)
         return toast
-    await asyncio.gather(edit_or_send(update, text, rows), _answer(query, toast, False))
+    return await answer_while(update, toast, edit_or_send(update, text, rows))
+
+
+async def answer_while(update: Update, toast: str, work: Awaitable[object]) -> str:
+    """Answer the press with `toast` together with `work` (showing the record as it now
+    stands), both requests at once instead of one after the other; the work's request goes
+    first, so whoever is told the press was answered finds the message already changed.
+    Return what this returns from the button callback."""
+    query = update.callback_query
+    if query is None:
+        await work
+        return toast
+    await asyncio.gather(work, _answer(query, toast, False))
     return ANSWERED
 
 
