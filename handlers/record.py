@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from telegram import Message, Update, User
 
+from bot.calendar.briefing import RECORD_LINK
 from bot.context import Ctx
 from bot.errors import StaleButton
 from bot.records import service as records
@@ -23,6 +24,8 @@ from handlers.record_render import event_messages, incident_messages
 from handlers.render import Renderer
 
 DOMAIN = "rc"
+# /start rec-INC-2026-0012: a Details link in a group's message (bot/calendar/briefing.py).
+LINK = RECORD_LINK.removeprefix("start:")
 
 
 def details(r: Renderer, ref: str, prefix: str, record_id: int) -> tuple[str, str]:
@@ -52,6 +55,11 @@ async def record_command(
         return
     ref = " ".join(ctx.args or [])
     await _show(message, r, await records.read(ctx.deps, tg_user(user), ref))
+
+
+async def open_link(message: Message, ctx: Ctx, r: Renderer, user: User, payload: str) -> None:
+    """The record a Details link names, in the private chat (the reader's visibility holds)."""
+    await _show(message, r, await records.read(ctx.deps, tg_user(user), payload.removeprefix(LINK)))
 
 
 @reading_button

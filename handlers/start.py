@@ -19,6 +19,7 @@ from handlers import draft_guard
 from handlers import incidents as incident_handlers
 from handlers import ledger as ledger_handlers
 from handlers import meeting as meeting_handlers
+from handlers import record as record_handlers
 from handlers import roles as roles_handlers
 from handlers.commands import available
 from handlers.common import (
@@ -77,6 +78,9 @@ async def start(update: Update, ctx: Ctx, message: Message, user: User, r: Rende
         return
     if payload.startswith("meeting"):  # a reminder's Record it: meeting-qr, meeting-st …
         await meeting_handlers.begin(update, ctx, r, user, payload.partition("-")[2])
+        return
+    if payload.startswith(record_handlers.LINK):  # a Details link in a group's message
+        await record_handlers.open_link(message, ctx, r, user, payload)
         return
     if payload == "pending":
         await incident_handlers.pending(update, ctx)

@@ -93,7 +93,9 @@ async def test_sent_once_to_the_office_and_the_leadership(deps: Deps, clock: Mov
     await organisation(deps)
     await runner.run(deps)
     clock.set(local(2026, 11, 5, 11, 0))
-    await file_report(deps, MEI, report(Kind.PUBLIC_OPINION, Severity.GENERAL, "网帖质疑工作作风"))
+    filed = await file_report(
+        deps, MEI, report(Kind.PUBLIC_OPINION, Severity.GENERAL, "网帖质疑工作作风")
+    )
     for _ in range(2):  # a second run (or a second scheduler) sends nothing again
         clock.set(local(2026, 12, 15, 9, 30))
         await runner.run(deps)
@@ -104,6 +106,10 @@ async def test_sent_once_to_the_office_and_the_leadership(deps: Deps, clock: Mov
     lines = sent[0].params["lines"]
     assert ["h", "area", "社会舆论", "Public opinion in society", 1] in lines
     assert sent[0].params["part"] == sent[0].params["parts"] == 1
+    # Each incident named has a Details link into the reader's private chat (not shown in the
+    # group), then the reminder's own buttons.
+    assert sent[0].buttons[0] == [{"text": filed.ref, "data": f"start:rec-{filed.ref}"}]
+    assert [b["label"] for b in sent[0].buttons[1]] == ["Record it"]
 
 
 async def test_no_briefing_once_the_review_is_recorded_in_full(
