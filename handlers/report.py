@@ -22,7 +22,7 @@ from bot.i18n import N_
 from bot.incidents.rules import day_of, parse_when
 from bot.incidents.service import ReportDraft, file_report
 from bot.people import service as people
-from bot.policy.model import Kind, Severity
+from bot.policy.schema import Kind, Severity
 from handlers import callback_data as cd
 from handlers import replay
 from handlers.answers import Takes, typed, wrong_kind

@@ -12,7 +12,7 @@ from bot.i18n import LOCALES
 from bot.people import admission, authority, invitations
 from bot.people import service as people
 from bot.people.service import PersonView
-from bot.policy.model import Policy
+from bot.policy.schema import Policy
 from handlers import calendar as calendar_handlers
 from handlers import callback_data as cd
 from handlers import draft_guard

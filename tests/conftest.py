@@ -27,7 +27,7 @@ from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade
 from bot.deps import Deps
 from bot.policy.load import load
-from bot.policy.model import People, Policy
+from bot.policy.schema import People, Policy
 
 T = TypeVar("T")
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # as bot.app does: retry_after is a timedelta

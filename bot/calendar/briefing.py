@@ -25,7 +25,7 @@ from bot.ledger.lapses import lapses
 from bot.ledger.obligations import obligations, window
 from bot.ledger.period import LedgerPeriod
 from bot.ledger.scope import Scope
-from bot.policy.model import Kind
+from bot.policy.schema import Kind
 
 PER_PART = 30  # lines per message: 30 lines of at most ~110 characters stay under 4,096
 WHAT = 50  # characters of an incident's description shown in a line

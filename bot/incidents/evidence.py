@@ -22,7 +22,7 @@ from bot.incidents.service import CLAUSE, load_for, require_handler
 from bot.outbox import service as outbox
 from bot.people.models import Person
 from bot.people.service import PersonView, TgUser, acting
-from bot.policy.model import Kind
+from bot.policy.schema import Kind
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ from bot.people import admission, grants
 from bot.people import service as people
 from bot.people.roles import Role
 from bot.people.service import TgUser
-from bot.policy.model import Kind, Severity
+from bot.policy.schema import Kind, Severity
 
 CN = ZoneInfo("Asia/Shanghai")
 ADMIN = TgUser(9001, "Ada")

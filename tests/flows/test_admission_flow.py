@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.audit.models import AuditEntry
 from bot.people.models import Person
-from bot.policy.model import People
+from bot.policy.schema import People
 from tests.flows.conftest import ADMIN_ID, Harness
 from tests.flows.test_report_flow import OFFICE, world
 from tests.flows.test_roles_flow import tap

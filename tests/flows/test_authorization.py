@@ -19,7 +19,7 @@ from bot.people import service as people
 from bot.people.models import Person
 from bot.people.roles import ROLE_CODES, Role
 from bot.people.service import TgUser
-from bot.policy.model import Kind, People, Severity
+from bot.policy.schema import Kind, People, Severity
 from bot.sandbox.model import Message, SimUser
 from handlers import callback_data as cd
 from handlers.commands import COMMANDS

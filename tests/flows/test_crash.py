@@ -36,7 +36,7 @@ from bot.people import service as people
 from bot.people.roles import Role
 from bot.people.service import TgUser
 from bot.policy.load import load
-from bot.policy.model import Kind, Severity
+from bot.policy.schema import Kind, Severity
 from bot.sandbox.model import Message, SimUser
 from bot.sandbox.standin import StandIn
 from tests.conftest import open_door

@@ -20,7 +20,7 @@ from bot.incidents.models import Incident, TimelineEntry
 from bot.incidents.service import ReportDraft, file_report
 from bot.people import service as people
 from bot.people.service import TgUser
-from bot.policy.model import Kind
+from bot.policy.schema import Kind
 from handlers import callback_data as cd
 from tests.flows.conftest import Harness
 from tests.flows.test_free_text import STEPS, accepted_everything, answered, member_of, say

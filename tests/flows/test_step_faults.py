@@ -22,7 +22,7 @@ from bot.drafts import service as drafts
 from bot.incidents.service import ReportDraft, file_report
 from bot.outbox.models import OutboxMessage, OutboxStatus
 from bot.people.service import TgUser
-from bot.policy.model import Kind, Severity
+from bot.policy.schema import Kind, Severity
 from bot.sandbox.faults import Hold
 from bot.sandbox.model import Message, SimUser
 from bot.sandbox.standin import StandIn

@@ -31,7 +31,7 @@ from bot.outbox.models import OutboxMessage
 from bot.people.models import Person, RoleGrant
 from bot.people.roles import Role
 from bot.people.service import TgUser
-from bot.policy.model import Kind
+from bot.policy.schema import Kind
 from tests.conftest import PG_URL, T0
 
 SIZES = {"people": 30, "incidents": 200, "events": 40}

@@ -15,7 +15,7 @@ from bot.incidents.service import file_report
 from bot.outbox.models import OutboxMessage
 from bot.people import service as people
 from bot.people.service import TgUser
-from bot.policy.model import Kind, Severity
+from bot.policy.schema import Kind, Severity
 from tests.services.test_incidents import EMERGENCY, MEMBER, OFFICE, SECRETARY, draft, staff
 
 HELPER = TgUser(6, "Hu")

@@ -19,7 +19,7 @@ from bot.people import grants
 from bot.people import service as people
 from bot.people.roles import Role
 from bot.people.service import TgUser
-from bot.policy.model import Kind, Severity
+from bot.policy.schema import Kind, Severity
 
 ADMIN = TgUser(9001, "Ada")
 MEMBER = TgUser(1, "Mei")

@@ -21,7 +21,7 @@ from bot.outbox.models import OutboxMessage
 from bot.people import admission, inspectors
 from bot.people import service as people
 from bot.people.service import TgUser
-from bot.policy.model import People
+from bot.policy.schema import People
 from tests.services.test_events import ADMIN, MEMBER, OFFICE, SECRETARY, draft, staff
 from tests.services.test_incidents import draft as incident
 

@@ -24,7 +24,7 @@ from bot.people.authority import NOT_A_HANDLER, NOT_A_MEMBER
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import TgUser
-from bot.policy.model import Kind, Severity
+from bot.policy.schema import Kind, Severity
 from tests.services.test_events import draft as lecture
 from tests.services.test_incidents import (
     ADMIN,

@@ -19,7 +19,7 @@ from bot.people import grants, inspectors
 from bot.people import service as people
 from bot.people.roles import Role
 from bot.people.service import TgUser
-from bot.policy.model import People
+from bot.policy.schema import People
 from bot.records import service as records
 from bot.records.service import EventRecord, IncidentRecord
 from tests.services.test_events import draft as event_draft

@@ -18,7 +18,7 @@ from bot.incidents import actions
 from bot.incidents.service import file_report
 from bot.people import service as people
 from bot.people.service import TgUser
-from bot.policy.model import Kind, Severity
+from bot.policy.schema import Kind, Severity
 from bot.sandbox.ledger_year import ELI, HAN, MIN, OU, a_year, at
 from bot.search import service as search
 from bot.search.models import EVENT, INCIDENT
