@@ -23,7 +23,8 @@ from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
 from handlers import durable, replay
-from handlers.render import Renderer, fit, keyboard, unmarked
+from render.fitting import fit, unmarked
+from render.renderer import Renderer, keyboard
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ from bot.people.service import TgUser
 from handlers import callback_data as cd
 from handlers import replay
 from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
-from handlers.incident_render import (
+from render.fitting import free
+from render.incident import (
     STATUS_NAMES,
     attachment_lines,
     card,
@@ -28,7 +29,7 @@ from handlers.incident_render import (
     moment,
     severity,
 )
-from handlers.render import Renderer, esc, free, keyboard
+from render.renderer import Renderer, esc, keyboard
 
 FLOW_UPDATE, FLOW_UPWARD, FLOW_CLOSE = "inc_update", "inc_upward", "inc_close"
 

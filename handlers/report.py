@@ -36,8 +36,8 @@ from handlers.common import (
     show_step,
     tg_user,
 )
-from handlers.incident_render import KIND_NAMES, SEVERITY_NAMES, kind, moment, severity
-from handlers.render import Renderer
+from render.incident import KIND_NAMES, SEVERITY_NAMES, kind, moment, severity
+from render.renderer import Renderer
 
 FLOW = "report"
 KIND_CODES = {"ns": Kind.NETWORK_SECURITY, "po": Kind.PUBLIC_OPINION,

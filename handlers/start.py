@@ -32,7 +32,7 @@ from handlers.common import (
     ungated_command,
 )
 from handlers.policy import VIEWERS as POLICY_VIEWERS
-from handlers.render import Renderer
+from render.renderer import Renderer
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
 

@@ -26,7 +26,7 @@ from handlers import (
 )
 from handlers.answers import Takes, wrong_kind
 from handlers.common import command, is_private, reading_command, reply, tg_user, ungated_command
-from handlers.render import Renderer
+from render.renderer import Renderer
 
 StepHandler = Callable[[Update, Ctx, Message, User, Renderer, drafts.DraftState], Awaitable[None]]
 

@@ -38,7 +38,9 @@ from bot.people import service as people
 from bot.people.models import Person
 from bot.people.undeliverable import report_undeliverable
 from handlers.durable import ANSWER
-from handlers.render import Renderer, fit, keyboard, notice
+from render.fitting import fit
+from render.notices import notice
+from render.renderer import Renderer, keyboard
 from scheduler import queued_answers as answers
 from scheduler.metrics import Metrics
 from scheduler.pacing import Pacer, Send

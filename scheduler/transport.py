@@ -25,7 +25,7 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from handlers.fitting import CLOSE, OPEN, unmarked
+from render.fitting import CLOSE, OPEN, unmarked
 
 
 class ConnectFailed(NetworkError):
@@ -94,7 +94,7 @@ class AiohttpRequest(BaseRequest):
         files = request_data.multipart_data if request_data else None
         fields = request_data.json_parameters if request_data else None
         if fields and any(OPEN in v or CLOSE in v for v in fields.values()):
-            # The free-text marks of handlers.fitting never leave, even on a path without fit.
+            # The free-text marks of render.fitting never leave, even on a path without fit.
             fields = {k: unmarked(v) for k, v in fields.items()}
         read, write, connect, pool = self._timeouts
         if files:

@@ -21,7 +21,7 @@ from bot.ledger.period import chosen
 from bot.sandbox.ledger_year import ADMIN, OU, a_year, at
 from handlers.ledger_chart import chart_png
 from handlers.ledger_export import workbook
-from handlers.render import Renderer
+from render.renderer import Renderer
 
 LOCALES = ("zh_CN", "en")
 

@@ -21,7 +21,8 @@ from bot.files import store
 from bot.policy.load import load
 from bot.policy.schema import Backups
 from handlers.policy import backups_line
-from handlers.render import Renderer, notice
+from render.notices import notice
+from render.renderer import Renderer
 from tests.flows.conftest import ADMIN_ID, Harness
 from tests.flows.test_report_flow import world
 

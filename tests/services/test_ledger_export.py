@@ -14,7 +14,7 @@ from bot.ledger import service as ledger
 from bot.ledger.period import chosen
 from bot.sandbox.ledger_year import CN, OU, a_year, at
 from handlers.ledger_export import workbook
-from handlers.render import Renderer
+from render.renderer import Renderer
 
 
 def wall(*args: int) -> datetime:

@@ -17,8 +17,9 @@ from bot.deps import Deps
 from bot.errors import InvalidInput
 from bot.ledger import service as ledger
 from bot.ledger.period import between
-from handlers import ledger_render, ledger_words
-from handlers.render import Renderer
+from handlers import ledger_render
+from render import ledger_words
+from render.renderer import Renderer
 from tests.services.test_calendar import CN, OFFICE, local, organisation, outbox
 
 FIVE = ["theory", "news", "society", "morality", "online"]

@@ -10,8 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.sandbox.html_check import utf16_length, visible_text
-from handlers.render import MAX_MESSAGE, Renderer, esc, fit, notice, unmarked
 from handlers.report import summary
+from render.fitting import MAX_MESSAGE, fit, unmarked
+from render.notices import notice
+from render.renderer import Renderer, esc
 
 CARD = {
     "ref": "INC-2026-0001", "kind": "network_security", "severity": "major",

@@ -31,7 +31,7 @@ from bot.ledger.scope import Scope
 from bot.ledger.service import Ledger
 from handlers import ledger_chart
 from handlers.ledger_chart import ChartData, chart_data, chart_png, render
-from handlers.render import Renderer
+from render.renderer import Renderer
 
 ROOT = Path(__file__).resolve().parents[2]
 CN = ZoneInfo("Asia/Shanghai")

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.i18n import N_
-from handlers.render import Notice, Renderer, esc
+from render.renderer import Notice, Renderer, esc
 
 KIND_NAMES = {
     "network_security": N_("Network-security incident"),

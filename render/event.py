@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.i18n import N_
-from handlers.render import Notice, Renderer, esc
+from render.renderer import Notice, Renderer, esc
 
 TYPE_NAMES = {
     "report_meeting": N_("Report meeting"),

@@ -15,14 +15,14 @@ from bot.ledger.evidence import Evidence
 from bot.ledger.lapses import Lapse
 from bot.ledger.obligations import Obligation
 from bot.ledger.period import LedgerPeriod
-from handlers.calendar_render import KIND_NAMES as MEETING_NAMES
-from handlers.calendar_render import QUARTERS
-from handlers.event_render import STATUS_NAMES as EVENT_STATUS
-from handlers.event_render import TYPE_NAMES as EVENT_TYPES
-from handlers.incident_render import KIND_NAMES as INCIDENT_KINDS
-from handlers.incident_render import SEVERITY_NAMES
-from handlers.incident_render import STATUS_NAMES as INCIDENT_STATUS
-from handlers.render import Renderer
+from render.calendar import KIND_NAMES as MEETING_NAMES
+from render.calendar import QUARTERS
+from render.event import STATUS_NAMES as EVENT_STATUS
+from render.event import TYPE_NAMES as EVENT_TYPES
+from render.incident import KIND_NAMES as INCIDENT_KINDS
+from render.incident import SEVERITY_NAMES
+from render.incident import STATUS_NAMES as INCIDENT_STATUS
+from render.renderer import Renderer
 
 __all__ = ["EVENT_STATUS", "EVENT_TYPES", "INCIDENT_KINDS", "INCIDENT_STATUS", "SEVERITY_NAMES"]
 

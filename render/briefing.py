@@ -7,10 +7,10 @@ from typing import Any
 
 from bot.i18n import N_
 from bot.ledger.lapses import Lapse
-from handlers.calendar_render import day, period
-from handlers.incident_render import KIND_NAMES, SEVERITY_NAMES, STATUS_NAMES
-from handlers.ledger_words import lapse_text
-from handlers.render import Notice, Renderer, esc
+from render.calendar import day, period
+from render.incident import KIND_NAMES, SEVERITY_NAMES, STATUS_NAMES
+from render.ledger_words import lapse_text
+from render.renderer import Notice, Renderer, esc
 
 HEADINGS = {
     "information": N_("<b>Information reports collected for the review (A1): {n}</b>"),

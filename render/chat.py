@@ -7,8 +7,8 @@ from typing import Any
 
 from bot.chats.service import PURPOSE_NAMES, Purpose
 from bot.i18n import N_
-from handlers.incident_render import moment
-from handlers.render import Notice, Renderer
+from render.incident import moment
+from render.renderer import Notice, Renderer
 
 # Who hears the group's reminders meanwhile (bot.chats.lost.FALLBACK), by purpose.
 STAND_INS = {

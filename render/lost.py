@@ -8,7 +8,7 @@ import re
 from datetime import date
 from typing import Any
 
-from handlers.render import Notice, Renderer, esc
+from render.renderer import Notice, Renderer, esc
 
 _TAG = re.compile(r"<[^>]+>")
 WHAT_LENGTH = 80  # characters of the lost message's first line that name it
@@ -16,7 +16,7 @@ WHAT_LENGTH = 80  # characters of the lost message's first line that name it
 
 def _what(r: Renderer, item: dict[str, Any]) -> str:
     """The lost message's first line in the reader's language, as plain text."""
-    from handlers.render import notice  # the catalogue of every notice, this one included
+    from render.notices import notice  # the catalogue of every notice, this one included
 
     try:
         first = notice(r, item["template"], item["params"]).strip().splitlines()[0]

@@ -9,8 +9,8 @@ from babel.dates import format_skeleton
 
 from bot.calendar.models import MeetingKind
 from bot.i18n import N_
-from handlers.event_render import when
-from handlers.render import Notice, Renderer, esc
+from render.event import when
+from render.renderer import Notice, Renderer, esc
 
 QUARTERS = {1: N_("Q1 {year}"), 2: N_("Q2 {year}"), 3: N_("Q3 {year}"), 4: N_("Q4 {year}")}
 KIND_NAMES = {
