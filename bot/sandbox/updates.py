@@ -45,7 +45,7 @@ class Signal:
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.add(waiter)
         try:
-            # asyncio.timeout, not wait_for: 3.11's wait_for can lose a cancel (scheduler.delivery).
+            # asyncio.timeout, not wait_for: 3.11's wait_for can lose a cancel (runtime.delivery).
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(max(timeout, 0)):
                     await waiter

@@ -15,7 +15,7 @@ from bot.context import AnyApp
 from bot.db.engine import Database
 from bot.deps import Deps
 from bot.sandbox.standin import StandIn
-from scheduler.pacing import Pacer
+from runtime.pacing import Pacer
 from tests.conftest import open_door
 
 TOKEN = "123456789:TEST-token-abcdefghijklmnopqrstuvw"

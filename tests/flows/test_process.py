@@ -193,7 +193,9 @@ async def test_start_up_at_info_is_duty_desks_own_lines(tmp_path: Path, standin:
     assert code == 0, log
     lines = log.splitlines()
     # Only Duty Desk's own loggers (in December also the holiday calendar's warning).
-    assert all(line.split(" ", 4)[3].startswith(("bot.", "scheduler.")) for line in lines), log
+    assert all(
+        line.split(" ", 4)[3].startswith(("bot.", "runtime.", "scheduler.")) for line in lines
+    ), log
     assert lines[0].endswith(f"upgrading the database schema to {head_from_files()}")
     assert any(line.endswith("ready: @dutydesk_test_bot answers") for line in lines)
     assert lines[-1].endswith("bot.app: stopped") and len(lines) <= 6, log

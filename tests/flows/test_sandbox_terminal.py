@@ -21,7 +21,7 @@ from bot.sandbox import cast
 from bot.sandbox.commands import command
 from bot.sandbox.screen import Session, track_tasks, wait_quiet
 from bot.sandbox.standin import StandIn
-from scheduler.pacing import Pacer
+from runtime.pacing import Pacer
 from tests.flows.conftest import ADMIN_ID, start_bot, stop_bot
 
 ZHOU, EMERG, DEP, OFFICE = (cast.person(k) for k in ("zhou", "emerg", "dep", "office"))

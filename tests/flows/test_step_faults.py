@@ -49,7 +49,7 @@ def _hold(s: StandIn, method: str, question: str) -> Hold:
 
 
 FAULTS: dict[str, Fault] = {
-    # Short enough to wait for while the update is handled (scheduler.answers).
+    # Short enough to wait for while the update is handled (runtime.answers).
     "429": lambda s, method, _: s.faults.fail_next(method, 429, retry_after=1),
     # Too long to hold up everyone's updates: the question goes later.
     "429 long": lambda s, method, _: s.faults.fail_next(method, 429, retry_after=40),

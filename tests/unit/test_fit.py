@@ -81,7 +81,7 @@ async def test_the_marks_never_leave_even_without_fit() -> None:
     from telegram.request import RequestData
     from telegram.request._requestparameter import RequestParameter
 
-    from scheduler.transport import AiohttpRequest
+    from runtime.transport import AiohttpRequest
 
     r = Renderer("en", ZoneInfo("Asia/Shanghai"))
     text = r("What happened: {text}", text="字" * 100)

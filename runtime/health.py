@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text
 
 from bot.deps import Deps
 from bot.outbox.models import OutboxMessage, OutboxStatus
-from scheduler.metrics import Metrics
+from runtime.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

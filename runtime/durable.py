@@ -9,7 +9,7 @@ press is answered with what is true: saved, the next step follows.
 
 A question queued for a step the person has left by the time it can go (they went on from an
 edit that did arrive late) is not sent: it would be a stale question as the newest message
-(scheduler.delivery checks `step_marker` against the draft then).
+(runtime.delivery checks `step_marker` against the draft then).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Delivering an answer that Telegram did not take while its update was handled
-(handlers.durable): skipped when the person has moved past its step, and an edit of the
+(runtime.durable): skipped when the person has moved past its step, and an edit of the
 pressed message where it was one."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from telegram.error import BadRequest
 from bot.deps import Deps
 from bot.drafts import service as drafts
 from bot.outbox.models import OutboxMessage
-from handlers import durable
+from runtime import durable
 
 log = logging.getLogger(__name__)
 

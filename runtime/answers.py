@@ -8,7 +8,7 @@ chat's own interval, or the milliseconds until Telegram's last second has room),
 it as it goes so the outbox leaves room, and on a 429 is sent again after `retry_after`: a
 person's answer is never dropped because a broadcast was going out.
 Any other request of an update (an edit) is sent again after a 429's `retry_after` too, without
-being counted. What still fails is delivered later through the outbox (handlers.durable).
+being counted. What still fails is delivered later through the outbox (runtime.durable).
 Outbox sends (no update being handled) are left alone: the deliverer counts them itself and
 handles its own 429s per chat, so one flooded chat never holds up the rest.
 """
@@ -23,9 +23,9 @@ from typing import Any
 from telegram.request import RequestData
 
 from bot.inbox import service as inbox
-from scheduler.metrics import Metrics
-from scheduler.pacing import Pacer
-from scheduler.transport import AiohttpRequest
+from runtime.metrics import Metrics
+from runtime.pacing import Pacer
+from runtime.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class AnswerRequest(AiohttpRequest):
                 break
             seconds = _retry_after(body)
             if seconds > LONGEST_WAIT:
-                break  # handlers.durable sends it later, through the outbox
+                break  # runtime.durable sends it later, through the outbox
             log.info("429 on an answer to chat %s: sending again in %.0f s", chat, seconds)
             if paced and chat is not None:
                 self.pacer.back_off(chat, seconds)  # answer_turn waits it out

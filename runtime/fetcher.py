@@ -18,7 +18,7 @@ from bot.deps import Deps
 from bot.files import service as files
 from bot.files import store
 from bot.files.models import KeptFile, NotKept
-from scheduler.worker import Worker
+from runtime.worker import Worker
 
 log = logging.getLogger(__name__)
 

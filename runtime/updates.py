@@ -19,9 +19,9 @@ from telegram.ext import Application
 from bot.context import AnyApp, deps_of
 from bot.deps import Deps
 from bot.inbox import service as inbox
-from scheduler.delivery import Deliverer
-from scheduler.metrics import Metrics
-from scheduler.transport import AiohttpRequest
+from runtime.delivery import Deliverer
+from runtime.metrics import Metrics
+from runtime.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ httpx alone was a fifth of the bot's time. aiohttp is already installed (the sta
 aiohttp server). PTB supports replacing its network layer by subclassing BaseRequest; its
 status codes, JSON, RetryAfter, Forbidden and the rest stay PTB's own (BaseRequest.post).
 
-What the outbox needs to know about a failure (scheduler.delivery):
+What the outbox needs to know about a failure (runtime.delivery):
 - ConnectFailed: the connection was never made, so nothing was sent; safe to repeat.
 - TimedOut (PTB's): the request may or may not have reached Telegram.
 - Broken: the connection failed after the request may have gone out; fate unknown.

@@ -13,8 +13,7 @@ from asyncio import FIRST_COMPLETED
 from datetime import timedelta
 
 from sqlalchemy import select
-from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
-from telegram.constants import ParseMode
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -28,7 +27,6 @@ from telegram.error import (
 from bot.chats import lost as lost_groups
 from bot.chats import service as chats
 from bot.deps import Deps
-from bot.files import service as files
 from bot.i18n import normalize_language
 from bot.inbox import service as inbox
 from bot.outbox import service as outbox
@@ -37,20 +35,17 @@ from bot.outbox.models import OutboxMessage, OutboxStatus, Semantics
 from bot.people import service as people
 from bot.people.models import Person
 from bot.people.undeliverable import report_undeliverable
-from handlers.durable import ANSWER
-from render.fitting import fit
-from render.notices import notice
-from render.renderer import Renderer, keyboard
-from scheduler import queued_answers as answers
-from scheduler.metrics import Metrics
-from scheduler.pacing import Pacer, Send
-from scheduler.transport import Broken
-from scheduler.worker import Worker
+from runtime import queued_answers as answers
+from runtime.durable import ANSWER
+from runtime.metrics import Metrics
+from runtime.outgoing import Outgoing
+from runtime.pacing import Pacer, Send
+from runtime.transport import Broken
+from runtime.worker import Worker
 
 log = logging.getLogger(__name__)
 
 BATCH = 50
-MAX_CAPTION = 1024  # Telegram's limit for a file's caption, as for a message's 4,096
 # Sends on their way at once (to different chats): one at a time, each send's round trip and
 # bookkeeping capped a broadcast at about 25 of Telegram's 30 messages/s
 # (docs/decisions/006-performance.md).
@@ -76,6 +71,7 @@ class Deliverer(Worker):
         self.metrics = metrics
         self.bot = bot
         self.pacer = pacer or Pacer()
+        self.outgoing = Outgoing(deps, bot)
         self._report_due = False
         self._next_report = 0.0
         self._soonest = idle  # seconds until a chat that had to wait may have its message
@@ -168,30 +164,12 @@ class Deliverer(Worker):
         default = self.deps.settings.default_locale
         return {pid: loc or normalize_language(code, default) for pid, loc, code in rows}
 
-    def _target(self, data: str) -> str:
-        """ "start:<payload>" is a deep link into the private chat (a bot cannot write first)."""
-        if data.startswith("start:"):
-            return f"https://t.me/{self.bot.username}?start={data[6:]}"
-        return data
-
     async def _send(self, message: OutboxMessage, locale: str | None, send: Send) -> None:
         if message.template == ANSWER and await answers.superseded(self.deps, message):
             self.pacer.answered(send)
             await self._settle(message, OutboxStatus.SUPERSEDED, "the person moved on")
             return
-        settings = self.deps.settings
-        r = Renderer(locale or settings.default_locale, self.deps.zone)
-        if message.template == ANSWER:  # rendered (and escaped) when it was given
-            text = str(message.params["text"])
-        else:
-            text = fit(notice(r, message.template, message.params))
-        markup = (
-            keyboard(
-                [[(_label(r, b), self._target(b["data"])) for b in row] for row in message.buttons]
-            )
-            if message.buttons
-            else None
-        )
+        text, markup = self.outgoing.compose(message, locale)
         try:
             sent = await self._post(message, text, markup, send)
         except RetryAfter as exc:
@@ -232,47 +210,11 @@ class Deliverer(Worker):
     async def _post(
         self, message: OutboxMessage, text: str, markup: InlineKeyboardMarkup | None, send: Send
     ) -> int:
-        """A text message, or a file (photo/document by its Telegram file_id) with a caption,
-        or an edit of an answer (handlers.durable); returns the message's id. Telegram's
-        answer (or the failure) is told to the pacer as it comes."""
-        file_id = message.params.get("file_id")
+        """Telegram's answer (or the failure) is told to the pacer as it comes."""
         try:
-            edit = message.params.get("edit")
-            if edit and await answers.edit(self.bot, message.chat_id, int(edit), text, markup):
-                return int(edit)
-            if not file_id:
-                sent = await self.bot.send_message(
-                    message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-                )
-            else:
-                caption = fit(text, MAX_CAPTION)
-                try:
-                    sent = await self._send_file(message, file_id, caption)
-                except BadRequest as exc:
-                    # Telegram no longer has it (a new token, its retention): the office's copy.
-                    kept = await files.kept_copy(self.deps, file_id)
-                    if kept is None:
-                        raise
-                    log.info("file %s gone from Telegram (%s): sent from the kept copy",
-                             file_id, exc.message)  # fmt: skip
-                    content, name, _kind = kept
-                    sent = await self._send_file(
-                        message, InputFile(content, filename=name), caption
-                    )
-            return sent.message_id
+            return await self.outgoing.post(message, text, markup)
         finally:
             self.pacer.answered(send)
-
-    async def _send_file(
-        self, message: OutboxMessage, file: str | InputFile, caption: str
-    ) -> Message:
-        if message.params.get("file_kind") == "photo":
-            return await self.bot.send_photo(
-                message.chat_id, file, caption=caption, parse_mode=ParseMode.HTML
-            )
-        return await self.bot.send_document(
-            message.chat_id, file, caption=caption, parse_mode=ParseMode.HTML
-        )
 
     async def _retry(
         self, message: OutboxMessage, error: str, seconds: float | None, count: bool = True
@@ -336,15 +278,8 @@ def _log_failures(tasks: set[asyncio.Task[None]]) -> None:
             log.error("outbox delivery failed", exc_info=task.exception())
 
 
-def _label(r: Renderer, button: dict[str, str]) -> str:
-    """A button's msgid, translated for the recipient (or its text, already translated)."""
-    if "text" in button:
-        return button["text"]
-    return r.plain(button.get("label", ""))
-
-
 def _maybe_sent(exc: NetworkError) -> bool:
-    """A timeout, or a connection that broke after the request went out (scheduler.transport).
+    """A timeout, or a connection that broke after the request went out (runtime.transport).
     A failed connect sent nothing; a 5xx is Telegram answering that it failed."""
     return isinstance(exc, TimedOut | Broken)
 
