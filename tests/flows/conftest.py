@@ -14,8 +14,8 @@ from bot.config import Settings
 from bot.context import AnyApp
 from bot.db.engine import Database
 from bot.deps import Deps
-from bot.sandbox.standin import StandIn
 from runtime.pacing import Pacer
+from standin.standin import StandIn
 from tests.conftest import open_door
 
 TOKEN = "123456789:TEST-token-abcdefghijklmnopqrstuvw"

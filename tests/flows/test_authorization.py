@@ -20,9 +20,9 @@ from bot.people.models import Person
 from bot.people.roles import ROLE_CODES, Role
 from bot.people.service import TgUser
 from bot.policy.schema import Kind, People, Severity
-from bot.sandbox.model import Message, SimUser
 from handlers import callback_data as cd
 from handlers.commands import COMMANDS
+from standin.model import Message, SimUser
 from tests.flows.conftest import ADMIN_ID, Harness
 from tests.flows.test_report_flow import (
     DEPUTY,

@@ -37,8 +37,8 @@ from bot.people.roles import Role
 from bot.people.service import TgUser
 from bot.policy.load import load
 from bot.policy.schema import Kind, Severity
-from bot.sandbox.model import Message, SimUser
-from bot.sandbox.standin import StandIn
+from standin.model import Message, SimUser
+from standin.standin import StandIn
 from tests.conftest import open_door
 from tests.flows.conftest import TOKEN
 from tests.flows.test_process import finish, spawn

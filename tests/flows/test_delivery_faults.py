@@ -24,8 +24,8 @@ from bot.outbox.models import OutboxMessage, Semantics
 from bot.people import service as people
 from bot.people.models import Person
 from bot.people.service import TgUser
-from bot.sandbox.standin import StandIn
 from runtime.pacing import Pacer
+from standin.standin import StandIn
 from tests.flows.conftest import Harness, start_bot, stop_bot
 from tests.flows.test_crash import tally
 from tests.flows.test_roles_flow import register

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.events.models import EventRequest
-from bot.sandbox.model import Message, SimUser
-from bot.sandbox.standin import StandIn
+from standin.model import Message, SimUser
+from standin.standin import StandIn
 from tests.flows.conftest import Harness
 from tests.flows.test_report_flow import DEPUTY, MEMBER, OFFICE, SECRETARY, world
 from tests.flows.test_roles_flow import tap

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from bot.files.models import FileStatus, KeptFile
 from bot.incidents.models import IncidentAttachment
 from bot.incidents.sweep import sweep
-from bot.sandbox.model import Message, SimUser
-from bot.sandbox.standin import StandIn
+from standin.model import Message, SimUser
+from standin.standin import StandIn
 from tests.flows.conftest import Harness
 from tests.flows.test_report_flow import DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY, world
 from tests.flows.test_roles_flow import tap

@@ -21,9 +21,9 @@ from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.freetext import FIELDS, normalise
 from bot.people import service as people
-from bot.sandbox.model import SimUser
-from bot.sandbox.standin import StandIn
 from handlers import callback_data as cd
+from standin.model import SimUser
+from standin.standin import StandIn
 from tests.flows.conftest import Harness
 from tests.flows.test_report_flow import MEMBER, world
 

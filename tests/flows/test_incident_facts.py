@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from bot.incidents.service import ReportDraft, file_report
 from bot.people.service import TgUser
 from bot.policy.schema import Kind, Severity
-from bot.sandbox.model import Message, SimUser
+from standin.model import Message, SimUser
 from tests.flows.conftest import Harness
 from tests.flows.test_report_flow import DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY, world
 from tests.flows.test_roles_flow import tap

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.db.engine import create_engine
-from bot.sandbox.standin import StandIn
+from standin.standin import StandIn
 from tests.conftest import PG_URL, REQUIRE_PG, _pg_reachable
 from tests.flows.conftest import TOKEN
 from tests.flows.test_process import finish, spawn

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from bot.incidents.service import file_report
 from bot.people.service import TgUser
-from bot.sandbox.model import Message
 from handlers import callback_data as cd
+from standin.model import Message
 from tests.flows.conftest import ADMIN_ID, Harness
 from tests.flows.test_report_flow import EMERGENCY, MEMBER, OFFICE, SECRETARY, world
 from tests.flows.test_roles_flow import tap

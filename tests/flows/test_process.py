@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.db.migrate import head_from_files
-from bot.sandbox.standin import StandIn
+from standin.standin import StandIn
 from tests.flows.conftest import TOKEN
 
 

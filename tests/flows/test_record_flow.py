@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.incidents.sweep import sweep
-from bot.sandbox.standin import StandIn
+from standin.standin import StandIn
 from tests.flows.conftest import Harness
 from tests.flows.test_event_flow import request_lecture
 from tests.flows.test_evidence_flow import report_general, settled

@@ -14,8 +14,8 @@ from bot.outbox.models import OutboxMessage
 from bot.people.models import Person
 from bot.people.service import TgUser
 from bot.register.models import AccountabilityCase
-from bot.sandbox.model import Message, SimUser
-from bot.sandbox.standin import StandIn
+from standin.model import Message, SimUser
+from standin.standin import StandIn
 from tests.flows.conftest import ADMIN_ID, Harness
 from tests.flows.test_authorization import HEAD, REVOKED, STRANGER, staff_and_outsiders
 from tests.flows.test_report_flow import (

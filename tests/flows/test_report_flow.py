@@ -12,8 +12,8 @@ from bot.people import grants
 from bot.people import service as people
 from bot.people.roles import Role
 from bot.people.service import TgUser
-from bot.sandbox.model import Message, SimUser
-from bot.sandbox.standin import StandIn
+from standin.model import Message, SimUser
+from standin.standin import StandIn
 from tests.flows.conftest import ADMIN_ID, Harness
 from tests.flows.test_roles_flow import register, tap
 

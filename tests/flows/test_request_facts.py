@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.sandbox.model import Message
+from standin.model import Message
 from tests.flows.conftest import Harness
 from tests.flows.test_event_flow import request_lecture
 from tests.flows.test_report_flow import (

@@ -11,8 +11,8 @@ from bot.audit.models import AuditEntry
 from bot.chats.models import ChatBinding
 from bot.outbox.models import OutboxMessage, OutboxStatus
 from bot.people.models import Person
-from bot.sandbox.model import Message, SimUser
-from bot.sandbox.standin import StandIn
+from standin.model import Message, SimUser
+from standin.standin import StandIn
 from tests.flows.conftest import ADMIN_ID, Harness
 
 GROUP = -5001

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.people.models import Person
-from bot.sandbox.standin import StandIn
+from standin.standin import StandIn
 from tests.flows.conftest import ADMIN_ID, Harness
 
 

@@ -23,9 +23,9 @@ from bot.incidents.service import ReportDraft, file_report
 from bot.outbox.models import OutboxMessage, OutboxStatus
 from bot.people.service import TgUser
 from bot.policy.schema import Kind, Severity
-from bot.sandbox.faults import Hold
-from bot.sandbox.model import Message, SimUser
-from bot.sandbox.standin import StandIn
+from standin.faults import Hold
+from standin.model import Message, SimUser
+from standin.standin import StandIn
 from tests.flows.conftest import Harness
 from tests.flows.test_report_flow import EMERGENCY, world
 from tests.flows.test_report_flow import MEMBER as REPORTER

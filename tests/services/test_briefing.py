@@ -12,7 +12,7 @@ from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.incidents.service import ReportDraft, file_report
 from bot.policy.schema import Kind, Severity
-from bot.sandbox.ledger_year import CN, MEI, MIN, a_year
+from standin.ledger_year import CN, MEI, MIN, a_year
 from tests.services.test_calendar import LEADERS, OFFICE, ORG, local, organisation, outbox
 from tests.services.test_quarterly_review import review
 

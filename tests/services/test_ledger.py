@@ -20,8 +20,8 @@ from bot.people import service as people
 from bot.people.service import TgUser
 from bot.register import service as register
 from bot.register.service import CaseDraft
-from bot.sandbox.ledger_year import ADMIN, CN, DAI, ELI, HAN, MEI, MIN, OU, SHU, a_year, at
 from render.ledger_words import ACTIONS
+from standin.ledger_year import ADMIN, CN, DAI, ELI, HAN, MEI, MIN, OU, SHU, a_year, at
 
 H, M = timedelta(hours=1), timedelta(minutes=1)
 YEAR_LAPSES = [

@@ -14,9 +14,9 @@ from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.ledger import service as ledger
 from bot.ledger.period import between
-from bot.sandbox.ledger_year import CN, SHU, a_year, at
 from handlers.ledger_chart import chart_data, chart_png
 from render.renderer import Renderer
+from standin.ledger_year import CN, SHU, a_year, at
 from tests.services.test_ledger import year_book
 from tests.unit.test_ledger_chart import png_size, quietly
 

@@ -19,9 +19,9 @@ from bot.incidents.service import file_report
 from bot.people import service as people
 from bot.people.service import TgUser
 from bot.policy.schema import Kind, Severity
-from bot.sandbox.ledger_year import ELI, HAN, MIN, OU, a_year, at
 from bot.search import service as search
 from bot.search.models import EVENT, INCIDENT
+from standin.ledger_year import ELI, HAN, MIN, OU, a_year, at
 from tests.services.test_events import draft as event_draft
 from tests.services.test_incidents import EMERGENCY, MEMBER, OFFICE, draft, staff
 

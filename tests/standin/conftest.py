@@ -9,8 +9,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.sandbox.model import SimUser
-from bot.sandbox.standin import StandIn
+from standin.model import SimUser
+from standin.standin import StandIn
 
 TOKEN = "4242:standin-test-token-abcdefghijkl"
 Api = Callable[..., Coroutine[Any, Any, tuple[int, dict[str, Any]]]]

@@ -17,7 +17,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, InvalidToken, RetryAfter
 
-from bot.sandbox.standin import StandIn
+from standin.standin import StandIn
 from tests.standin.conftest import TOKEN
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.sandbox.model import SimUser
-from bot.sandbox.standin import StandIn
+from standin.model import SimUser
+from standin.standin import StandIn
 from tests.standin.conftest import TOKEN, Api
 
 PARSE = "Bad Request: can't parse entities: "

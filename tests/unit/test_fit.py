@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.sandbox.html_check import utf16_length, visible_text
 from handlers.report import summary
 from render.fitting import MAX_MESSAGE, fit, unmarked
 from render.notices import notice
 from render.renderer import Renderer, esc
+from standin.html_check import utf16_length, visible_text
 
 CARD = {
     "ref": "INC-2026-0001", "kind": "network_security", "severity": "major",

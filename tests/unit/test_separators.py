@@ -15,11 +15,11 @@ from bot.people.roles import Role
 from bot.policy.load import load
 from bot.register.rules import MEASURES
 from bot.register.service import Facts
-from bot.sandbox.html_check import visible_text
 from handlers import accountability_render, policy
 from render import calendar, event, ledger_words
 from render.notices import all_notices, notice
 from render.renderer import Renderer
+from standin.html_check import visible_text
 
 SH = ZoneInfo("Asia/Shanghai")
 # Western separators; a colon only between digits (09:30) is a time.

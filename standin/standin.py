@@ -44,16 +44,16 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox import spec
-from bot.sandbox.checks import ApiError, bad
-from bot.sandbox.control import StandInClient, add_control_routes
-from bot.sandbox.faults import Failure
-from bot.sandbox.methods import HANDLERS
-from bot.sandbox.model import Call, Event, JSONDict, Message
-from bot.sandbox.world import World
+from standin import spec
+from standin.checks import ApiError, bad
+from standin.control import add_control_routes
+from standin.faults import Failure
+from standin.methods import HANDLERS
+from standin.model import Call, Event, JSONDict, Message
+from standin.world import World
 
 log = logging.getLogger(__name__)
-__all__ = ["StandIn", "StandInClient"]
+__all__ = ["StandIn"]
 
 
 class StandIn(World):

@@ -1,6 +1,6 @@
 """`dutydesk ledger-sample`: the ledger of a sample year, as an inspector would receive it.
 
-A throw-away SQLite database gets the year of bot/sandbox/ledger_year.py, made through the
+A throw-away SQLite database gets the year of standin/ledger_year.py, made through the
 services; its 2026 ledger is written as a spreadsheet and a chart in each language.
 """
 
@@ -18,10 +18,10 @@ from bot.db.migrate import upgrade
 from bot.deps import Deps
 from bot.ledger import service as ledger
 from bot.ledger.period import chosen
-from bot.sandbox.ledger_year import ADMIN, OU, a_year, at
 from handlers.ledger_chart import chart_png
 from handlers.ledger_export import workbook
 from render.renderer import Renderer
+from standin.ledger_year import ADMIN, OU, a_year, at
 
 LOCALES = ("zh_CN", "en")
 

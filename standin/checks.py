@@ -7,8 +7,8 @@ import re
 from typing import Any
 from urllib.parse import urlparse
 
-from bot.sandbox.html_check import ParseError, parse_html, trim, utf16_length
-from bot.sandbox.model import JSONDict
+from standin.html_check import ParseError, parse_html, trim, utf16_length
+from standin.model import JSONDict
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

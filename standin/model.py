@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
-    from bot.sandbox.world import World
+    from standin.world import World
 
 Buttons = list[list[tuple[str, str]]]
 JSONDict = dict[str, Any]

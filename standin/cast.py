@@ -15,7 +15,7 @@ from bot.people import admission, grants
 from bot.people import service as people
 from bot.people.roles import ROLE_NAMES, ROLE_ORDER, Role
 from bot.people.service import PersonView, TgUser
-from bot.sandbox.standin import StandIn
+from standin.standin import StandIn
 
 ADMIN_ID = 1001
 GROUP_ID = -1001234567890

@@ -13,10 +13,10 @@ from collections import defaultdict
 from pathlib import PurePosixPath
 from typing import Literal
 
-from bot.sandbox.checks import command_target, text_entities
-from bot.sandbox.faults import Faults
-from bot.sandbox.model import Answer, Call, Chat, Event, JSONDict, Message, SimUser
-from bot.sandbox.updates import Signal, UpdateQueue
+from standin.checks import command_target, text_entities
+from standin.faults import Faults
+from standin.model import Answer, Call, Chat, Event, JSONDict, Message, SimUser
+from standin.updates import Signal, UpdateQueue
 
 
 class World:

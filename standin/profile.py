@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from bot.sandbox.checks import bad
-from bot.sandbox.html_check import utf16_length
-from bot.sandbox.model import JSONDict
-from bot.sandbox.world import World
+from standin.checks import bad
+from standin.html_check import utf16_length
+from standin.model import JSONDict
+from standin.world import World
 
 _LANGUAGE = re.compile(r"^([a-z]{2})?$")  # ISO 639-1, or empty for everyone else
 DESCRIPTION_LIMITS = {"description": 512, "short_description": 120}

@@ -17,9 +17,9 @@ from sqlalchemy import and_, func, or_, select
 from bot.context import AnyApp, deps_of
 from bot.deps import Deps
 from bot.outbox.models import OutboxMessage, OutboxStatus
-from bot.sandbox.cast import GROUP_ID, PEOPLE, Person
-from bot.sandbox.model import Answer, Event, Message
-from bot.sandbox.standin import StandIn
+from standin.cast import GROUP_ID, PEOPLE, Person
+from standin.model import Answer, Event, Message
+from standin.standin import StandIn
 
 INDENT = "      "
 QUIET = 0.3  # seconds with nothing happening: the bot has finished reacting

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from bot.sandbox.checks import (
+from standin.checks import (
     NOT_MODIFIED,
     ApiError,
     as_bool,
@@ -20,10 +20,10 @@ from bot.sandbox.checks import (
     formatted,
     reply_markup,
 )
-from bot.sandbox.html_check import utf16_length
-from bot.sandbox.model import Answer, Chat, JSONDict, Message
-from bot.sandbox.profile import get_description, set_description
-from bot.sandbox.world import World
+from standin.html_check import utf16_length
+from standin.model import Answer, Chat, JSONDict, Message
+from standin.profile import get_description, set_description
+from standin.world import World
 
 CHAT_ACTIONS = frozenset({
     "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",

@@ -1,7 +1,7 @@
 """Which Bot API methods exist and what each requires, from the bundled api_spec.json.
 
-The file is a trimmed copy of the published specification (see make_spec.py); nothing outside
-this package is read at runtime.
+The file is a trimmed copy of the published specification (see tools/make_api_spec.py);
+nothing outside this package is read at runtime.
 """
 
 from __future__ import annotations

@@ -22,12 +22,12 @@ from telegram import Update
 from bot.app import build_application, on_startup, prepare_database
 from bot.config import Settings
 from bot.context import AnyApp, deps_of
-from bot.sandbox import cast
-from bot.sandbox.cast import ADMIN_ID
-from bot.sandbox.commands import HELP, command
-from bot.sandbox.screen import Session, track_tasks, wait_quiet
-from bot.sandbox.standin import StandIn
-from bot.sandbox.walkthrough import SCRIPT, write_samples
+from standin import cast
+from standin.cast import ADMIN_ID
+from standin.commands import HELP, command
+from standin.screen import Session, track_tasks, wait_quiet
+from standin.standin import StandIn
+from standin.walkthrough import SCRIPT, write_samples
 
 TOKEN = "123456789:SANDBOX-not-a-real-token-000000000"
 NO_TERMINAL = (

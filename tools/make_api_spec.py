@@ -1,7 +1,8 @@
-"""Regenerate api_spec.json (methods, their fields' names, types and whether they are required)
-from the published Bot API specification, so the stand-in needs nothing else at runtime.
+"""Regenerate standin/api_spec.json (methods, their fields' names, types and whether they are
+required) from the published Bot API specification, so the stand-in needs nothing else at
+runtime.
 
-    python -m bot.sandbox.make_spec /work/shared/telegram/api.json
+    python tools/make_api_spec.py /work/shared/telegram/api.json
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def main(source: str = DEFAULT_SOURCE) -> None:
         '{\n "version": ' + json.dumps(trimmed["version"]) + ',\n "methods": {\n'
         + ",\n".join(lines) + "\n }\n}\n"
     )  # fmt: skip
-    out = Path(__file__).with_name("api_spec.json")
+    out = Path(__file__).resolve().parents[1] / "standin" / "api_spec.json"
     out.write_text(text, encoding="utf-8")
     print(f"wrote {out} ({len(methods)} methods, {trimmed['version']})")
 

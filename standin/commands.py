@@ -8,9 +8,9 @@ import shlex
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.sandbox.cast import GROUP_ID, PEOPLE, roles_now
-from bot.sandbox.model import Message, SimUser
-from bot.sandbox.screen import Session, button_lines, cards, indent, settle, show_meanwhile
+from standin.cast import GROUP_ID, PEOPLE, roles_now
+from standin.model import Message, SimUser
+from standin.screen import Session, button_lines, cards, indent, settle, show_meanwhile
 
 # Reads the next line of input (None at its end); the prompt is for a terminal.
 ReadLine = Callable[[str], Awaitable[str | None]]

@@ -12,8 +12,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.sandbox.checks import ApiError, as_json, bad
-from bot.sandbox.model import JSONDict
+from standin.checks import ApiError, as_json, bad
+from standin.model import JSONDict
 
 log = logging.getLogger(__name__)
 
