@@ -6,7 +6,6 @@ ApiError. Methods of the specification that are not here are answered `true` (se
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -21,8 +20,16 @@ from standin.checks import (
     reply_markup,
 )
 from standin.html_check import utf16_length
-from standin.model import Answer, Chat, JSONDict, Message
-from standin.profile import get_description, set_description
+from standin.model import Answer, Chat, JSONDict, Message, member_json
+from standin.profile import (
+    delete_my_commands,
+    get_chat_menu_button,
+    get_description,
+    get_my_commands,
+    set_chat_menu_button,
+    set_description,
+    set_my_commands,
+)
 from standin.world import World
 
 CHAT_ACTIONS = frozenset({
@@ -30,7 +37,6 @@ CHAT_ACTIONS = frozenset({
     "upload_document", "choose_sticker", "find_location", "record_video_note",
     "upload_video_note",
 })  # fmt: skip
-_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
 def find_chat(world: World, params: JSONDict) -> Chat:
@@ -186,52 +192,6 @@ def answer_callback_query(world: World, p: JSONDict) -> bool:
     return True
 
 
-def _scope_key(p: JSONDict) -> tuple[str, str]:
-    scope = as_json(p.get("scope") or '{"type": "default"}', "bot command scope")
-    if not isinstance(scope, dict) or "type" not in scope:
-        raise bad("can't parse bot command scope")
-    key = str(scope["type"])
-    for part in ("chat_id", "user_id"):
-        if part in scope:
-            key += f":{scope[part]}"
-    return key, str(p.get("language_code") or "")
-
-
-def set_my_commands(world: World, p: JSONDict) -> bool:
-    commands = as_json(p.get("commands") or "[]", "bot commands")
-    if not isinstance(commands, list) or len(commands) > 100:
-        raise bad("commands must be an array of at most 100 BotCommand")
-    for c in commands:
-        if not _COMMAND_NAME.match(str(c.get("command", ""))):
-            raise bad("BOT_COMMAND_INVALID")
-        if not 1 <= len(str(c.get("description", "")).strip()) <= 256:
-            raise bad("command description must be 1-256 characters")
-    world.commands[_scope_key(p)] = [(c["command"], c["description"]) for c in commands]
-    return True
-
-
-def get_my_commands(world: World, p: JSONDict) -> list[JSONDict]:
-    return [{"command": c, "description": d} for c, d in world.commands.get(_scope_key(p), [])]
-
-
-def delete_my_commands(world: World, p: JSONDict) -> bool:
-    world.commands.pop(_scope_key(p), None)
-    return True
-
-
-def set_chat_menu_button(world: World, p: JSONDict) -> bool:
-    chat_id = as_int(p, "chat_id") if p.get("chat_id") else None
-    button = as_json(p.get("menu_button") or '{"type": "default"}', "menu button")
-    world.menu_buttons[chat_id] = button
-    return True
-
-
-def get_chat_menu_button(world: World, p: JSONDict) -> JSONDict:
-    chat_id = as_int(p, "chat_id") if p.get("chat_id") else None
-    fallback = world.menu_buttons.get(None, {"type": "commands"})
-    return world.menu_buttons.get(chat_id, fallback)
-
-
 def get_file(world: World, p: JSONDict) -> JSONDict:
     file_id = str(p.get("file_id", ""))
     if file_id not in world.files:
@@ -267,20 +227,20 @@ def get_chat_member(world: World, p: JSONDict) -> JSONDict:
     chat = find_chat(world, p)
     user_id = as_int(p, "user_id")
     if user_id == world.bot_id:
-        return world.member_json(chat.bot_status, world.bot_json())
+        return member_json(chat.bot_status, world.bot_json())
     if user_id not in world.users:
         raise bad("user not found")
-    return world.member_json(_status(world, chat, user_id), world.users[user_id].as_json())
+    return member_json(_status(world, chat, user_id), world.users[user_id].as_json())
 
 
 def get_chat_administrators(world: World, p: JSONDict) -> list[JSONDict]:
     chat = find_chat(world, p)
     if chat.type == "private":
         raise bad("there are no administrators in the private chat")
-    found = [world.member_json(_status(world, chat, uid), world.users[uid].as_json())
+    found = [member_json(_status(world, chat, uid), world.users[uid].as_json())
              for uid in sorted(chat.admins) if uid in world.users]  # fmt: skip
     if chat.bot_status == "administrator":
-        found.append(world.member_json("administrator", world.bot_json()))
+        found.append(member_json("administrator", world.bot_json()))
     return found
 
 

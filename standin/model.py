@@ -187,3 +187,31 @@ class SimUser:
         """Delete the Telegram account: every send to it fails with 403, and no update says so
         (as Telegram does)."""
         self.deleted = True
+
+
+def member_json(status: str, user: JSONDict) -> JSONDict:
+    """A ChatMember as Telegram sends it, with the fields its status carries."""
+    data: JSONDict = {"status": status, "user": user}
+    if status == "kicked":
+        data["until_date"] = 0
+    elif status == "creator":
+        data["is_anonymous"] = False
+    elif status == "administrator":
+        data.update(
+            dict.fromkeys(
+                (
+                    "can_be_edited",
+                    "is_anonymous",
+                    "can_restrict_members",
+                    "can_promote_members",
+                    "can_post_stories",
+                    "can_edit_stories",
+                    "can_delete_stories",
+                ),
+                False,
+            )
+        )
+        data.update(dict.fromkeys((
+            "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+            "can_change_info", "can_invite_users", "can_pin_messages"), True))  # fmt: skip
+    return data

@@ -7,19 +7,20 @@ Everything here is synchronous and in memory; the server (standin.py) and the me
 from __future__ import annotations
 
 import itertools
-import mimetypes
 import time
 from collections import defaultdict
-from pathlib import PurePosixPath
 from typing import Literal
 
 from standin.checks import command_target, text_entities
 from standin.faults import Faults
-from standin.model import Answer, Call, Chat, Event, JSONDict, Message, SimUser
+from standin.files import FileStore
+from standin.model import Answer, Call, Chat, Event, JSONDict, Message, SimUser, member_json
 from standin.updates import Signal, UpdateQueue
 
 
-class World:
+class World(FileStore):
+    """Everything the stand-in knows; the files people sent are FileStore's."""
+
     def __init__(
         self,
         token: str,
@@ -30,6 +31,7 @@ class World:
         query_max_age: float,
         privacy_mode: bool,
     ) -> None:
+        super().__init__()
         self.token = token
         self.bot_username = bot_username
         self.bot_id = bot_id or int(token.partition(":")[0])
@@ -49,19 +51,11 @@ class World:
         self.menu_buttons: dict[int | None, JSONDict] = {}
         # setMyDescription / setMyShortDescription: (field, language_code or "") -> text
         self.descriptions: dict[tuple[str, str], str] = {}
-        self.files: dict[str, bytes] = {}
-        self.file_names: dict[str, str] = {}
-        self.file_kinds: dict[str, str] = {}
-        # getFile's file_path -> file_id: the download link /file/bot<token>/<file_path>.
-        self.file_paths: dict[str, str] = {}
-        # The cloud Bot API lets a bot download at most 20 MB (getFile: "file is too big").
-        self.download_limit = 20 * 1024 * 1024
         self.changed = Signal()
         self.queue = UpdateQueue(self.changed)
         self.clock_offset = 0.0
         self.faults = Faults(clock=self.now)
         self._query_ids = itertools.count(1)
-        self._file_ids = itertools.count(1)
 
     # --- time -------------------------------------------------------------------------------
     def now(self) -> float:
@@ -121,32 +115,6 @@ class World:
         self.chats[chat_id] = chat
         return chat
 
-    def member_json(self, status: str, user: JSONDict) -> JSONDict:
-        data: JSONDict = {"status": status, "user": user}
-        if status == "kicked":
-            data["until_date"] = 0
-        elif status == "creator":
-            data["is_anonymous"] = False
-        elif status == "administrator":
-            data.update(
-                dict.fromkeys(
-                    (
-                        "can_be_edited",
-                        "is_anonymous",
-                        "can_restrict_members",
-                        "can_promote_members",
-                        "can_post_stories",
-                        "can_edit_stories",
-                        "can_delete_stories",
-                    ),
-                    False,
-                )
-            )
-            data.update(dict.fromkeys((
-                "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
-                "can_change_info", "can_invite_users", "can_pin_messages"), True))  # fmt: skip
-        return data
-
     def set_bot_status(self, chat_id: int, status: str, by: SimUser | None = None) -> None:
         """The bot added to (member, administrator), removed from (kicked) or leaving (left)
         a group, or blocked in a private chat: a my_chat_member update, as Telegram sends."""
@@ -158,8 +126,8 @@ class World:
         self.push_update({"my_chat_member": {
             "chat": chat.as_json(self.users), "date": self.unix_time(),
             "from": actor.as_json() if actor else self.bot_json(),
-            "old_chat_member": self.member_json(old, self.bot_json()),
-            "new_chat_member": self.member_json(status, self.bot_json())}})  # fmt: skip
+            "old_chat_member": member_json(old, self.bot_json()),
+            "new_chat_member": member_json(status, self.bot_json())}})  # fmt: skip
 
     def _any_member(self, chat: Chat) -> SimUser | None:
         return next((self.users[i] for i in sorted(chat.members) if i in self.users), None)
@@ -196,7 +164,7 @@ class World:
             self.push_update({"message": self.message_json(msg)})
         return new_id
 
-    # --- messages and files --------------------------------------------------------------------
+    # --- messages -----------------------------------------------------------------------------
     def store(self, msg: Message) -> Message:
         self.chat_messages[msg.chat_id].append(msg)
         if msg.from_bot and not msg.service:
@@ -247,45 +215,6 @@ class World:
         if msg.edit_date is not None:
             data["edit_date"] = msg.edit_date
         return data
-
-    def add_file(self, content: bytes, name: str = "file") -> str:
-        file_id = f"BQACAgI-standin-{next(self._file_ids):06d}"
-        self.files[file_id] = content
-        self.file_names[file_id] = name
-        return file_id
-
-    def forget_file(self, file_id: str) -> None:
-        """Telegram no longer has the file (a new bot token, its retention): getFile answers
-        "invalid file_id", sending it "wrong file identifier", its old link 404."""
-        self.files.pop(file_id, None)
-        for path in [p for p, f in self.file_paths.items() if f == file_id]:
-            del self.file_paths[path]
-
-    def file_path(self, file_id: str) -> str:
-        """Where getFile says the file can be downloaded, as Telegram names it."""
-        for path, known in self.file_paths.items():
-            if known == file_id:
-                return path
-        if self.file_kinds.get(file_id) == "photo":
-            path = f"photos/file_{len(self.file_paths)}.jpg"
-        else:
-            suffix = PurePosixPath(self.file_names.get(file_id, "")).suffix
-            path = f"documents/file_{len(self.file_paths)}{suffix}"
-        self.file_paths[path] = file_id
-        return path
-
-    def file_json(self, file_id: str) -> JSONDict:
-        return {"file_id": file_id, "file_unique_id": f"u{file_id[-6:]}",
-                "file_size": len(self.files[file_id])}  # fmt: skip
-
-    def media(self, kind: str, file_id: str) -> JSONDict:
-        info = self.file_json(file_id)
-        if kind == "photo":
-            return {"photo": [{**info, "width": 90, "height": 67},
-                              {**info, "width": 800, "height": 600}]}  # fmt: skip
-        name = self.file_names.get(file_id, "file")
-        mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        return {"document": {**info, "file_name": name, "mime_type": mime}}
 
     def push_update(self, update: JSONDict) -> int:
         return self.queue.push(update)
