@@ -23,8 +23,8 @@ from bot.db.migrate import head_from_files, upgrade
 from bot.deps import Deps
 from bot.files import store
 from standin.ledger_year import ADMIN, a_year, at
-from tests.cli.test_cli import dutydesk
-from tests.conftest import PG_URL
+from tests.support.cli import dutydesk
+from tests.support.database import PG_URL
 
 
 async def seeded(url: str, data_dir: Path) -> Deps:

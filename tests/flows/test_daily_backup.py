@@ -23,8 +23,8 @@ from bot.policy.schema import Backups
 from handlers.policy import backups_line
 from render.notices import notice
 from render.renderer import Renderer
-from tests.flows.conftest import ADMIN_ID, Harness
-from tests.flows.test_report_flow import world
+from tests.support.bot import ADMIN_ID, Harness
+from tests.support.world import world
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

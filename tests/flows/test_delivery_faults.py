@@ -26,9 +26,9 @@ from bot.people.models import Person
 from bot.people.service import TgUser
 from runtime.pacing import Pacer
 from standin.standin import StandIn
-from tests.flows.conftest import Harness, start_bot, stop_bot
-from tests.flows.test_crash import tally
-from tests.flows.test_roles_flow import register
+from tests.support.bot import Harness, start_bot, stop_bot
+from tests.support.crash import tally
+from tests.support.world import register
 
 PEOPLE = list(range(3001, 3011))
 

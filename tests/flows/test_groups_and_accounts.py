@@ -8,9 +8,8 @@ from sqlalchemy import select
 from bot.chats.models import ChatBinding
 from standin.model import SimUser
 from standin.standin import StandIn
-from tests.flows.conftest import ADMIN_ID, Harness
-from tests.flows.test_report_flow import EMERGENCY, GROUP, MEMBER, OFFICE, world
-from tests.flows.test_roles_flow import tap
+from tests.support.bot import ADMIN_ID, Harness
+from tests.support.world import EMERGENCY, GROUP, MEMBER, OFFICE, tap, world
 
 
 async def file_major(s: StandIn, member: SimUser) -> None:

@@ -19,8 +19,8 @@ from bot.outbox import service as outbox
 from bot.people.models import Person
 from scheduler import jobs
 from standin.standin import StandIn
-from tests.flows.conftest import Harness, start_bot, stop_bot
-from tests.flows.test_roles_flow import register
+from tests.support.bot import Harness, start_bot, stop_bot
+from tests.support.world import register
 
 
 def free_port() -> int:

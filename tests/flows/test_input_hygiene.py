@@ -10,9 +10,8 @@ from sqlalchemy import select
 from bot.incidents.models import Incident
 from standin.model import Message, SimUser
 from standin.standin import StandIn
-from tests.flows.conftest import Harness
-from tests.flows.test_report_flow import MEMBER, world
-from tests.flows.test_roles_flow import tap
+from tests.support.bot import Harness
+from tests.support.world import MEMBER, tap, world
 
 FAMILY = "👨\u200d👩\u200d👧"  # a ZWJ sequence: the joiners carry meaning and stay
 

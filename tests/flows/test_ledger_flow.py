@@ -18,8 +18,8 @@ from bot.people.models import Person
 from handlers import ledger_export
 from standin.ledger_year import MIN, OU, SHU, a_year, at
 from standin.world import SimUser
-from tests.flows.conftest import ADMIN_ID, Harness
-from tests.flows.test_roles_flow import tap
+from tests.support.bot import ADMIN_ID, Harness
+from tests.support.world import tap
 
 GROUP = -100777
 

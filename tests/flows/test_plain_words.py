@@ -8,17 +8,18 @@ from sqlalchemy import select
 
 from bot.calendar.models import Meeting
 from bot.incidents.sweep import sweep
-from tests.flows.conftest import Harness
-from tests.flows.test_incident_facts import filed
-from tests.flows.test_report_flow import (
+from tests.support.bot import Harness
+from tests.support.incident_facts import filed
+from tests.support.world import (
     DEPUTY,
     EMERGENCY,
     MEMBER,
     OFFICE,
     SECRETARY,
+    register,
+    tap,
     world,
 )
-from tests.flows.test_roles_flow import register, tap
 
 
 async def test_typed_minutes_are_taken_as_minutes(harness: Harness) -> None:

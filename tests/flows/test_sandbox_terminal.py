@@ -22,7 +22,7 @@ from standin import cast
 from standin.commands import command
 from standin.screen import Session, track_tasks, wait_quiet
 from standin.standin import StandIn
-from tests.flows.conftest import ADMIN_ID, start_bot, stop_bot
+from tests.support.bot import ADMIN_ID, start_bot, stop_bot
 
 ZHOU, EMERG, DEP, OFFICE = (cast.person(k) for k in ("zhou", "emerg", "dep", "office"))
 

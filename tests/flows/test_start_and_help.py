@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from bot.people.models import Person
 from standin.standin import StandIn
-from tests.flows.conftest import ADMIN_ID, Harness
+from tests.support.bot import ADMIN_ID, Harness
 
 
 async def test_first_contact_asks_language_then_greets_in_it(harness: Harness) -> None:

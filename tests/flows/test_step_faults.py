@@ -24,17 +24,15 @@ from bot.outbox.models import OutboxMessage, OutboxStatus
 from bot.people.service import TgUser
 from bot.policy.schema import Kind, Severity
 from standin.faults import Hold
-from standin.model import Message, SimUser
+from standin.model import Message
 from standin.standin import StandIn
-from tests.flows.conftest import Harness
-from tests.flows.test_report_flow import EMERGENCY, world
-from tests.flows.test_report_flow import MEMBER as REPORTER
-from tests.flows.test_roles_flow import register, tap
+from tests.support.bot import Harness
+from tests.support.step_faults import KIND_Q, MEMBER, SEVERITY_Q, reporting
+from tests.support.world import EMERGENCY, register, tap, world
+from tests.support.world import MEMBER as REPORTER
 
-MEMBER = 1001
 WRONG = "nothing was changed"
 SAVED = "Your answer was saved. The next step will appear in a moment."
-KIND_Q, SEVERITY_Q = "What do you want to report?", "How serious is it?"
 WHAT_Q, WHEN_Q, WHERE_Q = (
     "What happened? Describe it in a message.",
     "When was it discovered?",
@@ -57,18 +55,6 @@ FAULTS: dict[str, Fault] = {
     "closed": lambda s, method, _: s.faults.drop_connection(method),
     "hung": _hold,
 }
-
-
-async def reporting(s: StandIn, uid: int = MEMBER) -> tuple[SimUser, Message]:
-    """A registered member who just sent /report, and its first question."""
-    mei = s.add_user(uid, "Mei", language_code="en")
-    await register(s, mei)
-    await s.quiet()
-    s.mark_read(uid)
-    await mei.send("/report")
-    q = await s.next_message(uid)
-    assert q.text == KIND_Q
-    return mei, q
 
 
 async def step(h: Harness) -> str | None:

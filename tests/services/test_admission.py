@@ -24,7 +24,7 @@ from bot.people.roles import Role
 from bot.people.service import TgUser
 from bot.people.view import ADMITTED, PENDING, REFUSED
 from bot.policy.schema import People
-from tests.services.test_incidents import draft
+from tests.support.incidents import draft
 
 ADMIN = TgUser(9001, "Ada", username="ada", language_code="en")
 OFFICE = TgUser(5, "Ou", username="ou", language_code="en")

@@ -32,7 +32,7 @@ from bot.people.models import Person, RoleGrant
 from bot.people.roles import Role
 from bot.people.service import TgUser
 from bot.policy.schema import Kind
-from tests.conftest import PG_URL, T0
+from tests.support.database import PG_URL, T0
 
 SIZES = {"people": 30, "incidents": 200, "events": 40}
 

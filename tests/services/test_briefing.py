@@ -13,8 +13,9 @@ from bot.deps import Deps
 from bot.incidents.service import ReportDraft, file_report
 from bot.policy.schema import Kind, Severity
 from standin.ledger_year import CN, MEI, MIN, a_year
-from tests.services.test_calendar import LEADERS, OFFICE, ORG, local, organisation, outbox
-from tests.services.test_quarterly_review import review
+from tests.support.calendar import LEADERS, ORG, local, organisation, outbox
+from tests.support.review import review
+from tests.support.staff import OFFICE
 
 Q4 = "A2:2026-Q4:briefing"
 

@@ -17,8 +17,8 @@ from bot.ledger.period import between
 from handlers.ledger_chart import chart_data, chart_png
 from render.renderer import Renderer
 from standin.ledger_year import CN, SHU, a_year, at
-from tests.services.test_ledger import year_book
-from tests.unit.test_ledger_chart import png_size, quietly
+from tests.support.chart import png_size, quietly
+from tests.support.year_book import year_book
 
 A2, R2, R3, A3 = (MeetingKind.QUARTERLY_REVIEW, MeetingKind.DEDICATED, MeetingKind.STUDY,
                   MeetingKind.FORWARD_ANALYSIS)  # fmt: skip

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -11,9 +11,7 @@ import pytest
 
 from standin.model import SimUser
 from standin.standin import StandIn
-
-TOKEN = "4242:standin-test-token-abcdefghijkl"
-Api = Callable[..., Coroutine[Any, Any, tuple[int, dict[str, Any]]]]
+from tests.support.raw_api import TOKEN, Api
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from standin.standin import StandIn
-from tests.standin.conftest import Api
+from tests.support.raw_api import Api
 from tests.support.standin_client import StandInClient, StandInError
 
 

@@ -7,7 +7,7 @@ import aiohttp
 
 from standin.model import SimUser
 from standin.standin import StandIn
-from tests.standin.conftest import TOKEN, Api
+from tests.support.raw_api import TOKEN, Api
 from tests.support.standin_client import StandInClient
 
 MB = 1024 * 1024

@@ -14,7 +14,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from standin.standin import StandIn
-from tests.standin.conftest import TOKEN
+from tests.support.raw_api import TOKEN
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 

@@ -18,7 +18,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, InvalidToken, RetryAfter
 
 from standin.standin import StandIn
-from tests.standin.conftest import TOKEN
+from tests.support.raw_api import TOKEN
 
 
 @pytest.fixture

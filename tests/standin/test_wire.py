@@ -10,7 +10,7 @@ import pytest
 
 from standin.model import SimUser
 from standin.standin import StandIn
-from tests.standin.conftest import TOKEN, Api
+from tests.support.raw_api import TOKEN, Api
 
 PARSE = "Bad Request: can't parse entities: "
 
