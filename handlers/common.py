@@ -22,8 +22,10 @@ from bot.people import admission
 from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
-from handlers import durable, replay
-from handlers.render import Renderer, fit, keyboard, unmarked
+from handlers import replay
+from render.fitting import fit, unmarked
+from render.renderer import Renderer, keyboard
+from runtime import durable
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ def is_private(chat: Chat | None) -> bool:
 
 async def reply(message: Message, text: str, rows: cd_rows | None = None) -> Message | None:
     """A new message in the chat of `message`; None when Telegram did not take it now and it
-    was queued to go later (handlers.durable)."""
+    was queued to go later (runtime.durable)."""
     text = fit(text)
     try:
         sent = await message.reply_text(

@@ -28,7 +28,8 @@ from handlers.common import (
     reply,
     tg_user,
 )
-from handlers.incident_render import (
+from render.fitting import free
+from render.incident import (
     STATUS_NAMES,
     attachment_lines,
     card,
@@ -37,7 +38,7 @@ from handlers.incident_render import (
     moment,
     severity,
 )
-from handlers.render import Renderer, esc, free, keyboard
+from render.renderer import Renderer, esc, keyboard
 
 FLOW_UPDATE, FLOW_UPWARD, FLOW_CLOSE = "inc_update", "inc_upward", "inc_close"
 

@@ -19,9 +19,9 @@ from handlers.common import (
     reply,
     tg_user,
 )
-from handlers.incident_render import evidence_text
 from handlers.record_render import event_messages, incident_messages
-from handlers.render import Renderer
+from render.incident import evidence_text
+from render.renderer import Renderer
 
 DOMAIN = "rc"
 # /start rec-INC-2026-0012: a Details link in a group's message (bot/calendar/briefing.py).

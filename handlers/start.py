@@ -12,7 +12,7 @@ from bot.i18n import LOCALES
 from bot.people import admission, authority, invitations
 from bot.people import service as people
 from bot.people.service import PersonView
-from bot.policy.model import Policy
+from bot.policy.schema import Policy
 from handlers import calendar as calendar_handlers
 from handlers import callback_data as cd
 from handlers import draft_guard
@@ -33,7 +33,7 @@ from handlers.common import (
     ungated_command,
 )
 from handlers.policy import VIEWERS as POLICY_VIEWERS
-from handlers.render import Renderer
+from render.renderer import Renderer
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
 

@@ -26,7 +26,7 @@ from bot.ledger.obligations import obligations, window
 from bot.ledger.period import LedgerPeriod
 from bot.ledger.scope import Scope
 from bot.outbox.service import Button
-from bot.policy.model import Kind
+from bot.policy.schema import Kind
 
 PER_PART = 30  # lines per message: 30 lines of at most ~110 characters stay under 4,096
 PER_ROW = 3  # Details buttons side by side (a reference is 13 characters)

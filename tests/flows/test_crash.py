@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,37 +35,21 @@ from bot.people import service as people
 from bot.people.roles import Role
 from bot.people.service import TgUser
 from bot.policy.load import load
-from bot.policy.model import Kind, Severity
-from bot.sandbox.model import Message, SimUser
-from bot.sandbox.standin import StandIn
-from tests.conftest import open_door
-from tests.flows.conftest import TOKEN
-from tests.flows.test_process import finish, spawn
-from tests.flows.test_roles_flow import register, tap
-from tests.flows.test_step_faults import reporting
+from bot.policy.schema import Kind, Severity
+from standin.model import Message, SimUser
+from standin.standin import StandIn
+from tests.support.bot import TOKEN
+from tests.support.crash import tally
+from tests.support.database import open_door
+from tests.support.process import finish, spawn
+from tests.support.step_faults import reporting
+from tests.support.world import register, tap
 
 pytestmark = pytest.mark.slow
 
 ADMIN, MEMBER, SECRETARY, DEPUTY, EMERGENCY = 1001, 2001, 2002, 2003, 2004
 STAFF = {SECRETARY: ("Shu", Role.SECRETARY), DEPUTY: ("Dai", Role.DEPUTY),
          EMERGENCY: ("Eli", Role.EMERGENCY_OFFICE)}  # fmt: skip
-
-
-def tally(rows: list[OutboxMessage], s: StandIn) -> dict[str, int]:
-    """What was queued, and what people really got: delivered (found in the chat), duplicated
-    (the same text twice in one chat), uncertain (at-most-once, fate unknown), lost."""
-    counts = Counter(queued=len(rows), delivered=0, duplicated=0, uncertain=0, lost=0)
-    for chat in {row.chat_id for row in rows}:
-        texts = Counter(m.text for m in s.bot_messages(chat))
-        counts["duplicated"] += sum(n - 1 for n in texts.values())
-    for row in rows:
-        if row.status == "sent" and s.find(row.chat_id, row.telegram_message_id or 0):
-            counts["delivered"] += 1
-        elif row.status == "uncertain":
-            counts["uncertain"] += 1
-        else:
-            counts["lost"] += 1
-    return dict(counts)
 
 
 class Bot:

@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.incidents.sweep import sweep
-from bot.sandbox.standin import StandIn
-from tests.flows.conftest import Harness
-from tests.flows.test_event_flow import request_lecture
-from tests.flows.test_evidence_flow import report_general, settled
-from tests.flows.test_report_flow import MEMBER, SECRETARY, world
-from tests.flows.test_roles_flow import register, tap
+from standin.standin import StandIn
+from tests.support.bot import Harness
+from tests.support.evidence import report_general, settled
+from tests.support.lecture import request_lecture
+from tests.support.world import MEMBER, SECRETARY, register, tap, world
 
 MIN = 1006
 

@@ -11,10 +11,11 @@ from bot.calendar.schedule import dues_of_year
 from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.incidents.service import ReportDraft, file_report
-from bot.policy.model import Kind, Severity
-from bot.sandbox.ledger_year import CN, MEI, MIN, a_year
-from tests.services.test_calendar import LEADERS, OFFICE, ORG, local, organisation, outbox
-from tests.services.test_quarterly_review import review
+from bot.policy.schema import Kind, Severity
+from standin.ledger_year import CN, MEI, MIN, a_year
+from tests.support.calendar import LEADERS, ORG, local, organisation, outbox
+from tests.support.review import review
+from tests.support.staff import OFFICE
 
 Q4 = "A2:2026-Q4:briefing"
 
