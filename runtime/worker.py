@@ -16,6 +16,12 @@ class Worker:
         self.idle = idle
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._waiting = False
+
+    @property
+    def busy(self) -> bool:
+        """In a round, or woken for one (tests wait for the bot to be done reacting)."""
+        return self._task is not None and (not self._waiting or self._wake.is_set())
 
     def wake(self) -> None:
         self._wake.set()
@@ -35,9 +41,13 @@ class Worker:
         """Until woken or `seconds` passed. asyncio.timeout, not wait_for: Python 3.11's
         wait_for runs the wait in a task of its own, and a stop (cancel) meeting its timeout
         left the task "cancelling" for ever (the smoke bench's bot did not stop)."""
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(seconds):
-                await self._wake.wait()
+        self._waiting = True
+        try:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(seconds):
+                    await self._wake.wait()
+        finally:
+            self._waiting = False
         self._wake.clear()
 
     async def _run(self) -> None:

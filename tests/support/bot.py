@@ -50,7 +50,19 @@ async def start_bot(
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
+    standin.busy = lambda: working(app)
     return app
+
+
+def working(app: AnyApp) -> bool:
+    """The bot is still reacting: an update fetched and not handled, or one being handled, or
+    a delivery or a file fetch under way."""
+    workers = (app.bot_data[DELIVERER_KEY], app.bot_data[FETCHER_KEY])
+    return (
+        app.update_queue.qsize() > 0
+        or not app.handover.idle.is_set()
+        or any(w.busy for w in workers)
+    )
 
 
 async def stop_bot(app: AnyApp) -> None:
