@@ -17,8 +17,9 @@ from bot.incidents import queries as incidents
 from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
-from handlers import replay
+from handlers import growth, replay
 from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
+from handlers.growth_render import TIMELINE_NAMES as GROWTH_NAMES
 from handlers.incident_render import (
     STATUS_NAMES,
     attachment_lines,
@@ -48,6 +49,7 @@ TIMELINE_NAMES = {
     "secretary_reminded": N_("Secretary reminded"),
     "contained": N_("Contained"),
     "closed": N_("Closed"),
+    **GROWTH_NAMES,
 }
 
 # L4: the step that acknowledged an incident nobody had acknowledged yet.
@@ -65,6 +67,8 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
     if incident_id is None:
         raise StaleButton()
     me = tg_user(user)
+    if data.action in growth.ACTIONS:  # records that grow: additions, severity, reopening
+        return await growth.on_button(update, ctx, data, user, r)
     if data.action in ("ak", "ct"):
         try:
             if data.action == "ak":
@@ -236,6 +240,10 @@ def timeline_lines(r: Renderer, entries: list[incidents.Entry]) -> list[str]:
             line += f" · {esc(who)}"
         if step == "acknowledged" and data.get("by") in ACKNOWLEDGED_BY:
             line += " · " + esc(r.plain(ACKNOWLEDGED_BY[data["by"]]))
+        if step == "severity_changed" and data.get("to"):  # the severity before and after
+            line += " · " + esc(f"{severity(r, data.get('from'))} → {severity(r, data['to'])}")
+        if step == "addition" and data.get("files"):
+            line += " · " + esc(r.plural("{n} file", "{n} files", int(data["files"])))
         if step == "reported_upward" and data.get("to"):  # P3: to whom, then what
             line += "\n    " + r("Reported to: {to}", to=data["to"])
         if text:

@@ -239,12 +239,14 @@ def all_notices() -> dict[str, Notice]:
     from handlers.calendar_render import NOTICES as CALENDAR_NOTICES
     from handlers.chat_render import NOTICES as CHAT_NOTICES
     from handlers.event_render import NOTICES as EVENT_NOTICES
+    from handlers.growth_render import NOTICES as GROWTH_NOTICES
     from handlers.incident_render import NOTICES as INCIDENT_NOTICES
     from handlers.lost_render import NOTICES as LOST_NOTICES
 
     return {
         **NOTICES,
         **INCIDENT_NOTICES,
+        **GROWTH_NOTICES,
         **EVENT_NOTICES,
         **CALENDAR_NOTICES,
         **BRIEFING_NOTICES,

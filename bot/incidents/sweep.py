@@ -14,13 +14,12 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.audit.service import record
 from bot.deps import Deps
+from bot.incidents.cards import card_buttons, card_params
 from bot.incidents.models import Incident, IncidentHandler
 from bot.incidents.service import (
     ack_due,
     assign,
     attachment_count,
-    card_buttons,
-    card_params,
     timeline,
 )
 from bot.outbox import service as outbox
@@ -112,7 +111,8 @@ async def _escalate(session: AsyncSession, deps: Deps, incident: Incident, now: 
             outbox.notify_person(
                 session, now=now, person=person, template="incident.escalated",
                 params={**card_params(incident, reporter), "role": role},
-                buttons=card_buttons(incident.id, files, card=True),
+                buttons=card_buttons(incident.id, files, card=True,
+                                     rated=incident.severity is not None),
             )  # fmt: skip
         timeline(session, incident, at=now, kind="escalated", role=role,
                  people=[p.display_name for p in targets])  # fmt: skip

@@ -17,9 +17,10 @@ from bot.events.acting import today
 from bot.events.cards import approver_buttons, card_params, resubmit_buttons
 from bot.events.models import ActingApprover, EventRequest, EventStatus
 from bot.events.service import approvers
+from bot.incidents.cards import card_buttons
+from bot.incidents.cards import card_params as incident_params
 from bot.incidents.models import Incident, IncidentHandler
-from bot.incidents.service import assign, card_buttons, fallback, timeline
-from bot.incidents.service import card_params as incident_params
+from bot.incidents.service import assign, fallback, timeline
 from bot.outbox import service as outbox
 from bot.people.models import Person
 from bot.people.roles import Role
