@@ -104,7 +104,7 @@ async def _finish(
     answer = r("Added to {ref}; it is addition number {number}.", ref=added.ref,
                number=added.number)  # fmt: skip
     if added.told:
-        answer += "\n" + r.plural("Its handler has been told.", "Its {n} handlers have been told.",
+        answer += "\n" + r.plural("{n} handler has been told.", "{n} handlers have been told.",
                                   added.told)  # fmt: skip
     await edit_or_send(update, answer, None)
     return None

@@ -77,7 +77,7 @@ def incident_messages(r: Renderer, rec: IncidentRecord) -> list[str]:
     if rec.filed_severity and rec.filed_severity != rec.severity:  # what was filed stays
         head.append(r("Severity as filed: {severity}", severity=severity(r, rec.filed_severity)))
     if rec.reopen_count:
-        head.append(r.plural("Reopened once.", "Reopened {n} times.", rec.reopen_count))
+        head.append(r.plural("Reopened {n} time.", "Reopened {n} times.", rec.reopen_count))
     blocks = ["\n".join(head)]
     added = [_addition(r, at, text, data) for at, step, _who, text, data in rec.timeline
              if step == "addition"]  # fmt: skip
