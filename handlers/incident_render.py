@@ -103,7 +103,8 @@ def state_lines(r: Renderer, state: dict[str, Any]) -> list[str]:
                        when=moment(r, state["severity_since"])))  # fmt: skip
     if state.get("reopened"):
         when = moment(r, state.get("reopened_at", ""))
-        lines.append(r.plural("Reopened {n} time, on {when}.", "Reopened {n} times, last on {when}.",
+        lines.append(r.plural("Reopened {n} time, on {when}.",
+                              "Reopened {n} times, last on {when}.",
                               int(state["reopened"]), when=when))  # fmt: skip
     if state.get("additions"):
         lines.append(r.plural("{n} addition from the reporter.", "{n} additions from the reporter.",
