@@ -70,8 +70,9 @@ async def _to_office(
     for receiver, role, grant in receivers.values():
         await assign(session, incident.id, receiver.id, now, reason="handed_over", role=role,
                      grant_id=grant, by=by)  # fmt: skip
+        buttons = card_buttons(incident.id, rated=incident.severity is not None)
         outbox.notify_person(session, now=now, person=receiver, template="incident.card",
-                             params=params, buttons=card_buttons(incident.id))  # fmt: skip
+                             params=params, buttons=buttons)  # fmt: skip
     timeline(session, incident, at=now, kind="handed_over", actor_id=by,
              person=person.display_name, people=[p.display_name for p, _, _ in
                                                  receivers.values()], why=why)  # fmt: skip

@@ -37,6 +37,7 @@ from bot.people.roles import Role
 from bot.people.service import TgUser
 from bot.policy.load import load
 from bot.policy.model import Kind, Severity
+from bot.sandbox.faults import Hold
 from bot.sandbox.model import Message, SimUser
 from bot.sandbox.standin import StandIn
 from tests.conftest import open_door
@@ -95,6 +96,15 @@ class Bot:
         assert self.proc is not None
         self.proc.kill()
         await self.proc.wait()
+
+    async def restart_at(self, hold: Hold) -> None:
+        """Kill the process when `hold` is reached, start a new one, let it send what it had."""
+        await hold.reached(10)
+        await self.kill()
+        self.standin.faults.clear()
+        await self.start()
+        await self.delivered()
+        await self.standin.quiet()
 
     async def stop(self) -> None:
         """SIGTERM: a graceful stop, which must end with exit code 0."""
@@ -266,12 +276,7 @@ async def test_a_replayed_last_answer_is_not_called_not_understood(bot: Bot) -> 
     assert (await s.next_message(EMERGENCY)).text.startswith("Send the progress update")
     hold = s.faults.hold("sendMessage", after=True, text="was saved")
     await users[EMERGENCY].send("已恢复首页")
-    await hold.reached(10)
-    await bot.kill()
-    s.faults.clear()
-    await bot.start()
-    await bot.delivered()
-    await s.quiet()
+    await bot.restart_at(hold)
     assert await bot.count(InboxUpdate, InboxUpdate.finished_at.is_(None)) == 0
     texts = [m.text for m in s.bot_messages(EMERGENCY)]
     # The update, saved once, and (L4: an update by one who had not acknowledged) what it records.

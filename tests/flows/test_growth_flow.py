@@ -134,14 +134,16 @@ async def test_the_office_reopens_a_closed_report_from_the_record(harness: Harne
     assert (await s.next_message(OFFICE)).text.startswith("Why is INC-2026-0001 to be reopened?")
     await users[OFFICE].send("同类问题再次出现")
     assert (await s.next_message(OFFICE)).text == (
-        "INC-2026-0001 is open again. Its handlers have been told and must acknowledge it again.")
+        "INC-2026-0001 is open again. Its handlers have been told and must acknowledge it again."
+    )
     await s.quiet()
     again = s.unread(EMERGENCY)[-1]
     assert again.text.splitlines()[:2] == ["Ou reopened INC-2026-0001. Reason: 同类问题再次出现",
                                            "It needs acknowledging again."]  # fmt: skip
     assert "Acknowledge" in again.button_texts()
     assert s.unread(MEMBER)[-1].text == (
-        "Your report INC-2026-0001 has been reopened. Reason: 同类问题再次出现")
+        "Your report INC-2026-0001 has been reopened. Reason: 同类问题再次出现"
+    )
     # The same Reopen pressed again: told who reopened it, nothing moves.
     assert await tap(s, users[OFFICE], record, "Reopen") == (
         "INC-2026-0001 is not closed, so there is nothing to reopen.", True)  # fmt: skip
