@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -175,6 +175,8 @@ async def _secretary_reminders(session: AsyncSession, deps: Deps, now: datetime)
                 Incident.needs_secretary_ack.is_(True),
                 Incident.secretary_ack_at.is_(None),
                 Incident.reported_at <= now - every,
+                # Raised to major later: due from the change (bot/incidents/changes.py).
+                or_(Incident.severity_since.is_(None), Incident.severity_since <= now - every),
             )
             .order_by(Incident.id)
             .limit(BATCH)

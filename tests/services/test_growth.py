@@ -131,6 +131,8 @@ async def test_raised_to_major_the_secretary_is_brought_in_and_limits_follow(
     clock.advance(timedelta(minutes=29))
     await sweep(deps)
     assert (await incident(deps, filed.incident_id)).escalation_level == 0
+    # R2: her reminder, too, counts from the change (30 minutes), not from the filing.
+    assert await notices(deps, "incident.secretary_reminder") == []
     clock.advance(timedelta(minutes=2))
     await sweep(deps)
     assert (await incident(deps, filed.incident_id)).escalation_level == 1
