@@ -152,3 +152,11 @@ async def test_the_office_reopens_a_closed_report_from_the_record(harness: Harne
     async with h.db.read() as session:
         row = await session.scalar(select(Incident))
     assert row is not None and (row.status, row.reopen_count) == ("open", 1)
+    # The ledger counts the reopening in its incidents view.
+    await users[SECRETARY].send("/ledger")
+    q = await s.next_message(SECRETARY)
+    await tap(s, users[SECRETARY], q, "This year")
+    assert "Reopened after closing: 1." in q.text.splitlines()
+    await tap(s, users[SECRETARY], q, "By clause")
+    await tap(s, users[SECRETARY], q, "L4")
+    assert "· November 24, 2026 10:00 · Step: Reopened · INC-2026-0001 (Ou)" in q.text.splitlines()
