@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from bench.standin import BenchStandIn
-from bot.sandbox.model import Message, SimUser
+from standin.model import Message, SimUser
 
 TIMEOUT = 120.0  # a step that takes longer than this is a lost update, and the bench fails
 

@@ -23,7 +23,7 @@ from bot.outbox.service import Button
 from bot.people import service as people
 from bot.people.models import Person
 from bot.people.service import TgUser
-from scheduler.answers import SENDS
+from runtime.answers import SENDS
 
 RECIPIENT_BASE = 3_000_000
 PACE = act.Pace(press=1.0, text=3.0)  # people think before they press, and type slower

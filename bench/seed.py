@@ -40,7 +40,7 @@ from bot.db.migrate import upgrade
 from bot.db.refs import reference
 from bot.people.roles import Role
 from bot.policy.load import load as load_policy
-from bot.policy.model import Kind, Policy, Severity
+from bot.policy.schema import Kind, Policy, Severity
 from bot.policy.worktime import add_working_minutes
 from bot.search import backfill
 

@@ -10,8 +10,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any, Literal
 
-from bot.sandbox.model import JSONDict, Message
-from bot.sandbox.standin import StandIn
+from standin.model import JSONDict, Message
+from standin.standin import StandIn
 
 
 class BenchStandIn(StandIn):

@@ -29,22 +29,22 @@ from bot.policy import store as policy_store
 from bot.policy.load import load as load_policy
 from handlers import register
 from handlers.commands import COMMANDS, DESCRIPTION, SHORT_DESCRIPTION
-from scheduler import jobs
-from scheduler.answers import AnswerRequest
-from scheduler.delivery import Deliverer
-from scheduler.fetcher import Fetcher
-from scheduler.health import HealthServer
-from scheduler.metrics import Metrics
-from scheduler.pacing import Pacer
-from scheduler.updates import (
+from runtime.answers import AnswerRequest
+from runtime.delivery import Deliverer
+from runtime.fetcher import Fetcher
+from runtime.health import HealthServer
+from runtime.metrics import Metrics
+from runtime.pacing import Pacer
+from runtime.updates import (
     Handover,
     InboxApplication,
     InboxRequest,
     WebhookQueue,
     replay_unfinished,
 )
+from scheduler import jobs
 
-# Opt in to PTB 22.2+'s timedelta `retry_after` now (scheduler.delivery accepts both).
+# Opt in to PTB 22.2+'s timedelta `retry_after` now (runtime.delivery accepts both).
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 log = logging.getLogger(__name__)

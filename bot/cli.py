@@ -126,14 +126,14 @@ def cmd_files_verify(settings: Settings) -> int:
 
 
 def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.sandbox.runner import run_sandbox
+    from standin.runner import run_sandbox
 
     setup_logging(args.log_level or "WARNING")
     return run_sandbox(settings, script=args.script, port=args.port)
 
 
 def cmd_ledger_sample(args: argparse.Namespace) -> int:
-    from bot.sandbox.sample import make_sample
+    from standin.sample import make_sample
 
     setup_logging("WARNING")
     for path in make_sample(args.out):

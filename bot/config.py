@@ -42,10 +42,10 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     listen: str = "0.0.0.0:8443"
-    # HOST:PORT of /healthz, /readyz and /metrics (scheduler/health.py); unset: no listener.
+    # HOST:PORT of /healthz, /readyz and /metrics (runtime/health.py); unset: no listener.
     health_listen: str | None = None
     log_level: str = "INFO"
-    # "telegram": pace our sends to Telegram's flood limits (scheduler.pacing). "off": no pacing
+    # "telegram": pace our sends to Telegram's flood limits (runtime.pacing). "off": no pacing
     # of our own, for a Bot API stand-in that enforces none (the bench's throughput runs).
     rate_limits: Literal["telegram", "off"] = "telegram"
     # PostgreSQL behind a connection pooler in transaction mode (PgBouncer's default on managed

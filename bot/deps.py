@@ -9,7 +9,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.policy.load import load
-from bot.policy.model import Policy
+from bot.policy.schema import Policy
 
 
 @dataclass

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from bot.errors import InvalidInput
 from bot.i18n import N_, Term
-from bot.policy.model import Policy
+from bot.policy.schema import Policy
 
 ZWJ = "\u200d"
 # Blank letters and symbols people use to send "invisible" text; not zero-width by category.

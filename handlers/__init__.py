@@ -37,7 +37,7 @@ from handlers import (
 )
 from handlers import callback_data as cd
 from handlers.common import button
-from handlers.render import Renderer
+from render.renderer import Renderer
 
 
 @button

@@ -18,9 +18,9 @@ from handlers import accountability_flow as flow
 from handlers import callback_data as cd
 from handlers.accountability_render import case_card, register_page
 from handlers.common import button, cd_rows, command, edit_or_send, is_private, tg_user
-from handlers.render import Renderer
 from handlers.steps import paging_row
 from handlers.text import unknown_command
+from render.renderer import Renderer
 
 
 def _b(action: str, *args: object) -> str:

@@ -36,8 +36,8 @@ from handlers.accountability_render import (
 )
 from handlers.answers import Takes, typed, wrong_kind
 from handlers.common import cd_rows, draft_in, edit_or_send, nav_row, show_step, tg_user
-from handlers.render import Renderer
 from handlers.steps import day_pressed, day_row, day_typed, marked, people_rows, toggle
+from render.renderer import Renderer
 
 FLOW = "register"
 STEPS = ("person", "clause", "facts", "grade", "measures", "date", "summary")

@@ -8,7 +8,7 @@ from typing import Any
 from bot.i18n import N_
 from bot.register.rules import MEASURES, Grade
 from bot.register.service import CaseLine, CaseView, Facts
-from handlers.render import Renderer, esc
+from render.renderer import Renderer, esc
 
 # The situations of section C, shortened to fit a button (CLAUSES.md; regulation, C 1–12).
 CLAUSE_NAMES = {

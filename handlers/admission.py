@@ -25,7 +25,7 @@ from handlers.common import (
     reply,
     tg_user,
 )
-from handlers.render import Renderer, esc
+from render.renderer import Renderer, esc
 
 FLOW_REFUSE = "pa_refuse"
 USAGE = N_(

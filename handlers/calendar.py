@@ -11,7 +11,8 @@ from bot.calendar.view import overview
 from bot.context import Ctx
 from bot.errors import StaleButton
 from handlers import callback_data as cd
-from handlers.calendar_render import (
+from handlers.common import button, command, reply, tg_user
+from render.calendar import (
     areas,
     day,
     due_day,
@@ -19,8 +20,7 @@ from handlers.calendar_render import (
     obligation_name,
     period,
 )
-from handlers.common import button, command, reply, tg_user
-from handlers.render import Renderer, esc
+from render.renderer import Renderer, esc
 
 
 def _open_line(r: Renderer, item: dict[str, Any]) -> str:

@@ -22,8 +22,10 @@ from bot.people import admission
 from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
-from handlers import durable, replay
-from handlers.render import Renderer, fit, keyboard, unmarked
+from handlers import replay
+from render.fitting import fit, unmarked
+from render.renderer import Renderer, keyboard
+from runtime import durable
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ def is_private(chat: Chat | None) -> bool:
 
 async def reply(message: Message, text: str, rows: cd_rows | None = None) -> Message | None:
     """A new message in the chat of `message`; None when Telegram did not take it now and it
-    was queued to go later (handlers.durable)."""
+    was queued to go later (runtime.durable)."""
     text = fit(text)
     try:
         sent = await message.reply_text(
@@ -189,7 +191,19 @@ async def edit_and_answer(update: Update, text: str, rows: cd_rows | None, toast
     if query is None:
         await edit_or_send(update, text, rows)
         return toast
-    await asyncio.gather(edit_or_send(update, text, rows), _answer(query, toast, False))
+    return await answer_while(update, toast, edit_or_send(update, text, rows))
+
+
+async def answer_while(update: Update, toast: str, work: Awaitable[object]) -> str:
+    """Answer the press with `toast` together with `work` (showing the record as it now
+    stands), both requests at once instead of one after the other; the work's request goes
+    first, so whoever is told the press was answered finds the message already changed.
+    Return what this returns from the button callback."""
+    query = update.callback_query
+    if query is None:
+        await work
+        return toast
+    await asyncio.gather(work, _answer(query, toast, False))
     return ANSWERED
 
 

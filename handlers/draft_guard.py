@@ -24,7 +24,7 @@ from handlers.common import (
     reply,
     tg_user,
 )
-from handlers.render import Renderer
+from render.renderer import Renderer
 
 Start = Callable[[Update, Ctx, Renderer, User], Awaitable[None]]
 Ask = Callable[[Update, Ctx, Renderer, DraftState, bool], Awaitable[None]]

@@ -37,9 +37,9 @@ from handlers.common import (
     show_step,
     tg_user,
 )
-from handlers.event_render import speakers_text, type_name, when
-from handlers.render import Renderer
 from handlers.report import add_attachment
+from render.event import speakers_text, type_name, when
+from render.renderer import Renderer
 
 FLOW = "event"
 STEPS = ("type", "title", "organiser", "date", "venue", "audience", "speakers", "outline",

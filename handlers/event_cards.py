@@ -31,7 +31,7 @@ from handlers.common import (
     reply,
     tg_user,
 )
-from handlers.render import Renderer
+from render.renderer import Renderer
 
 FLOW_NOTE, FLOW_FILING = "ev_note", "ev_filing"
 NOTE_QUESTIONS = {

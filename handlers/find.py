@@ -21,9 +21,9 @@ from handlers.common import (
     reply,
     tg_user,
 )
-from handlers.event_render import status_name, type_name
-from handlers.incident_render import STATUS_NAMES, kind, severity
-from handlers.render import Renderer, esc
+from render.event import status_name, type_name
+from render.incident import STATUS_NAMES, kind, severity
+from render.renderer import Renderer, esc
 
 
 def _line(r: Renderer, hit: search.Hit) -> str:

@@ -14,7 +14,7 @@ from bot.errors import StaleButton
 from bot.people import service as people
 from handlers import callback_data as cd
 from handlers.common import button, command, edit_or_send, is_private, reply, tg_user
-from handlers.render import Renderer
+from render.renderer import Renderer
 
 log = logging.getLogger(__name__)
 

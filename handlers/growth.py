@@ -23,10 +23,10 @@ from handlers import callback_data as cd
 from handlers import replay
 from handlers.answers import Takes, wrong_kind
 from handlers.common import draft_in, edit_or_send, reply, tg_user
-from handlers.growth_render import ADD_PROMPT, received
-from handlers.incident_render import SEVERITY_NAMES, severity
-from handlers.render import Renderer
 from handlers.report import add_attachment
+from render.growth import ADD_PROMPT, received
+from render.incident import SEVERITY_NAMES, severity
+from render.renderer import Renderer
 
 FLOW_ADD, FLOW_SEVERITY, FLOW_REOPEN = "inc_add", "inc_severity", "inc_reopen"
 ACTIONS = ("ad", "dn", "xa", "sv", "sc", "ro")

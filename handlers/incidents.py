@@ -18,9 +18,19 @@ from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
 from handlers import growth, replay
-from handlers.common import button, command, edit_or_send, is_private, private_only, reply, tg_user
-from handlers.growth_render import TIMELINE_NAMES as GROWTH_NAMES
-from handlers.incident_render import (
+from handlers.common import (
+    answer_while,
+    button,
+    command,
+    edit_or_send,
+    is_private,
+    private_only,
+    reply,
+    tg_user,
+)
+from render.fitting import free
+from render.growth import TIMELINE_NAMES as GROWTH_NAMES
+from render.incident import (
     STATUS_NAMES,
     attachment_lines,
     card,
@@ -29,7 +39,7 @@ from handlers.incident_render import (
     moment,
     severity,
 )
-from handlers.render import Renderer, esc, free, keyboard
+from render.renderer import Renderer, esc, keyboard
 
 FLOW_UPDATE, FLOW_UPWARD, FLOW_CLOSE = "inc_update", "inc_upward", "inc_close"
 
@@ -78,13 +88,16 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
         except AlreadyDone:
             await _refresh(update, ctx, r, me, incident_id, data)  # show who was first
             raise
-        await _refresh(update, ctx, r, me, incident_id, data)
         if data.action == "ak":
-            return r("You acknowledged {ref}.", ref=done.ref)
-        if done.acknowledged:
-            return r("{ref} is marked as contained; this also records your acknowledgement.",
-                     ref=done.ref)  # fmt: skip
-        return r("{ref} is marked as contained.", ref=done.ref)
+            toast = r("You acknowledged {ref}.", ref=done.ref)
+        elif done.acknowledged:
+            toast = r("{ref} is marked as contained; this also records your acknowledgement.",
+                      ref=done.ref)  # fmt: skip
+        else:
+            toast = r("{ref} is marked as contained.", ref=done.ref)
+        # Read before both requests go, so the card's edit is sent ahead of the answer.
+        now_shown = await _current(ctx, me, incident_id)
+        return await answer_while(update, toast, _show(update, r, now_shown, data))
     if data.action == "tl":
         view = await incidents.timeline_of(ctx.deps, me, incident_id)
         files = [[(r.plain("Attachments"), cd.encode("in", "at", incident_id))]]
@@ -171,12 +184,21 @@ async def _refresh(
 ) -> None:
     """After a press, the pressed message shows the incident as it stands: the card in
     place of a card, only the buttons under a relay or a reminder (its words stay)."""
-    query = update.callback_query
-    if query is None or not isinstance(query.message, Message):
-        return
+    await _show(update, r, await _current(ctx, me, incident_id), data)
+
+
+async def _current(ctx: Ctx, me: TgUser, incident_id: int) -> incidents.CardView | None:
     try:
-        view = await incidents.card_for(ctx.deps, me, incident_id)
+        return await incidents.card_for(ctx.deps, me, incident_id)
     except DomainError:  # not theirs to see: the alert says why
+        return None
+
+
+async def _show(
+    update: Update, r: Renderer, view: incidents.CardView | None, data: cd.Data
+) -> None:
+    query = update.callback_query
+    if view is None or query is None or not isinstance(query.message, Message):
         return
     if data.args[1:2] == ("c",):
         await edit_or_send(update, card(r, view.params), _rows(r, view))

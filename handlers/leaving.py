@@ -9,8 +9,8 @@ from bot.errors import StaleButton
 from bot.people import grants, leaving
 from handlers import callback_data as cd
 from handlers.common import button, edit_or_send, tg_user
-from handlers.render import Renderer
 from handlers.roles import card_rows, card_text
+from render.renderer import Renderer
 
 
 @button

@@ -37,8 +37,8 @@ from handlers.common import (
     reply,
     tg_user,
 )
-from handlers.ledger_words import period_name
-from handlers.render import Renderer
+from render.ledger_words import period_name
+from render.renderer import Renderer
 
 log = logging.getLogger(__name__)
 FLOW = "ledger"

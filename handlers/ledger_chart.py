@@ -27,9 +27,9 @@ from bot.ledger.figures import SEVERITIES, durations, month_of, months
 from bot.ledger.obligations import MET, SHORT
 from bot.ledger.period import LedgerPeriod
 from bot.ledger.service import Ledger
-from handlers.calendar_render import KIND_NAMES as MEETING_NAMES
-from handlers.ledger_words import INCIDENT_KINDS, SEVERITY_NAMES, duration, period_name
-from handlers.render import Renderer
+from render.calendar import KIND_NAMES as MEETING_NAMES
+from render.ledger_words import INCIDENT_KINDS, SEVERITY_NAMES, duration, period_name
+from render.renderer import Renderer
 
 # A subset of Noto Sans CJK SC holding every character of the Chinese catalogue (`make font`,
 # licence in fonts/OFL.txt); DejaVu Sans, matplotlib's own, draws whatever glyph it lacks.

@@ -22,8 +22,8 @@ from bot.calendar.models import MEETING_CLAUSES, MeetingKind
 from bot.i18n import N_
 from bot.ledger.evidence import CLAUSE_IDS
 from bot.ledger.service import Ledger
-from handlers import ledger_words as w
-from handlers.render import Renderer
+from render import ledger_words as w
+from render.renderer import Renderer
 
 Progress = Callable[[float], None]
 MAX_WIDTH = 60

@@ -6,8 +6,8 @@ from bot.calendar.models import MeetingKind
 from bot.ledger.evidence import Evidence
 from bot.ledger.period import LedgerPeriod
 from bot.ledger.service import Ledger
-from handlers import ledger_words as w
-from handlers.render import Renderer, esc
+from render import ledger_words as w
+from render.renderer import Renderer, esc
 
 PAGE = 10  # lapses or evidence lines per message: well inside 4,096 characters
 

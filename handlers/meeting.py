@@ -27,7 +27,6 @@ from bot.people import service as people
 from handlers import callback_data as cd
 from handlers import replay
 from handlers.answers import Takes, typed, wrong_kind
-from handlers.calendar_render import kind_name, named, summary
 from handlers.common import (
     button,
     cd_rows,
@@ -40,9 +39,10 @@ from handlers.common import (
     show_step,
     tg_user,
 )
-from handlers.render import Renderer
 from handlers.report import add_attachment
 from handlers.steps import day_pressed, day_row, day_typed, marked, people_rows, toggle
+from render.calendar import kind_name, named, summary
+from render.renderer import Renderer
 
 FLOW = "meeting"
 STEPS = (

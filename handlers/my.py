@@ -9,11 +9,11 @@ from bot.events import queries as events
 from bot.incidents import queries as incidents
 from handlers import callback_data as cd
 from handlers.common import cd_rows, command, is_private, private_only, reply, tg_user
-from handlers.event_render import status_name
-from handlers.incident_render import STATUS_NAMES, kind
 from handlers.incidents import PENDING_REASONS
 from handlers.record import details
-from handlers.render import Renderer, esc
+from render.event import status_name
+from render.incident import STATUS_NAMES, kind
+from render.renderer import Renderer, esc
 
 MAX_ROWS = 12  # buttons under the message; every reference stays in its text
 

@@ -17,11 +17,11 @@ from bot.people import authority
 from bot.people import service as people
 from bot.people.roles import Role
 from bot.policy import store
-from bot.policy.model import Limit, Policy
+from bot.policy.schema import Limit, Policy
 from handlers import callback_data as cd
 from handlers.common import button, command, draft_in, edit_or_send, reply, tg_user
-from handlers.incident_render import KIND_NAMES, SEVERITY_NAMES
-from handlers.render import Renderer
+from render.incident import KIND_NAMES, SEVERITY_NAMES
+from render.renderer import Renderer
 
 FLOW = "policy"
 VIEWERS = (Role.ADMIN, Role.SECRETARY, Role.DEPUTY, Role.OFFICE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from telegram import Message, Update, User
 
+from bot.calendar.briefing import RECORD_LINK
 from bot.context import Ctx
 from bot.errors import StaleButton
 from bot.records import service as records
@@ -18,12 +19,14 @@ from handlers.common import (
     reply,
     tg_user,
 )
-from handlers.growth_render import add_button, reopen_button
-from handlers.incident_render import evidence_text
+from handlers.growth_buttons import add_button, reopen_button
 from handlers.record_render import event_messages, incident_messages
-from handlers.render import Renderer
+from render.incident import evidence_text
+from render.renderer import Renderer
 
 DOMAIN = "rc"
+# /start rec-INC-2026-0012: a Details link in a group's message (bot/calendar/briefing.py).
+LINK = RECORD_LINK.removeprefix("start:")
 
 
 def details(r: Renderer, ref: str, prefix: str, record_id: int) -> tuple[str, str]:
@@ -57,6 +60,11 @@ async def record_command(
         return
     ref = " ".join(ctx.args or [])
     await _show(message, r, await records.read(ctx.deps, tg_user(user), ref))
+
+
+async def open_link(message: Message, ctx: Ctx, r: Renderer, user: User, payload: str) -> None:
+    """The record a Details link names, in the private chat (the reader's visibility holds)."""
+    await _show(message, r, await records.read(ctx.deps, tg_user(user), payload.removeprefix(LINK)))
 
 
 @reading_button

@@ -1,5 +1,5 @@
 """The words of /record: the whole record of an incident or an event request, in sections,
-split into as many messages as it needs (handlers.fitting.split), never cut."""
+split into as many messages as it needs (render.fitting.split), never cut."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import Any
 from bot.i18n import N_
 from bot.people.roles import Role
 from bot.records.service import EventRecord, IncidentRecord
-from handlers.event_render import speakers_text, status_name, type_name, when
-from handlers.fitting import split
-from handlers.incident_render import STATUS_NAMES, attachment_lines, facts, moment, severity
 from handlers.incidents import timeline_lines
-from handlers.ledger_words import ACTIONS, OUTCOMES
-from handlers.render import Renderer, esc, free
+from render.event import speakers_text, status_name, type_name, when
+from render.fitting import free, split
+from render.incident import STATUS_NAMES, attachment_lines, facts, moment, severity
+from render.ledger_words import ACTIONS, OUTCOMES
+from render.renderer import Renderer, esc
 
 HOW_CAME = {
     "routed": N_("{name}: sent to them by the policy on {when}"),

@@ -22,7 +22,7 @@ from bot.i18n import N_
 from bot.incidents.rules import day_of, parse_when
 from bot.incidents.service import ReportDraft, file_report
 from bot.people import service as people
-from bot.policy.model import Kind, Severity
+from bot.policy.schema import Kind, Severity
 from handlers import callback_data as cd
 from handlers import replay
 from handlers.answers import Takes, typed, wrong_kind
@@ -36,9 +36,9 @@ from handlers.common import (
     show_step,
     tg_user,
 )
-from handlers.growth_render import add_button
-from handlers.incident_render import KIND_NAMES, SEVERITY_NAMES, kind, moment, severity
-from handlers.render import Renderer
+from handlers.growth_buttons import add_button
+from render.incident import KIND_NAMES, SEVERITY_NAMES, kind, moment, severity
+from render.renderer import Renderer
 
 FLOW = "report"
 KIND_CODES = {"ns": Kind.NETWORK_SECURITY, "po": Kind.PUBLIC_OPINION,

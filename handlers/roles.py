@@ -23,7 +23,7 @@ from handlers.common import (
     reply,
     tg_user,
 )
-from handlers.render import Renderer, esc
+from render.renderer import Renderer, esc
 
 FLOW_COMMITTEE = "role_committee"
 

@@ -12,13 +12,14 @@ from bot.i18n import LOCALES
 from bot.people import admission, authority, invitations
 from bot.people import service as people
 from bot.people.service import PersonView
-from bot.policy.model import Policy
+from bot.policy.schema import Policy
 from handlers import calendar as calendar_handlers
 from handlers import callback_data as cd
 from handlers import draft_guard
 from handlers import incidents as incident_handlers
 from handlers import ledger as ledger_handlers
 from handlers import meeting as meeting_handlers
+from handlers import record as record_handlers
 from handlers import roles as roles_handlers
 from handlers.commands import available
 from handlers.common import (
@@ -32,7 +33,7 @@ from handlers.common import (
     ungated_command,
 )
 from handlers.policy import VIEWERS as POLICY_VIEWERS
-from handlers.render import Renderer
+from render.renderer import Renderer
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
 
@@ -77,6 +78,9 @@ async def start(update: Update, ctx: Ctx, message: Message, user: User, r: Rende
         return
     if payload.startswith("meeting"):  # a reminder's Record it: meeting-qr, meeting-st …
         await meeting_handlers.begin(update, ctx, r, user, payload.partition("-")[2])
+        return
+    if payload.startswith(record_handlers.LINK):  # a Details link in a group's message
+        await record_handlers.open_link(message, ctx, r, user, payload)
         return
     if payload == "pending":
         await incident_handlers.pending(update, ctx)

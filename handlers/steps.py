@@ -13,7 +13,7 @@ from bot.incidents.rules import parse_moment
 from bot.people import service as people
 from handlers import callback_data as cd
 from handlers.common import cd_rows, tg_user
-from handlers.render import Renderer
+from render.renderer import Renderer
 
 T = TypeVar("T")
 

@@ -13,7 +13,6 @@ from bot.inbox import service as inbox
 from handlers import (
     accountability_flow,
     admission,
-    durable,
     event,
     event_cards,
     growth,
@@ -27,7 +26,8 @@ from handlers import (
 )
 from handlers.answers import Takes, wrong_kind
 from handlers.common import command, is_private, reading_command, reply, tg_user, ungated_command
-from handlers.render import Renderer
+from render.renderer import Renderer
+from runtime import durable
 
 StepHandler = Callable[[Update, Ctx, Message, User, Renderer, drafts.DraftState], Awaitable[None]]
 

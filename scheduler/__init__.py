@@ -1,1 +1,2 @@
-"""Background work: a few fixed tasks that call services (outbox delivery now; reminders later)."""
+"""The jobs alone: a few fixed sweeps that call services (jobs.py); the Telegram runtime that
+runs them is in runtime/."""

@@ -13,7 +13,7 @@ from bot.context import AnyApp, Ctx
 from bot.db import daily
 from bot.events.sweep import sweep as event_sweep
 from bot.incidents.sweep import sweep
-from scheduler.metrics import Metrics
+from runtime.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ JOB_KWARGS = {"misfire_grace_time": 300, "coalesce": True, "max_instances": 1}
 
 
 def _timed(ctx: Ctx, name: str) -> AbstractContextManager[None]:
-    """The sweep's duration and end for /metrics and /readyz (scheduler/metrics.py)."""
+    """The sweep's duration and end for /metrics and /readyz (runtime/metrics.py)."""
     metrics = ctx.application.bot_data.get("metrics")
     return metrics.sweep(name, ctx.deps.clock) if isinstance(metrics, Metrics) else nullcontext()
 

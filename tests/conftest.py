@@ -7,15 +7,11 @@ DUTYDESK_TEST_REQUIRE_POSTGRES=1 (set by CI), which turns that into a failure.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import text
@@ -27,40 +23,15 @@ from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade
 from bot.deps import Deps
 from bot.policy.load import load
-from bot.policy.model import People, Policy
+from tests.support.database import PG_URL, REQUIRE_PG, T0, open_door, pg_reachable, run_in_thread
 
-T = TypeVar("T")
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # as bot.app does: retry_after is a timedelta
-PG_URL = os.environ.get(
-    "DUTYDESK_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
-REQUIRE_PG = os.environ.get("DUTYDESK_TEST_REQUIRE_POSTGRES") == "1"
-# Tuesday 2026-11-24 10:00 in Shanghai.
-T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
-
-
-def run_in_thread(coro: Coroutine[Any, Any, T]) -> T:
-    """asyncio.run from a thread: session fixtures may be set up inside a running loop."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
-async def _pg_reachable() -> str | None:
-    engine = create_engine(PG_URL)
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text("select 1"))
-        return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "not here"
-        return f"{type(exc).__name__}: {exc}".splitlines()[0]
-    finally:
-        await engine.dispose()
 
 
 @pytest.fixture(scope="session")
 def pg_schema() -> Iterator[str]:
     """A schema of our own in the PostgreSQL database, migrated once for the whole run."""
-    problem = run_in_thread(_pg_reachable())
+    problem = run_in_thread(pg_reachable())
     if problem is not None:
         if REQUIRE_PG:
             pytest.fail(f"PostgreSQL required but not reachable at {PG_URL}: {problem}")
@@ -140,12 +111,6 @@ async def db(
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     yield database
     await database.dispose()
-
-
-def open_door(policy: Policy) -> Policy:
-    """The policy with `[people] admission = "open"`: whoever presses Start is a member, as
-    the tests written before admission (R4) assume; admission has tests of its own."""
-    return policy.model_copy(update={"people": People(admission="open")})
 
 
 @pytest.fixture

@@ -25,9 +25,15 @@ from bot.ledger.lapses import lapses
 from bot.ledger.obligations import obligations, window
 from bot.ledger.period import LedgerPeriod
 from bot.ledger.scope import Scope
-from bot.policy.model import Kind
+from bot.outbox.service import Button
+from bot.policy.schema import Kind
 
 PER_PART = 30  # lines per message: 30 lines of at most ~110 characters stay under 4,096
+PER_ROW = 3  # Details buttons side by side (a reference is 13 characters)
+# The Details link of a reference: it opens the record in the reader's private chat, where the
+# ledger's visibility decides what they see (handlers/start.py follows it); the briefing goes
+# to group chats, where a record shown in place would reach everyone in them.
+RECORD_LINK = "start:rec-"
 WHAT = 50  # characters of an incident's description shown in a line
 
 
@@ -103,3 +109,10 @@ def parts(all_lines: list[list[Any]]) -> list[list[list[Any]]]:
             out.append([])
         out[-1].append(line)
     return out
+
+
+def details(part: list[list[Any]]) -> list[list[Button]]:
+    """A Details button for each incident the part names, once each, in the order named."""
+    refs = list(dict.fromkeys(line[1] for line in part if line[0] == "inc"))
+    buttons = [Button(ref, RECORD_LINK + ref, translate=False) for ref in refs]
+    return [buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]

@@ -14,7 +14,7 @@ from bot.calendar.schedule import Due, Period, dues_around
 from bot.deps import Deps
 from bot.events.models import EventRequest, EventStatus
 from bot.incidents.models import Incident
-from bot.policy.model import Kind
+from bot.policy.schema import Kind
 
 REMINDERS = {"quarter_reminder", "dedicated_reminder", "study_reminder", "sensitive"}
 

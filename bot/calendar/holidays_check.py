@@ -22,7 +22,7 @@ from bot.deps import Deps
 from bot.outbox import service as outbox
 from bot.people.roles import Role
 from bot.people.service import people_with_role
-from bot.policy.model import Policy
+from bot.policy.schema import Policy
 
 TEMPLATE = "calendar.holidays_unknown"
 FIRST_YEAR = 2020  # whether a country works weekends at all is read from these years on

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.calendar.models import Meeting, MeetingKind, Occurrence
 from bot.calendar.schedule import Due, Period
-from bot.policy.model import Policy
+from bot.policy.schema import Policy
 
 KIND_OF = {
     "quarter_open": MeetingKind.QUARTERLY_REVIEW,

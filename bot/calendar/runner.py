@@ -91,9 +91,10 @@ async def _fire(session: AsyncSession, deps: Deps, due: Due, now: datetime) -> i
     if due.obligation == "quarter_briefing":  # A1: one message, in parts when it is long
         cut = briefing.parts(await briefing.lines(session, deps, due, now))
         for n, part in enumerate(cut, 1):
+            last = buttons_for(due, occurrence.id, params) if n == len(cut) else []
             _send(session, now, to, "calendar.quarter_briefing",
                   {**params, "lines": part, "part": n, "parts": len(cut)},
-                  buttons_for(due, occurrence.id, params) if n == len(cut) else [])  # fmt: skip
+                  briefing.details(part) + last)  # fmt: skip
         return 1
     _send(session, now, to, f"calendar.{due.obligation}", params,
           buttons_for(due, occurrence.id, params))  # fmt: skip

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.policy.model import Policy
+from bot.policy.schema import Policy
 from bot.policy.worktime import IsWorkday, workdays_of
 
 LAPSE_KEPT = timedelta(days=30)  # a lapse notice more than a month late is no longer sent

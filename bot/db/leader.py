@@ -14,7 +14,7 @@ it always ends before the row expires, by at least `margin`. A leader that canno
 deadline (database unreachable, a pooler gone) stops at once (the caller exits); a leader whose
 row was taken (its term, `generation`, changed) stops at once too. A follower therefore starts
 only after the old leader must have stopped. Telegram's 409 Conflict on getUpdates is taken as
-lost leadership as well (scheduler.updates).
+lost leadership as well (runtime.updates).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Keeping the files people send into records: queued in the record's own transaction,
-fetched afterwards by the leader (scheduler.fetcher), retried with backoff like the outbox.
+fetched afterwards by the leader (runtime.fetcher), retried with backoff like the outbox.
 
 An attachment is a dict as the conversations collect it: file_id, kind, name, size, and
 mime_type when Telegram gave one.

@@ -11,7 +11,7 @@ repeat the last batch).
   What began and did not finish is handed to the handlers again at the next start
   (`unfinished`, through `begin`); what finished is skipped when Telegram sends it again. At
   most one update is ever handled and not yet recorded, so a crash replays only the last one,
-  and in order (scheduler.updates.InboxApplication).
+  and in order (runtime.updates.InboxApplication).
 - A handler that is run again must not apply the update twice: the business services refuse a
   second decision (rule 5), and a conversation step remembers the update that made it
   (`current()`, kept with the draft) so the step is shown again instead of advanced twice.

@@ -32,7 +32,7 @@ from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting, people_with_role
 from bot.people.view import ADMITTED
-from bot.policy.model import Kind, Severity
+from bot.policy.schema import Kind, Severity
 from bot.search import index as search
 
 

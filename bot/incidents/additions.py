@@ -26,7 +26,7 @@ from bot.incidents.service import CLAUSE, attach, attachment_count, load_for
 from bot.outbox import service as outbox
 from bot.people import authority
 from bot.people.service import PersonView, TgUser, acting
-from bot.policy.model import Kind
+from bot.policy.schema import Kind
 from bot.search import index as search
 
 CLOSED = N_(

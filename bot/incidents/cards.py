@@ -1,5 +1,5 @@
 """An incident's card for its handlers: what it shows and its buttons (the words are in
-handlers/incident_render.py)."""
+render/incident.py)."""
 
 from __future__ import annotations
 

@@ -36,9 +36,9 @@ from bot.outbox import service as outbox
 from bot.people import authority
 from bot.people.models import Person
 from bot.people.service import PersonView, TgUser, acting
-from bot.policy.model import Kind, Severity
+from bot.policy.schema import Kind, Severity
 
-# The same msgids as the card's (handlers/incident_render.py), for the answers of this module.
+# The same msgids as the card's (render/incident.py), for the answers of this module.
 SEVERITY_TERMS = {"general": N_("General"), "major": N_("Major"), "critical": N_("Critical")}
 CLOSED = N_("{ref} is already closed.")
 

@@ -1,7 +1,7 @@
 """An incident's evidence: the files its reporter attached, whether the office keeps them, and
 sending them to whoever acts on it (handlers routed, escalated or pulled in, the leadership
 reading a relay) or to its reporter. Each file goes by its Telegram file_id and, when Telegram
-no longer has it, as the office's kept copy (scheduler.delivery)."""
+no longer has it, as the office's kept copy (runtime.delivery)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from bot.incidents.service import CLAUSE, load_for, require_handler
 from bot.outbox import service as outbox
 from bot.people.models import Person
 from bot.people.service import PersonView, TgUser, acting
-from bot.policy.model import Kind
+from bot.policy.schema import Kind
 
 
 @dataclass(frozen=True)

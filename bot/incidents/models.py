@@ -94,8 +94,11 @@ class Incident(Base):
     def ref(self) -> str:
         return reference("INC", self.year, self.number)
 
+    # Never loaded with the incident: every read of one (a press, a card, a sweep) paid a
+    # statement for it and nothing reads it; who handles it is asked of
+    # bot/people/authority.py (docs/decisions/006-performance.md).
     handlers: Mapped[list[IncidentHandler]] = relationship(
-        lazy="selectin", order_by="IncidentHandler.id"
+        lazy="raise", order_by="IncidentHandler.id"
     )
 
 

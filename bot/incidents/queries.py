@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
 
 from bot.deps import Deps
 from bot.incidents.cards import card_buttons, card_params
@@ -219,7 +220,10 @@ async def card_for(deps: Deps, actor: TgUser, incident_id: int) -> CardView:
         me = await acting(session, actor, now=now)
         incident = await load_for(session, incident_id)
         await require_handler(session, incident, me)
-        reporter = await session.get(Person, incident.reporter_id)
+        # Names only: a Person's grants (a statement more each) are not needed here.
+        reporter = await session.get(
+            Person, incident.reporter_id, options=[raiseload(Person.grants)]
+        )
         assert reporter is not None
         params = card_params(incident, reporter)
         own_ack = (  # R2, C2: the secretary's own acknowledgement is still hers to give
@@ -259,5 +263,7 @@ async def card_for(deps: Deps, actor: TgUser, incident_id: int) -> CardView:
 
 
 async def _name(session: AsyncSession, person_id: int | None) -> str:
-    person = await session.get(Person, person_id) if person_id is not None else None
+    if person_id is None:
+        return "?"
+    person = await session.get(Person, person_id, options=[raiseload(Person.grants)])
     return person.display_name if person is not None else "?"

@@ -28,7 +28,7 @@ from bot.people.authority import standing
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting, role_holders
-from bot.policy.model import Kind, Severity
+from bot.policy.schema import Kind, Severity
 from bot.policy.worktime import add_working_minutes, workdays_of
 from bot.search import index as search
 

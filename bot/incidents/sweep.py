@@ -28,7 +28,7 @@ from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import people_with_role, role_holders
 from bot.people.view import view
-from bot.policy.model import Kind, Severity
+from bot.policy.schema import Kind, Severity
 
 OPEN = ("open", "contained")
 BATCH = 200

@@ -15,7 +15,7 @@ from bot.calendar.models import MeetingKind
 from bot.ledger.obligations import Obligation
 from bot.ledger.period import LedgerPeriod
 from bot.ledger.records import EventRow, IncidentRow
-from bot.policy.model import Policy
+from bot.policy.schema import Policy
 
 # code → the clauses it touches (CLAUSES.md). The first is the one it is listed under.
 CLAUSES: dict[str, tuple[str, ...]] = {

@@ -15,7 +15,7 @@ from bot.calendar.models import MeetingKind
 from bot.calendar.schedule import Period, dues_of_year, periods_of_year
 from bot.ledger.period import LedgerPeriod
 from bot.ledger.records import MeetingRow
-from bot.policy.model import Policy
+from bot.policy.schema import Policy
 
 MET, OPEN, SHORT, UNKEPT = "met", "open", "short", "unkept"
 

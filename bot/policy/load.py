@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.policy.model import Policy
+from bot.policy.schema import Policy
 
 
 class PolicyError(Exception):

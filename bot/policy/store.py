@@ -18,8 +18,8 @@ from bot.errors import InvalidInput
 from bot.i18n import N_
 from bot.people.service import TgUser, require_admin
 from bot.policy.load import PolicyError, parse
-from bot.policy.model import Policy
 from bot.policy.models import PolicyVersion
+from bot.policy.schema import Policy
 
 log = logging.getLogger(__name__)
 

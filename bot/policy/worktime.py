@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from bot.policy.model import Policy, WorkingHours
+from bot.policy.schema import Policy, WorkingHours
 
 IsWorkday = Callable[[date], bool]
 

@@ -14,7 +14,7 @@ from datetime import date
 
 from bot import dates
 from bot.events.models import OPEN, EventStatus
-from bot.policy.model import Kind, Severity
+from bot.policy.schema import Kind, Severity
 
 _REF = re.compile(r"(INC|EVT)-(\d{4})-(\d{1,6})", re.IGNORECASE)
 _PERSON = re.compile(r"@([A-Za-z0-9_]{1,64})")

@@ -22,13 +22,13 @@ from bot.db.engine import Database, create_engine
 from bot.db.migrate import head_from_files, upgrade
 from bot.deps import Deps
 from bot.files import store
-from bot.sandbox.ledger_year import ADMIN, a_year, at
-from tests.cli.test_cli import dutydesk
-from tests.conftest import PG_URL
+from standin.ledger_year import ADMIN, a_year, at
+from tests.support.cli import dutydesk
+from tests.support.database import PG_URL
 
 
 async def seeded(url: str, data_dir: Path) -> Deps:
-    """The sample year of bot/sandbox/ledger_year.py (incidents, events, meetings, lapses)."""
+    """The sample year of standin/ledger_year.py (incidents, events, meetings, lapses)."""
     engine = create_engine(url)
     await upgrade(engine)
     clock = MovableClock(at(1, 1, 9, 0))

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_URL, REQUIRE_PG, _pg_reachable, run_in_thread
+from tests.support.database import PG_URL, REQUIRE_PG, pg_reachable, run_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
 def test_the_bench_runs_every_scenario_at_smoke_sizes(tmp_path: Path) -> None:
-    pg_missing = run_in_thread(_pg_reachable())
+    pg_missing = run_in_thread(pg_reachable())
     if pg_missing and REQUIRE_PG:
         pytest.fail(f"PostgreSQL is required here and did not answer: {pg_missing}")
     postgres = ["--no-postgres"] if pg_missing else ["--postgres", PG_URL]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.sandbox import runner
+from standin import runner
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,9 @@ from sqlalchemy import func, select
 
 from bot.audit.models import AuditEntry
 from bot.people.models import Person
-from bot.policy.model import People
-from tests.flows.conftest import ADMIN_ID, Harness
-from tests.flows.test_report_flow import OFFICE, world
-from tests.flows.test_roles_flow import tap
+from bot.policy.schema import People
+from tests.support.bot import ADMIN_ID, Harness
+from tests.support.world import OFFICE, tap, world
 
 NIA, REX, IVY = 2001, 2002, 2003
 PENDING = "The office has not admitted you yet. You will be told here as soon as it decides."
@@ -109,7 +108,7 @@ async def test_approve_into_a_committee(harness: Harness) -> None:
     await s.quiet()
     close_door(h, "approve")
     from bot.people import grants
-    from tests.flows.test_authorization import ADMIN
+    from tests.support.outsiders import ADMIN
 
     await grants.create_committee(h.deps, ADMIN, "教科文卫委")
     nia = s.add_user(NIA, "Nia", language_code="en", username="nia")
@@ -213,7 +212,7 @@ async def test_an_inspector_reads_the_ledger_and_nothing_else_until_it_ends(
 ) -> None:
     from datetime import timedelta
 
-    from tests.flows.test_report_flow import SECRETARY
+    from tests.support.world import SECRETARY
 
     s, h = harness.standin, harness
     users = await world(h)

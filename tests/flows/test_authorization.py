@@ -13,32 +13,29 @@ from bot.errors import NotFound
 from bot.events import decisions
 from bot.events import service as events
 from bot.incidents.service import file_report
-from bot.outbox.models import OutboxMessage
 from bot.people import admission, grants, inspectors, leaving
 from bot.people import service as people
 from bot.people.models import Person
 from bot.people.roles import ROLE_CODES, Role
 from bot.people.service import TgUser
-from bot.policy.model import Kind, People, Severity
-from bot.sandbox.model import Message, SimUser
+from bot.policy.schema import Kind, People, Severity
 from handlers import callback_data as cd
 from handlers.commands import COMMANDS
-from tests.flows.conftest import ADMIN_ID, Harness
-from tests.flows.test_report_flow import (
+from standin.model import Message, SimUser
+from tests.support.bot import ADMIN_ID, Harness
+from tests.support.events import draft as lecture
+from tests.support.incidents import draft
+from tests.support.outsiders import ADMIN, HEAD, REVOKED, STRANGER, counts, staff_and_outsiders
+from tests.support.world import (
     DEPUTY,
     EMERGENCY,
     GROUP,
     MEMBER,
     OFFICE,
     SECRETARY,
+    tap,
     world,
 )
-from tests.flows.test_roles_flow import register, tap
-from tests.services.test_events import draft as lecture
-from tests.services.test_incidents import draft
-
-HEAD, REVOKED, STRANGER = 1006, 1007, 1008
-ADMIN = TgUser(ADMIN_ID, "Ada")
 
 REFUSED = {
     "/members": "Only an administrator or the leadership can see the members.",
@@ -67,28 +64,6 @@ EVERYONE = {"/help": "Your role:", "/my": "", "/pending": "", "/calendar": "The 
 async def audit_count(h: Harness) -> int:
     async with h.deps.db.read() as session:
         return int(await session.scalar(select(func.count(AuditEntry.id))) or 0)
-
-
-async def staff_and_outsiders(h: Harness) -> dict[int, SimUser]:
-    """world(), plus a head of a committee the member is not in, a deputy revoked a moment
-    ago, and a stranger who is in the group but never started the bot."""
-    s = h.standin
-    users = await world(h)
-    head = s.add_user(HEAD, "Hu", language_code="en", username="hu")
-    revoked = s.add_user(REVOKED, "Ren", language_code="en", username="ren")
-    for user in (head, revoked):
-        await register(s, user)
-    committee_id, _ = await grants.create_committee(h.deps, ADMIN, "教科文卫委")
-    hu = await people.find_person(h.deps, username="hu")
-    await grants.change_role(h.deps, ADMIN, person_id=hu.id, role=Role.COMMITTEE_HEAD,
-                             grant=True, committee_id=committee_id)  # fmt: skip
-    ren = await people.find_person(h.deps, username="ren")
-    for grant in (True, False):
-        await grants.change_role(h.deps, ADMIN, person_id=ren.id, role=Role.DEPUTY, grant=grant)
-    stranger = s.add_user(STRANGER, "Sun", language_code="en")
-    s.chats[GROUP].members.add(STRANGER)
-    await s.quiet()
-    return {**users, HEAD: head, REVOKED: revoked, STRANGER: stranger}
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -141,13 +116,6 @@ async def test_private_commands_in_the_group_point_to_the_private_chat(
             command
         )
         assert answer.buttons[0][0][1].startswith("https://t.me/dutydesk_test_bot?start=")
-
-
-async def counts(h: Harness) -> tuple[int, int]:
-    async with h.deps.db.read() as session:
-        audit = await session.scalar(select(func.count(AuditEntry.id)))
-        queued = await session.scalar(select(func.count(OutboxMessage.id)))
-        return int(audit or 0), int(queued or 0)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
 from sqlalchemy import func, select
 
 from bot.calendar import runner
 from bot.calendar.models import Meeting, Snooze
-from tests.flows.conftest import ADMIN_ID, Harness
-from tests.flows.test_report_flow import DEPUTY, GROUP, MEMBER, OFFICE, SECRETARY, world
-from tests.flows.test_roles_flow import tap
-
-CN = ZoneInfo("Asia/Shanghai")
-
-
-def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=CN).astimezone(UTC)  # type: ignore[misc]
+from tests.support.bot import ADMIN_ID, Harness
+from tests.support.calendar import local
+from tests.support.world import DEPUTY, GROUP, MEMBER, OFFICE, SECRETARY, tap, world
 
 
 async def test_a_reminder_recorded_through_its_button_stops(harness: Harness) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,7 +27,7 @@ from bot.drafts import service as drafts
 from bot.events import service as events
 from bot.events.draft import EventDraft
 from bot.inbox.models import InboxUpdate
-from bot.incidents.models import Incident
+from bot.incidents.models import Incident, TimelineEntry
 from bot.incidents.service import ReportDraft, file_report
 from bot.outbox.models import OutboxMessage
 from bot.people import grants
@@ -36,38 +35,22 @@ from bot.people import service as people
 from bot.people.roles import Role
 from bot.people.service import TgUser
 from bot.policy.load import load
-from bot.policy.model import Kind, Severity
-from bot.sandbox.faults import Hold
-from bot.sandbox.model import Message, SimUser
-from bot.sandbox.standin import StandIn
-from tests.conftest import open_door
-from tests.flows.conftest import TOKEN
-from tests.flows.test_process import finish, spawn
-from tests.flows.test_roles_flow import register, tap
-from tests.flows.test_step_faults import reporting
+from bot.policy.schema import Kind, Severity
+from standin.faults import Hold
+from standin.model import Message, SimUser
+from standin.standin import StandIn
+from tests.support.bot import TOKEN
+from tests.support.crash import tally
+from tests.support.database import open_door
+from tests.support.process import finish, spawn
+from tests.support.step_faults import reporting
+from tests.support.world import register, tap
 
 pytestmark = pytest.mark.slow
 
 ADMIN, MEMBER, SECRETARY, DEPUTY, EMERGENCY = 1001, 2001, 2002, 2003, 2004
 STAFF = {SECRETARY: ("Shu", Role.SECRETARY), DEPUTY: ("Dai", Role.DEPUTY),
          EMERGENCY: ("Eli", Role.EMERGENCY_OFFICE)}  # fmt: skip
-
-
-def tally(rows: list[OutboxMessage], s: StandIn) -> dict[str, int]:
-    """What was queued, and what people really got: delivered (found in the chat), duplicated
-    (the same text twice in one chat), uncertain (at-most-once, fate unknown), lost."""
-    counts = Counter(queued=len(rows), delivered=0, duplicated=0, uncertain=0, lost=0)
-    for chat in {row.chat_id for row in rows}:
-        texts = Counter(m.text for m in s.bot_messages(chat))
-        counts["duplicated"] += sum(n - 1 for n in texts.values())
-    for row in rows:
-        if row.status == "sent" and s.find(row.chat_id, row.telegram_message_id or 0):
-            counts["delivered"] += 1
-        elif row.status == "uncertain":
-            counts["uncertain"] += 1
-        else:
-            counts["lost"] += 1
-    return dict(counts)
 
 
 class Bot:
@@ -370,3 +353,29 @@ async def test_sigterm_finishes_the_update_in_hand(bot: Bot) -> None:
     assert (await s.next_message(ADMIN)).text.startswith("Your roles:")
     # Handled to the end: a new start hands nothing to the handlers again.
     assert await bot.count(InboxUpdate, InboxUpdate.finished_at.is_(None)) == 0
+
+
+async def test_a_replayed_addition_text_is_added_once(bot: Bot) -> None:
+    s = bot.standin
+    users = await staff(bot)
+    mei = users[MEMBER]
+    await file_report(bot.deps, TgUser(MEMBER, "Mei"), ReportDraft(
+        kind=Kind.NETWORK_SECURITY, severity=Severity.GENERAL, what="首页被篡改",
+        discovered_at=bot.now(), discovered_precision="minute", location="门户网站",
+        actions_taken="已断网", attachments=[]))  # fmt: skip
+    await bot.delivered()
+    await mei.send("/record INC-2026-0001")
+    record = await s.next_message(MEMBER, timeout=20)
+    await tap(s, mei, record, "Add to this report")
+    assert (await s.next_message(MEMBER)).text.startswith("What do you want to add")
+    hold = s.faults.hold("sendMessage", after=True, text="received")
+    await mei.send("又发现两处篡改")
+    await bot.restart_at(hold)
+    state = await drafts.get(bot.deps, MEMBER)
+    assert state is not None and state.data["texts"] == ["又发现两处篡改"]  # once
+    status = s.bot_messages(MEMBER)[-1]
+    assert status.text == "1 text received.\nSend more, or press Done."
+    await tap(s, mei, status, "Done")
+    await s.wait_until(lambda: status.text.startswith("Added to INC-2026-0001"), 10, "Done")
+    assert await bot.count(TimelineEntry, TimelineEntry.kind == "addition") == 1
+    await bot.stop()

@@ -19,11 +19,12 @@ from bot.db.backup import restore
 from bot.db.migrate import head_from_files
 from bot.files import store
 from bot.policy.load import load
-from bot.policy.model import Backups
+from bot.policy.schema import Backups
 from handlers.policy import backups_line
-from handlers.render import Renderer, notice
-from tests.flows.conftest import ADMIN_ID, Harness
-from tests.flows.test_report_flow import world
+from render.notices import notice
+from render.renderer import Renderer
+from tests.support.bot import ADMIN_ID, Harness
+from tests.support.world import world
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

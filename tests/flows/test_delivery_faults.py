@@ -24,11 +24,11 @@ from bot.outbox.models import OutboxMessage, Semantics
 from bot.people import service as people
 from bot.people.models import Person
 from bot.people.service import TgUser
-from bot.sandbox.standin import StandIn
-from scheduler.pacing import Pacer
-from tests.flows.conftest import Harness, start_bot, stop_bot
-from tests.flows.test_crash import tally
-from tests.flows.test_roles_flow import register
+from runtime.pacing import Pacer
+from standin.standin import StandIn
+from tests.support.bot import Harness, start_bot, stop_bot
+from tests.support.crash import tally
+from tests.support.world import register
 
 PEOPLE = list(range(3001, 3011))
 
@@ -66,7 +66,7 @@ async def rows(h: Harness) -> list[OutboxMessage]:
 
 async def drain(h: Harness, step: timedelta = timedelta(minutes=6)) -> None:
     """Let time pass (backoff, retry_after) until nothing is pending or in flight."""
-    for _ in range(600):  # a 429's retry_after is waited for in real time (scheduler.pacing)
+    for _ in range(600):  # a 429's retry_after is waited for in real time (runtime.pacing)
         busy = [m for m in ours(h, await rows(h)) if m.status in ("pending", "sending")]
         if not busy:
             return
@@ -151,7 +151,7 @@ async def test_a_flooded_chat_waits_alone_and_presses_are_answered_at_once(
 async def test_an_answer_refused_with_429_is_sent_again_after_retry_after(
     harness: Harness,
 ) -> None:
-    """A person's answer is never dropped for a 429 (scheduler.answers): it waits
+    """A person's answer is never dropped for a 429 (runtime.answers): it waits
     `retry_after` and goes again, where before it ended in the error handler."""
     s = harness.standin
     await register(s, s.add_user(3001, "P3001", language_code="en"))
@@ -175,7 +175,7 @@ async def test_answers_during_a_broadcast_at_telegrams_limits_meet_no_429(
     """Telegram's limits on (the stand-in's realistic mode, our own pacing as in production):
     a broadcast fills the outbox's share of the 30 messages a second while twenty people each
     ask for /help as fast as their chat allows. No answer meets a 429, whose retry_after
-    would hold up every update behind it (scheduler.pacing.answer_wait,
+    would hold up every update behind it (runtime.pacing.answer_wait,
     docs/decisions/006-performance.md); every
     answer and every message of the broadcast arrives once."""
     s = standin

@@ -9,51 +9,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.files.models import FileStatus, KeptFile
+from bot.files.models import KeptFile
 from bot.incidents.models import IncidentAttachment
 from bot.incidents.sweep import sweep
-from bot.sandbox.model import Message, SimUser
-from bot.sandbox.standin import StandIn
-from tests.flows.conftest import Harness
-from tests.flows.test_report_flow import DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY, world
-from tests.flows.test_roles_flow import tap
+from tests.support.bot import Harness
+from tests.support.evidence import report_general, settled, statuses
+from tests.support.world import DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY, tap, world
 
 PHOTOS = [b"\x89PNG first photo of the defaced page", b"\x89PNG second photo, the log"]
-
-
-async def report_general(s: StandIn, member: SimUser, files: list[bytes | tuple[str, bytes]]
-                         ) -> Message:  # fmt: skip
-    """A general network-security report with `files` (photos, or (name, bytes) documents);
-    returns the attachments question, which becomes the summary."""
-    await member.send("/report")
-    q = await s.next_message(MEMBER)
-    await tap(s, member, q, "Network-security incident")
-    await tap(s, member, q, "General")
-    for answer in ("首页被篡改", "2026-11-24 09:40", "门户网站", "已断开外网"):
-        await member.send(answer)
-        q = await s.next_message(MEMBER)
-    for f in files:
-        if isinstance(f, tuple):
-            await member.send_document(*f)
-        else:
-            await member.send_photo(f)
-        q = await s.next_message(MEMBER)
-    return q
-
-
-async def statuses(h: Harness) -> list[str]:
-    async with h.db.read() as session:
-        return list(await session.scalars(select(KeptFile.status).order_by(KeptFile.id)))
-
-
-async def settled(h: Harness, count: int) -> list[str]:
-    """The fetcher ran after the report's commit (it is woken by it)."""
-    for _ in range(200):  # up to 10 s on a busy machine
-        found = await statuses(h)
-        if len(found) == count and FileStatus.FETCHING not in found:
-            return found
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"files not settled: {await statuses(h)}")
 
 
 async def test_an_escalated_handler_receives_the_kept_photos_telegram_forgot(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.flows.conftest import ADMIN_ID, Harness
-from tests.flows.test_roles_flow import register, tap
+from tests.support.bot import ADMIN_ID, Harness
+from tests.support.world import register, tap
 
 
 async def test_the_discovery_prompt_and_its_error_give_todays_example(harness: Harness) -> None:

@@ -6,10 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.incidents.service import ReportDraft, file_report
 from bot.people.service import TgUser
-from bot.policy.model import Kind, Severity
-from tests.flows.conftest import Harness
-from tests.flows.test_report_flow import MEMBER, OFFICE, file_major_network_incident, world
-from tests.flows.test_roles_flow import register, tap
+from bot.policy.schema import Kind, Severity
+from tests.support.bot import Harness
+from tests.support.world import MEMBER, OFFICE, file_major_network_incident, register, tap, world
 
 OTHER = 1006
 

@@ -15,12 +15,11 @@ from bot.incidents import actions
 from bot.incidents.service import file_report
 from bot.people.service import TgUser
 from handlers import callback_data as cd
-from tests.flows.conftest import Harness
-from tests.flows.test_authorization import counts
-from tests.flows.test_report_flow import MEMBER, OFFICE, SECRETARY, world
-from tests.flows.test_roles_flow import tap
-from tests.services.test_events import draft as lecture
-from tests.services.test_incidents import draft
+from tests.support.bot import Harness
+from tests.support.events import draft as lecture
+from tests.support.incidents import draft
+from tests.support.outsiders import counts
+from tests.support.world import MEMBER, OFFICE, SECRETARY, tap, world
 
 MEI = TgUser(MEMBER, "Mei", username="mei", language_code="en")
 SHU, OU = TgUser(SECRETARY, "Shu", username="shu"), TgUser(OFFICE, "Ou", username="ou")

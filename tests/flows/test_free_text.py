@@ -21,14 +21,11 @@ from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.freetext import FIELDS, normalise
 from bot.people import service as people
-from bot.sandbox.model import SimUser
-from bot.sandbox.standin import StandIn
 from handlers import callback_data as cd
-from tests.flows.conftest import Harness
-from tests.flows.test_report_flow import MEMBER, world
+from tests.support.bot import Harness
+from tests.support.free_text import REPORT, STEPS, accepted_everything, answered, member_of, say
+from tests.support.world import MEMBER
 
-SENDS = {"sendmessage", "editmessagetext", "sendphoto", "senddocument", "answercallbackquery"}
-CRASHED = "Something went wrong on my side"
 MARKUP = ["<b>", "</b>", "<i>x</i>", "<script>alert(1)</script>", "&", "&amp;", "&#x1F600;",
           "<a href='javascript:x'>", "<", ">", "\u202e", "\u200b", "\x00", "\x1b[31m", "💥",
           "𠀀", "e\u0301", "ﷺ", "\n\n", "\t", "%s", "{ref}", "{0}", "\\", "`", "```"]  # fmt: skip
@@ -42,78 +39,8 @@ texts = st.one_of(
     ),
 ).filter(lambda t: bool(t.strip()) and len(t) <= 4096 and not t.startswith("/"))
 
-REPORT = {"attachments": [], "kind": "network_security", "severity": "major"}
-EVENT = {"type": "lecture", "attachments": []}
-# (flow, step, what the draft holds before it, the field a free-text answer is kept in)
-STEPS: list[tuple[str, str, dict[str, Any], str | None]] = [
-    ("report", "what", REPORT, "what"),
-    ("report", "when", {**REPORT, "what": "x"}, None),
-    ("report", "where", {**REPORT, "what": "x", "when": "2026-11-24T01:00:00+00:00"}, "where"),
-    (
-        "report",
-        "done",
-        {**REPORT, "what": "x", "where": "y", "when": "2026-11-24T01:00:00+00:00"},
-        "done",
-    ),
-    ("event", "title", EVENT, "title"),
-    ("event", "organiser_name", {**EVENT, "title": "t"}, None),
-    ("event", "date", {**EVENT, "title": "t"}, None),
-    ("event", "venue", {**EVENT, "title": "t", "date": "2026-12-10T06:30:00+00:00"}, "venue"),
-    ("event", "audience", {**EVENT, "title": "t", "venue": "v"}, None),
-    ("event", "speakers", {**EVENT, "title": "t", "venue": "v", "audience": 80}, None),
-    (
-        "event",
-        "outline",
-        {
-            **EVENT,
-            "title": "t",
-            "venue": "v",
-            "audience": 80,
-            "speakers": [{"name": "a", "affiliation": "b"}],
-        },
-        "outline",
-    ),
-    ("meeting", "date", {"kind": "dedicated"}, None),
-    ("meeting", "subject", {"kind": "dedicated", "held_on": "2026-11-20"}, "subject"),
-    ("", "", {}, None),  # no conversation: free text outside any flow
-]
 PROPERTY = settings(max_examples=40, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
-
-
-def accepted_everything(s: StandIn, since: int) -> None:
-    """Every message the bot sent since call `since` was accepted, and none was an apology."""
-    calls = [c for c in s.calls[since:] if c.method in SENDS]
-    assert calls, "the bot did not answer"
-    refused = [(c.method, c.status, c.params.get("text", "")[:80]) for c in calls
-               if c.status != 200]  # fmt: skip
-    assert not refused, refused
-    said = [str(c.params.get("text", "")) for c in calls]
-    assert not [t for t in said if CRASHED in t], said
-
-
-async def answered(s: StandIn, since: int) -> None:
-    """The bot answered, then went quiet: the next example must not change the draft while
-    this one's handler is still writing it (on a busy machine 50 ms of quiet is not enough)."""
-    await s.wait_until(lambda: any(c.method in SENDS for c in s.calls[since:]), 10.0,
-                       "the bot to answer")  # fmt: skip
-    await s.quiet(0.05)
-
-
-async def say(s: StandIn, member: SimUser, text: str) -> None:
-    """Send `text`; the bot answers, and Telegram accepts all it sends."""
-    since = len(s.calls)
-    await member.send(text)
-    await answered(s, since)
-    accepted_everything(s, since)
-
-
-async def member_of(h: Harness) -> SimUser:
-    """The member of world(), set up once per test (hypothesis reuses the harness)."""
-    s = h.standin
-    if MEMBER not in s.users:
-        await world(h)
-    return s.users[MEMBER]
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

@@ -20,11 +20,11 @@ from bot.incidents.models import Incident, TimelineEntry
 from bot.incidents.service import ReportDraft, file_report
 from bot.people import service as people
 from bot.people.service import TgUser
-from bot.policy.model import Kind
+from bot.policy.schema import Kind
 from handlers import callback_data as cd
-from tests.flows.conftest import Harness
-from tests.flows.test_free_text import STEPS, accepted_everything, answered, member_of, say
-from tests.flows.test_report_flow import MEMBER, SECRETARY
+from tests.support.bot import Harness
+from tests.support.free_text import STEPS, accepted_everything, answered, member_of, say
+from tests.support.world import MEMBER, SECRETARY
 
 INVISIBLE = ["\x00", "\x01", "\x07", "\x1b", "\x7f", "\x85", "\x9f", "\u200b", "\u200c", ZWJ,
              "\u200e", "\u202e", "\u2060", "\u2066", "\ufeff", "\u00ad", "\u3164", "\u115f",

@@ -6,11 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.chats.models import ChatBinding
-from bot.sandbox.model import SimUser
-from bot.sandbox.standin import StandIn
-from tests.flows.conftest import ADMIN_ID, Harness
-from tests.flows.test_report_flow import EMERGENCY, GROUP, MEMBER, OFFICE, world
-from tests.flows.test_roles_flow import tap
+from standin.model import SimUser
+from standin.standin import StandIn
+from tests.support.bot import ADMIN_ID, Harness
+from tests.support.world import EMERGENCY, GROUP, MEMBER, OFFICE, tap, world
 
 
 async def file_major(s: StandIn, member: SimUser) -> None:

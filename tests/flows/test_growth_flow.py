@@ -8,13 +8,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.incidents.models import Incident
-from bot.sandbox.model import Message
-from bot.sandbox.standin import StandIn
 from handlers import callback_data as cd
-from tests.flows.conftest import Harness
-from tests.flows.test_evidence_flow import report_general, settled
-from tests.flows.test_report_flow import DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY, world
-from tests.flows.test_roles_flow import tap
+from standin.model import Message
+from standin.standin import StandIn
+from tests.support.bot import Harness
+from tests.support.evidence import report_general, settled
+from tests.support.world import DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY, tap, world
 
 
 async def filed(s: StandIn, h: Harness, users: dict) -> Message:  # type: ignore[type-arg]

@@ -17,10 +17,10 @@ from bot.config import Settings
 from bot.db.engine import Database
 from bot.outbox import service as outbox
 from bot.people.models import Person
-from bot.sandbox.standin import StandIn
 from scheduler import jobs
-from tests.flows.conftest import Harness, start_bot, stop_bot
-from tests.flows.test_roles_flow import register
+from standin.standin import StandIn
+from tests.support.bot import Harness, start_bot, stop_bot
+from tests.support.world import register
 
 
 def free_port() -> int:

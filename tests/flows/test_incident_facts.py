@@ -3,33 +3,14 @@ acknowledgement a Contain implies (L4), and cards that show the record as it sta
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from io import BytesIO
 
 from openpyxl import load_workbook
 
-from bot.incidents.service import ReportDraft, file_report
-from bot.people.service import TgUser
-from bot.policy.model import Kind, Severity
-from bot.sandbox.model import Message, SimUser
-from tests.flows.conftest import Harness
-from tests.flows.test_report_flow import DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY, world
-from tests.flows.test_roles_flow import tap
-
-
-async def filed(h: Harness, severity: Severity = Severity.GENERAL) -> dict[int, Message]:
-    """A network-security incident filed by Mei; returns each handler's card by their id."""
-    draft = ReportDraft(
-        kind=Kind.NETWORK_SECURITY, severity=severity, what="首页被篡改",
-        discovered_at=datetime(2026, 11, 24, 1, 30, tzinfo=UTC), discovered_precision="minute",
-        location="门户网站", actions_taken="已断网", attachments=[],
-    )  # fmt: skip
-    await file_report(h.deps, TgUser(MEMBER, "Mei"), draft)
-    ids = (EMERGENCY, DEPUTY, SECRETARY) if severity != Severity.GENERAL else (EMERGENCY, DEPUTY)
-    cards = {uid: await h.standin.next_message(uid) for uid in ids}
-    await h.standin.quiet()
-    h.standin.mark_read(*ids, MEMBER, -5001)
-    return cards
+from standin.model import Message, SimUser
+from tests.support.bot import Harness
+from tests.support.incident_facts import filed
+from tests.support.world import DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY, tap, world
 
 
 async def report_upward(h: Harness, eli: SimUser, card: Message) -> None:
@@ -137,7 +118,7 @@ async def test_cards_show_the_record_as_it_stands(harness: Harness) -> None:
 
 
 async def test_my_shows_what_you_filed_handle_and_decide(harness: Harness) -> None:
-    from tests.flows.test_event_flow import request_lecture
+    from tests.support.lecture import request_lecture
 
     s = harness.standin
     users = await world(harness)

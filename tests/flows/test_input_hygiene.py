@@ -8,11 +8,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.incidents.models import Incident
-from bot.sandbox.model import Message, SimUser
-from bot.sandbox.standin import StandIn
-from tests.flows.conftest import Harness
-from tests.flows.test_report_flow import MEMBER, world
-from tests.flows.test_roles_flow import tap
+from standin.model import Message, SimUser
+from standin.standin import StandIn
+from tests.support.bot import Harness
+from tests.support.world import MEMBER, tap, world
 
 FAMILY = "👨\u200d👩\u200d👧"  # a ZWJ sequence: the joiners carry meaning and stay
 

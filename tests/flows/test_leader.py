@@ -17,12 +17,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.db.engine import create_engine
-from bot.sandbox.standin import StandIn
-from tests.conftest import PG_URL, REQUIRE_PG, _pg_reachable
-from tests.flows.conftest import TOKEN
-from tests.flows.test_process import finish, spawn
+from standin.standin import StandIn
+from tests.support.bot import TOKEN
+from tests.support.database import PG_URL, REQUIRE_PG, pg_reachable
 from tests.support.pgbouncer import PgBouncer
 from tests.support.pgbouncer import pgbouncer as pgbouncer  # the fixture
+from tests.support.process import finish, spawn
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 LEASE = "5"  # seconds: renewed every second, given up a second before it ends
@@ -32,7 +32,7 @@ TAKES_OVER = "leader: this instance works"
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
     """A database of its own (advisory locks are per database), dropped afterwards."""
-    problem = await _pg_reachable()
+    problem = await pg_reachable()
     if problem is not None:
         if REQUIRE_PG:
             pytest.fail(f"PostgreSQL required but not reachable at {PG_URL}: {problem}")

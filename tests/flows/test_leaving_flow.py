@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from bot.incidents.service import file_report
 from bot.people.service import TgUser
-from bot.sandbox.model import Message
 from handlers import callback_data as cd
-from tests.flows.conftest import ADMIN_ID, Harness
-from tests.flows.test_report_flow import EMERGENCY, MEMBER, OFFICE, SECRETARY, world
-from tests.flows.test_roles_flow import tap
-from tests.services.test_incidents import draft
+from standin.model import Message
+from tests.support.bot import ADMIN_ID, Harness
+from tests.support.incidents import draft
+from tests.support.world import EMERGENCY, MEMBER, OFFICE, SECRETARY, tap, world
 
 
 async def test_an_admin_deactivates_and_reactivates_a_person_from_members(

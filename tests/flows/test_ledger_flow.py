@@ -15,11 +15,11 @@ from bot.events.sweep import sweep as event_sweep
 from bot.incidents.models import Incident
 from bot.incidents.sweep import sweep as incident_sweep
 from bot.people.models import Person
-from bot.sandbox.ledger_year import MIN, OU, SHU, a_year, at
-from bot.sandbox.world import SimUser
 from handlers import ledger_export
-from tests.flows.conftest import ADMIN_ID, Harness
-from tests.flows.test_roles_flow import tap
+from standin.ledger_year import MIN, OU, SHU, a_year, at
+from standin.world import SimUser
+from tests.support.bot import ADMIN_ID, Harness
+from tests.support.world import tap
 
 GROUP = -100777
 

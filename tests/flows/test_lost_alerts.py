@@ -11,8 +11,8 @@ from bot.calendar import holidays_check
 from bot.outbox import service as outbox
 from bot.outbox.models import OutboxMessage, Semantics
 from bot.people.models import Person
-from tests.flows.conftest import ADMIN_ID, Harness
-from tests.flows.test_report_flow import DEPUTY, MEMBER, OFFICE, world
+from tests.support.bot import ADMIN_ID, Harness
+from tests.support.world import DEPUTY, MEMBER, OFFICE, world
 
 APPROVED = {"ref": "EVT-2026-0007", "title": "Lecture on the Party's history", "by": "Shu"}
 

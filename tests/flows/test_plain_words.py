@@ -8,17 +8,18 @@ from sqlalchemy import select
 
 from bot.calendar.models import Meeting
 from bot.incidents.sweep import sweep
-from tests.flows.conftest import Harness
-from tests.flows.test_incident_facts import filed
-from tests.flows.test_report_flow import (
+from tests.support.bot import Harness
+from tests.support.incident_facts import filed
+from tests.support.world import (
     DEPUTY,
     EMERGENCY,
     MEMBER,
     OFFICE,
     SECRETARY,
+    register,
+    tap,
     world,
 )
-from tests.flows.test_roles_flow import register, tap
 
 
 async def test_typed_minutes_are_taken_as_minutes(harness: Harness) -> None:
@@ -103,7 +104,7 @@ async def test_pull_in_says_why_it_is_empty_and_pages(harness: Harness) -> None:
 async def test_a_critical_incident_is_called_critical_in_the_ledger(harness: Harness) -> None:
     from bot.incidents.service import ReportDraft, file_report
     from bot.people.service import TgUser
-    from bot.policy.model import Kind, Severity
+    from bot.policy.schema import Kind, Severity
 
     s = harness.standin
     users = await world(harness)

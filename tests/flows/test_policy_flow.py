@@ -8,9 +8,8 @@ from datetime import time
 from sqlalchemy import select
 
 from bot.audit.models import AuditEntry
-from tests.flows.conftest import ADMIN_ID, Harness
-from tests.flows.test_report_flow import MEMBER, SECRETARY, world
-from tests.flows.test_roles_flow import tap
+from tests.support.bot import ADMIN_ID, Harness
+from tests.support.world import MEMBER, SECRETARY, tap, world
 
 # The harness keeps its door open (tests/conftest.open_door); so does the file it loads.
 NEW_POLICY = """

@@ -4,47 +4,15 @@ never logs its token, and explains a token Telegram refuses."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.db.migrate import head_from_files
-from bot.sandbox.standin import StandIn
-from tests.flows.conftest import TOKEN
-
-
-async def spawn(
-    tmp_path: Path, standin: StandIn, token: str, **extra: str
-) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DUTYDESK_")}
-    env.update(
-        DUTYDESK_BOT_TOKEN=token,
-        DUTYDESK_TELEGRAM_API_URL=standin.url,
-        DUTYDESK_DATA_DIR=str(tmp_path / "data"),
-        # DEBUG unless asked: the most talkative setting, and still no token
-        DUTYDESK_LOG_LEVEL=extra.pop("DUTYDESK_LOG_LEVEL", "DEBUG"),
-        PYTHONUNBUFFERED="1",  # every line in the log, even from a killed process
-        DUTYDESK_ADMIN_IDS="1001",
-        **extra,
-    )
-    # The log goes to a file, not a pipe: at DEBUG a pipe nobody reads fills up (64 KB) and
-    # the bot would block on its own logging.
-    log = (tmp_path / f"bot-{len(list(tmp_path.glob('bot-*.log')))}.log").open("wb")
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run",
-        cwd=tmp_path, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
-
-
-async def finish(proc: asyncio.subprocess.Process, tmp_path: Path) -> tuple[int, str]:
-    """Wait for the process; its exit code and everything it logged."""
-    await asyncio.wait_for(proc.wait(), 30)
-    logs = sorted(tmp_path.glob("bot-*.log"))
-    assert proc.returncode is not None
-    return proc.returncode, logs[-1].read_text(errors="replace") if logs else ""
+from standin.standin import StandIn
+from tests.support.bot import TOKEN
+from tests.support.process import finish, spawn
 
 
 @pytest.mark.slow
@@ -193,7 +161,9 @@ async def test_start_up_at_info_is_duty_desks_own_lines(tmp_path: Path, standin:
     assert code == 0, log
     lines = log.splitlines()
     # Only Duty Desk's own loggers (in December also the holiday calendar's warning).
-    assert all(line.split(" ", 4)[3].startswith(("bot.", "scheduler.")) for line in lines), log
+    assert all(
+        line.split(" ", 4)[3].startswith(("bot.", "runtime.", "scheduler.")) for line in lines
+    ), log
     assert lines[0].endswith(f"upgrading the database schema to {head_from_files()}")
     assert any(line.endswith("ready: @dutydesk_test_bot answers") for line in lines)
     assert lines[-1].endswith("bot.app: stopped") and len(lines) <= 6, log

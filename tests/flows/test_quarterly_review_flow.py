@@ -7,10 +7,9 @@ from sqlalchemy import select
 
 from bot.calendar import runner
 from bot.calendar.models import Meeting
-from tests.flows.conftest import ADMIN_ID, Harness
-from tests.flows.test_calendar_flow import local
-from tests.flows.test_report_flow import GROUP, OFFICE, world
-from tests.flows.test_roles_flow import tap
+from tests.support.bot import ADMIN_ID, Harness
+from tests.support.calendar import local
+from tests.support.world import GROUP, OFFICE, tap, world
 
 
 async def test_a_review_with_one_area_not_discussed(harness: Harness) -> None:

@@ -6,20 +6,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.incidents.sweep import sweep
-from bot.sandbox.standin import StandIn
-from tests.flows.conftest import Harness
-from tests.flows.test_event_flow import request_lecture
-from tests.flows.test_evidence_flow import report_general, settled
-from tests.flows.test_report_flow import MEMBER, SECRETARY, world
-from tests.flows.test_roles_flow import register, tap
+from standin.standin import StandIn
+from tests.support.bot import Harness
+from tests.support.evidence import report_general, settled
+from tests.support.lecture import request_lecture
+from tests.support.world import MEMBER, SECRETARY, register, tap, world
 
 MIN = 1006
 
 
-async def record_of(s: StandIn, chat: int, ref: str) -> list[str]:
-    """Every message /record sends, in order."""
+async def record_of(s: StandIn, chat: int, ref: str, link: str = "") -> list[str]:
+    """Every message /record sends, in order (or the Details link of `link` opened)."""
     s.mark_read(chat)
-    await s.users[chat].send(f"/record {ref}")
+    await s.users[chat].send(f"/start rec-{link}" if link else f"/record {ref}")
     await s.quiet()
     return [m.text for m in s.unread(chat)]
 
@@ -84,6 +83,13 @@ async def test_the_secretary_reads_the_whole_record_a_member_gets_not_found(
     await register(s, other)
     assert await record_of(s, MIN, "INC-2026-0001") == ["There is no record INC-2026-0001."]
     assert await record_of(s, MIN, "INC-2026-0099") == ["There is no record INC-2026-0099."]
+    # A Details link in a group's message (the briefing's) opens the record privately, with
+    # the same visibility as /record.
+    assert await record_of(s, MIN, "", link="INC-2026-0001") == [
+        "There is no record INC-2026-0001."
+    ]
+    linked = await record_of(s, SECRETARY, "", link="INC-2026-0001")
+    assert "Summary: 已处置完毕，原因为弱口令" in "\n".join(linked)
     # Its reporter reads it, and opens it from /my with Details.
     assert "Closing summary" in "\n".join(await record_of(s, MEMBER, "INC-2026-0001"))
     s.mark_read(MEMBER)

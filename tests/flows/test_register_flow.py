@@ -14,21 +14,22 @@ from bot.outbox.models import OutboxMessage
 from bot.people.models import Person
 from bot.people.service import TgUser
 from bot.register.models import AccountabilityCase
-from bot.sandbox.model import Message, SimUser
-from bot.sandbox.standin import StandIn
-from tests.flows.conftest import ADMIN_ID, Harness
-from tests.flows.test_authorization import HEAD, REVOKED, STRANGER, staff_and_outsiders
-from tests.flows.test_report_flow import (
+from standin.model import Message, SimUser
+from standin.standin import StandIn
+from tests.support.bot import ADMIN_ID, Harness
+from tests.support.incidents import draft as incident
+from tests.support.outsiders import HEAD, REVOKED, STRANGER, staff_and_outsiders
+from tests.support.world import (
     DEPUTY,
     EMERGENCY,
     GROUP,
     MEMBER,
     OFFICE,
     SECRETARY,
+    register,
+    tap,
     world,
 )
-from tests.flows.test_roles_flow import register, tap
-from tests.services.test_incidents import draft as incident
 
 KEEPERS = {SECRETARY, DEPUTY}
 EVERY_ROLE = [MEMBER, HEAD, OFFICE, EMERGENCY, ADMIN_ID, DEPUTY, SECRETARY, REVOKED, STRANGER]

@@ -3,9 +3,8 @@ deliberately leaves to people (A4) said so in /policy and /ledger A4."""
 
 from __future__ import annotations
 
-from tests.flows.conftest import Harness
-from tests.flows.test_report_flow import MEMBER, OFFICE, world
-from tests.flows.test_roles_flow import tap
+from tests.support.bot import Harness
+from tests.support.world import MEMBER, OFFICE, tap, world
 
 R1_OPENING = (
     "The regulation (R1): Carry out the decisions, deployments and instructions on ideological "

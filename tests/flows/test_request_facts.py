@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.sandbox.model import Message
-from tests.flows.conftest import Harness
-from tests.flows.test_event_flow import request_lecture
-from tests.flows.test_report_flow import (
+from standin.model import Message
+from tests.support.bot import Harness
+from tests.support.lecture import request_lecture
+from tests.support.world import (
     DEPUTY,
     EMERGENCY,
     MEMBER,
     OFFICE,
     SECRETARY,
+    tap,
     world,
 )
-from tests.flows.test_roles_flow import tap
 
 
 async def sent_back(h: Harness, users: dict, organiser: str | None = "@ou") -> Message:

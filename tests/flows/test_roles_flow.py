@@ -11,27 +11,11 @@ from bot.audit.models import AuditEntry
 from bot.chats.models import ChatBinding
 from bot.outbox.models import OutboxMessage, OutboxStatus
 from bot.people.models import Person
-from bot.sandbox.model import Message, SimUser
-from bot.sandbox.standin import StandIn
-from tests.flows.conftest import ADMIN_ID, Harness
+from standin.model import Message, SimUser
+from tests.support.bot import ADMIN_ID, Harness
+from tests.support.world import register, tap
 
 GROUP = -5001
-
-
-async def register(s: StandIn, user: SimUser, language: str = "English") -> None:
-    await user.send("/start")
-    await user.press(await s.next_message(user.id), language)
-    await s.wait_until(lambda: s.bot_messages(user.id)[-1].edits)
-
-
-async def tap(
-    s: StandIn, user: SimUser, msg: Message, label: str | None = None, data: str | None = None
-) -> tuple[str | None, bool]:
-    """Press a button and return the answer the bot gave to the press (text, alert)."""
-    before = len(s.answers)
-    await user.press(msg, label, callback_data=data)
-    await s.wait_until(lambda: len(s.answers) > before, what="the answer to a press")
-    return s.answers[before][1], s.answers[before][2]
 
 
 async def people_world(h: Harness) -> tuple[SimUser, SimUser]:

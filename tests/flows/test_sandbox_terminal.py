@@ -17,12 +17,12 @@ from bot.db.engine import Database
 from bot.incidents.sweep import sweep
 from bot.people import service as people
 from bot.people.service import TgUser
-from bot.sandbox import cast
-from bot.sandbox.commands import command
-from bot.sandbox.screen import Session, track_tasks, wait_quiet
-from bot.sandbox.standin import StandIn
-from scheduler.pacing import Pacer
-from tests.flows.conftest import ADMIN_ID, start_bot, stop_bot
+from runtime.pacing import Pacer
+from standin import cast
+from standin.commands import command
+from standin.screen import Session, track_tasks, wait_quiet
+from standin.standin import StandIn
+from tests.support.bot import ADMIN_ID, start_bot, stop_bot
 
 ZHOU, EMERG, DEP, OFFICE = (cast.person(k) for k in ("zhou", "emerg", "dep", "office"))
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.people.models import Person
-from bot.sandbox.standin import StandIn
-from tests.flows.conftest import ADMIN_ID, Harness
+from standin.standin import StandIn
+from tests.support.bot import ADMIN_ID, Harness
 
 
 async def test_first_contact_asks_language_then_greets_in_it(harness: Harness) -> None:

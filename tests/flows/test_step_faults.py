@@ -22,19 +22,17 @@ from bot.drafts import service as drafts
 from bot.incidents.service import ReportDraft, file_report
 from bot.outbox.models import OutboxMessage, OutboxStatus
 from bot.people.service import TgUser
-from bot.policy.model import Kind, Severity
-from bot.sandbox.faults import Hold
-from bot.sandbox.model import Message, SimUser
-from bot.sandbox.standin import StandIn
-from tests.flows.conftest import Harness
-from tests.flows.test_report_flow import EMERGENCY, world
-from tests.flows.test_report_flow import MEMBER as REPORTER
-from tests.flows.test_roles_flow import register, tap
+from bot.policy.schema import Kind, Severity
+from standin.faults import Hold
+from standin.model import Message
+from standin.standin import StandIn
+from tests.support.bot import Harness
+from tests.support.step_faults import KIND_Q, MEMBER, SEVERITY_Q, reporting
+from tests.support.world import EMERGENCY, register, tap, world
+from tests.support.world import MEMBER as REPORTER
 
-MEMBER = 1001
 WRONG = "nothing was changed"
 SAVED = "Your answer was saved. The next step will appear in a moment."
-KIND_Q, SEVERITY_Q = "What do you want to report?", "How serious is it?"
 WHAT_Q, WHEN_Q, WHERE_Q = (
     "What happened? Describe it in a message.",
     "When was it discovered?",
@@ -49,7 +47,7 @@ def _hold(s: StandIn, method: str, question: str) -> Hold:
 
 
 FAULTS: dict[str, Fault] = {
-    # Short enough to wait for while the update is handled (scheduler.answers).
+    # Short enough to wait for while the update is handled (runtime.answers).
     "429": lambda s, method, _: s.faults.fail_next(method, 429, retry_after=1),
     # Too long to hold up everyone's updates: the question goes later.
     "429 long": lambda s, method, _: s.faults.fail_next(method, 429, retry_after=40),
@@ -57,18 +55,6 @@ FAULTS: dict[str, Fault] = {
     "closed": lambda s, method, _: s.faults.drop_connection(method),
     "hung": _hold,
 }
-
-
-async def reporting(s: StandIn, uid: int = MEMBER) -> tuple[SimUser, Message]:
-    """A registered member who just sent /report, and its first question."""
-    mei = s.add_user(uid, "Mei", language_code="en")
-    await register(s, mei)
-    await s.quiet()
-    s.mark_read(uid)
-    await mei.send("/report")
-    q = await s.next_message(uid)
-    assert q.text == KIND_Q
-    return mei, q
 
 
 async def step(h: Harness) -> str | None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.flows.conftest import Harness
-from tests.flows.test_report_flow import MEMBER, SECRETARY, world
+from tests.support.bot import Harness
+from tests.support.world import MEMBER, SECRETARY, world
 
 
 async def test_acting_days_in_chinese(harness: Harness) -> None:

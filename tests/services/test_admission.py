@@ -23,8 +23,8 @@ from bot.people.models import Invitation, Person
 from bot.people.roles import Role
 from bot.people.service import TgUser
 from bot.people.view import ADMITTED, PENDING, REFUSED
-from bot.policy.model import People
-from tests.services.test_incidents import draft
+from bot.policy.schema import People
+from tests.support.incidents import draft
 
 ADMIN = TgUser(9001, "Ada", username="ada", language_code="en")
 OFFICE = TgUser(5, "Ou", username="ou", language_code="en")
@@ -265,7 +265,7 @@ async def test_the_last_use_goes_to_one_of_two_at_once(deps: Deps) -> None:
 async def test_a_pending_person_is_neither_offered_nor_pulled_in(deps: Deps) -> None:
     from bot.incidents import actions
     from bot.incidents.queries import candidates
-    from bot.policy.model import Kind
+    from bot.policy.schema import Kind
 
     await office(deps)
     door(deps, "approve")

@@ -31,8 +31,8 @@ from bot.outbox.models import OutboxMessage
 from bot.people.models import Person, RoleGrant
 from bot.people.roles import Role
 from bot.people.service import TgUser
-from bot.policy.model import Kind
-from tests.conftest import PG_URL, T0
+from bot.policy.schema import Kind
+from tests.support.database import PG_URL, T0
 
 SIZES = {"people": 30, "incidents": 200, "events": 40}
 

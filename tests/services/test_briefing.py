@@ -11,10 +11,11 @@ from bot.calendar.schedule import dues_of_year
 from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.incidents.service import ReportDraft, file_report
-from bot.policy.model import Kind, Severity
-from bot.sandbox.ledger_year import CN, MEI, MIN, a_year
-from tests.services.test_calendar import LEADERS, OFFICE, ORG, local, organisation, outbox
-from tests.services.test_quarterly_review import review
+from bot.policy.schema import Kind, Severity
+from standin.ledger_year import CN, MEI, MIN, a_year
+from tests.support.calendar import LEADERS, ORG, local, organisation, outbox
+from tests.support.review import review
+from tests.support.staff import OFFICE
 
 Q4 = "A2:2026-Q4:briefing"
 
@@ -93,7 +94,9 @@ async def test_sent_once_to_the_office_and_the_leadership(deps: Deps, clock: Mov
     await organisation(deps)
     await runner.run(deps)
     clock.set(local(2026, 11, 5, 11, 0))
-    await file_report(deps, MEI, report(Kind.PUBLIC_OPINION, Severity.GENERAL, "网帖质疑工作作风"))
+    filed = await file_report(
+        deps, MEI, report(Kind.PUBLIC_OPINION, Severity.GENERAL, "网帖质疑工作作风")
+    )
     for _ in range(2):  # a second run (or a second scheduler) sends nothing again
         clock.set(local(2026, 12, 15, 9, 30))
         await runner.run(deps)
@@ -104,6 +107,10 @@ async def test_sent_once_to_the_office_and_the_leadership(deps: Deps, clock: Mov
     lines = sent[0].params["lines"]
     assert ["h", "area", "社会舆论", "Public opinion in society", 1] in lines
     assert sent[0].params["part"] == sent[0].params["parts"] == 1
+    # Each incident named has a Details link into the reader's private chat (not shown in the
+    # group), then the reminder's own buttons.
+    assert sent[0].buttons[0] == [{"text": filed.ref, "data": f"start:rec-{filed.ref}"}]
+    assert [b["label"] for b in sent[0].buttons[1]] == ["Record it"]
 
 
 async def test_no_briefing_once_the_review_is_recorded_in_full(

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -19,56 +18,20 @@ from bot.audit.models import AuditEntry
 from bot.calendar import meetings, runner
 from bot.calendar.meetings import MeetingDraft
 from bot.calendar.models import MeetingKind, Occurrence, Snooze
-from bot.chats import service as chats
-from bot.chats.service import Purpose
 from bot.clock import MovableClock
 from bot.db.engine import Database
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed
-from bot.outbox.models import OutboxMessage, OutboxStatus
-from bot.people import grants
+from bot.outbox.models import OutboxStatus
 from bot.people import service as people
-from bot.people.roles import Role
-from bot.people.service import TgUser
-
-CN = ZoneInfo("Asia/Shanghai")
-ADMIN = TgUser(9001, "Ada")
-MEMBER = TgUser(1, "Mei")
-SECRETARY = TgUser(4, "Shu")
-DEPUTY = TgUser(3, "Dai")
-OFFICE = TgUser(5, "Ou")
-ORG, LEADERS = -100, -200
-
-
-def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=CN).astimezone(UTC)  # type: ignore[misc]
-
-
-async def organisation(deps: Deps, groups: bool = True) -> None:
-    await grants.ensure_bootstrap_admins(deps)
-    for tg, role in [(SECRETARY, Role.SECRETARY), (DEPUTY, Role.DEPUTY), (OFFICE, Role.OFFICE)]:
-        person = (await people.start(deps, tg)).person
-        await grants.change_role(deps, ADMIN, person_id=person.id, role=role, grant=True)
-    await people.start(deps, MEMBER)
-    if groups:
-        await chats.bind(deps, ADMIN, chat_id=ORG, title="机关", purpose=Purpose.ORG)
-        await chats.bind(deps, ADMIN, chat_id=LEADERS, title="党组", purpose=Purpose.LEADERSHIP)
+from tests.support.calendar import CN, LEADERS, ORG, local, organisation, outbox
+from tests.support.staff import DEPUTY, MEMBER, OFFICE, SECRETARY
 
 
 async def sent(deps: Deps) -> list[Occurrence]:
     async with deps.db.read() as s:
         rows = await s.scalars(
             select(Occurrence).where(Occurrence.outcome == "sent").order_by(Occurrence.id)
-        )
-        return list(rows)
-
-
-async def outbox(deps: Deps, prefix: str = "calendar.") -> list[OutboxMessage]:
-    async with deps.db.read() as s:
-        rows = await s.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.template.startswith(prefix))
-            .order_by(OutboxMessage.id)
         )
         return list(rows)
 

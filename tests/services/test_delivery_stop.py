@@ -13,7 +13,7 @@ import random
 import pytest
 
 from bot.deps import Deps
-from scheduler.delivery import Deliverer
+from runtime.delivery import Deliverer
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,52 +13,15 @@ from bot.errors import AlreadyDone, InvalidInput, NotAllowed
 from bot.events import after, decisions
 from bot.events import resubmit as resubmission
 from bot.events import service as events
-from bot.events.draft import EventDraft
 from bot.events.models import EventRequest, EventVersion
-from bot.outbox.models import OutboxMessage, Semantics
+from bot.outbox.models import Semantics
 from bot.people import grants
 from bot.people import service as people
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import TgUser
-
-ADMIN = TgUser(9001, "Ada")
-MEMBER = TgUser(1, "Mei")
-SECRETARY = TgUser(4, "Shu")
-DEPUTY = TgUser(3, "Dai")
-OFFICE = TgUser(5, "Ou")
-HEAD = TgUser(6, "Han")
-
-
-async def staff(deps: Deps) -> None:
-    await grants.ensure_bootstrap_admins(deps)
-    for tg, role in [(SECRETARY, Role.SECRETARY), (DEPUTY, Role.DEPUTY), (OFFICE, Role.OFFICE)]:
-        person = (await people.start(deps, tg)).person
-        await grants.change_role(deps, ADMIN, person_id=person.id, role=role, grant=True)
-    await people.start(deps, MEMBER)
-
-
-def draft(days: int = 10, **changes: object) -> EventDraft:
-    base = EventDraft(
-        event_type="lecture", title="<b>新时代</b>理论宣讲报告会",
-        starts_at=datetime(2026, 11, 24, 2, 0, tzinfo=UTC) + timedelta(days=days),
-        venue="机关三楼会议室", audience=80,
-        speakers=[{"name": "张教授", "affiliation": "市委党校"}],
-        outline="一、……二、……", speakers_vetted=True,
-    )  # fmt: skip
-    for key, value in changes.items():
-        setattr(base, key, value)
-    return base
-
-
-async def messages(deps: Deps, template: str) -> list[OutboxMessage]:
-    async with deps.db.read() as s:
-        rows = await s.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.template == template)
-            .order_by(OutboxMessage.id)
-        )
-        return list(rows)
+from tests.support.events import draft, messages, staff
+from tests.support.staff import ADMIN, DEPUTY, HEAD, MEMBER, OFFICE, SECRETARY
 
 
 async def test_direct_approval_then_filing_clears_it(deps: Deps) -> None:

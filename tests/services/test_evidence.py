@@ -15,8 +15,9 @@ from bot.incidents.service import file_report
 from bot.outbox.models import OutboxMessage
 from bot.people import service as people
 from bot.people.service import TgUser
-from bot.policy.model import Kind, Severity
-from tests.services.test_incidents import EMERGENCY, MEMBER, OFFICE, SECRETARY, draft, staff
+from bot.policy.schema import Kind, Severity
+from tests.support.incidents import draft, staff
+from tests.support.staff import EMERGENCY, MEMBER, OFFICE, SECRETARY
 
 HELPER = TgUser(6, "Hu")
 PHOTO = {"file_id": "PHOTO-1", "kind": "photo", "name": None, "size": 2048}

@@ -17,8 +17,8 @@ from bot.deps import Deps
 from bot.files import service as files
 from bot.files import store
 from bot.files.models import FileStatus, KeptFile, NotKept
-from bot.sandbox.standin import StandIn
-from scheduler.fetcher import Fetcher
+from runtime.fetcher import Fetcher
+from standin.standin import StandIn
 
 TOKEN = "4242:files-test-token-abcdefghijkl"
 MB = 1024 * 1024

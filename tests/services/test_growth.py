@@ -23,17 +23,9 @@ from bot.incidents.sweep import sweep
 from bot.ledger import service as ledger
 from bot.ledger.period import chosen
 from bot.people import service as people
-from bot.policy.model import Kind, Severity
-from tests.services.test_incidents import (
-    DEPUTY,
-    EMERGENCY,
-    MEMBER,
-    OFFICE,
-    SECRETARY,
-    draft,
-    notices,
-    staff,
-)
+from bot.policy.schema import Kind, Severity
+from tests.support.incidents import draft, notices, staff
+from tests.support.staff import DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY
 
 PHOTO = {"file_id": "AgADadded1", "kind": "photo", "name": "现场照片", "size": 1000,
          "mime_type": "image/jpeg"}  # fmt: skip

@@ -12,54 +12,15 @@ from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed
 from bot.incidents import actions
 from bot.incidents.models import Incident, TimelineEntry
-from bot.incidents.service import ReportDraft, file_report
+from bot.incidents.service import file_report
 from bot.incidents.sweep import sweep
-from bot.outbox.models import OutboxMessage
 from bot.people import grants
 from bot.people import service as people
 from bot.people.roles import Role
 from bot.people.service import TgUser
-from bot.policy.model import Kind, Severity
-
-ADMIN = TgUser(9001, "Ada")
-MEMBER = TgUser(1, "Mei")
-EMERGENCY = TgUser(2, "Eli")
-DEPUTY = TgUser(3, "Dai")
-SECRETARY = TgUser(4, "Shu")
-OFFICE = TgUser(5, "Ou")
-
-
-async def staff(deps: Deps) -> None:
-    await grants.ensure_bootstrap_admins(deps)
-    for tg, role in [
-        (EMERGENCY, Role.EMERGENCY_OFFICE),
-        (DEPUTY, Role.DEPUTY),
-        (SECRETARY, Role.SECRETARY),
-        (OFFICE, Role.OFFICE),
-    ]:
-        person = (await people.start(deps, tg)).person
-        await grants.change_role(deps, ADMIN, person_id=person.id, role=role, grant=True)
-    await people.start(deps, MEMBER)
-
-
-def draft(kind: Kind = Kind.NETWORK_SECURITY, severity: Severity | None = Severity.MAJOR,
-          when: datetime | None = None) -> ReportDraft:  # fmt: skip
-    return ReportDraft(
-        kind=kind, severity=severity, what="<script>alert(1)</script> 网站首页被篡改",
-        discovered_at=when or datetime(2026, 11, 24, 1, 30, tzinfo=UTC),
-        discovered_precision="minute", location="门户网站", actions_taken="已断网",
-        attachments=[],
-    )  # fmt: skip
-
-
-async def notices(deps: Deps, template: str) -> list[OutboxMessage]:
-    async with deps.db.read() as s:
-        rows = await s.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.template == template)
-            .order_by(OutboxMessage.id)
-        )
-        return list(rows)
+from bot.policy.schema import Kind, Severity
+from tests.support.incidents import draft, notices, staff
+from tests.support.staff import ADMIN, DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY
 
 
 async def steps(deps: Deps, incident_id: int) -> list[str]:

@@ -21,9 +21,10 @@ from bot.outbox.models import OutboxMessage
 from bot.people import admission, inspectors
 from bot.people import service as people
 from bot.people.service import TgUser
-from bot.policy.model import People
-from tests.services.test_events import ADMIN, MEMBER, OFFICE, SECRETARY, draft, staff
-from tests.services.test_incidents import draft as incident
+from bot.policy.schema import People
+from tests.support.events import draft, staff
+from tests.support.incidents import draft as incident
+from tests.support.staff import ADMIN, MEMBER, OFFICE, SECRETARY
 
 IDA = TgUser(3001, "Ida", username="ida", language_code="zh-hans")  # of the inspection group
 

@@ -24,19 +24,10 @@ from bot.people.authority import NOT_A_HANDLER, NOT_A_MEMBER
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import TgUser
-from bot.policy.model import Kind, Severity
-from tests.services.test_events import draft as lecture
-from tests.services.test_incidents import (
-    ADMIN,
-    DEPUTY,
-    EMERGENCY,
-    MEMBER,
-    OFFICE,
-    SECRETARY,
-    draft,
-    notices,
-    staff,
-)
+from bot.policy.schema import Kind, Severity
+from tests.support.events import draft as lecture
+from tests.support.incidents import draft, notices, staff
+from tests.support.staff import ADMIN, DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY
 
 HEAD, PIA = TgUser(6, "Han"), TgUser(7, "Pia")
 

@@ -20,8 +20,9 @@ from bot.people import service as people
 from bot.people.service import TgUser
 from bot.register import service as register
 from bot.register.service import CaseDraft
-from bot.sandbox.ledger_year import ADMIN, CN, DAI, ELI, HAN, MEI, MIN, OU, SHU, a_year, at
-from handlers.ledger_words import ACTIONS
+from render.ledger_words import ACTIONS
+from standin.ledger_year import ADMIN, CN, DAI, ELI, HAN, MEI, MIN, OU, SHU, a_year, at
+from tests.support.year_book import year_book
 
 H, M = timedelta(hours=1), timedelta(minutes=1)
 YEAR_LAPSES = [
@@ -43,14 +44,6 @@ YEAR_LAPSES = [
     ("study_missing", "2026-11", None),
     ("dedicated_short", "2026", None),  # 1 of 2
 ]
-
-
-async def year_book(
-    deps: Deps, clock: MovableClock, reader: TgUser = OU, export: bool = False
-) -> ledger.Ledger:
-    await a_year(deps, clock)
-    clock.set(at(1, 10, year=2027))
-    return await ledger.build(deps, reader, chosen("last_year", clock.now(), CN), export=export)
 
 
 async def test_a_year_of_figures_and_lapses(deps: Deps, clock: MovableClock) -> None:

@@ -12,9 +12,9 @@ from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.ledger import service as ledger
 from bot.ledger.period import chosen
-from bot.sandbox.ledger_year import CN, OU, a_year, at
 from handlers.ledger_export import workbook
-from handlers.render import Renderer
+from render.renderer import Renderer
+from standin.ledger_year import CN, OU, a_year, at
 
 
 def wall(*args: int) -> datetime:

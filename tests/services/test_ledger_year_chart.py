@@ -14,11 +14,11 @@ from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.ledger import service as ledger
 from bot.ledger.period import between
-from bot.sandbox.ledger_year import CN, SHU, a_year, at
 from handlers.ledger_chart import chart_data, chart_png
-from handlers.render import Renderer
-from tests.services.test_ledger import year_book
-from tests.unit.test_ledger_chart import png_size, quietly
+from render.renderer import Renderer
+from standin.ledger_year import CN, SHU, a_year, at
+from tests.support.chart import png_size, quietly
+from tests.support.year_book import year_book
 
 A2, R2, R3, A3 = (MeetingKind.QUARTERLY_REVIEW, MeetingKind.DEDICATED, MeetingKind.STUDY,
                   MeetingKind.FORWARD_ANALYSIS)  # fmt: skip

@@ -26,18 +26,9 @@ from bot.people import grants
 from bot.people import service as people
 from bot.people.roles import Role
 from bot.people.service import TgUser
-from tests.services.test_events import (
-    ADMIN,
-    DEPUTY,
-    HEAD,
-    MEMBER,
-    OFFICE,
-    SECRETARY,
-    draft,
-    messages,
-    staff,
-)
-from tests.services.test_incidents import draft as incident
+from tests.support.events import draft, messages, staff
+from tests.support.incidents import draft as incident
+from tests.support.staff import ADMIN, DEPUTY, HEAD, MEMBER, OFFICE, SECRETARY
 
 OWN = (
     "You made or organise {ref}, so another approver decides it: nobody decides their own case "

@@ -9,27 +9,22 @@ import pytest
 from sqlalchemy import select
 
 from bot.calendar import meetings, runner
-from bot.calendar.meetings import MeetingDraft
-from bot.calendar.models import Meeting, MeetingKind
+from bot.calendar.models import Meeting
 from bot.calendar.view import overview
 from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.errors import InvalidInput
 from bot.ledger import service as ledger
 from bot.ledger.period import between
-from handlers import ledger_render, ledger_words
-from handlers.render import Renderer
-from tests.services.test_calendar import CN, OFFICE, local, organisation, outbox
+from handlers import ledger_render
+from render import ledger_words
+from render.renderer import Renderer
+from tests.support.calendar import CN, local, organisation, outbox
+from tests.support.review import review
+from tests.support.staff import OFFICE
 
 FIVE = ["theory", "news", "society", "morality", "online"]
 NEWS = [["新闻舆论", "News and media opinion"]]
-
-
-def review(held_on: date, concluded: list[str], not_discussed: dict[str, str]) -> MeetingDraft:
-    return MeetingDraft(
-        MeetingKind.QUARTERLY_REVIEW, held_on, title="四季度分析研判",
-        conclusions={k: f"{k}：总体平稳" for k in concluded}, not_discussed=not_discussed,
-    )  # fmt: skip
 
 
 async def start(deps: Deps, clock: MovableClock) -> None:

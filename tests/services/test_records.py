@@ -19,20 +19,12 @@ from bot.people import grants, inspectors
 from bot.people import service as people
 from bot.people.roles import Role
 from bot.people.service import TgUser
-from bot.policy.model import People
+from bot.policy.schema import People
 from bot.records import service as records
 from bot.records.service import EventRecord, IncidentRecord
-from tests.services.test_events import draft as event_draft
-from tests.services.test_incidents import (
-    ADMIN,
-    DEPUTY,
-    EMERGENCY,
-    MEMBER,
-    OFFICE,
-    SECRETARY,
-    draft,
-    staff,
-)
+from tests.support.events import draft as event_draft
+from tests.support.incidents import draft, staff
+from tests.support.staff import ADMIN, DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY
 
 HEAD = TgUser(6, "Han")  # heads the reporter's committee (L3)
 OTHER_HEAD = TgUser(7, "Oth")  # heads another committee

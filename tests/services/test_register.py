@@ -27,9 +27,9 @@ from bot.people.service import TgUser
 from bot.register import service as register
 from bot.register.models import AccountabilityCase
 from bot.register.service import CaseDraft
-from tests.services.test_events import draft as lecture
-from tests.services.test_incidents import ADMIN, DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY
-from tests.services.test_incidents import draft as incident
+from tests.support.events import draft as lecture
+from tests.support.incidents import draft as incident
+from tests.support.staff import ADMIN, DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY
 
 HEAD = TgUser(6, "Hu")
 REVOKED = TgUser(7, "Ren")  # a deputy until a moment ago

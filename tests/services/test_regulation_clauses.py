@@ -15,7 +15,8 @@ from bot.deps import Deps
 from bot.errors import InvalidInput
 from bot.ledger import service as ledger
 from bot.ledger.period import between
-from tests.services.test_calendar import CN, OFFICE, local, organisation
+from tests.support.calendar import CN, local, organisation
+from tests.support.staff import OFFICE
 
 
 async def test_study_materials_are_evidence_for_r8_and_p4(deps: Deps, clock: MovableClock) -> None:

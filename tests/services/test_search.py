@@ -18,12 +18,13 @@ from bot.incidents import actions
 from bot.incidents.service import file_report
 from bot.people import service as people
 from bot.people.service import TgUser
-from bot.policy.model import Kind, Severity
-from bot.sandbox.ledger_year import ELI, HAN, MIN, OU, a_year, at
+from bot.policy.schema import Kind, Severity
 from bot.search import service as search
 from bot.search.models import EVENT, INCIDENT
-from tests.services.test_events import draft as event_draft
-from tests.services.test_incidents import EMERGENCY, MEMBER, OFFICE, draft, staff
+from standin.ledger_year import ELI, HAN, MIN, OU, a_year, at
+from tests.support.events import draft as event_draft
+from tests.support.incidents import draft, staff
+from tests.support.staff import EMERGENCY, MEMBER, OFFICE
 
 LI = TgUser(7, "Li", username="li_ming")
 WANG = TgUser(8, "Wang", username="wang_fang")

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.db.engine import Database, create_engine
 from bot.inbox.models import InboxUpdate
-from tests.conftest import T0
+from tests.support.database import T0
 
 
 @pytest.fixture

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
 
-from bot.sandbox.model import SimUser
-from bot.sandbox.standin import StandIn
-
-TOKEN = "4242:standin-test-token-abcdefghijkl"
-Api = Callable[..., Coroutine[Any, Any, tuple[int, dict[str, Any]]]]
+from standin.model import SimUser
+from standin.standin import StandIn
+from tests.support.raw_api import TOKEN, Api
 
 
 @pytest.fixture

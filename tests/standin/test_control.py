@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
-from bot.sandbox.control import StandInClient, StandInError
-from bot.sandbox.standin import StandIn
-from tests.standin.conftest import Api
+from standin.standin import StandIn
+from tests.support.raw_api import Api
+from tests.support.standin_client import StandInClient, StandInError
 
 
 async def test_client_drives_people_and_reads_the_bot(api: Api, standin: StandIn) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import aiohttp
 
-from bot.sandbox.control import StandInClient
-from bot.sandbox.model import SimUser
-from bot.sandbox.standin import StandIn
-from tests.standin.conftest import TOKEN, Api
+from standin.model import SimUser
+from standin.standin import StandIn
+from tests.support.raw_api import TOKEN, Api
+from tests.support.standin_client import StandInClient
 
 MB = 1024 * 1024
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sandbox.html_check import ParseError, parse_html, trim, utf16_length
+from standin.html_check import ParseError, parse_html, trim, utf16_length
 
 
 def test_entities_count_utf16_units() -> None:

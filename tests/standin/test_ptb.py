@@ -13,8 +13,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.sandbox.standin import StandIn
-from tests.standin.conftest import TOKEN
+from standin.standin import StandIn
+from tests.support.raw_api import TOKEN
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 

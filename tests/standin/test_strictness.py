@@ -17,8 +17,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, InvalidToken, RetryAfter
 
-from bot.sandbox.standin import StandIn
-from tests.standin.conftest import TOKEN
+from standin.standin import StandIn
+from tests.support.raw_api import TOKEN
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""scheduler.transport: python-telegram-bot's requests over aiohttp
+"""runtime.transport: python-telegram-bot's requests over aiohttp
 (docs/decisions/006-performance.md).
 
 What reaches the server (form fields, multipart files), and how each failure is told apart:
@@ -20,7 +20,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from scheduler.transport import AiohttpRequest, Broken, ConnectFailed
+from runtime.transport import AiohttpRequest, Broken, ConnectFailed
 
 OK = b'{"ok":true,"result":true}'
 

@@ -8,9 +8,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.sandbox.model import SimUser
-from bot.sandbox.standin import StandIn
-from tests.standin.conftest import TOKEN, Api
+from standin.model import SimUser
+from standin.standin import StandIn
+from tests.support.raw_api import TOKEN, Api
 
 PARSE = "Bad Request: can't parse entities: "
 

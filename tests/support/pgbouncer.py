@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.conftest import PG_URL
+from tests.support.database import PG_URL
 
 REQUIRE = os.environ.get("DUTYDESK_TEST_REQUIRE_PGBOUNCER") == "1"
 BINARY = shutil.which("pgbouncer") or next(

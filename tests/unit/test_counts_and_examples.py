@@ -19,9 +19,10 @@ from bot.incidents.rules import parse_moment
 from bot.ledger.lapses import Lapse
 from bot.ledger.period import between, parse_dates
 from bot.people.roles import Role
-from handlers import ledger_render, ledger_words, policy
+from handlers import ledger_render, policy
 from handlers.ledger import _caption
-from handlers.render import Renderer
+from render import ledger_words
+from render.renderer import Renderer
 
 ROOT = Path(__file__).resolve().parents[2]
 SH = ZoneInfo("Asia/Shanghai")

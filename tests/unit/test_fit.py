@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.sandbox.html_check import utf16_length, visible_text
-from handlers.render import MAX_MESSAGE, Renderer, esc, fit, notice, unmarked
 from handlers.report import summary
+from render.fitting import MAX_MESSAGE, fit, unmarked
+from render.notices import notice
+from render.renderer import Renderer, esc
+from standin.html_check import utf16_length, visible_text
 
 CARD = {
     "ref": "INC-2026-0001", "kind": "network_security", "severity": "major",
@@ -79,7 +81,7 @@ async def test_the_marks_never_leave_even_without_fit() -> None:
     from telegram.request import RequestData
     from telegram.request._requestparameter import RequestParameter
 
-    from scheduler.transport import AiohttpRequest
+    from runtime.transport import AiohttpRequest
 
     r = Renderer("en", ZoneInfo("Asia/Shanghai"))
     text = r("What happened: {text}", text="字" * 100)

@@ -10,7 +10,7 @@ import pytest
 from bot.errors import InvalidInput
 from bot.incidents.rules import clean_text, parse_when
 from bot.policy.load import PolicyError, parse
-from bot.policy.model import WorkingHours
+from bot.policy.schema import WorkingHours
 from bot.policy.worktime import add_working_minutes
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -4,11 +4,7 @@ languages — decodable, 1200×900, every Chinese glyph present, the same from a
 from __future__ import annotations
 
 import io
-import logging
-import struct
 import unicodedata
-import warnings
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -19,7 +15,6 @@ from babel.messages.pofile import read_po
 from fontTools.ttLib import TTFont
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.image import imread
 
 from bot.calendar.models import MeetingKind
 from bot.ledger.figures import event_figures, incident_figures
@@ -31,38 +26,13 @@ from bot.ledger.scope import Scope
 from bot.ledger.service import Ledger
 from handlers import ledger_chart
 from handlers.ledger_chart import ChartData, chart_data, chart_png, render
-from handlers.render import Renderer
+from render.renderer import Renderer
+from tests.support.chart import png_size, quietly
 
 ROOT = Path(__file__).resolve().parents[2]
 CN = ZoneInfo("Asia/Shanghai")
 Q3 = between(date(2026, 7, 1), date(2026, 9, 30), CN)
 H = timedelta(hours=1)
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    """Width and height from the IHDR chunk, after checking the PNG decodes."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
-    width, height = struct.unpack(">II", data[16:24])
-    assert imread(io.BytesIO(data)).shape[:2] == (height, width)
-    return width, height
-
-
-def quietly(draw: Callable[[Renderer], bytes], r: Renderer) -> bytes:
-    """Draw, failing on any warning matplotlib gives: "Glyph … missing from font(s)" (a
-    Chinese word drawn as empty boxes) or a font family not found."""
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = records.append  # type: ignore[method-assign]
-    logging.getLogger("matplotlib").addHandler(handler)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            png = draw(r)
-    finally:
-        logging.getLogger("matplotlib").removeHandler(handler)
-    assert [str(w.message) for w in caught] == []
-    assert [rec.getMessage() for rec in records] == []
-    return png
 
 
 def incident(day: date, severity: str | None, ack: timedelta | None) -> IncidentRow:

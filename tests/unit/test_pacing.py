@@ -1,4 +1,4 @@
-"""scheduler.pacing: who may send when, within Telegram's ~30 messages a second
+"""runtime.pacing: who may send when, within Telegram's ~30 messages a second
 (docs/decisions/001-telegram-limits.md).
 
 The outbox keeps to 27 of any second's sends so answers to people find room; an answer may
@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from scheduler.pacing import ANSWER_CEILING, OUTBOX_PER_SECOND, Pacer
+from runtime.pacing import ANSWER_CEILING, OUTBOX_PER_SECOND, Pacer
 
 T = 1000.0  # an arbitrary monotonic time
 LATER = T + 0.05  # past the 1/30 s that follows the last send of `filled`

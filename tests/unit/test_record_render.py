@@ -1,5 +1,5 @@
 """A long record is sent in several messages, each within Telegram's 4,096 characters, and
-nothing of it is cut (handlers.fitting.split)."""
+nothing of it is cut (render.fitting.split)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.records.service import Handler, IncidentRecord
-from handlers.fitting import MAX_MESSAGE, visible_units
 from handlers.record_render import incident_messages
-from handlers.render import Renderer
+from render.fitting import MAX_MESSAGE, visible_units
+from render.renderer import Renderer
 
 SH = ZoneInfo("Asia/Shanghai")
 AT = datetime(2026, 11, 24, 1, 30, tzinfo=UTC)

@@ -9,9 +9,9 @@ import pytest
 
 from bot.register.rules import CLAUSES, MEASURES, Grade
 from bot.register.service import CaseLine, CaseView, Facts
-from bot.sandbox.html_check import visible_text
 from handlers.accountability_render import case_card, clause_label, register_page, summary
-from handlers.render import Renderer
+from render.renderer import Renderer
+from standin.html_check import visible_text
 
 NASTY = '<b>&"</b><script>'
 

@@ -6,8 +6,9 @@ import json
 from zoneinfo import ZoneInfo
 
 from bot.people.roles import Role
-from bot.sandbox.html_check import visible_text
-from handlers.render import Renderer, all_notices, notice
+from render.notices import all_notices, notice
+from render.renderer import Renderer
+from standin.html_check import visible_text
 
 NASTY = '<b>&"</b><script>'
 

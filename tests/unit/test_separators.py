@@ -15,9 +15,11 @@ from bot.people.roles import Role
 from bot.policy.load import load
 from bot.register.rules import MEASURES
 from bot.register.service import Facts
-from bot.sandbox.html_check import visible_text
-from handlers import accountability_render, calendar_render, event_render, ledger_words, policy
-from handlers.render import Renderer, all_notices, notice
+from handlers import accountability_render, policy
+from render import calendar, event, ledger_words
+from render.notices import all_notices, notice
+from render.renderer import Renderer
+from standin.html_check import visible_text
 
 SH = ZoneInfo("Asia/Shanghai")
 # Western separators; a colon only between digits (09:30) is a time.
@@ -50,7 +52,7 @@ def test_the_separators_come_from_the_catalogue(zh: Renderer) -> None:
 
 
 def test_speakers_with_their_affiliations(zh: Renderer) -> None:
-    text = event_render.speakers_text(zh, SPEAKERS)
+    text = event.speakers_text(zh, SPEAKERS)
     assert text == "李明（市委党校）、王芳（市社科院）"
 
 
@@ -88,7 +90,7 @@ def test_meeting_summary_lists_areas(zh: Renderer) -> None:
         "topics_named": {"zh": ["网络舆情", "宣传思想"], "en": ["Online opinion", "Publicity"]},
         "attendees": [1, 2], "files": [],
     }  # fmt: skip
-    text = calendar_render.summary(zh, draft)
+    text = calendar.summary(zh, draft)
     assert "网络舆情、宣传思想" in text and western(text) == [], text
 
 

@@ -27,6 +27,12 @@ def test_wheel_ships_compiled_catalogues_and_speaks_chinese(tmp_path: Path) -> N
     for locale in ("zh_CN", "en"):
         assert f"locales/{locale}/LC_MESSAGES/messages.mo" in names
     assert "migrations/versions/0001_people_roles_chats_drafts_audit_outbox.py" in names
+    # Every package the product imports, and the stand-in's copy of the Bot API for `dutydesk
+    # sandbox`; nothing of the tests'.
+    for package in ("bot", "handlers", "render", "runtime", "scheduler", "standin"):
+        assert f"{package}/__init__.py" in names
+    assert "standin/api_spec.json" in names
+    assert not any(name.startswith(("tests/", "bench/", "tools/")) for name in names)
     # The ledger chart draws Chinese with the font it ships, under its licence.
     assert {"handlers/fonts/NotoSansSC-dutydesk.otf", "handlers/fonts/OFL.txt"} <= set(names)
 

@@ -1,0 +1,62 @@
+"""The packages keep to their layers (docs/architecture.md): what may import what, and modules
+small enough to read (no module over 300 lines in the packages that hold the runtime, the
+rendering, the jobs and the stand-in)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# package -> the top-level packages of ours it must not import
+FORBIDDEN = {
+    "bot": {"handlers", "render", "runtime", "scheduler", "standin", "tests", "bench"},
+    "render": {"handlers", "runtime", "scheduler", "standin", "tests", "bench"},
+    "runtime": {"handlers", "scheduler", "standin", "tests", "bench"},
+    "scheduler": {"handlers", "render", "standin", "tests", "bench"},
+    "handlers": {"scheduler", "standin", "tests", "bench"},
+    "standin": {"tests", "bench"},
+}
+# The wiring imports everything; the sample ledger uses the handlers' workbook and chart.
+ALLOWED = {
+    Path("bot/app.py"): {"handlers", "render", "runtime", "scheduler"},
+    Path("bot/cli.py"): {"standin"},
+    Path("standin/sample.py"): {"handlers"},
+}
+
+
+def _imported(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def _modules(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_a_package_imports_only_the_layers_below_it(package: str) -> None:
+    wrong = {}
+    for path in _modules(package):
+        relative = path.relative_to(ROOT)
+        bad = (_imported(path) & FORBIDDEN[package]) - ALLOWED.get(relative, set())
+        if bad:
+            wrong[str(relative)] = sorted(bad)
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("package", ["render", "runtime", "scheduler", "standin"])
+def test_no_module_is_over_300_lines(package: str) -> None:
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in _modules(package)
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 300
+    }
+    assert long == {}
