@@ -242,6 +242,7 @@ def make_incident(w: Writer, rng: random.Random, s: Staff, policy: Policy, now: 
         "discovered_at": at - rng.uniform(5, 90) * MIN, "location": rng.choice(PLACES),
         "actions_taken": "已截图留存", "reported_at": at, "ack_limit_at": limit,
         "ack_due_at": limit, "needs_secretary_ack": needs,
+        "ack_limit_in_force_at": limit, "filed_severity": severity,  # as the bot files (0022)
     })  # fmt: skip
     subject = ("incident", inc["id"])
 
@@ -292,6 +293,7 @@ def make_incident(w: Writer, rng: random.Random, s: Staff, policy: Policy, now: 
         return
     by = rng.choice([p for p in handlers if p != secretary] or [secretary])
     inc["acknowledged_at"], inc["acknowledged_by_id"] = ack, by
+    inc["first_acknowledged_at"] = ack
     tl(ack, "acknowledged", by)
     w.audit(ack, "incident.acknowledged", subject, "L4", by)
     if needs and state != "secretary_due" and (state != "closed" or rng.random() < 0.85):

@@ -101,6 +101,10 @@ FIELDS: dict[str, Field] = {
     "upward_to": Field(N_("Reported to"), _fixed(200), multiline=False),
     "upward_what": Field(N_("What was reported"), _max_text),
     "close": Field(N_("Closing summary"), _max_text),
+    # records that grow (bot/incidents/additions.py, changes.py)
+    "addition": Field(N_("Addition to the report"), _max_text),
+    "severity_reason": Field(N_("Reason for the change of severity"), _fixed(1000)),
+    "reopen_reason": Field(N_("Reason for reopening"), _fixed(1000)),
     # /event (R6)
     "title": Field(N_("Title"), lambda p: p.events.max_title, multiline=False),
     "venue": Field(N_("Venue"), _fixed(300), multiline=False),

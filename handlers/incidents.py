@@ -17,7 +17,7 @@ from bot.incidents import queries as incidents
 from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
-from handlers import replay
+from handlers import growth, replay
 from handlers.common import (
     answer_while,
     button,
@@ -29,6 +29,7 @@ from handlers.common import (
     tg_user,
 )
 from render.fitting import free
+from render.growth import TIMELINE_NAMES as GROWTH_NAMES
 from render.incident import (
     STATUS_NAMES,
     attachment_lines,
@@ -58,6 +59,7 @@ TIMELINE_NAMES = {
     "secretary_reminded": N_("Secretary reminded"),
     "contained": N_("Contained"),
     "closed": N_("Closed"),
+    **GROWTH_NAMES,
 }
 
 # L4: the step that acknowledged an incident nobody had acknowledged yet.
@@ -75,6 +77,8 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
     if incident_id is None:
         raise StaleButton()
     me = tg_user(user)
+    if data.action in growth.ACTIONS:  # records that grow: additions, severity, reopening
+        return await growth.on_button(update, ctx, data, user, r)
     if data.action in ("ak", "ct"):
         try:
             if data.action == "ak":
@@ -258,6 +262,10 @@ def timeline_lines(r: Renderer, entries: list[incidents.Entry]) -> list[str]:
             line += f" · {esc(who)}"
         if step == "acknowledged" and data.get("by") in ACKNOWLEDGED_BY:
             line += " · " + esc(r.plain(ACKNOWLEDGED_BY[data["by"]]))
+        if step == "severity_changed" and data.get("to"):  # the severity before and after
+            line += " · " + esc(f"{severity(r, data.get('from'))} → {severity(r, data['to'])}")
+        if step == "addition" and data.get("files"):
+            line += " · " + esc(r.plural("{n} file", "{n} files", int(data["files"])))
         if step == "reported_upward" and data.get("to"):  # P3: to whom, then what
             line += "\n    " + r("Reported to: {to}", to=data["to"])
         if text:

@@ -120,6 +120,7 @@ def _summary(s: Sheets, book: Ledger) -> list[list[Any]]:
         [r.plain("Slowest closing (hours)"), _hours(inc.to_close.slowest)],
         [r.plain("Escalated by themselves"), inc.escalated],
         [r.plain("Reported to the higher department"), inc.upward],
+        [r.plain("Reopenings"), inc.reopened],
         [r.plain("Events requested"), ev.requested],
     ]
     rows += [[r.plain(EVENT_STEP_NAMES[name]), n] for name, n in ev.steps.items()]
@@ -156,7 +157,8 @@ def workbook(book: Ledger, r: Renderer, progress: Progress = lambda _f: None) ->
          N_("Secretary acknowledged at"), N_("Escalated by itself"),
          N_("Reported upward at (P3)"), N_("Reported upward to (P3)"), N_("Contained at"),
          N_("Closed at"),
-         N_("Hours to close")),
+         N_("Hours to close"), N_("Limit to acknowledge by the severity in force (L4)"),
+         N_("Times reopened")),
         [[i.ref, r.plain(w.INCIDENT_KINDS[i.kind]),
           r.plain(w.SEVERITY_NAMES[i.severity]) if i.severity else "",
           r.plain(w.INCIDENT_STATUS.get(i.status, i.status)), i.reporter, loc(i.reported_at),
@@ -165,7 +167,8 @@ def workbook(book: Ledger, r: Renderer, progress: Progress = lambda _f: None) ->
           _yes(r, i.needs_secretary_ack), loc(i.secretary_ack_at),
           _yes(r, i.escalation_level > 0), loc(i.reported_upward_at),
           i.reported_upward_to or "", loc(i.contained_at),
-          loc(i.closed_at), _hours(i.closed_at - i.reported_at) if i.closed_at else None]
+          loc(i.closed_at), _hours(i.closed_at - i.reported_at) if i.closed_at else None,
+          loc(i.ack_limit_in_force_at), i.reopen_count]
          for i in book.incidents],
     )  # fmt: skip
     progress(0.35)

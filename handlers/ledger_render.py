@@ -67,6 +67,8 @@ def _incidents(r: Renderer, book: Ledger) -> list[str]:
     lines.append(r("Escalated by themselves (L2, L1): {escalated}. Reported to the higher "
                    "department (P3): {upward}.", escalated=r.t.number(f.escalated),
                    upward=r.t.number(f.upward)))  # fmt: skip
+    if f.reopened:
+        lines.append(r("Reopened after closing: {n}.", n=r.t.number(f.reopened)))
     return lines
 
 

@@ -19,6 +19,7 @@ from handlers.common import (
     reply,
     tg_user,
 )
+from handlers.growth_buttons import add_button, reopen_button
 from handlers.record_render import event_messages, incident_messages
 from render.incident import evidence_text
 from render.renderer import Renderer
@@ -36,13 +37,17 @@ def details(r: Renderer, ref: str, prefix: str, record_id: int) -> tuple[str, st
 async def _show(message: Message, r: Renderer, found: Record) -> None:
     if isinstance(found, IncidentRecord):
         parts = incident_messages(r, found)
-        rows = None
+        rows = []
         if found.attachments:
-            rows = [[(r.plain("Attachments"), cd.encode(DOMAIN, "at", found.id))]]
+            rows.append([(r.plain("Attachments"), cd.encode(DOMAIN, "at", found.id))])
+        if found.may_add:  # records that grow (handlers/growth.py)
+            rows.append([add_button(r, found.id)])
+        if found.may_reopen:
+            rows.append([reopen_button(r, found.id)])
     else:
         parts, rows = event_messages(r, found), None
     for number, part in enumerate(parts, 1):
-        await reply(message, part, rows if number == len(parts) else None)
+        await reply(message, part, (rows or None) if number == len(parts) else None)
 
 
 @reading_command

@@ -11,8 +11,8 @@ from bot.people.roles import Role
 from bot.records.service import EventRecord, IncidentRecord
 from handlers.incidents import timeline_lines
 from render.event import speakers_text, status_name, type_name, when
-from render.fitting import split
-from render.incident import STATUS_NAMES, attachment_lines, facts, moment
+from render.fitting import free, split
+from render.incident import STATUS_NAMES, attachment_lines, facts, moment, severity
 from render.ledger_words import ACTIONS, OUTCOMES
 from render.renderer import Renderer, esc
 
@@ -55,6 +55,13 @@ def _handler_line(r: Renderer, h: Any) -> str:
     return line
 
 
+def _addition(r: Renderer, at: datetime, text: str | None, data: dict[str, Any]) -> str:
+    line = esc(_at(r, at))
+    if data.get("files"):
+        line += " · " + esc(r.plural("{n} file", "{n} files", int(data["files"])))
+    return line + (f"\n    {free(esc(text))}" if text else "")
+
+
 def incident_messages(r: Renderer, rec: IncidentRecord) -> list[str]:
     """The facts as filed, the handlers and how each came, the timeline, the report upward,
     the closing summary and the attachments."""
@@ -62,12 +69,20 @@ def incident_messages(r: Renderer, rec: IncidentRecord) -> list[str]:
          "what": rec.what, "discovered_at": rec.discovered_at.isoformat(),
          "discovered_precision": rec.discovered_precision, "location": rec.location,
          "actions_taken": rec.actions_taken}  # fmt: skip
-    head = "\n".join([
+    head = [
         facts(r, p),
         r("Filed on: {when}", when=_at(r, rec.reported_at)),
         r("Status: {status}", status=r.plain(STATUS_NAMES.get(rec.status, rec.status))),
-    ])  # fmt: skip
-    blocks = [head]
+    ]  # fmt: skip
+    if rec.filed_severity and rec.filed_severity != rec.severity:  # what was filed stays
+        head.append(r("Severity as filed: {severity}", severity=severity(r, rec.filed_severity)))
+    if rec.reopen_count:
+        head.append(r.plural("Reopened {n} time.", "Reopened {n} times.", rec.reopen_count))
+    blocks = ["\n".join(head)]
+    added = [_addition(r, at, text, data) for at, step, _who, text, data in rec.timeline
+             if step == "addition"]  # fmt: skip
+    if added:  # the facts added after filing, each dated, below the facts as filed
+        blocks.append(_section(r, N_("Additions by the reporter"), added))
     if rec.handlers:
         blocks.append(_section(r, N_("Handlers"), [_handler_line(r, h) for h in rec.handlers]))
     blocks.append(_section(r, N_("Timeline"), timeline_lines(r, rec.timeline)))

@@ -36,6 +36,7 @@ from handlers.common import (
     show_step,
     tg_user,
 )
+from handlers.growth_buttons import add_button
 from render.incident import KIND_NAMES, SEVERITY_NAMES, kind, moment, severity
 from render.renderer import Renderer
 
@@ -238,7 +239,9 @@ async def _submit(
             ref=filed.ref,
         )
     )
-    return await edit_and_answer(update, text, None, r("Submitted as {ref}.", ref=filed.ref))
+    # The reporter's copy: later facts or files are added from here (handlers/growth.py).
+    rows = [[add_button(r, filed.incident_id)]]
+    return await edit_and_answer(update, text, rows, r("Submitted as {ref}.", ref=filed.ref))
 
 
 async def on_message(

@@ -15,6 +15,7 @@ from handlers import (
     admission,
     event,
     event_cards,
+    growth,
     incidents,
     ledger,
     meeting,
@@ -38,6 +39,9 @@ FLOWS: dict[str, StepHandler] = {
     incidents.FLOW_UPDATE: incidents.on_text_step,
     incidents.FLOW_UPWARD: incidents.on_text_step,
     incidents.FLOW_CLOSE: incidents.on_text_step,
+    growth.FLOW_ADD: growth.on_message,
+    growth.FLOW_SEVERITY: growth.on_message,
+    growth.FLOW_REOPEN: growth.on_message,
     event.FLOW: event.on_message,
     event_cards.FLOW_NOTE: event_cards.on_text_step,
     event_cards.FLOW_FILING: event_cards.on_text_step,
@@ -47,7 +51,7 @@ FLOWS: dict[str, StepHandler] = {
 }
 # Flows that take files as answers (attachments): their handler answers any message. Of the
 # others, what their current step takes (a typed text, unless said here).
-MEDIA_FLOWS = {report.FLOW, event.FLOW, meeting.FLOW}
+MEDIA_FLOWS = {report.FLOW, event.FLOW, meeting.FLOW, growth.FLOW_ADD}
 TAKES: dict[str, Callable[[drafts.DraftState], Takes]] = {
     accountability_flow.FLOW: accountability_flow.takes,
 }

@@ -71,6 +71,8 @@ def card(r: Renderer, p: dict[str, Any]) -> str:
         )
     if "state" in p:  # looked at again, or just acted on: the record as it stands now
         head = state_head(r, p["state"]) or head
+        # Records that grow (bot/incidents/changes.py, additions.py): always said.
+        head = "\n".join([head, *state_lines(r, p["state"])])
     return head + "\n\n" + facts(r, p)
 
 
@@ -89,6 +91,25 @@ def state_head(r: Renderer, state: dict[str, Any]) -> str:
         if state.get("own_ack"):  # R2, C2
             lines.append(r("It still needs your own acknowledgement as secretary."))
     return "\n".join(lines)
+
+
+def state_lines(r: Renderer, state: dict[str, Any]) -> list[str]:
+    """The card's status lines for what grew: the severity in force since when, the
+    reopenings, the additions."""
+    lines = []
+    if state.get("severity_since"):
+        lines.append(r("Severity now {severity}, changed on {when}.",
+                       severity=severity(r, state.get("severity")),
+                       when=moment(r, state["severity_since"])))  # fmt: skip
+    if state.get("reopened"):
+        when = moment(r, state.get("reopened_at", ""))
+        lines.append(r.plural("Reopened {n} time, on {when}.",
+                              "Reopened {n} times, last on {when}.",
+                              int(state["reopened"]), when=when))  # fmt: skip
+    if state.get("additions"):
+        lines.append(r.plural("{n} addition from the reporter.", "{n} additions from the reporter.",
+                              int(state["additions"])))  # fmt: skip
+    return lines
 
 
 def escalated(r: Renderer, p: dict[str, Any]) -> str:

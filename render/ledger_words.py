@@ -36,6 +36,12 @@ SCOPES = {
 LAPSES = {
     "ack_late": N_("{subject}: acknowledged {late} after its limit"),
     "ack_missing": N_("{subject}: never acknowledged; the limit was {due}"),
+    "ack_late_in_force": N_(
+        "{subject}: acknowledged {late} after its limit by the severity in force"
+    ),
+    "ack_missing_in_force": N_(
+        "{subject}: not acknowledged by its limit by the severity in force, {due}"
+    ),
     "secretary_ack_missing": N_("{subject}: a major incident the secretary never acknowledged"),
     "upward_late": N_("{subject}: reported to the higher department {late} after its limit"),
     "upward_missing": N_("{subject}: not reported to the higher department; due by {due}"),
@@ -63,6 +69,9 @@ ACTIONS = {
     "incident.contained": N_("Contained"),
     "incident.closed": N_("Closed"),
     "incident.escalated": N_("Escalated: not acknowledged in time"),
+    "incident.addition": N_("Added to by the reporter"),
+    "incident.severity_changed": N_("Severity changed"),
+    "incident.reopened": N_("Reopened"),
     "event.requested": N_("Event requested"),
     "event.organiser_confirmed": N_("Organiser confirmed responsibility"),
     "event.forwarded": N_("Forwarded by the committee head"),

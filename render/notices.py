@@ -13,6 +13,7 @@ from render.briefing import NOTICES as BRIEFING_NOTICES
 from render.calendar import NOTICES as CALENDAR_NOTICES
 from render.chat import NOTICES as CHAT_NOTICES
 from render.event import NOTICES as EVENT_NOTICES
+from render.growth import NOTICES as GROWTH_NOTICES
 from render.incident import NOTICES as INCIDENT_NOTICES
 from render.lost import NOTICES as LOST_NOTICES
 from render.renderer import Notice, Renderer
@@ -125,6 +126,7 @@ def all_notices() -> dict[str, Notice]:
     return {
         **NOTICES,
         **INCIDENT_NOTICES,
+        **GROWTH_NOTICES,
         **EVENT_NOTICES,
         **CALENDAR_NOTICES,
         **BRIEFING_NOTICES,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 
@@ -15,13 +15,12 @@ from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput
 from bot.freetext import clean
 from bot.i18n import N_
+from bot.incidents.cards import card_buttons, card_params
 from bot.incidents.models import Incident, IncidentHandler
 from bot.incidents.service import (
     CLAUSE,
     assign,
     attachment_count,
-    card_buttons,
-    card_params,
     load_for,
     require_handler,
     timeline,
@@ -99,6 +98,7 @@ def _taken_on(
     if incident.acknowledged_at is not None:
         return False
     incident.acknowledged_at, incident.acknowledged_by_id = now, me.id
+    incident.first_acknowledged_at = incident.first_acknowledged_at or now  # kept on reopening
     timeline(session, incident, at=now, kind="acknowledged", actor_id=me.id, by=by)
     record(session, at=now, actor_id=me.id, action="incident.acknowledged",
            subject_type="incident", subject_id=incident.id, clause="L4", by=by)  # fmt: skip
@@ -123,6 +123,9 @@ async def acknowledge(deps: Deps, actor: TgUser, incident_id: int) -> Done:
             .values(
                 acknowledged_at=now,
                 acknowledged_by_id=me.id,
+                # The first acknowledgement ever stays (the ledger's as-filed L4 judgement); a
+                # reopened incident is acknowledged again (bot/incidents/changes.py).
+                first_acknowledged_at=func.coalesce(Incident.first_acknowledged_at, now),
                 update_due_at=_cadence(deps, incident, now),
             )
             .execution_options(synchronize_session=False)
@@ -224,7 +227,8 @@ async def pull_in(deps: Deps, actor: TgUser, incident_id: int, person_id: int) -
             session, now=now, person=person, template="incident.card",
             params={**card_params(incident, reporter), "pulled_in_by": me.name},
             buttons=card_buttons(
-                incident.id, await attachment_count(session, incident.id), card=True
+                incident.id, await attachment_count(session, incident.id), card=True,
+                rated=incident.severity is not None,
             ),
         )  # fmt: skip
         record(session, at=now, actor_id=me.id, action="incident.pulled_in",

@@ -77,6 +77,18 @@ class Incident(Base):
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     closing_summary: Mapped[str | None] = mapped_column(Text)
+    # Records that grow, never rewritten (docs/decisions/008-records-grow.md): the severity it
+    # was filed with (the ledger's as-filed L4 judgement), since when the severity in force
+    # holds, the L4 limit by the severity in force (moved by a change of severity or a
+    # reopening; `ack_limit_at` never moves), the first acknowledgement ever (a reopening asks
+    # for a new one), the reopenings, and how many additions its reporter made.
+    filed_severity: Mapped[str | None] = mapped_column(String(16))
+    severity_since: Mapped[datetime | None]
+    ack_limit_in_force_at: Mapped[datetime | None]
+    first_acknowledged_at: Mapped[datetime | None]
+    reopened_at: Mapped[datetime | None]
+    reopen_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    additions: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def ref(self) -> str:
@@ -135,3 +147,5 @@ class IncidentAttachment(Base):
     kind: Mapped[str] = mapped_column(String(16))  # photo | document
     name: Mapped[str | None] = mapped_column(String(256))
     size: Mapped[int | None] = mapped_column(BigInteger)
+    # The addition it came with (its timeline entry); None: attached when the report was filed.
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("incident_timeline.id"))

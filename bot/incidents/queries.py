@@ -12,12 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 
 from bot.deps import Deps
+from bot.incidents.cards import card_buttons, card_params
 from bot.incidents.evidence import Attachment, attachments_of
 from bot.incidents.models import Incident, IncidentHandler, TimelineEntry
 from bot.incidents.service import (
     attachment_count,
-    card_buttons,
-    card_params,
     load_for,
     require_handler,
 )
@@ -242,6 +241,13 @@ async def card_for(deps: Deps, actor: TgUser, incident_id: int) -> CardView:
         if incident.closed_at is not None:
             state["closed_at"] = incident.closed_at.isoformat()
             state["closed_by"] = await _name(session, incident.closed_by_id)
+        # Records that grow: the severity in force since when, reopenings, additions.
+        if incident.severity_since is not None:
+            state["severity_since"] = incident.severity_since.isoformat()
+        if incident.reopened_at is not None:
+            state["reopened_at"] = incident.reopened_at.isoformat()
+            state["reopened"] = incident.reopen_count
+        state["additions"], state["severity"] = incident.additions, incident.severity
         files = await attachment_count(session, incident.id)
         params["attachments"] = files
         buttons = card_buttons(
@@ -251,6 +257,7 @@ async def card_for(deps: Deps, actor: TgUser, incident_id: int) -> CardView:
             contain=incident.status == "open",
             closed=incident.status == "closed",
             card=True,
+            rated=incident.severity is not None,
         )
         return CardView({**params, "state": state}, buttons)
 

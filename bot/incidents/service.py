@@ -19,10 +19,10 @@ from bot.errors import InvalidInput, NotFound
 from bot.files import service as kept_files
 from bot.freetext import clean
 from bot.i18n import N_
+from bot.incidents.cards import card_buttons, card_params
 from bot.incidents.models import Incident, IncidentAttachment, IncidentHandler, TimelineEntry
 from bot.incidents.rules import check_discovered
 from bot.outbox import service as outbox
-from bot.outbox.service import Button
 from bot.people import authority
 from bot.people.authority import standing
 from bot.people.models import Person
@@ -73,51 +73,6 @@ def timeline(
     )
 
 
-def card_params(incident: Incident, reporter: Person | PersonView) -> dict[str, Any]:
-    """What a handler's card shows; rendered in the handler's language at delivery."""
-    return {
-        "id": incident.id,
-        "ref": incident.ref,
-        "kind": incident.kind,
-        "severity": incident.severity or "",
-        "what": incident.what,
-        "discovered_at": incident.discovered_at.isoformat(),
-        "discovered_precision": incident.discovered_precision,
-        "location": incident.location,
-        "actions_taken": incident.actions_taken,
-        "reporter": reporter.display_name,
-        "ack_due_at": incident.ack_due_at.isoformat() if incident.ack_due_at else "",
-    }
-
-
-def card_buttons(
-    incident_id: int, files: int = 0, *, acknowledge: bool = True, contain: bool = True,
-    closed: bool = False, card: bool = False,
-) -> list[list[Button]]:  # fmt: skip
-    """The incident's buttons; a step already taken (acknowledged, contained, closed) has
-    none. Attachments when the reporter attached `files`: anyone who acts on the incident can
-    have them sent, whenever they joined. `card`: they sit under the card itself (marked
-    ":c"), which a press turns into the card as it stands; under a relay or a reminder only the
-    buttons change."""
-    mark = ":c" if card else ""
-
-    def b(label: str, action: str) -> Button:
-        return Button(label, f"1in:{action}:{incident_id}{mark}")
-
-    timeline = [b(N_("Timeline"), "tl")] + ([b(N_("Attachments"), "at")] if files else [])
-    if closed:
-        return [timeline]
-    first = [b(N_("Acknowledge"), "ak")] if acknowledge else []
-    last = [b(N_("Contain"), "ct")] if contain else []
-    rows = [
-        [*first, b(N_("Add update"), "up")],
-        [b(N_("Escalate upward"), "hi"), b(N_("Pull in"), "pl")],
-        [*last, b(N_("Close"), "cl")],
-        timeline,
-    ]
-    return rows
-
-
 async def attachment_count(session: AsyncSession, incident_id: int) -> int:
     count = await session.scalar(
         select(func.count())
@@ -125,6 +80,17 @@ async def attachment_count(session: AsyncSession, incident_id: int) -> int:
         .where(IncidentAttachment.incident_id == incident_id)
     )
     return int(count or 0)
+
+
+def attach(
+    session: AsyncSession, incident_id: int, attachments: list[dict[str, Any]],
+    entry_id: int | None = None,
+) -> None:  # fmt: skip
+    """The files of a report (or of an addition: its timeline entry `entry_id`) on record."""
+    for att in attachments:
+        session.add(IncidentAttachment(incident_id=incident_id, file_id=att["file_id"],
+                                       kind=att["kind"], name=att.get("name"),
+                                       size=att.get("size"), entry_id=entry_id))  # fmt: skip
 
 
 def ack_due(deps: Deps, kind: Kind, severity: Severity | None, now: datetime) -> datetime:
@@ -170,15 +136,12 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
                 discovered_at=draft.discovered_at, discovered_precision=draft.discovered_precision,
                 location=draft.location, actions_taken=draft.actions_taken, reported_at=now,
                 ack_limit_at=(due := ack_due(deps, draft.kind, draft.severity, now)),
-                ack_due_at=due,
+                ack_due_at=due, ack_limit_in_force_at=due, filed_severity=draft.severity,
                 needs_secretary_ack=draft.severity in policy.escalation.secretary_ack_severities,
             )  # fmt: skip
             session.add(incident)
             await session.flush()
-            for att in attachments:
-                session.add(IncidentAttachment(incident_id=incident.id, file_id=att["file_id"],
-                                               kind=att["kind"], name=att.get("name"),
-                                               size=att.get("size")))  # fmt: skip
+            attach(session, incident.id, attachments)
             timeline(session, incident, at=now, kind="filed", actor_id=me.id)
             await search.index_incident(session, incident.id, draft.what, draft.location,
                                         draft.actions_taken, new=True)  # fmt: skip
@@ -273,7 +236,8 @@ def route(
         )  # fmt: skip
         outbox.notify_person(
             session, now=now, person=person, template="incident.card", params=params,
-            buttons=card_buttons(incident.id, len(files), card=True),
+            buttons=card_buttons(incident.id, len(files), card=True,
+                                 rated=incident.severity is not None),
         )  # fmt: skip
         outbox.notify_files(
             session,

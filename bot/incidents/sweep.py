@@ -8,19 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.audit.service import record
 from bot.deps import Deps
+from bot.incidents.cards import card_buttons, card_params
 from bot.incidents.models import Incident, IncidentHandler
 from bot.incidents.service import (
     ack_due,
     assign,
     attachment_count,
-    card_buttons,
-    card_params,
     timeline,
 )
 from bot.outbox import service as outbox
@@ -112,7 +111,8 @@ async def _escalate(session: AsyncSession, deps: Deps, incident: Incident, now: 
             outbox.notify_person(
                 session, now=now, person=person, template="incident.escalated",
                 params={**card_params(incident, reporter), "role": role},
-                buttons=card_buttons(incident.id, files, card=True),
+                buttons=card_buttons(incident.id, files, card=True,
+                                     rated=incident.severity is not None),
             )  # fmt: skip
         timeline(session, incident, at=now, kind="escalated", role=role,
                  people=[p.display_name for p in targets])  # fmt: skip
@@ -175,6 +175,8 @@ async def _secretary_reminders(session: AsyncSession, deps: Deps, now: datetime)
                 Incident.needs_secretary_ack.is_(True),
                 Incident.secretary_ack_at.is_(None),
                 Incident.reported_at <= now - every,
+                # Raised to major later: due from the change (bot/incidents/changes.py).
+                or_(Incident.severity_since.is_(None), Incident.severity_since <= now - every),
             )
             .order_by(Incident.id)
             .limit(BATCH)

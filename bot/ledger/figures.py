@@ -41,6 +41,7 @@ class IncidentFigures:
     to_close: Durations
     escalated: int  # by themselves: nobody acknowledged in time (L2, L1)
     upward: int  # reported to the higher department (P3)
+    reopened: int = 0  # reopenings (an incident reopened twice counts twice)
 
 
 def incident_figures(rows: list[IncidentRow]) -> IncidentFigures:
@@ -52,6 +53,7 @@ def incident_figures(rows: list[IncidentRow]) -> IncidentFigures:
         to_close=durations(_since(rows, "closed_at")),
         escalated=sum(1 for r in rows if r.escalation_level > 0),
         upward=sum(1 for r in rows if r.reported_upward_at is not None),
+        reopened=sum(r.reopen_count for r in rows),
     )
 
 

@@ -21,6 +21,9 @@ from bot.policy.schema import Policy
 CLAUSES: dict[str, tuple[str, ...]] = {
     "ack_late": ("L4",),
     "ack_missing": ("L4",),
+    # L4 by the severity in force: its limit moved by a change of severity or a reopening
+    "ack_late_in_force": ("L4",),
+    "ack_missing_in_force": ("L4",),
     "secretary_ack_missing": ("R2", "C2"),
     "upward_late": ("C8", "P3"),
     "upward_missing": ("C8", "P3"),
@@ -66,19 +69,39 @@ def _late(code: str, due: datetime, done: datetime | None, now: datetime, subjec
 def of_incident(row: IncidentRow, policy: Policy, now: datetime) -> list[Lapse]:
     out: list[Lapse] = []
     kind = {"kind": row.kind, "severity": row.severity or ""}
-    if row.ack_limit_at is not None:  # L4: acknowledged within its limit
+    if row.ack_limit_at is not None:  # L4: acknowledged within its limit, as filed
         out += _late("ack_late", row.ack_limit_at, row.acknowledged_at, now, row.ref, **kind)
-    # R2, C2: the secretary's own acknowledgement, once the incident's limit has passed or it
-    # was closed without it.
+    in_force = row.ack_limit_in_force_at
+    if in_force is not None and in_force != row.ack_limit_at:  # L4 by the severity in force
+        out += _late("ack_late_in_force", in_force, row.acknowledged_now_at, now, row.ref, **kind)
+    # R2, C2: the secretary's own acknowledgement (needed by the severity in force), once the
+    # incident's limit has passed or it was closed without it.
     if row.needs_secretary_ack and row.secretary_ack_at is None:
-        limit = row.ack_limit_at or row.reported_at
+        limit = in_force or row.ack_limit_at or row.reported_at
         if row.closed_at is not None or limit <= now:
             out.append(Lapse("secretary_ack_missing", limit, row.ref, None, kind))
-    upward = policy.incidents.report_upward  # C8, P3
-    if row.severity in upward.severities:
-        due = row.reported_at + timedelta(hours=upward.within_hours)
+    due = _upward_due(row, policy)  # C8, P3
+    if due is not None:
         out += _late("upward_late", due, row.reported_upward_at, now, row.ref, **kind)
     return out
+
+
+def _upward_due(row: IncidentRow, policy: Policy) -> datetime | None:
+    """C8, P3 by the severity in force at the time: due from the filing when it was filed at a
+    severity that asks for it (and still has it, or lost it only after the limit passed), else
+    from the moment a change of severity made it one."""
+    upward = policy.incidents.report_upward
+    within = timedelta(hours=upward.within_hours)
+    filed = row.filed_severity if row.severity_since is not None else row.severity
+    if filed in upward.severities:
+        due = row.reported_at + within
+        if row.severity in upward.severities or (
+            row.severity_since is not None and row.severity_since > due
+        ):
+            return due
+    if row.severity in upward.severities and row.severity_since is not None:
+        return row.severity_since + within
+    return None
 
 
 def of_event(row: EventRow, now: datetime) -> list[Lapse]:

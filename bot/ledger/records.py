@@ -50,6 +50,13 @@ class IncidentRow:
     contained_at: datetime | None
     closed_at: datetime | None
     reported_upward_to: str | None = None  # P3: unit and name
+    # By the severity in force (bot/incidents/changes.py): `acknowledged_at` above is the first
+    # acknowledgement ever (as filed); after a reopening it is asked again, by a new limit.
+    ack_limit_in_force_at: datetime | None = None
+    acknowledged_now_at: datetime | None = None
+    filed_severity: str | None = None
+    severity_since: datetime | None = None
+    reopen_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -127,10 +134,12 @@ async def incidents(session: AsyncSession, period: LedgerPeriod, scope: Scope) -
         session,
         select(Incident.id, Incident.year, Incident.number, Incident.kind, Incident.severity,
                Incident.status, Person.first_name, Person.last_name, Incident.reported_at,
-               Incident.ack_limit_at, Incident.acknowledged_at, Incident.needs_secretary_ack,
-               Incident.secretary_ack_at, Incident.escalation_level,
-               Incident.reported_upward_at, Incident.contained_at, Incident.closed_at,
-               Incident.reported_upward_to)
+               Incident.ack_limit_at, Incident.first_acknowledged_at,
+               Incident.needs_secretary_ack, Incident.secretary_ack_at,
+               Incident.escalation_level, Incident.reported_upward_at, Incident.contained_at,
+               Incident.closed_at, Incident.reported_upward_to, Incident.ack_limit_in_force_at,
+               Incident.acknowledged_at, Incident.filed_severity, Incident.severity_since,
+               Incident.reopen_count)
         .join(Person, Person.id == Incident.reporter_id)
         .where(Incident.reported_at >= period.start, Incident.reported_at < period.end,
                scope.incidents())

@@ -133,3 +133,26 @@ async def handles(session: AsyncSession, incident_id: int, me: PersonView) -> bo
 async def require_handler(session: AsyncSession, incident_id: int, me: PersonView) -> None:
     if not await handles(session, incident_id, me):
         raise NotAllowed(NOT_A_HANDLER)
+
+
+NOT_THE_REPORTER = N_("Only the person who filed this report can add to it.")
+NOT_A_REOPENER = N_(
+    "Only the handlers of this report, the leadership and the office can reopen it."
+)
+
+
+def require_reporter(me: PersonView, reporter_id: int) -> None:
+    """Additions to a report are its reporter's own (R7: the record grows by who knew it)."""
+    if not member(me) or me.id != reporter_id:
+        raise NotAllowed(NOT_THE_REPORTER)
+
+
+async def reopens(session: AsyncSession, incident_id: int, me: PersonView) -> bool:
+    """May `me` reopen a closed incident? Whoever may act on it (handles: its standing handlers
+    and the leadership, L1, L2), and the office, which keeps the records (R4, R7)."""
+    return holds(me, Role.OFFICE) or await handles(session, incident_id, me)
+
+
+async def require_reopener(session: AsyncSession, incident_id: int, me: PersonView) -> None:
+    if not await reopens(session, incident_id, me):
+        raise NotAllowed(NOT_A_REOPENER)

@@ -17,9 +17,10 @@ from bot.events.acting import today
 from bot.events.cards import approver_buttons, card_params, resubmit_buttons
 from bot.events.models import ActingApprover, EventRequest, EventStatus
 from bot.events.service import approvers
+from bot.incidents.cards import card_buttons
+from bot.incidents.cards import card_params as incident_params
 from bot.incidents.models import Incident, IncidentHandler
-from bot.incidents.service import assign, card_buttons, fallback, timeline
-from bot.incidents.service import card_params as incident_params
+from bot.incidents.service import assign, fallback, timeline
 from bot.outbox import service as outbox
 from bot.people.models import Person
 from bot.people.roles import Role
@@ -69,8 +70,9 @@ async def _to_office(
     for receiver, role, grant in receivers.values():
         await assign(session, incident.id, receiver.id, now, reason="handed_over", role=role,
                      grant_id=grant, by=by)  # fmt: skip
+        buttons = card_buttons(incident.id, rated=incident.severity is not None)
         outbox.notify_person(session, now=now, person=receiver, template="incident.card",
-                             params=params, buttons=card_buttons(incident.id))  # fmt: skip
+                             params=params, buttons=buttons)  # fmt: skip
     timeline(session, incident, at=now, kind="handed_over", actor_id=by,
              person=person.display_name, people=[p.display_name for p, _, _ in
                                                  receivers.values()], why=why)  # fmt: skip

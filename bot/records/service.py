@@ -9,7 +9,7 @@ the period the grant names, and every such reading is audited as the ledger's ar
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -29,8 +29,9 @@ from bot.incidents.models import Incident, IncidentHandler
 from bot.incidents.queries import Entry, timeline_entries
 from bot.ledger.scope import Scope
 from bot.ledger.service import reader
+from bot.people import authority
 from bot.people.models import Committee, Person
-from bot.people.service import TgUser
+from bot.people.service import TgUser, acting
 
 _REF = re.compile(r"^\s*(INC|EVT)-(\d{4})-(\d{1,6})\s*$", re.IGNORECASE)
 USAGE = N_("Send /record and a reference, such as /record INC-2026-0012 or /record EVT-2026-0007.")
@@ -73,6 +74,12 @@ class IncidentRecord:
     closed_by: str | None
     closing_summary: str | None
     attachments: list[Attachment]
+    # Records that grow (bot/incidents/additions.py, changes.py): the severity it was filed
+    # with, how often it was reopened, and what this reader may do to it now.
+    filed_severity: str | None = None
+    reopen_count: int = 0
+    may_add: bool = False  # its reporter, while it is not closed
+    may_reopen: bool = False  # closed, and the reader may reopen it (authority.reopens)
 
 
 @dataclass(frozen=True)
@@ -175,6 +182,8 @@ async def _read(
         if prefix == "INC":
             incident = await session.scalar(select(Incident).where(which, _incidents(deps, scope)))
             found = await _incident(session, incident) if incident is not None else None
+            if found is not None and incident is not None and not scope.inspector:
+                found = await _may(session, actor, now, incident, found)
         else:
             event = await session.scalar(select(EventRequest).where(which, _events(deps, scope)))
             found = await _event(session, event) if event is not None else None
@@ -237,7 +246,18 @@ async def _incident(session: AsyncSession, incident: Incident) -> IncidentRecord
         incident.reported_at, handlers, await timeline_entries(session, incident.id),
         incident.reported_upward_at, incident.reported_upward_to, incident.closed_at,
         closed_by, incident.closing_summary, await attachments_of(session, incident.id),
+        incident.filed_severity, incident.reopen_count,
     )  # fmt: skip
+
+
+async def _may(
+    session: AsyncSession, actor: TgUser, now: datetime, incident: Incident, found: IncidentRecord
+) -> IncidentRecord:
+    """The buttons a reader is offered under the record; each press is checked again."""
+    me = await acting(session, actor, now=now)
+    if incident.status != "closed":
+        return replace(found, may_add=authority.member(me) and me.id == incident.reporter_id)
+    return replace(found, may_reopen=await authority.reopens(session, incident.id, me))
 
 
 async def _event(session: AsyncSession, event: EventRequest) -> EventRecord:

@@ -174,7 +174,7 @@ async def test_every_button_for_every_role_in_private_and_in_the_group(harness: 
 # What each kind of card button answers to whoever may no longer press it (rule 5).
 REVOKED_REFUSALS = {
     **{("in", a): "Only the handlers of this report and the leadership can do that."
-       for a in ("ak", "up", "hi", "pl", "ct", "cl", "tl")},
+       for a in ("ak", "up", "hi", "pl", "ct", "cl", "sv", "tl")},
     **{("ev", a): "Only the secretary or the deputy can decide on events."
        for a in ("ap", "rj", "ch")},
     **{("ev", a): "Only the head of the requester's committee can review this."
@@ -234,6 +234,7 @@ async def test_revoked_people_press_every_card_they_received_before(
         "pl",
         "ct",
         "cl",
+        "sv",
         "tl",
         "ap",
         "rj",

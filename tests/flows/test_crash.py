@@ -27,7 +27,7 @@ from bot.drafts import service as drafts
 from bot.events import service as events
 from bot.events.draft import EventDraft
 from bot.inbox.models import InboxUpdate
-from bot.incidents.models import Incident
+from bot.incidents.models import Incident, TimelineEntry
 from bot.incidents.service import ReportDraft, file_report
 from bot.outbox.models import OutboxMessage
 from bot.people import grants
@@ -36,6 +36,7 @@ from bot.people.roles import Role
 from bot.people.service import TgUser
 from bot.policy.load import load
 from bot.policy.schema import Kind, Severity
+from standin.faults import Hold
 from standin.model import Message, SimUser
 from standin.standin import StandIn
 from tests.support.bot import TOKEN
@@ -78,6 +79,15 @@ class Bot:
         assert self.proc is not None
         self.proc.kill()
         await self.proc.wait()
+
+    async def restart_at(self, hold: Hold) -> None:
+        """Kill the process when `hold` is reached, start a new one, let it send what it had."""
+        await hold.reached(10)
+        await self.kill()
+        self.standin.faults.clear()
+        await self.start()
+        await self.delivered()
+        await self.standin.quiet()
 
     async def stop(self) -> None:
         """SIGTERM: a graceful stop, which must end with exit code 0."""
@@ -249,12 +259,7 @@ async def test_a_replayed_last_answer_is_not_called_not_understood(bot: Bot) -> 
     assert (await s.next_message(EMERGENCY)).text.startswith("Send the progress update")
     hold = s.faults.hold("sendMessage", after=True, text="was saved")
     await users[EMERGENCY].send("已恢复首页")
-    await hold.reached(10)
-    await bot.kill()
-    s.faults.clear()
-    await bot.start()
-    await bot.delivered()
-    await s.quiet()
+    await bot.restart_at(hold)
     assert await bot.count(InboxUpdate, InboxUpdate.finished_at.is_(None)) == 0
     texts = [m.text for m in s.bot_messages(EMERGENCY)]
     # The update, saved once, and (L4: an update by one who had not acknowledged) what it records.
@@ -348,3 +353,29 @@ async def test_sigterm_finishes_the_update_in_hand(bot: Bot) -> None:
     assert (await s.next_message(ADMIN)).text.startswith("Your roles:")
     # Handled to the end: a new start hands nothing to the handlers again.
     assert await bot.count(InboxUpdate, InboxUpdate.finished_at.is_(None)) == 0
+
+
+async def test_a_replayed_addition_text_is_added_once(bot: Bot) -> None:
+    s = bot.standin
+    users = await staff(bot)
+    mei = users[MEMBER]
+    await file_report(bot.deps, TgUser(MEMBER, "Mei"), ReportDraft(
+        kind=Kind.NETWORK_SECURITY, severity=Severity.GENERAL, what="首页被篡改",
+        discovered_at=bot.now(), discovered_precision="minute", location="门户网站",
+        actions_taken="已断网", attachments=[]))  # fmt: skip
+    await bot.delivered()
+    await mei.send("/record INC-2026-0001")
+    record = await s.next_message(MEMBER, timeout=20)
+    await tap(s, mei, record, "Add to this report")
+    assert (await s.next_message(MEMBER)).text.startswith("What do you want to add")
+    hold = s.faults.hold("sendMessage", after=True, text="received")
+    await mei.send("又发现两处篡改")
+    await bot.restart_at(hold)
+    state = await drafts.get(bot.deps, MEMBER)
+    assert state is not None and state.data["texts"] == ["又发现两处篡改"]  # once
+    status = s.bot_messages(MEMBER)[-1]
+    assert status.text == "1 text received.\nSend more, or press Done."
+    await tap(s, mei, status, "Done")
+    await s.wait_until(lambda: status.text.startswith("Added to INC-2026-0001"), 10, "Done")
+    assert await bot.count(TimelineEntry, TimelineEntry.kind == "addition") == 1
+    await bot.stop()

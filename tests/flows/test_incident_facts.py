@@ -94,7 +94,7 @@ async def test_cards_show_the_record_as_it_stands(harness: Harness) -> None:
     assert card.text.startswith("Acknowledged by Eli on November 24, 2026 10:00; being handled.")
     assert "Acknowledge by:" not in card.text
     assert card.button_texts() == ["Add update", "Escalate upward", "Pull in", "Contain",
-                                   "Close", "Timeline"]  # fmt: skip
+                                   "Close", "Change severity", "Timeline"]  # fmt: skip
 
     # Reopened from /pending after a colleague acknowledged: the card says so.
     await tap(s, users[DEPUTY], pending, "Open INC-2026-0001")
@@ -113,7 +113,7 @@ async def test_cards_show_the_record_as_it_stands(harness: Harness) -> None:
     await tap(s, users[EMERGENCY], card, "Contain")
     assert "Under control since November 24, 2026 10:00." in card.text
     assert card.button_texts() == ["Add update", "Escalate upward", "Pull in", "Close",
-                                   "Timeline"]  # fmt: skip
+                                   "Change severity", "Timeline"]  # fmt: skip
     s.mark_read(OFFICE)
 
 

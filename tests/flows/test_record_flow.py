@@ -72,7 +72,7 @@ async def test_the_secretary_reads_the_whole_record_a_member_gets_not_found(
     ]:
         assert line in whole, line
     last = s.unread(SECRETARY)[-1]
-    assert last.button_texts() == ["Attachments"]
+    assert last.button_texts() == ["Attachments", "Reopen"]  # closed; she may reopen it
     s.mark_read(SECRETARY)
     await tap(s, shu, last, "Attachments")
     assert (await s.next_message(SECRETARY)).text.startswith("INC-2026-0001: 1 attachment")

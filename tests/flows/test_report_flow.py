@@ -29,7 +29,8 @@ async def test_member_files_and_handlers_handle_to_the_end(harness: Harness) -> 
     member = users[MEMBER]
     summary = await file_major_network_incident(harness, member)
     assert await tap(s, member, summary, "Submit") == ("Submitted as INC-2026-0001.", False)
-    assert "Submitted as INC-2026-0001." in summary.text and summary.buttons == []
+    assert "Submitted as INC-2026-0001." in summary.text
+    assert summary.button_texts() == ["Add to this report"]  # the reporter's copy (R7)
 
     # Routing (L4, L1): emergency office + deputy, and the secretary for a major incident.
     cards = {uid: await s.next_message(uid) for uid in (EMERGENCY, DEPUTY, SECRETARY)}
@@ -39,7 +40,8 @@ async def test_member_files_and_handlers_handle_to_the_end(harness: Harness) -> 
     assert "<script>alert('x')</script>" in card.text  # shown literally, escaped on the wire
     assert "&lt;script&gt;" in card.html
     assert card.button_texts() == ["Acknowledge", "Add update", "Escalate upward", "Pull in",
-                                   "Contain", "Close", "Timeline", "Attachments"]  # fmt: skip
+                                   "Contain", "Close", "Change severity", "Timeline",
+                                   "Attachments"]  # fmt: skip
     for uid in (EMERGENCY, DEPUTY, SECRETARY):  # the member's photo follows each card
         photo = await s.next_message(uid)
         assert photo.photo is not None and photo.text == "INC-2026-0001: attachment 1 of 1"

@@ -131,7 +131,8 @@ def test_every_notice_in_chinese_carries_no_western_separator(zh: Renderer) -> N
                    "template": "event.approve", "error": "Chat not found", "decision": True,
                    "params": {"ref": "EVT-2026-0001", "title": "理论宣讲", "by": "李明"}}
                   for status in ("uncertain", "failed")], "more": 3,
-        "part": 1, "parts": 2,
+        "part": 1, "parts": 2, "from": "general", "to": "major", "files": 2,
+        "reopened_by": "王芳",
         "lines": [
             ["h", "information", 1],
             ["inc", "INC-2026-0001", "public_opinion", "major", "open", "网帖"],

@@ -1,0 +1,267 @@
+"""Records that grow, never rewritten: a change of severity and a reopening. Each is one
+transaction with its conditional UPDATE (a double tap or a second handler moves nothing and is
+told what happened), its authority checked at that moment, its timeline and audit entries and
+the messages it causes. The timeline keeps every earlier state: nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.audit.service import record
+from bot.deps import Deps
+from bot.drafts import service as drafts
+from bot.errors import AlreadyDone, InvalidInput
+from bot.freetext import clean
+from bot.i18n import N_, Term
+from bot.incidents.cards import card_buttons, card_params
+from bot.incidents.evidence import attachments_of
+from bot.incidents.models import Incident, IncidentHandler, TimelineEntry
+from bot.incidents.service import (
+    CLAUSE,
+    ack_due,
+    assign,
+    attachment_count,
+    group_notice,
+    handlers_for,
+    load_for,
+    require_handler,
+    timeline,
+)
+from bot.outbox import service as outbox
+from bot.people import authority
+from bot.people.models import Person
+from bot.people.service import PersonView, TgUser, acting
+from bot.policy.schema import Kind, Severity
+
+# The same msgids as the card's (render/incident.py), for the answers of this module.
+SEVERITY_TERMS = {"general": N_("General"), "major": N_("Major"), "critical": N_("Critical")}
+CLOSED = N_("{ref} is already closed.")
+
+
+@dataclass(frozen=True)
+class Changed:
+    ref: str
+    severity: str
+    brought_in: list[str]  # who the new severity's routing brought in (R2, L1)
+
+
+@dataclass(frozen=True)
+class Reopened:
+    ref: str
+    told: int  # handlers told
+
+
+async def _who_last(session: AsyncSession, incident_id: int, kind: str) -> str:
+    """Who took the last step of `kind` (told to whoever pressed too late)."""
+    person = await session.scalar(
+        select(Person)
+        .join(TimelineEntry, Person.id == TimelineEntry.actor_id)
+        .where(TimelineEntry.incident_id == incident_id, TimelineEntry.kind == kind)
+        .order_by(TimelineEntry.id.desc())
+        .limit(1)
+    )
+    return person.display_name if person is not None else "?"
+
+
+async def _rated(session: AsyncSession, me: PersonView, incident_id: int) -> Incident:
+    incident = await load_for(session, incident_id, for_update=True)
+    await require_handler(session, incident, me)  # whoever may act on it now (authority.py)
+    if incident.status == "closed":
+        raise AlreadyDone(CLOSED, ref=incident.ref)
+    if incident.severity is None:
+        raise InvalidInput(N_("An information report has no severity to change."))
+    return incident
+
+
+async def check_severity(deps: Deps, actor: TgUser, incident_id: int) -> tuple[str, str]:
+    """Before the severity buttons: the checks the change will make; (ref, severity now)."""
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=deps.clock.now())
+        incident = await _rated(session, me, incident_id)
+        return incident.ref, str(incident.severity)
+
+
+def _cadence(deps: Deps, severity: Severity, now: datetime) -> datetime | None:
+    minutes = deps.policy.incidents.updates.every_minutes.get(severity)  # P2
+    return now + timedelta(minutes=minutes) if minutes else None
+
+
+async def standing_people(session: AsyncSession, incident_id: int) -> list[Person]:
+    """Who acts on the incident now by an assignment that still stands (authority.standing)."""
+    ids = select(IncidentHandler.person_id).where(
+        IncidentHandler.incident_id == incident_id, authority.standing()
+    )
+    return list(await session.scalars(select(Person).where(Person.id.in_(ids))))
+
+
+async def _bring_in(
+    session: AsyncSession, deps: Deps, incident: Incident, reporter: Person, now: datetime
+) -> list[Person]:
+    """Routing by the severity in force, as filing at it would (L4, L1: major reaches the
+    secretary): whoever it names and does not handle the incident yet gets the card."""
+    severity = Severity(incident.severity) if incident.severity else None
+    chosen = await handlers_for(session, deps, Kind(incident.kind), severity, reporter.committee_id)
+    files = [(a.file_id, a.kind) for a in await attachments_of(session, incident.id)]
+    brought = []
+    for person, role, grant in chosen.values():
+        if await assign(session, incident.id, person.id, now, reason="routed", role=role,
+                        grant_id=grant):  # fmt: skip
+            brought.append(person)
+            outbox.notify_person(
+                session, now=now, person=person, template="incident.card",
+                params=card_params(incident, reporter),
+                buttons=card_buttons(incident.id, len(files), card=True,
+                                     rated=severity is not None),
+            )  # fmt: skip
+            outbox.notify_files(session, now=now, person=person, ref=incident.ref, files=files)
+    return brought
+
+
+async def change_severity(
+    deps: Deps, actor: TgUser, incident_id: int, was: str, to: str, reason: str
+) -> Changed:
+    """Raise or lower the severity with a reason. From now on routing and time limits follow
+    the new one: an unacknowledged incident's L4 limit (the sweep's escalation timer) is
+    counted again from now by it, an acknowledged one's P2 cadence too; at major and above
+    the secretary is brought in and her own acknowledgement is due (R2, L1)."""
+    body = clean("severity_reason", reason, deps.policy)
+    if to not in SEVERITY_TERMS or was not in SEVERITY_TERMS:
+        raise InvalidInput(N_("Please choose how serious it is."))
+    now = deps.clock.now()
+    policy = deps.policy.incidents
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        incident = await _rated(session, me, incident_id)
+        if to == incident.severity:
+            raise AlreadyDone(N_("{ref} is already of that severity: {severity}."),
+                              ref=incident.ref, severity=Term(SEVERITY_TERMS[to]))  # fmt: skip
+        moved = await session.execute(
+            update(Incident)
+            .where(Incident.id == incident.id, Incident.severity == was,
+                   Incident.status != "closed")
+            .values(severity=to, severity_since=now)
+        )  # fmt: skip
+        if not getattr(moved, "rowcount", 0):  # a double tap, or another handler first
+            name = await _who_last(session, incident.id, "severity_changed")
+            raise AlreadyDone(
+                N_("{name} has already changed the severity of {ref} to {severity}."),
+                name=name, ref=incident.ref,
+                severity=Term(SEVERITY_TERMS.get(str(incident.severity), "?")),
+            )  # fmt: skip
+        new = Severity(to)
+        if incident.acknowledged_at is None:  # L4: the escalation timer by the new severity
+            due = ack_due(deps, Kind(incident.kind), new, now)
+            incident.ack_due_at = incident.ack_limit_in_force_at = due
+        else:
+            incident.update_due_at, incident.update_reminded_at = _cadence(deps, new, now), None
+        major = new in policy.escalation.secretary_ack_severities
+        was_major = Severity(was) in policy.escalation.secretary_ack_severities
+        incident.needs_secretary_ack = major  # R2, C2: by the severity in force
+        reporter = await session.get(Person, incident.reporter_id)
+        assert reporter is not None
+        told = [p for p in await standing_people(session, incident.id) if p.id != me.id]
+        brought = await _bring_in(session, deps, incident, reporter, now)
+        files = await attachment_count(session, incident.id)
+        for person in told:
+            outbox.notify_person(
+                session, now=now, person=person, template="incident.severity_changed",
+                params={"ref": incident.ref, "from": was, "to": to, "by": me.name,
+                        "reason": body},
+                buttons=card_buttons(incident.id, files, rated=True),
+            )  # fmt: skip
+        if new in policy.group_notice.severities and Severity(was) not in (
+            policy.group_notice.severities
+        ):
+            await group_notice(session, deps, incident, now)
+        timeline(session, incident, at=now, kind="severity_changed", actor_id=me.id, text=body,
+                 **{"from": was, "to": to}, people=[p.display_name for p in brought])  # fmt: skip
+        record(
+            session, at=now, actor_id=me.id, action="incident.severity_changed",
+            subject_type="incident", subject_id=incident.id,
+            clause="L1" if major and not was_major else CLAUSE[Kind(incident.kind)],
+            **{"from": was, "to": to}, brought_in=len(brought),
+        )  # fmt: skip
+        await drafts.drop(session, me.id)  # in this transaction: never applied twice
+        return Changed(incident.ref, to, [p.display_name for p in brought])
+
+
+async def _closed_for(session: AsyncSession, me: PersonView, incident_id: int) -> Incident:
+    incident = await load_for(session, incident_id, for_update=True)
+    await authority.require_reopener(session, incident.id, me)
+    return incident
+
+
+async def _not_closed(session: AsyncSession, incident: Incident, count: int) -> AlreadyDone:
+    """What a press on Reopen finds when the incident is not closed (any more)."""
+    if incident.reopen_count > count:
+        name = await _who_last(session, incident.id, "reopened")
+        return AlreadyDone(N_("{name} has already reopened {ref}."), name=name, ref=incident.ref)
+    return AlreadyDone(N_("{ref} is not closed, so there is nothing to reopen."),
+                       ref=incident.ref)  # fmt: skip
+
+
+async def check_reopen(deps: Deps, actor: TgUser, incident_id: int) -> tuple[str, int]:
+    """Before asking for the reason: (ref, reopenings so far), the count the reopening must
+    still find (a second tap, or somebody quicker, then finds another)."""
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=deps.clock.now())
+        incident = await _closed_for(session, me, incident_id)
+        if incident.status != "closed":
+            raise await _not_closed(session, incident, incident.reopen_count)
+        return incident.ref, incident.reopen_count
+
+
+async def reopen(deps: Deps, actor: TgUser, incident_id: int, count: int, reason: str) -> Reopened:
+    """A closed incident open again with a reason: its time limits start again from now (it
+    must be acknowledged again, L4), its handlers and its reporter are told. Its earlier
+    closing stays on the timeline."""
+    body = clean("reopen_reason", reason, deps.policy)
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        me = await acting(session, actor, now=now)
+        incident = await _closed_for(session, me, incident_id)
+        severity = Severity(incident.severity) if incident.severity else None
+        due = ack_due(deps, Kind(incident.kind), severity, now)
+        moved = await session.execute(
+            update(Incident)
+            .where(Incident.id == incident.id, Incident.status == "closed",
+                   Incident.reopen_count == count)
+            .values(status="open", reopened_at=now, reopen_count=count + 1, closed_at=None,
+                    closed_by_id=None, contained_at=None, acknowledged_at=None,
+                    acknowledged_by_id=None, escalation_level=0, ack_due_at=due,
+                    ack_limit_in_force_at=due, update_due_at=None, update_reminded_at=None,
+                    secretary_reminded_at=None)
+        )  # fmt: skip
+        if not getattr(moved, "rowcount", 0):
+            raise await _not_closed(session, incident, count)
+        reporter = await session.get(Person, incident.reporter_id)
+        assert reporter is not None
+        people = await standing_people(session, incident.id)
+        if not people:  # nobody handles it any more: routed again, as when filed
+            people = await _bring_in(session, deps, incident, reporter, now)
+        files = await attachment_count(session, incident.id)
+        params = {**card_params(incident, reporter), "reopened_by": me.name, "reason": body}
+        for person in people:
+            if person.id != me.id:
+                outbox.notify_person(
+                    session, now=now, person=person, template="incident.reopened",
+                    params=params,
+                    buttons=card_buttons(incident.id, files, card=True,
+                                         rated=severity is not None),
+                )  # fmt: skip
+        if reporter.id != me.id:
+            outbox.notify_person(session, now=now, person=reporter,
+                                 template="incident.reopened_reporter",
+                                 params={"ref": incident.ref, "reason": body})  # fmt: skip
+        timeline(session, incident, at=now, kind="reopened", actor_id=me.id, text=body,
+                 count=count + 1)  # fmt: skip
+        record(session, at=now, actor_id=me.id, action="incident.reopened",
+               subject_type="incident", subject_id=incident.id,
+               clause=CLAUSE[Kind(incident.kind)], count=count + 1)  # fmt: skip
+        await drafts.drop(session, me.id)  # in this transaction: never applied twice
+        return Reopened(incident.ref, sum(1 for p in people if p.id != me.id))

@@ -1,0 +1,149 @@
+"""Records that grow: Add to this report (the reporter), Change severity and Reopen (whoever
+may act on it, per bot/people/authority.py). Each asks one short step kept as a draft in SQL,
+so a restart in the middle loses and doubles nothing (handlers/replay.py); the service ends the
+draft in the transaction that records the step.
+
+Buttons (domain `in`): `ad:<id>` Add to this report, `dn:<id>` its Done, `xa:<id>` its Cancel;
+`sv:<id>` Change severity, `sc:<id>:<g|m|c>` the severity chosen; `ro:<id>` Reopen.
+"""
+
+from __future__ import annotations
+
+from telegram import Message, Update, User
+
+from bot.context import Ctx
+from bot.drafts import service as drafts
+from bot.drafts.service import DraftState
+from bot.errors import InvalidInput, StaleButton
+from bot.freetext import clean
+from bot.i18n import N_
+from bot.incidents import additions, changes
+from bot.people import service as people
+from handlers import callback_data as cd
+from handlers import replay
+from handlers.answers import Takes, wrong_kind
+from handlers.common import draft_in, edit_or_send, reply, tg_user
+from handlers.report import add_attachment
+from render.growth import ADD_PROMPT, received
+from render.incident import SEVERITY_NAMES, severity
+from render.renderer import Renderer
+
+FLOW_ADD, FLOW_SEVERITY, FLOW_REOPEN = "inc_add", "inc_severity", "inc_reopen"
+ACTIONS = ("ad", "dn", "xa", "sv", "sc", "ro")
+SEVERITY_CODES = {"g": "general", "m": "major", "c": "critical"}
+GONE = N_("This addition was already sent or cancelled. To add more, press Add to this report.")
+
+
+def _collecting(r: Renderer, incident_id: int) -> list[list[tuple[str, str]]]:
+    return [[(r.plain("Done"), cd.encode("in", "dn", incident_id)),
+             (r.plain("Cancel"), cd.encode("in", "xa", incident_id))]]  # fmt: skip
+
+
+async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
+    """The buttons above, from handlers.incidents.on_card (which checked the id)."""
+    incident_id = int(data.args[0])
+    me = tg_user(user)
+    message = update.effective_message
+    if data.action in ("dn", "xa"):
+        return await _finish(update, ctx, r, user, incident_id, data.action == "dn")
+    if message is None:
+        raise StaleButton()
+    if data.action == "ad":
+        ref = await additions.check_may_add(ctx.deps, me, incident_id)
+        person = await people.identify(ctx.deps, me, private=True)
+        state = DraftState(FLOW_ADD, "collect", {"id": incident_id, "ref": ref, "texts": [],
+                                                 "attachments": []})  # fmt: skip
+        await drafts.save(ctx.deps, person.id, state)
+        await reply(message, r(ADD_PROMPT, ref=ref), _collecting(r, incident_id))
+        return None
+    if data.action == "sv":
+        ref, now = await changes.check_severity(ctx.deps, me, incident_id)
+        rows = [[(r.plain(SEVERITY_NAMES[name]), cd.encode("in", "sc", incident_id, code))
+                 for code, name in SEVERITY_CODES.items() if name != now]]  # fmt: skip
+        await reply(message, r("{ref} is now {severity}. What should it be?", ref=ref,
+                               severity=severity(r, now)), rows)  # fmt: skip
+        return None
+    if data.action == "sc":
+        to = SEVERITY_CODES.get(data.args[1] if len(data.args) > 1 else "")
+        if to is None:
+            raise StaleButton()
+        ref, now = await changes.check_severity(ctx.deps, me, incident_id)
+        if to == now:
+            return r("{ref} is already {severity}.", ref=ref, severity=severity(r, now))
+        person = await people.identify(ctx.deps, me, private=True)
+        await drafts.save(ctx.deps, person.id, DraftState(
+            FLOW_SEVERITY, "reason", {"id": incident_id, "from": now, "to": to}))  # fmt: skip
+        await edit_or_send(update, r("Why is {ref} to be {severity}? Send the reason as a "
+                                     "message, or /cancel.", ref=ref,
+                                     severity=severity(r, to)), None)  # fmt: skip
+        return None
+    ref, count = await changes.check_reopen(ctx.deps, me, incident_id)  # "ro"
+    person = await people.identify(ctx.deps, me, private=True)
+    state = DraftState(FLOW_REOPEN, "reason", {"id": incident_id, "count": count})
+    await drafts.save(ctx.deps, person.id, state)
+    await reply(message, r("Why is {ref} to be reopened? Send the reason as a message, or "
+                           "/cancel.", ref=ref))  # fmt: skip
+    return None
+
+
+async def _finish(
+    update: Update, ctx: Ctx, r: Renderer, user: User, incident_id: int, done: bool
+) -> str | None:
+    """Done or Cancel of an addition: only the draft of that report, never twice."""
+    _, state = await draft_in(ctx, user, FLOW_ADD, GONE)
+    if int(state.data.get("id", 0)) != incident_id:
+        raise InvalidInput(GONE)
+    ref = str(state.data.get("ref", ""))
+    if not done:
+        await drafts.clear(ctx.deps, user.id)
+        await edit_or_send(update, r("Nothing was added to {ref}.", ref=ref), None)
+        return None
+    text = "\n".join(state.data.get("texts", []))
+    added = await additions.add_to_report(ctx.deps, tg_user(user), incident_id, text,
+                                          list(state.data.get("attachments", [])))  # fmt: skip
+    answer = r("Added to {ref}; it is addition number {number}.", ref=added.ref,
+               number=added.number)  # fmt: skip
+    if added.told:
+        answer += "\n" + r.plural("{n} handler has been told.", "{n} handlers have been told.",
+                                  added.told)  # fmt: skip
+    await edit_or_send(update, answer, None)
+    return None
+
+
+async def on_message(
+    update: Update, ctx: Ctx, message: Message, user: User, r: Renderer, state: DraftState
+) -> None:
+    """Text or files of an addition; the reason of a change of severity or of a reopening."""
+    me, incident_id = tg_user(user), int(state.data["id"])
+    if state.flow == FLOW_ADD:
+        if state.replayed:  # handled again after a crash: say where it stands, add nothing twice
+            texts, files = len(state.data["texts"]), len(state.data["attachments"])
+            await replay.ask_again(ctx, state, reply(message, received(r, texts, files),
+                                                     _collecting(r, incident_id)))  # fmt: skip
+            return
+        assert state.person_id is not None
+        if message.photo or message.document:
+            await add_attachment(ctx, message, r, state.data["attachments"])
+        elif message.text is not None:
+            state.data["texts"].append(clean("addition", message.text, ctx.deps.policy))
+            clean("addition", "\n".join(state.data["texts"]), ctx.deps.policy)  # all of it fits
+        else:
+            raise wrong_kind(Takes.ANY)
+        await drafts.save(ctx.deps, state.person_id, state)
+        texts, files = len(state.data["texts"]), len(state.data["attachments"])
+        await reply(message, received(r, texts, files), _collecting(r, incident_id))
+        return
+    text = message.text or ""
+    if state.flow == FLOW_SEVERITY:
+        changed = await changes.change_severity(ctx.deps, me, incident_id, state.data["from"],
+                                                state.data["to"], text)  # fmt: skip
+        answer = r("{ref} is now {severity}; its handlers have been told.", ref=changed.ref,
+                   severity=severity(r, changed.severity))  # fmt: skip
+        if changed.brought_in:
+            answer += "\n" + r("Brought in by the new severity: {names}.",
+                               names=r.items(changed.brought_in))  # fmt: skip
+    else:
+        reopened = await changes.reopen(ctx.deps, me, incident_id, int(state.data["count"]), text)
+        answer = r("{ref} is open again. Its handlers have been told and must acknowledge it "
+                   "again.", ref=reopened.ref)  # fmt: skip
+    await reply(message, answer)
