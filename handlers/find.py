@@ -1,7 +1,8 @@
 """/find: reports and event requests by words, reference, person, kind, status or period.
 
 One line per record, newest first, ten a page; ‹ and › page through the kept search (the
-buttons carry its id, never the words). Each report has a Details button (its timeline)."""
+buttons carry its id, never the words). Each record has a Details button (its whole record).
+An inspector in office may search too, within what the grant lets them read (R7)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ from bot.context import Ctx
 from bot.errors import StaleButton
 from bot.search import service as search
 from handlers import callback_data as cd
+from handlers import record
 from handlers.common import (
-    button,
     cd_rows,
-    command,
     edit_or_send,
     is_private,
     private_only,
+    reading_button,
+    reading_command,
     reply,
     tg_user,
 )
@@ -52,10 +54,9 @@ def _text(r: Renderer, page: search.Page) -> str:
 
 def _rows(r: Renderer, page: search.Page) -> cd_rows:
     rows: cd_rows = []
-    details = [h for h in page.hits if h.kind == "inc"]
-    for i in range(0, len(details), 2):
-        rows.append([(r.plain("Details of {ref}", ref=h.ref), cd.encode("in", "tl", h.id))
-                     for h in details[i : i + 2]])  # fmt: skip
+    # The whole record (/record's Details), which an inspector may open too (R7).
+    for i in range(0, len(page.hits), 2):
+        rows.append([record.details(r, h.ref, h.kind, h.id) for h in page.hits[i : i + 2]])
     nav = []
     if page.page > 0:
         nav.append(("‹", cd.encode("fd", "p", page.search_id, page.page - 1)))
@@ -66,7 +67,7 @@ def _rows(r: Renderer, page: search.Page) -> cd_rows:
     return rows
 
 
-@command
+@reading_command
 async def find(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
     """/find words…: the first page."""
     if not is_private(update.effective_chat):
@@ -76,7 +77,7 @@ async def find(update: Update, ctx: Ctx, message: Message, user: User, r: Render
     await reply(message, _text(r, page), _rows(r, page))
 
 
-@button
+@reading_button
 async def on_page(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
     """‹ and › under a search's results."""
     search_id, number = data.int_arg(0), data.int_arg(1)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -123,32 +123,12 @@ def parse(text: str) -> tuple[str, int, int]:
     return match.group(1).upper(), int(match.group(2)), int(match.group(3))
 
 
-def _days(deps: Deps, scope: Scope) -> tuple[datetime, datetime] | None:
-    if scope.readable is None:
-        return None
-    first, last = scope.readable
-    zone = deps.zone
-    return datetime.combine(first, time(), zone), datetime.combine(
-        last + timedelta(days=1), time(), zone
-    )
-
-
 def _incidents(deps: Deps, scope: Scope) -> ColumnElement[bool]:
-    days = _days(deps, scope)
-    if days is None:
-        return scope.incidents()
-    return and_(scope.incidents(), Incident.reported_at >= days[0], Incident.reported_at < days[1])
+    return scope.readable_incidents(deps.zone)
 
 
 def _events(deps: Deps, scope: Scope) -> ColumnElement[bool]:
-    days = _days(deps, scope)
-    if days is None:
-        return scope.events()
-    within = or_(
-        and_(EventRequest.requested_at >= days[0], EventRequest.requested_at < days[1]),
-        and_(EventRequest.starts_at >= days[0], EventRequest.starts_at < days[1]),
-    )
-    return and_(scope.events(), within)
+    return scope.readable_events(deps.zone)
 
 
 async def read(deps: Deps, actor: TgUser, text: str) -> Record:

@@ -8,8 +8,8 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from bot.search.index import bigrams, event_texts, fold
-from bot.search.models import EVENT, INCIDENT
+from bot.search.index import bigrams, event_texts, fold, meeting_texts
+from bot.search.models import EVENT, INCIDENT, MEETING
 
 INCIDENTS_SQL = (
     "SELECT id, what, location, actions_taken FROM incidents WHERE id > :after ORDER BY id LIMIT :n"
@@ -21,6 +21,10 @@ LATER_SQL = (
 )
 EVENTS_SQL = (
     "SELECT id, title, venue, speakers, outline FROM event_requests"
+    " WHERE id > :after ORDER BY id LIMIT :n"
+)
+MEETINGS_SQL = (
+    "SELECT id, title, notes, conclusions, studied FROM meetings"
     " WHERE id > :after ORDER BY id LIMIT :n"
 )
 Row = dict[str, Any]
@@ -47,6 +51,17 @@ def event_chunk(found: Sequence[Any]) -> tuple[list[Row], list[Row]]:
     for r in found:
         speakers = r[3] if isinstance(r[3], list) else json.loads(r[3] or "[]")
         out.append(rows(EVENT, r[0], event_texts(r[1], r[2], speakers, r[4])))
+    return _collect(iter(out))
+
+
+def meeting_chunk(found: Sequence[Any]) -> tuple[list[Row], list[Row]]:
+    """Rows of MEETINGS_SQL → the index rows (JSON is text on SQLite)."""
+    out = []
+    for r in found:
+        conclusions, studied = (v if not isinstance(v, str) else json.loads(v or "null")
+                                for v in (r[3], r[4]))  # fmt: skip
+        texts = meeting_texts(r[1] or "", r[2] or "", conclusions or {}, studied or [])
+        out.append(rows(MEETING, r[0], texts))
     return _collect(iter(out))
 
 
