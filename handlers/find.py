@@ -1,4 +1,5 @@
-"""/find: reports and event requests by words, reference, person, kind, status or period.
+"""/find: reports, event requests and meetings by words, reference, person, kind, status or
+period.
 
 One line per record, newest first, ten a page; ‹ and › page through the kept search (the
 buttons carry its id, never the words). Each record has a Details button (its whole record).
@@ -13,6 +14,7 @@ from bot.errors import StaleButton
 from bot.search import service as search
 from handlers import callback_data as cd
 from handlers import record
+from handlers.calendar_render import kind_name
 from handlers.common import (
     cd_rows,
     edit_or_send,
@@ -35,20 +37,32 @@ def _line(r: Renderer, hit: search.Hit) -> str:
         if hit.severity:
             what = r.plain("{kind}, {severity}", kind=what, severity=severity(r, hit.severity))
         status = r.plain(STATUS_NAMES.get(hit.status, hit.status))
-    else:
+    elif hit.kind == "evt":
         what, status = type_name(r, hit.category), status_name(r, hit.status)
-    rest = " · ".join(esc(part) for part in (day, what, status))
-    return f"<b>{esc(hit.ref)}</b> · {rest}\n    {esc(hit.excerpt)}"
+    else:  # a meeting: held on its day; no status
+        what, status = kind_name(r, hit.category), ""
+    rest = " · ".join(esc(part) for part in (day, what, status) if part)
+    line = f"<b>{esc(hit.ref)}</b> · {rest}"
+    return f"{line}\n    {esc(hit.excerpt)}" if hit.excerpt else line
 
 
 def _text(r: Renderer, page: search.Page) -> str:
     if not page.total:
         return r("Nothing found for “{query}” among the records you may see.", query=page.query)
-    head = r.plural(
-        "{n} record found for “{query}” (page {page} of {pages}):",
-        "{n} records found for “{query}” (page {page} of {pages}):",
-        page.total, query=page.query, page=page.page + 1, pages=page.pages,
-    )  # fmt: skip
+    if page.more:  # counted no further (bot/search/service.py CAP): narrow it
+        head = r(
+            "More than {n} records found for “{query}” (page {page}); the newest first. Add "
+            "words, a status or a period to narrow the search:",
+            n=page.total,
+            query=page.query,
+            page=page.page + 1,
+        )
+    else:
+        head = r.plural(
+            "{n} record found for “{query}” (page {page} of {pages}):",
+            "{n} records found for “{query}” (page {page} of {pages}):",
+            page.total, query=page.query, page=page.page + 1, pages=page.pages,
+        )  # fmt: skip
     return "\n\n".join([head, *(_line(r, h) for h in page.hits)])
 
 
@@ -60,7 +74,7 @@ def _rows(r: Renderer, page: search.Page) -> cd_rows:
     nav = []
     if page.page > 0:
         nav.append(("‹", cd.encode("fd", "p", page.search_id, page.page - 1)))
-    if page.page + 1 < page.pages:
+    if page.has_next:
         nav.append(("›", cd.encode("fd", "p", page.search_id, page.page + 1)))
     if nav:
         rows.append(nav)

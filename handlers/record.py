@@ -8,7 +8,7 @@ from telegram import Message, Update, User
 from bot.context import Ctx
 from bot.errors import StaleButton
 from bot.records import service as records
-from bot.records.service import IncidentRecord, Record
+from bot.records.service import EventRecord, IncidentRecord, Record
 from handlers import callback_data as cd
 from handlers.common import (
     is_private,
@@ -19,7 +19,7 @@ from handlers.common import (
     tg_user,
 )
 from handlers.incident_render import evidence_text
-from handlers.record_render import event_messages, incident_messages
+from handlers.record_render import event_messages, incident_messages, meeting_messages
 from handlers.render import Renderer
 
 DOMAIN = "rc"
@@ -36,8 +36,10 @@ async def _show(message: Message, r: Renderer, found: Record) -> None:
         rows = None
         if found.attachments:
             rows = [[(r.plain("Attachments"), cd.encode(DOMAIN, "at", found.id))]]
-    else:
+    elif isinstance(found, EventRecord):
         parts, rows = event_messages(r, found), None
+    else:
+        parts, rows = meeting_messages(r, found), None
     for number, part in enumerate(parts, 1):
         await reply(message, part, rows if number == len(parts) else None)
 
@@ -46,7 +48,7 @@ async def _show(message: Message, r: Renderer, found: Record) -> None:
 async def record_command(
     update: Update, ctx: Ctx, message: Message, user: User, r: Renderer
 ) -> None:
-    """/record INC-2026-0012 or /record EVT-2026-0007."""
+    """/record INC-2026-0012, /record EVT-2026-0007 or /record MTG-2026-0003."""
     if not is_private(update.effective_chat):
         await private_only(message, ctx, r, "help")
         return
@@ -56,7 +58,7 @@ async def record_command(
 
 @reading_button
 async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
-    """Details (rc:inc:<id>, rc:evt:<id>) and Attachments (rc:at:<id>)."""
+    """Details (rc:inc:<id>, rc:evt:<id>, rc:mtg:<id>) and Attachments (rc:at:<id>)."""
     record_id = data.int_arg(0)
     message = update.effective_message
     if record_id is None or message is None:
@@ -66,7 +68,7 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
         sent = await records.send_attachments(ctx.deps, me, record_id)
         await reply(message, evidence_text(r, sent.ref, sent.attachments))
         return None
-    if data.action not in ("inc", "evt"):
+    if data.action not in ("inc", "evt", "mtg"):
         raise StaleButton()
     found = await records.read_by_id(ctx.deps, me, data.action.upper(), record_id)
     await _show(message, r, found)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 
 from bot.audit.models import AuditEntry
 from bot.audit.service import record
+from bot.calendar.models import Meeting, MeetingAttendee, MeetingFile
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotFound
 from bot.events.models import EventRequest, EventVersion
@@ -32,8 +33,9 @@ from bot.ledger.service import reader
 from bot.people.models import Committee, Person
 from bot.people.service import TgUser
 
-_REF = re.compile(r"^\s*(INC|EVT)-(\d{4})-(\d{1,6})\s*$", re.IGNORECASE)
-USAGE = N_("Send /record and a reference, such as /record INC-2026-0012 or /record EVT-2026-0007.")
+_REF = re.compile(r"^\s*(INC|EVT|MTG)-(\d{4})-(\d{1,6})\s*$", re.IGNORECASE)
+USAGE = N_("Send /record and a reference, such as /record INC-2026-0012, /record EVT-2026-0007 "
+           "or /record MTG-2026-0003.")  # fmt: skip
 # One answer for a reference that does not exist and for one the reader may not see.
 UNKNOWN = N_("There is no record {ref}.")
 READ = "record.read"
@@ -112,7 +114,29 @@ class EventRecord:
     closed_at: datetime | None
 
 
-Record = IncidentRecord | EventRecord
+@dataclass(frozen=True)
+class MeetingRecord:
+    """A meeting held (R2, R3, A2, A3): what it was, who attended, what it concluded."""
+
+    id: int
+    ref: str
+    kind: str
+    held_on: date
+    title: str
+    areas: list[tuple[str, str, dict[str, str]]]  # A2: (name, name_en, conclusion or reason)
+    studied: list[dict[str, Any]]
+    sensitive_key: str | None
+    sensitive_on: date | None
+    notes: str
+    attendees: list[str]
+    files: list[str]  # the names of the minutes and photos (or their kind)
+    recorded_by: str
+    recorded_at: datetime
+
+
+Record = IncidentRecord | EventRecord | MeetingRecord
+MODELS: dict[str, Any] = {"INC": Incident, "EVT": EventRequest, "MTG": Meeting}
+SUBJECTS = {"INC": "incident", "EVT": "event", "MTG": "meeting"}
 
 
 def parse(text: str) -> tuple[str, int, int]:
@@ -134,14 +158,14 @@ def _events(deps: Deps, scope: Scope) -> ColumnElement[bool]:
 async def read(deps: Deps, actor: TgUser, text: str) -> Record:
     """The record a typed reference names, if the reader may see it."""
     prefix, year, number = parse(text)
-    model: Any = Incident if prefix == "INC" else EventRequest
+    model = MODELS[prefix]
     return await _read(deps, actor, prefix, (model.year == year) & (model.number == number),
                        f"{prefix}-{year}-{number:04d}")  # fmt: skip
 
 
 async def read_by_id(deps: Deps, actor: TgUser, prefix: str, record_id: int) -> Record:
     """The record behind a Details button (it carries the id): the same visibility."""
-    model: Any = Incident if prefix == "INC" else EventRequest
+    model = MODELS[prefix]
     return await _read(deps, actor, prefix, model.id == record_id, None)
 
 
@@ -155,14 +179,17 @@ async def _read(
         if prefix == "INC":
             incident = await session.scalar(select(Incident).where(which, _incidents(deps, scope)))
             found = await _incident(session, incident) if incident is not None else None
-        else:
+        elif prefix == "EVT":
             event = await session.scalar(select(EventRequest).where(which, _events(deps, scope)))
             found = await _event(session, event) if event is not None else None
+        else:
+            meeting = await session.scalar(select(Meeting).where(which, scope.readable_meetings()))
+            found = await _meeting(session, deps, meeting) if meeting is not None else None
         if found is None:
             raise NotFound(UNKNOWN, ref=ref) if ref else NotFound(GONE)
         if scope.inspector:  # C: every reading by an inspector is on record
             record(session, at=now, actor_id=scope.person_id, action=READ,
-                   subject_type="incident" if prefix == "INC" else "event",
+                   subject_type=SUBJECTS[prefix],
                    subject_id=found.id, clause="R7", ref=found.ref)  # fmt: skip
         return found
 
@@ -256,4 +283,28 @@ async def _event(session: AsyncSession, event: EventRequest) -> EventRecord:
         names.get(event.organiser_id, "?"), committee, event.requested_at, versions, steps,
         event.decided_at, decided_by, event.decision_note, event.filed_at, event.filing_date,
         event.filing_ref, event.outcome, event.outcome_at, event.closed_at,
+    )  # fmt: skip
+
+
+async def _meeting(session: AsyncSession, deps: Deps, meeting: Meeting) -> MeetingRecord:
+    attended = set(
+        await session.scalars(
+            select(MeetingAttendee.person_id).where(MeetingAttendee.meeting_id == meeting.id)
+        )
+    )
+    names = await _names(session, {meeting.recorded_by_id, *attended})
+    files = [f.name or f.file_kind for f in await session.scalars(
+        select(MeetingFile).where(MeetingFile.meeting_id == meeting.id)
+        .order_by(MeetingFile.id))]  # fmt: skip
+    topics = {t.key: t for t in deps.policy.calendar.quarterly_review.topics}
+    areas = [(topics[k].name, topics[k].name_en, answer) if k in topics else (k, k, answer)
+             for k, answer in meeting.conclusions.items()]  # fmt: skip
+    areas += [(topics[k].name, topics[k].name_en, {}) for k in meeting.topics
+              if k in topics and k not in meeting.conclusions]  # fmt: skip
+    return MeetingRecord(
+        meeting.id, meeting.ref, meeting.kind, meeting.held_on, meeting.title, areas,
+        list(meeting.studied),
+        meeting.sensitive_key, meeting.sensitive_on, meeting.notes,
+        sorted(names[i] for i in attended if i in names), files,
+        names.get(meeting.recorded_by_id, "?"), meeting.recorded_at,
     )  # fmt: skip
