@@ -92,6 +92,7 @@ ACTIONS = {
     "ledger.exported": N_("Ledger exported"),
     "ledger.read": N_("Ledger read by an inspector"),
     "record.read": N_("Record read by an inspector"),
+    "record.find": N_("Search made by an inspector"),
     "inspector.granted": N_("Inspector appointed"),
     "person.admission_requested": N_("Asked to be admitted"),
     "person.admitted": N_("Admitted as a member"),

@@ -55,14 +55,17 @@ def event_chunk(found: Sequence[Any]) -> tuple[list[Row], list[Row]]:
 
 
 def meeting_chunk(found: Sequence[Any]) -> tuple[list[Row], list[Row]]:
-    """Rows of MEETINGS_SQL → the index rows (JSON is text on SQLite)."""
+    # The rows of MEETINGS_SQL → the index rows (JSON columns are text on SQLite).
     out = []
-    for r in found:
-        conclusions, studied = (v if not isinstance(v, str) else json.loads(v or "null")
-                                for v in (r[3], r[4]))  # fmt: skip
-        texts = meeting_texts(r[1] or "", r[2] or "", conclusions or {}, studied or [])
-        out.append(rows(MEETING, r[0], texts))
+    for meeting_id, title, notes, conclusions, studied in found:
+        texts = meeting_texts(title or "", notes or "", _json(conclusions) or {},
+                              _json(studied) or [])  # fmt: skip
+        out.append(rows(MEETING, meeting_id, texts))
     return _collect(iter(out))
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value or "null") if isinstance(value, str) else value
 
 
 def _collect(made: Iterator[tuple[Row, list[Row]]]) -> tuple[list[Row], list[Row]]:
