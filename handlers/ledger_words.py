@@ -225,7 +225,10 @@ def evidence_what(r: Renderer, e: Evidence) -> str:
 
 
 def evidence_subject(r: Renderer, e: Evidence) -> str:
-    """A reminder's key (A2:2026-Q1:d30) names its period; others name themselves."""
+    """A reminder's key (A2:2026-Q1:d30) names its period; a meeting, its reference and its
+    subject (R7: /record MTG-… opens it); others name themselves."""
+    if e.source == "meeting" and e.params.get("ref"):
+        return " · ".join(part for part in (e.params["ref"], e.subject) if part)
     if e.source == "reminder":
         parts = e.subject.split(":")
         return (

@@ -203,7 +203,7 @@ async def test_invite_a_link_admits_at_once_and_a_bad_one_changes_nothing(
 
 
 INSPECTOR_SAYS = (
-    "As an inspector you may only read the ledger and its records: send /ledger or /record."
+    "As an inspector you may only read the ledger and its records: send /ledger, /record or /find."
 )
 
 
@@ -233,11 +233,26 @@ async def test_an_inspector_reads_the_ledger_and_nothing_else_until_it_ends(
     assert picker.text.startswith("Which period?")
     await tap(s, ida, picker, "This quarter")
     assert picker.text.splitlines()[0].startswith("Ledger")
-    for command in ("/report", "/event", "/my", "/calendar", "/help", "/members"):
+    for command in ("/report", "/event", "/my", "/calendar", "/members"):
         await ida.send(command)
         assert (await s.next_message(IVY)).text == INSPECTOR_SAYS, command
     assert await tap(s, ida, picker, data="1ev:ap:1:1") == (INSPECTOR_SAYS, True)
     assert (await actions(h)).count("ledger.read") == 1
+    # /help says what an inspector may do; /find searches what they may read, on record (R7).
+    await ida.send("/help")
+    assert (await s.next_message(IVY)).text == (
+        "You are appointed to inspect from 2026-11-24 to 2026-11-30.\nWhat you can do:\n"
+        "/ledger — The ledger: figures, lapses and evidence per clause (R7)\n"
+        "/record — The whole record of a report, event request or meeting, by its reference\n"
+        "/find — Find reports, event requests and meetings by words, reference, @person, "
+        "status or period\n/help — What you can do here\n"
+        "Every reading and every search you make is recorded."
+    )
+    await ida.send("/find INC-2026-0001")
+    assert (await s.next_message(IVY)).text == (
+        "Nothing found for “INC-2026-0001” among the records you may see."
+    )
+    assert (await actions(h)).count("record.find") == 1
     # 1 December: the appointment has ended by itself.
     h.clock.advance(timedelta(days=7))
     await ida.send("/ledger")

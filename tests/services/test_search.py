@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import MovableClock
 from bot.db.engine import create_engine
@@ -127,13 +129,8 @@ async def test_pages_of_ten_newest_first(deps: Deps, clock: MovableClock) -> Non
 
 async def test_the_migration_indexes_the_records_already_there(tmp_path: Path) -> None:
     """Reports and requests filed before the index existed are found like new ones."""
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}")
+    engine = await migrated(tmp_path / "old.sqlite3", "0019", OLD_ROWS)
     try:
-        await upgrade(engine, "0019")
-        async with engine.begin() as conn:
-            for sql in OLD_ROWS:
-                await conn.execute(text(sql))
-        await upgrade(engine)
         async with engine.connect() as conn:
             found = {
                 word: list((await conn.execute(
@@ -144,6 +141,17 @@ async def test_the_migration_indexes_the_records_already_there(tmp_path: Path) -
         assert found == {"舆情": [1], "网信办": [1], "党校": [1], "宣讲": [1], "地震": []}
     finally:
         await engine.dispose()
+
+
+async def migrated(path: Path, revision: str, rows: Iterable[str]) -> AsyncEngine:
+    """A database at `revision` holding `rows`, then upgraded to the head."""
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    await upgrade(engine, revision)
+    async with engine.begin() as conn:
+        for sql in rows:
+            await conn.execute(text(sql))
+    await upgrade(engine)
+    return engine
 
 
 OLD_ROWS = (
