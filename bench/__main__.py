@@ -153,7 +153,8 @@ async def main_async(args: argparse.Namespace) -> int:
     seeded = await databases.seeded_sqlite(root, sizes.seed)
     # /find reads and writes nothing: measured on the seeded database itself, before the
     # sweep acts on it (docs/decisions/008-search.md).
-    finds = {"SQLite": await search.row(f"sqlite+aiosqlite:///{seeded}", SEARCH_RUNS)}
+    search_runs = 1 if args.smoke else SEARCH_RUNS
+    finds = {"SQLite": await search.row(f"sqlite+aiosqlite:///{seeded}", search_runs)}
     sweeps = {"SQLite": await databases.sweep(seeded)}  # first: it acts on what is due
     backends.append(
         (
@@ -164,7 +165,7 @@ async def main_async(args: argparse.Namespace) -> int:
     )
     if pg is not None:
         pg_seeded = await pg.seeded(sizes.seed)
-        finds["PostgreSQL"] = await search.row(pg_seeded, SEARCH_RUNS)
+        finds["PostgreSQL"] = await search.row(pg_seeded, search_runs)
         sweeps["PostgreSQL"] = await databases.sweep(pg_seeded)
         backends.append(
             ("PostgreSQL", lambda i: pg.create(f"empty{i}"), lambda i: pg.copy(f"scale{i}"))
