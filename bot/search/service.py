@@ -322,7 +322,7 @@ def _starts(q: Query, scope: Scope, people: list[int], part: Part) -> list[Any]:
         starts.append(union_all(select(Incident.id).where(Incident.reporter_id == pid),
                                 handled))  # fmt: skip
     if q.incident_statuses:
-        starts.append(select(Incident.id).where(Incident.status.in_(q.incident_statuses)))
+        starts.append(select(Incident.id).where(Incident.status.in_(sorted(q.incident_statuses))))
     return starts
 
 
