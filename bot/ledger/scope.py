@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, literal, or_, select, true
 
 from bot.calendar.models import Meeting
 from bot.events.models import EventRequest
@@ -52,8 +52,9 @@ class Scope:
         # or a departure no longer opens the record, as it no longer opens its card.
         handles = [IncidentHandler.person_id == self.person_id, authority.standing()]
         handled: ColumnElement[bool]
-        if each:
-            handled = exists().where(IncidentHandler.incident_id == Incident.id, *handles)
+        if each:  # a LIMIT keeps PostgreSQL from hashing them all first (44 ms for 45,000)
+            one = select(literal(1)).where(IncidentHandler.incident_id == Incident.id, *handles)
+            handled = one.limit(1).scalar_subquery().is_not(None)
         else:
             handled = Incident.id.in_(select(IncidentHandler.incident_id).where(*handles))
         mine = [Incident.reporter_id == self.person_id, handled]

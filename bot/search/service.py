@@ -19,7 +19,6 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
-    exists,
     func,
     literal,
     or_,
@@ -157,8 +156,9 @@ def _incidents(q: Query, scope: Scope, people: list[int], zone: ZoneInfo) -> Par
     if refs:
         conds.append(or_(*(and_(Incident.year == y, Incident.number == n) for _, y, n in refs)))
     for pid in people:
-        handled = exists().where(IncidentHandler.incident_id == Incident.id,
-                                 IncidentHandler.person_id == pid)  # fmt: skip
+        one = select(literal(1)).where(IncidentHandler.incident_id == Incident.id,
+                                       IncidentHandler.person_id == pid)  # fmt: skip
+        handled = one.limit(1).scalar_subquery().is_not(None)  # as in Scope.incidents(each=)
         conds.append(or_(Incident.reporter_id == pid, handled))
     if q.kinds:
         conds.append(Incident.kind.in_(sorted(q.kinds)))
