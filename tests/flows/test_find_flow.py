@@ -99,3 +99,38 @@ async def test_in_chinese_with_a_period_and_without_words(harness: Harness) -> N
     assert (await s.next_message(1007)).text.startswith("请输入查询内容：")
     await li.send("/find 2026年2月30日")
     assert (await s.next_message(1007)).text == "该日期不存在，请核对。"
+
+
+async def test_an_inspector_finds_and_opens_a_report_each_search_on_record(
+    harness: Harness,
+) -> None:
+    """R7, C: an inspector in office, not a member, finds a report by a Chinese word, opens its
+    whole record with Details; the search and the reading are in the audit trail."""
+    from bot.people import inspectors
+    from bot.people import service as people
+    from tests.flows.test_admission_flow import actions, close_door
+    from tests.flows.test_report_flow import SECRETARY
+
+    s, h = harness.standin, harness
+    users = await world(h)
+    summary = await file_major_network_incident(h, users[MEMBER])
+    await tap(s, users[MEMBER], summary, "Submit")
+    close_door(h, "approve")
+    ida = s.add_user(OTHER, "Ida", language_code="en", username="ida")
+    await ida.send("/start")
+    await s.quiet()
+    person = await people.find_person(h.deps, username="ida")
+    await inspectors.grant(h.deps, TgUser(SECRETARY, "Shu"), person_id=person.id,
+                           first_day="2026-11-24", last_day="2026-11-30")  # fmt: skip
+    await s.quiet()
+    s.mark_read(OTHER)
+    await ida.send("/find 篡改")
+    found = await s.next_message(OTHER)
+    assert found.text.startswith("1 record found for “篡改” (page 1 of 1):")
+    assert found.button_texts() == ["Details of INC-2026-0001"]
+    await tap(s, ida, found, "Details of INC-2026-0001")
+    assert (await s.next_message(OTHER)).text.startswith("INC-2026-0001")
+    done = await actions(h)
+    assert done.count("record.find") == 1 and done.count("record.read") == 1
+    await ida.send("/report")  # reading, nothing else
+    assert (await s.next_message(OTHER)).text.startswith("As an inspector you may only read")
