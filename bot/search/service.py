@@ -4,7 +4,9 @@ R5; an inspector in office: the grant's period, every search audited, R7).
 Visibility is the ledger's (bot/ledger/scope.py) and applied inside the query, so a page and its
 count never include a record the reader may not open. A word is found by its bigrams (each must
 be in the record) and confirmed by a LIKE on the record's text (a two-character word is its one
-bigram and needs no LIKE); a one-character word by the LIKE alone.
+bigram and needs no LIKE); a one-character word by the LIKE alone. Each kind of record is read
+from the fewest records it could start from, or newest first, and no further than CAP + 1
+matches (docs/decisions/008-search.md: 200,000 incidents).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from bot.search.query import Query, parse
 
 PAGE = 10
 CAP = 200  # matches counted; beyond, "more than 200": narrow the search
-DENSE = 2000  # a bigram in more records than this does not drive the search
+DENSE = 2000  # more records than this to start from: read newest first instead
 SEARCHED = "record.find"  # the audit action of an inspector's search (R7, C)
 EXCERPT = 40  # characters of the record's first text on its line
 
@@ -67,9 +69,9 @@ class Page:
     search_id: int
     query: str
     hits: list[Hit]
-    total: int  # at most CAP
+    total: int  # counted no further than CAP of each kind
     page: int
-    more: bool = False  # more than CAP records match
+    more: bool = False  # more than CAP records of a kind match
 
     @property
     def pages(self) -> int:
