@@ -189,10 +189,10 @@ def meeting_messages(r: Renderer, rec: MeetingRecord) -> list[str]:
         lines.append(r("Prepares for the sensitive date of {date}.",
                        date=r.t.date(rec.sensitive_on)))  # fmt: skip
     blocks = ["\n".join(lines)]
-    people = [r.plural("{n} attendee", "{n} attendees", len(rec.attendees))]
     if rec.attendees:
-        people.append(r("Attendees: {names}", names=r.items(rec.attendees)))
-    blocks.append("\n".join(people))
+        blocks.append(r("Attendees: {names}", names=r.items(rec.attendees)))
+    else:
+        blocks.append(r.plural("{n} attendee", "{n} attendees", 0))
     if rec.notes:
         blocks.append(r("Minutes: {text}", text=rec.notes))
     if rec.files:
