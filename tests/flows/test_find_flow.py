@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.incidents.service import ReportDraft, file_report
 from bot.people.service import TgUser
 from bot.policy.model import Kind, Severity
@@ -134,3 +136,37 @@ async def test_an_inspector_finds_and_opens_a_report_each_search_on_record(
     assert done.count("record.find") == 1 and done.count("record.read") == 1
     await ida.send("/report")  # reading, nothing else
     assert (await s.next_message(OTHER)).text.startswith("As an inspector you may only read")
+
+
+async def test_beyond_the_cap_the_page_says_more_and_asks_to_narrow(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search counts no further than its cap (docs/decisions/008-search.md): the page says
+    "more than", newest first, and › still turns to what follows."""
+    from bot.search import service as search
+
+    monkeypatch.setattr(search, "CAP", 5)
+    s = harness.standin
+    users = await world(harness)
+    start = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+    for n in range(12):
+        draft = ReportDraft(
+            kind=Kind.PUBLIC_OPINION, severity=Severity.GENERAL, what=f"网络舆情处置{n + 1}",
+            discovered_at=start, discovered_precision="minute", location="微博",
+            actions_taken="已研判", attachments=[],
+        )  # fmt: skip
+        await file_report(harness.deps, TgUser(MEMBER, "Mei"), draft)
+        harness.clock.advance(timedelta(minutes=1))
+    await s.quiet()
+    s.mark_read(MEMBER)
+    await users[MEMBER].send("/find 舆情")
+    page = await s.next_message(MEMBER)
+    assert page.text.startswith(
+        "More than 5 records found for “舆情” (page 1); the newest first. Add words, a status "
+        "or a period to narrow the search:\n\nINC-2026-0012 · "
+    )
+    assert page.button_texts()[-1] == "›"
+    await tap(s, users[MEMBER], page, "›")
+    assert page.text.startswith("More than 5 records found for “舆情” (page 2)")
+    assert "INC-2026-0002" in page.text and "INC-2026-0001" in page.text
+    assert page.button_texts()[-1] == "‹"
