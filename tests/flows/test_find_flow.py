@@ -49,10 +49,8 @@ async def test_a_chinese_word_finds_the_report_and_another_member_finds_nothing(
     assert (await s.next_message(OFFICE)).text.startswith("1 record found")
 
 
-async def test_pages_turn_with_the_arrows(harness: Harness) -> None:
-    s = harness.standin
-    users = await world(harness)
-    member = users[MEMBER]
+async def twelve_reports(harness: Harness) -> None:
+    """Mei files twelve public-opinion reports a minute apart (INC-2026-0001 … 0012)."""
     start = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
     for n in range(12):
         draft = ReportDraft(
@@ -62,8 +60,15 @@ async def test_pages_turn_with_the_arrows(harness: Harness) -> None:
         )  # fmt: skip
         await file_report(harness.deps, TgUser(MEMBER, "Mei"), draft)
         harness.clock.advance(timedelta(minutes=1))
-    await s.quiet()
-    s.mark_read(MEMBER)
+    await harness.standin.quiet()
+    harness.standin.mark_read(MEMBER)
+
+
+async def test_pages_turn_with_the_arrows(harness: Harness) -> None:
+    s = harness.standin
+    users = await world(harness)
+    member = users[MEMBER]
+    await twelve_reports(harness)
     await member.send("/find 舆情")
     page = await s.next_message(MEMBER)
     assert page.text.startswith("12 records found for “舆情” (page 1 of 2):")
@@ -148,17 +153,7 @@ async def test_beyond_the_cap_the_page_says_more_and_asks_to_narrow(
     monkeypatch.setattr(search, "CAP", 5)
     s = harness.standin
     users = await world(harness)
-    start = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
-    for n in range(12):
-        draft = ReportDraft(
-            kind=Kind.PUBLIC_OPINION, severity=Severity.GENERAL, what=f"网络舆情处置{n + 1}",
-            discovered_at=start, discovered_precision="minute", location="微博",
-            actions_taken="已研判", attachments=[],
-        )  # fmt: skip
-        await file_report(harness.deps, TgUser(MEMBER, "Mei"), draft)
-        harness.clock.advance(timedelta(minutes=1))
-    await s.quiet()
-    s.mark_read(MEMBER)
+    await twelve_reports(harness)
     await users[MEMBER].send("/find 舆情")
     page = await s.next_message(MEMBER)
     assert page.text.startswith(
