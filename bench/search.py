@@ -7,8 +7,8 @@ Seeds a fresh database per backend with bench.seed (which indexes the records as
 do), then runs each kind of search as the office (everything) and as a member (their own), in
 turn, `runs` times, and reports the median and p95 per search and over all of them, with the
 plans of three searches (PLANNED). `python -m bench` runs the same (`row`) on its seeded
-organisation of 200,000 incidents. The words: a common one (a third of the reports hold 不实), a rarer
-one (横幅), one no record holds (地震: a LIKE would read every row), one character (网: the
+organisation of 200,000 incidents. The words: a common one (a third of the reports hold 不实),
+a rarer one (横幅), one no record holds (地震: a LIKE would read every row), one character (网: the
 LIKE fallback), an English word, and combinations with a period, a status and a person.
 """
 

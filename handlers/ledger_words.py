@@ -93,6 +93,7 @@ ACTIONS = {
     "ledger.read": N_("Ledger read by an inspector"),
     "record.read": N_("Record read by an inspector"),
     "record.find": N_("Search made by an inspector"),
+    "meeting.evidence_opened": N_("Meeting files opened"),
     "inspector.granted": N_("Inspector appointed"),
     "person.admission_requested": N_("Asked to be admitted"),
     "person.admitted": N_("Admitted as a member"),

@@ -40,6 +40,8 @@ async def _show(message: Message, r: Renderer, found: Record) -> None:
         parts, rows = event_messages(r, found), None
     else:
         parts, rows = meeting_messages(r, found), None
+        if found.files:  # the minutes and photos (R7)
+            rows = [[(r.plain("Attachments"), cd.encode(DOMAIN, "am", found.id))]]
     for number, part in enumerate(parts, 1):
         await reply(message, part, rows if number == len(parts) else None)
 
@@ -58,14 +60,16 @@ async def record_command(
 
 @reading_button
 async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
-    """Details (rc:inc:<id>, rc:evt:<id>, rc:mtg:<id>) and Attachments (rc:at:<id>)."""
+    """Details (rc:inc:<id>, rc:evt:<id>, rc:mtg:<id>) and Attachments (rc:at:<id> of a
+    report, rc:am:<id> of a meeting)."""
     record_id = data.int_arg(0)
     message = update.effective_message
     if record_id is None or message is None:
         raise StaleButton()
     me = tg_user(user)
-    if data.action == "at":
-        sent = await records.send_attachments(ctx.deps, me, record_id)
+    if data.action in ("at", "am"):
+        send = records.send_attachments if data.action == "at" else records.send_meeting_files
+        sent = await send(ctx.deps, me, record_id)
         await reply(message, evidence_text(r, sent.ref, sent.attachments))
         return None
     if data.action not in ("inc", "evt", "mtg"):

@@ -196,7 +196,7 @@ def meeting_messages(r: Renderer, rec: MeetingRecord) -> list[str]:
     if rec.notes:
         blocks.append(r("Minutes: {text}", text=rec.notes))
     if rec.files:
-        blocks.append(_section(r, N_("Files"), [esc(name) for name in rec.files]))
+        blocks.append(_section(r, N_("Files"), attachment_lines(r, rec.files)))
     blocks.append(r("Recorded by {name} on {when}.", name=rec.recorded_by,
                     when=_at(r, rec.recorded_at)))  # fmt: skip
     return split(blocks)

@@ -19,10 +19,18 @@ from sqlalchemy.orm import aliased
 
 from bot.audit.models import AuditEntry
 from bot.audit.service import record
-from bot.calendar.models import Meeting, MeetingAttendee, MeetingFile
+from bot.calendar.models import (
+    MEETING_CLAUSES,
+    Meeting,
+    MeetingAttendee,
+    MeetingFile,
+    MeetingKind,
+)
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotFound
 from bot.events.models import EventRequest, EventVersion
+from bot.files import service as files
+from bot.files.models import FileStatus
 from bot.i18n import N_
 from bot.incidents import evidence
 from bot.incidents.evidence import Attachment, attachments_of
@@ -30,6 +38,7 @@ from bot.incidents.models import Incident, IncidentHandler
 from bot.incidents.queries import Entry, timeline_entries
 from bot.ledger.scope import Scope
 from bot.ledger.service import reader
+from bot.outbox import service as outbox
 from bot.people.models import Committee, Person
 from bot.people.service import TgUser
 
@@ -129,7 +138,7 @@ class MeetingRecord:
     sensitive_on: date | None
     notes: str
     attendees: list[str]
-    files: list[str]  # the names of the minutes and photos (or their kind)
+    files: list[Attachment]  # the minutes and photos, and whether the office keeps them
     recorded_by: str
     recorded_at: datetime
 
@@ -293,9 +302,7 @@ async def _meeting(session: AsyncSession, deps: Deps, meeting: Meeting) -> Meeti
         )
     )
     names = await _names(session, {meeting.recorded_by_id, *attended})
-    files = [f.name or f.file_kind for f in await session.scalars(
-        select(MeetingFile).where(MeetingFile.meeting_id == meeting.id)
-        .order_by(MeetingFile.id))]  # fmt: skip
+    files = await meeting_files(session, meeting.id)
     topics = {t.key: t for t in deps.policy.calendar.quarterly_review.topics}
     areas = [(topics[k].name, topics[k].name_en, answer) if k in topics else (k, k, answer)
              for k, answer in meeting.conclusions.items()]  # fmt: skip
@@ -308,3 +315,44 @@ async def _meeting(session: AsyncSession, deps: Deps, meeting: Meeting) -> Meeti
         sorted(names[i] for i in attended if i in names), files,
         names.get(meeting.recorded_by_id, "?"), meeting.recorded_at,
     )  # fmt: skip
+
+
+async def meeting_files(session: AsyncSession, meeting_id: int) -> list[Attachment]:
+    """A meeting's minutes and photos as attachments: kept by the office, or why not."""
+    rows = list(await session.scalars(
+        select(MeetingFile).where(MeetingFile.meeting_id == meeting_id).order_by(MeetingFile.id)
+    ))  # fmt: skip
+    kept = await files.states(session, (f.file_id for f in rows))
+    out = []
+    for f in rows:
+        state = kept.get(f.file_id)
+        out.append(Attachment(f.file_id, f.file_kind, f.name or None, None,
+                              state.status if state else FileStatus.FETCHING,
+                              state.reason if state else None))  # fmt: skip
+    return out
+
+
+async def send_meeting_files(deps: Deps, actor: TgUser, meeting_id: int) -> evidence.Evidence:
+    """A meeting's files to a reader who may see the meeting (everyone; an inspector, one of
+    the grant's period), each captioned with its reference; the audit trail notes who opened
+    them (R7)."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        scope = await reader(session, actor, now)
+        meeting = await session.scalar(
+            select(Meeting).where(Meeting.id == meeting_id, scope.readable_meetings())
+        )
+        if meeting is None:
+            raise NotFound(GONE)
+        attachments = await meeting_files(session, meeting.id)
+        if not attachments:
+            raise InvalidInput(N_("{ref} has no attachments."), ref=meeting.ref)
+        person = await session.get(Person, scope.person_id)
+        assert person is not None
+        outbox.notify_files(session, now=now, person=person, ref=meeting.ref,
+                            files=[(a.file_id, a.kind) for a in attachments])  # fmt: skip
+        clause = MEETING_CLAUSES[MeetingKind(meeting.kind)]
+        record(session, at=now, actor_id=person.id, action="meeting.evidence_opened",
+               subject_type="meeting", subject_id=meeting.id, clause=clause,
+               files=len(attachments))  # fmt: skip
+        return evidence.Evidence(meeting.ref, attachments)

@@ -99,8 +99,12 @@ async def test_a_reminder_recorded_through_its_button_stops(harness: Harness) ->
     whole = await s.next_message(OFFICE)
     assert whole.text.startswith("MTG-2026-0001 · Study session (R3)\nHeld on: November 28, 2026")
     assert "Studied: Films about model figures" in whole.text
-    assert "\nAttendees: Shu\n" in whole.text and "Files\nminutes.pdf" in whole.text
+    assert "\nAttendees: Shu\n" in whole.text and "Files\n1. minutes.pdf: " in whole.text
     assert whole.text.splitlines()[-1].startswith("Recorded by ")
+    assert whole.button_texts() == ["Attachments"]  # the minutes, sent to whoever reads it
+    await tap(s, office, whole, "Attachments")
+    assert (await s.next_message(OFFICE)).text.startswith("MTG-2026-0001: 1 attachment follows.")
+    assert (await s.next_message(OFFICE)).document is not None
     # /calendar and /find name it by its reference too.
     await office.send("/calendar")
     listed = (await s.next_message(OFFICE)).text

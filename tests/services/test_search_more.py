@@ -16,7 +16,7 @@ from bot.calendar.meetings import MeetingDraft, record_meeting
 from bot.calendar.models import Meeting, MeetingKind
 from bot.clock import MovableClock
 from bot.deps import Deps
-from bot.errors import NotAllowed, NotFound
+from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.incidents import actions
 from bot.people import inspectors
 from bot.people import service as people
@@ -174,3 +174,22 @@ async def test_the_migration_numbers_meetings_in_the_order_they_were_held(
             assert list(found.scalars()) == [3]
     finally:
         await engine.dispose()
+
+
+async def test_a_meetings_files_go_to_whoever_may_read_it(deps: Deps) -> None:
+    """R7: the minutes and photos of a meeting, sent to a reader, the opening on record."""
+    await staff(deps)
+    draft = MeetingDraft(kind=MeetingKind.STUDY, held_on=date(2026, 11, 20), title="集体学习",
+                         files=[("file-1", "document", "minutes.pdf")])  # fmt: skip
+    held = await record_meeting(deps, OFFICE, draft)
+    sent = await records.send_meeting_files(deps, MEMBER, held.id)
+    assert sent.ref == "MTG-2026-0001" and [a.name for a in sent.attachments] == ["minutes.pdf"]
+    async with deps.db.read() as s:
+        opened = await s.scalar(
+            select(AuditEntry).where(AuditEntry.action == "meeting.evidence_opened"))  # fmt: skip
+    assert opened is not None and opened.clause == "R3" and opened.data["files"] == 1
+    bare = await meeting(deps, MeetingKind.DEDICATED, date(2026, 11, 21), "专题会议")
+    with pytest.raises(InvalidInput):
+        await records.send_meeting_files(deps, MEMBER, bare.id)
+    with pytest.raises(NotFound):
+        await records.send_meeting_files(deps, MEMBER, 99)

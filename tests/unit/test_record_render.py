@@ -50,18 +50,20 @@ def test_a_meeting_record_in_chinese_with_every_value_escaped() -> None:
     """A2: each area's conclusion or why it was not discussed; R3: what was studied."""
     from datetime import date
 
+    from bot.incidents.evidence import Attachment
     from bot.records.service import MeetingRecord
 
     meeting = MeetingRecord(
         3, "MTG-2026-0003", "quarterly_review", date(2026, 11, 20), "四季度分析研判 <b>",
         [("理论武装", "Political theory", {"conclusion": "总体稳定 &"}),
          ("网络舆情", "Online opinion", {"not_discussed": "时间不足"})],
-        [], None, None, "纪要 <i>", ["Mei", "Shu"], ["minutes.pdf"], "Ou", AT,
+        [], None, None, "纪要 <i>", ["Mei", "Shu"],
+        [Attachment("f1", "document", "minutes.pdf", 2048, "kept", None)], "Ou", AT,
     )  # fmt: skip
     (zh,) = meeting_messages(Renderer("zh_CN", SH), meeting)
     assert zh.startswith("<b>MTG-2026-0003</b> · 季度分析研判（A2）\n召开日期：2026年11月20日")
     assert "四季度分析研判 &lt;b&gt;" in zh and "纪要 &lt;i&gt;" in zh
     assert "理论武装：总体稳定 &amp;" in zh and "网络舆情：未研判（时间不足）" in zh
-    assert "\n参会人员：Mei、Shu\n" in zh and "minutes.pdf" in zh
+    assert "\n参会人员：Mei、Shu\n" in zh and "1. minutes.pdf（2 KB）：" in zh
     (en,) = meeting_messages(Renderer("en", SH), meeting)
     assert "Online opinion: not discussed (时间不足)" in en and "Attendees: Mei, Shu" in en
