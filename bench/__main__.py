@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import databases, scenarios
+from bench import databases, scenarios, search
 from bench.broadcast import broadcast
 from bench.scenarios import Figures
 
@@ -37,6 +37,7 @@ class Sizes:
     filers: int  # people filing during the broadcast
 
 
+SEARCH_RUNS = 5  # each of bench.search's 26 searches, as the office and as a member
 FULL = Sizes(200, 3, 20, 60, (20_000, 200_000, 50_000), 5_000, 20)
 SMOKE = Sizes(4, 1, 1, 2, (40, 300, 60), 20, 2)
 
@@ -150,6 +151,10 @@ async def main_async(args: argparse.Namespace) -> int:
         tuple[str, Callable[[int], Awaitable[str]], Callable[[int], Awaitable[str]]]
     ] = []
     seeded = await databases.seeded_sqlite(root, sizes.seed)
+    # /find reads and writes nothing: measured on the seeded database itself, before the
+    # sweep acts on it (docs/decisions/009-search.md).
+    search_runs = 1 if args.smoke else SEARCH_RUNS
+    finds = {"SQLite": await search.row(f"sqlite+aiosqlite:///{seeded}", search_runs)}
     sweeps = {"SQLite": await databases.sweep(seeded)}  # first: it acts on what is due
     backends.append(
         (
@@ -160,6 +165,7 @@ async def main_async(args: argparse.Namespace) -> int:
     )
     if pg is not None:
         pg_seeded = await pg.seeded(sizes.seed)
+        finds["PostgreSQL"] = await search.row(pg_seeded, search_runs)
         sweeps["PostgreSQL"] = await databases.sweep(pg_seeded)
         backends.append(
             ("PostgreSQL", lambda i: pg.create(f"empty{i}"), lambda i: pg.copy(f"scale{i}"))
@@ -168,6 +174,7 @@ async def main_async(args: argparse.Namespace) -> int:
     for name, empty_url, scale_url in backends:
         rss += await _at_scale(table, args.runs, name, empty_url, scale_url, wd, sizes.people)
         table.add(f"scheduler sweep ({name}, seeded)", "ms (median)", sweeps[name], 50, "<=")
+        table.add(f"/find p95 ({name}, seeded)", "ms", finds[name], 100, "<=")
     table.add("peak RSS at the end of the scale runs", "MB", max(rss), 200, "<=")
 
     # Broadcast: Telegram's limits on, people filing at human pace meanwhile.

@@ -16,6 +16,7 @@ from render.calendar import (
     areas,
     day,
     due_day,
+    held_line,
     item_line,
     obligation_name,
     period,
@@ -65,6 +66,9 @@ async def calendar(update: Update, ctx: Ctx, message: Message, user: User, r: Re
     if view.overdue:
         lines.append("\n" + r("<b>Overdue</b>"))
         lines += [_overdue_line(r, i) for i in view.overdue]
+    if view.recent:  # R7: each with its reference, for /record and /find
+        lines.append("\n" + r("<b>Meetings held most recently</b>"))
+        lines += ["· " + held_line(r, m.ref, m.held_on, m.kind, m.title) for m in view.recent]
     lines.append("\n" + r("Record a meeting that was held with /meeting."))
     await reply(message, "\n".join(lines))
 

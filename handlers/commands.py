@@ -19,21 +19,26 @@ class Command:
 LEADERSHIP = frozenset({Role.SECRETARY, Role.DEPUTY, Role.OFFICE, Role.ADMIN})
 RECORDERS = LEADERSHIP  # bot.calendar.meetings.RECORDERS: the office keeps the records (R4)
 
+LEDGER = N_("The ledger: figures, lapses and evidence per clause (R7)")
+HELP = N_("What you can do here")
+RECORD = N_("The whole record of a report, event request or meeting, by its reference")
+FIND = N_(
+    "Find reports, event requests and meetings by words, reference, @person, status or period"
+)
+
 COMMANDS: tuple[Command, ...] = (
     Command("start", N_("Register and see the welcome")),
-    Command("help", N_("What you can do here")),
+    Command("help", HELP),
     Command("language", N_("Choose your language")),
     Command("report", N_("Report an incident or information (L4, A1)")),
     Command("event", N_("Request approval for an event (R6)")),
     Command("my", N_("The status of my reports")),
-    Command(
-        "find", N_("Find reports and event requests by words, reference, @person, status or period")
-    ),
+    Command("find", FIND),
     Command("pending", N_("What waits for me to act")),
-    Command("record", N_("The whole record of a report or event request, by its reference")),
+    Command("record", RECORD),
     Command("cancel", N_("Leave what you are filling in")),
     Command("calendar", N_("What the regulation's calendar holds: due, open, overdue")),
-    Command("ledger", N_("The ledger: figures, lapses and evidence per clause (R7)")),
+    Command("ledger", LEDGER),
     Command("meeting", N_("Record a meeting that was held (A2, R2, R3, A3)"), RECORDERS),
     Command("members", N_("People the bot knows, and their roles"), LEADERSHIP),
     Command("policy", N_("The policy in force; an administrator loads a new one"), LEADERSHIP),
@@ -75,6 +80,14 @@ COMMANDS: tuple[Command, ...] = (
         frozenset({Role.ADMIN}),
         in_menu=False,
     ),
+)
+
+# What an inspector in office may send (R7): reading, nothing else (bot.people.inspectors).
+INSPECTOR_COMMANDS = (
+    ("ledger", LEDGER),
+    ("record", RECORD),
+    ("find", FIND),
+    ("help", HELP),
 )
 
 

@@ -1,7 +1,9 @@
-"""/find: reports and event requests by words, reference, person, kind, status or period.
+"""/find: reports, event requests and meetings by words, reference, person, kind, status or
+period.
 
 One line per record, newest first, ten a page; ‹ and › page through the kept search (the
-buttons carry its id, never the words). Each report has a Details button (its timeline)."""
+buttons carry its id, never the words). Each record has a Details button (its whole record).
+An inspector in office may search too, within what the grant lets them read (R7)."""
 
 from __future__ import annotations
 
@@ -11,16 +13,18 @@ from bot.context import Ctx
 from bot.errors import StaleButton
 from bot.search import service as search
 from handlers import callback_data as cd
+from handlers import record
 from handlers.common import (
-    button,
     cd_rows,
-    command,
     edit_or_send,
     is_private,
     private_only,
+    reading_button,
+    reading_command,
     reply,
     tg_user,
 )
+from render.calendar import kind_name
 from render.event import status_name, type_name
 from render.incident import STATUS_NAMES, kind, severity
 from render.renderer import Renderer, esc
@@ -33,40 +37,51 @@ def _line(r: Renderer, hit: search.Hit) -> str:
         if hit.severity:
             what = r.plain("{kind}, {severity}", kind=what, severity=severity(r, hit.severity))
         status = r.plain(STATUS_NAMES.get(hit.status, hit.status))
-    else:
+    elif hit.kind == "evt":
         what, status = type_name(r, hit.category), status_name(r, hit.status)
-    rest = " · ".join(esc(part) for part in (day, what, status))
-    return f"<b>{esc(hit.ref)}</b> · {rest}\n    {esc(hit.excerpt)}"
+    else:  # a meeting: held on its day; no status
+        what, status = kind_name(r, hit.category), ""
+    rest = " · ".join(esc(part) for part in (day, what, status) if part)
+    line = f"<b>{esc(hit.ref)}</b> · {rest}"
+    return f"{line}\n    {esc(hit.excerpt)}" if hit.excerpt else line
 
 
 def _text(r: Renderer, page: search.Page) -> str:
     if not page.total:
         return r("Nothing found for “{query}” among the records you may see.", query=page.query)
-    head = r.plural(
-        "{n} record found for “{query}” (page {page} of {pages}):",
-        "{n} records found for “{query}” (page {page} of {pages}):",
-        page.total, query=page.query, page=page.page + 1, pages=page.pages,
-    )  # fmt: skip
+    if page.more:  # counted no further (bot/search/service.py CAP): narrow it
+        head = r(
+            "More than {n} records found for “{query}” (page {page}); the newest first. Add "
+            "words, a status or a period to narrow the search:",
+            n=page.total,
+            query=page.query,
+            page=page.page + 1,
+        )
+    else:
+        head = r.plural(
+            "{n} record found for “{query}” (page {page} of {pages}):",
+            "{n} records found for “{query}” (page {page} of {pages}):",
+            page.total, query=page.query, page=page.page + 1, pages=page.pages,
+        )  # fmt: skip
     return "\n\n".join([head, *(_line(r, h) for h in page.hits)])
 
 
 def _rows(r: Renderer, page: search.Page) -> cd_rows:
     rows: cd_rows = []
-    details = [h for h in page.hits if h.kind == "inc"]
-    for i in range(0, len(details), 2):
-        rows.append([(r.plain("Details of {ref}", ref=h.ref), cd.encode("in", "tl", h.id))
-                     for h in details[i : i + 2]])  # fmt: skip
+    # The whole record (/record's Details), which an inspector may open too (R7).
+    for i in range(0, len(page.hits), 2):
+        rows.append([record.details(r, h.ref, h.kind, h.id) for h in page.hits[i : i + 2]])
     nav = []
     if page.page > 0:
         nav.append(("‹", cd.encode("fd", "p", page.search_id, page.page - 1)))
-    if page.page + 1 < page.pages:
+    if page.has_next:
         nav.append(("›", cd.encode("fd", "p", page.search_id, page.page + 1)))
     if nav:
         rows.append(nav)
     return rows
 
 
-@command
+@reading_command
 async def find(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
     """/find words…: the first page."""
     if not is_private(update.effective_chat):
@@ -76,7 +91,7 @@ async def find(update: Update, ctx: Ctx, message: Message, user: User, r: Render
     await reply(message, _text(r, page), _rows(r, page))
 
 
-@button
+@reading_button
 async def on_page(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
     """‹ and › under a search's results."""
     search_id, number = data.int_arg(0), data.int_arg(1)

@@ -189,10 +189,10 @@ def workbook(book: Ledger, r: Renderer, progress: Progress = lambda _f: None) ->
     progress(0.55)
     s.sheet(
         N_("Meetings"),
-        (N_("Held on"), N_("Meeting"), N_("Clause"), N_("Subject"), N_("Attendees"),
-         N_("Recorded by")),
-        [[m.held_on, w.meeting_kind(r, m.kind), MEETING_CLAUSES[MeetingKind(m.kind)], m.title,
-          m.attendees, m.recorded_by] for m in book.meetings],
+        (N_("Reference"), N_("Held on"), N_("Meeting"), N_("Clause"), N_("Subject"),
+         N_("Attendees"), N_("Recorded by")),
+        [[m.ref, m.held_on, w.meeting_kind(r, m.kind), MEETING_CLAUSES[MeetingKind(m.kind)],
+          m.title, m.attendees, m.recorded_by] for m in book.meetings],
     )  # fmt: skip
     s.sheet(
         N_("Obligations"),

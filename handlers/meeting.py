@@ -25,7 +25,7 @@ from bot.freetext import clean
 from bot.i18n import N_
 from bot.people import service as people
 from handlers import callback_data as cd
-from handlers import replay
+from handlers import record, replay
 from handlers.answers import Takes, typed, wrong_kind
 from handlers.common import (
     button,
@@ -306,17 +306,20 @@ async def _save(update: Update, ctx: Ctx, r: Renderer, user: User, d: dict[str, 
     )  # fmt: skip
     recorded = await meetings.record_meeting(ctx.deps, tg_user(user), draft)
     done = r(
-        "<b>Recorded.</b> Its reminders stop; the ledger shows it under clause {clause}.",
-        clause=meetings.clause_of(recorded),
-    )
+        "<b>Recorded as {ref}.</b> Its reminders stop; the ledger shows it under clause "
+        "{clause}.",
+        ref=recorded.ref, clause=meetings.clause_of(recorded),
+    )  # fmt: skip
     if draft.not_discussed:  # A2: held, incomplete: the quarter stays open for those areas
         done = r(
-            "<b>Recorded as held, incomplete.</b> The areas without a conclusion stay open: "
-            "the reminders continue for them until the quarter ends, and the ledger does not "
-            "count the quarter as met until they are recorded."
+            "<b>Recorded as {ref}, held, incomplete.</b> The areas without a conclusion stay "
+            "open: the reminders continue for them until the quarter ends, and the ledger does "
+            "not count the quarter as met until they are recorded.",
+            ref=recorded.ref,
         )
     text = summary(r, d) + "\n\n" + done
-    await edit_or_send(update, text, None)
+    # R7: the whole record, as /record shows it (and /find finds it by its reference).
+    await edit_or_send(update, text, [[record.details(r, recorded.ref, "mtg", recorded.id)]])
     return r.plain("Recorded.")
 
 

@@ -8,8 +8,10 @@ from typing import Any
 
 from bot.i18n import N_
 from bot.people.roles import Role
+from bot.records.meetings import MeetingRecord
 from bot.records.service import EventRecord, IncidentRecord
 from handlers.incidents import timeline_lines
+from render.calendar import kind_name
 from render.event import speakers_text, status_name, type_name, when
 from render.fitting import free, split
 from render.incident import STATUS_NAMES, attachment_lines, facts, moment, severity
@@ -171,4 +173,46 @@ def event_messages(r: Renderer, rec: EventRecord) -> list[str]:
         outcome.append(r("Outcome: {text}", text=r.plain(OUTCOMES[rec.outcome])))
     if outcome:
         blocks.append(_section(r, N_("Decision and outcome"), outcome))
+    return split(blocks)
+
+
+def meeting_messages(r: Renderer, rec: MeetingRecord) -> list[str]:
+    """A meeting held: its kind and day, the areas with their conclusions (A2), what was
+    studied (R3), who attended, its minutes and files, and who recorded it."""
+    lines = [
+        f"<b>{esc(rec.ref)}</b> · {esc(kind_name(r, rec.kind))}",
+        r("Held on: {date}", date=r.t.date(rec.held_on)),
+    ]
+    if rec.title:
+        lines.append(r("Subject: {text}", text=rec.title))
+    zh = r.locale.startswith("zh")
+    covered = [(name if zh else name_en) for name, name_en, answer in rec.areas if not answer]
+    if covered:  # recorded before the conclusions per area were asked
+        lines.append(r("Areas covered: {areas}", areas=r.items(covered)))
+    for name, name_en, answer in rec.areas:  # A2: per area
+        area = name if zh else name_en
+        if "conclusion" in answer:
+            lines.append(r("{area}: {text}", area=area, text=answer["conclusion"]))
+        elif "not_discussed" in answer:
+            lines.append(r("{area}: not discussed ({reason})", area=area,
+                           reason=answer["not_discussed"]))  # fmt: skip
+    if rec.studied:  # R3 (R8, P4)
+        names = [
+            str(m.get("name") if zh else m.get("name_en") or m.get("name")) for m in rec.studied
+        ]
+        lines.append(r("Studied: {materials}", materials=r.items(names)))
+    if rec.sensitive_on is not None:
+        lines.append(r("Prepares for the sensitive date of {date}.",
+                       date=r.t.date(rec.sensitive_on)))  # fmt: skip
+    blocks = ["\n".join(lines)]
+    if rec.attendees:
+        blocks.append(r("Attendees: {names}", names=r.items(rec.attendees)))
+    else:
+        blocks.append(r.plural("{n} attendee", "{n} attendees", 0))
+    if rec.notes:
+        blocks.append(r("Minutes: {text}", text=rec.notes))
+    if rec.files:
+        blocks.append(_section(r, N_("Files"), attachment_lines(r, rec.files)))
+    blocks.append(r("Recorded by {name} on {when}.", name=rec.recorded_by,
+                    when=_at(r, rec.recorded_at)))  # fmt: skip
     return split(blocks)

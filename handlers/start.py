@@ -8,9 +8,11 @@ from telegram import Message, Update, User
 
 from bot.context import Ctx
 from bot.deps import Deps
+from bot.errors import NotAllowed
 from bot.i18n import LOCALES
-from bot.people import admission, authority, invitations
+from bot.people import admission, authority, inspectors, invitations
 from bot.people import service as people
+from bot.people.inspectors import Inspection
 from bot.people.service import PersonView
 from bot.policy.schema import Policy
 from handlers import calendar as calendar_handlers
@@ -21,12 +23,12 @@ from handlers import ledger as ledger_handlers
 from handlers import meeting as meeting_handlers
 from handlers import record as record_handlers
 from handlers import roles as roles_handlers
-from handlers.commands import available
+from handlers.commands import INSPECTOR_COMMANDS, available
 from handlers.common import (
-    command,
     edit_or_send,
     is_private,
     private_only,
+    reading_command,
     reply,
     tg_user,
     ungated_button,
@@ -129,6 +131,21 @@ def help_text(r: Renderer, person: PersonView) -> str:
     return "\n".join(lines)
 
 
+def inspector_help(r: Renderer, inspection: Inspection) -> str:
+    """R7, C: an inspector reads the ledger, the records and their evidence, and finds them;
+    nothing else, and every reading is recorded."""
+    lines = [r("You are appointed to inspect from {first_day} to {last_day}.",
+               first_day=inspection.first_day, last_day=inspection.last_day)]  # fmt: skip
+    if inspection.period_first and inspection.period_last:
+        lines.append(r("You may read the records of {first} to {last}.",
+                       first=inspection.period_first, last=inspection.period_last))  # fmt: skip
+    lines.append(r("What you can do:"))
+    for name, says in INSPECTOR_COMMANDS:
+        lines.append(f"/{name} — {r(says)}")
+    lines.append(r("Every reading and every search you make is recorded."))
+    return "\n".join(lines)
+
+
 def r1_opening(r: Renderer, policy: Policy, person: PersonView) -> str:
     """R1 quoted: its first phrase, and where the whole text is for those who may read it."""
     reg = policy.regulation
@@ -163,14 +180,23 @@ async def language(update: Update, ctx: Ctx, message: Message, user: User, r: Re
     await reply(message, r("Choose your language."), language_rows())
 
 
-@command
+@reading_command
 async def help_command(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
-    """/help: what this person can do, by role."""
+    """/help: what this person can do, by role; an inspector in office, what they may read."""
     if not is_private(update.effective_chat):
         await private_only(message, ctx, r, "help")
         return
-    person = await people.identify(ctx.deps, tg_user(user), private=True)
+    inspection = await inspectors.in_office(ctx.deps, user.id)
+    try:
+        person = await people.identify(ctx.deps, tg_user(user), private=True)
+    except NotAllowed:
+        if inspection is None:
+            raise
+        await reply(message, inspector_help(r, inspection))  # R7: reading, nothing else
+        return
     text = help_text(r, person)
     if person.active:  # one who left is told that alone
         text += "\n\n" + r1_opening(r, ctx.deps.policy, person)
+    if inspection is not None:
+        text += "\n\n" + inspector_help(r, inspection)
     await reply(message, text)

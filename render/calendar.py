@@ -236,6 +236,14 @@ def kind_name(r: Renderer, kind: str) -> str:
     return r.plain(KIND_NAMES[MeetingKind(kind)])
 
 
+def held_line(r: Renderer, ref: str, held_on: date, kind: str, title: str) -> str:
+    """One meeting held, as /calendar and the ledger list it: MTG-2026-0007 · date · kind."""
+    parts = [f"<b>{esc(ref)}</b>", esc(r.t.date(held_on)), esc(kind_name(r, kind))]
+    if title:
+        parts.append(esc(title))
+    return " · ".join(parts)  # as /find lists records
+
+
 def summary(r: Renderer, d: dict[str, Any]) -> str:
     lines = [
         r("<b>Please check the record.</b>"),

@@ -101,6 +101,8 @@ ACTIONS = {
     "ledger.exported": N_("Ledger exported"),
     "ledger.read": N_("Ledger read by an inspector"),
     "record.read": N_("Record read by an inspector"),
+    "record.find": N_("Search made by an inspector"),
+    "meeting.evidence_opened": N_("Meeting files opened"),
     "inspector.granted": N_("Inspector appointed"),
     "person.admission_requested": N_("Asked to be admitted"),
     "person.admitted": N_("Admitted as a member"),
@@ -233,7 +235,10 @@ def evidence_what(r: Renderer, e: Evidence) -> str:
 
 
 def evidence_subject(r: Renderer, e: Evidence) -> str:
-    """A reminder's key (A2:2026-Q1:d30) names its period; others name themselves."""
+    """A reminder's key (A2:2026-Q1:d30) names its period; a meeting, its reference and its
+    subject (R7: /record MTG-… opens it); others name themselves."""
+    if e.source == "meeting" and e.params.get("ref"):
+        return " · ".join(part for part in (e.params["ref"], e.subject) if part)
     if e.source == "reminder":
         parts = e.subject.split(":")
         return (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -20,6 +21,7 @@ from bot.calendar.models import (
 )
 from bot.calendar.obligations import needed
 from bot.calendar.schedule import WorkingDays, quarter
+from bot.db.refs import next_number, numbered
 from bot.deps import Deps
 from bot.drafts import service as drafts
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
@@ -31,6 +33,7 @@ from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting
 from bot.people.view import ADMITTED
+from bot.search.index import index_meeting
 
 # R4: the office keeps the records; the secretary and deputy convene the meetings.
 RECORDERS = (Role.SECRETARY, Role.DEPUTY, Role.OFFICE, Role.ADMIN)
@@ -96,13 +99,24 @@ async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meet
                               "choose again."))  # fmt: skip
     studied = [materials[k].model_dump(include={"key", "name", "name_en", "clauses"})
                for k in draft.studied]  # fmt: skip
+    return await numbered(lambda: _write(deps, actor, draft, now, answers, studied))
+
+
+async def _write(
+    deps: Deps, actor: TgUser, draft: MeetingDraft, now: datetime,
+    answers: dict[str, dict[str, str]], studied: list[dict[str, Any]],
+) -> Meeting:  # fmt: skip
+    """One transaction: the meeting with its reference, attendees, files, audit entry and
+    index entry (a racing recorder of the same year makes `numbered` run it again)."""
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
         check_recorder(me)
         inputs: list[int] = []
         if draft.kind == MeetingKind.QUARTERLY_REVIEW:
             inputs = await digest.information_ids(session, deps, quarter(draft.held_on))
+        year = draft.held_on.year
         meeting = Meeting(
+            year=year, number=await next_number(session, Meeting, year),
             kind=draft.kind, held_on=draft.held_on, title=draft.title,
             topics=list(draft.topics) if draft.kind == MeetingKind.QUARTERLY_REVIEW else [],
             sensitive_key=draft.sensitive_key if draft.kind == MeetingKind.FORWARD_ANALYSIS
@@ -124,8 +138,10 @@ async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meet
         for file_id, kind, name in draft.files:
             session.add(MeetingFile(meeting_id=meeting.id, file_id=file_id, file_kind=kind,
                                     name=name[:256]))  # fmt: skip
+        await index_meeting(session, meeting, new=True)
         record(session, at=now, actor_id=me.id, action="meeting.record", subject_type="meeting",
                subject_id=meeting.id, clause=MEETING_CLAUSES[draft.kind], kind=str(draft.kind),
+               ref=meeting.ref,
                held_on=draft.held_on.isoformat(), topics=meeting.topics,
                sensitive_key=meeting.sensitive_key, attendees=len(people),
                files=len(draft.files), inputs=len(inputs),

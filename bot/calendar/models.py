@@ -14,6 +14,9 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base
+from bot.db.refs import reference
+
+MTG = "MTG"  # a meeting's reference: MTG-2026-0007
 
 
 class MeetingKind(StrEnum):
@@ -45,9 +48,16 @@ MEETING_CLAUSES = {
 
 class Meeting(Base):
     __tablename__ = "meetings"
-    __table_args__ = (Index("ix_meetings_kind_held_on", "kind", "held_on"),)
+    __table_args__ = (
+        Index("ix_meetings_kind_held_on", "kind", "held_on"),
+        UniqueConstraint("year", "number", name="uq_meetings_year_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # MTG-<year>-<number:04d>: numbered per year of the day it was held, in the order recorded
+    # (those recorded before references existed: in the order they were held).
+    year: Mapped[int]
+    number: Mapped[int]
     kind: Mapped[str] = mapped_column(String(24))
     held_on: Mapped[date]
     title: Mapped[str] = mapped_column(Text, default="")
@@ -69,6 +79,10 @@ class Meeting(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     recorded_at: Mapped[datetime]
+
+    @property
+    def ref(self) -> str:
+        return reference(MTG, self.year, self.number)
 
 
 class MeetingAttendee(Base):

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.calendar import digest, obligations
-from bot.calendar.models import MeetingKind
+from bot.calendar.models import Meeting, MeetingKind
 from bot.calendar.runner import epoch
 from bot.calendar.schedule import Period, dues_around, year
 from bot.deps import Deps
@@ -26,6 +27,20 @@ class Overview:
     upcoming: list[dict[str, Any]] = field(default_factory=list)
     overdue: list[dict[str, Any]] = field(default_factory=list)
     dedicated: tuple[int, int] = (0, 2)  # held this year, minimum
+    # The meetings held most recently, with their references (/record MTG-…, R7).
+    recent: list[Held] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Held:
+    id: int
+    ref: str
+    kind: str
+    held_on: date
+    title: str
+
+
+RECENT = 5
 
 
 async def _incomplete(
@@ -71,6 +86,10 @@ async def overview(deps: Deps) -> Overview:
                 if due.obligation.startswith("quarter"):
                     await _incomplete(session, deps, due.period, item)
                 bucket.append(item)
+        latest = await session.scalars(
+            select(Meeting).order_by(Meeting.held_on.desc(), Meeting.id.desc()).limit(RECENT)
+        )
+        out.recent = [Held(m.id, m.ref, m.kind, m.held_on, m.title) for m in latest]
         opened = {(i["obligation"], i["start"]) for i in out.open}
         out.upcoming = [
             i for i in await digest.upcoming(session, deps, now, LOOK_AHEAD_DAYS)

@@ -72,7 +72,7 @@ class EventRequest(Base):
     short_lead: Mapped[bool] = mapped_column(default=False)  # less lead time than the policy
     status: Mapped[str] = mapped_column(String(20))
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"))
-    requested_at: Mapped[datetime]
+    requested_at: Mapped[datetime] = mapped_column(index=True)  # /find: newest first
     reviewed_at: Mapped[datetime | None]
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     decided_at: Mapped[datetime | None]

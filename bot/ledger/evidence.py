@@ -72,7 +72,7 @@ def evidence(
 ) -> list[Evidence]:
     out = [
         Evidence(datetime.combine(m.held_on, time(), period.zone), "meeting", m.kind, m.title,
-                 m.recorded_by, True, {"attendees": str(m.attendees)})
+                 m.recorded_by, True, {"attendees": str(m.attendees), "ref": m.ref})
         for m in meetings
         if (MEETING_CLAUSES[MeetingKind(m.kind)] == clause
             or any(clause in s.get("clauses", ()) for s in m.studied))  # R8, P4: its materials

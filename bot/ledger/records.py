@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.audit.models import AuditEntry
-from bot.calendar.models import CalendarState, Meeting, MeetingAttendee, Occurrence
+from bot.calendar.models import MTG, CalendarState, Meeting, MeetingAttendee, Occurrence
 from bot.db.refs import reference
 from bot.events.models import EventRequest
 from bot.incidents.models import Incident
@@ -90,6 +90,7 @@ class MeetingRow:
     attendees: int
     recorded_by: str
     studied: list[dict[str, Any]] = field(default_factory=list)  # R3: materials (R8, P4)
+    ref: str = ""  # MTG-2026-0007
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,7 @@ async def meetings(session: AsyncSession, first: date, last: date) -> list[Meeti
     rows = await session.execute(
         select(Meeting.id, Meeting.kind, Meeting.held_on, Meeting.title, Meeting.topics,
                Meeting.sensitive_key, Meeting.sensitive_on, attendees, Person.first_name,
-               Person.last_name, Meeting.studied)
+               Person.last_name, Meeting.studied, Meeting.year, Meeting.number)
         .join(Person, Person.id == Meeting.recorded_by_id)
         .where(Meeting.held_on >= first, Meeting.held_on <= last)
         .order_by(Meeting.held_on, Meeting.id)
@@ -207,9 +208,11 @@ async def meetings(session: AsyncSession, first: date, last: date) -> list[Meeti
             n,
             _name(first_name, last_name),
             list(studied or []),
+            reference(MTG, year, number),
         )
-        for i, kind, on, title, topics, key, sensitive_on, n, first_name, last_name, studied in rows
-    ]
+        for (i, kind, on, title, topics, key, sensitive_on, n, first_name, last_name, studied,
+             year, number) in rows
+    ]  # fmt: skip
 
 
 async def steps(

@@ -24,7 +24,9 @@ from bot.people.roles import Role
 from bot.people.service import TgUser, acting
 
 GRANTERS = (Role.SECRETARY, Role.ADMIN)
-SAYS = N_("As an inspector you may only read the ledger and its records: send /ledger or /record.")
+SAYS = N_(
+    "As an inspector you may only read the ledger and its records: send /ledger, /record or /find."
+)
 
 
 @dataclass(frozen=True)
@@ -104,3 +106,17 @@ async def inspecting(deps: Deps, telegram_id: int) -> bool:
     async with deps.db.read() as session:
         person_id = await session.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
         return person_id is not None and await valid(session, person_id, now) is not None
+
+
+async def in_office(deps: Deps, telegram_id: int) -> Inspection | None:
+    """The inspection this Telegram user holds now, if any (what /help tells them)."""
+    now = deps.clock.now()
+    async with deps.db.read() as session:
+        person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+        row = await valid(session, person.id, now) if person is not None else None
+        if person is None or row is None:
+            return None
+        last = (row.valid_until.astimezone(deps.zone) - timedelta(days=1)).date()
+        first = row.valid_from.astimezone(deps.zone).date()
+        return Inspection(person.display_name, first.isoformat(), last.isoformat(),
+                          row.period_first, row.period_last)  # fmt: skip

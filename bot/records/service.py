@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.audit.models import AuditEntry
 from bot.audit.service import record
+from bot.calendar.models import (
+    Meeting,
+)
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotFound
 from bot.events.models import EventRequest, EventVersion
@@ -32,13 +35,15 @@ from bot.ledger.service import reader
 from bot.people import authority
 from bot.people.models import Committee, Person
 from bot.people.service import TgUser, acting
+from bot.records.common import GONE, names_of
+from bot.records.meetings import MeetingRecord, meeting_record
 
-_REF = re.compile(r"^\s*(INC|EVT)-(\d{4})-(\d{1,6})\s*$", re.IGNORECASE)
-USAGE = N_("Send /record and a reference, such as /record INC-2026-0012 or /record EVT-2026-0007.")
+_REF = re.compile(r"^\s*(INC|EVT|MTG)-(\d{4})-(\d{1,6})\s*$", re.IGNORECASE)
+USAGE = N_("Send /record and a reference, such as /record INC-2026-0012, /record EVT-2026-0007 "
+           "or /record MTG-2026-0003.")  # fmt: skip
 # One answer for a reference that does not exist and for one the reader may not see.
 UNKNOWN = N_("There is no record {ref}.")
 READ = "record.read"
-GONE = N_("There is no such record.")  # behind a button, which names no reference
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,9 @@ class EventRecord:
     closed_at: datetime | None
 
 
-Record = IncidentRecord | EventRecord
+Record = IncidentRecord | EventRecord | MeetingRecord
+MODELS: dict[str, Any] = {"INC": Incident, "EVT": EventRequest, "MTG": Meeting}
+SUBJECTS = {"INC": "incident", "EVT": "event", "MTG": "meeting"}
 
 
 def parse(text: str) -> tuple[str, int, int]:
@@ -130,45 +137,25 @@ def parse(text: str) -> tuple[str, int, int]:
     return match.group(1).upper(), int(match.group(2)), int(match.group(3))
 
 
-def _days(deps: Deps, scope: Scope) -> tuple[datetime, datetime] | None:
-    if scope.readable is None:
-        return None
-    first, last = scope.readable
-    zone = deps.zone
-    return datetime.combine(first, time(), zone), datetime.combine(
-        last + timedelta(days=1), time(), zone
-    )
-
-
 def _incidents(deps: Deps, scope: Scope) -> ColumnElement[bool]:
-    days = _days(deps, scope)
-    if days is None:
-        return scope.incidents()
-    return and_(scope.incidents(), Incident.reported_at >= days[0], Incident.reported_at < days[1])
+    return scope.readable_incidents(deps.zone)
 
 
 def _events(deps: Deps, scope: Scope) -> ColumnElement[bool]:
-    days = _days(deps, scope)
-    if days is None:
-        return scope.events()
-    within = or_(
-        and_(EventRequest.requested_at >= days[0], EventRequest.requested_at < days[1]),
-        and_(EventRequest.starts_at >= days[0], EventRequest.starts_at < days[1]),
-    )
-    return and_(scope.events(), within)
+    return scope.readable_events(deps.zone)
 
 
 async def read(deps: Deps, actor: TgUser, text: str) -> Record:
     """The record a typed reference names, if the reader may see it."""
     prefix, year, number = parse(text)
-    model: Any = Incident if prefix == "INC" else EventRequest
+    model = MODELS[prefix]
     return await _read(deps, actor, prefix, (model.year == year) & (model.number == number),
                        f"{prefix}-{year}-{number:04d}")  # fmt: skip
 
 
 async def read_by_id(deps: Deps, actor: TgUser, prefix: str, record_id: int) -> Record:
     """The record behind a Details button (it carries the id): the same visibility."""
-    model: Any = Incident if prefix == "INC" else EventRequest
+    model = MODELS[prefix]
     return await _read(deps, actor, prefix, model.id == record_id, None)
 
 
@@ -184,14 +171,17 @@ async def _read(
             found = await _incident(session, incident) if incident is not None else None
             if found is not None and incident is not None and not scope.inspector:
                 found = await _may(session, actor, now, incident, found)
-        else:
+        elif prefix == "EVT":
             event = await session.scalar(select(EventRequest).where(which, _events(deps, scope)))
             found = await _event(session, event) if event is not None else None
+        else:
+            meeting = await session.scalar(select(Meeting).where(which, scope.readable_meetings()))
+            found = await meeting_record(session, deps, meeting) if meeting is not None else None
         if found is None:
             raise NotFound(UNKNOWN, ref=ref) if ref else NotFound(GONE)
         if scope.inspector:  # C: every reading by an inspector is on record
             record(session, at=now, actor_id=scope.person_id, action=READ,
-                   subject_type="incident" if prefix == "INC" else "event",
+                   subject_type=SUBJECTS[prefix],
                    subject_id=found.id, clause="R7", ref=found.ref)  # fmt: skip
         return found
 
@@ -210,14 +200,6 @@ async def send_attachments(deps: Deps, actor: TgUser, incident_id: int) -> evide
                                        incident=incident)  # fmt: skip
 
 
-async def _names(session: AsyncSession, ids: set[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = await session.scalars(select(Person).where(Person.id.in_(wanted)))
-    return {p.id: p.display_name for p in rows}
-
-
 async def _incident(session: AsyncSession, incident: Incident) -> IncidentRecord:
     rows = list(
         await session.scalars(
@@ -226,7 +208,7 @@ async def _incident(session: AsyncSession, incident: Incident) -> IncidentRecord
             .order_by(IncidentHandler.added_at, IncidentHandler.id)
         )
     )
-    names = await _names(
+    names = await names_of(
         session,
         {incident.reporter_id, incident.closed_by_id}
         | {h.person_id for h in rows}
@@ -284,7 +266,7 @@ async def _event(session: AsyncSession, event: EventRequest) -> EventRecord:
         EventStep(a.at, a.action, p.display_name if p is not None else None, a.data or {})
         for a, p in rows
     ]
-    names = await _names(session, {event.requester_id, event.organiser_id, event.decided_by_id})
+    names = await names_of(session, {event.requester_id, event.organiser_id, event.decided_by_id})
     committee = (
         await session.scalar(select(Committee.name).where(Committee.id == event.committee_id))
         if event.committee_id is not None

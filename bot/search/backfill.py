@@ -8,8 +8,8 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from bot.search.index import bigrams, event_texts, fold
-from bot.search.models import EVENT, INCIDENT
+from bot.search.index import bigrams, event_texts, fold, meeting_texts
+from bot.search.models import EVENT, INCIDENT, MEETING
 
 INCIDENTS_SQL = (
     "SELECT id, what, location, actions_taken FROM incidents WHERE id > :after ORDER BY id LIMIT :n"
@@ -21,6 +21,10 @@ LATER_SQL = (
 )
 EVENTS_SQL = (
     "SELECT id, title, venue, speakers, outline FROM event_requests"
+    " WHERE id > :after ORDER BY id LIMIT :n"
+)
+MEETINGS_SQL = (
+    "SELECT id, title, notes, conclusions, studied FROM meetings"
     " WHERE id > :after ORDER BY id LIMIT :n"
 )
 Row = dict[str, Any]
@@ -48,6 +52,20 @@ def event_chunk(found: Sequence[Any]) -> tuple[list[Row], list[Row]]:
         speakers = r[3] if isinstance(r[3], list) else json.loads(r[3] or "[]")
         out.append(rows(EVENT, r[0], event_texts(r[1], r[2], speakers, r[4])))
     return _collect(iter(out))
+
+
+def meeting_chunk(found: Sequence[Any]) -> tuple[list[Row], list[Row]]:
+    # The rows of MEETINGS_SQL → the index rows (JSON columns are text on SQLite).
+    out = []
+    for meeting_id, title, notes, conclusions, studied in found:
+        texts = meeting_texts(title or "", notes or "", _json(conclusions) or {},
+                              _json(studied) or [])  # fmt: skip
+        out.append(rows(MEETING, meeting_id, texts))
+    return _collect(iter(out))
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value or "null") if isinstance(value, str) else value
 
 
 def _collect(made: Iterator[tuple[Row, list[Row]]]) -> tuple[list[Row], list[Row]]:

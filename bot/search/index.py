@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.calendar.models import Meeting
 from bot.db.upsert import insert_for
 from bot.events.models import EventRequest
-from bot.search.models import EVENT, INCIDENT, SearchBigram, SearchText
+from bot.search.models import EVENT, INCIDENT, MEETING, SearchBigram, SearchText
 
 
 def fold(text: str) -> str:
@@ -64,3 +66,18 @@ async def index_event(session: AsyncSession, event: EventRequest, *, new: bool =
     """The version as submitted: a resubmission adds its words, the earlier ones stay."""
     texts = event_texts(event.title, event.venue, event.speakers, event.outline)
     await add_text(session, EVENT, event.id, texts, new=new)
+
+
+def meeting_texts(
+    title: str, notes: str, conclusions: dict[str, dict[str, str]], studied: list[dict[str, Any]]
+) -> list[str]:
+    """A meeting is found by its subject, notes, each area's conclusion or reason (A2) and the
+    study materials it named (R3)."""
+    said = [text for answer in conclusions.values() for text in answer.values()]
+    names = [str(m.get(k) or "") for m in studied for k in ("name", "name_en")]
+    return [title, notes, *said, *names]
+
+
+async def index_meeting(session: AsyncSession, meeting: Meeting, *, new: bool = False) -> None:
+    texts = meeting_texts(meeting.title, meeting.notes, meeting.conclusions, meeting.studied)
+    await add_text(session, MEETING, meeting.id, texts, new=new)

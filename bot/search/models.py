@@ -14,8 +14,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base
 
+# PostgreSQL only, where pg_trgm can be had (migration 0023): not in the models, which
+# describe what every database has; the planner uses it for a LIKE of 3 characters or more.
+TRIGRAM_INDEX = "ix_search_texts_trgm"
 INCIDENT = "inc"
 EVENT = "evt"
+MEETING = "mtg"
 
 
 class SearchBigram(Base):
@@ -24,7 +28,7 @@ class SearchBigram(Base):
     __tablename__ = "search_bigrams"
 
     bigram: Mapped[str] = mapped_column(String(2), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(3), primary_key=True)  # inc | evt
+    kind: Mapped[str] = mapped_column(String(3), primary_key=True)  # inc | evt | mtg
     record_id: Mapped[int] = mapped_column(primary_key=True)
 
 

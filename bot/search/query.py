@@ -13,14 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot import dates
+from bot.calendar.models import MeetingKind
 from bot.events.models import OPEN, EventStatus
 from bot.policy.schema import Kind, Severity
 
-_REF = re.compile(r"(INC|EVT)-(\d{4})-(\d{1,6})", re.IGNORECASE)
+_REF = re.compile(r"(INC|EVT|MTG)-(\d{4})-(\d{1,6})", re.IGNORECASE)
 _PERSON = re.compile(r"@([A-Za-z0-9_]{1,64})")
 # Only digits and the characters of a date: "5号楼" stays a word.
 _DATEISH = re.compile(r"[0-9年月日号至到\-~/.\s第季度上下半全度Qq]+")
 _EVENT_TYPES = frozenset({"report_meeting", "seminar", "lecture", "forum"})
+# A meeting's kind: its code, or the glossary's name of it (A2, R2, R3, A3).
+_MEETING_KINDS = {str(k): str(k) for k in MeetingKind} | {
+    "季度分析研判": MeetingKind.QUARTERLY_REVIEW, "专题会议": MeetingKind.DEDICATED,
+    "理论学习": MeetingKind.STUDY, "集体学习": MeetingKind.STUDY,
+}  # fmt: skip
 
 _DECIDED = (EventStatus.APPROVED, EventStatus.CLEARED, EventStatus.REJECTED,
             EventStatus.WITHDRAWN, EventStatus.CANCELLED)  # fmt: skip
@@ -47,11 +53,12 @@ _status(("cancelled", "canceled", "已取消"), (), (EventStatus.CANCELLED,))
 @dataclass
 class Query:
     words: list[str] = field(default_factory=list)
-    refs: list[tuple[str, int, int]] = field(default_factory=list)  # (INC|EVT, year, number)
+    refs: list[tuple[str, int, int]] = field(default_factory=list)  # (INC|EVT|MTG, year, n)
     people: list[str] = field(default_factory=list)  # usernames, lower case, without "@"
     kinds: set[str] = field(default_factory=set)
     severities: set[str] = field(default_factory=set)
     event_types: set[str] = field(default_factory=set)
+    meeting_kinds: set[str] = field(default_factory=set)
     incident_statuses: set[str] | None = None  # None: any
     event_statuses: set[str] | None = None
     period: tuple[date, date] | None = None
@@ -60,15 +67,20 @@ class Query:
     def empty(self) -> bool:
         return self == Query()
 
-    def incidents_wanted(self) -> bool:
-        if self.event_types or any(ref[0] == "EVT" for ref in self.refs):
-            return bool(self.kinds or self.severities)
-        return self.incident_statuses is None or bool(self.incident_statuses)
-
-    def events_wanted(self) -> bool:
-        if self.kinds or self.severities or any(ref[0] == "INC" for ref in self.refs):
-            return bool(self.event_types)
-        return self.event_statuses is None or bool(self.event_statuses)
+    def wants(self, prefix: str) -> bool:
+        """Whether records of this kind (INC, EVT, MTG) can match: a kind, type or reference
+        names the kinds of record it applies to; a status, those that have one."""
+        named = {r[0] for r in self.refs}
+        named |= {"INC"} if self.kinds or self.severities else set()
+        named |= {"EVT"} if self.event_types else set()
+        named |= {"MTG"} if self.meeting_kinds else set()
+        if named and prefix not in named:
+            return False
+        if prefix == "INC":
+            return self.incident_statuses is None or bool(self.incident_statuses)
+        if prefix == "EVT":
+            return self.event_statuses is None or bool(self.event_statuses)
+        return self.incident_statuses is None and self.event_statuses is None  # no status
 
 
 def _period(word: str, today: date) -> tuple[date, date] | None:
@@ -102,6 +114,8 @@ def parse(text: str, today: date) -> Query:
             q.severities.add(low)
         elif low in _EVENT_TYPES:
             q.event_types.add(low)
+        elif low in _MEETING_KINDS:
+            q.meeting_kinds.add(str(_MEETING_KINDS[low]))
         elif low in _STATUSES:
             inc, evt = _STATUSES[low]
             q.incident_statuses = (q.incident_statuses or set()) | inc

@@ -1,13 +1,17 @@
-"""/find over incidents and event requests, as far as the reader may see (L3, R4, R5).
+"""/find over incidents, event requests and meetings, as far as the reader may see (L3, R4,
+R5; an inspector in office: the grant's period, every search audited, R7).
 
 Visibility is the ledger's (bot/ledger/scope.py) and applied inside the query, so a page and its
 count never include a record the reader may not open. A word is found by its bigrams (each must
 be in the record) and confirmed by a LIKE on the record's text (a two-character word is its one
-bigram and needs no LIKE); a one-character word by the LIKE alone.
+bigram and needs no LIKE); a one-character word by the LIKE alone. Each kind of record is read
+from the fewest records it could start from, or newest first, and no further than CAP + 1
+matches (docs/decisions/009-search.md: 200,000 incidents).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -26,29 +30,35 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates
+from bot.audit.service import record
+from bot.calendar.models import Meeting, MeetingAttendee
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotFound
 from bot.events.models import EventRequest
 from bot.i18n import N_
 from bot.incidents.models import Incident, IncidentHandler
-from bot.ledger.scope import Scope, scope_of
+from bot.ledger.scope import Scope
+from bot.ledger.service import reader
 from bot.people.models import Person
-from bot.people.service import TgUser, admitted, reload, upsert, view
+from bot.people.service import TgUser
 from bot.search.index import fold
-from bot.search.models import EVENT, INCIDENT, SavedSearch, SearchBigram, SearchText
+from bot.search.models import EVENT, INCIDENT, MEETING, SavedSearch, SearchBigram, SearchText
 from bot.search.query import Query, parse
 
 PAGE = 10
+CAP = 200  # matches counted; beyond, "more than 200": narrow the search
+DENSE = 2000  # more records than this to start from: read newest first instead
+SEARCHED = "record.find"  # the audit action of an inspector's search (R7, C)
 EXCERPT = 40  # characters of the record's first text on its line
 
 
 @dataclass(frozen=True)
 class Hit:
-    kind: str  # inc | evt
+    kind: str  # inc | evt | mtg
     id: int
     ref: str
     at: datetime
-    category: str  # incident kind, event type
+    category: str  # incident kind, event type, meeting kind
     severity: str | None
     status: str
     excerpt: str
@@ -59,12 +69,28 @@ class Page:
     search_id: int
     query: str
     hits: list[Hit]
-    total: int
+    total: int  # counted no further than CAP of each kind
     page: int
+    more: bool = False  # more than CAP records of a kind match
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // PAGE))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page + 1 < self.pages or (self.more and len(self.hits) == PAGE)
+
+
+@dataclass(frozen=True)
+class Part:
+    """The records of one kind a search may find: their id and date columns, and what each
+    must satisfy."""
+
+    kind: str  # inc | evt | mtg
+    id: Any
+    at: Any
+    conds: list[ColumnElement[bool]]
 
 
 def _like(word: str) -> str:
@@ -72,28 +98,47 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _matching(kind: str, word: str) -> Select[int]:
-    """The ids of the records of `kind` whose text holds `word`."""
+def _grams(word: str) -> list[str]:
+    """Bigrams that cover the word without overlapping (舆情处置: 舆情, 处置): every one must be
+    in the record; the overlapping ones would only check the same records twice, nearly."""
     folded = fold(word)
-    if len(folded) == 2:  # the word is its one bigram: the index alone answers
-        return select(SearchBigram.record_id).where(
-            SearchBigram.kind == kind, SearchBigram.bigram == folded
-        )
-    q = select(SearchText.record_id).where(
-        SearchText.kind == kind, SearchText.text.like(_like(word), escape="\\")
-    )
-    # Bigrams that cover the word without overlapping (舆情处置: 舆情, 处置): every one of them
-    # must be in the record, and the LIKE confirms the whole word; the overlapping ones would
-    # only read twice the postings for the same candidates, nearly.
     grams = {folded[i : i + 2] for i in range(0, len(folded) - 1, 2)} | {folded[-2:]}
-    grams = {g for g in grams if len(g) == 2 and not any(c.isspace() for c in g)}
-    # One IN per bigram rather than GROUP BY … HAVING count(*) = n: PostgreSQL cannot
-    # estimate the HAVING (it guessed 33 rows for 3,441 and chose a nested loop of 1,000,000
-    # comparisons), while each bigram's frequency is in its statistics.
-    for gram in sorted(grams):
-        q = q.where(SearchText.record_id.in_(select(SearchBigram.record_id).where(
-            SearchBigram.kind == kind, SearchBigram.bigram == gram)))  # fmt: skip
+    return sorted(g for g in grams if len(g) == 2 and not any(c.isspace() for c in g))
+
+
+def _matching(kind: str, word: str) -> Select[int]:
+    """The ids of the records of `kind` whose text holds `word` (from the index alone)."""
+    folded = fold(word)
+    q = select(SearchText.record_id).where(SearchText.kind == kind)
+    if len(folded) != 2:  # a two-character word is its one bigram: the index alone answers
+        q = q.where(SearchText.text.like(_like(word), escape="\\"))
+    for gram in _grams(word):
+        q = q.where(SearchText.record_id.in_(_posting(kind, gram)))
     return q
+
+
+def _posting(kind: str, gram: str) -> Select[int]:
+    return select(SearchBigram.record_id).where(
+        SearchBigram.kind == kind, SearchBigram.bigram == gram
+    )
+
+
+def _holds(kind: str, word: str, record: Any) -> list[ColumnElement[bool]]:
+    """`record` (a record's id column) holds `word`: each bigram is one look-up in the index's
+    primary key, and the LIKE on the record's own text (another) confirms the order of a
+    longer word, or finds a one-character word. Asked of each record in turn, as a subquery
+    the planner cannot turn into a join (PostgreSQL took the bigrams of a word as
+    independent, expected 239 records where 33,000 matched, and joined them all before
+    sorting; docs/decisions/009-search.md)."""
+    found = [
+        (SearchBigram.bigram == g, SearchBigram.kind == kind, SearchBigram.record_id == record)
+        for g in _grams(word)
+    ]
+    if len(fold(word)) != 2:
+        found.append((SearchText.kind == kind, SearchText.record_id == record,
+                      SearchText.text.like(_like(word), escape="\\")))  # fmt: skip
+    return [select(literal(1)).where(*c).limit(1).scalar_subquery().is_not(None)
+            for c in found]  # fmt: skip
 
 
 def _moments(period: tuple[date, date], zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -102,17 +147,21 @@ def _moments(period: tuple[date, date], zone: ZoneInfo) -> tuple[datetime, datet
     return first, datetime.combine(period[1] + timedelta(days=1), time(), zone)
 
 
-def _incidents(
-    q: Query, scope: Scope, people: list[int], zone: ZoneInfo
-) -> Select[str, int, datetime]:
-    conds: list[ColumnElement[bool]] = [scope.incidents()]
-    conds += [Incident.id.in_(_matching(INCIDENT, w)) for w in q.words]
+def _incidents(q: Query, scope: Scope, people: list[int], zone: ZoneInfo) -> Part:
+    """Every condition asked of each incident (no list to start from: _driver chooses it),
+    so that the incidents can be read newest first."""
+    # The words first: one look-up each, where the reader's check reads two (SQLite asks
+    # the conditions in this order).
+    conds = [c for w in q.words for c in _holds(INCIDENT, w, Incident.id)]
+    conds.append(scope.readable_incidents(zone, each=True))
     refs = [ref for ref in q.refs if ref[0] == "INC"]
     if refs:
         conds.append(or_(*(and_(Incident.year == y, Incident.number == n) for _, y, n in refs)))
     for pid in people:
-        handled = select(IncidentHandler.incident_id).where(IncidentHandler.person_id == pid)
-        conds.append(or_(Incident.reporter_id == pid, Incident.id.in_(handled)))
+        one = select(literal(1)).where(IncidentHandler.incident_id == Incident.id,
+                                       IncidentHandler.person_id == pid)  # fmt: skip
+        handled = one.limit(1).scalar_subquery().is_not(None)  # as in Scope.incidents(each=)
+        conds.append(or_(Incident.reporter_id == pid, handled))
     if q.kinds:
         conds.append(Incident.kind.in_(sorted(q.kinds)))
     if q.severities:
@@ -122,17 +171,12 @@ def _incidents(
     if q.period:
         first, end = _moments(q.period, zone)
         conds += [Incident.reported_at >= first, Incident.reported_at < end]
-    return select(
-        literal(INCIDENT).label("rk"), Incident.id.label("rid"),
-        Incident.reported_at.label("at"),
-    ).where(*conds)  # fmt: skip
+    return Part(INCIDENT, Incident.id, Incident.reported_at, conds)
 
 
-def _events(
-    q: Query, scope: Scope, people: list[int], zone: ZoneInfo
-) -> Select[str, int, datetime]:
-    conds: list[ColumnElement[bool]] = [scope.events()]
-    conds += [EventRequest.id.in_(_matching(EVENT, w)) for w in q.words]
+def _events(q: Query, scope: Scope, people: list[int], zone: ZoneInfo) -> Part:
+    conds = [c for w in q.words for c in _holds(EVENT, w, EventRequest.id)]
+    conds.append(scope.readable_events(zone))
     refs = [ref for ref in q.refs if ref[0] == "EVT"]
     if refs:
         conds.append(
@@ -147,16 +191,25 @@ def _events(
     if q.period:
         first, end = _moments(q.period, zone)
         conds += [EventRequest.requested_at >= first, EventRequest.requested_at < end]
-    return select(
-        literal(EVENT).label("rk"), EventRequest.id.label("rid"),
-        EventRequest.requested_at.label("at"),
-    ).where(*conds)  # fmt: skip
+    return Part(EVENT, EventRequest.id, EventRequest.requested_at, conds)
 
 
-async def _scope(session: AsyncSession, actor: TgUser, now: datetime) -> Scope:
-    person = await reload(session, (await upsert(session, actor, now=now, started=False)).id)
-    admitted(view(person))  # R4: only members search
-    return scope_of(person)
+def _meetings(q: Query, scope: Scope, people: list[int]) -> Part:
+    """Meetings (R2, R3, A2, A3): by subject, conclusions, reference, kind, the day held, and
+    a person who attended or recorded it."""
+    conds = [c for w in q.words for c in _holds(MEETING, w, Meeting.id)]
+    conds.append(scope.readable_meetings())
+    refs = [ref for ref in q.refs if ref[0] == "MTG"]
+    if refs:
+        conds.append(or_(*(and_(Meeting.year == y, Meeting.number == n) for _, y, n in refs)))
+    for pid in people:
+        attended = select(MeetingAttendee.meeting_id).where(MeetingAttendee.person_id == pid)
+        conds.append(or_(Meeting.recorded_by_id == pid, Meeting.id.in_(attended)))
+    if q.meeting_kinds:
+        conds.append(Meeting.kind.in_(sorted(q.meeting_kinds)))
+    if q.period:
+        conds += [Meeting.held_on >= q.period[0], Meeting.held_on <= q.period[1]]
+    return Part(MEETING, Meeting.id, Meeting.held_on, conds)
 
 
 async def _people(session: AsyncSession, usernames: list[str]) -> list[int]:
@@ -170,9 +223,12 @@ async def _people(session: AsyncSession, usernames: list[str]) -> list[int]:
     return ids
 
 
-async def _hits(session: AsyncSession, rows: list[Any]) -> list[Hit]:
+async def _hits(session: AsyncSession, rows: list[Any], zone: ZoneInfo) -> list[Hit]:
     inc_ids = [r.rid for r in rows if r.rk == INCIDENT]
     evt_ids = [r.rid for r in rows if r.rk == EVENT]
+    mtg_ids = [r.rid for r in rows if r.rk == MEETING]
+    meetings = {m.id: m for m in await session.scalars(
+        select(Meeting).where(Meeting.id.in_(mtg_ids)))} if mtg_ids else {}  # fmt: skip
     incidents = {i.id: i for i in await session.scalars(
         select(Incident).where(Incident.id.in_(inc_ids)))} if inc_ids else {}  # fmt: skip
     events = {e.id: e for e in await session.scalars(
@@ -183,10 +239,15 @@ async def _hits(session: AsyncSession, rows: list[Any]) -> list[Hit]:
             i = incidents[r.rid]
             hits.append(Hit(INCIDENT, i.id, i.ref, i.reported_at, i.kind, i.severity, i.status,
                             _excerpt(i.what)))  # fmt: skip
-        else:
+        elif r.rk == EVENT:
             e = events[r.rid]
             hits.append(Hit(EVENT, e.id, e.ref, e.requested_at, e.event_type, None, e.status,
                             _excerpt(e.title)))  # fmt: skip
+        else:
+            m = meetings[r.rid]
+            held = datetime.combine(m.held_on, time(), zone)
+            hits.append(Hit(MEETING, m.id, m.ref, held, m.kind, None, "held",
+                            _excerpt(m.title)))  # fmt: skip
     return hits
 
 
@@ -211,27 +272,78 @@ async def run(
     except dates.Unreadable:
         raise InvalidInput(N_("That date does not exist. Please check it.")) from None
     people = await _people(session, q.people)
-    parts = []
-    if q.incidents_wanted():
-        parts.append(_incidents(q, scope, people, zone))
-    if q.events_wanted():
-        parts.append(_events(q, scope, people, zone))
-    if not parts:
-        return Page(search_id, text, [], 0, 0)
-    found = union_all(*parts).subquery()
-    # The count rides along with the page (one query where two read every match); only a
-    # page past the end asks for the count alone, then shows the last page.
-    listing = select(found.c.rk, found.c.rid, func.count().over().label("total")).order_by(
-        found.c.at.desc(), found.c.rid.desc()
-    )
+    build: dict[str, Callable[[], Part]] = {
+        "INC": lambda: _incidents(q, scope, people, zone),
+        "EVT": lambda: _events(q, scope, people, zone),
+        "MTG": lambda: _meetings(q, scope, people),
+    }
     page = max(page, 0)
-    rows = list(await session.execute(listing.limit(PAGE).offset(page * PAGE)))
-    if not rows and page > 0:
-        total = await session.scalar(select(func.count()).select_from(found)) or 0
-        page = max(0, -(-total // PAGE) - 1)
-        rows = list(await session.execute(listing.limit(PAGE).offset(page * PAGE)))
-    total = rows[0].total if rows else 0
-    return Page(search_id, text, await _hits(session, rows), total, page)
+    found: list[Any] = []
+    total, more = 0, False
+    for prefix, make in build.items():
+        if not q.wants(prefix):
+            continue
+        part = make()
+        drive = await _driver(session, part, _starts(q, scope, people, part))
+        if drive is False:  # nothing to start from: nothing can match
+            continue
+        conds = [*part.conds, *([drive] if drive is not None else [])]
+        # The newest CAP + 1 matches, in one reading: the page is among them, and their
+        # number is the count; a count that read every match cost its time at 200,000
+        # records (docs/decisions/009-search.md), and "more than 200" says to narrow it.
+        newest = (select(literal(part.kind).label("rk"), part.id.label("rid"),
+                         part.at.label("at")).where(*conds)
+                  .order_by(part.at.desc(), part.id.desc())
+                  .limit(max(CAP, (page + 1) * PAGE) + 1))  # fmt: skip
+        rows = list(await session.execute(newest))
+        total, more = total + min(len(rows), CAP), more or len(rows) > CAP
+        found += rows
+    last = max(0, -(-total // PAGE) - 1)
+    if page > last and not more:  # past the end: the last page
+        return await run(session, scope, text, last, now=now, zone=zone, search_id=search_id)
+    found.sort(key=lambda r: (_moment(r.at, zone), r.rk, r.rid), reverse=True)
+    shown = found[page * PAGE : (page + 1) * PAGE]
+    return Page(search_id, text, await _hits(session, shown, zone), total, page, more)
+
+
+def _few(ids: Any) -> Any:
+    """How many rows `ids` has, counting no further than DENSE + 1."""
+    return select(func.count()).select_from(ids.limit(DENSE + 1).subquery()).scalar_subquery()
+
+
+def _starts(q: Query, scope: Scope, people: list[int], part: Part) -> list[Any]:
+    """The ids a search of this part could start from: each bigram's records; for incidents
+    also the reader's own (a reader who does not see everything), a named person's, and
+    those of a status (open incidents are few)."""
+    starts: list[Any] = [_posting(part.kind, g) for w in q.words for g in _grams(w)]
+    if part.kind != INCIDENT:
+        return starts
+    owners = list(people) + ([] if scope.everything or scope.committees else [scope.person_id])
+    for pid in owners:
+        handled = select(IncidentHandler.incident_id).where(IncidentHandler.person_id == pid)
+        starts.append(union_all(select(Incident.id).where(Incident.reporter_id == pid),
+                                handled))  # fmt: skip
+    if q.incident_statuses:
+        starts.append(select(Incident.id).where(Incident.status.in_(sorted(q.incident_statuses))))
+    return starts
+
+
+async def _driver(session: AsyncSession, part: Part, starts: list[Any]) -> Any:
+    """What this part's search starts from: the fewest of `starts`, when they are few enough
+    to read them all (DENSE), as a list the database reads first; None when all are many,
+    so the records are read newest first and each is asked every condition (an early stop
+    where matches are common); False when one is empty, so nothing can match."""
+    if not starts:
+        return None
+    sizes = (await session.execute(select(*(_few(ids) for ids in starts)))).one()
+    n, fewest = min(zip(sizes, range(len(starts)), strict=True))  # one reading for them all
+    if n > DENSE:
+        return None
+    return False if n == 0 else part.id.in_(starts[fewest])
+
+
+def _moment(at: date | datetime, zone: ZoneInfo) -> datetime:
+    return at if isinstance(at, datetime) else datetime.combine(at, time(), zone)
 
 
 async def find(deps: Deps, actor: TgUser, text: str) -> Page:
@@ -242,21 +354,35 @@ async def find(deps: Deps, actor: TgUser, text: str) -> Page:
                               "reference, @username, a status or a period."))  # fmt: skip
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        scope = await _scope(session, actor, now)
+        scope = await reader(session, actor, now)  # R4: members; R7: an inspector in office
         saved = SavedSearch(person_id=scope.person_id, query=text[:500], at=now)
         session.add(saved)
         await session.flush()
-        return await run(session, scope, saved.query, 0, now=now, zone=deps.zone,
-                         search_id=saved.id)  # fmt: skip
+        found = await run(session, scope, saved.query, 0, now=now, zone=deps.zone,
+                          search_id=saved.id)  # fmt: skip
+        _audit(session, scope, found, now)
+        return found
 
 
 async def page(deps: Deps, actor: TgUser, search_id: int, number: int) -> Page:
     """Another page of a kept search: only its author's (a forwarded button reads nothing)."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        scope = await _scope(session, actor, now)
+        scope = await reader(session, actor, now)
         saved = await session.get(SavedSearch, search_id)
         if saved is None or saved.person_id != scope.person_id:
             raise NotFound(N_("This search is no longer available. Please send /find again."))
-        return await run(session, scope, saved.query, number, now=now, zone=deps.zone,
-                         search_id=saved.id)  # fmt: skip
+        found = await run(session, scope, saved.query, number, now=now, zone=deps.zone,
+                          search_id=saved.id)  # fmt: skip
+        _audit(session, scope, found, now)
+        return found
+
+
+def _audit(session: AsyncSession, scope: Scope, found: Page, now: datetime) -> None:
+    """C, R7: an inspector's every search is on record like their other readings: what they
+    asked, which page, and the references it showed them."""
+    if scope.inspector:
+        record(session, at=now, actor_id=scope.person_id, action=SEARCHED,
+               subject_type="search", subject_id=found.search_id, clause="R7",
+               query=found.query, page=found.page + 1, total=found.total,
+               refs=[h.ref for h in found.hits])  # fmt: skip

@@ -35,12 +35,14 @@ def test_the_bench_runs_every_scenario_at_smoke_sizes(tmp_path: Path) -> None:
     expected = [
         "interactive throughput (SQLite)", "interactive latency p95",
         "start-up to first getUpdates (SQLite)", "at scale (SQLite): seeded / empty throughput",
-        "scheduler sweep (SQLite, seeded)", "peak RSS at the end of the scale runs",
+        "scheduler sweep (SQLite, seeded)", "/find p95 (SQLite, seeded)",
+        "peak RSS at the end of the scale runs",
         "broadcast: every message sent meanwhile", "press p95 during broadcast / before",
     ]  # fmt: skip
     if not pg_missing:
         expected += ["at scale (PostgreSQL): seeded / empty throughput",
-                     "scheduler sweep (PostgreSQL, seeded)"]  # fmt: skip
+                     "scheduler sweep (PostgreSQL, seeded)",
+                     "/find p95 (PostgreSQL, seeded)"]  # fmt: skip
     assert set(expected) <= set(rows), out
     # Every reminder arrived exactly once, with Telegram's limits enforced by the stand-in.
     lost = rows["broadcast: missing + duplicate reminders"]

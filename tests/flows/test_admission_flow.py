@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.audit.models import AuditEntry
 from bot.people.models import Person
-from bot.policy.schema import People
+from tests.support.admission import actions, close_door
 from tests.support.bot import ADMIN_ID, Harness
 from tests.support.world import OFFICE, tap, world
 
@@ -21,15 +20,6 @@ REFUSED = (
 INVITE_ONLY = (
     "Only people the office invites can use this bot. Please ask the office for an invitation link."
 )
-
-
-def close_door(h: Harness, admission: str) -> None:
-    h.deps.policy = h.deps.policy.model_copy(update={"people": People(admission=admission)})
-
-
-async def actions(h: Harness) -> list[str]:
-    async with h.deps.db.read() as s:
-        return list(await s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
 
 
 async def people_count(h: Harness) -> int:
@@ -202,7 +192,7 @@ async def test_invite_a_link_admits_at_once_and_a_bad_one_changes_nothing(
 
 
 INSPECTOR_SAYS = (
-    "As an inspector you may only read the ledger and its records: send /ledger or /record."
+    "As an inspector you may only read the ledger and its records: send /ledger, /record or /find."
 )
 
 
@@ -232,11 +222,26 @@ async def test_an_inspector_reads_the_ledger_and_nothing_else_until_it_ends(
     assert picker.text.startswith("Which period?")
     await tap(s, ida, picker, "This quarter")
     assert picker.text.splitlines()[0].startswith("Ledger")
-    for command in ("/report", "/event", "/my", "/calendar", "/help", "/members"):
+    for command in ("/report", "/event", "/my", "/calendar", "/members"):
         await ida.send(command)
         assert (await s.next_message(IVY)).text == INSPECTOR_SAYS, command
     assert await tap(s, ida, picker, data="1ev:ap:1:1") == (INSPECTOR_SAYS, True)
     assert (await actions(h)).count("ledger.read") == 1
+    # /help says what an inspector may do; /find searches what they may read, on record (R7).
+    await ida.send("/help")
+    assert (await s.next_message(IVY)).text == (
+        "You are appointed to inspect from 2026-11-24 to 2026-11-30.\nWhat you can do:\n"
+        "/ledger — The ledger: figures, lapses and evidence per clause (R7)\n"
+        "/record — The whole record of a report, event request or meeting, by its reference\n"
+        "/find — Find reports, event requests and meetings by words, reference, @person, "
+        "status or period\n/help — What you can do here\n"
+        "Every reading and every search you make is recorded."
+    )
+    await ida.send("/find INC-2026-0001")
+    assert (await s.next_message(IVY)).text == (
+        "Nothing found for “INC-2026-0001” among the records you may see."
+    )
+    assert (await actions(h)).count("record.find") == 1
     # 1 December: the appointment has ended by itself.
     h.clock.advance(timedelta(days=7))
     await ida.send("/ledger")

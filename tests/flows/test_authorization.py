@@ -284,7 +284,7 @@ REFUSED_SAYS = (
 EVERY_BUTTON = ["1ro:v:1", "1ro:g:1:off", "1mb:p:1", "1st:org", "1rp:k:ns", "1in:ak:1",
                 "1in:pl:1", "1ee:t:lecture", "1ev:ap:1:1", "1ev:fi:1:1", "1ev:fw:1:1",
                 "1mt:k:qr", "1cl:sz:1", "1po:ok", "1ld:q:2026-4", "1rg:n", "1pa:ok:1",
-                "1pa:no:1", "1iv:rv:1", "1ac:rv:1", "1zz:x"]  # fmt: skip
+                "1pa:no:1", "1iv:rv:1", "1ac:rv:1", "1fd:p:1:0", "1zz:x"]  # fmt: skip
 
 
 async def pending_and_refused(h: Harness) -> dict[int, SimUser]:
@@ -395,9 +395,10 @@ async def test_a_requester_who_is_also_the_approver_decides_nothing(harness: Har
 
 
 INSPECTOR_SAYS = (
-    "As an inspector you may only read the ledger and its records: send /ledger or /record."
+    "As an inspector you may only read the ledger and its records: send /ledger, /record or /find."
 )
 READING = {"/ledger": "Which period?", "/record": "Send /record and a reference",
+           "/find": "What should I look for?", "/help": "You are appointed to inspect",
            "/cancel": "There is nothing to cancel.",
            "Some free text": "I did not understand that."}  # fmt: skip
 
@@ -441,6 +442,9 @@ async def test_an_inspector_in_and_out_of_office(harness: Harness) -> None:
             answer = await tap(s, user, s.bot_messages(uid)[-1], data=data)
             if uid == 1012:
                 assert answer == (PENDING_SAYS, True), (data, answer)
+            elif data.startswith("1fd:"):  # /find's pages read (R7): nobody's search 1
+                assert answer == ("This search is no longer available. Please send /find "
+                                  "again.", True), (data, answer)  # fmt: skip
             elif data.startswith("1ld:"):
                 assert answer[0] != INSPECTOR_SAYS, (data, answer)  # the ledger reads
                 await user.send("/cancel")

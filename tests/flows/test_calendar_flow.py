@@ -82,7 +82,32 @@ async def test_a_reminder_recorded_through_its_button_stops(harness: Harness) ->
         "1 attendee\n1 file"
     )
     await tap(s, office, files, "Save")
-    assert files.text.endswith("Recorded. Its reminders stop; the ledger shows it under clause R3.")
+    assert files.text.endswith(
+        "Recorded as MTG-2026-0001. Its reminders stop; the ledger shows it under clause R3."
+    )
+    assert files.button_texts() == ["Details of MTG-2026-0001"]  # R7: the whole record
+    await tap(s, office, files, "Details of MTG-2026-0001")
+    whole = await s.next_message(OFFICE)
+    assert whole.text.startswith("MTG-2026-0001 · Study session (R3)\nHeld on: November 28, 2026")
+    assert "Studied: Films about model figures" in whole.text
+    assert "\nAttendees: Shu\n" in whole.text and "Files\n1. minutes.pdf: " in whole.text
+    assert whole.text.splitlines()[-1].startswith("Recorded by ")
+    assert whole.button_texts() == ["Attachments"]  # the minutes, sent to whoever reads it
+    await tap(s, office, whole, "Attachments")
+    assert (await s.next_message(OFFICE)).text.startswith("MTG-2026-0001: 1 attachment follows.")
+    assert (await s.next_message(OFFICE)).document is not None
+    # /calendar and /find name it by its reference too.
+    await office.send("/calendar")
+    listed = (await s.next_message(OFFICE)).text
+    assert "Meetings held most recently\n· MTG-2026-0001 · November 28, 2026 · Study session " \
+        "(R3) · <script>x</script> 学习贯彻会议精神" in listed  # fmt: skip
+    await office.send("/find 学习贯彻")
+    found = await s.next_message(OFFICE)
+    assert found.text.startswith(
+        "1 record found for “学习贯彻” (page 1 of 1):\n\n"
+        "MTG-2026-0001 · November 28, 2026 · Study session (R3)"
+    )
+    assert found.button_texts() == ["Details of MTG-2026-0001"]
     # A second Save (a double tap) records nothing twice.
     assert await tap(s, office, files, data="1mt:ok") == (
         "This record is no longer being filled in. Send /meeting to start.",

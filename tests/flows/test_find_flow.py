@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.incidents.service import ReportDraft, file_report
 from bot.people.service import TgUser
 from bot.policy.schema import Kind, Severity
+from tests.support.admission import actions, close_door
 from tests.support.bot import Harness
 from tests.support.world import MEMBER, OFFICE, file_major_network_incident, register, tap, world
 
@@ -46,10 +49,8 @@ async def test_a_chinese_word_finds_the_report_and_another_member_finds_nothing(
     assert (await s.next_message(OFFICE)).text.startswith("1 record found")
 
 
-async def test_pages_turn_with_the_arrows(harness: Harness) -> None:
-    s = harness.standin
-    users = await world(harness)
-    member = users[MEMBER]
+async def twelve_reports(harness: Harness) -> None:
+    """Mei files twelve public-opinion reports a minute apart (INC-2026-0001 … 0012)."""
     start = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
     for n in range(12):
         draft = ReportDraft(
@@ -59,8 +60,15 @@ async def test_pages_turn_with_the_arrows(harness: Harness) -> None:
         )  # fmt: skip
         await file_report(harness.deps, TgUser(MEMBER, "Mei"), draft)
         harness.clock.advance(timedelta(minutes=1))
-    await s.quiet()
-    s.mark_read(MEMBER)
+    await harness.standin.quiet()
+    harness.standin.mark_read(MEMBER)
+
+
+async def test_pages_turn_with_the_arrows(harness: Harness) -> None:
+    s = harness.standin
+    users = await world(harness)
+    member = users[MEMBER]
+    await twelve_reports(harness)
     await member.send("/find 舆情")
     page = await s.next_message(MEMBER)
     assert page.text.startswith("12 records found for “舆情” (page 1 of 2):")
@@ -98,3 +106,61 @@ async def test_in_chinese_with_a_period_and_without_words(harness: Harness) -> N
     assert (await s.next_message(1007)).text.startswith("请输入查询内容：")
     await li.send("/find 2026年2月30日")
     assert (await s.next_message(1007)).text == "该日期不存在，请核对。"
+
+
+async def test_an_inspector_finds_and_opens_a_report_each_search_on_record(
+    harness: Harness,
+) -> None:
+    """R7, C: an inspector in office, not a member, finds a report by a Chinese word, opens its
+    whole record with Details; the search and the reading are in the audit trail."""
+    from bot.people import inspectors
+    from bot.people import service as people
+    from tests.support.world import SECRETARY
+
+    s, h = harness.standin, harness
+    users = await world(h)
+    summary = await file_major_network_incident(h, users[MEMBER])
+    await tap(s, users[MEMBER], summary, "Submit")
+    close_door(h, "approve")
+    ida = s.add_user(OTHER, "Ida", language_code="en", username="ida")
+    await ida.send("/start")
+    await s.quiet()
+    person = await people.find_person(h.deps, username="ida")
+    await inspectors.grant(h.deps, TgUser(SECRETARY, "Shu"), person_id=person.id,
+                           first_day="2026-11-24", last_day="2026-11-30")  # fmt: skip
+    await s.quiet()
+    s.mark_read(OTHER)
+    await ida.send("/find 篡改")
+    found = await s.next_message(OTHER)
+    assert found.text.startswith("1 record found for “篡改” (page 1 of 1):")
+    assert found.button_texts() == ["Details of INC-2026-0001"]
+    await tap(s, ida, found, "Details of INC-2026-0001")
+    assert (await s.next_message(OTHER)).text.startswith("INC-2026-0001")
+    done = await actions(h)
+    assert done.count("record.find") == 1 and done.count("record.read") == 1
+    await ida.send("/report")  # reading, nothing else
+    assert (await s.next_message(OTHER)).text.startswith("As an inspector you may only read")
+
+
+async def test_beyond_the_cap_the_page_says_more_and_asks_to_narrow(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search counts no further than its cap (docs/decisions/009-search.md): the page says
+    "more than", newest first, and › still turns to what follows."""
+    from bot.search import service as search
+
+    monkeypatch.setattr(search, "CAP", 5)
+    s = harness.standin
+    users = await world(harness)
+    await twelve_reports(harness)
+    await users[MEMBER].send("/find 舆情")
+    page = await s.next_message(MEMBER)
+    assert page.text.startswith(
+        "More than 5 records found for “舆情” (page 1); the newest first. Add words, a status "
+        "or a period to narrow the search:\n\nINC-2026-0012 · "
+    )
+    assert page.button_texts()[-1] == "›"
+    await tap(s, users[MEMBER], page, "›")
+    assert page.text.startswith("More than 5 records found for “舆情” (page 2)")
+    assert "INC-2026-0002" in page.text and "INC-2026-0001" in page.text
+    assert page.button_texts()[-1] == "‹"

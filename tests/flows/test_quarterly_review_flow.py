@@ -57,9 +57,9 @@ async def test_a_review_with_one_area_not_discussed(harness: Harness) -> None:
     )
     await tap(s, office, q, "Save")
     assert q.text.endswith(
-        "Recorded as held, incomplete. The areas without a conclusion stay open: the reminders "
-        "continue for them until the quarter ends, and the ledger does not count the quarter "
-        "as met until they are recorded."
+        "Recorded as MTG-2026-0001, held, incomplete. The areas without a conclusion stay open: "
+        "the reminders continue for them until the quarter ends, and the ledger does not count "
+        "the quarter as met until they are recorded."
     )
     async with h.deps.db.read() as session:
         meeting = (await session.scalars(select(Meeting))).one()

@@ -81,7 +81,7 @@ async def test_the_year_as_a_spreadsheet(deps: Deps, clock: MovableClock) -> Non
     evidence = rows(wb["Evidence by clause"])
     a2 = [r for r in evidence if r[0] == "A2"]
     assert [r[2] for r in a2] == ["Reminder sent", "Meeting", "Lapse", "Meeting", "Meeting"]
-    assert a2[1][1] == wall(2026, 3, 25) and a2[1][4] == "一季度分析研判"
+    assert a2[1][1] == wall(2026, 3, 25) and a2[1][4] == "MTG-2026-0006 · 一季度分析研判"
     assert a2[0][4] == "Q1 2026"
     # Sized and frozen so it can be read as it opens.
     sheet = wb["Incidents"]

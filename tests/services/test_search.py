@@ -6,16 +6,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from bot.clock import MovableClock
-from bot.db.engine import create_engine
-from bot.db.migrate import upgrade
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotFound
 from bot.events import service as events
 from bot.incidents import actions
-from bot.incidents.service import file_report
 from bot.people import service as people
 from bot.people.service import TgUser
 from bot.policy.schema import Kind, Severity
@@ -23,21 +19,9 @@ from bot.search import service as search
 from bot.search.models import EVENT, INCIDENT
 from standin.ledger_year import ELI, HAN, MIN, OU, a_year, at
 from tests.support.events import draft as event_draft
-from tests.support.incidents import draft, staff
+from tests.support.incidents import staff
+from tests.support.search import LI, WANG, migrated, refs, report
 from tests.support.staff import EMERGENCY, MEMBER, OFFICE
-
-LI = TgUser(7, "Li", username="li_ming")
-WANG = TgUser(8, "Wang", username="wang_fang")
-
-
-async def report(deps: Deps, who: TgUser, what: str, **kw: object) -> int:
-    d = draft(**kw)  # type: ignore[arg-type]
-    d.what = what
-    return (await file_report(deps, who, d)).incident_id
-
-
-async def refs(deps: Deps, who: TgUser, text: str) -> list[str]:
-    return [h.ref for h in (await search.find(deps, who, text)).hits]
 
 
 async def test_a_two_character_word_is_found_inside_a_longer_one(deps: Deps) -> None:
@@ -128,13 +112,8 @@ async def test_pages_of_ten_newest_first(deps: Deps, clock: MovableClock) -> Non
 
 async def test_the_migration_indexes_the_records_already_there(tmp_path: Path) -> None:
     """Reports and requests filed before the index existed are found like new ones."""
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}")
+    engine = await migrated(tmp_path / "old.sqlite3", "0019", OLD_ROWS)
     try:
-        await upgrade(engine, "0019")
-        async with engine.begin() as conn:
-            for sql in OLD_ROWS:
-                await conn.execute(text(sql))
-        await upgrade(engine)
         async with engine.connect() as conn:
             found = {
                 word: list((await conn.execute(
@@ -172,17 +151,27 @@ async def test_a_committee_head_finds_his_committees_records(
     """L3, R5: the ledger's view of a year; the same records, counted the same (scope.py)."""
     await a_year(deps, clock)
     clock.set(at(1, 10, year=2027))
-    head = await search.find(deps, HAN, "2026年")
-    assert sorted(h.ref for h in head.hits) == [
+    meetings = [r for r in await every(deps, OU, "2026年") if r.startswith("MTG-")]
+    assert len(meetings) == 18  # the organisation's: everyone sees them (R2, R3, A2, A3)
+    head = [r for r in await every(deps, HAN, "2026年") if not r.startswith("MTG-")]
+    assert sorted(head) == [
         "EVT-2026-0001", "EVT-2026-0003", "EVT-2026-0005",
         "INC-2026-0001", "INC-2026-0003", "INC-2026-0005",
     ]  # fmt: skip
-    assert head.total == 6
-    assert (await search.find(deps, OU, "2026年")).total == 11  # the office: 5 + 6
-    mine = await search.find(deps, MIN, "2026年")  # her own, as her ledger shows them
-    assert sorted(h.ref for h in mine.hits) == [
+    assert (await search.find(deps, HAN, "2026年")).total == 6 + 18
+    assert (await search.find(deps, OU, "2026年")).total == 11 + 18  # the office: 5 + 6
+    mine = [r for r in await every(deps, MIN, "2026年") if not r.startswith("MTG-")]
+    assert sorted(mine) == [  # her own, as her ledger shows them
         "EVT-2026-0002", "EVT-2026-0004", "EVT-2026-0006", "INC-2026-0002", "INC-2026-0004",
     ]  # fmt: skip
-    assert mine.total == 5
-    handled = await search.find(deps, ELI, "2026年")  # the incidents Eli handles
-    assert sorted(h.ref for h in handled.hits) == ["INC-2026-0001", "INC-2026-0004"]
+    handled = await every(deps, ELI, "2026年")  # the incidents Eli handles
+    assert sorted(r for r in handled if r.startswith("INC")) == ["INC-2026-0001", "INC-2026-0004"]
+
+
+async def every(deps: Deps, who: TgUser, text: str) -> list[str]:
+    """Every reference a search finds, page after page."""
+    first = await search.find(deps, who, text)
+    found = [h.ref for h in first.hits]
+    for number in range(1, first.pages):
+        found += [h.ref for h in (await search.page(deps, who, first.search_id, number)).hits]
+    return found
