@@ -41,7 +41,8 @@ from handlers.common import (
 )
 from handlers.report import add_attachment
 from handlers.steps import day_pressed, day_row, day_typed, marked, people_rows, toggle
-from render.calendar import kind_name, named, summary
+from render.calendar import kind_name, named
+from render.meeting import summary
 from render.renderer import Renderer
 
 FLOW = "meeting"

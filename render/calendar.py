@@ -244,41 +244,6 @@ def held_line(r: Renderer, ref: str, held_on: date, kind: str, title: str) -> st
     return " · ".join(parts)  # as /find lists records
 
 
-def summary(r: Renderer, d: dict[str, Any]) -> str:
-    lines = [
-        r("<b>Please check the record.</b>"),
-        r("Meeting: {kind}", kind=kind_name(r, d["kind"])),
-        r("Held on: {date}", date=r.t.date(date.fromisoformat(d["held_on"]))),
-    ]
-    if d.get("topics_named"):
-        names = d["topics_named"][r.locale[:2]]
-        lines.append(r("Areas covered: {areas}", areas=r.items(names)))
-    for zh, en, answer in d.get("answers_named", []):  # A2: per area
-        area = zh if r.locale.startswith("zh") else en
-        if "conclusion" in answer:
-            lines.append(r("{area}: {text}", area=area, text=answer["conclusion"]))
-        else:
-            lines.append(r("{area}: not discussed ({reason})", area=area,
-                           reason=answer["not_discussed"]))  # fmt: skip
-    left = sum(1 for *_, answer in d.get("answers_named", []) if "not_discussed" in answer)
-    if left:
-        lines.append(r.plural("{n} area has no conclusion: the review will be recorded as "
-                              "held, incomplete.", "{n} areas have no conclusion: the review "
-                              "will be recorded as held, incomplete.", left))  # fmt: skip
-    if d.get("studied_named"):  # R3: what was studied (R8, P4)
-        lines.append(r("Studied: {materials}", materials=areas(r, d["studied_named"])))
-    if d.get("sensitive_name"):
-        lines.append(r("Prepares for: {name}", name=named(r, d["sensitive_name"])))
-    lines += [
-        r("Subject: {text}", text=d.get("subject", "")),
-        r.plural("{n} attendee", "{n} attendees", len(d.get("attendees", []))),
-        r.plural("{n} file", "{n} files", len(d.get("files", []))),
-    ]
-    if d.get("notes"):
-        lines.append(r("Minutes: {text}", text=d["notes"]))
-    return "\n".join(lines)
-
-
 def _holidays_unknown(r: Renderer, p: dict[str, Any]) -> str:
     return r(
         "<b>The holiday calendar does not know {year}'s make-up working days yet</b> (holidays "

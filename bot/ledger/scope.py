@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, false, literal, or_, select, true
 
-from bot.calendar.models import Meeting
+from bot.calendar.models import Meeting, MeetingAttendee
 from bot.events.models import EventRequest
 from bot.incidents.models import Incident, IncidentHandler
 from bot.people import authority
@@ -100,11 +100,19 @@ class Scope:
         return and_(self.events(), within)
 
     def readable_meetings(self) -> ColumnElement[bool]:
-        """Meetings are the organisation's (R2, R3, A2, A3): every reader sees them, as the
-        ledger shows them to all; an inspector those held within the grant's period."""
-        if self.readable is None:
+        """The meetings whose record this reader may open (/record, /find): that a meeting was
+        held is the organisation's (the ledger counts them for all, R2, R3, A2, A3), but what
+        it concluded, who attended and its minutes are the leadership's and the office's, and
+        of those who attended or recorded it (a member sees their own items); an inspector's
+        within the grant's period (R7)."""
+        if self.readable is not None:
+            return and_(Meeting.held_on >= self.readable[0], Meeting.held_on <= self.readable[1])
+        if self.everything:
             return true()
-        return and_(Meeting.held_on >= self.readable[0], Meeting.held_on <= self.readable[1])
+        attended = select(MeetingAttendee.meeting_id).where(
+            MeetingAttendee.person_id == self.person_id
+        )
+        return or_(Meeting.recorded_by_id == self.person_id, Meeting.id.in_(attended))
 
     def others(self) -> ColumnElement[bool]:
         """Records about neither an incident nor an event (roles, policy, chats): the

@@ -33,9 +33,11 @@ from tests.support.staff import EMERGENCY, MEMBER, OFFICE, SECRETARY
 IDA = TgUser(3001, "Ida", username="ida")  # of the inspection group
 
 
-async def meeting(deps: Deps, kind: MeetingKind, on: date, title: str, notes: str = "") -> Meeting:
-    return await record_meeting(deps, OFFICE, MeetingDraft(kind=kind, held_on=on, title=title,
-                                                           notes=notes))  # fmt: skip
+async def meeting(
+    deps: Deps, kind: MeetingKind, on: date, title: str, notes: str = "", came: tuple[int, ...] = ()
+) -> Meeting:
+    draft = MeetingDraft(kind=kind, held_on=on, title=title, notes=notes, attendee_ids=list(came))
+    return await record_meeting(deps, OFFICE, draft)
 
 
 @pytest.fixture(params=["chosen", "newest first"])
@@ -61,12 +63,20 @@ async def test_meetings_are_numbered_found_and_read(deps: Deps, plan: str) -> No
     assert await refs(deps, OFFICE, "study") == ["MTG-2026-0002"]
     assert await refs(deps, OFFICE, "学习 2026年10月") == ["MTG-2026-0002"]
     assert await refs(deps, OFFICE, "舆情 open") == ["INC-2026-0001"]  # a meeting has no status
-    assert await refs(deps, MEMBER, "舆情") == ["INC-2026-0001", "MTG-2026-0001"]  # everyone's
-    found = await records.read(deps, MEMBER, "mtg-2026-0001")
+    # A meeting's record is the leadership's, the office's and its attendees': a member who
+    # did not attend finds only their own report, and the meeting is "no such record".
+    assert await refs(deps, MEMBER, "舆情") == ["INC-2026-0001"]
+    with pytest.raises(NotFound):
+        await records.read(deps, MEMBER, "MTG-2026-0001")
+    member = (await people.start(deps, MEMBER)).person
+    await meeting(deps, MeetingKind.STUDY, date(2026, 11, 3), "集体学习", "网络舆情", (member.id,))
+    assert await refs(deps, MEMBER, "舆情") == ["INC-2026-0001", "MTG-2026-0003"]  # attended
+    found = await records.read(deps, OFFICE, "mtg-2026-0001")
     assert isinstance(found, MeetingRecord) and found.title == "意识形态工作专题会议"
     assert found.held_on == date(2026, 11, 2) and found.recorded_by == "Ou"
+    assert (await records.read(deps, MEMBER, "MTG-2026-0003")).ref == "MTG-2026-0003"
     with pytest.raises(NotFound):
-        await records.read(deps, MEMBER, "MTG-2026-0003")
+        await records.read(deps, MEMBER, "MTG-2026-0004")
     async with deps.db.read() as s:
         entry = await s.scalar(select(AuditEntry).where(AuditEntry.action == "meeting.record"))
     assert entry is not None and entry.data["ref"] == "MTG-2026-0001"
@@ -184,7 +194,9 @@ async def test_a_meetings_files_go_to_whoever_may_read_it(deps: Deps) -> None:
     draft = MeetingDraft(kind=MeetingKind.STUDY, held_on=date(2026, 11, 20), title="集体学习",
                          files=[("file-1", "document", "minutes.pdf")])  # fmt: skip
     held = await record_meeting(deps, OFFICE, draft)
-    sent = await meetings.send_meeting_files(deps, MEMBER, held.id)
+    with pytest.raises(NotFound):  # a member who did not attend: not theirs to read
+        await meetings.send_meeting_files(deps, MEMBER, held.id)
+    sent = await meetings.send_meeting_files(deps, OFFICE, held.id)
     assert sent.ref == "MTG-2026-0001" and [a.name for a in sent.attachments] == ["minutes.pdf"]
     async with deps.db.read() as s:
         opened = await s.scalar(
@@ -192,6 +204,6 @@ async def test_a_meetings_files_go_to_whoever_may_read_it(deps: Deps) -> None:
     assert opened is not None and opened.clause == "R3" and opened.data["files"] == 1
     bare = await meeting(deps, MeetingKind.DEDICATED, date(2026, 11, 21), "专题会议")
     with pytest.raises(InvalidInput):
-        await meetings.send_meeting_files(deps, MEMBER, bare.id)
+        await meetings.send_meeting_files(deps, OFFICE, bare.id)
     with pytest.raises(NotFound):
-        await meetings.send_meeting_files(deps, MEMBER, 99)
+        await meetings.send_meeting_files(deps, OFFICE, 99)

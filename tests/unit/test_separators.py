@@ -16,7 +16,7 @@ from bot.policy.load import load
 from bot.register.rules import MEASURES
 from bot.register.service import Facts
 from handlers import accountability_render, policy
-from render import calendar, event, ledger_words
+from render import event, ledger_words, meeting
 from render.notices import all_notices, notice
 from render.renderer import Renderer
 from standin.html_check import visible_text
@@ -90,7 +90,7 @@ def test_meeting_summary_lists_areas(zh: Renderer) -> None:
         "topics_named": {"zh": ["网络舆情", "宣传思想"], "en": ["Online opinion", "Publicity"]},
         "attendees": [1, 2], "files": [],
     }  # fmt: skip
-    text = calendar.summary(zh, draft)
+    text = meeting.summary(zh, draft)
     assert "网络舆情、宣传思想" in text and western(text) == [], text
 
 
