@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import zipfile
 from datetime import timedelta
 from io import BytesIO
 from typing import Any
@@ -82,7 +83,7 @@ async def test_the_secretary_reads_the_year(harness: Harness) -> None:
     await tap(s, shu, q, "Last year")  # on January 10, 2027
     assert q.text == SUMMARY
     assert q.buttons == [[("Lapses (17)", "1ld:l:2026:0"), ("By clause", "1ld:k:2026")],
-                         [("Spreadsheet (.xlsx)", "1ld:x:2026"), ("Chart", "1ld:g:2026")],
+                         [("Inspection package (.zip)", "1ld:x:2026"), ("Chart", "1ld:g:2026")],
                          [("Another period", "1ld:m")]]  # fmt: skip
     assert await tap(s, shu, q, "Chart") == ("Drawing the chart…", False)
     photo = await s.next_message(SHU.id)
@@ -132,23 +133,29 @@ async def test_the_spreadsheet_arrives_with_progress_and_once(harness: Harness) 
     q = await s.next_message(OU.id)
     await tap(s, ou, q, "Last year")
     held = s.faults.hold("sendDocument")
-    assert await tap(s, ou, q, "Spreadsheet (.xlsx)") == ("Preparing the spreadsheet…", False)
+    assert await tap(s, ou, q, "Inspection package (.zip)") == (
+        "Preparing the inspection package…",
+        False,
+    )
     status = await s.next_message(OU.id)
-    assert status.text.startswith("Preparing the spreadsheet… ")
+    assert status.text.startswith("Preparing the inspection package… ")
     await held.reached()
     # A second press while the file is on its way makes no second file.
-    assert await tap(s, ou, q, "Spreadsheet (.xlsx)") == (
+    assert await tap(s, ou, q, "Inspection package (.zip)") == (
         "Your file is still being prepared; it comes in a moment.", False)  # fmt: skip
     held.release()
     document = await s.next_message(OU.id)
     assert document.caption == "Ledger: 2026. 5 incidents, 6 events, 17 lapses."
     await s.quiet()
-    assert status.text == "The spreadsheet is ready."
+    assert status.text == "The inspection package is ready."
     assert s.unread(OU.id) == []
     assert document.document is not None
     data = s.files[document.document["file_id"]]
-    assert s.file_names[document.document["file_id"]] == "dutydesk-ledger-2026.xlsx"
-    book = load_workbook(BytesIO(data))
+    assert s.file_names[document.document["file_id"]] == "ledger-2026.zip"
+    package = zipfile.ZipFile(BytesIO(data))
+    assert package.namelist() == ["ledger-2026.xlsx", "implementation-report-2026.docx",
+                                  "ledger-2026.docx"]  # fmt: skip
+    book = load_workbook(BytesIO(package.read("ledger-2026.xlsx")))
     summary = dict(list(book["Summary"].iter_rows(values_only=True))[1:])
     assert summary["Lapses"] == 17 and summary["Incidents reported"] == 5
 
@@ -255,7 +262,7 @@ async def test_a_large_export_leaves_the_bot_free_for_others(
     q = await s.next_message(OU.id)
     await tap(s, ou, q, "Last year")
     assert q.text.splitlines()[3] == "Incidents: 20,005 reported, 2 still open"
-    await tap(s, ou, q, "Spreadsheet (.xlsx)")
+    await tap(s, ou, q, "Inspection package (.zip)")
     status = await s.next_message(OU.id)
     await s.wait_until(lambda: bool(threads), what="the worker to start")
     await mi.send("/help")
@@ -264,7 +271,8 @@ async def test_a_large_export_leaves_the_bot_free_for_others(
     document = await s.next_message(OU.id, timeout=60)
     assert threads[0] is not threading.main_thread()
     assert document.document is not None
-    book = load_workbook(BytesIO(s.files[document.document["file_id"]]), read_only=True)
+    package = zipfile.ZipFile(BytesIO(s.files[document.document["file_id"]]))
+    book = load_workbook(BytesIO(package.read("ledger-2026.xlsx")), read_only=True)
     assert sum(1 for _row in book["Incidents"].iter_rows(values_only=True)) == 1 + 20_005
     await s.quiet()
-    assert status.text == "The spreadsheet is ready."
+    assert status.text == "The inspection package is ready."
