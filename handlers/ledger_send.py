@@ -60,9 +60,9 @@ def _draw(book: Ledger, r: Renderer) -> bytes:
 def _pack(
     book: Ledger, r: Renderer, root: Path, out: Path, progress: Callable[[float], None]
 ) -> list[Path]:
-    from handlers.ledger_package import build
+    from handlers import ledger_package
 
-    return build(book, r, root, out, progress)
+    return ledger_package.build(book, r, root, out, progress, ledger_package.MAX_PART)
 
 
 async def chart(ctx: Ctx, r: Renderer, user: User, chat_id: int, period: LedgerPeriod) -> None:

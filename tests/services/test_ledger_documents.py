@@ -69,6 +69,9 @@ async def test_the_chinese_documents_follow_gb_t_9704(
     grid = section._sectPr.find(qn("w:docGrid"))
     assert grid.get(qn("w:linePitch")) == "579"
     assert styles["Normal"].paragraph_format.line_spacing == Pt(28.95)
+    # 28 characters a line: 156 mm hold 28 at 15.79 pt, so the characters are set 0.25 pt closer.
+    spacing = styles["Normal"].element.rPr.find(qn("w:spacing"))
+    assert spacing.get(qn("w:val")) == "-5"
     # Page numbers "— 1 —" in 宋体 四号, outer corner: right on odd pages, left on even ones.
     assert doc.settings.odd_and_even_pages_header_footer
     for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
