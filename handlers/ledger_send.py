@@ -25,6 +25,7 @@ from handlers.ledger_words import period_name
 from handlers.render import Renderer
 
 T = TypeVar("T")
+UPLOAD_RATE = 500_000  # bytes a second: the slowest upload a package part is given time for
 
 
 class _Progress:
@@ -96,8 +97,13 @@ async def package(ctx: Ctx, r: Renderer, user: User, chat_id: int, period: Ledge
             if len(parts) > 1:
                 text = r("Part {n} of {total}.", n=n, total=len(parts)) + "\n" + text
             data = await asyncio.to_thread(path.read_bytes)
+            # A part may be near 50 MB: the upload gets a time that fits 0.5 MB/s (the
+            # transport's default for media, 20 s, needs 20 Mbit/s), and Telegram some time to
+            # take it in before it answers.
             await ctx.bot.send_document(chat_id, InputFile(BytesIO(data), filename=path.name),
-                                        caption=text, parse_mode=ParseMode.HTML)  # fmt: skip
+                                        caption=text, parse_mode=ParseMode.HTML,
+                                        write_timeout=max(20.0, len(data) / UPLOAD_RATE),
+                                        read_timeout=60.0)  # fmt: skip
         await status.edit_text(r("The inspection package is ready."))
     except Exception:
         if status is not None:  # nobody is left looking at a frozen percentage
