@@ -31,6 +31,7 @@ TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONTS = ("黑体", "楷体_GB2312")
 NUMBER_FONT = "宋体"
+NUMERALS = "一二三四五六七八九十"
 # What follows w:spacing in a run's properties (ECMA-376 CT_RPr): the order Word insists on.
 AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
                  "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
@@ -109,6 +110,7 @@ class Paper:
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
         self.doc: Any = Document()
+        self._numbered = [0, 0]  # the current first-level heading, its second-level ones
         self._page()
         self._styles()
         self._numbers()
@@ -230,6 +232,15 @@ class Paper:
             self.doc.add_paragraph()  # GB/T 9704: one empty line below the title
 
     def heading(self, text: str, level: int = 1) -> None:
+        """A heading; a second-level one numbered under its first: （一） in the official
+        layout, 1.1 in the plain one (first-level headings carry their number in the text)."""
+        if level == 1:
+            self._numbered = [self._numbered[0] + 1, 0]
+        else:
+            self._numbered[1] += 1
+            top, sub = self._numbered
+            number = f"（{NUMERALS[sub - 1]}）" if self.layout.dashes else f"{top}.{sub} "
+            text = number + text
         self.doc.add_paragraph(text, style=f"Heading {level}")
 
     def para(self, text: str, *, indent: bool = True, align: Any = None) -> Any:

@@ -96,8 +96,8 @@ def _responsibility(paper: Paper, r: Renderer, book: Ledger) -> None:
             continue
         status = r.plain(w.EVENT_STATUS.get(e.status, e.status))
         if e.filing_ref:
-            status = r.items([status, r.plain("filing {ref}", ref=e.filing_ref)])
-        events.append(r.label(r.items([e.ref, e.title]), status))
+            status = r.plain("{status}; filing reference {ref}", status=status, ref=e.filing_ref)
+        events.append(r.label(r.plain("{ref} {title}", ref=e.ref, title=e.title), status))
     _items(paper, r, N_("Events decided (R6)"), events)
 
 

@@ -7,9 +7,11 @@ meeting, the lapses.
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.calendar.models import MeetingKind
 from bot.i18n import N_
-from bot.ledger.content import Content
+from bot.ledger.content import Content, FileRef
 from bot.ledger.service import Ledger
 from handlers import ledger_words as w
 from handlers.docx_layout import Paper, layout_for
@@ -32,6 +34,19 @@ def _lines(*parts: str) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _day(r: Renderer, iso: str | None) -> str:
+    """A date as the document writes it (2026年3月5日), from the ISO date a record keeps."""
+    try:
+        return r.t.date(date.fromisoformat(iso or ""))
+    except ValueError:
+        return iso or ""
+
+
+def _files(r: Renderer, files: list[FileRef]) -> str:
+    """The record's files as the package names them (its evidence folder)."""
+    return r.items(f.path.removeprefix("evidence/") for f in files if f.sha256)
+
+
 def _incidents(r: Renderer, book: Ledger, content: Content | None) -> list[list[str]]:
     rows = []
     for i in book.incidents:
@@ -46,6 +61,8 @@ def _incidents(r: Renderer, book: Ledger, content: Content | None) -> list[list[
             if i.reported_upward_at else "",
             r.label(r.plain("Closing summary"), c.closing_summary)
             if c and c.closing_summary else "",
+            r.label(r.plain("Evidence files"), _files(r, c.files)) if c and _files(r, c.files)
+            else "",
         ]  # fmt: skip
         rows.append([
             _lines(i.ref, kind),
@@ -66,7 +83,7 @@ def _events(r: Renderer, book: Ledger, content: Content | None) -> list[list[str
         decision = r.plain(w.EVENT_STATUS.get(e.status, e.status))
         if c and c.decision_note:
             decision = r.label(decision, c.decision_note)
-        filing = r.label(c.filing_date or "", e.filing_ref) if c and e.filing_ref else ""
+        filing = r.label(_day(r, c.filing_date), e.filing_ref) if c and e.filing_ref else ""
         outcome = r.plain(w.OUTCOMES[e.outcome]) if e.outcome in w.OUTCOMES else ""
         rows.append([
             _lines(e.ref, r.plain(w.EVENT_TYPES[e.event_type])),
@@ -91,8 +108,8 @@ def _meetings(r: Renderer, book: Ledger, content: Content | None, kind: str) -> 
         materials = r.items(str(s.get("name" if r.locale.startswith("zh") else "name_en", ""))
                             for s in m.studied)  # fmt: skip
         attendees = r.items(c.attendees) if c and c.attendees else str(m.attendees)
-        rows.append([r.t.date(m.held_on), _lines(m.title, materials), attendees,
-                     _lines(said), r.plain("yes") if c and c.files else ""])  # fmt: skip
+        rows.append([r.t.date(m.held_on), _lines(m.title, materials), attendees, said,
+                     _files(r, c.files) if c else ""])  # fmt: skip
     return rows
 
 
@@ -101,8 +118,8 @@ HEADERS = {
                   N_("Handling"), N_("Status")),
     "events": (N_("Reference"), N_("Title and outline"), N_("Organiser and speakers"),
                N_("Date and venue"), N_("Decision and filing"), N_("Outcome")),
-    "meetings": (N_("Held on"), N_("Subject"), N_("Attendees"), N_("Conclusions and minutes"),
-                 N_("Minutes file")),
+    "meetings": (N_("Held on"), N_("Subject"), N_("Attendance"), N_("Conclusions and minutes"),
+                 N_("Minutes and other files")),
     "lapses": (N_("Limit"), N_("Clauses"), N_("Lapse")),
 }  # fmt: skip
 

@@ -96,6 +96,7 @@ async def test_the_report_has_the_rule_sets_and_the_ledgers_figures(
         "3. Regular analysis and review (A1–A4)", "4. Platform management (P1–P4)",
         "5. Accountability (C1–C12)", "6. Problems and next steps",
     ]  # fmt: skip
+    assert headings(doc, 2)[:2] == ["1.1 Dedicated meetings (R2)", "1.2 Study sessions (R3)"]
     seen = figures(doc)
     inc, ev = book.incident_figures, book.event_figures
     assert seen["Incidents reported"] == str(inc.total) == "5"
@@ -130,6 +131,10 @@ async def test_the_chinese_report_leaves_marked_places_for_the_office(
     doc = Document(BytesIO(report_docx(book, Renderer("zh_CN", CN))))
     assert doc.paragraphs[0].text == "关于2026年意识形态工作责任制落实情况的报告"
     assert headings(doc, 1)[0] == "一、意识形态责任落实情况（R1—R8）"
+    assert headings(doc, 2)[:4] == ["（一）意识形态工作专题会议（R2）", "（二）理论学习（R3）",
+                                    "（三）已审批活动（R6）", "（一）突发事件逐项情况"]  # fmt: skip
+    assert "EVT-2026-0001“理论宣讲报告会”：已批准并备案，可以举办；备案文号宣备〔2026〕3号" in [
+        p.text for p in doc.paragraphs]  # fmt: skip
     assert len([p for p in doc.paragraphs if p.text.startswith("【由办公室填写：")]) == 7
     assert doc.paragraphs[-1].text == "2027年1月10日"  # the date as a Chinese document writes it
     assert "2026年6月10日：意识形态工作专题会议" in [p.text for p in doc.paragraphs]
