@@ -14,6 +14,7 @@ from typing import Any
 from bot.calendar.models import MeetingKind
 from bot.i18n import N_
 from bot.ledger.content import Content
+from bot.ledger.figures import durations
 from bot.ledger.records import MeetingRow
 from bot.ledger.service import Ledger
 from handlers import ledger_words as w
@@ -103,27 +104,31 @@ def _responsibility(paper: Paper, r: Renderer, book: Ledger) -> None:
 
 def _linked(paper: Paper, r: Renderer, book: Ledger) -> None:
     inc = book.incident_figures
-    rows: list[tuple[str, object]] = [(N_("Incidents reported"), inc.total)]
-    for (kind, severity), n in sorted(inc.by_kind.items()):
-        name = r.plain(w.INCIDENT_KINDS[kind])
-        rows.append((r.aside(name, r.plain(w.SEVERITY_NAMES[severity])) if severity else name, n))
-    rows += [
+    _figures(paper, r, [
+        (N_("Incidents reported"), inc.total),
         (N_("Median time to acknowledge"), w.duration(r, inc.to_acknowledge.median)),
         (N_("Slowest acknowledgement"), w.duration(r, inc.to_acknowledge.slowest)),
         (N_("Escalated by themselves"), inc.escalated),
         (N_("Reported to the higher department"), inc.upward),
         (N_("Still open"), inc.open),
-    ]
-    _figures(paper, r, rows)
-    paper.heading(r.plain("Each incident"), 2)
+    ])  # fmt: skip
+    # By kind and severity, as the ledger counts them: a year of thousands of reports stays a
+    # table of a few rows (each report is in the 台账).
+    rows = []
+    for (kind, severity), n in sorted(inc.by_kind.items()):
+        name = r.plain(w.INCIDENT_KINDS[kind])
+        if severity:
+            name = r.aside(name, r.plain(w.SEVERITY_NAMES[severity]))
+        these = [i for i in book.incidents if (i.kind, i.severity or "") == (kind, severity)]
+        ack = durations([i.acknowledged_at - i.reported_at for i in these if i.acknowledged_at])
+        upward = sum(1 for i in these if i.reported_upward_at)
+        rows.append([name, r.t.number(n), w.duration(r, ack.median), w.duration(r, ack.slowest),
+                     r.t.number(upward)])  # fmt: skip
+    paper.heading(r.plain("By kind and severity"), 2)
     paper.table(
-        [r.plain(h) for h in (N_("Reference"), N_("Kind"), N_("Reported at"),
-                              N_("Time to acknowledge"), N_("Reported upward (P3)"))],
-        [[i.ref, r.plain(w.INCIDENT_KINDS[i.kind]), r.t.datetime(i.reported_at, r.zone),
-          w.duration(r, i.acknowledged_at - i.reported_at) if i.acknowledged_at else
-          r.plain("not acknowledged"),
-          r.label(i.reported_upward_to or "", r.t.datetime(i.reported_upward_at, r.zone))
-          if i.reported_upward_at else "—"] for i in book.incidents],
+        [r.plain(h) for h in (N_("Kind"), N_("Reported"), N_("Median time to acknowledge"),
+                              N_("Slowest acknowledgement"), N_("Reported upward (P3)"))],
+        rows,
     )  # fmt: skip
 
 

@@ -114,9 +114,15 @@ async def test_the_report_has_the_rule_sets_and_the_ledgers_figures(
     text = [p.text for p in doc.paragraphs]
     assert "June 10, 2026: 意识形态工作专题会议" in text  # meetings with dates and subjects
     assert "INC-2026-0001: reported to 市委网信办 on February 10, 2026." in text
-    each = next(t for t in doc.tables if t.rows[0].cells[0].text == "Reference")
-    assert [r.cells[0].text for r in each.rows[1:]] == [i.ref for i in book.incidents]
-    assert each.rows[2].cells[3].text == "40 min"  # I2: acknowledged 40 min after the report
+    kinds = next(t for t in doc.tables if t.rows[0].cells[0].text == "Kind")
+    by_kind = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in kinds.rows[1:]}
+    assert by_kind == {  # reported, median and slowest time to acknowledge, reported upward
+        "Incident at an event (Major)": ["1", "—", "—", "1"],
+        "Information report": ["1", "5 h 0 min", "5 h 0 min", "0"],
+        "Network-security incident (General)": ["1", "6 h 0 min", "6 h 0 min", "0"],
+        "Network-security incident (Major)": ["1", "20 min", "20 min", "1"],
+        "Public-opinion incident (Critical)": ["1", "40 min", "40 min", "0"],
+    }
     followed = [t for t in text if t.startswith("INC-2026-0002: acknowledged 25 min")]
     assert followed == ["INC-2026-0002: acknowledged 25 min after its limit (L4). "
                         "What followed: closed"]  # fmt: skip
@@ -132,7 +138,7 @@ async def test_the_chinese_report_leaves_marked_places_for_the_office(
     assert doc.paragraphs[0].text == "关于2026年意识形态工作责任制落实情况的报告"
     assert headings(doc, 1)[0] == "一、意识形态责任落实情况（R1—R8）"
     assert headings(doc, 2)[:4] == ["（一）意识形态工作专题会议（R2）", "（二）理论学习（R3）",
-                                    "（三）已审批活动（R6）", "（一）突发事件逐项情况"]  # fmt: skip
+                                    "（三）已审批活动（R6）", "（一）按类别和等级统计"]  # fmt: skip
     assert "EVT-2026-0001“理论宣讲报告会”：已批准并备案，可以举办；备案文号宣备〔2026〕3号" in [
         p.text for p in doc.paragraphs]  # fmt: skip
     assert len([p for p in doc.paragraphs if p.text.startswith("【由办公室填写：")]) == 7
