@@ -21,6 +21,9 @@ from bot.calendar.models import Meeting, MeetingAttendee, MeetingFile
 from bot.events.models import EventRequest
 from bot.files.models import FileStatus, KeptFile
 from bot.incidents.models import Incident, IncidentAttachment
+from bot.ledger.period import LedgerPeriod
+from bot.ledger.records import events_within, incidents_within
+from bot.ledger.scope import Scope
 from bot.people.models import Person
 
 EXTENSIONS = {"photo": ".jpg", "document": ""}
@@ -127,48 +130,51 @@ def _refs(
 
 async def read(
     session: AsyncSession,
-    incidents: dict[int, str],
-    events: dict[int, str],
+    period: LedgerPeriod,
+    scope: Scope,
+    refs: dict[int, str],
     meetings: list[int],
     areas: list[tuple[str, str, str]],
 ) -> Content:
-    """The content of these records (incidents and events: id → reference)."""
+    """The content of the ledger's incidents and events (selected as the ledger selects them:
+    records.incidents_within, records.events_within; `refs`: id → reference) and of these
+    meetings. One query a table: a year of tens of thousands of reports is read in seconds."""
+    within = incidents_within(period, scope)
     attached: dict[int, list[tuple[str, str, str | None]]] = defaultdict(list)
-    inc_rows: list[Incident] = []
-    for chunk in _chunks(list(incidents)):
-        inc_rows += list(await session.scalars(select(Incident).where(Incident.id.in_(chunk))))
-        for a in await session.scalars(
-            select(IncidentAttachment)
-            .where(IncidentAttachment.incident_id.in_(chunk))
-            .order_by(IncidentAttachment.id)
-        ):
-            attached[a.incident_id].append((a.file_id, a.kind, a.name))
-    ev_rows: list[EventRequest] = []
-    for chunk in _chunks(list(events)):
-        ev_rows += list(
-            await session.scalars(select(EventRequest).where(EventRequest.id.in_(chunk)))
-        )
+    for incident_id, file_id, kind, name in await session.execute(
+        select(IncidentAttachment.incident_id, IncidentAttachment.file_id,
+               IncidentAttachment.kind, IncidentAttachment.name)
+        .join(Incident, Incident.id == IncidentAttachment.incident_id)
+        .where(within)
+        .order_by(IncidentAttachment.id)
+    ):  # fmt: skip
+        attached[incident_id].append((file_id, kind, name))
+    inc_rows = (await session.execute(
+        select(Incident.id, Incident.what, Incident.location, Incident.discovered_at,
+               Incident.discovered_precision, Incident.actions_taken, Incident.closing_summary)
+        .where(within)
+    )).all()  # fmt: skip
+    ev_rows = list(await session.scalars(select(EventRequest).where(events_within(period, scope))))
     ev_files = {
         e.id: [(str(a["file_id"]), str(a.get("kind", "document")), a.get("name"))
                for a in e.attachments or []]
         for e in ev_rows
     }  # fmt: skip
-    mt_rows, mt_files, people = await _meetings(session, list(meetings))
+    mt_rows, mt_files, people = await _meetings(session, meetings)
     deciders = await _people(session, {e.decided_by_id for e in ev_rows if e.decided_by_id})
     groups = (*attached.values(), *ev_files.values(), *mt_files.values())
     wanted = {file_id for files in groups for file_id, *_ in files}
     kept = await _kept(session, wanted)
     return Content(
         incidents={
-            i.id: IncidentContent(i.what, i.location, i.discovered_at, i.discovered_precision,
-                                  i.actions_taken, i.closing_summary,
-                                  _refs(incidents[i.id], attached[i.id], kept))
-            for i in inc_rows
+            i: IncidentContent(what, where, found, precision, actions, summary,
+                               _refs(refs[i], attached[i], kept))
+            for i, what, where, found, precision, actions, summary in inc_rows if i in refs
         },
         events={
             e.id: EventContent(e.venue, e.audience, list(e.speakers or []), e.outline,
                                deciders.get(e.decided_by_id or 0), e.decision_note,
-                               e.filing_date, _refs(events[e.id], ev_files[e.id], kept))
+                               e.filing_date, _refs(e.ref, ev_files[e.id], kept))
             for e in ev_rows
         },
         meetings={

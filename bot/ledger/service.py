@@ -115,8 +115,8 @@ async def build(
             # audited steps: scope.others()); its date, kind and subject are everyone's.
             held = [m.id for m in around if period.first <= m.held_on <= period.last
                     and scope.everything]  # fmt: skip
-            content = await contents.read(session, {i.id: i.ref for i in incidents},
-                                          {e.id: e.ref for e in events}, held, areas)  # fmt: skip
+            refs = {i.id: i.ref for i in incidents}
+            content = await contents.read(session, period, scope, refs, held, areas)
             record(session, at=now, actor_id=scope.person_id, action="ledger.exported",
                    subject_type="ledger", subject_id=None, clause="R7", period=period.key,
                    scope=scope.level)  # fmt: skip

@@ -264,7 +264,8 @@ async def test_a_large_export_leaves_the_bot_free_for_others(
     assert q.text.splitlines()[3] == "Incidents: 20,005 reported, 2 still open"
     await tap(s, ou, q, "Inspection package (.zip)")
     status = await s.next_message(OU.id)
-    await s.wait_until(lambda: bool(threads), what="the worker to start")
+    # Reading 20,005 records with their content takes seconds on a busy machine.
+    await s.wait_until(lambda: bool(threads), what="the worker to start", timeout=60)
     await mi.send("/help")
     assert (await s.next_message(MIN.id)).text  # answered while the file is being made
     gate.set()
