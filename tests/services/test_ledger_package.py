@@ -12,6 +12,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
@@ -222,3 +223,18 @@ async def test_a_file_no_longer_whole_is_not_linked(
     assert "evidence/INC-2026-0006-1.jpg" not in links(z.read("ledger-2026.xlsx"))
     async with deps.db.read() as session:
         assert await session.scalar(select(KeptFile.sha256).where(KeptFile.file_id == "ph-1"))
+
+
+async def test_an_empty_period_still_makes_a_whole_package(
+    deps: Deps, clock: MovableClock, tmp_path: Path
+) -> None:
+    clock.set(at(3, 1))
+    book = await ledger.build(deps, OU, chosen("this_quarter", clock.now(), CN), export=True)
+    parts = build(book, Renderer("zh_CN", CN), deps.settings.resolved_files_dir, tmp_path)
+    z = zipfile.ZipFile(parts[0])
+    assert [p.name for p in parts] == ["台账-2026-Q1.zip"]
+    assert z.namelist() == ["台账-2026-Q1.xlsx", "意识形态工作责任制落实情况报告-2026-Q1.docx",
+                            "台账-2026-Q1.docx"]  # fmt: skip
+    tables = Document(BytesIO(z.read("台账-2026-Q1.docx")))
+    assert tables.paragraphs[0].text == "2026年第一季度意识形态工作台账"
+    assert [p.text for p in tables.paragraphs].count("本期无。") == 8  # every area, empty
