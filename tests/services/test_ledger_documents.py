@@ -81,6 +81,12 @@ async def test_the_chinese_documents_follow_gb_t_9704(
         assert number.runs[0].font.size == Pt(14)
         assert number.runs[0]._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "宋体"
     assert doc.paragraphs[0].style.name == "Title"
+    # Where the standard's fonts are missing, the font table names the common substitutes.
+    table = next(p for p in doc.part.package.iter_parts() if p.partname == "/word/fontTable.xml")
+    fonts = table.blob.decode()
+    for font, substitute in (("方正小标宋简体", "华文中宋"), ("仿宋_GB2312", "仿宋"),
+                             ("楷体_GB2312", "楷体"), ("黑体", "SimHei")):  # fmt: skip
+        assert f'<w:font w:name="{font}"><w:altName w:val="{substitute}"/>' in fonts
 
 
 async def test_the_report_has_the_rule_sets_and_the_ledgers_figures(
