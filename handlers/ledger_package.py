@@ -53,9 +53,11 @@ def _overhead(name: str) -> int:
     return 30 + 46 + 2 * len(name.encode("utf-8")) + 2 * 32
 
 
-def present(content: Content, root: Path) -> Content:
+def present(content: Content, root: Path, limit: int = MAX_PART) -> Content:
     """The content with each file the office no longer holds whole (missing, altered) marked
-    as not kept: the package links only what it carries, each copy matching its SHA-256."""
+    as not kept, and each one too large for a part of its own (a self-hosted Bot API server
+    lets a bot keep files past 50 MB) as such: the package links only what it carries, each
+    copy matching its SHA-256."""
     checked: dict[str, bool] = {}
 
     def whole(f: FileRef) -> FileRef:
@@ -63,7 +65,10 @@ def present(content: Content, root: Path) -> Content:
             return f
         if f.sha256 not in checked:
             checked[f.sha256] = store.check(root, f.sha256) is None
-        return f if checked[f.sha256] else dataclasses.replace(f, sha256=None)
+        if not checked[f.sha256]:
+            return dataclasses.replace(f, sha256=None)
+        size = store.path_for(root, f.sha256).stat().st_size
+        return dataclasses.replace(f, too_big=END + size + _overhead(f.path) > limit)
 
     return dataclasses.replace(
         content,
@@ -116,11 +121,12 @@ def build(
 ) -> list[Path]:  # fmt: skip
     """Write the package (or its parts) into `out`; returns the zip files in order."""
     if book.content is not None:
-        book = dataclasses.replace(book, content=present(book.content, files_root))
+        book = dataclasses.replace(book, content=present(book.content, files_root, limit))
     entries = _documents(book, r, progress)
     seen: set[str] = set()
     for f in book.content.files() if book.content else []:
-        if f.sha256 and f.path not in seen:
+        if f.packed and f.path not in seen:
+            assert f.sha256 is not None
             seen.add(f.path)
             size = store.path_for(files_root, f.sha256).stat().st_size  # checked just above
             entries.append(Entry(f.path, None, f.sha256, size))

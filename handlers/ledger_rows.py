@@ -41,11 +41,15 @@ def yes(r: Renderer, value: bool) -> str:
 def files_cell(r: Renderer, files: list[FileRef]) -> Link | str:
     """The record's files: linked to the first kept one, the others named beside it (the
     "Evidence files" sheet links each)."""
-    kept = [f for f in files if f.sha256]
+    kept = [f for f in files if f.packed]
     if not kept:
-        return r.plain("not kept") if files else ""
+        return _left_out(r, files[0]) if files else ""
     names = r.items(f.path.removeprefix("evidence/") for f in kept)
     return Link(names, kept[0].path)
+
+
+def _left_out(r: Renderer, f: FileRef) -> str:
+    return r.plain("too large for the package") if f.too_big else r.plain("not kept")
 
 
 def _found(s: Sheets, moment: datetime, precision: str) -> Any:
@@ -166,7 +170,7 @@ def evidence_files(s: Sheets, content: Content) -> None:
     r = s.r
     rows: list[list[Any]] = []
     for f in content.files():
-        where: Link | str = Link(f.path, f.path) if f.sha256 else r.plain("not kept")
+        where: Link | str = Link(f.path, f.path) if f.packed else _left_out(r, f)
         rows.append([f.ref, where, f.name, f.size, f.sha256 or ""])
     s.sheet(
         N_("Evidence files"),

@@ -44,7 +44,7 @@ def _day(r: Renderer, iso: str | None) -> str:
 
 def _files(r: Renderer, files: list[FileRef]) -> str:
     """The record's files as the package names them (its evidence folder)."""
-    return r.items(f.path.removeprefix("evidence/") for f in files if f.sha256)
+    return r.items(f.path.removeprefix("evidence/") for f in files if f.packed)
 
 
 def _incidents(r: Renderer, book: Ledger, content: Content | None) -> list[list[str]]:

@@ -39,6 +39,12 @@ class FileRef:
     kind: str  # photo | document
     sha256: str | None
     size: int | None
+    too_big: bool = False  # kept, but larger than a part of the package may be (its limit)
+
+    @property
+    def packed(self) -> bool:
+        """In the package, and linked from its row."""
+        return self.sha256 is not None and not self.too_big
 
     @property
     def path(self) -> str:

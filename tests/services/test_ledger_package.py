@@ -29,7 +29,8 @@ from bot.ledger.period import chosen
 from bot.people import service as people
 from bot.policy.model import Kind, Severity
 from bot.sandbox.ledger_year import CN, ELI, MEI, MIN, OU, _report, a_year, at
-from handlers.ledger_package import MAX_PART, build
+from handlers.ledger_package import MAX_PART, build, present
+from handlers.ledger_rows import Link, files_cell
 from handlers.render import Renderer
 
 PHOTO = b"\xff\xd8\xff\xe0 a photo of the page " * 300
@@ -238,3 +239,21 @@ async def test_an_empty_period_still_makes_a_whole_package(
     tables = Document(BytesIO(z.read("台账-2026-Q1.docx")))
     assert tables.paragraphs[0].text == "2026年第一季度意识形态工作台账"
     assert [p.text for p in tables.paragraphs].count("本期无。") == 8  # every area, empty
+
+
+async def test_a_file_too_large_for_a_part_is_named_not_linked(
+    deps: Deps, clock: MovableClock, tmp_path: Path
+) -> None:
+    """A self-hosted Bot API server lets the office keep files past 50 MB: such a file cannot
+    travel in any part, so its row says so instead of linking a file the package lacks."""
+    await a_year_with_evidence(deps, clock)
+    clock.set(at(1, 10, year=2027))
+    book = await ledger.build(deps, OU, chosen("last_year", clock.now(), CN), export=True)
+    assert book.content is not None
+    content = present(book.content, deps.settings.resolved_files_dir, limit=len(PHOTO))
+    photo, note = content.files()[:2]
+    assert photo.too_big and not photo.packed and photo.sha256
+    assert note.packed
+    r = Renderer("en", CN)
+    assert files_cell(r, [photo]) == "too large for the package"
+    assert files_cell(r, [photo, note]) == Link("INC-2026-0006-2.pdf", note.path)
