@@ -1,4 +1,4 @@
-"""/ledger through the chat: periods, lapses, evidence per clause, the spreadsheet (R7)."""
+"""/ledger through the chat: periods, lapses, evidence per clause, the inspection package (R7)."""
 
 from __future__ import annotations
 
@@ -249,7 +249,7 @@ async def test_a_large_export_leaves_the_bot_free_for_others(
             for n in range(20_000)
         ])  # fmt: skip
     gate, threads = threading.Event(), []
-    real = ledger_export.workbook  # imported by handlers.ledger when a sheet is made
+    real = ledger_export.workbook  # imported by handlers.ledger_package when a package is made
 
     def gated(book: Any, r: Any, progress: Any) -> bytes:
         threads.append(threading.current_thread())
