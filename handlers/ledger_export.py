@@ -1,8 +1,9 @@
-"""The ledger as a spreadsheet for an inspection file (R7): one sheet per area, the lapses and
-the evidence per clause; headers in the reader's language, times in the organisation's zone.
+"""The ledger as a spreadsheet for the inspection package (R7): one sheet per area with each
+record's content (handlers/ledger_rows.py), the lapses, the evidence per clause and the evidence
+files; headers in the reader's language, times in the organisation's zone.
 
-Pure and synchronous: it runs in a worker thread (handlers/ledger.py), so tens of thousands of
-rows never hold up other people's updates. openpyxl's write-only mode streams the rows.
+Pure and synchronous: it runs in a worker thread (handlers/ledger_package.py), so tens of
+thousands of rows never hold up other people's updates. openpyxl's write-only mode streams them.
 """
 
 from __future__ import annotations
