@@ -154,7 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=0, help="stand-in port (default: any)")
     sandbox.add_argument("--log-level", default=None, help="log level (default WARNING)")
     sample = sub.add_parser(
-        "ledger-sample", help="write the ledger of a sample year (spreadsheet, chart) to a folder"
+        "ledger-sample",
+        help="write the ledger of a sample year (spreadsheet, chart, documents) to a folder",
     )
     sample.add_argument("--out", type=Path, default=Path("ledger-sample"), help="the folder")
     saved = sub.add_parser("backup", help="back up the database into a new folder")

@@ -1,20 +1,16 @@
-"""/ledger: a period's figures, lapses and evidence per clause; the spreadsheet (R7, C).
+"""/ledger: a period's figures, lapses and evidence per clause; the inspection package (R7, C).
 
 Everyone may open it and sees their part (bot.ledger.scope). Buttons carry the period itself
 (2026-Q4, 2026, 20260101-20260331), so a page always shows what its title says. Files are made
-in a worker thread while the chat shows progress; one at a time per person.
+in a worker thread while the chat shows progress (handlers/ledger_send.py); one at a time per
+person.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import threading
-from collections.abc import Callable
-from io import BytesIO
 
-from telegram import InputFile, Message, Update, User
-from telegram.constants import ParseMode
+from telegram import Message, Update, User
 
 from bot import examples
 from bot.context import Ctx
@@ -27,6 +23,7 @@ from bot.ledger.period import LedgerPeriod, chosen, from_token, parse_dates, tok
 from bot.ledger.service import Ledger
 from handlers import callback_data as cd
 from handlers import ledger_render as view
+from handlers import ledger_send as send
 from handlers.answers import typed
 from handlers.common import (
     edit_or_send,
@@ -37,7 +34,6 @@ from handlers.common import (
     reply,
     tg_user,
 )
-from render.ledger_words import period_name
 from render.renderer import Renderer
 
 log = logging.getLogger(__name__)
@@ -73,7 +69,7 @@ def _summary_rows(r: Renderer, book: Ledger) -> Rows:
     return [
         [(r.plain("Lapses ({n})", n=r.t.number(len(book.lapses))), _b("l", t, 0)),
          (r.plain("By clause"), _b("k", t))],
-        [(r.plain("Spreadsheet (.xlsx)"), _b("x", t)), (r.plain("Chart"), _b("g", t))],
+        [(r.plain("Inspection package (.zip)"), _b("x", t)), (r.plain("Chart"), _b("g", t))],
         [(r.plain("Another period"), _b("m"))],
     ]  # fmt: skip
 
@@ -206,18 +202,6 @@ async def on_dates(
     await _show(update, ctx, r, user, period, str(state.data.get("clause", "")))
 
 
-class _Progress:
-    """How far the worker thread is, read by the event loop."""
-
-    def __init__(self) -> None:
-        self.value = 0.0
-        self._lock = threading.Lock()
-
-    def set(self, value: float) -> None:
-        with self._lock:
-            self.value = value
-
-
 async def _file(
     update: Update, ctx: Ctx, r: Renderer, user: User, period: LedgerPeriod, chart: bool
 ) -> str:
@@ -227,7 +211,7 @@ async def _file(
     chat = update.effective_chat
     assert chat is not None
     busy.add(user.id)
-    make = _chart if chart else _make
+    make = send.chart if chart else send.package
 
     async def one_at_a_time() -> None:
         try:
@@ -236,74 +220,4 @@ async def _file(
             busy.discard(user.id)
 
     ctx.application.create_task(one_at_a_time(), update=update)
-    return r("Drawing the chart…") if chart else r("Preparing the spreadsheet…")
-
-
-def _named(book: Ledger, extension: str) -> str:
-    return f"dutydesk-ledger-{token(book.period)}.{extension}"
-
-
-def _caption(r: Renderer, book: Ledger) -> str:
-    counts = r.items([
-        r.plural("{n} incident", "{n} incidents", len(book.incidents)),
-        r.plural("{n} event", "{n} events", len(book.events)),
-        r.plural("{n} lapse", "{n} lapses", len(book.lapses)),
-    ])  # fmt: skip
-    return r("Ledger: {period}. {counts}.", period=period_name(r, book.period), counts=counts)
-
-
-# matplotlib and openpyxl are imported by the first chart or spreadsheet, in its worker
-# thread, not when the bot starts: together they were 0.7 s of a 1.5 s start
-# (docs/decisions/006-performance.md).
-def _draw(book: Ledger, r: Renderer) -> bytes:
-    from handlers.ledger_chart import chart_png
-
-    return chart_png(book, r)
-
-
-def _sheet(book: Ledger, r: Renderer, progress: Callable[[float], None]) -> bytes:
-    from handlers.ledger_export import workbook
-
-    return workbook(book, r, progress)
-
-
-async def _chart(ctx: Ctx, r: Renderer, user: User, chat_id: int, period: LedgerPeriod) -> None:
-    """The period's chart as a photo; drawn in a worker thread (matplotlib, Agg)."""
-    book = await ledger.build(ctx.deps, tg_user(user), period)
-    png = await asyncio.to_thread(_draw, book, r)
-    await ctx.bot.send_photo(chat_id, InputFile(BytesIO(png), filename=_named(book, "png")),
-                             caption=_caption(r, book), parse_mode=ParseMode.HTML)  # fmt: skip
-
-
-async def _make(ctx: Ctx, r: Renderer, user: User, chat_id: int, period: LedgerPeriod) -> None:
-    """Read, then build the file off the event loop, editing one message with the progress."""
-    status: Message | None = None
-    try:
-        status = await ctx.bot.send_message(chat_id, r("Preparing the spreadsheet… {percent}%",
-                                                       percent=0))  # fmt: skip
-        book = await ledger.build(ctx.deps, tg_user(user), period, export=True)
-        data = await _with_progress(status, r, lambda p: _sheet(book, r, p))
-        sheet = InputFile(BytesIO(data), filename=_named(book, "xlsx"))
-        await ctx.bot.send_document(chat_id, sheet, caption=_caption(r, book),
-                                    parse_mode=ParseMode.HTML)  # fmt: skip
-        await status.edit_text(r("The spreadsheet is ready."))
-    except Exception:
-        if status is not None:  # nobody is left looking at a frozen percentage
-            await status.edit_text(r("The spreadsheet could not be made; please try again."))
-        raise
-
-
-async def _with_progress(
-    status: Message, r: Renderer, make: Callable[[Callable[[float], None]], bytes]
-) -> bytes:
-    progress = _Progress()
-    task = asyncio.ensure_future(asyncio.to_thread(make, progress.set))
-    shown = 0
-    while True:
-        done, _ = await asyncio.wait({task}, timeout=1.0)
-        if done:
-            return task.result()
-        percent = int(progress.value * 10) * 10
-        if percent > shown:  # at most one edit a second, only when it moved
-            shown = percent
-            await status.edit_text(r("Preparing the spreadsheet… {percent}%", percent=percent))
+    return r("Drawing the chart…") if chart else r("Preparing the inspection package…")

@@ -1,15 +1,16 @@
-"""The ledger as a spreadsheet for an inspection file (R7): one sheet per area, the lapses and
-the evidence per clause; headers in the reader's language, times in the organisation's zone.
+"""The ledger as a spreadsheet for the inspection package (R7): one sheet per area with each
+record's content (handlers/ledger_rows.py), the lapses, the evidence per clause and the evidence
+files; headers in the reader's language, times in the organisation's zone.
 
-Pure and synchronous: it runs in a worker thread (handlers/ledger.py), so tens of thousands of
-rows never hold up other people's updates. openpyxl's write-only mode streams the rows.
+Pure and synchronous: it runs in a worker thread (handlers/ledger_package.py), so tens of
+thousands of rows never hold up other people's updates. openpyxl's write-only mode streams them.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from io import BytesIO
 from typing import Any
 
@@ -18,10 +19,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from bot.calendar.models import MEETING_CLAUSES, MeetingKind
 from bot.i18n import N_
 from bot.ledger.evidence import CLAUSE_IDS
 from bot.ledger.service import Ledger
+from handlers import ledger_rows as rows
+from handlers.ledger_rows import Link, hours
 from render import ledger_words as w
 from render.renderer import Renderer
 
@@ -29,10 +31,15 @@ Progress = Callable[[float], None]
 MAX_WIDTH = 60
 STAMP = "yyyy-mm-dd hh:mm"
 DAY = "yyyy-mm-dd"
+LINK = Font(color="0563C1", underline="single")
 
 
 def _width(value: object) -> int:
-    """Display width: a Chinese character takes two columns."""
+    """Display width: a Chinese character takes two columns (of a cell's longest line)."""
+    if isinstance(value, Link):
+        value = value.text
+    if isinstance(value, str) and "\n" in value:
+        return max(_width(line) for line in value.split("\n"))
     text = value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else str(value)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
@@ -79,7 +86,12 @@ class Sheets:
             cell = WriteOnlyCell(ws, value=value)  # type: ignore[arg-type]  # dates are fine
             cell.number_format = DAY
             return cell
-        if isinstance(value, str) and len(value) > MAX_WIDTH:
+        if isinstance(value, Link):  # R7: opens the evidence file beside the spreadsheet
+            cell = WriteOnlyCell(ws, value=value.text)
+            cell.hyperlink = value.target
+            cell.font = LINK
+            return cell
+        if isinstance(value, str) and (len(value) > MAX_WIDTH or "\n" in value):
             cell = WriteOnlyCell(ws, value=value)
             cell.alignment = wrap
             return cell
@@ -89,14 +101,6 @@ class Sheets:
         out = BytesIO()
         self.book.save(out)
         return out.getvalue()
-
-
-def _hours(value: timedelta | None) -> float | None:
-    return round(value.total_seconds() / 3600, 2) if value is not None else None
-
-
-def _yes(r: Renderer, value: bool) -> str:
-    return r.plain("yes") if value else r.plain("no")
 
 
 def _summary(s: Sheets, book: Ledger) -> list[list[Any]]:
@@ -114,10 +118,10 @@ def _summary(s: Sheets, book: Ledger) -> list[list[Any]]:
             name = r.aside(name, r.plain(w.SEVERITY_NAMES[severity]))
         rows.append([name, n])
     rows += [
-        [r.plain("Median time to acknowledge (hours)"), _hours(inc.to_acknowledge.median)],
-        [r.plain("Slowest acknowledgement (hours)"), _hours(inc.to_acknowledge.slowest)],
-        [r.plain("Median time to close (hours)"), _hours(inc.to_close.median)],
-        [r.plain("Slowest closing (hours)"), _hours(inc.to_close.slowest)],
+        [r.plain("Median time to acknowledge (hours)"), hours(inc.to_acknowledge.median)],
+        [r.plain("Slowest acknowledgement (hours)"), hours(inc.to_acknowledge.slowest)],
+        [r.plain("Median time to close (hours)"), hours(inc.to_close.median)],
+        [r.plain("Slowest closing (hours)"), hours(inc.to_close.slowest)],
         [r.plain("Escalated by themselves"), inc.escalated],
         [r.plain("Reported to the higher department"), inc.upward],
         [r.plain("Reopenings"), inc.reopened],
@@ -149,51 +153,12 @@ def workbook(book: Ledger, r: Renderer, progress: Progress = lambda _f: None) ->
     loc = s.local
     s.sheet(N_("Summary"), (N_("Figure"), N_("Value")), _summary(s, book))
     progress(0.1)
-    s.sheet(
-        N_("Incidents"),
-        (N_("Reference"), N_("Kind"), N_("Severity"), N_("Status"), N_("Reported by"),
-         N_("Reported at"), N_("Limit to acknowledge (L4)"), N_("Acknowledged at"),
-         N_("Hours to acknowledge"), N_("Needs the secretary (R2)"),
-         N_("Secretary acknowledged at"), N_("Escalated by itself"),
-         N_("Reported upward at (P3)"), N_("Reported upward to (P3)"), N_("Contained at"),
-         N_("Closed at"),
-         N_("Hours to close"), N_("Limit to acknowledge by the severity in force (L4)"),
-         N_("Times reopened")),
-        [[i.ref, r.plain(w.INCIDENT_KINDS[i.kind]),
-          r.plain(w.SEVERITY_NAMES[i.severity]) if i.severity else "",
-          r.plain(w.INCIDENT_STATUS.get(i.status, i.status)), i.reporter, loc(i.reported_at),
-          loc(i.ack_limit_at), loc(i.acknowledged_at),
-          _hours(i.acknowledged_at - i.reported_at) if i.acknowledged_at else None,
-          _yes(r, i.needs_secretary_ack), loc(i.secretary_ack_at),
-          _yes(r, i.escalation_level > 0), loc(i.reported_upward_at),
-          i.reported_upward_to or "", loc(i.contained_at),
-          loc(i.closed_at), _hours(i.closed_at - i.reported_at) if i.closed_at else None,
-          loc(i.ack_limit_in_force_at), i.reopen_count]
-         for i in book.incidents],
-    )  # fmt: skip
+    content = book.content
+    rows.incidents(s, book, content)
     progress(0.35)
-    s.sheet(
-        N_("Events"),
-        (N_("Reference"), N_("Type"), N_("Title"), N_("Organiser (responsible)"),
-         N_("Requested by"), N_("Requested at"), N_("Date and time"), N_("Notice (days)"),
-         N_("Short notice"), N_("Status"), N_("Decided at"), N_("Filed at"),
-         N_("Filing reference"), N_("Outcome")),
-        [[e.ref, r.plain(w.EVENT_TYPES[e.event_type]), e.title, e.organiser, e.requester,
-          loc(e.requested_at), loc(e.starts_at),
-          round((e.starts_at - e.requested_at).total_seconds() / 86400, 1),
-          _yes(r, e.short_lead), r.plain(w.EVENT_STATUS.get(e.status, e.status)),
-          loc(e.decided_at), loc(e.filed_at), e.filing_ref or "",
-          r.plain(OUTCOMES[e.outcome]) if e.outcome in OUTCOMES else ""]
-         for e in book.events],
-    )  # fmt: skip
+    rows.events(s, book, content)
     progress(0.55)
-    s.sheet(
-        N_("Meetings"),
-        (N_("Reference"), N_("Held on"), N_("Meeting"), N_("Clause"), N_("Subject"),
-         N_("Attendees"), N_("Recorded by")),
-        [[m.ref, m.held_on, w.meeting_kind(r, m.kind), MEETING_CLAUSES[MeetingKind(m.kind)],
-          m.title, m.attendees, m.recorded_by] for m in book.meetings],
-    )  # fmt: skip
+    rows.meetings(s, book, content)
     s.sheet(
         N_("Obligations"),
         (N_("Clause"), N_("Obligation"), N_("From"), N_("To"), N_("Held"), N_("Required"),
@@ -204,7 +169,7 @@ def workbook(book: Ledger, r: Renderer, progress: Progress = lambda _f: None) ->
     s.sheet(
         N_("Lapses"),
         (N_("Limit"), N_("Clauses"), N_("Lapse"), N_("Late by (hours)")),
-        [[loc(lp.due), r.items(lp.clauses), w.lapse_text(r, lp), _hours(lp.late_by)]
+        [[loc(lp.due), r.items(lp.clauses), w.lapse_text(r, lp), hours(lp.late_by)]
          for lp in book.lapses],
     )  # fmt: skip
     progress(0.7)
@@ -219,10 +184,9 @@ def workbook(book: Ledger, r: Renderer, progress: Progress = lambda _f: None) ->
         (N_("Clause"), N_("When"), N_("Source"), N_("What"), N_("Subject"), N_("By")),
         evidence,
     )
+    if content is not None:
+        rows.evidence_files(s, content)
     progress(0.9)
     data = s.save()
     progress(1.0)
     return data
-
-
-OUTCOMES = w.OUTCOMES

@@ -1,7 +1,9 @@
 """`dutydesk ledger-sample`: the ledger of a sample year, as an inspector would receive it.
 
 A throw-away SQLite database gets the year of standin/ledger_year.py, made through the
-services; its 2026 ledger is written as a spreadsheet and a chart in each language.
+services; its 2026 ledger is written as a spreadsheet, a chart and the two Word documents of the
+inspection package (the yearly report's draft and the 台账 as tables) in each language, with a
+picture of each document's first page as LibreOffice renders it, where LibreOffice is installed.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from bot.ledger import service as ledger
 from bot.ledger.period import chosen
 from handlers.ledger_chart import chart_png
 from handlers.ledger_export import workbook
+from handlers.ledger_report import report_docx
+from handlers.ledger_tables import tables_docx
 from render.renderer import Renderer
+from standin import office
 from standin.ledger_year import ADMIN, OU, a_year, at
 
 LOCALES = ("zh_CN", "en")
@@ -43,7 +48,15 @@ async def _make(out: Path, work: Path) -> list[Path]:
             sheet, chart = out / f"ledger-2026-{locale}.xlsx", out / f"ledger-2026-{locale}.png"
             sheet.write_bytes(workbook(book, r))
             chart.write_bytes(chart_png(book, r))
-            written += [sheet, chart]
+            report = out / f"report-2026-{locale}.docx"
+            tables = out / f"ledger-2026-{locale}.docx"
+            report.write_bytes(report_docx(book, r))
+            tables.write_bytes(tables_docx(book, r))
+            written += [sheet, chart, report, tables]
+        if office.missing() is None:  # the first pages, as an inspector opens them
+            documents = [p for p in written if p.suffix == ".docx"]
+            for document, pdf in zip(documents, office.to_pdfs(documents, work), strict=True):
+                written.append(office.first_page_png(pdf, out / f"{document.stem}-docx.png"))
         return written
     finally:
         await engine.dispose()

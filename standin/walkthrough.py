@@ -24,7 +24,7 @@ SCRIPT: tuple[str, ...] = (
     ":press 1", ":press 1",
     ":as emerg", ":cards", ":press 1.1", ":press 1.2", ":paste", "首页已恢复正常访问。",
     "日志已保全，正在排查入侵途径。", ".",
-    "# The administrator in English: the people, the ledger's spreadsheet, a new policy",
+    "# The administrator in English: the people, the ledger's inspection package, a new policy",
     ":as you", "/members", "/language", ":press 2", "/help",
     "/ledger", ":press 1", ":cards", ":press 5.3",
     "/policy", ":file {samples}/policy.toml", ":press 1",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -129,6 +129,21 @@ def _name(first: str | None, last: str | None) -> str:
     return " ".join(p for p in (first, last) if p)
 
 
+def incidents_within(period: LedgerPeriod, scope: Scope) -> ColumnElement[bool]:
+    """The incidents of a ledger: reported within the period, within the reader's scope."""
+    return and_(Incident.reported_at >= period.start, Incident.reported_at < period.end,
+                scope.incidents())  # fmt: skip
+
+
+def events_within(period: LedgerPeriod, scope: Scope) -> ColumnElement[bool]:
+    """The events of a ledger: requested or dated within the period, within the scope."""
+    return and_(or_(and_(EventRequest.requested_at >= period.start,
+                         EventRequest.requested_at < period.end),
+                    and_(EventRequest.starts_at >= period.start,
+                         EventRequest.starts_at < period.end)),
+                scope.events())  # fmt: skip
+
+
 async def incidents(session: AsyncSession, period: LedgerPeriod, scope: Scope) -> list[IncidentRow]:
     """Incidents reported within the period."""
     rows = _rows(
@@ -142,8 +157,7 @@ async def incidents(session: AsyncSession, period: LedgerPeriod, scope: Scope) -
                Incident.acknowledged_at, Incident.filed_severity, Incident.severity_since,
                Incident.reopen_count)
         .join(Person, Person.id == Incident.reporter_id)
-        .where(Incident.reported_at >= period.start, Incident.reported_at < period.end,
-               scope.incidents())
+        .where(incidents_within(period, scope))
         .order_by(Incident.reported_at, Incident.id)
     )  # fmt: skip
     return [
@@ -165,11 +179,7 @@ async def events(session: AsyncSession, period: LedgerPeriod, scope: Scope) -> l
                EventRequest.closed_at, EventRequest.outcome)
         .join(requester, requester.id == EventRequest.requester_id)
         .join(organiser, organiser.id == EventRequest.organiser_id)
-        .where(or_(and_(EventRequest.requested_at >= period.start,
-                        EventRequest.requested_at < period.end),
-                   and_(EventRequest.starts_at >= period.start,
-                        EventRequest.starts_at < period.end)),
-               scope.events())
+        .where(events_within(period, scope))
         .order_by(EventRequest.requested_at, EventRequest.id)
     )  # fmt: skip
     return [

@@ -12,6 +12,7 @@ from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import NotAllowed
 from bot.i18n import N_
+from bot.ledger import content as contents
 from bot.ledger import records
 from bot.ledger.evidence import ALSO, Evidence, evidence
 from bot.ledger.figures import EventFigures, IncidentFigures, event_figures, incident_figures
@@ -37,6 +38,7 @@ class Ledger:
     event_figures: EventFigures
     steps: list[records.Step]  # every clause-citing step: only when built for an export
     reminders: list[records.Reminder]
+    content: contents.Content | None = None  # what the records say: only for an export
 
     def evidence(self, clause: str) -> list[Evidence]:
         return evidence(clause, self.period, self.meetings, self.steps, self.reminders,
@@ -105,7 +107,16 @@ async def build(
             steps = await records.steps(session, period, scope, wanted)
             reminders = await records.reminders(session, period)
         counted = await records.event_steps(session, period, scope)
-        if export:
+        content = None
+        if export:  # R7: the package's spreadsheet holds the records' words and files
+            areas = [(t.key, t.name, t.name_en)
+                     for t in deps.policy.calendar.quarterly_review.topics]  # fmt: skip
+            # A meeting's minutes, attendees and conclusions are the leadership's (like its
+            # audited steps: scope.others()); its date, kind and subject are everyone's.
+            held = [m.id for m in around if period.first <= m.held_on <= period.last
+                    and scope.everything]  # fmt: skip
+            refs = {i.id: i.ref for i in incidents}
+            content = await contents.read(session, period, scope, refs, held, areas)
             record(session, at=now, actor_id=scope.person_id, action="ledger.exported",
                    subject_type="ledger", subject_id=None, clause="R7", period=period.key,
                    scope=scope.level)  # fmt: skip
@@ -125,6 +136,7 @@ async def build(
             event_figures=event_figures(events, counted, period),
             steps=steps,
             reminders=reminders,
+            content=content,
         )
 
     return await asyncio.to_thread(assemble)

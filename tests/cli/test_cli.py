@@ -57,8 +57,13 @@ def test_ledger_sample_writes_the_year_in_both_languages(tmp_path: Path) -> None
     zh = load_workbook(tmp_path / "sample" / "ledger-2026-zh_CN.xlsx")
     summary = dict(list(zh["概况"].iter_rows(values_only=True))[1:])
     assert summary["报告突发事件数"] == 5 and summary["未落实事项"] == 17
-    assert [n for n in names if n.endswith(".png")] == [
+    assert [n for n in names if n.endswith(".png") and not n.endswith("-docx.png")] == [
         "ledger-2026-en.png", "ledger-2026-zh_CN.png"]  # fmt: skip
+    # The package's two Word documents (their first pages as PNG where LibreOffice is installed:
+    # tests/services/test_ledger_render.py).
+    assert [n for n in names if n.endswith(".docx")] == [
+        "ledger-2026-en.docx", "ledger-2026-zh_CN.docx", "report-2026-en.docx",
+        "report-2026-zh_CN.docx"]  # fmt: skip
     assert (tmp_path / "sample" / "ledger-2026-zh_CN.png").read_bytes()[:4] == b"\x89PNG"
     assert not (tmp_path / "data").exists()  # a throw-away database, nothing left behind
 

@@ -65,18 +65,18 @@ def test_walkthrough_shows_cards_presses_files_toasts_in_both_languages(walkthro
     assert kept is not None
     # :paste: two lines sent as one message
     assert "赵磊 (private) → 首页已恢复正常访问。\n      日志已保全，正在排查入侵途径。" in out
-    # English: the toast of the language choice, the ledger's card, its spreadsheet
+    # English: the toast of the language choice, the ledger's card, its inspection package
     assert "  bot ⟶ toast: Language saved." in out
     assert re.search(r"王主任 :cards\n(.*\n)*  card \d+: Ledger: ", out)
-    assert "王主任 presses [Spreadsheet (.xlsx)]" in out  # :press 5.3
-    sheet = re.search(r"  bot → 王主任: \[document\] (\S+\.xlsx)\n", out)
+    assert "王主任 presses [Inspection package (.zip)]" in out  # :press 5.3
+    sheet = re.search(r"  bot → 王主任: \[document\] (\S+\.zip)\n", out)
     assert sheet is not None
     # A policy file sent with :file, shown, confirmed with a press
     assert "王主任 (private) → [document] policy.toml" in out
     assert "events.lead_days: 7 → 10" in out
     # The files the bot sent are kept after the end; the database is not
     assert Path(kept[1]).read_text(encoding="utf-8").startswith("门户网站首页被篡改情况说明")
-    assert Path(sheet[1]).read_bytes().startswith(b"PK")  # an .xlsx is a zip
+    assert Path(sheet[1]).read_bytes().startswith(b"PK")
     folder = Path(sheet[1]).parent.parent
     assert f"The files the bot sent are kept in {folder / 'files'}" in out
     assert [p.name for p in folder.iterdir()] == ["files"]

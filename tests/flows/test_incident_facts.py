@@ -3,6 +3,7 @@ acknowledgement a Contain implies (L4), and cards that show the record as it sta
 
 from __future__ import annotations
 
+import zipfile
 from io import BytesIO
 
 from openpyxl import load_workbook
@@ -49,11 +50,13 @@ async def test_the_upward_reports_recipient_is_kept_and_shown(harness: Harness) 
     await eli.send("/ledger")
     q = await s.next_message(EMERGENCY)
     await tap(s, eli, q, "This quarter")
-    await tap(s, eli, q, "Spreadsheet (.xlsx)")
+    await tap(s, eli, q, "Inspection package (.zip)")
     document = await s.next_message(EMERGENCY)
     while document.document is None:
         document = await s.next_message(EMERGENCY)
-    book = load_workbook(BytesIO(s.files[document.document["file_id"]]))
+    package = zipfile.ZipFile(BytesIO(s.files[document.document["file_id"]]))
+    sheet = next(n for n in package.namelist() if n.endswith(".xlsx"))
+    book = load_workbook(BytesIO(package.read(sheet)))
     rows = list(book["Incidents"].iter_rows(values_only=True))
     column = rows[0].index("Reported upward to (P3)")
     assert rows[1][column] == "市委网信办 王科长"

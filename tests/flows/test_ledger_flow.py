@@ -1,8 +1,9 @@
-"""/ledger through the chat: periods, lapses, evidence per clause, the spreadsheet (R7)."""
+"""/ledger through the chat: periods, lapses, evidence per clause, the inspection package (R7)."""
 
 from __future__ import annotations
 
 import threading
+import zipfile
 from datetime import timedelta
 from io import BytesIO
 from typing import Any
@@ -11,36 +12,15 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import insert, select
 
-from bot.events.sweep import sweep as event_sweep
 from bot.incidents.models import Incident
-from bot.incidents.sweep import sweep as incident_sweep
 from bot.people.models import Person
 from handlers import ledger_export
-from standin.ledger_year import MIN, OU, SHU, a_year, at
-from standin.world import SimUser
+from standin.ledger_year import MIN, OU, SHU, at
 from tests.support.bot import ADMIN_ID, Harness
+from tests.support.ledger import year_world
 from tests.support.world import tap
 
 GROUP = -100777
-
-
-async def year_world(h: Harness) -> dict[int, SimUser]:
-    """The year of tests/services/ledger_year.py, then its people open their chats in English."""
-    await a_year(h.deps, h.clock)
-    h.clock.set(at(1, 10, year=2027))
-    # What the bot's own sweeps would do now (I5 goes up the chain; E6 waits for a decision),
-    # done here, so that nothing arrives later in the middle of a test's conversation.
-    await incident_sweep(h.deps)
-    await event_sweep(h.deps)
-    s = h.standin
-    users = {}
-    for tg in (SHU, OU, MIN):
-        users[tg.id] = s.add_user(tg.id, tg.first_name, language_code="en")
-        await users[tg.id].send("/language")
-        await tap(s, users[tg.id], await s.next_message(tg.id), data="1lg:set:en")
-    await s.quiet()
-    s.mark_read(*users)
-    return users
 
 
 SUMMARY = """Ledger: 2026 (January 1, 2026 – December 31, 2026)
@@ -82,7 +62,7 @@ async def test_the_secretary_reads_the_year(harness: Harness) -> None:
     await tap(s, shu, q, "Last year")  # on January 10, 2027
     assert q.text == SUMMARY
     assert q.buttons == [[("Lapses (17)", "1ld:l:2026:0"), ("By clause", "1ld:k:2026")],
-                         [("Spreadsheet (.xlsx)", "1ld:x:2026"), ("Chart", "1ld:g:2026")],
+                         [("Inspection package (.zip)", "1ld:x:2026"), ("Chart", "1ld:g:2026")],
                          [("Another period", "1ld:m")]]  # fmt: skip
     assert await tap(s, shu, q, "Chart") == ("Drawing the chart…", False)
     photo = await s.next_message(SHU.id)
@@ -132,23 +112,29 @@ async def test_the_spreadsheet_arrives_with_progress_and_once(harness: Harness) 
     q = await s.next_message(OU.id)
     await tap(s, ou, q, "Last year")
     held = s.faults.hold("sendDocument")
-    assert await tap(s, ou, q, "Spreadsheet (.xlsx)") == ("Preparing the spreadsheet…", False)
+    assert await tap(s, ou, q, "Inspection package (.zip)") == (
+        "Preparing the inspection package…",
+        False,
+    )
     status = await s.next_message(OU.id)
-    assert status.text.startswith("Preparing the spreadsheet… ")
+    assert status.text.startswith("Preparing the inspection package… ")
     await held.reached()
     # A second press while the file is on its way makes no second file.
-    assert await tap(s, ou, q, "Spreadsheet (.xlsx)") == (
+    assert await tap(s, ou, q, "Inspection package (.zip)") == (
         "Your file is still being prepared; it comes in a moment.", False)  # fmt: skip
     held.release()
     document = await s.next_message(OU.id)
     assert document.caption == "Ledger: 2026. 5 incidents, 6 events, 17 lapses."
     await s.quiet()
-    assert status.text == "The spreadsheet is ready."
+    assert status.text == "The inspection package is ready."
     assert s.unread(OU.id) == []
     assert document.document is not None
     data = s.files[document.document["file_id"]]
-    assert s.file_names[document.document["file_id"]] == "dutydesk-ledger-2026.xlsx"
-    book = load_workbook(BytesIO(data))
+    assert s.file_names[document.document["file_id"]] == "ledger-2026.zip"
+    package = zipfile.ZipFile(BytesIO(data))
+    assert package.namelist() == ["ledger-2026.xlsx", "implementation-report-2026.docx",
+                                  "ledger-2026.docx"]  # fmt: skip
+    book = load_workbook(BytesIO(package.read("ledger-2026.xlsx")))
     summary = dict(list(book["Summary"].iter_rows(values_only=True))[1:])
     assert summary["Lapses"] == 17 and summary["Incidents reported"] == 5
 
@@ -242,7 +228,7 @@ async def test_a_large_export_leaves_the_bot_free_for_others(
             for n in range(20_000)
         ])  # fmt: skip
     gate, threads = threading.Event(), []
-    real = ledger_export.workbook  # imported by handlers.ledger when a sheet is made
+    real = ledger_export.workbook  # imported by handlers.ledger_package when a package is made
 
     def gated(book: Any, r: Any, progress: Any) -> bytes:
         threads.append(threading.current_thread())
@@ -255,16 +241,20 @@ async def test_a_large_export_leaves_the_bot_free_for_others(
     q = await s.next_message(OU.id)
     await tap(s, ou, q, "Last year")
     assert q.text.splitlines()[3] == "Incidents: 20,005 reported, 2 still open"
-    await tap(s, ou, q, "Spreadsheet (.xlsx)")
+    await tap(s, ou, q, "Inspection package (.zip)")
     status = await s.next_message(OU.id)
-    await s.wait_until(lambda: bool(threads), what="the worker to start")
+    # Reading 20,005 records with their content takes seconds on a busy machine.
+    await s.wait_until(lambda: bool(threads), what="the worker to start", timeout=60)
     await mi.send("/help")
     assert (await s.next_message(MIN.id)).text  # answered while the file is being made
     gate.set()
     document = await s.next_message(OU.id, timeout=60)
+    while document.document is None:  # a notice the outbox sent meanwhile (Ada never started)
+        document = await s.next_message(OU.id, timeout=60)
     assert threads[0] is not threading.main_thread()
     assert document.document is not None
-    book = load_workbook(BytesIO(s.files[document.document["file_id"]]), read_only=True)
+    package = zipfile.ZipFile(BytesIO(s.files[document.document["file_id"]]))
+    book = load_workbook(BytesIO(package.read("ledger-2026.xlsx")), read_only=True)
     assert sum(1 for _row in book["Incidents"].iter_rows(values_only=True)) == 1 + 20_005
     await s.quiet()
-    assert status.text == "The spreadsheet is ready."
+    assert status.text == "The inspection package is ready."

@@ -35,7 +35,7 @@ async def test_the_year_as_a_spreadsheet(deps: Deps, clock: MovableClock) -> Non
     assert steps == sorted(steps) and steps[-1] == 1.0  # progress only moves forward
     wb = load_workbook(BytesIO(data))
     assert wb.sheetnames == ["Summary", "Incidents", "Events", "Meetings", "Obligations",
-                             "Lapses", "Evidence by clause"]  # fmt: skip
+                             "Lapses", "Evidence by clause", "Evidence files"]  # fmt: skip
     summary = dict(rows(wb["Summary"])[1:])
     assert summary["Period"] == "2026"
     assert summary["From"] == wall(2026, 1, 1) and summary["To"] == wall(2026, 12, 31)
@@ -96,6 +96,6 @@ async def test_an_empty_period_still_makes_a_file(deps: Deps, clock: MovableCloc
     book = await ledger.build(deps, OU, chosen("this_quarter", clock.now(), CN), export=True)
     wb = load_workbook(BytesIO(workbook(book, Renderer("zh_CN", CN))))
     assert wb.sheetnames == ["概况", "突发事件", "活动", "会议", "制度要求落实情况", "未落实事项",
-                             "条款佐证记录"]  # fmt: skip
+                             "条款佐证记录", "证明材料"]  # fmt: skip
     assert rows(wb["突发事件"])[0][:4] == ["编号", "类别", "等级", "状态"]
     assert rows(wb[wb.sheetnames[1]])[1:] == []

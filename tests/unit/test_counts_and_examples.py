@@ -20,7 +20,7 @@ from bot.ledger.lapses import Lapse
 from bot.ledger.period import between, parse_dates
 from bot.people.roles import Role
 from handlers import ledger_render, policy
-from handlers.ledger import _caption
+from handlers.ledger_send import caption as _caption
 from render import ledger_words
 from render.renderer import Renderer
 
