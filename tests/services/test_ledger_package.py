@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -99,7 +99,7 @@ async def test_the_package_holds_content_documents_and_evidence(
     assert [p.name for p in parts] == ["ledger-2026.zip"]
     z = zipfile.ZipFile(parts[0])
     names = z.namelist()
-    mtg = next(n for n in names if n.startswith("evidence/MTG-20261222-"))
+    mtg = next(n for n in names if n.startswith("evidence/MTG-2026-"))  # named by its reference
     documents = ["ledger-2026.xlsx", "implementation-report-2026.docx", "ledger-2026.docx"]
     evidence = ["evidence/INC-2026-0006-1.jpg", "evidence/INC-2026-0006-2.pdf", mtg]
     assert names == documents + evidence
@@ -144,6 +144,7 @@ async def test_the_package_holds_content_documents_and_evidence(
     assert events["EVT-2026-0001"]["Venue"] == "机关三楼会议室"
     meetings = table("Meetings")
     review = meetings[mtg[9:-6]]
+    assert review["Held on"].date() == date(2026, 12, 22)  # the review with the minutes
     assert review["Meeting"] == "Quarterly review (A2)" and review["Attendees by name"] == "Ou"
     assert review["Minutes"] == "会议纪要：逐项研判"
     lines = review["Areas and conclusions (A2)"].split("\n")
