@@ -10,6 +10,7 @@ from bot.calendar import meetings
 from bot.calendar.view import overview
 from bot.context import Ctx
 from bot.errors import StaleButton
+from handlers import briefing_docx
 from handlers import callback_data as cd
 from handlers.common import button, command, reply, tg_user
 from render.calendar import (
@@ -75,10 +76,14 @@ async def calendar(update: Update, ctx: Ctx, message: Message, user: User, r: Re
 
 @button
 async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
-    """1cl:sz:<occurrence>: remind the presser privately the next working morning."""
-    if data.action != "sz" or not data.args or not data.args[0].isdigit():
+    """1cl:sz:<occurrence>: remind the presser privately the next working morning;
+    1cl:bd:<occurrence>: the briefing as a document (A1)."""
+    occurrence_id = data.int_arg(0)
+    if occurrence_id is None or data.action not in ("sz", "bd"):
         raise StaleButton()
-    at, new = await meetings.snooze(ctx.deps, tg_user(user), int(data.args[0]))
+    if data.action == "bd":
+        return await briefing_docx.send(update, ctx, user, r, occurrence_id)
+    at, new = await meetings.snooze(ctx.deps, tg_user(user), occurrence_id)
     when = r.t.datetime(at, ctx.deps.zone)
     if new:
         return r.plain("I will remind you in our private chat on {when}.", when=when)

@@ -16,16 +16,22 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.calendar import digest
+from bot.calendar.models import Occurrence
 from bot.calendar.schedule import Due
 from bot.db.refs import reference
 from bot.deps import Deps
+from bot.errors import NotAllowed, StaleButton
+from bot.i18n import N_
 from bot.incidents.models import Incident
 from bot.ledger import records
 from bot.ledger.lapses import lapses
 from bot.ledger.obligations import obligations, window
 from bot.ledger.period import LedgerPeriod
 from bot.ledger.scope import Scope
+from bot.ledger.service import reader
+from bot.outbox.models import OutboxMessage
 from bot.outbox.service import Button
+from bot.people.service import TgUser
 from bot.policy.schema import Kind
 
 PER_PART = 30  # lines per message: 30 lines of at most ~110 characters stay under 4,096
@@ -116,3 +122,31 @@ def details(part: list[list[Any]]) -> list[list[Button]]:
     refs = list(dict.fromkeys(line[1] for line in part if line[0] == "inc"))
     buttons = [Button(ref, RECORD_LINK + ref, translate=False) for ref in refs]
     return [buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
+
+
+TEMPLATE = "calendar.quarter_briefing"
+FOR_WHOM = N_("The briefing is for the office and the leadership.")
+
+
+async def as_sent(
+    deps: Deps, actor: TgUser, occurrence_id: int, chat_id: int
+) -> tuple[dict[str, Any], list[list[Any]]]:
+    """The briefing as it was sent to this chat (A1): its parameters and every line of its
+    parts, for its document. Only for those it is for: the office and the leadership (an
+    inspector too, R7); the lines are the ones fixed when it fell due, not read again."""
+    now = deps.clock.now()
+    async with deps.db.transaction() as session:
+        if not (await reader(session, actor, now)).everything:
+            raise NotAllowed(FOR_WHOM)
+        occurrence = await session.get(Occurrence, occurrence_id)
+        if occurrence is None or occurrence.obligation != "quarter_briefing":
+            raise StaleButton()
+        sent = await session.scalars(
+            select(OutboxMessage.params)
+            .where(OutboxMessage.template == TEMPLATE, OutboxMessage.chat_id == chat_id)
+            .order_by(OutboxMessage.id)
+        )
+        parts = [p for p in sent if p.get("key") == occurrence.key]
+    if not parts:
+        raise StaleButton()
+    return parts[0], [line for p in parts for line in p["lines"]]

@@ -138,7 +138,9 @@ def buttons_for(due: Due, occurrence_id: int, params: dict[str, Any]) -> list[li
                  Button(N_("Calendar"), "start:calendar")]]  # fmt: skip
     code = CODE_OF[obligations.KIND_OF[due.obligation]]
     record_it = Button(N_("Record it"), f"start:meeting-{code}")
-    if due.obligation in LAPSES or due.obligation == "quarter_briefing":
+    if due.obligation == "quarter_briefing":  # A1: and the same as a document, on request
+        return [[record_it], [Button(N_("As a document (.docx)"), f"1cl:bd:{occurrence_id}")]]
+    if due.obligation in LAPSES:
         return [[record_it]]
     rows = [[record_it, Button(N_("Remind me tomorrow"), f"1cl:sz:{occurrence_id}")]]
     if due.obligation == "quarter_open" and params.get("invite"):

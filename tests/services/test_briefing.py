@@ -111,6 +111,7 @@ async def test_sent_once_to_the_office_and_the_leadership(deps: Deps, clock: Mov
     # group), then the reminder's own buttons.
     assert sent[0].buttons[0] == [{"text": filed.ref, "data": f"start:rec-{filed.ref}"}]
     assert [b["label"] for b in sent[0].buttons[1]] == ["Record it"]
+    assert sent[0].buttons[2][0]["label"] == "As a document (.docx)"  # the same, for printing
 
 
 async def test_no_briefing_once_the_review_is_recorded_in_full(
