@@ -100,7 +100,9 @@ async def add_to_report(
                 session, now=now, person=person, template="incident.addition",
                 params={"ref": incident.ref, "by": me.name, "text": body, "files": len(files),
                         "number": number},
-                buttons=card_buttons(incident.id, total, rated=incident.severity is not None),
+                buttons=card_buttons(incident.id, total, rated=incident.severity is not None,
+                                     acknowledge=incident.acknowledged_at is None,
+                                     contain=incident.status == "open"),
             )  # fmt: skip
         record(session, at=now, actor_id=me.id, action="incident.addition",
                subject_type="incident", subject_id=incident.id,

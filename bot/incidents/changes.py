@@ -172,7 +172,9 @@ async def change_severity(
                 session, now=now, person=person, template="incident.severity_changed",
                 params={"ref": incident.ref, "from": was, "to": to, "by": me.name,
                         "reason": body},
-                buttons=card_buttons(incident.id, files, rated=True),
+                buttons=card_buttons(incident.id, files, rated=True,
+                                     acknowledge=incident.acknowledged_at is None,
+                                     contain=incident.status == "open"),
             )  # fmt: skip
         if new in policy.group_notice.severities and Severity(was) not in (
             policy.group_notice.severities

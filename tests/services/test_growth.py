@@ -130,6 +130,26 @@ async def test_raised_to_major_the_secretary_is_brought_in_and_limits_follow(
     assert (await incident(deps, filed.incident_id)).escalation_level == 1
 
 
+async def test_a_notice_offers_only_the_steps_still_open(deps: Deps) -> None:
+    """Told of a change or an addition, a handler gets the buttons of the steps still open: no
+    Acknowledge once someone acknowledged (L4), no Contain once contained."""
+    await staff(deps)
+    filed = await file_report(deps, MEMBER, draft(severity=Severity.GENERAL))
+    await actions.acknowledge(deps, EMERGENCY, filed.incident_id)
+    await actions.contain(deps, EMERGENCY, filed.incident_id)
+    await changes.change_severity(deps, EMERGENCY, filed.incident_id, "general", "major", "扩散")
+    me = (await people.start(deps, MEMBER)).person
+    await drafts.save(deps, me.id, DraftState("inc_add", "collect", {"id": filed.incident_id}))
+    await additions.add_to_report(deps, MEMBER, filed.incident_id, "又有转发", [])
+    told = [*await notices(deps, "incident.severity_changed"),
+            *await notices(deps, "incident.addition")]  # fmt: skip
+    assert told
+    for message in told:
+        actions_offered = {b["data"].split(":")[1] for row in message.buttons for b in row}
+        assert "ak" not in actions_offered and "ct" not in actions_offered, message.template
+        assert {"up", "hi", "pl", "cl", "sv", "tl"} <= actions_offered
+
+
 async def test_a_second_tap_or_a_slower_handler_changes_nothing(deps: Deps) -> None:
     await staff(deps)
     filed = await file_report(deps, MEMBER, draft(severity=Severity.MAJOR))
