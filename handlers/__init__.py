@@ -11,6 +11,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.buttons import EventAction, EventButton
 from bot.context import AnyApp, Ctx
 from bot.errors import StaleButton
 from handlers import (
@@ -44,7 +45,7 @@ from render.renderer import Renderer
 async def stale_button(
     update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer
 ) -> str | None:
-    """A button of no known domain: forged, or from a version that no longer exists."""
+    """A button of no known domain or action: forged, or from a version that no longer exists."""
     raise StaleButton()
 
 
@@ -97,7 +98,23 @@ def register(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(report.on_button, pattern=cd.pattern("rp")))
     app.add_handler(CallbackQueryHandler(incidents.on_card, pattern=cd.pattern("in")))
     app.add_handler(CallbackQueryHandler(event.on_button, pattern=cd.pattern("ee")))
-    app.add_handler(CallbackQueryHandler(event_cards.on_card, pattern=cd.pattern("ev")))
+    for action, on_event in (  # one callback per action of an event's card (bot/buttons.py)
+        (EventAction.APPROVE, event_cards.on_approve),
+        (EventAction.REJECT, event_cards.on_reject),
+        (EventAction.REQUEST_CHANGES, event_cards.on_request_changes),
+        (EventAction.FORWARD, event_cards.on_forward),
+        (EventAction.SEND_BACK, event_cards.on_send_back),
+        (EventAction.ORGANISER_ACCEPTS, event_cards.on_organiser_accepts),
+        (EventAction.ORGANISER_DECLINES, event_cards.on_organiser_declines),
+        (EventAction.WITHDRAW, event_cards.on_withdraw),
+        (EventAction.RESUBMIT, event_cards.on_resubmit),
+        (EventAction.FILE, event_cards.on_file),
+        (EventAction.CANCEL, event_cards.on_cancel),
+        (EventAction.HELD, event_cards.on_held),
+        (EventAction.NOT_HELD, event_cards.on_not_held),
+        (EventAction.HELD_WITH_INCIDENT, event_cards.on_held_with_incident),
+    ):
+        app.add_handler(CallbackQueryHandler(on_event, pattern=EventButton.pattern(action)))
     app.add_handler(CallbackQueryHandler(event_cards.on_acting, pattern=cd.pattern("ac")))
     app.add_handler(CallbackQueryHandler(meeting.on_button, pattern=cd.pattern("mt")))
     app.add_handler(CallbackQueryHandler(calendar.on_button, pattern=cd.pattern("cl")))

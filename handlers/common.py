@@ -8,7 +8,7 @@ import html
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, Concatenate
+from typing import Any, Concatenate, TypeVar
 
 from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.constants import ParseMode
@@ -116,20 +116,47 @@ ButtonCallback = Callable[
 ]
 
 
+Pressed = TypeVar("Pressed")
+# The callback of one typed button's action (bot/buttons.py): it receives the button unpacked.
+TypedCallback = Callable[[Update, Ctx, Pressed, User, Renderer], Awaitable[str | None]]
+
+
 def button(func: ButtonCallback, *, gated: bool = True, reading: bool = False) -> Handler:
     """Wrap a button handler: decode its data, answer the query exactly once.
 
     The wrapped function returns a short toast (or None); a DomainError becomes an alert, so a
     double tap or a stale button gets a clear answer and nothing changes (rule 5).
     """
+    return _pressed(func, cd.decode, gated=gated, reading=reading)
 
+
+def typed_button(
+    unpack: Callable[[str | None], Pressed | None],
+) -> Callable[[TypedCallback[Pressed]], Handler]:
+    """Wrap the callback of one action of a typed button family, e.g.
+    `@typed_button(EventButton.unpack)`: the same gate and answer as `button`, and data that
+    does not unpack (forged, truncated, old) is answered as a stale button."""
+
+    def wrap(func: TypedCallback[Pressed]) -> Handler:
+        return _pressed(func, unpack, gated=True, reading=False)
+
+    return wrap
+
+
+def _pressed(
+    func: Callable[..., Awaitable[str | None]],
+    unpack: Callable[[str | None], object | None],
+    *,
+    gated: bool,
+    reading: bool,
+) -> Handler:
     @functools.wraps(func)
     async def wrapper(update: Update, ctx: Ctx) -> None:
         query, user = update.callback_query, update.effective_user
         if query is None or user is None:
             return
         r = await renderer_for(ctx, user)
-        data = cd.decode(query.data)
+        data = unpack(query.data)
         toast: str | None
         alert = False
         with durable.answering(ctx.deps, query.data):

@@ -14,6 +14,7 @@ from typing import Any
 from telegram import Message, Update, User
 
 from bot import examples
+from bot.buttons import EventAction, EventButton
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
@@ -329,5 +330,5 @@ async def _submit(
             ref=result.ref,
         )
     )
-    rows = [[(r.plain("Withdraw"), cd.encode("ev", "wd", result.id, 0))]]
+    rows = [[(r.plain("Withdraw"), EventButton(EventAction.WITHDRAW, result.id, 0).pack())]]
     return await edit_and_answer(update, text, rows, r("Submitted as {ref}.", ref=result.ref))

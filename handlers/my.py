@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Message, Update, User
 
+from bot.buttons import EventAction, EventButton
 from bot.context import Ctx
 from bot.events import queries as events
 from bot.incidents import queries as incidents
@@ -72,7 +73,8 @@ async def my(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer
             lines.append(_event_line(r, ev, rows, listed))
             if ev.status in ("in_review", "pending", "changes_requested"):
                 label = r.plain("Withdraw {ref}", ref=ev.ref)
-                rows[-1].append((label, cd.encode("ev", "wd", ev.id, ev.version)))
+                withdraw = EventButton(EventAction.WITHDRAW, ev.id, ev.version)
+                rows[-1].append((label, withdraw.pack()))
         lines += _report_lines(r, reports, rows, shown)
     deciding_ids = {ev.id for ev in deciding}
     organised = [ev for ev in requests if not ev.requested and ev.id not in deciding_ids]

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.buttons import EventAction
 from bot.calendar import runner
 from bot.calendar.meetings import MeetingDraft, record_meeting
 from bot.calendar.models import MeetingKind
@@ -161,7 +162,7 @@ async def a_year(deps: Deps, clock: MovableClock) -> Year:
                sensitive_on=date(2026, 3, 4))  # fmt: skip
     # E1
     e1 = await request("E1", MEI, "理论宣讲报告会", at(3, 2), at(3, 20))
-    await by(at(3, 3), decisions.decide, SHU, e1, 1, "approve")
+    await by(at(3, 3), decisions.decide, SHU, e1, 1, EventAction.APPROVE)
     await by(at(3, 5), after.record_filing, OU, e1, 1, "2026-03-05", "宣备〔2026〕3号")
     await meet(study, date(2026, 3, 12), "三月理论学习")
     await by(at(3, 21), after.record_outcome, MEI, e1, "held")
@@ -174,12 +175,13 @@ async def a_year(deps: Deps, clock: MovableClock) -> Year:
     await meet(study, date(2026, 4, 16), "四月理论学习")
     # E2
     e2 = await request("E2", MIN, "青年座谈会", at(5, 6), at(5, 10))
-    await by(at(5, 7), decisions.decide, DAI, e2, 1, "changes", "请补充发言人情况")
+    changes = EventAction.REQUEST_CHANGES
+    await by(at(5, 7), decisions.decide, DAI, e2, 1, changes, "请补充发言人情况")
     await by(at(5, 8), events.withdraw, MIN, e2)
     await meet(study, date(2026, 5, 14), "五月理论学习")
     # E3
     e3 = await request("E3", MEI, "读书分享会", at(6, 1), at(6, 20))
-    await by(at(6, 2), decisions.decide, SHU, e3, 1, "approve")
+    await by(at(6, 2), decisions.decide, SHU, e3, 1, EventAction.APPROVE)
     await meet(MeetingKind.DEDICATED, date(2026, 6, 10), "意识形态工作专题会议")
     await meet(study, date(2026, 6, 11), "六月理论学习")
     # I3
@@ -188,7 +190,7 @@ async def a_year(deps: Deps, clock: MovableClock) -> Year:
     await meet(study, date(2026, 7, 16), "七月理论学习")
     # E4
     e4 = await request("E4", MIN, "专家讲座", at(8, 3), at(8, 25))
-    await by(at(8, 4), decisions.decide, SHU, e4, 1, "reject", "内容不宜")
+    await by(at(8, 4), decisions.decide, SHU, e4, 1, EventAction.REJECT, "内容不宜")
     # I4
     i4 = await file("I4", MIN, Kind.NETWORK_SECURITY, Severity.GENERAL, at(9, 1))
     await by(at(9, 1, 16, 0), actions.acknowledge, ELI, i4)
@@ -199,7 +201,7 @@ async def a_year(deps: Deps, clock: MovableClock) -> Year:
     await meet(MeetingKind.QUARTERLY_REVIEW, date(2026, 9, 28), "三季度分析研判", topics=topics)
     # E5
     e5 = await request("E5", MEI, "形势政策论坛", at(10, 12), at(10, 30))
-    await by(at(10, 13), decisions.decide, SHU, e5, 1, "approve")
+    await by(at(10, 13), decisions.decide, SHU, e5, 1, EventAction.APPROVE)
     await meet(study, date(2026, 10, 15), "十月理论学习")
     await by(at(11, 2), after.record_filing, OU, e5, 1, "2026-10-29", "宣备〔2026〕21号")
     # I5

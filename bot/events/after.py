@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import examples
 from bot.audit.service import record
+from bot.buttons import EventAction
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound, StaleButton
 from bot.events.models import EventRequest, EventStatus
@@ -159,6 +160,9 @@ async def cancel(deps: Deps, actor: TgUser, event_id: int, reason: str) -> Resul
 
 
 OUTCOMES = ("held", "not_held", "incident")
+# The organiser's button and the outcome it records (R7): the one place they meet.
+OUTCOME_OF = {EventAction.HELD: "held", EventAction.NOT_HELD: "not_held",
+              EventAction.HELD_WITH_INCIDENT: "incident"}  # fmt: skip
 
 
 async def record_outcome(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.buttons import EventAction, EventButton
 from bot.events.models import EventRequest, EventStatus
 from bot.i18n import N_
 from bot.outbox.service import Button
@@ -25,20 +26,25 @@ def card_params(event: EventRequest, requester: Person, organiser: Person) -> di
             "short_lead": event.short_lead}  # fmt: skip
 
 
+def event_button(label: str, action: EventAction, event: EventRequest) -> Button:
+    """A button that does `action` to this version of `event` (bot/buttons.EventButton)."""
+    return Button(label, EventButton(action, event.id, event.version).pack())
+
+
 def approver_buttons(event: EventRequest) -> list[list[Button]]:
-    v = f"{event.id}:{event.version}"
     return [
-        [Button(N_("Approve"), f"1ev:ap:{v}"), Button(N_("Reject"), f"1ev:rj:{v}")],
-        [Button(N_("Request changes"), f"1ev:ch:{v}")],
-    ]
+        [event_button(N_("Approve"), EventAction.APPROVE, event),
+         event_button(N_("Reject"), EventAction.REJECT, event)],
+        [event_button(N_("Request changes"), EventAction.REQUEST_CHANGES, event)],
+    ]  # fmt: skip
 
 
 def review_buttons(event: EventRequest) -> list[list[Button]]:
-    v = f"{event.id}:{event.version}"
-    return [[Button(N_("Forward"), f"1ev:fw:{v}"), Button(N_("Send back"), f"1ev:sb:{v}")]]
+    return [[event_button(N_("Forward"), EventAction.FORWARD, event),
+             event_button(N_("Send back"), EventAction.SEND_BACK, event)]]  # fmt: skip
 
 
 def resubmit_buttons(event: EventRequest) -> list[list[Button]] | None:
     if event.status != EventStatus.CHANGES_REQUESTED:
         return None
-    return [[Button(N_("Edit and resubmit"), f"1ev:rs:{event.id}:{event.version}")]]
+    return [[event_button(N_("Edit and resubmit"), EventAction.RESUBMIT, event)]]

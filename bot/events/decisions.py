@@ -6,11 +6,12 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
+from bot.buttons import EventAction
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
 from bot.events import own_case
 from bot.events.acting import may_approve
-from bot.events.cards import approver_buttons, card_params
+from bot.events.cards import approver_buttons, card_params, event_button
 from bot.events.models import EventRequest, EventStatus
 from bot.events.service import (
     Result,
@@ -24,7 +25,6 @@ from bot.events.service import (
 from bot.freetext import clean
 from bot.i18n import N_
 from bot.outbox import service as outbox
-from bot.outbox.service import Button
 from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
@@ -37,24 +37,32 @@ async def _may_review(session: AsyncSession, me: PersonView, event: EventRequest
         raise NotAllowed(N_("Only the head of the requester's committee can review this."))
 
 
+# The one place an approver's button becomes what it does: the status it moves the request to,
+# and the name of the decision in the audit entry and the notices (`event.approve`, R6).
+DECISIONS: dict[EventAction, tuple[EventStatus, str]] = {
+    EventAction.APPROVE: (EventStatus.APPROVED, "approve"),
+    EventAction.REJECT: (EventStatus.REJECTED, "reject"),
+    EventAction.REQUEST_CHANGES: (EventStatus.CHANGES_REQUESTED, "changes"),
+}
+
+
 async def decide(
-    deps: Deps, actor: TgUser, event_id: int, version: int, decision: str, note: str = ""
+    deps: Deps, actor: TgUser, event_id: int, version: int, action: EventAction, note: str = ""
 ) -> Result:
     """Approve, reject (with a reason) or request changes (with a comment): R6."""
     now = deps.clock.now()
-    if decision not in ("approve", "reject", "changes"):
+    if action not in DECISIONS:
         raise InvalidInput(N_("This button is no longer valid."))
-    text = clean(decision, note, deps.policy) if decision != "approve" else None
+    status, decision = DECISIONS[action]
+    text = clean(decision, note, deps.policy) if action != EventAction.APPROVE else None
     async with deps.db.transaction() as session:
         me = await acting(session, actor, now=now)
         if not await may_approve(session, deps, me, now):
             raise NotAllowed(N_("Only the secretary or the deputy can decide on events."))
         event = await load_locked(session, event_id)
         own_case.refuse_own(event, me.id)  # R6, L2: nobody decides their own case
-        if decision == "approve" and event.status == EventStatus.PENDING:
+        if action == EventAction.APPROVE and event.status == EventStatus.PENDING:
             not_past(event, now)
-        status = {"approve": EventStatus.APPROVED, "reject": EventStatus.REJECTED,
-                  "changes": EventStatus.CHANGES_REQUESTED}[decision]  # fmt: skip
         moved = await move_if(
             session, event, version, EventStatus.PENDING, status=status, decided_at=now,
             decided_by_id=me.id, decision_note=text,
@@ -69,10 +77,9 @@ async def decide(
         await tell(session, event, now, f"event.{decision}", by=me.name, note=text or "")
         if status == EventStatus.APPROVED:
             # R6: approved is not yet cleared; the office files it with the publicity department.
-            v = f"{event.id}:{event.version}"
             filing = [
-                [Button(N_("Record the filing"), f"1ev:fi:{v}")],
-                [Button(N_("Cancel the event"), f"1ev:cx:{v}")],
+                [event_button(N_("Record the filing"), EventAction.FILE, event)],
+                [event_button(N_("Cancel the event"), EventAction.CANCEL, event)],
             ]
             for person in await people_with_role(session, Role.OFFICE):
                 outbox.notify_person(

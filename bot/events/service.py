@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
+from bot.buttons import EventAction
 from bot.db.refs import next_number, numbered
 from bot.deps import Deps
 from bot.drafts import service as drafts
@@ -26,6 +27,7 @@ from bot.events.acting import acting_now
 from bot.events.cards import (
     approver_buttons,
     card_params,
+    event_button,
     resubmit_buttons,
     review_buttons,
     snapshot,
@@ -36,7 +38,6 @@ from bot.files import service as files
 from bot.i18n import N_
 from bot.outbox import service as outbox
 from bot.outbox.models import Semantics
-from bot.outbox.service import Button
 from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
@@ -126,12 +127,11 @@ async def route_or_ask_organiser(
                "open the bot and press Start, or organise it yourself.")
         )  # fmt: skip
     event.status = EventStatus.ORGANISER
-    v = f"{event.id}:{event.version}"
     outbox.notify_person(
         session, now=now, person=organiser, template="event.organiser",
         params=card_params(event, requester, organiser),
-        buttons=[[Button(N_("I organise it"), f"1ev:oc:{v}"),
-                  Button(N_("Not me"), f"1ev:od:{v}")]],
+        buttons=[[event_button(N_("I organise it"), EventAction.ORGANISER_ACCEPTS, event),
+                  event_button(N_("Not me"), EventAction.ORGANISER_DECLINES, event)]],
     )  # fmt: skip
 
 

@@ -17,10 +17,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
+from bot.buttons import EventAction
 from bot.deps import Deps
 from bot.events import own_case
 from bot.events.acting import tell_appointees
-from bot.events.cards import approver_buttons
+from bot.events.cards import approver_buttons, event_button
 from bot.events.models import OPEN, EventRequest, EventStatus
 from bot.events.service import approvers
 from bot.i18n import N_
@@ -74,13 +75,13 @@ async def _followups(session: AsyncSession, deps: Deps, now: datetime) -> int:
             organiser = await session.get(Person, event.requester_id)
         if organiser is None:
             continue
-        v = f"{event.id}:{event.version}"
         outbox.notify_person(
             session, now=now, person=organiser, template="event.followup",
             params=_params(event),
-            buttons=[[Button(N_("Held as planned"), f"1ev:oh:{v}")],
-                     [Button(N_("Held, with an incident"), f"1ev:oi:{v}")],
-                     [Button(N_("Not held"), f"1ev:on:{v}")]],
+            buttons=[[event_button(N_("Held as planned"), EventAction.HELD, event)],
+                     [event_button(N_("Held, with an incident"),
+                                   EventAction.HELD_WITH_INCIDENT, event)],
+                     [event_button(N_("Not held"), EventAction.NOT_HELD, event)]],
         )  # fmt: skip
     return len(rows)
 

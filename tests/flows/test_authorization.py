@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.audit.models import AuditEntry
+from bot.buttons import EventAction
 from bot.drafts import service as drafts
 from bot.errors import NotFound
 from bot.events import decisions
@@ -201,7 +202,7 @@ async def cards_for_everyone(h: Harness) -> None:
     hu_tg, shu = TgUser(HEAD, "Hu", username="hu"), TgUser(SECRETARY, "Shu", username="shu")
     for sent in requests[1:]:
         await decisions.review(h.deps, hu_tg, sent.id, 1, forward=True)
-    await decisions.decide(h.deps, shu, requests[2].id, 1, "approve")
+    await decisions.decide(h.deps, shu, requests[2].id, 1, EventAction.APPROVE)
     await h.standin.quiet()
 
 

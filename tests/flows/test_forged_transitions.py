@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.buttons import EventAction
 from bot.events import after, decisions
 from bot.events import service as events
 from bot.events.models import EventRequest
@@ -32,7 +33,7 @@ async def outcome_of(h: Harness, event_id: int) -> str | None:
 
 async def cleared(h: Harness, days: int) -> int:
     sent = await events.submit(h.deps, MEI, lecture(days))
-    await decisions.decide(h.deps, SHU, sent.id, 1, "approve")
+    await decisions.decide(h.deps, SHU, sent.id, 1, EventAction.APPROVE)
     await after.record_filing(h.deps, OU, sent.id, 1, "2026-11-24", "宣备〔2026〕12号")
     return sent.id
 
@@ -84,7 +85,7 @@ async def test_forged_decisions_filings_cancellations_and_pull_ins_are_refused(
     await events.withdraw(h.deps, MEI, withdrawn.id)
     held = await cleared(h, days=1)
     approved = await events.submit(h.deps, MEI, lecture(days=40))
-    await decisions.decide(h.deps, SHU, approved.id, 1, "approve")
+    await decisions.decide(h.deps, SHU, approved.id, 1, EventAction.APPROVE)
     incident = await file_report(h.deps, MEI, draft())
     await actions.close(h.deps, SHU, incident.incident_id, "已处置完毕")
     await s.quiet()

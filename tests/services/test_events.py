@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.buttons import EventAction
 from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed
@@ -31,7 +32,7 @@ async def test_direct_approval_then_filing_clears_it(deps: Deps) -> None:
     cards = await messages(deps, "event.decide")
     assert sorted(c.chat_id for c in cards) == [DEPUTY.id, SECRETARY.id]  # L2: deputy may too
     assert all(len(b["data"].encode()) <= 64 for row in cards[0].buttons or [] for b in row)
-    approved = await decisions.decide(deps, SECRETARY, sent.id, 1, "approve")
+    approved = await decisions.decide(deps, SECRETARY, sent.id, 1, EventAction.APPROVE)
     assert approved.status == "approved"
     told = await messages(deps, "event.approve")
     assert sorted(t.chat_id for t in told) == [MEMBER.id, OFFICE.id]  # office in copy
@@ -49,9 +50,9 @@ async def test_direct_approval_then_filing_clears_it(deps: Deps) -> None:
 async def test_two_approvers_at_once_exactly_one_decision(deps: Deps) -> None:
     await staff(deps)
     sent = await events.submit(deps, MEMBER, draft())
-    await decisions.decide(deps, DEPUTY, sent.id, 1, "reject", "时间冲突")
+    await decisions.decide(deps, DEPUTY, sent.id, 1, EventAction.REJECT, "时间冲突")
     with pytest.raises(AlreadyDone) as err:
-        await decisions.decide(deps, SECRETARY, sent.id, 1, "approve")
+        await decisions.decide(deps, SECRETARY, sent.id, 1, EventAction.APPROVE)
     assert err.value.params == {"ref": "EVT-2026-0001", "name": "Dai"}
     async with deps.db.read() as s:
         event = await s.get(EventRequest, sent.id)
@@ -61,14 +62,16 @@ async def test_two_approvers_at_once_exactly_one_decision(deps: Deps) -> None:
 async def test_changes_requested_resubmitted_and_the_old_card_is_dead(deps: Deps) -> None:
     await staff(deps)
     sent = await events.submit(deps, MEMBER, draft())
-    await decisions.decide(deps, SECRETARY, sent.id, 1, "changes", "请补充报告人简历")
+    await decisions.decide(
+        deps, SECRETARY, sent.id, 1, EventAction.REQUEST_CHANGES, "请补充报告人简历"
+    )
     with pytest.raises(NotAllowed):
         await resubmission.resubmit(deps, DEPUTY, sent.id, draft())
     again = await resubmission.resubmit(deps, MEMBER, sent.id, draft(title="修改后的标题"))
     assert again.status == "pending"
     with pytest.raises(AlreadyDone, match="earlier version"):  # the card of version 1
-        await decisions.decide(deps, SECRETARY, sent.id, 1, "approve")
-    await decisions.decide(deps, SECRETARY, sent.id, 2, "approve")
+        await decisions.decide(deps, SECRETARY, sent.id, 1, EventAction.APPROVE)
+    await decisions.decide(deps, SECRETARY, sent.id, 2, EventAction.APPROVE)
     async with deps.db.read() as s:
         versions = list(await s.scalars(select(EventVersion.snapshot).order_by(EventVersion.id)))
     assert [v["title"] for v in versions] == ["<b>新时代</b>理论宣讲报告会", "修改后的标题"]
@@ -87,12 +90,12 @@ async def test_committee_members_requests_go_to_their_head_first(deps: Deps) -> 
     [card] = await messages(deps, "event.review")
     assert card.chat_id == HEAD.id
     with pytest.raises(InvalidInput, match="still with the committee head"):
-        await decisions.decide(deps, SECRETARY, sent.id, 1, "approve")  # not pending yet
+        await decisions.decide(deps, SECRETARY, sent.id, 1, EventAction.APPROVE)  # not pending yet
     with pytest.raises(NotAllowed):
         await decisions.review(deps, OFFICE, sent.id, 1, forward=True)
     await decisions.review(deps, HEAD, sent.id, 1, forward=True)
     assert len(await messages(deps, "event.decide")) == 2
-    await decisions.decide(deps, SECRETARY, sent.id, 1, "approve")
+    await decisions.decide(deps, SECRETARY, sent.id, 1, EventAction.APPROVE)
 
 
 async def test_withdraw_before_decision_only(deps: Deps) -> None:
@@ -100,11 +103,11 @@ async def test_withdraw_before_decision_only(deps: Deps) -> None:
     first = await events.submit(deps, MEMBER, draft())
     await events.withdraw(deps, MEMBER, first.id)
     with pytest.raises(AlreadyDone) as err:
-        await decisions.decide(deps, SECRETARY, first.id, 1, "approve")
+        await decisions.decide(deps, SECRETARY, first.id, 1, EventAction.APPROVE)
     assert err.value.key == "{ref} was withdrawn by the requester."
     second = await events.submit(deps, MEMBER, draft())
     assert second.ref == "EVT-2026-0002"
-    await decisions.decide(deps, SECRETARY, second.id, 1, "approve")
+    await decisions.decide(deps, SECRETARY, second.id, 1, EventAction.APPROVE)
     with pytest.raises(InvalidInput) as err2:
         await events.withdraw(deps, MEMBER, second.id)
     assert err2.value.key == "{ref} is already approved. Ask the office to cancel it."
@@ -153,7 +156,7 @@ async def test_reminders_filing_deadline_eve_and_lapse(deps: Deps, clock: Movabl
     # Tuesday 10:00 Shanghai; the lecture is on Thursday 3 December, 10:00.
     pending = await events.submit(deps, MEMBER, draft(days=9))
     approved = await events.submit(deps, MEMBER, draft(days=9, title="已批准的讲座"))
-    await decisions.decide(deps, SECRETARY, approved.id, 1, "approve")
+    await decisions.decide(deps, SECRETARY, approved.id, 1, EventAction.APPROVE)
     assert await sweep(deps) == 0  # submitted today: nothing to remind yet
 
     clock.advance(timedelta(days=1))  # Wednesday 10:00: the morning reminder, once
@@ -203,7 +206,7 @@ async def test_more_requests_than_one_sweep_takes_are_each_reminded_and_escalate
     pending = [await events.submit(deps, MEMBER, draft(20, title=f"讲座{i}")) for i in "一二三"]
     approved = [await events.submit(deps, MEMBER, draft(5, title=f"报告会{i}")) for i in "一二三"]
     for event in approved:
-        await decisions.decide(deps, SECRETARY, event.id, 1, "approve")
+        await decisions.decide(deps, SECRETARY, event.id, 1, EventAction.APPROVE)
 
     async def sent(template: str, to: TgUser) -> list[str]:
         await event_sweep.sweep(deps)
@@ -242,15 +245,17 @@ async def test_acting_approver_decides_only_within_the_named_days(
                       last_day="2026-11-26")  # fmt: skip
     first = await events.submit(deps, MEMBER, draft())
     with pytest.raises(NotAllowed):  # today is the 24th: not yet
-        await decisions.decide(deps, OFFICE, first.id, 1, "approve")
+        await decisions.decide(deps, OFFICE, first.id, 1, EventAction.APPROVE)
     clock.advance(timedelta(days=1))
     second = await events.submit(deps, MEMBER, draft(title="第二场"))
     decide_cards = await messages(deps, "event.decide")
     assert OFFICE.id in [c.chat_id for c in decide_cards[-3:]]  # the acting approver is asked
-    assert (await decisions.decide(deps, OFFICE, second.id, 1, "approve")).status == "approved"
+    assert (
+        await decisions.decide(deps, OFFICE, second.id, 1, EventAction.APPROVE)
+    ).status == "approved"
     clock.advance(timedelta(days=2))
     with pytest.raises(NotAllowed):  # the 27th: the range is over
-        await decisions.decide(deps, OFFICE, first.id, 1, "approve")
+        await decisions.decide(deps, OFFICE, first.id, 1, EventAction.APPROVE)
 
 
 async def test_resubmission_keeps_a_confirmed_organiser_and_tells_a_replaced_one(
@@ -267,7 +272,9 @@ async def test_resubmission_keeps_a_confirmed_organiser_and_tells_a_replaced_one
     assert ou is not None and dai is not None
     sent = await events.submit(deps, MEMBER, draft(organiser_id=ou.id))
     await events.confirm_organiser(deps, OFFICE, sent.id, 1, accept=True)
-    await decisions.decide(deps, SECRETARY, sent.id, 1, "changes", "请补充主讲人简历")
+    await decisions.decide(
+        deps, SECRETARY, sent.id, 1, EventAction.REQUEST_CHANGES, "请补充主讲人简历"
+    )
     kept = await resubmission.for_resubmission(deps, MEMBER, sent.id)
     assert (kept["organiser_id"], kept["organiser_name"]) == (ou.id, "Ou")
     again = await resubmission.resubmit(deps, MEMBER, sent.id, draft(organiser_id=ou.id))
@@ -277,7 +284,7 @@ async def test_resubmission_keeps_a_confirmed_organiser_and_tells_a_replaced_one
     assert event is not None and event.organiser_id == ou.id
     assert [m.chat_id for m in await messages(deps, "event.organiser_kept")] == [OFFICE.id]
 
-    await decisions.decide(deps, SECRETARY, sent.id, 2, "changes", "请更换组织者")
+    await decisions.decide(deps, SECRETARY, sent.id, 2, EventAction.REQUEST_CHANGES, "请更换组织者")
     moved = await resubmission.resubmit(deps, MEMBER, sent.id, draft(organiser_id=dai.id))
     assert moved.status == "organiser"
     assert [m.chat_id for m in await messages(deps, "event.organiser_replaced")] == [OFFICE.id]
@@ -288,7 +295,7 @@ async def test_resubmission_keeps_a_confirmed_organiser_and_tells_a_replaced_one
 async def test_the_filing_date_must_be_past_and_before_the_event(deps: Deps) -> None:
     await staff(deps)
     sent = await events.submit(deps, MEMBER, draft(days=10))  # December 4
-    await decisions.decide(deps, SECRETARY, sent.id, 1, "approve")
+    await decisions.decide(deps, SECRETARY, sent.id, 1, EventAction.APPROVE)
     for day in ("2026-11-30", "2026-11-23", "2026-13-01"):  # future, before the request, none
         with pytest.raises(InvalidInput):
             await after.record_filing(deps, OFFICE, sent.id, 1, day, "宣备〔2026〕12号")

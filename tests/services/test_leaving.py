@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.audit.models import AuditEntry
+from bot.buttons import EventAction
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed
 from bot.events import decisions
@@ -135,7 +136,7 @@ async def test_deactivating_approvers_moves_their_decisions_down_the_chain(deps:
     moved = [c for c in await notices(deps, "event.decide") if c.params.get("handed_over_from")]
     assert sorted(c.chat_id for c in moved) == [DEPUTY.id, PIA.id]
     with pytest.raises(NotAllowed):
-        await decisions.decide(deps, SECRETARY, sent.id, 1, "approve")
+        await decisions.decide(deps, SECRETARY, sent.id, 1, EventAction.APPROVE)
     await leaving.deactivate(deps, ADMIN, await pid(deps, DEPUTY))
     await leaving.deactivate(deps, ADMIN, await pid(deps, PIA))
     async with deps.db.read() as s:
@@ -145,8 +146,10 @@ async def test_deactivating_approvers_moves_their_decisions_down_the_chain(deps:
             if c.params.get("handed_over_from") == "Pia"]  # fmt: skip
     assert last == [ADMIN.id]
     with pytest.raises(NotAllowed):
-        await decisions.decide(deps, PIA, sent.id, 1, "approve")
-    assert (await decisions.decide(deps, ADMIN, sent.id, 1, "approve")).status == "approved"
+        await decisions.decide(deps, PIA, sent.id, 1, EventAction.APPROVE)
+    assert (
+        await decisions.decide(deps, ADMIN, sent.id, 1, EventAction.APPROVE)
+    ).status == "approved"
 
 
 async def test_a_review_and_a_named_organiser_move_on_when_they_leave(deps: Deps) -> None:
@@ -215,4 +218,4 @@ async def test_a_revoked_deputy_passes_on_only_the_decisions_escalated_to_him(
              if c.params.get("handed_over_from") == "Dai"]  # fmt: skip
     assert moved == [(SECRETARY.id, escalated.id)]
     with pytest.raises(NotAllowed):
-        await decisions.decide(deps, DEPUTY, plain.id, 1, "approve")
+        await decisions.decide(deps, DEPUTY, plain.id, 1, EventAction.APPROVE)

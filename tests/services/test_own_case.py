@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.audit.models import AuditEntry
+from bot.buttons import EventAction
 from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed
@@ -51,7 +52,7 @@ async def decide_cards(deps: Deps, ref: str) -> list[int]:
 
 
 async def refused_own(deps: Deps, tg: TgUser, event_id: int, ref: str) -> None:
-    for decision in ("approve", "reject", "changes"):
+    for decision in (EventAction.APPROVE, EventAction.REJECT, EventAction.REQUEST_CHANGES):
         with pytest.raises(NotAllowed) as refused:
             await decisions.decide(deps, tg, event_id, 1, decision, "理由")
         assert refused.value.key == OWN and refused.value.params == {"ref": ref}
@@ -70,7 +71,9 @@ async def test_the_secretarys_request_goes_to_the_deputy(deps: Deps) -> None:
     assert entry.data["passed"] == [await pid(deps, SECRETARY)]
     assert entry.data["to"] == [await pid(deps, DEPUTY)]
     await refused_own(deps, SECRETARY, sent.id, sent.ref)
-    assert (await decisions.decide(deps, DEPUTY, sent.id, 1, "approve")).status == "approved"
+    assert (
+        await decisions.decide(deps, DEPUTY, sent.id, 1, EventAction.APPROVE)
+    ).status == "approved"
 
 
 async def test_the_deputys_request_goes_to_the_secretary(deps: Deps) -> None:
@@ -78,7 +81,9 @@ async def test_the_deputys_request_goes_to_the_secretary(deps: Deps) -> None:
     sent = await events.submit(deps, DEPUTY, draft())
     assert await decide_cards(deps, sent.ref) == [SECRETARY.id]
     await refused_own(deps, DEPUTY, sent.id, sent.ref)
-    assert (await decisions.decide(deps, SECRETARY, sent.id, 1, "approve")).status == "approved"
+    assert (
+        await decisions.decide(deps, SECRETARY, sent.id, 1, EventAction.APPROVE)
+    ).status == "approved"
 
 
 async def test_an_acting_approvers_request_goes_to_the_others_and_theirs_to_the_acting(
@@ -97,7 +102,9 @@ async def test_an_acting_approvers_request_goes_to_the_others_and_theirs_to_the_
     assert await decide_cards(deps, both.ref) == [OFFICE.id]
     assert (await own_case(deps))[-1].data["passed"] == sorted([shu, await pid(deps, DEPUTY)])
     await refused_own(deps, SECRETARY, both.id, both.ref)  # the organiser decides nothing
-    assert (await decisions.decide(deps, OFFICE, both.id, 1, "approve")).status == "approved"
+    assert (
+        await decisions.decide(deps, OFFICE, both.id, 1, EventAction.APPROVE)
+    ).status == "approved"
 
 
 async def test_a_request_the_secretary_organises_for_a_member_goes_past_her(deps: Deps) -> None:
@@ -200,7 +207,7 @@ async def test_acting_lists_revokes_once_and_tells_the_appointee(
     sent = await events.submit(deps, MEMBER, draft())
     assert OFFICE.id not in await decide_cards(deps, sent.ref)  # revoked: not asked
     with pytest.raises(NotAllowed):
-        await decisions.decide(deps, OFFICE, sent.id, 1, "approve")
+        await decisions.decide(deps, OFFICE, sent.id, 1, EventAction.APPROVE)
     assert [a.name for a in await appointments(deps, SECRETARY)] == ["Dai"]
     # The deputy's appointment starts on the 27th and ends on the 30th: told each once.
     clock.advance(timedelta(days=3))

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.audit.models import AuditEntry
+from bot.buttons import EventAction
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotFound
 from bot.events import decisions
@@ -122,7 +123,9 @@ async def test_an_event_request_with_both_versions(deps: Deps) -> None:
     sent = await events.submit(deps, MEMBER, event_draft())
     seen = await records.read(deps, HEAD, sent.ref)  # her committee's head reviews it (L3)
     await decisions.review(deps, HEAD, sent.id, 1, forward=True)
-    await decisions.decide(deps, SECRETARY, sent.id, 1, "changes", "请补充报告人简历")
+    await decisions.decide(
+        deps, SECRETARY, sent.id, 1, EventAction.REQUEST_CHANGES, "请补充报告人简历"
+    )
     await resubmission.resubmit(deps, MEMBER, sent.id, event_draft(title="修改后的标题"))
     for reader in (MEMBER, SECRETARY, HEAD):
         seen = await records.read(deps, reader, sent.ref)

@@ -1,0 +1,126 @@
+"""Typed buttons: what a button means, as a frozen dataclass per family, and its wire format.
+
+`EventButton(action=EventAction.APPROVE, event_id=12, version=1).pack()` is `1ev:ap:12:1`: the
+codec's version, the family's domain code, the action (the StrEnum's value, two letters) and the
+fields in their declared order (docs/decisions/010-typed-buttons.md). Telegram allows 1–64 bytes
+of callback data (docs/decisions/001-telegram-limits.md); a button carries ids, never state.
+Anything that does not unpack — forged, truncated, of an older version, of an unknown action —
+is None, answered as a stale button.
+
+The domain layer builds its buttons here (this module imports no telegram); the handlers
+register one callback per action by `Family.pattern(action)`. Families not converted yet still
+use `handlers/callback_data.py`, whose wire format this is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar, Self
+
+VERSION = "1"  # the same as handlers/callback_data.VERSION: one wire format
+MAX_BYTES = 64
+_INT = "[0-9]{1,12}"
+_TEXT = r"[A-Za-z0-9_\-]{1,24}"
+
+
+class Family:
+    """The base of a button family: a frozen dataclass whose first field is `action` (a
+    StrEnum) and whose other fields are ints (ids, ≥ 0) or short texts, packed in order."""
+
+    DOMAIN: ClassVar[str]
+    action: StrEnum
+
+    @classmethod
+    def _fields(cls) -> tuple[tuple[str, type], ...]:
+        return _fields_of(cls)
+
+    @classmethod
+    def _actions(cls) -> type[StrEnum]:
+        return typing.cast(type[StrEnum], cls._fields()[0][1])
+
+    def pack(self) -> str:
+        """The callback data; ValueError for a value that cannot travel or over 64 bytes."""
+        parts = [self.DOMAIN, self.action.value]
+        for name, kind in self._fields()[1:]:
+            value = getattr(self, name)
+            part = str(value)
+            if not re.fullmatch(_INT if kind is int else _TEXT, part):
+                raise ValueError(f"{type(self).__name__}.{name} cannot travel: {value!r}")
+            parts.append(part)
+        data = VERSION + ":".join(parts)
+        if len(data.encode()) > MAX_BYTES:
+            raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+        return data
+
+    @classmethod
+    def unpack(cls, raw: str | None) -> Self | None:
+        """The button `raw` means, or None: forged, truncated, old, of an unknown action."""
+        if not raw or len(raw.encode()) > MAX_BYTES:
+            return None
+        match = re.fullmatch(cls._regex(), raw)
+        if match is None:
+            return None
+        values: dict[str, object] = {}
+        for (name, kind), part in zip(cls._fields(), match.groups(), strict=True):
+            values[name] = kind(part)
+        return cls(**values)
+
+    @classmethod
+    def pattern(cls, action: StrEnum) -> str:
+        """The regex a CallbackQueryHandler registers for one action: exactly its packs."""
+        if not isinstance(action, cls._actions()):
+            raise TypeError(f"{action!r} is not an action of {cls.__name__}")
+        return cls._regex(re.escape(action.value))
+
+    @classmethod
+    def _regex(cls, action: str | None = None) -> str:
+        if action is None:
+            action = "|".join(re.escape(a.value) for a in cls._actions())
+        fields = [_INT if kind is int else _TEXT for _, kind in cls._fields()[1:]]
+        tail = "".join(f":({f})" for f in fields)
+        return rf"^{VERSION}{re.escape(cls.DOMAIN)}:({action}){tail}\Z"
+
+
+_FIELDS: dict[type[Family], tuple[tuple[str, type], ...]] = {}
+
+
+def _fields_of(family: type[Family]) -> tuple[tuple[str, type], ...]:
+    """Each field's name and type, in order (read once per family)."""
+    if family not in _FIELDS:
+        hints = typing.get_type_hints(family)
+        fields = dataclasses.fields(family)  # type: ignore[arg-type]
+        _FIELDS[family] = tuple((f.name, hints[f.name]) for f in fields)
+    return _FIELDS[family]
+
+
+class EventAction(StrEnum):
+    """What an event request's buttons do (R6, L3); the values are the wire's action codes."""
+
+    APPROVE = "ap"
+    REJECT = "rj"
+    REQUEST_CHANGES = "ch"
+    FORWARD = "fw"  # the committee head's review (L3)
+    SEND_BACK = "sb"
+    ORGANISER_ACCEPTS = "oc"
+    ORGANISER_DECLINES = "od"
+    WITHDRAW = "wd"
+    RESUBMIT = "rs"
+    FILE = "fi"  # the office records the filing
+    CANCEL = "cx"  # the office cancels an approved event
+    HELD = "oh"  # after the event: how it went (R7)
+    NOT_HELD = "on"
+    HELD_WITH_INCIDENT = "oi"
+
+
+@dataclass(frozen=True)
+class EventButton(Family):
+    """A button on an event request's card: `1ev:<action>:<event id>:<version>`."""
+
+    DOMAIN: ClassVar[str] = "ev"
+    action: EventAction
+    event_id: int
+    version: int
