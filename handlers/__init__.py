@@ -16,6 +16,7 @@ from bot.context import AnyApp, Ctx
 from bot.errors import StaleButton
 from handlers import (
     accountability,
+    acting,
     admission,
     calendar,
     draft_guard,
@@ -77,7 +78,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CommandHandler("pending", incidents.pending, filters=new))
     app.add_handler(CommandHandler("record", record.record_command, filters=new))
     app.add_handler(CommandHandler("event", draft_guard.event_command, filters=new))
-    app.add_handler(CommandHandler("acting", event_cards.acting_command, filters=new))
+    app.add_handler(CommandHandler("acting", acting.acting_command, filters=new))
     app.add_handler(CommandHandler("meeting", meeting.meeting, filters=new))
     app.add_handler(CommandHandler("calendar", calendar.calendar, filters=new))
     app.add_handler(CommandHandler("policy", policy.policy, filters=new))
@@ -115,7 +116,7 @@ def register(app: AnyApp) -> None:
         (EventAction.HELD_WITH_INCIDENT, event_cards.on_held_with_incident),
     ):
         app.add_handler(CallbackQueryHandler(on_event, pattern=EventButton.pattern(action)))
-    app.add_handler(CallbackQueryHandler(event_cards.on_acting, pattern=cd.pattern("ac")))
+    app.add_handler(CallbackQueryHandler(acting.on_acting, pattern=cd.pattern("ac")))
     app.add_handler(CallbackQueryHandler(meeting.on_button, pattern=cd.pattern("mt")))
     app.add_handler(CallbackQueryHandler(calendar.on_button, pattern=cd.pattern("cl")))
     app.add_handler(CallbackQueryHandler(policy.on_button, pattern=cd.pattern("po")))
