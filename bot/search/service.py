@@ -13,17 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    ColumnElement,
-    Select,
-    and_,
     func,
     literal,
-    or_,
     select,
     union_all,
 )
@@ -31,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates
 from bot.audit.service import record
-from bot.calendar.models import Meeting, MeetingAttendee
+from bot.calendar.models import Meeting
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotFound
 from bot.events.models import EventRequest
@@ -41,8 +37,15 @@ from bot.ledger.scope import Scope
 from bot.ledger.service import reader
 from bot.people.models import Person
 from bot.people.service import TgUser
-from bot.search.index import fold
-from bot.search.models import EVENT, INCIDENT, MEETING, SavedSearch, SearchBigram, SearchText
+from bot.search.conditions import (
+    Part,
+    event_part,
+    grams,
+    incident_part,
+    meeting_part,
+    posting,
+)
+from bot.search.models import EVENT, INCIDENT, MEETING, SavedSearch
 from bot.search.query import Query, parse
 
 PAGE = 10
@@ -80,136 +83,6 @@ class Page:
     @property
     def has_next(self) -> bool:
         return self.page + 1 < self.pages or (self.more and len(self.hits) == PAGE)
-
-
-@dataclass(frozen=True)
-class Part:
-    """The records of one kind a search may find: their id and date columns, and what each
-    must satisfy."""
-
-    kind: str  # inc | evt | mtg
-    id: Any
-    at: Any
-    conds: list[ColumnElement[bool]]
-
-
-def _like(word: str) -> str:
-    escaped = fold(word).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _grams(word: str) -> list[str]:
-    """Bigrams that cover the word without overlapping (舆情处置: 舆情, 处置): every one must be
-    in the record; the overlapping ones would only check the same records twice, nearly."""
-    folded = fold(word)
-    grams = {folded[i : i + 2] for i in range(0, len(folded) - 1, 2)} | {folded[-2:]}
-    return sorted(g for g in grams if len(g) == 2 and not any(c.isspace() for c in g))
-
-
-def _matching(kind: str, word: str) -> Select[int]:
-    """The ids of the records of `kind` whose text holds `word` (from the index alone)."""
-    folded = fold(word)
-    q = select(SearchText.record_id).where(SearchText.kind == kind)
-    if len(folded) != 2:  # a two-character word is its one bigram: the index alone answers
-        q = q.where(SearchText.text.like(_like(word), escape="\\"))
-    for gram in _grams(word):
-        q = q.where(SearchText.record_id.in_(_posting(kind, gram)))
-    return q
-
-
-def _posting(kind: str, gram: str) -> Select[int]:
-    return select(SearchBigram.record_id).where(
-        SearchBigram.kind == kind, SearchBigram.bigram == gram
-    )
-
-
-def _holds(kind: str, word: str, record: Any) -> list[ColumnElement[bool]]:
-    """`record` (a record's id column) holds `word`: each bigram is one look-up in the index's
-    primary key, and the LIKE on the record's own text (another) confirms the order of a
-    longer word, or finds a one-character word. Asked of each record in turn, as a subquery
-    the planner cannot turn into a join (PostgreSQL took the bigrams of a word as
-    independent, expected 239 records where 33,000 matched, and joined them all before
-    sorting; docs/decisions/009-search.md)."""
-    found = [
-        (SearchBigram.bigram == g, SearchBigram.kind == kind, SearchBigram.record_id == record)
-        for g in _grams(word)
-    ]
-    if len(fold(word)) != 2:
-        found.append((SearchText.kind == kind, SearchText.record_id == record,
-                      SearchText.text.like(_like(word), escape="\\")))  # fmt: skip
-    return [select(literal(1)).where(*c).limit(1).scalar_subquery().is_not(None)
-            for c in found]  # fmt: skip
-
-
-def _moments(period: tuple[date, date], zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The period's days in the organisation's zone, as the moments stored."""
-    first = datetime.combine(period[0], time(), zone)
-    return first, datetime.combine(period[1] + timedelta(days=1), time(), zone)
-
-
-def _incidents(q: Query, scope: Scope, people: list[int], zone: ZoneInfo) -> Part:
-    """Every condition asked of each incident (no list to start from: _driver chooses it),
-    so that the incidents can be read newest first."""
-    # The words first: one look-up each, where the reader's check reads two (SQLite asks
-    # the conditions in this order).
-    conds = [c for w in q.words for c in _holds(INCIDENT, w, Incident.id)]
-    conds.append(scope.readable_incidents(zone, each=True))
-    refs = [ref for ref in q.refs if ref[0] == "INC"]
-    if refs:
-        conds.append(or_(*(and_(Incident.year == y, Incident.number == n) for _, y, n in refs)))
-    for pid in people:
-        one = select(literal(1)).where(IncidentHandler.incident_id == Incident.id,
-                                       IncidentHandler.person_id == pid)  # fmt: skip
-        handled = one.limit(1).scalar_subquery().is_not(None)  # as in Scope.incidents(each=)
-        conds.append(or_(Incident.reporter_id == pid, handled))
-    if q.kinds:
-        conds.append(Incident.kind.in_(sorted(q.kinds)))
-    if q.severities:
-        conds.append(Incident.severity.in_(sorted(q.severities)))
-    if q.incident_statuses is not None:
-        conds.append(Incident.status.in_(sorted(q.incident_statuses)))
-    if q.period:
-        first, end = _moments(q.period, zone)
-        conds += [Incident.reported_at >= first, Incident.reported_at < end]
-    return Part(INCIDENT, Incident.id, Incident.reported_at, conds)
-
-
-def _events(q: Query, scope: Scope, people: list[int], zone: ZoneInfo) -> Part:
-    conds = [c for w in q.words for c in _holds(EVENT, w, EventRequest.id)]
-    conds.append(scope.readable_events(zone))
-    refs = [ref for ref in q.refs if ref[0] == "EVT"]
-    if refs:
-        conds.append(
-            or_(*(and_(EventRequest.year == y, EventRequest.number == n) for _, y, n in refs))
-        )
-    for pid in people:
-        conds.append(or_(EventRequest.requester_id == pid, EventRequest.organiser_id == pid))
-    if q.event_types:
-        conds.append(EventRequest.event_type.in_(sorted(q.event_types)))
-    if q.event_statuses is not None:
-        conds.append(EventRequest.status.in_(sorted(q.event_statuses)))
-    if q.period:
-        first, end = _moments(q.period, zone)
-        conds += [EventRequest.requested_at >= first, EventRequest.requested_at < end]
-    return Part(EVENT, EventRequest.id, EventRequest.requested_at, conds)
-
-
-def _meetings(q: Query, scope: Scope, people: list[int]) -> Part:
-    """Meetings (R2, R3, A2, A3): by subject, conclusions, reference, kind, the day held, and
-    a person who attended or recorded it."""
-    conds = [c for w in q.words for c in _holds(MEETING, w, Meeting.id)]
-    conds.append(scope.readable_meetings())
-    refs = [ref for ref in q.refs if ref[0] == "MTG"]
-    if refs:
-        conds.append(or_(*(and_(Meeting.year == y, Meeting.number == n) for _, y, n in refs)))
-    for pid in people:
-        attended = select(MeetingAttendee.meeting_id).where(MeetingAttendee.person_id == pid)
-        conds.append(or_(Meeting.recorded_by_id == pid, Meeting.id.in_(attended)))
-    if q.meeting_kinds:
-        conds.append(Meeting.kind.in_(sorted(q.meeting_kinds)))
-    if q.period:
-        conds += [Meeting.held_on >= q.period[0], Meeting.held_on <= q.period[1]]
-    return Part(MEETING, Meeting.id, Meeting.held_on, conds)
 
 
 async def _people(session: AsyncSession, usernames: list[str]) -> list[int]:
@@ -273,9 +146,9 @@ async def run(
         raise InvalidInput(N_("That date does not exist. Please check it.")) from None
     people = await _people(session, q.people)
     build: dict[str, Callable[[], Part]] = {
-        "INC": lambda: _incidents(q, scope, people, zone),
-        "EVT": lambda: _events(q, scope, people, zone),
-        "MTG": lambda: _meetings(q, scope, people),
+        "INC": lambda: incident_part(q, scope, people, zone),
+        "EVT": lambda: event_part(q, scope, people, zone),
+        "MTG": lambda: meeting_part(q, scope, people),
     }
     page = max(page, 0)
     found: list[Any] = []
@@ -315,7 +188,7 @@ def _starts(q: Query, scope: Scope, people: list[int], part: Part) -> list[Any]:
     """The ids a search of this part could start from: each bigram's records; for incidents
     also the reader's own (a reader who does not see everything), a named person's, and
     those of a status (open incidents are few)."""
-    starts: list[Any] = [_posting(part.kind, g) for w in q.words for g in _grams(w)]
+    starts: list[Any] = [posting(part.kind, g) for w in q.words for g in grams(w)]
     if part.kind != INCIDENT:
         return starts
     owners = list(people) + ([] if scope.everything or scope.committees else [scope.person_id])

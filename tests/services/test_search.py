@@ -15,6 +15,7 @@ from bot.incidents import actions
 from bot.people import service as people
 from bot.people.service import TgUser
 from bot.policy.schema import Kind, Severity
+from bot.search import conditions
 from bot.search import service as search
 from bot.search.models import EVENT, INCIDENT
 from standin.ledger_year import ELI, HAN, MIN, OU, a_year, at
@@ -117,7 +118,7 @@ async def test_the_migration_indexes_the_records_already_there(tmp_path: Path) -
         async with engine.connect() as conn:
             found = {
                 word: list((await conn.execute(
-                    search._matching(INCIDENT, word).union(search._matching(EVENT, word))
+                    conditions.matching(INCIDENT, word).union(conditions.matching(EVENT, word))
                 )).scalars())
                 for word in ("舆情", "网信办", "党校", "宣讲", "地震")
             }  # fmt: skip

@@ -25,6 +25,7 @@ from bot.policy.schema import People, Severity
 from bot.records import meetings
 from bot.records import service as records
 from bot.records.meetings import MeetingRecord
+from bot.search import conditions
 from bot.search import service as search
 from tests.support.incidents import staff
 from tests.support.search import LI, migrated, refs, report
@@ -179,7 +180,7 @@ async def test_the_migration_numbers_meetings_in_the_order_they_were_held(
     try:
         async with engine.connect() as conn:
             numbered = await conn.execute(text("SELECT title, year, number FROM meetings"))
-            found = await conn.execute(search._matching("mtg", "专题会议"))
+            found = await conn.execute(conditions.matching("mtg", "专题会议"))
             assert [tuple(r) for r in numbered] == [
                 ("五月", 2026, 2), ("岁末", 2025, 1), ("三月专题会议", 2026, 1)
             ]  # fmt: skip
