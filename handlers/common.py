@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import html
 import logging
-import re
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Concatenate, TypeVar
 
@@ -23,7 +21,7 @@ from bot.people import service as people
 from bot.people.service import TgUser
 from handlers import callback_data as cd
 from handlers import replay
-from render.fitting import fit, unmarked
+from render.fitting import fit, plain_text
 from render.renderer import Renderer, keyboard
 from runtime import durable
 
@@ -240,7 +238,7 @@ def _plain(text: str | None) -> str | None:
         return None
     # Not named `plain`: Babel 2.19's extractor takes that keyword, followed later in the line
     # by a call, for a translation call and loses the msgids after it in this module.
-    shown = html.unescape(re.sub(r"<[^>]+>", "", unmarked(text)))
+    shown = plain_text(text)
     return shown if len(shown) <= 200 else shown[:199] + "…"
 
 

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
-from html import unescape
 from typing import Any
 
 from bot.i18n import N_
 from bot.ledger.lapses import Lapse
 from render.calendar import day, period
-from render.fitting import unmarked
+from render.fitting import plain_text
 from render.incident import KIND_NAMES, SEVERITY_NAMES, STATUS_NAMES
 from render.ledger_words import lapse_text
 from render.renderer import Notice, Renderer, esc
 
-_TAGS = re.compile(r"<[^>]+>")
 HEADINGS = {
     "information": N_("<b>Information reports collected for the review (A1): {n}</b>"),
     "other": N_("<b>Other incidents: {n}</b>"),
@@ -67,11 +64,7 @@ def _quarter_briefing(r: Renderer, p: dict[str, Any]) -> str:
 
 def title(r: Renderer, p: dict[str, Any]) -> str:
     """The briefing's title as plain text (its document's)."""
-    return r.plain("Briefing for the quarterly review: {period}", period=_text(period(r, p)))
-
-
-def _text(html: str) -> str:
-    return unescape(_TAGS.sub("", unmarked(html)))
+    return r.plain("Briefing for the quarterly review: {period}", period=plain_text(period(r, p)))
 
 
 def document_lines(r: Renderer, lines: list[list[Any]]) -> list[tuple[bool, str]]:
@@ -79,10 +72,10 @@ def document_lines(r: Renderer, lines: list[list[Any]]) -> list[tuple[bool, str]
     out = []
     for line in lines:
         if line[0] == "h":
-            out.append((True, _text(_heading(r, line))))
+            out.append((True, plain_text(_heading(r, line))))
         else:
             item = _incident(r, line) if line[0] == "inc" else _lapse(r, line)
-            out.append((False, _text(item).removeprefix("· ")))
+            out.append((False, plain_text(item).removeprefix("· ")))
     return out
 
 

@@ -11,6 +11,7 @@ come from a person (bot.freetext removes them from what is typed) and never leav
 
 from __future__ import annotations
 
+import html
 import re
 
 # Telegram refuses a message longer than 4096 characters (UTF-16 units, after the HTML is
@@ -20,6 +21,7 @@ MAX_MESSAGE = 4096
 OPEN, CLOSE = "\ufdd0", "\ufdd1"
 SHORT = 64  # a value this long or shorter is a name, a reference or a label: never shortened
 _MARKS = re.compile(f"[{OPEN}{CLOSE}]")
+_TAG = re.compile(r"<[^>]+>")
 _TOKEN = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>|&#?\w+;|[\s\S]")
 _TEXT_TOKEN = re.compile(r"&#?\w+;|[\s\S]")
 
@@ -31,6 +33,12 @@ def free(escaped: str) -> str:
 
 def unmarked(text: str) -> str:
     return _MARKS.sub("", text)
+
+
+def plain_text(text: str) -> str:
+    """A message as its reader sees it, for where no HTML is taken (a press's answer, a
+    document): the tags and the free-text marks gone, the entities as characters."""
+    return html.unescape(_TAG.sub("", unmarked(text)))
 
 
 def _units(text: str) -> int:

@@ -3,14 +3,12 @@ daily backup that failed (bot/db/daily.py)."""
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import date
 from typing import Any
 
+from render.fitting import plain_text
 from render.renderer import Notice, Renderer, esc
 
-_TAG = re.compile(r"<[^>]+>")
 WHAT_LENGTH = 80  # characters of the lost message's first line that name it
 
 
@@ -22,7 +20,7 @@ def _what(r: Renderer, item: dict[str, Any]) -> str:
         first = notice(r, item["template"], item["params"]).strip().splitlines()[0]
     except (KeyError, IndexError, ValueError):  # a template since renamed: its key says enough
         return str(item["template"])
-    text = html.unescape(_TAG.sub("", first)).strip()
+    text = plain_text(first).strip()
     if len(text) <= WHAT_LENGTH:
         return text
     cut = text[: WHAT_LENGTH - 1]
