@@ -127,8 +127,10 @@ async def file_report(a: Actor, n: int) -> str:
     q = await a.say("/report", "What do you want to report?")
     await a.tap(q, "Public-opinion incident", "How serious is it?")
     await a.tap(q, "General", "What happened?")
-    q = await a.say(f"Bench report {n}: a misleading post <b>about</b> the institute & its staff",
-                    "When was it discovered?")  # fmt: skip
+    q = await a.say(
+        f"Bench report {n}: a misleading post <b>about</b> the institute & its staff",
+        "When was it discovered?",
+    )
     await a.tap(q, "Just now", "Where?")
     await a.say("Weibo, the institute's public account", "What has already been done")
     q = await a.say("Asked the platform to review it; screenshots kept", "Send photos")

@@ -39,8 +39,9 @@ async def _recipients(url: str, count: int) -> list[int]:
     async with deps_for(url) as deps, deps.db.transaction() as session:
         now = deps.clock.now()
         for user_id in ids:
-            await people.upsert(session, TgUser(user_id, f"R{user_id}", language_code="en"),
-                                now=now, started=True)  # fmt: skip
+            await people.upsert(
+                session, TgUser(user_id, f"R{user_id}", language_code="en"), now=now, started=True
+            )
     return ids
 
 
@@ -52,9 +53,14 @@ async def _queue(url: str, ids: list[int]) -> float:
             now = deps.clock.now()
             recipients = await session.scalars(select(Person).where(Person.telegram_id.in_(ids)))
             for person in recipients:
-                outbox.notify_person(session, now=now, person=person,
-                                     template="calendar.study_open", params=params,
-                                     buttons=[[Button("Record it", "start:meeting")]])  # fmt: skip
+                outbox.notify_person(
+                    session,
+                    now=now,
+                    person=person,
+                    template="calendar.study_open",
+                    params=params,
+                    buttons=[[Button("Record it", "start:meeting")]],
+                )
         return time.perf_counter()
 
 
@@ -67,8 +73,9 @@ async def broadcast(workdir: Path, url: str, chats: int, filers: int) -> Figures
     ids = await _recipients(url, chats)
     async with running(
         lambda s: procs.dutydesk(s.url, workdir, url, policy, rate_limits="telegram"),
-        [procs.ADMIN_ID, *cast.reporters, *cast.heads, *ids], pace=PACE,
-    ) as (s, proc, people_):  # fmt: skip
+        [procs.ADMIN_ID, *cast.reporters, *cast.heads, *ids],
+        pace=PACE,
+    ) as (s, proc, people_):
         s.faults.realistic = True
         await s.quiet(0.5, timeout=120)
         reporters = [people_[r] for r in cast.reporters]

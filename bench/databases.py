@@ -18,8 +18,13 @@ async def seeded_sqlite(root: Path, sizes: tuple[int, int, int]) -> Path:
     path = root / "seeded.sqlite3"
     path.unlink(missing_ok=True)
     people, incidents, events = sizes
-    await seed(f"sqlite+aiosqlite:///{path}", people=people, incidents=incidents, events=events,
-               progress=_say)  # fmt: skip
+    await seed(
+        f"sqlite+aiosqlite:///{path}",
+        people=people,
+        incidents=incidents,
+        events=events,
+        progress=_say,
+    )
     return path
 
 
@@ -51,8 +56,13 @@ class Postgres:
 
     async def _admin(self, sql: str) -> None:
         u = make_url(self.url)
-        conn = await asyncpg.connect(host=u.host, port=u.port or 5432, user=u.username,
-                                     password=u.password, database=u.database)  # fmt: skip
+        conn = await asyncpg.connect(
+            host=u.host,
+            port=u.port or 5432,
+            user=u.username,
+            password=u.password,
+            database=u.database,
+        )
         try:
             await conn.execute(sql)
         finally:

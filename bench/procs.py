@@ -64,9 +64,13 @@ async def _spawn(args: list[str], env: dict[str, str], workdir: Path, name: str)
     spawned_at = time.perf_counter()
     with log.open("ab") as out:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, *args, cwd=workdir, env=env, stdout=out,
+            sys.executable,
+            *args,
+            cwd=workdir,
+            env=env,
+            stdout=out,
             stderr=asyncio.subprocess.STDOUT,
-        )  # fmt: skip
+        )
     return BotProcess(proc, spawned_at, log)
 
 

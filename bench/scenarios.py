@@ -78,9 +78,11 @@ async def running(
 
 
 async def _measure(
-    s: BenchStandIn, proc: procs.BotProcess, people: list[act.Actor],
+    s: BenchStandIn,
+    proc: procs.BotProcess,
+    people: list[act.Actor],
     work: list[Awaitable[object]],
-) -> Figures:  # fmt: skip
+) -> Figures:
     for a in people:
         a.updates, a.presses, a.texts, a.last_answer_at = 0, [], [], 0.0
     cpu, bench_cpu = proc.cpu_seconds(), time.process_time()
@@ -115,8 +117,10 @@ async def reference(workdir: Path, mode: str, people: int, rounds: int) -> Figur
 async def reference_latency(workdir: Path, rounds: int) -> Figures:
     """One person, one update in flight at a time."""
     async with running(lambda s: procs.reference(s.url, workdir, "conv"), [10_001]) as (
-        s, proc, cast,
-    ):  # fmt: skip
+        s,
+        proc,
+        cast,
+    ):
         (a,) = cast.values()
         await act.conversation(a)
 

@@ -38,10 +38,20 @@ NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 
 def searches(username: str) -> list[str]:
     return [
-        "不实", "横幅", "地震", "网", "phishing", "不实信息 2026年第一季度 closed",
-        "横幅 2025年 major", f"@{username} open", f"@{username} 不实", "INC-2025-0031",
-        "EVT-2026-0007", "讲座 2026年上半年", "异常登录 2024年1月1日至2025年6月30日",
-    ]  # fmt: skip
+        "不实",
+        "横幅",
+        "地震",
+        "网",
+        "phishing",
+        "不实信息 2026年第一季度 closed",
+        "横幅 2025年 major",
+        f"@{username} open",
+        f"@{username} 不实",
+        "INC-2025-0031",
+        "EVT-2026-0007",
+        "讲座 2026年上半年",
+        "异常登录 2024年1月1日至2025年6月30日",
+    ]
 
 
 async def measure(url: str, runs: int) -> tuple[dict[str, list[float]], str]:
@@ -60,8 +70,10 @@ async def measure(url: str, runs: int) -> tuple[dict[str, list[float]], str]:
                 select(Person).where(Person.username.is_not(None)).order_by(Person.id).limit(1)
             )
             assert member is not None and member.username is not None
-            readers = {"office": Scope(member.id, True, frozenset()),
-                       "member": Scope(member.id, False, frozenset())}  # fmt: skip
+            readers = {
+                "office": Scope(member.id, True, frozenset()),
+                "member": Scope(member.id, False, frozenset()),
+            }
             times: dict[str, list[float]] = {}
             for _ in range(runs):
                 for who, scope in readers.items():
@@ -91,17 +103,21 @@ async def _plan(session: Any, dialect: str, readers: dict[str, Scope], username:
         execute = session.execute
 
         async def capture(
-            statement: Any, *args: Any, seen: list[str] = seen, execute: Any = execute,
+            statement: Any,
+            *args: Any,
+            seen: list[str] = seen,
+            execute: Any = execute,
             **kwargs: Any,
-        ) -> Any:  # fmt: skip
+        ) -> Any:
             if not isinstance(statement, str) and " AS rk" in str(statement):
                 seen.append(str(statement.compile(bind, compile_kwargs={"literal_binds": True})))
             return await execute(statement, *args, **kwargs)
 
         session.execute = capture
         try:
-            await run(session, readers[who], words.replace("@u", "@" + username), 0, now=NOW,
-                      zone=zone)  # fmt: skip
+            await run(
+                session, readers[who], words.replace("@u", "@" + username), 0, now=NOW, zone=zone
+            )
         finally:
             session.execute = execute
         for sql in seen:
@@ -118,11 +134,11 @@ def p95(values: list[float]) -> float:
 def report(name: str, times: dict[str, list[float]], plan: str) -> float:
     print(f"\n{name}")
     for what, values in times.items():
-        print(f"  {what:<52} median {statistics.median(values):7.2f} ms"
-              f"  p95 {p95(values):7.2f} ms")  # fmt: skip
+        print(f"  {what:<52} median {statistics.median(values):7.2f} ms  p95 {p95(values):7.2f} ms")
     overall = p95([v for values in times.values() for v in values])
-    print(f"  p95 over every search: {overall:.2f} ms\n  plans:\n    "
-          + plan.replace("\n", "\n    "))  # fmt: skip
+    print(
+        f"  p95 over every search: {overall:.2f} ms\n  plans:\n    " + plan.replace("\n", "\n    ")
+    )
     return overall
 
 

@@ -51,18 +51,44 @@ OPEN_SHARE = 0.005
 EVERY = 20_000  # progress lines
 Row = dict[str, Any]
 Numbers = defaultdict[int, int]  # the last reference number of each year
-TABLES = ("committees", "people", "role_grants", "incidents", "incident_handlers",
-          "incident_timeline", "event_requests", "event_versions", "audit_log")  # fmt: skip
+TABLES = (
+    "committees",
+    "people",
+    "role_grants",
+    "incidents",
+    "incident_handlers",
+    "incident_timeline",
+    "event_requests",
+    "event_versions",
+    "audit_log",
+)
 # The clause each kind's filing and closing cite (as bot.incidents.service.CLAUSE).
-CLAUSE = {"network_security": "L4", "public_opinion": "P2", "event_incident": "R6",
-          "information": "A1"}  # fmt: skip
+CLAUSE = {
+    "network_security": "L4",
+    "public_opinion": "P2",
+    "event_incident": "R6",
+    "information": "A1",
+}
 SURNAMES, GIVEN = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "伟芳娜敏静磊洋艳勇军杰娟涛明超华"
 ENGLISH = ("Alice", "Ben", "Dana", "Eli", "Fay", "Gus", "Hana", "Ivan"), ("Smith", "Wong", "Lee")
-COMMITTEES = ("宣传委员会", "组织委员会", "纪检委员会", "青年委员会", "学术委员会", "统战委员会",
-              "工会委员会", "妇女委员会")  # fmt: skip
-WHAT = ("网站首页出现不实信息", "短视频平台出现不实转发", "办公网络发现异常登录",
-        "活动现场出现横幅", "A phishing e-mail reached the office",
-        "An unverified post about us is spreading")  # fmt: skip
+COMMITTEES = (
+    "宣传委员会",
+    "组织委员会",
+    "纪检委员会",
+    "青年委员会",
+    "学术委员会",
+    "统战委员会",
+    "工会委员会",
+    "妇女委员会",
+)
+WHAT = (
+    "网站首页出现不实信息",
+    "短视频平台出现不实转发",
+    "办公网络发现异常登录",
+    "活动现场出现横幅",
+    "A phishing e-mail reached the office",
+    "An unverified post about us is spreading",
+)
 PLACES = ("门户网站", "微信公众号", "机关三楼会议室", "Office network", "Main hall")
 TITLES = (
     "理论宣讲报告会",
@@ -75,10 +101,22 @@ TITLES = (
 # Incidents due now (minutes since reported) and how many of each.
 DUE_INCIDENTS = {"ack_due": (8, 40, 55), "update_due": (4, 135, 200), "secretary_due": (4, 35, 60)}
 PAST = {"cleared": 79.8, "rejected": 10, "withdrawn": 6, "cancelled": 4, "lapsed": 0.2}
-FUTURE = {"cleared": 45, "approved": 20, "rejected": 8, "withdrawn": 3, "pending": 12,
-          "in_review": 4, "organiser": 3, "changes_requested": 5}  # fmt: skip
-STATUS = {"lapsed": "approved", "filing_due": "approved", "eve_due": "cleared",
-          "followup_due": "cleared"}  # fmt: skip
+FUTURE = {
+    "cleared": 45,
+    "approved": 20,
+    "rejected": 8,
+    "withdrawn": 3,
+    "pending": 12,
+    "in_review": 4,
+    "organiser": 3,
+    "changes_requested": 5,
+}
+STATUS = {
+    "lapsed": "approved",
+    "filing_due": "approved",
+    "eve_due": "cleared",
+    "followup_due": "cleared",
+}
 
 
 def after(moment: datetime, delta: timedelta, now: datetime) -> datetime:
@@ -102,8 +140,10 @@ class Writer:
         async with self.engine.connect() as conn:
             people = tables["people"]
             if await conn.scalar(select(func.count()).where(people.c.telegram_id >= SEED_BASE)):
-                raise ValueError("This database already holds seeded people (Telegram ids from "
-                                 f"{SEED_BASE:,}): seed a fresh database instead.")  # fmt: skip
+                raise ValueError(
+                    "This database already holds seeded people (Telegram ids from "
+                    f"{SEED_BASE:,}): seed a fresh database instead."
+                )
             for name in TABLES:
                 self.next[name] = int(await conn.scalar(select(func.max(tables[name].c.id))) or 0)
             for name in ("incidents", "event_requests"):
@@ -118,11 +158,27 @@ class Writer:
         self.rows[table].append(row)
         return row
 
-    def audit(self, at: datetime, action: str, subject: tuple[str, int], clause: str | None,
-              actor: int | None = None, **data: Any) -> None:  # fmt: skip
-        self.add("audit_log", {"at": at, "actor_id": actor, "action": action,
-                               "subject_type": subject[0], "subject_id": subject[1],
-                               "clause": clause, "data": data})  # fmt: skip
+    def audit(
+        self,
+        at: datetime,
+        action: str,
+        subject: tuple[str, int],
+        clause: str | None,
+        actor: int | None = None,
+        **data: Any,
+    ) -> None:
+        self.add(
+            "audit_log",
+            {
+                "at": at,
+                "actor_id": actor,
+                "action": action,
+                "subject_type": subject[0],
+                "subject_id": subject[1],
+                "clause": clause,
+                "data": data,
+            },
+        )
 
     async def flush(self) -> None:
         async with self.engine.begin() as conn:
@@ -138,16 +194,22 @@ class Writer:
                 if table.name in ("incidents", "event_requests") and (
                     before // EVERY < self.counts[table.name] // EVERY
                 ):
-                    self.progress(f"{time.monotonic() - self.started:7.1f} s  "
-                                  f"{table.name}: {self.counts[table.name]:,}")  # fmt: skip
+                    self.progress(
+                        f"{time.monotonic() - self.started:7.1f} s  "
+                        f"{table.name}: {self.counts[table.name]:,}"
+                    )
 
     async def finish(self) -> None:
         """PostgreSQL's sequences move past the ids given here; statistics for the planner."""
         async with self.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 for name in self.counts:
-                    await conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', "
-                                            f"'id'), (SELECT max(id) FROM {name}))"))  # fmt: skip
+                    await conn.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{name}', "
+                            f"'id'), (SELECT max(id) FROM {name}))"
+                        )
+                    )
             await conn.execute(text("ANALYZE"))
         if self.engine.dialect.name == "sqlite":
             async with self.engine.connect() as conn:
@@ -168,30 +230,53 @@ def make_people(w: Writer, rng: random.Random, n: int, now: datetime) -> Staff:
     office staff (R4, L4), a head for each committee (L3, R5) and two administrators."""
     s, start, staff = Staff(), now - SPAN - 30 * DAY, max(2, min(20, n // 100))
     count = max(1, min(len(COMMITTEES), n // 10))
-    committees = [w.add("committees", {"name": f"{name}（基准）", "created_at": start})["id"]
-                  for name in COMMITTEES[:count]]  # fmt: skip
-    roles = [Role.SECRETARY, Role.DEPUTY, Role.DEPUTY, *[Role.OFFICE] * staff,
-             *[Role.EMERGENCY_OFFICE] * staff, *[Role.COMMITTEE_HEAD] * count, Role.ADMIN,
-             Role.ADMIN]  # fmt: skip
+    committees = [
+        w.add("committees", {"name": f"{name}（基准）", "created_at": start})["id"]
+        for name in COMMITTEES[:count]
+    ]
+    roles = [
+        Role.SECRETARY,
+        Role.DEPUTY,
+        Role.DEPUTY,
+        *[Role.OFFICE] * staff,
+        *[Role.EMERGENCY_OFFICE] * staff,
+        *[Role.COMMITTEE_HEAD] * count,
+        Role.ADMIN,
+        Role.ADMIN,
+    ]
     if n < len(roles) + 5:
         raise ValueError(f"Seed at least {len(roles) + 5} people.")
     grants: list[tuple[int, Role, int | None]] = []
     for k in range(n):
         role = roles[k] if k < len(roles) else None
         chinese = rng.random() < 0.8
-        first, last = ((rng.choice(SURNAMES) + rng.choice(GIVEN), None) if chinese
-                       else (rng.choice(ENGLISH[0]), rng.choice(ENGLISH[1])))  # fmt: skip
-        cid = committees[len(s.heads)] if role == Role.COMMITTEE_HEAD else (
-            rng.choice(committees) if rng.random() < 0.6 else None)  # fmt: skip
+        first, last = (
+            (rng.choice(SURNAMES) + rng.choice(GIVEN), None)
+            if chinese
+            else (rng.choice(ENGLISH[0]), rng.choice(ENGLISH[1]))
+        )
+        cid = (
+            committees[len(s.heads)]
+            if role == Role.COMMITTEE_HEAD
+            else (rng.choice(committees) if rng.random() < 0.6 else None)
+        )
         joined = start + rng.random() * 25 * DAY
-        pid = w.add("people", {
-            "telegram_id": SEED_BASE + k, "first_name": first, "last_name": last,
-            "username": f"seed{k}" if rng.random() < 0.6 else None,
-            "language_code": "zh-hans" if chinese else "en",
-            "locale": ("zh_CN" if chinese else "en") if rng.random() < 0.9 else None,
-            "committee_id": cid, "started_at": joined + MIN, "created_at": joined,
-            "blocked_at": joined + DAY if rng.random() < 0.005 else None, "updated_at": joined,
-        })["id"]  # fmt: skip
+        pid = w.add(
+            "people",
+            {
+                "telegram_id": SEED_BASE + k,
+                "first_name": first,
+                "last_name": last,
+                "username": f"seed{k}" if rng.random() < 0.6 else None,
+                "language_code": "zh-hans" if chinese else "en",
+                "locale": ("zh_CN" if chinese else "en") if rng.random() < 0.9 else None,
+                "committee_id": cid,
+                "started_at": joined + MIN,
+                "created_at": joined,
+                "blocked_at": joined + DAY if rng.random() < 0.005 else None,
+                "updated_at": joined,
+            },
+        )["id"]
         w.audit(joined, "person.seen", ("person", pid), None)
         w.audit(joined + MIN, "person.started", ("person", pid), None, pid)
         s.ids.append(pid)
@@ -207,8 +292,16 @@ def make_people(w: Writer, rng: random.Random, n: int, now: datetime) -> Staff:
         w.audit(start + 26 * DAY, "committee.create", ("committee", cid), "R5", admin)
     for pid, role, cid in grants:
         by = None if role == Role.ADMIN else admin
-        w.add("role_grants", {"person_id": pid, "role": str(role), "committee_id": cid,
-                              "granted_by_id": by, "granted_at": start + 27 * DAY})  # fmt: skip
+        w.add(
+            "role_grants",
+            {
+                "person_id": pid,
+                "role": str(role),
+                "committee_id": cid,
+                "granted_by_id": by,
+                "granted_at": start + 27 * DAY,
+            },
+        )
         w.audit(start + 27 * DAY, "role.grant", ("person", pid), "R4", by, role=str(role))
     return s
 
@@ -222,71 +315,144 @@ def ack_limit(policy: Policy, kind: Kind, severity: str | None, at: datetime) ->
     return at + limit.minutes * MIN
 
 
-def make_incident(w: Writer, rng: random.Random, s: Staff, policy: Policy, now: datetime,
-                  at: datetime, state: str, number: int) -> None:  # fmt: skip
+def make_incident(
+    w: Writer,
+    rng: random.Random,
+    s: Staff,
+    policy: Policy,
+    now: datetime,
+    at: datetime,
+    state: str,
+    number: int,
+) -> None:
     """One incident and its life: filed, routed (L4, L5), maybe escalated (L2, L1),
     acknowledged, the secretary's acknowledgement (R2), reported upward (P3), contained, closed."""
     pol, secretary = policy.incidents, s.roles[Role.SECRETARY][0]
     acked = state != "ack_due" and (state != "open" or rng.random() < 0.85)
     kind = Kind.PUBLIC_OPINION if state in DUE_INCIDENTS else rng.choice(list(Kind))
-    severity = None if kind == Kind.INFORMATION else (
-        rng.choice(("major", "critical")) if state in DUE_INCIDENTS
-        else "general" if not acked else rng.choices(("general", "major", "critical"),
-                                                     (70, 22, 8))[0])  # fmt: skip
+    severity = (
+        None
+        if kind == Kind.INFORMATION
+        else (
+            rng.choice(("major", "critical"))
+            if state in DUE_INCIDENTS
+            else "general"
+            if not acked
+            else rng.choices(("general", "major", "critical"), (70, 22, 8))[0]
+        )
+    )
     reporter, limit = rng.choice(s.ids), ack_limit(policy, kind, severity, at)
     needs = severity in pol.escalation.secretary_ack_severities
-    inc = w.add("incidents", {
-        "year": at.astimezone(policy.working_hours.zone).year, "number": number,
-        "kind": str(kind), "severity": severity, "status": "closed" if state == "closed"
-        else "open", "reporter_id": reporter, "what": rng.choice(WHAT),
-        "discovered_at": at - rng.uniform(5, 90) * MIN, "location": rng.choice(PLACES),
-        "actions_taken": "已截图留存", "reported_at": at, "ack_limit_at": limit,
-        "ack_due_at": limit, "needs_secretary_ack": needs,
-        "ack_limit_in_force_at": limit, "filed_severity": severity,  # as the bot files (0022)
-    })  # fmt: skip
+    inc = w.add(
+        "incidents",
+        {
+            "year": at.astimezone(policy.working_hours.zone).year,
+            "number": number,
+            "kind": str(kind),
+            "severity": severity,
+            "status": "closed" if state == "closed" else "open",
+            "reporter_id": reporter,
+            "what": rng.choice(WHAT),
+            "discovered_at": at - rng.uniform(5, 90) * MIN,
+            "location": rng.choice(PLACES),
+            "actions_taken": "已截图留存",
+            "reported_at": at,
+            "ack_limit_at": limit,
+            "ack_due_at": limit,
+            "needs_secretary_ack": needs,
+            "ack_limit_in_force_at": limit,
+            "filed_severity": severity,  # as the bot files (0022)
+        },
+    )
     subject = ("incident", inc["id"])
 
-    def tl(when: datetime, kind_: str, actor: int | None = None, text_: str | None = None,
-           **data: Any) -> None:  # fmt: skip
-        w.add("incident_timeline", {"incident_id": inc["id"], "at": when, "actor_id": actor,
-                                    "kind": kind_, "text": text_, "data": data})  # fmt: skip
+    def tl(
+        when: datetime, kind_: str, actor: int | None = None, text_: str | None = None, **data: Any
+    ) -> None:
+        w.add(
+            "incident_timeline",
+            {
+                "incident_id": inc["id"],
+                "at": when,
+                "actor_id": actor,
+                "kind": kind_,
+                "text": text_,
+                "data": data,
+            },
+        )
 
     handlers: dict[int, str] = {}
     for role in pol.routing.roles_for(kind, Severity(severity) if severity else None):
-        pid = s.heads.get(s.committee[reporter] or 0) if role == Role.COMMITTEE_HEAD else (
-            rng.choice(s.roles[role]))  # fmt: skip
+        pid = (
+            s.heads.get(s.committee[reporter] or 0)
+            if role == Role.COMMITTEE_HEAD
+            else (rng.choice(s.roles[role]))
+        )
         if pid is not None:
             handlers.setdefault(pid, role)
     handlers = handlers or {rng.choice(s.roles[Role.OFFICE]): Role.OFFICE}
     for pid, role in handlers.items():
-        w.add("incident_handlers", {"incident_id": inc["id"], "person_id": pid,
-                                    "reason": "routed", "role": role, "added_at": at})  # fmt: skip
+        w.add(
+            "incident_handlers",
+            {
+                "incident_id": inc["id"],
+                "person_id": pid,
+                "reason": "routed",
+                "role": role,
+                "added_at": at,
+            },
+        )
     tl(at, "filed", reporter)
     tl(at, "routed", people=[s.names[p] for p in handlers])
-    w.audit(at, "incident.filed", subject, CLAUSE[kind], reporter,
-            ref=reference("INC", inc["year"], number), kind=str(kind), severity=severity or "",
-            handlers=len(handlers))  # fmt: skip
+    w.audit(
+        at,
+        "incident.filed",
+        subject,
+        CLAUSE[kind],
+        reporter,
+        ref=reference("INC", inc["year"], number),
+        kind=str(kind),
+        severity=severity or "",
+        handlers=len(handlers),
+    )
     if state == "ack_due":  # L4: not acknowledged in time; the secretary was reminded (R2)
         inc["secretary_reminded_at"] = now - MIN
         tl(now - MIN, "secretary_reminded")
         return
     delay = {"update_due": 8 * MIN, "secretary_due": 5 * MIN}.get(
-        state, (limit - at) * rng.uniform(0.1, 1.15))  # fmt: skip
+        state, (limit - at) * rng.uniform(0.1, 1.15)
+    )
     ack = after(at, delay, now) if acked else now - MIN
     if ack > limit or not acked:  # L2, L1: the chain, one step per missed limit
-        levels = len(pol.escalation.chain) if not acked else min(
-            len(pol.escalation.chain), 1 + int((ack - limit) / (limit - at)))  # fmt: skip
+        levels = (
+            len(pol.escalation.chain)
+            if not acked
+            else min(len(pol.escalation.chain), 1 + int((ack - limit) / (limit - at)))
+        )
         for level, role in enumerate(pol.escalation.chain[:levels], 1):
             when = min(limit + (level - 1) * (limit - at), ack, now - MIN)
             pid, added = rng.choice(s.roles[role]), []
             if pid not in handlers:
                 handlers[pid], added = role, [s.names[pid]]
-                w.add("incident_handlers", {"incident_id": inc["id"], "person_id": pid,
-                                            "reason": "escalated", "role": role,
-                                            "added_at": when})  # fmt: skip
+                w.add(
+                    "incident_handlers",
+                    {
+                        "incident_id": inc["id"],
+                        "person_id": pid,
+                        "reason": "escalated",
+                        "role": role,
+                        "added_at": when,
+                    },
+                )
             tl(when, "escalated", role=role, people=added)
-            w.audit(when, "incident.escalated", subject, "L2" if role == Role.DEPUTY else "L1",
-                    role=role, level=level)  # fmt: skip
+            w.audit(
+                when,
+                "incident.escalated",
+                subject,
+                "L2" if role == Role.DEPUTY else "L1",
+                role=role,
+                level=level,
+            )
             inc["escalation_level"], inc["escalated_at"] = level, when
     if not acked:  # reminded at the policy's interval from here on (L4)
         inc["ack_due_at"] = now + rng.uniform(2, 72) * HOUR
@@ -309,8 +475,9 @@ def make_incident(w: Writer, rng: random.Random, s: Staff, policy: Policy, now: 
     if state != "closed":  # P2: the next update of a major or critical incident
         every = pol.updates.every_minutes.get(Severity(severity)) if severity else None
         if every:
-            inc["update_due_at"] = (ack + every * MIN if state == "update_due"
-                                    else now + rng.uniform(2, 72) * HOUR)  # fmt: skip
+            inc["update_due_at"] = (
+                ack + every * MIN if state == "update_due" else now + rng.uniform(2, 72) * HOUR
+            )
     last = ack
     if state in ("open", "closed") and kind != Kind.INFORMATION and rng.random() < 0.4:
         last = inc["contained_at"] = after(ack, rng.uniform(10, 180) * MIN, now)
@@ -324,14 +491,23 @@ def make_incident(w: Writer, rng: random.Random, s: Staff, policy: Policy, now: 
         w.audit(closed, "incident.closed", subject, CLAUSE[kind], by)
 
 
-async def make_incidents(w: Writer, rng: random.Random, n: int, s: Staff, policy: Policy,
-                         now: datetime, numbers: Numbers, chunk: int) -> int:  # fmt: skip
+async def make_incidents(
+    w: Writer,
+    rng: random.Random,
+    n: int,
+    s: Staff,
+    policy: Policy,
+    now: datetime,
+    numbers: Numbers,
+    chunk: int,
+) -> int:
     due = [(state, lo, hi) for state, (k, lo, hi) in DUE_INCIDENTS.items() for _ in range(k)]
     opened = max(1, round(n * OPEN_SHARE))
     if n < len(due) + opened + 10:
         raise ValueError(f"Seed at least {len(due) + opened + 10} incidents.")
-    plan = [(now - DAY - (SPAN - DAY) * rng.random(), "closed")
-            for _ in range(n - len(due) - opened)]  # fmt: skip
+    plan = [
+        (now - DAY - (SPAN - DAY) * rng.random(), "closed") for _ in range(n - len(due) - opened)
+    ]
     plan += [(now - HOUR - 14 * DAY * rng.random(), "open") for _ in range(opened)]
     plan += [(now - rng.uniform(lo, hi) * MIN, state) for state, lo, hi in due]
     plan.sort(key=lambda p: p[0])
@@ -346,15 +522,27 @@ async def make_incidents(w: Writer, rng: random.Random, n: int, s: Staff, policy
     return len(due)
 
 
-def make_event(w: Writer, rng: random.Random, s: Staff, policy: Policy, now: datetime,
-               requested: datetime, starts: datetime, state: str, number: int) -> None:  # fmt: skip
+def make_event(
+    w: Writer,
+    rng: random.Random,
+    s: Staff,
+    policy: Policy,
+    now: datetime,
+    requested: datetime,
+    starts: datetime,
+    state: str,
+    number: int,
+) -> None:
     """One request (R6) as far as `state` took it: the organiser's confirmation, the committee
     head's review (L3), the decision (sent back and resubmitted first, sometimes), the filing
     with the publicity department, the eve and follow-up reminders, the outcome; or a lapse."""
     pol, zone, hours = policy.events, policy.working_hours.zone, policy.working_hours
     requester = rng.choice(s.ids)
-    organiser = requester if rng.random() < 0.7 and state != "organiser" else rng.choice(
-        [p for p in s.ids[:50] if p != requester])  # fmt: skip
+    organiser = (
+        requester
+        if rng.random() < 0.7 and state != "organiser"
+        else rng.choice([p for p in s.ids[:50] if p != requester])
+    )
     cid = s.committee[requester]
     head = None if s.heads.get(cid or 0) == requester else s.heads.get(cid or 0)
     state = "pending" if state == "in_review" and head is None else state
@@ -365,23 +553,46 @@ def make_event(w: Writer, rng: random.Random, s: Staff, policy: Policy, now: dat
         return requested + span * share
 
     # What the request says, as bot.events.cards.snapshot keeps each version of it.
-    snap: Row = {"event_type": rng.choice(("report_meeting", "seminar", "lecture", "forum")),
-                 "title": rng.choice(TITLES), "starts_at": starts.isoformat(),
-                 "venue": rng.choice(PLACES), "audience": rng.randint(20, 300),
-                 "speakers": [{"name": "张教授", "affiliation": "市委党校"}],
-                 "outline": "一、形势；二、任务", "speakers_vetted": True,
-                 "attachments": []}  # fmt: skip
-    ev = w.add("event_requests", {
-        **snap, "starts_at": starts, "year": requested.astimezone(zone).year, "number": number,
-        "requester_id": requester, "organiser_id": organiser, "committee_id": cid,
-        "short_lead": starts - requested < pol.lead_days * DAY, "requested_at": requested,
-        "status": STATUS.get(state, state),
-    })  # fmt: skip
+    snap: Row = {
+        "event_type": rng.choice(("report_meeting", "seminar", "lecture", "forum")),
+        "title": rng.choice(TITLES),
+        "starts_at": starts.isoformat(),
+        "venue": rng.choice(PLACES),
+        "audience": rng.randint(20, 300),
+        "speakers": [{"name": "张教授", "affiliation": "市委党校"}],
+        "outline": "一、形势；二、任务",
+        "speakers_vetted": True,
+        "attachments": [],
+    }
+    ev = w.add(
+        "event_requests",
+        {
+            **snap,
+            "starts_at": starts,
+            "year": requested.astimezone(zone).year,
+            "number": number,
+            "requester_id": requester,
+            "organiser_id": organiser,
+            "committee_id": cid,
+            "short_lead": starts - requested < pol.lead_days * DAY,
+            "requested_at": requested,
+            "status": STATUS.get(state, state),
+        },
+    )
     subject = ("event", ev["id"])
-    w.add("event_versions", {"event_id": ev["id"], "version": 1, "submitted_at": requested,
-                             "snapshot": snap})  # fmt: skip
-    w.audit(requested, "event.requested", subject, "R6", requester,
-            ref=reference("EVT", ev["year"], number), short_lead=ev["short_lead"])  # fmt: skip
+    w.add(
+        "event_versions",
+        {"event_id": ev["id"], "version": 1, "submitted_at": requested, "snapshot": snap},
+    )
+    w.audit(
+        requested,
+        "event.requested",
+        subject,
+        "R6",
+        requester,
+        ref=reference("EVT", ev["year"], number),
+        short_lead=ev["short_lead"],
+    )
     if state in ("organiser", "in_review"):
         return
     if head is not None and pol.committee_review:  # L3: forwarded by the committee head
@@ -405,32 +616,53 @@ def make_event(w: Writer, rng: random.Random, s: Staff, policy: Policy, now: dat
             w.audit(t(0.3), "event.withdrawn", subject, "R6", requester)
             return
         ev["version"] = 2
-        w.add("event_versions", {"event_id": ev["id"], "version": 2, "submitted_at": t(0.3),
-                                 "snapshot": snap})  # fmt: skip
+        w.add(
+            "event_versions",
+            {"event_id": ev["id"], "version": 2, "submitted_at": t(0.3), "snapshot": snap},
+        )
         w.audit(t(0.3), "event.resubmitted", subject, "R6", requester, version=2)
     decision = {"rejected": "reject", "changes_requested": "changes"}.get(state, "approve")
     note = {"reject": "内容不宜", "changes": "请补充发言人情况"}.get(decision)
-    ev.update(decided_at=t(0.4), decided_by_id=decider, decision_note=note,
-              closed_at=t(0.4) if decision == "reject" else None)  # fmt: skip
-    w.audit(t(0.4), f"event.{decision}", subject, "R6", decider, version=ev.get("version", 1),
-            note=note)  # fmt: skip
+    ev.update(
+        decided_at=t(0.4),
+        decided_by_id=decider,
+        decision_note=note,
+        closed_at=t(0.4) if decision == "reject" else None,
+    )
+    w.audit(
+        t(0.4), f"event.{decision}", subject, "R6", decider, version=ev.get("version", 1), note=note
+    )
     deadline = starts - pol.filing_deadline_days * DAY
     if state == "lapsed":  # R6: approved, never filed; the office, then the deputy reminded
         reminded = max(t(0.4), deadline)
-        ev.update(filing_reminded_at=reminded, filing_escalated_at=min(reminded + DAY, now),
-                  lapsed_at=starts)  # fmt: skip
+        ev.update(
+            filing_reminded_at=reminded,
+            filing_escalated_at=min(reminded + DAY, now),
+            lapsed_at=starts,
+        )
         w.audit(starts, "event.lapse", subject, "R6", status="approved")
     if state not in ("cleared", "cancelled", "eve_due", "followup_due"):
         return
     if state != "cancelled" or rng.random() < 0.5:  # R6: filed with the publicity department
         filed, office = t(0.6), rng.choice(s.roles[Role.OFFICE])
         ref = f"宣备〔{requested.astimezone(zone).year}〕{number}号"
-        ev.update(status="cleared", filed_at=filed, filed_by_id=office, filing_ref=ref,
-                  filing_date=filed.astimezone(zone).date().isoformat(),
-                  filing_reminded_at=max(t(0.4), deadline) if filed > deadline else None,
-                  )  # fmt: skip
-        w.audit(filed, "event.filed", subject, "R6", office, filing_ref=ref,
-                filing_date=ev["filing_date"])  # fmt: skip
+        ev.update(
+            status="cleared",
+            filed_at=filed,
+            filed_by_id=office,
+            filing_ref=ref,
+            filing_date=filed.astimezone(zone).date().isoformat(),
+            filing_reminded_at=max(t(0.4), deadline) if filed > deadline else None,
+        )
+        w.audit(
+            filed,
+            "event.filed",
+            subject,
+            "R6",
+            office,
+            filing_ref=ref,
+            filing_date=ev["filing_date"],
+        )
     if state == "cancelled":
         office = rng.choice(s.roles[Role.OFFICE])
         ev.update(status="cancelled", closed_at=t(0.8))
@@ -448,12 +680,23 @@ def make_event(w: Writer, rng: random.Random, s: Staff, policy: Policy, now: dat
             w.audit(answered, "event.outcome", subject, "R6", organiser, outcome=outcome)
 
 
-async def make_events(w: Writer, rng: random.Random, n: int, s: Staff, policy: Policy,
-                      now: datetime, numbers: Numbers, chunk: int) -> int:  # fmt: skip
+async def make_events(
+    w: Writer,
+    rng: random.Random,
+    n: int,
+    s: Staff,
+    policy: Policy,
+    now: datetime,
+    numbers: Numbers,
+    chunk: int,
+) -> int:
     # Due now (days since requested, days ahead): the office files (R6), the organiser hears.
-    due = [("filing_due", 10.0, rng.uniform(1, 2.5)), ("filing_due", 10.0, rng.uniform(1, 2.5)),
-           ("eve_due", 20.0, rng.uniform(0.1, 0.8)),
-           ("followup_due", 20.0, -rng.uniform(0.2, 0.8))]  # fmt: skip
+    due = [
+        ("filing_due", 10.0, rng.uniform(1, 2.5)),
+        ("filing_due", 10.0, rng.uniform(1, 2.5)),
+        ("eve_due", 20.0, rng.uniform(0.1, 0.8)),
+        ("followup_due", 20.0, -rng.uniform(0.2, 0.8)),
+    ]
     if n < len(due) + 10:
         raise ValueError(f"Seed at least {len(due) + 10} events.")
     plan = [(now - DAY * ago, now + DAY * ahead, state) for state, ago, ahead in due]
@@ -486,8 +729,9 @@ async def index_search(engine: AsyncEngine, chunk: int) -> None:
                     break
                 last = found[-1][0]
                 if sql == backfill.INCIDENTS_SQL:
-                    later = await conn.execute(text(backfill.LATER_SQL),
-                                               {"after": after, "last": last})  # fmt: skip
+                    later = await conn.execute(
+                        text(backfill.LATER_SQL), {"after": after, "last": last}
+                    )
                     texts, grams = backfill.incident_chunk(found, later.all())
                 else:
                     texts, grams = backfill.event_chunk(found)
@@ -498,9 +742,15 @@ async def index_search(engine: AsyncEngine, chunk: int) -> None:
 
 
 async def seed(
-    url: str, *, people: int, incidents: int, events: int, chunk: int = 5000,
-    progress: Callable[[str], None] | None = None, now: datetime | None = None,
-) -> dict[str, int]:  # fmt: skip
+    url: str,
+    *,
+    people: int,
+    incidents: int,
+    events: int,
+    chunk: int = 5000,
+    progress: Callable[[str], None] | None = None,
+    now: datetime | None = None,
+) -> dict[str, int]:
     """Migrate the database at `url` and fill it (see the module's docstring); returns the rows
     written per table, and under "due" how many items the first sweep should act on. `now`
     (default: the clock) is the moment the records lead up to."""
@@ -513,10 +763,12 @@ async def seed(
         numbers = await w.open()
         staff = make_people(w, rng, people, now)
         await w.flush()
-        due = await make_incidents(w, rng, incidents, staff, policy, now, numbers["incidents"],
-                                   chunk)  # fmt: skip
-        due += await make_events(w, rng, events, staff, policy, now, numbers["event_requests"],
-                                 chunk)  # fmt: skip
+        due = await make_incidents(
+            w, rng, incidents, staff, policy, now, numbers["incidents"], chunk
+        )
+        due += await make_events(
+            w, rng, events, staff, policy, now, numbers["event_requests"], chunk
+        )
         await index_search(engine, chunk)
         await w.finish()
     finally:
@@ -525,8 +777,11 @@ async def seed(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.seed", description=__doc__.split(
-        "\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.seed",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--database-url", required=True, help="a SQLAlchemy async URL")
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--incidents", type=int, default=200_000)
@@ -535,9 +790,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.monotonic()
     try:
-        counts = asyncio.run(seed(args.database_url, people=args.people, incidents=args.incidents,
-                                  events=args.events, chunk=args.chunk,
-                                  progress=lambda line: print(line, flush=True)))  # fmt: skip
+        counts = asyncio.run(
+            seed(
+                args.database_url,
+                people=args.people,
+                incidents=args.incidents,
+                events=args.events,
+                chunk=args.chunk,
+                progress=lambda line: print(line, flush=True),
+            )
+        )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -43,8 +43,18 @@ SWEEPS: dict[str, Callable[[Deps], Awaitable[int]]] = {
     "events": event_sweep,
 }
 # Tables that grow with the organisation's history: reading one whole is a finding.
-BIG = frozenset({"incidents", "incident_handlers", "incident_timeline", "event_requests",
-                 "event_versions", "audit_log", "people", "outbox"})  # fmt: skip
+BIG = frozenset(
+    {
+        "incidents",
+        "incident_handlers",
+        "incident_timeline",
+        "event_requests",
+        "event_versions",
+        "audit_log",
+        "people",
+        "outbox",
+    }
+)
 _SQLITE_SCAN = re.compile(r"^\s*SCAN (\w+)(.*)$")
 _PG_SCAN = re.compile(r"Seq Scan on (\w+)")
 GENERIC = "-- generic plan (what a cached statement may run from its sixth execution on):"
@@ -191,16 +201,21 @@ def _conditioned(details: list[str]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.sweep", description=__doc__.split(
-        "\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.sweep",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--database-url", required=True, help="a SQLAlchemy async URL")
     parser.add_argument("--runs", type=int, default=20, help="steady-state sweeps to time")
     args = parser.parse_args(argv)
     r = asyncio.run(measure_sweep(args.database_url, runs=args.runs))
     print(f"first sweep: {r.first_ms:.1f} ms, acted on {r.acted_first}")
     per = ", ".join(f"{name} {ms:.1f}" for name, ms in r.medians_ms.items())
-    print(f"steady state ({args.runs} sweeps, acted on {r.acted_after}): median {r.median_ms:.1f}"
-          f" ms, p95 {r.p95_ms:.1f} ms, max {r.max_ms:.1f} ms (medians: {per} ms)")  # fmt: skip
+    print(
+        f"steady state ({args.runs} sweeps, acted on {r.acted_after}): median {r.median_ms:.1f}"
+        f" ms, p95 {r.p95_ms:.1f} ms, max {r.max_ms:.1f} ms (medians: {per} ms)"
+    )
     for label, lines in r.plans.items():
         print(f"\n{label}")
         for line in lines:

@@ -223,8 +223,11 @@ async def set_command_menus(app: AnyApp) -> None:
         t = translator(locale)
         # Telegram's menu is one for everybody: only what everybody may use. What a role adds
         # is in that person's /help.
-        commands = [BotCommand(c.name, t.gettext(c.description)) for c in COMMANDS
-                    if c.in_menu and not c.roles]  # fmt: skip
+        commands = [
+            BotCommand(c.name, t.gettext(c.description))
+            for c in COMMANDS
+            if c.in_menu and not c.roles
+        ]
         await app.bot.set_my_commands(
             commands, scope=BotCommandScopeDefault(), language_code=language_code
         )

@@ -94,10 +94,15 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     except BackupError as exc:
         return _fail(str(exc), EXIT_DATABASE)
     rows = manifest.get("rows")
-    held = f"{sum(rows.values())} rows in {len(rows)} tables, integrity ok" if rows else (
-        f"{len(manifest.get('tables', []))} tables")  # fmt: skip
-    print(f"backed up {_safe_url(settings.resolved_database_url)} to {args.dir}: {held}; "
-          f"{manifest['kept_files']} kept file(s)")  # fmt: skip
+    held = (
+        f"{sum(rows.values())} rows in {len(rows)} tables, integrity ok"
+        if rows
+        else (f"{len(manifest.get('tables', []))} tables")
+    )
+    print(
+        f"backed up {_safe_url(settings.resolved_database_url)} to {args.dir}: {held}; "
+        f"{manifest['kept_files']} kept file(s)"
+    )
     return 0
 
 
@@ -108,10 +113,12 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
         manifest = restore(settings, args.dir, force=args.force)
     except BackupError as exc:
         return _fail(str(exc), EXIT_DATABASE)
-    print(f"restored the backup of {manifest['created_at']} into "
-          f"{_safe_url(settings.resolved_database_url)} and "
-          f"{manifest.get('restored_files', 0)} kept file(s) into "
-          f"{settings.resolved_files_dir}; start the bot as usual")  # fmt: skip
+    print(
+        f"restored the backup of {manifest['created_at']} into "
+        f"{_safe_url(settings.resolved_database_url)} and "
+        f"{manifest.get('restored_files', 0)} kept file(s) into "
+        f"{settings.resolved_files_dir}; start the bot as usual"
+    )
     return 0
 
 
@@ -162,8 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     saved.add_argument("dir", type=Path, help="the folder (new, or empty)")
     restored = sub.add_parser("restore", help="restore a backup (stop the bot first)")
     restored.add_argument("dir", type=Path, help="a folder made by dutydesk backup")
-    restored.add_argument("--force", action="store_true",
-                          help="replace a database that already exists")  # fmt: skip
+    restored.add_argument(
+        "--force", action="store_true", help="replace a database that already exists"
+    )
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply the migrations")

@@ -25,8 +25,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_CN_DIGIT = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 # Chinese numerals only where they count something a date is made of, so 一 in a sentence stays.
 _CN_NUMBER = re.compile(r"[〇零○一二两三四五六七八九十]+(?=\s*(?:[年月日号点时分]|季度))")
 # Dashes NFKC leaves alone: they join a range like any other separator.

@@ -141,17 +141,23 @@ def clean(field: str, value: str | None, policy: Policy, *, required: bool = Tru
         if not required:
             return ""
         raise InvalidInput(
-            N_("“{field}” cannot be empty: invisible and control characters are not kept. "
-               "Please type some text."),
+            N_(
+                "“{field}” cannot be empty: invisible and control characters are not kept. "
+                "Please type some text."
+            ),
             field=Term(spec.name),
-        )  # fmt: skip
+        )
     limit = spec.limit(policy)
     if len(text) > limit:
         raise InvalidInput(
-            N_("“{field}” is too long: {length} characters, at most {limit} fit. "
-               "Please shorten it."),
-            field=Term(spec.name), length=len(text), limit=limit,
-        )  # fmt: skip
+            N_(
+                "“{field}” is too long: {length} characters, at most {limit} fit. "
+                "Please shorten it."
+            ),
+            field=Term(spec.name),
+            length=len(text),
+            limit=limit,
+        )
     return text
 
 

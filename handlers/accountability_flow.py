@@ -66,12 +66,23 @@ async def begin_correction(update: Update, ctx: Ctx, r: Renderer, user: User, ca
     me = await register.require_keeper(ctx.deps, tg_user(user))
     old = await register.to_correct(ctx.deps, tg_user(user), case_id)
     f = old.facts
-    state = DraftState(FLOW, "summary", {
-        "corrects": old.id, "person": old.person_id, "person_name": old.person,
-        "clause": old.clause, "facts": f.text, "incidents": f.incidents, "events": f.events,
-        "missing": f.missing, "grade": old.grade, "measures": old.measures,
-        "decided_on": old.decided_on.isoformat(),
-    })  # fmt: skip
+    state = DraftState(
+        FLOW,
+        "summary",
+        {
+            "corrects": old.id,
+            "person": old.person_id,
+            "person_name": old.person,
+            "clause": old.clause,
+            "facts": f.text,
+            "incidents": f.incidents,
+            "events": f.events,
+            "missing": f.missing,
+            "grade": old.grade,
+            "measures": old.measures,
+            "decided_on": old.decided_on.isoformat(),
+        },
+    )
     await drafts.save(ctx.deps, me.id, state)
     await _ask(update, ctx, r, user, state, edit=True)
 
@@ -118,8 +129,9 @@ def _measures(r: Renderer, d: dict[str, Any]) -> tuple[str, cd_rows]:
     rows: cd_rows = []
     for grade in Grade:
         codes = [code for code, g in MEASURES.items() if g == grade]
-        lines.append(r("{grade}: {measures}", grade=grade_name(r, grade),
-                       measures=measures_text(r, codes)))  # fmt: skip
+        lines.append(
+            r("{grade}: {measures}", grade=grade_name(r, grade), measures=measures_text(r, codes))
+        )
         buttons = [(marked(measure_name(r, c), c in chosen), _b("m", c)) for c in codes]
         rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     rows.append([(r.plain("Done"), _b("md"))])
@@ -183,14 +195,21 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
 
 async def _save(update: Update, ctx: Ctx, r: Renderer, user: User, d: dict[str, Any]) -> str:
     draft = register.CaseDraft(
-        person_id=int(d["person"]), clause=d["clause"], facts=d["facts"], grade=d["grade"],
-        measures=list(d["measures"]), decided_on=date.fromisoformat(d["decided_on"]),
+        person_id=int(d["person"]),
+        clause=d["clause"],
+        facts=d["facts"],
+        grade=d["grade"],
+        measures=list(d["measures"]),
+        decided_on=date.fromisoformat(d["decided_on"]),
         corrects_id=d.get("corrects"),
-    )  # fmt: skip
+    )
     case, _ = await register.record_case(ctx.deps, tg_user(user), draft)
     done = r("Recorded as entry #{id}.", id=case.id)
-    await edit_or_send(update, f"<b>{done}</b>\n\n{case_card(r, case)}",
-                       [[(r.plain("Open the register"), _b("l", 0))]])  # fmt: skip
+    await edit_or_send(
+        update,
+        f"<b>{done}</b>\n\n{case_card(r, case)}",
+        [[(r.plain("Open the register"), _b("l", 0))]],
+    )
     return done
 
 

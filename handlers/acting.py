@@ -31,10 +31,17 @@ async def acting_command(
         lines = [r("<b>Acting approvers</b>")]
         lines += [_appointment(r, a) for a in listed] or [r("Nobody is named now.")]
         one, other = examples.absence(ctx.deps.clock.now(), ctx.deps.zone)
-        lines.append(r("Send /acting @username {first} {last} to name who decides on events "
-                       "while you are away, for those days.", first=one, last=other))  # fmt: skip
-        rows = [[(r.plain("Revoke: {name}", name=a.name), cd.encode("ac", "rv", a.id))]
-                for a in listed]  # fmt: skip
+        lines.append(
+            r(
+                "Send /acting @username {first} {last} to name who decides on events "
+                "while you are away, for those days.",
+                first=one,
+                last=other,
+            )
+        )
+        rows = [
+            [(r.plain("Revoke: {name}", name=a.name), cd.encode("ac", "rv", a.id))] for a in listed
+        ]
         await reply(message, "\n".join(lines), rows)
         return
     today = ctx.deps.clock.now().astimezone(ctx.deps.zone).date()
@@ -45,22 +52,41 @@ async def acting_command(
         readable = False
     if not readable:
         one, other = examples.absence(ctx.deps.clock.now(), ctx.deps.zone)
-        await reply(message, r("Send /acting @username {first} {last} to name who decides on "
-                               "events while you are away, for those days.",
-                               first=one, last=other))  # fmt: skip
+        await reply(
+            message,
+            r(
+                "Send /acting @username {first} {last} to name who decides on "
+                "events while you are away, for those days.",
+                first=one,
+                last=other,
+            ),
+        )
         return
     person = await people.find_person(ctx.deps, username=args[0], member=True)
-    named = await name_acting(ctx.deps, tg_user(user), person_id=person.id,
-                              first_day=first.isoformat(), last_day=last.isoformat())  # fmt: skip
-    await reply(message, r("{name} decides on events from {first} to {last}.", name=named.name,
-                           first=named.first_day, last=named.last_day))  # fmt: skip
+    named = await name_acting(
+        ctx.deps,
+        tg_user(user),
+        person_id=person.id,
+        first_day=first.isoformat(),
+        last_day=last.isoformat(),
+    )
+    await reply(
+        message,
+        r(
+            "{name} decides on events from {first} to {last}.",
+            name=named.name,
+            first=named.first_day,
+            last=named.last_day,
+        ),
+    )
 
 
 def _appointment(r: Renderer, a: Appointment) -> str:
     if a.current:
         return "· " + r("{name}: in force, until {last}", name=a.name, last=a.last_day)
-    return "· " + r("{name}: from {first} to {last}", name=a.name, first=a.first_day,
-                    last=a.last_day)  # fmt: skip
+    return "· " + r(
+        "{name}: from {first} to {last}", name=a.name, first=a.first_day, last=a.last_day
+    )
 
 
 @button

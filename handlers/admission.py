@@ -39,8 +39,11 @@ def _decided(r: Renderer, decision: admission.Decision) -> str:
     if not decision.admitted:
         return r("{name} was refused admission and is told so.", name=decision.name)
     if decision.committee:
-        return r("{name} is admitted into {committee} and is told so.", name=decision.name,
-                 committee=decision.committee)  # fmt: skip
+        return r(
+            "{name} is admitted into {committee} and is told so.",
+            name=decision.name,
+            committee=decision.committee,
+        )
     return r("{name} is admitted and is told so.", name=decision.name)
 
 
@@ -56,8 +59,9 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
             raise StaleButton()
         if data.action == "nr":  # the reason's question is answered, whoever decided
             await drafts.clear(ctx.deps, user.id)
-        decision = await admission.decide(ctx.deps, me, pid, admit_=data.action != "nr",
-                                          committee_id=committee)  # fmt: skip
+        decision = await admission.decide(
+            ctx.deps, me, pid, admit_=data.action != "nr", committee_id=committee
+        )
         await edit_or_send(update, _decided(r, decision), None)
         return None
     if data.action not in ("cm", "no"):
@@ -73,9 +77,14 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
     await drafts.save(ctx.deps, me_id, DraftState(FLOW_REFUSE, "reason", {"id": pid}))
     without = [[(r.plain("Refuse without a reason"), cd.encode("pa", "nr", pid))]]
     if update.effective_message is not None:
-        await reply(update.effective_message,
-                    r("Why is the admission refused? Send the reason (the person reads it), "
-                      "or refuse without one."), without)  # fmt: skip
+        await reply(
+            update.effective_message,
+            r(
+                "Why is the admission refused? Send the reason (the person reads it), "
+                "or refuse without one."
+            ),
+            without,
+        )
     return None
 
 
@@ -85,8 +94,9 @@ async def on_reason(
     """The refusal's reason, typed. The question is answered either way: a refusal somebody
     else's decision overtook leaves no step waiting for more text."""
     await drafts.clear(ctx.deps, user.id)
-    decision = await admission.decide(ctx.deps, tg_user(user), int(state.data["id"]),
-                                      admit_=False, reason=message.text or "")  # fmt: skip
+    decision = await admission.decide(
+        ctx.deps, tg_user(user), int(state.data["id"]), admit_=False, reason=message.text or ""
+    )
     await reply(message, _decided(r, decision))
 
 
@@ -109,9 +119,15 @@ def _options(args: list[str]) -> dict[str, Any]:
 
 
 def _line(r: Renderer, invite: invitations.Invite) -> str:
-    parts = [r("Invitation {number}: {used} of {uses} used, valid until {until}",
-               number=invite.id, used=invite.uses, uses=invite.max_uses,
-               until=r.t.datetime(invite.expires_at, r.zone))]  # fmt: skip
+    parts = [
+        r(
+            "Invitation {number}: {used} of {uses} used, valid until {until}",
+            number=invite.id,
+            used=invite.uses,
+            uses=invite.max_uses,
+            until=r.t.datetime(invite.expires_at, r.zone),
+        )
+    ]
     if invite.role:
         parts.append(r("role: {role}", role=r.role(Role(invite.role), invite.committee)))
     elif invite.committee:
@@ -127,12 +143,19 @@ async def invite(update: Update, ctx: Ctx, message: Message, user: User, r: Rend
         return
     made = await invitations.create(ctx.deps, tg_user(user), **_options(list(ctx.args or [])))
     link = deep_link(ctx, invitations.PAYLOAD + (made.code or ""))
-    await reply(message, "\n\n".join([
-        r("Here is the invitation link. Whoever opens it and presses Start is admitted at "
-          "once, so send it only to the people it is meant for."),
-        f"<code>{esc(link)}</code>",
-        _line(r, made),
-    ]))  # fmt: skip
+    await reply(
+        message,
+        "\n\n".join(
+            [
+                r(
+                    "Here is the invitation link. Whoever opens it and presses Start is "
+                    "admitted at once, so send it only to the people it is meant for."
+                ),
+                f"<code>{esc(link)}</code>",
+                _line(r, made),
+            ]
+        ),
+    )
 
 
 @command
@@ -147,10 +170,15 @@ async def invitations_command(
     if not listed:
         await reply(message, r("No invitation link is valid now. Send /invite to make one."))
         return
-    rows = [[(r.plain("Withdraw invitation {number}", number=i.id), cd.encode("iv", "rv", i.id))]
-            for i in listed]  # fmt: skip
-    await reply(message, "\n".join([r("<b>Valid invitation links</b>")] +
-                                   [_line(r, i) for i in listed]), rows)  # fmt: skip
+    rows = [
+        [(r.plain("Withdraw invitation {number}", number=i.id), cd.encode("iv", "rv", i.id))]
+        for i in listed
+    ]
+    await reply(
+        message,
+        "\n".join([r("<b>Valid invitation links</b>")] + [_line(r, i) for i in listed]),
+        rows,
+    )
 
 
 @button
@@ -162,8 +190,9 @@ async def on_invitation(
     if data.action != "rv" or invitation_id is None:
         raise StaleButton()
     withdrawn = await invitations.revoke(ctx.deps, tg_user(user), invitation_id)
-    return r.plain("Invitation {number} is withdrawn: its link admits nobody now.",
-                   number=withdrawn.id)  # fmt: skip
+    return r.plain(
+        "Invitation {number} is withdrawn: its link admits nobody now.", number=withdrawn.id
+    )
 
 
 @command
@@ -178,16 +207,27 @@ async def inspector(update: Update, ctx: Ctx, message: Message, user: User, r: R
         return
     person = await people.find_person(ctx.deps, username=args[0])
     made = await inspectors.grant(
-        ctx.deps, tg_user(user), person_id=person.id, first_day=args[1], last_day=args[2],
+        ctx.deps,
+        tg_user(user),
+        person_id=person.id,
+        first_day=args[1],
+        last_day=args[2],
         period_first=args[3] if len(args) == 5 else None,
         period_last=args[4] if len(args) == 5 else None,
-    )  # fmt: skip
-    said = r("{name} may read the ledger from {first} to {last}, and nothing else; every "
-             "reading is recorded.", name=made.name, first=made.first_day,
-             last=made.last_day)  # fmt: skip
+    )
+    said = r(
+        "{name} may read the ledger from {first} to {last}, and nothing else; every "
+        "reading is recorded.",
+        name=made.name,
+        first=made.first_day,
+        last=made.last_day,
+    )
     if made.period_first:
-        said += "\n" + r("Records they may read: {first} to {last}.", first=made.period_first,
-                         last=made.period_last)  # fmt: skip
+        said += "\n" + r(
+            "Records they may read: {first} to {last}.",
+            first=made.period_first,
+            last=made.period_last,
+        )
     await reply(message, said)
 
 

@@ -39,6 +39,7 @@ async def send(update: Update, ctx: Ctx, user: User, r: Renderer, occurrence_id:
     params, lines = await briefing.as_sent(ctx.deps, tg_user(user), occurrence_id, chat.id)
     data = await asyncio.to_thread(briefing_docx, r, params, lines)
     name = r.plain("briefing-{period}.docx", period=params["key"].split(":")[1])
-    await ctx.bot.send_document(chat.id, InputFile(BytesIO(data), filename=name),
-                                caption=words.title(r, params))  # fmt: skip
+    await ctx.bot.send_document(
+        chat.id, InputFile(BytesIO(data), filename=name), caption=words.title(r, params)
+    )
     return r.plain("The briefing as a document is in this chat.")

@@ -29,9 +29,12 @@ def _open_line(r: Renderer, item: dict[str, Any]) -> str:
     """What is open now, with the day it must be done by."""
     by = item["on"] if item["obligation"] == "sensitive" else item["end"]
     if item.get("missing"):  # A2: held, but not every area concluded
-        return "· " + r("{what}: held, incomplete; still without a conclusion: {areas}; by "
-                        "{date}", what=item_line(r, item), areas=areas(r, item["missing"]),
-                        date=day(r, by))  # fmt: skip
+        return "· " + r(
+            "{what}: held, incomplete; still without a conclusion: {areas}; by {date}",
+            what=item_line(r, item),
+            areas=areas(r, item["missing"]),
+            date=day(r, by),
+        )
     return "· " + r("{what}: by {date}", what=item_line(r, item), date=day(r, by))
 
 
@@ -39,11 +42,15 @@ def _overdue_line(r: Renderer, item: dict[str, Any]) -> str:
     if item["obligation"] == "sensitive":
         return "· " + item_line(r, item)
     if item.get("missing"):
-        return "· " + r("{what}, {period}: held, incomplete; without a conclusion: {areas}",
-                        what=obligation_name(r, item), period=period(r, item),
-                        areas=areas(r, item["missing"]))  # fmt: skip
-    return "· " + r("{what}, {period}: nothing recorded", what=obligation_name(r, item),
-                    period=period(r, item))  # fmt: skip
+        return "· " + r(
+            "{what}, {period}: held, incomplete; without a conclusion: {areas}",
+            what=obligation_name(r, item),
+            period=period(r, item),
+            areas=areas(r, item["missing"]),
+        )
+    return "· " + r(
+        "{what}, {period}: nothing recorded", what=obligation_name(r, item), period=period(r, item)
+    )
 
 
 @command
@@ -54,9 +61,12 @@ async def calendar(update: Update, ctx: Ctx, message: Message, user: User, r: Re
     held, minimum = view.dedicated
     lines = [
         r("<b>The regulation's calendar</b> ({date})", date=r.t.date(today)),
-        r("Dedicated meetings this year (R2): {held} of at least {minimum}.", held=held,
-          minimum=minimum),
-    ]  # fmt: skip
+        r(
+            "Dedicated meetings this year (R2): {held} of at least {minimum}.",
+            held=held,
+            minimum=minimum,
+        ),
+    ]
     lines.append("\n" + r("<b>Open now</b>"))
     lines += [_open_line(r, i) for i in view.open] or [r("Nothing is open.")]
     lines.append("\n" + r("<b>In the next six weeks</b>"))

@@ -33,9 +33,27 @@ HEADING_FONTS = ("黑体", "楷体_GB2312")
 NUMBER_FONT = "宋体"
 NUMERALS = "一二三四五六七八九十"
 # What follows w:spacing in a run's properties (ECMA-376 CT_RPr): the order Word insists on.
-AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
-                 "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
-                 "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")  # fmt: skip
+AFTER_SPACING = (
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -43,15 +61,19 @@ def _paragraph(text: str, size: float, *, bold: bool = False) -> str:
     """One cell's paragraph as WordprocessingML: single spacing, off the page's line grid,
     each line of the text a line of its own."""
     half_points = round(size * 2)
-    props = (f'<w:rPr>{"<w:b/>" if bold else ""}<w:sz w:val="{half_points}"/>'
-             f'<w:szCs w:val="{half_points}"/></w:rPr>')  # fmt: skip
+    props = (
+        f'<w:rPr>{"<w:b/>" if bold else ""}<w:sz w:val="{half_points}"/>'
+        f'<w:szCs w:val="{half_points}"/></w:rPr>'
+    )
     runs = "<w:br/>".join(
         f'<w:t xml:space="preserve">{escape(line)}</w:t>'
         for line in _CONTROL.sub("", text).split("\n")
     )
-    return (f'<w:p {nsdecls("w")}><w:pPr><w:snapToGrid w:val="0"/>'
-            f'<w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLine="0"/></w:pPr>'
-            f"<w:r>{props}{runs}</w:r></w:p>")  # fmt: skip
+    return (
+        f'<w:p {nsdecls("w")}><w:pPr><w:snapToGrid w:val="0"/>'
+        f'<w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLine="0"/></w:pPr>'
+        f"<w:r>{props}{runs}</w:r></w:p>"
+    )
 
 
 # The substitute a machine without the standard's font uses (the font table's altName).
@@ -80,11 +102,34 @@ class Layout:
     bold_headings: bool
 
 
-GB9704 = Layout(TITLE_FONT, 22, BODY_FONT, 16, "Times New Roman", HEADING_FONTS, NUMBER_FONT,
-                14, 28.95, 2, True, False)  # fmt: skip
-PLAIN = Layout("Times New Roman", 16, "Times New Roman", 12, "Times New Roman",
-               ("Times New Roman", "Times New Roman"), "Times New Roman", 11, None, 0, False,
-               True)  # fmt: skip
+GB9704 = Layout(
+    TITLE_FONT,
+    22,
+    BODY_FONT,
+    16,
+    "Times New Roman",
+    HEADING_FONTS,
+    NUMBER_FONT,
+    14,
+    28.95,
+    2,
+    True,
+    False,
+)
+PLAIN = Layout(
+    "Times New Roman",
+    16,
+    "Times New Roman",
+    12,
+    "Times New Roman",
+    ("Times New Roman", "Times New Roman"),
+    "Times New Roman",
+    11,
+    None,
+    0,
+    False,
+    True,
+)
 
 
 def layout_for(locale: str) -> Layout:
@@ -282,13 +327,15 @@ class Paper:
         # The body's rows as one piece of XML: python-docx adds a row in milliseconds, and a
         # year's 台账 may hold tens of thousands.
         body = "".join(
-            "<w:tr>" + "".join(
+            "<w:tr>"
+            + "".join(
                 f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
                 f"{_paragraph(text, size)}</w:tc>"
                 for width, text in zip(widths, row, strict=True)
-            ) + "</w:tr>"
+            )
+            + "</w:tr>"
             for row in rows
-        )  # fmt: skip
+        )
         for tr in parse_xml(f"<w:tbl {nsdecls('w')}>{body}</w:tbl>"):
             table._tbl.append(tr)
         return table

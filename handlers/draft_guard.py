@@ -46,8 +46,10 @@ async def start(update: Update, ctx: Ctx, r: Renderer, user: User, flow: str) ->
         await STARTS[flow](update, ctx, r, user)
         return
     text = r(OPEN[state.flow][0]) + "\n" + r("Continue it, or discard it and start a new one?")
-    rows = [[(r.plain("Continue it"), cd.encode("dg", "c"))],
-            [(r.plain("Discard it and start anew"), cd.encode("dg", "n", flow))]]  # fmt: skip
+    rows = [
+        [(r.plain("Continue it"), cd.encode("dg", "c"))],
+        [(r.plain("Discard it and start anew"), cd.encode("dg", "n", flow))],
+    ]
     await reply(message, text, rows)
 
 

@@ -43,8 +43,19 @@ from render.event import speakers_text, type_name, when
 from render.renderer import Renderer
 
 FLOW = "event"
-STEPS = ("type", "title", "organiser", "date", "venue", "audience", "speakers", "outline",
-         "vetted", "attach", "summary")  # fmt: skip
+STEPS = (
+    "type",
+    "title",
+    "organiser",
+    "date",
+    "venue",
+    "audience",
+    "speakers",
+    "outline",
+    "vetted",
+    "attach",
+    "summary",
+)
 TYPE_CODES = {"rm": "report_meeting", "se": "seminar", "le": "lecture", "fo": "forum"}
 QUESTIONS = {
     "title": N_("What is the title of the event?"),
@@ -55,13 +66,24 @@ QUESTIONS = {
     "outline": N_("Send an outline of the topics."),
 }
 # What each step takes as an answer (the speakers' step: see _takes).
-TAKES = {"title": Takes.TEXT, "organiser_name": Takes.TEXT, "date": Takes.TEXT,
-         "venue": Takes.TEXT, "audience": Takes.TEXT, "outline": Takes.TEXT,
-         "attach": Takes.FILES_OR_BUTTONS}  # fmt: skip
-FIELDS = {"title": N_("Title"), "organiser": N_("Organiser"), "date": N_("Date and time"),
-          "venue": N_("Venue"),
-          "audience": N_("Expected audience"), "speakers": N_("Speakers"),
-          "outline": N_("Outline")}  # fmt: skip
+TAKES = {
+    "title": Takes.TEXT,
+    "organiser_name": Takes.TEXT,
+    "date": Takes.TEXT,
+    "venue": Takes.TEXT,
+    "audience": Takes.TEXT,
+    "outline": Takes.TEXT,
+    "attach": Takes.FILES_OR_BUTTONS,
+}
+FIELDS = {
+    "title": N_("Title"),
+    "organiser": N_("Organiser"),
+    "date": N_("Date and time"),
+    "venue": N_("Venue"),
+    "audience": N_("Expected audience"),
+    "speakers": N_("Speakers"),
+    "outline": N_("Outline"),
+}
 
 
 def _b(action: str, *args: object) -> str:
@@ -106,15 +128,19 @@ async def ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bo
         rows.append([(r.plain("Cancel"), _b("x"))])
     elif step == "organiser":
         text = r("Who organises it? Whoever organises is responsible (R6).")
-        rows = [[(r.plain("I organise it myself"), _b("o", "me"))],
-                [(r.plain("Someone else (by @username)"), _b("o", "else"))], _nav(r)]  # fmt: skip
+        rows = [
+            [(r.plain("I organise it myself"), _b("o", "me"))],
+            [(r.plain("Someone else (by @username)"), _b("o", "else"))],
+            _nav(r),
+        ]
     elif step == "organiser_name":
         text = r("Send the organiser's @username. They will be asked to confirm.")
     elif step == "speakers":
         text = r(QUESTIONS[step])
         if d.get("speakers"):
-            text += "\n" + r.plural("{n} speaker so far.", "{n} speakers so far.",
-                                    len(d["speakers"]))  # fmt: skip
+            text += "\n" + r.plural(
+                "{n} speaker so far.", "{n} speakers so far.", len(d["speakers"])
+            )
             rows = [[(r.plain("Done"), _b("d"))], _nav(r)]
     elif step == "vetted":
         # R6: no speaker with clearly deviant political leanings may be invited.
@@ -124,8 +150,10 @@ async def ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bo
         )
         rows = [[(r.plain("I confirm"), _b("v"))], _nav(r)]
     elif step == "attach":
-        text = r("Send the programme, speakers' CVs or other documents if you have any, then "
-                 "press Done; with none, press Done now.")  # fmt: skip
+        text = r(
+            "Send the programme, speakers' CVs or other documents if you have any, then "
+            "press Done; with none, press Done now."
+        )
         count = len(d.get("attachments", []))
         if count:
             text += "\n" + r.plural("{n} file received.", "{n} files received.", count)
@@ -133,8 +161,10 @@ async def ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bo
     elif step == "summary":
         policy = ctx.deps.policy.events
         text = summary(r, d, policy.lead_days, ctx.deps.clock.now())
-        rows = [[(r.plain("Submit"), _b("ok"))],
-                [(r.plain("Edit a field"), _b("e")), (r.plain("Cancel"), _b("x"))]]  # fmt: skip
+        rows = [
+            [(r.plain("Submit"), _b("ok"))],
+            [(r.plain("Edit a field"), _b("e")), (r.plain("Cancel"), _b("x"))],
+        ]
     else:
         text = r(QUESTIONS[step], example=examples.upcoming(ctx.deps.clock.now(), ctx.deps.zone))
     await show_step(update, text, rows, edit)
@@ -247,9 +277,12 @@ async def on_message(
         person = await people.find_person(ctx.deps, username=text.split()[0], member=True)
         if not person.active:  # nobody who left is picked (the service refuses it too)
             raise InvalidInput(
-                N_("{name} is no longer a member and cannot organise it. Name somebody else, or "
-                   "organise it yourself."), name=person.name,
-            )  # fmt: skip
+                N_(
+                    "{name} is no longer a member and cannot organise it. Name somebody else, or "
+                    "organise it yourself."
+                ),
+                name=person.name,
+            )
         if person.id == me.id:
             d.pop("organiser", None)
         else:
@@ -280,12 +313,15 @@ async def on_message(
         if match is None:
             raise InvalidInput(N_("Please write the speaker as “name, affiliation”."))
         if len(d.get("speakers", [])) >= policy.max_speakers:
-            raise InvalidInput(N_("An event needs between 1 and {max} speakers."),
-                               max=policy.max_speakers)  # fmt: skip
+            raise InvalidInput(
+                N_("An event needs between 1 and {max} speakers."), max=policy.max_speakers
+            )
         d.setdefault("speakers", []).append(
-            {"name": clean("speaker_name", match["name"], ctx.deps.policy),
-             "affiliation": clean("speaker_affiliation", match["aff"], ctx.deps.policy)}
-        )  # fmt: skip
+            {
+                "name": clean("speaker_name", match["name"], ctx.deps.policy),
+                "affiliation": clean("speaker_affiliation", match["aff"], ctx.deps.policy),
+            }
+        )
         await drafts.save(ctx.deps, me.id, state)
         await ask(update, ctx, r, state, edit=False)
         return
@@ -303,12 +339,17 @@ def _takes(state: DraftState) -> Takes:
 
 def to_draft(d: dict[str, Any]) -> EventDraft:
     return EventDraft(
-        event_type=d["type"], title=d["title"], starts_at=datetime.fromisoformat(d["date"]),
-        venue=d["venue"], audience=int(d["audience"]), speakers=d["speakers"],
-        outline=d["outline"], speakers_vetted=bool(d.get("vetted")),
+        event_type=d["type"],
+        title=d["title"],
+        starts_at=datetime.fromisoformat(d["date"]),
+        venue=d["venue"],
+        audience=int(d["audience"]),
+        speakers=d["speakers"],
+        outline=d["outline"],
+        speakers_vetted=bool(d.get("vetted")),
         organiser_id=int(d["organiser"]) if d.get("organiser") else None,
         attachments=d.get("attachments", []),
-    )  # fmt: skip
+    )
 
 
 async def _submit(

@@ -48,8 +48,9 @@ pressed = typed_button(EventButton.unpack)
 async def on_approve(update: Update, ctx: Ctx, b: EventButton, user: User, r: Renderer) -> str:
     """1ev:ap: the approver approves (R6); the office is asked to file it."""
     result = await decisions.decide(ctx.deps, tg_user(user), b.event_id, b.version, b.action)
-    await edit_or_send(update, r("You approved {ref}. The office will file it.", ref=result.ref),
-                       None)  # fmt: skip
+    await edit_or_send(
+        update, r("You approved {ref}. The office will file it.", ref=result.ref), None
+    )
     return r("Approved.")
 
 
@@ -99,13 +100,22 @@ async def on_resubmit(update: Update, ctx: Ctx, b: EventButton, user: User, r: R
 
 
 def _resubmission(snapshot: dict[str, Any], event_id: int) -> DraftState:
-    state = DraftState(event_flow.FLOW, "summary", {
-        "type": snapshot["event_type"], "title": snapshot["title"],
-        "date": snapshot["starts_at"], "venue": snapshot["venue"],
-        "audience": snapshot["audience"], "speakers": snapshot["speakers"],
-        "outline": snapshot["outline"], "vetted": False, "resubmit": event_id,
-        "attachments": snapshot.get("attachments", []),
-    })  # fmt: skip
+    state = DraftState(
+        event_flow.FLOW,
+        "summary",
+        {
+            "type": snapshot["event_type"],
+            "title": snapshot["title"],
+            "date": snapshot["starts_at"],
+            "venue": snapshot["venue"],
+            "audience": snapshot["audience"],
+            "speakers": snapshot["speakers"],
+            "outline": snapshot["outline"],
+            "vetted": False,
+            "resubmit": event_id,
+            "attachments": snapshot.get("attachments", []),
+        },
+    )
     if snapshot.get("organiser_id"):  # R6: the confirmed organiser stays named
         state.data["organiser"] = snapshot["organiser_id"]
         state.data["organiser_name"] = snapshot["organiser_name"]
@@ -136,8 +146,7 @@ async def on_held_with_incident(
 async def _outcome(update: Update, ctx: Ctx, b: EventButton, user: User, r: Renderer) -> None:
     outcome = after.OUTCOME_OF[b.action]
     result = await after.record_outcome(ctx.deps, tg_user(user), b.event_id, outcome, b.version)
-    await edit_or_send(update, r("Thank you. How {ref} went is recorded.", ref=result.ref),
-                       None)  # fmt: skip
+    await edit_or_send(update, r("Thank you. How {ref} went is recorded.", ref=result.ref), None)
     if outcome == "incident":
         # The incident goes on as a report, already knowing it happened at this event.
         context = await after.incident_context(ctx.deps, b.event_id)
@@ -178,13 +187,22 @@ async def on_cancel(update: Update, ctx: Ctx, b: EventButton, user: User, r: Ren
 async def on_file(update: Update, ctx: Ctx, b: EventButton, user: User, r: Renderer) -> None:
     """1ev:fi: the office records the filing; it asks the date, then the reference (R6)."""
     await after.check_office(ctx.deps, tg_user(user), b.event_id, b.version, filing=True)
-    question = r("On which date was it filed? Write it like {example}.",
-                 example=examples.day(ctx.deps.clock.now(), ctx.deps.zone))  # fmt: skip
+    question = r(
+        "On which date was it filed? Write it like {example}.",
+        example=examples.day(ctx.deps.clock.now(), ctx.deps.zone),
+    )
     await _ask(update, ctx, user, b, FLOW_FILING, question, step="date")
 
 
-async def _ask(update: Update, ctx: Ctx, user: User, b: EventButton, flow: str, question: str,
-               step: str | None = None) -> None:  # fmt: skip
+async def _ask(
+    update: Update,
+    ctx: Ctx,
+    user: User,
+    b: EventButton,
+    flow: str,
+    question: str,
+    step: str | None = None,
+) -> None:
     """Keep what the text answers (the event, its version) as a draft, and ask for the text;
     called after the authority check, so a stranger pressing in a group (who has not started
     the bot) is neither registered nor asked."""
@@ -224,10 +242,12 @@ async def on_text_step(
         await reply(message, r("What is the filing's reference number?"))
         return
     if state.flow == FLOW_FILING:
-        result = await after.record_filing(ctx.deps, me, event_id, version,
-                                            state.data["date"], text)  # fmt: skip
-        answer = r("{ref} is filed and cleared; the requester and organiser are told.",
-                   ref=result.ref)  # fmt: skip
+        result = await after.record_filing(
+            ctx.deps, me, event_id, version, state.data["date"], text
+        )
+        answer = r(
+            "{ref} is filed and cleared; the requester and organiser are told.", ref=result.ref
+        )
     elif state.step == "cx":
         result = await after.cancel(ctx.deps, me, event_id, text)
         answer = r("{ref} was cancelled; the requester and organiser are told.", ref=result.ref)
@@ -237,7 +257,10 @@ async def on_text_step(
     else:
         action = EventAction(state.step)  # rj or ch, kept by on_decision_note
         result = await decisions.decide(ctx.deps, me, event_id, version, action, text)
-        answer = (r("{ref} was rejected.", ref=result.ref) if action == EventAction.REJECT
-                  else r("{ref} was sent back for changes.", ref=result.ref))  # fmt: skip
+        answer = (
+            r("{ref} was rejected.", ref=result.ref)
+            if action == EventAction.REJECT
+            else r("{ref} was sent back for changes.", ref=result.ref)
+        )
     await drafts.clear(ctx.deps, user.id)
     await reply(message, answer)

@@ -61,8 +61,11 @@ def _text(r: Renderer, page: search.Page) -> str:
         head = r.plural(
             "{n} record found for “{query}” (page {page} of {pages}):",
             "{n} records found for “{query}” (page {page} of {pages}):",
-            page.total, query=page.query, page=page.page + 1, pages=page.pages,
-        )  # fmt: skip
+            page.total,
+            query=page.query,
+            page=page.page + 1,
+            pages=page.pages,
+        )
     return "\n\n".join([head, *(_line(r, h) for h in page.hits)])
 
 

@@ -35,8 +35,12 @@ GONE = N_("This addition was already sent or cancelled. To add more, press Add t
 
 
 def _collecting(r: Renderer, incident_id: int) -> list[list[tuple[str, str]]]:
-    return [[(r.plain("Done"), cd.encode("in", "dn", incident_id)),
-             (r.plain("Cancel"), cd.encode("in", "xa", incident_id))]]  # fmt: skip
+    return [
+        [
+            (r.plain("Done"), cd.encode("in", "dn", incident_id)),
+            (r.plain("Cancel"), cd.encode("in", "xa", incident_id)),
+        ]
+    ]
 
 
 async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
@@ -51,17 +55,26 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     if data.action == "ad":
         ref = await additions.check_may_add(ctx.deps, me, incident_id)
         person = await people.identify(ctx.deps, me, private=True)
-        state = DraftState(FLOW_ADD, "collect", {"id": incident_id, "ref": ref, "texts": [],
-                                                 "attachments": []})  # fmt: skip
+        state = DraftState(
+            FLOW_ADD, "collect", {"id": incident_id, "ref": ref, "texts": [], "attachments": []}
+        )
         await drafts.save(ctx.deps, person.id, state)
         await reply(message, r(ADD_PROMPT, ref=ref), _collecting(r, incident_id))
         return None
     if data.action == "sv":
         ref, now = await changes.check_severity(ctx.deps, me, incident_id)
-        rows = [[(r.plain(SEVERITY_NAMES[name]), cd.encode("in", "sc", incident_id, code))
-                 for code, name in SEVERITY_CODES.items() if name != now]]  # fmt: skip
-        await reply(message, r("{ref} is now {severity}. What should it be?", ref=ref,
-                               severity=severity(r, now)), rows)  # fmt: skip
+        rows = [
+            [
+                (r.plain(SEVERITY_NAMES[name]), cd.encode("in", "sc", incident_id, code))
+                for code, name in SEVERITY_CODES.items()
+                if name != now
+            ]
+        ]
+        await reply(
+            message,
+            r("{ref} is now {severity}. What should it be?", ref=ref, severity=severity(r, now)),
+            rows,
+        )
         return None
     if data.action == "sc":
         to = SEVERITY_CODES.get(data.args[1] if len(data.args) > 1 else "")
@@ -71,18 +84,29 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
         if to == now:
             return r("{ref} is already {severity}.", ref=ref, severity=severity(r, now))
         person = await people.identify(ctx.deps, me, private=True)
-        await drafts.save(ctx.deps, person.id, DraftState(
-            FLOW_SEVERITY, "reason", {"id": incident_id, "from": now, "to": to}))  # fmt: skip
-        await edit_or_send(update, r("Why is {ref} to be {severity}? Send the reason as a "
-                                     "message, or /cancel.", ref=ref,
-                                     severity=severity(r, to)), None)  # fmt: skip
+        await drafts.save(
+            ctx.deps,
+            person.id,
+            DraftState(FLOW_SEVERITY, "reason", {"id": incident_id, "from": now, "to": to}),
+        )
+        await edit_or_send(
+            update,
+            r(
+                "Why is {ref} to be {severity}? Send the reason as a message, or /cancel.",
+                ref=ref,
+                severity=severity(r, to),
+            ),
+            None,
+        )
         return None
     ref, count = await changes.check_reopen(ctx.deps, me, incident_id)  # "ro"
     person = await people.identify(ctx.deps, me, private=True)
     state = DraftState(FLOW_REOPEN, "reason", {"id": incident_id, "count": count})
     await drafts.save(ctx.deps, person.id, state)
-    await reply(message, r("Why is {ref} to be reopened? Send the reason as a message, or "
-                           "/cancel.", ref=ref))  # fmt: skip
+    await reply(
+        message,
+        r("Why is {ref} to be reopened? Send the reason as a message, or /cancel.", ref=ref),
+    )
     return None
 
 
@@ -99,13 +123,16 @@ async def _finish(
         await edit_or_send(update, r("Nothing was added to {ref}.", ref=ref), None)
         return None
     text = "\n".join(state.data.get("texts", []))
-    added = await additions.add_to_report(ctx.deps, tg_user(user), incident_id, text,
-                                          list(state.data.get("attachments", [])))  # fmt: skip
-    answer = r("Added to {ref}; it is addition number {number}.", ref=added.ref,
-               number=added.number)  # fmt: skip
+    added = await additions.add_to_report(
+        ctx.deps, tg_user(user), incident_id, text, list(state.data.get("attachments", []))
+    )
+    answer = r(
+        "Added to {ref}; it is addition number {number}.", ref=added.ref, number=added.number
+    )
     if added.told:
-        answer += "\n" + r.plural("{n} handler has been told.", "{n} handlers have been told.",
-                                  added.told)  # fmt: skip
+        answer += "\n" + r.plural(
+            "{n} handler has been told.", "{n} handlers have been told.", added.told
+        )
     await edit_or_send(update, answer, None)
     return None
 
@@ -118,8 +145,9 @@ async def on_message(
     if state.flow == FLOW_ADD:
         if state.replayed:  # handled again after a crash: say where it stands, add nothing twice
             texts, files = len(state.data["texts"]), len(state.data["attachments"])
-            await replay.ask_again(ctx, state, reply(message, received(r, texts, files),
-                                                     _collecting(r, incident_id)))  # fmt: skip
+            await replay.ask_again(
+                ctx, state, reply(message, received(r, texts, files), _collecting(r, incident_id))
+            )
             return
         assert state.person_id is not None
         if message.photo or message.document:
@@ -135,15 +163,22 @@ async def on_message(
         return
     text = message.text or ""
     if state.flow == FLOW_SEVERITY:
-        changed = await changes.change_severity(ctx.deps, me, incident_id, state.data["from"],
-                                                state.data["to"], text)  # fmt: skip
-        answer = r("{ref} is now {severity}; its handlers have been told.", ref=changed.ref,
-                   severity=severity(r, changed.severity))  # fmt: skip
+        changed = await changes.change_severity(
+            ctx.deps, me, incident_id, state.data["from"], state.data["to"], text
+        )
+        answer = r(
+            "{ref} is now {severity}; its handlers have been told.",
+            ref=changed.ref,
+            severity=severity(r, changed.severity),
+        )
         if changed.brought_in:
-            answer += "\n" + r("Brought in by the new severity: {names}.",
-                               names=r.items(changed.brought_in))  # fmt: skip
+            answer += "\n" + r(
+                "Brought in by the new severity: {names}.", names=r.items(changed.brought_in)
+            )
     else:
         reopened = await changes.reopen(ctx.deps, me, incident_id, int(state.data["count"]), text)
-        answer = r("{ref} is open again. Its handlers have been told and must acknowledge it "
-                   "again.", ref=reopened.ref)  # fmt: skip
+        answer = r(
+            "{ref} is open again. Its handlers have been told and must acknowledge it again.",
+            ref=reopened.ref,
+        )
     await reply(message, answer)

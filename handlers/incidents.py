@@ -91,8 +91,10 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
         if data.action == "ak":
             toast = r("You acknowledged {ref}.", ref=done.ref)
         elif done.acknowledged:
-            toast = r("{ref} is marked as contained; this also records your acknowledgement.",
-                      ref=done.ref)  # fmt: skip
+            toast = r(
+                "{ref} is marked as contained; this also records your acknowledgement.",
+                ref=done.ref,
+            )
         else:
             toast = r("{ref} is marked as contained.", ref=done.ref)
         # Read before both requests go, so the card's edit is sent ahead of the answer.
@@ -102,8 +104,11 @@ async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Render
         view = await incidents.timeline_of(ctx.deps, me, incident_id)
         files = [[(r.plain("Attachments"), cd.encode("in", "at", incident_id))]]
         if update.effective_message is not None:
-            await reply(update.effective_message, timeline_text(r, view),
-                        files if view.attachments else None)  # fmt: skip
+            await reply(
+                update.effective_message,
+                timeline_text(r, view),
+                files if view.attachments else None,
+            )
         return None
     if data.action == "at":
         sent = await evidence.send_evidence(ctx.deps, me, incident_id)
@@ -150,8 +155,10 @@ async def _pull_in_list(
     found = await incidents.candidates(ctx.deps, me, incident_id, page or 0)
     if not found.people:
         if found.others:
-            return r("Everyone else who has started the bot already handles {ref} or reported it.",
-                     ref=found.ref)  # fmt: skip
+            return r(
+                "Everyone else who has started the bot already handles {ref} or reported it.",
+                ref=found.ref,
+            )
         return r("Nobody else has started the bot yet.")
     rows = [[(name, cd.encode("in", "pp", incident_id, pid))] for pid, name in found.people]
     turn = [
@@ -175,8 +182,10 @@ async def _pull_in_list(
 def _rows(r: Renderer, view: incidents.CardView, card: bool = True) -> list[list[tuple[str, str]]]:
     """The card's buttons; `card=False` under a relay or a reminder, whose words must stay
     (a press there refreshes only the buttons: see _refresh)."""
-    return [[(r.plain(b.label), b.data if card else b.data.removesuffix(":c")) for b in row]
-            for row in view.buttons]  # fmt: skip
+    return [
+        [(r.plain(b.label), b.data if card else b.data.removesuffix(":c")) for b in row]
+        for row in view.buttons
+    ]
 
 
 async def _refresh(

@@ -52,31 +52,39 @@ def _picker(r: Renderer, clause: str = "") -> tuple[str, Rows]:
     if clause:
         text = r("Which period for {clause}?", clause=clause)
     else:
-        text = r("Which period? The ledger shows what the records prove, in the organisation's "
-                 "time zone.")  # fmt: skip
+        text = r(
+            "Which period? The ledger shows what the records prove, in the organisation's "
+            "time zone."
+        )
     rows = [
-        [(r.plain("This quarter"), _b("r", "tq", *tail)),
-         (r.plain("Last quarter"), _b("r", "lq", *tail))],
-        [(r.plain("This year"), _b("r", "ty", *tail)),
-         (r.plain("Last year"), _b("r", "ly", *tail))],
+        [
+            (r.plain("This quarter"), _b("r", "tq", *tail)),
+            (r.plain("Last quarter"), _b("r", "lq", *tail)),
+        ],
+        [
+            (r.plain("This year"), _b("r", "ty", *tail)),
+            (r.plain("Last year"), _b("r", "ly", *tail)),
+        ],
         [(r.plain("Chosen dates…"), _b("d", *tail))],
-    ]  # fmt: skip
+    ]
     return text, rows
 
 
 def _summary_rows(r: Renderer, book: Ledger) -> Rows:
     t = token(book.period)
     return [
-        [(r.plain("Lapses ({n})", n=r.t.number(len(book.lapses))), _b("l", t, 0)),
-         (r.plain("By clause"), _b("k", t))],
+        [
+            (r.plain("Lapses ({n})", n=r.t.number(len(book.lapses))), _b("l", t, 0)),
+            (r.plain("By clause"), _b("k", t)),
+        ],
         [(r.plain("Inspection package (.zip)"), _b("x", t)), (r.plain("Chart"), _b("g", t))],
         [(r.plain("Another period"), _b("m"))],
-    ]  # fmt: skip
+    ]
 
 
-def _paging(r: Renderer, action: str, args: tuple[object, ...], page: int, n: int) -> list[
-    tuple[str, str]
-]:  # fmt: skip
+def _paging(
+    r: Renderer, action: str, args: tuple[object, ...], page: int, n: int
+) -> list[tuple[str, str]]:
     row = []
     if page > 0:
         row.append((r.plain("‹ Previous"), _b(action, *args, page - 1)))
@@ -103,9 +111,14 @@ async def ledger_command(
     if ctx.args:
         clause = known(ctx.args[0]) or ""
         if not clause:
-            await reply(message, r("{clause} is not a clause of the regulation; they run "
-                                   "R1–R8, L1–L5, A1–A4, P1–P4 and C1–C12.",
-                                   clause=ctx.args[0][:10]))  # fmt: skip
+            await reply(
+                message,
+                r(
+                    "{clause} is not a clause of the regulation; they run "
+                    "R1–R8, L1–L5, A1–A4, P1–P4 and C1–C12.",
+                    clause=ctx.args[0][:10],
+                ),
+            )
             return
     text, rows = _picker(r, clause)
     await reply(message, _not_automated(ctx, r, clause) + text, rows)
@@ -117,8 +130,14 @@ def _not_automated(ctx: Ctx, r: Renderer, clause: str) -> str:
     why = ctx.deps.policy.regulation.why_not(clause) if clause else None
     if why is None:
         return ""
-    return r("<b>{clause} is not automated by the bot</b>: {why}", clause=clause,
-             why=why.why if r.locale.startswith("zh") else why.why_en) + "\n\n"  # fmt: skip
+    return (
+        r(
+            "<b>{clause} is not automated by the bot</b>: {why}",
+            clause=clause,
+            why=why.why if r.locale.startswith("zh") else why.why_en,
+        )
+        + "\n\n"
+    )
 
 
 async def begin(update: Update, ctx: Ctx, r: Renderer, user: User) -> None:
@@ -135,15 +154,24 @@ def _period(ctx: Ctx, value: str) -> LedgerPeriod:
     return period
 
 
-async def _show(update: Update, ctx: Ctx, r: Renderer, user: User, period: LedgerPeriod,
-                clause: str = "", page: int = 0, lapses: bool = False) -> None:  # fmt: skip
+async def _show(
+    update: Update,
+    ctx: Ctx,
+    r: Renderer,
+    user: User,
+    period: LedgerPeriod,
+    clause: str = "",
+    page: int = 0,
+    lapses: bool = False,
+) -> None:
     t = token(period)
     book = await ledger.build(ctx.deps, tg_user(user), period, clause=clause or None)
     if clause:
         n = len(book.evidence(clause))
         rows = [row for row in [_paging(r, "c", (clause, t), page, n)] if row]
-        rows.append([(r.plain("Other clauses"), _b("k", t)),
-                     (r.plain("‹ Back to the summary"), _b("p", t))])  # fmt: skip
+        rows.append(
+            [(r.plain("Other clauses"), _b("k", t)), (r.plain("‹ Back to the summary"), _b("p", t))]
+        )
         text = _not_automated(ctx, r, clause) + view.clause(r, book, clause, page)
         await edit_or_send(update, text, rows)
     elif lapses:
@@ -169,8 +197,15 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
         me = await ledger.reader_scope(ctx.deps, tg_user(user))
         await drafts.save(ctx.deps, me.person_id, DraftState(FLOW, "dates", {"clause": clause}))
         first, last = examples.year_so_far(ctx.deps.clock.now(), ctx.deps.zone)
-        await edit_or_send(update, r("Send the first and the last day, such as {first} {last}. "
-                                     "/cancel leaves.", first=first, last=last), None)  # fmt: skip
+        await edit_or_send(
+            update,
+            r(
+                "Send the first and the last day, such as {first} {last}. /cancel leaves.",
+                first=first,
+                last=last,
+            ),
+            None,
+        )
     elif a == "p" and len(args) == 1:
         await _show(update, ctx, r, user, _period(ctx, args[0]))
     elif a == "l" and len(args) == 2 and page is not None:
@@ -178,8 +213,13 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     elif a == "k" and len(args) == 1:
         period = _period(ctx, args[0])
         scope = await ledger.reader_scope(ctx.deps, tg_user(user))  # the title; no records read
-        text = "\n".join([*view.head(r, period, scope.level), "", r(
-            "Which clause? Or send /ledger and the clause's ID, such as /ledger C5.")])  # fmt: skip
+        text = "\n".join(
+            [
+                *view.head(r, period, scope.level),
+                "",
+                r("Which clause? Or send /ledger and the clause's ID, such as /ledger C5."),
+            ]
+        )
         await edit_or_send(update, text, _clause_rows(r, token(period)))
     elif a == "c" and len(args) == 3 and page is not None and known(args[0]):
         await _show(update, ctx, r, user, _period(ctx, args[1]), args[0], page)

@@ -39,8 +39,12 @@ FONT = Path(__file__).with_name("fonts") / "NotoSansSC-dutydesk.otf"
 fontManager.addfont(FONT)
 FAMILY = (FontProperties(fname=FONT).get_name(), "DejaVu Sans")
 
-OBLIGATION_KINDS = (MeetingKind.QUARTERLY_REVIEW, MeetingKind.DEDICATED, MeetingKind.STUDY,
-                    MeetingKind.FORWARD_ANALYSIS)  # fmt: skip
+OBLIGATION_KINDS = (
+    MeetingKind.QUARTERLY_REVIEW,
+    MeetingKind.DEDICATED,
+    MeetingKind.STUDY,
+    MeetingKind.FORWARD_ANALYSIS,
+)
 # Critical to information, darkest first; the line on top of them in black.
 COLOURS = {"critical": "#a50f15", "major": "#ef6548", "general": "#fdbb84", "": "#74a9cf"}
 DUE, MET_COLOUR = "#d9d9d9", "#238b45"
@@ -86,13 +90,18 @@ def chart_data(book: Ledger) -> ChartData:
         if row.acknowledged_at is not None:
             waits[i].append(row.acknowledged_at - row.reported_at)
     hours = [durations(w).median for w in waits]
-    decided = [o for o in book.obligations
-               if o.state in (MET, SHORT) and period.first <= o.belongs <= period.last]  # fmt: skip
+    decided = [
+        o
+        for o in book.obligations
+        if o.state in (MET, SHORT) and period.first <= o.belongs <= period.last
+    ]
     obligations = {
-        kind: (sum(1 for o in decided if o.kind == kind and o.state == MET),
-               sum(1 for o in decided if o.kind == kind))
+        kind: (
+            sum(1 for o in decided if o.kind == kind and o.state == MET),
+            sum(1 for o in decided if o.kind == kind),
+        )
         for kind in OBLIGATION_KINDS
-    }  # fmt: skip
+    }
     lapses = Counter(clause for lapse in book.lapses for clause in lapse.clauses)
     return ChartData(
         period=period,
@@ -112,8 +121,9 @@ def render(data: ChartData, r: Renderer) -> bytes:
     figure = Figure(figsize=(8, 6), dpi=150, layout="constrained")
     FigureCanvasAgg(figure)
     grid = figure.add_gridspec(2, 2, height_ratios=(1.15, 1), width_ratios=(1.2, 1))
-    figure.suptitle(r.plain(TITLE, period=period_name(r, data.period)), fontfamily=FAMILY,
-                    fontsize=LARGE)  # fmt: skip
+    figure.suptitle(
+        r.plain(TITLE, period=period_name(r, data.period)), fontfamily=FAMILY, fontsize=LARGE
+    )
     _incidents(figure.add_subplot(grid[0, :]), data, r)
     _obligations(figure.add_subplot(grid[1, 0]), data, r)
     _lapses(figure.add_subplot(grid[1, 1]), data, r)
@@ -132,8 +142,17 @@ def _panel(ax: Axes, title: str, empty: bool, r: Renderer) -> None:
     ax.tick_params(labelsize=SMALL, labelfontfamily=FAMILY)
     ax.spines[["top", "right"]].set_visible(False)
     if empty:
-        ax.text(0.5, 0.5, r.plain(NOTHING), transform=ax.transAxes, ha="center", va="center",
-                fontfamily=FAMILY, fontsize=MEDIUM, color="grey")  # fmt: skip
+        ax.text(
+            0.5,
+            0.5,
+            r.plain(NOTHING),
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontfamily=FAMILY,
+            fontsize=MEDIUM,
+            color="grey",
+        )
 
 
 def _month_labels(data: ChartData, r: Renderer) -> list[str]:
@@ -169,9 +188,15 @@ def _incidents(ax: Axes, data: ChartData, r: Renderer) -> None:
     line = [h if h is not None else float("nan") for h in data.to_acknowledge]
     hours.plot(x, line, marker="o", color="black", label=r.plain(HOURS))
     for i, h in points:
-        hours.annotate(duration(r, timedelta(hours=h)), (i, h), xytext=(0, 6), ha="center",
-                       textcoords="offset points", fontsize=SMALL - 1,
-                       fontfamily=FAMILY)  # fmt: skip
+        hours.annotate(
+            duration(r, timedelta(hours=h)),
+            (i, h),
+            xytext=(0, 6),
+            ha="center",
+            textcoords="offset points",
+            fontsize=SMALL - 1,
+            fontfamily=FAMILY,
+        )
     hours.set_ylim(0, max([1.0] + [h for _i, h in points]) * 1.45)
     if not points:
         hours.set_yticks([])
@@ -179,8 +204,14 @@ def _incidents(ax: Axes, data: ChartData, r: Renderer) -> None:
     hours.spines[["top"]].set_visible(False)
     handles, labels = ax.get_legend_handles_labels()
     more, words = hours.get_legend_handles_labels()
-    ax.legend(handles + more, labels + words, loc="upper left", ncols=3, frameon=False,
-              prop={"family": FAMILY, "size": SMALL - 1})  # fmt: skip
+    ax.legend(
+        handles + more,
+        labels + words,
+        loc="upper left",
+        ncols=3,
+        frameon=False,
+        prop={"family": FAMILY, "size": SMALL - 1},
+    )
     _panel(ax, r.plain(INCIDENTS), not any(stacked), r)  # the twin draws the right spine
 
 
@@ -192,8 +223,10 @@ def _obligations(ax: Axes, data: ChartData, r: Renderer) -> None:
     ax.barh(y, met, height=0.6, color=MET_COLOUR, label=r.plain(MET_LABEL))
     for i, (m, d) in enumerate(zip(met, due, strict=True)):
         ax.text(d, i, f" {m}/{d}", va="center", fontsize=SMALL, fontfamily=FAMILY)
-    names = [textwrap.fill(r.plain(MEETING_NAMES[k]), 16, break_long_words=False)
-             for k in data.obligations]  # fmt: skip
+    names = [
+        textwrap.fill(r.plain(MEETING_NAMES[k]), 16, break_long_words=False)
+        for k in data.obligations
+    ]
     ax.set_yticks(y, names)
     ax.invert_yaxis()  # the regulation's order, top down
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -204,8 +237,9 @@ def _obligations(ax: Axes, data: ChartData, r: Renderer) -> None:
 
 def _lapses(ax: Axes, data: ChartData, r: Renderer) -> None:
     clauses = list(data.lapses)
-    bars = ax.bar(range(len(clauses)), list(data.lapses.values()), width=0.6,
-                  color=COLOURS["critical"])  # fmt: skip
+    bars = ax.bar(
+        range(len(clauses)), list(data.lapses.values()), width=0.6, color=COLOURS["critical"]
+    )
     ax.bar_label(bars, padding=2, fontsize=SMALL, fontfamily=FAMILY)
     ax.set_xticks(range(len(clauses)), clauses)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))

@@ -107,11 +107,13 @@ def _summary(s: Sheets, book: Ledger) -> list[list[Any]]:
     r, inc, ev = s.r, book.incident_figures, book.event_figures
     rows: list[list[Any]] = [
         [r.plain("Period"), w.period_name(r, book.period)],
-        [r.plain("From"), book.period.first], [r.plain("To"), book.period.last],
+        [r.plain("From"), book.period.first],
+        [r.plain("To"), book.period.last],
         [r.plain("Records shown"), r.plain(w.SCOPES[book.scope.level])],
         [r.plain("As of"), s.local(book.now)],
-        [r.plain("Incidents reported"), inc.total], [r.plain("Still open"), inc.open],
-    ]  # fmt: skip
+        [r.plain("Incidents reported"), inc.total],
+        [r.plain("Still open"), inc.open],
+    ]
     for (kind, severity), n in sorted(book.incident_figures.by_kind.items()):
         name = r.plain(w.INCIDENT_KINDS[kind])
         if severity:
@@ -129,12 +131,13 @@ def _summary(s: Sheets, book: Ledger) -> list[list[Any]]:
     ]
     rows += [[r.plain(EVENT_STEP_NAMES[name]), n] for name, n in ev.steps.items()]
     rows += [
-        [r.plain("Events dated in the period"), ev.dated], [r.plain("Events held"), ev.held],
+        [r.plain("Events dated in the period"), ev.dated],
+        [r.plain("Events held"), ev.held],
         [r.plain("Requested at short notice"), ev.short_lead],
         [r.plain("Median notice (days)"), ev.lead_days[0] if ev.lead_days else None],
         [r.plain("Shortest notice (days)"), ev.lead_days[1] if ev.lead_days else None],
         [r.plain("Lapses"), len(book.lapses)],
-    ]  # fmt: skip
+    ]
     return rows
 
 
@@ -161,24 +164,51 @@ def workbook(book: Ledger, r: Renderer, progress: Progress = lambda _f: None) ->
     rows.meetings(s, book, content)
     s.sheet(
         N_("Obligations"),
-        (N_("Clause"), N_("Obligation"), N_("From"), N_("To"), N_("Held"), N_("Required"),
-         N_("State")),
-        [[o.clause, w.obligation_name(r, o), o.start, o.end, o.held, o.required,
-          r.plain(w.STATES[o.state])] for o in book.obligations],
-    )  # fmt: skip
+        (
+            N_("Clause"),
+            N_("Obligation"),
+            N_("From"),
+            N_("To"),
+            N_("Held"),
+            N_("Required"),
+            N_("State"),
+        ),
+        [
+            [
+                o.clause,
+                w.obligation_name(r, o),
+                o.start,
+                o.end,
+                o.held,
+                o.required,
+                r.plain(w.STATES[o.state]),
+            ]
+            for o in book.obligations
+        ],
+    )
     s.sheet(
         N_("Lapses"),
         (N_("Limit"), N_("Clauses"), N_("Lapse"), N_("Late by (hours)")),
-        [[loc(lp.due), r.items(lp.clauses), w.lapse_text(r, lp), hours(lp.late_by)]
-         for lp in book.lapses],
-    )  # fmt: skip
+        [
+            [loc(lp.due), r.items(lp.clauses), w.lapse_text(r, lp), hours(lp.late_by)]
+            for lp in book.lapses
+        ],
+    )
     progress(0.7)
     evidence: list[list[Any]] = []
     for clause in CLAUSE_IDS:
         for e in book.evidence(clause):
             when = e.at.astimezone(r.zone).date() if e.whole_day else loc(e.at)
-            evidence.append([clause, when, r.plain(w.SOURCES[e.source]), w.evidence_what(r, e),
-                             w.evidence_subject(r, e), e.actor or ""])  # fmt: skip
+            evidence.append(
+                [
+                    clause,
+                    when,
+                    r.plain(w.SOURCES[e.source]),
+                    w.evidence_what(r, e),
+                    w.evidence_subject(r, e),
+                    e.actor or "",
+                ]
+            )
     s.sheet(
         N_("Evidence by clause"),
         (N_("Clause"), N_("When"), N_("Source"), N_("What"), N_("Subject"), N_("By")),

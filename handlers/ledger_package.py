@@ -72,13 +72,19 @@ def present(content: Content, root: Path, limit: int = MAX_PART) -> Content:
 
     return dataclasses.replace(
         content,
-        incidents={k: dataclasses.replace(v, files=[whole(f) for f in v.files])
-                   for k, v in content.incidents.items()},
-        events={k: dataclasses.replace(v, files=[whole(f) for f in v.files])
-                for k, v in content.events.items()},
-        meetings={k: dataclasses.replace(v, files=[whole(f) for f in v.files])
-                  for k, v in content.meetings.items()},
-    )  # fmt: skip
+        incidents={
+            k: dataclasses.replace(v, files=[whole(f) for f in v.files])
+            for k, v in content.incidents.items()
+        },
+        events={
+            k: dataclasses.replace(v, files=[whole(f) for f in v.files])
+            for k, v in content.events.items()
+        },
+        meetings={
+            k: dataclasses.replace(v, files=[whole(f) for f in v.files])
+            for k, v in content.meetings.items()
+        },
+    )
 
 
 def _documents(book: Ledger, r: Renderer, progress: Progress) -> list[Entry]:
@@ -116,9 +122,13 @@ def _parts(entries: list[Entry], limit: int) -> list[list[Entry]]:
 
 
 def build(
-    book: Ledger, r: Renderer, files_root: Path, out: Path, progress: Progress = lambda _f: None,
+    book: Ledger,
+    r: Renderer,
+    files_root: Path,
+    out: Path,
+    progress: Progress = lambda _f: None,
     limit: int = MAX_PART,
-) -> list[Path]:  # fmt: skip
+) -> list[Path]:
     """Write the package (or its parts) into `out`; returns the zip files in order."""
     if book.content is not None:
         book = dataclasses.replace(book, content=present(book.content, files_root, limit))

@@ -33,17 +33,20 @@ RULE_SETS = (
 CLOSING = N_("6. Problems and next steps")
 WRITE = {
     "intro": N_("[For the office to write: the year's work in outline and its main results.]"),
-    "R": N_("[For the office to write: how the responsibility was carried out, and its "
-            "effect.]"),
+    "R": N_("[For the office to write: how the responsibility was carried out, and its effect.]"),
     "L": N_("[For the office to write: how incidents were handled and what was learnt.]"),
-    "A": N_("[For the office to write: the main findings of the analyses and how they were "
-            "followed up.]"),
+    "A": N_(
+        "[For the office to write: the main findings of the analyses and how they were "
+        "followed up.]"
+    ),
     "P": N_("[For the office to write: how the platforms and channels were managed.]"),
-    "C": N_("[For the office to write: accountability cases under C1–C12 from the register, "
-            "if any, and the measures taken.]"),
+    "C": N_(
+        "[For the office to write: accountability cases under C1–C12 from the register, "
+        "if any, and the measures taken.]"
+    ),
     "closing": N_("[For the office to write: the problems found and next year's measures.]"),
     "signature": N_("[Name of the party group]"),
-}  # fmt: skip
+}
 
 
 def plural(singular: str, plural_: str, n: int, r: Renderer, **values: Any) -> str:
@@ -66,8 +69,10 @@ def _held(book: Ledger, clause: str) -> tuple[int, int]:
 
 def _figures(paper: Paper, r: Renderer, rows: list[tuple[str, object]]) -> None:
     paper.para(r.plain("The records show:"))
-    paper.table([r.plain("Figure"), r.plain("Value")],
-                [[r.plain(label), str(value)] for label, value in rows])  # fmt: skip
+    paper.table(
+        [r.plain("Figure"), r.plain("Value")],
+        [[r.plain(label), str(value)] for label, value in rows],
+    )
 
 
 def _items(paper: Paper, r: Renderer, heading: str, lines: list[str]) -> None:
@@ -79,16 +84,20 @@ def _items(paper: Paper, r: Renderer, heading: str, lines: list[str]) -> None:
 def _responsibility(paper: Paper, r: Renderer, book: Ledger) -> None:
     ev = book.event_figures
     held, required = _held(book, "R2")
-    _figures(paper, r, [
-        (N_("Dedicated meetings held (R2)"), held),
-        (N_("Dedicated meetings required (R2)"), required),
-        (N_("Study sessions held (R3)"), len(_of(book, MeetingKind.STUDY))),
-        (N_("Events requested"), ev.requested),
-        (N_("Events approved"), ev.steps["approved"]),
-        (N_("Events rejected"), ev.steps["rejected"]),
-        (N_("Events filed with the publicity department"), ev.steps["filed"]),
-        (N_("Events held"), ev.held),
-    ])  # fmt: skip
+    _figures(
+        paper,
+        r,
+        [
+            (N_("Dedicated meetings held (R2)"), held),
+            (N_("Dedicated meetings required (R2)"), required),
+            (N_("Study sessions held (R3)"), len(_of(book, MeetingKind.STUDY))),
+            (N_("Events requested"), ev.requested),
+            (N_("Events approved"), ev.steps["approved"]),
+            (N_("Events rejected"), ev.steps["rejected"]),
+            (N_("Events filed with the publicity department"), ev.steps["filed"]),
+            (N_("Events held"), ev.held),
+        ],
+    )
     _items(paper, r, N_("Dedicated meetings (R2)"), _dated(r, _of(book, MeetingKind.DEDICATED)))
     _items(paper, r, N_("Study sessions (R3)"), _dated(r, _of(book, MeetingKind.STUDY)))
     events = []
@@ -104,14 +113,18 @@ def _responsibility(paper: Paper, r: Renderer, book: Ledger) -> None:
 
 def _linked(paper: Paper, r: Renderer, book: Ledger) -> None:
     inc = book.incident_figures
-    _figures(paper, r, [
-        (N_("Incidents reported"), inc.total),
-        (N_("Median time to acknowledge"), w.duration(r, inc.to_acknowledge.median)),
-        (N_("Slowest acknowledgement"), w.duration(r, inc.to_acknowledge.slowest)),
-        (N_("Escalated by themselves"), inc.escalated),
-        (N_("Reported to the higher department"), inc.upward),
-        (N_("Still open"), inc.open),
-    ])  # fmt: skip
+    _figures(
+        paper,
+        r,
+        [
+            (N_("Incidents reported"), inc.total),
+            (N_("Median time to acknowledge"), w.duration(r, inc.to_acknowledge.median)),
+            (N_("Slowest acknowledgement"), w.duration(r, inc.to_acknowledge.slowest)),
+            (N_("Escalated by themselves"), inc.escalated),
+            (N_("Reported to the higher department"), inc.upward),
+            (N_("Still open"), inc.open),
+        ],
+    )
     # By kind and severity, as the ledger counts them: a year of thousands of reports stays a
     # table of a few rows (each report is in the 台账).
     rows = []
@@ -122,26 +135,47 @@ def _linked(paper: Paper, r: Renderer, book: Ledger) -> None:
         these = [i for i in book.incidents if (i.kind, i.severity or "") == (kind, severity)]
         ack = durations([i.acknowledged_at - i.reported_at for i in these if i.acknowledged_at])
         upward = sum(1 for i in these if i.reported_upward_at)
-        rows.append([name, r.t.number(n), w.duration(r, ack.median), w.duration(r, ack.slowest),
-                     r.t.number(upward)])  # fmt: skip
+        rows.append(
+            [
+                name,
+                r.t.number(n),
+                w.duration(r, ack.median),
+                w.duration(r, ack.slowest),
+                r.t.number(upward),
+            ]
+        )
     paper.heading(r.plain("By kind and severity"), 2)
     paper.table(
-        [r.plain(h) for h in (N_("Kind"), N_("Reported"), N_("Median time to acknowledge"),
-                              N_("Slowest acknowledgement"), N_("Reported upward (P3)"))],
+        [
+            r.plain(h)
+            for h in (
+                N_("Kind"),
+                N_("Reported"),
+                N_("Median time to acknowledge"),
+                N_("Slowest acknowledgement"),
+                N_("Reported upward (P3)"),
+            )
+        ],
         rows,
-    )  # fmt: skip
+    )
 
 
 def _analysis(paper: Paper, r: Renderer, book: Ledger, content: Content | None) -> None:
     held, required = _held(book, "A2")
     reviews = _of(book, MeetingKind.QUARTERLY_REVIEW)
-    _figures(paper, r, [
-        (N_("Quarterly reviews held (A2)"), held),
-        (N_("Quarterly reviews required (A2)"), required),
-        (N_("Forward-looking analyses (A3)"), len(_of(book, MeetingKind.FORWARD_ANALYSIS))),
-        (N_("Information reports (A1, P1)"), sum(1 for i in book.incidents
-                                               if i.kind == "information")),
-    ])  # fmt: skip
+    _figures(
+        paper,
+        r,
+        [
+            (N_("Quarterly reviews held (A2)"), held),
+            (N_("Quarterly reviews required (A2)"), required),
+            (N_("Forward-looking analyses (A3)"), len(_of(book, MeetingKind.FORWARD_ANALYSIS))),
+            (
+                N_("Information reports (A1, P1)"),
+                sum(1 for i in book.incidents if i.kind == "information"),
+            ),
+        ],
+    )
     paper.heading(r.plain("Quarterly reviews (A2)"), 2)
     for m in reviews or []:
         paper.para(r.label(r.t.date(m.held_on), m.title))
@@ -154,27 +188,47 @@ def _analysis(paper: Paper, r: Renderer, book: Ledger, content: Content | None) 
     incomplete = [o for o in book.obligations if o.clause == "A2" and o.missing]
     for o in incomplete:
         areas = r.items(zh if r.locale.startswith("zh") else en for zh, en in o.missing)
-        paper.para(r.plain("{quarter}: held, incomplete; without a conclusion: {areas}.",
-                           quarter=w.obligation_name(r, o), areas=areas))  # fmt: skip
-    _items(paper, r, N_("Forward-looking analyses (A3)"),
-           _dated(r, _of(book, MeetingKind.FORWARD_ANALYSIS)))  # fmt: skip
+        paper.para(
+            r.plain(
+                "{quarter}: held, incomplete; without a conclusion: {areas}.",
+                quarter=w.obligation_name(r, o),
+                areas=areas,
+            )
+        )
+    _items(
+        paper,
+        r,
+        N_("Forward-looking analyses (A3)"),
+        _dated(r, _of(book, MeetingKind.FORWARD_ANALYSIS)),
+    )
 
 
 def _platforms(paper: Paper, r: Renderer, book: Ledger) -> None:
     major = sum(1 for i in book.incidents if i.severity in ("major", "critical"))
     studied = [m for m in book.meetings if any("P4" in s.get("clauses", ()) for s in m.studied)]
-    _figures(paper, r, [
-        (N_("Information reports (A1, P1)"), sum(1 for i in book.incidents
-                                               if i.kind == "information")),
-        (N_("Major and critical incidents (P2)"), major),
-        (N_("Reported to the higher department"), book.incident_figures.upward),
-        (N_("Study sessions with model-figure materials (P4)"), len(studied)),
-    ])  # fmt: skip
+    _figures(
+        paper,
+        r,
+        [
+            (
+                N_("Information reports (A1, P1)"),
+                sum(1 for i in book.incidents if i.kind == "information"),
+            ),
+            (N_("Major and critical incidents (P2)"), major),
+            (N_("Reported to the higher department"), book.incident_figures.upward),
+            (N_("Study sessions with model-figure materials (P4)"), len(studied)),
+        ],
+    )
     upward = [
-        r.plain("{ref}: reported to {to} on {date}.", ref=i.ref, to=i.reported_upward_to or "",
-                date=r.t.date(i.reported_upward_at.astimezone(r.zone).date()))
-        for i in book.incidents if i.reported_upward_at
-    ]  # fmt: skip
+        r.plain(
+            "{ref}: reported to {to} on {date}.",
+            ref=i.ref,
+            to=i.reported_upward_to or "",
+            date=r.t.date(i.reported_upward_at.astimezone(r.zone).date()),
+        )
+        for i in book.incidents
+        if i.reported_upward_at
+    ]
     _items(paper, r, N_("Reports to the higher department (P3)"), upward)
 
 
@@ -192,10 +246,13 @@ def _followed(r: Renderer, book: Ledger, subject: str) -> str:
 def _accountability(paper: Paper, r: Renderer, book: Ledger) -> None:
     _figures(paper, r, [(N_("Lapses"), len(book.lapses))])
     lines = [
-        r.plain("{lapse}. What followed: {followed}", lapse=w.lapse_text(r, lapse),
-                followed=_followed(r, book, lapse.subject))
+        r.plain(
+            "{lapse}. What followed: {followed}",
+            lapse=w.lapse_text(r, lapse),
+            followed=_followed(r, book, lapse.subject),
+        )
         for lapse in book.lapses
-    ]  # fmt: skip
+    ]
     _items(paper, r, N_("Lapses the records prove, and what followed"), lines)
 
 
@@ -203,8 +260,12 @@ def report_docx(book: Ledger, r: Renderer) -> bytes:
     """The draft report for the ledger's period, in the reader's language."""
     paper = Paper(layout_for(r.locale))
     period = w.period_name(r, book.period)
-    paper.title(r.plain("Report on implementing the ideological work responsibility system "
-                        "in {period}", period=period))  # fmt: skip
+    paper.title(
+        r.plain(
+            "Report on implementing the ideological work responsibility system in {period}",
+            period=period,
+        )
+    )
     paper.placeholder(r.plain(WRITE["intro"]))
     sections = {
         "R": lambda: _responsibility(paper, r, book),

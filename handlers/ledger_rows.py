@@ -60,72 +60,141 @@ def _found(s: Sheets, moment: datetime, precision: str) -> Any:
 def incidents(s: Sheets, book: Ledger, content: Content | None) -> None:
     r, loc = s.r, s.local
     headers = [
-        N_("Reference"), N_("Kind"), N_("Severity"), N_("Status"), N_("Reported by"),
-        N_("Reported at"), N_("Limit to acknowledge (L4)"), N_("Acknowledged at"),
-        N_("Hours to acknowledge"), N_("Needs the secretary (R2)"),
-        N_("Secretary acknowledged at"), N_("Escalated by itself"),
-        N_("Reported upward at (P3)"), N_("Reported upward to (P3)"), N_("Contained at"),
-        N_("Closed at"), N_("Hours to close"),
-        N_("Limit to acknowledge by the severity in force (L4)"), N_("Times reopened"),
-    ]  # fmt: skip
+        N_("Reference"),
+        N_("Kind"),
+        N_("Severity"),
+        N_("Status"),
+        N_("Reported by"),
+        N_("Reported at"),
+        N_("Limit to acknowledge (L4)"),
+        N_("Acknowledged at"),
+        N_("Hours to acknowledge"),
+        N_("Needs the secretary (R2)"),
+        N_("Secretary acknowledged at"),
+        N_("Escalated by itself"),
+        N_("Reported upward at (P3)"),
+        N_("Reported upward to (P3)"),
+        N_("Contained at"),
+        N_("Closed at"),
+        N_("Hours to close"),
+        N_("Limit to acknowledge by the severity in force (L4)"),
+        N_("Times reopened"),
+    ]
     if content is not None:
-        headers += [N_("What happened"), N_("Where"), N_("Discovered at"),
-                    N_("Actions taken"), N_("Closing summary"), N_("Evidence files")]  # fmt: skip
+        headers += [
+            N_("What happened"),
+            N_("Where"),
+            N_("Discovered at"),
+            N_("Actions taken"),
+            N_("Closing summary"),
+            N_("Evidence files"),
+        ]
     rows = []
     for i in book.incidents:
         row: list[Any] = [
-            i.ref, r.plain(w.INCIDENT_KINDS[i.kind]),
+            i.ref,
+            r.plain(w.INCIDENT_KINDS[i.kind]),
             r.plain(w.SEVERITY_NAMES[i.severity]) if i.severity else "",
-            r.plain(w.INCIDENT_STATUS.get(i.status, i.status)), i.reporter, loc(i.reported_at),
-            loc(i.ack_limit_at), loc(i.acknowledged_at),
+            r.plain(w.INCIDENT_STATUS.get(i.status, i.status)),
+            i.reporter,
+            loc(i.reported_at),
+            loc(i.ack_limit_at),
+            loc(i.acknowledged_at),
             hours(i.acknowledged_at - i.reported_at) if i.acknowledged_at else None,
-            yes(r, i.needs_secretary_ack), loc(i.secretary_ack_at),
-            yes(r, i.escalation_level > 0), loc(i.reported_upward_at),
-            i.reported_upward_to or "", loc(i.contained_at),
-            loc(i.closed_at), hours(i.closed_at - i.reported_at) if i.closed_at else None,
-            loc(i.ack_limit_in_force_at), i.reopen_count,
-        ]  # fmt: skip
+            yes(r, i.needs_secretary_ack),
+            loc(i.secretary_ack_at),
+            yes(r, i.escalation_level > 0),
+            loc(i.reported_upward_at),
+            i.reported_upward_to or "",
+            loc(i.contained_at),
+            loc(i.closed_at),
+            hours(i.closed_at - i.reported_at) if i.closed_at else None,
+            loc(i.ack_limit_in_force_at),
+            i.reopen_count,
+        ]
         if content is not None and (c := content.incidents.get(i.id)) is not None:
-            row += [c.what, c.location, _found(s, c.discovered_at, c.discovered_precision),
-                    c.actions_taken, c.closing_summary or "", files_cell(r, c.files)]  # fmt: skip
+            row += [
+                c.what,
+                c.location,
+                _found(s, c.discovered_at, c.discovered_precision),
+                c.actions_taken,
+                c.closing_summary or "",
+                files_cell(r, c.files),
+            ]
         rows.append(row)
     s.sheet(N_("Incidents"), headers, rows)
 
 
 def _speakers(r: Renderer, speakers: list[dict[str, str]]) -> str:
     return r.items(
-        (r.aside(p.get("name", ""), p["affiliation"]) if p.get("affiliation") else
-         p.get("name", "")) for p in speakers
-    )  # fmt: skip
+        (
+            r.aside(p.get("name", ""), p["affiliation"])
+            if p.get("affiliation")
+            else p.get("name", "")
+        )
+        for p in speakers
+    )
 
 
 def events(s: Sheets, book: Ledger, content: Content | None) -> None:
     r, loc = s.r, s.local
     headers = [
-        N_("Reference"), N_("Type"), N_("Title"), N_("Organiser (responsible)"),
-        N_("Requested by"), N_("Requested at"), N_("Date and time"), N_("Notice (days)"),
-        N_("Short notice"), N_("Status"), N_("Decided at"), N_("Filed at"),
-        N_("Filing reference"), N_("Outcome"),
-    ]  # fmt: skip
+        N_("Reference"),
+        N_("Type"),
+        N_("Title"),
+        N_("Organiser (responsible)"),
+        N_("Requested by"),
+        N_("Requested at"),
+        N_("Date and time"),
+        N_("Notice (days)"),
+        N_("Short notice"),
+        N_("Status"),
+        N_("Decided at"),
+        N_("Filed at"),
+        N_("Filing reference"),
+        N_("Outcome"),
+    ]
     if content is not None:
-        headers += [N_("Venue"), N_("Speakers"), N_("Topic outline"), N_("Decided by"),
-                    N_("Decision and reason"), N_("Filing date"), N_("Evidence files")]  # fmt: skip
+        headers += [
+            N_("Venue"),
+            N_("Speakers"),
+            N_("Topic outline"),
+            N_("Decided by"),
+            N_("Decision and reason"),
+            N_("Filing date"),
+            N_("Evidence files"),
+        ]
     rows = []
     for e in book.events:
         row: list[Any] = [
-            e.ref, r.plain(w.EVENT_TYPES[e.event_type]), e.title, e.organiser, e.requester,
-            loc(e.requested_at), loc(e.starts_at),
+            e.ref,
+            r.plain(w.EVENT_TYPES[e.event_type]),
+            e.title,
+            e.organiser,
+            e.requester,
+            loc(e.requested_at),
+            loc(e.starts_at),
             round((e.starts_at - e.requested_at).total_seconds() / 86400, 1),
-            yes(r, e.short_lead), r.plain(w.EVENT_STATUS.get(e.status, e.status)),
-            loc(e.decided_at), loc(e.filed_at), e.filing_ref or "",
+            yes(r, e.short_lead),
+            r.plain(w.EVENT_STATUS.get(e.status, e.status)),
+            loc(e.decided_at),
+            loc(e.filed_at),
+            e.filing_ref or "",
             r.plain(w.OUTCOMES[e.outcome]) if e.outcome in w.OUTCOMES else "",
-        ]  # fmt: skip
+        ]
         if content is not None and (c := content.events.get(e.id)) is not None:
             decision = r.plain(w.EVENT_STATUS.get(e.status, e.status)) if e.decided_at else ""
             if decision and c.decision_note:
                 decision = r.label(decision, c.decision_note)
-            row += [c.venue, _speakers(r, c.speakers), c.outline, c.decided_by or "", decision,
-                    c.filing_date or "", files_cell(r, c.files)]  # fmt: skip
+            row += [
+                c.venue,
+                _speakers(r, c.speakers),
+                c.outline,
+                c.decided_by or "",
+                decision,
+                c.filing_date or "",
+                files_cell(r, c.files),
+            ]
         rows.append(row)
     s.sheet(N_("Events"), headers, rows)
 
@@ -146,23 +215,44 @@ def area_lines(r: Renderer, content: Content, conclusions: dict[str, dict[str, s
 
 def meetings(s: Sheets, book: Ledger, content: Content | None) -> None:
     r = s.r
-    headers = [N_("Reference"), N_("Held on"), N_("Meeting"), N_("Clause"), N_("Subject"),
-               N_("Attendees"), N_("Recorded by")]  # fmt: skip
+    headers = [
+        N_("Reference"),
+        N_("Held on"),
+        N_("Meeting"),
+        N_("Clause"),
+        N_("Subject"),
+        N_("Attendees"),
+        N_("Recorded by"),
+    ]
     if content is not None:
-        headers += [N_("Areas and conclusions (A2)"), N_("Attendees by name"), N_("Minutes"),
-                    N_("Evidence files")]  # fmt: skip
+        headers += [
+            N_("Areas and conclusions (A2)"),
+            N_("Attendees by name"),
+            N_("Minutes"),
+            N_("Evidence files"),
+        ]
     rows = []
     for m in book.meetings:
-        row: list[Any] = [m.ref, m.held_on, w.meeting_kind(r, m.kind),
-                          MEETING_CLAUSES[MeetingKind(m.kind)], m.title, m.attendees,
-                          m.recorded_by]  # fmt: skip
+        row: list[Any] = [
+            m.ref,
+            m.held_on,
+            w.meeting_kind(r, m.kind),
+            MEETING_CLAUSES[MeetingKind(m.kind)],
+            m.title,
+            m.attendees,
+            m.recorded_by,
+        ]
         if content is not None:  # R4: the content only for a reader who may see it
             c = content.meetings.get(m.id)
             if c is None:
                 row += ["", "", "", ""]
             else:
-                row += [area_lines(r, content, c.conclusions), r.items(c.attendees), c.notes,
-                        files_cell(r, c.files)]  # fmt: skip
+                row += [
+                    area_lines(r, content, c.conclusions),
+                    r.items(c.attendees),
+                    c.notes,
+                    files_cell(r, c.files),
+                ]
         rows.append(row)
     s.sheet(N_("Meetings"), headers, rows)
 
@@ -176,7 +266,12 @@ def evidence_files(s: Sheets, content: Content) -> None:
         rows.append([f.ref, where, f.name, f.size, f.sha256 or ""])
     s.sheet(
         N_("Evidence files"),
-        (N_("Reference"), N_("File in the package"), N_("Name as sent"), N_("Bytes"),
-         N_("SHA-256")),
+        (
+            N_("Reference"),
+            N_("File in the package"),
+            N_("Name as sent"),
+            N_("Bytes"),
+            N_("SHA-256"),
+        ),
         rows,
-    )  # fmt: skip
+    )

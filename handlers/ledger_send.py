@@ -41,11 +41,13 @@ class _Progress:
 
 
 def caption(r: Renderer, book: Ledger) -> str:
-    counts = r.items([
-        r.plural("{n} incident", "{n} incidents", len(book.incidents)),
-        r.plural("{n} event", "{n} events", len(book.events)),
-        r.plural("{n} lapse", "{n} lapses", len(book.lapses)),
-    ])  # fmt: skip
+    counts = r.items(
+        [
+            r.plural("{n} incident", "{n} incidents", len(book.incidents)),
+            r.plural("{n} event", "{n} events", len(book.events)),
+            r.plural("{n} lapse", "{n} lapses", len(book.lapses)),
+        ]
+    )
     return r("Ledger: {period}. {counts}.", period=period_name(r, book.period), counts=counts)
 
 
@@ -71,8 +73,12 @@ async def chart(ctx: Ctx, r: Renderer, user: User, chat_id: int, period: LedgerP
     book = await ledger.build(ctx.deps, tg_user(user), period)
     png = await asyncio.to_thread(_draw, book, r)
     name = f"dutydesk-ledger-{token(book.period)}.png"
-    await ctx.bot.send_photo(chat_id, InputFile(BytesIO(png), filename=name),
-                             caption=caption(r, book), parse_mode=ParseMode.HTML)  # fmt: skip
+    await ctx.bot.send_photo(
+        chat_id,
+        InputFile(BytesIO(png), filename=name),
+        caption=caption(r, book),
+        parse_mode=ParseMode.HTML,
+    )
 
 
 async def package(ctx: Ctx, r: Renderer, user: User, chat_id: int, period: LedgerPeriod) -> None:
@@ -88,10 +94,15 @@ async def package(ctx: Ctx, r: Renderer, user: User, chat_id: int, period: Ledge
         root = ctx.deps.settings.resolved_files_dir
         parts = await _with_progress(status, r, lambda p: _pack(book, r, root, out, p))
         if len(parts) > 1:
-            await ctx.bot.send_message(chat_id, r(
-                "The package is larger than a bot may send as one file (50 MB), so it comes in "
-                "{n} parts. Unzip them all into one folder: the links in the spreadsheet then "
-                "open the evidence files.", n=len(parts)))  # fmt: skip
+            await ctx.bot.send_message(
+                chat_id,
+                r(
+                    "The package is larger than a bot may send as one file (50 MB), so it comes in "
+                    "{n} parts. Unzip them all into one folder: the links in the spreadsheet then "
+                    "open the evidence files.",
+                    n=len(parts),
+                ),
+            )
         for n, path in enumerate(parts, start=1):
             text = caption(r, book)
             if len(parts) > 1:
@@ -100,15 +111,18 @@ async def package(ctx: Ctx, r: Renderer, user: User, chat_id: int, period: Ledge
             # A part may be near 50 MB: the upload gets a time that fits 0.5 MB/s (the
             # transport's default for media, 20 s, needs 20 Mbit/s), and Telegram some time to
             # take it in before it answers.
-            await ctx.bot.send_document(chat_id, InputFile(BytesIO(data), filename=path.name),
-                                        caption=text, parse_mode=ParseMode.HTML,
-                                        write_timeout=max(20.0, len(data) / UPLOAD_RATE),
-                                        read_timeout=60.0)  # fmt: skip
+            await ctx.bot.send_document(
+                chat_id,
+                InputFile(BytesIO(data), filename=path.name),
+                caption=text,
+                parse_mode=ParseMode.HTML,
+                write_timeout=max(20.0, len(data) / UPLOAD_RATE),
+                read_timeout=60.0,
+            )
         await status.edit_text(r("The inspection package is ready."))
     except Exception:
         if status is not None:  # nobody is left looking at a frozen percentage
-            await status.edit_text(r("The inspection package could not be made; please try "
-                                     "again."))  # fmt: skip
+            await status.edit_text(r("The inspection package could not be made; please try again."))
         raise
     finally:
         await asyncio.to_thread(shutil.rmtree, out, True)
@@ -127,5 +141,6 @@ async def _with_progress(
         percent = int(progress.value * 10) * 10
         if percent > shown:  # at most one edit a second, only when it moved
             shown = percent
-            await status.edit_text(r("Preparing the inspection package… {percent}%",
-                                     percent=percent))  # fmt: skip
+            await status.edit_text(
+                r("Preparing the inspection package… {percent}%", percent=percent)
+            )

@@ -56,22 +56,28 @@ def _incidents(r: Renderer, book: Ledger, content: Content | None) -> list[list[
             kind = r.aside(kind, r.plain(w.SEVERITY_NAMES[i.severity]))
         handled = [
             r.label(r.plain("Acknowledged at"), r.t.datetime(i.acknowledged_at, r.zone))
-            if i.acknowledged_at else r.plain("not acknowledged"),
+            if i.acknowledged_at
+            else r.plain("not acknowledged"),
             r.label(r.plain("Reported upward to (P3)"), i.reported_upward_to or "")
-            if i.reported_upward_at else "",
-            r.label(r.plain("Closing summary"), c.closing_summary)
-            if c and c.closing_summary else "",
-            r.label(r.plain("Evidence files"), _files(r, c.files)) if c and _files(r, c.files)
+            if i.reported_upward_at
             else "",
-        ]  # fmt: skip
-        rows.append([
-            _lines(i.ref, kind),
-            _lines(r.t.datetime(i.reported_at, r.zone), i.reporter),
-            _lines(c.what, r.label(r.plain("Where"), c.location)) if c else "",
-            c.actions_taken if c else "",
-            _lines(*handled),
-            r.plain(w.INCIDENT_STATUS.get(i.status, i.status)),
-        ])  # fmt: skip
+            r.label(r.plain("Closing summary"), c.closing_summary)
+            if c and c.closing_summary
+            else "",
+            r.label(r.plain("Evidence files"), _files(r, c.files))
+            if c and _files(r, c.files)
+            else "",
+        ]
+        rows.append(
+            [
+                _lines(i.ref, kind),
+                _lines(r.t.datetime(i.reported_at, r.zone), i.reporter),
+                _lines(c.what, r.label(r.plain("Where"), c.location)) if c else "",
+                c.actions_taken if c else "",
+                _lines(*handled),
+                r.plain(w.INCIDENT_STATUS.get(i.status, i.status)),
+            ]
+        )
     return rows
 
 
@@ -85,14 +91,16 @@ def _events(r: Renderer, book: Ledger, content: Content | None) -> list[list[str
             decision = r.label(decision, c.decision_note)
         filing = r.label(_day(r, c.filing_date), e.filing_ref) if c and e.filing_ref else ""
         outcome = r.plain(w.OUTCOMES[e.outcome]) if e.outcome in w.OUTCOMES else ""
-        rows.append([
-            _lines(e.ref, r.plain(w.EVENT_TYPES[e.event_type])),
-            _lines(e.title, c.outline if c else ""),
-            _lines(e.organiser, speakers),
-            _lines(r.t.datetime(e.starts_at, r.zone), c.venue if c else ""),
-            _lines(decision, filing),
-            outcome,
-        ])  # fmt: skip
+        rows.append(
+            [
+                _lines(e.ref, r.plain(w.EVENT_TYPES[e.event_type])),
+                _lines(e.title, c.outline if c else ""),
+                _lines(e.organiser, speakers),
+                _lines(r.t.datetime(e.starts_at, r.zone), c.venue if c else ""),
+                _lines(decision, filing),
+                outcome,
+            ]
+        )
     return rows
 
 
@@ -105,30 +113,56 @@ def _meetings(r: Renderer, book: Ledger, content: Content | None, kind: str) -> 
         said = c.notes if c else ""
         if c and c.conclusions and content:
             said = _lines(area_lines(r, content, c.conclusions), said)
-        materials = r.items(str(s.get("name" if r.locale.startswith("zh") else "name_en", ""))
-                            for s in m.studied)  # fmt: skip
+        materials = r.items(
+            str(s.get("name" if r.locale.startswith("zh") else "name_en", "")) for s in m.studied
+        )
         attendees = r.items(c.attendees) if c and c.attendees else str(m.attendees)
-        rows.append([r.t.date(m.held_on), _lines(m.title, materials), attendees, said,
-                     _files(r, c.files) if c else ""])  # fmt: skip
+        rows.append(
+            [
+                r.t.date(m.held_on),
+                _lines(m.title, materials),
+                attendees,
+                said,
+                _files(r, c.files) if c else "",
+            ]
+        )
     return rows
 
 
 HEADERS = {
-    "incidents": (N_("Reference"), N_("Reported"), N_("What happened"), N_("Actions taken"),
-                  N_("Handling"), N_("Status")),
-    "events": (N_("Reference"), N_("Title and outline"), N_("Organiser and speakers"),
-               N_("Date and venue"), N_("Decision and filing"), N_("Outcome")),
-    "meetings": (N_("Held on"), N_("Subject"), N_("Attendance"), N_("Conclusions and minutes"),
-                 N_("Minutes and other files")),
+    "incidents": (
+        N_("Reference"),
+        N_("Reported"),
+        N_("What happened"),
+        N_("Actions taken"),
+        N_("Handling"),
+        N_("Status"),
+    ),
+    "events": (
+        N_("Reference"),
+        N_("Title and outline"),
+        N_("Organiser and speakers"),
+        N_("Date and venue"),
+        N_("Decision and filing"),
+        N_("Outcome"),
+    ),
+    "meetings": (
+        N_("Held on"),
+        N_("Subject"),
+        N_("Attendance"),
+        N_("Conclusions and minutes"),
+        N_("Minutes and other files"),
+    ),
     "lapses": (N_("Limit"), N_("Clauses"), N_("Lapse")),
-}  # fmt: skip
+}
 
 
 def tables_docx(book: Ledger, r: Renderer) -> bytes:
     """The period's 台账 in the reader's language."""
     paper = Paper(layout_for(r.locale))
-    paper.title(r.plain("Ledger of ideological work: {period}",
-                        period=w.period_name(r, book.period)))  # fmt: skip
+    paper.title(
+        r.plain("Ledger of ideological work: {period}", period=w.period_name(r, book.period))
+    )
     paper.para(r.label(r.plain("Records shown"), r.plain(w.SCOPES[book.scope.level])))
     content = book.content
     for area, heading in AREAS:
@@ -139,8 +173,10 @@ def tables_docx(book: Ledger, r: Renderer) -> bytes:
             headers, rows = HEADERS["events"], _events(r, book, content)
         elif area == "lapses":
             headers = HEADERS["lapses"]
-            rows = [[r.t.datetime(lp.due, r.zone), r.items(lp.clauses), w.lapse_text(r, lp)]
-                    for lp in book.lapses]  # fmt: skip
+            rows = [
+                [r.t.datetime(lp.due, r.zone), r.items(lp.clauses), w.lapse_text(r, lp)]
+                for lp in book.lapses
+            ]
         else:
             headers, rows = HEADERS["meetings"], _meetings(r, book, content, area)
         if rows:

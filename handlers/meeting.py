@@ -58,8 +58,13 @@ STEPS = (
     "summary",
 )
 # What each step takes as an answer (the others take buttons).
-TAKES = {"date": Takes.TEXT_OR_BUTTONS, "areas": Takes.TEXT_OR_BUTTONS, "subject": Takes.TEXT,
-         "studied": Takes.TEXT_OR_BUTTONS, "files": Takes.ANY}  # fmt: skip
+TAKES = {
+    "date": Takes.TEXT_OR_BUTTONS,
+    "areas": Takes.TEXT_OR_BUTTONS,
+    "subject": Takes.TEXT,
+    "studied": Takes.TEXT_OR_BUTTONS,
+    "files": Takes.ANY,
+}
 AHEAD = timedelta(days=60)  # sensitive dates offered: those within two months of the meeting
 
 
@@ -110,25 +115,33 @@ async def ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bo
     elif state.step == "areas":
         text, rows = _area_question(ctx, r, d)
     elif state.step == "studied":  # R3; R8, P4 through the materials' clauses
-        text = r("Which of the policy's study materials were studied (R8, P4)? Tap to mark, "
-                 "then Done; with none of them, press Done now.")  # fmt: skip
+        text = r(
+            "Which of the policy's study materials were studied (R8, P4)? Tap to mark, "
+            "then Done; with none of them, press Done now."
+        )
         chosen = d.get("studied", [])
-        rows = [[(marked(m.name_in(r.locale), m.key in chosen), _b("m", m.key))]
-                for m in ctx.deps.policy.regulation.study_materials]  # fmt: skip
+        rows = [
+            [(marked(m.name_in(r.locale), m.key in chosen), _b("m", m.key))]
+            for m in ctx.deps.policy.regulation.study_materials
+        ]
         rows += [[(r.plain("Done"), _b("md"))], _nav(r)]
     elif state.step == "sensitive":
         text = r("Which sensitive date did the analysis prepare for (A3)?")
         held_on = date.fromisoformat(d["held_on"])
-        rows = [[(f"{named(r, n)} · {r.t.date(on)}", _b("s", key, on.isoformat()))]
-                for key, on, n in _sensitive_options(ctx, held_on)]  # fmt: skip
+        rows = [
+            [(f"{named(r, n)} · {r.t.date(on)}", _b("s", key, on.isoformat()))]
+            for key, on, n in _sensitive_options(ctx, held_on)
+        ]
         rows += [[(r.plain("None: an ad-hoc analysis"), _b("s", "-"))], _nav(r)]
     elif state.step == "subject":
         text, rows = r("What was it about? Send a title or a short description."), [_nav(r)]
     elif state.step == "attendees":
         text, rows = await _attendees(ctx, r, user, d)
     elif state.step == "files":
-        text = r("Send the minutes as text, or as files or photos, then press Done. With "
-                 "none, press Done now.")  # fmt: skip
+        text = r(
+            "Send the minutes as text, or as files or photos, then press Done. With "
+            "none, press Done now."
+        )
         count = len(d.get("files", []))
         if d.get("notes"):
             text += "\n" + r("Typed minutes received.")
@@ -151,8 +164,10 @@ def _area_question(ctx: Ctx, r: Renderer, d: dict[str, Any]) -> tuple[str, cd_ro
     text = r(
         "Area {i} of {n} (A2): <b>{area}</b>\nSend the conclusion the review reached on it, or "
         "press “Not discussed”.",
-        i=int(d.get("area", 0)) + 1, n=len(topics), area=area.name_in(r.locale),
-    )  # fmt: skip
+        i=int(d.get("area", 0)) + 1,
+        n=len(topics),
+        area=area.name_in(r.locale),
+    )
     return text, [[(r.plain("Not discussed"), _b("nd"))], _nav(r)]
 
 
@@ -166,8 +181,7 @@ def _answer_area(ctx: Ctx, d: dict[str, Any], text: str) -> bool:
         answers[key] = {"not_discussed": clean("reason", text, ctx.deps.policy)}
     else:
         answers[key] = {"conclusion": clean("conclusion", text, ctx.deps.policy)}
-    d["answers_named"] = [[t.name, t.name_en, answers[t.key]] for t in topics
-                          if t.key in answers]  # fmt: skip
+    d["answers_named"] = [[t.name, t.name_en, answers[t.key]] for t in topics if t.key in answers]
     d["area"] = i + 1
     if i + 1 < len(topics):
         return False
@@ -255,8 +269,10 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
     elif data.action == "md" and state.step == "studied":
         _next(state)
     elif data.action == "s" and state.step == "sensitive":
-        options = {(k, on.isoformat()): n for k, on, n in
-                   _sensitive_options(ctx, date.fromisoformat(d["held_on"]))}  # fmt: skip
+        options = {
+            (k, on.isoformat()): n
+            for k, on, n in _sensitive_options(ctx, date.fromisoformat(d["held_on"]))
+        }
         if arg == "-":
             d.pop("sensitive", None)
             d.pop("sensitive_name", None)
@@ -285,32 +301,37 @@ async def _check_areas(ctx: Ctx, person_id: int, state: DraftState) -> None:
     if not any("conclusion" in a for a in d.get("answers", {}).values()):
         d["area"], d["answers"], d["answers_named"] = 0, {}, []
         await drafts.save(ctx.deps, person_id, state)
-        raise InvalidInput(N_("A quarterly review reaches a conclusion on at least one area. "
-                              "Please start the areas again from the first."))  # fmt: skip
+        raise InvalidInput(
+            N_(
+                "A quarterly review reaches a conclusion on at least one area. "
+                "Please start the areas again from the first."
+            )
+        )
 
 
 async def _save(update: Update, ctx: Ctx, r: Renderer, user: User, d: dict[str, Any]) -> str:
     sensitive = d.get("sensitive")
     answers: dict[str, dict[str, str]] = d.get("answers", {})
     draft = MeetingDraft(
-        kind=MeetingKind(d["kind"]), held_on=date.fromisoformat(d["held_on"]),
-        title=d.get("subject", ""), topics=list(d.get("topics", [])),
+        kind=MeetingKind(d["kind"]),
+        held_on=date.fromisoformat(d["held_on"]),
+        title=d.get("subject", ""),
+        topics=list(d.get("topics", [])),
         sensitive_key=sensitive[0] if sensitive else None,
         sensitive_on=date.fromisoformat(sensitive[1]) if sensitive else None,
         attendee_ids=list(d.get("attendees", [])),
         files=[(f["file_id"], f["kind"], f.get("name") or "") for f in d.get("files", [])],
         notes=d.get("notes", ""),
         conclusions={k: a["conclusion"] for k, a in answers.items() if "conclusion" in a},
-        not_discussed={k: a["not_discussed"] for k, a in answers.items()
-                       if "not_discussed" in a},
+        not_discussed={k: a["not_discussed"] for k, a in answers.items() if "not_discussed" in a},
         studied=list(d.get("studied", [])),
-    )  # fmt: skip
+    )
     recorded = await meetings.record_meeting(ctx.deps, tg_user(user), draft)
     done = r(
-        "<b>Recorded as {ref}.</b> Its reminders stop; the ledger shows it under clause "
-        "{clause}.",
-        ref=recorded.ref, clause=meetings.clause_of(recorded),
-    )  # fmt: skip
+        "<b>Recorded as {ref}.</b> Its reminders stop; the ledger shows it under clause {clause}.",
+        ref=recorded.ref,
+        clause=meetings.clause_of(recorded),
+    )
     if draft.not_discussed:  # A2: held, incomplete: the quarter stays open for those areas
         done = r(
             "<b>Recorded as {ref}, held, incomplete.</b> The areas without a conclusion stay "

@@ -30,9 +30,12 @@ def _report_lines(
             lines.append("    " + r("Reported to the higher department: {to}", to=item.upward_to))
         if item.id not in shown:
             shown.add(item.id)
-            rows.append([(r.plain("Timeline of {ref}", ref=item.ref),
-                          cd.encode("in", "tl", item.id)),
-                         details(r, item.ref, "INC", item.id)])  # fmt: skip
+            rows.append(
+                [
+                    (r.plain("Timeline of {ref}", ref=item.ref), cd.encode("in", "tl", item.id)),
+                    details(r, item.ref, "INC", item.id),
+                ]
+            )
     return lines
 
 

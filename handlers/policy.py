@@ -57,10 +57,13 @@ def summary(r: Renderer, p: Policy, today: date) -> list[str]:
     hours, cal, inc = p.working_hours, p.calendar, p.incidents
     names = {**SEVERITY_NAMES, "information": KIND_NAMES["information"]}
     limits = r.items(
-        r.plain("{what}: {limit}", what=r.plain(names[name]),
-                limit=limit_words(r, getattr(inc.acknowledge, name)))
+        r.plain(
+            "{what}: {limit}",
+            what=r.plain(names[name]),
+            limit=limit_words(r, getattr(inc.acknowledge, name)),
+        )
         for name in ("critical", "major", "general", "information")
-    )  # fmt: skip
+    )
     sensitive = r.items(
         r.aside(d.name_in(r.locale), r.t.date(on))
         for d in cal.sensitive_dates.dates
@@ -68,26 +71,44 @@ def summary(r: Renderer, p: Policy, today: date) -> list[str]:
     )
     unit = cal.study_sessions.every
     return [
-        r("Time zone {zone}; working hours {start}–{end} on official working days.",
-          zone=_zone(r, hours.time_zone), start=f"{hours.start:%H:%M}", end=f"{hours.end:%H:%M}"),
+        r(
+            "Time zone {zone}; working hours {start}–{end} on official working days.",
+            zone=_zone(r, hours.time_zone),
+            start=f"{hours.start:%H:%M}",
+            end=f"{hours.end:%H:%M}",
+        ),
         r("Incidents must be acknowledged within (L4): {limits}.", limits=limits),
-        r("Unacknowledged incidents go to (L2, L1): {chain}.",
-          chain=r.items(r.role(Role(x)) for x in inc.escalation.chain)),
-        r("Events (R6): requested {lead} ahead; filed {filing} before the event.",
-          lead=_days(r, p.events.lead_days), filing=_days(r, p.events.filing_deadline_days)),
+        r(
+            "Unacknowledged incidents go to (L2, L1): {chain}.",
+            chain=r.items(r.role(Role(x)) for x in inc.escalation.chain),
+        ),
+        r(
+            "Events (R6): requested {lead} ahead; filed {filing} before the event.",
+            lead=_days(r, p.events.lead_days),
+            filing=_days(r, p.events.filing_deadline_days),
+        ),
         r("Reminders go out at {time} on working days.", time=f"{cal.send_at:%H:%M}"),
-        r("Quarterly review (A2): reminders {days} days before the quarter ends; areas: {areas}.",
-          days=r.items(str(d) for d in cal.quarterly_review.remind_days_before_end),
-          areas=r.items(t.name_in(r.locale) for t in cal.quarterly_review.topics)),
-        r("Dedicated meetings (R2): at least {n} a year.",
-          n=cal.dedicated_meetings.minimum_per_year),
+        r(
+            "Quarterly review (A2): reminders {days} days before the quarter ends; areas: {areas}.",
+            days=r.items(str(d) for d in cal.quarterly_review.remind_days_before_end),
+            areas=r.items(t.name_in(r.locale) for t in cal.quarterly_review.topics),
+        ),
+        r(
+            "Dedicated meetings (R2): at least {n} a year.",
+            n=cal.dedicated_meetings.minimum_per_year,
+        ),
         r("Study sessions (R3, P4): {rhythm}.", rhythm=r.plain(UNITS[unit])),
-        r("Sensitive dates (A3), reminded {days} ahead: {dates}.",
-          days=_days(r, cal.sensitive_dates.days_ahead), dates=sensitive or "—"),
-        r("Weekly digest for the leadership: {state}.",
-          state=r.plain("on") if cal.digest.enabled else r.plain("off")),
+        r(
+            "Sensitive dates (A3), reminded {days} ahead: {dates}.",
+            days=_days(r, cal.sensitive_dates.days_ahead),
+            dates=sensitive or "—",
+        ),
+        r(
+            "Weekly digest for the leadership: {state}.",
+            state=r.plain("on") if cal.digest.enabled else r.plain("off"),
+        ),
         backups_line(r, p),
-    ]  # fmt: skip
+    ]
 
 
 def backups_line(r: Renderer, p: Policy) -> str:
@@ -95,9 +116,12 @@ def backups_line(r: Renderer, p: Policy) -> str:
     plan = p.backups
     if plan.every_day_at is None:
         return r("Daily backup: off.")
-    return r.plural("Daily backup at {time}; the newest {n} is kept.",
-                    "Daily backup at {time}; the newest {n} are kept.", plan.keep,
-                    time=f"{plan.every_day_at:%H:%M}")  # fmt: skip
+    return r.plural(
+        "Daily backup at {time}; the newest {n} is kept.",
+        "Daily backup at {time}; the newest {n} are kept.",
+        plan.keep,
+        time=f"{plan.every_day_at:%H:%M}",
+    )
 
 
 def regulation_lines(r: Renderer, p: Policy) -> list[str]:
@@ -106,8 +130,9 @@ def regulation_lines(r: Renderer, p: Policy) -> list[str]:
     reg = p.regulation
     lines = [r("<b>The regulation (R1)</b>: {text}", text=reg.r1 if zh else reg.r1_en)]
     for n in reg.not_automated:
-        lines.append(r("Not automated ({clause}): {why}", clause=n.clause,
-                       why=n.why if zh else n.why_en))  # fmt: skip
+        lines.append(
+            r("Not automated ({clause}): {why}", clause=n.clause, why=n.why if zh else n.why_en)
+        )
     if reg.study_materials:
         named = (r.aside(m.name_in(r.locale), r.items(m.clauses)) for m in reg.study_materials)
         lines.append(r("Study materials (R8, P4): {materials}.", materials=r.items(named)))
@@ -123,8 +148,11 @@ async def policy(update: Update, ctx: Ctx, message: Message, user: User, r: Rend
     today = ctx.deps.clock.now().astimezone(ctx.deps.zone).date()
     version = await store.latest(ctx.deps)
     if version is not None:
-        source = r("Loaded through the chat from {file} on {when}.", file=version.file_name,
-                   when=r.t.datetime(version.loaded_at, ctx.deps.zone))  # fmt: skip
+        source = r(
+            "Loaded through the chat from {file} on {when}.",
+            file=version.file_name,
+            when=r.t.datetime(version.loaded_at, ctx.deps.zone),
+        )
     elif ctx.deps.settings.policy_file is not None:
         source = r("From the file {file}.", file=str(ctx.deps.settings.policy_file))
     else:
@@ -133,8 +161,13 @@ async def policy(update: Update, ctx: Ctx, message: Message, user: User, r: Rend
     lines += ["· " + line for line in summary(r, ctx.deps.policy, today)]
     lines += ["", *regulation_lines(r, ctx.deps.policy)]
     if me.is_admin:
-        lines += ["", r("To change it, send me the policy file (.toml). I will show what "
-                        "changes and ask you to confirm.")]  # fmt: skip
+        lines += [
+            "",
+            r(
+                "To change it, send me the policy file (.toml). I will show what "
+                "changes and ask you to confirm."
+            ),
+        ]
     await reply(message, "\n".join(lines))
 
 
@@ -161,17 +194,25 @@ async def on_file(update: Update, ctx: Ctx, message: Message, user: User, r: Ren
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     await drafts.save(ctx.deps, me.id, DraftState(FLOW, "confirm", {"text": text, "file": name}))
     lines = [r("<b>The policy in {file} is valid.</b> It changes:", file=name)]
-    lines += [r("{key}: {old} → {new}", key=c.key, old=c.old, new=c.new)
-              for c in changes[:SHOWN_CHANGES]]  # fmt: skip
+    lines += [
+        r("{key}: {old} → {new}", key=c.key, old=c.old, new=c.new) for c in changes[:SHOWN_CHANGES]
+    ]
     if len(changes) > SHOWN_CHANGES:
-        lines.append(r.plural("… and {n} more change.", "… and {n} more changes.",
-                              len(changes) - SHOWN_CHANGES))  # fmt: skip
+        lines.append(
+            r.plural(
+                "… and {n} more change.", "… and {n} more changes.", len(changes) - SHOWN_CHANGES
+            )
+        )
     lines.append(r("Put it in force?"))
     text_out = "\n".join(lines)
     if len(text_out) > 3800:  # within Telegram's 4096, whatever the values
         text_out = text_out[:3800].rsplit("\n", 1)[0] + "\n…\n" + r("Put it in force?")
-    rows = [[(r.plain("Put it in force"), cd.encode("po", "ok")),
-             (r.plain("Cancel"), cd.encode("po", "x"))]]  # fmt: skip
+    rows = [
+        [
+            (r.plain("Put it in force"), cd.encode("po", "ok")),
+            (r.plain("Cancel"), cd.encode("po", "x")),
+        ]
+    ]
     await reply(message, text_out, rows)
 
 
@@ -186,8 +227,13 @@ async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Rend
         raise StaleButton()
     changes = await store.apply(ctx.deps, tg_user(user), state.data["text"], state.data["file"])
     await drafts.clear(ctx.deps, user.id)
-    await edit_or_send(update, r.plural(
-        "<b>The new policy is in force.</b> {n} change was recorded in the audit trail.",
-        "<b>The new policy is in force.</b> {n} changes were recorded in the audit trail.",
-        len(changes)), None)  # fmt: skip
+    await edit_or_send(
+        update,
+        r.plural(
+            "<b>The new policy is in force.</b> {n} change was recorded in the audit trail.",
+            "<b>The new policy is in force.</b> {n} changes were recorded in the audit trail.",
+            len(changes),
+        ),
+        None,
+    )
     return r.plain("Done")

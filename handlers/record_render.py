@@ -67,38 +67,60 @@ def _addition(r: Renderer, at: datetime, text: str | None, data: dict[str, Any])
 def incident_messages(r: Renderer, rec: IncidentRecord) -> list[str]:
     """The facts as filed, the handlers and how each came, the timeline, the report upward,
     the closing summary and the attachments."""
-    p = {"ref": rec.ref, "kind": rec.kind, "severity": rec.severity, "reporter": rec.reporter,
-         "what": rec.what, "discovered_at": rec.discovered_at.isoformat(),
-         "discovered_precision": rec.discovered_precision, "location": rec.location,
-         "actions_taken": rec.actions_taken}  # fmt: skip
+    p = {
+        "ref": rec.ref,
+        "kind": rec.kind,
+        "severity": rec.severity,
+        "reporter": rec.reporter,
+        "what": rec.what,
+        "discovered_at": rec.discovered_at.isoformat(),
+        "discovered_precision": rec.discovered_precision,
+        "location": rec.location,
+        "actions_taken": rec.actions_taken,
+    }
     head = [
         facts(r, p),
         r("Filed on: {when}", when=_at(r, rec.reported_at)),
         r("Status: {status}", status=r.plain(STATUS_NAMES.get(rec.status, rec.status))),
-    ]  # fmt: skip
+    ]
     if rec.filed_severity and rec.filed_severity != rec.severity:  # what was filed stays
         head.append(r("Severity as filed: {severity}", severity=severity(r, rec.filed_severity)))
     if rec.reopen_count:
         head.append(r.plural("Reopened {n} time.", "Reopened {n} times.", rec.reopen_count))
     blocks = ["\n".join(head)]
-    added = [_addition(r, at, text, data) for at, step, _who, text, data in rec.timeline
-             if step == "addition"]  # fmt: skip
+    added = [
+        _addition(r, at, text, data)
+        for at, step, _who, text, data in rec.timeline
+        if step == "addition"
+    ]
     if added:  # the facts added after filing, each dated, below the facts as filed
         blocks.append(_section(r, N_("Additions by the reporter"), added))
     if rec.handlers:
         blocks.append(_section(r, N_("Handlers"), [_handler_line(r, h) for h in rec.handlers]))
     blocks.append(_section(r, N_("Timeline"), timeline_lines(r, rec.timeline)))
     if rec.reported_upward_at is not None:
-        upward = [r("First reported on {when} to {to}.", when=_at(r, rec.reported_upward_at),
-                    to=rec.reported_upward_to or "—")]  # fmt: skip
+        upward = [
+            r(
+                "First reported on {when} to {to}.",
+                when=_at(r, rec.reported_upward_at),
+                to=rec.reported_upward_to or "—",
+            )
+        ]
         for at, step, _who, text, data in rec.timeline:
             if step == "reported_upward":
-                upward.append(r("{when}, to {to}: {text}", when=_at(r, at),
-                                to=data.get("to") or "—", text=text or "—"))  # fmt: skip
+                upward.append(
+                    r(
+                        "{when}, to {to}: {text}",
+                        when=_at(r, at),
+                        to=data.get("to") or "—",
+                        text=text or "—",
+                    )
+                )
         blocks.append(_section(r, N_("Report to the higher department"), upward))
     if rec.closed_at is not None:
-        closing = [r("Closed by {name} on {when}.", name=rec.closed_by or "—",
-                     when=_at(r, rec.closed_at))]  # fmt: skip
+        closing = [
+            r("Closed by {name} on {when}.", name=rec.closed_by or "—", when=_at(r, rec.closed_at))
+        ]
         if rec.closing_summary:
             closing.append(r("Summary: {text}", text=rec.closing_summary))
         blocks.append(_section(r, N_("Closing summary"), closing))
@@ -160,15 +182,25 @@ def event_messages(r: Renderer, rec: EventRecord) -> list[str]:
         blocks.append(_section(r, N_("Timeline"), steps))
     outcome = []
     if rec.decided_at is not None:
-        outcome.append(r("Decided by {name} on {when}.", name=rec.decided_by or "—",
-                         when=_at(r, rec.decided_at)))  # fmt: skip
+        outcome.append(
+            r(
+                "Decided by {name} on {when}.",
+                name=rec.decided_by or "—",
+                when=_at(r, rec.decided_at),
+            )
+        )
         if rec.decision_note:
             outcome.append(r("Reason: {text}", text=rec.decision_note))
     if rec.filed_at is not None:
         on = _day(r, rec.filing_date) if rec.filing_date else _at(r, rec.filed_at)
-        outcome.append(r("Filed with the city publicity department on {date}, filing "
-                         "reference {filing_ref}.", date=on,
-                         filing_ref=rec.filing_ref or "—"))  # fmt: skip
+        outcome.append(
+            r(
+                "Filed with the city publicity department on {date}, filing "
+                "reference {filing_ref}.",
+                date=on,
+                filing_ref=rec.filing_ref or "—",
+            )
+        )
     if rec.outcome in OUTCOMES:
         outcome.append(r("Outcome: {text}", text=r.plain(OUTCOMES[rec.outcome])))
     if outcome:
@@ -194,16 +226,18 @@ def meeting_messages(r: Renderer, rec: MeetingRecord) -> list[str]:
         if "conclusion" in answer:
             lines.append(r("{area}: {text}", area=area, text=answer["conclusion"]))
         elif "not_discussed" in answer:
-            lines.append(r("{area}: not discussed ({reason})", area=area,
-                           reason=answer["not_discussed"]))  # fmt: skip
+            lines.append(
+                r("{area}: not discussed ({reason})", area=area, reason=answer["not_discussed"])
+            )
     if rec.studied:  # R3 (R8, P4)
         names = [
             str(m.get("name") if zh else m.get("name_en") or m.get("name")) for m in rec.studied
         ]
         lines.append(r("Studied: {materials}", materials=r.items(names)))
     if rec.sensitive_on is not None:
-        lines.append(r("Prepares for the sensitive date of {date}.",
-                       date=r.t.date(rec.sensitive_on)))  # fmt: skip
+        lines.append(
+            r("Prepares for the sensitive date of {date}.", date=r.t.date(rec.sensitive_on))
+        )
     blocks = ["\n".join(lines)]
     if rec.attendees:
         blocks.append(r("Attendees: {names}", names=r.items(rec.attendees)))
@@ -213,6 +247,7 @@ def meeting_messages(r: Renderer, rec: MeetingRecord) -> list[str]:
         blocks.append(r("Minutes: {text}", text=rec.notes))
     if rec.files:
         blocks.append(_section(r, N_("Files"), attachment_lines(r, rec.files)))
-    blocks.append(r("Recorded by {name} on {when}.", name=rec.recorded_by,
-                    when=_at(r, rec.recorded_at)))  # fmt: skip
+    blocks.append(
+        r("Recorded by {name} on {when}.", name=rec.recorded_by, when=_at(r, rec.recorded_at))
+    )
     return split(blocks)

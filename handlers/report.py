@@ -41,8 +41,12 @@ from render.incident import KIND_NAMES, SEVERITY_NAMES, kind, moment, severity
 from render.renderer import Renderer
 
 FLOW = "report"
-KIND_CODES = {"ns": Kind.NETWORK_SECURITY, "po": Kind.PUBLIC_OPINION,
-              "ev": Kind.EVENT_INCIDENT, "in": Kind.INFORMATION}  # fmt: skip
+KIND_CODES = {
+    "ns": Kind.NETWORK_SECURITY,
+    "po": Kind.PUBLIC_OPINION,
+    "ev": Kind.EVENT_INCIDENT,
+    "in": Kind.INFORMATION,
+}
 SEVERITY_CODES = {"g": Severity.GENERAL, "m": Severity.MAJOR, "c": Severity.CRITICAL}
 STEPS = ("kind", "severity", "what", "when", "where", "done", "attach", "summary")
 QUESTIONS = {
@@ -55,8 +59,13 @@ QUESTIONS = {
     ),
 }
 # What each step takes as an answer; a message of another kind gets handlers.answers' sentence.
-TAKES = {"what": Takes.TEXT, "where": Takes.TEXT, "done": Takes.TEXT,
-         "when": Takes.TEXT_OR_BUTTONS, "attach": Takes.FILES_OR_BUTTONS}  # fmt: skip
+TAKES = {
+    "what": Takes.TEXT,
+    "where": Takes.TEXT,
+    "done": Takes.TEXT,
+    "when": Takes.TEXT_OR_BUTTONS,
+    "attach": Takes.FILES_OR_BUTTONS,
+}
 FIELD_NAMES = {
     "kind": N_("Kind"),
     "severity": N_("Severity"),
@@ -93,8 +102,14 @@ async def ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bo
         rows.append(_nav(r))
     elif step == "when":
         text = r(QUESTIONS[step], example=examples.moment(ctx.deps.clock.now(), ctx.deps.zone))
-        rows = [[(r.plain("Just now"), _b("w", "now")), (r.plain("Today"), _b("w", "today")),
-                 (r.plain("Yesterday"), _b("w", "yday"))], _nav(r)]  # fmt: skip
+        rows = [
+            [
+                (r.plain("Just now"), _b("w", "now")),
+                (r.plain("Today"), _b("w", "today")),
+                (r.plain("Yesterday"), _b("w", "yday")),
+            ],
+            _nav(r),
+        ]
     elif step == "attach":
         count = len(state.data.get("attachments", []))
         text = r(QUESTIONS[step])
@@ -115,8 +130,7 @@ async def ask(update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bo
 
 
 def summary(r: Renderer, data: dict[str, Any]) -> str:
-    lines = [r("<b>Please check your report.</b>"),
-             r("Kind: {value}", value=kind(r, data["kind"]))]  # fmt: skip
+    lines = [r("<b>Please check your report.</b>"), r("Kind: {value}", value=kind(r, data["kind"]))]
     if data.get("severity"):
         lines.append(r("Severity: {value}", value=severity(r, data["severity"])))
     lines += [
@@ -153,10 +167,14 @@ async def begin_at_event(
 ) -> None:
     """A report of an incident at an event: the kind and the place are already known."""
     me = await people.member(ctx.deps, tg_user(user))
-    where = r.plain("{venue} ({ref} “{title}”)", venue=event["venue"], ref=event["ref"],
-                    title=event["title"])  # fmt: skip
-    state = DraftState(FLOW, "severity", {"attachments": [], "kind": Kind.EVENT_INCIDENT,
-                                          "where": where, "prefilled": ["where"]})  # fmt: skip
+    where = r.plain(
+        "{venue} ({ref} “{title}”)", venue=event["venue"], ref=event["ref"], title=event["title"]
+    )
+    state = DraftState(
+        FLOW,
+        "severity",
+        {"attachments": [], "kind": Kind.EVENT_INCIDENT, "where": where, "prefilled": ["where"]},
+    )
     await drafts.save(ctx.deps, me.id, state)
     await ask(update, ctx, r, state, edit=False)
 
@@ -224,12 +242,16 @@ async def _submit(
         ctx.deps,
         tg_user(user),
         ReportDraft(
-            kind=Kind(d["kind"]), severity=Severity(d["severity"]) if d.get("severity") else None,
-            what=d["what"], discovered_at=datetime.fromisoformat(d["when"]),
-            discovered_precision=d.get("precision", "minute"), location=d["where"],
-            actions_taken=d["done"], attachments=d.get("attachments", []),
+            kind=Kind(d["kind"]),
+            severity=Severity(d["severity"]) if d.get("severity") else None,
+            what=d["what"],
+            discovered_at=datetime.fromisoformat(d["when"]),
+            discovered_precision=d.get("precision", "minute"),
+            location=d["where"],
+            actions_taken=d["done"],
+            attachments=d.get("attachments", []),
         ),
-    )  # fmt: skip
+    )
     text = (
         summary(r, d)
         + "\n\n"
@@ -282,28 +304,42 @@ async def add_attachment(
     item: dict[str, Any]
     if message.photo:
         photo = message.photo[-1]
-        item = {"file_id": photo.file_id, "kind": "photo",
-                "name": attachment_name(message.caption), "size": photo.file_size,
-                "mime_type": "image/jpeg"}  # fmt: skip
+        item = {
+            "file_id": photo.file_id,
+            "kind": "photo",
+            "name": attachment_name(message.caption),
+            "size": photo.file_size,
+            "mime_type": "image/jpeg",
+        }
     else:
         assert message.document is not None
         doc = message.document
-        item = {"file_id": doc.file_id, "kind": "document",
-                "name": attachment_name(doc.file_name or message.caption),
-                "size": doc.file_size, "mime_type": doc.mime_type}  # fmt: skip
+        item = {
+            "file_id": doc.file_id,
+            "kind": "document",
+            "name": attachment_name(doc.file_name or message.caption),
+            "size": doc.file_size,
+            "mime_type": doc.mime_type,
+        }
     if (item["size"] or 0) > policy.max_attachment_mb * 1024 * 1024:
         raise InvalidInput(
-            N_("That file is larger than {mb} MB, the most the office accepts for one file. "
-               "Please send a smaller one or describe it in text."),
+            N_(
+                "That file is larger than {mb} MB, the most the office accepts for one file. "
+                "Please send a smaller one or describe it in text."
+            ),
             mb=policy.max_attachment_mb,
-        )  # fmt: skip
+        )
     if len(files) >= policy.max_attachments:
         raise InvalidInput(N_("At most {n} files can be attached."), n=policy.max_attachments)
     files.append(item)
     limit = ctx.deps.settings.max_download_mb
     if kept_files.too_big(item["size"], limit):
-        await reply(message, r(
-            "This file is larger than {mb} MB, so the bot cannot keep its own copy: it is "
-            "attached and sent on, but only while Telegram still has it. Please also send it "
-            "split into parts of at most {mb} MB, or hand a copy to the office.", mb=limit,
-        ))  # fmt: skip
+        await reply(
+            message,
+            r(
+                "This file is larger than {mb} MB, so the bot cannot keep its own copy: it is "
+                "attached and sent on, but only while Telegram still has it. Please also send it "
+                "split into parts of at most {mb} MB, or hand a copy to the office.",
+                mb=limit,
+            ),
+        )

@@ -123,8 +123,11 @@ def help_text(r: Renderer, person: PersonView) -> str:
             "mistake, please ask the office."
         )
     standings = r.standings(person.roles, person.committees_headed)
-    lines = [r.plural("Your role: {roles}", "Your roles: {roles}", len(standings),
-                      roles=r.items(standings))]  # fmt: skip
+    lines = [
+        r.plural(
+            "Your role: {roles}", "Your roles: {roles}", len(standings), roles=r.items(standings)
+        )
+    ]
     lines.append(r("What you can do:"))
     for c in available(person.roles):
         lines.append(f"/{c.name} — {r(c.description)}")
@@ -134,11 +137,21 @@ def help_text(r: Renderer, person: PersonView) -> str:
 def inspector_help(r: Renderer, inspection: Inspection) -> str:
     """R7, C: an inspector reads the ledger, the records and their evidence, and finds them;
     nothing else, and every reading is recorded."""
-    lines = [r("You are appointed to inspect from {first_day} to {last_day}.",
-               first_day=inspection.first_day, last_day=inspection.last_day)]  # fmt: skip
+    lines = [
+        r(
+            "You are appointed to inspect from {first_day} to {last_day}.",
+            first_day=inspection.first_day,
+            last_day=inspection.last_day,
+        )
+    ]
     if inspection.period_first and inspection.period_last:
-        lines.append(r("You may read the records of {first} to {last}.",
-                       first=inspection.period_first, last=inspection.period_last))  # fmt: skip
+        lines.append(
+            r(
+                "You may read the records of {first} to {last}.",
+                first=inspection.period_first,
+                last=inspection.period_last,
+            )
+        )
     lines.append(r("What you can do:"))
     for name, says in INSPECTOR_COMMANDS:
         lines.append(f"/{name} — {r(says)}")

@@ -20,8 +20,10 @@ T = TypeVar("T")
 
 def day_row(r: Renderer, domain: str) -> list[tuple[str, str]]:
     """Today and Yesterday; the press arrives as action "d" with 0 or 1 (days back)."""
-    return [(r.plain("Today"), cd.encode(domain, "d", 0)),
-            (r.plain("Yesterday"), cd.encode(domain, "d", 1))]  # fmt: skip
+    return [
+        (r.plain("Today"), cd.encode(domain, "d", 0)),
+        (r.plain("Yesterday"), cd.encode(domain, "d", 1)),
+    ]
 
 
 def day_pressed(ctx: Ctx, days_back: str) -> date:
@@ -66,7 +68,6 @@ async def people_rows(
     """The people the bot knows, a page at a time (the draft's "page"), those chosen marked;
     a name arrives as action "a" with the person's id."""
     listed = await people.list_people(ctx.deps, tg_user(user), int(d.get("page", 0)), pickable=True)
-    rows = [[(marked(p.name, p.id in chosen), cd.encode(domain, "a", p.id))]
-            for p in listed.people]  # fmt: skip
+    rows = [[(marked(p.name, p.id in chosen), cd.encode(domain, "a", p.id))] for p in listed.people]
     paging = paging_row(r, domain, listed.page, listed.pages)
     return [*rows, paging] if paging else rows

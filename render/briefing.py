@@ -39,17 +39,28 @@ def _incident(r: Renderer, line: list[Any]) -> str:
 
 def _lapse(r: Renderer, line: list[Any]) -> str:
     _, code, due, subject, late, params = line
-    lapse = Lapse(code, datetime.fromisoformat(due), subject,
-                  timedelta(seconds=late) if late is not None else None, params)  # fmt: skip
+    lapse = Lapse(
+        code,
+        datetime.fromisoformat(due),
+        subject,
+        timedelta(seconds=late) if late is not None else None,
+        params,
+    )
     return "· " + esc(lapse_text(r, lapse))
 
 
 def _quarter_briefing(r: Renderer, p: dict[str, Any]) -> str:
     out = []
     if p["part"] == 1:
-        out.append(r("<b>Briefing for the quarterly review: {period}</b> (A1, A2)\nFor the "
-                     "office and the leadership, before the review; it must be held and "
-                     "recorded by {end}.", period=period(r, p), end=day(r, p["end"])))  # fmt: skip
+        out.append(
+            r(
+                "<b>Briefing for the quarterly review: {period}</b> (A1, A2)\nFor the "
+                "office and the leadership, before the review; it must be held and "
+                "recorded by {end}.",
+                period=period(r, p),
+                end=day(r, p["end"]),
+            )
+        )
     if p["parts"] > 1:
         out.append(r("Part {part} of {parts}", part=p["part"], parts=p["parts"]))
     for line in p["lines"]:

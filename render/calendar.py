@@ -105,8 +105,10 @@ def _quarter_reminder(r: Renderer, p: dict[str, Any]) -> str:
             "<b>Reminder: the quarterly review for {period} was held, incomplete</b> (A2). "
             "These areas still have no conclusion: {areas}. Please analyse them and record "
             "it with /meeting by {end}.",
-            period=period(r, p), areas=areas(r, p["missing"]), end=day(r, p["end"]),
-        ) + _tail(r, p)  # fmt: skip
+            period=period(r, p),
+            areas=areas(r, p["missing"]),
+            end=day(r, p["end"]),
+        ) + _tail(r, p)
     text = r(
         "<b>Reminder: no quarterly review has been recorded for {period}</b> (A2). The quarter "
         "ends on {end}.",
@@ -126,8 +128,9 @@ def _quarter_lapse(r: Renderer, p: dict[str, Any]) -> str:
         return r(
             "<b>Lapse (A2): the quarterly review for {period} was held, incomplete.</b> These "
             "areas had no conclusion when the quarter ended: {areas}.",
-            period=period(r, p), areas=areas(r, p["missing"]),
-        ) + _tail(r, p)  # fmt: skip
+            period=period(r, p),
+            areas=areas(r, p["missing"]),
+        ) + _tail(r, p)
     return r(
         "<b>Lapse (A2): no quarterly review was recorded for {period}.</b> If it was held, "
         "please record it with /meeting.",
@@ -196,8 +199,9 @@ def item_line(r: Renderer, item: dict[str, Any]) -> str:
     """One obligation in a list: what, for which period or date (escaped)."""
     name = obligation_name(r, item)
     if item["obligation"] == "sensitive":
-        return r("{what} before {name} ({date})", what=name, name=named(r, item),
-                 date=day(r, item["on"]))  # fmt: skip
+        return r(
+            "{what} before {name} ({date})", what=name, name=named(r, item), date=day(r, item["on"])
+        )
     return r("{what}, {period}", what=name, period=period(r, item))
 
 

@@ -19,8 +19,11 @@ STAND_INS = {
 
 def _names(r: Renderer, p: dict[str, Any]) -> dict[str, str]:
     purpose = Purpose(p["purpose"])
-    return {"purpose": r.plain(PURPOSE_NAMES[purpose]), "title": p.get("title") or "",
-            "stand_ins": r.plain(STAND_INS[purpose])}  # fmt: skip
+    return {
+        "purpose": r.plain(PURPOSE_NAMES[purpose]),
+        "title": p.get("title") or "",
+        "stand_ins": r.plain(STAND_INS[purpose]),
+    }
 
 
 def _lost(r: Renderer, p: dict[str, Any]) -> str:

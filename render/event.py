@@ -51,8 +51,13 @@ def facts(r: Renderer, p: dict[str, Any]) -> str:
             r("It waited for {name}, who can no longer decide on it.", name=p["handed_over_from"])
         )
     if p.get("own_case"):
-        lines.append(r("It comes to you because {names} made or organises it: nobody decides "
-                       "their own case (R6).", names=r.items(p["own_case"])))  # fmt: skip
+        lines.append(
+            r(
+                "It comes to you because {names} made or organises it: nobody decides "
+                "their own case (R6).",
+                names=r.items(p["own_case"]),
+            )
+        )
     return "\n".join(lines)
 
 

@@ -36,23 +36,34 @@ def _addition(r: Renderer, p: dict[str, Any]) -> str:
     if p.get("text"):
         lines.append(r("“{text}”", text=p["text"]))
     if p.get("files"):
-        lines.append(r.plural("{n} file came with it; press Attachments to have it sent.",
-                              "{n} files came with it; press Attachments to have them sent.",
-                              int(p["files"])))  # fmt: skip
+        lines.append(
+            r.plural(
+                "{n} file came with it; press Attachments to have it sent.",
+                "{n} files came with it; press Attachments to have them sent.",
+                int(p["files"]),
+            )
+        )
     return "\n".join(lines)
 
 
 def _severity_changed(r: Renderer, p: dict[str, Any]) -> str:
     return r(
         "{name} changed the severity of {ref} from {old} to {new}. Reason: {reason}",
-        name=p["by"], ref=p["ref"], old=severity(r, p["from"]), new=severity(r, p["to"]),
+        name=p["by"],
+        ref=p["ref"],
+        old=severity(r, p["from"]),
+        new=severity(r, p["to"]),
         reason=p["reason"],
-    )  # fmt: skip
+    )
 
 
 def _reopened(r: Renderer, p: dict[str, Any]) -> str:
-    head = r("{name} reopened {ref}. Reason: {reason}", name=p["reopened_by"], ref=p["ref"],
-             reason=p["reason"])  # fmt: skip
+    head = r(
+        "{name} reopened {ref}. Reason: {reason}",
+        name=p["reopened_by"],
+        ref=p["ref"],
+        reason=p["reason"],
+    )
     ask = r("It needs acknowledging again.")
     return head + "\n" + ask + "\n\n" + facts(r, p)
 

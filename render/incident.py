@@ -80,12 +80,21 @@ def state_head(r: Renderer, state: dict[str, Any]) -> str:
     """Where an incident stands: who acknowledged, contained or closed it, and when."""
     lines = []
     if state.get("closed_at"):
-        lines.append(r("Closed by {name} on {when}.", name=state["closed_by"],
-                       when=moment(r, state["closed_at"])))  # fmt: skip
+        lines.append(
+            r(
+                "Closed by {name} on {when}.",
+                name=state["closed_by"],
+                when=moment(r, state["closed_at"]),
+            )
+        )
     elif state.get("acknowledged_at"):
-        lines.append(r("Acknowledged by {name} on {when}; being handled.",
-                       name=state["acknowledged_by"],
-                       when=moment(r, state["acknowledged_at"])))  # fmt: skip
+        lines.append(
+            r(
+                "Acknowledged by {name} on {when}; being handled.",
+                name=state["acknowledged_by"],
+                when=moment(r, state["acknowledged_at"]),
+            )
+        )
         if state.get("contained_at"):
             lines.append(r("Under control since {when}.", when=moment(r, state["contained_at"])))
         if state.get("own_ack"):  # R2, C2
@@ -98,17 +107,31 @@ def state_lines(r: Renderer, state: dict[str, Any]) -> list[str]:
     reopenings, the additions."""
     lines = []
     if state.get("severity_since"):
-        lines.append(r("Severity now {severity}, changed on {when}.",
-                       severity=severity(r, state.get("severity")),
-                       when=moment(r, state["severity_since"])))  # fmt: skip
+        lines.append(
+            r(
+                "Severity now {severity}, changed on {when}.",
+                severity=severity(r, state.get("severity")),
+                when=moment(r, state["severity_since"]),
+            )
+        )
     if state.get("reopened"):
         when = moment(r, state.get("reopened_at", ""))
-        lines.append(r.plural("Reopened {n} time, on {when}.",
-                              "Reopened {n} times, last on {when}.",
-                              int(state["reopened"]), when=when))  # fmt: skip
+        lines.append(
+            r.plural(
+                "Reopened {n} time, on {when}.",
+                "Reopened {n} times, last on {when}.",
+                int(state["reopened"]),
+                when=when,
+            )
+        )
     if state.get("additions"):
-        lines.append(r.plural("{n} addition from the reporter.", "{n} additions from the reporter.",
-                              int(state["additions"])))  # fmt: skip
+        lines.append(
+            r.plural(
+                "{n} addition from the reporter.",
+                "{n} additions from the reporter.",
+                int(state["additions"]),
+            )
+        )
     return lines
 
 
@@ -178,11 +201,13 @@ NOTICES: dict[str, Notice] = {
 
 # What each attachment's keeping came to (bot.files): shown wherever attachments are listed.
 NOT_KEPT_REASONS = {
-    "too_big": N_("could not be kept: larger than the bot may download; ask the reporter to "
-                  "hand a copy to the office"),
+    "too_big": N_(
+        "could not be kept: larger than the bot may download; ask the reporter to "
+        "hand a copy to the office"
+    ),
     "gone": N_("could not be kept: Telegram no longer had the file"),
     "failed": N_("could not be kept: fetching it from Telegram failed repeatedly"),
-}  # fmt: skip
+}
 
 
 def attachment_lines(r: Renderer, attachments: Sequence[Any]) -> list[str]:
@@ -201,12 +226,23 @@ def attachment_lines(r: Renderer, attachments: Sequence[Any]) -> list[str]:
             continue
         mb = a.size / (1024 * 1024)
         size = f"{mb:.1f} MB" if mb >= 1 else f"{max(1, round(a.size / 1024))} KB"
-        lines.append(r("{number}. {name} ({size}): {state}", number=number, name=name,
-                       size=size, state=state))  # fmt: skip
+        lines.append(
+            r(
+                "{number}. {name} ({size}): {state}",
+                number=number,
+                name=name,
+                size=size,
+                state=state,
+            )
+        )
     return lines
 
 
 def evidence_text(r: Renderer, ref: str, attachments: Sequence[Any]) -> str:
-    head = r.plural("{ref}: {n} attachment follows.", "{ref}: {n} attachments follow.",
-                    len(attachments), ref=ref)  # fmt: skip
+    head = r.plural(
+        "{ref}: {n} attachment follows.",
+        "{ref}: {n} attachments follow.",
+        len(attachments),
+        ref=ref,
+    )
     return "\n".join([head, *attachment_lines(r, attachments)])

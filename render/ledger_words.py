@@ -29,9 +29,11 @@ __all__ = ["EVENT_STATUS", "EVENT_TYPES", "INCIDENT_KINDS", "INCIDENT_STATUS", "
 SCOPES = {
     "all": N_("All records."),
     "committee": N_("Your committee's items and your own."),
-    "own": N_("Your own items: the reports you filed or handle, the events you requested or "
-              "organise. The calendar's obligations are the whole organisation's."),
-}  # fmt: skip
+    "own": N_(
+        "Your own items: the reports you filed or handle, the events you requested or "
+        "organise. The calendar's obligations are the whole organisation's."
+    ),
+}
 
 LAPSES = {
     "ack_late": N_("{subject}: acknowledged {late} after its limit"),
@@ -171,8 +173,7 @@ def obligation_subject(r: Renderer, key: str, names: dict[str, str] | None = Non
     if m := re.fullmatch(r"(\d{4})-Q(\d)", key):
         return r.plain(QUARTERS[int(m[2])], year=int(m[1]))
     if m := re.fullmatch(r"(\d{4})-(\d{2})", key):
-        return str(format_skeleton("yMMMM", date(int(m[1]), int(m[2]), 1),
-                                   locale=r.t.babel_locale))  # fmt: skip
+        return str(format_skeleton("yMMMM", date(int(m[1]), int(m[2]), 1), locale=r.t.babel_locale))
     if m := re.fullmatch(r"(\d{4})-W(\d{2})", key):
         monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
         return r.plain("the week of {date}", date=r.t.date(monday))
@@ -187,8 +188,13 @@ def lapse_text(r: Renderer, lapse: Lapse) -> str:
     """One lapse, plain, with its clauses: "INC-2026-0002: … (R2, C2)"."""
     p = lapse.params
     subject = lapse.subject
-    if lapse.code in ("quarter_without_review", "quarter_review_incomplete", "dedicated_short",
-                      "study_missing", "analysis_missing"):  # fmt: skip
+    if lapse.code in (
+        "quarter_without_review",
+        "quarter_review_incomplete",
+        "dedicated_short",
+        "study_missing",
+        "analysis_missing",
+    ):
         subject = obligation_subject(r, lapse.subject, p if "on" in p else None)
     if lapse.code == "dedicated_short":
         required = int(p.get("required", "0"))
@@ -205,12 +211,15 @@ def lapse_text(r: Renderer, lapse: Lapse) -> str:
         msgid = CRITICAL_UNACKNOWLEDGED
     status = p.get("status", "")
     text = r.plain(
-        msgid, subject=subject, late=duration(r, lapse.late_by),
+        msgid,
+        subject=subject,
+        late=duration(r, lapse.late_by),
         due=r.t.datetime(lapse.due, r.zone),
         status=r.plain(EVENT_STATUS[status]) if status in EVENT_STATUS else status,
-        areas=r.items(zh if r.locale.startswith("zh") else en
-                      for zh, en in json.loads(p.get("missing", "[]"))),
-    )  # fmt: skip
+        areas=r.items(
+            zh if r.locale.startswith("zh") else en for zh, en in json.loads(p.get("missing", "[]"))
+        ),
+    )
     return r.aside(text, r.items(lapse.clauses))
 
 

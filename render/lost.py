@@ -31,11 +31,19 @@ def _what(r: Renderer, item: dict[str, Any]) -> str:
 def _line(r: Renderer, item: dict[str, Any]) -> str:
     what, name = _what(r, item), item["to"] or r.plain("the group")
     if item["status"] == "uncertain":
-        line = r("· {name}: “{what}” may not have arrived (the connection broke while it was "
-                 "being sent).", name=name, what=what)  # fmt: skip
+        line = r(
+            "· {name}: “{what}” may not have arrived (the connection broke while it was "
+            "being sent).",
+            name=name,
+            what=what,
+        )
     else:
-        line = r("· {name}: “{what}” was not delivered ({error}).", name=name, what=what,
-                 error=item["error"])  # fmt: skip
+        line = r(
+            "· {name}: “{what}” was not delivered ({error}).",
+            name=name,
+            what=what,
+            error=item["error"],
+        )
     ref = item["ref"]
     return f"{esc(ref)} {line}" if ref and ref not in what else line
 
@@ -44,37 +52,61 @@ def _lost(r: Renderer, p: dict[str, Any]) -> str:
     items: list[dict[str, Any]] = p["items"]
     more = max(int(p.get("more", 0)), 0)
     total = len(items) + more
-    lines = [r.plural("{n} message did not reach its recipient:",
-                      "{n} messages did not reach their recipients:", total)]  # fmt: skip
+    lines = [
+        r.plural(
+            "{n} message did not reach its recipient:",
+            "{n} messages did not reach their recipients:",
+            total,
+        )
+    ]
     lines += [_line(r, item) for item in items]
     if more:
-        lines.append(r.plural("… and {n} more, each named in the bot's log.",
-                              "… and {n} more, each named in the bot's log.", more))  # fmt: skip
+        lines.append(
+            r.plural(
+                "… and {n} more, each named in the bot's log.",
+                "… and {n} more, each named in the bot's log.",
+                more,
+            )
+        )
     lines.append("")
     if any(i["status"] == "uncertain" for i in items):
-        lines.append(r("What to do: ask the recipient whether it arrived. It is not sent again, "
-                       "since a second copy (a second “approved”) would mislead; if it did not "
-                       "arrive, tell them yourself."))  # fmt: skip
+        lines.append(
+            r(
+                "What to do: ask the recipient whether it arrived. It is not sent again, "
+                "since a second copy (a second “approved”) would mislead; if it did not "
+                "arrive, tell them yourself."
+            )
+        )
     if any(i["status"] != "uncertain" for i in items):
-        lines.append(r("What to do: tell the recipient yourself; it is not sent again. A "
-                       "group's message fails when the bot was removed from the group: add it "
-                       "back and send /setup there."))  # fmt: skip
+        lines.append(
+            r(
+                "What to do: tell the recipient yourself; it is not sent again. A "
+                "group's message fails when the bot was removed from the group: add it "
+                "back and send /setup there."
+            )
+        )
     return "\n".join(lines)
 
 
 def _backup_failed(r: Renderer, p: dict[str, Any]) -> str:
     lines = [r("<b>The daily backup failed.</b> The reason: {error}", error=p["error"])]
     if p.get("last"):
-        lines.append(r("The last complete backup is that of {day}.",
-                       day=r.t.date(date.fromisoformat(p["last"]))))  # fmt: skip
+        lines.append(
+            r(
+                "The last complete backup is that of {day}.",
+                day=r.t.date(date.fromisoformat(p["last"])),
+            )
+        )
     else:
         lines.append(r("There is no complete backup yet."))
-    lines.append(r(
-        "What to do: check that the folder {dir} exists, that the bot may write there and that "
-        "the disk has room (on PostgreSQL, that pg_dump is installed). The bot tries again "
-        "every hour and tells you only once.",
-        dir=p["dir"],
-    ))  # fmt: skip
+    lines.append(
+        r(
+            "What to do: check that the folder {dir} exists, that the bot may write there and that "
+            "the disk has room (on PostgreSQL, that pg_dump is installed). The bot tries again "
+            "every hour and tells you only once.",
+            dir=p["dir"],
+        )
+    )
     return "\n".join(lines)
 
 

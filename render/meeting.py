@@ -23,13 +23,18 @@ def summary(r: Renderer, d: dict[str, Any]) -> str:
         if "conclusion" in answer:
             lines.append(r("{area}: {text}", area=area, text=answer["conclusion"]))
         else:
-            lines.append(r("{area}: not discussed ({reason})", area=area,
-                           reason=answer["not_discussed"]))  # fmt: skip
+            lines.append(
+                r("{area}: not discussed ({reason})", area=area, reason=answer["not_discussed"])
+            )
     left = sum(1 for *_, answer in d.get("answers_named", []) if "not_discussed" in answer)
     if left:
-        lines.append(r.plural("{n} area has no conclusion: the review will be recorded as "
-                              "held, incomplete.", "{n} areas have no conclusion: the review "
-                              "will be recorded as held, incomplete.", left))  # fmt: skip
+        lines.append(
+            r.plural(
+                "{n} area has no conclusion: the review will be recorded as held, incomplete.",
+                "{n} areas have no conclusion: the review will be recorded as held, incomplete.",
+                left,
+            )
+        )
     if d.get("studied_named"):  # R3: what was studied (R8, P4)
         lines.append(r("Studied: {materials}", materials=areas(r, d["studied_named"])))
     if d.get("sensitive_name"):

@@ -88,11 +88,16 @@ def _inspector(r: Renderer, p: dict[str, Any]) -> str:
     said = r(
         "{by} has appointed you to inspect: from {first_day} to {last_day} you may read the "
         "ledger (send /ledger), and nothing else. Every reading is recorded.",
-        by=p["by"], first_day=p["first_day"], last_day=p["last_day"],
-    )  # fmt: skip
+        by=p["by"],
+        first_day=p["first_day"],
+        last_day=p["last_day"],
+    )
     if p.get("period_first"):
-        said += "\n" + r("Records you may read: {first} to {last}.", first=p["period_first"],
-                          last=p["period_last"])  # fmt: skip
+        said += "\n" + r(
+            "Records you may read: {first} to {last}.",
+            first=p["period_first"],
+            last=p["period_last"],
+        )
     return said
 
 

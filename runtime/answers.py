@@ -29,8 +29,9 @@ from runtime.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
-SENDS = frozenset({"sendmessage", "sendphoto", "senddocument", "sendmediagroup",
-                   "copymessage", "forwardmessage"})  # fmt: skip
+SENDS = frozenset(
+    {"sendmessage", "sendphoto", "senddocument", "sendmediagroup", "copymessage", "forwardmessage"}
+)
 RETRIES = 3  # 429s waited out for one answer
 LONGEST_WAIT = 30.0  # a longer retry_after is passed on as an error, not waited out
 

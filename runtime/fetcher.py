@@ -66,20 +66,27 @@ class Fetcher(Worker):
             reason = NotKept.TOO_BIG if "too big" in text else NotKept.GONE
             log.warning("file %s cannot be kept: %s", file.id, exc.message)
             async with deps.db.transaction() as session:
-                await files.mark_not_kept(session, file_id=file.id, reason=reason,
-                                          error=exc.message)  # fmt: skip
+                await files.mark_not_kept(
+                    session, file_id=file.id, reason=reason, error=exc.message
+                )
             return
         except (RetryAfter, TelegramError) as exc:
             await self._retry(file, f"{type(exc).__name__}: {exc.message}")
             return
         sha = await asyncio.to_thread(store.put, deps.settings.resolved_files_dir, content)
         async with deps.db.transaction() as session:
-            await files.mark_kept(session, file_id=file.id, sha256=sha, size=len(content),
-                                  now=deps.clock.now())  # fmt: skip
+            await files.mark_kept(
+                session, file_id=file.id, sha256=sha, size=len(content), now=deps.clock.now()
+            )
 
     async def _retry(self, file: KeptFile, error: str) -> None:
         async with self.deps.db.transaction() as session:
-            gave_up = await files.mark_retry(session, file_id=file.id, attempts=file.attempts + 1,
-                                             now=self.deps.clock.now(), error=error)  # fmt: skip
+            gave_up = await files.mark_retry(
+                session,
+                file_id=file.id,
+                attempts=file.attempts + 1,
+                now=self.deps.clock.now(),
+                error=error,
+            )
         if gave_up:
             log.error("file %s given up after %d attempts: %s", file.id, file.attempts + 1, error)

@@ -24,23 +24,49 @@ class Metrics:
 
     def __init__(self) -> None:
         r = self.registry = CollectorRegistry()
-        self.updates = Counter("dutydesk_updates_handled", "Updates handed to the handlers",
-                               registry=r)  # fmt: skip
-        self.update_seconds = Histogram("dutydesk_update_handling_seconds",
-                                        "Time to handle one update", buckets=BUCKETS,
-                                        registry=r)  # fmt: skip
-        self.sends = Counter("dutydesk_outbox_sends", "Outbox sends by outcome: sent, retry, "
-                             "failed, uncertain, held", ["outcome"], registry=r)  # fmt: skip
-        self.flood = Counter("dutydesk_telegram_429", "429 Too Many Requests from Telegram, by "
-                             "who sent: outbox or answer", ["sender"], registry=r)  # fmt: skip
-        self.sweep_seconds = Histogram("dutydesk_sweep_seconds", "Duration of each sweep",
-                                       ["sweep"], buckets=BUCKETS, registry=r)  # fmt: skip
-        self.leader = Gauge("dutydesk_leader", "1 while this instance leads (or runs alone), 0 "
-                            "while it waits as the follower", registry=r)  # fmt: skip
-        self.unsent = Gauge("dutydesk_outbox_unsent", "Messages queued and not yet sent (not "
-                            "those held for a person's Start)", registry=r)  # fmt: skip
-        self.unsent_age = Gauge("dutydesk_outbox_oldest_unsent_seconds",
-                                "Age of the oldest message not yet sent", registry=r)  # fmt: skip
+        self.updates = Counter(
+            "dutydesk_updates_handled", "Updates handed to the handlers", registry=r
+        )
+        self.update_seconds = Histogram(
+            "dutydesk_update_handling_seconds",
+            "Time to handle one update",
+            buckets=BUCKETS,
+            registry=r,
+        )
+        self.sends = Counter(
+            "dutydesk_outbox_sends",
+            "Outbox sends by outcome: sent, retry, failed, uncertain, held",
+            ["outcome"],
+            registry=r,
+        )
+        self.flood = Counter(
+            "dutydesk_telegram_429",
+            "429 Too Many Requests from Telegram, by who sent: outbox or answer",
+            ["sender"],
+            registry=r,
+        )
+        self.sweep_seconds = Histogram(
+            "dutydesk_sweep_seconds",
+            "Duration of each sweep",
+            ["sweep"],
+            buckets=BUCKETS,
+            registry=r,
+        )
+        self.leader = Gauge(
+            "dutydesk_leader",
+            "1 while this instance leads (or runs alone), 0 while it waits as the follower",
+            registry=r,
+        )
+        self.unsent = Gauge(
+            "dutydesk_outbox_unsent",
+            "Messages queued and not yet sent (not those held for a person's Start)",
+            registry=r,
+        )
+        self.unsent_age = Gauge(
+            "dutydesk_outbox_oldest_unsent_seconds",
+            "Age of the oldest message not yet sent",
+            registry=r,
+        )
         self.role = "starting"  # then "follower", "leader" or "single" (SQLite: no election)
         self.last_sweep: dict[str, datetime] = {}
 

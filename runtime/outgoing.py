@@ -77,8 +77,9 @@ class Outgoing:
             kept = await files.kept_copy(self.deps, file_id)
             if kept is None:
                 raise
-            log.info("file %s gone from Telegram (%s): sent from the kept copy",
-                     file_id, exc.message)  # fmt: skip
+            log.info(
+                "file %s gone from Telegram (%s): sent from the kept copy", file_id, exc.message
+            )
             content, name, _kind = kept
             sent = await self._send_file(message, InputFile(content, filename=name), caption)
         return sent.message_id

@@ -147,8 +147,7 @@ def _timeout(
     parts = (read, write, connect, pool)
     total = None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
     waiting = None if connect is None or pool is None else connect + pool
-    return aiohttp.ClientTimeout(total=total, connect=waiting, sock_connect=connect,
-                                 sock_read=read)  # fmt: skip
+    return aiohttp.ClientTimeout(total=total, connect=waiting, sock_connect=connect, sock_read=read)
 
 
 def _form(fields: dict[str, str] | None, files: dict[str, Any]) -> aiohttp.FormData:

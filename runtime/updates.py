@@ -97,9 +97,11 @@ class WebhookQueue(asyncio.Queue[object]):
             h = self.handover
             async with h.lock:
                 h.fresh |= await inbox.received(
-                    self.deps.db, [item.to_dict()], now=self.deps.clock.now(),
+                    self.deps.db,
+                    [item.to_dict()],
+                    now=self.deps.clock.now(),
                     finished=h.take_finished(),
-                )  # fmt: skip
+                )
         await super().put(item)
 
 
@@ -131,8 +133,9 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
                 await inbox.finish_all(db, ended)
                 times = 1
             else:
-                times = await inbox.begin(db, update.update_id, update.to_dict, now=clock.now(),
-                                          finished=ended)  # fmt: skip
+                times = await inbox.begin(
+                    db, update.update_id, update.to_dict, now=clock.now(), finished=ended
+                )
             if times:
                 h.idle.clear()
         if not times:

@@ -70,9 +70,12 @@ def schedule(app: AnyApp) -> None:
         calendar_run, interval=60, first=10, name="calendar", job_kwargs=JOB_KWARGS
     )
     app.job_queue.run_repeating(
-        incident_sweep, interval=SWEEP_SECONDS, first=5, name="incident-sweep",
+        incident_sweep,
+        interval=SWEEP_SECONDS,
+        first=5,
+        name="incident-sweep",
         job_kwargs=JOB_KWARGS,
-    )  # fmt: skip
+    )
     app.job_queue.run_repeating(
         daily_backup, interval=60, first=30, name="backups", job_kwargs=JOB_KWARGS
     )

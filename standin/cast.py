@@ -88,9 +88,13 @@ async def seed(deps: Deps, admin: TgUser | None = None) -> None:
         person_id = started.person.id
         if p.role is not None:
             await grants.change_role(
-                deps, admin, person_id=person_id, role=p.role, grant=True,
+                deps,
+                admin,
+                person_id=person_id,
+                role=p.role,
+                grant=True,
                 committee_id=committee_id if p.role == Role.COMMITTEE_HEAD else None,
-            )  # fmt: skip
+            )
         if p.in_committee:
             await grants.set_committee(deps, admin, person_id=person_id, committee_id=committee_id)
 
@@ -103,8 +107,10 @@ async def roles_now(deps: Deps) -> list[str]:
             known: PersonView | None = await people.find_person(deps, username=p.username)
         except NotFound:
             known = None
-        lines.append(f"  {p.key:7}{_pad(p.name, 8)}@{p.username}, Telegram in "
-                     f"{p.language_code}: {_roles(known)}")  # fmt: skip
+        lines.append(
+            f"  {p.key:7}{_pad(p.name, 8)}@{p.username}, Telegram in "
+            f"{p.language_code}: {_roles(known)}"
+        )
     return lines
 
 

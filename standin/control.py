@@ -20,9 +20,16 @@ Route = Callable[[JSONDict], Awaitable[Any]]
 
 
 def message_view(msg: Message) -> JSONDict:
-    return {"message_id": msg.message_id, "chat_id": msg.chat_id, "from_bot": msg.from_bot,
-            "text": msg.text, "html": msg.html, "buttons": msg.buttons, "edits": msg.edits,
-            "deleted": msg.deleted}  # fmt: skip
+    return {
+        "message_id": msg.message_id,
+        "chat_id": msg.chat_id,
+        "from_bot": msg.from_bot,
+        "text": msg.text,
+        "html": msg.html,
+        "buttons": msg.buttons,
+        "edits": msg.edits,
+        "deleted": msg.deleted,
+    }
 
 
 def add_control_routes(app: web.Application, s: StandIn) -> None:
@@ -33,15 +40,25 @@ def add_control_routes(app: web.Application, s: StandIn) -> None:
         return found
 
     async def add_user(b: JSONDict) -> JSONDict:
-        s.add_user(int(b["id"]), b.get("first_name") or "User", last_name=b.get("last_name"),
-                   username=b.get("username"), language_code=b.get("language_code"))  # fmt: skip
+        s.add_user(
+            int(b["id"]),
+            b.get("first_name") or "User",
+            last_name=b.get("last_name"),
+            username=b.get("username"),
+            language_code=b.get("language_code"),
+        )
         return {}
 
     async def add_group(b: JSONDict) -> JSONDict:
         members = [s.users[int(i)] for i in b.get("members", [])]
         admins = [s.users[int(i)] for i in b.get("admins", [])]
-        s.add_group(int(b["id"]), b.get("title") or "Group", members,
-                    bool(b.get("supergroup")), admins=admins)  # fmt: skip
+        s.add_group(
+            int(b["id"]),
+            b.get("title") or "Group",
+            members,
+            bool(b.get("supergroup")),
+            admins=admins,
+        )
         return {}
 
     async def send(b: JSONDict) -> JSONDict:
@@ -79,9 +96,13 @@ def add_control_routes(app: web.Application, s: StandIn) -> None:
             f.flood(b.get("chat_id"), int(b.get("retry_after", 2)), int(b.get("times", 1)))
         elif kind == "fail_next":
             retry = b.get("retry_after")
-            f.fail_next(b["method"], int(b.get("status", 502)), int(b.get("times", 1)),
-                        after=bool(b.get("after")),
-                        retry_after=None if retry is None else int(retry))  # fmt: skip
+            f.fail_next(
+                b["method"],
+                int(b.get("status", 502)),
+                int(b.get("times", 1)),
+                after=bool(b.get("after")),
+                retry_after=None if retry is None else int(retry),
+            )
         elif kind == "delay":
             f.delay(b["method"], float(b["seconds"]))
         elif kind == "hold":
@@ -105,16 +126,26 @@ def add_control_routes(app: web.Application, s: StandIn) -> None:
 
     async def calls(b: JSONDict) -> list[JSONDict]:
         wanted = str(b.get("method", "")).lower()
-        return [{"method": c.method, "status": c.status,
-                 "params": {k: v for k, v in c.params.items() if not isinstance(v, tuple)}}
-                for c in s.calls if not wanted or c.method == wanted]  # fmt: skip
+        return [
+            {
+                "method": c.method,
+                "status": c.status,
+                "params": {k: v for k, v in c.params.items() if not isinstance(v, tuple)},
+            }
+            for c in s.calls
+            if not wanted or c.method == wanted
+        ]
 
     async def answers(b: JSONDict) -> list[JSONDict]:
         return [a._asdict() for a in s.answers]
 
     async def state(b: JSONDict) -> JSONDict:
-        return {"pending_updates": s.pending_updates(), "webhook": s.webhook,
-                "delivered_all": s.queue.all_delivered(), "requests": s.request_count}  # fmt: skip
+        return {
+            "pending_updates": s.pending_updates(),
+            "webhook": s.webhook,
+            "delivered_all": s.queue.all_delivered(),
+            "requests": s.request_count,
+        }
 
     async def clock(b: JSONDict) -> JSONDict:
         s.advance_clock(float(b["seconds"]))
@@ -128,12 +159,24 @@ def add_control_routes(app: web.Application, s: StandIn) -> None:
         return {"forgotten": ids}
 
     routes: dict[str, Route] = {
-        "users": add_user, "groups": add_group, "send": send, "edit": edit, "press": press,
-        "block": block, "delete_account": delete_account, "upgrade": upgrade,
-        "bot_status": bot_status, "faults": faults,
-        "messages": messages, "next_message": next_message, "calls": calls,
-        "answers": answers, "state": state, "clock": clock, "forget_file": forget_file,
-    }  # fmt: skip
+        "users": add_user,
+        "groups": add_group,
+        "send": send,
+        "edit": edit,
+        "press": press,
+        "block": block,
+        "delete_account": delete_account,
+        "upgrade": upgrade,
+        "bot_status": bot_status,
+        "faults": faults,
+        "messages": messages,
+        "next_message": next_message,
+        "calls": calls,
+        "answers": answers,
+        "state": state,
+        "clock": clock,
+        "forget_file": forget_file,
+    }
 
     def serve(route: Route) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def handler(request: web.Request) -> web.Response:

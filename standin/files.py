@@ -50,14 +50,21 @@ class FileStore:
         return path
 
     def file_json(self, file_id: str) -> JSONDict:
-        return {"file_id": file_id, "file_unique_id": f"u{file_id[-6:]}",
-                "file_size": len(self.files[file_id])}  # fmt: skip
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id[-6:]}",
+            "file_size": len(self.files[file_id]),
+        }
 
     def media(self, kind: str, file_id: str) -> JSONDict:
         info = self.file_json(file_id)
         if kind == "photo":
-            return {"photo": [{**info, "width": 90, "height": 67},
-                              {**info, "width": 800, "height": 600}]}  # fmt: skip
+            return {
+                "photo": [
+                    {**info, "width": 90, "height": 67},
+                    {**info, "width": 800, "height": 600},
+                ]
+            }
         name = self.file_names.get(file_id, "file")
         mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return {"document": {**info, "file_name": name, "mime_type": mime}}

@@ -13,12 +13,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ENTITY_TYPES = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic",
-    "u": "underline", "ins": "underline", "s": "strikethrough", "strike": "strikethrough",
-    "del": "strikethrough", "a": "text_link", "code": "code", "pre": "pre",
-    "span": "spoiler", "tg-spoiler": "spoiler", "tg-emoji": "custom_emoji",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "a": "text_link",
+    "code": "code",
+    "pre": "pre",
+    "span": "spoiler",
+    "tg-spoiler": "spoiler",
+    "tg-emoji": "custom_emoji",
     "blockquote": "blockquote",
-}  # fmt: skip
+}
 NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 SPACE = " \t\n\r\f\v"
 

@@ -86,29 +86,49 @@ async def _staff(deps: Deps) -> None:
         await people.start(deps, tg)
     committee, _name = await grants.create_committee(deps, ADMIN, "宣传委员会")
     ids = {tg.id: (await people.identify(deps, tg, private=True)).id for tg in (MEI, HAN)}
-    for tg, role in ((ELI, Role.EMERGENCY_OFFICE), (DAI, Role.DEPUTY), (SHU, Role.SECRETARY),
-                     (OU, Role.OFFICE)):  # fmt: skip
+    for tg, role in (
+        (ELI, Role.EMERGENCY_OFFICE),
+        (DAI, Role.DEPUTY),
+        (SHU, Role.SECRETARY),
+        (OU, Role.OFFICE),
+    ):
         person = await people.identify(deps, tg, private=True)
         await grants.change_role(deps, ADMIN, person_id=person.id, role=role, grant=True)
-    await grants.change_role(deps, ADMIN, person_id=ids[HAN.id], role=Role.COMMITTEE_HEAD,
-                             grant=True, committee_id=committee)  # fmt: skip
+    await grants.change_role(
+        deps,
+        ADMIN,
+        person_id=ids[HAN.id],
+        role=Role.COMMITTEE_HEAD,
+        grant=True,
+        committee_id=committee,
+    )
     await grants.set_committee(deps, ADMIN, person_id=ids[MEI.id], committee_id=committee)
 
 
 def _report(kind: Kind, severity: Severity | None, reported: datetime) -> ReportDraft:
     return ReportDraft(
-        kind=kind, severity=severity, what="网站首页出现不实信息", discovered_at=reported
-        - timedelta(hours=1), discovered_precision="minute", location="门户网站",
-        actions_taken="已截图留存", attachments=[],
-    )  # fmt: skip
+        kind=kind,
+        severity=severity,
+        what="网站首页出现不实信息",
+        discovered_at=reported - timedelta(hours=1),
+        discovered_precision="minute",
+        location="门户网站",
+        actions_taken="已截图留存",
+        attachments=[],
+    )
 
 
 def _event(title: str, starts: datetime) -> EventDraft:
     return EventDraft(
-        event_type="lecture", title=title, starts_at=starts, venue="机关三楼会议室",
-        audience=60, speakers=[{"name": "张教授", "affiliation": "市委党校"}],
-        outline="一、形势；二、任务", speakers_vetted=True,
-    )  # fmt: skip
+        event_type="lecture",
+        title=title,
+        starts_at=starts,
+        venue="机关三楼会议室",
+        audience=60,
+        speakers=[{"name": "张教授", "affiliation": "市委党校"}],
+        outline="一、形势；二、任务",
+        speakers_vetted=True,
+    )
 
 
 async def a_year(deps: Deps, clock: MovableClock) -> Year:
@@ -122,8 +142,9 @@ async def a_year(deps: Deps, clock: MovableClock) -> Year:
     ev: dict[str, int] = {}
 
     async def meet(kind: MeetingKind, on: date, title: str, **extra: object) -> None:
-        clock.set(datetime.combine(on, datetime.min.time(), CN).astimezone(UTC)
-                  + timedelta(hours=18))  # fmt: skip
+        clock.set(
+            datetime.combine(on, datetime.min.time(), CN).astimezone(UTC) + timedelta(hours=18)
+        )
         draft = MeetingDraft(kind=kind, held_on=on, title=title, **extra)  # type: ignore[arg-type]
         await record_meeting(deps, OU, draft)
 
@@ -155,11 +176,21 @@ async def a_year(deps: Deps, clock: MovableClock) -> Year:
     await by(at(2, 10, 15, 0), actions.contain, ELI, i1)
     await by(at(2, 12, 10, 0), actions.close, ELI, i1, "已恢复")
     fa = MeetingKind.FORWARD_ANALYSIS
-    await meet(fa, date(2026, 2, 10), "春节前研判", sensitive_key="spring-festival",
-               sensitive_on=date(2026, 2, 17))  # fmt: skip
+    await meet(
+        fa,
+        date(2026, 2, 10),
+        "春节前研判",
+        sensitive_key="spring-festival",
+        sensitive_on=date(2026, 2, 17),
+    )
     await meet(study, date(2026, 2, 12), "二月理论学习")
-    await meet(fa, date(2026, 2, 25), "两会前研判", sensitive_key="two-sessions",
-               sensitive_on=date(2026, 3, 4))  # fmt: skip
+    await meet(
+        fa,
+        date(2026, 2, 25),
+        "两会前研判",
+        sensitive_key="two-sessions",
+        sensitive_on=date(2026, 3, 4),
+    )
     # E1
     e1 = await request("E1", MEI, "理论宣讲报告会", at(3, 2), at(3, 20))
     await by(at(3, 3), decisions.decide, SHU, e1, 1, EventAction.APPROVE)
@@ -196,8 +227,13 @@ async def a_year(deps: Deps, clock: MovableClock) -> Year:
     await by(at(9, 1, 16, 0), actions.acknowledge, ELI, i4)
     await by(at(9, 3, 10, 0), actions.close, ELI, i4, "已修复")
     await meet(study, date(2026, 9, 17), "九月理论学习")
-    await meet(fa, date(2026, 9, 22), "国庆前研判", sensitive_key="national-day",
-               sensitive_on=date(2026, 10, 1))  # fmt: skip
+    await meet(
+        fa,
+        date(2026, 9, 22),
+        "国庆前研判",
+        sensitive_key="national-day",
+        sensitive_on=date(2026, 10, 1),
+    )
     await meet(MeetingKind.QUARTERLY_REVIEW, date(2026, 9, 28), "三季度分析研判", topics=topics)
     # E5
     e5 = await request("E5", MEI, "形势政策论坛", at(10, 12), at(10, 30))
@@ -210,8 +246,13 @@ async def a_year(deps: Deps, clock: MovableClock) -> Year:
     await by(at(11, 21, 16, 0), actions.report_upward, OU, i5, "市委宣传部", "书面报告")
     # E6
     await request("E6", MIN, "新年座谈会", at(12, 1), at(1, 20, year=2027))
-    await meet(fa, date(2026, 12, 7), "公祭日前研判", sensitive_key="memorial-day",
-               sensitive_on=date(2026, 12, 13))  # fmt: skip
+    await meet(
+        fa,
+        date(2026, 12, 7),
+        "公祭日前研判",
+        sensitive_key="memorial-day",
+        sensitive_on=date(2026, 12, 13),
+    )
     await meet(study, date(2026, 12, 10), "十二月理论学习")
     await meet(MeetingKind.QUARTERLY_REVIEW, date(2026, 12, 20), "四季度分析研判", topics=topics)
     return Year(inc, ev)

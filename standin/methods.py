@@ -9,6 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from standin.chats import (
+    find_chat,
+    get_chat,
+    get_chat_administrators,
+    get_chat_member,
+    get_chat_member_count,
+    leave_chat,
+)
 from standin.checks import (
     NOT_MODIFIED,
     ApiError,
@@ -20,7 +28,7 @@ from standin.checks import (
     reply_markup,
 )
 from standin.html_check import utf16_length
-from standin.model import Answer, Chat, JSONDict, Message, member_json
+from standin.model import Answer, Chat, JSONDict, Message
 from standin.profile import (
     delete_my_commands,
     get_chat_menu_button,
@@ -32,28 +40,21 @@ from standin.profile import (
 )
 from standin.world import World
 
-CHAT_ACTIONS = frozenset({
-    "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
-    "upload_document", "choose_sticker", "find_location", "record_video_note",
-    "upload_video_note",
-})  # fmt: skip
-
-
-def find_chat(world: World, params: JSONDict) -> Chat:
-    value = params.get("chat_id")
-    if value in (None, ""):
-        raise bad("chat_id is empty")
-    chat = None
-    if isinstance(value, str) and value.startswith("@"):
-        chat = next((c for c in world.chats.values() if c.username == value[1:]), None)
-    else:
-        try:
-            chat = world.chats.get(int(value))
-        except (TypeError, ValueError):
-            chat = None
-    if chat is None:
-        raise bad("chat not found")
-    return chat
+CHAT_ACTIONS = frozenset(
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
+)
 
 
 def writable_chat(world: World, params: JSONDict, *, flood: bool = True) -> Chat:
@@ -103,9 +104,18 @@ def send_message(world: World, p: JSONDict) -> JSONDict:
     shown, raw, entities = formatted(p, "text")
     markup = reply_markup(p)
     chat = writable_chat(world, p)
-    msg = Message(next(chat.next_id), chat.id, True, world.bot_id, shown, raw, markup,
-                  date=world.unix_time(), reply_to=_reply_to(world, chat, p),
-                  entities=entities)  # fmt: skip
+    msg = Message(
+        next(chat.next_id),
+        chat.id,
+        True,
+        world.bot_id,
+        shown,
+        raw,
+        markup,
+        date=world.unix_time(),
+        reply_to=_reply_to(world, chat, p),
+        entities=entities,
+    )
     return world.message_json(world.store(msg))
 
 
@@ -122,9 +132,19 @@ def send_file(world: World, p: JSONDict, kind: str) -> JSONDict:
         file_id = world.add_file(b"", str(value).rsplit("/", 1)[-1] or kind)
     else:
         raise bad("wrong file identifier/HTTP URL specified")
-    msg = Message(next(chat.next_id), chat.id, True, world.bot_id, caption, raw, markup,
-                  date=world.unix_time(), reply_to=_reply_to(world, chat, p),
-                  caption=caption or None, entities=entities)  # fmt: skip
+    msg = Message(
+        next(chat.next_id),
+        chat.id,
+        True,
+        world.bot_id,
+        caption,
+        raw,
+        markup,
+        date=world.unix_time(),
+        reply_to=_reply_to(world, chat, p),
+        caption=caption or None,
+        entities=entities,
+    )
     media = world.media(kind, file_id)
     msg.photo, msg.document = media.get("photo"), media.get("document")
     return world.message_json(world.store(msg))
@@ -199,64 +219,6 @@ def get_file(world: World, p: JSONDict) -> JSONDict:
     if len(world.files[file_id]) > world.download_limit:
         raise bad("file is too big")
     return {**world.file_json(file_id), "file_path": world.file_path(file_id)}
-
-
-GIFT_TYPES = ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
-              "gifts_from_channels")  # fmt: skip
-
-
-def get_chat(world: World, p: JSONDict) -> JSONDict:
-    chat = find_chat(world, p)
-    return {**chat.as_json(world.users), "accent_color_id": 0, "max_reaction_count": 11,
-            "accepted_gift_types": dict.fromkeys(GIFT_TYPES, False)}  # fmt: skip
-
-
-def _status(world: World, chat: Chat, user_id: int) -> str:
-    if user_id == world.bot_id:
-        return chat.bot_status
-    if chat.type == "private":
-        return "member" if user_id == chat.id else "left"
-    if user_id == chat.owner:
-        return "creator"
-    if user_id in chat.admins:
-        return "administrator"
-    return "member" if user_id in chat.members else "left"
-
-
-def get_chat_member(world: World, p: JSONDict) -> JSONDict:
-    chat = find_chat(world, p)
-    user_id = as_int(p, "user_id")
-    if user_id == world.bot_id:
-        return member_json(chat.bot_status, world.bot_json())
-    if user_id not in world.users:
-        raise bad("user not found")
-    return member_json(_status(world, chat, user_id), world.users[user_id].as_json())
-
-
-def get_chat_administrators(world: World, p: JSONDict) -> list[JSONDict]:
-    chat = find_chat(world, p)
-    if chat.type == "private":
-        raise bad("there are no administrators in the private chat")
-    found = [member_json(_status(world, chat, uid), world.users[uid].as_json())
-             for uid in sorted(chat.admins) if uid in world.users]  # fmt: skip
-    if chat.bot_status == "administrator":
-        found.append(member_json("administrator", world.bot_json()))
-    return found
-
-
-def get_chat_member_count(world: World, p: JSONDict) -> int:
-    chat = find_chat(world, p)
-    return 2 if chat.type == "private" else len(chat.members) + chat.bot_member
-
-
-def leave_chat(world: World, p: JSONDict) -> bool:
-    chat = find_chat(world, p)
-    if chat.type == "private":
-        raise bad("chat member status can't be changed in private chats")
-    if not chat.bot_member:
-        raise ApiError(403, f"Forbidden: bot is not a member of the {chat.type} chat")
-    world.set_bot_status(chat.id, "left")
-    return True
 
 
 def send_chat_action(world: World, p: JSONDict) -> bool:

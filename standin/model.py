@@ -211,7 +211,17 @@ def member_json(status: str, user: JSONDict) -> JSONDict:
                 False,
             )
         )
-        data.update(dict.fromkeys((
-            "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
-            "can_change_info", "can_invite_users", "can_pin_messages"), True))  # fmt: skip
+        data.update(
+            dict.fromkeys(
+                (
+                    "can_manage_chat",
+                    "can_delete_messages",
+                    "can_manage_video_chats",
+                    "can_change_info",
+                    "can_invite_users",
+                    "can_pin_messages",
+                ),
+                True,
+            )
+        )
     return data

@@ -36,10 +36,20 @@ def to_pdfs(documents: list[Path], out: Path) -> list[Path]:
     assert program is not None, missing()
     with tempfile.TemporaryDirectory(prefix="dutydesk-office-") as profile:
         subprocess.run(
-            [program, f"-env:UserInstallation=file://{profile}", "--headless",
-             "--convert-to", "pdf", "--outdir", str(out), *map(str, documents)],
-            check=True, capture_output=True, timeout=TIMEOUT,
-        )  # fmt: skip
+            [
+                program,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out),
+                *map(str, documents),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=TIMEOUT,
+        )
     pdfs = [out / f"{document.stem}.pdf" for document in documents]
     for pdf in pdfs:
         if not pdf.exists():
@@ -51,10 +61,23 @@ def first_page_png(pdf: Path, png: Path, dpi: int = 60) -> Path:
     """The PDF's first page as a PNG (pdftoppm)."""
     stem = png.with_suffix("")
     subprocess.run(
-        ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf),
-         str(stem)],
-        check=True, capture_output=True, timeout=TIMEOUT,
-    )  # fmt: skip
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            str(dpi),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(stem),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
     return png
 
 
@@ -67,5 +90,6 @@ def pages(pdf: Path) -> int:
 
 
 def text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                          capture_output=True, text=True).stdout  # fmt: skip
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout

@@ -118,5 +118,8 @@ class Reading(World):
         return [c.params for c in self.calls if c.method == method.lower()]
 
     def dump(self) -> str:
-        return json.dumps({c: [x.text for x in ms] for c, ms in self.chat_messages.items()},
-                          ensure_ascii=False, indent=1)  # fmt: skip
+        return json.dumps(
+            {c: [x.text for x in ms] for c, ms in self.chat_messages.items()},
+            ensure_ascii=False,
+            indent=1,
+        )

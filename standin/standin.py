@@ -55,8 +55,14 @@ class StandIn(Reading):
         query_max_age: float = 300.0,
         privacy_mode: bool = True,
     ) -> None:
-        super().__init__(token, bot_username, bot_id=bot_id, bot_first_name=bot_first_name,
-                         query_max_age=query_max_age, privacy_mode=privacy_mode)  # fmt: skip
+        super().__init__(
+            token,
+            bot_username,
+            bot_id=bot_id,
+            bot_first_name=bot_first_name,
+            query_max_age=query_max_age,
+            privacy_mode=privacy_mode,
+        )
         self.url = ""
         self._runner: web.AppRunner | None = None
 

@@ -36,9 +36,12 @@ def main(source: str = DEFAULT_SOURCE) -> None:
     # One method per line: small, and diffs stay readable when the API grows.
     lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in methods.items()]
     text = (
-        '{\n "version": ' + json.dumps(trimmed["version"]) + ',\n "methods": {\n'
-        + ",\n".join(lines) + "\n }\n}\n"
-    )  # fmt: skip
+        '{\n "version": '
+        + json.dumps(trimmed["version"])
+        + ',\n "methods": {\n'
+        + ",\n".join(lines)
+        + "\n }\n}\n"
+    )
     out = Path(__file__).resolve().parents[1] / "standin" / "api_spec.json"
     out.write_text(text, encoding="utf-8")
     print(f"wrote {out} ({len(methods)} methods, {trimmed['version']})")

@@ -48,8 +48,9 @@ PUNCTUATION = "、。，．：；！？（）《》〈〉「」『』【】〔�
 def babel_words(locale: str = "zh_CN") -> str:
     """Month and date words as Babel writes them (1月, 2026年1月1日): not in the catalogue."""
     months = Locale.parse(locale).months
-    words = [name for context in months.values() for width in context.values()
-             for name in width.values()]  # fmt: skip
+    words = [
+        name for context in months.values() for width in context.values() for name in width.values()
+    ]
     for month in range(1, 13):
         day = date(2026, month, 28)
         words += [format_date(day, "long", locale=locale)]
@@ -76,8 +77,22 @@ def wanted() -> set[str]:
 
 def fetch(into: Path) -> Path:
     """The full font, taken out of the mplfonts wheel (pip download: the registry's client)."""
-    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                    "--only-binary", ":all:", "-d", str(into), PACKAGE], check=True)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary",
+            ":all:",
+            "-d",
+            str(into),
+            PACKAGE,
+        ],
+        check=True,
+    )
     [wheel] = into.glob("mplfonts-*.whl")
     with zipfile.ZipFile(wheel) as z:
         data = z.read(MEMBER)
@@ -110,8 +125,13 @@ def make_subset(source: Path, target: Path, chars: set[str]) -> list[str]:
 def rename(font: TTFont) -> None:
     """A subset is a Modified Version (OFL 1.1): it gets its own name; copyright, licence and
     trademark records stay."""
-    names = {1: FAMILY, 3: f"1.004;DutyDesk subset;{POSTSCRIPT}", 4: f"{FAMILY} Regular",
-             6: POSTSCRIPT, 16: FAMILY}  # fmt: skip
+    names = {
+        1: FAMILY,
+        3: f"1.004;DutyDesk subset;{POSTSCRIPT}",
+        4: f"{FAMILY} Regular",
+        6: POSTSCRIPT,
+        16: FAMILY,
+    }
     for record in font["name"].names:
         if record.nameID in names:
             record.string = names[record.nameID]
@@ -129,8 +149,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source = args.source or fetch(Path(tmp))
         lacking = make_subset(source, args.target, chars)
-    print(f"{args.target.relative_to(ROOT) if args.target.is_relative_to(ROOT) else args.target}:"
-          f" {len(chars)} characters, {args.target.stat().st_size // 1024} KB")  # fmt: skip
+    print(
+        f"{args.target.relative_to(ROOT) if args.target.is_relative_to(ROOT) else args.target}:"
+        f" {len(chars)} characters, {args.target.stat().st_size // 1024} KB"
+    )
     if lacking:
         print("not in the font itself (drawn with DejaVu Sans, if at all):", "".join(lacking))
 

@@ -49,8 +49,14 @@ def _short(text: str) -> str:
 
 
 def _line(i: Incident) -> list[Any]:
-    return ["inc", reference("INC", i.year, i.number), i.kind, i.severity or "", i.status,
-            _short(i.what)]  # fmt: skip
+    return [
+        "inc",
+        reference("INC", i.year, i.number),
+        i.kind,
+        i.severity or "",
+        i.status,
+        _short(i.what),
+    ]
 
 
 async def lines(session: AsyncSession, deps: Deps, due: Due, now: datetime) -> list[list[Any]]:
@@ -60,14 +66,24 @@ async def lines(session: AsyncSession, deps: Deps, due: Due, now: datetime) -> l
     period = LedgerPeriod(due.period.start, due.period.end, zone)
     out: list[list[Any]] = []
     ids = await digest.information_ids(session, deps, due.period)  # A1: collected for it
-    info = list(await session.scalars(select(Incident).where(Incident.id.in_(ids))
-                                      .order_by(Incident.reported_at, Incident.id)))  # fmt: skip
+    info = list(
+        await session.scalars(
+            select(Incident).where(Incident.id.in_(ids)).order_by(Incident.reported_at, Incident.id)
+        )
+    )
     out.append(["h", "information", len(info)])
     out += [_line(i) for i in info]
-    quarter = list(await session.scalars(
-        select(Incident).where(Incident.reported_at >= period.start, Incident.reported_at < now,
-                               Incident.kind != Kind.INFORMATION)
-        .order_by(Incident.reported_at, Incident.id)))  # fmt: skip
+    quarter = list(
+        await session.scalars(
+            select(Incident)
+            .where(
+                Incident.reported_at >= period.start,
+                Incident.reported_at < now,
+                Incident.kind != Kind.INFORMATION,
+            )
+            .order_by(Incident.reported_at, Incident.id)
+        )
+    )
     for topic in qr.topics:  # A2: the five areas, each with the incidents of its kinds
         mine = [i for i in quarter if qr.kind_areas.get(i.kind) == topic.key]
         out.append(["h", "area", topic.name, topic.name_en, len(mine)])
@@ -76,9 +92,13 @@ async def lines(session: AsyncSession, deps: Deps, due: Due, now: datetime) -> l
     if other:
         out.append(["h", "other", len(other)])
         out += [_line(i) for i in other]
-    still = list(await session.scalars(
-        select(Incident).where(Incident.status != "closed", Incident.reported_at < now)
-        .order_by(Incident.reported_at, Incident.id)))  # fmt: skip
+    still = list(
+        await session.scalars(
+            select(Incident)
+            .where(Incident.status != "closed", Incident.reported_at < now)
+            .order_by(Incident.reported_at, Incident.id)
+        )
+    )
     out.append(["h", "open", len(still)])
     out += [_line(i) for i in still]
     found = await _lapses(session, deps, period, now)
@@ -98,13 +118,25 @@ async def _lapses(
     held = await records.meetings(session, first, last)
     kept = await records.kept_since(session)
     today = now.astimezone(deps.zone).date()
-    owed = obligations(deps.policy, deps.zone, period, held, today,
-                       kept.astimezone(deps.zone).date() if kept else None)  # fmt: skip
+    owed = obligations(
+        deps.policy,
+        deps.zone,
+        period,
+        held,
+        today,
+        kept.astimezone(deps.zone).date() if kept else None,
+    )
     return [
-        ["lapse", lp.code, lp.due.isoformat(), lp.subject,
-         lp.late_by.total_seconds() if lp.late_by is not None else None, lp.params]
+        [
+            "lapse",
+            lp.code,
+            lp.due.isoformat(),
+            lp.subject,
+            lp.late_by.total_seconds() if lp.late_by is not None else None,
+            lp.params,
+        ]
         for lp in lapses(period, deps.policy, now, incidents, events, owed)
-    ]  # fmt: skip
+    ]
 
 
 def parts(all_lines: list[list[Any]]) -> list[list[list[Any]]]:

@@ -98,10 +98,13 @@ async def upcoming(
 
 def describe(due: Due) -> dict[str, Any]:
     """An obligation as data a renderer can name in any language."""
-    item: dict[str, Any] = {"obligation": due.obligation.split("_")[0], "unit": due.period.unit,
-                            "start": due.period.start.isoformat(),
-                            "end": due.period.end.isoformat(),
-                            "due": due.due_at.isoformat()}  # fmt: skip
+    item: dict[str, Any] = {
+        "obligation": due.obligation.split("_")[0],
+        "unit": due.period.unit,
+        "start": due.period.start.isoformat(),
+        "end": due.period.end.isoformat(),
+        "due": due.due_at.isoformat(),
+    }
     if due.obligation == "sensitive":
         item.update(name=due.extra["name"], name_en=due.extra["name_en"], on=due.extra["on"])
     return item

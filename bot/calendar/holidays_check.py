@@ -67,12 +67,19 @@ async def check_next_year(deps: Deps) -> bool:
             if not admins:
                 return False  # told when there is somebody to tell
             session.add(CalendarState(name=name, at=now))
-            record(session, at=now, action="calendar.holidays_unknown", subject_type="year",
-                   subject_id=year, package=version)  # fmt: skip
+            record(
+                session,
+                at=now,
+                action="calendar.holidays_unknown",
+                subject_type="year",
+                subject_id=year,
+                package=version,
+            )
             params = {"year": year, "version": version}
             for admin in admins:
-                outbox.notify_person(session, now=now, person=admin, template=TEMPLATE,
-                                     params=params)  # fmt: skip
+                outbox.notify_person(
+                    session, now=now, person=admin, template=TEMPLATE, params=params
+                )
     except IntegrityError:  # another scheduler told them first
         return False
     return True

@@ -63,21 +63,26 @@ def clause_of(meeting: Meeting) -> str:
 
 def check_recorder(me: PersonView) -> None:
     if not authority.holds(me, *RECORDERS):
-        raise NotAllowed(N_("Only the secretary, the deputy secretary or the office can record "
-                            "meetings."))  # fmt: skip
+        raise NotAllowed(
+            N_("Only the secretary, the deputy secretary or the office can record meetings.")
+        )
 
 
 def check_held_on(deps: Deps, held_on: date, now: datetime) -> None:
     today = now.astimezone(deps.zone).date()
     if held_on > today:
-        raise InvalidInput(N_("A meeting can be recorded once it has been held; that date is "
-                              "in the future."))  # fmt: skip
+        raise InvalidInput(
+            N_("A meeting can be recorded once it has been held; that date is in the future.")
+        )
     if today - held_on > MAX_AGE:
         raise InvalidInput(
-            N_("That date is too long ago: a meeting can be recorded up to {days} days after "
-               "it was held, so from {first}. Please check the date."),
-            days=MAX_AGE.days, first=(today - MAX_AGE).isoformat(),
-        )  # fmt: skip
+            N_(
+                "That date is too long ago: a meeting can be recorded up to {days} days after "
+                "it was held, so from {first}. Please check the date."
+            ),
+            days=MAX_AGE.days,
+            first=(today - MAX_AGE).isoformat(),
+        )
 
 
 async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meeting:
@@ -95,17 +100,24 @@ async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meet
     if draft.kind != MeetingKind.STUDY:
         draft.studied = []
     elif not set(draft.studied) <= set(materials):
-        raise InvalidInput(N_("That study material is not in the policy any more; please "
-                              "choose again."))  # fmt: skip
-    studied = [materials[k].model_dump(include={"key", "name", "name_en", "clauses"})
-               for k in draft.studied]  # fmt: skip
+        raise InvalidInput(
+            N_("That study material is not in the policy any more; please choose again.")
+        )
+    studied = [
+        materials[k].model_dump(include={"key", "name", "name_en", "clauses"})
+        for k in draft.studied
+    ]
     return await numbered(lambda: _write(deps, actor, draft, now, answers, studied))
 
 
 async def _write(
-    deps: Deps, actor: TgUser, draft: MeetingDraft, now: datetime,
-    answers: dict[str, dict[str, str]], studied: list[dict[str, Any]],
-) -> Meeting:  # fmt: skip
+    deps: Deps,
+    actor: TgUser,
+    draft: MeetingDraft,
+    now: datetime,
+    answers: dict[str, dict[str, str]],
+    studied: list[dict[str, Any]],
+) -> Meeting:
     """One transaction: the meeting with its reference, attendees, files, audit entry and
     index entry (a racing recorder of the same year makes `numbered` run it again)."""
     async with deps.db.transaction() as session:
@@ -116,36 +128,65 @@ async def _write(
             inputs = await digest.information_ids(session, deps, quarter(draft.held_on))
         year = draft.held_on.year
         meeting = Meeting(
-            year=year, number=await next_number(session, Meeting, year),
-            kind=draft.kind, held_on=draft.held_on, title=draft.title,
+            year=year,
+            number=await next_number(session, Meeting, year),
+            kind=draft.kind,
+            held_on=draft.held_on,
+            title=draft.title,
             topics=list(draft.topics) if draft.kind == MeetingKind.QUARTERLY_REVIEW else [],
-            sensitive_key=draft.sensitive_key if draft.kind == MeetingKind.FORWARD_ANALYSIS
+            sensitive_key=draft.sensitive_key
+            if draft.kind == MeetingKind.FORWARD_ANALYSIS
             else None,
-            sensitive_on=draft.sensitive_on if draft.kind == MeetingKind.FORWARD_ANALYSIS
-            else None,
-            inputs=inputs, notes=draft.notes, recorded_by_id=me.id, recorded_at=now,
-            conclusions=answers, studied=studied,
-        )  # fmt: skip
+            sensitive_on=draft.sensitive_on if draft.kind == MeetingKind.FORWARD_ANALYSIS else None,
+            inputs=inputs,
+            notes=draft.notes,
+            recorded_by_id=me.id,
+            recorded_at=now,
+            conclusions=answers,
+            studied=studied,
+        )
         session.add(meeting)
         await session.flush()
-        people = set(await session.scalars(
-            select(Person.id).where(Person.id.in_(draft.attendee_ids),
-                                    Person.admission == ADMITTED)))  # fmt: skip
+        people = set(
+            await session.scalars(
+                select(Person.id).where(
+                    Person.id.in_(draft.attendee_ids), Person.admission == ADMITTED
+                )
+            )
+        )
         for person_id in sorted(people):
             session.add(MeetingAttendee(meeting_id=meeting.id, person_id=person_id))
-        await files.keep(session, deps, now=now, sender_id=me.id, attachments=[
-            {"file_id": f, "kind": k, "name": n} for f, k, n in draft.files])  # fmt: skip
+        await files.keep(
+            session,
+            deps,
+            now=now,
+            sender_id=me.id,
+            attachments=[{"file_id": f, "kind": k, "name": n} for f, k, n in draft.files],
+        )
         for file_id, kind, name in draft.files:
-            session.add(MeetingFile(meeting_id=meeting.id, file_id=file_id, file_kind=kind,
-                                    name=name[:256]))  # fmt: skip
+            session.add(
+                MeetingFile(meeting_id=meeting.id, file_id=file_id, file_kind=kind, name=name[:256])
+            )
         await index_meeting(session, meeting, new=True)
-        record(session, at=now, actor_id=me.id, action="meeting.record", subject_type="meeting",
-               subject_id=meeting.id, clause=MEETING_CLAUSES[draft.kind], kind=str(draft.kind),
-               ref=meeting.ref,
-               held_on=draft.held_on.isoformat(), topics=meeting.topics,
-               sensitive_key=meeting.sensitive_key, attendees=len(people),
-               files=len(draft.files), inputs=len(inputs),
-               not_discussed=sorted(draft.not_discussed), studied=draft.studied)  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="meeting.record",
+            subject_type="meeting",
+            subject_id=meeting.id,
+            clause=MEETING_CLAUSES[draft.kind],
+            kind=str(draft.kind),
+            ref=meeting.ref,
+            held_on=draft.held_on.isoformat(),
+            topics=meeting.topics,
+            sensitive_key=meeting.sensitive_key,
+            attendees=len(people),
+            files=len(draft.files),
+            inputs=len(inputs),
+            not_discussed=sorted(draft.not_discussed),
+            studied=draft.studied,
+        )
         await drafts.drop(session, me.id)  # in this transaction: never recorded twice
         return meeting
 
@@ -161,12 +202,17 @@ def _answers(deps: Deps, draft: MeetingDraft) -> dict[str, dict[str, str]]:
         answers[key] = {"conclusion": clean("conclusion", text, deps.policy)}
     for key, text in draft.not_discussed.items():
         if key in answers:
-            raise InvalidInput(N_("An area either has a conclusion or a reason why it was not "
-                                  "discussed, not both."))  # fmt: skip
+            raise InvalidInput(
+                N_(
+                    "An area either has a conclusion or a reason why it was not "
+                    "discussed, not both."
+                )
+            )
         answers[key] = {"not_discussed": clean("reason", text, deps.policy)}
     if set(answers) != set(order):
-        raise InvalidInput(N_("Give the conclusion, or the reason it was not discussed, for "
-                              "each of the areas."))  # fmt: skip
+        raise InvalidInput(
+            N_("Give the conclusion, or the reason it was not discussed, for each of the areas.")
+        )
     draft.topics = [k for k in order if "conclusion" in answers[k]]
     return {k: answers[k] for k in order}
 
@@ -188,15 +234,26 @@ async def snooze(deps: Deps, actor: TgUser, occurrence_id: int) -> tuple[datetim
         c = WorkingDays(deps.policy, deps.zone)
         at = c.at(c.on_or_after(now.astimezone(deps.zone).date() + timedelta(1)))
         if at >= due.expires_at:
-            raise InvalidInput(N_("There is no working day left before this falls due; please "
-                                  "see to it today."))  # fmt: skip
+            raise InvalidInput(
+                N_("There is no working day left before this falls due; please see to it today.")
+            )
         waiting = await session.scalar(
-            select(Snooze.due_at).where(Snooze.person_id == me.id, Snooze.key == due.key,
-                                        Snooze.sent_at.is_(None)))  # fmt: skip
+            select(Snooze.due_at).where(
+                Snooze.person_id == me.id, Snooze.key == due.key, Snooze.sent_at.is_(None)
+            )
+        )
         if waiting is not None:
             return waiting, False
         session.add(Snooze(person_id=me.id, key=due.key, due_at=at, created_at=now))
-        record(session, at=now, actor_id=me.id, action="calendar.snooze",
-               subject_type="obligation", subject_id=occurrence.id, clause=due.clause,
-               key=due.key, until=at.isoformat())  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="calendar.snooze",
+            subject_type="obligation",
+            subject_id=occurrence.id,
+            clause=due.clause,
+            key=due.key,
+            until=at.isoformat(),
+        )
         return at, True

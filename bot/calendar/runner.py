@@ -54,9 +54,10 @@ async def run(deps: Deps) -> int:
     since = await epoch(deps, now)
     local = now.astimezone(deps.zone).date()
     candidates = [
-        d for d in dues_around(deps.policy, deps.zone, local)
+        d
+        for d in dues_around(deps.policy, deps.zone, local)
         if since <= d.due_at <= now < d.expires_at
-    ]  # fmt: skip
+    ]
     if candidates:
         keys = [d.key for d in candidates]
         async with deps.db.read() as session:
@@ -76,9 +77,15 @@ async def run(deps: Deps) -> int:
 async def _fire(session: AsyncSession, deps: Deps, due: Due, now: datetime) -> int:
     needed = await obligations.needed(session, deps.policy, due)
     late = now - due.due_at > timedelta(minutes=deps.policy.calendar.late_after_minutes)
-    occurrence = Occurrence(key=due.key, obligation=due.obligation, clause=due.clause,
-                            due_at=due.due_at, fired_at=now, late=late,
-                            outcome="sent" if needed else "not_needed")  # fmt: skip
+    occurrence = Occurrence(
+        key=due.key,
+        obligation=due.obligation,
+        clause=due.clause,
+        due_at=due.due_at,
+        fired_at=now,
+        late=late,
+        outcome="sent" if needed else "not_needed",
+    )
     session.add(occurrence)
     await session.flush()  # the unique key is claimed here (IntegrityError if taken)
     if not needed:
@@ -92,16 +99,34 @@ async def _fire(session: AsyncSession, deps: Deps, due: Due, now: datetime) -> i
         cut = briefing.parts(await briefing.lines(session, deps, due, now))
         for n, part in enumerate(cut, 1):
             last = buttons_for(due, occurrence.id, params) if n == len(cut) else []
-            _send(session, now, to, "calendar.quarter_briefing",
-                  {**params, "lines": part, "part": n, "parts": len(cut)},
-                  briefing.details(part) + last)  # fmt: skip
+            _send(
+                session,
+                now,
+                to,
+                "calendar.quarter_briefing",
+                {**params, "lines": part, "part": n, "parts": len(cut)},
+                briefing.details(part) + last,
+            )
         return 1
-    _send(session, now, to, f"calendar.{due.obligation}", params,
-          buttons_for(due, occurrence.id, params))  # fmt: skip
+    _send(
+        session,
+        now,
+        to,
+        f"calendar.{due.obligation}",
+        params,
+        buttons_for(due, occurrence.id, params),
+    )
     if due.obligation in LAPSES:
         # Told to the leadership as well; recorded with its clause (R7, C: the ledger shows it).
-        record(session, at=now, action="calendar.lapse", subject_type="obligation",
-               subject_id=occurrence.id, clause=due.clause, key=due.key)  # fmt: skip
+        record(
+            session,
+            at=now,
+            action="calendar.lapse",
+            subject_type="obligation",
+            subject_id=occurrence.id,
+            clause=due.clause,
+            key=due.key,
+        )
     return 1
 
 
@@ -110,32 +135,56 @@ def _targets(deps: Deps, due: Due) -> list[str]:
     if due.obligation == "quarter_briefing":  # it names incidents: not for the whole group
         return list(cal.quarterly_review.briefing_notify)
     section = {
-        "quarter": cal.quarterly_review.notify, "dedicated": cal.dedicated_meetings.notify,
-        "study": cal.study_sessions.notify, "sensitive": cal.sensitive_dates.notify,
+        "quarter": cal.quarterly_review.notify,
+        "dedicated": cal.dedicated_meetings.notify,
+        "study": cal.study_sessions.notify,
+        "sensitive": cal.sensitive_dates.notify,
         "digest": cal.digest.notify,
-    }[due.obligation.split("_")[0]]  # fmt: skip
+    }[due.obligation.split("_")[0]]
     targets: list[str] = list(section)
     if due.obligation in LAPSES and "leadership_group" not in targets:
         targets.append("leadership_group")
     return targets
 
 
-def _send(session: AsyncSession, now: datetime, to: Recipients, template: str,
-          params: dict[str, Any], buttons: list[list[Button]]) -> None:  # fmt: skip
+def _send(
+    session: AsyncSession,
+    now: datetime,
+    to: Recipients,
+    template: str,
+    params: dict[str, Any],
+    buttons: list[list[Button]],
+) -> None:
     for chat_id in to.chats:
-        outbox.enqueue(session, now=now, chat_id=chat_id, template=template, params=params,
-                       buttons=buttons or None)  # fmt: skip
+        outbox.enqueue(
+            session,
+            now=now,
+            chat_id=chat_id,
+            template=template,
+            params=params,
+            buttons=buttons or None,
+        )
     for person in to.people:
-        outbox.notify_person(session, now=now, person=person, template=template,
-                             params=params, buttons=buttons or None)  # fmt: skip
+        outbox.notify_person(
+            session,
+            now=now,
+            person=person,
+            template=template,
+            params=params,
+            buttons=buttons or None,
+        )
 
 
 def buttons_for(due: Due, occurrence_id: int, params: dict[str, Any]) -> list[list[Button]]:
     """Record it (a deep link into the private /meeting), Remind me tomorrow, and for the
     quarterly announcement Send information (A1); the digest opens the pending items."""
     if due.obligation == "digest":
-        return [[Button(N_("Open pending items"), "start:pending"),
-                 Button(N_("Calendar"), "start:calendar")]]  # fmt: skip
+        return [
+            [
+                Button(N_("Open pending items"), "start:pending"),
+                Button(N_("Calendar"), "start:calendar"),
+            ]
+        ]
     code = CODE_OF[obligations.KIND_OF[due.obligation]]
     record_it = Button(N_("Record it"), f"start:meeting-{code}")
     if due.obligation == "quarter_briefing":  # A1: and the same as a document, on request
@@ -152,8 +201,12 @@ async def params_for(session: AsyncSession, deps: Deps, due: Due) -> dict[str, A
     """What the message says, fixed when it falls due and rendered in each reader's language."""
     cal = deps.policy.calendar
     p = due.period
-    params: dict[str, Any] = {"key": due.key, "start": p.start.isoformat(),
-                              "end": p.end.isoformat(), "unit": p.unit}  # fmt: skip
+    params: dict[str, Any] = {
+        "key": due.key,
+        "start": p.start.isoformat(),
+        "end": p.end.isoformat(),
+        "unit": p.unit,
+    }
     if due.obligation.startswith("quarter"):
         params["topics"] = [[t.name, t.name_en] for t in cal.quarterly_review.topics]
         params["invite"] = cal.quarterly_review.invite_input
@@ -161,8 +214,9 @@ async def params_for(session: AsyncSession, deps: Deps, due: Due) -> dict[str, A
         # A2: a review held without every area concluded: the reminders name what is missing.
         missing = await obligations.missing_areas(session, deps.policy, p)
         if await obligations.held(session, MeetingKind.QUARTERLY_REVIEW, p) and missing:
-            params["missing"] = [[t.name, t.name_en] for t in cal.quarterly_review.topics
-                                 if t.key in missing]  # fmt: skip
+            params["missing"] = [
+                [t.name, t.name_en] for t in cal.quarterly_review.topics if t.key in missing
+            ]
     elif due.obligation.startswith("dedicated"):
         params["held"] = await obligations.held(session, obligations.KIND_OF[due.obligation], p)
         params["minimum"] = cal.dedicated_meetings.minimum_per_year
@@ -176,15 +230,22 @@ async def params_for(session: AsyncSession, deps: Deps, due: Due) -> dict[str, A
 async def _snoozed(deps: Deps, now: datetime) -> int:
     """ "Remind me tomorrow" that has come due: sent to that person, unless met meanwhile."""
     async with deps.db.read() as session:
-        ids = list(await session.scalars(
-            select(Snooze.id).where(Snooze.sent_at.is_(None), Snooze.due_at <= now)
-            .order_by(Snooze.id).limit(200)))  # fmt: skip
+        ids = list(
+            await session.scalars(
+                select(Snooze.id)
+                .where(Snooze.sent_at.is_(None), Snooze.due_at <= now)
+                .order_by(Snooze.id)
+                .limit(200)
+            )
+        )
     sent = 0
     for snooze_id in ids:
         async with deps.db.transaction() as session:
             claimed = await session.execute(
-                update(Snooze).where(Snooze.id == snooze_id, Snooze.sent_at.is_(None))
-                .values(sent_at=now))  # fmt: skip
+                update(Snooze)
+                .where(Snooze.id == snooze_id, Snooze.sent_at.is_(None))
+                .values(sent_at=now)
+            )
             if not getattr(claimed, "rowcount", 0):
                 continue  # another scheduler sent it
             snooze = await session.get(Snooze, snooze_id)
@@ -200,8 +261,14 @@ async def _snoozed(deps: Deps, now: datetime) -> int:
             )
             params = await params_for(session, deps, due)
             params["snoozed"] = True
-            _send(session, now, to, f"calendar.{due.obligation}", params,
-                  buttons_for(due, occurrence_id or 0, params))  # fmt: skip
+            _send(
+                session,
+                now,
+                to,
+                f"calendar.{due.obligation}",
+                params,
+                buttons_for(due, occurrence_id or 0, params),
+            )
             sent += 1
     return sent
 

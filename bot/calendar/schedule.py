@@ -42,11 +42,18 @@ class Due:
 
 
 OBLIGATIONS = (
-    "quarter_open", "quarter_briefing", "quarter_reminder", "quarter_lapse",
-    "dedicated_reminder", "dedicated_lapse",
-    "study_open", "study_reminder", "study_lapse",
-    "sensitive", "digest",
-)  # fmt: skip
+    "quarter_open",
+    "quarter_briefing",
+    "quarter_reminder",
+    "quarter_lapse",
+    "dedicated_reminder",
+    "dedicated_lapse",
+    "study_open",
+    "study_reminder",
+    "study_lapse",
+    "sensitive",
+    "digest",
+)
 
 
 def quarter(day: date) -> Period:
@@ -125,8 +132,15 @@ def dues_of_year(policy: Policy, zone: ZoneInfo, y: int) -> list[Due]:
     cal = policy.calendar
     out: list[Due] = []
 
-    def add(key: str, obligation: str, clause: str, day: date, expires: datetime,
-            period: Period, **extra: str) -> None:  # fmt: skip
+    def add(
+        key: str,
+        obligation: str,
+        clause: str,
+        day: date,
+        expires: datetime,
+        period: Period,
+        **extra: str,
+    ) -> None:
         due = c.at(day)
         if due < expires:
             out.append(Due(key, obligation, clause, due, expires, period, extra))
@@ -141,19 +155,38 @@ def dues_of_year(policy: Policy, zone: ZoneInfo, y: int) -> list[Due]:
         if qr.briefing_days_ahead:  # A1: the briefing, before the quarter's last reminder
             last = p.end + timedelta(1) - timedelta(min(qr.remind_days_before_end, default=0))
             day = c.on_or_before(last - timedelta(qr.briefing_days_ahead))
-            add(f"{qr.clause}:{p.key}:briefing", "quarter_briefing", "A1",
-                c.on_or_after(max(day, p.start)), end, p)  # fmt: skip
+            add(
+                f"{qr.clause}:{p.key}:briefing",
+                "quarter_briefing",
+                "A1",
+                c.on_or_after(max(day, p.start)),
+                end,
+                p,
+            )
         lapse = c.on_or_after(p.end + timedelta(1))
-        add(f"{qr.clause}:{p.key}:lapse", "quarter_lapse", qr.clause, lapse,
-            c.at(lapse) + LAPSE_KEPT, p)  # fmt: skip
+        add(
+            f"{qr.clause}:{p.key}:lapse",
+            "quarter_lapse",
+            qr.clause,
+            lapse,
+            c.at(lapse) + LAPSE_KEPT,
+            p,
+        )
 
     dm = cal.dedicated_meetings
     py = year(date(y, 1, 1))
     year_end = c.midnight(date(y + 1, 1, 1))
     for reminder in dm.reminders:
         day = date.fromisoformat(f"{y}-{reminder.on}")
-        add(f"{dm.clause}:{y}:{reminder.on}", "dedicated_reminder", dm.clause, c.on_or_after(day),
-            year_end, py, below=str(reminder.while_fewer_than))  # fmt: skip
+        add(
+            f"{dm.clause}:{y}:{reminder.on}",
+            "dedicated_reminder",
+            dm.clause,
+            c.on_or_after(day),
+            year_end,
+            py,
+            below=str(reminder.while_fewer_than),
+        )
     lapse = c.on_or_after(date(y + 1, 1, 1))
     add(f"{dm.clause}:{y}:lapse", "dedicated_lapse", dm.clause, lapse, c.at(lapse) + LAPSE_KEPT, py)
 
@@ -167,8 +200,14 @@ def dues_of_year(policy: Policy, zone: ZoneInfo, y: int) -> list[Due]:
         if st.remind_on_last_working_day and last > first:
             add(f"{st.clause}:{p.key}:last", "study_reminder", st.clause, last, end, p)
         lapse = c.on_or_after(p.end + timedelta(1))
-        add(f"{st.clause}:{p.key}:lapse", "study_lapse", st.clause, lapse,
-            c.at(lapse) + LAPSE_KEPT, p)  # fmt: skip
+        add(
+            f"{st.clause}:{p.key}:lapse",
+            "study_lapse",
+            st.clause,
+            lapse,
+            c.at(lapse) + LAPSE_KEPT,
+            p,
+        )
 
     sd = cal.sensitive_dates
     for item in sd.dates:
@@ -180,9 +219,18 @@ def dues_of_year(policy: Policy, zone: ZoneInfo, y: int) -> list[Due]:
         if day >= on:
             day = c.on_or_before(ahead)
         p = Period(f"{item.key}:{on.isoformat()}", "day", ahead, on)
-        add(f"{sd.clause}:{item.key}:{on.isoformat()}", "sensitive", sd.clause, day,
-            c.midnight(on), p, date_key=item.key, on=on.isoformat(), name=item.name,
-            name_en=item.name_en)  # fmt: skip
+        add(
+            f"{sd.clause}:{item.key}:{on.isoformat()}",
+            "sensitive",
+            sd.clause,
+            day,
+            c.midnight(on),
+            p,
+            date_key=item.key,
+            on=on.isoformat(),
+            name=item.name,
+            name_en=item.name_en,
+        )
 
     if cal.digest.enabled:
         for p in periods_of_year("week", y):

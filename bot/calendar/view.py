@@ -92,7 +92,8 @@ async def overview(deps: Deps) -> Overview:
         out.recent = [Held(m.id, m.ref, m.kind, m.held_on, m.title) for m in latest]
         opened = {(i["obligation"], i["start"]) for i in out.open}
         out.upcoming = [
-            i for i in await digest.upcoming(session, deps, now, LOOK_AHEAD_DAYS)
+            i
+            for i in await digest.upcoming(session, deps, now, LOOK_AHEAD_DAYS)
             if (i["obligation"], i["start"]) not in opened
-        ]  # fmt: skip
+        ]
     return out

@@ -79,25 +79,38 @@ async def lost(deps: Deps, chat_id: int, failed_id: int | None = None) -> int:
             ]
             for person in stand_ins.values():
                 outbox.notify_person(
-                    session, now=now, person=person, template=message.template,
-                    params=message.params, buttons=buttons or None,
+                    session,
+                    now=now,
+                    person=person,
+                    template=message.template,
+                    params=message.params,
+                    buttons=buttons or None,
                     semantics=Semantics(message.semantics),
-                )  # fmt: skip
+                )
             message.status = OutboxStatus.FAILED
             message.last_error = "the bot was removed from the group; sent to people instead"
         admins = await _admins(session)
         for binding in bindings:
             binding.lost_at, binding.missed = now, len(waiting) if binding is bindings[0] else 0
             record(
-                session, at=now, action="chat.lost", subject_type="chat_binding",
-                subject_id=binding.id, clause="R4", purpose=binding.purpose, chat_id=chat_id,
+                session,
+                at=now,
+                action="chat.lost",
+                subject_type="chat_binding",
+                subject_id=binding.id,
+                clause="R4",
+                purpose=binding.purpose,
+                chat_id=chat_id,
                 rerouted=len(waiting),
-            )  # fmt: skip
+            )
             for admin in admins:
                 outbox.notify_person(
-                    session, now=now, person=admin, template="chat.lost",
+                    session,
+                    now=now,
+                    person=admin,
+                    template="chat.lost",
                     params={"purpose": binding.purpose, "title": binding.title},
-                )  # fmt: skip
+                )
         return len(bindings)
 
 
@@ -112,14 +125,27 @@ async def back(deps: Deps, chat_id: int, title: str) -> int:
         for binding in bindings:
             assert binding.lost_at is not None
             record(
-                session, at=now, action="chat.back", subject_type="chat_binding",
-                subject_id=binding.id, clause="R4", purpose=binding.purpose, chat_id=chat_id,
+                session,
+                at=now,
+                action="chat.back",
+                subject_type="chat_binding",
+                subject_id=binding.id,
+                clause="R4",
+                purpose=binding.purpose,
+                chat_id=chat_id,
                 missed=binding.missed,
-            )  # fmt: skip
+            )
             for admin in admins:
                 outbox.notify_person(
-                    session, now=now, person=admin, template="chat.back",
-                    params={"purpose": binding.purpose, "title": title or binding.title,
-                            "since": binding.lost_at.isoformat(), "missed": binding.missed},
-                )  # fmt: skip
+                    session,
+                    now=now,
+                    person=admin,
+                    template="chat.back",
+                    params={
+                        "purpose": binding.purpose,
+                        "title": title or binding.title,
+                        "since": binding.lost_at.isoformat(),
+                        "missed": binding.missed,
+                    },
+                )
         return len(bindings)

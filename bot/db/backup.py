@@ -74,8 +74,10 @@ def restore(settings: Settings, source: Path, *, force: bool = False) -> dict[st
         ) from None
     url = make_url(settings.resolved_database_url)
     if manifest.get("database") != url.get_backend_name():
-        raise BackupError(f"{source} is a {manifest.get('database')} backup, but "
-                          f"DUTYDESK_DATABASE_URL is {url.get_backend_name()}")  # fmt: skip
+        raise BackupError(
+            f"{source} is a {manifest.get('database')} backup, but "
+            f"DUTYDESK_DATABASE_URL is {url.get_backend_name()}"
+        )
     if url.get_backend_name() == "sqlite":
         _restore_sqlite(source / SQLITE_FILE, _sqlite_path(url), force=force)
     else:
@@ -112,9 +114,13 @@ def _checked(db: sqlite3.Connection, path: Path) -> dict[str, Any]:
     result = [row[0] for row in db.execute("PRAGMA integrity_check")]
     if result != ["ok"]:
         raise BackupError(f"{path} failed its integrity check: {'; '.join(result[:3])}")
-    tables = [r[0] for r in db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name")]  # fmt: skip
+    tables = [
+        r[0]
+        for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    ]
     rows = {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     revision = None
     if "alembic_version" in tables:
@@ -184,13 +190,36 @@ def _restore_postgres(backup_file: Path, url: URL, *, force: bool) -> None:
     if not backup_file.is_file():
         raise BackupError(f"{backup_file} is missing from the backup")
     dsn, env = _libpq(url)
-    has = _run(["psql", "--no-psqlrc", "--tuples-only", "--no-align", "--dbname", dsn,
-                "--command", "SELECT to_regclass('alembic_version') IS NOT NULL"], env)  # fmt: skip
+    has = _run(
+        [
+            "psql",
+            "--no-psqlrc",
+            "--tuples-only",
+            "--no-align",
+            "--dbname",
+            dsn,
+            "--command",
+            "SELECT to_regclass('alembic_version') IS NOT NULL",
+        ],
+        env,
+    )
     if has.strip() == "t" and not force:
-        raise BackupError("the database already holds Duty Desk's tables; restore into a new "
-                          "database (or pass --force to replace them)")  # fmt: skip
-    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error",
-          f"--dbname={dsn}", str(backup_file)], env)  # fmt: skip
+        raise BackupError(
+            "the database already holds Duty Desk's tables; restore into a new "
+            "database (or pass --force to replace them)"
+        )
+    _run(
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--exit-on-error",
+            f"--dbname={dsn}",
+            str(backup_file),
+        ],
+        env,
+    )
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -72,8 +72,16 @@ async def run(deps: Deps) -> Path | None:
         await _failed(deps, now, target, str(exc) or type(exc).__name__)
         return None
     async with deps.db.transaction() as session:
-        record(session, at=now, action="backup.taken", subject_type="backup", subject_id=None,
-               folder=str(target), files=taken.get("kept_files"), pruned=pruned)  # fmt: skip
+        record(
+            session,
+            at=now,
+            action="backup.taken",
+            subject_type="backup",
+            subject_id=None,
+            folder=str(target),
+            files=taken.get("kept_files"),
+            pruned=pruned,
+        )
         if failing is not None:  # the failure is over: a later one is told again
             await session.execute(delete(CalendarState).where(CalendarState.name == FAILING))
     log.info("daily backup written to %s; %d old backup(s) deleted", target, len(pruned))
@@ -109,12 +117,23 @@ async def _failed(deps: Deps, now: datetime, target: Path, reason: str) -> None:
                 failing.at = now  # told already: try again in an hour, in silence
                 return
             session.add(CalendarState(name=FAILING, at=now))
-            record(session, at=now, action="backup.failed", subject_type="backup",
-                   subject_id=None, folder=str(target), error=reason)  # fmt: skip
-            params = {"dir": str(target.parent), "error": reason[:300],
-                      "last": last[-1].name if last else ""}  # fmt: skip
+            record(
+                session,
+                at=now,
+                action="backup.failed",
+                subject_type="backup",
+                subject_id=None,
+                folder=str(target),
+                error=reason,
+            )
+            params = {
+                "dir": str(target.parent),
+                "error": reason[:300],
+                "last": last[-1].name if last else "",
+            }
             for admin in await people_with_role(session, Role.ADMIN, with_grants=False):
-                outbox.notify_person(session, now=now, person=admin, template=TEMPLATE,
-                                     params=params)  # fmt: skip
+                outbox.notify_person(
+                    session, now=now, person=admin, template=TEMPLATE, params=params
+                )
     except IntegrityError:  # another scheduler told them first
         return

@@ -71,10 +71,13 @@ def create_engine(url: str, *, pooler: str = "none", **kwargs: Any) -> AsyncEngi
         # Nothing cached or named across transactions; without a statement cache every
         # statement is planned for its values anyway, which is what plan_cache_mode is for.
         parsed = parsed.update_query_dict({"prepared_statement_cache_size": "0"})
-        kwargs.setdefault("connect_args", {
-            "statement_cache_size": 0,
-            "prepared_statement_name_func": lambda: f"__dd_{uuid.uuid4().hex}__",
-        })  # fmt: skip
+        kwargs.setdefault(
+            "connect_args",
+            {
+                "statement_cache_size": 0,
+                "prepared_statement_name_func": lambda: f"__dd_{uuid.uuid4().hex}__",
+            },
+        )
         return create_async_engine(parsed, pool_pre_ping=True, **kwargs)
     kwargs.setdefault("connect_args", {"server_settings": {"plan_cache_mode": "force_custom_plan"}})
     return create_async_engine(url, pool_pre_ping=True, **kwargs)

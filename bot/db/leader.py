@@ -100,8 +100,9 @@ class Leadership:
             if term is not None:
                 self.term = term
                 self._deadline = sent + self.timing.lease - self.timing.margin
-                log.info("leader: this instance works (term %d, lease %.0f s)", term,
-                         self.timing.lease)  # fmt: skip
+                log.info(
+                    "leader: this instance works (term %d, lease %.0f s)", term, self.timing.lease
+                )
                 return
             if not told:
                 log.info("waiting: another instance is the leader; taking over when it stops")
@@ -121,8 +122,9 @@ class Leadership:
             sent = time.monotonic()
             try:
                 async with asyncio.timeout(self._left()):  # not wait_for: see delivery._run
-                    term = await self._one(_RENEW, me=self.me, term=self.term,
-                                           lease=self.timing.lease)  # fmt: skip
+                    term = await self._one(
+                        _RENEW, me=self.me, term=self.term, lease=self.timing.lease
+                    )
             except (OSError, SQLAlchemyError, TimeoutError) as exc:
                 failure = f"{type(exc).__name__}: {exc}".splitlines()[0]
                 log.warning("leader: renewing the lease failed: %s", failure)

@@ -99,8 +99,14 @@ async def save(deps: Deps, person_id: int, state: DraftState) -> None:
     """The step the person is at, written over the one before: one statement."""
     now = deps.clock.now()
     state.update_id, state.person_id = inbox.current(), person_id
-    values = {"person_id": person_id, "flow": state.flow, "step": state.step,
-              "data": state.data, "updated_at": now, "update_id": state.update_id}  # fmt: skip
+    values = {
+        "person_id": person_id,
+        "flow": state.flow,
+        "step": state.step,
+        "data": state.data,
+        "updated_at": now,
+        "update_id": state.update_id,
+    }
     async with deps.db.core() as connection:
         await connection.execute(_SAVE[deps.db.dialect], values)
 

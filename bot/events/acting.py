@@ -85,8 +85,9 @@ async def name_acting(
         if not person.active:  # nobody who left decides
             raise InvalidInput(authority.NOT_PICKABLE, name=person.display_name)
         if person.id == me.id:  # R6, L2: an acting approver decides in the secretary's place
-            raise InvalidInput(N_("You cannot name yourself: an acting approver decides in "
-                                  "your place."))  # fmt: skip
+            raise InvalidInput(
+                N_("You cannot name yourself: an acting approver decides in your place.")
+            )
         row = ActingApprover(
             person_id=person.id,
             first_day=first.isoformat(),
@@ -98,13 +99,24 @@ async def name_acting(
         )
         session.add(row)
         await session.flush()
-        record(session, at=now, actor_id=me.id, action="event.acting_named",
-               subject_type="person", subject_id=person.id, clause="R6",
-               first_day=row.first_day, last_day=row.last_day)  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="event.acting_named",
+            subject_type="person",
+            subject_id=person.id,
+            clause="R6",
+            first_day=row.first_day,
+            last_day=row.last_day,
+        )
         outbox.notify_person(
-            session, now=now, person=person, template="event.acting",
+            session,
+            now=now,
+            person=person,
+            template="event.acting",
             params={"by": me.name, "first_day": row.first_day, "last_day": row.last_day},
-        )  # fmt: skip
+        )
         return Acting(person.display_name, row.first_day, row.last_day)
 
 
@@ -129,8 +141,10 @@ async def appointments(deps: Deps, actor: TgUser) -> list[Appointment]:
             .where(ActingApprover.revoked_at.is_(None), ActingApprover.last_day >= day)
             .order_by(ActingApprover.first_day, ActingApprover.id)
         )
-        return [Appointment(a.id, p.display_name, a.first_day, a.last_day, a.first_day <= day)
-                for a, p in rows]  # fmt: skip
+        return [
+            Appointment(a.id, p.display_name, a.first_day, a.last_day, a.first_day <= day)
+            for a, p in rows
+        ]
 
 
 async def revoke_acting(deps: Deps, actor: TgUser, appointment_id: int) -> Appointment:
@@ -142,23 +156,38 @@ async def revoke_acting(deps: Deps, actor: TgUser, appointment_id: int) -> Appoi
         me = await _secretary(session, actor, now)
         result = await session.execute(
             update(ActingApprover)
-            .where(ActingApprover.id == appointment_id, ActingApprover.revoked_at.is_(None),
-                   ActingApprover.last_day >= day)
+            .where(
+                ActingApprover.id == appointment_id,
+                ActingApprover.revoked_at.is_(None),
+                ActingApprover.last_day >= day,
+            )
             .values(revoked_at=now, revoked_by_id=me.id, end_told_at=now)
-        )  # fmt: skip
+        )
         row = await session.get(ActingApprover, appointment_id, populate_existing=True)
         person = await session.get(Person, row.person_id) if row is not None else None
         if row is None or person is None:
             raise NotFound(N_("This appointment no longer exists."))
         if not getattr(result, "rowcount", 0):
             raise AlreadyDone(N_("This appointment has already ended."))
-        record(session, at=now, actor_id=me.id, action="event.acting_revoked",
-               subject_type="person", subject_id=person.id, clause="R6", appointment=row.id,
-               first_day=row.first_day, last_day=row.last_day)  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="event.acting_revoked",
+            subject_type="person",
+            subject_id=person.id,
+            clause="R6",
+            appointment=row.id,
+            first_day=row.first_day,
+            last_day=row.last_day,
+        )
         outbox.notify_person(
-            session, now=now, person=person, template="event.acting_ended",
+            session,
+            now=now,
+            person=person,
+            template="event.acting_ended",
             params={"by": me.name, "first_day": row.first_day, "last_day": row.last_day},
-        )  # fmt: skip
+        )
         return Appointment(row.id, person.display_name, row.first_day, row.last_day, False)
 
 
@@ -166,15 +195,24 @@ async def tell_appointees(session: AsyncSession, deps: Deps, now: datetime) -> i
     """The events sweep: an appointee is told the morning an appointment starts (if it was
     named earlier) and the day after it ends; once each (stamps)."""
     day = today(deps, now)
-    rows = list(await session.execute(
-        select(ActingApprover, Person)
-        .join(Person, Person.id == ActingApprover.person_id)
-        .where(ActingApprover.revoked_at.is_(None),
-               or_(and_(ActingApprover.start_told_at.is_(None), ActingApprover.first_day <= day,
-                        ActingApprover.last_day >= day),
-                   and_(ActingApprover.end_told_at.is_(None), ActingApprover.last_day < day)))
-        .order_by(ActingApprover.id)
-    ))  # fmt: skip
+    rows = list(
+        await session.execute(
+            select(ActingApprover, Person)
+            .join(Person, Person.id == ActingApprover.person_id)
+            .where(
+                ActingApprover.revoked_at.is_(None),
+                or_(
+                    and_(
+                        ActingApprover.start_told_at.is_(None),
+                        ActingApprover.first_day <= day,
+                        ActingApprover.last_day >= day,
+                    ),
+                    and_(ActingApprover.end_told_at.is_(None), ActingApprover.last_day < day),
+                ),
+            )
+            .order_by(ActingApprover.id)
+        )
+    )
     for row, person in rows:
         params = {"first_day": row.first_day, "last_day": row.last_day}
         if row.last_day < day:

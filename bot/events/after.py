@@ -47,10 +47,13 @@ def _check_filing_date(deps: Deps, event: EventRequest, filing_date: str, now: d
         )
     if day > held:
         raise InvalidInput(
-            N_("{date} is after the event ({held}): a filing clears an event only before it is "
-               "held. On which date was it filed?"),
-            date=day.isoformat(), held=held.isoformat(),
-        )  # fmt: skip
+            N_(
+                "{date} is after the event ({held}): a filing clears an event only before it is "
+                "held. On which date was it filed?"
+            ),
+            date=day.isoformat(),
+            held=held.isoformat(),
+        )
     decided = event.decided_at.astimezone(deps.zone).date() if event.decided_at else None
     if decided is not None and day < decided:  # whatever was typed or forged
         raise InvalidInput(
@@ -59,10 +62,10 @@ def _check_filing_date(deps: Deps, event: EventRequest, filing_date: str, now: d
         )
     if day < requested:
         raise InvalidInput(
-            N_("{date} is before the request was made ({requested}). On which date was it "
-               "filed?"),
-            date=day.isoformat(), requested=requested.isoformat(),
-        )  # fmt: skip
+            N_("{date} is before the request was made ({requested}). On which date was it filed?"),
+            date=day.isoformat(),
+            requested=requested.isoformat(),
+        )
     return day.isoformat()
 
 
@@ -86,15 +89,31 @@ async def record_filing(
         event = await load_locked(session, event_id)
         await _fileable(session, event, version)
         filing_date = _check_filing_date(deps, event, filing_date, now)
-        if not await move_if(session, event, version, EventStatus.APPROVED,
-                             status=EventStatus.CLEARED, filed_at=now, filed_by_id=me.id,
-                             filing_date=filing_date, filing_ref=ref):  # fmt: skip
+        if not await move_if(
+            session,
+            event,
+            version,
+            EventStatus.APPROVED,
+            status=EventStatus.CLEARED,
+            filed_at=now,
+            filed_by_id=me.id,
+            filing_date=filing_date,
+            filing_ref=ref,
+        ):
             await session.refresh(event)  # moved meanwhile: say by whom and how
             await _fileable(session, event, version)
         await session.refresh(event)
-        record(session, at=now, actor_id=me.id, action="event.filed", subject_type="event",
-               subject_id=event.id, clause="R6", filing_ref=ref,
-               filing_date=filing_date)  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="event.filed",
+            subject_type="event",
+            subject_id=event.id,
+            clause="R6",
+            filing_ref=ref,
+            filing_date=filing_date,
+        )
         await tell(session, event, now, "event.cleared", filing_ref=ref, filing_date=filing_date)
         return Result(event.id, event.ref, event.status)
 
@@ -139,8 +158,11 @@ async def _office(
 ) -> PersonView:
     """Only the office files and cancels (R6)."""
     me = await acting(session, actor, now=now)
-    refusal = (N_("Only the office records filings.") if filing
-               else N_("Only the office can cancel an approved event."))  # fmt: skip
+    refusal = (
+        N_("Only the office records filings.")
+        if filing
+        else N_("Only the office can cancel an approved event.")
+    )
     return authority.require_role(me, (Role.OFFICE,), refusal)
 
 
@@ -153,16 +175,27 @@ async def cancel(deps: Deps, actor: TgUser, event_id: int, reason: str) -> Resul
         event = await load_locked(session, event_id)
         await _cancellable(session, event, now)
         event.status, event.closed_at = EventStatus.CANCELLED, now
-        record(session, at=now, actor_id=me.id, action="event.cancelled", subject_type="event",
-               subject_id=event.id, clause="R6", reason=text)  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="event.cancelled",
+            subject_type="event",
+            subject_id=event.id,
+            clause="R6",
+            reason=text,
+        )
         await tell(session, event, now, "event.cancelled", by=me.name, note=text)
         return Result(event.id, event.ref, event.status)
 
 
 OUTCOMES = ("held", "not_held", "incident")
 # The organiser's button and the outcome it records (R7): the one place they meet.
-OUTCOME_OF = {EventAction.HELD: "held", EventAction.NOT_HELD: "not_held",
-              EventAction.HELD_WITH_INCIDENT: "incident"}  # fmt: skip
+OUTCOME_OF = {
+    EventAction.HELD: "held",
+    EventAction.NOT_HELD: "not_held",
+    EventAction.HELD_WITH_INCIDENT: "incident",
+}
 
 
 async def record_outcome(
@@ -182,8 +215,16 @@ async def record_outcome(
             raise AlreadyDone(N_("How {ref} went is already recorded."), ref=event.ref)
         await _check_outcome(session, event, version, now)
         event.outcome, event.outcome_at = outcome, now
-        record(session, at=now, actor_id=me.id, action="event.outcome", subject_type="event",
-               subject_id=event.id, clause="R6", outcome=outcome)  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="event.outcome",
+            subject_type="event",
+            subject_id=event.id,
+            clause="R6",
+            outcome=outcome,
+        )
         return Result(event.id, event.ref, event.status)
 
 

@@ -13,17 +13,28 @@ from bot.people.models import Person
 
 def snapshot(event: EventRequest) -> dict[str, Any]:
     return {
-        "event_type": event.event_type, "title": event.title,
-        "starts_at": event.starts_at.isoformat(), "venue": event.venue,
-        "audience": event.audience, "speakers": event.speakers, "outline": event.outline,
-        "speakers_vetted": event.speakers_vetted, "attachments": event.attachments,
-    }  # fmt: skip
+        "event_type": event.event_type,
+        "title": event.title,
+        "starts_at": event.starts_at.isoformat(),
+        "venue": event.venue,
+        "audience": event.audience,
+        "speakers": event.speakers,
+        "outline": event.outline,
+        "speakers_vetted": event.speakers_vetted,
+        "attachments": event.attachments,
+    }
 
 
 def card_params(event: EventRequest, requester: Person, organiser: Person) -> dict[str, Any]:
-    return {**snapshot(event), "id": event.id, "ref": event.ref, "version": event.version,
-            "requester": requester.display_name, "organiser": organiser.display_name,
-            "short_lead": event.short_lead}  # fmt: skip
+    return {
+        **snapshot(event),
+        "id": event.id,
+        "ref": event.ref,
+        "version": event.version,
+        "requester": requester.display_name,
+        "organiser": organiser.display_name,
+        "short_lead": event.short_lead,
+    }
 
 
 def event_button(label: str, action: EventAction, event: EventRequest) -> Button:
@@ -33,15 +44,21 @@ def event_button(label: str, action: EventAction, event: EventRequest) -> Button
 
 def approver_buttons(event: EventRequest) -> list[list[Button]]:
     return [
-        [event_button(N_("Approve"), EventAction.APPROVE, event),
-         event_button(N_("Reject"), EventAction.REJECT, event)],
+        [
+            event_button(N_("Approve"), EventAction.APPROVE, event),
+            event_button(N_("Reject"), EventAction.REJECT, event),
+        ],
         [event_button(N_("Request changes"), EventAction.REQUEST_CHANGES, event)],
-    ]  # fmt: skip
+    ]
 
 
 def review_buttons(event: EventRequest) -> list[list[Button]]:
-    return [[event_button(N_("Forward"), EventAction.FORWARD, event),
-             event_button(N_("Send back"), EventAction.SEND_BACK, event)]]  # fmt: skip
+    return [
+        [
+            event_button(N_("Forward"), EventAction.FORWARD, event),
+            event_button(N_("Send back"), EventAction.SEND_BACK, event),
+        ]
+    ]
 
 
 def resubmit_buttons(event: EventRequest) -> list[list[Button]] | None:

@@ -64,16 +64,30 @@ async def decide(
         if action == EventAction.APPROVE and event.status == EventStatus.PENDING:
             not_past(event, now)
         moved = await move_if(
-            session, event, version, EventStatus.PENDING, status=status, decided_at=now,
-            decided_by_id=me.id, decision_note=text,
+            session,
+            event,
+            version,
+            EventStatus.PENDING,
+            status=status,
+            decided_at=now,
+            decided_by_id=me.id,
+            decision_note=text,
             closed_at=now if status == EventStatus.REJECTED else None,
-        )  # fmt: skip
+        )
         if not moved:
             raise await why_not(session, event, version)
         await session.refresh(event)
-        record(session, at=now, actor_id=me.id, action=f"event.{decision}",
-               subject_type="event", subject_id=event.id, clause="R6",
-               version=version, note=text)  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action=f"event.{decision}",
+            subject_type="event",
+            subject_id=event.id,
+            clause="R6",
+            version=version,
+            note=text,
+        )
         await tell(session, event, now, f"event.{decision}", by=me.name, note=text or "")
         if status == EventStatus.APPROVED:
             # R6: approved is not yet cleared; the office files it with the publicity department.
@@ -83,11 +97,17 @@ async def decide(
             ]
             for person in await people_with_role(session, Role.OFFICE):
                 outbox.notify_person(
-                    session, now=now, person=person, template="event.file",
-                    params={"ref": event.ref, "title": event.title,
-                            "starts_at": event.starts_at.isoformat()},
+                    session,
+                    now=now,
+                    person=person,
+                    template="event.file",
+                    params={
+                        "ref": event.ref,
+                        "title": event.title,
+                        "starts_at": event.starts_at.isoformat(),
+                    },
                     buttons=filing,
-                )  # fmt: skip
+                )
         return Result(event.id, event.ref, event.status)
 
 
@@ -105,14 +125,28 @@ async def review(
         if forward and event.status == EventStatus.IN_REVIEW:
             not_past(event, now)
         target = EventStatus.PENDING if forward else EventStatus.CHANGES_REQUESTED
-        if not await move_if(session, event, version, EventStatus.IN_REVIEW, status=target,
-                                 reviewed_at=now, reviewed_by_id=me.id,
-                                 decision_note=text):  # fmt: skip
+        if not await move_if(
+            session,
+            event,
+            version,
+            EventStatus.IN_REVIEW,
+            status=target,
+            reviewed_at=now,
+            reviewed_by_id=me.id,
+            decision_note=text,
+        ):
             raise await why_not(session, event, version)
         await session.refresh(event)
-        record(session, at=now, actor_id=me.id, action="event.forwarded" if forward
-               else "event.sent_back", subject_type="event", subject_id=event.id,
-               clause="L3", note=text)  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="event.forwarded" if forward else "event.sent_back",
+            subject_type="event",
+            subject_id=event.id,
+            clause="L3",
+            note=text,
+        )
         if forward:
             requester = await session.get(Person, event.requester_id)
             organiser = await session.get(Person, event.organiser_id)
@@ -120,11 +154,17 @@ async def review(
             chain, why = await deciders(session, deps, event, now)
             for person in chain:
                 outbox.notify_person(
-                    session, now=now, person=person, template="event.decide",
-                    params={**card_params(event, requester, organiser), "reviewed_by": me.name,
-                            **why},
+                    session,
+                    now=now,
+                    person=person,
+                    template="event.decide",
+                    params={
+                        **card_params(event, requester, organiser),
+                        "reviewed_by": me.name,
+                        **why,
+                    },
                     buttons=approver_buttons(event),
-                )  # fmt: skip
+                )
         else:
             await tell(session, event, now, "event.changes", by=me.name, note=text or "")
         return Result(event.id, event.ref, event.status)

@@ -39,10 +39,12 @@ def check_date(deps: Deps, starts_at: datetime, now: datetime) -> None:
     last = (now + AHEAD).astimezone(deps.zone).date()
     if starts_at.astimezone(deps.zone).date() > last:
         raise InvalidInput(
-            N_("That is more than a year ahead. A request is for an event within the next "
-               "year, until {last}. When will it take place?"),
+            N_(
+                "That is more than a year ahead. A request is for an event within the next "
+                "year, until {last}. When will it take place?"
+            ),
             last=last.isoformat(),
-        )  # fmt: skip
+        )
 
 
 def validate(deps: Deps, draft: EventDraft, now: datetime) -> EventDraft:
@@ -72,7 +74,14 @@ def validate(deps: Deps, draft: EventDraft, now: datetime) -> EventDraft:
         # R6: no speaker with clearly deviant political leanings may be invited.
         raise InvalidInput(N_("Please confirm that the speakers were vetted."))
     return EventDraft(
-        draft.event_type, title, draft.starts_at, clean("venue", draft.venue, deps.policy),
-        draft.audience, speakers, clean("outline", draft.outline, deps.policy), True,
-        draft.attachments, draft.organiser_id,
-    )  # fmt: skip
+        draft.event_type,
+        title,
+        draft.starts_at,
+        clean("venue", draft.venue, deps.policy),
+        draft.audience,
+        speakers,
+        clean("outline", draft.outline, deps.policy),
+        True,
+        draft.attachments,
+        draft.organiser_id,
+    )

@@ -42,14 +42,27 @@ def split(event: EventRequest, chain: list[Person]) -> tuple[list[Person], list[
 
 
 def note_passed(
-    session: AsyncSession, event: EventRequest, now: datetime, stage: str,
-    passed: list[Person], to: list[Person],
-) -> dict[str, list[str]]:  # fmt: skip
+    session: AsyncSession,
+    event: EventRequest,
+    now: datetime,
+    stage: str,
+    passed: list[Person],
+    to: list[Person],
+) -> dict[str, list[str]]:
     """Audit the routing past the request's own parties (with the rule that applied) and give
     the card's parameters that say why it came to the reader."""
     if not passed:
         return {}
-    record(session, at=now, action="event.own_case", subject_type="event", subject_id=event.id,
-           clause="R6", rule=RULE, stage=stage, passed=[p.id for p in passed],
-           to=[p.id for p in to])  # fmt: skip
+    record(
+        session,
+        at=now,
+        action="event.own_case",
+        subject_type="event",
+        subject_id=event.id,
+        clause="R6",
+        rule=RULE,
+        stage=stage,
+        passed=[p.id for p in passed],
+        to=[p.id for p in to],
+    )
     return {"own_case": [p.display_name for p in passed]}

@@ -73,5 +73,7 @@ async def my_events(deps: Deps, actor: TgUser, limit: int = 10) -> list[MyEvent]
             .order_by(EventRequest.id.desc())
             .limit(limit)
         )
-        return [MyEvent(e.id, e.ref, e.title, e.status, e.version, e.starts_at,
-                        e.requester_id == me.id) for e in rows]  # fmt: skip
+        return [
+            MyEvent(e.id, e.ref, e.title, e.status, e.version, e.starts_at, e.requester_id == me.id)
+            for e in rows
+        ]

@@ -39,22 +39,37 @@ async def resubmit(deps: Deps, actor: TgUser, event_id: int, draft: EventDraft) 
         event.version += 1
         event.short_lead = clean.starts_at - now < timedelta(days=deps.policy.events.lead_days)
         event.decided_at = event.decided_by_id = event.decision_note = None
-        session.add(EventVersion(event_id=event.id, version=event.version, submitted_at=now,
-                                 snapshot=snapshot(event)))  # fmt: skip
+        session.add(
+            EventVersion(
+                event_id=event.id, version=event.version, submitted_at=now, snapshot=snapshot(event)
+            )
+        )
         await search.index_event(session, event)
         await _organiser_on_resubmission(session, deps, event, previous, me, now)
-        record(session, at=now, actor_id=me.id, action="event.resubmitted",
-               subject_type="event", subject_id=event.id, clause="R6",
-               version=event.version, organiser_id=event.organiser_id,
-               previous_organiser_id=previous)  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="event.resubmitted",
+            subject_type="event",
+            subject_id=event.id,
+            clause="R6",
+            version=event.version,
+            organiser_id=event.organiser_id,
+            previous_organiser_id=previous,
+        )
         await drafts.drop(session, me.id)  # in this transaction: never filed twice
         return Result(event.id, event.ref, event.status, event.short_lead)
 
 
 async def _organiser_on_resubmission(
-    session: AsyncSession, deps: Deps, event: EventRequest, previous: int, me: PersonView,
+    session: AsyncSession,
+    deps: Deps,
+    event: EventRequest,
+    previous: int,
+    me: PersonView,
     now: datetime,
-) -> None:  # fmt: skip
+) -> None:
     """R6: whoever organises is responsible. The organiser who confirmed stays so and hears
     of the new version; a new one confirms first, and the one replaced is told."""
     if event.organiser_id == previous:
@@ -70,9 +85,13 @@ async def _organiser_on_resubmission(
 
 
 async def _tell_person(
-    session: AsyncSession, person_id: int, now: datetime, template: str, event: EventRequest,
+    session: AsyncSession,
+    person_id: int,
+    now: datetime,
+    template: str,
+    event: EventRequest,
     by: PersonView,
-) -> None:  # fmt: skip
+) -> None:
     person = await session.get(Person, person_id)
     if person is not None:
         params = {"ref": event.ref, "title": event.title, "by": by.name}
@@ -89,5 +108,8 @@ async def for_resubmission(deps: Deps, actor: TgUser, event_id: int) -> dict[str
         named = organiser is not None and organiser.id != me.id
         if not named or organiser is None:
             return {**snapshot(event), "organiser_id": None, "organiser_name": None}
-        return {**snapshot(event), "organiser_id": organiser.id,
-                "organiser_name": organiser.display_name}  # fmt: skip
+        return {
+            **snapshot(event),
+            "organiser_id": organiser.id,
+            "organiser_name": organiser.display_name,
+        }

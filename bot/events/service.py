@@ -62,16 +62,18 @@ async def approvers(session: AsyncSession, deps: Deps) -> list[Person]:
 
 
 async def deciders(
-    session: AsyncSession, deps: Deps, event: EventRequest, now: datetime,
+    session: AsyncSession,
+    deps: Deps,
+    event: EventRequest,
+    now: datetime,
     passed: list[Person] | None = None,
-) -> tuple[list[Person], dict[str, list[str]]]:  # fmt: skip
+) -> tuple[list[Person], dict[str, list[str]]]:
     """Who decides `event`: the approvers' chain without its own parties (R6, L2), and the
     card's parameters that say why when somebody was passed over (audited)."""
     chain, own = own_case.split(event, await approvers(session, deps))
     if not chain:  # nobody else holds an approver's role: the administrators are told
         chain = own_case.split(event, await people_with_role(session, Role.ADMIN))[0]
-    return chain, own_case.note_passed(session, event, now, "decision", (passed or []) + own,
-                                       chain)  # fmt: skip
+    return chain, own_case.note_passed(session, event, now, "decision", (passed or []) + own, chain)
 
 
 async def route(session: AsyncSession, deps: Deps, event: EventRequest, now: datetime) -> None:
@@ -90,15 +92,27 @@ async def route(session: AsyncSession, deps: Deps, event: EventRequest, now: dat
     if heads:
         event.status = EventStatus.IN_REVIEW
         for head in heads:
-            outbox.notify_person(session, now=now, person=head, template="event.review",
-                                 params=params, buttons=review_buttons(event))  # fmt: skip
+            outbox.notify_person(
+                session,
+                now=now,
+                person=head,
+                template="event.review",
+                params=params,
+                buttons=review_buttons(event),
+            )
             _files(session, now, head, event)
         return
     event.status = EventStatus.PENDING
     chain, why = await deciders(session, deps, event, now, passed)
     for person in chain:
-        outbox.notify_person(session, now=now, person=person, template="event.decide",
-                             params={**params, **why}, buttons=approver_buttons(event))  # fmt: skip
+        outbox.notify_person(
+            session,
+            now=now,
+            person=person,
+            template="event.decide",
+            params={**params, **why},
+            buttons=approver_buttons(event),
+        )
         _files(session, now, person, event)
 
 
@@ -118,21 +132,33 @@ async def route_or_ask_organiser(
     requester = await session.get(Person, event.requester_id)
     if organiser is not None and not organiser.active:
         raise InvalidInput(
-            N_("{name} is no longer a member and cannot organise it. Name somebody else, or "
-               "organise it yourself."), name=organiser.display_name,
-        )  # fmt: skip
+            N_(
+                "{name} is no longer a member and cannot organise it. Name somebody else, or "
+                "organise it yourself."
+            ),
+            name=organiser.display_name,
+        )
     if organiser is None or requester is None or organiser.started_at is None:
         raise InvalidInput(
-            N_("The organiser has not started the bot yet, so they cannot confirm. Ask them to "
-               "open the bot and press Start, or organise it yourself.")
-        )  # fmt: skip
+            N_(
+                "The organiser has not started the bot yet, so they cannot confirm. Ask them to "
+                "open the bot and press Start, or organise it yourself."
+            )
+        )
     event.status = EventStatus.ORGANISER
     outbox.notify_person(
-        session, now=now, person=organiser, template="event.organiser",
+        session,
+        now=now,
+        person=organiser,
+        template="event.organiser",
         params=card_params(event, requester, organiser),
-        buttons=[[event_button(N_("I organise it"), EventAction.ORGANISER_ACCEPTS, event),
-                  event_button(N_("Not me"), EventAction.ORGANISER_DECLINES, event)]],
-    )  # fmt: skip
+        buttons=[
+            [
+                event_button(N_("I organise it"), EventAction.ORGANISER_ACCEPTS, event),
+                event_button(N_("Not me"), EventAction.ORGANISER_DECLINES, event),
+            ]
+        ],
+    )
 
 
 async def confirm_organiser(
@@ -147,9 +173,15 @@ async def confirm_organiser(
             raise NotAllowed(N_("Only the named organiser can answer this."))
         if event.status != EventStatus.ORGANISER or event.version != version:
             raise await why_not(session, event, version)
-        record(session, at=now, actor_id=me.id, subject_type="event", subject_id=event.id,
-               action="event.organiser_confirmed" if accept else "event.organiser_declined",
-               clause="R6")  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            subject_type="event",
+            subject_id=event.id,
+            action="event.organiser_confirmed" if accept else "event.organiser_declined",
+            clause="R6",
+        )
         if accept:
             await route(session, deps, event, now)
         else:
@@ -171,25 +203,45 @@ async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
             year = now.astimezone(deps.zone).year
             number = await next_number(session, EventRequest, year)
             event = EventRequest(
-                year=year, number=number, event_type=clean.event_type, title=clean.title,
-                requester_id=me.id, organiser_id=clean.organiser_id or me.id,
-                starts_at=clean.starts_at, venue=clean.venue, audience=clean.audience,
+                year=year,
+                number=number,
+                event_type=clean.event_type,
+                title=clean.title,
+                requester_id=me.id,
+                organiser_id=clean.organiser_id or me.id,
+                starts_at=clean.starts_at,
+                venue=clean.venue,
+                audience=clean.audience,
                 speakers=clean.speakers,
-                outline=clean.outline, speakers_vetted=True, attachments=clean.attachments,
+                outline=clean.outline,
+                speakers_vetted=True,
+                attachments=clean.attachments,
                 short_lead=clean.starts_at - now < timedelta(days=deps.policy.events.lead_days),
-                status=EventStatus.PENDING, committee_id=person.committee_id, requested_at=now,
-            )  # fmt: skip
-            await files.keep(session, deps, now=now, sender_id=me.id,
-                             attachments=clean.attachments)  # fmt: skip
+                status=EventStatus.PENDING,
+                committee_id=person.committee_id,
+                requested_at=now,
+            )
+            await files.keep(session, deps, now=now, sender_id=me.id, attachments=clean.attachments)
             session.add(event)
             await session.flush()
-            session.add(EventVersion(event_id=event.id, version=1, submitted_at=now,
-                                     snapshot=snapshot(event)))  # fmt: skip
+            session.add(
+                EventVersion(
+                    event_id=event.id, version=1, submitted_at=now, snapshot=snapshot(event)
+                )
+            )
             await search.index_event(session, event, new=True)
             await route_or_ask_organiser(session, deps, event, now)
-            record(session, at=now, actor_id=me.id, action="event.requested", subject_type="event",
-                   subject_id=event.id, clause="R6", ref=event.ref,
-                   short_lead=event.short_lead)  # fmt: skip
+            record(
+                session,
+                at=now,
+                actor_id=me.id,
+                action="event.requested",
+                subject_type="event",
+                subject_id=event.id,
+                clause="R6",
+                ref=event.ref,
+                short_lead=event.short_lead,
+            )
             await drafts.drop(session, me.id)  # in this transaction: never filed twice
             return Result(event.id, event.ref, event.status, event.short_lead)
 
@@ -216,9 +268,12 @@ async def load_locked(session: AsyncSession, event_id: int) -> EventRequest:
 
 
 async def move_if(
-    session: AsyncSession, event: EventRequest, version: int, expected: EventStatus,
+    session: AsyncSession,
+    event: EventRequest,
+    version: int,
+    expected: EventStatus,
     **values: Any,
-) -> bool:  # fmt: skip
+) -> bool:
     """Move the request on only if it is still where the pressed card saw it."""
     result = await session.execute(
         update(EventRequest)
@@ -270,11 +325,14 @@ async def tell(
         people.setdefault(person.id, person)
     for person in people.values():
         outbox.notify_person(
-            session, now=now, person=person, template=template,
+            session,
+            now=now,
+            person=person,
+            template=template,
             params={"ref": event.ref, "title": event.title, **params},
             buttons=resubmit_buttons(event) if person.id == event.requester_id else None,
             semantics=Semantics.AT_MOST_ONCE,  # a doubled "approved" would mislead
-        )  # fmt: skip
+        )
 
 
 async def sent_back(
@@ -305,6 +363,13 @@ async def withdraw(deps: Deps, actor: TgUser, event_id: int) -> Result:
         if event.status not in OPEN:
             raise await why_not(session, event)
         event.status, event.closed_at = EventStatus.WITHDRAWN, now
-        record(session, at=now, actor_id=me.id, action="event.withdrawn",
-               subject_type="event", subject_id=event.id, clause="R6")  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="event.withdrawn",
+            subject_type="event",
+            subject_id=event.id,
+            clause="R6",
+        )
         return Result(event.id, event.ref, event.status)

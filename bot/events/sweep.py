@@ -60,14 +60,21 @@ FOLLOWUP_AFTER = timedelta(hours=3)
 
 async def _followups(session: AsyncSession, deps: Deps, now: datetime) -> int:
     """A few hours after a cleared event: the organiser is asked how it went (C7 needs it)."""
-    rows = list(await session.scalars(
-        select(EventRequest).where(EventRequest.status == EventStatus.CLEARED,
-                                   EventRequest.followup_asked_at.is_(None),
-                                   EventRequest.starts_at <= now - FOLLOWUP_AFTER)
-        # Oldest first, in the order of ix_event_requests_followup_due: ORDER BY id made
-        # PostgreSQL walk all 50,000 events by primary key when none was due (32.6 ms of a
-        # 33 ms sweep; 0.3 ms this way; docs/decisions/006-performance.md, bench/sweep.py).
-        .order_by(EventRequest.starts_at, EventRequest.id).limit(BATCH)))  # fmt: skip
+    rows = list(
+        await session.scalars(
+            select(EventRequest)
+            .where(
+                EventRequest.status == EventStatus.CLEARED,
+                EventRequest.followup_asked_at.is_(None),
+                EventRequest.starts_at <= now - FOLLOWUP_AFTER,
+            )
+            # Oldest first, in the order of ix_event_requests_followup_due: ORDER BY id made
+            # PostgreSQL walk all 50,000 events by primary key when none was due (32.6 ms of a
+            # 33 ms sweep; 0.3 ms this way; docs/decisions/006-performance.md, bench/sweep.py).
+            .order_by(EventRequest.starts_at, EventRequest.id)
+            .limit(BATCH)
+        )
+    )
     for event in rows:
         event.followup_asked_at = now
         organiser = await session.get(Person, event.organiser_id)
@@ -76,13 +83,17 @@ async def _followups(session: AsyncSession, deps: Deps, now: datetime) -> int:
         if organiser is None:
             continue
         outbox.notify_person(
-            session, now=now, person=organiser, template="event.followup",
+            session,
+            now=now,
+            person=organiser,
+            template="event.followup",
             params=_params(event),
-            buttons=[[event_button(N_("Held as planned"), EventAction.HELD, event)],
-                     [event_button(N_("Held, with an incident"),
-                                   EventAction.HELD_WITH_INCIDENT, event)],
-                     [event_button(N_("Not held"), EventAction.NOT_HELD, event)]],
-        )  # fmt: skip
+            buttons=[
+                [event_button(N_("Held as planned"), EventAction.HELD, event)],
+                [event_button(N_("Held, with an incident"), EventAction.HELD_WITH_INCIDENT, event)],
+                [event_button(N_("Not held"), EventAction.NOT_HELD, event)],
+            ],
+        )
     return len(rows)
 
 
@@ -101,8 +112,14 @@ def _tell(
 ) -> None:
     """The same notice about `event` to each of `people`."""
     for person in people:
-        outbox.notify_person(session, now=now, person=person, template=template,
-                             params={**_params(event), **extra}, buttons=buttons)  # fmt: skip
+        outbox.notify_person(
+            session,
+            now=now,
+            person=person,
+            template=template,
+            params={**_params(event), **extra},
+            buttons=buttons,
+        )
 
 
 async def _decision_overdue(session: AsyncSession, deps: Deps, now: datetime) -> int:
@@ -115,24 +132,44 @@ async def _decision_overdue(session: AsyncSession, deps: Deps, now: datetime) ->
     # Working time passes no faster than the clock: a request younger than `minutes` cannot be
     # due. Filtering on the stamp in SQL keeps the escalated ones from hiding newer ones
     # (docs/decisions/006-performance.md); oldest first, as they fall due.
-    rows = list(await session.scalars(
-        select(EventRequest).where(EventRequest.status == EventStatus.PENDING,
-                                   EventRequest.deputy_escalated_at.is_(None),
-                                   EventRequest.requested_at <= now - timedelta(minutes=minutes))
-        .order_by(EventRequest.requested_at, EventRequest.id).limit(BATCH)))  # fmt: skip
+    rows = list(
+        await session.scalars(
+            select(EventRequest)
+            .where(
+                EventRequest.status == EventStatus.PENDING,
+                EventRequest.deputy_escalated_at.is_(None),
+                EventRequest.requested_at <= now - timedelta(minutes=minutes),
+            )
+            .order_by(EventRequest.requested_at, EventRequest.id)
+            .limit(BATCH)
+        )
+    )
     workdays = workdays_of(deps.policy)
     due = [
-        e for e in rows if now >= add_working_minutes(e.requested_at, minutes, deps.zone, hours,
-                                                      workdays)
-    ]  # fmt: skip
+        e
+        for e in rows
+        if now >= add_working_minutes(e.requested_at, minutes, deps.zone, hours, workdays)
+    ]
     deputies = await people_with_role(session, Role.DEPUTY) if due else []
     for event in due:
         event.deputy_escalated_at = now
         # R6: a deputy who made or organises it is not asked to decide it.
-        _tell(session, now, own_case.split(event, deputies)[0], "event.decision_overdue", event,
-              approver_buttons(event))  # fmt: skip
-        record(session, at=now, action="event.decision_overdue", subject_type="event",
-               subject_id=event.id, clause="L2")  # fmt: skip
+        _tell(
+            session,
+            now,
+            own_case.split(event, deputies)[0],
+            "event.decision_overdue",
+            event,
+            approver_buttons(event),
+        )
+        record(
+            session,
+            at=now,
+            action="event.decision_overdue",
+            subject_type="event",
+            subject_id=event.id,
+            clause="L2",
+        )
     return len(due)
 
 
@@ -145,19 +182,34 @@ async def _decision_reminders(session: AsyncSession, deps: Deps, now: datetime) 
     midnight = datetime.combine(local.date(), time(), deps.zone)
     # Stamped today drops out of the query, so a second batch follows the first
     # (docs/decisions/006-performance.md).
-    rows = list(await session.scalars(
-        select(EventRequest).where(EventRequest.status == EventStatus.PENDING,
-                                   EventRequest.requested_at < midnight,
-                                   or_(EventRequest.approver_reminded_at.is_(None),
-                                       EventRequest.approver_reminded_at < midnight))
-        .order_by(EventRequest.id).limit(BATCH)))  # fmt: skip
+    rows = list(
+        await session.scalars(
+            select(EventRequest)
+            .where(
+                EventRequest.status == EventStatus.PENDING,
+                EventRequest.requested_at < midnight,
+                or_(
+                    EventRequest.approver_reminded_at.is_(None),
+                    EventRequest.approver_reminded_at < midnight,
+                ),
+            )
+            .order_by(EventRequest.id)
+            .limit(BATCH)
+        )
+    )
     if not rows:
         return 0
     people = await approvers(session, deps)
     for event in rows:
         event.approver_reminded_at = now
-        _tell(session, now, own_case.split(event, people)[0], "event.decision_reminder", event,
-              approver_buttons(event))  # fmt: skip
+        _tell(
+            session,
+            now,
+            own_case.split(event, people)[0],
+            "event.decision_reminder",
+            event,
+            approver_buttons(event),
+        )
     return len(rows)
 
 
@@ -167,13 +219,22 @@ async def _filing(session: AsyncSession, deps: Deps, now: datetime) -> int:
     deadline = timedelta(days=deps.policy.events.filing_deadline_days)
     # Only those with something to do now: the reminded ones waiting out their day hid every
     # newer one, as the escalated ones did before (docs/decisions/006-performance.md).
-    rows = list(await session.scalars(
-        select(EventRequest).where(EventRequest.status == EventStatus.APPROVED,
-                                   EventRequest.starts_at <= now + deadline,
-                                   EventRequest.filing_escalated_at.is_(None),
-                                   or_(EventRequest.filing_reminded_at.is_(None),
-                                       EventRequest.filing_reminded_at <= now - timedelta(days=1)))
-        .order_by(EventRequest.id).limit(BATCH)))  # fmt: skip
+    rows = list(
+        await session.scalars(
+            select(EventRequest)
+            .where(
+                EventRequest.status == EventStatus.APPROVED,
+                EventRequest.starts_at <= now + deadline,
+                EventRequest.filing_escalated_at.is_(None),
+                or_(
+                    EventRequest.filing_reminded_at.is_(None),
+                    EventRequest.filing_reminded_at <= now - timedelta(days=1),
+                ),
+            )
+            .order_by(EventRequest.id)
+            .limit(BATCH)
+        )
+    )
     holders: dict[Role, list[Person]] = {}  # each role read once per sweep, not per event
     for event in rows:
         if event.filing_reminded_at is None:
@@ -189,34 +250,56 @@ async def _filing(session: AsyncSession, deps: Deps, now: datetime) -> int:
 
 
 async def _eve(session: AsyncSession, deps: Deps, now: datetime) -> int:
-    rows = list(await session.scalars(
-        select(EventRequest).where(EventRequest.status == EventStatus.CLEARED,
-                                   EventRequest.eve_reminded_at.is_(None),
-                                   EventRequest.starts_at <= now + timedelta(days=1),
-                                   EventRequest.starts_at > now)
-        .order_by(EventRequest.id).limit(BATCH)))  # fmt: skip
+    rows = list(
+        await session.scalars(
+            select(EventRequest)
+            .where(
+                EventRequest.status == EventStatus.CLEARED,
+                EventRequest.eve_reminded_at.is_(None),
+                EventRequest.starts_at <= now + timedelta(days=1),
+                EventRequest.starts_at > now,
+            )
+            .order_by(EventRequest.id)
+            .limit(BATCH)
+        )
+    )
     for event in rows:
         event.eve_reminded_at = now
         organiser = await session.get(Person, event.organiser_id)
         if organiser is not None:
-            outbox.notify_person(session, now=now, person=organiser, template="event.eve",
-                                 params=_params(event))  # fmt: skip
+            outbox.notify_person(
+                session, now=now, person=organiser, template="event.eve", params=_params(event)
+            )
     return len(rows)
 
 
 async def _lapses(session: AsyncSession, deps: Deps, now: datetime) -> int:
     """R6: held, or at least dated, without approval and filing: proven by the records."""
-    rows = list(await session.scalars(
-        select(EventRequest).where(
-            EventRequest.status.in_([*OPEN, EventStatus.APPROVED]),
-            EventRequest.lapsed_at.is_(None), EventRequest.starts_at <= now)
-        .order_by(EventRequest.id).limit(BATCH)))  # fmt: skip
+    rows = list(
+        await session.scalars(
+            select(EventRequest)
+            .where(
+                EventRequest.status.in_([*OPEN, EventStatus.APPROVED]),
+                EventRequest.lapsed_at.is_(None),
+                EventRequest.starts_at <= now,
+            )
+            .order_by(EventRequest.id)
+            .limit(BATCH)
+        )
+    )
     leaders = await people_with_role(session, Role.SECRETARY) + await people_with_role(
         session, Role.DEPUTY
     )
     for event in rows:
         event.lapsed_at = now
-        record(session, at=now, action="event.lapse", subject_type="event",
-               subject_id=event.id, clause="R6", status=event.status)  # fmt: skip
+        record(
+            session,
+            at=now,
+            action="event.lapse",
+            subject_type="event",
+            subject_id=event.id,
+            clause="R6",
+            status=event.status,
+        )
         _tell(session, now, leaders, "event.lapse", event, status=event.status)
     return len(rows)

@@ -66,13 +66,19 @@ def receive(
         big = too_big(size, max_mb)
         session.add(
             KeptFile(
-                file_id=file_id, kind=str(att.get("kind") or "document"),
+                file_id=file_id,
+                kind=str(att.get("kind") or "document"),
                 name=(att.get("name") or None) and str(att["name"])[:256],
-                mime_type=att.get("mime_type"), size=size, sender_id=sender_id,
-                received_at=now, status=FileStatus.NOT_KEPT if big else FileStatus.FETCHING,
-                reason=NotKept.TOO_BIG if big else None, attempts=0, not_before=now,
+                mime_type=att.get("mime_type"),
+                size=size,
+                sender_id=sender_id,
+                received_at=now,
+                status=FileStatus.NOT_KEPT if big else FileStatus.FETCHING,
+                reason=NotKept.TOO_BIG if big else None,
+                attempts=0,
+                not_before=now,
             )
-        )  # fmt: skip
+        )
     session.info["files_added"] = True
 
 
@@ -96,8 +102,14 @@ async def keep(
     if not attachments:
         return
     existing = await known(session, (str(a["file_id"]) for a in attachments))
-    receive(session, existing, now=now, sender_id=sender_id, attachments=attachments,
-            max_mb=deps.settings.max_download_mb)  # fmt: skip
+    receive(
+        session,
+        existing,
+        now=now,
+        sender_id=sender_id,
+        attachments=attachments,
+        max_mb=deps.settings.max_download_mb,
+    )
 
 
 async def states(session: AsyncSession, file_ids: Iterable[str]) -> dict[str, FileState]:
@@ -142,9 +154,15 @@ async def mark_kept(
     await session.execute(
         update(KeptFile)
         .where(KeptFile.id == file_id)
-        .values(status=FileStatus.KEPT, sha256=sha256, size=size, kept_at=now, last_error=None,
-                reason=None)
-    )  # fmt: skip
+        .values(
+            status=FileStatus.KEPT,
+            sha256=sha256,
+            size=size,
+            kept_at=now,
+            last_error=None,
+            reason=None,
+        )
+    )
 
 
 async def mark_not_kept(

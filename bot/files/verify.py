@@ -20,8 +20,7 @@ async def report(settings: Settings) -> int:
         await db.dispose()
     root = settings.resolved_files_dir
     for p in problems:
-        print(f"{p.problem.upper()}: {p.name or '(no name)'} sha256={p.sha256} "
-              f"file_id={p.file_id}")  # fmt: skip
+        print(f"{p.problem.upper()}: {p.name or '(no name)'} sha256={p.sha256} file_id={p.file_id}")
     if problems:
         print(f"{len(problems)} of {checked} kept file(s) missing or altered in {root}")
         return EXIT_PROBLEMS

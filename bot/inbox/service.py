@@ -89,8 +89,10 @@ async def received(
             return set()
         # One statement, Core: this runs for every batch (the bench's profile,
         # docs/decisions/006-performance.md).
-        rows = [{"update_id": uid, "received_at": now, "payload": payload, "attempts": 1}
-                for uid, payload in by_id.items()]  # fmt: skip
+        rows = [
+            {"update_id": uid, "received_at": now, "payload": payload, "attempts": 1}
+            for uid, payload in by_id.items()
+        ]
         kept = await connection.scalars(_KEEP_NEW[db.dialect], rows)
         return set(kept)
 
@@ -112,8 +114,9 @@ async def begin(
         await _mark_finished(session, finished)
         row = await session.get(InboxUpdate, update_id)
         if row is None:  # webhook mode, or a test feeding updates directly
-            session.add(InboxUpdate(update_id=update_id, received_at=now, payload=payload(),
-                                    attempts=1))  # fmt: skip
+            session.add(
+                InboxUpdate(update_id=update_id, received_at=now, payload=payload(), attempts=1)
+            )
             return 1
         if row.finished_at is not None:
             log.info("update %d was handled before; not again", update_id)

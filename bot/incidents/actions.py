@@ -84,9 +84,12 @@ async def _tell_reporter(
     reporter = await session.get(Person, incident.reporter_id, options=[raiseload(Person.grants)])
     if reporter is not None:
         outbox.notify_person(
-            session, now=now, person=reporter, template=template,
+            session,
+            now=now,
+            person=reporter,
+            template=template,
             params={"ref": incident.ref, **params},
-        )  # fmt: skip
+        )
 
 
 def _taken_on(
@@ -100,8 +103,16 @@ def _taken_on(
     incident.acknowledged_at, incident.acknowledged_by_id = now, me.id
     incident.first_acknowledged_at = incident.first_acknowledged_at or now  # kept on reopening
     timeline(session, incident, at=now, kind="acknowledged", actor_id=me.id, by=by)
-    record(session, at=now, actor_id=me.id, action="incident.acknowledged",
-           subject_type="incident", subject_id=incident.id, clause="L4", by=by)  # fmt: skip
+    record(
+        session,
+        at=now,
+        actor_id=me.id,
+        action="incident.acknowledged",
+        subject_type="incident",
+        subject_id=incident.id,
+        clause="L4",
+        by=by,
+    )
     return True
 
 
@@ -148,10 +159,14 @@ async def acknowledge(deps: Deps, actor: TgUser, incident_id: int) -> Done:
                 ref=incident.ref,
             )
         record(
-            session, at=now, actor_id=me.id, action="incident.acknowledged",
-            subject_type="incident", subject_id=incident.id,
+            session,
+            at=now,
+            actor_id=me.id,
+            action="incident.acknowledged",
+            subject_type="incident",
+            subject_id=incident.id,
             clause="R2" if is_secretary and incident.needs_secretary_ack else "L4",
-        )  # fmt: skip
+        )
         return Done(incident.ref, incident.status)
 
 
@@ -173,15 +188,27 @@ async def add_update(deps: Deps, actor: TgUser, incident_id: int, text: str) -> 
             for leader in await _leadership(session):
                 if leader.id != me.id:
                     outbox.notify_person(
-                        session, now=now, person=leader, template="incident.relay",
-                        params={"ref": incident.ref, "severity": incident.severity,
-                                "by": me.name, "text": body},
+                        session,
+                        now=now,
+                        person=leader,
+                        template="incident.relay",
+                        params={
+                            "ref": incident.ref,
+                            "severity": incident.severity,
+                            "by": me.name,
+                            "text": body,
+                        },
                         buttons=card_buttons(incident.id, files),
-                    )  # fmt: skip
+                    )
         record(
-            session, at=now, actor_id=me.id, action="incident.update", subject_type="incident",
-            subject_id=incident.id, clause="P2",
-        )  # fmt: skip
+            session,
+            at=now,
+            actor_id=me.id,
+            action="incident.update",
+            subject_type="incident",
+            subject_id=incident.id,
+            clause="P2",
+        )
         return Done(incident.ref, incident.status, acknowledged)
 
 
@@ -196,13 +223,20 @@ async def report_upward(
         incident, me = await _open_for(session, deps, actor, incident_id, now)
         if incident.reported_upward_at is None:  # the first report is the one C8 asks for
             incident.reported_upward_at, incident.reported_upward_to = now, to_whom
-        timeline(session, incident, at=now, kind="reported_upward", actor_id=me.id, text=what,
-                 to=to_whom)  # fmt: skip
+        timeline(
+            session, incident, at=now, kind="reported_upward", actor_id=me.id, text=what, to=to_whom
+        )
         await search.index_incident(session, incident.id, what, to_whom)
         record(
-            session, at=now, actor_id=me.id, action="incident.reported_upward",
-            subject_type="incident", subject_id=incident.id, clause="P3", to=to_whom,
-        )  # fmt: skip
+            session,
+            at=now,
+            actor_id=me.id,
+            action="incident.reported_upward",
+            subject_type="incident",
+            subject_id=incident.id,
+            clause="P3",
+            to=to_whom,
+        )
         return Done(incident.ref, incident.status)
 
 
@@ -217,23 +251,37 @@ async def pull_in(deps: Deps, actor: TgUser, incident_id: int, person_id: int) -
         if not person.active:  # nobody who left is picked
             raise InvalidInput(NOT_PICKABLE, name=person.display_name)
         if not await assign(session, incident.id, person.id, now, reason="pulled_in", by=me.id):
-            raise AlreadyDone(N_("{name} already handles {ref}."), name=person.display_name,
-                              ref=incident.ref)  # fmt: skip
-        timeline(session, incident, at=now, kind="pulled_in", actor_id=me.id,
-                 person=person.display_name)  # fmt: skip
+            raise AlreadyDone(
+                N_("{name} already handles {ref}."), name=person.display_name, ref=incident.ref
+            )
+        timeline(
+            session, incident, at=now, kind="pulled_in", actor_id=me.id, person=person.display_name
+        )
         reporter = await session.get(Person, incident.reporter_id)
         assert reporter is not None
         outbox.notify_person(
-            session, now=now, person=person, template="incident.card",
+            session,
+            now=now,
+            person=person,
+            template="incident.card",
             params={**card_params(incident, reporter), "pulled_in_by": me.name},
             buttons=card_buttons(
-                incident.id, await attachment_count(session, incident.id), card=True,
+                incident.id,
+                await attachment_count(session, incident.id),
+                card=True,
                 rated=incident.severity is not None,
             ),
-        )  # fmt: skip
-        record(session, at=now, actor_id=me.id, action="incident.pulled_in",
-               subject_type="incident", subject_id=incident.id, clause="L5",
-               person_id=person.id)  # fmt: skip
+        )
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="incident.pulled_in",
+            subject_type="incident",
+            subject_id=incident.id,
+            clause="L5",
+            person_id=person.id,
+        )
         return person.display_name
 
 
@@ -249,8 +297,15 @@ async def contain(deps: Deps, actor: TgUser, incident_id: int) -> Done:
             incident.update_due_at = _cadence(deps, incident, now)  # P2: still open
         incident.status, incident.contained_at = "contained", now
         timeline(session, incident, at=now, kind="contained", actor_id=me.id)
-        record(session, at=now, actor_id=me.id, action="incident.contained",
-               subject_type="incident", subject_id=incident.id, clause="L4")  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="incident.contained",
+            subject_type="incident",
+            subject_id=incident.id,
+            clause="L4",
+        )
         await _tell_reporter(session, incident, now, "incident.contained")
         return Done(incident.ref, incident.status, acknowledged)
 
@@ -267,9 +322,15 @@ async def close(deps: Deps, actor: TgUser, incident_id: int, summary: str) -> Do
         acknowledged = _taken_on(session, incident, me, now, "closed")
         timeline(session, incident, at=now, kind="closed", actor_id=me.id, text=body)
         await search.index_incident(session, incident.id, body)
-        record(session, at=now, actor_id=me.id, action="incident.closed",
-               subject_type="incident", subject_id=incident.id,
-               clause=CLAUSE[Kind(incident.kind)])  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="incident.closed",
+            subject_type="incident",
+            subject_id=incident.id,
+            clause=CLAUSE[Kind(incident.kind)],
+        )
         await _tell_reporter(session, incident, now, "incident.closed", summary=body)
         return Done(incident.ref, incident.status, acknowledged)
 

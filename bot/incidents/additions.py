@@ -86,9 +86,13 @@ async def add_to_report(
         if number is None:  # closed meanwhile
             raise AlreadyDone(CLOSED, ref=incident.ref)
         entry = TimelineEntry(
-            incident_id=incident.id, at=now, actor_id=me.id, kind="addition", text=body or None,
+            incident_id=incident.id,
+            at=now,
+            actor_id=me.id,
+            kind="addition",
+            text=body or None,
             data={"files": len(files), "number": number},
-        )  # fmt: skip
+        )
         session.add(entry)
         await session.flush()
         attach(session, incident.id, files, entry.id)
@@ -97,15 +101,35 @@ async def add_to_report(
         total = await attachment_count(session, incident.id)
         for person in people:
             outbox.notify_person(
-                session, now=now, person=person, template="incident.addition",
-                params={"ref": incident.ref, "by": me.name, "text": body, "files": len(files),
-                        "number": number},
-                buttons=card_buttons(incident.id, total, rated=incident.severity is not None,
-                                     acknowledge=incident.acknowledged_at is None,
-                                     contain=incident.status == "open"),
-            )  # fmt: skip
-        record(session, at=now, actor_id=me.id, action="incident.addition",
-               subject_type="incident", subject_id=incident.id,
-               clause=CLAUSE[Kind(incident.kind)], files=len(files), number=number)  # fmt: skip
+                session,
+                now=now,
+                person=person,
+                template="incident.addition",
+                params={
+                    "ref": incident.ref,
+                    "by": me.name,
+                    "text": body,
+                    "files": len(files),
+                    "number": number,
+                },
+                buttons=card_buttons(
+                    incident.id,
+                    total,
+                    rated=incident.severity is not None,
+                    acknowledge=incident.acknowledged_at is None,
+                    contain=incident.status == "open",
+                ),
+            )
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="incident.addition",
+            subject_type="incident",
+            subject_id=incident.id,
+            clause=CLAUSE[Kind(incident.kind)],
+            files=len(files),
+            number=number,
+        )
         await drafts.drop(session, me.id)
         return Added(incident.ref, number, len(files), len(people))

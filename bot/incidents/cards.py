@@ -30,9 +30,15 @@ def card_params(incident: Incident, reporter: Person | PersonView) -> dict[str, 
 
 
 def card_buttons(
-    incident_id: int, files: int = 0, *, acknowledge: bool = True, contain: bool = True,
-    closed: bool = False, card: bool = False, rated: bool = False,
-) -> list[list[Button]]:  # fmt: skip
+    incident_id: int,
+    files: int = 0,
+    *,
+    acknowledge: bool = True,
+    contain: bool = True,
+    closed: bool = False,
+    card: bool = False,
+    rated: bool = False,
+) -> list[list[Button]]:
     """The incident's buttons; a step already taken (acknowledged, contained, closed) has
     none. Attachments when the reporter attached `files`: anyone who acts on the incident can
     have them sent, whenever they joined. `card`: they sit under the card itself (marked

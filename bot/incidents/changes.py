@@ -109,15 +109,20 @@ async def _bring_in(
     files = [(a.file_id, a.kind) for a in await attachments_of(session, incident.id)]
     brought = []
     for person, role, grant in chosen.values():
-        if await assign(session, incident.id, person.id, now, reason="routed", role=role,
-                        grant_id=grant):  # fmt: skip
+        if await assign(
+            session, incident.id, person.id, now, reason="routed", role=role, grant_id=grant
+        ):
             brought.append(person)
             outbox.notify_person(
-                session, now=now, person=person, template="incident.card",
+                session,
+                now=now,
+                person=person,
+                template="incident.card",
                 params=card_params(incident, reporter),
-                buttons=card_buttons(incident.id, len(files), card=True,
-                                     rated=severity is not None),
-            )  # fmt: skip
+                buttons=card_buttons(
+                    incident.id, len(files), card=True, rated=severity is not None
+                ),
+            )
             outbox.notify_files(session, now=now, person=person, ref=incident.ref, files=files)
     return brought
 
@@ -138,21 +143,26 @@ async def change_severity(
         me = await acting(session, actor, now=now)
         incident = await _rated(session, me, incident_id)
         if to == incident.severity:
-            raise AlreadyDone(N_("{ref} is already of that severity: {severity}."),
-                              ref=incident.ref, severity=Term(SEVERITY_TERMS[to]))  # fmt: skip
+            raise AlreadyDone(
+                N_("{ref} is already of that severity: {severity}."),
+                ref=incident.ref,
+                severity=Term(SEVERITY_TERMS[to]),
+            )
         moved = await session.execute(
             update(Incident)
-            .where(Incident.id == incident.id, Incident.severity == was,
-                   Incident.status != "closed")
+            .where(
+                Incident.id == incident.id, Incident.severity == was, Incident.status != "closed"
+            )
             .values(severity=to, severity_since=now)
-        )  # fmt: skip
+        )
         if not getattr(moved, "rowcount", 0):  # a double tap, or another handler first
             name = await _who_last(session, incident.id, "severity_changed")
             raise AlreadyDone(
                 N_("{name} has already changed the severity of {ref} to {severity}."),
-                name=name, ref=incident.ref,
+                name=name,
+                ref=incident.ref,
                 severity=Term(SEVERITY_TERMS.get(str(incident.severity), "?")),
-            )  # fmt: skip
+            )
         new = Severity(to)
         if incident.acknowledged_at is None:  # L4: the escalation timer by the new severity
             due = ack_due(deps, Kind(incident.kind), new, now)
@@ -169,25 +179,44 @@ async def change_severity(
         files = await attachment_count(session, incident.id)
         for person in told:
             outbox.notify_person(
-                session, now=now, person=person, template="incident.severity_changed",
-                params={"ref": incident.ref, "from": was, "to": to, "by": me.name,
-                        "reason": body},
-                buttons=card_buttons(incident.id, files, rated=True,
-                                     acknowledge=incident.acknowledged_at is None,
-                                     contain=incident.status == "open"),
-            )  # fmt: skip
+                session,
+                now=now,
+                person=person,
+                template="incident.severity_changed",
+                params={"ref": incident.ref, "from": was, "to": to, "by": me.name, "reason": body},
+                buttons=card_buttons(
+                    incident.id,
+                    files,
+                    rated=True,
+                    acknowledge=incident.acknowledged_at is None,
+                    contain=incident.status == "open",
+                ),
+            )
         if new in policy.group_notice.severities and Severity(was) not in (
             policy.group_notice.severities
         ):
             await group_notice(session, deps, incident, now)
-        timeline(session, incident, at=now, kind="severity_changed", actor_id=me.id, text=body,
-                 **{"from": was, "to": to}, people=[p.display_name for p in brought])  # fmt: skip
+        timeline(
+            session,
+            incident,
+            at=now,
+            kind="severity_changed",
+            actor_id=me.id,
+            text=body,
+            **{"from": was, "to": to},
+            people=[p.display_name for p in brought],
+        )
         record(
-            session, at=now, actor_id=me.id, action="incident.severity_changed",
-            subject_type="incident", subject_id=incident.id,
+            session,
+            at=now,
+            actor_id=me.id,
+            action="incident.severity_changed",
+            subject_type="incident",
+            subject_id=incident.id,
             clause="L1" if major and not was_major else CLAUSE[Kind(incident.kind)],
-            **{"from": was, "to": to}, brought_in=len(brought),
-        )  # fmt: skip
+            **{"from": was, "to": to},
+            brought_in=len(brought),
+        )
         await drafts.drop(session, me.id)  # in this transaction: never applied twice
         return Changed(incident.ref, to, [p.display_name for p in brought])
 
@@ -203,8 +232,7 @@ async def _not_closed(session: AsyncSession, incident: Incident, count: int) -> 
     if incident.reopen_count > count:
         name = await _who_last(session, incident.id, "reopened")
         return AlreadyDone(N_("{name} has already reopened {ref}."), name=name, ref=incident.ref)
-    return AlreadyDone(N_("{ref} is not closed, so there is nothing to reopen."),
-                       ref=incident.ref)  # fmt: skip
+    return AlreadyDone(N_("{ref} is not closed, so there is nothing to reopen."), ref=incident.ref)
 
 
 async def check_reopen(deps: Deps, actor: TgUser, incident_id: int) -> tuple[str, int]:
@@ -231,14 +259,28 @@ async def reopen(deps: Deps, actor: TgUser, incident_id: int, count: int, reason
         due = ack_due(deps, Kind(incident.kind), severity, now)
         moved = await session.execute(
             update(Incident)
-            .where(Incident.id == incident.id, Incident.status == "closed",
-                   Incident.reopen_count == count)
-            .values(status="open", reopened_at=now, reopen_count=count + 1, closed_at=None,
-                    closed_by_id=None, contained_at=None, acknowledged_at=None,
-                    acknowledged_by_id=None, escalation_level=0, ack_due_at=due,
-                    ack_limit_in_force_at=due, update_due_at=None, update_reminded_at=None,
-                    secretary_reminded_at=None)
-        )  # fmt: skip
+            .where(
+                Incident.id == incident.id,
+                Incident.status == "closed",
+                Incident.reopen_count == count,
+            )
+            .values(
+                status="open",
+                reopened_at=now,
+                reopen_count=count + 1,
+                closed_at=None,
+                closed_by_id=None,
+                contained_at=None,
+                acknowledged_at=None,
+                acknowledged_by_id=None,
+                escalation_level=0,
+                ack_due_at=due,
+                ack_limit_in_force_at=due,
+                update_due_at=None,
+                update_reminded_at=None,
+                secretary_reminded_at=None,
+            )
+        )
         if not getattr(moved, "rowcount", 0):
             raise await _not_closed(session, incident, count)
         reporter = await session.get(Person, incident.reporter_id)
@@ -251,19 +293,33 @@ async def reopen(deps: Deps, actor: TgUser, incident_id: int, count: int, reason
         for person in people:
             if person.id != me.id:
                 outbox.notify_person(
-                    session, now=now, person=person, template="incident.reopened",
+                    session,
+                    now=now,
+                    person=person,
+                    template="incident.reopened",
                     params=params,
-                    buttons=card_buttons(incident.id, files, card=True,
-                                         rated=severity is not None),
-                )  # fmt: skip
+                    buttons=card_buttons(incident.id, files, card=True, rated=severity is not None),
+                )
         if reporter.id != me.id:
-            outbox.notify_person(session, now=now, person=reporter,
-                                 template="incident.reopened_reporter",
-                                 params={"ref": incident.ref, "reason": body})  # fmt: skip
-        timeline(session, incident, at=now, kind="reopened", actor_id=me.id, text=body,
-                 count=count + 1)  # fmt: skip
-        record(session, at=now, actor_id=me.id, action="incident.reopened",
-               subject_type="incident", subject_id=incident.id,
-               clause=CLAUSE[Kind(incident.kind)], count=count + 1)  # fmt: skip
+            outbox.notify_person(
+                session,
+                now=now,
+                person=reporter,
+                template="incident.reopened_reporter",
+                params={"ref": incident.ref, "reason": body},
+            )
+        timeline(
+            session, incident, at=now, kind="reopened", actor_id=me.id, text=body, count=count + 1
+        )
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="incident.reopened",
+            subject_type="incident",
+            subject_id=incident.id,
+            clause=CLAUSE[Kind(incident.kind)],
+            count=count + 1,
+        )
         await drafts.drop(session, me.id)  # in this transaction: never applied twice
         return Reopened(incident.ref, sum(1 for p in people if p.id != me.id))

@@ -54,8 +54,9 @@ async def attachments_of(session: AsyncSession, incident_id: int) -> list[Attach
     for a in rows:
         state = kept.get(a.file_id)
         status = state.status if state else FileStatus.FETCHING
-        result.append(Attachment(a.file_id, a.kind, a.name, a.size, status,
-                                 state.reason if state else None))  # fmt: skip
+        result.append(
+            Attachment(a.file_id, a.kind, a.name, a.size, status, state.reason if state else None)
+        )
     return result
 
 
@@ -86,9 +87,21 @@ async def dispatch(
         raise InvalidInput(N_("{ref} has no attachments."), ref=incident.ref)
     person = await session.get(Person, person_id)
     assert person is not None
-    outbox.notify_files(session, now=now, person=person, ref=incident.ref,
-                        files=[(a.file_id, a.kind) for a in attachments])  # fmt: skip
-    record(session, at=now, actor_id=person.id, action="incident.evidence_opened",
-           subject_type="incident", subject_id=incident.id,
-           clause=CLAUSE[Kind(incident.kind)], files=len(attachments))  # fmt: skip
+    outbox.notify_files(
+        session,
+        now=now,
+        person=person,
+        ref=incident.ref,
+        files=[(a.file_id, a.kind) for a in attachments],
+    )
+    record(
+        session,
+        at=now,
+        actor_id=person.id,
+        action="incident.evidence_opened",
+        subject_type="incident",
+        subject_id=incident.id,
+        clause=CLAUSE[Kind(incident.kind)],
+        files=len(attachments),
+    )
     return Evidence(incident.ref, attachments)

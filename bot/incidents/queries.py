@@ -47,8 +47,14 @@ async def timeline_of(deps: Deps, actor: TgUser, incident_id: int) -> TimelineVi
         if incident.reporter_id != me.id:
             await require_handler(session, incident, me)
         entries = await timeline_entries(session, incident.id)
-        return TimelineView(incident.ref, incident.kind, incident.severity, incident.status,
-                            entries, await attachments_of(session, incident.id))  # fmt: skip
+        return TimelineView(
+            incident.ref,
+            incident.kind,
+            incident.severity,
+            incident.status,
+            entries,
+            await attachments_of(session, incident.id),
+        )
 
 
 Entry = tuple[datetime, str, str | None, str | None, dict[str, Any]]
@@ -79,8 +85,9 @@ class MyItem:
 
 
 def _item(i: Incident) -> MyItem:
-    return MyItem(i.id, i.ref, i.kind, i.status, i.acknowledged_at is not None,
-                  i.reported_upward_to)  # fmt: skip
+    return MyItem(
+        i.id, i.ref, i.kind, i.status, i.acknowledged_at is not None, i.reported_upward_to
+    )
 
 
 async def my_reports(deps: Deps, actor: TgUser, limit: int = 20) -> list[MyItem]:

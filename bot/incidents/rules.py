@@ -36,10 +36,13 @@ def parse_moment(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, st
         return dates.parse_moment(text, now, zone)
     except dates.Unreadable:
         raise InvalidInput(
-            N_("I could not read that date. Please write it like {example}, or only {time} for "
-               "today."),
-            example=examples.moment(now, zone), time=examples.clock(now, zone),
-        ) from None  # fmt: skip
+            N_(
+                "I could not read that date. Please write it like {example}, or only {time} for "
+                "today."
+            ),
+            example=examples.moment(now, zone),
+            time=examples.clock(now, zone),
+        ) from None
 
 
 # How far back a discovery may lie: a report is of something found lately (L4: discover and
@@ -52,10 +55,12 @@ def check_discovered(moment: datetime, now: datetime, zone: ZoneInfo) -> None:
     first = (now.astimezone(zone) - DISCOVERED_WITHIN).date()
     if moment.astimezone(zone).date() < first:
         raise InvalidInput(
-            N_("That is more than a year ago. A report is for what was discovered within the "
-               "last year, from {first}. When was it discovered?"),
+            N_(
+                "That is more than a year ago. A report is for what was discovered within the "
+                "last year, from {first}. When was it discovered?"
+            ),
             first=first.isoformat(),
-        )  # fmt: skip
+        )
 
 
 def parse_when(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, str]:

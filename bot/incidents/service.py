@@ -63,9 +63,15 @@ class Filed:
 
 
 def timeline(
-    session: AsyncSession, incident: Incident, *, at: datetime, kind: str,
-    actor_id: int | None = None, text: str | None = None, **data: Any,
-) -> None:  # fmt: skip
+    session: AsyncSession,
+    incident: Incident,
+    *,
+    at: datetime,
+    kind: str,
+    actor_id: int | None = None,
+    text: str | None = None,
+    **data: Any,
+) -> None:
     session.add(
         TimelineEntry(
             incident_id=incident.id, at=at, actor_id=actor_id, kind=kind, text=text, data=data
@@ -83,21 +89,31 @@ async def attachment_count(session: AsyncSession, incident_id: int) -> int:
 
 
 def attach(
-    session: AsyncSession, incident_id: int, attachments: list[dict[str, Any]],
+    session: AsyncSession,
+    incident_id: int,
+    attachments: list[dict[str, Any]],
     entry_id: int | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """The files of a report (or of an addition: its timeline entry `entry_id`) on record."""
     for att in attachments:
-        session.add(IncidentAttachment(incident_id=incident_id, file_id=att["file_id"],
-                                       kind=att["kind"], name=att.get("name"),
-                                       size=att.get("size"), entry_id=entry_id))  # fmt: skip
+        session.add(
+            IncidentAttachment(
+                incident_id=incident_id,
+                file_id=att["file_id"],
+                kind=att["kind"],
+                name=att.get("name"),
+                size=att.get("size"),
+                entry_id=entry_id,
+            )
+        )
 
 
 def ack_due(deps: Deps, kind: Kind, severity: Severity | None, now: datetime) -> datetime:
     limit = deps.policy.incidents.acknowledge.for_(kind, severity)
     if limit.working_time:
-        return add_working_minutes(now, limit.minutes, deps.zone, deps.policy.working_hours,
-                                   workdays_of(deps.policy))  # fmt: skip
+        return add_working_minutes(
+            now, limit.minutes, deps.zone, deps.policy.working_hours, workdays_of(deps.policy)
+        )
     return now + timedelta(minutes=limit.minutes)
 
 
@@ -131,27 +147,46 @@ async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed
             year = now.astimezone(deps.zone).year
             number = await next_number(session, Incident, year)
             incident = Incident(
-                year=year, number=number, kind=draft.kind, severity=draft.severity,
-                status="open", reporter_id=me.id, what=draft.what,
-                discovered_at=draft.discovered_at, discovered_precision=draft.discovered_precision,
-                location=draft.location, actions_taken=draft.actions_taken, reported_at=now,
+                year=year,
+                number=number,
+                kind=draft.kind,
+                severity=draft.severity,
+                status="open",
+                reporter_id=me.id,
+                what=draft.what,
+                discovered_at=draft.discovered_at,
+                discovered_precision=draft.discovered_precision,
+                location=draft.location,
+                actions_taken=draft.actions_taken,
+                reported_at=now,
                 ack_limit_at=(due := ack_due(deps, draft.kind, draft.severity, now)),
-                ack_due_at=due, ack_limit_in_force_at=due, filed_severity=draft.severity,
+                ack_due_at=due,
+                ack_limit_in_force_at=due,
+                filed_severity=draft.severity,
                 needs_secretary_ack=draft.severity in policy.escalation.secretary_ack_severities,
-            )  # fmt: skip
+            )
             session.add(incident)
             await session.flush()
             attach(session, incident.id, attachments)
             timeline(session, incident, at=now, kind="filed", actor_id=me.id)
-            await search.index_incident(session, incident.id, draft.what, draft.location,
-                                        draft.actions_taken, new=True)  # fmt: skip
+            await search.index_incident(
+                session, incident.id, draft.what, draft.location, draft.actions_taken, new=True
+            )
             files = [(att["file_id"], att["kind"]) for att in attachments]
             handlers = route(session, incident, me, chosen, now, files)
             record(
-                session, at=now, actor_id=me.id, action="incident.filed", subject_type="incident",
-                subject_id=incident.id, clause=CLAUSE[draft.kind], ref=incident.ref,
-                kind=str(draft.kind), severity=str(draft.severity or ""), handlers=len(handlers),
-            )  # fmt: skip
+                session,
+                at=now,
+                actor_id=me.id,
+                action="incident.filed",
+                subject_type="incident",
+                subject_id=incident.id,
+                clause=CLAUSE[draft.kind],
+                ref=incident.ref,
+                kind=str(draft.kind),
+                severity=str(draft.severity or ""),
+                handlers=len(handlers),
+            )
             await group_notice(session, deps, incident, now)
             await drafts.drop(session, me.id)  # in this transaction: never filed twice
             return Filed(incident.id, incident.ref, len(handlers))
@@ -193,9 +228,16 @@ async def fallback(session: AsyncSession, *, besides: int | None = None) -> Chos
 
 
 async def assign(
-    session: AsyncSession, incident_id: int, person_id: int, now: datetime, *, reason: str,
-    role: str | None = None, grant_id: int | None = None, by: int | None = None,
-) -> bool:  # fmt: skip
+    session: AsyncSession,
+    incident_id: int,
+    person_id: int,
+    now: datetime,
+    *,
+    reason: str,
+    role: str | None = None,
+    grant_id: int | None = None,
+    by: int | None = None,
+) -> bool:
     """Give `person_id` an assignment to the incident: why (routed, escalated, pulled_in,
     handed_over) and, when a role is the reason, the grant it stands on. An ended assignment is
     renewed in place (one row per person and incident). False when one already stands."""
@@ -230,15 +272,24 @@ def route(
     for person, role, grant in chosen.values():
         session.add(
             IncidentHandler(
-                incident_id=incident.id, person_id=person.id, reason="routed", role=role,
-                grant_id=grant, added_at=now,
+                incident_id=incident.id,
+                person_id=person.id,
+                reason="routed",
+                role=role,
+                grant_id=grant,
+                added_at=now,
             )
-        )  # fmt: skip
+        )
         outbox.notify_person(
-            session, now=now, person=person, template="incident.card", params=params,
-            buttons=card_buttons(incident.id, len(files), card=True,
-                                 rated=incident.severity is not None),
-        )  # fmt: skip
+            session,
+            now=now,
+            person=person,
+            template="incident.card",
+            params=params,
+            buttons=card_buttons(
+                incident.id, len(files), card=True, rated=incident.severity is not None
+            ),
+        )
         outbox.notify_files(
             session,
             now=now,
@@ -247,9 +298,12 @@ def route(
             files=files,
         )
     timeline(
-        session, incident, at=now, kind="routed",
+        session,
+        incident,
+        at=now,
+        kind="routed",
         people=[p.display_name for p, _, _ in chosen.values()],
-    )  # fmt: skip
+    )
     return [p for p, _, _ in chosen.values()]
 
 
@@ -263,9 +317,12 @@ async def group_notice(
     if chat_id is None:
         return
     outbox.enqueue(
-        session, now=now, chat_id=chat_id, template="incident.group_notice",
+        session,
+        now=now,
+        chat_id=chat_id,
+        template="incident.group_notice",
         params={"severity": incident.severity, "reported_at": now.isoformat()},
-    )  # fmt: skip
+    )
 
 
 async def load_for(

@@ -100,32 +100,57 @@ async def _escalate(session: AsyncSession, deps: Deps, incident: Incident, now: 
         targets = []
         for person, grant in await role_holders(session, role):
             if person.id not in known and await assign(
-                session, incident.id, person.id, now, reason="escalated", role=role,
+                session,
+                incident.id,
+                person.id,
+                now,
+                reason="escalated",
+                role=role,
                 grant_id=grant,
-            ):  # fmt: skip
+            ):
                 known.add(person.id)
                 targets.append(person)
         everyone += targets
         files = await attachment_count(session, incident.id)
         for person in everyone:
             outbox.notify_person(
-                session, now=now, person=person, template="incident.escalated",
+                session,
+                now=now,
+                person=person,
+                template="incident.escalated",
                 params={**card_params(incident, reporter), "role": role},
-                buttons=card_buttons(incident.id, files, card=True,
-                                     rated=incident.severity is not None),
-            )  # fmt: skip
-        timeline(session, incident, at=now, kind="escalated", role=role,
-                 people=[p.display_name for p in targets])  # fmt: skip
-        record(session, at=now, action="incident.escalated", subject_type="incident",
-               subject_id=incident.id, clause="L2" if role == Role.DEPUTY else "L1",
-               role=role, level=incident.escalation_level)  # fmt: skip
+                buttons=card_buttons(
+                    incident.id, files, card=True, rated=incident.severity is not None
+                ),
+            )
+        timeline(
+            session,
+            incident,
+            at=now,
+            kind="escalated",
+            role=role,
+            people=[p.display_name for p in targets],
+        )
+        record(
+            session,
+            at=now,
+            action="incident.escalated",
+            subject_type="incident",
+            subject_id=incident.id,
+            clause="L2" if role == Role.DEPUTY else "L1",
+            role=role,
+            level=incident.escalation_level,
+        )
         return
     for person in await _people(session, incident):
         outbox.notify_person(
-            session, now=now, person=person, template="incident.ack_reminder",
+            session,
+            now=now,
+            person=person,
+            template="incident.ack_reminder",
             params=card_params(incident, reporter),
             buttons=card_buttons(incident.id, card=True),
-        )  # fmt: skip
+        )
     timeline(session, incident, at=now, kind="reminded")
 
 
@@ -145,9 +170,13 @@ async def _missed_update(
         still = person is not None and await authority.handles(session, incident.id, view(person))
         for one in [person] if still and person else await _people(session, incident):
             outbox.notify_person(
-                session, now=now, person=one, template="incident.update_reminder",
-                params={"ref": incident.ref}, buttons=card_buttons(incident.id),
-            )  # fmt: skip
+                session,
+                now=now,
+                person=one,
+                template="incident.update_reminder",
+                params={"ref": incident.ref},
+                buttons=card_buttons(incident.id),
+            )
         timeline(session, incident, at=now, kind="update_reminded")
         return
     incident.update_reminded_at = None
@@ -155,13 +184,22 @@ async def _missed_update(
     for role in (Role.DEPUTY, Role.SECRETARY):
         for person in await people_with_role(session, role):
             outbox.notify_person(
-                session, now=now, person=person, template="incident.update_missed",
+                session,
+                now=now,
+                person=person,
+                template="incident.update_missed",
                 params={"ref": incident.ref, "severity": incident.severity or ""},
                 buttons=card_buttons(incident.id),
-            )  # fmt: skip
+            )
     timeline(session, incident, at=now, kind="update_escalated")
-    record(session, at=now, action="incident.update_missed", subject_type="incident",
-           subject_id=incident.id, clause="P2")  # fmt: skip
+    record(
+        session,
+        at=now,
+        action="incident.update_missed",
+        subject_type="incident",
+        subject_id=incident.id,
+        clause="P2",
+    )
 
 
 async def _secretary_reminders(session: AsyncSession, deps: Deps, now: datetime) -> int:
@@ -191,10 +229,13 @@ async def _secretary_reminders(session: AsyncSession, deps: Deps, now: datetime)
         incident.secretary_reminded_at = now
         for person in secretaries:
             outbox.notify_person(
-                session, now=now, person=person, template="incident.secretary_reminder",
+                session,
+                now=now,
+                person=person,
+                template="incident.secretary_reminder",
                 params={"ref": incident.ref, "severity": incident.severity or ""},
                 buttons=card_buttons(incident.id),
-            )  # fmt: skip
+            )
         timeline(session, incident, at=now, kind="secretary_reminded")
         acted += 1
     return acted

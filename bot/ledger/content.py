@@ -144,24 +144,38 @@ async def read(
     within = incidents_within(period, scope)
     attached: dict[int, list[tuple[str, str, str | None]]] = defaultdict(list)
     for incident_id, file_id, kind, name in await session.execute(
-        select(IncidentAttachment.incident_id, IncidentAttachment.file_id,
-               IncidentAttachment.kind, IncidentAttachment.name)
+        select(
+            IncidentAttachment.incident_id,
+            IncidentAttachment.file_id,
+            IncidentAttachment.kind,
+            IncidentAttachment.name,
+        )
         .join(Incident, Incident.id == IncidentAttachment.incident_id)
         .where(within)
         .order_by(IncidentAttachment.id)
-    ):  # fmt: skip
+    ):
         attached[incident_id].append((file_id, kind, name))
-    inc_rows = (await session.execute(
-        select(Incident.id, Incident.what, Incident.location, Incident.discovered_at,
-               Incident.discovered_precision, Incident.actions_taken, Incident.closing_summary)
-        .where(within)
-    )).all()  # fmt: skip
+    inc_rows = (
+        await session.execute(
+            select(
+                Incident.id,
+                Incident.what,
+                Incident.location,
+                Incident.discovered_at,
+                Incident.discovered_precision,
+                Incident.actions_taken,
+                Incident.closing_summary,
+            ).where(within)
+        )
+    ).all()
     ev_rows = list(await session.scalars(select(EventRequest).where(events_within(period, scope))))
     ev_files = {
-        e.id: [(str(a["file_id"]), str(a.get("kind", "document")), a.get("name"))
-               for a in e.attachments or []]
+        e.id: [
+            (str(a["file_id"]), str(a.get("kind", "document")), a.get("name"))
+            for a in e.attachments or []
+        ]
         for e in ev_rows
-    }  # fmt: skip
+    }
     mt_rows, mt_files, people = await _meetings(session, meetings)
     deciders = await _people(session, {e.decided_by_id for e in ev_rows if e.decided_by_id})
     groups = (*attached.values(), *ev_files.values(), *mt_files.values())
@@ -169,23 +183,37 @@ async def read(
     kept = await _kept(session, wanted)
     return Content(
         incidents={
-            i: IncidentContent(what, where, found, precision, actions, summary,
-                               _refs(refs[i], attached[i], kept))
-            for i, what, where, found, precision, actions, summary in inc_rows if i in refs
+            i: IncidentContent(
+                what, where, found, precision, actions, summary, _refs(refs[i], attached[i], kept)
+            )
+            for i, what, where, found, precision, actions, summary in inc_rows
+            if i in refs
         },
         events={
-            e.id: EventContent(e.venue, e.audience, list(e.speakers or []), e.outline,
-                               deciders.get(e.decided_by_id or 0), e.decision_note,
-                               e.filing_date, _refs(e.ref, ev_files[e.id], kept))
+            e.id: EventContent(
+                e.venue,
+                e.audience,
+                list(e.speakers or []),
+                e.outline,
+                deciders.get(e.decided_by_id or 0),
+                e.decision_note,
+                e.filing_date,
+                _refs(e.ref, ev_files[e.id], kept),
+            )
             for e in ev_rows
         },
         meetings={
-            m.id: MeetingContent(m.ref, dict(m.conclusions or {}), people.get(m.id, []),
-                                 m.notes, _refs(m.ref, mt_files[m.id], kept))
+            m.id: MeetingContent(
+                m.ref,
+                dict(m.conclusions or {}),
+                people.get(m.id, []),
+                m.notes,
+                _refs(m.ref, mt_files[m.id], kept),
+            )
             for m in mt_rows
         },
         areas=areas,
-    )  # fmt: skip
+    )
 
 
 def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:

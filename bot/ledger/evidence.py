@@ -71,13 +71,22 @@ def evidence(
     lapses: list[Lapse],
 ) -> list[Evidence]:
     out = [
-        Evidence(datetime.combine(m.held_on, time(), period.zone), "meeting", m.kind, m.title,
-                 m.recorded_by, True, {"attendees": str(m.attendees), "ref": m.ref})
+        Evidence(
+            datetime.combine(m.held_on, time(), period.zone),
+            "meeting",
+            m.kind,
+            m.title,
+            m.recorded_by,
+            True,
+            {"attendees": str(m.attendees), "ref": m.ref},
+        )
         for m in meetings
-        if (MEETING_CLAUSES[MeetingKind(m.kind)] == clause
-            or any(clause in s.get("clauses", ()) for s in m.studied))  # R8, P4: its materials
+        if (
+            MEETING_CLAUSES[MeetingKind(m.kind)] == clause
+            or any(clause in s.get("clauses", ()) for s in m.studied)
+        )  # R8, P4: its materials
         and period.first <= m.held_on <= period.last
-    ]  # fmt: skip
+    ]
     out += [
         Evidence(s.at, "step", s.action, s.subject, s.actor, params=_step_params(s))
         for s in steps

@@ -55,8 +55,9 @@ class Lapse:
         return CLAUSES[self.code]
 
 
-def _late(code: str, due: datetime, done: datetime | None, now: datetime, subject: str,
-          **params: str) -> list[Lapse]:  # fmt: skip
+def _late(
+    code: str, due: datetime, done: datetime | None, now: datetime, subject: str, **params: str
+) -> list[Lapse]:
     if done is None:
         return (
             [Lapse(code.replace("_late", "_missing"), due, subject, None, params)]
@@ -114,8 +115,15 @@ def of_event(row: EventRow, now: datetime) -> list[Lapse]:
     if row.filed_at is not None and row.filed_at <= row.starts_at:
         return []
     late = row.filed_at - row.starts_at if row.filed_at is not None else None
-    return [Lapse("event_uncleared", row.starts_at, row.ref, late,
-                  {"title": row.title, "status": row.status})]  # fmt: skip
+    return [
+        Lapse(
+            "event_uncleared",
+            row.starts_at,
+            row.ref,
+            late,
+            {"title": row.title, "status": row.status},
+        )
+    ]
 
 
 def of_obligation(item: Obligation, period: LedgerPeriod) -> list[Lapse]:

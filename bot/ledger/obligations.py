@@ -76,10 +76,15 @@ def window(policy: Policy, period: LedgerPeriod) -> tuple[date, date]:
 
 
 def _missing(policy: Policy, held: list[MeetingRow], p: Period) -> tuple[tuple[str, str], ...]:
-    covered = {k for m in held if m.kind == MeetingKind.QUARTERLY_REVIEW
-               and p.start <= m.held_on <= p.end for k in m.topics}  # fmt: skip
-    return tuple((t.name, t.name_en) for t in policy.calendar.quarterly_review.topics
-                 if t.key not in covered)  # fmt: skip
+    covered = {
+        k
+        for m in held
+        if m.kind == MeetingKind.QUARTERLY_REVIEW and p.start <= m.held_on <= p.end
+        for k in m.topics
+    }
+    return tuple(
+        (t.name, t.name_en) for t in policy.calendar.quarterly_review.topics if t.key not in covered
+    )
 
 
 def obligations(
@@ -99,31 +104,65 @@ def obligations(
 
     rhythm = (
         (MeetingKind.QUARTERLY_REVIEW, cal.quarterly_review.clause, "quarter", 1),
-        (MeetingKind.DEDICATED, cal.dedicated_meetings.clause, "year",
-         cal.dedicated_meetings.minimum_per_year),
+        (
+            MeetingKind.DEDICATED,
+            cal.dedicated_meetings.clause,
+            "year",
+            cal.dedicated_meetings.minimum_per_year,
+        ),
         (MeetingKind.STUDY, cal.study_sessions.clause, cal.study_sessions.every, 1),
-    )  # fmt: skip
+    )
     for kind, clause, unit, required in rhythm:
         for p in _overlapping(unit, period):
             n = count(kind, p)
             missing = _missing(policy, held, p) if kind == MeetingKind.QUARTERLY_REVIEW else ()
             # A2: a review that leaves areas without a conclusion never meets the quarter.
             state = _state(0 if missing else n, required, p.end, today, kept)
-            out.append(Obligation(clause, kind, p.key, p.start, p.end, required, n, state,
-                                  missing=missing if n else ()))  # fmt: skip
+            out.append(
+                Obligation(
+                    clause,
+                    kind,
+                    p.key,
+                    p.start,
+                    p.end,
+                    required,
+                    n,
+                    state,
+                    missing=missing if n else (),
+                )
+            )
     for y in range(period.first.year, period.last.year + 1):
         for due in dues_of_year(policy, zone, y):
             on = date.fromisoformat(due.extra.get("on", "1970-01-01"))
             if due.obligation != "sensitive" or not period.first <= on <= period.last:
                 continue
             key = due.extra["date_key"]
-            n = sum(1 for m in held if m.kind == MeetingKind.FORWARD_ANALYSIS
-                    and m.sensitive_key == key and m.sensitive_on == on)  # fmt: skip
+            n = sum(
+                1
+                for m in held
+                if m.kind == MeetingKind.FORWARD_ANALYSIS
+                and m.sensitive_key == key
+                and m.sensitive_on == on
+            )
             # A3: the analysis comes before the date; on the day itself it is too late.
             last = on - timedelta(days=1)
-            names = {"name": due.extra["name"], "name_en": due.extra["name_en"],
-                     "on": on.isoformat()}  # fmt: skip
-            out.append(Obligation(cal.sensitive_dates.clause, MeetingKind.FORWARD_ANALYSIS,
-                                  f"{key}:{on.isoformat()}", due.period.start, last, 1, n,
-                                  _state(n, 1, last, today, kept), names, on))  # fmt: skip
+            names = {
+                "name": due.extra["name"],
+                "name_en": due.extra["name_en"],
+                "on": on.isoformat(),
+            }
+            out.append(
+                Obligation(
+                    cal.sensitive_dates.clause,
+                    MeetingKind.FORWARD_ANALYSIS,
+                    f"{key}:{on.isoformat()}",
+                    due.period.start,
+                    last,
+                    1,
+                    n,
+                    _state(n, 1, last, today, kept),
+                    names,
+                    on,
+                )
+            )
     return out

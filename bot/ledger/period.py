@@ -92,9 +92,11 @@ def parse_dates(text: str, today: date, zone: ZoneInfo) -> LedgerPeriod:
     except dates.Unreadable:
         raise InvalidInput(N_("One of those dates does not exist; please check it.")) from None
     if whole is None and len(found) != 2:
-        raise InvalidInput(N_("Please send two dates, the first and the last day, such as "
-                              "{first} {last}."), first=today.replace(month=1, day=1).isoformat(),
-                           last=today.isoformat())  # fmt: skip
+        raise InvalidInput(
+            N_("Please send two dates, the first and the last day, such as {first} {last}."),
+            first=today.replace(month=1, day=1).isoformat(),
+            last=today.isoformat(),
+        )
     period = between(*(whole or (found[0].day, found[1].day)), zone)
     if period.first < EARLIEST or period.first > today:
         raise InvalidInput(N_("The first day must lie between 2000 and today."))

@@ -131,35 +131,55 @@ def _name(first: str | None, last: str | None) -> str:
 
 def incidents_within(period: LedgerPeriod, scope: Scope) -> ColumnElement[bool]:
     """The incidents of a ledger: reported within the period, within the reader's scope."""
-    return and_(Incident.reported_at >= period.start, Incident.reported_at < period.end,
-                scope.incidents())  # fmt: skip
+    return and_(
+        Incident.reported_at >= period.start, Incident.reported_at < period.end, scope.incidents()
+    )
 
 
 def events_within(period: LedgerPeriod, scope: Scope) -> ColumnElement[bool]:
     """The events of a ledger: requested or dated within the period, within the scope."""
-    return and_(or_(and_(EventRequest.requested_at >= period.start,
-                         EventRequest.requested_at < period.end),
-                    and_(EventRequest.starts_at >= period.start,
-                         EventRequest.starts_at < period.end)),
-                scope.events())  # fmt: skip
+    return and_(
+        or_(
+            and_(EventRequest.requested_at >= period.start, EventRequest.requested_at < period.end),
+            and_(EventRequest.starts_at >= period.start, EventRequest.starts_at < period.end),
+        ),
+        scope.events(),
+    )
 
 
 async def incidents(session: AsyncSession, period: LedgerPeriod, scope: Scope) -> list[IncidentRow]:
     """Incidents reported within the period."""
     rows = _rows(
         session,
-        select(Incident.id, Incident.year, Incident.number, Incident.kind, Incident.severity,
-               Incident.status, Person.first_name, Person.last_name, Incident.reported_at,
-               Incident.ack_limit_at, Incident.first_acknowledged_at,
-               Incident.needs_secretary_ack, Incident.secretary_ack_at,
-               Incident.escalation_level, Incident.reported_upward_at, Incident.contained_at,
-               Incident.closed_at, Incident.reported_upward_to, Incident.ack_limit_in_force_at,
-               Incident.acknowledged_at, Incident.filed_severity, Incident.severity_since,
-               Incident.reopen_count)
+        select(
+            Incident.id,
+            Incident.year,
+            Incident.number,
+            Incident.kind,
+            Incident.severity,
+            Incident.status,
+            Person.first_name,
+            Person.last_name,
+            Incident.reported_at,
+            Incident.ack_limit_at,
+            Incident.first_acknowledged_at,
+            Incident.needs_secretary_ack,
+            Incident.secretary_ack_at,
+            Incident.escalation_level,
+            Incident.reported_upward_at,
+            Incident.contained_at,
+            Incident.closed_at,
+            Incident.reported_upward_to,
+            Incident.ack_limit_in_force_at,
+            Incident.acknowledged_at,
+            Incident.filed_severity,
+            Incident.severity_since,
+            Incident.reopen_count,
+        )
         .join(Person, Person.id == Incident.reporter_id)
         .where(incidents_within(period, scope))
-        .order_by(Incident.reported_at, Incident.id)
-    )  # fmt: skip
+        .order_by(Incident.reported_at, Incident.id),
+    )
     return [
         IncidentRow(i, reference("INC", y, n), kind, sev, status, _name(first, last), *rest)
         async for i, y, n, kind, sev, status, first, last, *rest in rows
@@ -171,17 +191,31 @@ async def events(session: AsyncSession, period: LedgerPeriod, scope: Scope) -> l
     requester, organiser = aliased(Person), aliased(Person)
     rows = _rows(
         session,
-        select(EventRequest.id, EventRequest.year, EventRequest.number, EventRequest.event_type,
-               EventRequest.title, EventRequest.status, requester.first_name,
-               requester.last_name, organiser.first_name, organiser.last_name,
-               EventRequest.requested_at, EventRequest.starts_at, EventRequest.short_lead,
-               EventRequest.decided_at, EventRequest.filed_at, EventRequest.filing_ref,
-               EventRequest.closed_at, EventRequest.outcome)
+        select(
+            EventRequest.id,
+            EventRequest.year,
+            EventRequest.number,
+            EventRequest.event_type,
+            EventRequest.title,
+            EventRequest.status,
+            requester.first_name,
+            requester.last_name,
+            organiser.first_name,
+            organiser.last_name,
+            EventRequest.requested_at,
+            EventRequest.starts_at,
+            EventRequest.short_lead,
+            EventRequest.decided_at,
+            EventRequest.filed_at,
+            EventRequest.filing_ref,
+            EventRequest.closed_at,
+            EventRequest.outcome,
+        )
         .join(requester, requester.id == EventRequest.requester_id)
         .join(organiser, organiser.id == EventRequest.organiser_id)
         .where(events_within(period, scope))
-        .order_by(EventRequest.requested_at, EventRequest.id)
-    )  # fmt: skip
+        .order_by(EventRequest.requested_at, EventRequest.id),
+    )
     return [
         EventRow(
             i, reference("EVT", y, n), kind, title, status, _name(rf, rl), _name(of, ol), *rest
@@ -199,13 +233,25 @@ async def meetings(session: AsyncSession, first: date, last: date) -> list[Meeti
         .scalar_subquery()
     )
     rows = await session.execute(
-        select(Meeting.id, Meeting.kind, Meeting.held_on, Meeting.title, Meeting.topics,
-               Meeting.sensitive_key, Meeting.sensitive_on, attendees, Person.first_name,
-               Person.last_name, Meeting.studied, Meeting.year, Meeting.number)
+        select(
+            Meeting.id,
+            Meeting.kind,
+            Meeting.held_on,
+            Meeting.title,
+            Meeting.topics,
+            Meeting.sensitive_key,
+            Meeting.sensitive_on,
+            attendees,
+            Person.first_name,
+            Person.last_name,
+            Meeting.studied,
+            Meeting.year,
+            Meeting.number,
+        )
         .join(Person, Person.id == Meeting.recorded_by_id)
         .where(Meeting.held_on >= first, Meeting.held_on <= last)
         .order_by(Meeting.held_on, Meeting.id)
-    )  # fmt: skip
+    )
     return [
         MeetingRow(
             i,
@@ -220,9 +266,22 @@ async def meetings(session: AsyncSession, first: date, last: date) -> list[Meeti
             list(studied or []),
             reference(MTG, year, number),
         )
-        for (i, kind, on, title, topics, key, sensitive_on, n, first_name, last_name, studied,
-             year, number) in rows
-    ]  # fmt: skip
+        for (
+            i,
+            kind,
+            on,
+            title,
+            topics,
+            key,
+            sensitive_on,
+            n,
+            first_name,
+            last_name,
+            studied,
+            year,
+            number,
+        ) in rows
+    ]
 
 
 async def steps(
@@ -232,23 +291,41 @@ async def steps(
     scope."""
     actor = aliased(Person)
     query = (
-        select(AuditEntry.at, AuditEntry.action, AuditEntry.clause, AuditEntry.subject_type,
-               Incident.year, Incident.number, EventRequest.year, EventRequest.number,
-               actor.first_name, actor.last_name, AuditEntry.data)
+        select(
+            AuditEntry.at,
+            AuditEntry.action,
+            AuditEntry.clause,
+            AuditEntry.subject_type,
+            Incident.year,
+            Incident.number,
+            EventRequest.year,
+            EventRequest.number,
+            actor.first_name,
+            actor.last_name,
+            AuditEntry.data,
+        )
         .outerjoin(actor, actor.id == AuditEntry.actor_id)
-        .outerjoin(Incident, and_(AuditEntry.subject_type == "incident",
-                                  Incident.id == AuditEntry.subject_id))
-        .outerjoin(EventRequest, and_(AuditEntry.subject_type == "event",
-                                      EventRequest.id == AuditEntry.subject_id))
-        .where(AuditEntry.at >= period.start, AuditEntry.at < period.end,
-               AuditEntry.clause.is_not(None),
-               AuditEntry.subject_type.not_in(HIDDEN_SUBJECTS),
-               or_(and_(AuditEntry.subject_type == "incident", scope.incidents()),
-                   and_(AuditEntry.subject_type == "event", scope.events()),
-                   and_(AuditEntry.subject_type.not_in(("incident", "event")),
-                        scope.others())))
+        .outerjoin(
+            Incident,
+            and_(AuditEntry.subject_type == "incident", Incident.id == AuditEntry.subject_id),
+        )
+        .outerjoin(
+            EventRequest,
+            and_(AuditEntry.subject_type == "event", EventRequest.id == AuditEntry.subject_id),
+        )
+        .where(
+            AuditEntry.at >= period.start,
+            AuditEntry.at < period.end,
+            AuditEntry.clause.is_not(None),
+            AuditEntry.subject_type.not_in(HIDDEN_SUBJECTS),
+            or_(
+                and_(AuditEntry.subject_type == "incident", scope.incidents()),
+                and_(AuditEntry.subject_type == "event", scope.events()),
+                and_(AuditEntry.subject_type.not_in(("incident", "event")), scope.others()),
+            ),
+        )
         .order_by(AuditEntry.at, AuditEntry.id)
-    )  # fmt: skip
+    )
     if clauses:
         query = query.where(AuditEntry.clause.in_(clauses))
     out = []
@@ -262,10 +339,14 @@ async def reminders(session: AsyncSession, period: LedgerPeriod) -> list[Reminde
     """Reminders and lapse notices the calendar sent within the period (A2, R2, R3, A3)."""
     rows = await session.execute(
         select(Occurrence.fired_at, Occurrence.key, Occurrence.obligation, Occurrence.clause)
-        .where(Occurrence.fired_at >= period.start, Occurrence.fired_at < period.end,
-               Occurrence.outcome == "sent", Occurrence.obligation != "digest")
+        .where(
+            Occurrence.fired_at >= period.start,
+            Occurrence.fired_at < period.end,
+            Occurrence.outcome == "sent",
+            Occurrence.obligation != "digest",
+        )
         .order_by(Occurrence.fired_at, Occurrence.id)
-    )  # fmt: skip
+    )
     return [Reminder(*row) for row in rows]
 
 
@@ -280,8 +361,12 @@ async def event_steps(session: AsyncSession, period: LedgerPeriod, scope: Scope)
     rows = await session.execute(
         select(AuditEntry.action, func.count())
         .join(EventRequest, EventRequest.id == AuditEntry.subject_id)
-        .where(AuditEntry.subject_type == "event", AuditEntry.at >= period.start,
-               AuditEntry.at < period.end, scope.events())
+        .where(
+            AuditEntry.subject_type == "event",
+            AuditEntry.at >= period.start,
+            AuditEntry.at < period.end,
+            scope.events(),
+        )
         .group_by(AuditEntry.action)
-    )  # fmt: skip
+    )
     return {action: count for action, count in rows}

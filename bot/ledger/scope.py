@@ -66,8 +66,10 @@ class Scope:
     def events(self) -> ColumnElement[bool]:
         if self.everything:
             return true()
-        mine = [EventRequest.requester_id == self.person_id,
-                EventRequest.organiser_id == self.person_id]  # fmt: skip
+        mine = [
+            EventRequest.requester_id == self.person_id,
+            EventRequest.organiser_id == self.person_id,
+        ]
         if self.committees:
             mine.append(EventRequest.committee_id.in_(self.committees))
         return or_(*mine)

@@ -41,8 +41,7 @@ class Ledger:
     content: contents.Content | None = None  # what the records say: only for an export
 
     def evidence(self, clause: str) -> list[Evidence]:
-        return evidence(clause, self.period, self.meetings, self.steps, self.reminders,
-                        self.lapses)  # fmt: skip
+        return evidence(clause, self.period, self.meetings, self.steps, self.reminders, self.lapses)
 
 
 async def reader(session: AsyncSession, actor: TgUser, now: datetime) -> Scope:
@@ -52,8 +51,10 @@ async def reader(session: AsyncSession, actor: TgUser, now: datetime) -> Scope:
     if grant is not None:  # R7, C: an inspector in office reads everything (of the period)
         readable = None
         if grant.period_first and grant.period_last:
-            readable = (date.fromisoformat(grant.period_first),
-                        date.fromisoformat(grant.period_last))  # fmt: skip
+            readable = (
+                date.fromisoformat(grant.period_first),
+                date.fromisoformat(grant.period_last),
+            )
         return Scope(person.id, True, frozenset(), inspector=True, readable=readable)
     admitted(view(person))  # R4: only members read the ledger, besides inspectors
     return scope_of(person)
@@ -66,8 +67,9 @@ def _within(scope: Scope, period: LedgerPeriod) -> None:
     ):
         raise NotAllowed(
             N_("As an inspector you may read the ledger of {first} to {last} only."),
-            first=scope.readable[0].isoformat(), last=scope.readable[1].isoformat(),
-        )  # fmt: skip
+            first=scope.readable[0].isoformat(),
+            last=scope.readable[1].isoformat(),
+        )
 
 
 async def reader_scope(deps: Deps, actor: TgUser) -> Scope:
@@ -77,9 +79,13 @@ async def reader_scope(deps: Deps, actor: TgUser) -> Scope:
 
 
 async def build(
-    deps: Deps, actor: TgUser, period: LedgerPeriod, *, clause: str | None = None,
+    deps: Deps,
+    actor: TgUser,
+    period: LedgerPeriod,
+    *,
+    clause: str | None = None,
     export: bool = False,
-) -> Ledger:  # fmt: skip
+) -> Ledger:
     """The ledger the reader may see. `clause` loads that clause's steps (the per-clause
     view); `export` loads every clause's steps (the spreadsheet's evidence sheet) and leaves
     an audit entry (R7: the inspection file was taken, by whom, for which period)."""
@@ -90,9 +96,18 @@ async def build(
         scope = await reader(session, actor, now)
         _within(scope, period)
         if scope.inspector:  # C: every reading by an inspector is on record
-            record(session, at=now, actor_id=scope.person_id, action="ledger.read",
-                   subject_type="ledger", subject_id=None, clause="R7", period=period.key,
-                   clause_read=clause, export=export)  # fmt: skip
+            record(
+                session,
+                at=now,
+                actor_id=scope.person_id,
+                action="ledger.read",
+                subject_type="ledger",
+                subject_id=None,
+                clause="R7",
+                period=period.key,
+                clause_read=clause,
+                export=export,
+            )
         incidents = await records.incidents(session, period, scope)
         events = await records.events(session, period, scope)
         first, last = window(deps.policy, period)
@@ -109,17 +124,29 @@ async def build(
         counted = await records.event_steps(session, period, scope)
         content = None
         if export:  # R7: the package's spreadsheet holds the records' words and files
-            areas = [(t.key, t.name, t.name_en)
-                     for t in deps.policy.calendar.quarterly_review.topics]  # fmt: skip
+            areas = [
+                (t.key, t.name, t.name_en) for t in deps.policy.calendar.quarterly_review.topics
+            ]
             # A meeting's minutes, attendees and conclusions are the leadership's (like its
             # audited steps: scope.others()); its date, kind and subject are everyone's.
-            held = [m.id for m in around if period.first <= m.held_on <= period.last
-                    and scope.everything]  # fmt: skip
+            held = [
+                m.id
+                for m in around
+                if period.first <= m.held_on <= period.last and scope.everything
+            ]
             refs = {i.id: i.ref for i in incidents}
             content = await contents.read(session, period, scope, refs, held, areas)
-            record(session, at=now, actor_id=scope.person_id, action="ledger.exported",
-                   subject_type="ledger", subject_id=None, clause="R7", period=period.key,
-                   scope=scope.level)  # fmt: skip
+            record(
+                session,
+                at=now,
+                actor_id=scope.person_id,
+                action="ledger.exported",
+                subject_type="ledger",
+                subject_id=None,
+                clause="R7",
+                period=period.key,
+                scope=scope.level,
+            )
 
     def assemble() -> Ledger:  # pure, and for a large period not quick: off the event loop
         owed = obligations(deps.policy, zone, period, around, today, kept_day)

@@ -50,12 +50,23 @@ async def report_lost(deps: Deps, limit: int = 200) -> int:
         for message in lost:
             message.alerted_at = now
             record(
-                session, at=now, action="delivery.lost", subject_type="outbox",
-                subject_id=message.id, status=message.status, template=message.template,
-                ref=message.params.get("ref"), error=message.last_error,
-            )  # fmt: skip
-            log.warning("outbox message %s ended %s (%s): %s", message.id, message.status,
-                        message.template, message.last_error)  # fmt: skip
+                session,
+                at=now,
+                action="delivery.lost",
+                subject_type="outbox",
+                subject_id=message.id,
+                status=message.status,
+                template=message.template,
+                ref=message.params.get("ref"),
+                error=message.last_error,
+            )
+            log.warning(
+                "outbox message %s ended %s (%s): %s",
+                message.id,
+                message.status,
+                message.template,
+                message.last_error,
+            )
             if message.template != TEMPLATE:  # an alert that was lost is not alerted about
                 items.append(_item(message, names))
         admins = await people_with_role(session, Role.ADMIN, with_grants=False)
@@ -65,9 +76,12 @@ async def report_lost(deps: Deps, limit: int = 200) -> int:
             mine = [i for i in items if person.id in admin_ids or i["decision"]]
             if mine:  # one alert per reader and pass: an outage does not become a flood
                 outbox.notify_person(
-                    session, now=now, person=person, template=TEMPLATE,
+                    session,
+                    now=now,
+                    person=person,
+                    template=TEMPLATE,
                     params={"items": mine[:PER_ALERT], "more": len(mine) - PER_ALERT},
-                )  # fmt: skip
+                )
         return len(lost)
 
 

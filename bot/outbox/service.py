@@ -60,9 +60,13 @@ _HOLD = (
 _SENT = (
     update(OutboxMessage)
     .where(OutboxMessage.id == bindparam("message_id"))
-    .values(status=OutboxStatus.SENT, sent_at=bindparam("now"),
-            telegram_message_id=bindparam("tg"), last_error=None)
-)  # fmt: skip
+    .values(
+        status=OutboxStatus.SENT,
+        sent_at=bindparam("now"),
+        telegram_message_id=bindparam("tg"),
+        last_error=None,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -150,10 +154,18 @@ def notify_files(
     """Attachments that follow a card: (file_id, "photo" | "document"), each captioned."""
     for number, (file_id, kind) in enumerate(files, 1):
         notify_person(
-            session, now=now, person=person, template="file.attachment",
-            params={"ref": ref, "number": number, "of": len(files), "file_id": file_id,
-                    "file_kind": kind},
-        )  # fmt: skip
+            session,
+            now=now,
+            person=person,
+            template="file.attachment",
+            params={
+                "ref": ref,
+                "number": number,
+                "of": len(files),
+                "file_id": file_id,
+                "file_kind": kind,
+            },
+        )
 
 
 async def release_held(session: AsyncSession, *, person_id: int, now: datetime) -> int:

@@ -89,8 +89,7 @@ async def start(deps: Deps, tg: TgUser, invitation: str | None) -> StartResult:
         seen = await session.scalar(select(Person.started_at).where(Person.telegram_id == tg.id))
         person = await upsert(session, tg, now=now, started=True, admission=door(deps, tg.id))
         if person.admission == PENDING and welcomed(deps, tg.id):
-            await admit(session, person, now=now, actor_id=None,
-                        rule=deps.policy.people.admission)  # fmt: skip
+            await admit(session, person, now=now, actor_id=None, rule=deps.policy.people.admission)
         elif (
             person.admission == PENDING
             and seen is None
@@ -103,8 +102,15 @@ async def start(deps: Deps, tg: TgUser, invitation: str | None) -> StartResult:
 
 async def ask_office(session: AsyncSession, person: Person, now: datetime) -> None:
     """The admission card, to every administrator and the office (R4)."""
-    record(session, at=now, actor_id=person.id, action="person.admission_requested",
-           subject_type="person", subject_id=person.id, clause="R4")  # fmt: skip
+    record(
+        session,
+        at=now,
+        actor_id=person.id,
+        action="person.admission_requested",
+        subject_type="person",
+        subject_id=person.id,
+        clause="R4",
+    )
     deciders: dict[int, Person] = {}
     for role in DECIDERS:
         for p in await people_with_role(session, role, with_grants=False):
@@ -116,26 +122,48 @@ async def ask_office(session: AsyncSession, person: Person, now: datetime) -> No
     ]
     for decider in deciders.values():
         outbox.notify_person(
-            session, now=now, person=decider, template="person.admission",
-            params={"name": person.display_name, "username": person.username or "",
-                    "language": person.language_code or "", "at": now.isoformat()},
+            session,
+            now=now,
+            person=decider,
+            template="person.admission",
+            params={
+                "name": person.display_name,
+                "username": person.username or "",
+                "language": person.language_code or "",
+                "at": now.isoformat(),
+            },
             buttons=buttons,
-        )  # fmt: skip
+        )
 
 
 async def admit(
-    session: AsyncSession, person: Person, *, now: datetime, actor_id: int | None, rule: str,
-    committee_id: int | None = None, **audit: object,
-) -> bool:  # fmt: skip
+    session: AsyncSession,
+    person: Person,
+    *,
+    now: datetime,
+    actor_id: int | None,
+    rule: str,
+    committee_id: int | None = None,
+    **audit: object,
+) -> bool:
     """Admit a pending or refused person once (conditional update); False if already admitted."""
     values: dict[str, object] = {"admission": ADMITTED, "updated_at": now}
     if committee_id is not None:
         values["committee_id"] = committee_id
     moved = await _move(session, person, (PENDING, REFUSED), values)
     if moved:
-        record(session, at=now, actor_id=actor_id, action="person.admitted",
-               subject_type="person", subject_id=person.id, clause="R4", rule=rule,
-               committee_id=committee_id, **audit)  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=actor_id,
+            action="person.admitted",
+            subject_type="person",
+            subject_id=person.id,
+            clause="R4",
+            rule=rule,
+            committee_id=committee_id,
+            **audit,
+        )
     return moved
 
 
@@ -195,9 +223,14 @@ async def check_pending(
 
 
 async def decide(
-    deps: Deps, actor: TgUser, person_id: int, *, admit_: bool, committee_id: int | None = None,
+    deps: Deps,
+    actor: TgUser,
+    person_id: int,
+    *,
+    admit_: bool,
+    committee_id: int | None = None,
     reason: str = "",
-) -> Decision:  # fmt: skip
+) -> Decision:
     """Admit (optionally into a committee, R5) or refuse (optionally with a reason): once."""
     now = deps.clock.now()
     reason = reason.strip()[:500]
@@ -208,24 +241,38 @@ async def decide(
         if committee_id is not None and committee is None:
             raise NotFound(N_("This committee no longer exists."))
         if admit_:
-            moved = await admit(session, person, now=now, actor_id=me.id, rule="approve",
-                                committee_id=committee_id)  # fmt: skip
+            moved = await admit(
+                session, person, now=now, actor_id=me.id, rule="approve", committee_id=committee_id
+            )
         else:
-            moved = await _move(session, person, (PENDING,),
-                                {"admission": REFUSED, "updated_at": now})  # fmt: skip
+            moved = await _move(
+                session, person, (PENDING,), {"admission": REFUSED, "updated_at": now}
+            )
             if moved:
-                record(session, at=now, actor_id=me.id, action="person.refused",
-                       subject_type="person", subject_id=person.id, clause="R4",
-                       reason=reason or None)  # fmt: skip
+                record(
+                    session,
+                    at=now,
+                    actor_id=me.id,
+                    action="person.refused",
+                    subject_type="person",
+                    subject_id=person.id,
+                    clause="R4",
+                    reason=reason or None,
+                )
         if not moved:  # another decider's update came first
             _still_pending(person)
         outbox.notify_person(
-            session, now=now, person=person,
+            session,
+            now=now,
+            person=person,
             template="person.admitted" if admit_ else "person.refused",
-            params={"by": me.name, "note": reason,
-                    "committee": committee.name if committee else ""},
+            params={
+                "by": me.name,
+                "note": reason,
+                "committee": committee.name if committee else "",
+            },
             semantics=Semantics.AT_MOST_ONCE,
-        )  # fmt: skip
+        )
         name = person.display_name
     if admit_:
         deps.admitted_ids.add(person.telegram_id)

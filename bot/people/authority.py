@@ -99,9 +99,11 @@ def _acting(day: str) -> ColumnElement[bool]:
 async def _anyone_approves(session: AsyncSession, *, deputy: bool, day: str) -> bool:
     roles = [Role.SECRETARY, Role.DEPUTY] if deputy else [Role.SECRETARY]
     holder = exists().where(
-        RoleGrant.role.in_(roles), RoleGrant.revoked_at.is_(None),
-        RoleGrant.person_id == Person.id, Person.deactivated_at.is_(None),
-    )  # fmt: skip
+        RoleGrant.role.in_(roles),
+        RoleGrant.revoked_at.is_(None),
+        RoleGrant.person_id == Person.id,
+        Person.deactivated_at.is_(None),
+    )
     stand_in = exists().where(
         _acting(day), ActingApprover.person_id == Person.id, Person.deactivated_at.is_(None)
     )

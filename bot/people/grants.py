@@ -126,9 +126,16 @@ async def change_role(
             )
             if target.admission != ADMITTED:  # R4: whoever holds a role is a member
                 target.admission, target.updated_at = ADMITTED, now
-                record(session, at=now, actor_id=me.id, action="person.admitted",
-                       subject_type="person", subject_id=target.id, clause="R4",
-                       rule="role")  # fmt: skip
+                record(
+                    session,
+                    at=now,
+                    actor_id=me.id,
+                    action="person.admitted",
+                    subject_type="person",
+                    subject_id=target.id,
+                    clause="R4",
+                    rule="role",
+                )
         else:
             if current is None:
                 raise AlreadyDone(N_("{name} does not hold this role."), name=target.display_name)
@@ -138,14 +145,23 @@ async def change_role(
             current.revoked_at = now
             current.revoked_by_id = me.id
             # Authority ends with the role: its assignments end, its open work moves on.
-            await handover.incidents(session, target, now, by=me.id, grant_ids=[current.id],
-                                     why=handover.ROLE_REVOKED)  # fmt: skip
+            await handover.incidents(
+                session, target, now, by=me.id, grant_ids=[current.id], why=handover.ROLE_REVOKED
+            )
             approver = role == Role.SECRETARY or (
                 role == Role.DEPUTY and deps.policy.events.deputy_may_approve
             )
-            await handover.decisions(session, deps, target, now, by=me.id, approver=approver,
-                                     committee_ids={cid} if cid else set(), left=False,
-                                     deputy_only=role == Role.DEPUTY)  # fmt: skip
+            await handover.decisions(
+                session,
+                deps,
+                target,
+                now,
+                by=me.id,
+                approver=approver,
+                committee_ids={cid} if cid else set(),
+                left=False,
+                deputy_only=role == Role.DEPUTY,
+            )
         record(
             session,
             at=now,
@@ -219,8 +235,15 @@ async def ensure_bootstrap_admins(deps: Deps) -> int:
             person = await upsert(session, TgUser(id=telegram_id), now=now, started=False)
             if person.admission != ADMITTED:  # R4: configured administrators are always members
                 person.admission, person.updated_at = ADMITTED, now
-                record(session, at=now, action="person.admitted", subject_type="person",
-                       subject_id=person.id, clause="R4", rule="DUTYDESK_ADMIN_IDS")  # fmt: skip
+                record(
+                    session,
+                    at=now,
+                    action="person.admitted",
+                    subject_type="person",
+                    subject_id=person.id,
+                    clause="R4",
+                    rule="DUTYDESK_ADMIN_IDS",
+                )
             if await _active_grant(session, person.id, Role.ADMIN, None) is not None:
                 continue
             session.add(RoleGrant(person_id=person.id, role=Role.ADMIN, granted_at=now))
@@ -273,8 +296,9 @@ async def register_target(deps: Deps, actor: TgUser, target: TgUser) -> PersonVi
     async with deps.db.transaction() as session:
         await _require_admin(session, actor, now)
         # R4: somebody met in a group is not a member until admitted (or given a role).
-        person = await upsert(session, target, now=now, started=False,
-                              admission=door(deps, target.id))  # fmt: skip
+        person = await upsert(
+            session, target, now=now, started=False, admission=door(deps, target.id)
+        )
         return view(await reload(session, person.id))
 
 
@@ -294,8 +318,15 @@ async def set_committee(
         old = person.committee_id
         person.committee_id, person.updated_at = committee_id, now
         record(
-            session, at=now, actor_id=me.id, action="person.committee", subject_type="person",
-            subject_id=person.id, clause="R5", old=old, new=committee_id,
-        )  # fmt: skip
+            session,
+            at=now,
+            actor_id=me.id,
+            action="person.committee",
+            subject_type="person",
+            subject_id=person.id,
+            clause="R5",
+            old=old,
+            new=committee_id,
+        )
         await session.flush()
         return view(await reload(session, person.id))

@@ -31,9 +31,14 @@ ROLE_REVOKED, DEACTIVATED = "role_revoked", "deactivated"
 
 
 async def incidents(
-    session: AsyncSession, person: Person, now: datetime, *, by: int,
-    grant_ids: list[int] | None, why: str,
-) -> int:  # fmt: skip
+    session: AsyncSession,
+    person: Person,
+    now: datetime,
+    *,
+    by: int,
+    grant_ids: list[int] | None,
+    why: str,
+) -> int:
     """End the person's assignments that came from `grant_ids` (all of them when None: they
     left) and hand each open incident among them to the office, told. Returns how many."""
     where = [IncidentHandler.person_id == person.id, IncidentHandler.ended_at.is_(None)]
@@ -60,31 +65,74 @@ async def incidents(
 
 
 async def _to_office(
-    session: AsyncSession, incident: Incident, person: Person, now: datetime, *, by: int,
+    session: AsyncSession,
+    incident: Incident,
+    person: Person,
+    now: datetime,
+    *,
+    by: int,
     why: str,
-) -> None:  # fmt: skip
+) -> None:
     receivers = await fallback(session, besides=person.id)
     reporter = await session.get(Person, incident.reporter_id)
     assert reporter is not None
     params = {**incident_params(incident, reporter), "handed_over_from": person.display_name}
     for receiver, role, grant in receivers.values():
-        await assign(session, incident.id, receiver.id, now, reason="handed_over", role=role,
-                     grant_id=grant, by=by)  # fmt: skip
+        await assign(
+            session,
+            incident.id,
+            receiver.id,
+            now,
+            reason="handed_over",
+            role=role,
+            grant_id=grant,
+            by=by,
+        )
         buttons = card_buttons(incident.id, rated=incident.severity is not None)
-        outbox.notify_person(session, now=now, person=receiver, template="incident.card",
-                             params=params, buttons=buttons)  # fmt: skip
-    timeline(session, incident, at=now, kind="handed_over", actor_id=by,
-             person=person.display_name, people=[p.display_name for p, _, _ in
-                                                 receivers.values()], why=why)  # fmt: skip
-    record(session, at=now, actor_id=by, action="incident.handed_over", subject_type="incident",
-           subject_id=incident.id, clause="R4", person_id=person.id, why=why,
-           to=[p.id for p, _, _ in receivers.values()])  # fmt: skip
+        outbox.notify_person(
+            session,
+            now=now,
+            person=receiver,
+            template="incident.card",
+            params=params,
+            buttons=buttons,
+        )
+    timeline(
+        session,
+        incident,
+        at=now,
+        kind="handed_over",
+        actor_id=by,
+        person=person.display_name,
+        people=[p.display_name for p, _, _ in receivers.values()],
+        why=why,
+    )
+    record(
+        session,
+        at=now,
+        actor_id=by,
+        action="incident.handed_over",
+        subject_type="incident",
+        subject_id=incident.id,
+        clause="R4",
+        person_id=person.id,
+        why=why,
+        to=[p.id for p, _, _ in receivers.values()],
+    )
 
 
 async def decisions(
-    session: AsyncSession, deps: Deps, person: Person, now: datetime, *, by: int,
-    approver: bool, committee_ids: set[int], left: bool, deputy_only: bool = False,
-) -> int:  # fmt: skip
+    session: AsyncSession,
+    deps: Deps,
+    person: Person,
+    now: datetime,
+    *,
+    by: int,
+    approver: bool,
+    committee_ids: set[int],
+    left: bool,
+    deputy_only: bool = False,
+) -> int:
     """Event requests that waited for the person (R6, L3): a review of a committee they no
     longer head goes on to the approvers when no other head remains; a decision they could
     have taken (`approver`: they decided on events until now) is put before the approvers who
@@ -119,19 +167,38 @@ async def decisions(
 
 
 async def _before_approvers(
-    session: AsyncSession, deps: Deps, event: EventRequest, person: Person, now: datetime, *,
+    session: AsyncSession,
+    deps: Deps,
+    event: EventRequest,
+    person: Person,
+    now: datetime,
+    *,
     by: int,
-) -> None:  # fmt: skip
+) -> None:
     requester = await session.get(Person, event.requester_id)
     organiser = await session.get(Person, event.organiser_id)
     assert requester is not None and organiser is not None
     params = {**card_params(event, requester, organiser), "handed_over_from": person.display_name}
     for approver in await approvers(session, deps):
         if approver.id != person.id:
-            outbox.notify_person(session, now=now, person=approver, template="event.decide",
-                                 params=params, buttons=approver_buttons(event))  # fmt: skip
-    record(session, at=now, actor_id=by, action="event.handed_over", subject_type="event",
-           subject_id=event.id, clause="R6", person_id=person.id)  # fmt: skip
+            outbox.notify_person(
+                session,
+                now=now,
+                person=approver,
+                template="event.decide",
+                params=params,
+                buttons=approver_buttons(event),
+            )
+    record(
+        session,
+        at=now,
+        actor_id=by,
+        action="event.handed_over",
+        subject_type="event",
+        subject_id=event.id,
+        clause="R6",
+        person_id=person.id,
+    )
 
 
 async def _organiser_left(session: AsyncSession, person: Person, now: datetime, *, by: int) -> int:
@@ -148,12 +215,23 @@ async def _organiser_left(session: AsyncSession, person: Person, now: datetime, 
         event.status, event.organiser_id = EventStatus.CHANGES_REQUESTED, event.requester_id
         if requester is not None:
             outbox.notify_person(
-                session, now=now, person=requester, template="event.organiser_left",
+                session,
+                now=now,
+                person=requester,
+                template="event.organiser_left",
                 params={"ref": event.ref, "title": event.title, "name": person.display_name},
                 buttons=resubmit_buttons(event),
-            )  # fmt: skip
-        record(session, at=now, actor_id=by, action="event.organiser_left", subject_type="event",
-               subject_id=event.id, clause="R6", person_id=person.id)  # fmt: skip
+            )
+        record(
+            session,
+            at=now,
+            actor_id=by,
+            action="event.organiser_left",
+            subject_type="event",
+            subject_id=event.id,
+            clause="R6",
+            person_id=person.id,
+        )
     return len(rows)
 
 
@@ -174,7 +252,16 @@ async def acting(
     )
     for row in rows:
         row.revoked_at = now
-        record(session, at=now, actor_id=by, action="event.acting_ended", subject_type="person",
-               subject_id=person.id, clause="R6", first_day=row.first_day,
-               last_day=row.last_day, why=DEACTIVATED)  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=by,
+            action="event.acting_ended",
+            subject_type="person",
+            subject_id=person.id,
+            clause="R6",
+            first_day=row.first_day,
+            last_day=row.last_day,
+            why=DEACTIVATED,
+        )
     return any(row.first_day <= day for row in rows)

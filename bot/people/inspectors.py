@@ -46,9 +46,15 @@ def _day(value: str) -> date:
 
 
 async def grant(
-    deps: Deps, actor: TgUser, *, person_id: int, first_day: str, last_day: str,
-    period_first: str | None = None, period_last: str | None = None,
-) -> Inspection:  # fmt: skip
+    deps: Deps,
+    actor: TgUser,
+    *,
+    person_id: int,
+    first_day: str,
+    last_day: str,
+    period_first: str | None = None,
+    period_last: str | None = None,
+) -> Inspection:
     """The secretary or an administrator lets somebody read the ledger from `first_day` to
     `last_day` (inclusive), optionally only the records of `period_first`–`period_last`."""
     now = deps.clock.now()
@@ -68,21 +74,42 @@ async def grant(
         if person is None:
             raise NotFound(N_("This person is not known to the bot."))
         row = InspectorGrant(
-            person_id=person.id, granted_by_id=me.id, granted_at=now,
+            person_id=person.id,
+            granted_by_id=me.id,
+            granted_at=now,
             valid_from=datetime.combine(first, time(), deps.zone),
             valid_until=datetime.combine(last + timedelta(days=1), time(), deps.zone),
-            period_first=period_first, period_last=period_last,
-        )  # fmt: skip
+            period_first=period_first,
+            period_last=period_last,
+        )
         session.add(row)
         await session.flush()
-        params = {"first_day": first.isoformat(), "last_day": last.isoformat(),
-                  "period_first": period_first or "", "period_last": period_last or ""}  # fmt: skip
-        record(session, at=now, actor_id=me.id, action="inspector.granted",
-               subject_type="person", subject_id=person.id, clause="R7", **params)  # fmt: skip
-        outbox.notify_person(session, now=now, person=person, template="inspector.granted",
-                             params={"by": me.name, **params})  # fmt: skip
-        return Inspection(person.display_name, first.isoformat(), last.isoformat(),
-                          period_first, period_last)  # fmt: skip
+        params = {
+            "first_day": first.isoformat(),
+            "last_day": last.isoformat(),
+            "period_first": period_first or "",
+            "period_last": period_last or "",
+        }
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="inspector.granted",
+            subject_type="person",
+            subject_id=person.id,
+            clause="R7",
+            **params,
+        )
+        outbox.notify_person(
+            session,
+            now=now,
+            person=person,
+            template="inspector.granted",
+            params={"by": me.name, **params},
+        )
+        return Inspection(
+            person.display_name, first.isoformat(), last.isoformat(), period_first, period_last
+        )
 
 
 async def valid(session: AsyncSession, person_id: int, now: datetime) -> InspectorGrant | None:
@@ -118,5 +145,10 @@ async def in_office(deps: Deps, telegram_id: int) -> Inspection | None:
             return None
         last = (row.valid_until.astimezone(deps.zone) - timedelta(days=1)).date()
         first = row.valid_from.astimezone(deps.zone).date()
-        return Inspection(person.display_name, first.isoformat(), last.isoformat(),
-                          row.period_first, row.period_last)  # fmt: skip
+        return Inspection(
+            person.display_name,
+            first.isoformat(),
+            last.isoformat(),
+            row.period_first,
+            row.period_last,
+        )

@@ -50,14 +50,26 @@ class Invite:
 
 
 def _invite(row: Invitation, code: str | None = None) -> Invite:
-    return Invite(row.id, code, row.role, row.committee.name if row.committee else None,
-                  row.max_uses, row.uses, row.expires_at)  # fmt: skip
+    return Invite(
+        row.id,
+        code,
+        row.role,
+        row.committee.name if row.committee else None,
+        row.max_uses,
+        row.uses,
+        row.expires_at,
+    )
 
 
 async def create(
-    deps: Deps, actor: TgUser, *, role: str | None = None, committee: str | None = None,
-    uses: int = 1, days: int = 7,
-) -> Invite:  # fmt: skip
+    deps: Deps,
+    actor: TgUser,
+    *,
+    role: str | None = None,
+    committee: str | None = None,
+    uses: int = 1,
+    days: int = 7,
+) -> Invite:
     """/invite: a new link, for `uses` people within `days` days, optionally with a role or
     into a committee (roles only from an administrator, who alone grants them)."""
     now = deps.clock.now()
@@ -79,15 +91,31 @@ async def create(
         if role == Role.COMMITTEE_HEAD and committee_id is None:
             raise InvalidInput(N_("Choose the committee this person will head."))
         code = secrets.token_urlsafe(CODE_BYTES)
-        row = Invitation(code_hash=digest(code), role=role, committee_id=committee_id,
-                         max_uses=uses, uses=0, expires_at=now + timedelta(days=days),
-                         created_by_id=me.id, created_at=now)  # fmt: skip
+        row = Invitation(
+            code_hash=digest(code),
+            role=role,
+            committee_id=committee_id,
+            max_uses=uses,
+            uses=0,
+            expires_at=now + timedelta(days=days),
+            created_by_id=me.id,
+            created_at=now,
+        )
         session.add(row)
         await session.flush()
-        record(session, at=now, actor_id=me.id, action="invitation.created",
-               subject_type="invitation", subject_id=row.id, clause="R4", role=role,
-               committee=committee, max_uses=uses,
-               expires_at=row.expires_at.isoformat())  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="invitation.created",
+            subject_type="invitation",
+            subject_id=row.id,
+            clause="R4",
+            role=role,
+            committee=committee,
+            max_uses=uses,
+            expires_at=row.expires_at.isoformat(),
+        )
         await session.refresh(row)
         return _invite(row, code)
 
@@ -125,8 +153,15 @@ async def revoke(deps: Deps, actor: TgUser, invitation_id: int) -> Invite:
             raise NotFound(N_("This invitation no longer exists."))
         if not getattr(result, "rowcount", 0):
             raise AlreadyDone(N_("This invitation was already withdrawn."))
-        record(session, at=now, actor_id=me.id, action="invitation.revoked",
-               subject_type="invitation", subject_id=row.id, clause="R4")  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="invitation.revoked",
+            subject_type="invitation",
+            subject_id=row.id,
+            clause="R4",
+        )
         return _invite(row)
 
 
@@ -163,24 +198,49 @@ async def accept(deps: Deps, tg: TgUser, code: str) -> StartResult:
     async with deps.db.transaction() as session:
         taken = await session.execute(
             update(Invitation)
-            .where(Invitation.id == row.id, Invitation.revoked_at.is_(None),
-                   Invitation.expires_at > now, Invitation.uses < Invitation.max_uses)
+            .where(
+                Invitation.id == row.id,
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > now,
+                Invitation.uses < Invitation.max_uses,
+            )
             .values(uses=Invitation.uses + 1)
-        )  # fmt: skip
+        )
         if not getattr(taken, "rowcount", 0):  # the last use went to somebody else meanwhile
             fresh = await session.get(Invitation, row.id, populate_existing=True)
             raise _unusable(fresh, now) or InvalidInput(WRONG)
         person = await upsert(session, tg, now=now, started=True, admission=PENDING)
-        if not await admit(session, person, now=now, actor_id=person.id, rule="invite",
-                           committee_id=row.committee_id, invitation=row.id):  # fmt: skip
+        if not await admit(
+            session,
+            person,
+            now=now,
+            actor_id=person.id,
+            rule="invite",
+            committee_id=row.committee_id,
+            invitation=row.id,
+        ):
             raise AlreadyDone(N_("You are already a member. Send /help to see what you can do."))
         if row.role is not None:
-            session.add(RoleGrant(person_id=person.id, role=row.role, granted_at=now,
-                                  committee_id=row.committee_id if row.role == Role.COMMITTEE_HEAD
-                                  else None, granted_by_id=row.created_by_id))  # fmt: skip
-            record(session, at=now, actor_id=row.created_by_id, action="role.grant",
-                   subject_type="person", subject_id=person.id, clause="R4", role=row.role,
-                   invitation=row.id)  # fmt: skip
+            session.add(
+                RoleGrant(
+                    person_id=person.id,
+                    role=row.role,
+                    granted_at=now,
+                    committee_id=row.committee_id if row.role == Role.COMMITTEE_HEAD else None,
+                    granted_by_id=row.created_by_id,
+                )
+            )
+            record(
+                session,
+                at=now,
+                actor_id=row.created_by_id,
+                action="role.grant",
+                subject_type="person",
+                subject_id=person.id,
+                clause="R4",
+                role=row.role,
+                invitation=row.id,
+            )
         await session.flush()
         person = await reload(session, person.id)
         result = StartResult(person=view(person), first_contact=person.locale is None)

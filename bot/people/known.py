@@ -33,10 +33,23 @@ def query() -> Select[*tuple[Any, ...]]:
     joins of their own (drafts): building a statement and its cache key costs more than
     running it (the bench's profile, docs/decisions/006-performance.md)."""
     p = _people.c
-    columns = [p.id, p.telegram_id, p.first_name, p.last_name, p.username, p.language_code,
-               p.locale, p.started_at, p.blocked_at, p.committee_id, p.deactivated_at, p.admission,
-               _own_committee.c.name.label("committee"),
-               _grants.c.role, _grant_committee.c.name.label("grant_committee")]  # fmt: skip
+    columns = [
+        p.id,
+        p.telegram_id,
+        p.first_name,
+        p.last_name,
+        p.username,
+        p.language_code,
+        p.locale,
+        p.started_at,
+        p.blocked_at,
+        p.committee_id,
+        p.deactivated_at,
+        p.admission,
+        _own_committee.c.name.label("committee"),
+        _grants.c.role,
+        _grant_committee.c.name.label("grant_committee"),
+    ]
     return (
         select(*columns)
         .select_from(_people)

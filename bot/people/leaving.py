@@ -59,9 +59,12 @@ def _refuse(deps: Deps, me: PersonView, target: Person) -> None:
     if target.telegram_id in deps.settings.admin_ids:
         # Configuration makes them an administrator again at every start.
         raise InvalidInput(
-            N_("{name} is an administrator named in the configuration and cannot be "
-               "deactivated here."), name=target.display_name,
-        )  # fmt: skip
+            N_(
+                "{name} is an administrator named in the configuration and cannot be "
+                "deactivated here."
+            ),
+            name=target.display_name,
+        )
 
 
 async def deactivate(deps: Deps, actor: TgUser, person_id: int) -> Left:
@@ -82,13 +85,22 @@ async def deactivate(deps: Deps, actor: TgUser, person_id: int) -> Left:
         roles = {Role(g.role) for g in grants}
         for grant in grants:
             grant.revoked_at, grant.revoked_by_id = now, me.id
-            record(session, at=now, actor_id=me.id, action="role.revoke", subject_type="person",
-                   subject_id=target.id, clause="R4", role=grant.role,
-                   committee=grant.committee.name if grant.committee else None,
-                   why=handover.DEACTIVATED)  # fmt: skip
+            record(
+                session,
+                at=now,
+                actor_id=me.id,
+                action="role.revoke",
+                subject_type="person",
+                subject_id=target.id,
+                clause="R4",
+                role=grant.role,
+                committee=grant.committee.name if grant.committee else None,
+                why=handover.DEACTIVATED,
+            )
         target.deactivated_at, target.deactivated_by_id, target.updated_at = now, me.id, now
-        moved = await handover.incidents(session, target, now, by=me.id, grant_ids=None,
-                                         why=handover.DEACTIVATED)  # fmt: skip
+        moved = await handover.incidents(
+            session, target, now, by=me.id, grant_ids=None, why=handover.DEACTIVATED
+        )
         was_acting = await handover.acting(session, deps, target, now, by=me.id)
         approver = (
             Role.SECRETARY in roles
@@ -97,16 +109,32 @@ async def deactivate(deps: Deps, actor: TgUser, person_id: int) -> Left:
         )
         headed = {g.committee_id for g in grants if g.role == Role.COMMITTEE_HEAD}
         events = await handover.decisions(
-            session, deps, target, now, by=me.id, approver=approver,
-            committee_ids={c for c in headed if c is not None}, left=True,
+            session,
+            deps,
+            target,
+            now,
+            by=me.id,
+            approver=approver,
+            committee_ids={c for c in headed if c is not None},
+            left=True,
             deputy_only=Role.SECRETARY not in roles and not was_acting,
-        )  # fmt: skip
+        )
         await drafts.drop(session, target.id)  # a conversation they began can no longer end
-        record(session, at=now, actor_id=me.id, action="person.deactivated",
-               subject_type="person", subject_id=target.id, clause="R4",
-               roles=sorted(str(r) for r in roles), incidents=moved, events=events)  # fmt: skip
-        outbox.notify_person(session, now=now, person=target, template="person.deactivated",
-                             params={"by": me.name})  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="person.deactivated",
+            subject_type="person",
+            subject_id=target.id,
+            clause="R4",
+            roles=sorted(str(r) for r in roles),
+            incidents=moved,
+            events=events,
+        )
+        outbox.notify_person(
+            session, now=now, person=target, template="person.deactivated", params={"by": me.name}
+        )
         await session.flush()
         return Left(view(await reload(session, target.id)), len(grants), moved, events)
 
@@ -120,9 +148,17 @@ async def reactivate(deps: Deps, actor: TgUser, person_id: int) -> PersonView:
         if target.deactivated_at is None:
             raise AlreadyDone(N_("{name} is an active member."), name=target.display_name)
         target.deactivated_at, target.deactivated_by_id, target.updated_at = None, None, now
-        record(session, at=now, actor_id=me.id, action="person.reactivated",
-               subject_type="person", subject_id=target.id, clause="R4")  # fmt: skip
-        outbox.notify_person(session, now=now, person=target, template="person.reactivated",
-                             params={"by": me.name})  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="person.reactivated",
+            subject_type="person",
+            subject_id=target.id,
+            clause="R4",
+        )
+        outbox.notify_person(
+            session, now=now, person=target, template="person.reactivated", params={"by": me.name}
+        )
         await session.flush()
         return view(await reload(session, target.id))

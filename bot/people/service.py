@@ -255,8 +255,9 @@ async def list_people(
             raise NotAllowed(N_("Only an administrator or the leadership can see the members."))
         # R4: only members are listed, picked and counted; the pending and refused are not;
         # nobody deactivated is picked.
-        which = and_(Person.admission == ADMITTED,
-                     Person.deactivated_at.is_(None) if pickable else true())  # fmt: skip
+        which = and_(
+            Person.admission == ADMITTED, Person.deactivated_at.is_(None) if pickable else true()
+        )
         total = int(await session.scalar(select(func.count(Person.id)).where(which)) or 0)
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(page, 0), pages - 1)
@@ -271,9 +272,12 @@ async def list_people(
 
 
 async def find_person(
-    deps: Deps, *, username: str | None = None, person_id: int | None = None,
+    deps: Deps,
+    *,
+    username: str | None = None,
+    person_id: int | None = None,
     member: bool = False,
-) -> PersonView:  # fmt: skip
+) -> PersonView:
     """Look a person up by @username or id; NotFound with advice when unknown. `member`: only
     an admitted person will do (R4: an organiser, an acting approver)."""
     async with deps.db.read() as session:

@@ -47,15 +47,25 @@ async def report_undeliverable(deps: Deps, limit: int = 50) -> int:
                 else "not_started"
             )
             record(
-                session, at=now, action="delivery.undeliverable", subject_type="person",
-                subject_id=person.id, reason=reason,
-            )  # fmt: skip
+                session,
+                at=now,
+                action="delivery.undeliverable",
+                subject_type="person",
+                subject_id=person.id,
+                reason=reason,
+            )
             for staff in office:
                 if staff.id == person.id:
                     continue
                 outbox.notify_person(
-                    session, now=now, person=staff, template="person.undeliverable",
-                    params={"name": person.display_name, "reason": reason,
-                            "username": person.username or ""},
-                )  # fmt: skip
+                    session,
+                    now=now,
+                    person=staff,
+                    template="person.undeliverable",
+                    params={
+                        "name": person.display_name,
+                        "reason": reason,
+                        "username": person.username or "",
+                    },
+                )
         return len(people)

@@ -96,13 +96,22 @@ async def apply(deps: Deps, actor: TgUser, text: str, file_name: str) -> list[Ch
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await require_admin(session, actor, now=now, refusal=REFUSAL)
-        version = PolicyVersion(text=text, file_name=file_name[:256], loaded_by_id=me.id,
-                                loaded_at=now)  # fmt: skip
+        version = PolicyVersion(
+            text=text, file_name=file_name[:256], loaded_by_id=me.id, loaded_at=now
+        )
         session.add(version)
         await session.flush()
-        record(session, at=now, actor_id=me.id, action="policy.load",
-               subject_type="policy_version", subject_id=version.id, clause="R7",
-               file_name=file_name, changes=[[c.key, c.old, c.new] for c in changes])  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="policy.load",
+            subject_type="policy_version",
+            subject_id=version.id,
+            clause="R7",
+            file_name=file_name,
+            changes=[[c.key, c.old, c.new] for c in changes],
+        )
     deps.policy = new
     return changes
 
@@ -120,7 +129,6 @@ async def restore(deps: Deps) -> PolicyVersion | None:
     try:
         deps.policy = parse(version.text, f"policy loaded as {version.file_name}")
     except PolicyError as exc:  # e.g. a newer bot rejects an old key: keep the file's policy
-        log.error("the policy loaded through the chat no longer validates; using the file: %s",
-                  exc)  # fmt: skip
+        log.error("the policy loaded through the chat no longer validates; using the file: %s", exc)
         return None
     return version

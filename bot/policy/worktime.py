@@ -47,8 +47,11 @@ def official_workdays(
 def workdays_of(policy: Policy) -> IsWorkday:
     """The policy's working days: its country's calendar and its own extra days."""
     extra = policy.calendar
-    return official_workdays(policy.working_hours.holidays, frozenset(extra.extra_working_days),
-                             frozenset(extra.extra_days_off))  # fmt: skip
+    return official_workdays(
+        policy.working_hours.holidays,
+        frozenset(extra.extra_working_days),
+        frozenset(extra.extra_days_off),
+    )
 
 
 def add_working_minutes(

@@ -55,31 +55,54 @@ async def meeting_record(session: AsyncSession, deps: Deps, meeting: Meeting) ->
     names = await names_of(session, {meeting.recorded_by_id, *attended})
     files = await meeting_files(session, meeting.id)
     topics = {t.key: t for t in deps.policy.calendar.quarterly_review.topics}
-    areas = [(topics[k].name, topics[k].name_en, answer) if k in topics else (k, k, answer)
-             for k, answer in meeting.conclusions.items()]  # fmt: skip
-    areas += [(topics[k].name, topics[k].name_en, {}) for k in meeting.topics
-              if k in topics and k not in meeting.conclusions]  # fmt: skip
+    areas = [
+        (topics[k].name, topics[k].name_en, answer) if k in topics else (k, k, answer)
+        for k, answer in meeting.conclusions.items()
+    ]
+    areas += [
+        (topics[k].name, topics[k].name_en, {})
+        for k in meeting.topics
+        if k in topics and k not in meeting.conclusions
+    ]
     return MeetingRecord(
-        meeting.id, meeting.ref, meeting.kind, meeting.held_on, meeting.title, areas,
+        meeting.id,
+        meeting.ref,
+        meeting.kind,
+        meeting.held_on,
+        meeting.title,
+        areas,
         list(meeting.studied),
-        meeting.sensitive_key, meeting.sensitive_on, meeting.notes,
-        sorted(names[i] for i in attended if i in names), files,
-        names.get(meeting.recorded_by_id, "?"), meeting.recorded_at,
-    )  # fmt: skip
+        meeting.sensitive_key,
+        meeting.sensitive_on,
+        meeting.notes,
+        sorted(names[i] for i in attended if i in names),
+        files,
+        names.get(meeting.recorded_by_id, "?"),
+        meeting.recorded_at,
+    )
 
 
 async def meeting_files(session: AsyncSession, meeting_id: int) -> list[Attachment]:
     """A meeting's minutes and photos as attachments: kept by the office, or why not."""
-    rows = list(await session.scalars(
-        select(MeetingFile).where(MeetingFile.meeting_id == meeting_id).order_by(MeetingFile.id)
-    ))  # fmt: skip
+    rows = list(
+        await session.scalars(
+            select(MeetingFile).where(MeetingFile.meeting_id == meeting_id).order_by(MeetingFile.id)
+        )
+    )
     kept = await files.states(session, (f.file_id for f in rows))
     out = []
     for f in rows:
         state = kept.get(f.file_id)
-        out.append(Attachment(f.file_id, f.file_kind, f.name or None, None,
-                              state.status if state else FileStatus.FETCHING,
-                              state.reason if state else None))  # fmt: skip
+        out.append(
+            Attachment(
+                f.file_id,
+                f.file_kind,
+                f.name or None,
+                None,
+                state.status if state else FileStatus.FETCHING,
+                state.reason if state else None,
+            )
+        )
     return out
 
 
@@ -100,10 +123,22 @@ async def send_meeting_files(deps: Deps, actor: TgUser, meeting_id: int) -> evid
             raise InvalidInput(N_("{ref} has no attachments."), ref=meeting.ref)
         person = await session.get(Person, scope.person_id)
         assert person is not None
-        outbox.notify_files(session, now=now, person=person, ref=meeting.ref,
-                            files=[(a.file_id, a.kind) for a in attachments])  # fmt: skip
+        outbox.notify_files(
+            session,
+            now=now,
+            person=person,
+            ref=meeting.ref,
+            files=[(a.file_id, a.kind) for a in attachments],
+        )
         clause = MEETING_CLAUSES[MeetingKind(meeting.kind)]
-        record(session, at=now, actor_id=person.id, action="meeting.evidence_opened",
-               subject_type="meeting", subject_id=meeting.id, clause=clause,
-               files=len(attachments))  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=person.id,
+            action="meeting.evidence_opened",
+            subject_type="meeting",
+            subject_id=meeting.id,
+            clause=clause,
+            files=len(attachments),
+        )
         return evidence.Evidence(meeting.ref, attachments)

@@ -39,8 +39,10 @@ from bot.records.common import GONE, names_of
 from bot.records.meetings import MeetingRecord, meeting_record
 
 _REF = re.compile(r"^\s*(INC|EVT|MTG)-(\d{4})-(\d{1,6})\s*$", re.IGNORECASE)
-USAGE = N_("Send /record and a reference, such as /record INC-2026-0012, /record EVT-2026-0007 "
-           "or /record MTG-2026-0003.")  # fmt: skip
+USAGE = N_(
+    "Send /record and a reference, such as /record INC-2026-0012, /record EVT-2026-0007 "
+    "or /record MTG-2026-0003."
+)
 # One answer for a reference that does not exist and for one the reader may not see.
 UNKNOWN = N_("There is no record {ref}.")
 READ = "record.read"
@@ -149,8 +151,13 @@ async def read(deps: Deps, actor: TgUser, text: str) -> Record:
     """The record a typed reference names, if the reader may see it."""
     prefix, year, number = parse(text)
     model = MODELS[prefix]
-    return await _read(deps, actor, prefix, (model.year == year) & (model.number == number),
-                       f"{prefix}-{year}-{number:04d}")  # fmt: skip
+    return await _read(
+        deps,
+        actor,
+        prefix,
+        (model.year == year) & (model.number == number),
+        f"{prefix}-{year}-{number:04d}",
+    )
 
 
 async def read_by_id(deps: Deps, actor: TgUser, prefix: str, record_id: int) -> Record:
@@ -180,9 +187,16 @@ async def _read(
         if found is None:
             raise NotFound(UNKNOWN, ref=ref) if ref else NotFound(GONE)
         if scope.inspector:  # C: every reading by an inspector is on record
-            record(session, at=now, actor_id=scope.person_id, action=READ,
-                   subject_type=SUBJECTS[prefix],
-                   subject_id=found.id, clause="R7", ref=found.ref)  # fmt: skip
+            record(
+                session,
+                at=now,
+                actor_id=scope.person_id,
+                action=READ,
+                subject_type=SUBJECTS[prefix],
+                subject_id=found.id,
+                clause="R7",
+                ref=found.ref,
+            )
         return found
 
 
@@ -196,8 +210,9 @@ async def send_attachments(deps: Deps, actor: TgUser, incident_id: int) -> evide
         )
         if incident is None:
             raise NotFound(GONE)
-        return await evidence.dispatch(session, now=now, person_id=scope.person_id,
-                                       incident=incident)  # fmt: skip
+        return await evidence.dispatch(
+            session, now=now, person_id=scope.person_id, incident=incident
+        )
 
 
 async def _incident(session: AsyncSession, incident: Incident) -> IncidentRecord:
@@ -215,21 +230,42 @@ async def _incident(session: AsyncSession, incident: Incident) -> IncidentRecord
         | {h.added_by_id for h in rows},
     )
     handlers = [
-        Handler(names.get(h.person_id, "?"), h.reason, h.role,
-                names.get(h.added_by_id) if h.added_by_id is not None else None,
-                h.added_at, h.ended_at, h.ended_reason)
+        Handler(
+            names.get(h.person_id, "?"),
+            h.reason,
+            h.role,
+            names.get(h.added_by_id) if h.added_by_id is not None else None,
+            h.added_at,
+            h.ended_at,
+            h.ended_reason,
+        )
         for h in rows
-    ]  # fmt: skip
+    ]
     closed_by = names.get(incident.closed_by_id) if incident.closed_by_id is not None else None
     return IncidentRecord(
-        incident.id, incident.ref, incident.kind, incident.severity, incident.status,
-        names.get(incident.reporter_id, "?"), incident.what, incident.discovered_at,
-        incident.discovered_precision, incident.location, incident.actions_taken,
-        incident.reported_at, handlers, await timeline_entries(session, incident.id),
-        incident.reported_upward_at, incident.reported_upward_to, incident.closed_at,
-        closed_by, incident.closing_summary, await attachments_of(session, incident.id),
-        incident.filed_severity, incident.reopen_count,
-    )  # fmt: skip
+        incident.id,
+        incident.ref,
+        incident.kind,
+        incident.severity,
+        incident.status,
+        names.get(incident.reporter_id, "?"),
+        incident.what,
+        incident.discovered_at,
+        incident.discovered_precision,
+        incident.location,
+        incident.actions_taken,
+        incident.reported_at,
+        handlers,
+        await timeline_entries(session, incident.id),
+        incident.reported_upward_at,
+        incident.reported_upward_to,
+        incident.closed_at,
+        closed_by,
+        incident.closing_summary,
+        await attachments_of(session, incident.id),
+        incident.filed_severity,
+        incident.reopen_count,
+    )
 
 
 async def _may(
@@ -274,8 +310,22 @@ async def _event(session: AsyncSession, event: EventRequest) -> EventRecord:
     )
     decided_by = names.get(event.decided_by_id) if event.decided_by_id is not None else None
     return EventRecord(
-        event.id, event.ref, event.status, names.get(event.requester_id, "?"),
-        names.get(event.organiser_id, "?"), committee, event.requested_at, versions, steps,
-        event.decided_at, decided_by, event.decision_note, event.filed_at, event.filing_date,
-        event.filing_ref, event.outcome, event.outcome_at, event.closed_at,
-    )  # fmt: skip
+        event.id,
+        event.ref,
+        event.status,
+        names.get(event.requester_id, "?"),
+        names.get(event.organiser_id, "?"),
+        committee,
+        event.requested_at,
+        versions,
+        steps,
+        event.decided_at,
+        decided_by,
+        event.decision_note,
+        event.filed_at,
+        event.filing_date,
+        event.filing_ref,
+        event.outcome,
+        event.outcome_at,
+        event.closed_at,
+    )

@@ -151,24 +151,48 @@ async def record_case(deps: Deps, actor: TgUser, draft: CaseDraft) -> tuple[Case
             raise NotFound(N_("This person is not known to the bot."))
         facts, incident_ids, event_ids = await _link(session, text)
         case = AccountabilityCase(
-            person_id=draft.person_id, clause=draft.clause, facts=text,
-            incident_ids=incident_ids, event_ids=event_ids, grade=draft.grade,
-            measures=measures, decided_on=draft.decided_on, recorded_by_id=me.id,
-            recorded_at=now, corrects_id=draft.corrects_id,
-        )  # fmt: skip
+            person_id=draft.person_id,
+            clause=draft.clause,
+            facts=text,
+            incident_ids=incident_ids,
+            event_ids=event_ids,
+            grade=draft.grade,
+            measures=measures,
+            decided_on=draft.decided_on,
+            recorded_by_id=me.id,
+            recorded_at=now,
+            corrects_id=draft.corrects_id,
+        )
         if draft.corrects_id is not None:
             await _check_correction(session, case)
         session.add(case)
         await session.flush()
-        record(session, at=now, actor_id=me.id, action="register.recorded",
-               subject_type=SUBJECT, subject_id=case.id, clause=case.clause,
-               person_id=case.person_id, grade=case.grade, measures=measures,
-               decided_on=case.decided_on.isoformat(), incidents=incident_ids,
-               events=event_ids)  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="register.recorded",
+            subject_type=SUBJECT,
+            subject_id=case.id,
+            clause=case.clause,
+            person_id=case.person_id,
+            grade=case.grade,
+            measures=measures,
+            decided_on=case.decided_on.isoformat(),
+            incidents=incident_ids,
+            events=event_ids,
+        )
         if draft.corrects_id is not None:
-            record(session, at=now, actor_id=me.id, action="register.corrected",
-                   subject_type=SUBJECT, subject_id=case.id, clause=case.clause,
-                   corrects=draft.corrects_id)  # fmt: skip
+            record(
+                session,
+                at=now,
+                actor_id=me.id,
+                action="register.corrected",
+                subject_type=SUBJECT,
+                subject_id=case.id,
+                clause=case.clause,
+                corrects=draft.corrects_id,
+            )
         await drafts.drop(session, me.id)  # in this transaction: never recorded twice
         return await _view(session, case), facts
 
@@ -225,8 +249,16 @@ async def cases(deps: Deps, actor: TgUser, page: int) -> CasesPage:
                 )
             )
         }
-        record(session, at=now, actor_id=me.id, action="register.viewed", subject_type=SUBJECT,
-               subject_id=None, page=page, entries=ids)  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="register.viewed",
+            subject_type=SUBJECT,
+            subject_id=None,
+            page=page,
+            entries=ids,
+        )
         lines = [
             CaseLine(c.id, c.decided_on, p.display_name, c.clause, c.grade, corrections.get(c.id))
             for c, p in rows
@@ -243,8 +275,15 @@ async def case(deps: Deps, actor: TgUser, case_id: int) -> CaseView:
         found = await session.get(AccountabilityCase, case_id)
         if found is None:
             raise NotFound(N_("This entry of the register does not exist."))
-        record(session, at=now, actor_id=me.id, action="register.viewed", subject_type=SUBJECT,
-               subject_id=found.id, clause=found.clause)  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=me.id,
+            action="register.viewed",
+            subject_type=SUBJECT,
+            subject_id=found.id,
+            clause=found.clause,
+        )
         return await _view(session, found)
 
 
@@ -276,12 +315,20 @@ async def _view(session: AsyncSession, c: AccountabilityCase) -> CaseView:
     missing = [ref for ref in named if ref not in incidents and ref not in events]
     corrected_by = await _corrected_by(session, c.id)
     return CaseView(
-        id=c.id, person_id=c.person_id, person=names[c.person_id], clause=c.clause,
+        id=c.id,
+        person_id=c.person_id,
+        person=names[c.person_id],
+        clause=c.clause,
         facts=Facts(c.facts, incidents, events, missing),
-        grade=c.grade, measures=list(c.measures), decided_on=c.decided_on,
-        recorded_by=names[c.recorded_by_id], recorded_at=c.recorded_at, corrects=c.corrects_id,
-        corrected_by=corrected_by, chain=await _chain(session, c.id, c.corrects_id, corrected_by),
-    )  # fmt: skip
+        grade=c.grade,
+        measures=list(c.measures),
+        decided_on=c.decided_on,
+        recorded_by=names[c.recorded_by_id],
+        recorded_at=c.recorded_at,
+        corrects=c.corrects_id,
+        corrected_by=corrected_by,
+        chain=await _chain(session, c.id, c.corrects_id, corrected_by),
+    )
 
 
 async def _chain(

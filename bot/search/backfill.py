@@ -58,8 +58,9 @@ def meeting_chunk(found: Sequence[Any]) -> tuple[list[Row], list[Row]]:
     # The rows of MEETINGS_SQL → the index rows (JSON columns are text on SQLite).
     out = []
     for meeting_id, title, notes, conclusions, studied in found:
-        texts = meeting_texts(title or "", notes or "", _json(conclusions) or {},
-                              _json(studied) or [])  # fmt: skip
+        texts = meeting_texts(
+            title or "", notes or "", _json(conclusions) or {}, _json(studied) or []
+        )
         out.append(rows(MEETING, meeting_id, texts))
     return _collect(iter(out))
 

@@ -75,10 +75,14 @@ def holds(kind: str, word: str, record: Any) -> list[ColumnElement[bool]]:
         for g in grams(word)
     ]
     if len(fold(word)) != 2:
-        found.append((SearchText.kind == kind, SearchText.record_id == record,
-                      SearchText.text.like(_like(word), escape="\\")))  # fmt: skip
-    return [select(literal(1)).where(*c).limit(1).scalar_subquery().is_not(None)
-            for c in found]  # fmt: skip
+        found.append(
+            (
+                SearchText.kind == kind,
+                SearchText.record_id == record,
+                SearchText.text.like(_like(word), escape="\\"),
+            )
+        )
+    return [select(literal(1)).where(*c).limit(1).scalar_subquery().is_not(None) for c in found]
 
 
 def _moments(period: tuple[date, date], zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -102,8 +106,9 @@ def incident_part(q: Query, scope: Scope, people: list[int], zone: ZoneInfo) -> 
     conds.append(scope.readable_incidents(zone, each=True))
     conds += _numbered(q, "INC", Incident)
     for pid in people:
-        one = select(literal(1)).where(IncidentHandler.incident_id == Incident.id,
-                                       IncidentHandler.person_id == pid)  # fmt: skip
+        one = select(literal(1)).where(
+            IncidentHandler.incident_id == Incident.id, IncidentHandler.person_id == pid
+        )
         handled = one.limit(1).scalar_subquery().is_not(None)  # as in Scope.incidents(each=)
         conds.append(or_(Incident.reporter_id == pid, handled))
     if q.kinds:

@@ -30,9 +30,13 @@ def bigrams(text: str) -> set[str]:
 
 
 async def add_text(
-    session: AsyncSession, kind: str, record_id: int, texts: Iterable[str | None],
-    *, new: bool = False,
-) -> None:  # fmt: skip
+    session: AsyncSession,
+    kind: str,
+    record_id: int,
+    texts: Iterable[str | None],
+    *,
+    new: bool = False,
+) -> None:
     """Make the record findable by these texts too (in the caller's transaction). `new`: the
     record is being created in this transaction, so it has no text yet: no look-up, which
     would also flush the session early (docs/decisions/006-performance.md)."""

@@ -24,12 +24,19 @@ _DATEISH = re.compile(r"[0-9年月日号至到\-~/.\s第季度上下半全度Qq]
 _EVENT_TYPES = frozenset({"report_meeting", "seminar", "lecture", "forum"})
 # A meeting's kind: its code, or the glossary's name of it (A2, R2, R3, A3).
 _MEETING_KINDS = {str(k): str(k) for k in MeetingKind} | {
-    "季度分析研判": MeetingKind.QUARTERLY_REVIEW, "专题会议": MeetingKind.DEDICATED,
-    "理论学习": MeetingKind.STUDY, "集体学习": MeetingKind.STUDY,
-}  # fmt: skip
+    "季度分析研判": MeetingKind.QUARTERLY_REVIEW,
+    "专题会议": MeetingKind.DEDICATED,
+    "理论学习": MeetingKind.STUDY,
+    "集体学习": MeetingKind.STUDY,
+}
 
-_DECIDED = (EventStatus.APPROVED, EventStatus.CLEARED, EventStatus.REJECTED,
-            EventStatus.WITHDRAWN, EventStatus.CANCELLED)  # fmt: skip
+_DECIDED = (
+    EventStatus.APPROVED,
+    EventStatus.CLEARED,
+    EventStatus.REJECTED,
+    EventStatus.WITHDRAWN,
+    EventStatus.CANCELLED,
+)
 # A status word: (incident statuses, event statuses) it means.
 _STATUSES: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 

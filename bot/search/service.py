@@ -90,8 +90,9 @@ async def _people(session: AsyncSession, usernames: list[str]) -> list[int]:
     for name in usernames:
         pid = await session.scalar(select(Person.id).where(Person.username == name))
         if pid is None:
-            raise InvalidInput(N_("Nobody with the username @{username} is known to the bot."),
-                               username=name)  # fmt: skip
+            raise InvalidInput(
+                N_("Nobody with the username @{username} is known to the bot."), username=name
+            )
         ids.append(pid)
     return ids
 
@@ -100,27 +101,58 @@ async def _hits(session: AsyncSession, rows: list[Any], zone: ZoneInfo) -> list[
     inc_ids = [r.rid for r in rows if r.rk == INCIDENT]
     evt_ids = [r.rid for r in rows if r.rk == EVENT]
     mtg_ids = [r.rid for r in rows if r.rk == MEETING]
-    meetings = {m.id: m for m in await session.scalars(
-        select(Meeting).where(Meeting.id.in_(mtg_ids)))} if mtg_ids else {}  # fmt: skip
-    incidents = {i.id: i for i in await session.scalars(
-        select(Incident).where(Incident.id.in_(inc_ids)))} if inc_ids else {}  # fmt: skip
-    events = {e.id: e for e in await session.scalars(
-        select(EventRequest).where(EventRequest.id.in_(evt_ids)))} if evt_ids else {}  # fmt: skip
+    meetings = (
+        {m.id: m for m in await session.scalars(select(Meeting).where(Meeting.id.in_(mtg_ids)))}
+        if mtg_ids
+        else {}
+    )
+    incidents = (
+        {i.id: i for i in await session.scalars(select(Incident).where(Incident.id.in_(inc_ids)))}
+        if inc_ids
+        else {}
+    )
+    events = (
+        {
+            e.id: e
+            for e in await session.scalars(select(EventRequest).where(EventRequest.id.in_(evt_ids)))
+        }
+        if evt_ids
+        else {}
+    )
     hits = []
     for r in rows:
         if r.rk == INCIDENT:
             i = incidents[r.rid]
-            hits.append(Hit(INCIDENT, i.id, i.ref, i.reported_at, i.kind, i.severity, i.status,
-                            _excerpt(i.what)))  # fmt: skip
+            hits.append(
+                Hit(
+                    INCIDENT,
+                    i.id,
+                    i.ref,
+                    i.reported_at,
+                    i.kind,
+                    i.severity,
+                    i.status,
+                    _excerpt(i.what),
+                )
+            )
         elif r.rk == EVENT:
             e = events[r.rid]
-            hits.append(Hit(EVENT, e.id, e.ref, e.requested_at, e.event_type, None, e.status,
-                            _excerpt(e.title)))  # fmt: skip
+            hits.append(
+                Hit(
+                    EVENT,
+                    e.id,
+                    e.ref,
+                    e.requested_at,
+                    e.event_type,
+                    None,
+                    e.status,
+                    _excerpt(e.title),
+                )
+            )
         else:
             m = meetings[r.rid]
             held = datetime.combine(m.held_on, time(), zone)
-            hits.append(Hit(MEETING, m.id, m.ref, held, m.kind, None, "held",
-                            _excerpt(m.title)))  # fmt: skip
+            hits.append(Hit(MEETING, m.id, m.ref, held, m.kind, None, "held", _excerpt(m.title)))
     return hits
 
 
@@ -164,10 +196,12 @@ async def run(
         # The newest CAP + 1 matches, in one reading: the page is among them, and their
         # number is the count; a count that read every match cost its time at 200,000
         # records (docs/decisions/009-search.md), and "more than 200" says to narrow it.
-        newest = (select(literal(part.kind).label("rk"), part.id.label("rid"),
-                         part.at.label("at")).where(*conds)
-                  .order_by(part.at.desc(), part.id.desc())
-                  .limit(max(CAP, (page + 1) * PAGE) + 1))  # fmt: skip
+        newest = (
+            select(literal(part.kind).label("rk"), part.id.label("rid"), part.at.label("at"))
+            .where(*conds)
+            .order_by(part.at.desc(), part.id.desc())
+            .limit(max(CAP, (page + 1) * PAGE) + 1)
+        )
         rows = list(await session.execute(newest))
         total, more = total + min(len(rows), CAP), more or len(rows) > CAP
         found += rows
@@ -194,8 +228,7 @@ def _starts(q: Query, scope: Scope, people: list[int], part: Part) -> list[Any]:
     owners = list(people) + ([] if scope.everything or scope.committees else [scope.person_id])
     for pid in owners:
         handled = select(IncidentHandler.incident_id).where(IncidentHandler.person_id == pid)
-        starts.append(union_all(select(Incident.id).where(Incident.reporter_id == pid),
-                                handled))  # fmt: skip
+        starts.append(union_all(select(Incident.id).where(Incident.reporter_id == pid), handled))
     if q.incident_statuses:
         starts.append(select(Incident.id).where(Incident.status.in_(sorted(q.incident_statuses))))
     return starts
@@ -223,16 +256,21 @@ async def find(deps: Deps, actor: TgUser, text: str) -> Page:
     """The first page of a new search; the search is kept so its page buttons carry an id."""
     text = " ".join(text.split())
     if not text:
-        raise InvalidInput(N_("What should I look for? Send /find followed by words, a "
-                              "reference, @username, a status or a period."))  # fmt: skip
+        raise InvalidInput(
+            N_(
+                "What should I look for? Send /find followed by words, a "
+                "reference, @username, a status or a period."
+            )
+        )
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         scope = await reader(session, actor, now)  # R4: members; R7: an inspector in office
         saved = SavedSearch(person_id=scope.person_id, query=text[:500], at=now)
         session.add(saved)
         await session.flush()
-        found = await run(session, scope, saved.query, 0, now=now, zone=deps.zone,
-                          search_id=saved.id)  # fmt: skip
+        found = await run(
+            session, scope, saved.query, 0, now=now, zone=deps.zone, search_id=saved.id
+        )
         _audit(session, scope, found, now)
         return found
 
@@ -245,8 +283,9 @@ async def page(deps: Deps, actor: TgUser, search_id: int, number: int) -> Page:
         saved = await session.get(SavedSearch, search_id)
         if saved is None or saved.person_id != scope.person_id:
             raise NotFound(N_("This search is no longer available. Please send /find again."))
-        found = await run(session, scope, saved.query, number, now=now, zone=deps.zone,
-                          search_id=saved.id)  # fmt: skip
+        found = await run(
+            session, scope, saved.query, number, now=now, zone=deps.zone, search_id=saved.id
+        )
         _audit(session, scope, found, now)
         return found
 
@@ -255,7 +294,16 @@ def _audit(session: AsyncSession, scope: Scope, found: Page, now: datetime) -> N
     """C, R7: an inspector's every search is on record like their other readings: what they
     asked, which page, and the references it showed them."""
     if scope.inspector:
-        record(session, at=now, actor_id=scope.person_id, action=SEARCHED,
-               subject_type="search", subject_id=found.search_id, clause="R7",
-               query=found.query, page=found.page + 1, total=found.total,
-               refs=[h.ref for h in found.hits])  # fmt: skip
+        record(
+            session,
+            at=now,
+            actor_id=scope.person_id,
+            action=SEARCHED,
+            subject_type="search",
+            subject_id=found.search_id,
+            clause="R7",
+            query=found.query,
+            page=found.page + 1,
+            total=found.total,
+            refs=[h.ref for h in found.hits],
+        )

@@ -35,7 +35,7 @@ def upgrade() -> None:
         batch.add_column(_moment("first_acknowledged_at"))
         batch.add_column(_moment("reopened_at"))
         batch.add_column(sa.Column("reopen_count", sa.Integer(), nullable=False,
-                                   server_default="0"))  # fmt: skip
+                                   server_default="0"))
         batch.add_column(sa.Column("additions", sa.Integer(), nullable=False, server_default="0"))
     op.execute(
         "UPDATE incidents SET filed_severity = severity, ack_limit_in_force_at = ack_limit_at, "
@@ -46,7 +46,7 @@ def upgrade() -> None:
         batch.create_foreign_key(
             "fk_incident_attachments_entry_id_incident_timeline",
             "incident_timeline", ["entry_id"], ["id"],
-        )  # fmt: skip
+        )
 
 
 def downgrade() -> None:
@@ -57,5 +57,5 @@ def downgrade() -> None:
         batch.drop_column("entry_id")
     with op.batch_alter_table("incidents") as batch:
         for name in ("additions", "reopen_count", "reopened_at", "first_acknowledged_at",
-                     "ack_limit_in_force_at", "severity_since", "filed_severity"):  # fmt: skip
+                     "ack_limit_in_force_at", "severity_since", "filed_severity"):
             batch.drop_column(name)

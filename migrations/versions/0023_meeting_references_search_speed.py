@@ -51,7 +51,7 @@ def _number_meetings() -> None:
         year = int(str(held_on)[:4])
         numbers[year] = numbers.get(year, 0) + 1
         bind.execute(sa.text("UPDATE meetings SET year = :y, number = :n WHERE id = :id"),
-                     {"y": year, "n": numbers[year], "id": meeting_id})  # fmt: skip
+                     {"y": year, "n": numbers[year], "id": meeting_id})
 
 
 def _index_meetings() -> None:
@@ -84,11 +84,11 @@ def _trigrams() -> None:
             with bind.begin_nested():
                 bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
                 bind.execute(sa.text(f"CREATE INDEX {TRIGRAM_INDEX} ON search_texts "
-                                     "USING gin (text gin_trgm_ops)"))  # fmt: skip
+                                     "USING gin (text gin_trgm_ops)"))
             return
         except sa.exc.DBAPIError as exc:
             log.warning("pg_trgm could not be used (%s): /find reads its bigram index alone",
-                        exc.orig)  # fmt: skip
+                        exc.orig)
             return
     log.warning("pg_trgm is not available on this server: /find reads its bigram index alone")
 

@@ -40,8 +40,10 @@ async def seeded(url: str, data_dir: Path) -> Deps:
 
 def table_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
     with closing(sqlite3.connect(path)) as db:
-        tables = [r[0] for r in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]  # fmt: skip
+        tables = [
+            r[0]
+            for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        ]
         return {t: sorted(db.execute(f'SELECT * FROM "{t}"'), key=repr) for t in tables}
 
 
@@ -56,8 +58,13 @@ async def test_sqlite_backed_up_under_load_restores_every_record(tmp_path: Path)
         nonlocal written
         while not stop:
             async with deps.db.transaction() as session:
-                record(session, at=deps.clock.now(), action="test.load", subject_type="load",
-                       subject_id=written)  # fmt: skip
+                record(
+                    session,
+                    at=deps.clock.now(),
+                    action="test.load",
+                    subject_type="load",
+                    subject_id=written,
+                )
             written += 1
             if written >= target:
                 reached.set()
@@ -131,8 +138,9 @@ async def test_postgres_through_pg_dump_into_a_new_database(tmp_path: Path, pg_s
     assert again.returncode == 3 and "already holds Duty Desk's tables" in again.stderr
     counts = []
     for url in (src, dst):
-        conn = await asyncpg.connect(make_url(url).set(drivername="postgresql")
-                                     .render_as_string(hide_password=False))  # fmt: skip
+        conn = await asyncpg.connect(
+            make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        )
         try:
             tables = ("incidents", "event_requests", "meetings", "audit_log", "outbox")
             counts.append([await conn.fetchval(f"SELECT count(*) FROM {t}") for t in tables])

@@ -53,17 +53,24 @@ def test_ledger_sample_writes_the_year_in_both_languages(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "sample").iterdir())
     assert [n for n in names if n.endswith(".xlsx")] == [
-        "ledger-2026-en.xlsx", "ledger-2026-zh_CN.xlsx"]  # fmt: skip
+        "ledger-2026-en.xlsx",
+        "ledger-2026-zh_CN.xlsx",
+    ]
     zh = load_workbook(tmp_path / "sample" / "ledger-2026-zh_CN.xlsx")
     summary = dict(list(zh["概况"].iter_rows(values_only=True))[1:])
     assert summary["报告突发事件数"] == 5 and summary["未落实事项"] == 17
     assert [n for n in names if n.endswith(".png") and not n.endswith("-docx.png")] == [
-        "ledger-2026-en.png", "ledger-2026-zh_CN.png"]  # fmt: skip
+        "ledger-2026-en.png",
+        "ledger-2026-zh_CN.png",
+    ]
     # The package's two Word documents (their first pages as PNG where LibreOffice is installed:
     # tests/services/test_ledger_render.py).
     assert [n for n in names if n.endswith(".docx")] == [
-        "ledger-2026-en.docx", "ledger-2026-zh_CN.docx", "report-2026-en.docx",
-        "report-2026-zh_CN.docx"]  # fmt: skip
+        "ledger-2026-en.docx",
+        "ledger-2026-zh_CN.docx",
+        "report-2026-en.docx",
+        "report-2026-zh_CN.docx",
+    ]
     assert (tmp_path / "sample" / "ledger-2026-zh_CN.png").read_bytes()[:4] == b"\x89PNG"
     assert not (tmp_path / "data").exists()  # a throw-away database, nothing left behind
 
@@ -90,7 +97,9 @@ def test_the_systemd_unit_does_not_restart_on_configuration_errors() -> None:
     unit = (Path(__file__).parents[2] / "deploy" / "dutydesk.service").read_text()
     line = next(ln for ln in unit.splitlines() if ln.startswith("RestartPreventExitStatus="))
     assert sorted(int(c) for c in line.partition("=")[2].split()) == [
-        cli.EXIT_CONFIG, cli.EXIT_RUNNING]  # fmt: skip
+        cli.EXIT_CONFIG,
+        cli.EXIT_RUNNING,
+    ]
     assert "ExecStart=/srv/dutydesk/.venv/bin/dutydesk run" in unit
 
 
@@ -109,8 +118,9 @@ def test_files_verify_lists_missing_and_altered_copies(tmp_path: Path) -> None:
     whole, altered = store.put(root, b"minutes"), store.put(root, b"photo")
     missing = hashlib.sha256(b"lost").hexdigest()
     with sqlite3.connect(tmp_path / "data" / "dutydesk.sqlite3") as db:
-        for n, (sha, name) in enumerate(((whole, "纪要.pdf"), (altered, "现场.jpg"),
-                                         (missing, "log.txt"))):  # fmt: skip
+        for n, (sha, name) in enumerate(
+            ((whole, "纪要.pdf"), (altered, "现场.jpg"), (missing, "log.txt"))
+        ):
             db.execute(
                 "INSERT INTO kept_files (file_id, kind, name, received_at, status, attempts, "
                 "not_before, sha256) VALUES (?, 'document', ?, '2026-11-24 02:00:00', 'kept', 1,"

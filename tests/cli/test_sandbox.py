@@ -25,9 +25,13 @@ def walkthrough(tmp_path_factory: pytest.TempPathFactory) -> str:
     env["TMPDIR"] = str(tmp_path)  # the sandbox's folder, and the files it keeps, go here
     result = subprocess.run(
         [sys.executable, "-m", "bot", "sandbox", "--script"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
         stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     return result.stdout
@@ -97,9 +101,11 @@ def _fake_main(wrote: str | None) -> Callable[..., Awaitable[int]]:
 
 
 def test_without_a_terminal_it_says_why_it_plays_the_walkthrough(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.setattr(runner, "_main", _fake_main(None))
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # `make run` in CI, or piped
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
@@ -118,9 +124,11 @@ def test_without_a_terminal_it_says_why_it_plays_the_walkthrough(
 
 
 def test_the_files_the_bot_sent_outlive_the_sandbox(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.setattr(runner, "_main", _fake_main("ledger.xlsx"))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     assert runner.run_sandbox(settings, script=True, port=0) == 0

@@ -56,9 +56,15 @@ async def test_approve_the_office_admits_and_refuses_from_its_card(harness: Harn
         "Username: @nia",
         "Telegram language: en",
     ]
-    assert card.button_texts() == office_card.button_texts() == [
-        "Admit", "Admit into a committee…", "Refuse",
-    ]  # fmt: skip
+    assert (
+        card.button_texts()
+        == office_card.button_texts()
+        == [
+            "Admit",
+            "Admit into a committee…",
+            "Refuse",
+        ]
+    )
     await tap(s, users[OFFICE], office_card, "Admit")
     await s.wait_until(lambda: office_card.edits)
     assert office_card.text == "Nia is admitted and is told so."

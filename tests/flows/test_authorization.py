@@ -136,23 +136,31 @@ async def test_every_button_for_every_role_in_private_and_in_the_group(harness: 
             {EMERGENCY, DEPUTY, SECRETARY, MEMBER},
             "Only the handlers of this report and the leadership can do that.",
         ),
-        **{cd.encode("in", a, incident.incident_id): (
-            {EMERGENCY, DEPUTY, SECRETARY},  # its handlers and the leadership (L1, L2, L5)
-            "Only the handlers of this report and the leadership can do that.",
-        ) for a in ("pl", "up", "hi", "cl", "ct", "ak")},
-        **{cd.encode("ev", a, event.id, 1): (
-            {SECRETARY, DEPUTY},  # R6; the deputy by the policy (L2)
-            "Only the secretary or the deputy can decide on events.",
-        ) for a in ("ch", "rj", "ap")},
+        **{
+            cd.encode("in", a, incident.incident_id): (
+                {EMERGENCY, DEPUTY, SECRETARY},  # its handlers and the leadership (L1, L2, L5)
+                "Only the handlers of this report and the leadership can do that.",
+            )
+            for a in ("pl", "up", "hi", "cl", "ct", "ak")
+        },
+        **{
+            cd.encode("ev", a, event.id, 1): (
+                {SECRETARY, DEPUTY},  # R6; the deputy by the policy (L2)
+                "Only the secretary or the deputy can decide on events.",
+            )
+            for a in ("ch", "rj", "ap")
+        },
         # Approved by now: the office files it or cancels it (R6).
         cd.encode("ev", "fi", event.id, 1): ({OFFICE}, "Only the office records filings."),
         cd.encode("ev", "cx", event.id, 1): (
-            {OFFICE}, "Only the office can cancel an approved event.",
+            {OFFICE},
+            "Only the office can cancel an approved event.",
         ),
         cd.encode("ro", "g", member_id, ROLE_CODES[Role.OFFICE]): (
-            {ADMIN_ID}, "Only an administrator can change roles.",
+            {ADMIN_ID},
+            "Only an administrator can change roles.",
         ),
-    }  # fmt: skip
+    }
     setup_message = s.bot_messages(GROUP)[0]
     for data, (allowed, refusal) in buttons.items():
         for uid, user in everyone.items():
@@ -174,15 +182,21 @@ async def test_every_button_for_every_role_in_private_and_in_the_group(harness: 
 
 # What each kind of card button answers to whoever may no longer press it (rule 5).
 REVOKED_REFUSALS = {
-    **{("in", a): "Only the handlers of this report and the leadership can do that."
-       for a in ("ak", "up", "hi", "pl", "ct", "cl", "sv", "tl")},
-    **{("ev", a): "Only the secretary or the deputy can decide on events."
-       for a in ("ap", "rj", "ch")},
-    **{("ev", a): "Only the head of the requester's committee can review this."
-       for a in ("fw", "sb")},
+    **{
+        ("in", a): "Only the handlers of this report and the leadership can do that."
+        for a in ("ak", "up", "hi", "pl", "ct", "cl", "sv", "tl")
+    },
+    **{
+        ("ev", a): "Only the secretary or the deputy can decide on events."
+        for a in ("ap", "rj", "ch")
+    },
+    **{
+        ("ev", a): "Only the head of the requester's committee can review this."
+        for a in ("fw", "sb")
+    },
     ("ev", "fi"): "Only the office records filings.",
     ("ev", "cx"): "Only the office can cancel an approved event.",
-}  # fmt: skip
+}
 
 
 async def cards_for_everyone(h: Harness) -> None:
@@ -194,9 +208,11 @@ async def cards_for_everyone(h: Harness) -> None:
     mei = await people.find_person(h.deps, username="mei")
     await grants.set_committee(h.deps, ADMIN, person_id=mei.id, committee_id=committee_id)
     member = TgUser(MEMBER, "Mei", username="mei", language_code="en")
-    for kind, severity in ((Kind.NETWORK_SECURITY, Severity.MAJOR),
-                           (Kind.PUBLIC_OPINION, Severity.GENERAL),
-                           (Kind.EVENT_INCIDENT, Severity.GENERAL)):  # fmt: skip
+    for kind, severity in (
+        (Kind.NETWORK_SECURITY, Severity.MAJOR),
+        (Kind.PUBLIC_OPINION, Severity.GENERAL),
+        (Kind.EVENT_INCIDENT, Severity.GENERAL),
+    ):
         await file_report(h.deps, member, draft(kind, severity))
     requests = [await events.submit(h.deps, member, lecture()) for _ in range(3)]
     hu_tg, shu = TgUser(HEAD, "Hu", username="hu"), TgUser(SECRETARY, "Shu", username="shu")
@@ -219,14 +235,21 @@ async def test_revoked_people_press_every_card_they_received_before(
     everyone = await staff_and_outsiders(h)
     head = everyone[HEAD]
     await cards_for_everyone(h)
-    revoked = {DEPUTY: (Role.DEPUTY, None), OFFICE: (Role.OFFICE, None),
-               HEAD: (Role.COMMITTEE_HEAD, "教科文卫委")}  # fmt: skip
+    revoked = {
+        DEPUTY: (Role.DEPUTY, None),
+        OFFICE: (Role.OFFICE, None),
+        HEAD: (Role.COMMITTEE_HEAD, "教科文卫委"),
+    }
     committees = dict((name, cid) for cid, name in await grants.list_committees(h.deps))
     received: dict[int, list[tuple[Message, str]]] = {}
     for uid in revoked:
-        received[uid] = [(m, data) for m in s.bot_messages(uid) for row in m.buttons
-                         for _label, data in row if (cd.decode(data) or _NONE).domain in
-                         ("in", "ev")]  # fmt: skip
+        received[uid] = [
+            (m, data)
+            for m in s.bot_messages(uid)
+            for row in m.buttons
+            for _label, data in row
+            if (cd.decode(data) or _NONE).domain in ("in", "ev")
+        ]
     kinds = {(cd.decode(d) or _NONE).action for cards in received.values() for _, d in cards}
     assert kinds == {
         "ak",
@@ -250,8 +273,14 @@ async def test_revoked_people_press_every_card_they_received_before(
         if how == "deactivated":
             await leaving.deactivate(h.deps, ADMIN, person.id)
             continue
-        await grants.change_role(h.deps, ADMIN, person_id=person.id, role=role, grant=False,
-                                 committee_id=committees.get(committee or ""))  # fmt: skip
+        await grants.change_role(
+            h.deps,
+            ADMIN,
+            person_id=person.id,
+            role=role,
+            grant=False,
+            committee_id=committees.get(committee or ""),
+        )
     await s.quiet()
     users = {DEPUTY: everyone[DEPUTY], OFFICE: everyone[OFFICE], HEAD: head}
     for uid, cards in received.items():
@@ -282,10 +311,30 @@ REFUSED_SAYS = (
     "The office did not admit you. If you think this is a mistake, please speak to the office."
 )
 # One button of every kind the bot has (R4: a forged press from somebody not admitted).
-EVERY_BUTTON = ["1ro:v:1", "1ro:g:1:off", "1mb:p:1", "1st:org", "1rp:k:ns", "1in:ak:1",
-                "1in:pl:1", "1ee:t:lecture", "1ev:ap:1:1", "1ev:fi:1:1", "1ev:fw:1:1",
-                "1mt:k:qr", "1cl:sz:1", "1po:ok", "1ld:q:2026-4", "1rg:n", "1pa:ok:1",
-                "1pa:no:1", "1iv:rv:1", "1ac:rv:1", "1fd:p:1:0", "1zz:x"]  # fmt: skip
+EVERY_BUTTON = [
+    "1ro:v:1",
+    "1ro:g:1:off",
+    "1mb:p:1",
+    "1st:org",
+    "1rp:k:ns",
+    "1in:ak:1",
+    "1in:pl:1",
+    "1ee:t:lecture",
+    "1ev:ap:1:1",
+    "1ev:fi:1:1",
+    "1ev:fw:1:1",
+    "1mt:k:qr",
+    "1cl:sz:1",
+    "1po:ok",
+    "1ld:q:2026-4",
+    "1rg:n",
+    "1pa:ok:1",
+    "1pa:no:1",
+    "1iv:rv:1",
+    "1ac:rv:1",
+    "1fd:p:1:0",
+    "1zz:x",
+]
 
 
 async def pending_and_refused(h: Harness) -> dict[int, SimUser]:
@@ -315,8 +364,14 @@ async def test_pending_and_refused_people_can_do_nothing(harness: Harness) -> No
     outsiders = await pending_and_refused(h)
     says = {PENDING_ID: PENDING_SAYS, REFUSED_ID: REFUSED_SAYS}
     commands = [f"/{c.name}" for c in COMMANDS if c.name not in ("start", "language")]
-    commands += ["/cancel", "/acting @mei 2026-12-01 2026-12-03", "/role @mei", "/invite uses=2",
-                 "/start report", "Some free text"]  # fmt: skip
+    commands += [
+        "/cancel",
+        "/acting @mei 2026-12-01 2026-12-03",
+        "/role @mei",
+        "/invite uses=2",
+        "/start report",
+        "Some free text",
+    ]
     for uid, user in outsiders.items():
         for command in commands:
             before = await counts(h)
@@ -365,23 +420,28 @@ async def test_a_requester_who_is_also_the_approver_decides_nothing(harness: Har
     for action in ("ap", "rj", "ch"):
         for place in (card, s.bot_messages(GROUP)[0]):
             before = await counts(h)
-            answer = await tap(s, everyone[SECRETARY], place,
-                               data=cd.encode("ev", action, own.id, 1))  # fmt: skip
+            answer = await tap(
+                s, everyone[SECRETARY], place, data=cd.encode("ev", action, own.id, 1)
+            )
             assert answer == (refusal, True), (action, answer)
             assert await counts(h) == before
             assert await drafts.get(h.deps, SECRETARY) is None
     # The committee head's own request skips their review: a forged Forward is refused.
     hu = TgUser(HEAD, "Hu", username="hu", language_code="en")
     head = await people.find_person(h.deps, username="hu")
-    await grants.set_committee(h.deps, ADMIN, person_id=head.id,
-                               committee_id=(await grants.role_card(h.deps, ADMIN, head.id))
-                               .committees[0][0])  # fmt: skip
+    await grants.set_committee(
+        h.deps,
+        ADMIN,
+        person_id=head.id,
+        committee_id=(await grants.role_card(h.deps, ADMIN, head.id)).committees[0][0],
+    )
     theirs = await events.submit(h.deps, hu, lecture())
     assert theirs.status == "pending"
     for action in ("fw", "sb"):
         before = await counts(h)
-        answer = await tap(s, everyone[HEAD], s.bot_messages(HEAD)[-1],
-                           data=cd.encode("ev", action, theirs.id, 1))  # fmt: skip
+        answer = await tap(
+            s, everyone[HEAD], s.bot_messages(HEAD)[-1], data=cd.encode("ev", action, theirs.id, 1)
+        )
         assert answer == (refusal.replace(own.ref, theirs.ref), True), answer
         assert await counts(h) == before
     # Naming oneself acting approver is refused too.
@@ -398,10 +458,14 @@ async def test_a_requester_who_is_also_the_approver_decides_nothing(harness: Har
 INSPECTOR_SAYS = (
     "As an inspector you may only read the ledger and its records: send /ledger, /record or /find."
 )
-READING = {"/ledger": "Which period?", "/record": "Send /record and a reference",
-           "/find": "What should I look for?", "/help": "You are appointed to inspect",
-           "/cancel": "There is nothing to cancel.",
-           "Some free text": "I did not understand that."}  # fmt: skip
+READING = {
+    "/ledger": "Which period?",
+    "/record": "Send /record and a reference",
+    "/find": "What should I look for?",
+    "/help": "You are appointed to inspect",
+    "/cancel": "There is nothing to cancel.",
+    "Some free text": "I did not understand that.",
+}
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -419,8 +483,13 @@ async def test_an_inspector_in_and_out_of_office(harness: Harness) -> None:
         await user.send("/start")
         await s.next_message(user.id)
         person = await people.find_person(h.deps, username=user.username)
-        await inspectors.grant(h.deps, TgUser(SECRETARY, "Shu"), person_id=person.id,
-                               first_day="2026-11-24", last_day=last)  # fmt: skip
+        await inspectors.grant(
+            h.deps,
+            TgUser(SECRETARY, "Shu"),
+            person_id=person.id,
+            first_day="2026-11-24",
+            last_day=last,
+        )
     h.clock.advance(timedelta(days=1))  # Ola's day is over; Ida's appointment runs on
     await s.quiet()
     s.mark_read(1011, 1012)
@@ -444,8 +513,10 @@ async def test_an_inspector_in_and_out_of_office(harness: Harness) -> None:
             if uid == 1012:
                 assert answer == (PENDING_SAYS, True), (data, answer)
             elif data.startswith("1fd:"):  # /find's pages read (R7): nobody's search 1
-                assert answer == ("This search is no longer available. Please send /find "
-                                  "again.", True), (data, answer)  # fmt: skip
+                assert answer == (
+                    "This search is no longer available. Please send /find again.",
+                    True,
+                ), (data, answer)
             elif data.startswith("1ld:"):
                 assert answer[0] != INSPECTOR_SAYS, (data, answer)  # the ledger reads
                 await user.send("/cancel")

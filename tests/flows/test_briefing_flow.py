@@ -38,8 +38,9 @@ async def test_the_office_gets_the_briefing_as_a_document(harness: Harness) -> N
 
     s.mark_read(OFFICE)
     assert await tap(s, users[OFFICE], briefing, "As a document (.docx)") == (
-        "The briefing as a document is in this chat.", False,
-    )  # fmt: skip
+        "The briefing as a document is in this chat.",
+        False,
+    )
     document = await s.next_message(OFFICE)
     assert document.document is not None
     assert s.file_names[document.document["file_id"]] == "briefing-2026-Q4.docx"

@@ -21,10 +21,12 @@ async def test_a_reminder_recorded_through_its_button_stops(harness: Harness) ->
     reminder = await s.next_message(GROUP)
     # The group reads the organisation's language, Chinese.
     assert reminder.text == "提醒：2026年11月尚未记录理论学习（R3）。今天是本期最后一个工作日。"
-    assert reminder.buttons == [[
-        ("记录会议", "https://t.me/dutydesk_test_bot?start=meeting-st"),
-        ("明天再提醒我", reminder.buttons[0][1][1]),
-    ]]  # fmt: skip
+    assert reminder.buttons == [
+        [
+            ("记录会议", "https://t.me/dutydesk_test_bot?start=meeting-st"),
+            ("明天再提醒我", reminder.buttons[0][1][1]),
+        ]
+    ]
     # No leadership group is set up: the digest goes to the secretary and deputy privately.
     for uid in (SECRETARY, DEPUTY):
         digest = await s.next_message(uid)
@@ -99,8 +101,10 @@ async def test_a_reminder_recorded_through_its_button_stops(harness: Harness) ->
     # /calendar and /find name it by its reference too.
     await office.send("/calendar")
     listed = (await s.next_message(OFFICE)).text
-    assert "Meetings held most recently\n· MTG-2026-0001 · November 28, 2026 · Study session " \
-        "(R3) · <script>x</script> 学习贯彻会议精神" in listed  # fmt: skip
+    assert (
+        "Meetings held most recently\n· MTG-2026-0001 · November 28, 2026 · Study session "
+        "(R3) · <script>x</script> 学习贯彻会议精神" in listed
+    )
     await office.send("/find 学习贯彻")
     found = await s.next_message(OFFICE)
     assert found.text.startswith(

@@ -49,8 +49,11 @@ from tests.support.world import register, tap
 pytestmark = pytest.mark.slow
 
 ADMIN, MEMBER, SECRETARY, DEPUTY, EMERGENCY = 1001, 2001, 2002, 2003, 2004
-STAFF = {SECRETARY: ("Shu", Role.SECRETARY), DEPUTY: ("Dai", Role.DEPUTY),
-         EMERGENCY: ("Eli", Role.EMERGENCY_OFFICE)}  # fmt: skip
+STAFF = {
+    SECRETARY: ("Shu", Role.SECRETARY),
+    DEPUTY: ("Dai", Role.DEPUTY),
+    EMERGENCY: ("Eli", Role.EMERGENCY_OFFICE),
+}
 
 
 class Bot:
@@ -61,16 +64,21 @@ class Bot:
         self.tmp_path, self.standin = tmp_path, standin
         self.proc: asyncio.subprocess.Process | None = None
         url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'dutydesk.sqlite3'}"
-        self.deps = Deps(settings=Settings(), db=Database(create_engine(url)), clock=MovableClock(),
-                         policy=open_door(load(None)))  # fmt: skip
+        self.deps = Deps(
+            settings=Settings(),
+            db=Database(create_engine(url)),
+            clock=MovableClock(),
+            policy=open_door(load(None)),
+        )
         # Whoever presses Start is a member here, as in every test before admission (R4).
         self.policy = tmp_path / "open.toml"
         self.policy.write_text('[people]\nadmission = "open"\n')
 
     async def start(self) -> None:
         polls = len(self.standin.calls_of("getUpdates"))
-        self.proc = await spawn(self.tmp_path, self.standin, TOKEN,
-                                DUTYDESK_POLICY_FILE=str(self.policy))  # fmt: skip
+        self.proc = await spawn(
+            self.tmp_path, self.standin, TOKEN, DUTYDESK_POLICY_FILE=str(self.policy)
+        )
         await self.standin.wait_until(
             lambda: len(self.standin.calls_of("getUpdates")) > polls, 30, "polling"
         )
@@ -135,16 +143,19 @@ async def bot(tmp_path: Path, standin: StandIn) -> AsyncIterator[Bot]:
 async def staff(bot: Bot) -> dict[int, SimUser]:
     """An admin, a member, the secretary, the deputy and the emergency office, all started."""
     s = bot.standin
-    users = {ADMIN: s.add_user(ADMIN, "Ada", language_code="en"),
-             MEMBER: s.add_user(MEMBER, "Mei", language_code="en")}  # fmt: skip
+    users = {
+        ADMIN: s.add_user(ADMIN, "Ada", language_code="en"),
+        MEMBER: s.add_user(MEMBER, "Mei", language_code="en"),
+    }
     for uid, (name, _) in STAFF.items():
         users[uid] = s.add_user(uid, name, language_code="en", username=name.lower())
     for user in users.values():
         await register(s, user)
     for name, role in STAFF.values():
         person = await people.find_person(bot.deps, username=name.lower())
-        await grants.change_role(bot.deps, TgUser(ADMIN, "Ada"), person_id=person.id,
-                                 role=role, grant=True)  # fmt: skip
+        await grants.change_role(
+            bot.deps, TgUser(ADMIN, "Ada"), person_id=person.id, role=role, grant=True
+        )
     await bot.delivered()
     await s.quiet()
     s.mark_read(*users)
@@ -250,10 +261,20 @@ async def test_a_replayed_last_answer_is_not_called_not_understood(bot: Bot) -> 
     rather than "I did not understand that" under the confirmation she already has."""
     s = bot.standin
     users = await staff(bot)
-    await file_report(bot.deps, TgUser(MEMBER, "Mei"), ReportDraft(
-        kind=Kind.NETWORK_SECURITY, severity=Severity.MAJOR, what="首页被篡改",
-        discovered_at=bot.now(), discovered_precision="minute", location="门户网站",
-        actions_taken="已断网", attachments=[]))  # fmt: skip
+    await file_report(
+        bot.deps,
+        TgUser(MEMBER, "Mei"),
+        ReportDraft(
+            kind=Kind.NETWORK_SECURITY,
+            severity=Severity.MAJOR,
+            what="首页被篡改",
+            discovered_at=bot.now(),
+            discovered_precision="minute",
+            location="门户网站",
+            actions_taken="已断网",
+            attachments=[],
+        ),
+    )
     card = await s.next_message(EMERGENCY, timeout=20)
     await tap(s, users[EMERGENCY], card, "Add update")
     assert (await s.next_message(EMERGENCY)).text.startswith("Send the progress update")
@@ -275,10 +296,20 @@ async def test_kill_mid_approval_never_sends_approved_twice(bot: Bot) -> None:
     s = bot.standin
     users = await staff(bot)
     starts = bot.now() + timedelta(days=10)
-    result = await events.submit(bot.deps, TgUser(MEMBER, "Mei"), EventDraft(
-        event_type="lecture", title="理论宣讲", starts_at=starts, venue="三楼会议室",
-        audience=80, speakers=[{"name": "张教授", "affiliation": "市委党校"}],
-        outline="学习全会精神", speakers_vetted=True))  # fmt: skip
+    result = await events.submit(
+        bot.deps,
+        TgUser(MEMBER, "Mei"),
+        EventDraft(
+            event_type="lecture",
+            title="理论宣讲",
+            starts_at=starts,
+            venue="三楼会议室",
+            audience=80,
+            speakers=[{"name": "张教授", "affiliation": "市委党校"}],
+            outline="学习全会精神",
+            speakers_vetted=True,
+        ),
+    )
     card = await s.next_message(SECRETARY, timeout=20)
     assert result.ref in card.text
 
@@ -313,10 +344,20 @@ async def test_kill_mid_escalation_sends_it_once_after_the_restart(bot: Bot) -> 
     an_hour_ago = bot.now() - timedelta(hours=1)
     assert isinstance(bot.deps.clock, MovableClock)
     bot.deps.clock.set(an_hour_ago)
-    await file_report(bot.deps, TgUser(MEMBER, "Mei"), ReportDraft(
-        kind=Kind.NETWORK_SECURITY, severity=Severity.CRITICAL, what="勒索软件",
-        discovered_at=an_hour_ago, discovered_precision="minute", location="财务室",
-        actions_taken="已断网", attachments=[]))  # fmt: skip
+    await file_report(
+        bot.deps,
+        TgUser(MEMBER, "Mei"),
+        ReportDraft(
+            kind=Kind.NETWORK_SECURITY,
+            severity=Severity.CRITICAL,
+            what="勒索软件",
+            discovered_at=an_hour_ago,
+            discovered_precision="minute",
+            location="财务室",
+            actions_taken="已断网",
+            attachments=[],
+        ),
+    )
     # The bot comes up, sends the cards, its sweep escalates; it dies while the first escalation
     # notice is on its way (received by Telegram, unanswered).
     hold = s.faults.hold("sendMessage", after=True, text="Nobody acknowledged")
@@ -359,10 +400,20 @@ async def test_a_replayed_addition_text_is_added_once(bot: Bot) -> None:
     s = bot.standin
     users = await staff(bot)
     mei = users[MEMBER]
-    await file_report(bot.deps, TgUser(MEMBER, "Mei"), ReportDraft(
-        kind=Kind.NETWORK_SECURITY, severity=Severity.GENERAL, what="首页被篡改",
-        discovered_at=bot.now(), discovered_precision="minute", location="门户网站",
-        actions_taken="已断网", attachments=[]))  # fmt: skip
+    await file_report(
+        bot.deps,
+        TgUser(MEMBER, "Mei"),
+        ReportDraft(
+            kind=Kind.NETWORK_SECURITY,
+            severity=Severity.GENERAL,
+            what="首页被篡改",
+            discovered_at=bot.now(),
+            discovered_precision="minute",
+            location="门户网站",
+            actions_taken="已断网",
+            attachments=[],
+        ),
+    )
     await bot.delivered()
     await mei.send("/record INC-2026-0001")
     record = await s.next_message(MEMBER, timeout=20)

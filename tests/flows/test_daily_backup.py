@@ -134,8 +134,9 @@ async def test_a_failed_backup_is_told_to_the_admins_once(
 
 def test_the_alert_reads_in_formal_chinese() -> None:
     r = Renderer("zh_CN", SHANGHAI)
-    text = notice(r, "backup.failed", {"error": "磁盘已满", "dir": "/srv/backups",
-                                       "last": "2026-12-02"})  # fmt: skip
+    text = notice(
+        r, "backup.failed", {"error": "磁盘已满", "dir": "/srv/backups", "last": "2026-12-02"}
+    )
     assert text.splitlines()[:2] == [
         "<b>每日备份失败。</b>原因：磁盘已满",
         "最近一份完整备份为2026年12月2日的备份。",

@@ -48,9 +48,14 @@ async def queue(h: Harness, persons: list[Person], each: int, semantics: Semanti
     async with h.deps.db.transaction() as session:
         for n in range(each):
             for person in persons:
-                outbox.notify_person(session, now=now, person=person, template="role.granted",
-                                     params={"role": "office", "by": f"#{person.telegram_id}-{n}"},
-                                     semantics=semantics)  # fmt: skip
+                outbox.notify_person(
+                    session,
+                    now=now,
+                    person=person,
+                    template="role.granted",
+                    params={"role": "office", "by": f"#{person.telegram_id}-{n}"},
+                    semantics=semantics,
+                )
 
 
 async def rows(h: Harness) -> list[OutboxMessage]:
@@ -161,8 +166,11 @@ async def test_an_answer_refused_with_429_is_sent_again_after_retry_after(
     await s.users[3001].send("/help")
     answer = await s.next_message(3001, timeout=10)
     assert "/report" in answer.text  # the help, once
-    sends = [c.status for c in s.calls if c.method == "sendmessage"
-             and str(c.params.get("chat_id")) == "3001"]  # fmt: skip
+    sends = [
+        c.status
+        for c in s.calls
+        if c.method == "sendmessage" and str(c.params.get("chat_id")) == "3001"
+    ]
     assert sends[-2:] == [429, 200]
     await s.quiet()
     assert s.unread(3001) == []
@@ -187,15 +195,21 @@ async def test_answers_during_a_broadcast_at_telegrams_limits_meet_no_429(
         async with deps.db.transaction() as session:
             for uid in (*recipients, *askers):
                 s.add_user(uid, f"P{uid}", language_code="en").started = True
-                await people.upsert(session, TgUser(uid, f"P{uid}", language_code="en"),
-                                    now=now, started=True)  # fmt: skip
+                await people.upsert(
+                    session, TgUser(uid, f"P{uid}", language_code="en"), now=now, started=True
+                )
         s.faults.realistic = True
         async with deps.db.transaction() as session:  # queued at once, as the calendar does
             for person in await session.scalars(
                 select(Person).where(Person.telegram_id.in_(recipients))
             ):
-                outbox.notify_person(session, now=now, person=person, template="role.granted",
-                                     params={"role": "office", "by": "#broadcast"})  # fmt: skip
+                outbox.notify_person(
+                    session,
+                    now=now,
+                    person=person,
+                    template="role.granted",
+                    params={"role": "office", "by": "#broadcast"},
+                )
 
         async def ask(uid: int) -> None:
             for n in range(1, 6):

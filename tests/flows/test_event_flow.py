@@ -115,8 +115,14 @@ async def test_committee_review_reject_cancel_and_my(harness: Harness) -> None:
     head = await people.find_person(harness.deps, username="han")
     mei = await people.find_person(harness.deps, username="mei")
     cid, _ = await grants.create_committee(harness.deps, admin, "教科文卫委")
-    await grants.change_role(harness.deps, admin, person_id=head.id, role=Role.COMMITTEE_HEAD,
-                             grant=True, committee_id=cid)  # fmt: skip
+    await grants.change_role(
+        harness.deps,
+        admin,
+        person_id=head.id,
+        role=Role.COMMITTEE_HEAD,
+        grant=True,
+        committee_id=cid,
+    )
     await grants.set_committee(harness.deps, admin, person_id=mei.id, committee_id=cid)
     granted = await s.next_message(1006)  # delivered by the outbox, in its own time
     assert granted.text.startswith("You now hold the role Committee head (教科文卫委)")
@@ -179,8 +185,10 @@ async def test_after_the_event_an_incident_answer_opens_a_prefilled_report(
     await users[OFFICE].send("宣备13号")
     # The requester's "cleared" comes through the outbox; on a busy machine it can outlast a
     # quiet spell, so wait for it before skipping what came so far.
-    await s.wait_until(lambda: any("is cleared" in (m.text or "") for m in s.unread(MEMBER)),
-                       what="the requester's cleared notice")  # fmt: skip
+    await s.wait_until(
+        lambda: any("is cleared" in (m.text or "") for m in s.unread(MEMBER)),
+        what="the requester's cleared notice",
+    )
     await s.quiet()
     s.mark_read(MEMBER)
     harness.clock.advance(timedelta(days=16, hours=8))  # 10 December, 18:00: three hours after

@@ -53,7 +53,9 @@ async def test_an_escalated_handler_receives_the_kept_photos_telegram_forgot(
 
     # Someone who does not act on it is refused, as for every other action.
     assert await tap(s, users[OFFICE], card, "Attachments") == (
-        "Only the handlers of this report and the leadership can do that.", True)  # fmt: skip
+        "Only the handlers of this report and the leadership can do that.",
+        True,
+    )
     assert await tap(s, users[SECRETARY], card, "Attachments") == (None, False)
     listing = await s.next_message(SECRETARY)
     assert listing.text.splitlines() == [

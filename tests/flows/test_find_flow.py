@@ -54,10 +54,15 @@ async def twelve_reports(harness: Harness) -> None:
     start = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
     for n in range(12):
         draft = ReportDraft(
-            kind=Kind.PUBLIC_OPINION, severity=Severity.GENERAL, what=f"网络舆情处置{n + 1}",
-            discovered_at=start, discovered_precision="minute", location="微博",
-            actions_taken="已研判", attachments=[],
-        )  # fmt: skip
+            kind=Kind.PUBLIC_OPINION,
+            severity=Severity.GENERAL,
+            what=f"网络舆情处置{n + 1}",
+            discovered_at=start,
+            discovered_precision="minute",
+            location="微博",
+            actions_taken="已研判",
+            attachments=[],
+        )
         await file_report(harness.deps, TgUser(MEMBER, "Mei"), draft)
         harness.clock.advance(timedelta(minutes=1))
     await harness.standin.quiet()
@@ -86,10 +91,15 @@ async def test_in_chinese_with_a_period_and_without_words(harness: Harness) -> N
     li = s.add_user(1007, "李明", language_code="zh-hans", username="li_ming")
     await register(s, li, "中文")
     draft = ReportDraft(
-        kind=Kind.PUBLIC_OPINION, severity=Severity.GENERAL, what="关于网络舆情处置的情况",
-        discovered_at=datetime(2026, 11, 24, 1, 0, tzinfo=UTC), discovered_precision="minute",
-        location="微博", actions_taken="已研判", attachments=[],
-    )  # fmt: skip
+        kind=Kind.PUBLIC_OPINION,
+        severity=Severity.GENERAL,
+        what="关于网络舆情处置的情况",
+        discovered_at=datetime(2026, 11, 24, 1, 0, tzinfo=UTC),
+        discovered_precision="minute",
+        location="微博",
+        actions_taken="已研判",
+        attachments=[],
+    )
     await file_report(harness.deps, TgUser(1007, "李明"), draft)
     await s.quiet()
     s.mark_read(1007)
@@ -126,8 +136,13 @@ async def test_an_inspector_finds_and_opens_a_report_each_search_on_record(
     await ida.send("/start")
     await s.quiet()
     person = await people.find_person(h.deps, username="ida")
-    await inspectors.grant(h.deps, TgUser(SECRETARY, "Shu"), person_id=person.id,
-                           first_day="2026-11-24", last_day="2026-11-30")  # fmt: skip
+    await inspectors.grant(
+        h.deps,
+        TgUser(SECRETARY, "Shu"),
+        person_id=person.id,
+        first_day="2026-11-24",
+        last_day="2026-11-30",
+    )
     await s.quiet()
     s.mark_read(OTHER)
     await ida.send("/find 篡改")

@@ -92,18 +92,33 @@ async def test_forged_decisions_filings_cancellations_and_pull_ins_are_refused(
     s.mark_read(SECRETARY, OFFICE)
     harness.clock.advance(timedelta(days=3))
     presses = [
-        (SECRETARY, cd.encode("ev", "ap", late.id, 1),
-         "EVT-2026-0001 was planned for a moment that has passed; it can no longer be approved."),
+        (
+            SECRETARY,
+            cd.encode("ev", "ap", late.id, 1),
+            "EVT-2026-0001 was planned for a moment that has passed; it can no longer be approved.",
+        ),
         (OFFICE, cd.encode("ev", "fi", approved.id, 7), "This button is no longer valid."),
-        (OFFICE, cd.encode("ev", "fi", withdrawn.id, 1),
-         "EVT-2026-0002 was withdrawn by the requester."),
-        (OFFICE, cd.encode("ev", "cx", held, 1),
-         "EVT-2026-0003 has already taken place; it can no longer be cancelled."),
-        (SECRETARY, cd.encode("in", "pp", incident.incident_id, 99999),
-         "INC-2026-0001 is already closed."),
-        (SECRETARY, cd.encode("in", "ct", incident.incident_id),
-         "INC-2026-0001 is already closed."),
-    ]  # fmt: skip
+        (
+            OFFICE,
+            cd.encode("ev", "fi", withdrawn.id, 1),
+            "EVT-2026-0002 was withdrawn by the requester.",
+        ),
+        (
+            OFFICE,
+            cd.encode("ev", "cx", held, 1),
+            "EVT-2026-0003 has already taken place; it can no longer be cancelled.",
+        ),
+        (
+            SECRETARY,
+            cd.encode("in", "pp", incident.incident_id, 99999),
+            "INC-2026-0001 is already closed.",
+        ),
+        (
+            SECRETARY,
+            cd.encode("in", "ct", incident.incident_id),
+            "INC-2026-0001 is already closed.",
+        ),
+    ]
     for uid, data, refusal in presses:
         before = await counts(h)
         answer = await tap(s, users[uid], s.bot_messages(uid)[-1], data=data)
@@ -115,7 +130,11 @@ async def test_forged_decisions_filings_cancellations_and_pull_ins_are_refused(
     open_one = await file_report(h.deps, MEI, draft())
     await s.quiet()
     before = await counts(h)
-    answer = await tap(s, users[SECRETARY], s.bot_messages(SECRETARY)[-1],
-                       data=cd.encode("in", "pp", open_one.incident_id, 99999))  # fmt: skip
+    answer = await tap(
+        s,
+        users[SECRETARY],
+        s.bot_messages(SECRETARY)[-1],
+        data=cd.encode("in", "pp", open_one.incident_id, 99999),
+    )
     assert answer == ("This person is not known to the bot.", True)
     assert await counts(h) == before

@@ -26,9 +26,34 @@ from tests.support.bot import Harness
 from tests.support.free_text import REPORT, STEPS, accepted_everything, answered, member_of, say
 from tests.support.world import MEMBER
 
-MARKUP = ["<b>", "</b>", "<i>x</i>", "<script>alert(1)</script>", "&", "&amp;", "&#x1F600;",
-          "<a href='javascript:x'>", "<", ">", "\u202e", "\u200b", "\x00", "\x1b[31m", "💥",
-          "𠀀", "e\u0301", "ﷺ", "\n\n", "\t", "%s", "{ref}", "{0}", "\\", "`", "```"]  # fmt: skip
+MARKUP = [
+    "<b>",
+    "</b>",
+    "<i>x</i>",
+    "<script>alert(1)</script>",
+    "&",
+    "&amp;",
+    "&#x1F600;",
+    "<a href='javascript:x'>",
+    "<",
+    ">",
+    "\u202e",
+    "\u200b",
+    "\x00",
+    "\x1b[31m",
+    "💥",
+    "𠀀",
+    "e\u0301",
+    "ﷺ",
+    "\n\n",
+    "\t",
+    "%s",
+    "{ref}",
+    "{0}",
+    "\\",
+    "`",
+    "```",
+]
 
 # Text a person can send: non-empty once trimmed, at most 4,096 characters, not a command.
 texts = st.one_of(
@@ -39,8 +64,12 @@ texts = st.one_of(
     ),
 ).filter(lambda t: bool(t.strip()) and len(t) <= 4096 and not t.startswith("/"))
 
-PROPERTY = settings(max_examples=40, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+PROPERTY = settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

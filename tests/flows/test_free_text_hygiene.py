@@ -26,18 +26,49 @@ from tests.support.bot import Harness
 from tests.support.free_text import STEPS, accepted_everything, answered, member_of, say
 from tests.support.world import MEMBER, SECRETARY
 
-INVISIBLE = ["\x00", "\x01", "\x07", "\x1b", "\x7f", "\x85", "\x9f", "\u200b", "\u200c", ZWJ,
-             "\u200e", "\u202e", "\u2060", "\u2066", "\ufeff", "\u00ad", "\u3164", "\u115f",
-             "\u2800", "\ufe0f", "\u0301", "\U000e0067", "\ufdd0", "\uffff", "\t", "\r", "\u2028",
-             " ", "\u3000"]  # fmt: skip
+INVISIBLE = [
+    "\x00",
+    "\x01",
+    "\x07",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\x9f",
+    "\u200b",
+    "\u200c",
+    ZWJ,
+    "\u200e",
+    "\u202e",
+    "\u2060",
+    "\u2066",
+    "\ufeff",
+    "\u00ad",
+    "\u3164",
+    "\u115f",
+    "\u2800",
+    "\ufe0f",
+    "\u0301",
+    "\U000e0067",
+    "\ufdd0",
+    "\uffff",
+    "\t",
+    "\r",
+    "\u2028",
+    " ",
+    "\u3000",
+]
 VISIBLE = ["字", "a", "😀", "👨", "\U0001f3f4", "<", "&", "\n", "1"]
 evil = (
     st.lists(st.sampled_from(INVISIBLE) | st.sampled_from(VISIBLE), min_size=1, max_size=30)
     .map("".join)
     .filter(lambda t: bool(t.strip()) and not t.startswith("/"))
 )
-FEW = settings(max_examples=15, deadline=None, database=None,
-               suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+FEW = settings(
+    max_examples=15,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 def clean_kept(value: str) -> bool:
@@ -107,8 +138,9 @@ async def incident_of(h: Harness, fresh: bool) -> int:
         found = await session.scalar(select(Incident.id).where(Incident.status != "closed"))
     if found is not None and not fresh:
         return found
-    draft = ReportDraft(Kind.INFORMATION, None, "传言", h.deps.clock.now(), "minute", "论坛", "无",
-                        [])  # fmt: skip
+    draft = ReportDraft(
+        Kind.INFORMATION, None, "传言", h.deps.clock.now(), "minute", "论坛", "无", []
+    )
     return (await file_report(h.deps, TgUser(MEMBER, "Mei", username="mei"), draft)).incident_id
 
 

@@ -44,14 +44,17 @@ async def test_the_reporter_adds_facts_and_a_photo_and_the_handlers_are_told(
     status = await s.next_message(MEMBER)
     assert status.text.splitlines()[:2] == ["1 text received.", "1 file received."]
     await tap(s, member, status, "Done")
-    assert status.text == ("Added to INC-2026-0001; it is addition number 1.\n"
-                           "2 handlers have been told.")  # fmt: skip
+    assert status.text == (
+        "Added to INC-2026-0001; it is addition number 1.\n2 handlers have been told."
+    )
     assert await settled(h, 1) == ["kept"]  # the office keeps it like the report's own
     await s.quiet()
     for uid in (EMERGENCY, DEPUTY):
         told = s.unread(uid)[-1]
-        assert told.text.splitlines()[:2] == ["Mei added to the report INC-2026-0001:",
-                                              "“又发现两处页面被篡改”"]  # fmt: skip
+        assert told.text.splitlines()[:2] == [
+            "Mei added to the report INC-2026-0001:",
+            "“又发现两处页面被篡改”",
+        ]
         assert "Attachments" in told.button_texts()
     # A second Done (a double tap, or the older message) adds nothing.
     assert await tap(s, member, prompt, "Done") == (
@@ -79,17 +82,21 @@ async def test_raised_to_major_the_secretary_comes_in_and_a_second_tap_is_told(
     assert choice.text == "INC-2026-0001 is now General. What should it be?"
     assert choice.button_texts() == ["Major", "Critical"]
     await tap(s, users[EMERGENCY], choice, "Major")
-    assert choice.text == ("Why is INC-2026-0001 to be Major? Send the reason as a message, or "
-                           "/cancel.")  # fmt: skip
+    assert choice.text == (
+        "Why is INC-2026-0001 to be Major? Send the reason as a message, or /cancel."
+    )
     await users[EMERGENCY].send("涉及大量个人信息")
     answer = await s.next_message(EMERGENCY)
-    assert answer.text == ("INC-2026-0001 is now Major; its handlers have been told.\n"
-                           "Brought in by the new severity: Shu.")  # fmt: skip
+    assert answer.text == (
+        "INC-2026-0001 is now Major; its handlers have been told.\n"
+        "Brought in by the new severity: Shu."
+    )
     await s.quiet()
     assert s.unread(SECRETARY)[-1].text.startswith("A report needs your attention.")
     told = s.unread(DEPUTY)[-1]
-    assert told.text == ("Eli changed the severity of INC-2026-0001 from General to Major. "
-                         "Reason: 涉及大量个人信息")  # fmt: skip
+    assert told.text == (
+        "Eli changed the severity of INC-2026-0001 from General to Major. Reason: 涉及大量个人信息"
+    )
     s.mark_read(DEPUTY)
     # The deputy's card now offers the severities but the one in force.
     mine = next(m for m in s.bot_messages(DEPUTY) if "Change severity" in m.button_texts())
@@ -98,11 +105,15 @@ async def test_raised_to_major_the_secretary_comes_in_and_a_second_tap_is_told(
     assert old.button_texts() == ["General", "Critical"]
     # Major pressed on the emergency office's older choice: told it already is.
     assert await tap(s, users[EMERGENCY], choice, data=cd.encode("in", "sc", 1, "m")) == (
-        "INC-2026-0001 is already Major.", False)  # fmt: skip
+        "INC-2026-0001 is already Major.",
+        False,
+    )
     await tap(s, users[DEPUTY], mine, "Timeline")
     timeline = await s.next_message(DEPUTY)
-    assert any(line.endswith("Severity changed · Eli · General → Major")
-               for line in timeline.text.splitlines())  # fmt: skip
+    assert any(
+        line.endswith("Severity changed · Eli · General → Major")
+        for line in timeline.text.splitlines()
+    )
     # A forged severity code is a stale button.
     stale = await tap(s, users[DEPUTY], old, data=cd.encode("in", "sc", 1, "z"))
     assert stale[1] is True and "no longer valid" in (stale[0] or "")
@@ -125,7 +136,8 @@ async def test_the_office_reopens_a_closed_report_from_the_record(harness: Harne
     # Closed: the reporter is told plainly that nothing more can be added.
     refusal = await tap(s, users[MEMBER], receipt, "Add to this report")
     assert refusal[1] is True and (refusal[0] or "").startswith(
-        "INC-2026-0001 is closed, so nothing more can be added to it.")  # fmt: skip
+        "INC-2026-0001 is closed, so nothing more can be added to it."
+    )
     await users[OFFICE].send("/record INC-2026-0001")
     record = await s.next_message(OFFICE)
     assert record.button_texts() == ["Reopen"]
@@ -137,15 +149,19 @@ async def test_the_office_reopens_a_closed_report_from_the_record(harness: Harne
     )
     await s.quiet()
     again = s.unread(EMERGENCY)[-1]
-    assert again.text.splitlines()[:2] == ["Ou reopened INC-2026-0001. Reason: 同类问题再次出现",
-                                           "It needs acknowledging again."]  # fmt: skip
+    assert again.text.splitlines()[:2] == [
+        "Ou reopened INC-2026-0001. Reason: 同类问题再次出现",
+        "It needs acknowledging again.",
+    ]
     assert "Acknowledge" in again.button_texts()
     assert s.unread(MEMBER)[-1].text == (
         "Your report INC-2026-0001 has been reopened. Reason: 同类问题再次出现"
     )
     # The same Reopen pressed again: told who reopened it, nothing moves.
     assert await tap(s, users[OFFICE], record, "Reopen") == (
-        "INC-2026-0001 is not closed, so there is nothing to reopen.", True)  # fmt: skip
+        "INC-2026-0001 is not closed, so there is nothing to reopen.",
+        True,
+    )
     await tap(s, users[EMERGENCY], again, "Acknowledge")
     assert again.text.splitlines()[1].startswith("Reopened 1 time, on ")  # the card's status
     async with h.db.read() as session:

@@ -52,9 +52,13 @@ async def queue_notice(h: Harness, telegram_id: int) -> None:
     async with h.deps.db.transaction() as session:
         person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
         assert person is not None
-        outbox.notify_person(session, now=h.deps.clock.now(), person=person,
-                             template="role.granted",
-                             params={"role": "office", "by": "Ada"})  # fmt: skip
+        outbox.notify_person(
+            session,
+            now=h.deps.clock.now(),
+            person=person,
+            template="role.granted",
+            params={"role": "office", "by": "Ada"},
+        )
 
 
 async def test_health_readiness_and_metrics(served: tuple[Harness, str]) -> None:
@@ -73,7 +77,10 @@ async def test_health_readiness_and_metrics(served: tuple[Harness, str]) -> None
             ready = await r.json()
             assert r.status == 200
         assert (ready["role"], ready["outbox_unsent"], ready["oldest_unsent_seconds"]) == (
-            "single", 0, None)  # fmt: skip
+            "single",
+            0,
+            None,
+        )
         assert list(ready["last_sweep"]) == ["incidents"]
         async with http.get(f"{url}/metrics") as r:
             assert r.status == 200 and r.headers["Content-Type"].startswith("text/plain")
@@ -119,5 +126,6 @@ async def test_unsent_messages_a_follower_and_a_database_that_does_not_answer(
         async with http.get(f"{url}/healthz") as r:
             assert r.status == 503
             assert (await r.json())["database"] == (
-                "ConnectionRefusedError: the database went away")  # fmt: skip
+                "ConnectionRefusedError: the database went away"
+            )
     h.standin.faults.failures.clear()

@@ -96,8 +96,15 @@ async def test_cards_show_the_record_as_it_stands(harness: Harness) -> None:
     card = cards[EMERGENCY]
     assert card.text.startswith("Acknowledged by Eli on November 24, 2026 10:00; being handled.")
     assert "Acknowledge by:" not in card.text
-    assert card.button_texts() == ["Add update", "Escalate upward", "Pull in", "Contain",
-                                   "Close", "Change severity", "Timeline"]  # fmt: skip
+    assert card.button_texts() == [
+        "Add update",
+        "Escalate upward",
+        "Pull in",
+        "Contain",
+        "Close",
+        "Change severity",
+        "Timeline",
+    ]
 
     # Reopened from /pending after a colleague acknowledged: the card says so.
     await tap(s, users[DEPUTY], pending, "Open INC-2026-0001")
@@ -115,8 +122,14 @@ async def test_cards_show_the_record_as_it_stands(harness: Harness) -> None:
 
     await tap(s, users[EMERGENCY], card, "Contain")
     assert "Under control since November 24, 2026 10:00." in card.text
-    assert card.button_texts() == ["Add update", "Escalate upward", "Pull in", "Close",
-                                   "Change severity", "Timeline"]  # fmt: skip
+    assert card.button_texts() == [
+        "Add update",
+        "Escalate upward",
+        "Pull in",
+        "Close",
+        "Change severity",
+        "Timeline",
+    ]
     s.mark_read(OFFICE)
 
 

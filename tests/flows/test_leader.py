@@ -85,8 +85,9 @@ async def leader_and_follower(
 ) -> AsyncIterator[tuple[asyncio.subprocess.Process, asyncio.subprocess.Process]]:
     """Start one process, wait until it leads, start another, wait until it waits; at the end
     the survivor stops gracefully (exit code 0)."""
-    async with instances(tmp_path, standin, {"DUTYDESK_DATABASE_URL": pg_url},
-                         {"DUTYDESK_DATABASE_URL": pg_url}) as both:  # fmt: skip
+    async with instances(
+        tmp_path, standin, {"DUTYDESK_DATABASE_URL": pg_url}, {"DUTYDESK_DATABASE_URL": pg_url}
+    ) as both:
         yield both
 
 
@@ -100,16 +101,20 @@ async def instances(
     await until(lambda: "leader: this instance works" in log_of(tmp_path, 0), "a leader")
     second = await spawn(tmp_path, standin, TOKEN, DUTYDESK_LEADER_LEASE=LEASE, **second_env)
     try:
-        await until(lambda: "waiting: another instance is the leader" in log_of(tmp_path, 1),
-                    "the follower")  # fmt: skip
+        await until(
+            lambda: "waiting: another instance is the leader" in log_of(tmp_path, 1), "the follower"
+        )
         yield first, second
-        await until(lambda: "leader: this instance works" in log_of(tmp_path, 1),
-                    "the takeover", seconds=20)  # fmt: skip
+        await until(
+            lambda: "leader: this instance works" in log_of(tmp_path, 1), "the takeover", seconds=20
+        )
         # The new leader first hands on whatever the kill interrupted (a /start whose welcome
         # went out but was not yet marked handled is answered again, bot.inbox), then /help.
         await standin.users[1001].send("/help")
-        await until(lambda: any(m.text.startswith("Your roles:") for m in standin.unread(1001)),
-                    "the answer to /help")  # fmt: skip
+        await until(
+            lambda: any(m.text.startswith("Your roles:") for m in standin.unread(1001)),
+            "the answer to /help",
+        )
     finally:
         second.send_signal(signal.SIGTERM)
         code, log = await finish(second, tmp_path)
@@ -134,9 +139,12 @@ async def test_a_leader_whose_lease_was_taken_stops_at_once(
     async with leader_and_follower(tmp_path, standin, pg_url) as (first, _):
         admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
         async with admin.connect() as conn:  # as a new term would: the old one cannot renew
-            await conn.execute(text(
-                "UPDATE leader_lease SET holder = 'elsewhere', generation = generation + 1, "
-                "expires_at = clock_timestamp() + interval '2 seconds'"))  # fmt: skip
+            await conn.execute(
+                text(
+                    "UPDATE leader_lease SET holder = 'elsewhere', generation = generation + 1, "
+                    "expires_at = clock_timestamp() + interval '2 seconds'"
+                )
+            )
         await admin.dispose()
         assert await asyncio.wait_for(first.wait(), 20) == 6  # EXIT_LOST_LEADERSHIP
         assert "another instance holds the lease" in log_of(tmp_path, 0)
@@ -148,8 +156,9 @@ async def test_a_leader_cut_off_from_its_database_stops_before_anyone_takes_over
     """The leader reaches the database through the pooler, the follower directly: when the
     pooler dies the leader cannot renew, and stops before its lease ends; only then does the
     follower start (no two pollers: Telegram would answer 409 Conflict)."""
-    async with instances(tmp_path, standin, via(pg_url, pgbouncer),
-                         {"DUTYDESK_DATABASE_URL": pg_url}) as (first, _):  # fmt: skip
+    async with instances(
+        tmp_path, standin, via(pg_url, pgbouncer), {"DUTYDESK_DATABASE_URL": pg_url}
+    ) as (first, _):
         await until(lambda: "waiting: another instance" in log_of(tmp_path, 1), "the follower")
         pgbouncer.kill()
         assert await asyncio.wait_for(first.wait(), 20) == 6  # EXIT_LOST_LEADERSHIP

@@ -58,19 +58,28 @@ async def test_the_secretary_reads_the_year(harness: Harness) -> None:
     q = await s.next_message(SHU.id)
     assert q.text.startswith("Which period?")
     assert [label for row in q.buttons for label, _ in row] == [
-        "This quarter", "Last quarter", "This year", "Last year", "Chosen dates…"]  # fmt: skip
+        "This quarter",
+        "Last quarter",
+        "This year",
+        "Last year",
+        "Chosen dates…",
+    ]
     await tap(s, shu, q, "Last year")  # on January 10, 2027
     assert q.text == SUMMARY
-    assert q.buttons == [[("Lapses (17)", "1ld:l:2026:0"), ("By clause", "1ld:k:2026")],
-                         [("Inspection package (.zip)", "1ld:x:2026"), ("Chart", "1ld:g:2026")],
-                         [("Another period", "1ld:m")]]  # fmt: skip
+    assert q.buttons == [
+        [("Lapses (17)", "1ld:l:2026:0"), ("By clause", "1ld:k:2026")],
+        [("Inspection package (.zip)", "1ld:x:2026"), ("Chart", "1ld:g:2026")],
+        [("Another period", "1ld:m")],
+    ]
     assert await tap(s, shu, q, "Chart") == ("Drawing the chart…", False)
     photo = await s.next_message(SHU.id)
     assert photo.photo is not None and photo.caption == (
-        "Ledger: 2026. 5 incidents, 6 events, 17 lapses.")  # fmt: skip
+        "Ledger: 2026. 5 incidents, 6 events, 17 lapses."
+    )
     png = s.files[photo.photo[-1]["file_id"]]
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and s.file_names[photo.photo[-1]["file_id"]] == (
-        "dutydesk-ledger-2026.png")  # fmt: skip
+        "dutydesk-ledger-2026.png"
+    )
     await tap(s, shu, q, "Lapses (17)")
     lines = q.text.splitlines()
     assert lines[3] == "Lapses (17), oldest limit first; page 1 of 2"
@@ -121,7 +130,9 @@ async def test_the_spreadsheet_arrives_with_progress_and_once(harness: Harness) 
     await held.reached()
     # A second press while the file is on its way makes no second file.
     assert await tap(s, ou, q, "Inspection package (.zip)") == (
-        "Your file is still being prepared; it comes in a moment.", False)  # fmt: skip
+        "Your file is still being prepared; it comes in a moment.",
+        False,
+    )
     held.release()
     document = await s.next_message(OU.id)
     assert document.caption == "Ledger: 2026. 5 incidents, 6 events, 17 lapses."
@@ -132,8 +143,11 @@ async def test_the_spreadsheet_arrives_with_progress_and_once(harness: Harness) 
     data = s.files[document.document["file_id"]]
     assert s.file_names[document.document["file_id"]] == "ledger-2026.zip"
     package = zipfile.ZipFile(BytesIO(data))
-    assert package.namelist() == ["ledger-2026.xlsx", "implementation-report-2026.docx",
-                                  "ledger-2026.docx"]  # fmt: skip
+    assert package.namelist() == [
+        "ledger-2026.xlsx",
+        "implementation-report-2026.docx",
+        "ledger-2026.docx",
+    ]
     book = load_workbook(BytesIO(package.read("ledger-2026.xlsx")))
     summary = dict(list(book["Summary"].iter_rows(values_only=True))[1:])
     assert summary["Lapses"] == 17 and summary["Incidents reported"] == 5
@@ -219,14 +233,28 @@ async def test_a_large_export_leaves_the_bot_free_for_others(
     async with h.deps.db.transaction() as session:
         reporter = await session.scalar(select(Person.id).where(Person.telegram_id == MIN.id))
         base = at(12, 1)
-        await session.execute(insert(Incident), [
-            {"year": 2026, "number": 1000 + n, "kind": "information", "status": "closed",
-             "reporter_id": reporter, "what": "批量信息", "discovered_at": base,
-             "location": "—", "actions_taken": "—", "reported_at": base + timedelta(seconds=n),
-             "ack_limit_at": base + timedelta(hours=8), "ack_due_at": base + timedelta(hours=8),
-             "acknowledged_at": base + timedelta(hours=1), "closed_at": base + timedelta(days=1)}
-            for n in range(20_000)
-        ])  # fmt: skip
+        await session.execute(
+            insert(Incident),
+            [
+                {
+                    "year": 2026,
+                    "number": 1000 + n,
+                    "kind": "information",
+                    "status": "closed",
+                    "reporter_id": reporter,
+                    "what": "批量信息",
+                    "discovered_at": base,
+                    "location": "—",
+                    "actions_taken": "—",
+                    "reported_at": base + timedelta(seconds=n),
+                    "ack_limit_at": base + timedelta(hours=8),
+                    "ack_due_at": base + timedelta(hours=8),
+                    "acknowledged_at": base + timedelta(hours=1),
+                    "closed_at": base + timedelta(days=1),
+                }
+                for n in range(20_000)
+            ],
+        )
     gate, threads = threading.Event(), []
     real = ledger_export.workbook  # imported by handlers.ledger_package when a package is made
 

@@ -27,7 +27,9 @@ async def test_a_package_over_the_limit_comes_in_numbered_parts(
     q = await s.next_message(OU.id)
     await tap(s, ou, q, "Last year")
     assert await tap(s, ou, q, "Inspection package (.zip)") == (
-        "Preparing the inspection package…", False)  # fmt: skip
+        "Preparing the inspection package…",
+        False,
+    )
     status = await s.next_message(OU.id)
     said = await s.next_message(OU.id)
     assert said.text == (

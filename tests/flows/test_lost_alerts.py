@@ -17,13 +17,20 @@ from tests.support.world import DEPUTY, MEMBER, OFFICE, world
 APPROVED = {"ref": "EVT-2026-0007", "title": "Lecture on the Party's history", "by": "Shu"}
 
 
-async def queue(h: Harness, username: str, template: str, params: dict[str, str],
-                semantics: Semantics) -> None:  # fmt: skip
+async def queue(
+    h: Harness, username: str, template: str, params: dict[str, str], semantics: Semantics
+) -> None:
     async with h.deps.db.transaction() as session:
         person = await session.scalar(select(Person).where(Person.username == username))
         assert person is not None
-        outbox.notify_person(session, now=h.deps.clock.now(), person=person, template=template,
-                             params=params, semantics=semantics)  # fmt: skip
+        outbox.notify_person(
+            session,
+            now=h.deps.clock.now(),
+            person=person,
+            template=template,
+            params=params,
+            semantics=semantics,
+        )
 
 
 async def test_an_uncertain_approval_and_a_failed_notice_are_told_once(harness: Harness) -> None:
@@ -45,8 +52,7 @@ async def test_an_uncertain_approval_and_a_failed_notice_are_told_once(harness: 
     assert (await s.next_message(OFFICE)).text == alert.text
     # A notice Telegram refuses for good (chat not found): the admins only.
     s.faults.fail_next("sendMessage", 400, description="Bad Request: chat not found")
-    await queue(h, "dai", "role.granted", {"role": "office", "by": "Ada"},
-                Semantics.AT_LEAST_ONCE)  # fmt: skip
+    await queue(h, "dai", "role.granted", {"role": "office", "by": "Ada"}, Semantics.AT_LEAST_ONCE)
     alert = await s.next_message(ADMIN_ID)
     assert alert.text.splitlines()[:2] == [
         "1 message did not reach its recipient:",
@@ -60,14 +66,21 @@ async def test_an_uncertain_approval_and_a_failed_notice_are_told_once(harness: 
     # The "approved" had arrived (the answer was lost, not the send): once, never again.
     assert [m.text for m in s.bot_messages(MEMBER)].count(
         "EVT-2026-0007 “Lecture on the Party's history” was approved by Shu. It may be held once "
-        "the office has filed it with the city publicity department.") == 1  # fmt: skip
+        "the office has filed it with the city publicity department."
+    ) == 1
     assert not s.unread(DEPUTY)
     async with h.deps.db.read() as session:
-        statuses = list(await session.execute(
-            select(OutboxMessage.template, OutboxMessage.status)
-            .where(OutboxMessage.alerted_at.is_not(None)).order_by(OutboxMessage.id)))  # fmt: skip
-    assert [tuple(r) for r in statuses] == [("event.approve", "uncertain"),
-                                            ("role.granted", "failed")]  # fmt: skip
+        statuses = list(
+            await session.execute(
+                select(OutboxMessage.template, OutboxMessage.status)
+                .where(OutboxMessage.alerted_at.is_not(None))
+                .order_by(OutboxMessage.id)
+            )
+        )
+    assert [tuple(r) for r in statuses] == [
+        ("event.approve", "uncertain"),
+        ("role.granted", "failed"),
+    ]
 
 
 async def test_in_december_the_admins_learn_next_years_make_up_days_are_missing(
@@ -80,8 +93,9 @@ async def test_in_december_the_admins_learn_next_years_make_up_days_are_missing(
     assert await holidays_check.check_next_year(h.deps)
     text = (await s.next_message(ADMIN_ID)).text
     assert text.startswith("The holiday calendar does not know 2041's make-up working days yet")
-    assert text.endswith("enter the notice in the policy file: [calendar] extra_working_days "
-                         "and extra_days_off.")  # fmt: skip
+    assert text.endswith(
+        "enter the notice in the policy file: [calendar] extra_working_days and extra_days_off."
+    )
     h.clock.set(datetime(2040, 12, 20, 2, 0, tzinfo=UTC))
     assert not await holidays_check.check_next_year(h.deps)  # once
     await h.restart()

@@ -109,10 +109,15 @@ async def test_a_critical_incident_is_called_critical_in_the_ledger(harness: Har
     s = harness.standin
     users = await world(harness)
     draft = ReportDraft(
-        kind=Kind.PUBLIC_OPINION, severity=Severity.CRITICAL, what="不实信息大量转发",
-        discovered_at=harness.clock.now(), discovered_precision="minute", location="微博",
-        actions_taken="已截图", attachments=[],
-    )  # fmt: skip
+        kind=Kind.PUBLIC_OPINION,
+        severity=Severity.CRITICAL,
+        what="不实信息大量转发",
+        discovered_at=harness.clock.now(),
+        discovered_precision="minute",
+        location="微博",
+        actions_taken="已截图",
+        attachments=[],
+    )
     await file_report(harness.deps, TgUser(MEMBER, "Mei"), draft)
     card = await s.next_message(OFFICE)
     await tap(s, users[OFFICE], card, "Close")

@@ -74,8 +74,9 @@ async def test_an_admin_loads_a_policy_file(harness: Harness) -> None:
         True,
     )
     async with h.deps.db.read() as session:
-        entries = list(await session.scalars(
-            select(AuditEntry).where(AuditEntry.action == "policy.load")))  # fmt: skip
+        entries = list(
+            await session.scalars(select(AuditEntry).where(AuditEntry.action == "policy.load"))
+        )
     assert len(entries) == 1 and entries[0].clause == "R7"
     assert entries[0].data["changes"][0] == [
         "calendar.dedicated_meetings.minimum_per_year",

@@ -48,10 +48,12 @@ async def viewed(h: Harness) -> list[AuditEntry]:
 async def counts(h: Harness) -> tuple[int, ...]:
     """Everything a press or a command could have left behind."""
     async with h.deps.db.read() as session:
-        return tuple([
-            int(await session.scalar(select(func.count()).select_from(model)) or 0)
-            for model in (AuditEntry, OutboxMessage, AccountabilityCase, Person)
-        ])  # fmt: skip
+        return tuple(
+            [
+                int(await session.scalar(select(func.count()).select_from(model)) or 0)
+                for model in (AuditEntry, OutboxMessage, AccountabilityCase, Person)
+            ]
+        )
 
 
 async def answer_to(s: StandIn, user: SimUser, text: str, chat: int | None = None) -> Message:
@@ -74,8 +76,18 @@ async def test_the_secretary_records_a_case_and_the_deputy_corrects_it(harness: 
     await tap(s, shu, page, "Record a case")
     q = page  # the conversation goes on in place of the register's page
     assert q.text == "Whom does the case concern? Choose the person."
-    assert q.button_texts() == ["Ada", "Dai", "Eli", "Mei", "Ou", "Shu", "Xu", "Yan",
-                                "Next ›", *NAV]  # fmt: skip
+    assert q.button_texts() == [
+        "Ada",
+        "Dai",
+        "Eli",
+        "Mei",
+        "Ou",
+        "Shu",
+        "Xu",
+        "Yan",
+        "Next ›",
+        *NAV,
+    ]
     await tap(s, shu, q, "Next ›")
     assert q.button_texts() == ["Zhu", "‹ Previous", *NAV]
     await tap(s, shu, q, "‹ Previous")
@@ -111,11 +123,15 @@ async def test_the_secretary_records_a_case_and_the_deputy_corrects_it(harness: 
     )
     assert [len(row) for row in q.buttons] == [2, 1, 2, 2, 2, 2, 1, 2]  # grouped by grade
     assert await tap(s, shu, q, "Done") == (
-        "Choose at least one of the measures the regulation provides.", True)  # fmt: skip
+        "Choose at least one of the measures the regulation provides.",
+        True,
+    )
     for label in ("Transfer from the post", "Demotion", "Circulated criticism", "✓ Demotion"):
         await tap(s, shu, q, label)
     assert [b for b in q.button_texts() if b.startswith("✓")] == [
-        "✓ Circulated criticism", "✓ Transfer from the post"]  # fmt: skip
+        "✓ Circulated criticism",
+        "✓ Transfer from the post",
+    ]
     await tap(s, shu, q, "Done")
     assert q.text == "On which day was it decided? Choose, or type a date such as 2026-11-24."
     assert q.button_texts() == ["Today", "Yesterday", *NAV]
@@ -132,8 +148,16 @@ async def test_the_secretary_records_a_case_and_the_deputy_corrects_it(harness: 
     )
     assert q.text == summary.format(grade="Heavier") + "\n\nSave it, or tap a field to change it."
     assert "&lt;b&gt;未上报&lt;/b&gt;" in q.html  # shown literally, escaped on the wire
-    assert q.button_texts() == ["Save", "Person concerned", "Clause", "Facts", "Grade",
-                                "Measures", "Decision date", *NAV]  # fmt: skip
+    assert q.button_texts() == [
+        "Save",
+        "Person concerned",
+        "Clause",
+        "Facts",
+        "Grade",
+        "Measures",
+        "Decision date",
+        *NAV,
+    ]
     await tap(s, shu, q, "Grade")
     await tap(s, shu, q, "Most serious")  # straight back to the summary
     assert q.text.startswith(summary.format(grade="Most serious"))
@@ -143,7 +167,9 @@ async def test_the_secretary_records_a_case_and_the_deputy_corrects_it(harness: 
     assert q.button_texts() == ["Open the register"]
     # A double tap on Save records nothing twice.
     assert await tap(s, shu, q, data="1rg:ok") == (
-        "This entry is no longer being filled in. Send /register to start.", True)  # fmt: skip
+        "This entry is no longer being filled in. Send /register to start.",
+        True,
+    )
 
     # The deputy reads the register and corrects the entry.
     page = await answer_to(s, dai, "/register")
@@ -178,17 +204,28 @@ async def test_the_secretary_records_a_case_and_the_deputy_corrects_it(harness: 
     assert card.button_texts() == ["Correct this entry", "#1", "Back to the register"]
     # An old entry cannot be corrected a second time, even by a forged button.
     assert await tap(s, shu, card, data="1rg:c:1") == (
-        "Entry #1 has been corrected by #2 already; correct that one instead.", True)  # fmt: skip
+        "Entry #1 has been corrected by #2 already; correct that one instead.",
+        True,
+    )
 
     async with h.deps.db.read() as session:
         rows = list(await session.scalars(select(AccountabilityCase).order_by("id")))
     assert [(c.clause, c.grade, c.corrects_id, c.incident_ids) for c in rows] == [
-        ("C8", "most_serious", None, [1]), ("C12", "most_serious", 1, [1])]  # fmt: skip
+        ("C8", "most_serious", None, [1]),
+        ("C12", "most_serious", 1, [1]),
+    ]
     # Every page and entry shown was audited: Shu's page, then Dai's page, entry, the entry
     # read to correct it, the page, entry #1, entry #2; and Shu's refused correction read #1.
     assert [(e.subject_id, e.clause) for e in await viewed(h)] == [
-        (None, None), (None, None), (1, "C8"), (1, "C8"), (None, None), (1, "C8"), (2, "C12"),
-        (1, "C8")]  # fmt: skip
+        (None, None),
+        (None, None),
+        (1, "C8"),
+        (1, "C8"),
+        (None, None),
+        (1, "C8"),
+        (2, "C12"),
+        (1, "C8"),
+    ]
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -210,7 +247,10 @@ async def test_only_the_secretary_and_the_deputy_know_it_exists(harness: Harness
         else:
             assert unknown.text == UNKNOWN
             assert (answer.text, answer.html, answer.buttons) == (
-                unknown.text, unknown.html, unknown.buttons), uid  # fmt: skip
+                unknown.text,
+                unknown.html,
+                unknown.buttons,
+            ), uid
             assert await counts(h) == before, uid  # nothing recorded, not even a view
         # In the group, for everyone: silence, or the unknown-command answer when addressed.
         await user.send("/register", chat=GROUP)
@@ -243,8 +283,21 @@ async def test_forged_register_buttons_reveal_nothing(harness: Harness) -> None:
             await everyone[uid].send("/help")
     await s.quiet()
     group_message = s.bot_messages(GROUP)[0]
-    forged = ["1rg:l:0", "1rg:v:1", "1rg:n", "1rg:c:1", "1rg:ok", "1rg:x", "1rg:b",
-              "1rg:a:1", "1rg:cl:C8", "1rg:m:transfer", "1rg:p:1", "1rg:zz", "1rg:v:x"]  # fmt: skip
+    forged = [
+        "1rg:l:0",
+        "1rg:v:1",
+        "1rg:n",
+        "1rg:c:1",
+        "1rg:ok",
+        "1rg:x",
+        "1rg:b",
+        "1rg:a:1",
+        "1rg:cl:C8",
+        "1rg:m:transfer",
+        "1rg:p:1",
+        "1rg:zz",
+        "1rg:v:x",
+    ]
     for uid in EVERY_ROLE:
         if uid in KEEPERS:
             continue

@@ -39,9 +39,17 @@ async def test_member_files_and_handlers_handle_to_the_end(harness: Harness) -> 
     assert "INC-2026-0001 · Network-security incident · Major" in card.text
     assert "<script>alert('x')</script>" in card.text  # shown literally, escaped on the wire
     assert "&lt;script&gt;" in card.html
-    assert card.button_texts() == ["Acknowledge", "Add update", "Escalate upward", "Pull in",
-                                   "Contain", "Close", "Change severity", "Timeline",
-                                   "Attachments"]  # fmt: skip
+    assert card.button_texts() == [
+        "Acknowledge",
+        "Add update",
+        "Escalate upward",
+        "Pull in",
+        "Contain",
+        "Close",
+        "Change severity",
+        "Timeline",
+        "Attachments",
+    ]
     for uid in (EMERGENCY, DEPUTY, SECRETARY):  # the member's photo follows each card
         photo = await s.next_message(uid)
         assert photo.photo is not None and photo.text == "INC-2026-0001: attachment 1 of 1"
@@ -119,10 +127,17 @@ async def test_member_files_and_handlers_handle_to_the_end(harness: Harness) -> 
     assert "INC-2026-0001 · Network-security incident · closed" in mine.text
     await tap(s, member, mine, "Timeline of INC-2026-0001")
     timeline = (await s.next_message(MEMBER)).text
-    for step in ["Filed", "Sent to the handlers", "Acknowledged · Eli",
-                 "Acknowledged by the secretary · Shu", "Update · Eli",
-                 "Reported to the higher department · Eli", "Pulled in · Eli",
-                 "Contained · Ou", "Closed · Ou"]:  # fmt: skip
+    for step in [
+        "Filed",
+        "Sent to the handlers",
+        "Acknowledged · Eli",
+        "Acknowledged by the secretary · Shu",
+        "Update · Eli",
+        "Reported to the higher department · Eli",
+        "Pulled in · Eli",
+        "Contained · Ou",
+        "Closed · Ou",
+    ]:
         assert step in timeline, step
 
 
@@ -207,9 +222,15 @@ async def test_information_report_edit_a_field_then_submit(harness: Harness) -> 
     assert "Where: 本地论坛" in attach.text and "Severity" not in attach.text
     assert "Discovered: November 23, 2026" in attach.text  # a day, without a time
     await tap(s, member, attach, "Edit a field")
-    assert attach.button_texts() == ["Kind", "What happened", "Discovered", "Where",
-                                     "Already done", "‹ Back to the summary",
-                                     "Cancel"]  # fmt: skip
+    assert attach.button_texts() == [
+        "Kind",
+        "What happened",
+        "Discovered",
+        "Where",
+        "Already done",
+        "‹ Back to the summary",
+        "Cancel",
+    ]
     await tap(s, member, attach, "Where")
     await member.send("本地论坛“城事”版块")
     summary = await s.next_message(MEMBER)  # straight back to the summary

@@ -64,8 +64,16 @@ async def play(s: Session, capsys: pytest.CaptureFixture[str], *lines: str) -> s
     return capsys.readouterr().out
 
 
-REPORT = (":as zhou", "/report", ":press 1", ":press 1", "Portal defaced", ":press 1",
-          "The portal", "Disconnected it")  # fmt: skip
+REPORT = (
+    ":as zhou",
+    "/report",
+    ":press 1",
+    ":press 1",
+    "Portal defaced",
+    ":press 1",
+    "The portal",
+    "Disconnected it",
+)
 
 
 async def test_a_report_with_a_document_then_cards_pressed_by_number(
@@ -128,8 +136,17 @@ async def test_paste_sends_a_long_text_as_one_message(
     session: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     long_line = "长" * 3000
-    out = await play(session, capsys, *REPORT[:4], ":paste", "First line", long_line,
-                     "  indented", ".", "/cancel")  # fmt: skip
+    out = await play(
+        session,
+        capsys,
+        *REPORT[:4],
+        ":paste",
+        "First line",
+        long_line,
+        "  indented",
+        ".",
+        "/cancel",
+    )
     sent = [m for m in session.standin.messages(ZHOU.user_id) if not m.from_bot]
     assert sent[-2].text == f"First line\n{long_line}\n  indented"
     assert "at most 2000 fit" in out  # the bot had all of it to count
@@ -141,8 +158,9 @@ async def test_photos_both_ways(
     picture = tmp_path / "scene.png"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n not really")
     (tmp_path / "scene.txt").write_text("words")
-    out = await play(session, capsys, *REPORT, f":photo {tmp_path / 'scene.txt'}",
-                     f":photo {picture}")  # fmt: skip
+    out = await play(
+        session, capsys, *REPORT, f":photo {tmp_path / 'scene.txt'}", f":photo {picture}"
+    )
     assert "scene.txt is not a picture; send it as a document with :file" in out
     assert "周芳 (private) → [photo] scene.png" in out
     assert "1 file received." in out
@@ -159,8 +177,15 @@ async def test_people_shows_the_cast_and_their_roles(
     session: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = await play(session, capsys, ":people")
-    expected = {"sec": "张建国", "dep": "刘晓红", "office": "陈静", "emerg": "赵磊",
-                "head": "孙伟", "zhou": "周芳", "wu": "吴强"}  # fmt: skip
+    expected = {
+        "sec": "张建国",
+        "dep": "刘晓红",
+        "office": "陈静",
+        "emerg": "赵磊",
+        "head": "孙伟",
+        "zhou": "周芳",
+        "wu": "吴强",
+    }
     lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
     for key, name in expected.items():
         assert name in lines[key]

@@ -156,8 +156,11 @@ async def test_the_command_menu_lists_only_what_everybody_may_use(harness: Harne
     /meeting there; a role's commands are in that person's /help."""
     import json
 
-    menus = [json.loads(str(c.params["commands"]))
-             for c in harness.standin.calls if c.method == "setmycommands"]  # fmt: skip
+    menus = [
+        json.loads(str(c.params["commands"]))
+        for c in harness.standin.calls
+        if c.method == "setmycommands"
+    ]
     assert len(menus) == 3  # Chinese, English, everyone else
     for menu in menus:
         names = {c["command"] for c in menu}

@@ -210,10 +210,20 @@ async def test_a_two_question_text_step_typed_again_asks_its_second_question(
     question is on its way is not recorded as what was reported."""
     s, h = harness.standin, harness
     users = await world(h)
-    await file_report(h.deps, TgUser(REPORTER, "Mei"), ReportDraft(
-        kind=Kind.NETWORK_SECURITY, severity=Severity.MAJOR, what="首页被篡改",
-        discovered_at=h.clock.now(), discovered_precision="minute", location="门户网站",
-        actions_taken="已断网", attachments=[]))  # fmt: skip
+    await file_report(
+        h.deps,
+        TgUser(REPORTER, "Mei"),
+        ReportDraft(
+            kind=Kind.NETWORK_SECURITY,
+            severity=Severity.MAJOR,
+            what="首页被篡改",
+            discovered_at=h.clock.now(),
+            discovered_precision="minute",
+            location="门户网站",
+            actions_taken="已断网",
+            attachments=[],
+        ),
+    )
     eli = users[EMERGENCY]
     card = await s.next_message(EMERGENCY)
     await tap(s, eli, card, "Escalate upward")

@@ -218,9 +218,12 @@ async def test_wrong_used_up_expired_and_withdrawn_codes_change_nothing(
     await _refused_code(deps, NIA, "x" * 32, invitations.WRONG)
     await _refused_code(deps, NIA, once.code[:-1], invitations.WRONG)  # one character off
     assert (await people.start(deps, REX, once.code)).person.admitted
-    await _refused_code(deps, NIA, once.code,
-                        "This invitation has already been used. Please ask the office for a "
-                        "new one.")  # fmt: skip
+    await _refused_code(
+        deps,
+        NIA,
+        once.code,
+        "This invitation has already been used. Please ask the office for a new one.",
+    )
     await invitations.revoke(deps, OFFICE, withdrawn.id)
     with pytest.raises(AlreadyDone):
         await invitations.revoke(deps, ADMIN, withdrawn.id)
@@ -250,9 +253,10 @@ async def test_the_last_use_goes_to_one_of_two_at_once(deps: Deps) -> None:
     made = await invitations.create(deps, OFFICE, uses=1)
     assert made.code is not None
     results = await asyncio.gather(
-        people.start(deps, NIA, made.code), people.start(deps, REX, made.code),
+        people.start(deps, NIA, made.code),
+        people.start(deps, REX, made.code),
         return_exceptions=True,
-    )  # fmt: skip
+    )
     won = [r for r in results if not isinstance(r, BaseException)]
     lost = [r for r in results if isinstance(r, DomainError)]
     assert len(won) == 1 and len(lost) == 1, results

@@ -41,8 +41,17 @@ async def tiny(url: str) -> dict[str, int]:
     return await seed(url, people=30, incidents=200, events=40, now=T0)
 
 
-TABLES = ("committees", "people", "role_grants", "incidents", "incident_handlers",
-          "incident_timeline", "event_requests", "event_versions", "audit_log")  # fmt: skip
+TABLES = (
+    "committees",
+    "people",
+    "role_grants",
+    "incidents",
+    "incident_handlers",
+    "incident_timeline",
+    "event_requests",
+    "event_versions",
+    "audit_log",
+)
 
 
 @pytest.fixture
@@ -84,9 +93,13 @@ async def test_the_seed_reads_back_through_the_bots_own_services(
             refs = select(model.year, model.number).distinct().subquery()
             assert await s.scalar(select(func.count()).select_from(refs)) == n  # refs unique
         assert await s.scalar(select(func.min(Person.telegram_id))) == SEED_BASE
-        secretaries = list(await s.scalars(
-            select(Person.telegram_id).join(RoleGrant, RoleGrant.person_id == Person.id)
-            .where(RoleGrant.role == Role.SECRETARY, RoleGrant.revoked_at.is_(None))))  # fmt: skip
+        secretaries = list(
+            await s.scalars(
+                select(Person.telegram_id)
+                .join(RoleGrant, RoleGrant.person_id == Person.id)
+                .where(RoleGrant.role == Role.SECRETARY, RoleGrant.revoked_at.is_(None))
+            )
+        )
         assert len(secretaries) == 1  # L1: one first responsible person
         # 0.5% open (at least one) and the 16 incidents due now.
         assert await s.scalar(select(func.count()).where(Incident.status != "closed")) == 17
@@ -108,10 +121,20 @@ async def test_the_seed_reads_back_through_the_bots_own_services(
     # The bot files on: the next number of the year, and (PostgreSQL) the next id is free.
     assert isinstance(deps.clock, MovableClock)
     deps.clock.advance(timedelta(minutes=1))
-    filed = await file_report(deps, TgUser(SEED_BASE + SIZES["people"] - 1), ReportDraft(
-        kind=Kind.INFORMATION, severity=None, what="网站首页出现不实信息", discovered_at=T0,
-        discovered_precision="minute", location="门户网站", actions_taken="已截图留存",
-        attachments=[]))  # fmt: skip
+    filed = await file_report(
+        deps,
+        TgUser(SEED_BASE + SIZES["people"] - 1),
+        ReportDraft(
+            kind=Kind.INFORMATION,
+            severity=None,
+            what="网站首页出现不实信息",
+            discovered_at=T0,
+            discovered_precision="minute",
+            location="门户网站",
+            actions_taken="已截图留存",
+            attachments=[],
+        ),
+    )
     assert filed.ref == reference("INC", year, (last or 0) + 1)
 
 
@@ -130,8 +153,14 @@ async def test_the_first_sweep_acts_on_what_was_seeded_as_due(
     assert result.acted_after == 0  # the steady state: nothing due any more
     async with deps.db.read() as s:
         told = set(await s.scalars(select(OutboxMessage.template)))
-    assert {"incident.escalated", "incident.update_reminder", "incident.secretary_reminder",
-            "event.filing_due", "event.eve", "event.followup"} <= told  # fmt: skip
+    assert {
+        "incident.escalated",
+        "incident.update_reminder",
+        "incident.secretary_reminder",
+        "event.filing_due",
+        "event.eve",
+        "event.followup",
+    } <= told
     assert any(label.startswith("FROM incidents ") for label in result.plans)
     assert all(result.plans.values())  # every statement the sweeps issued was explained
     assert set(result.medians_ms) == {"incidents", "events"}
@@ -143,14 +172,20 @@ def test_scans_names_whole_reads_of_big_tables_only() -> None:
         "B": ["SEARCH incidents USING INDEX ix_incidents_open_due (status=?)"],
         "C": ["SCAN role_grants"],  # small: the staff's grants
         "D": ["SCAN event_requests USING INDEX ix_event_requests_status_starts"],
-        "E": ["Limit  (cost=0.29..9.31 rows=1 width=8)",
-              "  ->  Seq Scan on event_requests  (cost=0.00..1.01 rows=1)"],
-        "F": ["Limit  (cost=0.42..1233.45 rows=807 width=249)",
-              "  ->  Index Scan using pk_incidents on incidents  (cost=0.42..12327.65)",
-              "        Filter: (secretary_ack_at IS NULL)"],
-        "G": ["Index Scan using pk_people on people  (cost=0.29..8.30 rows=1 width=87)",
-              "  Index Cond: (id = 874)"],
-    }  # fmt: skip
+        "E": [
+            "Limit  (cost=0.29..9.31 rows=1 width=8)",
+            "  ->  Seq Scan on event_requests  (cost=0.00..1.01 rows=1)",
+        ],
+        "F": [
+            "Limit  (cost=0.42..1233.45 rows=807 width=249)",
+            "  ->  Index Scan using pk_incidents on incidents  (cost=0.42..12327.65)",
+            "        Filter: (secretary_ack_at IS NULL)",
+        ],
+        "G": [
+            "Index Scan using pk_people on people  (cost=0.29..8.30 rows=1 width=87)",
+            "  Index Cond: (id = 874)",
+        ],
+    }
     assert scans(plans) == [
         "A  ←  SCAN incidents",
         "D  ←  SCAN event_requests USING INDEX ix_event_requests_status_starts",

@@ -21,17 +21,27 @@ Q4 = "A2:2026-Q4:briefing"
 
 
 def report(kind: Kind, severity: Severity | None, what: str) -> ReportDraft:
-    return ReportDraft(kind=kind, severity=severity, what=what, discovered_at=local(2026, 11, 5),
-                       discovered_precision="day", location="门户网站", actions_taken="已截图留存",
-                       attachments=[])  # fmt: skip
+    return ReportDraft(
+        kind=kind,
+        severity=severity,
+        what=what,
+        discovered_at=local(2026, 11, 5),
+        discovered_precision="day",
+        location="门户网站",
+        actions_taken="已截图留存",
+        attachments=[],
+    )
 
 
 def test_the_briefing_comes_a_week_before_the_last_reminder(deps: Deps) -> None:
     dues = {d.key: d for d in dues_of_year(deps.policy, CN, 2026)}
     # The last reminder is 10 days before the quarter ends; the briefing 7 days before it, on
     # a working day (the day before, when that is a day off).
-    when = {k: dues[k].due_at.astimezone(CN).strftime("%a %m-%d %H:%M") for k in dues
-            if k.endswith(":briefing")}  # fmt: skip
+    when = {
+        k: dues[k].due_at.astimezone(CN).strftime("%a %m-%d %H:%M")
+        for k in dues
+        if k.endswith(":briefing")
+    }
     assert when == {
         "A2:2026-Q1:briefing": "Fri 03-13 09:30",  # 15 Mar is a Sunday
         "A2:2026-Q2:briefing": "Fri 06-12 09:30",  # 14 Jun is a Sunday
@@ -49,8 +59,10 @@ async def test_the_briefing_of_a_seeded_quarter(deps: Deps, clock: MovableClock)
     due = next(d for d in dues_of_year(deps.policy, CN, 2026) if d.key == Q4)
     async with deps.db.read() as session:
         lines = await briefing.lines(session, deps, due, clock.now())
-    shown = [line[:5] if line[0] == "h" else line[:5] if line[0] == "inc" else line[1:4:2]
-             for line in lines]  # fmt: skip
+    shown = [
+        line[:5] if line[0] == "h" else line[:5] if line[0] == "inc" else line[1:4:2]
+        for line in lines
+    ]
     assert shown == [
         # A1: the reports sent in since the Q3 review (Sep 28): the one above, not I3 (Jul 7).
         ["h", "information", 1],

@@ -53,13 +53,16 @@ MEETINGS = [
     (date(2026, 3, 10), MeetingKind.QUARTERLY_REVIEW, WHOLE),
     (date(2026, 5, 20), MeetingKind.DEDICATED, {}),
     (date(2026, 9, 25), MeetingKind.QUARTERLY_REVIEW, WHOLE),
-    (date(2026, 9, 25), MeetingKind.FORWARD_ANALYSIS,
-     {"sensitive_key": "national-day", "sensitive_on": date(2026, 10, 1)}),
+    (
+        date(2026, 9, 25),
+        MeetingKind.FORWARD_ANALYSIS,
+        {"sensitive_key": "national-day", "sensitive_on": date(2026, 10, 1)},
+    ),
     (date(2026, 11, 20), MeetingKind.DEDICATED, {}),
     (date(2026, 12, 15), MeetingKind.QUARTERLY_REVIEW, WHOLE),
 ] + [  # a study session every month but April, on the 10th
     (date(2026, m, 10), MeetingKind.STUDY, {}) for m in range(1, 13) if m != 4
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -152,15 +155,21 @@ async def test_a_whole_year_of_the_default_policy(deps: Deps, clock: MovableCloc
     opening = [m for m in messages if m.params["key"] == "A2:2026-Q2:open"]
     assert sorted(m.chat_id for m in opening) == [LEADERS, ORG]
     assert [t[0] for t in opening[0].params["topics"]] == [  # A2's five areas
-        "思想理论", "新闻舆论", "社会舆论", "思想道德", "网上舆论"]  # fmt: skip
+        "思想理论",
+        "新闻舆论",
+        "社会舆论",
+        "思想道德",
+        "网上舆论",
+    ]
     dedicated = [m for m in messages if m.params["key"] == "R2:2026:11-16"]
     assert sorted(m.chat_id for m in dedicated) == [SECRETARY.id, OFFICE.id]
     assert dedicated[0].params["held"] == 1
     lapse = [m for m in messages if m.params["key"] == "A2:2026-Q2:lapse"]
     assert sorted(m.chat_id for m in lapse) == [LEADERS, ORG]
     async with deps.db.read() as s:
-        lapses = list(await s.scalars(
-            select(AuditEntry.clause).where(AuditEntry.action == "calendar.lapse")))  # fmt: skip
+        lapses = list(
+            await s.scalars(select(AuditEntry.clause).where(AuditEntry.action == "calendar.lapse"))
+        )
     assert sorted(lapses) == ["A2", "R3"]
 
 

@@ -82,8 +82,9 @@ async def test_committee_members_requests_go_to_their_head_first(deps: Deps) -> 
     head = (await people.start(deps, HEAD)).person
     mei = await people.identify(deps, MEMBER, private=True)
     cid, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
-    await grants.change_role(deps, ADMIN, person_id=head.id, role=Role.COMMITTEE_HEAD,
-                             grant=True, committee_id=cid)  # fmt: skip
+    await grants.change_role(
+        deps, ADMIN, person_id=head.id, role=Role.COMMITTEE_HEAD, grant=True, committee_id=cid
+    )
     await grants.set_committee(deps, ADMIN, person_id=mei.id, committee_id=cid)
     sent = await events.submit(deps, MEMBER, draft())
     assert sent.status == "in_review"
@@ -118,19 +119,27 @@ async def test_withdraw_before_decision_only(deps: Deps) -> None:
     [
         ({"audience": 0}, "Please give the expected audience as a number from 1 to {max}."),
         ({"speakers": []}, "An event needs between 1 and {max} speakers."),
-        ({"speakers": [{"name": "x", "affiliation": "y"}] * 21},
-         "An event needs between 1 and {max} speakers."),
+        (
+            {"speakers": [{"name": "x", "affiliation": "y"}] * 21},
+            "An event needs between 1 and {max} speakers.",
+        ),
         ({"speakers_vetted": False}, "Please confirm that the speakers were vetted."),
-        ({"title": "长" * 121},
-         "“{field}” is too long: {length} characters, at most {limit} fit. Please shorten it."),
-        ({"venue": "室" * 301},
-         "“{field}” is too long: {length} characters, at most {limit} fit. Please shorten it."),
-        ({"outline": "\x00\u200b"},
-         "“{field}” cannot be empty: invisible and control characters are not kept. Please "
-         "type some text."),
+        (
+            {"title": "长" * 121},
+            "“{field}” is too long: {length} characters, at most {limit} fit. Please shorten it.",
+        ),
+        (
+            {"venue": "室" * 301},
+            "“{field}” is too long: {length} characters, at most {limit} fit. Please shorten it.",
+        ),
+        (
+            {"outline": "\x00\u200b"},
+            "“{field}” cannot be empty: invisible and control characters are not kept. Please "
+            "type some text.",
+        ),
         ({"event_type": "party"}, "Please choose the type of event."),
     ],
-)  # fmt: skip
+)
 async def test_bad_requests_are_refused(
     deps: Deps, changes: dict[str, object], message: str
 ) -> None:
@@ -212,8 +221,9 @@ async def test_more_requests_than_one_sweep_takes_are_each_reminded_and_escalate
         await event_sweep.sweep(deps)
         await event_sweep.sweep(deps)
         await event_sweep.sweep(deps)
-        return sorted(str(m.params["ref"]) for m in await messages(deps, template)
-                      if m.chat_id == to.id)  # fmt: skip
+        return sorted(
+            str(m.params["ref"]) for m in await messages(deps, template) if m.chat_id == to.id
+        )
 
     refs = sorted(e.ref for e in pending)
     clock.advance(timedelta(days=1))  # Wednesday 10:00: the morning reminder
@@ -236,13 +246,16 @@ async def test_acting_approver_decides_only_within_the_named_days(
     await staff(deps)
     ou = await people.identify(deps, OFFICE, private=True)
     with pytest.raises(NotAllowed):
-        await name_acting(deps, DEPUTY, person_id=ou.id, first_day="2026-11-25",
-                          last_day="2026-11-26")  # fmt: skip
+        await name_acting(
+            deps, DEPUTY, person_id=ou.id, first_day="2026-11-25", last_day="2026-11-26"
+        )
     with pytest.raises(InvalidInput):
-        await name_acting(deps, SECRETARY, person_id=ou.id, first_day="2026-11-26",
-                          last_day="2026-11-25")  # fmt: skip
-    await name_acting(deps, SECRETARY, person_id=ou.id, first_day="2026-11-25",
-                      last_day="2026-11-26")  # fmt: skip
+        await name_acting(
+            deps, SECRETARY, person_id=ou.id, first_day="2026-11-26", last_day="2026-11-25"
+        )
+    await name_acting(
+        deps, SECRETARY, person_id=ou.id, first_day="2026-11-25", last_day="2026-11-26"
+    )
     first = await events.submit(deps, MEMBER, draft())
     with pytest.raises(NotAllowed):  # today is the 24th: not yet
         await decisions.decide(deps, OFFICE, first.id, 1, EventAction.APPROVE)

@@ -21,17 +21,24 @@ from tests.support.staff import EMERGENCY, MEMBER, OFFICE, SECRETARY
 
 HELPER = TgUser(6, "Hu")
 PHOTO = {"file_id": "PHOTO-1", "kind": "photo", "name": None, "size": 2048}
-PDF = {"file_id": "DOC-2", "kind": "document", "name": "截图.pdf", "size": 30 * 1024 * 1024,
-       "mime_type": "application/pdf"}  # fmt: skip
+PDF = {
+    "file_id": "DOC-2",
+    "kind": "document",
+    "name": "截图.pdf",
+    "size": 30 * 1024 * 1024,
+    "mime_type": "application/pdf",
+}
 
 
 async def files_sent_to(deps: Deps, telegram_id: int) -> list[str]:
     async with deps.db.read() as s:
         rows = await s.scalars(
-            select(OutboxMessage).where(OutboxMessage.template == "file.attachment",
-                                        OutboxMessage.chat_id == telegram_id)
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.template == "file.attachment", OutboxMessage.chat_id == telegram_id
+            )
             .order_by(OutboxMessage.id)
-        )  # fmt: skip
+        )
         return [m.params["file_id"] for m in rows]
 
 
@@ -46,10 +53,13 @@ async def test_handlers_however_they_came_and_the_reporter_open_the_evidence(
     filed = await file_report(deps, MEMBER, report)
     # Kept in the report's transaction: the photo queued, the 30 MB file recorded as not kept.
     async with deps.db.read() as s:
-        kept = {k.file_id: (k.status, k.reason, k.sender_id) for k in await s.scalars(
-            select(KeptFile))}  # fmt: skip
-    assert kept == {"PHOTO-1": (FileStatus.FETCHING, None, member.id),
-                    "DOC-2": (FileStatus.NOT_KEPT, "too_big", member.id)}  # fmt: skip
+        kept = {
+            k.file_id: (k.status, k.reason, k.sender_id) for k in await s.scalars(select(KeptFile))
+        }
+    assert kept == {
+        "PHOTO-1": (FileStatus.FETCHING, None, member.id),
+        "DOC-2": (FileStatus.NOT_KEPT, "too_big", member.id),
+    }
 
     # Not a handler of a general incident: the office and a colleague are refused.
     for stranger in (OFFICE, HELPER):
@@ -60,15 +70,20 @@ async def test_handlers_however_they_came_and_the_reporter_open_the_evidence(
     sent = await evidence.send_evidence(deps, HELPER, filed.incident_id)
     assert sent.ref == filed.ref
     assert [(a.name, a.status, a.reason) for a in sent.attachments] == [
-        (None, "fetching", None), ("截图.pdf", "not_kept", "too_big")]  # fmt: skip
+        (None, "fetching", None),
+        ("截图.pdf", "not_kept", "too_big"),
+    ]
     assert await files_sent_to(deps, HELPER.id) == ["PHOTO-1", "DOC-2"]
     # The secretary (leadership, L1) and the reporter may; each opening is audited.
     await evidence.send_evidence(deps, SECRETARY, filed.incident_id)
     await evidence.send_evidence(deps, MEMBER, filed.incident_id)
     assert await files_sent_to(deps, MEMBER.id) == ["PHOTO-1", "DOC-2"]
     async with deps.db.read() as s:
-        opened = list(await s.scalars(select(AuditEntry.actor_id).where(
-            AuditEntry.action == "incident.evidence_opened")))  # fmt: skip
+        opened = list(
+            await s.scalars(
+                select(AuditEntry.actor_id).where(AuditEntry.action == "incident.evidence_opened")
+            )
+        )
     assert len(opened) == 3
 
 

@@ -34,16 +34,18 @@ async def standin() -> AsyncIterator[StandIn]:
 
 @pytest.fixture
 async def bot(standin: StandIn) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=f"{standin.url}/bot",
-                   base_file_url=f"{standin.url}/file/bot") as b:  # fmt: skip
+    async with Bot(
+        TOKEN, base_url=f"{standin.url}/bot", base_file_url=f"{standin.url}/file/bot"
+    ) as b:
         yield b
 
 
 async def receive(deps: Deps, *attachments: dict[str, object]) -> None:
     """As a record's transaction does: the copies are queued with the record."""
     async with deps.db.transaction() as session:
-        await files.keep(session, deps, now=deps.clock.now(), sender_id=None,
-                         attachments=list(attachments))  # fmt: skip
+        await files.keep(
+            session, deps, now=deps.clock.now(), sender_id=None, attachments=list(attachments)
+        )
 
 
 async def row(deps: Deps, file_id: str) -> KeptFile:
@@ -58,8 +60,13 @@ async def test_a_file_is_fetched_and_kept_under_its_sha256(
 ) -> None:
     content = "会议纪要 minutes".encode() * 100
     file_id = standin.add_file(content, "纪要.pdf")
-    att = {"file_id": file_id, "kind": "document", "name": "纪要.pdf", "size": len(content),
-           "mime_type": "application/pdf"}  # fmt: skip
+    att = {
+        "file_id": file_id,
+        "kind": "document",
+        "name": "纪要.pdf",
+        "size": len(content),
+        "mime_type": "application/pdf",
+    }
     await receive(deps, att)
     async with deps.db.read() as session:
         assert (await files.states(session, [file_id]))[file_id].status == FileStatus.FETCHING
@@ -161,8 +168,9 @@ async def test_verify_lists_missing_and_altered_copies(
 ) -> None:
     contents = [b"first", b"second", b"third"]
     ids = [standin.add_file(c, f"f{i}.txt") for i, c in enumerate(contents)]
-    await receive(deps, *({"file_id": f, "kind": "document", "name": f"f{i}.txt"}
-                          for i, f in enumerate(ids)))  # fmt: skip
+    await receive(
+        deps, *({"file_id": f, "kind": "document", "name": f"f{i}.txt"} for i, f in enumerate(ids))
+    )
     await Fetcher(deps, bot).fetch_once()
     assert await files.verify(deps) == (3, [])
 
@@ -190,8 +198,10 @@ def test_the_store_writes_once_read_only(tmp_path: Path) -> None:
 
 def _of(model: Any, values: dict[str, Any]) -> Any:
     """`model`'s table with only the columns of `values` (a schema older than the model)."""
-    return table(model.__tablename__, *(column(c.name, c.type) for c in model.__table__.c
-                                        if c.name in values))  # fmt: skip
+    return table(
+        model.__tablename__,
+        *(column(c.name, c.type) for c in model.__table__.c if c.name in values),
+    )
 
 
 async def test_files_on_record_before_the_upgrade_are_queued_to_be_kept(
@@ -213,10 +223,21 @@ async def test_files_on_record_before_the_upgrade_are_queued_to_be_kept(
         session.add(person)
         await session.flush()
         # Only the columns of revision 0018: the models have grown since (0022).
-        incident = dict(year=2026, number=1, kind="information", status="open",
-                        reporter_id=person.id, what="x", discovered_at=now, location="x",
-                        actions_taken="x", reported_at=now, discovered_precision="minute",
-                        needs_secretary_ack=False, escalation_level=0)  # fmt: skip
+        incident = dict(
+            year=2026,
+            number=1,
+            kind="information",
+            status="open",
+            reporter_id=person.id,
+            what="x",
+            discovered_at=now,
+            location="x",
+            actions_taken="x",
+            reported_at=now,
+            discovered_precision="minute",
+            needs_secretary_ack=False,
+            escalation_level=0,
+        )
         await session.execute(insert(_of(Incident, incident)).values(**incident))
         incident_id = await session.scalar(select(func.max(Incident.id)))
         for file_id in ("A", "A", "B"):  # the same file in two places is kept once
@@ -230,7 +251,9 @@ async def test_files_on_record_before_the_upgrade_are_queued_to_be_kept(
         async with upgraded.read() as session:
             rows = list(await session.scalars(select(KeptFile).order_by(KeptFile.file_id)))
         assert [(r.file_id, r.status, r.sender_id, r.size) for r in rows] == [
-            ("A", FileStatus.FETCHING, 1, 10), ("B", FileStatus.FETCHING, 1, 10)]  # fmt: skip
+            ("A", FileStatus.FETCHING, 1, 10),
+            ("B", FileStatus.FETCHING, 1, 10),
+        ]
         async with upgraded.transaction() as session:
             later = now + timedelta(days=3650)  # the rows were queued at the real time
             due = await files.due(session, now=later, limit=10)

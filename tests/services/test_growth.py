@@ -27,8 +27,13 @@ from bot.policy.schema import Kind, Severity
 from tests.support.incidents import draft, notices, staff
 from tests.support.staff import DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY
 
-PHOTO = {"file_id": "AgADadded1", "kind": "photo", "name": "现场照片", "size": 1000,
-         "mime_type": "image/jpeg"}  # fmt: skip
+PHOTO = {
+    "file_id": "AgADadded1",
+    "kind": "photo",
+    "name": "现场照片",
+    "size": 1000,
+    "mime_type": "image/jpeg",
+}
 
 
 async def incident(deps: Deps, incident_id: int) -> Incident:
@@ -51,19 +56,28 @@ async def test_the_reporter_adds_facts_and_files_each_a_dated_entry_handlers_tol
     me = (await people.start(deps, MEMBER)).person
     await drafts.save(deps, me.id, DraftState("inc_add", "collect", {"id": filed.incident_id}))
     clock.advance(timedelta(minutes=5))
-    added = await additions.add_to_report(deps, MEMBER, filed.incident_id, "又发现两处篡改",
-                                          [PHOTO])  # fmt: skip
+    added = await additions.add_to_report(
+        deps, MEMBER, filed.incident_id, "又发现两处篡改", [PHOTO]
+    )
     assert (added.ref, added.number, added.files, added.told) == (filed.ref, 1, 1, 2)
     second = await additions.add_to_report(deps, MEMBER, filed.incident_id, "已恢复", [])
     assert second.number == 2
     async with deps.db.read() as s:
-        entries = list(await s.scalars(select(TimelineEntry).where(
-            TimelineEntry.kind == "addition").order_by(TimelineEntry.id)))  # fmt: skip
-        att = await s.scalar(select(IncidentAttachment).where(IncidentAttachment.file_id
-                                                              == PHOTO["file_id"]))  # fmt: skip
+        entries = list(
+            await s.scalars(
+                select(TimelineEntry)
+                .where(TimelineEntry.kind == "addition")
+                .order_by(TimelineEntry.id)
+            )
+        )
+        att = await s.scalar(
+            select(IncidentAttachment).where(IncidentAttachment.file_id == PHOTO["file_id"])
+        )
         kept = await s.scalar(select(KeptFile).where(KeptFile.file_id == PHOTO["file_id"]))
     assert [(e.text, e.data["files"], e.actor_id) for e in entries] == [
-        ("又发现两处篡改", 1, me.id), ("已恢复", 0, me.id)]  # fmt: skip
+        ("又发现两处篡改", 1, me.id),
+        ("已恢复", 0, me.id),
+    ]
     assert entries[0].at == clock.now() and att is not None and att.entry_id == entries[0].id
     assert kept is not None  # the office keeps it like the report's own files
     told = await notices(deps, "incident.addition")
@@ -97,8 +111,9 @@ async def test_raised_to_major_the_secretary_is_brought_in_and_limits_follow(
     before = await incident(deps, filed.incident_id)
     assert not before.needs_secretary_ack
     clock.advance(timedelta(minutes=10))
-    changed = await changes.change_severity(deps, EMERGENCY, filed.incident_id, "general",
-                                            "major", "涉及大量用户数据")  # fmt: skip
+    changed = await changes.change_severity(
+        deps, EMERGENCY, filed.incident_id, "general", "major", "涉及大量用户数据"
+    )
     assert changed.severity == "major" and changed.brought_in == ["Shu"]  # R2, L1
     after = await incident(deps, filed.incident_id)
     assert after.severity == "major" and after.filed_severity == "general"
@@ -111,14 +126,17 @@ async def test_raised_to_major_the_secretary_is_brought_in_and_limits_follow(
     told = await notices(deps, "incident.severity_changed")
     assert {m.params["reason"] for m in told} == {"涉及大量用户数据"} and len(told) == 1  # deputy
     async with deps.db.read() as s:
-        entry = await s.scalar(select(TimelineEntry).where(TimelineEntry.kind ==
-                                                           "severity_changed"))  # fmt: skip
-        routed = await s.scalar(select(IncidentHandler.reason).where(
-            IncidentHandler.person_id == cards[-1].person_id))  # fmt: skip
+        entry = await s.scalar(
+            select(TimelineEntry).where(TimelineEntry.kind == "severity_changed")
+        )
+        routed = await s.scalar(
+            select(IncidentHandler.reason).where(IncidentHandler.person_id == cards[-1].person_id)
+        )
     assert entry is not None and entry.text == "涉及大量用户数据"
     assert (entry.data["from"], entry.data["to"]) == ("general", "major") and routed == "routed"
     assert [(a.clause, a.data["to"]) for a in await audit(deps, "incident.severity_changed")] == [
-        ("L1", "major")]  # fmt: skip
+        ("L1", "major")
+    ]
     # The sweep's escalation timer is the new severity's: at 31 minutes it escalates.
     clock.advance(timedelta(minutes=29))
     await sweep(deps)
@@ -141,8 +159,10 @@ async def test_a_notice_offers_only_the_steps_still_open(deps: Deps) -> None:
     me = (await people.start(deps, MEMBER)).person
     await drafts.save(deps, me.id, DraftState("inc_add", "collect", {"id": filed.incident_id}))
     await additions.add_to_report(deps, MEMBER, filed.incident_id, "又有转发", [])
-    told = [*await notices(deps, "incident.severity_changed"),
-            *await notices(deps, "incident.addition")]  # fmt: skip
+    told = [
+        *await notices(deps, "incident.severity_changed"),
+        *await notices(deps, "incident.addition"),
+    ]
     assert told
     for message in told:
         actions_offered = {b["data"].split(":")[1] for row in message.buttons for b in row}
@@ -155,12 +175,14 @@ async def test_a_second_tap_or_a_slower_handler_changes_nothing(deps: Deps) -> N
     filed = await file_report(deps, MEMBER, draft(severity=Severity.MAJOR))
     await changes.change_severity(deps, DEPUTY, filed.incident_id, "major", "general", "误报")
     with pytest.raises(AlreadyDone) as second:
-        await changes.change_severity(deps, EMERGENCY, filed.incident_id, "major", "critical",
-                                      "更严重")  # fmt: skip
+        await changes.change_severity(
+            deps, EMERGENCY, filed.incident_id, "major", "critical", "更严重"
+        )
     assert second.value.params["name"] == "Dai"
     with pytest.raises(AlreadyDone):
-        await changes.change_severity(deps, EMERGENCY, filed.incident_id, "general", "general",
-                                      "同上")  # fmt: skip
+        await changes.change_severity(
+            deps, EMERGENCY, filed.incident_id, "general", "general", "同上"
+        )
     with pytest.raises(NotAllowed):  # the reporter does not handle it
         await changes.change_severity(deps, MEMBER, filed.incident_id, "general", "major", "x")
     lowered = await incident(deps, filed.incident_id)
@@ -213,14 +235,17 @@ async def test_the_ledger_judges_by_the_severity_in_force_and_keeps_the_as_filed
     await staff(deps)
     filed = await file_report(deps, MEMBER, draft(severity=Severity.GENERAL))  # 4 working hours
     clock.advance(timedelta(minutes=5))
-    await changes.change_severity(deps, EMERGENCY, filed.incident_id, "general", "critical",
-                                  "扩散")  # fmt: skip
+    await changes.change_severity(deps, EMERGENCY, filed.incident_id, "general", "critical", "扩散")
     clock.advance(timedelta(minutes=40))  # past critical's 15 minutes, within general's 4 hours
     await actions.acknowledge(deps, EMERGENCY, filed.incident_id)
     book = await ledger.build(deps, SECRETARY, chosen("this_year", clock.now(), deps.zone))
     mine = [lapse for lapse in book.lapses if lapse.subject == filed.ref]
     assert [(lp.code, lp.late_by) for lp in mine if lp.code.startswith("ack")] == [
-        ("ack_late_in_force", timedelta(minutes=25))]  # as filed it was in time  # fmt: skip
-    steps = (await ledger.build(deps, SECRETARY, chosen("this_year", clock.now(), deps.zone),
-                                clause="L1")).steps  # fmt: skip
+        ("ack_late_in_force", timedelta(minutes=25))
+    ]  # as filed it was in time
+    steps = (
+        await ledger.build(
+            deps, SECRETARY, chosen("this_year", clock.now(), deps.zone), clause="L1"
+        )
+    ).steps
     assert "incident.severity_changed" in {s.action for s in steps}  # the secretary came in

@@ -61,8 +61,9 @@ async def test_ends_are_recorded_with_the_next_batch(deps: Deps) -> None:
     now = deps.clock.now()
     assert await inbox.received(deps.db, [update(1), update(2)], now=now) == {1, 2}
     # 1 and 2 handled; Telegram re-sends 2 with 3 (its batch was not confirmed yet).
-    kept = await inbox.received(deps.db, [update(2), update(3)], now=now,
-                                finished=[(1, now), (2, now)])  # fmt: skip
+    kept = await inbox.received(
+        deps.db, [update(2), update(3)], now=now, finished=[(1, now), (2, now)]
+    )
     assert kept == {3}
     assert [u["update_id"] for u in await inbox.unfinished(deps.db)] == [3]
     assert not await inbox.begin(deps.db, 2, lambda: update(2), now=now)  # handled: skipped

@@ -26,9 +26,10 @@ from tests.support.staff import ADMIN, DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRET
 async def steps(deps: Deps, incident_id: int) -> list[str]:
     async with deps.db.read() as s:
         rows = await s.scalars(
-            select(TimelineEntry.kind).where(TimelineEntry.incident_id == incident_id)
+            select(TimelineEntry.kind)
+            .where(TimelineEntry.incident_id == incident_id)
             .order_by(TimelineEntry.id)
-        )  # fmt: skip
+        )
         return list(rows)
 
 
@@ -63,8 +64,11 @@ async def test_acknowledge_once_and_second_is_told_who_was_first(deps: Deps) -> 
     with pytest.raises(NotAllowed):
         await actions.acknowledge(deps, OFFICE, filed.incident_id)  # not a handler of this one
     assert await steps(deps, filed.incident_id) == [
-        "filed", "routed", "acknowledged", "secretary_acknowledged",
-    ]  # fmt: skip
+        "filed",
+        "routed",
+        "acknowledged",
+        "secretary_acknowledged",
+    ]
 
 
 async def test_updates_on_major_incidents_reach_the_leadership_at_once(deps: Deps) -> None:
@@ -180,8 +184,14 @@ async def test_incident_at_an_event_reaches_the_head_of_the_reporters_committee(
     cid, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
     other, _ = await grants.create_committee(deps, ADMIN, "财经委")
     for person, committee in ((head, cid), (other_head, other)):
-        await grants.change_role(deps, ADMIN, person_id=person.id, role=Role.COMMITTEE_HEAD,
-                                 grant=True, committee_id=committee)  # fmt: skip
+        await grants.change_role(
+            deps,
+            ADMIN,
+            person_id=person.id,
+            role=Role.COMMITTEE_HEAD,
+            grant=True,
+            committee_id=committee,
+        )
     with pytest.raises(NotAllowed):
         await grants.set_committee(deps, MEMBER, person_id=mei.id, committee_id=cid)
     assert (await grants.set_committee(deps, ADMIN, person_id=mei.id, committee_id=cid)).committee
@@ -247,10 +257,13 @@ async def test_contain_on_an_unacknowledged_incident_acknowledges_it_on_record(
     done = await actions.contain(deps, EMERGENCY, filed.incident_id)
     assert done.acknowledged
     async with deps.db.read() as s:
-        kinds = list(await s.scalars(
-            select(TimelineEntry.kind).where(TimelineEntry.incident_id == filed.incident_id)
-            .order_by(TimelineEntry.id)
-        ))  # fmt: skip
+        kinds = list(
+            await s.scalars(
+                select(TimelineEntry.kind)
+                .where(TimelineEntry.incident_id == filed.incident_id)
+                .order_by(TimelineEntry.id)
+            )
+        )
         incident = await s.get(Incident, filed.incident_id)
     assert kinds[-2:] == ["acknowledged", "contained"]
     assert incident is not None and incident.acknowledged_at is not None

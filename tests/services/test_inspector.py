@@ -36,8 +36,9 @@ async def appoint(deps: Deps, **period: str) -> int:
     deps.policy = deps.policy.model_copy(update={"people": People(admission="approve")})
     ida = (await people.start(deps, IDA)).person
     assert not ida.admitted
-    await inspectors.grant(deps, SECRETARY, person_id=ida.id, first_day="2026-11-24",
-                           last_day="2026-11-30", **period)  # fmt: skip
+    await inspectors.grant(
+        deps, SECRETARY, person_id=ida.id, first_day="2026-11-24", last_day="2026-11-30", **period
+    )
     return ida.id
 
 
@@ -52,13 +53,16 @@ async def test_only_the_secretary_or_an_admin_appoints(deps: Deps) -> None:
     ida = (await people.start(deps, IDA)).person
     for who in (OFFICE, MEMBER):
         with pytest.raises(NotAllowed):
-            await inspectors.grant(deps, who, person_id=ida.id, first_day="2026-11-24",
-                                   last_day="2026-11-30")  # fmt: skip
+            await inspectors.grant(
+                deps, who, person_id=ida.id, first_day="2026-11-24", last_day="2026-11-30"
+            )
     with pytest.raises(InvalidInput):
-        await inspectors.grant(deps, ADMIN, person_id=ida.id, first_day="2026-11-30",
-                               last_day="2026-11-24")  # fmt: skip
-    await inspectors.grant(deps, ADMIN, person_id=ida.id, first_day="2026-11-24",
-                           last_day="2026-11-30")  # fmt: skip
+        await inspectors.grant(
+            deps, ADMIN, person_id=ida.id, first_day="2026-11-30", last_day="2026-11-24"
+        )
+    await inspectors.grant(
+        deps, ADMIN, person_id=ida.id, first_day="2026-11-24", last_day="2026-11-30"
+    )
     async with deps.db.read() as s:
         (told,) = await s.scalars(
             select(OutboxMessage).where(OutboxMessage.template == "inspector.granted")
@@ -120,8 +124,9 @@ async def test_not_yet_in_office(deps: Deps) -> None:
     await staff(deps)
     deps.policy = deps.policy.model_copy(update={"people": People(admission="approve")})
     ida = (await people.start(deps, IDA)).person
-    await inspectors.grant(deps, ADMIN, person_id=ida.id, first_day="2026-12-01",
-                           last_day="2026-12-31")  # fmt: skip
+    await inspectors.grant(
+        deps, ADMIN, person_id=ida.id, first_day="2026-12-01", last_day="2026-12-31"
+    )
     with pytest.raises(NotAllowed):
         await admission.gate(deps, IDA, reading=True)
     with pytest.raises(NotAllowed):

@@ -44,7 +44,7 @@ async def assignments(deps: Deps, incident_id: int) -> dict[int, tuple[str, str 
             select(Person.telegram_id, IncidentHandler.reason, IncidentHandler.ended_reason)
             .join(Person, Person.id == IncidentHandler.person_id)
             .where(IncidentHandler.incident_id == incident_id)
-        )  # fmt: skip
+        )
         return {tg: (reason, ended) for tg, reason, ended in rows}
 
 
@@ -67,8 +67,9 @@ async def test_a_revoked_deputy_keeps_no_power_and_his_incidents_go_to_the_offic
     await actions.close(deps, SECRETARY, closed.incident_id, "已处置")
     pulled = await file_report(deps, MEMBER, draft(Kind.INFORMATION, None))  # the office's
     await actions.pull_in(deps, OFFICE, pulled.incident_id, await pid(deps, DEPUTY))
-    await grants.change_role(deps, ADMIN, person_id=await pid(deps, DEPUTY), role=Role.DEPUTY,
-                             grant=False)  # fmt: skip
+    await grants.change_role(
+        deps, ADMIN, person_id=await pid(deps, DEPUTY), role=Role.DEPUTY, grant=False
+    )
     assert (await assignments(deps, open_one.incident_id))[DEPUTY.id] == ("routed", "role_revoked")
     assert (await assignments(deps, open_one.incident_id))[OFFICE.id] == ("handed_over", None)
     [card] = [c for c in await notices(deps, "incident.card") if c.params.get("handed_over_from")]
@@ -103,8 +104,11 @@ async def test_deactivating_a_handler_ends_roles_and_hands_every_incident_over(
     assert await audit(deps, "role.revoke") == revokes + 1
     assert (await assignments(deps, routed.incident_id))[EMERGENCY.id][1] == "deactivated"
     assert (await assignments(deps, pulled.incident_id))[EMERGENCY.id][1] == "deactivated"
-    told = [c.chat_id for c in await notices(deps, "incident.card")
-            if c.params.get("handed_over_from") == "Eli"]  # fmt: skip
+    told = [
+        c.chat_id
+        for c in await notices(deps, "incident.card")
+        if c.params.get("handed_over_from") == "Eli"
+    ]
     assert told == [OFFICE.id, OFFICE.id]  # both; the office is told even where it handles
     with pytest.raises(NotAllowed) as err:
         await actions.acknowledge(deps, EMERGENCY, routed.incident_id)
@@ -130,8 +134,13 @@ async def test_deactivating_approvers_moves_their_decisions_down_the_chain(deps:
     ends and the admins decide (R6)."""
     await staff(deps)
     sent = await events.submit(deps, MEMBER, lecture())
-    await name_acting(deps, SECRETARY, person_id=await pid(deps, PIA), first_day="2026-11-24",
-                      last_day="2026-12-31")  # fmt: skip
+    await name_acting(
+        deps,
+        SECRETARY,
+        person_id=await pid(deps, PIA),
+        first_day="2026-11-24",
+        last_day="2026-12-31",
+    )
     await leaving.deactivate(deps, ADMIN, await pid(deps, SECRETARY))
     moved = [c for c in await notices(deps, "event.decide") if c.params.get("handed_over_from")]
     assert sorted(c.chat_id for c in moved) == [DEPUTY.id, PIA.id]
@@ -142,8 +151,11 @@ async def test_deactivating_approvers_moves_their_decisions_down_the_chain(deps:
     async with deps.db.read() as s:
         acting = await s.scalar(select(ActingApprover))
     assert acting is not None and acting.revoked_at is not None
-    last = [c.chat_id for c in await notices(deps, "event.decide")
-            if c.params.get("handed_over_from") == "Pia"]  # fmt: skip
+    last = [
+        c.chat_id
+        for c in await notices(deps, "event.decide")
+        if c.params.get("handed_over_from") == "Pia"
+    ]
     assert last == [ADMIN.id]
     with pytest.raises(NotAllowed):
         await decisions.decide(deps, PIA, sent.id, 1, EventAction.APPROVE)
@@ -158,8 +170,9 @@ async def test_a_review_and_a_named_organiser_move_on_when_they_leave(deps: Deps
     await staff(deps)
     committee, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
     han, mei = await pid(deps, HEAD), await pid(deps, MEMBER)
-    await grants.change_role(deps, ADMIN, person_id=han, role=Role.COMMITTEE_HEAD, grant=True,
-                             committee_id=committee)  # fmt: skip
+    await grants.change_role(
+        deps, ADMIN, person_id=han, role=Role.COMMITTEE_HEAD, grant=True, committee_id=committee
+    )
     await grants.set_committee(deps, ADMIN, person_id=mei, committee_id=committee)
     in_review = await events.submit(deps, MEMBER, lecture())
     named = await events.submit(deps, MEMBER, lecture(organiser_id=await pid(deps, PIA)))
@@ -170,8 +183,11 @@ async def test_a_review_and_a_named_organiser_move_on_when_they_leave(deps: Deps
         statuses = {e.id: (e.status, e.organiser_id) for e in await s.scalars(select(EventRequest))}
     assert statuses[in_review.id] == ("pending", mei)
     assert statuses[named.id] == ("changes_requested", mei)
-    moved = [c.chat_id for c in await notices(deps, "event.decide")
-             if c.params.get("handed_over_from") == "Han"]  # fmt: skip
+    moved = [
+        c.chat_id
+        for c in await notices(deps, "event.decide")
+        if c.params.get("handed_over_from") == "Han"
+    ]
     assert sorted(moved) == [DEPUTY.id, SECRETARY.id]
     [back] = await notices(deps, "event.organiser_left")
     assert (back.chat_id, back.params["name"]) == (MEMBER.id, "Pia")
@@ -183,9 +199,10 @@ async def test_deactivation_decides_once_and_reactivation_brings_back_a_plain_me
     await staff(deps)
     ou = await pid(deps, OFFICE)
     results = await asyncio.gather(
-        leaving.deactivate(deps, ADMIN, ou), leaving.deactivate(deps, ADMIN, ou),
+        leaving.deactivate(deps, ADMIN, ou),
+        leaving.deactivate(deps, ADMIN, ou),
         return_exceptions=True,
-    )  # fmt: skip
+    )
     assert sorted(type(r).__name__ for r in results) == ["AlreadyDone", "Left"]
     assert await audit(deps, "person.deactivated") == 1
     with pytest.raises(InvalidInput):  # oneself, and the configured admins, stay
@@ -212,10 +229,14 @@ async def test_a_revoked_deputy_passes_on_only_the_decisions_escalated_to_him(
         row = await s.get(EventRequest, escalated.id)
         assert row is not None
         row.deputy_escalated_at = deps.clock.now()
-    await grants.change_role(deps, ADMIN, person_id=await pid(deps, DEPUTY), role=Role.DEPUTY,
-                             grant=False)  # fmt: skip
-    moved = [(c.chat_id, c.params["id"]) for c in await notices(deps, "event.decide")
-             if c.params.get("handed_over_from") == "Dai"]  # fmt: skip
+    await grants.change_role(
+        deps, ADMIN, person_id=await pid(deps, DEPUTY), role=Role.DEPUTY, grant=False
+    )
+    moved = [
+        (c.chat_id, c.params["id"])
+        for c in await notices(deps, "event.decide")
+        if c.params.get("handed_over_from") == "Dai"
+    ]
     assert moved == [(SECRETARY.id, escalated.id)]
     with pytest.raises(NotAllowed):
         await decisions.decide(deps, DEPUTY, plain.id, 1, EventAction.APPROVE)

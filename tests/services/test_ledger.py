@@ -52,21 +52,33 @@ async def test_a_year_of_figures_and_lapses(deps: Deps, clock: MovableClock) -> 
     inc = book.incident_figures
     assert inc.total == 5 and inc.open == 2  # I3 and I5
     assert inc.by_kind == {
-        ("network_security", "major"): 1, ("network_security", "general"): 1,
-        ("public_opinion", "critical"): 1, ("event_incident", "major"): 1, ("information", ""): 1,
-    }  # fmt: skip
+        ("network_security", "major"): 1,
+        ("network_security", "general"): 1,
+        ("public_opinion", "critical"): 1,
+        ("event_incident", "major"): 1,
+        ("information", ""): 1,
+    }
     # Acknowledged after 20 min, 40 min, 5 h, 6 h: the median is (40 + 300) / 2 = 170 min.
     assert inc.to_acknowledge == Durations(4, 170 * M, 6 * H)
     assert inc.to_close == Durations(3, 48 * H, 48 * H)  # 48 h, 24 h, 48 h
     assert (inc.escalated, inc.upward) == (2, 2)  # I2, I5; I1, I5
     ev = book.event_figures
     assert ev.requested == 6 and ev.dated == 5 and ev.held == 1 and ev.short_lead == 1
-    assert ev.steps == {"approved": 3, "rejected": 1, "sent_back": 1, "withdrawn": 1,
-                        "filed": 2, "cancelled": 0}  # fmt: skip
+    assert ev.steps == {
+        "approved": 3,
+        "rejected": 1,
+        "sent_back": 1,
+        "withdrawn": 1,
+        "filed": 2,
+        "cancelled": 0,
+    }
     assert ev.lead_days == (18.5, 4.0)  # 4, 18, 18, 19, 22, 50 days
     met = {(o.clause, o.key): (o.held, o.required, o.state) for o in book.obligations}
     assert [k for k, v in met.items() if k[0] == "A2" and v[2] == "met"] == [
-        ("A2", "2026-Q1"), ("A2", "2026-Q3"), ("A2", "2026-Q4")]  # fmt: skip
+        ("A2", "2026-Q1"),
+        ("A2", "2026-Q3"),
+        ("A2", "2026-Q4"),
+    ]
     assert met[("A2", "2026-Q2")] == (0, 1, "short")
     assert met[("R2", "2026")] == (1, 2, "short")
     assert sum(1 for (c, _k), v in met.items() if c == "R3" and v[2] == "met") == 10
@@ -90,8 +102,10 @@ async def test_a_quarter_is_its_own_slice(deps: Deps, clock: MovableClock) -> No
     ]
     # The Party Founding analysis was due by June 30, but belongs to July 1's quarter.
     q3 = await ledger.build(deps, SHU, between(date(2026, 7, 1), date(2026, 9, 30), CN))
-    assert [lp.subject for lp in q3.lapses][:2] == ["party-founding:2026-07-01",
-                                                    "army-day:2026-08-01"]  # fmt: skip
+    assert [lp.subject for lp in q3.lapses][:2] == [
+        "party-founding:2026-07-01",
+        "army-day:2026-08-01",
+    ]
 
 
 async def test_before_the_deadline_nothing_is_claimed(deps: Deps, clock: MovableClock) -> None:
@@ -101,10 +115,12 @@ async def test_before_the_deadline_nothing_is_claimed(deps: Deps, clock: Movable
     states = {(o.clause, o.key): o.state for o in book.obligations}
     assert states[("A2", "2026-Q4")] == "met" and states[("R2", "2026")] == "open"
     assert [(lp.code, lp.subject) for lp in book.lapses] == [
-        ("event_uncleared", "EVT-2026-0005"), ("ack_missing", "INC-2026-0005"),
-        ("secretary_ack_missing", "INC-2026-0005"), ("upward_late", "INC-2026-0005"),
+        ("event_uncleared", "EVT-2026-0005"),
+        ("ack_missing", "INC-2026-0005"),
+        ("secretary_ack_missing", "INC-2026-0005"),
+        ("upward_late", "INC-2026-0005"),
         ("study_missing", "2026-11"),
-    ]  # fmt: skip
+    ]
 
 
 def seen(book: ledger.Ledger, clause: str) -> list[tuple[str, str, str]]:
@@ -148,9 +164,11 @@ async def test_clause_views(deps: Deps, clock: MovableClock) -> None:
     ]
     r6 = await view("R6")
     assert [s for s in r6 if s[2] == "EVT-2026-0001"] == [
-        ("step", "event.requested", "EVT-2026-0001"), ("step", "event.approve", "EVT-2026-0001"),
-        ("step", "event.filed", "EVT-2026-0001"), ("step", "event.outcome", "EVT-2026-0001"),
-    ]  # fmt: skip
+        ("step", "event.requested", "EVT-2026-0001"),
+        ("step", "event.approve", "EVT-2026-0001"),
+        ("step", "event.filed", "EVT-2026-0001"),
+        ("step", "event.outcome", "EVT-2026-0001"),
+    ]
     assert [s[2] for s in r6 if s[0] == "lapse"] == ["EVT-2026-0003", "EVT-2026-0005"]
     # requested, approved, rejected, sent back, withdrawn, filed, held, lapses; and I5, an
     # incident at an event, filed under R6 too.
@@ -186,8 +204,14 @@ async def test_every_role_sees_its_own_part(deps: Deps, clock: MovableClock) -> 
         assert book.event_figures.requested == len(events)
     # The head's figures count his committee's steps only: E1, E3, E5 were approved, none else.
     head = await ledger.build(deps, HAN, period)
-    assert head.event_figures.steps == {"approved": 3, "rejected": 0, "sent_back": 0,
-                                        "withdrawn": 0, "filed": 2, "cancelled": 0}  # fmt: skip
+    assert head.event_figures.steps == {
+        "approved": 3,
+        "rejected": 0,
+        "sent_back": 0,
+        "withdrawn": 0,
+        "filed": 2,
+        "cancelled": 0,
+    }
 
 
 async def test_an_export_is_audited(deps: Deps, clock: MovableClock) -> None:
@@ -207,9 +231,14 @@ async def test_the_register_never_shows_in_the_ledger(deps: Deps, clock: Movable
     await a_year(deps, clock)
     clock.set(at(12, 30))
     mei = await people.identify(deps, MEI, private=True)
-    draft = CaseDraft(person_id=mei.id, clause="C2", facts="INC-2026-0002 未经书记确认",
-                      grade="light", measures=["criticism_education"],
-                      decided_on=date(2026, 12, 30))  # fmt: skip
+    draft = CaseDraft(
+        person_id=mei.id,
+        clause="C2",
+        facts="INC-2026-0002 未经书记确认",
+        grade="light",
+        measures=["criticism_education"],
+        decided_on=date(2026, 12, 30),
+    )
     await register.record_case(deps, SHU, draft)
     clock.set(at(1, 10, year=2027))
     period = chosen("last_year", clock.now(), CN)

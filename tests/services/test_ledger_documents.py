@@ -84,8 +84,12 @@ async def test_the_chinese_documents_follow_gb_t_9704(
     # Where the standard's fonts are missing, the font table names the common substitutes.
     table = next(p for p in doc.part.package.iter_parts() if p.partname == "/word/fontTable.xml")
     fonts = table.blob.decode()
-    for font, substitute in (("方正小标宋简体", "华文中宋"), ("仿宋_GB2312", "仿宋"),
-                             ("楷体_GB2312", "楷体"), ("黑体", "SimHei")):  # fmt: skip
+    for font, substitute in (
+        ("方正小标宋简体", "华文中宋"),
+        ("仿宋_GB2312", "仿宋"),
+        ("楷体_GB2312", "楷体"),
+        ("黑体", "SimHei"),
+    ):
         assert f'<w:font w:name="{font}"><w:altName w:val="{substitute}"/>' in fonts
 
 
@@ -98,10 +102,13 @@ async def test_the_report_has_the_rule_sets_and_the_ledgers_figures(
         "Report on implementing the ideological work responsibility system in 2026"
     )
     assert headings(doc, 1) == [
-        "1. Implementing the responsibility (R1–R8)", "2. Linked handling of incidents (L1–L5)",
-        "3. Regular analysis and review (A1–A4)", "4. Platform management (P1–P4)",
-        "5. Accountability (C1–C12)", "6. Problems and next steps",
-    ]  # fmt: skip
+        "1. Implementing the responsibility (R1–R8)",
+        "2. Linked handling of incidents (L1–L5)",
+        "3. Regular analysis and review (A1–A4)",
+        "4. Platform management (P1–P4)",
+        "5. Accountability (C1–C12)",
+        "6. Problems and next steps",
+    ]
     assert headings(doc, 2)[:2] == ["1.1 Dedicated meetings (R2)", "1.2 Study sessions (R3)"]
     seen = figures(doc)
     inc, ev = book.incident_figures, book.event_figures
@@ -113,9 +120,13 @@ async def test_the_report_has_the_rule_sets_and_the_ledgers_figures(
     assert seen["Events filed with the publicity department"] == str(ev.steps["filed"])
     assert seen["Lapses"] == str(len(book.lapses)) == "17"
     assert (seen["Dedicated meetings held (R2)"], seen["Dedicated meetings required (R2)"]) == (
-        "1", "2")  # fmt: skip
+        "1",
+        "2",
+    )
     assert (seen["Quarterly reviews held (A2)"], seen["Quarterly reviews required (A2)"]) == (
-        "3", "4")  # fmt: skip
+        "3",
+        "4",
+    )
     assert seen["Median time to acknowledge"] == "2 h 50 min"  # 170 min, as the ledger's
     text = [p.text for p in doc.paragraphs]
     assert "June 10, 2026: 意识形态工作专题会议" in text  # meetings with dates and subjects
@@ -130,8 +141,9 @@ async def test_the_report_has_the_rule_sets_and_the_ledgers_figures(
         "Public-opinion incident (Critical)": ["1", "40 min", "40 min", "0"],
     }
     followed = [t for t in text if t.startswith("INC-2026-0002: acknowledged 25 min")]
-    assert followed == ["INC-2026-0002: acknowledged 25 min after its limit (L4). "
-                        "What followed: closed"]  # fmt: skip
+    assert followed == [
+        "INC-2026-0002: acknowledged 25 min after its limit (L4). What followed: closed"
+    ]
     places = [p for p in doc.paragraphs if p.text.startswith("[For the office to write")]
     assert len(places) == 7 and all(p.runs[0].bold for p in places)
 
@@ -143,10 +155,15 @@ async def test_the_chinese_report_leaves_marked_places_for_the_office(
     doc = Document(BytesIO(report_docx(book, Renderer("zh_CN", CN))))
     assert doc.paragraphs[0].text == "关于2026年意识形态工作责任制落实情况的报告"
     assert headings(doc, 1)[0] == "一、意识形态责任落实情况（R1—R8）"
-    assert headings(doc, 2)[:4] == ["（一）意识形态工作专题会议（R2）", "（二）理论学习（R3）",
-                                    "（三）已审批活动（R6）", "（一）按类别和等级统计"]  # fmt: skip
+    assert headings(doc, 2)[:4] == [
+        "（一）意识形态工作专题会议（R2）",
+        "（二）理论学习（R3）",
+        "（三）已审批活动（R6）",
+        "（一）按类别和等级统计",
+    ]
     assert "EVT-2026-0001“理论宣讲报告会”：已批准并备案，可以举办；备案文号宣备〔2026〕3号" in [
-        p.text for p in doc.paragraphs]  # fmt: skip
+        p.text for p in doc.paragraphs
+    ]
     assert len([p for p in doc.paragraphs if p.text.startswith("【由办公室填写：")]) == 7
     assert doc.paragraphs[-1].text == "2027年1月10日"  # the date as a Chinese document writes it
     assert "2026年6月10日：意识形态工作专题会议" in [p.text for p in doc.paragraphs]
@@ -157,8 +174,9 @@ async def test_the_ledger_document_has_a_table_per_area(deps: Deps, clock: Movab
     doc = Document(BytesIO(tables_docx(book, Renderer("en", CN))))
     assert headings(doc, 1)[:3] == [
         "1. Incidents and information reports (L4, P1–P3)",
-        "2. Report meetings, seminars, lectures and forums (R6)", "3. Dedicated meetings (R2)",
-    ]  # fmt: skip
+        "2. Report meetings, seminars, lectures and forums (R6)",
+        "3. Dedicated meetings (R2)",
+    ]
     incidents, events, dedicated, study, reviews, analyses, lapses = doc.tables
     assert len(incidents.rows) == 1 + len(book.incidents)
     assert incidents.rows[1].cells[0].text == "INC-2026-0001\nNetwork-security incident (Major)"

@@ -34,8 +34,16 @@ async def test_the_year_as_a_spreadsheet(deps: Deps, clock: MovableClock) -> Non
     data = workbook(book, Renderer("en", CN), steps.append)
     assert steps == sorted(steps) and steps[-1] == 1.0  # progress only moves forward
     wb = load_workbook(BytesIO(data))
-    assert wb.sheetnames == ["Summary", "Incidents", "Events", "Meetings", "Obligations",
-                             "Lapses", "Evidence by clause", "Evidence files"]  # fmt: skip
+    assert wb.sheetnames == [
+        "Summary",
+        "Incidents",
+        "Events",
+        "Meetings",
+        "Obligations",
+        "Lapses",
+        "Evidence by clause",
+        "Evidence files",
+    ]
     summary = dict(rows(wb["Summary"])[1:])
     assert summary["Period"] == "2026"
     assert summary["From"] == wall(2026, 1, 1) and summary["To"] == wall(2026, 12, 31)
@@ -63,12 +71,22 @@ async def test_the_year_as_a_spreadsheet(deps: Deps, clock: MovableClock) -> Non
     events = rows(wb["Events"])
     e5 = dict(zip(events[0], events[5], strict=True))
     assert (e5["Reference"], e5["Status"], e5["Filing reference"]) == (
-        "EVT-2026-0005", "cleared", "宣备〔2026〕21号")  # fmt: skip
+        "EVT-2026-0005",
+        "cleared",
+        "宣备〔2026〕21号",
+    )
     assert e5["Notice (days)"] == 18
     assert len(rows(wb["Meetings"])) == 1 + 3 + 1 + 10 + 4
     obligations = rows(wb["Obligations"])
-    assert ["A2", "Quarterly review (A2) · Q2 2026", wall(2026, 4, 1), wall(2026, 6, 30),
-            0, 1, "not met"] in obligations  # fmt: skip
+    assert [
+        "A2",
+        "Quarterly review (A2) · Q2 2026",
+        wall(2026, 4, 1),
+        wall(2026, 6, 30),
+        0,
+        1,
+        "not met",
+    ] in obligations
     lapses = rows(wb["Lapses"])
     assert len(lapses) == 1 + 17
     assert lapses[1] == [
@@ -95,7 +113,15 @@ async def test_an_empty_period_still_makes_a_file(deps: Deps, clock: MovableCloc
     clock.set(at(3, 1))
     book = await ledger.build(deps, OU, chosen("this_quarter", clock.now(), CN), export=True)
     wb = load_workbook(BytesIO(workbook(book, Renderer("zh_CN", CN))))
-    assert wb.sheetnames == ["概况", "突发事件", "活动", "会议", "制度要求落实情况", "未落实事项",
-                             "条款佐证记录", "证明材料"]  # fmt: skip
+    assert wb.sheetnames == [
+        "概况",
+        "突发事件",
+        "活动",
+        "会议",
+        "制度要求落实情况",
+        "未落实事项",
+        "条款佐证记录",
+        "证明材料",
+    ]
     assert rows(wb["突发事件"])[0][:4] == ["编号", "类别", "等级", "状态"]
     assert rows(wb[wb.sheetnames[1]])[1:] == []

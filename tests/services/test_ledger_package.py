@@ -58,26 +58,40 @@ async def a_year_with_evidence(deps: Deps, clock: MovableClock) -> dict[str, str
     minutes are kept, with its areas' conclusions and attendees by name."""
     await a_year(deps, clock)
     clock.set(at(12, 21))
-    draft = replace(_report(Kind.NETWORK_SECURITY, Severity.GENERAL, clock.now()), what=WHAT,
-                    attachments=[{"file_id": "ph-1", "kind": "photo", "size": len(PHOTO)},
-                                 {"file_id": "doc-1", "kind": "document", "name": "截图说明.pdf",
-                                  "size": 900}])  # fmt: skip
+    draft = replace(
+        _report(Kind.NETWORK_SECURITY, Severity.GENERAL, clock.now()),
+        what=WHAT,
+        attachments=[
+            {"file_id": "ph-1", "kind": "photo", "size": len(PHOTO)},
+            {"file_id": "doc-1", "kind": "document", "name": "截图说明.pdf", "size": 900},
+        ],
+    )
     i6 = (await file_report(deps, MEI, draft)).incident_id
     clock.set(at(12, 21, 11))
     await actions.close(deps, ELI, i6, "已恢复首页")
     ou = await people.identify(deps, OU, private=True)
     areas = [t.key for t in deps.policy.calendar.quarterly_review.topics]
     clock.set(at(12, 22, 18))
-    await record_meeting(deps, OU, MeetingDraft(
-        kind=MeetingKind.QUARTERLY_REVIEW, held_on=at(12, 22).astimezone(CN).date(),
-        title="四季度补充研判", attendee_ids=[ou.id], files=[("min-1", "document", "纪要.pdf")],
-        notes="会议纪要：逐项研判", conclusions={k: f"{k}领域总体平稳" for k in areas[1:]},
-        not_discussed={areas[0]: "上次已研判"}))  # fmt: skip
+    await record_meeting(
+        deps,
+        OU,
+        MeetingDraft(
+            kind=MeetingKind.QUARTERLY_REVIEW,
+            held_on=at(12, 22).astimezone(CN).date(),
+            title="四季度补充研判",
+            attendee_ids=[ou.id],
+            files=[("min-1", "document", "纪要.pdf")],
+            notes="会议纪要：逐项研判",
+            conclusions={k: f"{k}领域总体平稳" for k in areas[1:]},
+            not_discussed={areas[0]: "上次已研判"},
+        ),
+    )
     return await keep(deps, {"ph-1": PHOTO, "doc-1": b"%PDF-1.4 notes" * 60, "min-1": MINUTES})
 
 
-async def package(deps: Deps, clock: MovableClock, who: Any, locale: str, tmp: Path,
-                  limit: int | None = None) -> tuple[list[Path], Any]:  # fmt: skip
+async def package(
+    deps: Deps, clock: MovableClock, who: Any, locale: str, tmp: Path, limit: int | None = None
+) -> tuple[list[Path], Any]:
     clock.set(at(1, 10, year=2027))
     book = await ledger.build(deps, who, chosen("last_year", clock.now(), CN), export=True)
     out = tmp / f"out-{who.id}-{locale}"
@@ -111,9 +125,11 @@ async def test_the_package_holds_content_documents_and_evidence(
     assert z.read(mtg) == MINUTES
     wb = load_workbook(BytesIO(z.read("ledger-2026.xlsx")))
     files = [[c.value for c in row] for row in wb["Evidence files"].iter_rows()][1:]
-    assert [(f[0], f[4]) for f in files] == [("INC-2026-0006", shas["ph-1"]),
-                                             ("INC-2026-0006", shas["doc-1"]),
-                                             (mtg[9:-6], shas["min-1"])]  # fmt: skip
+    assert [(f[0], f[4]) for f in files] == [
+        ("INC-2026-0006", shas["ph-1"]),
+        ("INC-2026-0006", shas["doc-1"]),
+        (mtg[9:-6], shas["min-1"]),
+    ]
     for row in wb["Evidence files"].iter_rows(min_row=2):
         assert hashlib.sha256(z.read(row[1].hyperlink.target)).hexdigest() == row[4].value
 
@@ -235,8 +251,11 @@ async def test_an_empty_period_still_makes_a_whole_package(
     parts = build(book, Renderer("zh_CN", CN), deps.settings.resolved_files_dir, tmp_path)
     z = zipfile.ZipFile(parts[0])
     assert [p.name for p in parts] == ["台账-2026-Q1.zip"]
-    assert z.namelist() == ["台账-2026-Q1.xlsx", "意识形态工作责任制落实情况报告-2026-Q1.docx",
-                            "台账-2026-Q1.docx"]  # fmt: skip
+    assert z.namelist() == [
+        "台账-2026-Q1.xlsx",
+        "意识形态工作责任制落实情况报告-2026-Q1.docx",
+        "台账-2026-Q1.docx",
+    ]
     tables = Document(BytesIO(z.read("台账-2026-Q1.docx")))
     assert tables.paragraphs[0].text == "2026年第一季度意识形态工作台账"
     assert [p.text for p in tables.paragraphs].count("本期无。") == 8  # every area, empty

@@ -34,8 +34,12 @@ def test_the_sample_documents_render_with_libreoffice(tmp_path: Path) -> None:
     pdfs = tmp_path / "pdf"
     pdfs.mkdir()
     report, tables, english = office.to_pdfs(
-        [tmp_path / n for n in ("report-2026-zh_CN.docx", "ledger-2026-zh_CN.docx",
-                                "report-2026-en.docx")], pdfs)  # fmt: skip
+        [
+            tmp_path / n
+            for n in ("report-2026-zh_CN.docx", "ledger-2026-zh_CN.docx", "report-2026-en.docx")
+        ],
+        pdfs,
+    )
     assert 4 <= office.pages(report) <= 12
     assert 2 <= office.pages(tables) <= 8
     assert office.pages(english) >= 3

@@ -20,8 +20,12 @@ from standin.ledger_year import CN, SHU, a_year, at
 from tests.support.chart import png_size, quietly
 from tests.support.year_book import year_book
 
-A2, R2, R3, A3 = (MeetingKind.QUARTERLY_REVIEW, MeetingKind.DEDICATED, MeetingKind.STUDY,
-                  MeetingKind.FORWARD_ANALYSIS)  # fmt: skip
+A2, R2, R3, A3 = (
+    MeetingKind.QUARTERLY_REVIEW,
+    MeetingKind.DEDICATED,
+    MeetingKind.STUDY,
+    MeetingKind.FORWARD_ANALYSIS,
+)
 
 
 def by_month(**months: int) -> list[int]:
@@ -41,16 +45,37 @@ async def test_the_years_chart(deps: Deps, clock: MovableClock) -> None:
         "": by_month(jul=1),  # I3, an information report
     }
     # I1 after 20 min, I2 after 40 min, I3 after 5 h, I4 after 6 h; I5 never.
-    assert data.to_acknowledge == [None, pytest.approx(1 / 3), None, pytest.approx(2 / 3),
-                                   None, None, 5.0, None, 6.0, None, None, None]  # fmt: skip
+    assert data.to_acknowledge == [
+        None,
+        pytest.approx(1 / 3),
+        None,
+        pytest.approx(2 / 3),
+        None,
+        None,
+        5.0,
+        None,
+        6.0,
+        None,
+        None,
+        None,
+    ]
     # A2: no review in Q2; R2: 1 of 2 meetings, so the year is short; R3: all but August and
     # November; A3: four of the eight dates prepared.
     assert data.obligations == {A2: (3, 4), R2: (0, 1), R3: (10, 12), A3: (4, 8)}
     # The 17 lapses by the clauses they touch: L4 ×3 (I2, I4 late, I5 never); R2 and C2 ×2
     # (the secretary, I2 and I5), R2 once more (dedicated meetings); C8 and P3 ×2 (I2, I5);
     # R6 ×2 (E3, E5); A2 Q2; R3 August and November; A3 ×4.
-    assert data.lapses == {"A2": 1, "A3": 4, "C2": 2, "C8": 2, "L4": 3, "P3": 2, "R2": 3,
-                           "R3": 2, "R6": 2}  # fmt: skip
+    assert data.lapses == {
+        "A2": 1,
+        "A3": 4,
+        "C2": 2,
+        "C8": 2,
+        "L4": 3,
+        "P3": 2,
+        "R2": 3,
+        "R3": 2,
+        "R6": 2,
+    }
     for locale in ("zh_CN", "en"):
         assert png_size(quietly(lambda r: chart_png(book, r), Renderer(locale, CN))) == (1200, 900)
 
@@ -58,8 +83,7 @@ async def test_the_years_chart(deps: Deps, clock: MovableClock) -> None:
 async def test_a_quarter_and_chosen_dates(deps: Deps, clock: MovableClock) -> None:
     await a_year(deps, clock)
     clock.set(at(1, 10, year=2027))
-    q2 = chart_data(await ledger.build(deps, SHU, between(date(2026, 4, 1), date(2026, 6, 30),
-                                                          CN)))  # fmt: skip
+    q2 = chart_data(await ledger.build(deps, SHU, between(date(2026, 4, 1), date(2026, 6, 30), CN)))
     assert q2.months == [(2026, 4), (2026, 5), (2026, 6)]
     assert q2.incidents["critical"] == [1, 0, 0] and q2.to_acknowledge[1:] == [None, None]
     # The year's dedicated meetings belong to December; Party Founding (July 1) to Q3.

@@ -22,8 +22,11 @@ from bot.search.models import TRIGRAM_INDEX
 def _diff(connection: Connection) -> list[Any]:
     import_all_models()
     context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return [d for d in compare_metadata(context, Base.metadata) if d[0] != "remove_table"
-            and not (d[0] == "remove_index" and d[1].name == TRIGRAM_INDEX)]  # fmt: skip
+    return [
+        d
+        for d in compare_metadata(context, Base.metadata)
+        if d[0] != "remove_table" and not (d[0] == "remove_index" and d[1].name == TRIGRAM_INDEX)
+    ]
 
 
 async def test_models_and_migrations_agree(db: Database) -> None:
@@ -69,8 +72,11 @@ def test_a_start_on_a_current_database_does_not_load_alembic(
     for path in (current, empty, empty):  # at head; new (migrated); at head again
         done = subprocess.run(
             [sys.executable, "-c", _START, f"sqlite+aiosqlite:///{path}"],
-            capture_output=True, text=True, timeout=120, check=True,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
         outcomes.append(done.stdout.split())
     head = head_revision()
     assert outcomes == [["False", head], ["True", head], ["False", head]]
@@ -86,10 +92,12 @@ async def test_everyone_registered_before_admission_stays_a_member(tmp_path: Pat
     try:
         await upgrade(engine, "0012")
         async with engine.begin() as conn:
-            await conn.execute(text(
-                "INSERT INTO people (telegram_id, first_name, created_at, updated_at) "
-                "VALUES (1, 'Mei', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
-            ))  # fmt: skip
+            await conn.execute(
+                text(
+                    "INSERT INTO people (telegram_id, first_name, created_at, updated_at) "
+                    "VALUES (1, 'Mei', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+                )
+            )
         await upgrade(engine)
         async with engine.connect() as conn:
             admission = (await conn.execute(text("SELECT admission FROM people"))).scalar()

@@ -90,8 +90,13 @@ async def test_an_acting_approvers_request_goes_to_the_others_and_theirs_to_the_
     deps: Deps,
 ) -> None:
     await staff(deps)
-    await name_acting(deps, SECRETARY, person_id=await pid(deps, OFFICE),
-                      first_day="2026-11-24", last_day="2026-11-30")  # fmt: skip
+    await name_acting(
+        deps,
+        SECRETARY,
+        person_id=await pid(deps, OFFICE),
+        first_day="2026-11-24",
+        last_day="2026-11-30",
+    )
     own = await events.submit(deps, OFFICE, draft())
     assert await decide_cards(deps, own.ref) == sorted([SECRETARY.id, DEPUTY.id])
     await refused_own(deps, OFFICE, own.id, own.ref)
@@ -128,8 +133,9 @@ async def test_a_committee_heads_own_request_skips_their_review(deps: Deps) -> N
     await staff(deps)
     head = (await people.start(deps, HEAD)).person
     cid, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
-    await grants.change_role(deps, ADMIN, person_id=head.id, role=Role.COMMITTEE_HEAD,
-                             grant=True, committee_id=cid)  # fmt: skip
+    await grants.change_role(
+        deps, ADMIN, person_id=head.id, role=Role.COMMITTEE_HEAD, grant=True, committee_id=cid
+    )
     await grants.set_committee(deps, ADMIN, person_id=head.id, committee_id=cid)
     sent = await events.submit(deps, HEAD, draft())
     assert sent.status == "pending"  # straight to the approvers, not to their own review
@@ -148,8 +154,9 @@ async def test_a_committee_head_does_not_review_what_they_organise(deps: Deps) -
     head = (await people.start(deps, HEAD)).person
     mei = await pid(deps, MEMBER)
     cid, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
-    await grants.change_role(deps, ADMIN, person_id=head.id, role=Role.COMMITTEE_HEAD,
-                             grant=True, committee_id=cid)  # fmt: skip
+    await grants.change_role(
+        deps, ADMIN, person_id=head.id, role=Role.COMMITTEE_HEAD, grant=True, committee_id=cid
+    )
     await grants.set_committee(deps, ADMIN, person_id=mei, committee_id=cid)
     sent = await events.submit(deps, MEMBER, draft(organiser_id=head.id))
     await events.confirm_organiser(deps, HEAD, sent.id, 1, accept=True)
@@ -175,8 +182,13 @@ async def test_reminders_and_the_deputys_escalation_skip_their_own(
 async def test_nobody_is_named_acting_approver_for_themselves(deps: Deps) -> None:
     await staff(deps)
     with pytest.raises(InvalidInput):
-        await name_acting(deps, SECRETARY, person_id=await pid(deps, SECRETARY),
-                          first_day="2026-11-24", last_day="2026-11-30")  # fmt: skip
+        await name_acting(
+            deps,
+            SECRETARY,
+            person_id=await pid(deps, SECRETARY),
+            first_day="2026-11-24",
+            last_day="2026-11-30",
+        )
     assert await appointments(deps, SECRETARY) == []
 
 
@@ -185,10 +197,8 @@ async def test_acting_lists_revokes_once_and_tells_the_appointee(
 ) -> None:
     await staff(deps)
     ou, dai = await pid(deps, OFFICE), await pid(deps, DEPUTY)
-    await name_acting(deps, SECRETARY, person_id=ou, first_day="2026-11-24",
-                      last_day="2026-11-25")  # fmt: skip
-    await name_acting(deps, SECRETARY, person_id=dai, first_day="2026-11-27",
-                      last_day="2026-11-30")  # fmt: skip
+    await name_acting(deps, SECRETARY, person_id=ou, first_day="2026-11-24", last_day="2026-11-25")
+    await name_acting(deps, SECRETARY, person_id=dai, first_day="2026-11-27", last_day="2026-11-30")
     listed = await appointments(deps, SECRETARY)
     assert [(a.name, a.current) for a in listed] == [("Ou", True), ("Dai", False)]
     with pytest.raises(NotAllowed):
@@ -228,8 +238,13 @@ async def test_an_acting_approver_cannot_give_the_secretarys_own_acknowledgement
     """R2: major incidents need the secretary's own acknowledgement; "personally" means the
     secretary, not whoever decides on events in her place."""
     await staff(deps)
-    await name_acting(deps, SECRETARY, person_id=await pid(deps, DEPUTY),
-                      first_day="2026-11-24", last_day="2026-11-30")  # fmt: skip
+    await name_acting(
+        deps,
+        SECRETARY,
+        person_id=await pid(deps, DEPUTY),
+        first_day="2026-11-24",
+        last_day="2026-11-30",
+    )
     filed = await file_report(deps, MEMBER, incident())
     await actions.acknowledge(deps, DEPUTY, filed.incident_id)
     async with deps.db.read() as s:

@@ -200,16 +200,18 @@ async def test_who_is_acting_in_one_statement_is_the_same_person_as_through_the_
     culture, _ = await grants.create_committee(deps, ADMIN, "教科文卫委员会")
     welfare, _ = await grants.create_committee(deps, ADMIN, "社会福利委员会")
     for cid in (welfare, culture):
-        await grants.change_role(deps, ADMIN, person_id=alice.id, role=Role.COMMITTEE_HEAD,
-                                 grant=True, committee_id=cid)  # fmt: skip
+        await grants.change_role(
+            deps, ADMIN, person_id=alice.id, role=Role.COMMITTEE_HEAD, grant=True, committee_id=cid
+        )
     await grants.change_role(deps, ADMIN, person_id=alice.id, role=Role.OFFICE, grant=True)
     await grants.change_role(deps, ADMIN, person_id=alice.id, role=Role.DEPUTY, grant=True)
     await grants.change_role(deps, ADMIN, person_id=alice.id, role=Role.DEPUTY, grant=False)
     await grants.set_committee(deps, ADMIN, person_id=alice.id, committee_id=culture)
 
     statements: list[str] = []
-    event.listen(deps.db.engine.sync_engine, "before_cursor_execute",
-                 lambda *a: statements.append(a[2]))  # fmt: skip
+    event.listen(
+        deps.db.engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(a[2])
+    )
     seen = await people.identify(deps, ALICE, private=True)
     assert len(statements) == 1 and statements[0].lstrip().upper().startswith("SELECT")
     async with deps.db.read() as s:
@@ -223,8 +225,9 @@ async def test_a_renamed_or_returning_person_is_written_as_before(deps: Deps) ->
     """When something is due (a new name, writing again after blocking the bot) the
     one-statement path steps aside and the change is recorded."""
     alice = (await people.start(deps, ALICE)).person
-    renamed = await people.identify(deps, TgUser(1001, "Alicia", "Wang", "alice_w", "en"),
-                                    private=False)  # fmt: skip
+    renamed = await people.identify(
+        deps, TgUser(1001, "Alicia", "Wang", "alice_w", "en"), private=False
+    )
     assert renamed.name == "Alicia Wang"
     assert (await people.identify(deps, TgUser(1001), private=False)).name == "Alicia Wang"
     await people.mark_blocked(deps, alice.id)

@@ -34,8 +34,11 @@ async def start(deps: Deps, clock: MovableClock) -> None:
 
 
 async def quarter_sent(deps: Deps) -> dict[str, dict[str, object]]:
-    return {m.params["key"]: m.params for m in await outbox(deps, "calendar.quarter")
-            if m.chat_id == -100}  # fmt: skip
+    return {
+        m.params["key"]: m.params
+        for m in await outbox(deps, "calendar.quarter")
+        if m.chat_id == -100
+    }
 
 
 async def news_left_out(deps: Deps, clock: MovableClock) -> list[str]:
@@ -51,8 +54,11 @@ async def news_left_out(deps: Deps, clock: MovableClock) -> list[str]:
 async def test_conclusions_are_kept_per_area(deps: Deps, clock: MovableClock) -> None:
     await start(deps, clock)
     clock.set(local(2026, 11, 20, 16, 0))
-    draft = review(date(2026, 11, 20), ["theory", "society", "morality", "online"],
-                   {"news": "本季度无相关情况"})  # fmt: skip
+    draft = review(
+        date(2026, 11, 20),
+        ["theory", "society", "morality", "online"],
+        {"news": "本季度无相关情况"},
+    )
     await meetings.record_meeting(deps, OFFICE, draft)
     async with deps.db.read() as s:
         meeting = (await s.scalars(select(Meeting))).one()
@@ -63,8 +69,7 @@ async def test_conclusions_are_kept_per_area(deps: Deps, clock: MovableClock) ->
     # Every area answered, none both ways, at least one concluded.
     for concluded, left in ((["theory"], {}), (["theory"], {"theory": "x"}), ([], {})):
         with pytest.raises(InvalidInput):
-            await meetings.record_meeting(deps, OFFICE, review(date(2026, 11, 20), concluded,
-                                                               left))  # fmt: skip
+            await meetings.record_meeting(deps, OFFICE, review(date(2026, 11, 20), concluded, left))
 
 
 async def test_an_incomplete_review_keeps_the_reminders_for_its_missing_areas(

@@ -41,16 +41,23 @@ async def organisation(deps: Deps) -> None:
     theirs, _ = await grants.create_committee(deps, ADMIN, "财经委")
     for tg, committee in ((HEAD, ours), (OTHER_HEAD, theirs)):
         person = (await people.start(deps, tg)).person
-        await grants.change_role(deps, ADMIN, person_id=person.id, role=Role.COMMITTEE_HEAD,
-                                 grant=True, committee_id=committee)  # fmt: skip
+        await grants.change_role(
+            deps,
+            ADMIN,
+            person_id=person.id,
+            role=Role.COMMITTEE_HEAD,
+            grant=True,
+            committee_id=committee,
+        )
     await grants.set_committee(deps, ADMIN, person_id=mei.id, committee_id=ours)
 
 
 async def inspector(deps: Deps, **period: str) -> None:
     deps.policy = deps.policy.model_copy(update={"people": People(admission="approve")})
     ida = (await people.start(deps, IDA)).person
-    await inspectors.grant(deps, SECRETARY, person_id=ida.id, first_day="2026-11-24",
-                           last_day="2026-11-30", **period)  # fmt: skip
+    await inspectors.grant(
+        deps, SECRETARY, person_id=ida.id, first_day="2026-11-24", last_day="2026-11-30", **period
+    )
 
 
 async def refused(deps: Deps, reader: TgUser, ref: str) -> tuple[str, dict[str, object]]:
@@ -72,7 +79,9 @@ async def test_an_incident_is_seen_by_whom_the_ledger_lets_see_it(deps: Deps) ->
     assert unknown == (records.UNKNOWN, {"ref": "INC-2026-0002"})
     for reader in (MIN, OTHER_HEAD):
         assert await refused(deps, reader, "INC-2026-0001") == (
-            records.UNKNOWN, {"ref": "INC-2026-0001"})  # fmt: skip
+            records.UNKNOWN,
+            {"ref": "INC-2026-0001"},
+        )
         with pytest.raises(NotFound) as hidden:
             await records.read_by_id(deps, reader, "INC", filed.incident_id)
         with pytest.raises(NotFound) as missing:
@@ -91,8 +100,7 @@ async def test_an_inspector_reads_only_the_records_of_the_named_period(deps: Dep
     await file_report(deps, MEMBER, draft())  # 24 November 2026
     await events.submit(deps, MEMBER, event_draft())
     await inspector(deps, period_first="2026-01-01", period_last="2026-09-30")
-    assert await refused(deps, IDA, "INC-2026-0001") == (records.UNKNOWN,
-                                                         {"ref": "INC-2026-0001"})  # fmt: skip
+    assert await refused(deps, IDA, "INC-2026-0001") == (records.UNKNOWN, {"ref": "INC-2026-0001"})
     assert (await refused(deps, IDA, "EVT-2026-0001"))[0] == records.UNKNOWN
 
 

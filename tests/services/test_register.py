@@ -40,14 +40,19 @@ UNKNOWN_COMMAND = "I do not know that command. Send /help to see what you can do
 async def organisation(deps: Deps) -> int:
     """Everyone of the regulation; returns the member's person id."""
     await grants.ensure_bootstrap_admins(deps)
-    for tg, role in [(EMERGENCY, Role.EMERGENCY_OFFICE), (DEPUTY, Role.DEPUTY),
-                     (SECRETARY, Role.SECRETARY), (OFFICE, Role.OFFICE)]:  # fmt: skip
+    for tg, role in [
+        (EMERGENCY, Role.EMERGENCY_OFFICE),
+        (DEPUTY, Role.DEPUTY),
+        (SECRETARY, Role.SECRETARY),
+        (OFFICE, Role.OFFICE),
+    ]:
         person = (await people.start(deps, tg)).person
         await grants.change_role(deps, ADMIN, person_id=person.id, role=role, grant=True)
     committee, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
     head = (await people.start(deps, HEAD)).person
-    await grants.change_role(deps, ADMIN, person_id=head.id, role=Role.COMMITTEE_HEAD,
-                             grant=True, committee_id=committee)  # fmt: skip
+    await grants.change_role(
+        deps, ADMIN, person_id=head.id, role=Role.COMMITTEE_HEAD, grant=True, committee_id=committee
+    )
     revoked = (await people.start(deps, REVOKED)).person
     for grant in (True, False):
         await grants.change_role(deps, ADMIN, person_id=revoked.id, role=Role.DEPUTY, grant=grant)
@@ -56,10 +61,13 @@ async def organisation(deps: Deps) -> int:
 
 def case_draft(person_id: int, **changes: Any) -> CaseDraft:
     base = CaseDraft(
-        person_id=person_id, clause="C8", grade="heavier",
+        person_id=person_id,
+        clause="C8",
+        grade="heavier",
         facts="<b>隐瞒不报</b> INC-2026-0001 事件，未按规定上报",
-        measures=["transfer", "circulated_criticism"], decided_on=date(2026, 11, 20),
-    )  # fmt: skip
+        measures=["transfer", "circulated_criticism"],
+        decided_on=date(2026, 11, 20),
+    )
     return replace(base, **changes)
 
 
@@ -105,7 +113,11 @@ async def test_a_case_is_recorded_with_its_links_and_the_references_not_found(
         assert row is not None and row.incident_ids == [1] and row.event_ids == [1]
     [entry] = await audit(deps, "register.recorded")
     assert (entry.actor_id, entry.subject_type, entry.subject_id, entry.clause) == (
-        me.id, "accountability_case", 1, "C8")  # fmt: skip
+        me.id,
+        "accountability_case",
+        1,
+        "C8",
+    )
     assert entry.data["measures"] == ["circulated_criticism", "transfer"]
     assert await audit(deps, "register.corrected") == []
 
@@ -120,9 +132,12 @@ async def test_corrections_are_new_entries_in_one_chain(deps: Deps) -> None:
         await register.record_case(deps, DEPUTY, case_draft(member_id, corrects_id=first.id))
     assert nothing.value.key == "Nothing was changed, so there is nothing to correct."
     second, _ = await register.record_case(
-        deps, DEPUTY, case_draft(member_id, grade="light", measures=["criticism_education"],
-                                 corrects_id=first.id),
-    )  # fmt: skip
+        deps,
+        DEPUTY,
+        case_draft(
+            member_id, grade="light", measures=["criticism_education"], corrects_id=first.id
+        ),
+    )
     assert (second.id, second.corrects, second.chain) == (2, 1, [1, 2])
     # The old entry stays as it was, and says who corrected it.
     async with deps.db.read() as s:
@@ -150,8 +165,10 @@ async def test_corrections_are_new_entries_in_one_chain(deps: Deps) -> None:
     page = await register.cases(deps, DEPUTY, 0)
     assert [(c.id, c.corrected_by) for c in page.cases] == [(3, None), (2, 3), (1, 2)]
     corrected = await audit(deps, "register.corrected")
-    assert [(e.subject_id, e.data) for e in corrected] == [(2, {"corrects": 1}),
-                                                           (3, {"corrects": 2})]  # fmt: skip
+    assert [(e.subject_id, e.data) for e in corrected] == [
+        (2, {"corrects": 1}),
+        (3, {"corrects": 2}),
+    ]
     assert [e.clause for e in corrected] == ["C8", "C12"]
     assert await count(deps, AccountabilityCase) == 3
 
@@ -178,16 +195,23 @@ async def test_the_register_is_append_only(deps: Deps) -> None:
         ({"clause": "c1"}, "Choose one of the clauses C1 to C12."),
         ({"grade": "mild"}, "Choose the grade: light, heavier or most serious."),
         ({"measures": []}, "Choose at least one of the measures the regulation provides."),
-        ({"measures": ["transfer", "flogging"]},
-         "Choose at least one of the measures the regulation provides."),
-        ({"facts": " \u200b\x00 "}, "“{field}” cannot be empty: invisible and control "
-                                      "characters are not kept. Please type some text."),
-        ({"facts": "x" * 2001}, "“{field}” is too long: {length} characters, at most {limit} "
-                                "fit. Please shorten it."),
+        (
+            {"measures": ["transfer", "flogging"]},
+            "Choose at least one of the measures the regulation provides.",
+        ),
+        (
+            {"facts": " \u200b\x00 "},
+            "“{field}” cannot be empty: invisible and control "
+            "characters are not kept. Please type some text.",
+        ),
+        (
+            {"facts": "x" * 2001},
+            "“{field}” is too long: {length} characters, at most {limit} fit. Please shorten it.",
+        ),
         ({"decided_on": date(2026, 11, 25)}, "A decision date cannot be in the future."),
         ({"person_id": 999}, "This person is not known to the bot."),
     ],
-)  # fmt: skip
+)
 async def test_bad_cases_are_refused_and_nothing_is_kept(
     deps: Deps, changes: dict[str, Any], key: str
 ) -> None:
@@ -224,7 +248,11 @@ async def test_every_reading_is_audited(deps: Deps) -> None:
     assert [c.id for c in second.cases] == [2, 1] and second.page == 1
     line = second.cases[0]
     assert (line.decided_on, line.person, line.clause, line.grade) == (
-        date(2026, 11, 20), "Mei", "C8", "heavier")  # fmt: skip
+        date(2026, 11, 20),
+        "Mei",
+        "C8",
+        "heavier",
+    )
     await register.case(deps, DEPUTY, 4)
     with pytest.raises(NotFound):
         await register.case(deps, DEPUTY, 11)

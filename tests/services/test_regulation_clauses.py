@@ -22,17 +22,27 @@ from tests.support.staff import OFFICE
 async def test_study_materials_are_evidence_for_r8_and_p4(deps: Deps, clock: MovableClock) -> None:
     clock.set(local(2026, 11, 24, 10, 0))
     await organisation(deps)
-    film = MeetingDraft(MeetingKind.STUDY, date(2026, 11, 20), title="观看先进模范事迹影片",
-                        studied=["model-films"])  # fmt: skip
-    both = MeetingDraft(MeetingKind.STUDY, date(2026, 11, 23), title="专题学习",
-                        studied=["core-values", "political-ability"])  # fmt: skip
+    film = MeetingDraft(
+        MeetingKind.STUDY, date(2026, 11, 20), title="观看先进模范事迹影片", studied=["model-films"]
+    )
+    both = MeetingDraft(
+        MeetingKind.STUDY,
+        date(2026, 11, 23),
+        title="专题学习",
+        studied=["core-values", "political-ability"],
+    )
     for draft in (film, both):
         await meetings.record_meeting(deps, OFFICE, draft)
     async with deps.db.read() as s:
         kept = await s.get(Meeting, 1)
     assert kept is not None and kept.studied == [
-        {"key": "model-films", "name": "先进模范典型人物事迹影片",
-         "name_en": "Films about model figures", "clauses": ["P4"]}]  # fmt: skip
+        {
+            "key": "model-films",
+            "name": "先进模范典型人物事迹影片",
+            "name_en": "Films about model figures",
+            "clauses": ["P4"],
+        }
+    ]
     period = between(date(2026, 11, 1), date(2026, 11, 30), CN)
 
     async def seen(clause: str) -> list[tuple[str, str]]:
@@ -43,8 +53,9 @@ async def test_study_materials_are_evidence_for_r8_and_p4(deps: Deps, clock: Mov
     assert await seen("R8") == [("meeting", "专题学习")]
     assert await seen("R3") == [("meeting", "观看先进模范事迹影片"), ("meeting", "专题学习")]
     with pytest.raises(InvalidInput):  # a material the policy does not list
-        await meetings.record_meeting(deps, OFFICE, MeetingDraft(
-            MeetingKind.STUDY, date(2026, 11, 23), studied=["astrology"]))  # fmt: skip
+        await meetings.record_meeting(
+            deps, OFFICE, MeetingDraft(MeetingKind.STUDY, date(2026, 11, 23), studied=["astrology"])
+        )
 
 
 def test_r1_and_a4_are_left_to_people_in_the_policy(deps: Deps) -> None:

@@ -117,11 +117,17 @@ async def test_the_migration_indexes_the_records_already_there(tmp_path: Path) -
     try:
         async with engine.connect() as conn:
             found = {
-                word: list((await conn.execute(
-                    conditions.matching(INCIDENT, word).union(conditions.matching(EVENT, word))
-                )).scalars())
+                word: list(
+                    (
+                        await conn.execute(
+                            conditions.matching(INCIDENT, word).union(
+                                conditions.matching(EVENT, word)
+                            )
+                        )
+                    ).scalars()
+                )
                 for word in ("舆情", "网信办", "党校", "宣讲", "地震")
-            }  # fmt: skip
+            }
         assert found == {"舆情": [1], "网信办": [1], "党校": [1], "宣讲": [1], "地震": []}
     finally:
         await engine.dispose()
@@ -158,15 +164,23 @@ async def test_a_committee_head_finds_his_committees_records(
     # and its attendees': the head attended none of the sample year's meetings.
     head = await every(deps, HAN, "2026年")
     assert sorted(head) == [
-        "EVT-2026-0001", "EVT-2026-0003", "EVT-2026-0005",
-        "INC-2026-0001", "INC-2026-0003", "INC-2026-0005",
-    ]  # fmt: skip
+        "EVT-2026-0001",
+        "EVT-2026-0003",
+        "EVT-2026-0005",
+        "INC-2026-0001",
+        "INC-2026-0003",
+        "INC-2026-0005",
+    ]
     assert (await search.find(deps, HAN, "2026年")).total == 6
     assert (await search.find(deps, OU, "2026年")).total == 11 + 18  # the office: 5 + 6
     mine = [r for r in await every(deps, MIN, "2026年") if not r.startswith("MTG-")]
     assert sorted(mine) == [  # her own, as her ledger shows them
-        "EVT-2026-0002", "EVT-2026-0004", "EVT-2026-0006", "INC-2026-0002", "INC-2026-0004",
-    ]  # fmt: skip
+        "EVT-2026-0002",
+        "EVT-2026-0004",
+        "EVT-2026-0006",
+        "INC-2026-0002",
+        "INC-2026-0004",
+    ]
     handled = await every(deps, ELI, "2026年")  # the incidents Eli handles
     assert sorted(r for r in handled if r.startswith("INC")) == ["INC-2026-0001", "INC-2026-0004"]
 

@@ -53,8 +53,13 @@ def plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
 async def test_meetings_are_numbered_found_and_read(deps: Deps, plan: str) -> None:
     """R2, A3: a meeting's reference is the year it was held and its number in that year."""
     await staff(deps)
-    first = await meeting(deps, MeetingKind.DEDICATED, date(2026, 11, 2),
-                          "意识形态工作专题会议", "研究网络舆情处置工作")  # fmt: skip
+    first = await meeting(
+        deps,
+        MeetingKind.DEDICATED,
+        date(2026, 11, 2),
+        "意识形态工作专题会议",
+        "研究网络舆情处置工作",
+    )
     second = await meeting(deps, MeetingKind.STUDY, date(2026, 10, 20), "理论学习中心组学习")
     assert (first.ref, second.ref) == ("MTG-2026-0001", "MTG-2026-0002")
     await report(deps, MEMBER, "网络舆情：网帖一")
@@ -98,25 +103,43 @@ async def test_an_inspector_searches_the_grants_period_and_each_search_is_record
         await search.find(deps, IDA, "舆情")
     now = clock.now().astimezone(deps.zone).date()
     first = (now - timedelta(days=5)).isoformat()
-    await inspectors.grant(deps, SECRETARY, person_id=ida.id, first_day=now.isoformat(),
-                           last_day=(now + timedelta(days=3)).isoformat(),
-                           period_first=first, period_last=now.isoformat())  # fmt: skip
+    await inspectors.grant(
+        deps,
+        SECRETARY,
+        person_id=ida.id,
+        first_day=now.isoformat(),
+        last_day=(now + timedelta(days=3)).isoformat(),
+        period_first=first,
+        period_last=now.isoformat(),
+    )
     found = await search.find(deps, IDA, "舆情")
     assert [h.ref for h in found.hits] == ["INC-2026-0002"] and found.total == 1
     assert await refs(deps, IDA, "INC-2026-0001") == []  # outside the period: not there
     await search.page(deps, IDA, found.search_id, 0)
     async with deps.db.read() as s:
-        entries = list(await s.scalars(
-            select(AuditEntry).where(AuditEntry.action == search.SEARCHED)
-            .order_by(AuditEntry.id)))  # fmt: skip
+        entries = list(
+            await s.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.action == search.SEARCHED)
+                .order_by(AuditEntry.id)
+            )
+        )
     assert [(e.actor_id, e.clause, e.data["query"]) for e in entries] == [
-        (ida.id, "R7", "舆情"), (ida.id, "R7", "INC-2026-0001"), (ida.id, "R7", "舆情")
-    ]  # fmt: skip
+        (ida.id, "R7", "舆情"),
+        (ida.id, "R7", "INC-2026-0001"),
+        (ida.id, "R7", "舆情"),
+    ]
     assert entries[0].data["refs"] == ["INC-2026-0002"] and entries[1].data["total"] == 0
     await search.find(deps, OFFICE, "舆情")  # a member's search is not an inspection
     async with deps.db.read() as s:
-        assert len(list(await s.scalars(
-            select(AuditEntry).where(AuditEntry.action == search.SEARCHED)))) == 3  # fmt: skip
+        assert (
+            len(
+                list(
+                    await s.scalars(select(AuditEntry).where(AuditEntry.action == search.SEARCHED))
+                )
+            )
+            == 3
+        )
 
 
 async def test_the_count_stops_at_the_cap(
@@ -165,10 +188,13 @@ OLD_MEETINGS = (
         "INSERT INTO meetings (kind, held_on, title, topics, inputs, notes, recorded_by_id, "
         f"recorded_at, conclusions, studied) VALUES ('dedicated', '{held}', '{title}', '[]', "
         "'[]', '', 1, '2026-06-01 00:00:00', '{}', '[]')"
-        for held, title in (("2026-05-02", "五月"), ("2025-12-30", "岁末"),
-                            ("2026-03-01", "三月专题会议"))
+        for held, title in (
+            ("2026-05-02", "五月"),
+            ("2025-12-30", "岁末"),
+            ("2026-03-01", "三月专题会议"),
+        )
     ),
-)  # fmt: skip
+)
 
 
 async def test_the_migration_numbers_meetings_in_the_order_they_were_held(
@@ -182,8 +208,10 @@ async def test_the_migration_numbers_meetings_in_the_order_they_were_held(
             numbered = await conn.execute(text("SELECT title, year, number FROM meetings"))
             found = await conn.execute(conditions.matching("mtg", "专题会议"))
             assert [tuple(r) for r in numbered] == [
-                ("五月", 2026, 2), ("岁末", 2025, 1), ("三月专题会议", 2026, 1)
-            ]  # fmt: skip
+                ("五月", 2026, 2),
+                ("岁末", 2025, 1),
+                ("三月专题会议", 2026, 1),
+            ]
             assert list(found.scalars()) == [3]
     finally:
         await engine.dispose()
@@ -192,8 +220,12 @@ async def test_the_migration_numbers_meetings_in_the_order_they_were_held(
 async def test_a_meetings_files_go_to_whoever_may_read_it(deps: Deps) -> None:
     """R7: the minutes and photos of a meeting, sent to a reader, the opening on record."""
     await staff(deps)
-    draft = MeetingDraft(kind=MeetingKind.STUDY, held_on=date(2026, 11, 20), title="集体学习",
-                         files=[("file-1", "document", "minutes.pdf")])  # fmt: skip
+    draft = MeetingDraft(
+        kind=MeetingKind.STUDY,
+        held_on=date(2026, 11, 20),
+        title="集体学习",
+        files=[("file-1", "document", "minutes.pdf")],
+    )
     held = await record_meeting(deps, OFFICE, draft)
     with pytest.raises(NotFound):  # a member who did not attend: not theirs to read
         await meetings.send_meeting_files(deps, MEMBER, held.id)
@@ -201,7 +233,8 @@ async def test_a_meetings_files_go_to_whoever_may_read_it(deps: Deps) -> None:
     assert sent.ref == "MTG-2026-0001" and [a.name for a in sent.attachments] == ["minutes.pdf"]
     async with deps.db.read() as s:
         opened = await s.scalar(
-            select(AuditEntry).where(AuditEntry.action == "meeting.evidence_opened"))  # fmt: skip
+            select(AuditEntry).where(AuditEntry.action == "meeting.evidence_opened")
+        )
     assert opened is not None and opened.clause == "R3" and opened.data["files"] == 1
     bare = await meeting(deps, MeetingKind.DEDICATED, date(2026, 11, 21), "专题会议")
     with pytest.raises(InvalidInput):

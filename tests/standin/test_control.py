@@ -21,8 +21,9 @@ async def test_client_drives_people_and_reads_the_bot(api: Api, standin: StandIn
         assert body["result"][0]["message"]["from"]["language_code"] == "en"
 
         keys = {"inline_keyboard": [[{"text": "Yes", "callback_data": "y"}]]}
-        await api("sendMessage", chat_id=1001, text="<i>Sure?</i>", parse_mode="HTML",
-                  reply_markup=keys)  # fmt: skip
+        await api(
+            "sendMessage", chat_id=1001, text="<i>Sure?</i>", parse_mode="HTML", reply_markup=keys
+        )
         msg = await client.next_message(1001)
         assert (msg.text, msg.html, msg.button_texts()) == ("Sure?", "<i>Sure?</i>", ["Yes"])
         query_id = await client.press(1001, msg, "Yes")

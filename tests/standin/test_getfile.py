@@ -13,8 +13,9 @@ from tests.support.standin_client import StandInClient
 MB = 1024 * 1024
 
 
-async def download(http: aiohttp.ClientSession, standin: StandIn, path: str,
-                   token: str = TOKEN) -> tuple[int, bytes]:  # fmt: skip
+async def download(
+    http: aiohttp.ClientSession, standin: StandIn, path: str, token: str = TOKEN
+) -> tuple[int, bytes]:
     async with http.get(f"{standin.base_file_url}{token}/{path}") as response:
         return response.status, await response.read()
 
@@ -41,8 +42,7 @@ async def test_get_file_gives_a_path_to_download_the_bytes_from(
     assert (await download(http, standin, "documents/" + doc.document["file_id"]))[0] == 404
 
 
-async def test_a_bot_may_download_at_most_20_mb(api: Api, standin: StandIn,
-                                               alice: SimUser) -> None:  # fmt: skip
+async def test_a_bot_may_download_at_most_20_mb(api: Api, standin: StandIn, alice: SimUser) -> None:
     big = await alice.send_document("video.mp4", b"v" * (20 * MB + 1))
     assert big.document is not None
     status, body = await api("getFile", file_id=big.document["file_id"])
@@ -67,4 +67,6 @@ async def test_a_forgotten_file_is_gone_as_on_telegram(
     assert (await download(http, standin, path))[0] == 404
     status, body = await api("sendPhoto", chat_id=1001, photo=file_id)
     assert (status, body["description"]) == (
-        400, "Bad Request: wrong file identifier/HTTP URL specified")  # fmt: skip
+        400,
+        "Bad Request: wrong file identifier/HTTP URL specified",
+    )

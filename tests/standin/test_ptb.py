@@ -21,8 +21,12 @@ AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
-    keys = [[InlineKeyboardButton("English", callback_data="lang:en"),
-             InlineKeyboardButton("中文", callback_data="lang:zh")]]  # fmt: skip
+    keys = [
+        [
+            InlineKeyboardButton("English", callback_data="lang:en"),
+            InlineKeyboardButton("中文", callback_data="lang:zh"),
+        ]
+    ]
     await update.effective_message.reply_text(
         "<b>Welcome</b>, choose:", parse_mode="HTML", reply_markup=InlineKeyboardMarkup(keys)
     )

@@ -74,9 +74,14 @@ async def test_fields_and_files_arrive_as_sent(request_: AiohttpRequest) -> None
 
     async def handler(request: web.Request) -> web.Response:
         form = await request.post()
-        got.append({k: (v.filename, v.content_type, v.file.read())
-                       if isinstance(v, web.FileField) else v
-                    for k, v in form.items()})  # fmt: skip
+        got.append(
+            {
+                k: (v.filename, v.content_type, v.file.read())
+                if isinstance(v, web.FileField)
+                else v
+                for k, v in form.items()
+            }
+        )
         return web.Response(body=OK, content_type="application/json")
 
     runner = await serve(handler)

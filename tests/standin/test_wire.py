@@ -49,8 +49,11 @@ async def test_html_is_stored_as_visible_text_with_entities(
     result = body["result"]
     assert result["text"] == "Hi <you> & 中文 A s q a & b > c"
     assert [e["type"] for e in result["entities"]] == [
-        "bold", "text_link", "spoiler", "expandable_blockquote",
-    ]  # fmt: skip
+        "bold",
+        "text_link",
+        "spoiler",
+        "expandable_blockquote",
+    ]
     msg = (await standin.next_message(alice.id)).html
     assert msg == html
     # Without parse_mode, tags are just text.
@@ -115,8 +118,9 @@ async def test_buttons_need_text_one_action_and_a_good_url(api: Api, alice: SimU
 
 async def test_edits(api: Api, alice: SimUser, standin: StandIn) -> None:
     keys = keyboard({"text": "k", "callback_data": "k"})
-    _, body = await api("sendMessage", chat_id=alice.id, text="<b>same</b>", parse_mode="HTML",
-                        reply_markup=keys)  # fmt: skip
+    _, body = await api(
+        "sendMessage", chat_id=alice.id, text="<b>same</b>", parse_mode="HTML", reply_markup=keys
+    )
     mid = body["result"]["message_id"]
     same = {"text": "<strong>same</strong>", "parse_mode": "HTML", "reply_markup": keys}
     status, body = await api("editMessageText", chat_id=alice.id, message_id=mid, **same)
@@ -125,20 +129,23 @@ async def test_edits(api: Api, alice: SimUser, standin: StandIn) -> None:
         "Bad Request: message is not modified: specified new message content and reply markup "
         "are exactly the same as a current content and reply markup of the message",
     )
-    status, body = await api("editMessageReplyMarkup", chat_id=alice.id, message_id=mid,
-                             reply_markup=keys)  # fmt: skip
+    status, body = await api(
+        "editMessageReplyMarkup", chat_id=alice.id, message_id=mid, reply_markup=keys
+    )
     assert status == 400 and "message is not modified" in body["description"]
     # The same text without reply_markup is a change: the keyboard goes, as on Telegram.
-    status, body = await api("editMessageText", chat_id=alice.id, message_id=mid, text="same",
-                             parse_mode="HTML")  # fmt: skip
+    status, body = await api(
+        "editMessageText", chat_id=alice.id, message_id=mid, text="same", parse_mode="HTML"
+    )
     assert status == 200 and "reply_markup" not in body["result"]
     msg = standin.bot_messages(alice.id)[-1]
     assert msg.buttons == [] and msg.edits == ["same"] and msg.html == "same"
     status, body = await api("editMessageText", chat_id=alice.id, message_id=999, text="x")
     assert (status, body["description"]) == (400, "Bad Request: message to edit not found")
     own = standin.messages(alice.id)[0]  # Alice's /start
-    status, body = await api("editMessageText", chat_id=alice.id, message_id=own.message_id,
-                             text="x")  # fmt: skip
+    status, body = await api(
+        "editMessageText", chat_id=alice.id, message_id=own.message_id, text="x"
+    )
     assert (status, body["description"]) == (400, "Bad Request: message can't be edited")
     events = [(e.kind, e.text) for e in [await standin.next_event(alice.id) for _ in range(2)]]
     assert events == [("sent", "same"), ("edited", "same")]
@@ -147,9 +154,14 @@ async def test_edits(api: Api, alice: SimUser, standin: StandIn) -> None:
 async def test_who_the_bot_may_write_to(api: Api, standin: StandIn) -> None:
     bob = standin.add_user(2, "Bob")
     status, body = await api("sendMessage", chat_id=2, text="hi")
-    assert (status, body) == (403, {"ok": False, "error_code": 403,
-                                    "description": "Forbidden: bot can't initiate conversation "
-                                                   "with a user"})  # fmt: skip
+    assert (status, body) == (
+        403,
+        {
+            "ok": False,
+            "error_code": 403,
+            "description": "Forbidden: bot can't initiate conversation with a user",
+        },
+    )
     await bob.send("hello")  # writing to the bot is pressing Start
     assert (await api("sendMessage", chat_id=2, text="hi"))[0] == 200
     bob.block()
@@ -174,10 +186,15 @@ async def test_upgraded_group_answers_with_the_new_id(api: Api, standin: StandIn
     new_id = standin.upgrade_group(-10)
     assert new_id == -10010
     status, body = await api("sendMessage", chat_id=-10, text="hi")
-    assert (status, body) == (400, {
-        "ok": False, "error_code": 400,
-        "description": "Bad Request: group chat was upgraded to a supergroup chat",
-        "parameters": {"migrate_to_chat_id": new_id}})  # fmt: skip
+    assert (status, body) == (
+        400,
+        {
+            "ok": False,
+            "error_code": 400,
+            "description": "Bad Request: group chat was upgraded to a supergroup chat",
+            "parameters": {"migrate_to_chat_id": new_id},
+        },
+    )
     _, body = await api("getUpdates")
     assert [u["message"].get("migrate_to_chat_id") for u in body["result"]] == [new_id, None]
     assert body["result"][1]["message"]["migrate_from_chat_id"] == -10
@@ -193,9 +210,15 @@ async def test_flood_fault_gives_429_with_retry_after(
     assert (await api("sendMessage", chat_id=2, text="others go"))[0] == 200
     for _ in range(2):
         status, body = await api("sendMessage", chat_id=alice.id, text="x")
-        assert (status, body) == (429, {
-            "ok": False, "error_code": 429, "description": "Too Many Requests: retry after 7",
-            "parameters": {"retry_after": 7}})  # fmt: skip
+        assert (status, body) == (
+            429,
+            {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 7",
+                "parameters": {"retry_after": 7},
+            },
+        )
     assert (await api("sendMessage", chat_id=alice.id, text="x"))[0] == 200
 
 
@@ -246,8 +269,9 @@ async def test_stale_and_repeated_callback_answers(
     await api("sendMessage", chat_id=alice.id, text="press", reply_markup=keys)
     msg = await standin.next_message(alice.id)
     query = await alice.press(msg, "Go")
-    assert (await api("answerCallbackQuery", callback_query_id=query, text="ok",
-                      show_alert=True))[0] == 200  # fmt: skip
+    assert (await api("answerCallbackQuery", callback_query_id=query, text="ok", show_alert=True))[
+        0
+    ] == 200
     assert standin.answers == [(query, "ok", True)]
     too_old = "Bad Request: query is too old and response timeout expired or query ID is invalid"
     for query_id in [query, "nonsense"]:  # answered already; never existed
@@ -293,10 +317,15 @@ async def test_a_second_poller_ends_the_first_with_409(api: Api, standin: StandI
     first = asyncio.create_task(api("getUpdates", timeout=5))
     await asyncio.sleep(0.1)
     second = asyncio.create_task(api("getUpdates", timeout=0))
-    assert await first == (409, {
-        "ok": False, "error_code": 409,
-        "description": "Conflict: terminated by other getUpdates request; make sure that only "
-                       "one bot instance is running"})  # fmt: skip
+    assert await first == (
+        409,
+        {
+            "ok": False,
+            "error_code": 409,
+            "description": "Conflict: terminated by other getUpdates request; make sure that only "
+            "one bot instance is running",
+        },
+    )
     assert await second == (200, {"ok": True, "result": []})
 
 
@@ -308,8 +337,9 @@ async def test_webhook_delivers_with_secret_and_blocks_get_updates(
     received: list[tuple[str | None, dict[str, Any]]] = []
 
     async def hook(request: web.Request) -> web.Response:
-        received.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
-                         await request.json()))  # fmt: skip
+        received.append(
+            (request.headers.get("X-Telegram-Bot-Api-Secret-Token"), await request.json())
+        )
         return web.Response()
 
     app = web.Application()

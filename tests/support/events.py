@@ -17,12 +17,15 @@ async def staff(deps: Deps) -> None:
 
 def draft(days: int = 10, **changes: object) -> EventDraft:
     base = EventDraft(
-        event_type="lecture", title="<b>新时代</b>理论宣讲报告会",
+        event_type="lecture",
+        title="<b>新时代</b>理论宣讲报告会",
         starts_at=datetime(2026, 11, 24, 2, 0, tzinfo=UTC) + timedelta(days=days),
-        venue="机关三楼会议室", audience=80,
+        venue="机关三楼会议室",
+        audience=80,
         speakers=[{"name": "张教授", "affiliation": "市委党校"}],
-        outline="一、……二、……", speakers_vetted=True,
-    )  # fmt: skip
+        outline="一、……二、……",
+        speakers_vetted=True,
+    )
     for key, value in changes.items():
         setattr(base, key, value)
     return base

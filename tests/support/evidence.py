@@ -13,8 +13,9 @@ from tests.support.bot import Harness
 from tests.support.world import MEMBER, tap
 
 
-async def report_general(s: StandIn, member: SimUser, files: list[bytes | tuple[str, bytes]]
-                         ) -> Message:  # fmt: skip
+async def report_general(
+    s: StandIn, member: SimUser, files: list[bytes | tuple[str, bytes]]
+) -> Message:
     """A general network-security report with `files` (photos, or (name, bytes) documents);
     returns the attachments question, which becomes the summary."""
     await member.send("/report")

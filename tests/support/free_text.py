@@ -54,8 +54,9 @@ def accepted_everything(s: StandIn, since: int) -> None:
     """Every message the bot sent since call `since` was accepted, and none was an apology."""
     calls = [c for c in s.calls[since:] if c.method in SENDS]
     assert calls, "the bot did not answer"
-    refused = [(c.method, c.status, c.params.get("text", "")[:80]) for c in calls
-               if c.status != 200]  # fmt: skip
+    refused = [
+        (c.method, c.status, c.params.get("text", "")[:80]) for c in calls if c.status != 200
+    ]
     assert not refused, refused
     said = [str(c.params.get("text", "")) for c in calls]
     assert not [t for t in said if CRASHED in t], said
@@ -64,8 +65,9 @@ def accepted_everything(s: StandIn, since: int) -> None:
 async def answered(s: StandIn, since: int) -> None:
     """The bot answered, then went quiet: the next example must not change the draft while
     this one's handler is still writing it (on a busy machine 50 ms of quiet is not enough)."""
-    await s.wait_until(lambda: any(c.method in SENDS for c in s.calls[since:]), 10.0,
-                       "the bot to answer")  # fmt: skip
+    await s.wait_until(
+        lambda: any(c.method in SENDS for c in s.calls[since:]), 10.0, "the bot to answer"
+    )
     await s.quiet(0.05)
 
 

@@ -13,18 +13,32 @@ from tests.support.staff import DEPUTY, EMERGENCY, OFFICE, SECRETARY, appoint
 
 
 async def staff(deps: Deps) -> None:
-    await appoint(deps, [(EMERGENCY, Role.EMERGENCY_OFFICE), (DEPUTY, Role.DEPUTY),
-                         (SECRETARY, Role.SECRETARY), (OFFICE, Role.OFFICE)])  # fmt: skip
+    await appoint(
+        deps,
+        [
+            (EMERGENCY, Role.EMERGENCY_OFFICE),
+            (DEPUTY, Role.DEPUTY),
+            (SECRETARY, Role.SECRETARY),
+            (OFFICE, Role.OFFICE),
+        ],
+    )
 
 
-def draft(kind: Kind = Kind.NETWORK_SECURITY, severity: Severity | None = Severity.MAJOR,
-          when: datetime | None = None) -> ReportDraft:  # fmt: skip
+def draft(
+    kind: Kind = Kind.NETWORK_SECURITY,
+    severity: Severity | None = Severity.MAJOR,
+    when: datetime | None = None,
+) -> ReportDraft:
     return ReportDraft(
-        kind=kind, severity=severity, what="<script>alert(1)</script> 网站首页被篡改",
+        kind=kind,
+        severity=severity,
+        what="<script>alert(1)</script> 网站首页被篡改",
         discovered_at=when or datetime(2026, 11, 24, 1, 30, tzinfo=UTC),
-        discovered_precision="minute", location="门户网站", actions_taken="已断网",
+        discovered_precision="minute",
+        location="门户网站",
+        actions_taken="已断网",
         attachments=[],
-    )  # fmt: skip
+    )
 
 
 notices = queued  # the outbox's rows of one template

@@ -8,9 +8,12 @@ from tests.support.world import MEMBER, tap
 
 
 async def request_lecture(
-    s: StandIn, member: SimUser, title: str = "理论宣讲 <b>&", organiser: str | None = None,
+    s: StandIn,
+    member: SimUser,
+    title: str = "理论宣讲 <b>&",
+    organiser: str | None = None,
     attach: bool = False,
-) -> Message:  # fmt: skip
+) -> Message:
     """Walk /event to the summary; returns the summary message."""
     await member.send("/event")
     q = await s.next_message(MEMBER)

@@ -33,8 +33,14 @@ async def staff_and_outsiders(h: Harness) -> dict[int, SimUser]:
         await register(s, user)
     committee_id, _ = await grants.create_committee(h.deps, ADMIN, "教科文卫委")
     hu = await people.find_person(h.deps, username="hu")
-    await grants.change_role(h.deps, ADMIN, person_id=hu.id, role=Role.COMMITTEE_HEAD,
-                             grant=True, committee_id=committee_id)  # fmt: skip
+    await grants.change_role(
+        h.deps,
+        ADMIN,
+        person_id=hu.id,
+        role=Role.COMMITTEE_HEAD,
+        grant=True,
+        committee_id=committee_id,
+    )
     ren = await people.find_person(h.deps, username="ren")
     for grant in (True, False):
         await grants.change_role(h.deps, ADMIN, person_id=ren.id, role=Role.DEPUTY, grant=grant)

@@ -28,9 +28,15 @@ async def spawn(
     # the bot would block on its own logging.
     log = (tmp_path / f"bot-{len(list(tmp_path.glob('bot-*.log')))}.log").open("wb")
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run",
-        cwd=tmp_path, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=asyncio.subprocess.STDOUT,
+    )
 
 
 async def finish(proc: asyncio.subprocess.Process, tmp_path: Path) -> tuple[int, str]:

@@ -30,8 +30,16 @@ class RemoteMessage:
     @classmethod
     def from_json(cls, d: JSONDict) -> RemoteMessage:
         buttons = [[(str(t), str(v)) for t, v in row] for row in d["buttons"]]
-        return cls(d["message_id"], d["chat_id"], d["from_bot"], d["text"], d["html"],
-                   buttons, list(d["edits"]), d["deleted"])  # fmt: skip
+        return cls(
+            d["message_id"],
+            d["chat_id"],
+            d["from_bot"],
+            d["text"],
+            d["html"],
+            buttons,
+            list(d["edits"]),
+            d["deleted"],
+        )
 
     def button_texts(self) -> list[str]:
         return [label for row in self.buttons for label, _ in row]
@@ -77,28 +85,37 @@ class StandInClient:
     async def add_group(
         self, chat_id: int, title: str, members: list[int], supergroup: bool = False
     ) -> None:
-        await self.call("groups", id=chat_id, title=title, members=members,
-                        supergroup=supergroup)  # fmt: skip
+        await self.call("groups", id=chat_id, title=title, members=members, supergroup=supergroup)
 
     async def send(
         self, user_id: int, text: str, chat_id: int | None = None, reply_to: int | None = None
     ) -> int:
         """A message from the user (in their private chat by default); its message_id."""
-        body = await self.call("send", user_id=user_id, text=text, chat_id=chat_id,
-                               reply_to=reply_to)  # fmt: skip
+        body = await self.call(
+            "send", user_id=user_id, text=text, chat_id=chat_id, reply_to=reply_to
+        )
         return int(body["message_id"])
 
     async def edit(self, user_id: int, chat_id: int, message_id: int, text: str) -> None:
-        await self.call("edit", user_id=user_id, chat_id=chat_id, message_id=message_id,
-                        text=text)  # fmt: skip
+        await self.call("edit", user_id=user_id, chat_id=chat_id, message_id=message_id, text=text)
 
     async def press(
-        self, user_id: int, message: RemoteMessage, label: str | int | None = None,
-        *, data: str | None = None,
-    ) -> str:  # fmt: skip
+        self,
+        user_id: int,
+        message: RemoteMessage,
+        label: str | int | None = None,
+        *,
+        data: str | None = None,
+    ) -> str:
         """Press a button of `message` by label or flat index, or send explicit data."""
-        body = await self.call("press", user_id=user_id, chat_id=message.chat_id,
-                               message_id=message.message_id, label=label, data=data)  # fmt: skip
+        body = await self.call(
+            "press",
+            user_id=user_id,
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            label=label,
+            data=data,
+        )
         return str(body["query_id"])
 
     async def block(self, user_id: int, blocked: bool = True) -> None:

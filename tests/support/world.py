@@ -37,9 +37,13 @@ async def world(h: Harness) -> dict[int, SimUser]:
     admin = s.add_user(ADMIN_ID, "Ada", language_code="en")
     await register(s, admin)
     users = {ADMIN_ID: admin}
-    staff = [(MEMBER, "Mei", None), (EMERGENCY, "Eli", Role.EMERGENCY_OFFICE),
-             (DEPUTY, "Dai", Role.DEPUTY), (SECRETARY, "Shu", Role.SECRETARY),
-             (OFFICE, "Ou", Role.OFFICE)]  # fmt: skip
+    staff = [
+        (MEMBER, "Mei", None),
+        (EMERGENCY, "Eli", Role.EMERGENCY_OFFICE),
+        (DEPUTY, "Dai", Role.DEPUTY),
+        (SECRETARY, "Shu", Role.SECRETARY),
+        (OFFICE, "Ou", Role.OFFICE),
+    ]
     s.add_group(GROUP, "Org", members=[admin])
     await admin.send("/setup", chat=GROUP)
     setup = await s.next_message(GROUP)
@@ -50,8 +54,9 @@ async def world(h: Harness) -> dict[int, SimUser]:
         users[uid] = user
         if role is not None:
             person = await people.find_person(h.deps, username=name.lower())
-            await grants.change_role(h.deps, TgUser(ADMIN_ID, "Ada"), person_id=person.id,
-                                     role=role, grant=True)  # fmt: skip
+            await grants.change_role(
+                h.deps, TgUser(ADMIN_ID, "Ada"), person_id=person.id, role=role, grant=True
+            )
     await s.quiet()
     s.mark_read(*users, GROUP)  # tests read from here on
     return users

@@ -27,11 +27,30 @@ def test_round_trip_in_the_wire_format_of_today() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [None, "", "1ev", "1ev:ap", "1ev:ap:12", "1ev:ap:12:", "1ev:ap:12:1:", "1ev:ap:12:1:9",
-     "0ev:ap:12:1", "2ev:ap:12:1", "ev:ap:12:1", "1ev:xx:12:1", "1ev:AP:12:1", "1ee:ap:12:1",
-     "1ev:ap:-1:1", "1ev:ap:1a:1", "1ev:ap:12:1\n", "1ev:ap:١٢:1", "1ev:ap:1234567890123:1",
-     "1ev:ap:12:1;drop", "1ev:" + "a" * 70],
-)  # fmt: skip
+    [
+        None,
+        "",
+        "1ev",
+        "1ev:ap",
+        "1ev:ap:12",
+        "1ev:ap:12:",
+        "1ev:ap:12:1:",
+        "1ev:ap:12:1:9",
+        "0ev:ap:12:1",
+        "2ev:ap:12:1",
+        "ev:ap:12:1",
+        "1ev:xx:12:1",
+        "1ev:AP:12:1",
+        "1ee:ap:12:1",
+        "1ev:ap:-1:1",
+        "1ev:ap:1a:1",
+        "1ev:ap:12:1\n",
+        "1ev:ap:١٢:1",
+        "1ev:ap:1234567890123:1",
+        "1ev:ap:12:1;drop",
+        "1ev:" + "a" * 70,
+    ],
+)
 def test_forged_old_or_truncated_unpacks_to_none(raw: str | None) -> None:
     assert EventButton.unpack(raw) is None
 
@@ -45,9 +64,12 @@ def test_what_cannot_travel_is_refused_when_packed() -> None:
 
 # A family whose buttons can outgrow Telegram's 64 bytes: three texts of up to 24 characters.
 Wide = make_dataclass(
-    "Wide", [("action", EventAction), ("first", str), ("second", str), ("third", str)],
-    bases=(Family,), frozen=True, namespace={"DOMAIN": "zz"},
-)  # fmt: skip
+    "Wide",
+    [("action", EventAction), ("first", str), ("second", str), ("third", str)],
+    bases=(Family,),
+    frozen=True,
+    namespace={"DOMAIN": "zz"},
+)
 
 
 def test_sixty_four_bytes_at_most() -> None:

@@ -65,8 +65,10 @@ def test_every_counted_noun_has_a_plural_form() -> None:
 def test_the_ledger_caption_counts_in_words(en: Renderer) -> None:
     book = SimpleNamespace(
         period=between(date(2026, 1, 1), date(2026, 12, 31), SH),
-        incidents=[1], events=[1], lapses=[1, 2],
-    )  # fmt: skip
+        incidents=[1],
+        events=[1],
+        lapses=[1, 2],
+    )
     assert _caption(en, book) == "Ledger: 2026. 1 incident, 1 event, 2 lapses."  # type: ignore[arg-type]
     zh = _caption(Renderer("zh_CN", SH), book)  # type: ignore[arg-type]
     assert zh == "工作台账：2026年。突发事件1起、活动申请1项、未落实事项2项。"

@@ -65,7 +65,7 @@ Q1 = (date(2026, 1, 1), date(2026, 3, 31))
         ("12月1日至1月31日", date(2026, 12, 1), date(2027, 1, 31)),  # into next year
         ("二〇二五年十二月二十一日至二〇二六年一月十日", date(2025, 12, 21), date(2026, 1, 10)),
     ],
-)  # fmt: skip
+)
 def test_ledger_periods_as_people_write_them(text: str, first: date, last: date) -> None:
     period = parse_dates(text, TODAY, CN)
     assert (period.first, period.last) == (first, last)
@@ -117,7 +117,7 @@ def test_what_is_refused_says_why(text: str, message: str) -> None:
         ("十一月二十日", datetime(2026, 11, 20, tzinfo=CN), "day"),
         ("2026年11月20号", datetime(2026, 11, 20, tzinfo=CN), "day"),
     ],
-)  # fmt: skip
+)
 def test_single_moments_as_people_write_them(text: str, expected: datetime, precision: str) -> None:
     assert parse_moment(text, NOW, CN) == (expected, precision)
 
@@ -150,8 +150,13 @@ def test_nothing_typed_crashes_a_parser(text: str) -> None:
             plain()
 
 
-FORMS = ["{y}-{m:02d}-{d:02d}", "{y}/{m}/{d}", "{y}.{m}.{d}", "{y}{m:02d}{d:02d}",
-         "{y}年{m}月{d}日"]  # fmt: skip
+FORMS = [
+    "{y}-{m:02d}-{d:02d}",
+    "{y}/{m}/{d}",
+    "{y}.{m}.{d}",
+    "{y}{m:02d}{d:02d}",
+    "{y}年{m}月{d}日",
+]
 
 
 @given(st.dates(date(2000, 1, 1), date(2026, 12, 7)), st.sampled_from(FORMS), st.booleans())

@@ -28,13 +28,16 @@ def test_the_notice_entered_in_the_policy_moves_working_days() -> None:
     start = datetime(2041, 6, 8, 2, 0, tzinfo=UTC)
     hours, zone = policy.working_hours, policy.working_hours.zone
     assert add_working_minutes(start, 60, zone, hours, is_workday) == datetime(
-        2041, 6, 8, 3, 0, tzinfo=UTC)  # fmt: skip
+        2041, 6, 8, 3, 0, tzinfo=UTC
+    )
 
 
 def test_a_day_both_worked_and_off_is_refused() -> None:
     with pytest.raises(PolicyError, match="2041-06-04 is both an extra working day"):
-        parse("[calendar]\nextra_working_days = [2041-06-04]\nextra_days_off = [2041-06-04]",
-              "org.toml")  # fmt: skip
+        parse(
+            "[calendar]\nextra_working_days = [2041-06-04]\nextra_days_off = [2041-06-04]",
+            "org.toml",
+        )
 
 
 def test_only_in_december_and_only_for_a_year_nobody_knows() -> None:

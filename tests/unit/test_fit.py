@@ -16,11 +16,15 @@ from render.renderer import Renderer, esc
 from standin.html_check import utf16_length, visible_text
 
 CARD = {
-    "ref": "INC-2026-0001", "kind": "network_security", "severity": "major",
-    "discovered_at": "2026-11-24T02:00:00+00:00", "discovered_precision": "minute",
-    "reported_at": "2026-11-24T02:00:00+00:00", "ack_due_at": "2026-11-24T02:30:00+00:00",
+    "ref": "INC-2026-0001",
+    "kind": "network_security",
+    "severity": "major",
+    "discovered_at": "2026-11-24T02:00:00+00:00",
+    "discovered_precision": "minute",
+    "reported_at": "2026-11-24T02:00:00+00:00",
+    "ack_due_at": "2026-11-24T02:30:00+00:00",
     "reporter": "Mei",
-}  # fmt: skip
+}
 # Free text as people send it: any unicode (emoji count twice), markup characters, long.
 TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=2000
@@ -55,11 +59,19 @@ def test_submitted_as_survives_the_longest_report(sizes: list[int], char: str, l
     """ "what", "where" and "done" up to their limit each: the summary edited at Submit keeps
     its head, every field's label and the line "Submitted as …", and fits."""
     r = Renderer(locale, ZoneInfo("Asia/Shanghai"))
-    draft = {"kind": "network_security", "severity": "major", "when": CARD["discovered_at"],
-             "what": char * sizes[0], "where": char * sizes[1], "done": char * sizes[2],
-             "attachments": []}  # fmt: skip
-    status = r("Submitted as <b>{ref}</b>. The people responsible have been notified; "
-               "follow it with /my.", ref="INC-2026-0042")  # fmt: skip
+    draft = {
+        "kind": "network_security",
+        "severity": "major",
+        "when": CARD["discovered_at"],
+        "what": char * sizes[0],
+        "where": char * sizes[1],
+        "done": char * sizes[2],
+        "attachments": [],
+    }
+    status = r(
+        "Submitted as <b>{ref}</b>. The people responsible have been notified; follow it with /my.",
+        ref="INC-2026-0042",
+    )
     shown = visible_text(fit(summary(r, draft) + "\n\n" + status))
     assert utf16_length(shown) <= MAX_MESSAGE
     assert shown.endswith(visible_text(status)), shown[-200:]

@@ -38,48 +38,85 @@ H = timedelta(hours=1)
 def incident(day: date, severity: str | None, ack: timedelta | None) -> IncidentRow:
     reported = datetime(day.year, day.month, day.day, 10, tzinfo=CN).astimezone(UTC)
     return IncidentRow(
-        id=1, ref="INC-1", kind="information" if severity is None else "network_security",
-        severity=severity, status="open", reporter="Mei", reported_at=reported,
-        ack_limit_at=None, acknowledged_at=reported + ack if ack else None,
-        needs_secretary_ack=False, secretary_ack_at=None, escalation_level=0,
-        reported_upward_at=None, contained_at=None, closed_at=None,
-    )  # fmt: skip
+        id=1,
+        ref="INC-1",
+        kind="information" if severity is None else "network_security",
+        severity=severity,
+        status="open",
+        reporter="Mei",
+        reported_at=reported,
+        ack_limit_at=None,
+        acknowledged_at=reported + ack if ack else None,
+        needs_secretary_ack=False,
+        secretary_ack_at=None,
+        escalation_level=0,
+        reported_upward_at=None,
+        contained_at=None,
+        closed_at=None,
+    )
 
 
 def owed(kind: MeetingKind, end: date, state: str, clause: str = "R3") -> Obligation:
-    return Obligation(clause, kind, end.isoformat(), end.replace(day=1), end, 1,
-                      int(state == "met"), state)  # fmt: skip
+    return Obligation(
+        clause, kind, end.isoformat(), end.replace(day=1), end, 1, int(state == "met"), state
+    )
 
 
-def book_of(period: LedgerPeriod, incidents: list[IncidentRow], obligations: list[Obligation],
-            lapses: list[Lapse]) -> Ledger:  # fmt: skip
+def book_of(
+    period: LedgerPeriod,
+    incidents: list[IncidentRow],
+    obligations: list[Obligation],
+    lapses: list[Lapse],
+) -> Ledger:
     return Ledger(
-        period=period, scope=Scope(1, True, frozenset()), now=period.end, incidents=incidents,
-        events=[], meetings=[], obligations=obligations, lapses=lapses,
-        incident_figures=incident_figures(incidents), event_figures=event_figures([], {}, period),
-        steps=[], reminders=[],
-    )  # fmt: skip
+        period=period,
+        scope=Scope(1, True, frozenset()),
+        now=period.end,
+        incidents=incidents,
+        events=[],
+        meetings=[],
+        obligations=obligations,
+        lapses=lapses,
+        incident_figures=incident_figures(incidents),
+        event_figures=event_figures([], {}, period),
+        steps=[],
+        reminders=[],
+    )
 
 
 def a_quarter() -> Ledger:
     study = MeetingKind.STUDY
     return book_of(
         Q3,
-        [incident(date(2026, 7, 2), "major", 2 * H), incident(date(2026, 7, 30), "major", 4 * H),
-         incident(date(2026, 7, 31), "critical", None), incident(date(2026, 9, 1), None, H)],
-        [owed(study, date(2026, 7, 31), "met"), owed(study, date(2026, 8, 31), "short"),
-         owed(study, date(2026, 9, 30), "open"), owed(study, date(2026, 6, 30), "unkept"),
-         owed(MeetingKind.DEDICATED, date(2026, 12, 31), "short", "R2")],
-        [Lapse("secretary_ack_missing", Q3.start, "INC-1", None),
-         Lapse("study_missing", Q3.end, "2026-08", None)],
-    )  # fmt: skip
+        [
+            incident(date(2026, 7, 2), "major", 2 * H),
+            incident(date(2026, 7, 30), "major", 4 * H),
+            incident(date(2026, 7, 31), "critical", None),
+            incident(date(2026, 9, 1), None, H),
+        ],
+        [
+            owed(study, date(2026, 7, 31), "met"),
+            owed(study, date(2026, 8, 31), "short"),
+            owed(study, date(2026, 9, 30), "open"),
+            owed(study, date(2026, 6, 30), "unkept"),
+            owed(MeetingKind.DEDICATED, date(2026, 12, 31), "short", "R2"),
+        ],
+        [
+            Lapse("secretary_ack_missing", Q3.start, "INC-1", None),
+            Lapse("study_missing", Q3.end, "2026-08", None),
+        ],
+    )
 
 
 def test_figures_per_month_obligations_due_and_lapses_per_clause() -> None:
     data = chart_data(a_quarter())
     assert data.months == [(2026, 7), (2026, 8), (2026, 9)]
-    assert data.incidents == {"critical": [1, 0, 0], "major": [2, 0, 0], "general": [0, 0, 0],
-                              "": [0, 0, 1]}  # fmt: skip
+    assert data.incidents == {
+        "critical": [1, 0, 0],
+        "major": [2, 0, 0],
+        "general": [0, 0, 0],
+        "": [0, 0, 1],
+    }
     assert data.to_acknowledge == [3.0, None, 1.0]  # the median of 2 h and 4 h; never counted
     # Open and unkept periods are not due; the year's dedicated meetings belong to December.
     assert data.obligations[MeetingKind.STUDY] == (1, 2)
@@ -89,8 +126,9 @@ def test_figures_per_month_obligations_due_and_lapses_per_clause() -> None:
 
 def test_the_png_in_both_languages() -> None:
     book = a_quarter()
-    pictures = {loc: quietly(lambda r: chart_png(book, r), Renderer(loc, CN))
-                for loc in ("zh_CN", "en")}  # fmt: skip
+    pictures = {
+        loc: quietly(lambda r: chart_png(book, r), Renderer(loc, CN)) for loc in ("zh_CN", "en")
+    }
     assert {png_size(png) for png in pictures.values()} == {(1200, 900)}
     assert pictures["zh_CN"] != pictures["en"]
 
@@ -101,7 +139,9 @@ def test_an_empty_period_and_many_months() -> None:
         assert not any(sum(counts) for counts in data.incidents.values())
         for locale in ("zh_CN", "en"):
             assert png_size(quietly(lambda r, d=data: render(d, r), Renderer(locale, CN))) == (
-                1200, 900)  # fmt: skip
+                1200,
+                900,
+            )
 
 
 def test_the_chinese_words_are_drawn_with_the_shipped_font_only() -> None:
@@ -133,8 +173,12 @@ def chinese_characters() -> set[str]:
     """Every character of every zh_CN msgstr, and the month and date words Babel writes."""
     with (ROOT / "locales/zh_CN/LC_MESSAGES/messages.po").open("rb") as f:
         catalog = read_po(f, locale="zh_CN")
-    text = "".join(s for m in catalog if m.id
-                   for s in (m.string if isinstance(m.string, tuple) else (m.string,)))  # fmt: skip
+    text = "".join(
+        s
+        for m in catalog
+        if m.id
+        for s in (m.string if isinstance(m.string, tuple) else (m.string,))
+    )
     for month in range(1, 13):
         day = date(2026, month, 28)
         text += format_skeleton("MMM", day, locale="zh_CN") + format_date(day, "long", "zh_CN")

@@ -102,7 +102,6 @@ async def test_answers_waiting_for_the_same_place_do_not_both_take_it() -> None:
     for i in range(ANSWER_CEILING):  # a full second, leaving it from 50 ms on
         p.sent(10_000 + i, now=now - 0.95 + i * 0.005)
     first, second = await asyncio.gather(p.answer_turn(1), p.answer_turn(2))
-    times = sorted([*(now - 0.95 + i * 0.005 for i in range(ANSWER_CEILING)), first.at,
-                    second.at])  # fmt: skip
+    times = sorted([*(now - 0.95 + i * 0.005 for i in range(ANSWER_CEILING)), first.at, second.at])
     busiest = max(sum(1 for t in times if at - 1.0 < t <= at) for at in times)
     assert busiest <= ANSWER_CEILING

@@ -21,11 +21,20 @@ def test_the_default_is_the_regulation() -> None:
     p = load(None)
     cal = p.calendar
     assert [t.name for t in cal.quarterly_review.topics] == [  # A2, word for word
-        "思想理论", "新闻舆论", "社会舆论", "思想道德", "网上舆论"]  # fmt: skip
+        "思想理论",
+        "新闻舆论",
+        "社会舆论",
+        "思想道德",
+        "网上舆论",
+    ]
     assert cal.dedicated_meetings.minimum_per_year == 2  # R2
     assert cal.study_sessions.every == "month"  # R3
-    clauses = [cal.quarterly_review.clause, cal.dedicated_meetings.clause,
-               cal.study_sessions.clause, cal.sensitive_dates.clause]  # fmt: skip
+    clauses = [
+        cal.quarterly_review.clause,
+        cal.dedicated_meetings.clause,
+        cal.study_sessions.clause,
+        cal.sensitive_dates.clause,
+    ]
     assert clauses == ["A2", "R2", "R3", "A3"]
     national = next(d for d in cal.sensitive_dates.dates if d.key == "national-day")
     assert national.day_in(2031) == date(2031, 10, 1)

@@ -17,15 +17,34 @@ AT = datetime(2026, 11, 24, 1, 30, tzinfo=UTC)
 
 def record(updates: list[str]) -> IncidentRecord:
     timeline = [(AT, "filed", "Mei", None, {})]
-    timeline += [(AT + timedelta(hours=n), "update", "Eli", text, {})
-                 for n, text in enumerate(updates, 1)]  # fmt: skip
+    timeline += [
+        (AT + timedelta(hours=n), "update", "Eli", text, {}) for n, text in enumerate(updates, 1)
+    ]
     return IncidentRecord(
-        1, "INC-2026-0001", "network_security", "major", "open", "Mei", "首页被篡改 <b>",
-        AT, "minute", "门户网站", "已断网", AT,
-        [Handler("Eli", "routed", "emergency_office", None, AT, None, None),
-         Handler("Ou", "pulled_in", None, "Eli", AT, None, None)],
-        timeline, None, None, None, None, None, [],
-    )  # fmt: skip
+        1,
+        "INC-2026-0001",
+        "network_security",
+        "major",
+        "open",
+        "Mei",
+        "首页被篡改 <b>",
+        AT,
+        "minute",
+        "门户网站",
+        "已断网",
+        AT,
+        [
+            Handler("Eli", "routed", "emergency_office", None, AT, None, None),
+            Handler("Ou", "pulled_in", None, "Eli", AT, None, None),
+        ],
+        timeline,
+        None,
+        None,
+        None,
+        None,
+        None,
+        [],
+    )
 
 
 def test_a_long_record_comes_in_several_messages_none_cut() -> None:
@@ -54,12 +73,24 @@ def test_a_meeting_record_in_chinese_with_every_value_escaped() -> None:
     from bot.records.meetings import MeetingRecord
 
     meeting = MeetingRecord(
-        3, "MTG-2026-0003", "quarterly_review", date(2026, 11, 20), "四季度分析研判 <b>",
-        [("理论武装", "Political theory", {"conclusion": "总体稳定 &"}),
-         ("网络舆情", "Online opinion", {"not_discussed": "时间不足"})],
-        [], None, None, "纪要 <i>", ["Mei", "Shu"],
-        [Attachment("f1", "document", "minutes.pdf", 2048, "kept", None)], "Ou", AT,
-    )  # fmt: skip
+        3,
+        "MTG-2026-0003",
+        "quarterly_review",
+        date(2026, 11, 20),
+        "四季度分析研判 <b>",
+        [
+            ("理论武装", "Political theory", {"conclusion": "总体稳定 &"}),
+            ("网络舆情", "Online opinion", {"not_discussed": "时间不足"}),
+        ],
+        [],
+        None,
+        None,
+        "纪要 <i>",
+        ["Mei", "Shu"],
+        [Attachment("f1", "document", "minutes.pdf", 2048, "kept", None)],
+        "Ou",
+        AT,
+    )
     (zh,) = meeting_messages(Renderer("zh_CN", SH), meeting)
     assert zh.startswith("<b>MTG-2026-0003</b> · 季度分析研判（A2）\n召开日期：2026年11月20日")
     assert "四季度分析研判 &lt;b&gt;" in zh and "纪要 &lt;i&gt;" in zh

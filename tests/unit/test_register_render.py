@@ -21,14 +21,30 @@ def test_register_texts_escape_every_value(locale: str) -> None:
     r = Renderer(locale, ZoneInfo("Asia/Shanghai"))
     facts = Facts(NASTY, ["INC-2026-0001"], ["EVT-2026-0002"], ["INC-2026-0099"])
     case = CaseView(
-        id=2, person_id=1, person=NASTY, clause="C8", facts=facts, grade="most_serious",
-        measures=list(MEASURES), decided_on=date(2026, 11, 20), recorded_by=NASTY,
-        recorded_at=datetime(2026, 11, 24, 2, 0, tzinfo=UTC), corrects=1, corrected_by=3,
+        id=2,
+        person_id=1,
+        person=NASTY,
+        clause="C8",
+        facts=facts,
+        grade="most_serious",
+        measures=list(MEASURES),
+        decided_on=date(2026, 11, 20),
+        recorded_by=NASTY,
+        recorded_at=datetime(2026, 11, 24, 2, 0, tzinfo=UTC),
+        corrects=1,
+        corrected_by=3,
         chain=[1, 2, 3],
-    )  # fmt: skip
-    draft = {"person_name": NASTY, "clause": "C12", "facts": NASTY, "grade": "light",
-             "measures": ["transfer"], "decided_on": "2026-11-20", "corrects": 1,
-             "missing": ["EVT-2026-0042"]}  # fmt: skip
+    )
+    draft = {
+        "person_name": NASTY,
+        "clause": "C12",
+        "facts": NASTY,
+        "grade": "light",
+        "measures": ["transfer"],
+        "decided_on": "2026-11-20",
+        "corrects": 1,
+        "missing": ["EVT-2026-0042"],
+    }
     lines = [CaseLine(2, date(2026, 11, 20), NASTY, "C8", g, 3) for g in Grade]
     for text in (case_card(r, case), summary(r, draft), register_page(r, lines, 0, 1, 3)):
         assert "<script>" not in text and "&lt;script&gt;" in text

@@ -17,11 +17,21 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_wheel_ships_compiled_catalogues_and_speaks_chinese(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "-w", str(dist), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(dist),
+            str(ROOT),
+        ],
         check=True,
         cwd=tmp_path,
-    )  # fmt: skip
+    )
     [wheel] = dist.glob("dutydesk-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for locale in ("zh_CN", "en"):
@@ -38,10 +48,19 @@ def test_wheel_ships_compiled_catalogues_and_speaks_chinese(tmp_path: Path) -> N
 
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
-         str(target), str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
         check=True,
-    )  # fmt: skip
+    )
     probe = (
         "import locales, bot.i18n as i;"
         "print(locales.__file__);"
