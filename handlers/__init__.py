@@ -99,7 +99,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(report.on_button, pattern=cd.pattern("rp")))
     app.add_handler(CallbackQueryHandler(incidents.on_card, pattern=cd.pattern("in")))
     app.add_handler(CallbackQueryHandler(event.on_button, pattern=cd.pattern("ee")))
-    for action, on_event in (  # one callback per action of an event's card (bot/buttons.py)
+    for action, on_event in (  # one callback per action of an event's card (bot/buttons/)
         (EventAction.APPROVE, event_cards.on_approve),
         (EventAction.REJECT, event_cards.on_reject),
         (EventAction.REQUEST_CHANGES, event_cards.on_request_changes),

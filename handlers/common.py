@@ -115,7 +115,7 @@ ButtonCallback = Callable[
 
 
 Pressed = TypeVar("Pressed")
-# The callback of one typed button's action (bot/buttons.py): it receives the button unpacked.
+# The callback of one typed button's action (bot/buttons/): it receives the button unpacked.
 TypedCallback = Callable[[Update, Ctx, Pressed, User, Renderer], Awaitable[str | None]]
 
 

@@ -1,12 +1,13 @@
-"""Typed buttons (bot/buttons.py): the wire format of handlers/callback_data.py, within 64
+"""Typed buttons (bot/buttons/): the wire format of handlers/callback_data.py, within 64
 bytes; anything forged, truncated or old unpacks to None; one pattern per action, matching
 exactly that action's buttons."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import make_dataclass
+from dataclasses import dataclass, make_dataclass
 from enum import StrEnum
+from typing import ClassVar
 
 import pytest
 
@@ -98,3 +99,35 @@ def test_a_pattern_is_for_the_familys_own_actions() -> None:
 
     with pytest.raises(TypeError):
         EventButton.pattern(Other.APPROVE)
+
+
+class _Pick(StrEnum):
+    GRANT = "g"
+    REVOKE = "r"
+
+
+def test_optional_trailing_fields_are_left_off_at_their_default() -> None:
+    @dataclass(frozen=True)
+    class Pick(Family):
+        DOMAIN: ClassVar[str] = "zq"
+        action: _Pick
+        person_id: int
+        role: str = ""
+        committee_id: int = 0
+
+    bare, with_role, full = (
+        Pick(_Pick.GRANT, 12),
+        Pick(_Pick.GRANT, 12, "chd"),
+        Pick(_Pick.REVOKE, 12, "chd", 3),
+    )
+    assert [bare.pack(), with_role.pack(), full.pack()] == [
+        "1zq:g:12",
+        "1zq:g:12:chd",
+        "1zq:r:12:chd:3",
+    ]
+    for button in (bare, with_role, full):
+        assert Pick.unpack(button.pack()) == button
+    assert re.match(Pick.pattern(_Pick.REVOKE), "1zq:r:12:chd:3")
+    assert not re.match(Pick.pattern(_Pick.REVOKE), "1zq:g:12:chd:3")
+    for raw in ("1zq:g", "1zq:g:12:", "1zq:g:12::3", "1zq:g:12:chd:3:4", "1zq:g:12:chd:x"):
+        assert Pick.unpack(raw) is None, raw

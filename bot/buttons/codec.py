@@ -7,9 +7,12 @@ of callback data (docs/decisions/001-telegram-limits.md); a button carries ids, 
 Anything that does not unpack — forged, truncated, of an older version, of an unknown action —
 is None, answered as a stale button.
 
-The domain layer builds its buttons here (this module imports no telegram); the handlers
-register one callback per action by `Family.pattern(action)`. Families not converted yet still
-use `handlers/callback_data.py`, whose wire format this is.
+Fields with a default are optional and come last: left off the wire when they hold their
+default (`1ro:r:12:chd` and `1ro:r:12:chd:3` are one family), read back as it when absent.
+
+The domain layer builds its buttons with the families of this package (it imports no
+telegram), one module per domain; the handlers register one callback per action by
+`Family.pattern(action)`.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import typing
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar, Self
 
@@ -35,7 +37,7 @@ class Family:
     action: StrEnum
 
     @classmethod
-    def _fields(cls) -> tuple[tuple[str, type], ...]:
+    def _fields(cls) -> tuple[tuple[str, type, object], ...]:
         return _fields_of(cls)
 
     @classmethod
@@ -45,8 +47,10 @@ class Family:
     def pack(self) -> str:
         """The callback data; ValueError for a value that cannot travel or over 64 bytes."""
         parts = [self.DOMAIN, self.action.value]
-        for name, kind in self._fields()[1:]:
+        for name, kind, default in self._fields()[1:]:
             value = getattr(self, name)
+            if value == default and default is not _REQUIRED:
+                break  # an optional field at its default, and so every one after it
             part = str(value)
             if not re.fullmatch(_INT if kind is int else _TEXT, part):
                 raise ValueError(f"{type(self).__name__}.{name} cannot travel: {value!r}")
@@ -65,8 +69,9 @@ class Family:
         if match is None:
             return None
         values: dict[str, object] = {}
-        for (name, kind), part in zip(cls._fields(), match.groups(), strict=True):
-            values[name] = kind(part)
+        for (name, kind, _), part in zip(cls._fields(), match.groups(), strict=True):
+            if part is not None:  # an optional field left off keeps its default
+                values[name] = kind(part)
         return cls(**values)
 
     @classmethod
@@ -80,47 +85,27 @@ class Family:
     def _regex(cls, action: str | None = None) -> str:
         if action is None:
             action = "|".join(re.escape(a.value) for a in cls._actions())
-        fields = [_INT if kind is int else _TEXT for _, kind in cls._fields()[1:]]
-        tail = "".join(f":({f})" for f in fields)
+        tail, optional = "", 0
+        for _, kind, default in cls._fields()[1:]:
+            field = f":({_INT if kind is int else _TEXT})"
+            if default is _REQUIRED:
+                tail += field
+            else:  # nested: a later optional field only after an earlier one
+                tail += f"(?:{field}"
+                optional += 1
+        tail += ")?" * optional
         return rf"^{VERSION}{re.escape(cls.DOMAIN)}:({action}){tail}\Z"
 
 
-_FIELDS: dict[type[Family], tuple[tuple[str, type], ...]] = {}
+_REQUIRED: object = dataclasses.MISSING
+_FIELDS: dict[type[Family], tuple[tuple[str, type, object], ...]] = {}
 
 
-def _fields_of(family: type[Family]) -> tuple[tuple[str, type], ...]:
-    """Each field's name and type, in order (read once per family)."""
+def _fields_of(family: type[Family]) -> tuple[tuple[str, type, object], ...]:
+    """Each field's name, type and default (dataclasses.MISSING when required), in order
+    (read once per family); a dataclass puts the optional ones last."""
     if family not in _FIELDS:
         hints = typing.get_type_hints(family)
         fields = dataclasses.fields(family)  # type: ignore[arg-type]
-        _FIELDS[family] = tuple((f.name, hints[f.name]) for f in fields)
+        _FIELDS[family] = tuple((f.name, hints[f.name], f.default) for f in fields)
     return _FIELDS[family]
-
-
-class EventAction(StrEnum):
-    """What an event request's buttons do (R6, L3); the values are the wire's action codes."""
-
-    APPROVE = "ap"
-    REJECT = "rj"
-    REQUEST_CHANGES = "ch"
-    FORWARD = "fw"  # the committee head's review (L3)
-    SEND_BACK = "sb"
-    ORGANISER_ACCEPTS = "oc"
-    ORGANISER_DECLINES = "od"
-    WITHDRAW = "wd"
-    RESUBMIT = "rs"
-    FILE = "fi"  # the office records the filing
-    CANCEL = "cx"  # the office cancels an approved event
-    HELD = "oh"  # after the event: how it went (R7)
-    NOT_HELD = "on"
-    HELD_WITH_INCIDENT = "oi"
-
-
-@dataclass(frozen=True)
-class EventButton(Family):
-    """A button on an event request's card: `1ev:<action>:<event id>:<version>`."""
-
-    DOMAIN: ClassVar[str] = "ev"
-    action: EventAction
-    event_id: int
-    version: int
