@@ -129,10 +129,6 @@ async def begin(
         return row.attempts
 
 
-async def finish(db: Database, update_id: int, *, now: datetime) -> None:
-    await finish_all(db, [(update_id, now)])
-
-
 async def finish_all(db: Database, finished: Sequence[tuple[int, datetime]]) -> None:
     if finished:
         async with db.core() as connection:

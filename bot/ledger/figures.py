@@ -10,7 +10,6 @@ from statistics import median
 from bot.ledger.period import LedgerPeriod
 from bot.ledger.records import EventRow, IncidentRow
 
-KINDS = ("network_security", "public_opinion", "event_incident", "information")
 SEVERITIES = ("critical", "major", "general", "")  # "": an information report has none
 
 
