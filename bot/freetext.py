@@ -133,6 +133,7 @@ FIELDS: dict[str, Field] = {
 
 
 def limit_of(field: str, policy: Policy) -> int:
+    """The most characters `field` may hold under `policy`."""
     return FIELDS[field].limit(policy)
 
 

@@ -17,10 +17,12 @@ TYPE_NAMES = {
 
 
 def type_name(r: Renderer, value: str) -> str:
+    """An event type's name in the reader's words (plain); an unknown one as it is."""
     return r.plain(TYPE_NAMES.get(value, value))
 
 
 def when(r: Renderer, iso: str) -> str:
+    """An ISO moment in the reader's words, in the organisation's zone."""
     return r.t.datetime(datetime.fromisoformat(iso), r.zone)
 
 
@@ -30,6 +32,8 @@ def speakers_text(r: Renderer, speakers: list[dict[str, str]]) -> str:
 
 
 def facts(r: Renderer, p: dict[str, Any]) -> str:
+    """An event request's facts as its card shows them (R6): reference, title, organiser,
+    time, venue, audience, speakers, outline, and what the deciders must know."""
     speakers = speakers_text(r, p["speakers"])
     lines = [
         f"<b>{esc(p['ref'])}</b> · {esc(type_name(r, p['event_type']))}",
@@ -75,6 +79,7 @@ STATUS_NAMES = {
 
 
 def status_name(r: Renderer, value: str) -> str:
+    """An event status's name in the reader's words (plain); an unknown one as it is."""
     return r.plain(STATUS_NAMES.get(value, value))
 
 

@@ -19,6 +19,7 @@ from render.fitting import free
 
 
 def esc(value: object) -> str:
+    """`value` as text safe inside an HTML message."""
     return html.escape(str(value), quote=False)
 
 

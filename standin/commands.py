@@ -32,6 +32,7 @@ Documents and photos the bot sends are saved under the sandbox's folder; their p
 
 
 def user(session: Session) -> SimUser:
+    """The stand-in's user the sandbox acts as now."""
     return session.standin.users[session.person.user_id]
 
 
@@ -43,6 +44,8 @@ ECHO_MAX = 500  # characters of a long text echoed before it is sent
 
 
 async def say(session: Session, text: str) -> None:
+    """Send `text` as the current person in the current chat (replying, after :reply), and
+    show what the bot answers."""
     show_meanwhile(session)
     shown = text if len(text) <= ECHO_MAX else f"{text[:ECHO_MAX]}… ({len(text)} characters)"
     print(f"{session.person.name} ({_where_now(session)}) → " + indent(shown))
@@ -113,6 +116,7 @@ async def paste(session: Session, read: ReadLine) -> None:
 
 
 def list_cards(session: Session) -> None:
+    """`:cards`: the chat's cards with buttons, numbered, each with its buttons."""
     found = [
         (number, msg)
         for number, msg in enumerate(cards(session.standin, session.chat_id), 1)

@@ -44,6 +44,7 @@ def method(name: str) -> Method | None:
 
 
 def missing_required(name: str, params: dict[str, Any]) -> list[str]:
+    """The required parameters of method `name` that `params` leaves out or empty."""
     found = method(name)
     if found is None:
         return []

@@ -15,6 +15,8 @@ DEFAULT_SOURCE = "/work/shared/telegram/api.json"
 
 
 def trim(spec: dict[str, object]) -> dict[str, object]:
+    """Of the Bot API's full description, what the stand-in checks: each method's fields,
+    whether required, their types."""
     methods = spec["methods"]
     assert isinstance(methods, dict)
     return {
@@ -30,6 +32,7 @@ def trim(spec: dict[str, object]) -> dict[str, object]:
 
 
 def main(source: str = DEFAULT_SOURCE) -> None:
+    """Write standin/api_spec.json from the Bot API's description at `source`."""
     trimmed = trim(json.loads(Path(source).read_text(encoding="utf-8")))
     methods = trimmed["methods"]
     assert isinstance(methods, dict)

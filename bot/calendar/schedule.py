@@ -58,23 +58,27 @@ OBLIGATIONS = (
 
 
 def quarter(day: date) -> Period:
+    """The quarter `day` falls in (key 2026-Q1)."""
     q = (day.month - 1) // 3
     start = date(day.year, 3 * q + 1, 1)
     return Period(f"{day.year}-Q{q + 1}", "quarter", start, _next_month(start, 3) - timedelta(1))
 
 
 def month(day: date) -> Period:
+    """The month `day` falls in (key 2026-03)."""
     start = day.replace(day=1)
     return Period(f"{day:%Y-%m}", "month", start, _next_month(start, 1) - timedelta(1))
 
 
 def week(day: date) -> Period:
+    """The ISO week `day` falls in, Monday to Sunday (key 2026-W09)."""
     start = day - timedelta(days=day.weekday())
     iso = start.isocalendar()
     return Period(f"{iso.year}-W{iso.week:02d}", "week", start, start + timedelta(6))
 
 
 def year(day: date) -> Period:
+    """The year `day` falls in (key 2026)."""
     return Period(str(day.year), "year", date(day.year, 1, 1), date(day.year, 12, 31))
 
 
@@ -87,6 +91,7 @@ def _next_month(day: date, months: int) -> date:
 
 
 def periods_of_year(unit: str, y: int) -> list[Period]:
+    """Every period of `unit` that starts or ends in year `y`, in order."""
     of = PERIODS[unit]
     found: list[Period] = []
     day = date(y, 1, 1)

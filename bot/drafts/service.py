@@ -75,6 +75,7 @@ _SAVE = {dialect: _save_statement(dialect) for dialect in upsert.DIALECTS}
 
 
 async def get(deps: Deps, telegram_id: int) -> DraftState | None:
+    """The draft of the person with this Telegram id, or None."""
     async with deps.db.core() as connection:
         row = (await connection.execute(_OF_TELEGRAM_ID, {"telegram_id": telegram_id})).first()
         return _state(row) if row else None

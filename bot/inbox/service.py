@@ -130,6 +130,7 @@ async def begin(
 
 
 async def finish_all(db: Database, finished: Sequence[tuple[int, datetime]]) -> None:
+    """Record that these updates were handled, each with the moment it ended."""
     if finished:
         async with db.core() as connection:
             await _mark_finished(connection, finished)
@@ -153,6 +154,7 @@ def handling(update_id: int, again: bool = False) -> Token[int | None]:
 
 
 def done_handling(token: Token[int | None]) -> None:
+    """Undo `handling`: this task handles no update any more."""
     _AGAIN.set(False)
     _CURRENT.reset(token)
 

@@ -68,6 +68,9 @@ def _late(
 
 
 def of_incident(row: IncidentRow, policy: Policy, now: datetime) -> list[Lapse]:
+    """The lapses an incident's record proves by `now`: acknowledged late or never (L4, as
+    filed and by the severity in force), the secretary's own acknowledgement missing (R2, C2),
+    the report upward late (C8, P3)."""
     out: list[Lapse] = []
     kind = {"kind": row.kind, "severity": row.severity or ""}
     if row.ack_limit_at is not None:  # L4: acknowledged within its limit, as filed
