@@ -1,4 +1,5 @@
-"""The outbox delivery task: sends queued messages after their transaction committed (rule 4).
+"""The outbox delivery task: sends queued messages after their transaction committed
+(docs/decisions/005-outbox-guarantees.md).
 
 Which messages are at-most-once and which at-least-once is decided where they are queued
 (bot.outbox.models.Semantics); here a timed-out send is retried only for at-least-once ones.

@@ -1,8 +1,9 @@
 """Regenerate standin/api_spec.json (methods, their fields' names, types and whether they are
 required) from the published Bot API specification, so the stand-in needs nothing else at
-runtime.
+runtime. The specification is `api.json` of the public project
+github.com/PaulSonOfLars/telegram-bot-api-spec (every method and type, as JSON):
 
-    python tools/make_api_spec.py /work/shared/telegram/api.json
+    python tools/make_api_spec.py path/to/api.json
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-
-DEFAULT_SOURCE = "/work/shared/telegram/api.json"
 
 
 def trim(spec: dict[str, object]) -> dict[str, object]:
@@ -31,7 +30,7 @@ def trim(spec: dict[str, object]) -> dict[str, object]:
     }
 
 
-def main(source: str = DEFAULT_SOURCE) -> None:
+def main(source: str) -> None:
     """Write standin/api_spec.json from the Bot API's description at `source`."""
     trimmed = trim(json.loads(Path(source).read_text(encoding="utf-8")))
     methods = trimmed["methods"]
@@ -51,4 +50,6 @@ def main(source: str = DEFAULT_SOURCE) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:2])
+    if len(sys.argv) != 2:
+        sys.exit("usage: python tools/make_api_spec.py path/to/api.json")
+    main(sys.argv[1])

@@ -1,4 +1,5 @@
-"""Drafts: the step a person is at in a guided conversation, kept in SQL (rule 6).
+"""Drafts: the step a person is at in a guided conversation, kept in SQL
+(rule 6 of docs/decisions/011-house-rules.md).
 
 Each step is saved in its own short transaction when the person answers, so a restart (even a
 SIGKILL) resumes at the last answered step. One draft per person: starting another flow

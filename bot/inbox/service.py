@@ -13,8 +13,9 @@ repeat the last batch).
   most one update is ever handled and not yet recorded, so a crash replays only the last one,
   and in order (runtime.updates.InboxApplication).
 - A handler that is run again must not apply the update twice: the business services refuse a
-  second decision (rule 5), and a conversation step remembers the update that made it
-  (`current()`, kept with the draft) so the step is shown again instead of advanced twice.
+  second decision (rule 5 of docs/decisions/011-house-rules.md), and a conversation step
+  remembers the update that made it (`current()`, kept with the draft) so the step is shown
+  again instead of advanced twice.
   `again()` says the update is being handled again: what it answered before the crash may
   have reached the person (handlers.replay, handlers.text).
 """

@@ -32,7 +32,7 @@ ALSO: dict[str, tuple[str, str]] = {
 
 
 def known(clause: str) -> str | None:
-    """The clause ID as written in CLAUSES.md (upper case), or None."""
+    """The clause ID as written in docs/clauses.md (upper case), or None."""
     clause = clause.strip().upper()
     return clause if clause in CLAUSE_IDS else None
 

@@ -17,7 +17,7 @@ from bot.ledger.period import LedgerPeriod
 from bot.ledger.records import EventRow, IncidentRow
 from bot.policy.schema import Policy
 
-# code → the clauses it touches (CLAUSES.md). The first is the one it is listed under.
+# code → the clauses it touches (docs/clauses.md). The first is the one it is listed under.
 CLAUSES: dict[str, tuple[str, ...]] = {
     "ack_late": ("L4",),
     "ack_missing": ("L4",),
