@@ -109,7 +109,7 @@ def register(app: AnyApp) -> None:
 
     # 3. Buttons, by the domain in their data; anything else is answered as stale.
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=cd.pattern("lg")))
-    for on_role, pattern in (  # one callback per button of a role card (bot/buttons/people.py)
+    for on_role, pattern in (  # the role card, /members and deactivation (bot/buttons/people)
         (roles.on_view, RoleCardButton.pattern(RoleCardAction.VIEW)),
         (roles.on_choose_headed, RoleCardButton.pattern(RoleCardAction.CHOOSE_HEADED)),
         (roles.on_choose_membership, RoleCardButton.pattern(RoleCardAction.CHOOSE_MEMBERSHIP)),
