@@ -12,6 +12,26 @@ from telegram.ext import (
 )
 
 from bot.buttons import EventAction, EventButton
+from bot.buttons.people import (
+    ActingAction,
+    ActingButton,
+    AdmissionAction,
+    AdmissionButton,
+    AdmitIntoAction,
+    AdmitIntoButton,
+    GrantAction,
+    GrantButton,
+    InvitationAction,
+    InvitationButton,
+    LeavingAction,
+    LeavingButton,
+    MembersAction,
+    MembersButton,
+    MembershipAction,
+    MembershipButton,
+    RoleCardAction,
+    RoleCardButton,
+)
 from bot.context import AnyApp, Ctx
 from bot.errors import StaleButton
 from handlers import (
@@ -29,6 +49,7 @@ from handlers import (
     leaving,
     ledger,
     meeting,
+    members,
     my,
     policy,
     record,
@@ -67,7 +88,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CommandHandler("language", start.language, filters=new))
     app.add_handler(CommandHandler("cancel", text.cancel, filters=new))
     app.add_handler(CommandHandler("role", roles.role_command, filters=new))
-    app.add_handler(CommandHandler("members", roles.members, filters=new))
+    app.add_handler(CommandHandler("members", members.members, filters=new))
     app.add_handler(CommandHandler("invite", admission.invite, filters=new))
     app.add_handler(CommandHandler("invitations", admission.invitations_command, filters=new))
     app.add_handler(CommandHandler("inspector", admission.inspector, filters=new))
@@ -88,12 +109,33 @@ def register(app: AnyApp) -> None:
 
     # 3. Buttons, by the domain in their data; anything else is answered as stale.
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=cd.pattern("lg")))
-    app.add_handler(CallbackQueryHandler(roles.on_role_button, pattern=cd.pattern("ro")))
-    app.add_handler(CallbackQueryHandler(roles.on_members_page, pattern=cd.pattern("mb")))
+    for on_role, pattern in (  # the role card, /members and deactivation (bot/buttons/people)
+        (roles.on_view, RoleCardButton.pattern(RoleCardAction.VIEW)),
+        (roles.on_choose_headed, RoleCardButton.pattern(RoleCardAction.CHOOSE_HEADED)),
+        (roles.on_choose_membership, RoleCardButton.pattern(RoleCardAction.CHOOSE_MEMBERSHIP)),
+        (roles.on_new_committee, RoleCardButton.pattern(RoleCardAction.NEW_COMMITTEE)),
+        (roles.on_set_committee, MembershipButton.pattern(MembershipAction.SET)),
+        (roles.on_grant, GrantButton.pattern(GrantAction.GRANT)),
+        (roles.on_revoke, GrantButton.pattern(GrantAction.REVOKE)),
+        (members.on_members_page, MembersButton.pattern(MembersAction.PAGE)),
+        (leaving.on_ask, LeavingButton.pattern(LeavingAction.ASK)),
+        (leaving.on_deactivate, LeavingButton.pattern(LeavingAction.DEACTIVATE)),
+        (leaving.on_reactivate, LeavingButton.pattern(LeavingAction.REACTIVATE)),
+    ):
+        app.add_handler(CallbackQueryHandler(on_role, pattern=pattern))
     app.add_handler(CallbackQueryHandler(find.on_page, pattern=cd.pattern("fd")))
-    app.add_handler(CallbackQueryHandler(leaving.on_button, pattern=cd.pattern("lv")))
-    app.add_handler(CallbackQueryHandler(admission.on_card, pattern=cd.pattern("pa")))
-    app.add_handler(CallbackQueryHandler(admission.on_invitation, pattern=cd.pattern("iv")))
+    for on_admission, pattern in (  # the admission card and the invitations (R4)
+        (admission.on_admit, AdmissionButton.pattern(AdmissionAction.ADMIT)),
+        (admission.on_choose_committee, AdmissionButton.pattern(AdmissionAction.CHOOSE_COMMITTEE)),
+        (admission.on_admit_into, AdmitIntoButton.pattern(AdmitIntoAction.ADMIT_INTO)),
+        (admission.on_refuse, AdmissionButton.pattern(AdmissionAction.REFUSE)),
+        (
+            admission.on_refuse_without_reason,
+            AdmissionButton.pattern(AdmissionAction.REFUSE_WITHOUT_REASON),
+        ),
+        (admission.on_withdraw_invitation, InvitationButton.pattern(InvitationAction.WITHDRAW)),
+    ):
+        app.add_handler(CallbackQueryHandler(on_admission, pattern=pattern))
     app.add_handler(CallbackQueryHandler(groups.on_setup, pattern=cd.pattern("st")))
     app.add_handler(CallbackQueryHandler(draft_guard.on_button, pattern=cd.pattern("dg")))
     app.add_handler(CallbackQueryHandler(report.on_button, pattern=cd.pattern("rp")))
@@ -116,7 +158,9 @@ def register(app: AnyApp) -> None:
         (EventAction.HELD_WITH_INCIDENT, event_cards.on_held_with_incident),
     ):
         app.add_handler(CallbackQueryHandler(on_event, pattern=EventButton.pattern(action)))
-    app.add_handler(CallbackQueryHandler(acting.on_acting, pattern=cd.pattern("ac")))
+    app.add_handler(
+        CallbackQueryHandler(acting.on_revoke, pattern=ActingButton.pattern(ActingAction.REVOKE))
+    )
     app.add_handler(CallbackQueryHandler(meeting.on_button, pattern=cd.pattern("mt")))
     app.add_handler(CallbackQueryHandler(calendar.on_button, pattern=cd.pattern("cl")))
     app.add_handler(CallbackQueryHandler(policy.on_button, pattern=cd.pattern("po")))
