@@ -19,6 +19,7 @@ from handlers import (
     acting,
     admission,
     calendar,
+    conversations,
     draft_guard,
     errors,
     event,
@@ -32,7 +33,6 @@ from handlers import (
     my,
     policy,
     record,
-    report,
     roles,
     start,
     text,
@@ -96,7 +96,6 @@ def register(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(admission.on_invitation, pattern=cd.pattern("iv")))
     app.add_handler(CallbackQueryHandler(groups.on_setup, pattern=cd.pattern("st")))
     app.add_handler(CallbackQueryHandler(draft_guard.on_button, pattern=cd.pattern("dg")))
-    app.add_handler(CallbackQueryHandler(report.on_button, pattern=cd.pattern("rp")))
     app.add_handler(CallbackQueryHandler(incidents.on_card, pattern=cd.pattern("in")))
     app.add_handler(CallbackQueryHandler(event.on_button, pattern=cd.pattern("ee")))
     for action, on_event in (  # one callback per action of an event's card (bot/buttons/)
@@ -123,6 +122,8 @@ def register(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(ledger.on_button, pattern=cd.pattern("ld")))
     app.add_handler(CallbackQueryHandler(record.on_button, pattern=cd.pattern(record.DOMAIN)))
     app.add_handler(CallbackQueryHandler(accountability.on_button, pattern=cd.pattern("rg")))
+    for flow in conversations.FLOWS:  # one callback per guided conversation (handlers/flow.py)
+        app.add_handler(flow.handler())
     app.add_handler(CallbackQueryHandler(stale_button))
 
     # 4. After every known command: unknown ones (in groups only when addressed to us).

@@ -1,0 +1,89 @@
+"""The parts a guided conversation is declared with (handlers/flow.py runs them): its steps,
+and the turn, one answer to it.
+
+What a step's handler returns (`Go`): None to stay and ask the step again, NEXT to move on (to
+the summary when a field was being changed), or the name of the step to go to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from telegram import Update, User
+
+from bot.buttons.flows import FlowButton, Nav
+from bot.context import Ctx
+from bot.drafts import service as drafts
+from bot.drafts.service import DraftState
+from handlers.answers import Takes
+from handlers.common import cd_rows
+from render.renderer import Renderer
+
+if TYPE_CHECKING:
+    from handlers.flow import Flow
+
+SUMMARY = "summary"  # the step every flow ends at: what was answered, and Submit
+NEXT = "\0next"
+Go = str | None
+Question = tuple[str, cd_rows]  # what a step asks: its text and its buttons (Back, Cancel added)
+
+
+def _always(data: dict[str, Any]) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question of a flow. `code` names its buttons on the wire (unique in the flow)."""
+
+    name: str
+    ask: Callable[[Turn], Awaitable[Question]]
+    code: str = ""
+    on_text: Callable[[Turn, str], Awaitable[Go]] | None = None
+    on_button: Callable[[Turn, str, str], Awaitable[Go]] | None = None
+    files: str = ""  # the draft's list the files sent at this step go to
+    takes: Takes | Callable[[dict[str, Any]], Takes] = Takes.BUTTONS
+    field: str = ""  # a msgid: the step can be changed from the summary, under this name
+    applies: Callable[[dict[str, Any]], bool] = _always  # asked only when this holds
+    back_to: str = ""  # a step aside, out of the sequence: the step Back returns to
+    back: Callable[[Turn], bool] | None = None  # Back within the step; True when it moved
+    on_edit: Callable[[dict[str, Any]], None] | None = None  # chosen from the summary
+    returns: bool = True  # chosen from the summary, its answer goes back to the summary
+
+    def what_it_takes(self, data: dict[str, Any]) -> Takes:
+        """What the step takes as an answer now (Back and Cancel do not count)."""
+        return self.takes(data) if callable(self.takes) else self.takes
+
+
+@dataclass
+class Turn:
+    """One answer to a flow: who gave it, where, and the draft it changes."""
+
+    flow: Flow
+    update: Update
+    ctx: Ctx
+    user: User
+    r: Renderer
+    state: DraftState
+    note: str = ""  # said above the next question (what the answer linked, say)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The draft's answers so far."""
+        return self.state.data
+
+    def button(self, label: str, value: object = "", extra: object = "") -> tuple[str, str]:
+        """A button of the current step, carrying `value` (and `extra`) to its on_button."""
+        code = self.flow.step(self.state.step).code
+        return label, FlowButton(self.flow.domain, code, str(value), str(extra)).pack()
+
+    def nav(self, action: Nav, label: str, value: str = "") -> tuple[str, str]:
+        """One of the engine's buttons (Back, Cancel, Submit …)."""
+        return label, FlowButton(self.flow.domain, action.value, value).pack()
+
+    async def save(self) -> None:
+        """Keep the draft as it stands (before refusing an answer that undoes part of it)."""
+        assert self.state.person_id is not None
+        await drafts.save(self.ctx.deps, self.state.person_id, self.state)
