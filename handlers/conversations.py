@@ -71,7 +71,7 @@ class Prompt:
         await self.handle(update, ctx, message, user, r, s)
 
 
-FLOWS: tuple[Flow, ...] = (REPORT,)
+FLOWS: tuple[Flow, ...] = (REPORT, event.REQUEST, meeting.MEETING, accountability_flow.CASE)
 PROMPTS: tuple[Prompt, ...] = (
     Prompt(roles.FLOW_COMMITTEE, roles.on_committee_name),
     Prompt(admission.FLOW_REFUSE, admission.on_reason),
@@ -81,15 +81,8 @@ PROMPTS: tuple[Prompt, ...] = (
     Prompt(growth.FLOW_ADD, growth.on_message, media=True),
     Prompt(growth.FLOW_SEVERITY, growth.on_message),
     Prompt(growth.FLOW_REOPEN, growth.on_message),
-    Prompt(event.FLOW, event.on_message, media=True),
     Prompt(event_cards.FLOW_NOTE, event_cards.on_text_step),
     Prompt(event_cards.FLOW_FILING, event_cards.on_text_step),
-    Prompt(meeting.FLOW, meeting.on_message, media=True),
     Prompt(ledger.FLOW, ledger.on_dates),
-    Prompt(
-        accountability_flow.FLOW,
-        accountability_flow.on_message,
-        step_takes=accountability_flow.takes,
-    ),
 )
 ROUTES: dict[str, Conversation] = {f.name: f for f in FLOWS} | {p.name: p for p in PROMPTS}

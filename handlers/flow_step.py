@@ -17,6 +17,7 @@ from bot.buttons.flows import FlowButton, Nav
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
+from bot.freetext import clean
 from handlers.answers import Takes
 from handlers.common import cd_rows
 from render.renderer import Renderer
@@ -87,3 +88,34 @@ class Turn:
         """Keep the draft as it stands (before refusing an answer that undoes part of it)."""
         assert self.state.person_id is not None
         await drafts.save(self.ctx.deps, self.state.person_id, self.state)
+
+
+def text_step(name: str, question: str, field: str = "") -> Step:
+    """A step answered by a typed text, kept cleaned by the step's name (bot.freetext's
+    field of that name gives its limits); `question` is its msgid."""
+
+    async def ask_it(turn: Turn) -> Question:
+        return turn.r(question), []
+
+    async def on_text(turn: Turn, text: str) -> Go:
+        turn.data[name] = clean(name, text, turn.ctx.deps.policy)
+        return NEXT
+
+    return Step(name, ask_it, on_text=on_text, takes=Takes.TEXT, field=field)
+
+
+def files_step(name: str, question: str, kept: str = "attachments") -> Step:
+    """A step that takes photos and documents into the draft's `kept` list, then Done;
+    `question` is its msgid. Its one button is `a`, Done."""
+
+    async def ask_it(turn: Turn) -> Question:
+        r, count = turn.r, len(turn.data.get(kept, []))
+        text = r(question)
+        if count:
+            text += "\n" + r.plural("{n} file received.", "{n} files received.", count)
+        return text, [[turn.button(r.plain("Done"))]]
+
+    async def done(turn: Turn, _: str, __: str) -> Go:
+        return NEXT
+
+    return Step(name, ask_it, code="a", on_button=done, files=kept, takes=Takes.FILES_OR_BUTTONS)

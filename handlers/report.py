@@ -16,7 +16,6 @@ from bot import examples
 from bot.context import Ctx
 from bot.drafts.service import DraftState
 from bot.errors import StaleButton
-from bot.freetext import clean
 from bot.i18n import N_
 from bot.incidents.rules import day_of, parse_when
 from bot.incidents.service import ReportDraft, file_report
@@ -26,7 +25,7 @@ from handlers.answers import Takes, line
 from handlers.attachments import add_attachment
 from handlers.common import edit_and_answer, tg_user
 from handlers.flow import Flow
-from handlers.flow_step import NEXT, Go, Question, Step, Turn
+from handlers.flow_step import NEXT, Go, Question, Step, Turn, files_step, text_step
 from handlers.growth_buttons import add_button
 from render.incident import KIND_NAMES, SEVERITY_NAMES, kind, moment, severity
 from render.renderer import Renderer
@@ -76,19 +75,6 @@ async def _on_severity(turn: Turn, code: str, _: str) -> Go:
     return NEXT
 
 
-def _text_step(name: str, field: str) -> Step:
-    """A step answered by a typed text, kept cleaned under the step's name (bot.freetext)."""
-
-    async def ask_it(turn: Turn) -> Question:
-        return turn.r(QUESTIONS[name]), []
-
-    async def on_text(turn: Turn, text: str) -> Go:
-        turn.data[name] = clean(name, text, turn.ctx.deps.policy)
-        return NEXT
-
-    return Step(name, ask_it, on_text=on_text, takes=Takes.TEXT, field=field)
-
-
 async def _ask_when(turn: Turn) -> Question:
     r, deps = turn.r, turn.ctx.deps
     text = r(
@@ -116,20 +102,6 @@ async def _on_when_typed(turn: Turn, text: str) -> Go:
     deps = turn.ctx.deps
     when, precision = parse_when(line(text), deps.clock.now(), deps.zone)
     turn.data["when"], turn.data["precision"] = when.isoformat(), precision
-    return NEXT
-
-
-async def _ask_attachments(turn: Turn) -> Question:
-    r, count = turn.r, len(turn.data.get("attachments", []))
-    text = r(
-        "Send photos or documents if you have any, then press Done; with none, press Done now."
-    )
-    if count:
-        text += "\n" + r.plural("{n} file received.", "{n} files received.", count)
-    return text, [[turn.button(r.plain("Done"))]]
-
-
-async def _attached(turn: Turn, _: str, __: str) -> Go:
     return NEXT
 
 
@@ -194,7 +166,7 @@ REPORT = Flow(
             field=N_("Severity"),
             applies=lambda d: d.get("kind") != Kind.INFORMATION,
         ),
-        _text_step("what", N_("What happened")),
+        text_step("what", QUESTIONS["what"], N_("What happened")),
         Step(
             "when",
             _ask_when,
@@ -204,15 +176,14 @@ REPORT = Flow(
             takes=Takes.TEXT_OR_BUTTONS,
             field=N_("Discovered"),
         ),
-        _text_step("where", N_("Where")),
-        _text_step("done", N_("Already done")),
-        Step(
+        text_step("where", QUESTIONS["where"], N_("Where")),
+        text_step("done", QUESTIONS["done"], N_("Already done")),
+        files_step(
             "attach",
-            _ask_attachments,
-            code="a",
-            on_button=_attached,
-            files="attachments",
-            takes=Takes.FILES_OR_BUTTONS,
+            N_(
+                "Send photos or documents if you have any, then press Done; with none, "
+                "press Done now."
+            ),
         ),
     ),
     summary=_summary,
