@@ -46,10 +46,11 @@ async def register_command(
     if not is_private(update.effective_chat):
         await unknown_command(update, ctx)
         return
-    await _show_page(update, ctx, r, user, 0)
+    await show_page(update, ctx, r, user, 0)
 
 
-async def _show_page(update: Update, ctx: Ctx, r: Renderer, user: User, page: int) -> None:
+async def show_page(update: Update, ctx: Ctx, r: Renderer, user: User, page: int) -> None:
+    """A page of the register, in place of the pressed message (audited by the service)."""
     listed = await register.cases(ctx.deps, tg_user(user), page)
     rows: cd_rows = [
         [(f"#{c.id} · {c.person} · {c.clause}", _b(RegisterAction.VIEW, c.id))]
@@ -99,7 +100,7 @@ def _kept(func: Pressed) -> Handler:
 @_kept
 async def on_page(update: Update, ctx: Ctx, b: RegisterButton, user: User, r: Renderer) -> None:
     """1rg:l:<page>: a page of the register."""
-    await _show_page(update, ctx, r, user, b.number)
+    await show_page(update, ctx, r, user, b.number)
 
 
 @_kept

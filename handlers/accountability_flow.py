@@ -68,6 +68,13 @@ async def _keeper(ctx: Ctx, user: User, pressed: bool) -> None:
         raise
 
 
+async def _to_the_register(turn: Turn) -> None:
+    """Back from the first question: the register's page it was opened from."""
+    from handlers.accountability import show_page  # the register's page opens this flow
+
+    await show_page(turn.update, turn.ctx, turn.r, turn.user, 0)
+
+
 async def _ask_person(turn: Turn) -> Question:
     chosen = {turn.data["person"]} if "person" in turn.data else set()
     return turn.r("Whom does the case concern? Choose the person."), await people_rows(turn, chosen)
@@ -248,6 +255,7 @@ CASE = Flow(
     submit_label=N_("Save"),
     edit="inline",
     check=_keeper,
+    leave=_to_the_register,
     gone=GONE,
     cancelled=N_("Cancelled. Nothing was recorded."),
 )

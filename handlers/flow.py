@@ -49,6 +49,9 @@ class Flow:
     submit_label: str = N_("Submit")
     edit: str = "menu"  # "menu": Edit a field; "inline": the fields on the summary; "": none
     check: Check | None = None  # authority that must still hold at every answer
+    # Back on the first step: the page the flow was opened from, its draft dropped (without
+    # it, the first step has Cancel alone).
+    leave: Callable[[Turn], Awaitable[None]] | None = None
 
     def step(self, name: str) -> Step:
         """The step called `name`."""
@@ -192,8 +195,10 @@ class Flow:
             fields = [turn.nav(Nav.FIELD, r.plain(s.field), s.name) for s in self._fields(turn)]
             return text, [submit, *(f for f in (fields[:3], fields[3:]) if f), back]
         text, rows = await self.step(step).ask(turn)
-        first = self.order(turn.data)[0] == step
-        return text, [*rows, [cancel] if first else back]
+        return text, [*rows, [cancel] if self._first(turn) and not self.leave else back]
+
+    def _first(self, turn: Turn) -> bool:
+        return self.order(turn.data)[0] == turn.state.step
 
     def _fields(self, turn: Turn) -> list[Step]:
         order = self.order(turn.data) if self.edit else []
@@ -222,6 +227,10 @@ class Flow:
             return True, await self.submit(turn)
         if b.code == Nav.EDIT and at_summary and self.edit == "menu":
             await self._field_menu(turn)
+            return True, None
+        if b.code == Nav.BACK and self.leave is not None and self._first(turn):
+            await drafts.clear(turn.ctx.deps, turn.user.id)
+            await self.leave(turn)
             return True, None
         if b.code == Nav.BACK:
             self.back(turn)
