@@ -36,7 +36,7 @@ from handlers.accountability_render import (
 from handlers.answers import Takes, line
 from handlers.common import cd_rows, edit_or_send, tg_user
 from handlers.flow import Flow
-from handlers.flow_step import NEXT, Go, Question, Step, Turn
+from handlers.flow_step import NEXT, Go, Question, Step, Turn, choice_step
 from handlers.steps import (
     day_pressed,
     day_row,
@@ -90,19 +90,6 @@ async def _on_person(turn: Turn, value: str, extra: str) -> Go:
     return NEXT
 
 
-async def _ask_clause(turn: Turn) -> Question:
-    r, now = turn.r, turn.data.get("clause")
-    rows = [[turn.button(marked(clause_label(r, c), c == now), c)] for c in CLAUSES]
-    return r("Which situation of the regulation applies (C1–C12)?"), rows
-
-
-async def _on_clause(turn: Turn, clause: str, _: str) -> Go:
-    if clause not in CLAUSES:
-        raise StaleButton()
-    turn.data["clause"] = clause
-    return NEXT
-
-
 async def _ask_facts(turn: Turn) -> Question:
     keep = [[turn.button(turn.r.plain("Keep the facts as written"), KEEP)]]
     return turn.r(QUESTION_FACTS), keep if turn.data.get("facts") else []
@@ -121,19 +108,6 @@ async def _on_facts(turn: Turn, text: str) -> Go:
 async def _keep_facts(turn: Turn, value: str, _: str) -> Go:
     if value != KEEP or not turn.data.get("facts"):
         raise StaleButton()
-    return NEXT
-
-
-async def _ask_grade(turn: Turn) -> Question:
-    r, now = turn.r, turn.data.get("grade")
-    rows = [[turn.button(marked(grade_name(r, g), g == now), g)] for g in Grade]
-    return r("How serious is the case, by the regulation's grades?"), rows
-
-
-async def _on_grade(turn: Turn, grade: str, _: str) -> Go:
-    if grade not in set(Grade):
-        raise StaleButton()
-    turn.data["grade"] = grade
     return NEXT
 
 
@@ -222,7 +196,15 @@ CASE = Flow(
     domain="rg",
     steps=(
         Step("person", _ask_person, code="a", on_button=_on_person, field=FIELD_NAMES["person"]),
-        Step("clause", _ask_clause, code="cl", on_button=_on_clause, field=FIELD_NAMES["clause"]),
+        choice_step(
+            "clause",
+            N_("Which situation of the regulation applies (C1–C12)?"),
+            {c: c for c in CLAUSES},
+            clause_label,
+            code="cl",
+            marked=True,
+            field=FIELD_NAMES["clause"],
+        ),
         Step(
             "facts",
             _ask_facts,
@@ -232,7 +214,15 @@ CASE = Flow(
             takes=Takes.TEXT,
             field=FIELD_NAMES["facts"],
         ),
-        Step("grade", _ask_grade, code="g", on_button=_on_grade, field=FIELD_NAMES["grade"]),
+        choice_step(
+            "grade",
+            N_("How serious is the case, by the regulation's grades?"),
+            {g.value: g.value for g in Grade},
+            grade_name,
+            code="g",
+            marked=True,
+            field=FIELD_NAMES["grade"],
+        ),
         Step(
             "measures",
             _ask_measures,

@@ -29,25 +29,13 @@ from bot.people import service as people
 from handlers.answers import Takes, line
 from handlers.common import edit_and_answer, tg_user
 from handlers.flow import Flow
-from handlers.flow_step import NEXT, Go, Question, Step, Turn, files_step, text_step
+from handlers.flow_step import NEXT, Go, Question, Step, Turn, choice_step, files_step, text_step
 from render.event import request_summary, type_name
 from render.renderer import Renderer
 
 FLOW = "event"
 TYPE_CODES = {"rm": "report_meeting", "se": "seminar", "le": "lecture", "fo": "forum"}
 SPEAKER = re.compile(r"^\s*(?P<name>[^,，、;；]+?)\s*[,，、;；]\s*(?P<aff>.+?)\s*$")
-
-
-async def _ask_type(turn: Turn) -> Question:
-    rows = [[turn.button(type_name(turn.r, t), c)] for c, t in TYPE_CODES.items()]
-    return turn.r("Which kind of event do you want approved?"), rows
-
-
-async def _on_type(turn: Turn, code: str, _: str) -> Go:
-    if code not in TYPE_CODES:
-        raise StaleButton()
-    turn.data["type"] = TYPE_CODES[code]
-    return NEXT
 
 
 async def _ask_organiser(turn: Turn) -> Question:
@@ -233,7 +221,9 @@ REQUEST = Flow(
     name=FLOW,
     domain="ee",
     steps=(
-        Step("type", _ask_type, code="t", on_button=_on_type),
+        choice_step(
+            "type", N_("Which kind of event do you want approved?"), TYPE_CODES, type_name, code="t"
+        ),
         text_step("title", N_("What is the title of the event?"), N_("Title")),
         Step("organiser", _ask_organiser, code="o", on_button=_on_organiser, field=N_("Organiser")),
         Step(

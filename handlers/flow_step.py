@@ -7,7 +7,7 @@ the summary when a field was being changed), or the name of the step to go to.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +17,7 @@ from bot.buttons.flows import FlowButton, Nav
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
+from bot.errors import StaleButton
 from bot.freetext import clean
 from handlers.answers import Takes
 from handlers.common import cd_rows
@@ -119,3 +120,39 @@ def files_step(name: str, question: str, kept: str = "attachments") -> Step:
         return NEXT
 
     return Step(name, ask_it, code="a", on_button=done, files=kept, takes=Takes.FILES_OR_BUTTONS)
+
+
+def choice_step(
+    name: str,
+    question: str,
+    choices: Mapping[str, Any],
+    label: Callable[[Renderer, Any], str],
+    *,
+    code: str,
+    one_row: bool = False,
+    marked: bool = False,
+    then: Callable[[dict[str, Any]], None] | None = None,
+    **more: Any,
+) -> Step:
+    """A step answered by one of `choices` (the wire's code → the value kept under the step's
+    name), one button each, labelled by `label`; `marked`: the value kept is marked ✓ (a
+    field changed from the summary); `then`: what the choice changes besides. `question` is
+    its msgid; `more` are the Step's other fields."""
+
+    async def ask_it(turn: Turn) -> Question:
+        kept = turn.data.get(name) if marked else None
+        buttons = [
+            turn.button(("✓ " if v == kept and kept is not None else "") + label(turn.r, v), c)
+            for c, v in choices.items()
+        ]
+        return turn.r(question), [buttons] if one_row else [[b] for b in buttons]
+
+    async def on_button(turn: Turn, chosen: str, _: str) -> Go:
+        if chosen not in choices:
+            raise StaleButton()  # forged, or of a policy that changed
+        turn.data[name] = choices[chosen]
+        if then is not None:
+            then(turn.data)
+        return NEXT
+
+    return Step(name, ask_it, code=code, on_button=on_button, **more)

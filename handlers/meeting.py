@@ -26,7 +26,7 @@ from handlers import record
 from handlers.answers import Takes, line
 from handlers.common import cd_rows, command, edit_or_send, is_private, private_only, tg_user
 from handlers.flow import Flow
-from handlers.flow_step import NEXT, Go, Question, Step, Turn, text_step
+from handlers.flow_step import NEXT, Go, Question, Step, Turn, choice_step, text_step
 from handlers.meeting_steps import AREAS, SENSITIVE, STUDIED
 from handlers.steps import day_pressed, day_row, day_typed, people_rows, toggle, turn_page
 from render.calendar import kind_name
@@ -34,18 +34,6 @@ from render.meeting import summary
 from render.renderer import Renderer
 
 FLOW = "meeting"
-
-
-async def _ask_kind(turn: Turn) -> Question:
-    rows = [[turn.button(kind_name(turn.r, k), c)] for c, k in KIND_CODES.items()]
-    return turn.r("Which meeting was held?"), rows
-
-
-async def _on_kind(turn: Turn, code: str, _: str) -> Go:
-    if code not in KIND_CODES:
-        raise StaleButton()
-    turn.data["kind"] = KIND_CODES[code]
-    return NEXT
 
 
 async def _ask_date(turn: Turn) -> Question:
@@ -162,7 +150,7 @@ MEETING = Flow(
     name=FLOW,
     domain="mt",
     steps=(
-        Step("kind", _ask_kind, code="k", on_button=_on_kind),
+        choice_step("kind", N_("Which meeting was held?"), KIND_CODES, kind_name, code="k"),
         Step(
             "date",
             _ask_date,

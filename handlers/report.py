@@ -25,7 +25,7 @@ from handlers.answers import Takes, line
 from handlers.attachments import add_attachment
 from handlers.common import edit_and_answer, tg_user
 from handlers.flow import Flow
-from handlers.flow_step import NEXT, Go, Question, Step, Turn, files_step, text_step
+from handlers.flow_step import NEXT, Go, Question, Step, Turn, choice_step, files_step, text_step
 from handlers.growth_buttons import add_button
 from render.incident import KIND_NAMES, SEVERITY_NAMES, kind, moment, severity
 from render.renderer import Renderer
@@ -47,32 +47,10 @@ QUESTIONS = {
 }
 
 
-async def _ask_kind(turn: Turn) -> Question:
-    r = turn.r
-    rows = [[turn.button(r.plain(KIND_NAMES[k]), c)] for c, k in KIND_CODES.items()]
-    return r("What do you want to report?"), rows
-
-
-async def _on_kind(turn: Turn, code: str, _: str) -> Go:
-    if code not in KIND_CODES:
-        raise StaleButton()
-    turn.data["kind"] = KIND_CODES[code]
-    if turn.data["kind"] == Kind.INFORMATION:
-        turn.data.pop("severity", None)
-    return NEXT
-
-
-async def _ask_severity(turn: Turn) -> Question:
-    r = turn.r
-    row = [turn.button(r.plain(SEVERITY_NAMES[s]), c) for c, s in SEVERITY_CODES.items()]
-    return r("How serious is it?"), [row]
-
-
-async def _on_severity(turn: Turn, code: str, _: str) -> Go:
-    if code not in SEVERITY_CODES:
-        raise StaleButton()
-    turn.data["severity"] = SEVERITY_CODES[code]
-    return NEXT
+def _no_severity(data: dict[str, Any]) -> None:
+    """An information report has no severity (L4): one chosen before goes."""
+    if data["kind"] == Kind.INFORMATION:
+        data.pop("severity", None)
 
 
 async def _ask_when(turn: Turn) -> Question:
@@ -157,12 +135,23 @@ REPORT = Flow(
     name=FLOW,
     domain="rp",
     steps=(
-        Step("kind", _ask_kind, code="k", on_button=_on_kind, field=N_("Kind"), returns=False),
-        Step(
+        choice_step(
+            "kind",
+            N_("What do you want to report?"),
+            KIND_CODES,
+            lambda r, k: r.plain(KIND_NAMES[k]),
+            code="k",
+            then=_no_severity,
+            field=N_("Kind"),
+            returns=False,
+        ),
+        choice_step(
             "severity",
-            _ask_severity,
+            N_("How serious is it?"),
+            SEVERITY_CODES,
+            lambda r, s: r.plain(SEVERITY_NAMES[s]),
             code="s",
-            on_button=_on_severity,
+            one_row=True,
             field=N_("Severity"),
             applies=lambda d: d.get("kind") != Kind.INFORMATION,
         ),
