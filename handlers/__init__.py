@@ -32,6 +32,7 @@ from bot.buttons.people import (
     RoleCardAction,
     RoleCardButton,
 )
+from bot.buttons.register import RegisterButton
 from bot.context import AnyApp, Ctx
 from bot.errors import StaleButton
 from handlers import (
@@ -39,9 +40,9 @@ from handlers import (
     acting,
     admission,
     calendar,
+    conversations,
     draft_guard,
     errors,
-    event,
     event_cards,
     find,
     groups,
@@ -53,7 +54,6 @@ from handlers import (
     my,
     policy,
     record,
-    report,
     roles,
     start,
     text,
@@ -138,9 +138,7 @@ def register(app: AnyApp) -> None:
         app.add_handler(CallbackQueryHandler(on_admission, pattern=pattern))
     app.add_handler(CallbackQueryHandler(groups.on_setup, pattern=cd.pattern("st")))
     app.add_handler(CallbackQueryHandler(draft_guard.on_button, pattern=cd.pattern("dg")))
-    app.add_handler(CallbackQueryHandler(report.on_button, pattern=cd.pattern("rp")))
     app.add_handler(CallbackQueryHandler(incidents.on_card, pattern=cd.pattern("in")))
-    app.add_handler(CallbackQueryHandler(event.on_button, pattern=cd.pattern("ee")))
     for action, on_event in (  # one callback per action of an event's card (bot/buttons/)
         (EventAction.APPROVE, event_cards.on_approve),
         (EventAction.REJECT, event_cards.on_reject),
@@ -161,12 +159,16 @@ def register(app: AnyApp) -> None:
     app.add_handler(
         CallbackQueryHandler(acting.on_revoke, pattern=ActingButton.pattern(ActingAction.REVOKE))
     )
-    app.add_handler(CallbackQueryHandler(meeting.on_button, pattern=cd.pattern("mt")))
     app.add_handler(CallbackQueryHandler(calendar.on_button, pattern=cd.pattern("cl")))
     app.add_handler(CallbackQueryHandler(policy.on_button, pattern=cd.pattern("po")))
     app.add_handler(CallbackQueryHandler(ledger.on_button, pattern=cd.pattern("ld")))
     app.add_handler(CallbackQueryHandler(record.on_button, pattern=cd.pattern(record.DOMAIN)))
-    app.add_handler(CallbackQueryHandler(accountability.on_button, pattern=cd.pattern("rg")))
+    for page_action, on_register in accountability.ACTIONS.items():  # the register's pages (C)
+        app.add_handler(
+            CallbackQueryHandler(on_register, pattern=RegisterButton.pattern(page_action))
+        )
+    for flow in conversations.FLOWS:  # one callback per guided conversation (handlers/flow.py)
+        app.add_handler(flow.handler())
     app.add_handler(CallbackQueryHandler(stale_button))
 
     # 4. After every known command: unknown ones (in groups only when addressed to us).
