@@ -33,6 +33,7 @@ Handler = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
 
 
 def tg_user(user: User) -> TgUser:
+    """Who pressed or wrote, as the services know a Telegram user (no telegram in bot/)."""
     return TgUser(
         id=user.id,
         first_name=user.first_name or "",
@@ -51,6 +52,7 @@ async def renderer_for(ctx: Ctx, user: User | None) -> Renderer:
 
 
 def is_private(chat: Chat | None) -> bool:
+    """Whether the update came from a private chat with the bot."""
     return chat is not None and chat.type == Chat.PRIVATE
 
 

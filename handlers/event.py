@@ -182,6 +182,7 @@ async def _summary(turn: Turn) -> str:
 
 
 def to_draft(d: dict[str, Any]) -> EventDraft:
+    """The request's answers as the service takes them (R6)."""
     return EventDraft(
         event_type=d["type"],
         title=d["title"],

@@ -88,6 +88,7 @@ async def _summary(turn: Turn) -> str:
 
 
 def summary(r: Renderer, data: dict[str, Any]) -> str:
+    """The report as its reporter checks it before Submit, and as the receipt shows it (L4)."""
     lines = [r("<b>Please check your report.</b>"), r("Kind: {value}", value=kind(r, data["kind"]))]
     if data.get("severity"):
         lines.append(r("Severity: {value}", value=severity(r, data["severity"])))

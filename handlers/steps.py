@@ -37,6 +37,7 @@ def day_typed(ctx: Ctx, text: str) -> date:
 
 
 def marked(label: str, chosen: bool) -> str:
+    """A choice's label, marked ✓ when chosen."""
     return ("✓ " if chosen else "") + label
 
 
