@@ -1,6 +1,6 @@
 """Subset Noto Sans CJK SC to the characters Duty Desk draws (`make font`).
 
-The ledger's chart (handlers/ledger_chart.py) has Chinese labels, and the machine it runs on may
+The ledger's chart (render/ledger_chart.py) has Chinese labels, and the machine it runs on may
 have no Chinese font at all. The full font is 16 MB; the subset keeps the glyphs of ASCII,
 common CJK punctuation, every character of the zh_CN catalogue's translations and the month and
 date words Babel writes in Chinese: a few hundred KB, shipped in the wheel.
@@ -30,7 +30,7 @@ from fontTools.ttLib import TTFont
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "locales" / "zh_CN" / "LC_MESSAGES" / "messages.po"
-TARGET = ROOT / "handlers" / "fonts" / "NotoSansSC-dutydesk.otf"
+TARGET = ROOT / "render" / "fonts" / "NotoSansSC-dutydesk.otf"
 
 PACKAGE = "mplfonts==0.0.11"
 MEMBER = "mplfonts/fonts/NotoSansCJKsc-Regular.otf"  # Noto Sans CJK SC 1.004, SIL OFL 1.1
@@ -71,6 +71,7 @@ def catalogue_text(path: Path = CATALOGUE) -> str:
 
 
 def wanted() -> set[str]:
+    """Every character the subset keeps: ASCII, punctuation, the catalogue and Babel's words."""
     text = ASCII + PUNCTUATION + catalogue_text() + babel_words()
     return {c for c in text if not unicodedata.category(c).startswith("C")}  # no controls
 
@@ -141,6 +142,7 @@ def rename(font: TTFont) -> None:
 
 
 def main() -> None:
+    """`make font`: write the subset of Noto Sans CJK SC to --target."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, help="NotoSansCJKsc-Regular.otf, if at hand")
     parser.add_argument("--target", type=Path, default=TARGET)

@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 
 from bot.incidents.models import Incident
 from bot.people.models import Person
-from handlers import ledger_export
+from render import ledger_export
 from standin.ledger_year import MIN, OU, SHU, at
 from tests.support.bot import ADMIN_ID, Harness
 from tests.support.ledger import year_world

@@ -17,8 +17,8 @@ from bot.deps import Deps
 from bot.ledger import service as ledger
 from bot.ledger.period import chosen
 from bot.ledger.service import Ledger
-from handlers.ledger_report import report_docx
-from handlers.ledger_tables import tables_docx
+from render.ledger_report import report_docx
+from render.ledger_tables import tables_docx
 from render.renderer import Renderer
 from standin.ledger_year import CN, OU, a_year, at
 

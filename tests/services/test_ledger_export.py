@@ -12,7 +12,7 @@ from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.ledger import service as ledger
 from bot.ledger.period import chosen
-from handlers.ledger_export import workbook
+from render.ledger_export import workbook
 from render.renderer import Renderer
 from standin.ledger_year import CN, OU, a_year, at
 

@@ -29,7 +29,7 @@ from bot.ledger.period import chosen
 from bot.people import service as people
 from bot.policy.schema import Kind, Severity
 from handlers.ledger_package import MAX_PART, build, present
-from handlers.ledger_rows import Link, files_cell
+from render.ledger_rows import Link, files_cell
 from render.renderer import Renderer
 from standin.ledger_year import CN, ELI, MEI, MIN, OU, _report, a_year, at
 

@@ -14,7 +14,7 @@ from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.ledger import service as ledger
 from bot.ledger.period import between
-from handlers.ledger_chart import chart_data, chart_png
+from render.ledger_chart import chart_data, chart_png
 from render.renderer import Renderer
 from standin.ledger_year import CN, SHU, a_year, at
 from tests.support.chart import png_size, quietly

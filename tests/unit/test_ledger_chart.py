@@ -24,8 +24,8 @@ from bot.ledger.period import LedgerPeriod, between
 from bot.ledger.records import IncidentRow
 from bot.ledger.scope import Scope
 from bot.ledger.service import Ledger
-from handlers import ledger_chart
-from handlers.ledger_chart import ChartData, chart_data, chart_png, render
+from render import ledger_chart
+from render.ledger_chart import ChartData, chart_data, chart_png, render
 from render.renderer import Renderer
 from tests.support.chart import png_size, quietly
 
