@@ -12,7 +12,8 @@ from datetime import datetime, time
 from bot.calendar.models import MEETING_CLAUSES, MeetingKind
 from bot.ledger.lapses import Lapse
 from bot.ledger.period import LedgerPeriod
-from bot.ledger.records import MeetingRow, Reminder, Step
+from bot.ledger.records import MeetingRow
+from bot.ledger.trail import Reminder, Step
 
 CLAUSE_IDS = (
     *(f"R{n}" for n in range(1, 9)),
@@ -50,6 +51,7 @@ class Evidence:
 
 
 def wanted(clause: str, step: Step) -> bool:
+    """Whether a step is evidence for `clause`: it cites it, or answers it (ALSO: C2, C8)."""
     if step.clause == clause:
         return True
     also = ALSO.get(clause)
@@ -70,6 +72,9 @@ def evidence(
     reminders: list[Reminder],
     lapses: list[Lapse],
 ) -> list[Evidence]:
+    """One clause's evidence in the period, oldest first: the meetings held under it (or
+    studying materials for it, R8, P4), the steps citing it, the reminders sent for it and its
+    lapses."""
     out = [
         Evidence(
             datetime.combine(m.held_on, time(), period.zone),
