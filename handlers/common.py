@@ -262,22 +262,6 @@ async def edit_or_send(update: Update, text: str, rows: cd_rows | None) -> None:
         await reply(update.effective_message, text, rows)
 
 
-def nav_row(r: Renderer, domain: str) -> list[tuple[str, str]]:
-    """Back and Cancel, the last row of every step of a guided conversation."""
-    return [
-        (r.plain("‹ Back"), cd.encode(domain, "b")),
-        (r.plain("Cancel"), cd.encode(domain, "x")),
-    ]
-
-
-async def show_step(update: Update, text: str, rows: cd_rows, edit: bool) -> None:
-    """A conversation's question: in place of the pressed message, or as a new message."""
-    if edit:
-        await edit_or_send(update, text, rows)
-    elif update.effective_message is not None:
-        await reply(update.effective_message, text, rows)
-
-
 def deep_link(ctx: Ctx, payload: str) -> str:
     """A link that opens the private chat and sends /start <payload> (a bot can't write first)."""
     return f"https://t.me/{ctx.bot.username}?start={payload}"
