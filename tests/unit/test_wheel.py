@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.slow
 def test_wheel_ships_compiled_catalogues_and_speaks_chinese(tmp_path: Path) -> None:
+    """The wheel ships the compiled catalogues, the migrations and the chart's font, and speaks
+    Chinese installed."""
     dist = tmp_path / "dist"
     subprocess.run(
         [
