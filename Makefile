@@ -59,6 +59,6 @@ translations: install-dev
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
 
 # The ledger chart's Chinese font: Noto Sans CJK SC cut down to the characters of the zh_CN
-# catalogue (handlers/fonts/). Run after translating when tests/unit/test_ledger_chart.py asks.
+# catalogue (render/fonts/). Run after translating when tests/unit/test_ledger_chart.py asks.
 font: install-dev
 	$(BIN)/python tools/subset_font.py

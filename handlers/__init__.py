@@ -12,6 +12,26 @@ from telegram.ext import (
 )
 
 from bot.buttons import EventAction, EventButton
+from bot.buttons.office import (
+    DraftGuardAction,
+    DraftGuardButton,
+    LanguageAction,
+    LanguageButton,
+    LedgerAction,
+    LedgerButton,
+    LedgerEvidenceAction,
+    LedgerEvidenceButton,
+    LedgerLapsesAction,
+    LedgerLapsesButton,
+    LedgerPickAction,
+    LedgerPickButton,
+    LedgerRangeAction,
+    LedgerRangeButton,
+    PolicyAction,
+    PolicyButton,
+    SetupAction,
+    SetupButton,
+)
 from bot.buttons.people import (
     ActingAction,
     ActingButton,
@@ -49,6 +69,7 @@ from handlers import (
     incidents,
     leaving,
     ledger,
+    ledger_buttons,
     meeting,
     members,
     my,
@@ -108,7 +129,11 @@ def register(app: AnyApp) -> None:
     app.add_handler(CommandHandler("register", accountability.register_command, filters=new))
 
     # 3. Buttons, by the domain in their data; anything else is answered as stale.
-    app.add_handler(CallbackQueryHandler(start.choose_language, pattern=cd.pattern("lg")))
+    app.add_handler(
+        CallbackQueryHandler(
+            start.choose_language, pattern=LanguageButton.pattern(LanguageAction.SET)
+        )
+    )
     for on_role, pattern in (  # the role card, /members and deactivation (bot/buttons/people)
         (roles.on_view, RoleCardButton.pattern(RoleCardAction.VIEW)),
         (roles.on_choose_headed, RoleCardButton.pattern(RoleCardAction.CHOOSE_HEADED)),
@@ -136,8 +161,13 @@ def register(app: AnyApp) -> None:
         (admission.on_withdraw_invitation, InvitationButton.pattern(InvitationAction.WITHDRAW)),
     ):
         app.add_handler(CallbackQueryHandler(on_admission, pattern=pattern))
-    app.add_handler(CallbackQueryHandler(groups.on_setup, pattern=cd.pattern("st")))
-    app.add_handler(CallbackQueryHandler(draft_guard.on_button, pattern=cd.pattern("dg")))
+    for purpose in SetupAction:  # one callback: each action names the purpose it gives
+        app.add_handler(CallbackQueryHandler(groups.on_setup, pattern=SetupButton.pattern(purpose)))
+    for guard_action, on_guard in (
+        (DraftGuardAction.CONTINUE, draft_guard.on_continue),
+        (DraftGuardAction.ANEW, draft_guard.on_anew),
+    ):
+        app.add_handler(CallbackQueryHandler(on_guard, DraftGuardButton.pattern(guard_action)))
     app.add_handler(CallbackQueryHandler(incidents.on_card, pattern=cd.pattern("in")))
     for action, on_event in (  # one callback per action of an event's card (bot/buttons/)
         (EventAction.APPROVE, event_cards.on_approve),
@@ -160,8 +190,26 @@ def register(app: AnyApp) -> None:
         CallbackQueryHandler(acting.on_revoke, pattern=ActingButton.pattern(ActingAction.REVOKE))
     )
     app.add_handler(CallbackQueryHandler(calendar.on_button, pattern=cd.pattern("cl")))
-    app.add_handler(CallbackQueryHandler(policy.on_button, pattern=cd.pattern("po")))
-    app.add_handler(CallbackQueryHandler(ledger.on_button, pattern=cd.pattern("ld")))
+    app.add_handler(
+        CallbackQueryHandler(policy.on_confirm, PolicyButton.pattern(PolicyAction.CONFIRM))
+    )
+    app.add_handler(
+        CallbackQueryHandler(policy.on_cancel, PolicyButton.pattern(PolicyAction.CANCEL))
+    )
+    for ledger_pattern, on_ledger in (  # one callback per action (bot/buttons/office.py)
+        (LedgerPickButton.pattern(LedgerPickAction.MENU), ledger_buttons.on_menu),
+        (LedgerPickButton.pattern(LedgerPickAction.DATES), ledger_buttons.on_chosen_dates),
+        (LedgerRangeButton.pattern(LedgerRangeAction.RANGE), ledger_buttons.on_range),
+        (LedgerButton.pattern(LedgerAction.SUMMARY), ledger_buttons.on_summary),
+        (LedgerButton.pattern(LedgerAction.CLAUSES), ledger_buttons.on_clauses),
+        (LedgerButton.pattern(LedgerAction.PACKAGE), ledger_buttons.on_package),
+        (LedgerButton.pattern(LedgerAction.CHART), ledger_buttons.on_chart),
+        (LedgerLapsesButton.pattern(LedgerLapsesAction.LAPSES), ledger_buttons.on_lapses),
+        (LedgerEvidenceButton.pattern(LedgerEvidenceAction.EVIDENCE), ledger_buttons.on_evidence),
+    ):
+        app.add_handler(CallbackQueryHandler(on_ledger, pattern=ledger_pattern))
+    # Any other 1ld: data is stale, after the ledger's reading gate (an inspector reads it).
+    app.add_handler(CallbackQueryHandler(ledger_buttons.on_other, pattern=cd.pattern("ld")))
     app.add_handler(CallbackQueryHandler(record.on_button, pattern=cd.pattern(record.DOMAIN)))
     for page_action, on_register in accountability.ACTIONS.items():  # the register's pages (C)
         app.add_handler(

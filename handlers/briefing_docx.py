@@ -1,5 +1,5 @@
 """The briefing before a quarterly review (A1, A2) as a Word document, in the layout of the
-inspection package's documents (handlers/docx_layout.py): for printing before the meeting."""
+inspection package's documents (render/docx_layout.py): for printing before the meeting."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from telegram import InputFile, Update, User
 from bot.calendar import briefing
 from bot.context import Ctx
 from handlers.common import tg_user
-from handlers.docx_layout import NUMERALS, Paper, layout_for
 from render import briefing as words
+from render.docx_layout import NUMERALS, Paper, layout_for
 from render.renderer import Renderer
 
 

@@ -8,21 +8,21 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update, User
 
+from bot.buttons.office import DraftGuardAction, DraftGuardButton
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import InvalidInput, StaleButton
 from bot.i18n import N_
-from handlers import callback_data as cd
 from handlers import event, meeting, report
 from handlers.common import (
-    button,
     command,
     edit_or_send,
     is_private,
     private_only,
     reply,
     tg_user,
+    typed_button,
 )
 from render.renderer import Renderer
 
@@ -47,8 +47,13 @@ async def start(update: Update, ctx: Ctx, r: Renderer, user: User, flow: str) ->
         return
     text = r(OPEN[state.flow][0]) + "\n" + r("Continue it, or discard it and start a new one?")
     rows = [
-        [(r.plain("Continue it"), cd.encode("dg", "c"))],
-        [(r.plain("Discard it and start anew"), cd.encode("dg", "n", flow))],
+        [(r.plain("Continue it"), DraftGuardButton(DraftGuardAction.CONTINUE).pack())],
+        [
+            (
+                r.plain("Discard it and start anew"),
+                DraftGuardButton(DraftGuardAction.ANEW, flow).pack(),
+            )
+        ],
     ]
     await reply(message, text, rows)
 
@@ -75,20 +80,24 @@ async def event_command(
     await start(update, ctx, r, user, event.FLOW)
 
 
-@button
-async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
-    """Continue: the open draft's step again. Discard: the draft goes, the new one starts."""
+@typed_button(DraftGuardButton.unpack)
+async def on_continue(
+    update: Update, ctx: Ctx, b: DraftGuardButton, user: User, r: Renderer
+) -> None:
+    """1dg:c: Continue it: the open draft's step again."""
     _, state = await drafts.of(ctx.deps, tg_user(user))
-    if data.action == "c":
-        if state is None or state.flow not in OPEN:
-            raise InvalidInput(N_("There is no draft to continue any more."))
-        await OPEN[state.flow][1](update, ctx, r, state, True)
-        return None
-    flow = data.args[0] if data.args else ""
-    if data.action != "n" or flow not in STARTS:
+    if state is None or state.flow not in OPEN:
+        raise InvalidInput(N_("There is no draft to continue any more."))
+    await OPEN[state.flow][1](update, ctx, r, state, True)
+
+
+@typed_button(DraftGuardButton.unpack)
+async def on_anew(update: Update, ctx: Ctx, b: DraftGuardButton, user: User, r: Renderer) -> None:
+    """1dg:n:<flow>: Discard it and start anew: the draft goes, the new one starts."""
+    if b.flow not in STARTS:
         raise StaleButton()
+    _, state = await drafts.of(ctx.deps, tg_user(user))
     await drafts.clear(ctx.deps, user.id)
     if state is not None:
         await edit_or_send(update, r("The unfinished draft was discarded."), None)
-    await STARTS[flow](update, ctx, r, user)
-    return None
+    await STARTS[b.flow](update, ctx, r, user)

@@ -6,17 +6,19 @@ import logging
 
 from telegram import Chat, ChatMember, Message, Update, User
 
+from bot.buttons.office import SetupAction, SetupButton
 from bot.chats import lost as lost_groups
 from bot.chats import service as chats
 from bot.chats.service import PURPOSE_NAMES, Purpose
 from bot.context import Ctx
 from bot.errors import StaleButton
 from bot.people import service as people
-from handlers import callback_data as cd
-from handlers.common import button, command, edit_or_send, is_private, reply, tg_user
+from handlers.common import command, edit_or_send, is_private, reply, tg_user, typed_button
 from render.renderer import Renderer
 
 log = logging.getLogger(__name__)
+# The setup buttons' actions and the purposes they give a group: one table.
+PURPOSES = {SetupAction.ORG: Purpose.ORG, SetupAction.LEADERSHIP: Purpose.LEADERSHIP}
 
 
 @command
@@ -29,19 +31,20 @@ async def setup(update: Update, ctx: Ctx, message: Message, user: User, r: Rende
         message,
         r("What is this group for?"),
         [
-            [(r.plain("Organisation group"), cd.encode("st", Purpose.ORG))],
-            [(r.plain("Leadership group"), cd.encode("st", Purpose.LEADERSHIP))],
+            [(r.plain("Organisation group"), SetupButton(SetupAction.ORG).pack())],
+            [(r.plain("Leadership group"), SetupButton(SetupAction.LEADERSHIP).pack())],
         ],
     )
 
 
-@button
-async def on_setup(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
-    """Anyone in a group can press the buttons: the service admits admins only (rule 5)."""
+@typed_button(SetupButton.unpack)
+async def on_setup(update: Update, ctx: Ctx, b: SetupButton, user: User, r: Renderer) -> str:
+    """1st:org, 1st:leadership: the group's purpose. Anyone in a group can press the buttons:
+    the service admits admins only (rule 5)."""
     chat = update.effective_chat
-    if chat is None or is_private(chat) or data.action not in tuple(Purpose):
+    if chat is None or is_private(chat):
         raise StaleButton()
-    purpose = Purpose(data.action)
+    purpose = PURPOSES[b.action]
     await chats.bind(
         ctx.deps, tg_user(user), chat_id=chat.id, title=chat.title or "", purpose=purpose
     )

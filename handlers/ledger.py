@@ -9,19 +9,31 @@ person.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from telegram import Message, Update, User
 
-from bot import examples
+from bot.buttons.codec import Family
+from bot.buttons.office import (
+    LedgerAction,
+    LedgerButton,
+    LedgerEvidenceAction,
+    LedgerEvidenceButton,
+    LedgerLapsesAction,
+    LedgerLapsesButton,
+    LedgerPickAction,
+    LedgerPickButton,
+    LedgerRangeAction,
+    LedgerRangeButton,
+)
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import StaleButton
 from bot.ledger import service as ledger
 from bot.ledger.evidence import OFFERED, known
-from bot.ledger.period import LedgerPeriod, chosen, from_token, parse_dates, token
+from bot.ledger.period import LedgerPeriod, from_token, parse_dates, token
 from bot.ledger.service import Ledger
-from handlers import callback_data as cd
 from handlers import ledger_render as view
 from handlers import ledger_send as send
 from handlers.answers import typed
@@ -29,7 +41,6 @@ from handlers.common import (
     edit_or_send,
     is_private,
     private_only,
-    reading_button,
     reading_command,
     reply,
     tg_user,
@@ -43,12 +54,8 @@ BUSY = "ledger_busy"  # bot_data: telegram ids with a file being made
 Rows = list[list[tuple[str, str]]]
 
 
-def _b(action: str, *args: object) -> str:
-    return cd.encode("ld", action, *args)
-
-
-def _picker(r: Renderer, clause: str = "") -> tuple[str, Rows]:
-    tail = (clause,) if clause else ()
+def picker(r: Renderer, clause: str = "") -> tuple[str, Rows]:
+    """The choice of period: four by name and Chosen dates…, for one clause or the whole."""
     if clause:
         text = r("Which period for {clause}?", clause=clause)
     else:
@@ -56,46 +63,57 @@ def _picker(r: Renderer, clause: str = "") -> tuple[str, Rows]:
             "Which period? The ledger shows what the records prove, in the organisation's "
             "time zone."
         )
+
+    def by_name(label: str, choice: str) -> tuple[str, str]:
+        return label, LedgerRangeButton(LedgerRangeAction.RANGE, choice, clause).pack()
+
     rows = [
-        [
-            (r.plain("This quarter"), _b("r", "tq", *tail)),
-            (r.plain("Last quarter"), _b("r", "lq", *tail)),
-        ],
-        [
-            (r.plain("This year"), _b("r", "ty", *tail)),
-            (r.plain("Last year"), _b("r", "ly", *tail)),
-        ],
-        [(r.plain("Chosen dates…"), _b("d", *tail))],
+        [by_name(r.plain("This quarter"), "tq"), by_name(r.plain("Last quarter"), "lq")],
+        [by_name(r.plain("This year"), "ty"), by_name(r.plain("Last year"), "ly")],
+        [(r.plain("Chosen dates…"), LedgerPickButton(LedgerPickAction.DATES, clause).pack())],
     ]
     return text, rows
 
 
 def _summary_rows(r: Renderer, book: Ledger) -> Rows:
     t = token(book.period)
+    lapses = r.plain("Lapses ({n})", n=r.t.number(len(book.lapses)))
     return [
         [
-            (r.plain("Lapses ({n})", n=r.t.number(len(book.lapses))), _b("l", t, 0)),
-            (r.plain("By clause"), _b("k", t)),
+            (lapses, LedgerLapsesButton(LedgerLapsesAction.LAPSES, t, 0).pack()),
+            (r.plain("By clause"), LedgerButton(LedgerAction.CLAUSES, t).pack()),
         ],
-        [(r.plain("Inspection package (.zip)"), _b("x", t)), (r.plain("Chart"), _b("g", t))],
-        [(r.plain("Another period"), _b("m"))],
+        [
+            (r.plain("Inspection package (.zip)"), LedgerButton(LedgerAction.PACKAGE, t).pack()),
+            (r.plain("Chart"), LedgerButton(LedgerAction.CHART, t).pack()),
+        ],
+        [(r.plain("Another period"), LedgerPickButton(LedgerPickAction.MENU).pack())],
     ]
 
 
-def _paging(
-    r: Renderer, action: str, args: tuple[object, ...], page: int, n: int
-) -> list[tuple[str, str]]:
+def _paging(r: Renderer, to: Callable[[int], Family], page: int, n: int) -> Rows:
+    """Previous and Next under a paged view, `to(page)` the button of a page; no row when
+    everything fits on one page."""
     row = []
     if page > 0:
-        row.append((r.plain("‹ Previous"), _b(action, *args, page - 1)))
+        row.append((r.plain("‹ Previous"), to(page - 1).pack()))
     if page + 1 < view.pages(n):
-        row.append((r.plain("Next ›"), _b(action, *args, page + 1)))
-    return row
+        row.append((r.plain("Next ›"), to(page + 1).pack()))
+    return [row] if row else []
 
 
-def _clause_rows(r: Renderer, t: str) -> Rows:
-    rows = [[(c, _b("c", c, t, 0)) for c in OFFERED[i : i + 5]] for i in range(0, len(OFFERED), 5)]
-    return [*rows, [(r.plain("‹ Back to the summary"), _b("p", t))]]
+def _back(r: Renderer, t: str) -> tuple[str, str]:
+    return r.plain("‹ Back to the summary"), LedgerButton(LedgerAction.SUMMARY, t).pack()
+
+
+def clause_rows(r: Renderer, t: str) -> Rows:
+    """A button per clause offered (five a row), each opening its evidence for period `t`."""
+
+    def evidence(c: str) -> tuple[str, str]:
+        return c, LedgerEvidenceButton(LedgerEvidenceAction.EVIDENCE, c, t, 0).pack()
+
+    rows = [[evidence(c) for c in OFFERED[i : i + 5]] for i in range(0, len(OFFERED), 5)]
+    return [*rows, [_back(r, t)]]
 
 
 @reading_command
@@ -120,7 +138,7 @@ async def ledger_command(
                 ),
             )
             return
-    text, rows = _picker(r, clause)
+    text, rows = picker(r, clause)
     await reply(message, _not_automated(ctx, r, clause) + text, rows)
 
 
@@ -142,19 +160,20 @@ def _not_automated(ctx: Ctx, r: Renderer, clause: str) -> str:
 
 async def begin(update: Update, ctx: Ctx, r: Renderer, user: User) -> None:
     """The deep link /start ledger (from a group's /ledger)."""
-    text, rows = _picker(r)
+    text, rows = picker(r)
     if update.effective_message is not None:
         await reply(update.effective_message, text, rows)
 
 
-def _period(ctx: Ctx, value: str) -> LedgerPeriod:
+def period_of(ctx: Ctx, value: str) -> LedgerPeriod:
+    """The period a button carries; a stale button when it names none."""
     period = from_token(value, ctx.deps.zone)
     if period is None:
         raise StaleButton()
     return period
 
 
-async def _show(
+async def show(
     update: Update,
     ctx: Ctx,
     r: Renderer,
@@ -164,72 +183,30 @@ async def _show(
     page: int = 0,
     lapses: bool = False,
 ) -> None:
+    """A period's summary; with `lapses` a page of its lapses; with `clause` a page of that
+    clause's evidence."""
     t = token(period)
     book = await ledger.build(ctx.deps, tg_user(user), period, clause=clause or None)
     if clause:
-        n = len(book.evidence(clause))
-        rows = [row for row in [_paging(r, "c", (clause, t), page, n)] if row]
-        rows.append(
-            [(r.plain("Other clauses"), _b("k", t)), (r.plain("‹ Back to the summary"), _b("p", t))]
-        )
+
+        def evidence(p: int) -> Family:
+            return LedgerEvidenceButton(LedgerEvidenceAction.EVIDENCE, clause, t, p)
+
+        rows = _paging(r, evidence, page, len(book.evidence(clause)))
+        others = (r.plain("Other clauses"), LedgerButton(LedgerAction.CLAUSES, t).pack())
+        rows.append([others, _back(r, t)])
         text = _not_automated(ctx, r, clause) + view.clause(r, book, clause, page)
         await edit_or_send(update, text, rows)
     elif lapses:
-        rows = [row for row in [_paging(r, "l", (t,), page, len(book.lapses))] if row]
-        rows.append([(r.plain("‹ Back to the summary"), _b("p", t))])
+
+        def lapses_page(p: int) -> Family:
+            return LedgerLapsesButton(LedgerLapsesAction.LAPSES, t, p)
+
+        rows = _paging(r, lapses_page, page, len(book.lapses))
+        rows.append([_back(r, t)])
         await edit_or_send(update, view.lapses(r, book, page), rows)
     else:
         await edit_or_send(update, view.summary(r, book), _summary_rows(r, book))
-
-
-@reading_button
-async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
-    a, args = data.action, data.args
-    page = data.int_arg(len(args) - 1) if args else None
-    if a == "m":
-        await edit_or_send(update, *_picker(r))
-    elif a == "r" and args and args[0] in CHOICES:
-        clause = known(args[1]) or "" if len(args) > 1 else ""
-        period = chosen(CHOICES[args[0]], ctx.deps.clock.now(), ctx.deps.zone)
-        await _show(update, ctx, r, user, period, clause)
-    elif a == "d":
-        clause = known(args[0]) or "" if args else ""
-        me = await ledger.reader_scope(ctx.deps, tg_user(user))
-        await drafts.save(ctx.deps, me.person_id, DraftState(FLOW, "dates", {"clause": clause}))
-        first, last = examples.year_so_far(ctx.deps.clock.now(), ctx.deps.zone)
-        await edit_or_send(
-            update,
-            r(
-                "Send the first and the last day, such as {first} {last}. /cancel leaves.",
-                first=first,
-                last=last,
-            ),
-            None,
-        )
-    elif a == "p" and len(args) == 1:
-        await _show(update, ctx, r, user, _period(ctx, args[0]))
-    elif a == "l" and len(args) == 2 and page is not None:
-        await _show(update, ctx, r, user, _period(ctx, args[0]), page=page, lapses=True)
-    elif a == "k" and len(args) == 1:
-        period = _period(ctx, args[0])
-        scope = await ledger.reader_scope(ctx.deps, tg_user(user))  # the title; no records read
-        text = "\n".join(
-            [
-                *view.head(r, period, scope.level),
-                "",
-                r("Which clause? Or send /ledger and the clause's ID, such as /ledger C5."),
-            ]
-        )
-        await edit_or_send(update, text, _clause_rows(r, token(period)))
-    elif a == "c" and len(args) == 3 and page is not None and known(args[0]):
-        await _show(update, ctx, r, user, _period(ctx, args[1]), args[0], page)
-    elif a == "x" and len(args) == 1:
-        return await _file(update, ctx, r, user, _period(ctx, args[0]), chart=False)
-    elif a == "g" and len(args) == 1:
-        return await _file(update, ctx, r, user, _period(ctx, args[0]), chart=True)
-    else:
-        raise StaleButton()
-    return None
 
 
 async def on_dates(
@@ -239,12 +216,14 @@ async def on_dates(
     today = ctx.deps.clock.now().astimezone(ctx.deps.zone).date()
     period = parse_dates(typed(message), today, ctx.deps.zone)
     await drafts.clear(ctx.deps, user.id)
-    await _show(update, ctx, r, user, period, str(state.data.get("clause", "")))
+    await show(update, ctx, r, user, period, str(state.data.get("clause", "")))
 
 
-async def _file(
+async def make_file(
     update: Update, ctx: Ctx, r: Renderer, user: User, period: LedgerPeriod, chart: bool
 ) -> str:
+    """The inspection package or the chart, made in the background while the chat shows
+    progress (handlers/ledger_send.py); one at a time per person. The press's toast."""
     busy: set[int] = ctx.bot_data.setdefault(BUSY, set())
     if user.id in busy:
         return r("Your file is still being prepared; it comes in a moment.")

@@ -90,9 +90,9 @@ def present(content: Content, root: Path, limit: int = MAX_PART) -> Content:
 def _documents(book: Ledger, r: Renderer, progress: Progress) -> list[Entry]:
     # The sheet and the documents are made here, in the worker thread: openpyxl and
     # python-docx are imported by the first package, not when the bot starts.
-    from handlers.ledger_export import workbook
-    from handlers.ledger_report import report_docx
-    from handlers.ledger_tables import tables_docx
+    from render.ledger_export import workbook
+    from render.ledger_report import report_docx
+    from render.ledger_tables import tables_docx
 
     sheet = workbook(book, r, lambda p: progress(p * 0.5))
     report = report_docx(book, r)

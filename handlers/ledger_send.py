@@ -41,6 +41,7 @@ class _Progress:
 
 
 def caption(r: Renderer, book: Ledger) -> str:
+    """The chart's caption: the period's counts of incidents, events and lapses."""
     counts = r.items(
         [
             r.plural("{n} incident", "{n} incidents", len(book.incidents)),
@@ -55,7 +56,7 @@ def caption(r: Renderer, book: Ledger) -> str:
 # worker thread, not when the bot starts: together they were 0.7 s of a 1.5 s start
 # (docs/decisions/006-performance.md).
 def _draw(book: Ledger, r: Renderer) -> bytes:
-    from handlers.ledger_chart import chart_png
+    from render.ledger_chart import chart_png
 
     return chart_png(book, r)
 

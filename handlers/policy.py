@@ -7,10 +7,11 @@ from datetime import date
 
 from telegram import Message, Update, User
 
+from bot.buttons.office import PolicyAction, PolicyButton
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
-from bot.errors import InvalidInput, NotAllowed, StaleButton
+from bot.errors import InvalidInput, NotAllowed
 from bot.freetext import attachment_name
 from bot.i18n import N_
 from bot.people import authority
@@ -18,8 +19,7 @@ from bot.people import service as people
 from bot.people.roles import Role
 from bot.policy import store
 from bot.policy.schema import Limit, Policy
-from handlers import callback_data as cd
-from handlers.common import button, command, draft_in, edit_or_send, reply, tg_user
+from handlers.common import command, draft_in, edit_or_send, reply, tg_user, typed_button
 from render.incident import KIND_NAMES, SEVERITY_NAMES
 from render.renderer import Renderer
 
@@ -172,6 +172,7 @@ async def policy(update: Update, ctx: Ctx, message: Message, user: User, r: Rend
 
 
 def is_policy_file(message: Message) -> bool:
+    """A document whose name ends in .toml: a policy file to check (on_file)."""
     name = message.document.file_name if message.document else None
     return bool(name) and str(name).lower().endswith(".toml")
 
@@ -209,22 +210,28 @@ async def on_file(update: Update, ctx: Ctx, message: Message, user: User, r: Ren
         text_out = text_out[:3800].rsplit("\n", 1)[0] + "\n…\n" + r("Put it in force?")
     rows = [
         [
-            (r.plain("Put it in force"), cd.encode("po", "ok")),
-            (r.plain("Cancel"), cd.encode("po", "x")),
+            (r.plain("Put it in force"), PolicyButton(PolicyAction.CONFIRM).pack()),
+            (r.plain("Cancel"), PolicyButton(PolicyAction.CANCEL).pack()),
         ]
     ]
     await reply(message, text_out, rows)
 
 
-@button
-async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
-    _, state = await draft_in(ctx, user, FLOW, N_("This policy is no longer waiting for you."))
-    if data.action == "x":
-        await drafts.clear(ctx.deps, user.id)
-        await edit_or_send(update, r("Cancelled. The policy in force stays."), None)
-        return None
-    if data.action != "ok":
-        raise StaleButton()
+NOT_WAITING = N_("This policy is no longer waiting for you.")
+
+
+@typed_button(PolicyButton.unpack)
+async def on_cancel(update: Update, ctx: Ctx, b: PolicyButton, user: User, r: Renderer) -> None:
+    """1po:x: the admin cancels; the policy in force stays."""
+    await draft_in(ctx, user, FLOW, NOT_WAITING)
+    await drafts.clear(ctx.deps, user.id)
+    await edit_or_send(update, r("Cancelled. The policy in force stays."), None)
+
+
+@typed_button(PolicyButton.unpack)
+async def on_confirm(update: Update, ctx: Ctx, b: PolicyButton, user: User, r: Renderer) -> str:
+    """1po:ok: the admin puts the policy shown in force (audited, change by change)."""
+    _, state = await draft_in(ctx, user, FLOW, NOT_WAITING)
     changes = await store.apply(ctx.deps, tg_user(user), state.data["text"], state.data["file"])
     await drafts.clear(ctx.deps, user.id)
     await edit_or_send(

@@ -6,6 +6,7 @@ import re
 
 from telegram import Message, Update, User
 
+from bot.buttons.office import LanguageAction, LanguageButton
 from bot.context import Ctx
 from bot.deps import Deps
 from bot.errors import NotAllowed
@@ -16,7 +17,6 @@ from bot.people.inspectors import Inspection
 from bot.people.service import PersonView
 from bot.policy.schema import Policy
 from handlers import calendar as calendar_handlers
-from handlers import callback_data as cd
 from handlers import draft_guard
 from handlers import incidents as incident_handlers
 from handlers import ledger as ledger_handlers
@@ -25,13 +25,15 @@ from handlers import record as record_handlers
 from handlers import roles as roles_handlers
 from handlers.commands import INSPECTOR_COMMANDS, available
 from handlers.common import (
+    Handler,
+    TypedCallback,
+    _pressed,
     edit_or_send,
     is_private,
     private_only,
     reading_command,
     reply,
     tg_user,
-    ungated_button,
     ungated_command,
 )
 from handlers.policy import VIEWERS as POLICY_VIEWERS
@@ -41,8 +43,10 @@ LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
 
 
 def language_rows() -> list[list[tuple[str, str]]]:
-    # Each language is named in itself, so either reader finds theirs.
-    return [[(LANGUAGE_NAMES[loc], cd.encode("lg", "set", loc)) for loc in LOCALES]]
+    """中文 and English, each named in itself, so that either reader finds theirs."""
+    return [
+        [(LANGUAGE_NAMES[loc], LanguageButton(LanguageAction.SET, loc).pack()) for loc in LOCALES]
+    ]
 
 
 @ungated_command
@@ -75,31 +79,35 @@ async def start(update: Update, ctx: Ctx, message: Message, user: User, r: Rende
             language_rows(),
         )
         return
+    if not await _follow(update, ctx, message, user, r, payload):
+        await reply(message, welcome(r, result.person, ctx.deps))
+
+
+async def _follow(
+    update: Update, ctx: Ctx, message: Message, user: User, r: Renderer, payload: str
+) -> bool:
+    """Open what a deep link points to; False when it points to nothing known."""
     if payload in ("report", "event"):  # an open draft is asked about first
         await draft_guard.start(update, ctx, r, user, payload)
-        return
-    if payload.startswith("meeting"):  # a reminder's Record it: meeting-qr, meeting-st …
+    elif payload.startswith("meeting"):  # a reminder's Record it: meeting-qr, meeting-st …
         await meeting_handlers.begin(update, ctx, r, user, payload.partition("-")[2])
-        return
-    if payload.startswith(record_handlers.LINK):  # a Details link in a group's message
+    elif payload.startswith(record_handlers.LINK):  # a Details link in a group's message
         await record_handlers.open_link(message, ctx, r, user, payload)
-        return
-    if payload == "pending":
+    elif payload == "pending":
         await incident_handlers.pending(update, ctx)
-        return
-    if payload == "ledger":
+    elif payload == "ledger":
         await ledger_handlers.begin(update, ctx, r, user)
-        return
-    if payload == "calendar":
+    elif payload == "calendar":
         await calendar_handlers.calendar(update, ctx)
-        return
-    if payload.startswith("role_") and payload[5:].isdigit():
+    elif payload.startswith("role_") and payload[5:].isdigit():
         await roles_handlers.show_card(update, ctx, r, int(payload[5:]))
-        return
-    await reply(message, welcome(r, result.person, ctx.deps))
+    else:
+        return False
+    return True
 
 
 def welcome(r: Renderer, person: PersonView, deps: Deps) -> str:
+    """The greeting: to one not admitted, their standing (R4); to a member, what they can do."""
     if not person.admitted:
         return "\n\n".join(
             [r("Welcome, {name}.", name=person.name), r(admission.says(deps, person.admission))]
@@ -117,6 +125,7 @@ def welcome(r: Renderer, person: PersonView, deps: Deps) -> str:
 
 
 def help_text(r: Renderer, person: PersonView) -> str:
+    """A member's roles and the commands they hold; to one who left, that alone."""
     if not person.active:  # left: nothing to offer but the truth
         return r(
             "You have been deactivated: you hold no role here and cannot act. If that is a "
@@ -172,14 +181,19 @@ def r1_opening(r: Renderer, policy: Policy, person: PersonView) -> str:
     return quoted
 
 
-@ungated_button
+def _anyone(func: TypedCallback[LanguageButton]) -> Handler:
+    """handlers/common.typed_button without the admission gate: the language is chosen at
+    first contact, before the office admits anyone (as common.ungated_button)."""
+    return _pressed(func, LanguageButton.unpack, gated=False, reading=False)
+
+
+@_anyone
 async def choose_language(
-    update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer
+    update: Update, ctx: Ctx, b: LanguageButton, user: User, r: Renderer
 ) -> str | None:
-    """A tap on 中文 / English: save the choice and greet in that language."""
-    locale = data.args[0] if data.args else ""
-    person = await people.set_locale(ctx.deps, tg_user(user), locale)
-    r = Renderer(locale, ctx.deps.zone)
+    """1lg:set: a tap on 中文 / English: save the choice and greet in that language."""
+    person = await people.set_locale(ctx.deps, tg_user(user), b.locale)
+    r = Renderer(b.locale, ctx.deps.zone)
     await edit_or_send(update, welcome(r, person, ctx.deps), None)
     return r("Language saved.")
 

@@ -20,10 +20,10 @@ from bot.db.migrate import upgrade
 from bot.deps import Deps
 from bot.ledger import service as ledger
 from bot.ledger.period import chosen
-from handlers.ledger_chart import chart_png
-from handlers.ledger_export import workbook
-from handlers.ledger_report import report_docx
-from handlers.ledger_tables import tables_docx
+from render.ledger_chart import chart_png
+from render.ledger_export import workbook
+from render.ledger_report import report_docx
+from render.ledger_tables import tables_docx
 from render.renderer import Renderer
 from standin import office
 from standin.ledger_year import ADMIN, OU, a_year, at
@@ -63,6 +63,9 @@ async def _make(out: Path, work: Path) -> list[Path]:
 
 
 def make_sample(out: Path) -> list[Path]:
+    """A sample year's ledger (`dutydesk ledger-sample`) written into `out` in both languages:
+    workbook, chart, report and tables, and the documents' first pages when an office suite is
+    at hand; the paths written."""
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="dutydesk-sample-") as work:
         return asyncio.run(_make(out, Path(work)))

@@ -1,6 +1,6 @@
 """Subset Noto Sans CJK SC to the characters Duty Desk draws (`make font`).
 
-The ledger's chart (handlers/ledger_chart.py) has Chinese labels, and the machine it runs on may
+The ledger's chart (render/ledger_chart.py) has Chinese labels, and the machine it runs on may
 have no Chinese font at all. The full font is 16 MB; the subset keeps the glyphs of ASCII,
 common CJK punctuation, every character of the zh_CN catalogue's translations and the month and
 date words Babel writes in Chinese: a few hundred KB, shipped in the wheel.
@@ -30,7 +30,7 @@ from fontTools.ttLib import TTFont
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "locales" / "zh_CN" / "LC_MESSAGES" / "messages.po"
-TARGET = ROOT / "handlers" / "fonts" / "NotoSansSC-dutydesk.otf"
+TARGET = ROOT / "render" / "fonts" / "NotoSansSC-dutydesk.otf"
 
 PACKAGE = "mplfonts==0.0.11"
 MEMBER = "mplfonts/fonts/NotoSansCJKsc-Regular.otf"  # Noto Sans CJK SC 1.004, SIL OFL 1.1

@@ -13,13 +13,8 @@ from bot.buttons import EventAction
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound, StaleButton
 from bot.events.models import EventRequest, EventStatus
-from bot.events.service import (
-    Result,
-    load_locked,
-    move_if,
-    tell,
-    why_not,
-)
+from bot.events.service import Result
+from bot.events.transitions import load_locked, move_if, tell, why_not
 from bot.freetext import clean
 from bot.i18n import N_
 from bot.people import authority

@@ -13,15 +13,8 @@ from bot.events import own_case
 from bot.events.acting import may_approve
 from bot.events.cards import approver_buttons, card_params, event_button
 from bot.events.models import EventRequest, EventStatus
-from bot.events.service import (
-    Result,
-    deciders,
-    load_locked,
-    move_if,
-    not_past,
-    tell,
-    why_not,
-)
+from bot.events.service import Result, deciders
+from bot.events.transitions import load_locked, move_if, not_past, tell, why_not
 from bot.freetext import clean
 from bot.i18n import N_
 from bot.outbox import service as outbox

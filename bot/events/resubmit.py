@@ -15,7 +15,8 @@ from bot.drafts import service as drafts
 from bot.events.cards import snapshot
 from bot.events.draft import EventDraft, validate
 from bot.events.models import EventRequest, EventVersion
-from bot.events.service import Result, route, route_or_ask_organiser, sent_back
+from bot.events.service import Result, route, route_or_ask_organiser
+from bot.events.transitions import sent_back
 from bot.files import service as files
 from bot.outbox import service as outbox
 from bot.people.models import Person

@@ -1,6 +1,6 @@
-"""Event requests (R6): submission, the organiser's confirmation, routing and withdrawal, and
-the helpers the other steps share. Resubmission lives in `resubmit.py`, decisions in
-`decisions.py`, what follows approval in `after.py`.
+"""Event requests (R6): submission, the organiser's confirmation, routing and withdrawal. What
+every step shares is in `transitions.py`, resubmission in
+`resubmit.py`, decisions in `decisions.py`, what follows approval in `after.py`.
 
 Each use case is one transaction with its audit entry and messages. State changes that a card
 triggers are conditional updates on (status, version): two people pressing at once, or a card
@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
@@ -21,27 +19,26 @@ from bot.buttons import EventAction
 from bot.db.refs import next_number, numbered
 from bot.deps import Deps
 from bot.drafts import service as drafts
-from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from bot.errors import InvalidInput, NotAllowed
 from bot.events import own_case
 from bot.events.acting import acting_now
 from bot.events.cards import (
     approver_buttons,
     card_params,
     event_button,
-    resubmit_buttons,
     review_buttons,
     snapshot,
 )
 from bot.events.draft import EventDraft, validate
 from bot.events.models import OPEN, EventRequest, EventStatus, EventVersion
+from bot.events.transitions import load_locked, tell, why_not
 from bot.files import service as files
 from bot.i18n import N_
 from bot.outbox import service as outbox
-from bot.outbox.models import Semantics
 from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import PersonView, TgUser, acting, people_with_role
+from bot.people.service import TgUser, acting, people_with_role
 from bot.search import index as search
 
 
@@ -54,6 +51,8 @@ class Result:
 
 
 async def approvers(session: AsyncSession, deps: Deps) -> list[Person]:
+    """Who approves events (R6): the secretary, the deputy where the policy allows, today's
+    acting approvers; the administrators when nobody holds any of these."""
     people = await people_with_role(session, Role.SECRETARY)
     if deps.policy.events.deputy_may_approve:
         people += [p for p in await people_with_role(session, Role.DEPUTY) if p not in people]
@@ -192,6 +191,8 @@ async def confirm_organiser(
 
 
 async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
+    """A member requests approval of an event (R6): numbered, versioned, marked when asked at
+    short notice, and routed (to the named organiser first, else onward), in one transaction."""
     now = deps.clock.now()
     clean = validate(deps, draft, now)
 
@@ -246,106 +247,6 @@ async def submit(deps: Deps, requester: TgUser, draft: EventDraft) -> Result:
             return Result(event.id, event.ref, event.status, event.short_lead)
 
     return await numbered(write)
-
-
-def not_past(event: EventRequest, now: datetime) -> None:
-    """R6: an event is approved before it is held; one whose moment has passed (a lapse) is
-    not approved afterwards, whatever the pressed card says."""
-    if event.starts_at <= now:
-        raise InvalidInput(
-            N_("{ref} was planned for a moment that has passed; it can no longer be approved."),
-            ref=event.ref,
-        )
-
-
-async def load_locked(session: AsyncSession, event_id: int) -> EventRequest:
-    event = await session.scalar(
-        select(EventRequest).where(EventRequest.id == event_id).with_for_update()
-    )
-    if event is None:
-        raise NotFound(N_("This request no longer exists."))
-    return event
-
-
-async def move_if(
-    session: AsyncSession,
-    event: EventRequest,
-    version: int,
-    expected: EventStatus,
-    **values: Any,
-) -> bool:
-    """Move the request on only if it is still where the pressed card saw it."""
-    result = await session.execute(
-        update(EventRequest)
-        .where(
-            EventRequest.id == event.id,
-            EventRequest.status == expected,
-            EventRequest.version == version,
-        )
-        .values(**values)
-        .execution_options(synchronize_session="fetch")
-    )
-    return bool(getattr(result, "rowcount", 0))
-
-
-async def why_not(
-    session: AsyncSession, event: EventRequest, version: int | None = None
-) -> InvalidInput | AlreadyDone:
-    """Why the pressed card no longer applies, in words for the person who pressed it."""
-    await session.refresh(event)
-    if version is not None and version != event.version and event.status in OPEN:
-        return AlreadyDone(
-            N_("This card shows an earlier version of {ref}. Please use the newest one."),
-            ref=event.ref,
-        )
-    if event.status == EventStatus.WITHDRAWN:
-        return AlreadyDone(N_("{ref} was withdrawn by the requester."), ref=event.ref)
-    if event.status == EventStatus.IN_REVIEW:
-        return InvalidInput(N_("{ref} is still with the committee head for review."), ref=event.ref)
-    if event.status == EventStatus.CHANGES_REQUESTED:
-        return AlreadyDone(N_("{ref} is back with the requester for changes."), ref=event.ref)
-    who = await session.get(Person, event.decided_by_id or event.reviewed_by_id or 0)
-    return AlreadyDone(
-        N_("{ref} has already been dealt with by {name}."),
-        ref=event.ref,
-        name=who.display_name if who else "?",
-    )
-
-
-async def tell(
-    session: AsyncSession, event: EventRequest, now: datetime, template: str, **params: str
-) -> None:
-    """The requester and the organiser, and the office in copy (decisions: at most once)."""
-    people: dict[int, Person] = {}
-    for pid in (event.requester_id, event.organiser_id):
-        person = await session.get(Person, pid)
-        if person is not None:
-            people[person.id] = person
-    for person in await people_with_role(session, Role.OFFICE):
-        people.setdefault(person.id, person)
-    for person in people.values():
-        outbox.notify_person(
-            session,
-            now=now,
-            person=person,
-            template=template,
-            params={"ref": event.ref, "title": event.title, **params},
-            buttons=resubmit_buttons(event) if person.id == event.requester_id else None,
-            semantics=Semantics.AT_MOST_ONCE,  # a doubled "approved" would mislead
-        )
-
-
-async def sent_back(
-    session: AsyncSession, actor: TgUser, event_id: int, now: datetime
-) -> tuple[PersonView, EventRequest]:
-    """The requester's own request, sent back for changes: the only state it may be edited in."""
-    me = authority.require_member(await acting(session, actor, now=now))
-    event = await load_locked(session, event_id)
-    if event.requester_id != me.id:
-        raise NotAllowed(N_("Only the requester can change a request."))
-    if event.status != EventStatus.CHANGES_REQUESTED:
-        raise await why_not(session, event)
-    return me, event
 
 
 async def withdraw(deps: Deps, actor: TgUser, event_id: int) -> Result:

@@ -12,7 +12,8 @@ from datetime import datetime, time
 from bot.calendar.models import MEETING_CLAUSES, MeetingKind
 from bot.ledger.lapses import Lapse
 from bot.ledger.period import LedgerPeriod
-from bot.ledger.records import MeetingRow, Reminder, Step
+from bot.ledger.records import MeetingRow
+from bot.ledger.trail import Reminder, Step
 
 CLAUSE_IDS = (
     *(f"R{n}" for n in range(1, 9)),

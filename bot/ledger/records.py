@@ -3,7 +3,8 @@
 Only reading: figures, lapses and evidence are pure functions of these rows (figures.py,
 lapses.py, evidence.py), so what the chat shows, the spreadsheet holds and the chart draws
 cannot disagree. Rows are plain tuples of values, not ORM objects: a year of an office's
-records (tens of thousands) loads in one pass per table.
+records (tens of thousands) loads in one pass per table. The audit trail's steps and the
+calendar's sends are read by trail.py.
 """
 
 from __future__ import annotations
@@ -17,19 +18,13 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.audit.models import AuditEntry
-from bot.calendar.models import MTG, CalendarState, Meeting, MeetingAttendee, Occurrence
+from bot.calendar.models import MTG, CalendarState, Meeting, MeetingAttendee
 from bot.db.refs import reference
 from bot.events.models import EventRequest
 from bot.incidents.models import Incident
 from bot.ledger.period import LedgerPeriod
 from bot.ledger.scope import Scope
 from bot.people.models import Person
-from bot.register.service import SUBJECT as REGISTER
-
-# Never in the ledger: the accountability register is seen only through /register (C), where
-# every reading is audited.
-HIDDEN_SUBJECTS = (REGISTER,)
 
 
 @dataclass(frozen=True)
@@ -93,31 +88,10 @@ class MeetingRow:
     ref: str = ""  # MTG-2026-0007
 
 
-@dataclass(frozen=True)
-class Step:
-    """One audited step with the clause it served."""
-
-    at: datetime
-    action: str
-    clause: str
-    subject_type: str
-    subject: str  # the incident's or event's reference, else ""
-    actor: str | None  # None: the bot itself
-    data: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Reminder:
-    at: datetime
-    key: str
-    obligation: str
-    clause: str
-
-
 CHUNK = 2000  # rows turned into values between two awaits: other updates run in between
 
 
-async def _rows(session: AsyncSession, query: Any) -> AsyncIterator[Any]:
+async def stream(session: AsyncSession, query: Any) -> AsyncIterator[Any]:
     """Rows in chunks: a period of tens of thousands of records never holds the event loop."""
     result = await session.stream(query)
     async for chunk in result.partitions(CHUNK):
@@ -125,7 +99,8 @@ async def _rows(session: AsyncSession, query: Any) -> AsyncIterator[Any]:
             yield row
 
 
-def _name(first: str | None, last: str | None) -> str:
+def full_name(first: str | None, last: str | None) -> str:
+    """A person's name as the ledger shows it: first and last, whichever are known."""
     return " ".join(p for p in (first, last) if p)
 
 
@@ -149,7 +124,7 @@ def events_within(period: LedgerPeriod, scope: Scope) -> ColumnElement[bool]:
 
 async def incidents(session: AsyncSession, period: LedgerPeriod, scope: Scope) -> list[IncidentRow]:
     """Incidents reported within the period."""
-    rows = _rows(
+    rows = stream(
         session,
         select(
             Incident.id,
@@ -181,7 +156,7 @@ async def incidents(session: AsyncSession, period: LedgerPeriod, scope: Scope) -
         .order_by(Incident.reported_at, Incident.id),
     )
     return [
-        IncidentRow(i, reference("INC", y, n), kind, sev, status, _name(first, last), *rest)
+        IncidentRow(i, reference("INC", y, n), kind, sev, status, full_name(first, last), *rest)
         async for i, y, n, kind, sev, status, first, last, *rest in rows
     ]
 
@@ -189,7 +164,7 @@ async def incidents(session: AsyncSession, period: LedgerPeriod, scope: Scope) -
 async def events(session: AsyncSession, period: LedgerPeriod, scope: Scope) -> list[EventRow]:
     """Events requested within the period, or dated within it."""
     requester, organiser = aliased(Person), aliased(Person)
-    rows = _rows(
+    rows = stream(
         session,
         select(
             EventRequest.id,
@@ -218,7 +193,14 @@ async def events(session: AsyncSession, period: LedgerPeriod, scope: Scope) -> l
     )
     return [
         EventRow(
-            i, reference("EVT", y, n), kind, title, status, _name(rf, rl), _name(of, ol), *rest
+            i,
+            reference("EVT", y, n),
+            kind,
+            title,
+            status,
+            full_name(rf, rl),
+            full_name(of, ol),
+            *rest,
         )
         async for i, y, n, kind, title, status, rf, rl, of, ol, *rest in rows
     ]
@@ -262,7 +244,7 @@ async def meetings(session: AsyncSession, first: date, last: date) -> list[Meeti
             key,
             sensitive_on,
             n,
-            _name(first_name, last_name),
+            full_name(first_name, last_name),
             list(studied or []),
             reference(MTG, year, number),
         )
@@ -284,89 +266,7 @@ async def meetings(session: AsyncSession, first: date, last: date) -> list[Meeti
     ]
 
 
-async def steps(
-    session: AsyncSession, period: LedgerPeriod, scope: Scope, clauses: tuple[str, ...] = ()
-) -> list[Step]:
-    """Audited steps that cite a clause (these clauses, or any), within the period and the
-    scope."""
-    actor = aliased(Person)
-    query = (
-        select(
-            AuditEntry.at,
-            AuditEntry.action,
-            AuditEntry.clause,
-            AuditEntry.subject_type,
-            Incident.year,
-            Incident.number,
-            EventRequest.year,
-            EventRequest.number,
-            actor.first_name,
-            actor.last_name,
-            AuditEntry.data,
-        )
-        .outerjoin(actor, actor.id == AuditEntry.actor_id)
-        .outerjoin(
-            Incident,
-            and_(AuditEntry.subject_type == "incident", Incident.id == AuditEntry.subject_id),
-        )
-        .outerjoin(
-            EventRequest,
-            and_(AuditEntry.subject_type == "event", EventRequest.id == AuditEntry.subject_id),
-        )
-        .where(
-            AuditEntry.at >= period.start,
-            AuditEntry.at < period.end,
-            AuditEntry.clause.is_not(None),
-            AuditEntry.subject_type.not_in(HIDDEN_SUBJECTS),
-            or_(
-                and_(AuditEntry.subject_type == "incident", scope.incidents()),
-                and_(AuditEntry.subject_type == "event", scope.events()),
-                and_(AuditEntry.subject_type.not_in(("incident", "event")), scope.others()),
-            ),
-        )
-        .order_by(AuditEntry.at, AuditEntry.id)
-    )
-    if clauses:
-        query = query.where(AuditEntry.clause.in_(clauses))
-    out = []
-    async for at, action, cl, kind, iy, inum, ey, enum, first, last, data in _rows(session, query):
-        subject = reference("INC", iy, inum) if iy else reference("EVT", ey, enum) if ey else ""
-        out.append(Step(at, action, cl or "", kind, subject, _name(first, last) or None, data))
-    return out
-
-
-async def reminders(session: AsyncSession, period: LedgerPeriod) -> list[Reminder]:
-    """Reminders and lapse notices the calendar sent within the period (A2, R2, R3, A3)."""
-    rows = await session.execute(
-        select(Occurrence.fired_at, Occurrence.key, Occurrence.obligation, Occurrence.clause)
-        .where(
-            Occurrence.fired_at >= period.start,
-            Occurrence.fired_at < period.end,
-            Occurrence.outcome == "sent",
-            Occurrence.obligation != "digest",
-        )
-        .order_by(Occurrence.fired_at, Occurrence.id)
-    )
-    return [Reminder(*row) for row in rows]
-
-
 async def kept_since(session: AsyncSession) -> datetime | None:
     """When the calendar began keeping the regulation's obligations: before that the records
     prove nothing either way, so no lapse is claimed (the calendar's own rule)."""
     return await session.scalar(select(CalendarState.at).where(CalendarState.name == "epoch"))
-
-
-async def event_steps(session: AsyncSession, period: LedgerPeriod, scope: Scope) -> dict[str, int]:
-    """How many times each event step (approve, reject, file, …) was taken within the period."""
-    rows = await session.execute(
-        select(AuditEntry.action, func.count())
-        .join(EventRequest, EventRequest.id == AuditEntry.subject_id)
-        .where(
-            AuditEntry.subject_type == "event",
-            AuditEntry.at >= period.start,
-            AuditEntry.at < period.end,
-            scope.events(),
-        )
-        .group_by(AuditEntry.action)
-    )
-    return {action: count for action, count in rows}

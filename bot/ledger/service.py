@@ -13,7 +13,7 @@ from bot.deps import Deps
 from bot.errors import NotAllowed
 from bot.i18n import N_
 from bot.ledger import content as contents
-from bot.ledger import records
+from bot.ledger import records, trail
 from bot.ledger.evidence import ALSO, Evidence, evidence
 from bot.ledger.figures import EventFigures, IncidentFigures, event_figures, incident_figures
 from bot.ledger.lapses import Lapse, lapses
@@ -36,8 +36,8 @@ class Ledger:
     lapses: list[Lapse]
     incident_figures: IncidentFigures
     event_figures: EventFigures
-    steps: list[records.Step]  # every clause-citing step: only when built for an export
-    reminders: list[records.Reminder]
+    steps: list[trail.Step]  # every clause-citing step: only when built for an export
+    reminders: list[trail.Reminder]
     content: contents.Content | None = None  # what the records say: only for an export
 
     def evidence(self, clause: str) -> list[Evidence]:
@@ -115,13 +115,13 @@ async def build(
         kept = await records.kept_since(session)
         kept_day: date | None = kept.astimezone(zone).date() if kept else None
         # Steps and reminders are evidence: read only for a clause's view or an export.
-        steps: list[records.Step] = []
-        reminders: list[records.Reminder] = []
+        steps: list[trail.Step] = []
+        reminders: list[trail.Reminder] = []
         if export or clause is not None:
             wanted = () if export or clause is None else (clause, *ALSO.get(clause, ())[:1])
-            steps = await records.steps(session, period, scope, wanted)
-            reminders = await records.reminders(session, period)
-        counted = await records.event_steps(session, period, scope)
+            steps = await trail.steps(session, period, scope, wanted)
+            reminders = await trail.reminders(session, period)
+        counted = await trail.event_steps(session, period, scope)
         content = None
         if export:  # R7: the package's spreadsheet holds the records' words and files
             areas = [

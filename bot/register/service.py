@@ -7,27 +7,31 @@ in its own transaction, like every write; nothing here ever updates or deletes a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
-from bot.db.refs import reference
 from bot.deps import Deps
 from bot.drafts import service as drafts
 from bot.errors import AlreadyDone, InvalidInput, NotFound, UnknownCommand
-from bot.events.models import EventRequest
 from bot.freetext import clean
 from bot.i18n import N_
-from bot.incidents.models import Incident
 from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, view
 from bot.register import rules
 from bot.register.models import AccountabilityCase
+
+# The entry as shown (views.py); named here too, where the handlers have always found them.
+from bot.register.views import CaseLine as CaseLine
+from bot.register.views import CasesPage as CasesPage
+from bot.register.views import CaseView as CaseView
+from bot.register.views import Facts as Facts
+from bot.register.views import corrected_by, link, view_of
 
 # C: the party group holds its cadres to account; its secretary and deputy keep the register.
 KEEPERS = (Role.SECRETARY, Role.DEPUTY)
@@ -46,51 +50,6 @@ class CaseDraft:
     corrects_id: int | None = None  # the entry this one corrects
 
 
-@dataclass(frozen=True)
-class Facts:
-    """The facts as they will be kept, and the references in them: linked, or not found."""
-
-    text: str
-    incidents: list[str] = field(default_factory=list)
-    events: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class CaseLine:
-    id: int
-    decided_on: date
-    person: str
-    clause: str
-    grade: str
-    corrected_by: int | None
-
-
-@dataclass(frozen=True)
-class CasesPage:
-    cases: list[CaseLine]
-    page: int
-    pages: int
-    total: int
-
-
-@dataclass(frozen=True)
-class CaseView:
-    id: int
-    person_id: int
-    person: str
-    clause: str
-    facts: Facts
-    grade: str
-    measures: list[str]
-    decided_on: date
-    recorded_by: str
-    recorded_at: datetime
-    corrects: int | None
-    corrected_by: int | None
-    chain: list[int]  # every entry of its chain of corrections, oldest first
-
-
 async def _keeper(session: AsyncSession, actor: TgUser) -> PersonView:
     """The secretary or the deputy (active grants), else UnknownCommand. Reads only: a refusal
     leaves no trace, not even the registration of a stranger."""
@@ -102,31 +61,15 @@ async def _keeper(session: AsyncSession, actor: TgUser) -> PersonView:
 
 
 async def require_keeper(deps: Deps, actor: TgUser) -> PersonView:
+    """The secretary or the deputy (C); to anyone else the register does not exist."""
     async with deps.db.read() as session:
         return await _keeper(session, actor)
 
 
 def check_decided_on(deps: Deps, decided_on: date) -> None:
+    """A case is recorded after it was decided: never a date in the future."""
     if decided_on > deps.clock.now().astimezone(deps.zone).date():
         raise InvalidInput(N_("A decision date cannot be in the future."))
-
-
-async def _link(session: AsyncSession, text: str) -> tuple[Facts, list[int], list[int]]:
-    """The records the facts name, by their references; those not found are reported."""
-    found: dict[str, list[tuple[str, int]]] = {"INC": [], "EVT": []}
-    missing = []
-    for kind, year, number in rules.references(text):
-        model = Incident if kind == "INC" else EventRequest
-        record_id = await session.scalar(
-            select(model.id).where(model.year == year, model.number == number)
-        )
-        ref = reference(kind, year, number)
-        if record_id is None:
-            missing.append(ref)
-        else:
-            found[kind].append((ref, record_id))
-    facts = Facts(text, [r for r, _ in found["INC"]], [r for r, _ in found["EVT"]], missing)
-    return facts, [i for _, i in found["INC"]], [i for _, i in found["EVT"]]
 
 
 async def check_facts(deps: Deps, actor: TgUser, text: str) -> Facts:
@@ -134,7 +77,7 @@ async def check_facts(deps: Deps, actor: TgUser, text: str) -> Facts:
     cannot be, so the keeper is told before saving."""
     async with deps.db.read() as session:
         await _keeper(session, actor)
-        facts, _, _ = await _link(session, clean("facts", text, deps.policy))
+        facts, _, _ = await link(session, clean("facts", text, deps.policy))
         return facts
 
 
@@ -149,7 +92,7 @@ async def record_case(deps: Deps, actor: TgUser, draft: CaseDraft) -> tuple[Case
         check_decided_on(deps, draft.decided_on)
         if await session.get(Person, draft.person_id) is None:
             raise NotFound(N_("This person is not known to the bot."))
-        facts, incident_ids, event_ids = await _link(session, text)
+        facts, incident_ids, event_ids = await link(session, text)
         case = AccountabilityCase(
             person_id=draft.person_id,
             clause=draft.clause,
@@ -194,14 +137,14 @@ async def record_case(deps: Deps, actor: TgUser, draft: CaseDraft) -> tuple[Case
                 corrects=draft.corrects_id,
             )
         await drafts.drop(session, me.id)  # in this transaction: never recorded twice
-        return await _view(session, case), facts
+        return await view_of(session, case), facts
 
 
 async def _check_correction(session: AsyncSession, new: AccountabilityCase) -> None:
     old = await session.get(AccountabilityCase, new.corrects_id)
     if old is None:
         raise NotFound(N_("This entry of the register does not exist."))
-    later = await _corrected_by(session, old.id)
+    later = await corrected_by(session, old.id)
     if later is not None:  # one chain: the database refuses a second correction too
         raise _corrected_already(old.id, later)
     same = ("person_id", "clause", "facts", "grade", "measures", "decided_on")
@@ -214,12 +157,6 @@ def _corrected_already(old: int, new: int) -> AlreadyDone:
         N_("Entry #{old} has been corrected by #{new} already; correct that one instead."),
         old=old,
         new=new,
-    )
-
-
-async def _corrected_by(session: AsyncSession, case_id: int) -> int | None:
-    return await session.scalar(
-        select(AccountabilityCase.id).where(AccountabilityCase.corrects_id == case_id)
     )
 
 
@@ -284,7 +221,7 @@ async def case(deps: Deps, actor: TgUser, case_id: int) -> CaseView:
             subject_id=found.id,
             clause=found.clause,
         )
-        return await _view(session, found)
+        return await view_of(session, found)
 
 
 async def to_correct(deps: Deps, actor: TgUser, case_id: int) -> CaseView:
@@ -294,55 +231,3 @@ async def to_correct(deps: Deps, actor: TgUser, case_id: int) -> CaseView:
     if found.corrected_by is not None:
         raise _corrected_already(found.id, found.corrected_by)
     return found
-
-
-async def _view(session: AsyncSession, c: AccountabilityCase) -> CaseView:
-    names = {
-        p.id: p.display_name
-        for p in await session.scalars(
-            select(Person).where(Person.id.in_({c.person_id, c.recorded_by_id}))
-        )
-    }
-    incidents = sorted(
-        i.ref
-        for i in await session.scalars(select(Incident).where(Incident.id.in_(c.incident_ids)))
-    )
-    events = sorted(
-        e.ref
-        for e in await session.scalars(select(EventRequest).where(EventRequest.id.in_(c.event_ids)))
-    )
-    named = [reference(*ref) for ref in rules.references(c.facts)]
-    missing = [ref for ref in named if ref not in incidents and ref not in events]
-    corrected_by = await _corrected_by(session, c.id)
-    return CaseView(
-        id=c.id,
-        person_id=c.person_id,
-        person=names[c.person_id],
-        clause=c.clause,
-        facts=Facts(c.facts, incidents, events, missing),
-        grade=c.grade,
-        measures=list(c.measures),
-        decided_on=c.decided_on,
-        recorded_by=names[c.recorded_by_id],
-        recorded_at=c.recorded_at,
-        corrects=c.corrects_id,
-        corrected_by=corrected_by,
-        chain=await _chain(session, c.id, c.corrects_id, corrected_by),
-    )
-
-
-async def _chain(
-    session: AsyncSession, case_id: int, corrects: int | None, corrected_by: int | None
-) -> list[int]:
-    """The entries before this one (what it corrects, and so on) and after it."""
-    before: list[int] = []
-    while corrects is not None:
-        before.insert(0, corrects)
-        corrects = await session.scalar(
-            select(AccountabilityCase.corrects_id).where(AccountabilityCase.id == corrects)
-        )
-    after: list[int] = []
-    while corrected_by is not None:
-        after.append(corrected_by)
-        corrected_by = await _corrected_by(session, corrected_by)
-    return [*before, case_id, *after]

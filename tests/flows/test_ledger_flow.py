@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 
 from bot.incidents.models import Incident
 from bot.people.models import Person
-from handlers import ledger_export
+from render import ledger_export
 from standin.ledger_year import MIN, OU, SHU, at
 from tests.support.bot import ADMIN_ID, Harness
 from tests.support.ledger import year_world
@@ -51,6 +51,8 @@ A2: 1, A3: 4, C8: 2, L4: 3, R2: 3, R3: 2, R6: 2"""
 
 
 async def test_the_secretary_reads_the_year(harness: Harness) -> None:
+    """R7: the choice of period, the year's summary, its chart as a photo, lapses and a clause's
+    evidence page by page."""
     s, h = harness.standin, harness
     users = await year_world(h)
     shu = users[SHU.id]
@@ -114,6 +116,8 @@ async def test_the_secretary_reads_the_year(harness: Harness) -> None:
 
 
 async def test_the_spreadsheet_arrives_with_progress_and_once(harness: Harness) -> None:
+    """C: the inspection package comes once, its progress shown meanwhile; a second press
+    meanwhile makes no second file."""
     s, h = harness.standin, harness
     users = await year_world(h)
     ou = users[OU.id]
@@ -154,6 +158,8 @@ async def test_the_spreadsheet_arrives_with_progress_and_once(harness: Harness) 
 
 
 async def test_a_member_chosen_dates_and_a_clause(harness: Harness) -> None:
+    """A member types the dates of their period (either order, Chinese style) and reads one
+    clause's evidence."""
     s, h = harness.standin, harness
     users = await year_world(h)
     mi = users[MIN.id]
@@ -208,6 +214,7 @@ async def test_the_readmes_dates_and_chinese_numerals(harness: Harness) -> None:
 
 
 async def test_in_a_group_it_opens_the_private_chat(harness: Harness) -> None:
+    """/ledger in a group points to the private chat; /start ledger opens the choice of period."""
     s, h = harness.standin, harness
     users = await year_world(h)
     admin = s.add_user(ADMIN_ID, "Ada", language_code="en")

@@ -17,27 +17,31 @@ from bot.deps import Deps
 from bot.ledger import service as ledger
 from bot.ledger.period import chosen
 from bot.ledger.service import Ledger
-from handlers.ledger_report import report_docx
-from handlers.ledger_tables import tables_docx
+from render.ledger_report import report_docx
+from render.ledger_tables import tables_docx
 from render.renderer import Renderer
 from standin.ledger_year import CN, OU, a_year, at
 
 
 async def year(deps: Deps, clock: MovableClock) -> Ledger:
+    """The ledger of 2026, built for the office on January 10, 2027."""
     await a_year(deps, clock)
     clock.set(at(1, 10, year=2027))
     return await ledger.build(deps, OU, chosen("last_year", clock.now(), CN), export=True)
 
 
 def east_asian(style: Any) -> str:
+    """The East Asian font a style names (w:rFonts)."""
     return str(style.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")))
 
 
 def near(value: int, expected: int) -> bool:
+    """Equal within 0.1 mm: Word's units round."""
     return abs(value - expected) < Mm(0.1)
 
 
 def headings(doc: Any, level: int) -> list[str]:
+    """The texts of the document's headings of one level, in order."""
     return [p.text for p in doc.paragraphs if p.style.name == f"Heading {level}"]
 
 
@@ -54,6 +58,8 @@ def figures(doc: Any) -> dict[str, str]:
 async def test_the_chinese_documents_follow_gb_t_9704(
     deps: Deps, clock: MovableClock, make: Any
 ) -> None:
+    """GB/T 9704: A4, its margins, its fonts and sizes, 22 lines a page, page numbers at the outer
+    corners."""
     book = await year(deps, clock)
     doc = Document(BytesIO(make(book, Renderer("zh_CN", CN))))
     section = doc.sections[0]
@@ -96,6 +102,8 @@ async def test_the_chinese_documents_follow_gb_t_9704(
 async def test_the_report_has_the_rule_sets_and_the_ledgers_figures(
     deps: Deps, clock: MovableClock
 ) -> None:
+    """The report's draft: a heading per rule set in the regulation's order, the ledger's figures
+    in each."""
     book = await year(deps, clock)
     doc = Document(BytesIO(report_docx(book, Renderer("en", CN))))
     assert doc.paragraphs[0].text == (
@@ -151,6 +159,8 @@ async def test_the_report_has_the_rule_sets_and_the_ledgers_figures(
 async def test_the_chinese_report_leaves_marked_places_for_the_office(
     deps: Deps, clock: MovableClock
 ) -> None:
+    """The Chinese report: official title and numbering, records cited by reference, marked places
+    the office writes."""
     book = await year(deps, clock)
     doc = Document(BytesIO(report_docx(book, Renderer("zh_CN", CN))))
     assert doc.paragraphs[0].text == "关于2026年意识形态工作责任制落实情况的报告"
@@ -170,6 +180,7 @@ async def test_the_chinese_report_leaves_marked_places_for_the_office(
 
 
 async def test_the_ledger_document_has_a_table_per_area(deps: Deps, clock: MovableClock) -> None:
+    """The 台账 as tables: one per area, a row per record."""
     book = await year(deps, clock)
     doc = Document(BytesIO(tables_docx(book, Renderer("en", CN))))
     assert headings(doc, 1)[:3] == [
@@ -193,6 +204,7 @@ async def test_the_ledger_document_has_a_table_per_area(deps: Deps, clock: Movab
 async def test_english_readers_get_the_same_structure_plainly(
     deps: Deps, clock: MovableClock
 ) -> None:
+    """In English: the same structure, plainly laid out (Times New Roman, numbers centred)."""
     book = await year(deps, clock)
     doc = Document(BytesIO(report_docx(book, Renderer("en", CN))))
     assert doc.styles["Normal"].font.name == "Times New Roman"

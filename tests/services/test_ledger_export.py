@@ -12,7 +12,7 @@ from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.ledger import service as ledger
 from bot.ledger.period import chosen
-from handlers.ledger_export import workbook
+from render.ledger_export import workbook
 from render.renderer import Renderer
 from standin.ledger_year import CN, OU, a_year, at
 
@@ -23,10 +23,12 @@ def wall(*args: int) -> datetime:
 
 
 def rows(sheet: Any) -> list[list[Any]]:
+    """A sheet's rows as lists of values."""
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 async def test_the_year_as_a_spreadsheet(deps: Deps, clock: MovableClock) -> None:
+    """The year's workbook: its sheets and their rows; its progress only moves forward."""
     await a_year(deps, clock)
     clock.set(at(1, 10, year=2027))
     book = await ledger.build(deps, OU, chosen("last_year", clock.now(), CN), export=True)
@@ -110,6 +112,7 @@ async def test_the_year_as_a_spreadsheet(deps: Deps, clock: MovableClock) -> Non
 
 
 async def test_an_empty_period_still_makes_a_file(deps: Deps, clock: MovableClock) -> None:
+    """A period without records still makes a whole workbook, in the reader's language."""
     clock.set(at(3, 1))
     book = await ledger.build(deps, OU, chosen("this_quarter", clock.now(), CN), export=True)
     wb = load_workbook(BytesIO(workbook(book, Renderer("zh_CN", CN))))

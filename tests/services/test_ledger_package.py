@@ -29,7 +29,7 @@ from bot.ledger.period import chosen
 from bot.people import service as people
 from bot.policy.schema import Kind, Severity
 from handlers.ledger_package import MAX_PART, build, present
-from handlers.ledger_rows import Link, files_cell
+from render.ledger_rows import Link, files_cell
 from render.renderer import Renderer
 from standin.ledger_year import CN, ELI, MEI, MIN, OU, _report, a_year, at
 
@@ -92,6 +92,7 @@ async def a_year_with_evidence(deps: Deps, clock: MovableClock) -> dict[str, str
 async def package(
     deps: Deps, clock: MovableClock, who: Any, locale: str, tmp: Path, limit: int | None = None
 ) -> tuple[list[Path], Any]:
+    """The inspection package of 2026 for `who` in `locale`, and the ledger it was made from."""
     clock.set(at(1, 10, year=2027))
     book = await ledger.build(deps, who, chosen("last_year", clock.now(), CN), export=True)
     out = tmp / f"out-{who.id}-{locale}"
@@ -101,6 +102,7 @@ async def package(
 
 
 def links(data: bytes) -> list[str]:
+    """Every hyperlink's target in a workbook."""
     wb = load_workbook(BytesIO(data))
     return [c.hyperlink.target for ws in wb for row in ws.iter_rows() for c in row if c.hyperlink]
 
@@ -108,6 +110,8 @@ def links(data: bytes) -> list[str]:
 async def test_the_package_holds_content_documents_and_evidence(
     deps: Deps, clock: MovableClock, tmp_path: Path
 ) -> None:
+    """C: the package holds the workbook, the two documents and each kept file, linked from their
+    rows."""
     shas = await a_year_with_evidence(deps, clock)
     parts, book = await package(deps, clock, OU, "en", tmp_path)
     assert [p.name for p in parts] == ["ledger-2026.zip"]
@@ -172,6 +176,7 @@ async def test_the_package_holds_content_documents_and_evidence(
 async def test_the_chinese_package_is_named_in_chinese(
     deps: Deps, clock: MovableClock, tmp_path: Path
 ) -> None:
+    """A Chinese reader's package and its documents are named in Chinese."""
     await a_year_with_evidence(deps, clock)
     parts, _book = await package(deps, clock, OU, "zh_CN", tmp_path)
     assert [p.name for p in parts] == ["台账-2026.zip"]
@@ -209,6 +214,7 @@ async def test_a_reader_gets_only_the_records_they_may_see(
 async def test_a_package_over_the_limit_comes_in_parts(
     deps: Deps, clock: MovableClock, tmp_path: Path
 ) -> None:
+    """Over the file limit the package comes in numbered parts, the documents in the first."""
     await a_year_with_evidence(deps, clock)
     whole, _book = await package(deps, clock, OU, "en", tmp_path)
     documents = sum(i.file_size for i in zipfile.ZipFile(whole[0]).infolist()[:3])
@@ -246,6 +252,7 @@ async def test_a_file_no_longer_whole_is_not_linked(
 async def test_an_empty_period_still_makes_a_whole_package(
     deps: Deps, clock: MovableClock, tmp_path: Path
 ) -> None:
+    """A period without records still makes a whole package."""
     clock.set(at(3, 1))
     book = await ledger.build(deps, OU, chosen("this_quarter", clock.now(), CN), export=True)
     parts = build(book, Renderer("zh_CN", CN), deps.settings.resolved_files_dir, tmp_path)

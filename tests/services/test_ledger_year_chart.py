@@ -14,7 +14,7 @@ from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.ledger import service as ledger
 from bot.ledger.period import between
-from handlers.ledger_chart import chart_data, chart_png
+from render.ledger_chart import chart_data, chart_png
 from render.renderer import Renderer
 from standin.ledger_year import CN, SHU, a_year, at
 from tests.support.chart import png_size, quietly
@@ -35,6 +35,8 @@ def by_month(**months: int) -> list[int]:
 
 
 async def test_the_years_chart(deps: Deps, clock: MovableClock) -> None:
+    """The year's chart: incidents per month by severity, time to acknowledge, obligations and
+    lapses."""
     book = await year_book(deps, clock)
     data = chart_data(book)
     assert data.months == [(2026, m) for m in range(1, 13)]
@@ -81,6 +83,7 @@ async def test_the_years_chart(deps: Deps, clock: MovableClock) -> None:
 
 
 async def test_a_quarter_and_chosen_dates(deps: Deps, clock: MovableClock) -> None:
+    """A quarter's chart counts only its months, its obligations and its lapses."""
     await a_year(deps, clock)
     clock.set(at(1, 10, year=2027))
     q2 = chart_data(await ledger.build(deps, SHU, between(date(2026, 4, 1), date(2026, 6, 30), CN)))
@@ -103,6 +106,7 @@ async def test_a_quarter_and_chosen_dates(deps: Deps, clock: MovableClock) -> No
 
 
 async def test_a_period_without_records(deps: Deps, clock: MovableClock) -> None:
+    """A period without records still draws a whole chart."""
     book = await ledger.build(deps, SHU, between(date(2026, 11, 1), date(2026, 11, 24), CN))
     data = chart_data(book)
     assert data.months == [(2026, 11)] and data.lapses == {}

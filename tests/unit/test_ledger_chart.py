@@ -24,8 +24,8 @@ from bot.ledger.period import LedgerPeriod, between
 from bot.ledger.records import IncidentRow
 from bot.ledger.scope import Scope
 from bot.ledger.service import Ledger
-from handlers import ledger_chart
-from handlers.ledger_chart import ChartData, chart_data, chart_png, render
+from render import ledger_chart
+from render.ledger_chart import ChartData, chart_data, chart_png, render
 from render.renderer import Renderer
 from tests.support.chart import png_size, quietly
 
@@ -36,6 +36,7 @@ H = timedelta(hours=1)
 
 
 def incident(day: date, severity: str | None, ack: timedelta | None) -> IncidentRow:
+    """An incident reported at 10:00 on `day`, acknowledged after `ack` (None: never)."""
     reported = datetime(day.year, day.month, day.day, 10, tzinfo=CN).astimezone(UTC)
     return IncidentRow(
         id=1,
@@ -57,6 +58,7 @@ def incident(day: date, severity: str | None, ack: timedelta | None) -> Incident
 
 
 def owed(kind: MeetingKind, end: date, state: str, clause: str = "R3") -> Obligation:
+    """An obligation ending on `end`, met or not."""
     return Obligation(
         clause, kind, end.isoformat(), end.replace(day=1), end, 1, int(state == "met"), state
     )
@@ -68,6 +70,7 @@ def book_of(
     obligations: list[Obligation],
     lapses: list[Lapse],
 ) -> Ledger:
+    """A ledger holding just these incidents, obligations and lapses."""
     return Ledger(
         period=period,
         scope=Scope(1, True, frozenset()),
@@ -85,6 +88,7 @@ def book_of(
 
 
 def a_quarter() -> Ledger:
+    """The third quarter of 2026: four incidents, study sessions met and due, two lapses."""
     study = MeetingKind.STUDY
     return book_of(
         Q3,
@@ -109,6 +113,8 @@ def a_quarter() -> Ledger:
 
 
 def test_figures_per_month_obligations_due_and_lapses_per_clause() -> None:
+    """What the chart draws: incidents per month by severity, the median time to acknowledge,
+    obligations due and met, lapses per clause."""
     data = chart_data(a_quarter())
     assert data.months == [(2026, 7), (2026, 8), (2026, 9)]
     assert data.incidents == {
@@ -125,6 +131,7 @@ def test_figures_per_month_obligations_due_and_lapses_per_clause() -> None:
 
 
 def test_the_png_in_both_languages() -> None:
+    """The chart is a 1200×900 PNG in either language, each its own."""
     book = a_quarter()
     pictures = {
         loc: quietly(lambda r: chart_png(book, r), Renderer(loc, CN)) for loc in ("zh_CN", "en")
@@ -134,6 +141,7 @@ def test_the_png_in_both_languages() -> None:
 
 
 def test_an_empty_period_and_many_months() -> None:
+    """Nothing to draw, or more than a year of months: still a whole picture."""
     for period in (Q3, between(date(2025, 11, 20), date(2027, 2, 3), CN)):
         data = chart_data(book_of(period, [], [], []))
         assert not any(sum(counts) for counts in data.incidents.values())
@@ -186,6 +194,7 @@ def chinese_characters() -> set[str]:
 
 
 def test_the_font_holds_every_character_of_the_chinese_catalogue() -> None:
+    """The shipped font draws every character of the Chinese catalogue (else: `make font`)."""
     cmap = TTFont(ledger_chart.FONT).getBestCmap()
     lacking = sorted(c for c in chinese_characters() if ord(c) not in cmap)
     assert lacking == [], (

@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.slow
 def test_wheel_ships_compiled_catalogues_and_speaks_chinese(tmp_path: Path) -> None:
+    """The wheel ships the compiled catalogues, the migrations and the chart's font, and speaks
+    Chinese installed."""
     dist = tmp_path / "dist"
     subprocess.run(
         [
@@ -44,7 +46,7 @@ def test_wheel_ships_compiled_catalogues_and_speaks_chinese(tmp_path: Path) -> N
     assert "standin/api_spec.json" in names
     assert not any(name.startswith(("tests/", "bench/", "tools/")) for name in names)
     # The ledger chart draws Chinese with the font it ships, under its licence.
-    assert {"handlers/fonts/NotoSansSC-dutydesk.otf", "handlers/fonts/OFL.txt"} <= set(names)
+    assert {"render/fonts/NotoSansSC-dutydesk.otf", "render/fonts/OFL.txt"} <= set(names)
 
     target = tmp_path / "site"
     subprocess.run(
@@ -65,7 +67,7 @@ def test_wheel_ships_compiled_catalogues_and_speaks_chinese(tmp_path: Path) -> N
         "import locales, bot.i18n as i;"
         "print(locales.__file__);"
         "print(i.translator('zh_CN').gettext('Secretary'));"
-        "import handlers.ledger_chart as c; print(c.FONT.resolve(strict=True), c.FAMILY[0])"
+        "import render.ledger_chart as c; print(c.FONT.resolve(strict=True), c.FAMILY[0])"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe],

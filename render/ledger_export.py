@@ -1,5 +1,5 @@
 """The ledger as a spreadsheet for the inspection package (R7): one sheet per area with each
-record's content (handlers/ledger_rows.py), the lapses, the evidence per clause and the evidence
+record's content (render/ledger_rows.py), the lapses, the evidence per clause and the evidence
 files; headers in the reader's language, times in the organisation's zone.
 
 Pure and synchronous: it runs in a worker thread (handlers/ledger_package.py), so tens of
@@ -22,9 +22,9 @@ from openpyxl.utils import get_column_letter
 from bot.i18n import N_
 from bot.ledger.evidence import CLAUSE_IDS
 from bot.ledger.service import Ledger
-from handlers import ledger_rows as rows
-from handlers.ledger_rows import Link, hours
+from render import ledger_rows as rows
 from render import ledger_words as w
+from render.ledger_rows import Link, hours
 from render.renderer import Renderer
 
 Progress = Callable[[float], None]
@@ -152,6 +152,9 @@ EVENT_STEP_NAMES = {
 
 
 def workbook(book: Ledger, r: Renderer, progress: Progress = lambda _f: None) -> bytes:
+    """The ledger as an .xlsx workbook: the summary, a sheet per kind of record, the
+    obligations, the lapses, the evidence by clause and the evidence files; `progress` is told
+    the share done."""
     s = Sheets(r)
     loc = s.local
     s.sheet(N_("Summary"), (N_("Figure"), N_("Value")), _summary(s, book))

@@ -1,7 +1,7 @@
 """The 台账 for printing: the period's records as tables, one per area (R7).
 
-The same rows as the package's spreadsheet (handlers/ledger_rows.py), in the official-document
-layout (handlers/docx_layout.py): incidents and information reports, event requests, each kind of
+The same rows as the package's spreadsheet (render/ledger_rows.py), in the official-document
+layout (render/docx_layout.py): incidents and information reports, event requests, each kind of
 meeting, the lapses.
 """
 
@@ -13,9 +13,9 @@ from bot.calendar.models import MeetingKind
 from bot.i18n import N_
 from bot.ledger.content import Content, FileRef
 from bot.ledger.service import Ledger
-from handlers.docx_layout import Paper, layout_for
-from handlers.ledger_rows import area_lines
 from render import ledger_words as w
+from render.docx_layout import Paper, layout_for
+from render.ledger_rows import area_lines
 from render.renderer import Renderer
 
 AREAS = (

@@ -17,9 +17,9 @@ from bot.ledger.content import Content
 from bot.ledger.figures import durations
 from bot.ledger.records import MeetingRow
 from bot.ledger.service import Ledger
-from handlers.docx_layout import Paper, layout_for
-from handlers.ledger_rows import area_lines
 from render import ledger_words as w
+from render.docx_layout import Paper, layout_for
+from render.ledger_rows import area_lines
 from render.renderer import Renderer
 
 # The five rule sets, in the regulation's order, each with the heading the report gives it.

@@ -19,7 +19,7 @@ from render import ledger_words as w
 from render.renderer import Renderer
 
 if TYPE_CHECKING:
-    from handlers.ledger_export import Sheets
+    from render.ledger_export import Sheets
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,12 @@ class Link:
 
 
 def hours(value: timedelta | None) -> float | None:
+    """A duration in hours, two decimals; None stays empty."""
     return round(value.total_seconds() / 3600, 2) if value is not None else None
 
 
 def yes(r: Renderer, value: bool) -> str:
+    """ "yes" or "no" in the reader's language."""
     return r.plain("yes") if value else r.plain("no")
 
 
@@ -58,6 +60,7 @@ def _found(s: Sheets, moment: datetime, precision: str) -> Any:
 
 
 def incidents(s: Sheets, book: Ledger, content: Content | None) -> None:
+    """The incidents and information reports sheet: one row per incident."""
     r, loc = s.r, s.local
     headers = [
         N_("Reference"),
@@ -137,6 +140,7 @@ def _speakers(r: Renderer, speakers: list[dict[str, str]]) -> str:
 
 
 def events(s: Sheets, book: Ledger, content: Content | None) -> None:
+    """The event requests sheet: one row per event request (R6)."""
     r, loc = s.r, s.local
     headers = [
         N_("Reference"),
@@ -214,6 +218,7 @@ def area_lines(r: Renderer, content: Content, conclusions: dict[str, dict[str, s
 
 
 def meetings(s: Sheets, book: Ledger, content: Content | None) -> None:
+    """The meetings sheet: one row per recorded meeting."""
     r = s.r
     headers = [
         N_("Reference"),
