@@ -16,7 +16,6 @@ from telegram import Update, User
 from bot import examples
 from bot.buttons.register import RegisterAction, RegisterButton
 from bot.context import Ctx
-from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import InvalidInput, StaleButton, UnknownCommand
 from bot.i18n import N_
@@ -255,8 +254,7 @@ async def begin(update: Update, ctx: Ctx, r: Renderer, user: User) -> None:
     """The register's Record a case: the first question, in place of the register's page."""
     me = await register.require_keeper(ctx.deps, tg_user(user))
     state = DraftState(FLOW, "person", {"measures": []})
-    await drafts.save(ctx.deps, me.id, state)
-    await CASE.ask(update, ctx, r, state, edit=True)
+    await CASE.begin(update, ctx, r, me.id, state, edit=True)
 
 
 async def begin_correction(update: Update, ctx: Ctx, r: Renderer, user: User, case_id: int) -> None:
@@ -281,5 +279,4 @@ async def begin_correction(update: Update, ctx: Ctx, r: Renderer, user: User, ca
             "decided_on": old.decided_on.isoformat(),
         },
     )
-    await drafts.save(ctx.deps, me.id, state)
-    await CASE.ask(update, ctx, r, state, edit=True)
+    await CASE.begin(update, ctx, r, me.id, state, edit=True)

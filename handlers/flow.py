@@ -90,11 +90,18 @@ class Flow:
         return CallbackQueryHandler(typed_button(unpack)(self.on_button), pattern=self.pattern())
 
     async def begin(
-        self, update: Update, ctx: Ctx, r: Renderer, person_id: int, state: DraftState
+        self,
+        update: Update,
+        ctx: Ctx,
+        r: Renderer,
+        person_id: int,
+        state: DraftState,
+        edit: bool = False,
     ) -> None:
-        """Start the flow (or take it up again) at `state`, as the person's draft."""
+        """Start the flow (or take it up again) at `state`, as the person's draft; `edit`: in
+        place of the pressed message (the page it was opened from)."""
         await drafts.save(ctx.deps, person_id, state)
-        await self.ask(update, ctx, r, state, edit=False)
+        await self.ask(update, ctx, r, state, edit=edit)
 
     async def ask(
         self, update: Update, ctx: Ctx, r: Renderer, state: DraftState, edit: bool

@@ -9,6 +9,7 @@ attendees (picked from members) → minutes or photos → summary (Save). The en
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from telegram import Message, Update, User
 
@@ -197,8 +198,10 @@ async def begin(update: Update, ctx: Ctx, r: Renderer, user: User, code: str = "
     """The first question; the deep link /start meeting-qr (a reminder's Record it) skips it."""
     me = await people.identify(ctx.deps, tg_user(user), private=True)
     meetings.check_recorder(me)
-    state = DraftState(FLOW, "kind", {"files": [], "attendees": []})
-    state.data["no_materials"] = not ctx.deps.policy.regulation.study_materials
-    if code in KIND_CODES:
-        state.data["kind"], state.step = KIND_CODES[code], "date"
-    await MEETING.begin(update, ctx, r, me.id, state)
+    data: dict[str, Any] = {"files": [], "attendees": []}
+    data["no_materials"] = not ctx.deps.policy.regulation.study_materials
+    if code in KIND_CODES:  # the kind is known: the first question is the date
+        data["kind"] = KIND_CODES[code]
+    await MEETING.begin(
+        update, ctx, r, me.id, DraftState(FLOW, "date" if "kind" in data else "kind", data)
+    )
