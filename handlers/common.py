@@ -131,14 +131,16 @@ def button(func: ButtonCallback, *, gated: bool = True, reading: bool = False) -
 
 
 def typed_button(
-    unpack: Callable[[str | None], Pressed | None],
+    unpack: Callable[[str | None], Pressed | None], *, gated: bool = True, reading: bool = False
 ) -> Callable[[TypedCallback[Pressed]], Handler]:
     """Wrap the callback of one action of a typed button family, e.g.
     `@typed_button(EventButton.unpack)`: the same gate and answer as `button`, and data that
-    does not unpack (forged, truncated, old) is answered as a stale button."""
+    does not unpack (forged, truncated, old) is answered as a stale button. `reading`: a
+    button that only reads, which an inspector in office may press too (R7); not `gated`: one
+    anybody may press, admitted or not (the language at first contact)."""
 
     def wrap(func: TypedCallback[Pressed]) -> Handler:
-        return _pressed(func, unpack, gated=True, reading=False)
+        return _pressed(func, unpack, gated=gated, reading=reading)
 
     return wrap
 

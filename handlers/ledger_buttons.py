@@ -29,10 +29,10 @@ from handlers.common import (
     Handler,
     Pressed,
     TypedCallback,
-    _pressed,
     edit_or_send,
     reading_button,
     tg_user,
+    typed_button,
 )
 from handlers.ledger import CHOICES, FLOW, clause_rows, make_file, period_of, picker, show
 from render.renderer import Renderer
@@ -41,13 +41,9 @@ from render.renderer import Renderer
 def _reading(
     unpack: Callable[[str | None], Pressed | None],
 ) -> Callable[[TypedCallback[Pressed]], Handler]:
-    """handlers/common.typed_button for buttons that only read: an inspector in office may
-    press them as well as a member (R7), as common.reading_button lets through."""
-
-    def wrap(func: TypedCallback[Pressed]) -> Handler:
-        return _pressed(func, unpack, gated=True, reading=True)
-
-    return wrap
+    """The ledger's buttons only read: an inspector in office may press them as well as a
+    member (R7)."""
+    return typed_button(unpack, reading=True)
 
 
 @_reading(LedgerPickButton.unpack)

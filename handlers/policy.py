@@ -139,6 +139,20 @@ def regulation_lines(r: Renderer, p: Policy) -> list[str]:
     return lines
 
 
+async def _source(ctx: Ctx, r: Renderer) -> str:
+    """Where the policy in force came from: the chat, a file, or the regulation's defaults."""
+    version = await store.latest(ctx.deps)
+    if version is not None:
+        return r(
+            "Loaded through the chat from {file} on {when}.",
+            file=version.file_name,
+            when=r.t.datetime(version.loaded_at, ctx.deps.zone),
+        )
+    if ctx.deps.settings.policy_file is not None:
+        return r("From the file {file}.", file=str(ctx.deps.settings.policy_file))
+    return r("The regulation's own values (the default policy).")
+
+
 @command
 async def policy(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer) -> None:
     """/policy: the policy in force and where it came from."""
@@ -146,18 +160,7 @@ async def policy(update: Update, ctx: Ctx, message: Message, user: User, r: Rend
     if not authority.holds(me, *VIEWERS):
         raise NotAllowed(N_("Only an administrator or the leadership can see the policy."))
     today = ctx.deps.clock.now().astimezone(ctx.deps.zone).date()
-    version = await store.latest(ctx.deps)
-    if version is not None:
-        source = r(
-            "Loaded through the chat from {file} on {when}.",
-            file=version.file_name,
-            when=r.t.datetime(version.loaded_at, ctx.deps.zone),
-        )
-    elif ctx.deps.settings.policy_file is not None:
-        source = r("From the file {file}.", file=str(ctx.deps.settings.policy_file))
-    else:
-        source = r("The regulation's own values (the default policy).")
-    lines = [r("<b>Policy in force</b>"), source, ""]
+    lines = [r("<b>Policy in force</b>"), await _source(ctx, r), ""]
     lines += ["· " + line for line in summary(r, ctx.deps.policy, today)]
     lines += ["", *regulation_lines(r, ctx.deps.policy)]
     if me.is_admin:

@@ -27,13 +27,13 @@ from handlers.commands import INSPECTOR_COMMANDS, available
 from handlers.common import (
     Handler,
     TypedCallback,
-    _pressed,
     edit_or_send,
     is_private,
     private_only,
     reading_command,
     reply,
     tg_user,
+    typed_button,
     ungated_command,
 )
 from handlers.policy import VIEWERS as POLICY_VIEWERS
@@ -56,28 +56,17 @@ async def start(update: Update, ctx: Ctx, message: Message, user: User, r: Rende
         await private_only(message, ctx, r, "start")
         return
     payload = ctx.args[0] if ctx.args else ""
-    code = (
-        payload.removeprefix(invitations.PAYLOAD)
-        if payload.startswith(invitations.PAYLOAD)
-        else None
-    )
+    invited = payload.startswith(invitations.PAYLOAD)
+    code = payload.removeprefix(invitations.PAYLOAD) if invited else None
     result = await people.start(ctx.deps, tg_user(user), code)
     if not result.person.admitted:  # R4: told, in their language, what happens next
-        await reply(
-            message,
-            welcome(r, result.person, ctx.deps),
-            language_rows() if result.first_contact else None,
-        )
+        rows = language_rows() if result.first_contact else None
+        await reply(message, welcome(r, result.person, ctx.deps), rows)
         return
     if result.first_contact:
-        await reply(
-            message,
-            r(
-                "Welcome to Duty Desk, {name}. Please choose your language.",
-                name=result.person.name,
-            ),
-            language_rows(),
-        )
+        name = result.person.name
+        text = r("Welcome to Duty Desk, {name}. Please choose your language.", name=name)
+        await reply(message, text, language_rows())
         return
     if not await _follow(update, ctx, message, user, r, payload):
         await reply(message, welcome(r, result.person, ctx.deps))
@@ -184,7 +173,7 @@ def r1_opening(r: Renderer, policy: Policy, person: PersonView) -> str:
 def _anyone(func: TypedCallback[LanguageButton]) -> Handler:
     """handlers/common.typed_button without the admission gate: the language is chosen at
     first contact, before the office admits anyone (as common.ungated_button)."""
-    return _pressed(func, LanguageButton.unpack, gated=False, reading=False)
+    return typed_button(LanguageButton.unpack, gated=False)(func)
 
 
 @_anyone
