@@ -12,6 +12,16 @@ from telegram.ext import (
 )
 
 from bot.buttons import EventAction, EventButton
+from bot.buttons.calendar import CalendarAction, CalendarButton
+from bot.buttons.incidents import (
+    IncidentAction,
+    IncidentButton,
+    PullInAction,
+    PullInButton,
+    SeverityAction,
+    SeverityButton,
+)
+from bot.buttons.records import DETAILS, FindAction, FindButton, RecordAction, RecordButton
 from bot.context import AnyApp, Ctx
 from bot.errors import StaleButton
 from handlers import (
@@ -25,12 +35,14 @@ from handlers import (
     event_cards,
     find,
     groups,
+    growth,
     incidents,
     leaving,
     ledger,
     meeting,
     my,
     policy,
+    pull_in,
     record,
     report,
     roles,
@@ -90,14 +102,45 @@ def register(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=cd.pattern("lg")))
     app.add_handler(CallbackQueryHandler(roles.on_role_button, pattern=cd.pattern("ro")))
     app.add_handler(CallbackQueryHandler(roles.on_members_page, pattern=cd.pattern("mb")))
-    app.add_handler(CallbackQueryHandler(find.on_page, pattern=cd.pattern("fd")))
+    app.add_handler(CallbackQueryHandler(find.on_page, pattern=FindButton.pattern(FindAction.PAGE)))
     app.add_handler(CallbackQueryHandler(leaving.on_button, pattern=cd.pattern("lv")))
     app.add_handler(CallbackQueryHandler(admission.on_card, pattern=cd.pattern("pa")))
     app.add_handler(CallbackQueryHandler(admission.on_invitation, pattern=cd.pattern("iv")))
     app.add_handler(CallbackQueryHandler(groups.on_setup, pattern=cd.pattern("st")))
     app.add_handler(CallbackQueryHandler(draft_guard.on_button, pattern=cd.pattern("dg")))
     app.add_handler(CallbackQueryHandler(report.on_button, pattern=cd.pattern("rp")))
-    app.add_handler(CallbackQueryHandler(incidents.on_card, pattern=cd.pattern("in")))
+    # A page of Pull in's list (1in:pl:<id>:<page>) before the card's Pull in, whose pattern
+    # (1in:pl:<id>, and a mark after it under the card) would take the page for its mark.
+    app.add_handler(
+        CallbackQueryHandler(pull_in.on_page, pattern=PullInButton.pattern(PullInAction.PAGE))
+    )
+    for incident_action, on_incident in (  # one callback per action of an incident's card
+        (IncidentAction.ACKNOWLEDGE, incidents.on_acknowledge),
+        (IncidentAction.ADD_UPDATE, incidents.on_add_update),
+        (IncidentAction.REPORT_UPWARD, incidents.on_report_upward),
+        (IncidentAction.CONTAIN, incidents.on_contain),
+        (IncidentAction.CLOSE, incidents.on_close),
+        (IncidentAction.TIMELINE, incidents.on_timeline),
+        (IncidentAction.ATTACHMENTS, incidents.on_attachments),
+        (IncidentAction.OPEN, incidents.on_open),
+        (IncidentAction.PULL_IN, pull_in.on_pull_in),
+        (IncidentAction.ADD, growth.on_add),
+        (IncidentAction.ADD_DONE, growth.on_add_done),
+        (IncidentAction.ADD_CANCEL, growth.on_add_cancel),
+        (IncidentAction.CHANGE_SEVERITY, growth.on_change_severity),
+        (IncidentAction.REOPEN, growth.on_reopen),
+    ):
+        app.add_handler(
+            CallbackQueryHandler(on_incident, pattern=IncidentButton.pattern(incident_action))
+        )
+    app.add_handler(
+        CallbackQueryHandler(pull_in.on_person, pattern=PullInButton.pattern(PullInAction.PERSON))
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            growth.on_severity_chosen, pattern=SeverityButton.pattern(SeverityAction.CHOOSE)
+        )
+    )
     app.add_handler(CallbackQueryHandler(event.on_button, pattern=cd.pattern("ee")))
     for action, on_event in (  # one callback per action of an event's card (bot/buttons/)
         (EventAction.APPROVE, event_cards.on_approve),
@@ -118,10 +161,26 @@ def register(app: AnyApp) -> None:
         app.add_handler(CallbackQueryHandler(on_event, pattern=EventButton.pattern(action)))
     app.add_handler(CallbackQueryHandler(acting.on_acting, pattern=cd.pattern("ac")))
     app.add_handler(CallbackQueryHandler(meeting.on_button, pattern=cd.pattern("mt")))
-    app.add_handler(CallbackQueryHandler(calendar.on_button, pattern=cd.pattern("cl")))
+    app.add_handler(
+        CallbackQueryHandler(
+            calendar.on_snooze, pattern=CalendarButton.pattern(CalendarAction.SNOOZE)
+        )
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            calendar.on_document, pattern=CalendarButton.pattern(CalendarAction.DOCUMENT)
+        )
+    )
     app.add_handler(CallbackQueryHandler(policy.on_button, pattern=cd.pattern("po")))
     app.add_handler(CallbackQueryHandler(ledger.on_button, pattern=cd.pattern("ld")))
-    app.add_handler(CallbackQueryHandler(record.on_button, pattern=cd.pattern(record.DOMAIN)))
+    for record_action in DETAILS:  # the whole record, of each kind (R7)
+        app.add_handler(
+            CallbackQueryHandler(record.on_details, pattern=RecordButton.pattern(record_action))
+        )
+    for record_action in (RecordAction.ATTACHMENTS, RecordAction.MEETING_FILES):
+        app.add_handler(
+            CallbackQueryHandler(record.on_attachments, pattern=RecordButton.pattern(record_action))
+        )
     app.add_handler(CallbackQueryHandler(accountability.on_button, pattern=cd.pattern("rg")))
     app.add_handler(CallbackQueryHandler(stale_button))
 

@@ -6,13 +6,12 @@ from typing import Any
 
 from telegram import Message, Update, User
 
+from bot.buttons.calendar import CalendarButton
 from bot.calendar import meetings
 from bot.calendar.view import overview
 from bot.context import Ctx
-from bot.errors import StaleButton
 from handlers import briefing_docx
-from handlers import callback_data as cd
-from handlers.common import button, command, reply, tg_user
+from handlers.common import command, reply, tg_user, typed_button
 from render.calendar import (
     areas,
     day,
@@ -23,6 +22,9 @@ from render.calendar import (
     period,
 )
 from render.renderer import Renderer, esc
+
+# One callback per action of a reminder's buttons (bot/buttons/calendar.py).
+pressed = typed_button(CalendarButton.unpack)
 
 
 def _open_line(r: Renderer, item: dict[str, Any]) -> str:
@@ -84,17 +86,21 @@ async def calendar(update: Update, ctx: Ctx, message: Message, user: User, r: Re
     await reply(message, "\n".join(lines))
 
 
-@button
-async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
-    """1cl:sz:<occurrence>: remind the presser privately the next working morning;
-    1cl:bd:<occurrence>: the briefing as a document (A1)."""
-    occurrence_id = data.int_arg(0)
-    if occurrence_id is None or data.action not in ("sz", "bd"):
-        raise StaleButton()
-    if data.action == "bd":
-        return await briefing_docx.send(update, ctx, user, r, occurrence_id)
-    at, new = await meetings.snooze(ctx.deps, tg_user(user), occurrence_id)
+@pressed
+async def on_snooze(
+    update: Update, ctx: Ctx, b: CalendarButton, user: User, r: Renderer
+) -> str | None:
+    """1cl:sz:<occurrence>: remind the presser privately the next working morning (R2, R3)."""
+    at, new = await meetings.snooze(ctx.deps, tg_user(user), b.occurrence_id)
     when = r.t.datetime(at, ctx.deps.zone)
     if new:
         return r.plain("I will remind you in our private chat on {when}.", when=when)
     return r.plain("You will already be reminded on {when}.", when=when)
+
+
+@pressed
+async def on_document(
+    update: Update, ctx: Ctx, b: CalendarButton, user: User, r: Renderer
+) -> str | None:
+    """1cl:bd:<occurrence>: the quarterly briefing as a document, in this chat (A1)."""
+    return await briefing_docx.send(update, ctx, user, r, b.occurrence_id)

@@ -9,21 +9,20 @@ from __future__ import annotations
 
 from telegram import Message, Update, User
 
+from bot.buttons.records import FindAction, FindButton
 from bot.context import Ctx
-from bot.errors import StaleButton
 from bot.search import service as search
-from handlers import callback_data as cd
 from handlers import record
 from handlers.common import (
     cd_rows,
     edit_or_send,
     is_private,
     private_only,
-    reading_button,
     reading_command,
     reply,
     tg_user,
 )
+from handlers.reading import reading_typed_button
 from render.calendar import kind_name
 from render.event import status_name, type_name
 from render.incident import STATUS_NAMES, kind, severity
@@ -76,9 +75,9 @@ def _rows(r: Renderer, page: search.Page) -> cd_rows:
         rows.append([record.details(r, h.ref, h.kind, h.id) for h in page.hits[i : i + 2]])
     nav = []
     if page.page > 0:
-        nav.append(("‹", cd.encode("fd", "p", page.search_id, page.page - 1)))
+        nav.append(("‹", FindButton(FindAction.PAGE, page.search_id, page.page - 1).pack()))
     if page.has_next:
-        nav.append(("›", cd.encode("fd", "p", page.search_id, page.page + 1)))
+        nav.append(("›", FindButton(FindAction.PAGE, page.search_id, page.page + 1).pack()))
     if nav:
         rows.append(nav)
     return rows
@@ -94,12 +93,8 @@ async def find(update: Update, ctx: Ctx, message: Message, user: User, r: Render
     await reply(message, _text(r, page), _rows(r, page))
 
 
-@reading_button
-async def on_page(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
-    """‹ and › under a search's results."""
-    search_id, number = data.int_arg(0), data.int_arg(1)
-    if search_id is None or number is None:
-        raise StaleButton()
-    page = await search.page(ctx.deps, tg_user(user), search_id, number)
+@reading_typed_button(FindButton.unpack)
+async def on_page(update: Update, ctx: Ctx, b: FindButton, user: User, r: Renderer) -> None:
+    """1fd:p:<search>:<page>: ‹ and › under a search's results (R7)."""
+    page = await search.page(ctx.deps, tg_user(user), b.search_id, b.page)
     await edit_or_send(update, _text(r, page), _rows(r, page))
-    return None

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Message, Update, User
 
 from bot.buttons import EventAction, EventButton
+from bot.buttons.incidents import IncidentAction, IncidentButton
 from bot.context import Ctx
 from bot.events import queries as events
 from bot.incidents import queries as incidents
-from handlers import callback_data as cd
 from handlers.common import cd_rows, command, is_private, private_only, reply, tg_user
 from handlers.incidents import PENDING_REASONS
 from handlers.record import details
@@ -32,7 +32,10 @@ def _report_lines(
             shown.add(item.id)
             rows.append(
                 [
-                    (r.plain("Timeline of {ref}", ref=item.ref), cd.encode("in", "tl", item.id)),
+                    (
+                        r.plain("Timeline of {ref}", ref=item.ref),
+                        IncidentButton(IncidentAction.TIMELINE, item.id).pack(),
+                    ),
                     details(r, item.ref, "INC", item.id),
                 ]
             )
@@ -92,5 +95,12 @@ async def my(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer
         lines += [_event_line(r, ev, rows, listed) for ev in deciding]
         for item in waiting:
             lines.append(r(PENDING_REASONS[item.reason], ref=item.ref))
-            rows.append([(r.plain("Open {ref}", ref=item.ref), cd.encode("in", "op", item.id))])
+            rows.append(
+                [
+                    (
+                        r.plain("Open {ref}", ref=item.ref),
+                        IncidentButton(IncidentAction.OPEN, item.id).pack(),
+                    )
+                ]
+            )
     await reply(message, "\n".join(lines), rows[:MAX_ROWS])

@@ -10,7 +10,7 @@ from bot.i18n import N_
 from bot.people.roles import Role
 from bot.records.meetings import MeetingRecord
 from bot.records.service import EventRecord, IncidentRecord
-from handlers.incidents import timeline_lines
+from handlers.incident_timeline import timeline_lines
 from render.calendar import kind_name
 from render.event import speakers_text, status_name, type_name, when
 from render.fitting import free, split
