@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from telegram import Message, Update, User
 
 from bot.buttons.calendar import CalendarButton
 from bot.calendar import meetings
-from bot.calendar.view import overview
+from bot.calendar.view import Overview, overview
 from bot.context import Ctx
 from handlers import briefing_docx
 from handlers.common import command, reply, tg_user, typed_button
@@ -60,6 +61,11 @@ async def calendar(update: Update, ctx: Ctx, message: Message, user: User, r: Re
     """/calendar (private or group): what is due in the next weeks and what is overdue."""
     view = await overview(ctx.deps)
     today = ctx.deps.clock.now().astimezone(ctx.deps.zone).date()
+    await reply(message, "\n".join(_overview_lines(r, view, today)))
+
+
+def _overview_lines(r: Renderer, view: Overview, today: date) -> list[str]:
+    """The dedicated meetings this year (R2), then what is open, due, overdue and held."""
     held, minimum = view.dedicated
     lines = [
         r("<b>The regulation's calendar</b> ({date})", date=r.t.date(today)),
@@ -83,7 +89,7 @@ async def calendar(update: Update, ctx: Ctx, message: Message, user: User, r: Re
         lines.append("\n" + r("<b>Meetings held most recently</b>"))
         lines += ["· " + held_line(r, m.ref, m.held_on, m.kind, m.title) for m in view.recent]
     lines.append("\n" + r("Record a meeting that was held with /meeting."))
-    await reply(message, "\n".join(lines))
+    return lines
 
 
 @pressed

@@ -12,6 +12,7 @@ from telegram import Message, Update, User
 from bot.buttons.records import FindAction, FindButton
 from bot.context import Ctx
 from bot.search import service as search
+from bot.search.hits import Hit
 from handlers import record
 from handlers.common import (
     cd_rows,
@@ -29,7 +30,7 @@ from render.incident import STATUS_NAMES, kind, severity
 from render.renderer import Renderer, esc
 
 
-def _line(r: Renderer, hit: search.Hit) -> str:
+def _line(r: Renderer, hit: Hit) -> str:
     day = r.t.date(hit.at.astimezone(r.zone).date())
     if hit.kind == "inc":
         what = kind(r, hit.category)

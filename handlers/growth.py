@@ -19,8 +19,9 @@ from bot.drafts.service import DraftState
 from bot.errors import InvalidInput, StaleButton
 from bot.freetext import clean
 from bot.i18n import N_
-from bot.incidents import additions, changes
+from bot.incidents import additions, changes, reopening
 from bot.people import service as people
+from bot.people.service import TgUser
 from handlers import replay
 from handlers.answers import Takes, wrong_kind
 from handlers.common import draft_in, edit_or_send, reply, tg_user, typed_button
@@ -119,9 +120,9 @@ async def on_severity_chosen(
 
 @pressed
 async def on_reopen(update: Update, ctx: Ctx, b: IncidentButton, user: User, r: Renderer) -> None:
-    """1in:ro: a closed incident is reopened; it asks why (bot/incidents/changes.py)."""
+    """1in:ro: a closed incident is reopened; it asks why (bot/incidents/reopening.py)."""
     message = _message(update)
-    ref, count = await changes.check_reopen(ctx.deps, tg_user(user), b.incident_id)
+    ref, count = await reopening.check_reopen(ctx.deps, tg_user(user), b.incident_id)
     await _keep(ctx, user, DraftState(FLOW_REOPEN, "reason", {"id": b.incident_id, "count": count}))
     question = r("Why is {ref} to be reopened? Send the reason as a message, or /cancel.", ref=ref)
     await reply(message, question)
@@ -158,44 +159,56 @@ async def on_message(
     update: Update, ctx: Ctx, message: Message, user: User, r: Renderer, state: DraftState
 ) -> None:
     """Text or files of an addition; the reason of a change of severity or of a reopening."""
-    me, incident_id = tg_user(user), int(state.data["id"])
     if state.flow == FLOW_ADD:
-        if state.replayed:  # handled again after a crash: say where it stands, add nothing twice
-            texts, files = len(state.data["texts"]), len(state.data["attachments"])
-            await replay.ask_again(
-                ctx, state, reply(message, received(r, texts, files), _collecting(r, incident_id))
-            )
-            return
-        assert state.person_id is not None
-        if message.photo or message.document:
-            await add_attachment(ctx, message, r, state.data["attachments"])
-        elif message.text is not None:
-            state.data["texts"].append(clean("addition", message.text, ctx.deps.policy))
-            clean("addition", "\n".join(state.data["texts"]), ctx.deps.policy)  # all of it fits
-        else:
-            raise wrong_kind(Takes.ANY)
-        await drafts.save(ctx.deps, state.person_id, state)
-        texts, files = len(state.data["texts"]), len(state.data["attachments"])
-        await reply(message, received(r, texts, files), _collecting(r, incident_id))
+        await _collect(ctx, message, r, state)
         return
-    text = message.text or ""
+    me, text = tg_user(user), message.text or ""
     if state.flow == FLOW_SEVERITY:
-        changed = await changes.change_severity(
-            ctx.deps, me, incident_id, state.data["from"], state.data["to"], text
-        )
-        answer = r(
-            "{ref} is now {severity}; its handlers have been told.",
-            ref=changed.ref,
-            severity=severity(r, changed.severity),
-        )
-        if changed.brought_in:
-            answer += "\n" + r(
-                "Brought in by the new severity: {names}.", names=r.items(changed.brought_in)
-            )
+        answer = await _change_severity(ctx, me, r, state, text)
     else:
-        reopened = await changes.reopen(ctx.deps, me, incident_id, int(state.data["count"]), text)
+        count = int(state.data["count"])
+        reopened = await reopening.reopen(ctx.deps, me, int(state.data["id"]), count, text)
         answer = r(
             "{ref} is open again. Its handlers have been told and must acknowledge it again.",
             ref=reopened.ref,
         )
     await reply(message, answer)
+
+
+async def _change_severity(
+    ctx: Ctx, me: TgUser, r: Renderer, state: DraftState, reason: str
+) -> str:
+    """The change of severity with its reason (L4, R2); the answer names whom it brought in."""
+    was, to = state.data["from"], state.data["to"]
+    changed = await changes.change_severity(ctx.deps, me, int(state.data["id"]), was, to, reason)
+    answer = r(
+        "{ref} is now {severity}; its handlers have been told.",
+        ref=changed.ref,
+        severity=severity(r, changed.severity),
+    )
+    if changed.brought_in:
+        names = r.items(changed.brought_in)
+        answer += "\n" + r("Brought in by the new severity: {names}.", names=names)
+    return answer
+
+
+async def _collect(ctx: Ctx, message: Message, r: Renderer, state: DraftState) -> None:
+    """A text or a file of an addition, kept in the draft until Done; it says what it holds."""
+    incident_id = int(state.data["id"])
+    if state.replayed:  # handled again after a crash: say where it stands, add nothing twice
+        texts, files = len(state.data["texts"]), len(state.data["attachments"])
+        await replay.ask_again(
+            ctx, state, reply(message, received(r, texts, files), _collecting(r, incident_id))
+        )
+        return
+    assert state.person_id is not None
+    if message.photo or message.document:
+        await add_attachment(ctx, message, r, state.data["attachments"])
+    elif message.text is not None:
+        state.data["texts"].append(clean("addition", message.text, ctx.deps.policy))
+        clean("addition", "\n".join(state.data["texts"]), ctx.deps.policy)  # all of it fits
+    else:
+        raise wrong_kind(Takes.ANY)
+    await drafts.save(ctx.deps, state.person_id, state)
+    texts, files = len(state.data["texts"]), len(state.data["attachments"])
+    await reply(message, received(r, texts, files), _collecting(r, incident_id))

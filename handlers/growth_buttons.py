@@ -13,5 +13,5 @@ def add_button(r: Renderer, incident_id: int) -> tuple[str, str]:
 
 
 def reopen_button(r: Renderer, incident_id: int) -> tuple[str, str]:
-    """Reopen a closed incident, in /record (bot/incidents/changes.py)."""
+    """Reopen a closed incident, in /record (bot/incidents/reopening.py)."""
     return r.plain("Reopen"), IncidentButton(IncidentAction.REOPEN, incident_id).pack()

@@ -1,5 +1,7 @@
-"""The handler's card: Acknowledge, Add update, Escalate upward, Pull in, Contain, Close,
-Timeline, each press leaving the card as the incident now stands; and /pending."""
+"""The handler's card: Acknowledge, Add update, Escalate upward, Contain, Close, Timeline,
+Attachments, each press leaving the card as the incident now stands; and /pending. Pull in is
+handlers/pull_in.py, the buttons of records that grow handlers/growth.py, the timeline's
+words handlers/incident_timeline.py."""
 
 from __future__ import annotations
 
@@ -168,8 +170,8 @@ def _rows(r: Renderer, view: incidents.CardView, card: bool = True) -> list[list
 
 def _off_card(data: str) -> str:
     """The same button, no longer marked as sitting under the card."""
-    pressed = IncidentButton.unpack(data)
-    return data if pressed is None else replace(pressed, place="").pack()
+    button = IncidentButton.unpack(data)
+    return data if button is None else replace(button, place="").pack()
 
 
 async def _current(ctx: Ctx, me: TgUser, incident_id: int) -> incidents.CardView | None:
@@ -201,18 +203,25 @@ async def on_text_step(
     update: Update, ctx: Ctx, message: Message, user: User, r: Renderer, state: DraftState
 ) -> None:
     """The typed answer for Add update, Escalate upward (two questions) and Close."""
-    me, incident_id = tg_user(user), int(state.data["id"])
     text = message.text or ""
     if state.replayed and state.step == "what":  # handled again: ask what it made us ask
         await replay.ask_again(ctx, state, reply(message, r("What was reported to them?")))
         return
-    if state.flow == FLOW_UPWARD and state.step == "to":
+    if state.flow == FLOW_UPWARD and state.step == "to":  # P3: to whom, then what
         state.data["to"] = clean("upward_to", text, ctx.deps.policy)
         state.step = "what"
-        person = await people.identify(ctx.deps, me, private=True)
+        person = await people.identify(ctx.deps, tg_user(user), private=True)
         await drafts.save(ctx.deps, person.id, state)
         await reply(message, r("What was reported to them?"))
         return
+    answer = await _record_text(ctx, tg_user(user), r, state, text)
+    await drafts.clear(ctx.deps, user.id)
+    await reply(message, answer)
+
+
+async def _record_text(ctx: Ctx, me: TgUser, r: Renderer, state: DraftState, text: str) -> str:
+    """The update, the report upward or the closing, recorded; what the answer says."""
+    incident_id = int(state.data["id"])
     if state.flow == FLOW_UPDATE:
         done = await actions.add_update(ctx.deps, me, incident_id, text)
         answer = r("The update on {ref} was saved.", ref=done.ref)
@@ -224,8 +233,7 @@ async def on_text_step(
         answer = r("{ref} is closed. The reporter has been told.", ref=done.ref)
     if done.acknowledged:
         answer += "\n" + r("This also records your acknowledgement of {ref}.", ref=done.ref)
-    await drafts.clear(ctx.deps, user.id)
-    await reply(message, answer)
+    return answer
 
 
 PENDING_REASONS = {

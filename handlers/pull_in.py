@@ -7,9 +7,9 @@ from telegram import Update, User
 
 from bot.buttons.incidents import IncidentButton, PullInAction, PullInButton
 from bot.context import Ctx
-from bot.incidents import actions
+from bot.incidents import pulling
 from bot.incidents import queries as incidents
-from handlers.common import edit_or_send, reply, tg_user, typed_button
+from handlers.common import cd_rows, edit_or_send, reply, tg_user, typed_button
 from render.renderer import Renderer
 
 PAGE, PERSON = PullInAction.PAGE, PullInAction.PERSON
@@ -36,7 +36,7 @@ async def on_page(update: Update, ctx: Ctx, b: PullInButton, user: User, r: Rend
 @typed_button(PullInButton.unpack)
 async def on_person(update: Update, ctx: Ctx, b: PullInButton, user: User, r: Renderer) -> None:
     """1in:pp:<id>:<person>: that person is asked to help (L5)."""
-    name = await actions.pull_in(ctx.deps, tg_user(user), b.incident_id, b.number)
+    name = await pulling.pull_in(ctx.deps, tg_user(user), b.incident_id, b.number)
     await edit_or_send(update, r("{name} has been asked to help.", name=name), None)
 
 
@@ -53,6 +53,18 @@ async def _pull_in_list(
                 ref=found.ref,
             )
         return r("Nobody else has started the bot yet.")
+    text = r("Whom do you want to pull in?")
+    if found.pages > 1:
+        text += "\n" + r("Page {page} of {pages}.", page=found.page + 1, pages=found.pages)
+    if page is not None:
+        await edit_or_send(update, text, _rows(r, found, incident_id))
+    elif update.effective_message is not None:
+        await reply(update.effective_message, text, _rows(r, found, incident_id))
+    return None
+
+
+def _rows(r: Renderer, found: incidents.Candidates, incident_id: int) -> cd_rows:
+    """One button per person of the page, then ‹ and › where there is another page."""
     rows = [[(name, _button(PERSON, incident_id, pid))] for pid, name in found.people]
     turn = [
         (label, _button(PAGE, incident_id, to))
@@ -62,11 +74,4 @@ async def _pull_in_list(
         )
         if 0 <= to < found.pages
     ]
-    text = r("Whom do you want to pull in?")
-    if found.pages > 1:
-        text += "\n" + r("Page {page} of {pages}.", page=found.page + 1, pages=found.pages)
-    if page is not None:
-        await edit_or_send(update, text, [*rows, turn] if turn else rows)
-    elif update.effective_message is not None:
-        await reply(update.effective_message, text, [*rows, turn] if turn else rows)
-    return None
+    return [*rows, turn] if turn else rows

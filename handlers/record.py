@@ -10,7 +10,9 @@ from bot.calendar.briefing import RECORD_LINK
 from bot.context import Ctx
 from bot.records import meetings
 from bot.records import service as records
-from bot.records.service import EventRecord, IncidentRecord, Record
+from bot.records.events import EventRecord
+from bot.records.incidents import IncidentRecord
+from bot.records.service import Record
 from handlers.common import (
     is_private,
     private_only,

@@ -1,5 +1,5 @@
 """The buttons of an incident: its handlers' card (L4, L5, P3), the reporter's additions, the
-change of severity and the reopening (bot/incidents/changes.py)."""
+change of severity and the reopening (bot/incidents/changes.py, reopening.py)."""
 
 from __future__ import annotations
 

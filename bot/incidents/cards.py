@@ -45,7 +45,7 @@ def card_buttons(
     have them sent, whenever they joined. `card`: they sit under the card itself (marked
     ":c"), which a press turns into the card as it stands; under a relay or a reminder only the
     buttons change. `rated`: it has a severity, which its handlers may change (L4, R2); a
-    closed one can be reopened (bot/incidents/changes.py)."""
+    closed one can be reopened (bot/incidents/reopening.py)."""
     place = ON_CARD if card else ""
     a = IncidentAction
 
