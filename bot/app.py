@@ -186,6 +186,7 @@ def dump_tasks() -> None:
 
 
 async def on_stop(app: AnyApp) -> None:
+    """PTB's post-stop hook: the deliverer and the file fetcher stop their work."""
     deliverer = app.bot_data.get(DELIVERER_KEY)
     if isinstance(deliverer, Deliverer):
         await deliverer.stop()
@@ -202,6 +203,8 @@ def _lost(reason: str) -> None:
 
 
 async def on_shutdown(app: AnyApp) -> None:
+    """PTB's post-shutdown hook: leadership released at once (a follower takes over),
+    the health server stopped, the database closed."""
     leadership = app.bot_data.get(LEADERSHIP_KEY)
     if isinstance(leadership, Leadership):
         watch = app.bot_data.get("leadership_watch")

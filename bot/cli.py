@@ -52,6 +52,7 @@ def _prepare_db(settings: Settings) -> int:
 
 
 def cmd_db_upgrade(settings: Settings) -> int:
+    """`dutydesk db upgrade`: apply the migrations the database lacks."""
     code = _prepare_db(settings)
     if code == 0:
         print(f"database is up to date: {_safe_url(settings.resolved_database_url)}")
@@ -59,6 +60,8 @@ def cmd_db_upgrade(settings: Settings) -> int:
 
 
 def cmd_run(settings: Settings) -> int:
+    """`dutydesk run`: check everything local (token, policy, database), then serve until
+    stopped; the exit code says why it stopped."""
     from bot.app import StartError, serve
 
     # Everything local first (environment, then the policy file, then the database), so a typo
@@ -87,6 +90,7 @@ def cmd_run(settings: Settings) -> int:
 
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    """`dutydesk backup DIR`: copy the database and the kept files into a new folder."""
     from bot.db.backup import BackupError, backup
 
     try:
@@ -107,6 +111,8 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    """`dutydesk restore DIR`: put a backup back (the bot stopped first; `--force` replaces
+    a database that exists)."""
     from bot.db.backup import BackupError, restore
 
     try:
@@ -133,6 +139,7 @@ def cmd_files_verify(settings: Settings) -> int:
 
 
 def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    """`dutydesk sandbox`: try the bot offline against the local stand-in."""
     from standin.runner import run_sandbox
 
     setup_logging(args.log_level or "WARNING")
@@ -140,6 +147,7 @@ def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_ledger_sample(args: argparse.Namespace) -> int:
+    """`dutydesk ledger-sample`: write a sample year's ledger (R7) into a folder."""
     from standin.sample import make_sample
 
     setup_logging("WARNING")
@@ -149,6 +157,7 @@ def cmd_ledger_sample(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `dutydesk` command line: its subcommands and their options."""
     parser = argparse.ArgumentParser(
         prog="dutydesk", description="Duty Desk: the responsibility regulation, in Telegram."
     )
@@ -184,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one `dutydesk` subcommand; the process's exit code."""
     args = build_parser().parse_args(argv)
     try:
         if args.command == "ledger-sample":  # needs no configuration: a throw-away database

@@ -1,4 +1,5 @@
-"""One clock for the whole bot, so tests can move time (rule 8: time is aware, stored in UTC)."""
+"""One clock for the whole bot, so tests can move time (rule 8 of docs/decisions/011-house-rules.md:
+time is aware, stored in UTC)."""
 
 from __future__ import annotations
 

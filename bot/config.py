@@ -19,6 +19,7 @@ SUPPORTED_LOCALES = ("zh_CN", "en")
 
 
 def default_data_dir() -> Path:
+    """Where the bot keeps its data unless told: ./data."""
     return Path.cwd() / "data"
 
 
@@ -154,6 +155,7 @@ class Settings(BaseSettings):
 
 
 def host_port(value: str) -> str:
+    """`value` if it is HOST:PORT with a valid port; ValueError otherwise."""
     host, sep, port = value.rpartition(":")
     if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise ValueError(f"{value!r} must be HOST:PORT, e.g. 127.0.0.1:9090")

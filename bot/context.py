@@ -23,6 +23,7 @@ AnyApp = Application[ExtBot[None], Ctx, dict[Any, Any], dict[Any, Any], dict[Any
 
 
 def deps_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Deps:
+    """The dependencies `bot.app` put into the application's bot_data."""
     return _deps(app.bot_data)
 
 

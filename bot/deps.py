@@ -1,4 +1,5 @@
-"""What every service needs, built once at start and passed down (rule 6: no module state)."""
+"""What every service needs, built once at start and passed down (rule 6 of
+docs/decisions/011-house-rules.md: no module state)."""
 
 from __future__ import annotations
 

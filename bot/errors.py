@@ -1,6 +1,7 @@
 """Domain errors carry a message key (an English msgid) and parameters, never finished text.
 
-Handlers turn them into a localized answer (rule 7, rule 10).
+Handlers turn them into a localized answer (rules 7 and 10 of
+docs/decisions/011-house-rules.md).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ class DomainError(Exception):
 
 
 class NotAllowed(DomainError):
-    """The person lacks the role this action needs (checked in the service, rule 5)."""
+    """The person lacks the role this action needs (checked in the service:
+    rule 5 of docs/decisions/011-house-rules.md)."""
 
 
 class NotFound(DomainError):

@@ -44,27 +44,31 @@ def normalise(value: str | None, *, multiline: bool = True) -> str:
         text = text.replace(old, new)
     out: list[str] = []
     for i, char in enumerate(text):
-        code, category = ord(char), unicodedata.category(char)
-        if char == "\n" or char == "\t":
-            out.append(char if multiline and char == "\n" else " ")
-        elif char == ZWJ:  # 👨‍👩‍👧: kept between two pictographs, nowhere else
-            following = text[i + 1] if i + 1 < len(text) else ""
-            if out and _emoji(out[-1]) and following and _emoji(following):
-                out.append(char)
-        elif 0xE0020 <= code <= 0xE007F:  # tags spell a flag after 🏴, nothing alone
-            if out and (out[-1] == "\U0001f3f4" or 0xE0020 <= ord(out[-1]) <= 0xE007F):
-                out.append(char)
-        elif category in ("Cc", "Cf", "Cs") or char in _BLANKS or _noncharacter(code):
-            continue
-        elif 0xFE00 <= code <= 0xFE0F and not (out and not out[-1].isspace()):
-            continue  # a variation selector varies the character before it, or nothing
-        else:
-            out.append(char)
+        kept = _kept(char, out, text[i + 1 : i + 2], multiline)
+        if kept:
+            out.append(kept)
     cleaned = "".join(out)
     if not multiline:
         return " ".join(cleaned.split())
     lines = [line.rstrip() for line in cleaned.split("\n")]
     return "\n".join(lines).strip()
+
+
+def _kept(char: str, out: list[str], following: str, multiline: bool) -> str:
+    """What `char` becomes after what is kept so far (`out`): itself, a space, or "" (dropped)."""
+    code = ord(char)
+    if char in ("\n", "\t"):
+        return "\n" if multiline and char == "\n" else " "
+    if char == ZWJ:  # 👨‍👩‍👧: kept between two pictographs, nowhere else
+        return char if out and _emoji(out[-1]) and following and _emoji(following) else ""
+    if 0xE0020 <= code <= 0xE007F:  # tags spell a flag after 🏴, nothing alone
+        after_flag = bool(out) and (out[-1] == "\U0001f3f4" or 0xE0020 <= ord(out[-1]) <= 0xE007F)
+        return char if after_flag else ""
+    if unicodedata.category(char) in ("Cc", "Cf", "Cs") or char in _BLANKS or _noncharacter(code):
+        return ""
+    if 0xFE00 <= code <= 0xFE0F and not (out and not out[-1].isspace()):
+        return ""  # a variation selector varies the character before it, or nothing
+    return char
 
 
 def visible(text: str) -> bool:
@@ -129,6 +133,7 @@ FIELDS: dict[str, Field] = {
 
 
 def limit_of(field: str, policy: Policy) -> int:
+    """The most characters `field` may hold under `policy`."""
     return FIELDS[field].limit(policy)
 
 

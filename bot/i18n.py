@@ -1,8 +1,9 @@
 """Translations (gettext catalogues in `locales/`) and locale-aware formatting (Babel).
 
-Rule 7: the locale is resolved per update and passed explicitly, never kept in a context
-variable. Messages are English msgids with named `{placeholders}`; `N_` marks a msgid for
-extraction where the text is translated later (role names, error keys, command descriptions).
+Rule 7 of docs/decisions/011-house-rules.md: the locale is resolved per update and passed
+explicitly, never kept in a context variable. Messages are English msgids with named
+`{placeholders}`; `N_` marks a msgid for extraction where the text is translated later (role
+names, error keys, command descriptions).
 """
 
 from __future__ import annotations

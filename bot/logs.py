@@ -22,6 +22,8 @@ class RedactingFormatter(logging.Formatter):
 
 
 def setup_logging(level: str, secrets: Iterable[str] = ()) -> None:
+    """Log to stderr at `level`, with `secrets` (the token) redacted; quiet libraries that log
+    request URLs or chatter."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)

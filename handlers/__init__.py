@@ -21,7 +21,28 @@ from bot.buttons.incidents import (
     SeverityAction,
     SeverityButton,
 )
+from bot.buttons.people import (
+    ActingAction,
+    ActingButton,
+    AdmissionAction,
+    AdmissionButton,
+    AdmitIntoAction,
+    AdmitIntoButton,
+    GrantAction,
+    GrantButton,
+    InvitationAction,
+    InvitationButton,
+    LeavingAction,
+    LeavingButton,
+    MembersAction,
+    MembersButton,
+    MembershipAction,
+    MembershipButton,
+    RoleCardAction,
+    RoleCardButton,
+)
 from bot.buttons.records import DETAILS, FindAction, FindButton, RecordAction, RecordButton
+from bot.buttons.register import RegisterButton
 from bot.context import AnyApp, Ctx
 from bot.errors import StaleButton
 from handlers import (
@@ -29,9 +50,9 @@ from handlers import (
     acting,
     admission,
     calendar,
+    conversations,
     draft_guard,
     errors,
-    event,
     event_cards,
     find,
     groups,
@@ -40,11 +61,11 @@ from handlers import (
     leaving,
     ledger,
     meeting,
+    members,
     my,
     policy,
     pull_in,
     record,
-    report,
     roles,
     start,
     text,
@@ -79,7 +100,7 @@ def register(app: AnyApp) -> None:
     app.add_handler(CommandHandler("language", start.language, filters=new))
     app.add_handler(CommandHandler("cancel", text.cancel, filters=new))
     app.add_handler(CommandHandler("role", roles.role_command, filters=new))
-    app.add_handler(CommandHandler("members", roles.members, filters=new))
+    app.add_handler(CommandHandler("members", members.members, filters=new))
     app.add_handler(CommandHandler("invite", admission.invite, filters=new))
     app.add_handler(CommandHandler("invitations", admission.invitations_command, filters=new))
     app.add_handler(CommandHandler("inspector", admission.inspector, filters=new))
@@ -100,15 +121,35 @@ def register(app: AnyApp) -> None:
 
     # 3. Buttons, by the domain in their data; anything else is answered as stale.
     app.add_handler(CallbackQueryHandler(start.choose_language, pattern=cd.pattern("lg")))
-    app.add_handler(CallbackQueryHandler(roles.on_role_button, pattern=cd.pattern("ro")))
-    app.add_handler(CallbackQueryHandler(roles.on_members_page, pattern=cd.pattern("mb")))
+    for on_role, pattern in (  # the role card, /members and deactivation (bot/buttons/people)
+        (roles.on_view, RoleCardButton.pattern(RoleCardAction.VIEW)),
+        (roles.on_choose_headed, RoleCardButton.pattern(RoleCardAction.CHOOSE_HEADED)),
+        (roles.on_choose_membership, RoleCardButton.pattern(RoleCardAction.CHOOSE_MEMBERSHIP)),
+        (roles.on_new_committee, RoleCardButton.pattern(RoleCardAction.NEW_COMMITTEE)),
+        (roles.on_set_committee, MembershipButton.pattern(MembershipAction.SET)),
+        (roles.on_grant, GrantButton.pattern(GrantAction.GRANT)),
+        (roles.on_revoke, GrantButton.pattern(GrantAction.REVOKE)),
+        (members.on_members_page, MembersButton.pattern(MembersAction.PAGE)),
+        (leaving.on_ask, LeavingButton.pattern(LeavingAction.ASK)),
+        (leaving.on_deactivate, LeavingButton.pattern(LeavingAction.DEACTIVATE)),
+        (leaving.on_reactivate, LeavingButton.pattern(LeavingAction.REACTIVATE)),
+    ):
+        app.add_handler(CallbackQueryHandler(on_role, pattern=pattern))
     app.add_handler(CallbackQueryHandler(find.on_page, pattern=FindButton.pattern(FindAction.PAGE)))
-    app.add_handler(CallbackQueryHandler(leaving.on_button, pattern=cd.pattern("lv")))
-    app.add_handler(CallbackQueryHandler(admission.on_card, pattern=cd.pattern("pa")))
-    app.add_handler(CallbackQueryHandler(admission.on_invitation, pattern=cd.pattern("iv")))
+    for on_admission, pattern in (  # the admission card and the invitations (R4)
+        (admission.on_admit, AdmissionButton.pattern(AdmissionAction.ADMIT)),
+        (admission.on_choose_committee, AdmissionButton.pattern(AdmissionAction.CHOOSE_COMMITTEE)),
+        (admission.on_admit_into, AdmitIntoButton.pattern(AdmitIntoAction.ADMIT_INTO)),
+        (admission.on_refuse, AdmissionButton.pattern(AdmissionAction.REFUSE)),
+        (
+            admission.on_refuse_without_reason,
+            AdmissionButton.pattern(AdmissionAction.REFUSE_WITHOUT_REASON),
+        ),
+        (admission.on_withdraw_invitation, InvitationButton.pattern(InvitationAction.WITHDRAW)),
+    ):
+        app.add_handler(CallbackQueryHandler(on_admission, pattern=pattern))
     app.add_handler(CallbackQueryHandler(groups.on_setup, pattern=cd.pattern("st")))
     app.add_handler(CallbackQueryHandler(draft_guard.on_button, pattern=cd.pattern("dg")))
-    app.add_handler(CallbackQueryHandler(report.on_button, pattern=cd.pattern("rp")))
     # A page of Pull in's list (1in:pl:<id>:<page>) before the card's Pull in, whose pattern
     # (1in:pl:<id>, and a mark after it under the card) would take the page for its mark.
     app.add_handler(
@@ -141,7 +182,6 @@ def register(app: AnyApp) -> None:
             growth.on_severity_chosen, pattern=SeverityButton.pattern(SeverityAction.CHOOSE)
         )
     )
-    app.add_handler(CallbackQueryHandler(event.on_button, pattern=cd.pattern("ee")))
     for action, on_event in (  # one callback per action of an event's card (bot/buttons/)
         (EventAction.APPROVE, event_cards.on_approve),
         (EventAction.REJECT, event_cards.on_reject),
@@ -159,8 +199,9 @@ def register(app: AnyApp) -> None:
         (EventAction.HELD_WITH_INCIDENT, event_cards.on_held_with_incident),
     ):
         app.add_handler(CallbackQueryHandler(on_event, pattern=EventButton.pattern(action)))
-    app.add_handler(CallbackQueryHandler(acting.on_acting, pattern=cd.pattern("ac")))
-    app.add_handler(CallbackQueryHandler(meeting.on_button, pattern=cd.pattern("mt")))
+    app.add_handler(
+        CallbackQueryHandler(acting.on_revoke, pattern=ActingButton.pattern(ActingAction.REVOKE))
+    )
     app.add_handler(
         CallbackQueryHandler(
             calendar.on_snooze, pattern=CalendarButton.pattern(CalendarAction.SNOOZE)
@@ -181,7 +222,12 @@ def register(app: AnyApp) -> None:
         app.add_handler(
             CallbackQueryHandler(record.on_attachments, pattern=RecordButton.pattern(record_action))
         )
-    app.add_handler(CallbackQueryHandler(accountability.on_button, pattern=cd.pattern("rg")))
+    for page_action, on_register in accountability.ACTIONS.items():  # the register's pages (C)
+        app.add_handler(
+            CallbackQueryHandler(on_register, pattern=RegisterButton.pattern(page_action))
+        )
+    for flow in conversations.FLOWS:  # one callback per guided conversation (handlers/flow.py)
+        app.add_handler(flow.handler())
     app.add_handler(CallbackQueryHandler(stale_button))
 
     # 4. After every known command: unknown ones (in groups only when addressed to us).

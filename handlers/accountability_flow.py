@@ -2,28 +2,27 @@
 
 Steps: person concerned (picked a page at a time) → clause → facts (references to incidents and
 events linked) → grade → measures (marked, then Done) → decision date → summary (Save, or tap a
-field to change it). Back on every step, /cancel anywhere; kept as a draft in SQL, so a restart
-resumes it. A correction starts at the summary, prefilled from the entry it corrects.
+field to change it). The engine (handlers/flow.py) gives Back, Cancel, the draft in SQL and the
+crash replay; the keeper's authority is checked again at every answer. A correction starts at
+the summary, prefilled from the entry it corrects.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from telegram import Message, Update, User
+from telegram import Update, User
 
 from bot import examples
+from bot.buttons.register import RegisterAction, RegisterButton
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
-from bot.errors import InvalidInput, StaleButton
+from bot.errors import InvalidInput, StaleButton, UnknownCommand
 from bot.i18n import N_
 from bot.people import service as people
 from bot.register import service as register
 from bot.register.rules import CLAUSES, MEASURES, Grade
-from handlers import callback_data as cd
-from handlers import replay
 from handlers.accountability_render import (
     FIELD_NAMES,
     case_card,
@@ -34,23 +33,222 @@ from handlers.accountability_render import (
     references,
     summary,
 )
-from handlers.answers import Takes, typed, wrong_kind
-from handlers.common import cd_rows, draft_in, edit_or_send, nav_row, show_step, tg_user
-from handlers.steps import day_pressed, day_row, day_typed, marked, people_rows, toggle
+from handlers.answers import Takes, line
+from handlers.common import cd_rows, edit_or_send, tg_user
+from handlers.flow import Flow
+from handlers.flow_step import NEXT, Go, Question, Step, Turn, choice_step
+from handlers.steps import (
+    day_pressed,
+    day_row,
+    day_typed,
+    marked,
+    people_rows,
+    toggle,
+    turn_page,
+)
 from render.renderer import Renderer
 
 FLOW = "register"
-STEPS = ("person", "clause", "facts", "grade", "measures", "date", "summary")
-_KEPT = {"facts": "facts", "date": "decided_on"}  # steps with a Keep button: their answer
 QUESTION_FACTS = N_(
     "What are the facts? Describe them in a message. Name incidents or events by their "
     "reference, such as INC-2026-0003 or EVT-2026-0012, to link them."
 )
+KEEP = "k"  # the value of a Keep button: the answer given before stays
 GONE = N_("This entry is no longer being filled in. Send /register to start.")
 
 
-def _b(action: str, *args: object) -> str:
-    return cd.encode("rg", action, *args)
+async def _keeper(ctx: Ctx, user: User, pressed: bool) -> None:
+    """C: only the register's keepers record cases, and only while they keep it; to anyone
+    else a button of it means nothing (stale), a typed answer what an unknown command gets."""
+    try:
+        await register.require_keeper(ctx.deps, tg_user(user))
+    except UnknownCommand:
+        if pressed:
+            raise StaleButton() from None
+        raise
+
+
+async def _to_the_register(turn: Turn) -> None:
+    """Back from the first question: the register's page it was opened from."""
+    from handlers.accountability import show_page  # the register's page opens this flow
+
+    await show_page(turn.update, turn.ctx, turn.r, turn.user, 0)
+
+
+async def _ask_person(turn: Turn) -> Question:
+    chosen = {turn.data["person"]} if "person" in turn.data else set()
+    return turn.r("Whom does the case concern? Choose the person."), await people_rows(turn, chosen)
+
+
+async def _on_person(turn: Turn, value: str, extra: str) -> Go:
+    if turn_page(turn, value, extra):
+        return None
+    if not value.isdigit():
+        raise StaleButton()
+    person = await people.find_person(turn.ctx.deps, person_id=int(value))
+    turn.data["person"], turn.data["person_name"] = person.id, person.name
+    return NEXT
+
+
+async def _ask_facts(turn: Turn) -> Question:
+    keep = [[turn.button(turn.r.plain("Keep the facts as written"), KEEP)]]
+    return turn.r(QUESTION_FACTS), keep if turn.data.get("facts") else []
+
+
+async def _on_facts(turn: Turn, text: str) -> Go:
+    """The facts, and the incidents and events they name by reference, linked (C)."""
+    facts = await register.check_facts(turn.ctx.deps, tg_user(turn.user), text)
+    d = turn.data
+    d["facts"], d["incidents"], d["events"] = facts.text, facts.incidents, facts.events
+    d["missing"] = facts.missing
+    turn.note = "\n".join(references(turn.r, facts))
+    return NEXT
+
+
+async def _keep_facts(turn: Turn, value: str, _: str) -> Go:
+    if value != KEEP or not turn.data.get("facts"):
+        raise StaleButton()
+    return NEXT
+
+
+async def _ask_measures(turn: Turn) -> Question:
+    r, d = turn.r, turn.data
+    chosen = d.get("measures", [])
+    lines = [r("Which measures were decided? They may be combined. Tap to mark, then Done.")]
+    rows: cd_rows = []
+    for grade in Grade:
+        codes = [code for code, g in MEASURES.items() if g == grade]
+        lines.append(
+            r("{grade}: {measures}", grade=grade_name(r, grade), measures=measures_text(r, codes))
+        )
+        buttons = [turn.button(marked(measure_name(r, c), c in chosen), c) for c in codes]
+        rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([turn.button(r.plain("Done"))])
+    return "\n".join(lines), rows
+
+
+async def _on_measure(turn: Turn, code: str, _: str) -> Go:
+    if code:
+        if code not in MEASURES:
+            raise StaleButton()
+        toggle(turn.data.setdefault("measures", []), code)
+        return None
+    if not turn.data.get("measures"):  # Done
+        raise InvalidInput(N_("Choose at least one of the measures the regulation provides."))
+    return NEXT
+
+
+async def _ask_date(turn: Turn) -> Question:
+    r, deps, decided_on = turn.r, turn.ctx.deps, turn.data.get("decided_on")
+    text = r(
+        "On which day was it decided? Choose, or type a date such as {example}.",
+        example=examples.day(deps.clock.now(), deps.zone),
+    )
+    rows = [day_row(turn)]
+    if decided_on:
+        day = r.t.date(date.fromisoformat(decided_on))
+        rows.append([turn.button(r.plain("Keep: {date}", date=day), KEEP)])
+    return text, rows
+
+
+async def _on_date_pressed(turn: Turn, value: str, _: str) -> Go:
+    if value == KEEP and turn.data.get("decided_on"):
+        return NEXT
+    turn.data["decided_on"] = day_pressed(turn.ctx, value).isoformat()
+    return NEXT
+
+
+async def _on_date_typed(turn: Turn, text: str) -> Go:
+    decided_on = day_typed(turn.ctx, line(text))
+    register.check_decided_on(turn.ctx.deps, decided_on)
+    turn.data["decided_on"] = decided_on.isoformat()
+    return NEXT
+
+
+async def _summary(turn: Turn) -> str:
+    return summary(turn.r, turn.data) + "\n\n" + turn.r("Save it, or tap a field to change it.")
+
+
+async def _save(turn: Turn) -> str:
+    """Save: the case goes into the register (C1–C12), or corrects the entry it was made from."""
+    d, r, ctx, user = turn.data, turn.r, turn.ctx, turn.user
+    draft = register.CaseDraft(
+        person_id=int(d["person"]),
+        clause=d["clause"],
+        facts=d["facts"],
+        grade=d["grade"],
+        measures=list(d["measures"]),
+        decided_on=date.fromisoformat(d["decided_on"]),
+        corrects_id=d.get("corrects"),
+    )
+    case, _ = await register.record_case(ctx.deps, tg_user(user), draft)
+    done = r("Recorded as entry #{id}.", id=case.id)
+    await edit_or_send(
+        turn.update,
+        f"<b>{done}</b>\n\n{case_card(r, case)}",
+        [[(r.plain("Open the register"), RegisterButton(RegisterAction.PAGE).pack())]],
+    )
+    return done
+
+
+CASE = Flow(
+    name=FLOW,
+    domain="rg",
+    steps=(
+        Step("person", _ask_person, code="a", on_button=_on_person, field=FIELD_NAMES["person"]),
+        choice_step(
+            "clause",
+            N_("Which situation of the regulation applies (C1–C12)?"),
+            {c: c for c in CLAUSES},
+            clause_label,
+            code="cl",
+            marked=True,
+            field=FIELD_NAMES["clause"],
+        ),
+        Step(
+            "facts",
+            _ask_facts,
+            code="fa",
+            on_text=_on_facts,
+            on_button=_keep_facts,
+            takes=Takes.TEXT,
+            field=FIELD_NAMES["facts"],
+        ),
+        choice_step(
+            "grade",
+            N_("How serious is the case, by the regulation's grades?"),
+            {g.value: g.value for g in Grade},
+            grade_name,
+            code="g",
+            marked=True,
+            field=FIELD_NAMES["grade"],
+        ),
+        Step(
+            "measures",
+            _ask_measures,
+            code="m",
+            on_button=_on_measure,
+            field=FIELD_NAMES["measures"],
+        ),
+        Step(
+            "date",
+            _ask_date,
+            code="d",
+            on_button=_on_date_pressed,
+            on_text=_on_date_typed,
+            takes=Takes.TEXT_OR_BUTTONS,
+            field=FIELD_NAMES["date"],
+        ),
+    ),
+    summary=_summary,
+    submit=_save,
+    submit_label=N_("Save"),
+    edit="inline",
+    check=_keeper,
+    leave=_to_the_register,
+    gone=GONE,
+    cancelled=N_("Cancelled. Nothing was recorded."),
+)
 
 
 async def begin(update: Update, ctx: Ctx, r: Renderer, user: User) -> None:
@@ -58,7 +256,7 @@ async def begin(update: Update, ctx: Ctx, r: Renderer, user: User) -> None:
     me = await register.require_keeper(ctx.deps, tg_user(user))
     state = DraftState(FLOW, "person", {"measures": []})
     await drafts.save(ctx.deps, me.id, state)
-    await _ask(update, ctx, r, user, state, edit=True)
+    await CASE.ask(update, ctx, r, state, edit=True)
 
 
 async def begin_correction(update: Update, ctx: Ctx, r: Renderer, user: User, case_id: int) -> None:
@@ -84,161 +282,4 @@ async def begin_correction(update: Update, ctx: Ctx, r: Renderer, user: User, ca
         },
     )
     await drafts.save(ctx.deps, me.id, state)
-    await _ask(update, ctx, r, user, state, edit=True)
-
-
-async def _ask(
-    update: Update, ctx: Ctx, r: Renderer, user: User, state: DraftState, edit: bool, note: str = ""
-) -> None:
-    d, step = state.data, state.step
-    rows: cd_rows
-    if step == "person":
-        text = r("Whom does the case concern? Choose the person.")
-        rows = await people_rows(ctx, r, user, d, "rg", {d["person"]} if "person" in d else set())
-    elif step == "clause":
-        text = r("Which situation of the regulation applies (C1–C12)?")
-        rows = [[(marked(clause_label(r, c), c == d.get("clause")), _b("cl", c))] for c in CLAUSES]
-    elif step == "facts":
-        text = r(QUESTION_FACTS)
-        rows = [[(r.plain("Keep the facts as written"), _b("k"))]] if d.get("facts") else []
-    elif step == "grade":
-        text = r("How serious is the case, by the regulation's grades?")
-        rows = [[(marked(grade_name(r, g), g == d.get("grade")), _b("g", g))] for g in Grade]
-    elif step == "measures":
-        text, rows = _measures(r, d)
-    elif step == "date":
-        text = r(
-            "On which day was it decided? Choose, or type a date such as {example}.",
-            example=examples.day(ctx.deps.clock.now(), ctx.deps.zone),
-        )
-        rows = [day_row(r, "rg")]
-        if d.get("decided_on"):
-            day = r.t.date(date.fromisoformat(d["decided_on"]))
-            rows.append([(r.plain("Keep: {date}", date=day), _b("k"))])
-    else:
-        text = summary(r, d) + "\n\n" + r("Save it, or tap a field to change it.")
-        fields = [(r.plain(FIELD_NAMES[f]), _b("f", f)) for f in STEPS[:-1]]
-        rows = [[(r.plain("Save"), _b("ok"))], fields[:3], fields[3:]]
-    rows.append(nav_row(r, "rg"))
-    await show_step(update, "\n\n".join(t for t in (note, text) if t), rows, edit)
-
-
-def _measures(r: Renderer, d: dict[str, Any]) -> tuple[str, cd_rows]:
-    chosen = d.get("measures", [])
-    lines = [r("Which measures were decided? They may be combined. Tap to mark, then Done.")]
-    rows: cd_rows = []
-    for grade in Grade:
-        codes = [code for code, g in MEASURES.items() if g == grade]
-        lines.append(
-            r("{grade}: {measures}", grade=grade_name(r, grade), measures=measures_text(r, codes))
-        )
-        buttons = [(marked(measure_name(r, c), c in chosen), _b("m", c)) for c in codes]
-        rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([(r.plain("Done"), _b("md"))])
-    return "\n".join(lines), rows
-
-
-def _next(state: DraftState) -> None:
-    """Move on; after changing one field go straight back to the summary."""
-    if state.data.pop("editing", False):
-        state.step = "summary"
-    else:
-        state.step = STEPS[STEPS.index(state.step) + 1]
-
-
-async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
-    """The buttons of the conversation (the caller checked the presser keeps the register)."""
-    person_id, state = await draft_in(ctx, user, FLOW, GONE)
-    if state.replayed:  # handled again after a crash: show the step, apply nothing twice
-        await _ask(update, ctx, r, user, state, edit=True)
-        return None
-    d, step, arg = state.data, state.step, data.args[0] if data.args else ""
-    if data.action == "x":
-        await drafts.clear(ctx.deps, user.id)
-        await edit_or_send(update, r("Cancelled. Nothing was recorded."), None)
-        return None
-    if data.action == "ok" and step == "summary":
-        return await _save(update, ctx, r, user, d)
-    if data.action == "b":
-        state.step = "summary" if d.pop("editing", False) else STEPS[max(0, STEPS.index(step) - 1)]
-    elif data.action == "f" and step == "summary" and arg in STEPS[:-1]:
-        state.step, d["editing"] = arg, True
-    elif data.action == "a" and step == "person" and arg.isdigit():
-        person = await people.find_person(ctx.deps, person_id=int(arg))
-        d["person"], d["person_name"] = person.id, person.name
-        _next(state)
-    elif data.action == "p" and step == "person" and arg.isdigit():
-        d["page"] = int(arg)
-    elif data.action == "cl" and step == "clause" and arg in CLAUSES:
-        d["clause"] = arg
-        _next(state)
-    elif data.action == "k" and step in _KEPT and d.get(_KEPT[step]):
-        _next(state)
-    elif data.action == "g" and step == "grade" and arg in set(Grade):
-        d["grade"] = arg
-        _next(state)
-    elif data.action == "m" and step == "measures" and arg in MEASURES:
-        toggle(d.setdefault("measures", []), arg)
-    elif data.action == "md" and step == "measures":
-        if not d.get("measures"):
-            raise InvalidInput(N_("Choose at least one of the measures the regulation provides."))
-        _next(state)
-    elif data.action == "d" and step == "date" and arg in ("0", "1"):
-        d["decided_on"] = day_pressed(ctx, arg).isoformat()
-        _next(state)
-    else:
-        raise StaleButton()
-    await drafts.save(ctx.deps, person_id, state)
-    await _ask(update, ctx, r, user, state, edit=True)
-    return None
-
-
-async def _save(update: Update, ctx: Ctx, r: Renderer, user: User, d: dict[str, Any]) -> str:
-    draft = register.CaseDraft(
-        person_id=int(d["person"]),
-        clause=d["clause"],
-        facts=d["facts"],
-        grade=d["grade"],
-        measures=list(d["measures"]),
-        decided_on=date.fromisoformat(d["decided_on"]),
-        corrects_id=d.get("corrects"),
-    )
-    case, _ = await register.record_case(ctx.deps, tg_user(user), draft)
-    done = r("Recorded as entry #{id}.", id=case.id)
-    await edit_or_send(
-        update,
-        f"<b>{done}</b>\n\n{case_card(r, case)}",
-        [[(r.plain("Open the register"), _b("l", 0))]],
-    )
-    return done
-
-
-def takes(state: DraftState) -> Takes:
-    """What the step takes as an answer: the facts are typed, the date typed or chosen."""
-    return {"facts": Takes.TEXT, "date": Takes.TEXT_OR_BUTTONS}.get(state.step, Takes.BUTTONS)
-
-
-async def on_message(
-    update: Update, ctx: Ctx, message: Message, user: User, r: Renderer, state: DraftState
-) -> None:
-    """Text while a case is being recorded: the facts, or a typed decision date."""
-    if state.replayed:  # handled again after a crash: show the step, apply nothing twice
-        await replay.ask_again(ctx, state, _ask(update, ctx, r, user, state, edit=False))
-        return
-    me = await register.require_keeper(ctx.deps, tg_user(user))
-    d, note = state.data, ""
-    if state.step == "facts" and message.text is not None:
-        facts = await register.check_facts(ctx.deps, tg_user(user), message.text)
-        d["facts"], d["incidents"], d["events"] = facts.text, facts.incidents, facts.events
-        d["missing"] = facts.missing
-        note = "\n".join(references(r, facts))
-        _next(state)
-    elif state.step == "date" and message.text is not None:
-        decided_on = day_typed(ctx, typed(message))
-        register.check_decided_on(ctx.deps, decided_on)
-        d["decided_on"] = decided_on.isoformat()
-        _next(state)
-    else:
-        raise wrong_kind(takes(state))
-    await drafts.save(ctx.deps, me.id, state)
-    await _ask(update, ctx, r, user, state, edit=False, note=note)
+    await CASE.ask(update, ctx, r, state, edit=True)

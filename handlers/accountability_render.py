@@ -60,10 +60,12 @@ def clause_label(r: Renderer, clause: str) -> str:
 
 
 def grade_name(r: Renderer, grade: str) -> str:
+    """A grade of the regulation (C), in the reader's language."""
     return r.plain(GRADE_NAMES[Grade(grade)])
 
 
 def measure_name(r: Renderer, code: str) -> str:
+    """A measure the regulation provides (C), in the reader's language."""
     return r.plain(MEASURE_NAMES[code])
 
 

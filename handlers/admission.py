@@ -6,17 +6,23 @@ from typing import Any
 
 from telegram import Message, Update, User
 
+from bot.buttons.people import (
+    AdmissionAction,
+    AdmissionButton,
+    AdmitIntoAction,
+    AdmitIntoButton,
+    InvitationAction,
+    InvitationButton,
+)
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
-from bot.errors import InvalidInput, StaleButton
+from bot.errors import InvalidInput
 from bot.i18n import N_
 from bot.people import admission, inspectors, invitations
 from bot.people import service as people
 from bot.people.roles import Role
-from handlers import callback_data as cd
 from handlers.common import (
-    button,
     command,
     deep_link,
     edit_or_send,
@@ -24,6 +30,7 @@ from handlers.common import (
     private_only,
     reply,
     tg_user,
+    typed_button,
 )
 from render.renderer import Renderer, esc
 
@@ -47,45 +54,70 @@ def _decided(r: Renderer, decision: admission.Decision) -> str:
     return r("{name} is admitted and is told so.", name=decision.name)
 
 
-@button
-async def on_card(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
-    """1pa:ok|cm|ck|no|nr:<person>[:<committee>]: admit, pick a committee, refuse."""
-    pid, me = data.int_arg(0), tg_user(user)
-    if pid is None:
-        raise StaleButton()
-    if data.action in ("ok", "ck", "nr"):
-        committee = data.int_arg(1) if data.action == "ck" else None
-        if data.action == "ck" and committee is None:
-            raise StaleButton()
-        if data.action == "nr":  # the reason's question is answered, whoever decided
-            await drafts.clear(ctx.deps, user.id)
-        decision = await admission.decide(
-            ctx.deps, me, pid, admit_=data.action != "nr", committee_id=committee
-        )
-        await edit_or_send(update, _decided(r, decision), None)
-        return None
-    if data.action not in ("cm", "no"):
-        raise StaleButton()
-    name, committees = await admission.check_pending(ctx.deps, me, pid)  # authority first
-    if data.action == "cm":
-        if not committees:
-            raise InvalidInput(N_("There are no committees yet. Create one from /members."))
-        rows = [[(name, cd.encode("pa", "ck", pid, cid))] for cid, name in committees]
-        await edit_or_send(update, r("Into which committee is {name} admitted?", name=name), rows)
-        return None
+# One callback per button of the admission card (bot/buttons/people.py), each registered by
+# its pattern in handlers/__init__.register; anything that does not unpack is stale.
+on_card = typed_button(AdmissionButton.unpack)
+
+
+@on_card
+async def on_admit(update: Update, ctx: Ctx, b: AdmissionButton, user: User, r: Renderer) -> None:
+    """1pa:ok: admit the person (R4); they are told."""
+    decision = await admission.decide(ctx.deps, tg_user(user), b.person_id, admit_=True)
+    await edit_or_send(update, _decided(r, decision), None)
+
+
+@typed_button(AdmitIntoButton.unpack)
+async def on_admit_into(
+    update: Update, ctx: Ctx, b: AdmitIntoButton, user: User, r: Renderer
+) -> None:
+    """1pa:ck: admit the person into the committee chosen (R4, R5)."""
+    decision = await admission.decide(
+        ctx.deps, tg_user(user), b.person_id, admit_=True, committee_id=b.committee_id
+    )
+    await edit_or_send(update, _decided(r, decision), None)
+
+
+@on_card
+async def on_choose_committee(
+    update: Update, ctx: Ctx, b: AdmissionButton, user: User, r: Renderer
+) -> None:
+    """1pa:cm: into which committee (R5); the person must still be waiting (authority first)."""
+    name, committees = await admission.check_pending(ctx.deps, tg_user(user), b.person_id)
+    if not committees:
+        raise InvalidInput(N_("There are no committees yet. Create one from /members."))
+    into = AdmitIntoAction.ADMIT_INTO
+    rows = [[(c, AdmitIntoButton(into, b.person_id, cid).pack())] for cid, c in committees]
+    await edit_or_send(update, r("Into which committee is {name} admitted?", name=name), rows)
+
+
+@on_card
+async def on_refuse(update: Update, ctx: Ctx, b: AdmissionButton, user: User, r: Renderer) -> None:
+    """1pa:no: ask why the admission is refused (the person reads it), or refuse without."""
+    me = tg_user(user)
+    await admission.check_pending(ctx.deps, me, b.person_id)  # authority first
     me_id = (await people.identify(ctx.deps, me, private=True)).id
-    await drafts.save(ctx.deps, me_id, DraftState(FLOW_REFUSE, "reason", {"id": pid}))
-    without = [[(r.plain("Refuse without a reason"), cd.encode("pa", "nr", pid))]]
+    await drafts.save(ctx.deps, me_id, DraftState(FLOW_REFUSE, "reason", {"id": b.person_id}))
+    without = AdmissionButton(AdmissionAction.REFUSE_WITHOUT_REASON, b.person_id).pack()
     if update.effective_message is not None:
+        question = r(
+            "Why is the admission refused? Send the reason (the person reads it), "
+            "or refuse without one."
+        )
         await reply(
             update.effective_message,
-            r(
-                "Why is the admission refused? Send the reason (the person reads it), "
-                "or refuse without one."
-            ),
-            without,
+            question,
+            [[(r.plain("Refuse without a reason"), without)]],
         )
-    return None
+
+
+@on_card
+async def on_refuse_without_reason(
+    update: Update, ctx: Ctx, b: AdmissionButton, user: User, r: Renderer
+) -> None:
+    """1pa:nr: refuse without a reason (R4); the person is told."""
+    await drafts.clear(ctx.deps, user.id)  # the reason's question is answered, whoever decided
+    decision = await admission.decide(ctx.deps, tg_user(user), b.person_id, admit_=False)
+    await edit_or_send(update, _decided(r, decision), None)
 
 
 async def on_reason(
@@ -171,8 +203,7 @@ async def invitations_command(
         await reply(message, r("No invitation link is valid now. Send /invite to make one."))
         return
     rows = [
-        [(r.plain("Withdraw invitation {number}", number=i.id), cd.encode("iv", "rv", i.id))]
-        for i in listed
+        [(r.plain("Withdraw invitation {number}", number=i.id), _withdraw(i.id))] for i in listed
     ]
     await reply(
         message,
@@ -181,18 +212,19 @@ async def invitations_command(
     )
 
 
-@button
-async def on_invitation(
-    update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer
-) -> str | None:
-    """1iv:rv:<invitation>: withdraw it."""
-    invitation_id = data.int_arg(0)
-    if data.action != "rv" or invitation_id is None:
-        raise StaleButton()
-    withdrawn = await invitations.revoke(ctx.deps, tg_user(user), invitation_id)
+@typed_button(InvitationButton.unpack)
+async def on_withdraw_invitation(
+    update: Update, ctx: Ctx, b: InvitationButton, user: User, r: Renderer
+) -> str:
+    """1iv:rv: withdraw the invitation: its link admits nobody from now on (R4)."""
+    withdrawn = await invitations.revoke(ctx.deps, tg_user(user), b.invitation_id)
     return r.plain(
         "Invitation {number} is withdrawn: its link admits nobody now.", number=withdrawn.id
     )
+
+
+def _withdraw(invitation_id: int) -> str:
+    return InvitationButton(InvitationAction.WITHDRAW, invitation_id).pack()
 
 
 @command
@@ -215,6 +247,10 @@ async def inspector(update: Update, ctx: Ctx, message: Message, user: User, r: R
         period_first=args[3] if len(args) == 5 else None,
         period_last=args[4] if len(args) == 5 else None,
     )
+    await reply(message, _inspecting(r, made))
+
+
+def _inspecting(r: Renderer, made: inspectors.Inspection) -> str:
     said = r(
         "{name} may read the ledger from {first} to {last}, and nothing else; every "
         "reading is recorded.",
@@ -228,7 +264,7 @@ async def inspector(update: Update, ctx: Ctx, message: Message, user: User, r: R
             first=made.period_first,
             last=made.period_last,
         )
-    await reply(message, said)
+    return said
 
 
 INSPECTOR_USAGE = N_(

@@ -47,3 +47,9 @@ def typed(message: Message) -> str:
     """The text of a message as a step reads it (a date, a number, a @username): cleaned of
     control and invisible characters, one line (bot.freetext)."""
     return normalise(message.text, multiline=False)
+
+
+def line(text: str) -> str:
+    """A typed answer read as one line (a date, a number, a @username), as `typed` reads a
+    message."""
+    return normalise(text, multiline=False)

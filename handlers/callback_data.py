@@ -33,6 +33,8 @@ class Data:
 
 
 def encode(domain: str, action: str, *args: object) -> str:
+    """The callback data of a button of a family not typed yet; ValueError for a part that
+    cannot travel or over 64 bytes."""
     parts = [domain, action, *(str(a) for a in args)]
     for part in parts:
         if not _PART.match(part):
@@ -44,6 +46,7 @@ def encode(domain: str, action: str, *args: object) -> str:
 
 
 def decode(raw: str | None) -> Data | None:
+    """What the callback data says, or None: forged, truncated, of an older version."""
     if not raw or not raw.startswith(VERSION) or len(raw.encode()) > MAX_BYTES:
         return None
     parts = raw[len(VERSION) :].split(":")

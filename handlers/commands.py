@@ -92,6 +92,7 @@ INSPECTOR_COMMANDS = (
 
 
 def available(roles: frozenset[Role]) -> list[Command]:
+    """The commands a person holding `roles` may use, for their command menu and /help."""
     return [c for c in COMMANDS if not c.roles or c.roles & roles]
 
 

@@ -33,6 +33,7 @@ Handler = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
 
 
 def tg_user(user: User) -> TgUser:
+    """Who pressed or wrote, as the services know a Telegram user (no telegram in bot/)."""
     return TgUser(
         id=user.id,
         first_name=user.first_name or "",
@@ -51,6 +52,7 @@ async def renderer_for(ctx: Ctx, user: User | None) -> Renderer:
 
 
 def is_private(chat: Chat | None) -> bool:
+    """Whether the update came from a private chat with the bot."""
     return chat is not None and chat.type == Chat.PRIVATE
 
 
@@ -259,22 +261,6 @@ async def edit_or_send(update: Update, text: str, rows: cd_rows | None) -> None:
                 raise
         return
     if update.effective_message is not None:
-        await reply(update.effective_message, text, rows)
-
-
-def nav_row(r: Renderer, domain: str) -> list[tuple[str, str]]:
-    """Back and Cancel, the last row of every step of a guided conversation."""
-    return [
-        (r.plain("‹ Back"), cd.encode(domain, "b")),
-        (r.plain("Cancel"), cd.encode(domain, "x")),
-    ]
-
-
-async def show_step(update: Update, text: str, rows: cd_rows, edit: bool) -> None:
-    """A conversation's question: in place of the pressed message, or as a new message."""
-    if edit:
-        await edit_or_send(update, text, rows)
-    elif update.effective_message is not None:
         await reply(update.effective_message, text, rows)
 
 

@@ -1,46 +1,47 @@
-"""Deactivate and Reactivate on a person's card in /members (R4): authority in the service."""
+"""Deactivate and Reactivate on a person's card in /members (R4): authority in the service.
+One callback per button (bot/buttons/people.LeavingButton); each answers on the person's card."""
 
 from __future__ import annotations
 
 from telegram import Update, User
 
+from bot.buttons.people import LeavingAction, LeavingButton
 from bot.context import Ctx
-from bot.errors import StaleButton
-from bot.people import grants, leaving
-from handlers import callback_data as cd
-from handlers.common import button, edit_or_send, tg_user
-from handlers.roles import card_rows, card_text
+from bot.people import card, leaving
+from handlers.common import edit_or_send, tg_user, typed_button
+from handlers.roles import back_row, show_card
 from render.renderer import Renderer
 
+pressed = typed_button(LeavingButton.unpack)
 
-@button
-async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
-    """d: ask to confirm; dd: deactivate; a: reactivate. Each answers on the person's card."""
-    pid = data.int_arg(0)
-    if pid is None or data.action not in ("d", "dd", "a"):
-        raise StaleButton()
-    me = tg_user(user)
-    if data.action == "d":
-        await leaving.check_may(ctx.deps, me, pid)  # nothing is asked of who may not
-        card = await grants.role_card(ctx.deps, me, pid)
-        text = r(
-            "Deactivate {name}? Their roles end, the open work they hold moves to others (the "
-            "office is told), and they can no longer act or be picked. Their name stays on "
-            "every record. They can be reactivated later.",
-            name=card.person.name,
-        )
-        rows = [
-            [(r.plain("Yes, deactivate"), cd.encode("lv", "dd", pid))],
-            [(r.plain("Back"), cd.encode("ro", "v", pid))],
-        ]
-        await edit_or_send(update, text, rows)
-        return None
-    if data.action == "dd":
-        left = await leaving.deactivate(ctx.deps, me, pid)
-        toast = r("{name} is deactivated.", name=left.person.name)
-    else:
-        back = await leaving.reactivate(ctx.deps, me, pid)
-        toast = r("{name} is a member again, without any role.", name=back.name)
-    card = await grants.role_card(ctx.deps, me, pid)
-    await edit_or_send(update, card_text(r, card), card_rows(r, card))
-    return toast
+
+@pressed
+async def on_ask(update: Update, ctx: Ctx, b: LeavingButton, user: User, r: Renderer) -> None:
+    """1lv:d: Deactivate…: what it does, and Yes or Back."""
+    me, pid = tg_user(user), b.person_id
+    await leaving.check_may(ctx.deps, me, pid)  # nothing is asked of who may not
+    shown = await card.role_card(ctx.deps, me, pid)
+    text = r(
+        "Deactivate {name}? Their roles end, the open work they hold moves to others (the "
+        "office is told), and they can no longer act or be picked. Their name stays on "
+        "every record. They can be reactivated later.",
+        name=shown.person.name,
+    )
+    yes = LeavingButton(LeavingAction.DEACTIVATE, pid).pack()
+    await edit_or_send(update, text, [[(r.plain("Yes, deactivate"), yes)], back_row(r, pid)])
+
+
+@pressed
+async def on_deactivate(update: Update, ctx: Ctx, b: LeavingButton, user: User, r: Renderer) -> str:
+    """1lv:dd: deactivate the person (R4): their roles end and their open work moves on."""
+    left = await leaving.deactivate(ctx.deps, tg_user(user), b.person_id)
+    await show_card(update, ctx, r, b.person_id)
+    return r("{name} is deactivated.", name=left.person.name)
+
+
+@pressed
+async def on_reactivate(update: Update, ctx: Ctx, b: LeavingButton, user: User, r: Renderer) -> str:
+    """1lv:a: bring the person back as a member, without any role (R4)."""
+    back = await leaving.reactivate(ctx.deps, tg_user(user), b.person_id)
+    await show_card(update, ctx, r, b.person_id)
+    return r("{name} is a member again, without any role.", name=back.name)

@@ -30,6 +30,7 @@ _STALE: ContextVar[int | None] = ContextVar("dutydesk_replay_stale", default=Non
 
 
 def sent(message_id: int) -> None:
+    """Note the question `reply` just sent in this update (`ask_again` keeps it as the copy)."""
     _SENT.set(message_id)
 
 

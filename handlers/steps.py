@@ -3,31 +3,30 @@ people picked a page at a time, choices marked with ✓ and toggled."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, TypeVar
-
-from telegram import User
+from typing import TypeVar
 
 from bot.context import Ctx
+from bot.errors import StaleButton
 from bot.incidents.rules import parse_moment
 from bot.people import service as people
-from handlers import callback_data as cd
 from handlers.common import cd_rows, tg_user
+from handlers.flow_step import Turn
 from render.renderer import Renderer
 
 T = TypeVar("T")
 
 
-def day_row(r: Renderer, domain: str) -> list[tuple[str, str]]:
-    """Today and Yesterday; the press arrives as action "d" with 0 or 1 (days back)."""
-    return [
-        (r.plain("Today"), cd.encode(domain, "d", 0)),
-        (r.plain("Yesterday"), cd.encode(domain, "d", 1)),
-    ]
+def day_row(turn: Turn) -> list[tuple[str, str]]:
+    """Today and Yesterday, buttons of the step; the press carries 0 or 1 (days back)."""
+    return [turn.button(turn.r.plain("Today"), 0), turn.button(turn.r.plain("Yesterday"), 1)]
 
 
 def day_pressed(ctx: Ctx, days_back: str) -> date:
-    """The local day a press of `day_row` means."""
+    """The local day a press of `day_row` means; anything else is a stale button."""
+    if days_back not in ("0", "1"):
+        raise StaleButton()
     return ctx.deps.clock.now().astimezone(ctx.deps.zone).date() - timedelta(int(days_back))
 
 
@@ -38,6 +37,7 @@ def day_typed(ctx: Ctx, text: str) -> date:
 
 
 def marked(label: str, chosen: bool) -> str:
+    """A choice's label, marked ✓ when chosen."""
     return ("✓ " if chosen else "") + label
 
 
@@ -50,24 +50,37 @@ def toggle(items: list[T], item: T) -> list[T]:
     return items
 
 
-def paging_row(
-    r: Renderer, domain: str, page: int, pages: int, action: str = "p"
-) -> list[tuple[str, str]]:
-    """‹ Previous and Next › where there are such pages; they arrive as `action`."""
+Make = Callable[[str, int], tuple[str, str]]  # a label and a page: the button
+
+
+def paging_row(r: Renderer, page: int, pages: int, make: Make) -> list[tuple[str, str]]:
+    """‹ Previous and Next › where there are such pages, each made by `make`."""
     row = []
     if page > 0:
-        row.append((r.plain("‹ Previous"), cd.encode(domain, action, page - 1)))
+        row.append(make(r.plain("‹ Previous"), page - 1))
     if page + 1 < pages:
-        row.append((r.plain("Next ›"), cd.encode(domain, action, page + 1)))
+        row.append(make(r.plain("Next ›"), page + 1))
     return row
 
 
-async def people_rows(
-    ctx: Ctx, r: Renderer, user: User, d: dict[str, Any], domain: str, chosen: set[int]
-) -> cd_rows:
+PAGE = "pg"  # the value of a people step's paging buttons; a name's is the person's id
+
+
+async def people_rows(turn: Turn, chosen: set[int]) -> cd_rows:
     """The people the bot knows, a page at a time (the draft's "page"), those chosen marked;
-    a name arrives as action "a" with the person's id."""
-    listed = await people.list_people(ctx.deps, tg_user(user), int(d.get("page", 0)), pickable=True)
-    rows = [[(marked(p.name, p.id in chosen), cd.encode(domain, "a", p.id))] for p in listed.people]
-    paging = paging_row(r, domain, listed.page, listed.pages)
+    buttons of the step, a name carrying the person's id and a page PAGE and its number."""
+    page = int(turn.data.get("page", 0))
+    listed = await people.list_people(turn.ctx.deps, tg_user(turn.user), page, pickable=True)
+    rows = [[turn.button(marked(p.name, p.id in chosen), p.id)] for p in listed.people]
+    paging = paging_row(turn.r, listed.page, listed.pages, lambda t, n: turn.button(t, PAGE, n))
     return [*rows, paging] if paging else rows
+
+
+def turn_page(turn: Turn, value: str, extra: str) -> bool:
+    """A paging press of `people_rows`: the draft's page is changed; False for a name."""
+    if value != PAGE:
+        return False
+    if not extra.isdigit():
+        raise StaleButton()
+    turn.data["page"] = int(extra)
+    return True

@@ -29,6 +29,7 @@ OBLIGATION_NAMES = {
 
 
 def day(r: Renderer, iso: str) -> str:
+    """An ISO date in the reader's words."""
     return r.t.date(date.fromisoformat(iso))
 
 
@@ -56,6 +57,7 @@ def named(r: Renderer, p: dict[str, Any]) -> str:
 
 
 def topics(r: Renderer, p: dict[str, Any]) -> str:
+    """A2's topic areas, one bulleted line each, in the reader's language, escaped."""
     return "\n".join(f"· {esc(zh if r.locale.startswith('zh') else en)}" for zh, en in p["topics"])
 
 
@@ -191,6 +193,7 @@ def _sensitive(r: Renderer, p: dict[str, Any]) -> str:
 
 
 def obligation_name(r: Renderer, item: dict[str, Any]) -> str:
+    """The name of the item's obligation in the reader's words (plain)."""
     key = item["obligation"]
     return r.plain(OBLIGATION_NAMES[key])
 
@@ -237,6 +240,7 @@ def _digest(r: Renderer, p: dict[str, Any]) -> str:
 
 
 def kind_name(r: Renderer, kind: str) -> str:
+    """A meeting kind's name in the reader's words, with the clause it serves (plain)."""
     return r.plain(KIND_NAMES[MeetingKind(kind)])
 
 

@@ -17,10 +17,12 @@ TYPE_NAMES = {
 
 
 def type_name(r: Renderer, value: str) -> str:
+    """An event type's name in the reader's words (plain); an unknown one as it is."""
     return r.plain(TYPE_NAMES.get(value, value))
 
 
 def when(r: Renderer, iso: str) -> str:
+    """An ISO moment in the reader's words, in the organisation's zone."""
     return r.t.datetime(datetime.fromisoformat(iso), r.zone)
 
 
@@ -30,6 +32,8 @@ def speakers_text(r: Renderer, speakers: list[dict[str, str]]) -> str:
 
 
 def facts(r: Renderer, p: dict[str, Any]) -> str:
+    """An event request's facts as its card shows them (R6): reference, title, organiser,
+    time, venue, audience, speakers, outline, and what the deciders must know."""
     speakers = speakers_text(r, p["speakers"])
     lines = [
         f"<b>{esc(p['ref'])}</b> · {esc(type_name(r, p['event_type']))}",
@@ -75,6 +79,7 @@ STATUS_NAMES = {
 
 
 def status_name(r: Renderer, value: str) -> str:
+    """An event status's name in the reader's words (plain); an unknown one as it is."""
     return r.plain(STATUS_NAMES.get(value, value))
 
 
@@ -239,3 +244,30 @@ NOTICES: dict[str, Notice] = {
         )
     ),
 }
+
+
+def request_summary(r: Renderer, d: dict[str, Any], lead_days: int, now: datetime) -> str:
+    """An event request's draft as its requester checks it before Submit (R6), with the
+    warning the approver will see when it is less than the lead time ahead."""
+    speakers = speakers_text(r, d.get("speakers", []))
+    lines = [
+        r("<b>Please check your request.</b>"),
+        r("Type: {value}", value=type_name(r, d["type"])),
+        r("Title: {text}", text=d["title"]),
+        r("Organiser (responsible): {name}", name=d.get("organiser_name") or r.plain("you")),
+        r("Date and time: {when}", when=when(r, d["date"])),
+        r("Venue: {text}", text=d["venue"]),
+        r("Expected audience: {n}", n=r.t.number(d["audience"])),
+        r("Speakers: {text}", text=speakers),
+        r("Outline: {text}", text=d["outline"]),
+        r.plural("{n} attachment", "{n} attachments", len(d.get("attachments", []))),
+    ]
+    if (datetime.fromisoformat(d["date"]) - now).days < lead_days:
+        lines.append(
+            r.plural(
+                "⚠ Less than {n} day ahead: the approver will see this warning.",
+                "⚠ Less than {n} days ahead: the approver will see this warning.",
+                lead_days,
+            )
+        )
+    return "\n".join(lines)

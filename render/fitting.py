@@ -32,6 +32,7 @@ def free(escaped: str) -> str:
 
 
 def unmarked(text: str) -> str:
+    """`text` without the free-text marks (`free`), as it may be sent."""
     return _MARKS.sub("", text)
 
 

@@ -28,14 +28,17 @@ STATUS_NAMES = {
 
 
 def kind(r: Renderer, value: str) -> str:
+    """An incident kind's name in the reader's words (plain)."""
     return r.plain(KIND_NAMES.get(value, value))
 
 
 def severity(r: Renderer, value: str | None) -> str:
+    """A severity's name in the reader's words (plain); "—" for none."""
     return r.plain(SEVERITY_NAMES[value]) if value else "—"
 
 
 def moment(r: Renderer, iso: str, precision: str = "minute") -> str:
+    """An ISO moment in the reader's words, to the minute or to the `day`; "—" for none."""
     if not iso:
         return "—"
     value = datetime.fromisoformat(iso)
@@ -61,6 +64,8 @@ def facts(r: Renderer, p: dict[str, Any]) -> str:
 
 
 def card(r: Renderer, p: dict[str, Any]) -> str:
+    """A handler's incident card (L4): why it reached them (the state now, when looked at again)
+    and the report's facts."""
     head = r("A report needs your attention.")
     if p.get("pulled_in_by"):
         head = r("{name} asked you to help handle this report.", name=p["pulled_in_by"])
@@ -136,6 +141,7 @@ def state_lines(r: Renderer, state: dict[str, Any]) -> list[str]:
 
 
 def escalated(r: Renderer, p: dict[str, Any]) -> str:
+    """The card of an incident nobody acknowledged in time (L2, L4)."""
     return (
         r("Nobody acknowledged {ref} in time; it has been escalated.", ref=p["ref"])
         + "\n\n"
@@ -144,6 +150,7 @@ def escalated(r: Renderer, p: dict[str, Any]) -> str:
 
 
 def relay(r: Renderer, p: dict[str, Any]) -> str:
+    """P2: a progress update on an incident, relayed to the leadership as it is written."""
     # P2: handle and report at the same time.
     return r(
         "Update on {ref} ({severity}) from {by}:\n{text}",
@@ -155,6 +162,7 @@ def relay(r: Renderer, p: dict[str, Any]) -> str:
 
 
 def group_notice(r: Renderer, p: dict[str, Any]) -> str:
+    """The group's notice that an incident was reported and is being handled (L4)."""
     return r(
         "A {severity} incident was reported at {when} and is being handled.",
         severity=severity(r, p["severity"]).lower(),
@@ -239,6 +247,7 @@ def attachment_lines(r: Renderer, attachments: Sequence[Any]) -> list[str]:
 
 
 def evidence_text(r: Renderer, ref: str, attachments: Sequence[Any]) -> str:
+    """The heading before an incident's attachments are sent, and their lines."""
     head = r.plural(
         "{ref}: {n} attachment follows.",
         "{ref}: {n} attachments follow.",

@@ -10,6 +10,8 @@ from render.renderer import Renderer
 
 
 def summary(r: Renderer, d: dict[str, Any]) -> str:
+    """A meeting's draft as the recorder checks it before it is kept: kind, date, areas and
+    their conclusions (A2), what was studied (R3), subject, attendees, files, minutes."""
     lines = [
         r("<b>Please check the record.</b>"),
         r("Meeting: {kind}", kind=kind_name(r, d["kind"])),

@@ -141,4 +141,5 @@ def all_notices() -> dict[str, Notice]:
 
 
 def notice(r: Renderer, template: str, params: dict[str, Any]) -> str:
+    """The text of an outbox message: its template's notice rendered for the reader."""
     return all_notices()[template](r, params)

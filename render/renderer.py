@@ -1,4 +1,5 @@
-"""All user-facing text: gettext, then HTML escaping of every interpolated value (rule 9).
+"""All user-facing text: gettext, then HTML escaping of every interpolated value
+(rule 9 of docs/decisions/011-house-rules.md).
 
 Messages are sent with parse_mode HTML. Translated templates may contain our own tags; values
 (names, committee names, anything a person typed) are always escaped here and nowhere else.
@@ -19,6 +20,7 @@ from render.fitting import free
 
 
 def esc(value: object) -> str:
+    """`value` as text safe inside an HTML message."""
     return html.escape(str(value), quote=False)
 
 

@@ -1,4 +1,5 @@
-"""The outbox delivery task: sends queued messages after their transaction committed (rule 4).
+"""The outbox delivery task: sends queued messages after their transaction committed
+(docs/decisions/005-outbox-guarantees.md).
 
 Which messages are at-most-once and which at-least-once is decided where they are queued
 (bot.outbox.models.Semantics); here a timed-out send is retried only for at-least-once ones.
@@ -172,31 +173,8 @@ class Deliverer(Worker):
         text, markup = self.outgoing.compose(message, locale)
         try:
             sent = await self._post(message, text, markup, send)
-        except RetryAfter as exc:
-            if self.metrics is not None:
-                self.metrics.flood.labels("outbox").inc()
-            seconds = _seconds(exc.retry_after)
-            self.pacer.back_off(message.chat_id, seconds)
-            await self._retry(message, f"429 retry after {seconds:.0f} s", seconds, count=False)
-        except ChatMigrated as exc:
-            await chats.migrate(self.deps, old_chat_id=message.chat_id, new_chat_id=exc.new_chat_id)
-            await self._retry(message, "chat migrated", 0, count=False)
-        except Forbidden as exc:
-            await self._forbidden(message, exc.message)
-        except BadRequest as exc:
-            # Not transient: chat not found, or a message Telegram refuses (a bug to fix).
-            log.error("outbox message %s refused: %s", message.id, exc.message)
-            await self._settle(message, OutboxStatus.FAILED, exc.message)
-        except NetworkError as exc:
-            # A timeout, or a connection that broke after the request went out, may have
-            # delivered it (docs/decisions/001-telegram-limits.md): only at-least-once goes again.
-            error = f"{'timed out' if isinstance(exc, TimedOut) else 'network'}: {exc.message}"
-            if message.semantics == Semantics.AT_MOST_ONCE and _maybe_sent(exc):
-                await self._settle(message, OutboxStatus.UNCERTAIN, error)
-            else:
-                await self._retry(message, error, None)
         except TelegramError as exc:
-            await self._retry(message, exc.message, None)
+            await self._failed(message, exc)
         else:
             self._count("sent")
             async with self.deps.db.core() as connection:
@@ -206,6 +184,34 @@ class Deliverer(Worker):
                     now=self.deps.clock.now(),
                     telegram_message_id=sent,
                 )
+
+    async def _failed(self, message: OutboxMessage, exc: TelegramError) -> None:
+        """What Telegram's refusal of `message` leads to: a retry, a settled state, a notice."""
+        if isinstance(exc, RetryAfter):
+            if self.metrics is not None:
+                self.metrics.flood.labels("outbox").inc()
+            seconds = _seconds(exc.retry_after)
+            self.pacer.back_off(message.chat_id, seconds)
+            await self._retry(message, f"429 retry after {seconds:.0f} s", seconds, count=False)
+        elif isinstance(exc, ChatMigrated):
+            await chats.migrate(self.deps, old_chat_id=message.chat_id, new_chat_id=exc.new_chat_id)
+            await self._retry(message, "chat migrated", 0, count=False)
+        elif isinstance(exc, Forbidden):
+            await self._forbidden(message, exc.message)
+        elif isinstance(exc, BadRequest):
+            # Not transient: chat not found, or a message Telegram refuses (a bug to fix).
+            log.error("outbox message %s refused: %s", message.id, exc.message)
+            await self._settle(message, OutboxStatus.FAILED, exc.message)
+        elif isinstance(exc, NetworkError):
+            # A timeout, or a connection that broke after the request went out, may have
+            # delivered it (docs/decisions/001-telegram-limits.md): only at-least-once goes again.
+            error = f"{'timed out' if isinstance(exc, TimedOut) else 'network'}: {exc.message}"
+            if message.semantics == Semantics.AT_MOST_ONCE and _maybe_sent(exc):
+                await self._settle(message, OutboxStatus.UNCERTAIN, error)
+            else:
+                await self._retry(message, error, None)
+        else:
+            await self._retry(message, exc.message, None)
 
     async def _post(
         self, message: OutboxMessage, text: str, markup: InlineKeyboardMarkup | None, send: Send

@@ -1,5 +1,6 @@
 """An answer Telegram did not take (a 429 too long to wait for, a 5xx, a connection closed or
-hung) goes to the person later through the outbox, which retries it and paces it (rule 4).
+hung) goes to the person later through the outbox, which retries it and paces it
+(docs/decisions/005-outbox-guarantees.md).
 
 By the time a step's question is shown, the person's answer is saved: the draft has moved on.
 Told "nothing was changed, try again", they pressed a button the draft had left ("no longer

@@ -1,7 +1,8 @@
 """What a running bot counts, for /metrics (Prometheus text format) and /readyz.
 
-One registry per application (rule 6: no module state): build_application makes it and hands
-it to the parts that count — the update handling, the deliverer, the answers, the sweeps.
+One registry per application (rule 6 of docs/decisions/011-house-rules.md: no module state):
+build_application makes it and hands it to the parts that count — the update handling, the
+deliverer, the answers, the sweeps.
 """
 
 from __future__ import annotations

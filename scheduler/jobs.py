@@ -62,6 +62,8 @@ async def daily_backup(ctx: Ctx) -> None:
 
 
 def schedule(app: AnyApp) -> None:
+    """Put the fixed jobs on the job queue: the event sweep, the calendar (A2, A3, R2, R3), the
+    incident sweep (L4) and the daily backup."""
     assert app.job_queue is not None
     app.job_queue.run_repeating(
         event_reminders, interval=60, first=15, name="event-sweep", job_kwargs=JOB_KWARGS

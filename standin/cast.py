@@ -55,6 +55,7 @@ PEOPLE = (
 
 
 def person(key: str) -> Person:
+    """The sandbox's person with this key."""
     return next(p for p in PEOPLE if p.key == key)
 
 

@@ -8,6 +8,8 @@ from standin.world import World
 
 
 def find_chat(world: World, params: JSONDict) -> Chat:
+    """The chat `chat_id` names (an id or an @username); 400 "chat not found" as Telegram
+    answers."""
     value = params.get("chat_id")
     if value in (None, ""):
         raise bad("chat_id is empty")
@@ -34,6 +36,7 @@ GIFT_TYPES = (
 
 
 def get_chat(world: World, p: JSONDict) -> JSONDict:
+    """getChat: the chat as the Bot API describes it."""
     chat = find_chat(world, p)
     return {
         **chat.as_json(world.users),
@@ -56,6 +59,7 @@ def _status(world: World, chat: Chat, user_id: int) -> str:
 
 
 def get_chat_member(world: World, p: JSONDict) -> JSONDict:
+    """getChatMember: the user's (or the bot's) membership of the chat."""
     chat = find_chat(world, p)
     user_id = as_int(p, "user_id")
     if user_id == world.bot_id:
@@ -66,6 +70,7 @@ def get_chat_member(world: World, p: JSONDict) -> JSONDict:
 
 
 def get_chat_administrators(world: World, p: JSONDict) -> list[JSONDict]:
+    """getChatAdministrators: the group's administrators, the bot among them if it is one."""
     chat = find_chat(world, p)
     if chat.type == "private":
         raise bad("there are no administrators in the private chat")
@@ -80,11 +85,13 @@ def get_chat_administrators(world: World, p: JSONDict) -> list[JSONDict]:
 
 
 def get_chat_member_count(world: World, p: JSONDict) -> int:
+    """getChatMemberCount: the members of the chat, the bot included."""
     chat = find_chat(world, p)
     return 2 if chat.type == "private" else len(chat.members) + chat.bot_member
 
 
 def leave_chat(world: World, p: JSONDict) -> bool:
+    """leaveChat: the bot leaves a group it is in."""
     chat = find_chat(world, p)
     if chat.type == "private":
         raise bad("chat member status can't be changed in private chats")

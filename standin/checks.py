@@ -42,6 +42,7 @@ class ApiError(Exception):
 
 
 def bad(description: str, **parameters: Any) -> ApiError:
+    """A 400 Bad Request with Telegram's description."""
     return ApiError(400, f"Bad Request: {description}", **parameters)
 
 
@@ -56,6 +57,7 @@ def as_json(value: Any, what: str = "JSON object") -> Any:
 
 
 def as_int(params: JSONDict, name: str) -> int:
+    """The integer parameter `name`; 400 when it is empty or not a number."""
     if params.get(name) in (None, ""):
         raise bad(f"{name} is empty")
     try:
@@ -65,6 +67,7 @@ def as_int(params: JSONDict, name: str) -> int:
 
 
 def as_bool(params: JSONDict, name: str) -> bool:
+    """Whether the parameter `name` is true, as Telegram reads booleans."""
     return str(params.get(name, "")).lower() in ("true", "1")
 
 
@@ -144,6 +147,7 @@ def _check_button(button: Any) -> None:
 
 
 def valid_button_url(url: str) -> bool:
+    """Whether Telegram takes `url` for a button: http(s) with a host, or tg:."""
     parsed = urlparse(url)
     if parsed.scheme in ("http", "https"):
         return bool(parsed.hostname) and " " not in url

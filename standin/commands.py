@@ -32,6 +32,7 @@ Documents and photos the bot sends are saved under the sandbox's folder; their p
 
 
 def user(session: Session) -> SimUser:
+    """The stand-in's user the sandbox acts as now."""
     return session.standin.users[session.person.user_id]
 
 
@@ -43,6 +44,8 @@ ECHO_MAX = 500  # characters of a long text echoed before it is sent
 
 
 async def say(session: Session, text: str) -> None:
+    """Send `text` as the current person in the current chat (replying, after :reply), and
+    show what the bot answers."""
     show_meanwhile(session)
     shown = text if len(text) <= ECHO_MAX else f"{text[:ECHO_MAX]}… ({len(text)} characters)"
     print(f"{session.person.name} ({_where_now(session)}) → " + indent(shown))
@@ -113,6 +116,7 @@ async def paste(session: Session, read: ReadLine) -> None:
 
 
 def list_cards(session: Session) -> None:
+    """`:cards`: the chat's cards with buttons, numbered, each with its buttons."""
     found = [
         (number, msg)
         for number, msg in enumerate(cards(session.standin, session.chat_id), 1)
@@ -178,40 +182,67 @@ async def _press_button(session: Session, msg: Message, label: str, data: str) -
 async def command(session: Session, line: str, read: ReadLine) -> bool:
     """Handle one line; False to stop."""
     word, _, rest = line.strip().partition(" ")
-    rest = rest.strip()
     if word in (":quit", ":q", ":exit"):
         return False
-    if word == ":press":
-        await press(session, rest)
-    elif word == ":cards":
-        list_cards(session)
-    elif word in (":file", ":photo"):
-        await send_file(session, word[1:], rest)
-    elif word == ":paste":
-        await paste(session, read)
-    elif word == ":forget":
-        forgotten = list(session.standin.files)
-        for file_id in forgotten:
-            session.standin.forget_file(file_id)
-        print(f"-- the stand-in forgot {len(forgotten)} file(s), as Telegram does after a while")
-    elif word == ":as":
-        if any(p.key == rest for p in PEOPLE):
-            session.current = rest
-            print(f"-- now acting as {session.person.name}")
+    if word.startswith(":"):
+        action = ACTIONS.get(word)
+        if action is None:
+            print(HELP)
         else:
-            print(f"  (:as takes one of: {', '.join(p.key for p in PEOPLE)}; :people says who)")
-    elif word == ":in":
-        if rest in ("group", "private"):
-            session.chat = rest
-        else:
-            print("  (:in group or :in private)")
-    elif word == ":reply":
-        session.reply_next = True
-    elif word == ":people":
-        for text in await roles_now(session.deps):
-            print(text)
-    elif word.startswith(":"):
-        print(HELP)
+            await action(session, rest.strip(), read)
     elif line.strip():
         await say(session, line.strip())
     return True
+
+
+# One `:word` of HELP: what it does with the rest of the line (and more lines, for :paste).
+Action = Callable[[Session, str, ReadLine], Awaitable[None]]
+
+
+async def _forget(session: Session, rest: str, read: ReadLine) -> None:
+    forgotten = list(session.standin.files)
+    for file_id in forgotten:
+        session.standin.forget_file(file_id)
+    print(f"-- the stand-in forgot {len(forgotten)} file(s), as Telegram does after a while")
+
+
+async def _act_as(session: Session, rest: str, read: ReadLine) -> None:
+    if any(p.key == rest for p in PEOPLE):
+        session.current = rest
+        print(f"-- now acting as {session.person.name}")
+    else:
+        print(f"  (:as takes one of: {', '.join(p.key for p in PEOPLE)}; :people says who)")
+
+
+async def _move(session: Session, rest: str, read: ReadLine) -> None:
+    if rest in ("group", "private"):
+        session.chat = rest
+    else:
+        print("  (:in group or :in private)")
+
+
+async def _reply(session: Session, rest: str, read: ReadLine) -> None:
+    session.reply_next = True
+
+
+async def _people(session: Session, rest: str, read: ReadLine) -> None:
+    for text in await roles_now(session.deps):
+        print(text)
+
+
+async def _cards(session: Session, rest: str, read: ReadLine) -> None:
+    list_cards(session)
+
+
+ACTIONS: dict[str, Action] = {
+    ":press": lambda session, rest, read: press(session, rest),
+    ":cards": _cards,
+    ":file": lambda session, rest, read: send_file(session, "file", rest),
+    ":photo": lambda session, rest, read: send_file(session, "photo", rest),
+    ":paste": lambda session, rest, read: paste(session, read),
+    ":forget": _forget,
+    ":as": _act_as,
+    ":in": _move,
+    ":reply": _reply,
+    ":people": _people,
+}

@@ -260,6 +260,7 @@ def parse_html(html: str) -> tuple[str, list[dict[str, Any]]]:
 
 
 def visible_text(html: str) -> str:
+    """The text a reader sees of Telegram HTML (the tags gone, the entities decoded)."""
     return parse_html(html)[0]
 
 

@@ -70,6 +70,7 @@ HAN = TgUser(7, "Han")  # head of the publicity committee
 
 
 def at(month: int, day: int, hour: int = 10, minute: int = 0, year: int = 2026) -> datetime:
+    """A Beijing-time moment of the sample year, in UTC."""
     return datetime(year, month, day, hour, minute, tzinfo=CN).astimezone(UTC)
 
 

@@ -101,6 +101,7 @@ def _reply_to(world: World, chat: Chat, p: JSONDict) -> int | None:
 
 
 def send_message(world: World, p: JSONDict) -> JSONDict:
+    """sendMessage: the bot's message, stored and answered as Telegram does."""
     shown, raw, entities = formatted(p, "text")
     markup = reply_markup(p)
     chat = writable_chat(world, p)
@@ -120,6 +121,7 @@ def send_message(world: World, p: JSONDict) -> JSONDict:
 
 
 def send_file(world: World, p: JSONDict, kind: str) -> JSONDict:
+    """sendDocument or sendPhoto (`kind`): an uploaded file, a known file_id or a URL."""
     caption, raw, entities = formatted(p, "caption", caption=True)
     markup = reply_markup(p)
     chat = writable_chat(world, p)
@@ -151,6 +153,8 @@ def send_file(world: World, p: JSONDict, kind: str) -> JSONDict:
 
 
 def own_message(world: World, p: JSONDict, verb: str = "edit") -> Message:
+    """The message `p` names for `verb`; 400 as Telegram answers when it is missing, or not the
+    bot's to edit."""
     if p.get("inline_message_id"):
         raise bad("the stand-in does not simulate inline messages")
     chat = find_chat(world, p)
@@ -163,6 +167,8 @@ def own_message(world: World, p: JSONDict, verb: str = "edit") -> Message:
 
 
 def edit_message_text(world: World, p: JSONDict) -> JSONDict:
+    """editMessageText: new text and keyboard (none given: the keyboard goes); 400 when nothing
+    changed."""
     shown, raw, entities = formatted(p, "text")
     markup = reply_markup(p, inline_only=True)  # absent: the keyboard goes, as on Telegram
     msg = own_message(world, p)
@@ -178,6 +184,7 @@ def edit_message_text(world: World, p: JSONDict) -> JSONDict:
 
 
 def edit_message_reply_markup(world: World, p: JSONDict) -> JSONDict:
+    """editMessageReplyMarkup: a new keyboard (none given: it goes); 400 when unchanged."""
     markup = reply_markup(p, inline_only=True)
     msg = own_message(world, p)
     if markup == msg.markup:
@@ -190,6 +197,7 @@ def edit_message_reply_markup(world: World, p: JSONDict) -> JSONDict:
 
 
 def delete_message(world: World, p: JSONDict) -> bool:
+    """deleteMessage: as Telegram allows it (another's message in a group: as an admin only)."""
     msg = own_message(world, p, "delete")
     chat = world.chats[msg.chat_id]
     if not msg.from_bot and chat.type != "private" and chat.bot_status != "administrator":
@@ -201,6 +209,8 @@ def delete_message(world: World, p: JSONDict) -> bool:
 
 
 def answer_callback_query(world: World, p: JSONDict) -> bool:
+    """answerCallbackQuery: 400 for a press answered already or too old; a toast or alert of
+    at most 200 characters."""
     query_id = str(p.get("callback_query_id", ""))
     pressed = world.queries.pop(query_id, None)
     if pressed is None or world.now() - pressed > world.query_max_age:
@@ -213,6 +223,7 @@ def answer_callback_query(world: World, p: JSONDict) -> bool:
 
 
 def get_file(world: World, p: JSONDict) -> JSONDict:
+    """getFile: the file's path for download; 400 for an unknown or too big file."""
     file_id = str(p.get("file_id", ""))
     if file_id not in world.files:
         raise bad("invalid file_id")
@@ -222,6 +233,7 @@ def get_file(world: World, p: JSONDict) -> JSONDict:
 
 
 def send_chat_action(world: World, p: JSONDict) -> bool:
+    """sendChatAction: accepted for a known action in a chat the bot may write to."""
     writable_chat(world, p, flood=False)
     if str(p.get("action")) not in CHAT_ACTIONS:
         raise bad("wrong parameter action in request")

@@ -15,6 +15,7 @@ TIMEOUT = 180  # seconds: LibreOffice's first start on a cold machine is slow
 
 
 def soffice() -> str | None:
+    """The LibreOffice program on this machine, or None."""
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
@@ -82,6 +83,7 @@ def first_page_png(pdf: Path, png: Path, dpi: int = 60) -> Path:
 
 
 def pages(pdf: Path) -> int:
+    """How many pages the PDF has (pdfinfo)."""
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
     for line in info.stdout.splitlines():
         if line.startswith("Pages:"):
@@ -90,6 +92,7 @@ def pages(pdf: Path) -> int:
 
 
 def text(pdf: Path) -> str:
+    """The PDF's text, laid out as on the page (pdftotext)."""
     return subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout

@@ -57,6 +57,7 @@ def _scope_key(p: JSONDict) -> tuple[str, str]:
 
 
 def set_my_commands(world: World, p: JSONDict) -> bool:
+    """setMyCommands: the command menu for a scope and language, checked as Telegram does."""
     commands = as_json(p.get("commands") or "[]", "bot commands")
     if not isinstance(commands, list) or len(commands) > 100:
         raise bad("commands must be an array of at most 100 BotCommand")
@@ -70,15 +71,18 @@ def set_my_commands(world: World, p: JSONDict) -> bool:
 
 
 def get_my_commands(world: World, p: JSONDict) -> list[JSONDict]:
+    """getMyCommands: the command menu of a scope and language."""
     return [{"command": c, "description": d} for c, d in world.commands.get(_scope_key(p), [])]
 
 
 def delete_my_commands(world: World, p: JSONDict) -> bool:
+    """deleteMyCommands: the menu of a scope and language removed."""
     world.commands.pop(_scope_key(p), None)
     return True
 
 
 def set_chat_menu_button(world: World, p: JSONDict) -> bool:
+    """setChatMenuButton: the menu button of a chat, or the default one."""
     chat_id = as_int(p, "chat_id") if p.get("chat_id") else None
     button = as_json(p.get("menu_button") or '{"type": "default"}', "menu button")
     world.menu_buttons[chat_id] = button
@@ -86,6 +90,7 @@ def set_chat_menu_button(world: World, p: JSONDict) -> bool:
 
 
 def get_chat_menu_button(world: World, p: JSONDict) -> JSONDict:
+    """getChatMenuButton: the chat's menu button, else the default one."""
     chat_id = as_int(p, "chat_id") if p.get("chat_id") else None
     fallback = world.menu_buttons.get(None, {"type": "commands"})
     return world.menu_buttons.get(chat_id, fallback)

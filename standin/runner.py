@@ -37,6 +37,7 @@ NO_TERMINAL = (
 
 
 async def start_all(settings: Settings, port: int) -> tuple[StandIn, AnyApp]:
+    """Start the stand-in and the real bot polling it, on a prepared database."""
     standin = StandIn(token=TOKEN, bot_username="dutydesk_sandbox_bot")
     await standin.start(host="127.0.0.1", port=port)
     settings = settings.model_copy(
@@ -53,6 +54,7 @@ async def start_all(settings: Settings, port: int) -> tuple[StandIn, AnyApp]:
 
 
 async def stop_all(standin: StandIn, app: AnyApp) -> None:
+    """Stop the bot, then the stand-in."""
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
     if app.running:
@@ -62,6 +64,8 @@ async def stop_all(standin: StandIn, app: AnyApp) -> None:
 
 
 def run_sandbox(settings: Settings, *, script: bool, port: int) -> int:
+    """`dutydesk sandbox`: the bot against the stand-in in a throw-away folder, driven from
+    the terminal (or the scripted walkthrough); the exit code."""
     interactive = not script and sys.stdin.isatty()
     if not script and not interactive:
         print(NO_TERMINAL)

@@ -76,6 +76,7 @@ def track_tasks(session: Session) -> None:
 
 
 def where(chat_id: int) -> str:
+    """A chat's name on the screen: the group, or the person whose private chat it is."""
     if chat_id == GROUP_ID:
         return "group"
     return next((p.name for p in PEOPLE if p.user_id == chat_id), str(chat_id))
@@ -92,11 +93,13 @@ def cards(standin: StandIn, chat_id: int) -> list[Message]:
 
 
 def card_number(standin: StandIn, msg: Message) -> int | None:
+    """The message's number among the chat's cards (as :cards lists them), if it is one."""
     ids = [c.message_id for c in cards(standin, msg.chat_id)]
     return ids.index(msg.message_id) + 1 if msg.message_id in ids else None
 
 
 def button_lines(buttons: list[list[tuple[str, str]]]) -> list[str]:
+    """The buttons' labels, numbered across rows as :press counts them, one row a line."""
     lines, number = [], 1
     for row in buttons:
         labels = []
@@ -108,6 +111,7 @@ def button_lines(buttons: list[list[tuple[str, str]]]) -> list[str]:
 
 
 def indent(text: str) -> str:
+    """`text` with its later lines indented under the first."""
     return text.replace("\n", "\n" + INDENT)
 
 

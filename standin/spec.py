@@ -38,22 +38,13 @@ def _methods() -> dict[str, Method]:
     }
 
 
-def api_version() -> str:
-    raw = json.loads(Path(__file__).with_name("api_spec.json").read_text(encoding="utf-8"))
-    return str(raw.get("version", ""))
-
-
 def method(name: str) -> Method | None:
     """The method, looked up case-insensitively as Telegram does; None if it does not exist."""
     return _methods().get(name.lower())
 
 
-def known_methods() -> frozenset[str]:
-    """Every method name, lower-cased."""
-    return frozenset(_methods())
-
-
 def missing_required(name: str, params: dict[str, Any]) -> list[str]:
+    """The required parameters of method `name` that `params` leaves out or empty."""
     found = method(name)
     if found is None:
         return []

@@ -224,21 +224,7 @@ class Stage(FileStore):
         chat = self.chats[msg.chat_id].as_json(self.users)
         data: JSONDict = {"message_id": msg.message_id, "date": msg.date, "chat": chat}
         data["from"] = sender
-        if msg.service:
-            data.update(msg.service)
-        elif msg.document is not None or msg.photo is not None:
-            if msg.document is not None:
-                data["document"] = msg.document
-            if msg.photo is not None:
-                data["photo"] = msg.photo
-            if msg.caption:
-                data["caption"] = msg.caption
-                if msg.entities:
-                    data["caption_entities"] = msg.entities
-        else:
-            data["text"] = msg.text
-            if msg.entities:
-                data["entities"] = msg.entities
+        data.update(msg.service or content_json(msg))
         if msg.markup and "inline_keyboard" in msg.markup:
             data["reply_markup"] = msg.markup
         original = self.find(msg.chat_id, msg.reply_to) if msg.reply_to else None
@@ -250,3 +236,20 @@ class Stage(FileStore):
 
     def push_update(self, update: JSONDict) -> int:
         return self.queue.push(update)
+
+
+def content_json(msg: Message) -> JSONDict:
+    """What a message that is not a service message carries, as the Bot API sends it: its text
+    and entities, or its document or photo with the caption and the caption's entities."""
+    if msg.document is None and msg.photo is None:
+        return {"text": msg.text, **({"entities": msg.entities} if msg.entities else {})}
+    data: JSONDict = {}
+    if msg.document is not None:
+        data["document"] = msg.document
+    if msg.photo is not None:
+        data["photo"] = msg.photo
+    if msg.caption:
+        data["caption"] = msg.caption
+        if msg.entities:
+            data["caption_entities"] = msg.entities
+    return data

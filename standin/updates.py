@@ -54,6 +54,7 @@ class Signal:
 
 
 def update_type(update: JSONDict) -> str:
+    """The kind of an update ("message", "callback_query" …)."""
     return next(k for k in update if k != "update_id")
 
 

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 
 from bot.clock import MovableClock
@@ -24,6 +25,11 @@ from bot.db.migrate import upgrade
 from bot.deps import Deps
 from bot.policy.load import load
 from tests.support.database import PG_URL, REQUIRE_PG, T0, open_door, pg_reachable, run_in_thread
+
+# No property test is timed: speed is measured by the bench, and on a loaded 2-core machine a
+# first example can take longer than Hypothesis's 200 ms default deadline.
+settings.register_profile("dutydesk", deadline=None)
+settings.load_profile("dutydesk")
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # as bot.app does: retry_after is a timedelta
 

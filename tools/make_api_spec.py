@@ -1,8 +1,9 @@
 """Regenerate standin/api_spec.json (methods, their fields' names, types and whether they are
 required) from the published Bot API specification, so the stand-in needs nothing else at
-runtime.
+runtime. The specification is `api.json` of the public project
+github.com/PaulSonOfLars/telegram-bot-api-spec (every method and type, as JSON):
 
-    python tools/make_api_spec.py /work/shared/telegram/api.json
+    python tools/make_api_spec.py path/to/api.json
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import json
 import sys
 from pathlib import Path
 
-DEFAULT_SOURCE = "/work/shared/telegram/api.json"
-
 
 def trim(spec: dict[str, object]) -> dict[str, object]:
+    """Of the Bot API's full description, what the stand-in checks: each method's fields,
+    whether required, their types."""
     methods = spec["methods"]
     assert isinstance(methods, dict)
     return {
@@ -29,7 +30,8 @@ def trim(spec: dict[str, object]) -> dict[str, object]:
     }
 
 
-def main(source: str = DEFAULT_SOURCE) -> None:
+def main(source: str) -> None:
+    """Write standin/api_spec.json from the Bot API's description at `source`."""
     trimmed = trim(json.loads(Path(source).read_text(encoding="utf-8")))
     methods = trimmed["methods"]
     assert isinstance(methods, dict)
@@ -48,4 +50,6 @@ def main(source: str = DEFAULT_SOURCE) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:2])
+    if len(sys.argv) != 2:
+        sys.exit("usage: python tools/make_api_spec.py path/to/api.json")
+    main(sys.argv[1])

@@ -71,6 +71,7 @@ def catalogue_text(path: Path = CATALOGUE) -> str:
 
 
 def wanted() -> set[str]:
+    """The characters the chart must draw: ASCII, punctuation, the catalogues' and Babel's words."""
     text = ASCII + PUNCTUATION + catalogue_text() + babel_words()
     return {c for c in text if not unicodedata.category(c).startswith("C")}  # no controls
 
@@ -141,6 +142,7 @@ def rename(font: TTFont) -> None:
 
 
 def main() -> None:
+    """Write the chart's font subset (`make font`) and say which characters the font lacks."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, help="NotoSansCJKsc-Regular.otf, if at hand")
     parser.add_argument("--target", type=Path, default=TARGET)

@@ -22,6 +22,6 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64), index=True)
     subject_type: Mapped[str] = mapped_column(String(32))
     subject_id: Mapped[int | None]
-    # The clause of the regulation this step serves (CLAUSES.md), e.g. "R4", "L4".
+    # The clause of the regulation this step serves (docs/clauses.md), e.g. "R4", "L4".
     clause: Mapped[str | None] = mapped_column(String(8), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)

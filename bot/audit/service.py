@@ -21,6 +21,8 @@ def record(
     clause: str | None = None,
     **data: Any,
 ) -> AuditEntry:
+    """Add one audit entry (the action, its subject, who, the clause it serves) to the caller's
+    transaction; the caller commits."""
     entry = AuditEntry(
         at=at,
         actor_id=actor_id,

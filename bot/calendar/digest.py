@@ -44,6 +44,7 @@ async def information_ids(session: AsyncSession, deps: Deps, period: Period) -> 
 
 
 async def information_since(session: AsyncSession, deps: Deps, period: Period) -> int:
+    """A1: how many information reports `information_ids` finds for this period."""
     return len(await information_ids(session, deps, period))
 
 

@@ -58,10 +58,12 @@ class MeetingDraft:
 
 
 def clause_of(meeting: Meeting) -> str:
+    """The clause a meeting of this kind is evidence for (R2, R3, A2, A3 …)."""
     return MEETING_CLAUSES[MeetingKind(meeting.kind)]
 
 
 def check_recorder(me: PersonView) -> None:
+    """NotAllowed unless `me` is the secretary, the deputy, the office or an admin."""
     if not authority.holds(me, *RECORDERS):
         raise NotAllowed(
             N_("Only the secretary, the deputy secretary or the office can record meetings.")
@@ -69,6 +71,7 @@ def check_recorder(me: PersonView) -> None:
 
 
 def check_held_on(deps: Deps, held_on: date, now: datetime) -> None:
+    """InvalidInput for a meeting dated in the future or more than MAX_AGE ago."""
     today = now.astimezone(deps.zone).date()
     if held_on > today:
         raise InvalidInput(
@@ -86,6 +89,8 @@ def check_held_on(deps: Deps, held_on: date, now: datetime) -> None:
 
 
 async def record_meeting(deps: Deps, actor: TgUser, draft: MeetingDraft) -> Meeting:
+    """Record a held meeting (R2, R3, A2, A3) from the recorder's draft, numbered, with its audit
+    entry; checks its date, its topic areas (A2) and its study materials (R3) first."""
     now = deps.clock.now()
     cal = deps.policy.calendar
     check_held_on(deps, draft.held_on, now)

@@ -18,36 +18,37 @@ FALLBACK = {"org_group": [Role.OFFICE], "leadership_group": [Role.SECRETARY, Rol
 
 @dataclass
 class Recipients:
+    """The bound groups and the people (each once) a reminder goes to."""
+
     chats: list[int] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
+    _seen: set[int] = field(default_factory=set, repr=False, compare=False)
+
+    def add(self, people: list[Person]) -> None:
+        for person in people:
+            if person.id not in self._seen:
+                self._seen.add(person.id)
+                self.people.append(person)
 
 
 async def resolve(
     session: AsyncSession, targets: list[str], person_ids: list[int] | None = None
 ) -> Recipients:
+    """Where a reminder for the policy's `targets` (a group or a role) and `person_ids` goes:
+    a group that is not set up, or removed the bot, falls back to its roles in private."""
     out = Recipients()
-    seen: set[int] = set()
-
-    def add(person: Person) -> None:
-        if person.id not in seen:
-            seen.add(person.id)
-            out.people.append(person)
-
     for target in targets:
-        if target in GROUPS:
-            chat_id = await chat_for(session, GROUPS[target])  # None too when it removed the bot
-            if chat_id is not None:
-                if chat_id not in out.chats:
-                    out.chats.append(chat_id)
-                continue
+        if target not in GROUPS:
+            out.add(await people_with_role(session, Role(target)))
+            continue
+        chat_id = await chat_for(session, GROUPS[target])  # None too when it removed the bot
+        if chat_id is None:
             for role in FALLBACK[target]:
-                for person in await people_with_role(session, role):
-                    add(person)
-        else:
-            for person in await people_with_role(session, Role(target)):
-                add(person)
+                out.add(await people_with_role(session, role))
+        elif chat_id not in out.chats:
+            out.chats.append(chat_id)
     for person_id in person_ids or []:
         found = await session.get(Person, person_id)
         if found is not None:
-            add(found)
+            out.add([found])
     return out

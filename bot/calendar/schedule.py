@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.policy.calendar import DedicatedMeetings, QuarterlyReview, SensitiveDates, StudySessions
 from bot.policy.schema import Policy
 from bot.policy.worktime import IsWorkday, workdays_of
 
@@ -57,23 +58,27 @@ OBLIGATIONS = (
 
 
 def quarter(day: date) -> Period:
+    """The quarter `day` falls in (key 2026-Q1)."""
     q = (day.month - 1) // 3
     start = date(day.year, 3 * q + 1, 1)
     return Period(f"{day.year}-Q{q + 1}", "quarter", start, _next_month(start, 3) - timedelta(1))
 
 
 def month(day: date) -> Period:
+    """The month `day` falls in (key 2026-03)."""
     start = day.replace(day=1)
     return Period(f"{day:%Y-%m}", "month", start, _next_month(start, 1) - timedelta(1))
 
 
 def week(day: date) -> Period:
+    """The ISO week `day` falls in, Monday to Sunday (key 2026-W09)."""
     start = day - timedelta(days=day.weekday())
     iso = start.isocalendar()
     return Period(f"{iso.year}-W{iso.week:02d}", "week", start, start + timedelta(6))
 
 
 def year(day: date) -> Period:
+    """The year `day` falls in (key 2026)."""
     return Period(str(day.year), "year", date(day.year, 1, 1), date(day.year, 12, 31))
 
 
@@ -86,6 +91,7 @@ def _next_month(day: date, months: int) -> date:
 
 
 def periods_of_year(unit: str, y: int) -> list[Period]:
+    """Every period of `unit` that starts or ends in year `y`, in order."""
     of = PERIODS[unit]
     found: list[Period] = []
     day = date(y, 1, 1)
@@ -126,13 +132,15 @@ class WorkingDays:
         return self.at(day, time(0, 0))
 
 
-def dues_of_year(policy: Policy, zone: ZoneInfo, y: int) -> list[Due]:
-    """Every occurrence the policy defines for year `y` (lapses of its last period included)."""
-    c = WorkingDays(policy, zone)
-    cal = policy.calendar
-    out: list[Due] = []
+@dataclass
+class _Dues:
+    """A year's occurrences as they are found; one is kept only if it is due before it expires."""
+
+    c: WorkingDays
+    out: list[Due] = field(default_factory=list)
 
     def add(
+        self,
         key: str,
         obligation: str,
         clause: str,
@@ -141,21 +149,44 @@ def dues_of_year(policy: Policy, zone: ZoneInfo, y: int) -> list[Due]:
         period: Period,
         **extra: str,
     ) -> None:
-        due = c.at(day)
+        due = self.c.at(day)
         if due < expires:
-            out.append(Due(key, obligation, clause, due, expires, period, extra))
+            self.out.append(Due(key, obligation, clause, due, expires, period, extra))
 
-    qr = cal.quarterly_review
+    def lapse(self, key: str, obligation: str, clause: str, after: Period) -> None:
+        """The lapse notice of `after`: its next working day, sent for LAPSE_KEPT at most."""
+        day = self.c.on_or_after(after.end + timedelta(1))
+        self.add(key, obligation, clause, day, self.c.at(day) + LAPSE_KEPT, after)
+
+
+def dues_of_year(policy: Policy, zone: ZoneInfo, y: int) -> list[Due]:
+    """Every occurrence the policy defines for year `y` (lapses of its last period included)."""
+    dues = _Dues(WorkingDays(policy, zone))
+    cal = policy.calendar
+    _quarterly_reviews(dues, cal.quarterly_review, y)
+    _dedicated_meetings(dues, cal.dedicated_meetings, y)
+    _study_sessions(dues, cal.study_sessions, y)
+    _sensitive_dates(dues, cal.sensitive_dates, y)
+    if cal.digest.enabled:
+        _digests(dues, y)
+    return dues.out
+
+
+def _quarterly_reviews(dues: _Dues, qr: QuarterlyReview, y: int) -> None:
+    """A2: each quarter's opening, its reminders before the end, A1's briefing, its lapse."""
+    c = dues.c
     for p in periods_of_year("quarter", y):
         end = c.midnight(p.end + timedelta(1))
-        add(f"{qr.clause}:{p.key}:open", "quarter_open", qr.clause, c.on_or_after(p.start), end, p)
+        dues.add(
+            f"{qr.clause}:{p.key}:open", "quarter_open", qr.clause, c.on_or_after(p.start), end, p
+        )
         for days in qr.remind_days_before_end:
             day = c.on_or_after(max(p.start, p.end + timedelta(1) - timedelta(days)))
-            add(f"{qr.clause}:{p.key}:d{days}", "quarter_reminder", qr.clause, day, end, p)
+            dues.add(f"{qr.clause}:{p.key}:d{days}", "quarter_reminder", qr.clause, day, end, p)
         if qr.briefing_days_ahead:  # A1: the briefing, before the quarter's last reminder
             last = p.end + timedelta(1) - timedelta(min(qr.remind_days_before_end, default=0))
             day = c.on_or_before(last - timedelta(qr.briefing_days_ahead))
-            add(
+            dues.add(
                 f"{qr.clause}:{p.key}:briefing",
                 "quarter_briefing",
                 "A1",
@@ -163,22 +194,16 @@ def dues_of_year(policy: Policy, zone: ZoneInfo, y: int) -> list[Due]:
                 end,
                 p,
             )
-        lapse = c.on_or_after(p.end + timedelta(1))
-        add(
-            f"{qr.clause}:{p.key}:lapse",
-            "quarter_lapse",
-            qr.clause,
-            lapse,
-            c.at(lapse) + LAPSE_KEPT,
-            p,
-        )
+        dues.lapse(f"{qr.clause}:{p.key}:lapse", "quarter_lapse", qr.clause, p)
 
-    dm = cal.dedicated_meetings
-    py = year(date(y, 1, 1))
+
+def _dedicated_meetings(dues: _Dues, dm: DedicatedMeetings, y: int) -> None:
+    """R2: the year's reminders while fewer dedicated meetings are recorded, and the lapse."""
+    c, py = dues.c, year(date(y, 1, 1))
     year_end = c.midnight(date(y + 1, 1, 1))
     for reminder in dm.reminders:
         day = date.fromisoformat(f"{y}-{reminder.on}")
-        add(
+        dues.add(
             f"{dm.clause}:{y}:{reminder.on}",
             "dedicated_reminder",
             dm.clause,
@@ -187,29 +212,26 @@ def dues_of_year(policy: Policy, zone: ZoneInfo, y: int) -> list[Due]:
             py,
             below=str(reminder.while_fewer_than),
         )
-    lapse = c.on_or_after(date(y + 1, 1, 1))
-    add(f"{dm.clause}:{y}:lapse", "dedicated_lapse", dm.clause, lapse, c.at(lapse) + LAPSE_KEPT, py)
+    dues.lapse(f"{dm.clause}:{y}:lapse", "dedicated_lapse", dm.clause, py)
 
-    st = cal.study_sessions
+
+def _study_sessions(dues: _Dues, st: StudySessions, y: int) -> None:
+    """R3: each study period's opening, its last-working-day reminder, its lapse."""
+    c = dues.c
     for p in periods_of_year(st.every, y):
         end = c.midnight(p.end + timedelta(1))
         first, last = c.on_or_after(p.start), c.on_or_before(p.end)
         if first > p.end:
             continue  # a week without a working day (Spring Festival): nothing to study in
-        add(f"{st.clause}:{p.key}:open", "study_open", st.clause, first, end, p)
+        dues.add(f"{st.clause}:{p.key}:open", "study_open", st.clause, first, end, p)
         if st.remind_on_last_working_day and last > first:
-            add(f"{st.clause}:{p.key}:last", "study_reminder", st.clause, last, end, p)
-        lapse = c.on_or_after(p.end + timedelta(1))
-        add(
-            f"{st.clause}:{p.key}:lapse",
-            "study_lapse",
-            st.clause,
-            lapse,
-            c.at(lapse) + LAPSE_KEPT,
-            p,
-        )
+            dues.add(f"{st.clause}:{p.key}:last", "study_reminder", st.clause, last, end, p)
+        dues.lapse(f"{st.clause}:{p.key}:lapse", "study_lapse", st.clause, p)
 
-    sd = cal.sensitive_dates
+
+def _sensitive_dates(dues: _Dues, sd: SensitiveDates, y: int) -> None:
+    """A3: a reminder on the working day the days ahead of each sensitive date."""
+    c = dues.c
     for item in sd.dates:
         on = item.day_in(y)
         if on is None:
@@ -219,7 +241,7 @@ def dues_of_year(policy: Policy, zone: ZoneInfo, y: int) -> list[Due]:
         if day >= on:
             day = c.on_or_before(ahead)
         p = Period(f"{item.key}:{on.isoformat()}", "day", ahead, on)
-        add(
+        dues.add(
             f"{sd.clause}:{item.key}:{on.isoformat()}",
             "sensitive",
             sd.clause,
@@ -232,14 +254,16 @@ def dues_of_year(policy: Policy, zone: ZoneInfo, y: int) -> list[Due]:
             name_en=item.name_en,
         )
 
-    if cal.digest.enabled:
-        for p in periods_of_year("week", y):
-            if p.start.year != y and p.start.month == 12:
-                continue  # the week belongs to the year it started in
-            first = c.on_or_after(p.start)
-            if first <= p.end:
-                add(f"digest:{p.key}", "digest", "R7", first, c.midnight(p.end + timedelta(1)), p)
-    return out
+
+def _digests(dues: _Dues, y: int) -> None:
+    """R7: the weekly digest on each week's first working day."""
+    c = dues.c
+    for p in periods_of_year("week", y):
+        if p.start.year != y and p.start.month == 12:
+            continue  # the week belongs to the year it started in
+        first = c.on_or_after(p.start)
+        if first <= p.end:
+            dues.add(f"digest:{p.key}", "digest", "R7", first, c.midnight(p.end + timedelta(1)), p)
 
 
 _CACHE: dict[tuple[int, str, int], tuple[Policy, list[Due]]] = {}

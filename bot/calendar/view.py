@@ -54,6 +54,8 @@ async def _incomplete(
 
 
 async def overview(deps: Deps) -> Overview:
+    """What /calendar shows now: the dedicated meetings of the year against the minimum (R2),
+    what is open and what is overdue, the latest meetings held, what comes next."""
     now = deps.clock.now()
     since = await epoch(deps, now)
     today = now.astimezone(deps.zone).date()

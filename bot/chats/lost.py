@@ -28,6 +28,7 @@ FALLBACK = {"org": [Role.OFFICE], "leadership": [Role.SECRETARY, Role.DEPUTY]}
 
 
 async def fallback_people(session: AsyncSession, purpose: str) -> list[Person]:
+    """Who receives privately what a lost group of this purpose would have received (each once)."""
     found: dict[int, Person] = {}
     for role in FALLBACK[purpose]:
         for person in await people_with_role(session, role, with_grants=False):

@@ -73,6 +73,7 @@ async def chat_for(session: AsyncSession, purpose: Purpose) -> int | None:
 
 
 async def bindings(deps: Deps) -> dict[Purpose, tuple[int, str]]:
+    """The groups bound now, by purpose: their chat id and title."""
     async with deps.db.read() as session:
         rows = await session.scalars(select(ChatBinding).where(ChatBinding.lost_at.is_(None)))
         return {Purpose(b.purpose): (b.chat_id, b.title) for b in rows}

@@ -40,6 +40,7 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def folder(deps: Deps) -> Path:
+    """Where the daily backups go: the policy's folder, or <data dir>/backups."""
     configured = deps.policy.backups.dir
     return Path(configured) if configured else deps.settings.data_dir / "backups"
 

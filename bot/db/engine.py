@@ -1,4 +1,5 @@
-"""Engine and transactions: one `async with db.transaction()` per use case (rule 3)."""
+"""Engine and transactions: one `async with db.transaction()` per use case
+(rule 3 of docs/decisions/011-house-rules.md)."""
 
 from __future__ import annotations
 

@@ -141,6 +141,8 @@ class Connection:
 
 
 async def connect(database: str, busy_seconds: float) -> Connection:
+    """A connection whose calls run inline in the event loop's thread
+    (docs/decisions/004-inline-sqlite.md)."""
     # check_same_thread stays on: every call is made in the loop's thread, and a call from any
     # other thread would be a bug worth an exception.
     return Connection(sqlite3.connect(database, timeout=busy_seconds))

@@ -53,6 +53,7 @@ def _at_head(connection: Connection) -> bool:
 
 
 def alembic_config() -> Config:
+    """Alembic's configuration, pointing at the migrations shipped with the package."""
     from alembic.config import Config
 
     config = Config()
@@ -72,6 +73,8 @@ def _upgrade(connection: Connection, revision: str) -> None:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Migrate the database to `revision` in one transaction (PostgreSQL: one instance at a
+    time)."""
     async with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             # Two instances starting together: the second waits, then finds nothing to do.
@@ -88,11 +91,13 @@ def _current(connection: Connection) -> str | None:
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
+    """The revision the database is at; None before the first migration."""
     async with engine.connect() as connection:
         return await connection.run_sync(_current)
 
 
 def head_revision() -> str | None:
+    """The newest revision the package's migrations know."""
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -1,1 +1,2 @@
-"""Conversation drafts kept in SQL, so a restart mid-conversation resumes (rule 6)."""
+"""Conversation drafts kept in SQL, so a restart mid-conversation resumes
+(rule 6 of docs/decisions/011-house-rules.md)."""

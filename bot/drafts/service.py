@@ -1,4 +1,5 @@
-"""Drafts: the step a person is at in a guided conversation, kept in SQL (rule 6).
+"""Drafts: the step a person is at in a guided conversation, kept in SQL
+(rule 6 of docs/decisions/011-house-rules.md).
 
 Each step is saved in its own short transaction when the person answers, so a restart (even a
 SIGKILL) resumes at the last answered step. One draft per person: starting another flow
@@ -75,6 +76,7 @@ _SAVE = {dialect: _save_statement(dialect) for dialect in upsert.DIALECTS}
 
 
 async def get(deps: Deps, telegram_id: int) -> DraftState | None:
+    """The draft of the person with this Telegram id, or None."""
     async with deps.db.core() as connection:
         row = (await connection.execute(_OF_TELEGRAM_ID, {"telegram_id": telegram_id})).first()
         return _state(row) if row else None

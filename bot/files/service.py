@@ -42,6 +42,8 @@ class FileState:
 
 
 def too_big(size: int | None, max_mb: int) -> bool:
+    """Whether a file of `size` bytes is over the download limit of `max_mb` MB
+    (docs/decisions/007-kept-files.md)."""
     return (size or 0) > max_mb * 1024 * 1024
 
 
@@ -83,6 +85,7 @@ def receive(
 
 
 async def known(session: AsyncSession, file_ids: Iterable[str]) -> set[str]:
+    """Which of these file ids already have a kept_files row."""
     ids = list(set(file_ids))
     if not ids:
         return set()
@@ -113,6 +116,7 @@ async def keep(
 
 
 async def states(session: AsyncSession, file_ids: Iterable[str]) -> dict[str, FileState]:
+    """The keeping state of each of these file ids that has a kept_files row."""
     ids = list(set(file_ids))
     if not ids:
         return {}
@@ -125,6 +129,7 @@ async def states(session: AsyncSession, file_ids: Iterable[str]) -> dict[str, Fi
 
 # --- the fetcher's side ------------------------------------------------------------------------
 async def due(session: AsyncSession, *, now: datetime, limit: int) -> list[KeptFile]:
+    """Files waiting to be fetched whose next attempt is due by `now`, oldest first."""
     rows = await session.scalars(
         select(KeptFile)
         .where(KeptFile.status == FileStatus.FETCHING, KeptFile.not_before <= now)
@@ -151,6 +156,7 @@ async def claim(session: AsyncSession, file: KeptFile, *, now: datetime) -> bool
 async def mark_kept(
     session: AsyncSession, *, file_id: int, sha256: str, size: int, now: datetime
 ) -> None:
+    """Record that the file's copy is kept under its SHA-256."""
     await session.execute(
         update(KeptFile)
         .where(KeptFile.id == file_id)
@@ -168,6 +174,7 @@ async def mark_kept(
 async def mark_not_kept(
     session: AsyncSession, *, file_id: int, reason: NotKept, error: str
 ) -> None:
+    """Record that the file cannot be kept, why, and Telegram's last error."""
     await session.execute(
         update(KeptFile)
         .where(KeptFile.id == file_id)
@@ -191,6 +198,7 @@ async def mark_retry(
 
 
 def backoff(attempts: int) -> timedelta:
+    """The wait before the next fetch: 5, 10, 20 … s, at most MAX_BACKOFF."""
     return min(timedelta(seconds=5 * 2**attempts), MAX_BACKOFF)
 
 

@@ -16,10 +16,12 @@ CHUNK = 1 << 20
 
 
 def digest(content: bytes) -> str:
+    """The SHA-256 of `content`, in hex: the kept copy's name."""
     return hashlib.sha256(content).hexdigest()
 
 
 def path_for(root: Path, sha256: str) -> Path:
+    """Where the copy named `sha256` is kept: <root>/<aa>/<bb>/<sha256>."""
     return root / sha256[:2] / sha256[2:4] / sha256
 
 
@@ -46,6 +48,7 @@ def put(root: Path, content: bytes) -> str:
 
 
 def read(root: Path, sha256: str) -> bytes | None:
+    """The kept copy's bytes, or None if there is none."""
     try:
         return path_for(root, sha256).read_bytes()
     except FileNotFoundError:

@@ -13,8 +13,9 @@ repeat the last batch).
   most one update is ever handled and not yet recorded, so a crash replays only the last one,
   and in order (runtime.updates.InboxApplication).
 - A handler that is run again must not apply the update twice: the business services refuse a
-  second decision (rule 5), and a conversation step remembers the update that made it
-  (`current()`, kept with the draft) so the step is shown again instead of advanced twice.
+  second decision (rule 5 of docs/decisions/011-house-rules.md), and a conversation step
+  remembers the update that made it (`current()`, kept with the draft) so the step is shown
+  again instead of advanced twice.
   `again()` says the update is being handled again: what it answered before the crash may
   have reached the person (handlers.replay, handlers.text).
 """
@@ -129,11 +130,8 @@ async def begin(
         return row.attempts
 
 
-async def finish(db: Database, update_id: int, *, now: datetime) -> None:
-    await finish_all(db, [(update_id, now)])
-
-
 async def finish_all(db: Database, finished: Sequence[tuple[int, datetime]]) -> None:
+    """Record that these updates were handled, each with the moment it ended."""
     if finished:
         async with db.core() as connection:
             await _mark_finished(connection, finished)
@@ -157,6 +155,7 @@ def handling(update_id: int, again: bool = False) -> Token[int | None]:
 
 
 def done_handling(token: Token[int | None]) -> None:
+    """Undo `handling`: this task handles no update any more."""
     _AGAIN.set(False)
     _CURRENT.reset(token)
 

@@ -32,7 +32,7 @@ ALSO: dict[str, tuple[str, str]] = {
 
 
 def known(clause: str) -> str | None:
-    """The clause ID as written in CLAUSES.md (upper case), or None."""
+    """The clause ID as written in docs/clauses.md (upper case), or None."""
     clause = clause.strip().upper()
     return clause if clause in CLAUSE_IDS else None
 
@@ -50,6 +50,7 @@ class Evidence:
 
 
 def wanted(clause: str, step: Step) -> bool:
+    """Whether the recorded step is evidence for `clause` (directly, or through ALSO)."""
     if step.clause == clause:
         return True
     also = ALSO.get(clause)
@@ -70,6 +71,8 @@ def evidence(
     reminders: list[Reminder],
     lapses: list[Lapse],
 ) -> list[Evidence]:
+    """The ledger's evidence for one clause in the period, in time order: the meetings held for
+    it, the steps recorded under it, the reminders sent and the lapses it touches."""
     out = [
         Evidence(
             datetime.combine(m.held_on, time(), period.zone),

@@ -10,7 +10,6 @@ from statistics import median
 from bot.ledger.period import LedgerPeriod
 from bot.ledger.records import EventRow, IncidentRow
 
-KINDS = ("network_security", "public_opinion", "event_incident", "information")
 SEVERITIES = ("critical", "major", "general", "")  # "": an information report has none
 
 
@@ -22,6 +21,7 @@ class Durations:
 
 
 def durations(values: list[timedelta]) -> Durations:
+    """How many, the median and the slowest of these durations."""
     if not values:
         return Durations(0, None, None)
     seconds = median(v.total_seconds() for v in values)
@@ -45,6 +45,8 @@ class IncidentFigures:
 
 
 def incident_figures(rows: list[IncidentRow]) -> IncidentFigures:
+    """The period's incident figures: by kind and severity, still open, time to acknowledge
+    (L4) and to close, escalated, reported upward (P3), reopened."""
     return IncidentFigures(
         total=len(rows),
         by_kind=dict(Counter((r.kind, r.severity or "") for r in rows)),
@@ -81,6 +83,8 @@ class EventFigures:
 def event_figures(
     rows: list[EventRow], steps: dict[str, int], period: LedgerPeriod
 ) -> EventFigures:
+    """The period's event figures (R6): requested, each step taken, held, short lead time, and
+    the lead time's median and shortest in days."""
     requested = [r for r in rows if period.holds(r.requested_at)]
     dated = [r for r in rows if period.holds(r.starts_at)]
     leads = [(r.starts_at - r.requested_at).total_seconds() / 86400 for r in requested]
@@ -104,5 +108,6 @@ def months(period: LedgerPeriod) -> list[tuple[int, int]]:
 
 
 def month_of(moment: datetime, period: LedgerPeriod) -> tuple[int, int]:
+    """The (year, month) of `moment` in the period's time zone."""
     local = moment.astimezone(period.zone)
     return local.year, local.month

@@ -17,7 +17,7 @@ from bot.ledger.period import LedgerPeriod
 from bot.ledger.records import EventRow, IncidentRow
 from bot.policy.schema import Policy
 
-# code → the clauses it touches (CLAUSES.md). The first is the one it is listed under.
+# code → the clauses it touches (docs/clauses.md). The first is the one it is listed under.
 CLAUSES: dict[str, tuple[str, ...]] = {
     "ack_late": ("L4",),
     "ack_missing": ("L4",),
@@ -68,6 +68,9 @@ def _late(
 
 
 def of_incident(row: IncidentRow, policy: Policy, now: datetime) -> list[Lapse]:
+    """The lapses an incident's record proves by `now`: acknowledged late or never (L4, as
+    filed and by the severity in force), the secretary's own acknowledgement missing (R2, C2),
+    the report upward late (C8, P3)."""
     out: list[Lapse] = []
     kind = {"kind": row.kind, "severity": row.severity or ""}
     if row.ack_limit_at is not None:  # L4: acknowledged within its limit, as filed

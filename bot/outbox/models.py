@@ -1,4 +1,5 @@
-"""The outbox table (ARCHITECTURE.md rule 4)."""
+"""The outbox table: messages queued in the transaction of the change that causes them,
+delivered after its commit (docs/decisions/005-outbox-guarantees.md)."""
 
 from __future__ import annotations
 

@@ -237,6 +237,8 @@ async def recover_in_flight(session: AsyncSession, *, now: datetime) -> tuple[in
 
 
 def backoff(attempts: int) -> timedelta:
+    """The wait before a message's next attempt: 2, 4, 8 … s, at most MAX_BACKOFF
+    (docs/decisions/005-outbox-guarantees.md)."""
     return min(timedelta(seconds=2**attempts), MAX_BACKOFF)
 
 
@@ -260,6 +262,7 @@ async def mark_sent(
     now: datetime,
     telegram_message_id: int,
 ) -> None:
+    """Record that the message was sent, and Telegram's id for it."""
     await session.execute(_SENT, {"message_id": message_id, "now": now, "tg": telegram_message_id})
 
 

@@ -17,13 +17,15 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
+from bot.buttons.people import AdmissionAction, AdmissionButton
 from bot.deps import Deps
 from bot.errors import AlreadyDone, NotAllowed, NotFound
 from bot.i18n import N_
 from bot.outbox import service as outbox
 from bot.outbox.models import Semantics
 from bot.outbox.service import Button
-from bot.people import inspectors
+from bot.people import committees, inspectors
+from bot.people.directory import people_with_role
 from bot.people.models import Committee, Person
 from bot.people.roles import Role
 from bot.people.service import (
@@ -33,7 +35,6 @@ from bot.people.service import (
     StartResult,
     acting,
     door,
-    people_with_role,
     reload,
     upsert,
     welcomed,
@@ -116,9 +117,9 @@ async def ask_office(session: AsyncSession, person: Person, now: datetime) -> No
         for p in await people_with_role(session, role, with_grants=False):
             deciders.setdefault(p.id, p)
     buttons = [
-        [Button(N_("Admit"), f"1pa:ok:{person.id}")],
-        [Button(N_("Admit into a committee…"), f"1pa:cm:{person.id}")],
-        [Button(N_("Refuse"), f"1pa:no:{person.id}")],
+        [_button(N_("Admit"), AdmissionAction.ADMIT, person)],
+        [_button(N_("Admit into a committee…"), AdmissionAction.CHOOSE_COMMITTEE, person)],
+        [_button(N_("Refuse"), AdmissionAction.REFUSE, person)],
     ]
     for decider in deciders.values():
         outbox.notify_person(
@@ -134,6 +135,11 @@ async def ask_office(session: AsyncSession, person: Person, now: datetime) -> No
             },
             buttons=buttons,
         )
+
+
+def _button(label: str, action: AdmissionAction, person: Person) -> Button:
+    """A button of the admission card that does `action` for `person` (AdmissionButton)."""
+    return Button(label, AdmissionButton(action, person.id).pack())
 
 
 async def admit(
@@ -181,6 +187,7 @@ async def _move(
 
 
 async def decider(session: AsyncSession, actor: TgUser, now: datetime) -> PersonView:
+    """The acting person, who must be an administrator or the office to decide (R4)."""
     me = await acting(session, actor, now=now)
     if not me.has(*DECIDERS):
         raise NotAllowed(NOT_A_DECIDER)
@@ -218,8 +225,7 @@ async def check_pending(
     async with deps.db.transaction() as session:
         await decider(session, actor, deps.clock.now())
         person = await _pending(session, person_id)
-        rows = await session.execute(select(Committee.id, Committee.name).order_by(Committee.name))
-        return person.display_name, [(int(r[0]), str(r[1])) for r in rows]
+        return person.display_name, await committees.listed(session)
 
 
 async def decide(

@@ -28,6 +28,7 @@ NOT_A_MEMBER = N_(
     "You are no longer a member here, so you cannot do this. If that is a mistake, please "
     "ask the office."
 )
+ADMINS_ONLY = N_("Only an administrator can change roles.")
 NOT_PICKABLE = N_("{name} has been deactivated and cannot be picked.")
 NOT_A_HANDLER = N_("Only the handlers of this report and the leadership can do that.")
 
@@ -50,6 +51,7 @@ def holds(me: PersonView, *roles: Role) -> bool:
 
 
 def require_role(me: PersonView, roles: tuple[Role, ...], refusal: str) -> PersonView:
+    """`me`, if they hold one of `roles` (and may act at all); NotAllowed(`refusal`) otherwise."""
     if not holds(me, *roles):
         raise NotAllowed(refusal)
     return me
@@ -133,6 +135,7 @@ async def handles(session: AsyncSession, incident_id: int, me: PersonView) -> bo
 
 
 async def require_handler(session: AsyncSession, incident_id: int, me: PersonView) -> None:
+    """NotAllowed unless `me` may act on this incident (handles: L1, L2, L5)."""
     if not await handles(session, incident_id, me):
         raise NotAllowed(NOT_A_HANDLER)
 
@@ -156,5 +159,6 @@ async def reopens(session: AsyncSession, incident_id: int, me: PersonView) -> bo
 
 
 async def require_reopener(session: AsyncSession, incident_id: int, me: PersonView) -> None:
+    """NotAllowed unless `me` may reopen this incident (reopens: R4, R7)."""
     if not await reopens(session, incident_id, me):
         raise NotAllowed(NOT_A_REOPENER)

@@ -1,4 +1,5 @@
-"""Granting and revoking roles (R4): admins only, every change audited and announced."""
+"""Granting and revoking roles (R4): admins only, every change audited and announced; the
+administrators named in the configuration; the person a /role reply is about."""
 
 from __future__ import annotations
 
@@ -8,17 +9,17 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import freetext
 from bot.audit.service import record
 from bot.deps import Deps
-from bot.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from bot.errors import AlreadyDone, InvalidInput, NotFound
 from bot.i18n import N_
 from bot.outbox import service as outbox
-from bot.people import authority, handover
+from bot.people import handover
+from bot.people.authority import ADMINS_ONLY
+from bot.people.committees import create_committee, set_committee
 from bot.people.models import Committee, Person, RoleGrant
 from bot.people.roles import SINGLE_HOLDER, Role
 from bot.people.service import (
-    MEMBER_LISTERS,
     PersonView,
     TgUser,
     door,
@@ -29,9 +30,21 @@ from bot.people.service import (
 )
 from bot.people.view import ADMITTED
 
+# The committees' changes live in committees.py; callers have always found them here.
+__all__ = [
+    "RoleChange",
+    "change_role",
+    "create_committee",
+    "ensure_bootstrap_admins",
+    "register_target",
+    "set_committee",
+]
+
 
 @dataclass(frozen=True)
 class RoleChange:
+    """What a grant or revocation did, for the admin's answer."""
+
     target: PersonView
     role: Role
     committee: str | None
@@ -40,9 +53,7 @@ class RoleChange:
 
 
 async def _require_admin(session: AsyncSession, actor: TgUser, now: datetime) -> PersonView:
-    return await require_admin(
-        session, actor, now=now, refusal=N_("Only an administrator can change roles.")
-    )
+    return await require_admin(session, actor, now=now, refusal=ADMINS_ONLY)
 
 
 async def _active_grant(
@@ -89,7 +100,8 @@ async def change_role(
     grant: bool,
     committee_id: int | None = None,
 ) -> RoleChange:
-    """Grant or revoke one role. A repeated tap finds the change done and says so (rule 5)."""
+    """Grant or revoke one role (R4), audited and announced to the person. A repeated tap
+    finds the change done and says so (rule 5)."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
         me = await _require_admin(session, actor, now)
@@ -98,92 +110,10 @@ async def change_role(
         cid = committee.id if committee else None
         current = await _active_grant(session, target.id, role, cid)
         if grant:
-            if not target.active:
-                raise InvalidInput(
-                    N_("{name} is deactivated. Reactivate them first."), name=target.display_name
-                )
-            if current is not None:
-                raise AlreadyDone(N_("{name} already holds this role."), name=target.display_name)
-            if role in SINGLE_HOLDER:
-                holder = await session.scalar(
-                    select(Person)
-                    .join(RoleGrant, RoleGrant.person_id == Person.id)
-                    .where(RoleGrant.role == role, RoleGrant.revoked_at.is_(None))
-                )
-                if holder is not None:
-                    raise InvalidInput(
-                        N_("{name} is the secretary now. Revoke that role first."),
-                        name=holder.display_name,
-                    )
-            session.add(
-                RoleGrant(
-                    person_id=target.id,
-                    role=role,
-                    committee_id=cid,
-                    granted_by_id=me.id,
-                    granted_at=now,
-                )
-            )
-            if target.admission != ADMITTED:  # R4: whoever holds a role is a member
-                target.admission, target.updated_at = ADMITTED, now
-                record(
-                    session,
-                    at=now,
-                    actor_id=me.id,
-                    action="person.admitted",
-                    subject_type="person",
-                    subject_id=target.id,
-                    clause="R4",
-                    rule="role",
-                )
+            await _grant(session, me, target, role, cid, current=current, now=now)
         else:
-            if current is None:
-                raise AlreadyDone(N_("{name} does not hold this role."), name=target.display_name)
-            if role == Role.ADMIN and target.id == me.id:
-                # An organisation must not lock itself out by a slip of the finger.
-                raise InvalidInput(N_("You cannot revoke your own administrator role."))
-            current.revoked_at = now
-            current.revoked_by_id = me.id
-            # Authority ends with the role: its assignments end, its open work moves on.
-            await handover.incidents(
-                session, target, now, by=me.id, grant_ids=[current.id], why=handover.ROLE_REVOKED
-            )
-            approver = role == Role.SECRETARY or (
-                role == Role.DEPUTY and deps.policy.events.deputy_may_approve
-            )
-            await handover.decisions(
-                session,
-                deps,
-                target,
-                now,
-                by=me.id,
-                approver=approver,
-                committee_ids={cid} if cid else set(),
-                left=False,
-                deputy_only=role == Role.DEPUTY,
-            )
-        record(
-            session,
-            at=now,
-            actor_id=me.id,
-            action="role.grant" if grant else "role.revoke",
-            subject_type="person",
-            subject_id=target.id,
-            clause="R4",
-            role=str(role),
-            committee=committee.name if committee else None,
-        )
-        outbox.notify_person(
-            session,
-            now=now,
-            person=target,
-            template="role.granted" if grant else "role.revoked",
-            params={
-                "role": str(role),
-                "committee": committee.name if committee else "",
-                "by": me.name,
-            },
-        )
+            await _revoke(session, deps, me, target, role, cid, current=current, now=now)
+        _announce(session, me, target, role, committee, grant=grant, now=now)
         await session.flush()
         target = await reload(session, target.id)
         return RoleChange(
@@ -195,35 +125,127 @@ async def change_role(
         )
 
 
-async def list_committees(deps: Deps) -> list[tuple[int, str]]:
-    async with deps.db.read() as session:
-        rows = await session.execute(select(Committee.id, Committee.name).order_by(Committee.name))
-        return [(int(r[0]), str(r[1])) for r in rows]
-
-
-async def create_committee(deps: Deps, actor: TgUser, name: str) -> tuple[int, str]:
-    """An admin names a new committee (R5) while making somebody its head."""
-    clean = freetext.clean("committee", name, deps.policy)
-    now = deps.clock.now()
-    async with deps.db.transaction() as session:
-        me = await _require_admin(session, actor, now)
-        existing = await session.scalar(select(Committee).where(Committee.name == clean))
-        if existing is not None:
-            return existing.id, existing.name
-        committee = Committee(name=clean, created_at=now)
-        session.add(committee)
-        await session.flush()
+async def _grant(
+    session: AsyncSession,
+    me: PersonView,
+    target: Person,
+    role: Role,
+    cid: int | None,
+    *,
+    current: RoleGrant | None,
+    now: datetime,
+) -> None:
+    if not target.active:
+        raise InvalidInput(
+            N_("{name} is deactivated. Reactivate them first."), name=target.display_name
+        )
+    if current is not None:
+        raise AlreadyDone(N_("{name} already holds this role."), name=target.display_name)
+    if role in SINGLE_HOLDER:
+        await _nobody_else_holds(session, role)
+    session.add(
+        RoleGrant(
+            person_id=target.id, role=role, committee_id=cid, granted_by_id=me.id, granted_at=now
+        )
+    )
+    if target.admission != ADMITTED:  # R4: whoever holds a role is a member
+        target.admission, target.updated_at = ADMITTED, now
         record(
             session,
             at=now,
             actor_id=me.id,
-            action="committee.create",
-            subject_type="committee",
-            subject_id=committee.id,
-            clause="R5",
-            name=clean,
+            action="person.admitted",
+            subject_type="person",
+            subject_id=target.id,
+            clause="R4",
+            rule="role",
         )
-        return committee.id, committee.name
+
+
+async def _nobody_else_holds(session: AsyncSession, role: Role) -> None:
+    """L1: one secretary at a time, so the first responsible person is never ambiguous."""
+    holder = await session.scalar(
+        select(Person)
+        .join(RoleGrant, RoleGrant.person_id == Person.id)
+        .where(RoleGrant.role == role, RoleGrant.revoked_at.is_(None))
+    )
+    if holder is not None:
+        raise InvalidInput(
+            N_("{name} is the secretary now. Revoke that role first."), name=holder.display_name
+        )
+
+
+async def _revoke(
+    session: AsyncSession,
+    deps: Deps,
+    me: PersonView,
+    target: Person,
+    role: Role,
+    cid: int | None,
+    *,
+    current: RoleGrant | None,
+    now: datetime,
+) -> None:
+    if current is None:
+        raise AlreadyDone(N_("{name} does not hold this role."), name=target.display_name)
+    if role == Role.ADMIN and target.id == me.id:
+        # An organisation must not lock itself out by a slip of the finger.
+        raise InvalidInput(N_("You cannot revoke your own administrator role."))
+    current.revoked_at = now
+    current.revoked_by_id = me.id
+    # Authority ends with the role: its assignments end, its open work moves on.
+    await handover.incidents(
+        session, target, now, by=me.id, grant_ids=[current.id], why=handover.ROLE_REVOKED
+    )
+    approver = role == Role.SECRETARY or (
+        role == Role.DEPUTY and deps.policy.events.deputy_may_approve
+    )
+    await handover.decisions(
+        session,
+        deps,
+        target,
+        now,
+        by=me.id,
+        approver=approver,
+        committee_ids={cid} if cid else set(),
+        left=False,
+        deputy_only=role == Role.DEPUTY,
+    )
+
+
+def _announce(
+    session: AsyncSession,
+    me: PersonView,
+    target: Person,
+    role: Role,
+    committee: Committee | None,
+    *,
+    grant: bool,
+    now: datetime,
+) -> None:
+    """The change in the audit log, and a message to the person (held until they Start)."""
+    record(
+        session,
+        at=now,
+        actor_id=me.id,
+        action="role.grant" if grant else "role.revoke",
+        subject_type="person",
+        subject_id=target.id,
+        clause="R4",
+        role=str(role),
+        committee=committee.name if committee else None,
+    )
+    outbox.notify_person(
+        session,
+        now=now,
+        person=target,
+        template="role.granted" if grant else "role.revoked",
+        params={
+            "role": str(role),
+            "committee": committee.name if committee else "",
+            "by": me.name,
+        },
+    )
 
 
 async def ensure_bootstrap_admins(deps: Deps) -> int:
@@ -261,35 +283,6 @@ async def ensure_bootstrap_admins(deps: Deps) -> int:
     return granted
 
 
-@dataclass(frozen=True)
-class RoleCard:
-    person: PersonView
-    committees: list[tuple[int, str]]  # every committee, with the ones this person heads first
-    headed: list[tuple[int, str]]
-    can_edit: bool
-
-
-async def role_card(deps: Deps, actor: TgUser, person_id: int) -> RoleCard:
-    """A person's roles, to show; editable for admins, readable for the leadership."""
-    async with deps.db.read() as session:
-        person_me = await session.scalar(select(Person).where(Person.telegram_id == actor.id))
-        me = view(person_me) if person_me else None
-        can_edit = me is not None and authority.holds(me, Role.ADMIN)
-        if me is None or not authority.holds(me, *MEMBER_LISTERS):
-            raise NotAllowed(N_("Only an administrator can change roles."))
-        person = await session.get(Person, person_id)
-        if person is None:
-            raise NotFound(N_("This person is not known to the bot."))
-        headed = sorted(
-            (g.committee.id, g.committee.name)
-            for g in person.grants
-            if g.role == Role.COMMITTEE_HEAD and g.committee is not None
-        )
-        rows = await session.execute(select(Committee.id, Committee.name).order_by(Committee.name))
-        committees = [(int(r[0]), str(r[1])) for r in rows]
-        return RoleCard(view(person), committees, headed, can_edit)
-
-
 async def register_target(deps: Deps, actor: TgUser, target: TgUser) -> PersonView:
     """An admin replied /role to somebody's group message: make sure the bot knows them."""
     now = deps.clock.now()
@@ -299,34 +292,4 @@ async def register_target(deps: Deps, actor: TgUser, target: TgUser) -> PersonVi
         person = await upsert(
             session, target, now=now, started=False, admission=door(deps, target.id)
         )
-        return view(await reload(session, person.id))
-
-
-async def set_committee(
-    deps: Deps, actor: TgUser, *, person_id: int, committee_id: int | None
-) -> PersonView:
-    """Make a person a member of a committee (R5), so its head sees their items (L3)."""
-    now = deps.clock.now()
-    async with deps.db.transaction() as session:
-        me = await _require_admin(session, actor, now)
-        person = await _person(session, person_id)
-        committee = await session.get(Committee, committee_id) if committee_id else None
-        if committee_id and committee is None:
-            raise NotFound(N_("This committee no longer exists."))
-        if person.committee_id == committee_id:
-            raise AlreadyDone(N_("Nothing changed."))
-        old = person.committee_id
-        person.committee_id, person.updated_at = committee_id, now
-        record(
-            session,
-            at=now,
-            actor_id=me.id,
-            action="person.committee",
-            subject_type="person",
-            subject_id=person.id,
-            clause="R5",
-            old=old,
-            new=committee_id,
-        )
-        await session.flush()
         return view(await reload(session, person.id))

@@ -22,9 +22,9 @@ from bot.incidents.cards import card_params as incident_params
 from bot.incidents.models import Incident, IncidentHandler
 from bot.incidents.service import assign, fallback, timeline
 from bot.outbox import service as outbox
+from bot.people.directory import people_with_role
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import people_with_role
 
 # Why an assignment ended (IncidentHandler.ended_reason).
 ROLE_REVOKED, DEACTIVATED = "role_revoked", "deactivated"

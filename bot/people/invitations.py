@@ -35,6 +35,7 @@ WRONG = N_("This invitation link is not valid. Please ask the office for a new o
 
 
 def digest(code: str) -> str:
+    """What is stored of an invitation code: its SHA-256, never the code itself."""
     return hashlib.sha256(code.encode()).hexdigest()
 
 

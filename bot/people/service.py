@@ -1,27 +1,43 @@
-"""Registration, look-up and language of people. Each public function is one use case."""
+"""Registration, identity, standing and language of people; each public function is a use case."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, inspect, select, true
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import raiseload
 
 from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed, NotFound
-from bot.freetext import normalise
 from bot.i18n import LOCALES, N_, normalize_language
 from bot.outbox import service as outbox
 from bot.people import authority, known
-from bot.people.models import Person, RoleGrant
+from bot.people.directory import (
+    MEMBER_LISTERS,
+    PeoplePage,
+    find_person,
+    list_people,
+    people_with_role,
+    role_holders,
+)
+from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.view import ADMITTED, PENDING, REFUSED, PersonView, TgUser, view
 
-__all__ = ["PersonView", "TgUser", "view"]  # where handlers and services have always found them
+# Where handlers and services have always found them (the look-ups live in directory.py).
+__all__ = [
+    "MEMBER_LISTERS",
+    "PeoplePage",
+    "PersonView",
+    "TgUser",
+    "find_person",
+    "list_people",
+    "people_with_role",
+    "role_holders",
+    "view",
+]
 
 LOCALE_CACHE = 50_000  # people whose language choice is kept in memory
 
@@ -232,85 +248,6 @@ async def set_locale(deps: Deps, tg: TgUser, locale: str) -> PersonView:
     return view_
 
 
-PAGE_SIZE = 8
-MEMBER_LISTERS = (Role.ADMIN, Role.SECRETARY, Role.DEPUTY, Role.OFFICE)
-
-
-@dataclass(frozen=True)
-class PeoplePage:
-    people: list[PersonView]
-    page: int
-    pages: int
-    total: int
-
-
-async def list_people(
-    deps: Deps, actor: TgUser, page: int, *, pickable: bool = False
-) -> PeoplePage:
-    """/members: everybody the bot knows, for admins (to assign roles) and the leadership.
-    `pickable`: only those who can be picked (attendees): nobody deactivated."""
-    async with deps.db.read() as session:
-        me = await session.scalar(select(Person).where(Person.telegram_id == actor.id))
-        if me is None or not authority.holds(view(me), *MEMBER_LISTERS):
-            raise NotAllowed(N_("Only an administrator or the leadership can see the members."))
-        # R4: only members are listed, picked and counted; the pending and refused are not;
-        # nobody deactivated is picked.
-        which = and_(
-            Person.admission == ADMITTED, Person.deactivated_at.is_(None) if pickable else true()
-        )
-        total = int(await session.scalar(select(func.count(Person.id)).where(which)) or 0)
-        pages = max(1, -(-total // PAGE_SIZE))
-        page = min(max(page, 0), pages - 1)
-        rows = await session.scalars(
-            select(Person)
-            .where(which)
-            .order_by(Person.first_name, Person.id)
-            .offset(page * PAGE_SIZE)
-            .limit(PAGE_SIZE)
-        )
-        return PeoplePage([view(p) for p in rows], page, pages, total)
-
-
-async def find_person(
-    deps: Deps,
-    *,
-    username: str | None = None,
-    person_id: int | None = None,
-    member: bool = False,
-) -> PersonView:
-    """Look a person up by @username or id; NotFound with advice when unknown. `member`: only
-    an admitted person will do (R4: an organiser, an acting approver)."""
-    async with deps.db.read() as session:
-        if username is not None:
-            # As typed: cleaned (a NUL would stop PostgreSQL), then only what a Telegram
-            # username can be is looked up.
-            name = normalise(username, multiline=False).lstrip("@").lower()
-            person = (
-                await session.scalar(select(Person).where(Person.username == name))
-                if re.fullmatch(r"[a-z0-9_]{1,64}", name)
-                else None
-            )
-            if person is None:
-                raise NotFound(
-                    N_(
-                        "I do not know @{username} yet. Ask them to open a private chat with "
-                        "me and press Start, or reply to one of their messages in the group "
-                        "with /role."
-                    ),
-                    username=name,
-                )
-        else:
-            person = await session.get(Person, person_id)
-            if person is None:
-                raise NotFound(N_("This person is not known to the bot."))
-        if member and person.admission != ADMITTED:
-            raise NotFound(
-                N_("{name} is not a member: the office has not admitted them."),
-                name=person.display_name,
-            )
-        return view(person)
-
-
 async def mark_blocked(deps: Deps, person_id: int, *, deleted: bool = False) -> None:
     """Delivery learned the person blocked the bot (a later message from them clears it), or
     that their account was deleted (nothing will reach it again): what is queued for them
@@ -333,39 +270,3 @@ async def mark_blocked(deps: Deps, person_id: int, *, deleted: bool = False) -> 
             subject_type="person",
             subject_id=person_id,
         )
-
-
-async def people_with_role(
-    session: AsyncSession, role: str, committee_id: int | None = None, *, with_grants: bool = True
-) -> list[Person]:
-    """Who holds `role` now (a committee head: of `committee_id`). `with_grants=False` for
-    people who are only written to: their grants are not loaded (one statement less,
-    docs/decisions/006-performance.md)
-    and reading them raises instead of silently loading."""
-    pairs = await role_holders(session, role, committee_id, with_grants=with_grants)
-    return list(dict.fromkeys(person for person, _grant in pairs))
-
-
-async def role_holders(
-    session: AsyncSession, role: str, committee_id: int | None = None, *, with_grants: bool = True
-) -> list[tuple[Person, int]]:
-    """people_with_role, each with the id of the grant they hold it by: an assignment made
-    because of the role names that grant, and stands only while it does (authority.py)."""
-    query = (
-        select(Person, RoleGrant.id)
-        .join(RoleGrant, RoleGrant.person_id == Person.id)
-        .where(
-            RoleGrant.role == role,
-            RoleGrant.revoked_at.is_(None),
-            Person.deactivated_at.is_(None),  # nobody who left is picked (their grants ended)
-        )
-        .order_by(Person.id, RoleGrant.id)
-    )
-    if not with_grants:
-        query = query.options(raiseload(Person.grants))
-    if role == Role.COMMITTEE_HEAD:
-        if committee_id is None:
-            return []
-        query = query.where(RoleGrant.committee_id == committee_id)
-    rows = (await session.execute(query)).unique().all()
-    return [(person, int(grant_id)) for person, grant_id in rows]

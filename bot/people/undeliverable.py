@@ -14,9 +14,9 @@ from bot.audit.service import record
 from bot.deps import Deps
 from bot.outbox import service as outbox
 from bot.outbox.models import OutboxMessage, OutboxStatus
+from bot.people.directory import people_with_role
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import people_with_role
 
 
 async def report_undeliverable(deps: Deps, limit: int = 50) -> int:

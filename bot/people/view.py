@@ -56,6 +56,7 @@ class PersonView:
 
 
 def view(person: Person) -> PersonView:
+    """What handlers and services read of a person, detached from the session."""
     return PersonView(
         id=person.id,
         telegram_id=person.telegram_id,

@@ -27,6 +27,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def default_text() -> str:
+    """The default policy shipped with the package, as TOML text."""
     return (resources.files("bot.policy") / "default.toml").read_text(encoding="utf-8")
 
 
@@ -56,6 +57,8 @@ def parse(text: str, source: str) -> Policy:
 
 
 def load(path: Path | None) -> Policy:
+    """The policy in the file at `path`, or the default policy when None; PolicyError names
+    the file and what is wrong."""
     if path is None:
         return parse("", "default policy")
     try:

@@ -117,6 +117,7 @@ async def apply(deps: Deps, actor: TgUser, text: str, file_name: str) -> list[Ch
 
 
 async def latest(deps: Deps) -> PolicyVersion | None:
+    """The newest policy version recorded, or None."""
     async with deps.db.read() as session:
         return await session.scalar(select(PolicyVersion).order_by(PolicyVersion.id.desc()))
 

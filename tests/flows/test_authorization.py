@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from bot.audit.models import AuditEntry
 from bot.buttons import EventAction
+from bot.buttons.people import GrantAction, GrantButton
 from bot.drafts import service as drafts
 from bot.errors import NotFound
 from bot.events import decisions
@@ -16,6 +17,8 @@ from bot.events import service as events
 from bot.incidents.service import file_report
 from bot.people import admission, grants, inspectors, leaving
 from bot.people import service as people
+from bot.people.card import role_card
+from bot.people.committees import list_committees
 from bot.people.models import Person
 from bot.people.roles import ROLE_CODES, Role
 from bot.people.service import TgUser
@@ -63,12 +66,15 @@ EVERYONE = {"/help": "Your role:", "/my": "", "/pending": "", "/calendar": "The 
 
 
 async def audit_count(h: Harness) -> int:
+    """How many audit entries there are: an action refused leaves none."""
     async with h.deps.db.read() as session:
         return int(await session.scalar(select(func.count(AuditEntry.id))) or 0)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 async def test_every_command_for_every_role_in_private(harness: Harness) -> None:
+    """R4: every command, by every role in private: who may is answered; the others are
+    refused, and nothing is recorded."""
     s, h = harness.standin, harness
     everyone = await staff_and_outsiders(h)
     stranger = everyone[STRANGER]
@@ -107,6 +113,7 @@ async def test_every_command_for_every_role_in_private(harness: Harness) -> None
 async def test_private_commands_in_the_group_point_to_the_private_chat(
     harness: Harness,
 ) -> None:
+    """A command that belongs in the private chat, sent in the group, answers with a link there."""
     s, h = harness.standin, harness
     users = await world(h)
     admin = users[ADMIN_ID]
@@ -156,7 +163,7 @@ async def test_every_button_for_every_role_in_private_and_in_the_group(harness: 
             {OFFICE},
             "Only the office can cancel an approved event.",
         ),
-        cd.encode("ro", "g", member_id, ROLE_CODES[Role.OFFICE]): (
+        GrantButton(GrantAction.GRANT, member_id, ROLE_CODES[Role.OFFICE]).pack(): (
             {ADMIN_ID},
             "Only an administrator can change roles.",
         ),
@@ -240,7 +247,7 @@ async def test_revoked_people_press_every_card_they_received_before(
         OFFICE: (Role.OFFICE, None),
         HEAD: (Role.COMMITTEE_HEAD, "教科文卫委"),
     }
-    committees = dict((name, cid) for cid, name in await grants.list_committees(h.deps))
+    committees = dict((name, cid) for cid, name in await list_committees(h.deps))
     received: dict[int, list[tuple[Message, str]]] = {}
     for uid in revoked:
         received[uid] = [
@@ -433,7 +440,7 @@ async def test_a_requester_who_is_also_the_approver_decides_nothing(harness: Har
         h.deps,
         ADMIN,
         person_id=head.id,
-        committee_id=(await grants.role_card(h.deps, ADMIN, head.id)).committees[0][0],
+        committee_id=(await role_card(h.deps, ADMIN, head.id)).committees[0][0],
     )
     theirs = await events.submit(h.deps, hu, lecture())
     assert theirs.status == "pending"

@@ -3,9 +3,9 @@ what they held moves on, they can no longer act, and a double press decides once
 
 from __future__ import annotations
 
+from bot.buttons.people import LeavingAction, LeavingButton
 from bot.incidents.service import file_report
 from bot.people.service import TgUser
-from handlers import callback_data as cd
 from standin.model import Message
 from tests.support.bot import ADMIN_ID, Harness
 from tests.support.incidents import draft
@@ -15,6 +15,8 @@ from tests.support.world import EMERGENCY, MEMBER, OFFICE, SECRETARY, tap, world
 async def test_an_admin_deactivates_and_reactivates_a_person_from_members(
     harness: Harness,
 ) -> None:
+    """R4: from /members, an admin deactivates a person (their work moves on) and brings them
+    back."""
     s, h = harness.standin, harness
     users = await world(h)
     admin, eli = users[ADMIN_ID], users[EMERGENCY]
@@ -64,7 +66,9 @@ async def test_an_admin_deactivates_and_reactivates_a_person_from_members(
         False,
     )
     assert "Roles: member" in page.text and "Deactivate…" in page.button_texts()
-    assert await tap(s, admin, page, data=cd.encode("lv", "a", _pid(page))) == (
+    assert await tap(
+        s, admin, page, data=LeavingButton(LeavingAction.REACTIVATE, _pid(page)).pack()
+    ) == (
         "Eli is an active member.",
         True,
     )
@@ -76,6 +80,6 @@ async def test_an_admin_deactivates_and_reactivates_a_person_from_members(
 
 
 def _pid(page: Message) -> int:
-    data = cd.decode(page.button_data("Deactivate…"))
-    assert data is not None and data.int_arg(0) is not None
-    return int(data.args[0])
+    pressed = LeavingButton.unpack(page.button_data("Deactivate…"))
+    assert pressed is not None
+    return pressed.person_id

@@ -315,3 +315,19 @@ async def test_forged_register_buttons_reveal_nothing(harness: Harness) -> None:
             assert await drafts.get(h.deps, uid) is None
     state = await drafts.get(h.deps, SECRETARY)
     assert state is not None and (state.flow, state.step) == ("register", "clause")
+
+
+async def test_back_from_the_first_question_returns_to_the_register(harness: Harness) -> None:
+    """The case's first question opens in place of the register's page: Back there leads to
+    the page again, and the draft goes (nothing was answered)."""
+    s, h = harness.standin, harness
+    users = await world(h)
+    s.mark_read(SECRETARY)
+    shu = users[SECRETARY]
+    page = await answer_to(s, shu, "/register")
+    await tap(s, shu, page, "Record a case")
+    assert page.text == "Whom does the case concern? Choose the person."
+    await tap(s, shu, page, "‹ Back")
+    assert page.text == EMPTY and page.button_texts() == ["Record a case"]
+    _, draft = await drafts.of(h.deps, TgUser(SECRETARY, "Shu"))
+    assert draft is None

@@ -231,6 +231,12 @@ async def test_information_report_edit_a_field_then_submit(harness: Harness) -> 
         "‹ Back to the summary",
         "Cancel",
     ]
+    await tap(s, member, attach, "What happened")
+    assert attach.text == "What happened? Describe it in a message."
+    await tap(s, member, attach, "‹ Back")  # changing nothing: back where it was chosen from
+    assert "What happened: 某论坛出现涉我机关帖子" in attach.text
+    assert attach.button_texts() == ["Submit", "Edit a field", "Cancel"]
+    await tap(s, member, attach, "Edit a field")
     await tap(s, member, attach, "Where")
     await member.send("本地论坛“城事”版块")
     summary = await s.next_message(MEMBER)  # straight back to the summary

@@ -28,7 +28,7 @@ async def test_received_updates_are_handed_on_until_handled(deps: Deps) -> None:
     assert (await inbox.unfinished(deps.db))[2]["message"]["text"] == "hi"  # the first copy
 
     assert await inbox.begin(deps.db, 1, lambda: update(1), now=now)
-    await inbox.finish(deps.db, 1, now=now)
+    await inbox.finish_all(deps.db, [(1, now)])
     assert await inbox.begin(deps.db, 2, lambda: update(2), now=now)  # then a crash
     assert [u["update_id"] for u in await inbox.unfinished(deps.db)] == [2, 3, 4]
     # Telegram sends 1 again (its batch was not confirmed): handled already, skipped.
@@ -40,7 +40,7 @@ async def test_an_update_not_kept_on_arrival_is_kept_when_handling_begins(deps: 
     now = deps.clock.now()
     assert await inbox.begin(deps.db, 7, lambda: update(7, "webhook"), now=now)
     assert await inbox.unfinished(deps.db) == [update(7, "webhook")]
-    await inbox.finish(deps.db, 7, now=now)
+    await inbox.finish_all(deps.db, [(7, now)])
     assert await inbox.unfinished(deps.db) == []
     assert not await inbox.begin(deps.db, 7, lambda: update(7), now=now)
 
@@ -74,7 +74,7 @@ async def test_handled_updates_are_forgotten_after_two_days(
 ) -> None:
     await inbox.received(deps.db, [update(1), update(2)], now=clock.now())
     await inbox.begin(deps.db, 1, lambda: update(1), now=clock.now())
-    await inbox.finish(deps.db, 1, now=clock.now())
+    await inbox.finish_all(deps.db, [(1, clock.now())])
     clock.advance(inbox.KEEP - timedelta(minutes=1))
     assert await inbox.prune(deps.db, now=clock.now()) == 0
     clock.advance(timedelta(minutes=2))
