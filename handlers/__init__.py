@@ -12,6 +12,15 @@ from telegram.ext import (
 )
 
 from bot.buttons import EventAction, EventButton
+from bot.buttons.calendar import CalendarAction, CalendarButton
+from bot.buttons.incidents import (
+    IncidentAction,
+    IncidentButton,
+    PullInAction,
+    PullInButton,
+    SeverityAction,
+    SeverityButton,
+)
 from bot.buttons.office import (
     DraftGuardAction,
     DraftGuardButton,
@@ -52,6 +61,7 @@ from bot.buttons.people import (
     RoleCardAction,
     RoleCardButton,
 )
+from bot.buttons.records import DETAILS, FindAction, FindButton, RecordAction, RecordButton
 from bot.buttons.register import RegisterButton
 from bot.context import AnyApp, Ctx
 from bot.errors import StaleButton
@@ -66,6 +76,7 @@ from handlers import (
     event_cards,
     find,
     groups,
+    growth,
     incidents,
     leaving,
     ledger,
@@ -74,6 +85,7 @@ from handlers import (
     members,
     my,
     policy,
+    pull_in,
     record,
     roles,
     start,
@@ -148,7 +160,7 @@ def register(app: AnyApp) -> None:
         (leaving.on_reactivate, LeavingButton.pattern(LeavingAction.REACTIVATE)),
     ):
         app.add_handler(CallbackQueryHandler(on_role, pattern=pattern))
-    app.add_handler(CallbackQueryHandler(find.on_page, pattern=cd.pattern("fd")))
+    app.add_handler(CallbackQueryHandler(find.on_page, pattern=FindButton.pattern(FindAction.PAGE)))
     for on_admission, pattern in (  # the admission card and the invitations (R4)
         (admission.on_admit, AdmissionButton.pattern(AdmissionAction.ADMIT)),
         (admission.on_choose_committee, AdmissionButton.pattern(AdmissionAction.CHOOSE_COMMITTEE)),
@@ -168,7 +180,38 @@ def register(app: AnyApp) -> None:
         (DraftGuardAction.ANEW, draft_guard.on_anew),
     ):
         app.add_handler(CallbackQueryHandler(on_guard, DraftGuardButton.pattern(guard_action)))
-    app.add_handler(CallbackQueryHandler(incidents.on_card, pattern=cd.pattern("in")))
+    # A page of Pull in's list (1in:pl:<id>:<page>) before the card's Pull in, whose pattern
+    # (1in:pl:<id>, and a mark after it under the card) would take the page for its mark.
+    app.add_handler(
+        CallbackQueryHandler(pull_in.on_page, pattern=PullInButton.pattern(PullInAction.PAGE))
+    )
+    for incident_action, on_incident in (  # one callback per action of an incident's card
+        (IncidentAction.ACKNOWLEDGE, incidents.on_acknowledge),
+        (IncidentAction.ADD_UPDATE, incidents.on_add_update),
+        (IncidentAction.REPORT_UPWARD, incidents.on_report_upward),
+        (IncidentAction.CONTAIN, incidents.on_contain),
+        (IncidentAction.CLOSE, incidents.on_close),
+        (IncidentAction.TIMELINE, incidents.on_timeline),
+        (IncidentAction.ATTACHMENTS, incidents.on_attachments),
+        (IncidentAction.OPEN, incidents.on_open),
+        (IncidentAction.PULL_IN, pull_in.on_pull_in),
+        (IncidentAction.ADD, growth.on_add),
+        (IncidentAction.ADD_DONE, growth.on_add_done),
+        (IncidentAction.ADD_CANCEL, growth.on_add_cancel),
+        (IncidentAction.CHANGE_SEVERITY, growth.on_change_severity),
+        (IncidentAction.REOPEN, growth.on_reopen),
+    ):
+        app.add_handler(
+            CallbackQueryHandler(on_incident, pattern=IncidentButton.pattern(incident_action))
+        )
+    app.add_handler(
+        CallbackQueryHandler(pull_in.on_person, pattern=PullInButton.pattern(PullInAction.PERSON))
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            growth.on_severity_chosen, pattern=SeverityButton.pattern(SeverityAction.CHOOSE)
+        )
+    )
     for action, on_event in (  # one callback per action of an event's card (bot/buttons/)
         (EventAction.APPROVE, event_cards.on_approve),
         (EventAction.REJECT, event_cards.on_reject),
@@ -189,7 +232,24 @@ def register(app: AnyApp) -> None:
     app.add_handler(
         CallbackQueryHandler(acting.on_revoke, pattern=ActingButton.pattern(ActingAction.REVOKE))
     )
-    app.add_handler(CallbackQueryHandler(calendar.on_button, pattern=cd.pattern("cl")))
+    app.add_handler(
+        CallbackQueryHandler(
+            calendar.on_snooze, pattern=CalendarButton.pattern(CalendarAction.SNOOZE)
+        )
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            calendar.on_document, pattern=CalendarButton.pattern(CalendarAction.DOCUMENT)
+        )
+    )
+    for record_action in DETAILS:  # the whole record, of each kind (R7)
+        app.add_handler(
+            CallbackQueryHandler(record.on_details, pattern=RecordButton.pattern(record_action))
+        )
+    for record_action in (RecordAction.ATTACHMENTS, RecordAction.MEETING_FILES):
+        app.add_handler(
+            CallbackQueryHandler(record.on_attachments, pattern=RecordButton.pattern(record_action))
+        )
     app.add_handler(
         CallbackQueryHandler(policy.on_confirm, PolicyButton.pattern(PolicyAction.CONFIRM))
     )
@@ -210,7 +270,6 @@ def register(app: AnyApp) -> None:
         app.add_handler(CallbackQueryHandler(on_ledger, pattern=ledger_pattern))
     # Any other 1ld: data is stale, after the ledger's reading gate (an inspector reads it).
     app.add_handler(CallbackQueryHandler(ledger_buttons.on_other, pattern=cd.pattern("ld")))
-    app.add_handler(CallbackQueryHandler(record.on_button, pattern=cd.pattern(record.DOMAIN)))
     for page_action, on_register in accountability.ACTIONS.items():  # the register's pages (C)
         app.add_handler(
             CallbackQueryHandler(on_register, pattern=RegisterButton.pattern(page_action))

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from telegram import Message, Update, User
 
+from bot.buttons.calendar import CalendarButton
 from bot.calendar import meetings
-from bot.calendar.view import overview
+from bot.calendar.view import Overview, overview
 from bot.context import Ctx
-from bot.errors import StaleButton
 from handlers import briefing_docx
-from handlers import callback_data as cd
-from handlers.common import button, command, reply, tg_user
+from handlers.common import command, reply, tg_user, typed_button
 from render.calendar import (
     areas,
     day,
@@ -23,6 +23,9 @@ from render.calendar import (
     period,
 )
 from render.renderer import Renderer, esc
+
+# One callback per action of a reminder's buttons (bot/buttons/calendar.py).
+pressed = typed_button(CalendarButton.unpack)
 
 
 def _open_line(r: Renderer, item: dict[str, Any]) -> str:
@@ -58,6 +61,11 @@ async def calendar(update: Update, ctx: Ctx, message: Message, user: User, r: Re
     """/calendar (private or group): what is due in the next weeks and what is overdue."""
     view = await overview(ctx.deps)
     today = ctx.deps.clock.now().astimezone(ctx.deps.zone).date()
+    await reply(message, "\n".join(_overview_lines(r, view, today)))
+
+
+def _overview_lines(r: Renderer, view: Overview, today: date) -> list[str]:
+    """The dedicated meetings this year (R2), then what is open, due, overdue and held."""
     held, minimum = view.dedicated
     lines = [
         r("<b>The regulation's calendar</b> ({date})", date=r.t.date(today)),
@@ -81,20 +89,24 @@ async def calendar(update: Update, ctx: Ctx, message: Message, user: User, r: Re
         lines.append("\n" + r("<b>Meetings held most recently</b>"))
         lines += ["· " + held_line(r, m.ref, m.held_on, m.kind, m.title) for m in view.recent]
     lines.append("\n" + r("Record a meeting that was held with /meeting."))
-    await reply(message, "\n".join(lines))
+    return lines
 
 
-@button
-async def on_button(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
-    """1cl:sz:<occurrence>: remind the presser privately the next working morning;
-    1cl:bd:<occurrence>: the briefing as a document (A1)."""
-    occurrence_id = data.int_arg(0)
-    if occurrence_id is None or data.action not in ("sz", "bd"):
-        raise StaleButton()
-    if data.action == "bd":
-        return await briefing_docx.send(update, ctx, user, r, occurrence_id)
-    at, new = await meetings.snooze(ctx.deps, tg_user(user), occurrence_id)
+@pressed
+async def on_snooze(
+    update: Update, ctx: Ctx, b: CalendarButton, user: User, r: Renderer
+) -> str | None:
+    """1cl:sz:<occurrence>: remind the presser privately the next working morning (R2, R3)."""
+    at, new = await meetings.snooze(ctx.deps, tg_user(user), b.occurrence_id)
     when = r.t.datetime(at, ctx.deps.zone)
     if new:
         return r.plain("I will remind you in our private chat on {when}.", when=when)
     return r.plain("You will already be reminded on {when}.", when=when)
+
+
+@pressed
+async def on_document(
+    update: Update, ctx: Ctx, b: CalendarButton, user: User, r: Renderer
+) -> str | None:
+    """1cl:bd:<occurrence>: the quarterly briefing as a document, in this chat (A1)."""
+    return await briefing_docx.send(update, ctx, user, r, b.occurrence_id)

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from telegram import Message, Update, User
 
+from bot.buttons.records import FindAction, FindButton
 from bot.context import Ctx
-from bot.errors import StaleButton
 from bot.search import service as search
-from handlers import callback_data as cd
+from bot.search.hits import Hit
 from handlers import record
 from handlers.common import (
     cd_rows,
     edit_or_send,
     is_private,
     private_only,
-    reading_button,
     reading_command,
     reply,
     tg_user,
+    typed_button,
 )
 from render.calendar import kind_name
 from render.event import status_name, type_name
@@ -30,7 +30,7 @@ from render.incident import STATUS_NAMES, kind, severity
 from render.renderer import Renderer, esc
 
 
-def _line(r: Renderer, hit: search.Hit) -> str:
+def _line(r: Renderer, hit: Hit) -> str:
     day = r.t.date(hit.at.astimezone(r.zone).date())
     if hit.kind == "inc":
         what = kind(r, hit.category)
@@ -76,9 +76,9 @@ def _rows(r: Renderer, page: search.Page) -> cd_rows:
         rows.append([record.details(r, h.ref, h.kind, h.id) for h in page.hits[i : i + 2]])
     nav = []
     if page.page > 0:
-        nav.append(("‹", cd.encode("fd", "p", page.search_id, page.page - 1)))
+        nav.append(("‹", FindButton(FindAction.PAGE, page.search_id, page.page - 1).pack()))
     if page.has_next:
-        nav.append(("›", cd.encode("fd", "p", page.search_id, page.page + 1)))
+        nav.append(("›", FindButton(FindAction.PAGE, page.search_id, page.page + 1).pack()))
     if nav:
         rows.append(nav)
     return rows
@@ -94,12 +94,8 @@ async def find(update: Update, ctx: Ctx, message: Message, user: User, r: Render
     await reply(message, _text(r, page), _rows(r, page))
 
 
-@reading_button
-async def on_page(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> str | None:
-    """‹ and › under a search's results."""
-    search_id, number = data.int_arg(0), data.int_arg(1)
-    if search_id is None or number is None:
-        raise StaleButton()
-    page = await search.page(ctx.deps, tg_user(user), search_id, number)
+@typed_button(FindButton.unpack, reading=True)
+async def on_page(update: Update, ctx: Ctx, b: FindButton, user: User, r: Renderer) -> None:
+    """1fd:p:<search>:<page>: ‹ and › under a search's results (R7)."""
+    page = await search.page(ctx.deps, tg_user(user), b.search_id, b.page)
     await edit_or_send(update, _text(r, page), _rows(r, page))
-    return None

@@ -3,14 +3,15 @@ of a report and /record (handlers/growth.py answers them)."""
 
 from __future__ import annotations
 
-from handlers import callback_data as cd
+from bot.buttons.incidents import IncidentAction, IncidentButton
 from render.renderer import Renderer
 
 
 def add_button(r: Renderer, incident_id: int) -> tuple[str, str]:
     """The reporter's button on the receipt of a filed report and in /record."""
-    return r.plain("Add to this report"), cd.encode("in", "ad", incident_id)
+    return r.plain("Add to this report"), IncidentButton(IncidentAction.ADD, incident_id).pack()
 
 
 def reopen_button(r: Renderer, incident_id: int) -> tuple[str, str]:
-    return r.plain("Reopen"), cd.encode("in", "ro", incident_id)
+    """Reopen a closed incident, in /record (bot/incidents/reopening.py)."""
+    return r.plain("Reopen"), IncidentButton(IncidentAction.REOPEN, incident_id).pack()

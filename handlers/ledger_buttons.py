@@ -4,8 +4,6 @@ office may press them as well as a member; handlers/ledger.py shows what they as
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from telegram import Update, User
 
 from bot import examples
@@ -26,9 +24,6 @@ from bot.ledger.period import chosen, token
 from handlers import callback_data as cd
 from handlers import ledger_render as view
 from handlers.common import (
-    Handler,
-    Pressed,
-    TypedCallback,
     edit_or_send,
     reading_button,
     tg_user,
@@ -38,21 +33,13 @@ from handlers.ledger import CHOICES, FLOW, clause_rows, make_file, period_of, pi
 from render.renderer import Renderer
 
 
-def _reading(
-    unpack: Callable[[str | None], Pressed | None],
-) -> Callable[[TypedCallback[Pressed]], Handler]:
-    """The ledger's buttons only read: an inspector in office may press them as well as a
-    member (R7)."""
-    return typed_button(unpack, reading=True)
-
-
-@_reading(LedgerPickButton.unpack)
+@typed_button(LedgerPickButton.unpack, reading=True)
 async def on_menu(update: Update, ctx: Ctx, b: LedgerPickButton, user: User, r: Renderer) -> None:
     """1ld:m: Another period: the choice of periods again."""
     await edit_or_send(update, *picker(r))
 
 
-@_reading(LedgerRangeButton.unpack)
+@typed_button(LedgerRangeButton.unpack, reading=True)
 async def on_range(update: Update, ctx: Ctx, b: LedgerRangeButton, user: User, r: Renderer) -> None:
     """1ld:r: a period by its name (this quarter, last year …), for the clause asked about."""
     if b.choice not in CHOICES:
@@ -61,7 +48,7 @@ async def on_range(update: Update, ctx: Ctx, b: LedgerRangeButton, user: User, r
     await show(update, ctx, r, user, period, known(b.clause) or "")
 
 
-@_reading(LedgerPickButton.unpack)
+@typed_button(LedgerPickButton.unpack, reading=True)
 async def on_chosen_dates(
     update: Update, ctx: Ctx, b: LedgerPickButton, user: User, r: Renderer
 ) -> None:
@@ -78,13 +65,13 @@ async def on_chosen_dates(
     await edit_or_send(update, text, None)
 
 
-@_reading(LedgerButton.unpack)
+@typed_button(LedgerButton.unpack, reading=True)
 async def on_summary(update: Update, ctx: Ctx, b: LedgerButton, user: User, r: Renderer) -> None:
     """1ld:p: the period's summary."""
     await show(update, ctx, r, user, period_of(ctx, b.period))
 
 
-@_reading(LedgerLapsesButton.unpack)
+@typed_button(LedgerLapsesButton.unpack, reading=True)
 async def on_lapses(
     update: Update, ctx: Ctx, b: LedgerLapsesButton, user: User, r: Renderer
 ) -> None:
@@ -93,7 +80,7 @@ async def on_lapses(
     await show(update, ctx, r, user, period, page=b.page, lapses=True)
 
 
-@_reading(LedgerButton.unpack)
+@typed_button(LedgerButton.unpack, reading=True)
 async def on_clauses(update: Update, ctx: Ctx, b: LedgerButton, user: User, r: Renderer) -> None:
     """1ld:k: the clauses to pick one's evidence from."""
     period = period_of(ctx, b.period)
@@ -108,7 +95,7 @@ async def on_clauses(update: Update, ctx: Ctx, b: LedgerButton, user: User, r: R
     await edit_or_send(update, text, clause_rows(r, token(period)))
 
 
-@_reading(LedgerEvidenceButton.unpack)
+@typed_button(LedgerEvidenceButton.unpack, reading=True)
 async def on_evidence(
     update: Update, ctx: Ctx, b: LedgerEvidenceButton, user: User, r: Renderer
 ) -> None:
@@ -118,13 +105,13 @@ async def on_evidence(
     await show(update, ctx, r, user, period_of(ctx, b.period), b.clause, b.page)
 
 
-@_reading(LedgerButton.unpack)
+@typed_button(LedgerButton.unpack, reading=True)
 async def on_package(update: Update, ctx: Ctx, b: LedgerButton, user: User, r: Renderer) -> str:
     """1ld:x: the inspection package (.zip), made while the chat shows progress (C)."""
     return await make_file(update, ctx, r, user, period_of(ctx, b.period), chart=False)
 
 
-@_reading(LedgerButton.unpack)
+@typed_button(LedgerButton.unpack, reading=True)
 async def on_chart(update: Update, ctx: Ctx, b: LedgerButton, user: User, r: Renderer) -> str:
     """1ld:g: the period's chart, sent as a photo."""
     return await make_file(update, ctx, r, user, period_of(ctx, b.period), chart=True)

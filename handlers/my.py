@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from telegram import Message, Update, User
 
 from bot.buttons import EventAction, EventButton
+from bot.buttons.incidents import IncidentAction, IncidentButton
 from bot.context import Ctx
 from bot.events import queries as events
 from bot.incidents import queries as incidents
-from handlers import callback_data as cd
 from handlers.common import cd_rows, command, is_private, private_only, reply, tg_user
 from handlers.incidents import PENDING_REASONS
 from handlers.record import details
@@ -32,7 +34,10 @@ def _report_lines(
             shown.add(item.id)
             rows.append(
                 [
-                    (r.plain("Timeline of {ref}", ref=item.ref), cd.encode("in", "tl", item.id)),
+                    (
+                        r.plain("Timeline of {ref}", ref=item.ref),
+                        IncidentButton(IncidentAction.TIMELINE, item.id).pack(),
+                    ),
                     details(r, item.ref, "INC", item.id),
                 ]
             )
@@ -54,43 +59,80 @@ async def my(update: Update, ctx: Ctx, message: Message, user: User, r: Renderer
         await private_only(message, ctx, r, "my")
         return
     me = tg_user(user)
-    reports = await incidents.my_reports(ctx.deps, me)
-    handled = await incidents.handled_by_me(ctx.deps, me)
-    requests = await events.my_events(ctx.deps, me)
-    deciding = await events.awaiting_my_decision(ctx.deps, me)
-    waiting = await incidents.pending_for(ctx.deps, me)
-    if not (reports or handled or requests or deciding or waiting):
+    mine = Mine(
+        reports=await incidents.my_reports(ctx.deps, me),
+        handled=await incidents.handled_by_me(ctx.deps, me),
+        requests=await events.my_events(ctx.deps, me),
+        deciding=await events.awaiting_my_decision(ctx.deps, me),
+        waiting=await incidents.pending_for(ctx.deps, me),
+    )
+    if not mine.anything:
         await reply(
             message,
             r("You have no reports or event requests yet. Send /report or /event to start one."),
         )
         return
-    lines: list[str] = []
     rows: cd_rows = []
-    shown: set[int] = set()
-    listed: set[str] = set()
-    own = [ev for ev in requests if ev.requested]
-    if own or reports:
-        lines.append(r("<b>What you filed</b>"))
-        for ev in own:
-            lines.append(_event_line(r, ev, rows, listed))
-            if ev.status in ("in_review", "pending", "changes_requested"):
-                label = r.plain("Withdraw {ref}", ref=ev.ref)
-                withdraw = EventButton(EventAction.WITHDRAW, ev.id, ev.version)
-                rows[-1].append((label, withdraw.pack()))
-        lines += _report_lines(r, reports, rows, shown)
-    deciding_ids = {ev.id for ev in deciding}
-    organised = [ev for ev in requests if not ev.requested and ev.id not in deciding_ids]
-    if handled or organised:
-        lines += ["", r("<b>What you handle</b>")] if lines else [r("<b>What you handle</b>")]
-        for ev in organised:  # R6: named as organiser, they answer for it
-            lines.append(_event_line(r, ev, rows, listed) + " · " + esc(r.plain("you organise it")))
-        lines += _report_lines(r, handled, rows, shown)
-    if deciding or waiting:
-        head = r("<b>Waiting for your decision</b>")
-        lines += ["", head] if lines else [head]
-        lines += [_event_line(r, ev, rows, listed) for ev in deciding]
-        for item in waiting:
-            lines.append(r(PENDING_REASONS[item.reason], ref=item.ref))
-            rows.append([(r.plain("Open {ref}", ref=item.ref), cd.encode("in", "op", item.id))])
+    sections = [_filed(r, mine, rows), _handled(r, mine, rows), _deciding(r, mine, rows)]
+    lines = [line for section in sections if section for line in ["", *section]][1:]
     await reply(message, "\n".join(lines), rows[:MAX_ROWS])
+
+
+@dataclass
+class Mine:
+    """What /my lists, and which Details buttons were given already (one per record)."""
+
+    reports: list[incidents.MyItem]
+    handled: list[incidents.MyItem]
+    requests: list[events.MyEvent]
+    deciding: list[events.MyEvent]
+    waiting: list[incidents.PendingItem]
+    shown: set[int] = field(default_factory=set)
+    listed: set[str] = field(default_factory=set)
+
+    @property
+    def anything(self) -> bool:
+        """Whether there is anything to list."""
+        return bool(self.reports or self.handled or self.requests or self.deciding or self.waiting)
+
+
+def _filed(r: Renderer, mine: Mine, rows: cd_rows) -> list[str]:
+    """What you filed: your requests (each open one with Withdraw) and your reports."""
+    own = [ev for ev in mine.requests if ev.requested]
+    if not (own or mine.reports):
+        return []
+    lines = [r("<b>What you filed</b>")]
+    for ev in own:
+        lines.append(_event_line(r, ev, rows, mine.listed))
+        if ev.status in ("in_review", "pending", "changes_requested"):
+            label = r.plain("Withdraw {ref}", ref=ev.ref)
+            withdraw = EventButton(EventAction.WITHDRAW, ev.id, ev.version)
+            rows[-1].append((label, withdraw.pack()))
+    return lines + _report_lines(r, mine.reports, rows, mine.shown)
+
+
+def _handled(r: Renderer, mine: Mine, rows: cd_rows) -> list[str]:
+    """What you handle: the events you organise (R6) and the reports you handle."""
+    deciding_ids = {ev.id for ev in mine.deciding}
+    organised = [ev for ev in mine.requests if not ev.requested and ev.id not in deciding_ids]
+    if not (mine.handled or organised):
+        return []
+    lines = [r("<b>What you handle</b>")]
+    for ev in organised:  # R6: named as organiser, they answer for it
+        lines.append(
+            _event_line(r, ev, rows, mine.listed) + " · " + esc(r.plain("you organise it"))
+        )
+    return lines + _report_lines(r, mine.handled, rows, mine.shown)
+
+
+def _deciding(r: Renderer, mine: Mine, rows: cd_rows) -> list[str]:
+    """What waits for your decision: requests, and incidents with what is due on each."""
+    if not (mine.deciding or mine.waiting):
+        return []
+    lines = [r("<b>Waiting for your decision</b>")]
+    lines += [_event_line(r, ev, rows, mine.listed) for ev in mine.deciding]
+    for item in mine.waiting:
+        lines.append(r(PENDING_REASONS[item.reason], ref=item.ref))
+        button = IncidentButton(IncidentAction.OPEN, item.id)
+        rows.append([(r.plain("Open {ref}", ref=item.ref), button.pack())])
+    return lines

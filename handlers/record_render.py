@@ -8,9 +8,10 @@ from typing import Any
 
 from bot.i18n import N_
 from bot.people.roles import Role
+from bot.records.events import EventRecord
+from bot.records.incidents import IncidentRecord
 from bot.records.meetings import MeetingRecord
-from bot.records.service import EventRecord, IncidentRecord
-from handlers.incidents import timeline_lines
+from handlers.incident_timeline import timeline_lines
 from render.calendar import kind_name
 from render.event import speakers_text, status_name, type_name, when
 from render.fitting import free, split
@@ -64,6 +65,39 @@ def _addition(r: Renderer, at: datetime, text: str | None, data: dict[str, Any])
     return line + (f"\n    {free(esc(text))}" if text else "")
 
 
+def _upward(r: Renderer, rec: IncidentRecord) -> list[str]:
+    """The first report to the higher department, then each report with what it said (P3)."""
+    assert rec.reported_upward_at is not None
+    upward = [
+        r(
+            "First reported on {when} to {to}.",
+            when=_at(r, rec.reported_upward_at),
+            to=rec.reported_upward_to or "—",
+        )
+    ]
+    for at, step, _who, text, data in rec.timeline:
+        if step == "reported_upward":
+            upward.append(
+                r(
+                    "{when}, to {to}: {text}",
+                    when=_at(r, at),
+                    to=data.get("to") or "—",
+                    text=text or "—",
+                )
+            )
+    return upward
+
+
+def _closing(r: Renderer, rec: IncidentRecord) -> list[str]:
+    assert rec.closed_at is not None
+    closing = [
+        r("Closed by {name} on {when}.", name=rec.closed_by or "—", when=_at(r, rec.closed_at))
+    ]
+    if rec.closing_summary:
+        closing.append(r("Summary: {text}", text=rec.closing_summary))
+    return closing
+
+
 def incident_messages(r: Renderer, rec: IncidentRecord) -> list[str]:
     """The facts as filed, the handlers and how each came, the timeline, the report upward,
     the closing summary and the attachments."""
@@ -99,31 +133,9 @@ def incident_messages(r: Renderer, rec: IncidentRecord) -> list[str]:
         blocks.append(_section(r, N_("Handlers"), [_handler_line(r, h) for h in rec.handlers]))
     blocks.append(_section(r, N_("Timeline"), timeline_lines(r, rec.timeline)))
     if rec.reported_upward_at is not None:
-        upward = [
-            r(
-                "First reported on {when} to {to}.",
-                when=_at(r, rec.reported_upward_at),
-                to=rec.reported_upward_to or "—",
-            )
-        ]
-        for at, step, _who, text, data in rec.timeline:
-            if step == "reported_upward":
-                upward.append(
-                    r(
-                        "{when}, to {to}: {text}",
-                        when=_at(r, at),
-                        to=data.get("to") or "—",
-                        text=text or "—",
-                    )
-                )
-        blocks.append(_section(r, N_("Report to the higher department"), upward))
+        blocks.append(_section(r, N_("Report to the higher department"), _upward(r, rec)))
     if rec.closed_at is not None:
-        closing = [
-            r("Closed by {name} on {when}.", name=rec.closed_by or "—", when=_at(r, rec.closed_at))
-        ]
-        if rec.closing_summary:
-            closing.append(r("Summary: {text}", text=rec.closing_summary))
-        blocks.append(_section(r, N_("Closing summary"), closing))
+        blocks.append(_section(r, N_("Closing summary"), _closing(r, rec)))
     if rec.attachments:
         blocks.append(_section(r, N_("Attachments"), attachment_lines(r, rec.attachments)))
     return split(blocks)
@@ -208,16 +220,10 @@ def event_messages(r: Renderer, rec: EventRecord) -> list[str]:
     return split(blocks)
 
 
-def meeting_messages(r: Renderer, rec: MeetingRecord) -> list[str]:
-    """A meeting held: its kind and day, the areas with their conclusions (A2), what was
-    studied (R3), who attended, its minutes and files, and who recorded it."""
-    lines = [
-        f"<b>{esc(rec.ref)}</b> · {esc(kind_name(r, rec.kind))}",
-        r("Held on: {date}", date=r.t.date(rec.held_on)),
-    ]
-    if rec.title:
-        lines.append(r("Subject: {text}", text=rec.title))
-    zh = r.locale.startswith("zh")
+def _areas(r: Renderer, rec: MeetingRecord, zh: bool) -> list[str]:
+    """The areas the meeting covered, each with its conclusion or why it was not discussed
+    (A2); a meeting recorded before that was asked lists them only."""
+    lines = []
     covered = [(name if zh else name_en) for name, name_en, answer in rec.areas if not answer]
     if covered:  # recorded before the conclusions per area were asked
         lines.append(r("Areas covered: {areas}", areas=r.items(covered)))
@@ -229,6 +235,20 @@ def meeting_messages(r: Renderer, rec: MeetingRecord) -> list[str]:
             lines.append(
                 r("{area}: not discussed ({reason})", area=area, reason=answer["not_discussed"])
             )
+    return lines
+
+
+def meeting_messages(r: Renderer, rec: MeetingRecord) -> list[str]:
+    """A meeting held: its kind and day, the areas with their conclusions (A2), what was
+    studied (R3), who attended, its minutes and files, and who recorded it."""
+    lines = [
+        f"<b>{esc(rec.ref)}</b> · {esc(kind_name(r, rec.kind))}",
+        r("Held on: {date}", date=r.t.date(rec.held_on)),
+    ]
+    if rec.title:
+        lines.append(r("Subject: {text}", text=rec.title))
+    zh = r.locale.startswith("zh")
+    lines += _areas(r, rec, zh)
     if rec.studied:  # R3 (R8, P4)
         names = [
             str(m.get("name") if zh else m.get("name_en") or m.get("name")) for m in rec.studied

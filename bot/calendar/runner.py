@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
+from bot.buttons.calendar import CalendarAction, CalendarButton
 from bot.calendar import briefing, digest, obligations
 from bot.calendar.models import CODE_OF, CalendarState, MeetingKind, Occurrence, Snooze
 from bot.calendar.recipients import Recipients, resolve
@@ -188,10 +189,12 @@ def buttons_for(due: Due, occurrence_id: int, params: dict[str, Any]) -> list[li
     code = CODE_OF[obligations.KIND_OF[due.obligation]]
     record_it = Button(N_("Record it"), f"start:meeting-{code}")
     if due.obligation == "quarter_briefing":  # A1: and the same as a document, on request
-        return [[record_it], [Button(N_("As a document (.docx)"), f"1cl:bd:{occurrence_id}")]]
+        document = CalendarButton(CalendarAction.DOCUMENT, occurrence_id)
+        return [[record_it], [Button(N_("As a document (.docx)"), document.pack())]]
     if due.obligation in LAPSES:
         return [[record_it]]
-    rows = [[record_it, Button(N_("Remind me tomorrow"), f"1cl:sz:{occurrence_id}")]]
+    snooze = CalendarButton(CalendarAction.SNOOZE, occurrence_id)
+    rows = [[record_it, Button(N_("Remind me tomorrow"), snooze.pack())]]
     if due.obligation == "quarter_open" and params.get("invite"):
         rows.append([Button(N_("Send information"), "start:report")])
     return rows

@@ -1,64 +1,47 @@
-"""What handlers do with an incident: acknowledge, update, report upward, pull in, contain,
-close. Each is one transaction with its timeline entry, audit entry and messages."""
+"""What handlers do with an incident: acknowledge, update, report upward, contain, close (pull
+in is bot/incidents/pulling.py). Each is one transaction with its timeline entry, audit entry
+and messages."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 
 from bot.audit.service import record
 from bot.deps import Deps
-from bot.errors import AlreadyDone, InvalidInput
+from bot.errors import AlreadyDone
 from bot.freetext import clean
 from bot.i18n import N_
-from bot.incidents.cards import card_buttons, card_params
-from bot.incidents.models import Incident, IncidentHandler
-from bot.incidents.service import (
-    CLAUSE,
-    assign,
-    attachment_count,
-    load_for,
-    require_handler,
-    timeline,
-)
+from bot.incidents.cards import card_buttons
+from bot.incidents.models import Incident
+from bot.incidents.store import CLAUSE, attachment_count, open_for, timeline
 from bot.outbox import service as outbox
 from bot.people import authority
-from bot.people.authority import NOT_PICKABLE
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import PersonView, TgUser, acting, people_with_role
-from bot.people.view import ADMITTED
+from bot.people.service import PersonView, TgUser, people_with_role
 from bot.policy.schema import Kind, Severity
 from bot.search import index as search
 
 
 @dataclass(frozen=True)
 class Done:
+    """What a step left: the incident's reference and status."""
+
     ref: str
     status: str
     acknowledged: bool = False  # this step also acknowledged the incident (L4)
-
-
-async def _open_for(
-    session: AsyncSession, deps: Deps, actor: TgUser, incident_id: int, now: datetime
-) -> tuple[Incident, PersonView]:
-    me = await acting(session, actor, now=now)
-    incident = await load_for(session, incident_id, for_update=True)
-    await require_handler(session, incident, me)
-    if incident.status == "closed":
-        raise AlreadyDone(N_("{ref} is already closed."), ref=incident.ref)
-    return incident, me
 
 
 async def check_may_act(deps: Deps, actor: TgUser, incident_id: int) -> None:
     """Before asking for a text: the checks the action itself will make (a handler or the
     leadership, not closed), so nobody types a long text only to be refused."""
     async with deps.db.transaction() as session:
-        await _open_for(session, deps, actor, incident_id, deps.clock.now())
+        await open_for(session, actor, incident_id, deps.clock.now())
 
 
 def _cadence(deps: Deps, incident: Incident, now: datetime) -> datetime | None:
@@ -121,7 +104,7 @@ async def acknowledge(deps: Deps, actor: TgUser, incident_id: int) -> Done:
     separately (R2, C2). A second press is told who was first."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        incident, me = await _open_for(session, deps, actor, incident_id, now)
+        incident, me = await open_for(session, actor, incident_id, now)
         is_secretary = authority.holds(me, Role.SECRETARY)
         changed = False
         # Conditional update: two handlers pressing at once acknowledge once.
@@ -135,7 +118,7 @@ async def acknowledge(deps: Deps, actor: TgUser, incident_id: int) -> Done:
                 acknowledged_at=now,
                 acknowledged_by_id=me.id,
                 # The first acknowledgement ever stays (the ledger's as-filed L4 judgement); a
-                # reopened incident is acknowledged again (bot/incidents/changes.py).
+                # reopened incident is acknowledged again (bot/incidents/reopening.py).
                 first_acknowledged_at=func.coalesce(Incident.first_acknowledged_at, now),
                 update_due_at=_cadence(deps, incident, now),
             )
@@ -176,7 +159,7 @@ async def add_update(deps: Deps, actor: TgUser, incident_id: int, text: str) -> 
     body = clean("update", text, deps.policy)
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        incident, me = await _open_for(session, deps, actor, incident_id, now)
+        incident, me = await open_for(session, actor, incident_id, now)
         acknowledged = _taken_on(session, incident, me, now, "update")
         timeline(session, incident, at=now, kind="update", actor_id=me.id, text=body)
         await search.index_incident(session, incident.id, body)
@@ -220,7 +203,7 @@ async def report_upward(
     what = clean("upward_what", what, deps.policy)
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        incident, me = await _open_for(session, deps, actor, incident_id, now)
+        incident, me = await open_for(session, actor, incident_id, now)
         if incident.reported_upward_at is None:  # the first report is the one C8 asks for
             incident.reported_upward_at, incident.reported_upward_to = now, to_whom
         timeline(
@@ -240,56 +223,11 @@ async def report_upward(
         return Done(incident.ref, incident.status)
 
 
-async def pull_in(deps: Deps, actor: TgUser, incident_id: int, person_id: int) -> str:
-    """Another person joins the handling (L5); they get the card. Returns their name."""
-    now = deps.clock.now()
-    async with deps.db.transaction() as session:
-        incident, me = await _open_for(session, deps, actor, incident_id, now)
-        person = await session.get(Person, person_id)
-        if person is None or person.started_at is None or person.admission != ADMITTED:  # R4
-            raise InvalidInput(N_("This person is not known to the bot."))
-        if not person.active:  # nobody who left is picked
-            raise InvalidInput(NOT_PICKABLE, name=person.display_name)
-        if not await assign(session, incident.id, person.id, now, reason="pulled_in", by=me.id):
-            raise AlreadyDone(
-                N_("{name} already handles {ref}."), name=person.display_name, ref=incident.ref
-            )
-        timeline(
-            session, incident, at=now, kind="pulled_in", actor_id=me.id, person=person.display_name
-        )
-        reporter = await session.get(Person, incident.reporter_id)
-        assert reporter is not None
-        outbox.notify_person(
-            session,
-            now=now,
-            person=person,
-            template="incident.card",
-            params={**card_params(incident, reporter), "pulled_in_by": me.name},
-            buttons=card_buttons(
-                incident.id,
-                await attachment_count(session, incident.id),
-                card=True,
-                rated=incident.severity is not None,
-            ),
-        )
-        record(
-            session,
-            at=now,
-            actor_id=me.id,
-            action="incident.pulled_in",
-            subject_type="incident",
-            subject_id=incident.id,
-            clause="L5",
-            person_id=person.id,
-        )
-        return person.display_name
-
-
 async def contain(deps: Deps, actor: TgUser, incident_id: int) -> Done:
     """Under control (L4: 及时控制); still open until closed with a summary."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        incident, me = await _open_for(session, deps, actor, incident_id, now)
+        incident, me = await open_for(session, actor, incident_id, now)
         if incident.status == "contained":
             raise AlreadyDone(N_("{ref} is already marked as contained."), ref=incident.ref)
         acknowledged = _taken_on(session, incident, me, now, "contained")
@@ -315,7 +253,7 @@ async def close(deps: Deps, actor: TgUser, incident_id: int, summary: str) -> Do
     body = clean("close", summary, deps.policy)
     now = deps.clock.now()
     async with deps.db.transaction() as session:
-        incident, me = await _open_for(session, deps, actor, incident_id, now)
+        incident, me = await open_for(session, actor, incident_id, now)
         incident.status, incident.closed_at, incident.closed_by_id = "closed", now, me.id
         incident.closing_summary = body
         incident.update_due_at = None
@@ -333,11 +271,3 @@ async def close(deps: Deps, actor: TgUser, incident_id: int, summary: str) -> Do
         )
         await _tell_reporter(session, incident, now, "incident.closed", summary=body)
         return Done(incident.ref, incident.status, acknowledged)
-
-
-async def handlers_of(deps: Deps, incident_id: int) -> list[int]:
-    async with deps.db.read() as session:
-        rows = await session.scalars(
-            select(IncidentHandler.person_id).where(IncidentHandler.incident_id == incident_id)
-        )
-        return list(rows)

@@ -22,7 +22,7 @@ from bot.i18n import N_
 from bot.incidents.cards import card_buttons
 from bot.incidents.changes import standing_people
 from bot.incidents.models import Incident, TimelineEntry
-from bot.incidents.service import CLAUSE, attach, attachment_count, load_for
+from bot.incidents.store import CLAUSE, attach, attachment_count, load_for
 from bot.outbox import service as outbox
 from bot.people import authority
 from bot.people.service import PersonView, TgUser, acting

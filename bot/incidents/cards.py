@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.buttons.incidents import ON_CARD, IncidentAction, IncidentButton
 from bot.i18n import N_
 from bot.incidents.models import Incident
 from bot.outbox.service import Button
@@ -44,22 +45,24 @@ def card_buttons(
     have them sent, whenever they joined. `card`: they sit under the card itself (marked
     ":c"), which a press turns into the card as it stands; under a relay or a reminder only the
     buttons change. `rated`: it has a severity, which its handlers may change (L4, R2); a
-    closed one can be reopened (bot/incidents/changes.py)."""
-    mark = ":c" if card else ""
+    closed one can be reopened (bot/incidents/reopening.py)."""
+    place = ON_CARD if card else ""
+    a = IncidentAction
 
-    def b(label: str, action: str) -> Button:
-        return Button(label, f"1in:{action}:{incident_id}{mark}")
+    def b(label: str, action: IncidentAction) -> Button:
+        return Button(label, IncidentButton(action, incident_id, place).pack())
 
-    timeline = [b(N_("Timeline"), "tl")] + ([b(N_("Attachments"), "at")] if files else [])
+    timeline = [b(N_("Timeline"), a.TIMELINE)]
+    timeline += [b(N_("Attachments"), a.ATTACHMENTS)] if files else []
     if closed:
-        return [timeline, [b(N_("Reopen"), "ro")]]
-    first = [b(N_("Acknowledge"), "ak")] if acknowledge else []
-    last = [b(N_("Contain"), "ct")] if contain else []
+        return [timeline, [b(N_("Reopen"), a.REOPEN)]]
+    first = [b(N_("Acknowledge"), a.ACKNOWLEDGE)] if acknowledge else []
+    last = [b(N_("Contain"), a.CONTAIN)] if contain else []
     rows = [
-        [*first, b(N_("Add update"), "up")],
-        [b(N_("Escalate upward"), "hi"), b(N_("Pull in"), "pl")],
-        [*last, b(N_("Close"), "cl")],
-        *([[b(N_("Change severity"), "sv")]] if rated else []),
+        [*first, b(N_("Add update"), a.ADD_UPDATE)],
+        [b(N_("Escalate upward"), a.REPORT_UPWARD), b(N_("Pull in"), a.PULL_IN)],
+        [*last, b(N_("Close"), a.CLOSE)],
+        *([[b(N_("Change severity"), a.CHANGE_SEVERITY)]] if rated else []),
         timeline,
     ]
     return rows

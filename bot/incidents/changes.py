@@ -1,4 +1,5 @@
-"""Records that grow, never rewritten: a change of severity and a reopening. Each is one
+"""Records that grow, never rewritten: a change of severity (a reopening is
+bot/incidents/reopening.py). Each is one
 transaction with its conditional UPDATE (a double tap or a second handler moves nothing and is
 told what happened), its authority checked at that moment, its timeline and audit entries and
 the messages it causes. The timeline keeps every earlier state: nothing is overwritten.
@@ -21,13 +22,11 @@ from bot.i18n import N_, Term
 from bot.incidents.cards import card_buttons, card_params
 from bot.incidents.evidence import attachments_of
 from bot.incidents.models import Incident, IncidentHandler, TimelineEntry
-from bot.incidents.service import (
+from bot.incidents.service import assign, group_notice, handlers_for
+from bot.incidents.store import (
     CLAUSE,
     ack_due,
-    assign,
     attachment_count,
-    group_notice,
-    handlers_for,
     load_for,
     require_handler,
     timeline,
@@ -45,18 +44,14 @@ CLOSED = N_("{ref} is already closed.")
 
 @dataclass(frozen=True)
 class Changed:
+    """A change of severity made: the severity now and whom it brought in."""
+
     ref: str
     severity: str
     brought_in: list[str]  # who the new severity's routing brought in (R2, L1)
 
 
-@dataclass(frozen=True)
-class Reopened:
-    ref: str
-    told: int  # handlers told
-
-
-async def _who_last(session: AsyncSession, incident_id: int, kind: str) -> str:
+async def who_last(session: AsyncSession, incident_id: int, kind: str) -> str:
     """Who took the last step of `kind` (told to whoever pressed too late)."""
     person = await session.scalar(
         select(Person)
@@ -69,6 +64,7 @@ async def _who_last(session: AsyncSession, incident_id: int, kind: str) -> str:
 
 
 async def _rated(session: AsyncSession, me: PersonView, incident_id: int) -> Incident:
+    """The incident, locked, whose severity `me` may change: not closed, and rated."""
     incident = await load_for(session, incident_id, for_update=True)
     await require_handler(session, incident, me)  # whoever may act on it now (authority.py)
     if incident.status == "closed":
@@ -99,7 +95,7 @@ async def standing_people(session: AsyncSession, incident_id: int) -> list[Perso
     return list(await session.scalars(select(Person).where(Person.id.in_(ids))))
 
 
-async def _bring_in(
+async def bring_in(
     session: AsyncSession, deps: Deps, incident: Incident, reporter: Person, now: datetime
 ) -> list[Person]:
     """Routing by the severity in force, as filing at it would (L4, L1: major reaches the
@@ -156,7 +152,7 @@ async def change_severity(
             .values(severity=to, severity_since=now)
         )
         if not getattr(moved, "rowcount", 0):  # a double tap, or another handler first
-            name = await _who_last(session, incident.id, "severity_changed")
+            name = await who_last(session, incident.id, "severity_changed")
             raise AlreadyDone(
                 N_("{name} has already changed the severity of {ref} to {severity}."),
                 name=name,
@@ -175,7 +171,7 @@ async def change_severity(
         reporter = await session.get(Person, incident.reporter_id)
         assert reporter is not None
         told = [p for p in await standing_people(session, incident.id) if p.id != me.id]
-        brought = await _bring_in(session, deps, incident, reporter, now)
+        brought = await bring_in(session, deps, incident, reporter, now)
         files = await attachment_count(session, incident.id)
         for person in told:
             outbox.notify_person(
@@ -219,107 +215,3 @@ async def change_severity(
         )
         await drafts.drop(session, me.id)  # in this transaction: never applied twice
         return Changed(incident.ref, to, [p.display_name for p in brought])
-
-
-async def _closed_for(session: AsyncSession, me: PersonView, incident_id: int) -> Incident:
-    incident = await load_for(session, incident_id, for_update=True)
-    await authority.require_reopener(session, incident.id, me)
-    return incident
-
-
-async def _not_closed(session: AsyncSession, incident: Incident, count: int) -> AlreadyDone:
-    """What a press on Reopen finds when the incident is not closed (any more)."""
-    if incident.reopen_count > count:
-        name = await _who_last(session, incident.id, "reopened")
-        return AlreadyDone(N_("{name} has already reopened {ref}."), name=name, ref=incident.ref)
-    return AlreadyDone(N_("{ref} is not closed, so there is nothing to reopen."), ref=incident.ref)
-
-
-async def check_reopen(deps: Deps, actor: TgUser, incident_id: int) -> tuple[str, int]:
-    """Before asking for the reason: (ref, reopenings so far), the count the reopening must
-    still find (a second tap, or somebody quicker, then finds another)."""
-    async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=deps.clock.now())
-        incident = await _closed_for(session, me, incident_id)
-        if incident.status != "closed":
-            raise await _not_closed(session, incident, incident.reopen_count)
-        return incident.ref, incident.reopen_count
-
-
-async def reopen(deps: Deps, actor: TgUser, incident_id: int, count: int, reason: str) -> Reopened:
-    """A closed incident open again with a reason: its time limits start again from now (it
-    must be acknowledged again, L4), its handlers and its reporter are told. Its earlier
-    closing stays on the timeline."""
-    body = clean("reopen_reason", reason, deps.policy)
-    now = deps.clock.now()
-    async with deps.db.transaction() as session:
-        me = await acting(session, actor, now=now)
-        incident = await _closed_for(session, me, incident_id)
-        severity = Severity(incident.severity) if incident.severity else None
-        due = ack_due(deps, Kind(incident.kind), severity, now)
-        moved = await session.execute(
-            update(Incident)
-            .where(
-                Incident.id == incident.id,
-                Incident.status == "closed",
-                Incident.reopen_count == count,
-            )
-            .values(
-                status="open",
-                reopened_at=now,
-                reopen_count=count + 1,
-                closed_at=None,
-                closed_by_id=None,
-                contained_at=None,
-                acknowledged_at=None,
-                acknowledged_by_id=None,
-                escalation_level=0,
-                ack_due_at=due,
-                ack_limit_in_force_at=due,
-                update_due_at=None,
-                update_reminded_at=None,
-                secretary_reminded_at=None,
-            )
-        )
-        if not getattr(moved, "rowcount", 0):
-            raise await _not_closed(session, incident, count)
-        reporter = await session.get(Person, incident.reporter_id)
-        assert reporter is not None
-        people = await standing_people(session, incident.id)
-        if not people:  # nobody handles it any more: routed again, as when filed
-            people = await _bring_in(session, deps, incident, reporter, now)
-        files = await attachment_count(session, incident.id)
-        params = {**card_params(incident, reporter), "reopened_by": me.name, "reason": body}
-        for person in people:
-            if person.id != me.id:
-                outbox.notify_person(
-                    session,
-                    now=now,
-                    person=person,
-                    template="incident.reopened",
-                    params=params,
-                    buttons=card_buttons(incident.id, files, card=True, rated=severity is not None),
-                )
-        if reporter.id != me.id:
-            outbox.notify_person(
-                session,
-                now=now,
-                person=reporter,
-                template="incident.reopened_reporter",
-                params={"ref": incident.ref, "reason": body},
-            )
-        timeline(
-            session, incident, at=now, kind="reopened", actor_id=me.id, text=body, count=count + 1
-        )
-        record(
-            session,
-            at=now,
-            actor_id=me.id,
-            action="incident.reopened",
-            subject_type="incident",
-            subject_id=incident.id,
-            clause=CLAUSE[Kind(incident.kind)],
-            count=count + 1,
-        )
-        await drafts.drop(session, me.id)  # in this transaction: never applied twice
-        return Reopened(incident.ref, sum(1 for p in people if p.id != me.id))

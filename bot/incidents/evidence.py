@@ -18,7 +18,7 @@ from bot.files import service as files
 from bot.files.models import FileStatus
 from bot.i18n import N_
 from bot.incidents.models import Incident, IncidentAttachment
-from bot.incidents.service import CLAUSE, load_for, require_handler
+from bot.incidents.store import CLAUSE, load_for, require_handler
 from bot.outbox import service as outbox
 from bot.people.models import Person
 from bot.people.service import PersonView, TgUser, acting
@@ -42,6 +42,7 @@ class Evidence:
 
 
 async def attachments_of(session: AsyncSession, incident_id: int) -> list[Attachment]:
+    """The incident's files in the order they came, each with the office's copy's state."""
     rows = list(
         await session.scalars(
             select(IncidentAttachment)

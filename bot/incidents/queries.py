@@ -15,11 +15,7 @@ from bot.deps import Deps
 from bot.incidents.cards import card_buttons, card_params
 from bot.incidents.evidence import Attachment, attachments_of
 from bot.incidents.models import Incident, IncidentHandler, TimelineEntry
-from bot.incidents.service import (
-    attachment_count,
-    load_for,
-    require_handler,
-)
+from bot.incidents.store import attachment_count, load_for, require_handler
 from bot.outbox.service import Button
 from bot.people import authority
 from bot.people.models import Person

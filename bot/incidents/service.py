@@ -1,5 +1,6 @@
-"""Filing a report: one transaction writes the incident, its routing, its timeline, the audit
-entry and every message it causes (rule 4)."""
+"""Filing a report and routing it: one transaction writes the incident, its routing, its
+timeline, the audit entry and every message it causes (rule 4). Who handles a report (L4, L5,
+L1, A1) is chosen here too, for a report filed and for work that must find a new holder."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.service import record
@@ -15,13 +16,15 @@ from bot.chats.service import Purpose, chat_for
 from bot.db.refs import next_number, numbered
 from bot.deps import Deps
 from bot.drafts import service as drafts
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput
 from bot.files import service as kept_files
 from bot.freetext import clean
 from bot.i18n import N_
 from bot.incidents.cards import card_buttons, card_params
-from bot.incidents.models import Incident, IncidentAttachment, IncidentHandler, TimelineEntry
+from bot.incidents.models import Incident, IncidentHandler
 from bot.incidents.rules import check_discovered
+from bot.incidents.store import CLAUSE, ack_due, attach
+from bot.incidents.store import timeline as timeline  # bot/people/handover.py reads it here
 from bot.outbox import service as outbox
 from bot.people import authority
 from bot.people.authority import standing
@@ -29,16 +32,7 @@ from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.service import PersonView, TgUser, acting, role_holders
 from bot.policy.schema import Kind, Severity
-from bot.policy.worktime import add_working_minutes, workdays_of
 from bot.search import index as search
-
-# Clause per kind, for the audit trail and the ledger.
-CLAUSE = {
-    Kind.NETWORK_SECURITY: "L4",
-    Kind.PUBLIC_OPINION: "P2",
-    Kind.EVENT_INCIDENT: "R6",
-    Kind.INFORMATION: "A1",
-}
 
 
 @dataclass
@@ -60,61 +54,6 @@ class Filed:
     incident_id: int
     ref: str
     handlers: int  # how many people were notified to handle it
-
-
-def timeline(
-    session: AsyncSession,
-    incident: Incident,
-    *,
-    at: datetime,
-    kind: str,
-    actor_id: int | None = None,
-    text: str | None = None,
-    **data: Any,
-) -> None:
-    session.add(
-        TimelineEntry(
-            incident_id=incident.id, at=at, actor_id=actor_id, kind=kind, text=text, data=data
-        )
-    )
-
-
-async def attachment_count(session: AsyncSession, incident_id: int) -> int:
-    count = await session.scalar(
-        select(func.count())
-        .select_from(IncidentAttachment)
-        .where(IncidentAttachment.incident_id == incident_id)
-    )
-    return int(count or 0)
-
-
-def attach(
-    session: AsyncSession,
-    incident_id: int,
-    attachments: list[dict[str, Any]],
-    entry_id: int | None = None,
-) -> None:
-    """The files of a report (or of an addition: its timeline entry `entry_id`) on record."""
-    for att in attachments:
-        session.add(
-            IncidentAttachment(
-                incident_id=incident_id,
-                file_id=att["file_id"],
-                kind=att["kind"],
-                name=att.get("name"),
-                size=att.get("size"),
-                entry_id=entry_id,
-            )
-        )
-
-
-def ack_due(deps: Deps, kind: Kind, severity: Severity | None, now: datetime) -> datetime:
-    limit = deps.policy.incidents.acknowledge.for_(kind, severity)
-    if limit.working_time:
-        return add_working_minutes(
-            now, limit.minutes, deps.zone, deps.policy.working_hours, workdays_of(deps.policy)
-        )
-    return now + timedelta(minutes=limit.minutes)
 
 
 async def file_report(deps: Deps, reporter: TgUser, draft: ReportDraft) -> Filed:
@@ -323,20 +262,3 @@ async def group_notice(
         template="incident.group_notice",
         params={"severity": incident.severity, "reported_at": now.isoformat()},
     )
-
-
-async def load_for(
-    session: AsyncSession, incident_id: int, *, for_update: bool = False
-) -> Incident:
-    query = select(Incident).where(Incident.id == incident_id)
-    if for_update:
-        query = query.with_for_update()
-    incident = await session.scalar(query)
-    if incident is None:
-        raise NotFound(N_("This report no longer exists."))
-    return incident
-
-
-async def require_handler(session: AsyncSession, incident: Incident, me: PersonView) -> None:
-    """Only who may act on it now (authority.handles): a card received earlier is no warrant."""
-    await authority.require_handler(session, incident.id, me)

@@ -16,12 +16,8 @@ from bot.audit.service import record
 from bot.deps import Deps
 from bot.incidents.cards import card_buttons, card_params
 from bot.incidents.models import Incident, IncidentHandler
-from bot.incidents.service import (
-    ack_due,
-    assign,
-    attachment_count,
-    timeline,
-)
+from bot.incidents.service import assign
+from bot.incidents.store import ack_due, attachment_count, timeline
 from bot.outbox import service as outbox
 from bot.people import authority
 from bot.people.models import Person

@@ -10,9 +10,11 @@ from bot.i18n import N_
 from bot.people.models import Person
 
 GONE = N_("There is no such record.")  # behind a button, which names no reference
+READ = "record.read"  # the audit action of an inspector's reading (R7, C)
 
 
 async def names_of(session: AsyncSession, ids: set[int | None]) -> dict[int, str]:
+    """The display names of these people (None ids skipped)."""
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}

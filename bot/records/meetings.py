@@ -47,6 +47,7 @@ class MeetingRecord:
 
 
 async def meeting_record(session: AsyncSession, deps: Deps, meeting: Meeting) -> MeetingRecord:
+    """The whole record of a meeting held: its areas, attendees, minutes and files (R7)."""
     attended = set(
         await session.scalars(
             select(MeetingAttendee.person_id).where(MeetingAttendee.meeting_id == meeting.id)

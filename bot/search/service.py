@@ -27,10 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates
 from bot.audit.service import record
-from bot.calendar.models import Meeting
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotFound
-from bot.events.models import EventRequest
 from bot.i18n import N_
 from bot.incidents.models import Incident, IncidentHandler
 from bot.ledger.scope import Scope
@@ -45,26 +43,14 @@ from bot.search.conditions import (
     meeting_part,
     posting,
 )
-from bot.search.models import EVENT, INCIDENT, MEETING, SavedSearch
+from bot.search.hits import Hit, hits_of
+from bot.search.models import INCIDENT, SavedSearch
 from bot.search.query import Query, parse
 
 PAGE = 10
 CAP = 200  # matches counted; beyond, "more than 200": narrow the search
 DENSE = 2000  # more records than this to start from: read newest first instead
 SEARCHED = "record.find"  # the audit action of an inspector's search (R7, C)
-EXCERPT = 40  # characters of the record's first text on its line
-
-
-@dataclass(frozen=True)
-class Hit:
-    kind: str  # inc | evt | mtg
-    id: int
-    ref: str
-    at: datetime
-    category: str  # incident kind, event type, meeting kind
-    severity: str | None
-    status: str
-    excerpt: str
 
 
 @dataclass(frozen=True)
@@ -95,70 +81,6 @@ async def _people(session: AsyncSession, usernames: list[str]) -> list[int]:
             )
         ids.append(pid)
     return ids
-
-
-async def _hits(session: AsyncSession, rows: list[Any], zone: ZoneInfo) -> list[Hit]:
-    inc_ids = [r.rid for r in rows if r.rk == INCIDENT]
-    evt_ids = [r.rid for r in rows if r.rk == EVENT]
-    mtg_ids = [r.rid for r in rows if r.rk == MEETING]
-    meetings = (
-        {m.id: m for m in await session.scalars(select(Meeting).where(Meeting.id.in_(mtg_ids)))}
-        if mtg_ids
-        else {}
-    )
-    incidents = (
-        {i.id: i for i in await session.scalars(select(Incident).where(Incident.id.in_(inc_ids)))}
-        if inc_ids
-        else {}
-    )
-    events = (
-        {
-            e.id: e
-            for e in await session.scalars(select(EventRequest).where(EventRequest.id.in_(evt_ids)))
-        }
-        if evt_ids
-        else {}
-    )
-    hits = []
-    for r in rows:
-        if r.rk == INCIDENT:
-            i = incidents[r.rid]
-            hits.append(
-                Hit(
-                    INCIDENT,
-                    i.id,
-                    i.ref,
-                    i.reported_at,
-                    i.kind,
-                    i.severity,
-                    i.status,
-                    _excerpt(i.what),
-                )
-            )
-        elif r.rk == EVENT:
-            e = events[r.rid]
-            hits.append(
-                Hit(
-                    EVENT,
-                    e.id,
-                    e.ref,
-                    e.requested_at,
-                    e.event_type,
-                    None,
-                    e.status,
-                    _excerpt(e.title),
-                )
-            )
-        else:
-            m = meetings[r.rid]
-            held = datetime.combine(m.held_on, time(), zone)
-            hits.append(Hit(MEETING, m.id, m.ref, held, m.kind, None, "held", _excerpt(m.title)))
-    return hits
-
-
-def _excerpt(text: str) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= EXCERPT else line[: EXCERPT - 1] + "…"
 
 
 async def run(
@@ -210,7 +132,7 @@ async def run(
         return await run(session, scope, text, last, now=now, zone=zone, search_id=search_id)
     found.sort(key=lambda r: (_moment(r.at, zone), r.rk, r.rid), reverse=True)
     shown = found[page * PAGE : (page + 1) * PAGE]
-    return Page(search_id, text, await _hits(session, shown, zone), total, page, more)
+    return Page(search_id, text, await hits_of(session, shown, zone), total, page, more)
 
 
 def _few(ids: Any) -> Any:

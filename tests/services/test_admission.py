@@ -267,7 +267,7 @@ async def test_the_last_use_goes_to_one_of_two_at_once(deps: Deps) -> None:
 
 
 async def test_a_pending_person_is_neither_offered_nor_pulled_in(deps: Deps) -> None:
-    from bot.incidents import actions
+    from bot.incidents import pulling
     from bot.incidents.queries import candidates
     from bot.policy.schema import Kind
 
@@ -279,5 +279,5 @@ async def test_a_pending_person_is_neither_offered_nor_pulled_in(deps: Deps) -> 
     assert nia.id not in [pid for pid, _ in offered.people]
     before = await counts(deps)
     with pytest.raises(InvalidInput):  # a forged Pull in button
-        await actions.pull_in(deps, OFFICE, filed.incident_id, nia.id)
+        await pulling.pull_in(deps, OFFICE, filed.incident_id, nia.id)
     assert await counts(deps) == before

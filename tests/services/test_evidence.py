@@ -10,7 +10,7 @@ from bot.audit.models import AuditEntry
 from bot.deps import Deps
 from bot.errors import InvalidInput, NotAllowed
 from bot.files.models import FileStatus, KeptFile
-from bot.incidents import actions, evidence
+from bot.incidents import evidence, pulling
 from bot.incidents.service import file_report
 from bot.outbox.models import OutboxMessage
 from bot.people import service as people
@@ -66,7 +66,7 @@ async def test_handlers_however_they_came_and_the_reporter_open_the_evidence(
         with pytest.raises(NotAllowed):
             await evidence.send_evidence(deps, stranger, filed.incident_id)
     # Pulled in (L5): from then on, like any handler.
-    await actions.pull_in(deps, EMERGENCY, filed.incident_id, helper.id)
+    await pulling.pull_in(deps, EMERGENCY, filed.incident_id, helper.id)
     sent = await evidence.send_evidence(deps, HELPER, filed.incident_id)
     assert sent.ref == filed.ref
     assert [(a.name, a.status, a.reason) for a in sent.attachments] == [

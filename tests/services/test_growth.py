@@ -16,7 +16,7 @@ from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed
 from bot.files.models import KeptFile
-from bot.incidents import actions, additions, changes
+from bot.incidents import actions, additions, changes, reopening
 from bot.incidents.models import Incident, IncidentAttachment, IncidentHandler, TimelineEntry
 from bot.incidents.service import file_report
 from bot.incidents.sweep import sweep
@@ -201,11 +201,11 @@ async def test_a_closed_incident_reopens_once_its_limits_start_again(
     first_ack = (await incident(deps, filed.incident_id)).acknowledged_at
     await actions.close(deps, EMERGENCY, filed.incident_id, "已处置")
     with pytest.raises(NotAllowed):  # the reporter may not reopen it
-        await changes.check_reopen(deps, MEMBER, filed.incident_id)
-    ref, count = await changes.check_reopen(deps, OFFICE, filed.incident_id)  # the office may
+        await reopening.check_reopen(deps, MEMBER, filed.incident_id)
+    ref, count = await reopening.check_reopen(deps, OFFICE, filed.incident_id)  # the office may
     assert (ref, count) == (filed.ref, 0)
     clock.advance(timedelta(hours=3))
-    done = await changes.reopen(deps, OFFICE, filed.incident_id, count, "问题复发")
+    done = await reopening.reopen(deps, OFFICE, filed.incident_id, count, "问题复发")
     assert done.told == 3  # emergency office, deputy, secretary
     again = await incident(deps, filed.incident_id)
     assert (again.status, again.reopen_count, again.closed_at) == ("open", 1, None)
@@ -213,7 +213,7 @@ async def test_a_closed_incident_reopens_once_its_limits_start_again(
     assert again.ack_due_at == again.ack_limit_in_force_at == clock.now() + timedelta(minutes=30)
     assert again.closing_summary == "已处置"  # the earlier closing is kept, and on the timeline
     with pytest.raises(AlreadyDone) as twice:  # a second tap on the same Reopen
-        await changes.reopen(deps, EMERGENCY, filed.incident_id, count, "再次")
+        await reopening.reopen(deps, EMERGENCY, filed.incident_id, count, "再次")
     assert twice.value.params["name"] == "Ou"
     assert len(await notices(deps, "incident.reopened")) == 3
     assert len(await notices(deps, "incident.reopened_reporter")) == 1

@@ -16,7 +16,7 @@ from bot.events import decisions
 from bot.events import service as events
 from bot.events.acting import name_acting
 from bot.events.models import ActingApprover, EventRequest
-from bot.incidents import actions, queries
+from bot.incidents import actions, pulling, queries
 from bot.incidents.models import IncidentHandler
 from bot.incidents.service import file_report
 from bot.people import grants, leaving
@@ -66,7 +66,7 @@ async def test_a_revoked_deputy_keeps_no_power_and_his_incidents_go_to_the_offic
     closed = await file_report(deps, MEMBER, draft())
     await actions.close(deps, SECRETARY, closed.incident_id, "已处置")
     pulled = await file_report(deps, MEMBER, draft(Kind.INFORMATION, None))  # the office's
-    await actions.pull_in(deps, OFFICE, pulled.incident_id, await pid(deps, DEPUTY))
+    await pulling.pull_in(deps, OFFICE, pulled.incident_id, await pid(deps, DEPUTY))
     await grants.change_role(
         deps, ADMIN, person_id=await pid(deps, DEPUTY), role=Role.DEPUTY, grant=False
     )
@@ -80,7 +80,7 @@ async def test_a_revoked_deputy_keeps_no_power_and_his_incidents_go_to_the_offic
             await act(deps, DEPUTY, open_one.incident_id)
         assert err.value.key == NOT_A_HANDLER
     with pytest.raises(NotAllowed):
-        await actions.pull_in(deps, DEPUTY, open_one.incident_id, await pid(deps, PIA))
+        await pulling.pull_in(deps, DEPUTY, open_one.incident_id, await pid(deps, PIA))
     assert [i.ref for i in await queries.pending_for(deps, DEPUTY)] == [pulled.ref]
     await actions.add_update(deps, DEPUTY, pulled.incident_id, "已核实")  # the pull-in stands
     await actions.acknowledge(deps, OFFICE, open_one.incident_id)  # the office can act
@@ -96,7 +96,7 @@ async def test_deactivating_a_handler_ends_roles_and_hands_every_incident_over(
     routed = await file_report(deps, MEMBER, draft())
     pulled = await file_report(deps, MEMBER, draft(Kind.INFORMATION, None))
     eli = await pid(deps, EMERGENCY)
-    await actions.pull_in(deps, OFFICE, pulled.incident_id, eli)
+    await pulling.pull_in(deps, OFFICE, pulled.incident_id, eli)
     revokes = await audit(deps, "role.revoke")
     left = await leaving.deactivate(deps, ADMIN, eli)
     assert (left.roles, left.incidents) == (1, 2)
@@ -117,7 +117,7 @@ async def test_deactivating_a_handler_ends_roles_and_hands_every_incident_over(
         await file_report(deps, EMERGENCY, draft())
     assert err.value.key == NOT_A_MEMBER
     with pytest.raises(InvalidInput):
-        await actions.pull_in(deps, SECRETARY, routed.incident_id, eli)
+        await pulling.pull_in(deps, SECRETARY, routed.incident_id, eli)
     assert eli not in [
         p for p, _ in (await queries.candidates(deps, SECRETARY, routed.incident_id)).people
     ]

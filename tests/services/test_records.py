@@ -14,7 +14,7 @@ from bot.errors import InvalidInput, NotFound
 from bot.events import decisions
 from bot.events import resubmit as resubmission
 from bot.events import service as events
-from bot.incidents import actions
+from bot.incidents import actions, pulling
 from bot.incidents.service import file_report
 from bot.people import grants, inspectors
 from bot.people import service as people
@@ -22,7 +22,9 @@ from bot.people.roles import Role
 from bot.people.service import TgUser
 from bot.policy.schema import People
 from bot.records import service as records
-from bot.records.service import EventRecord, IncidentRecord
+from bot.records.common import READ
+from bot.records.events import EventRecord
+from bot.records.incidents import IncidentRecord
 from tests.support.events import draft as event_draft
 from tests.support.incidents import draft, staff
 from tests.support.staff import ADMIN, DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY
@@ -109,7 +111,7 @@ async def test_the_whole_record_of_an_incident(deps: Deps) -> None:
     filed = await file_report(deps, MEMBER, draft())
     await actions.acknowledge(deps, EMERGENCY, filed.incident_id)
     min_id = (await people.identify(deps, MIN, private=True)).id
-    await actions.pull_in(deps, EMERGENCY, filed.incident_id, min_id)
+    await pulling.pull_in(deps, EMERGENCY, filed.incident_id, min_id)
     await actions.add_update(deps, EMERGENCY, filed.incident_id, "已恢复首页")
     await actions.report_upward(deps, EMERGENCY, filed.incident_id, "市委网信办 王科长", "电话报告")
     await actions.close(deps, EMERGENCY, filed.incident_id, "处置完毕")
@@ -156,5 +158,5 @@ async def test_an_inspectors_reading_is_audited_not_a_step_of_the_request(deps: 
     assert isinstance(seen, EventRecord)
     assert [s.action for s in seen.steps] == ["event.requested"]
     async with deps.db.read() as s:
-        (read,) = await s.scalars(select(AuditEntry).where(AuditEntry.action == records.READ))
+        (read,) = await s.scalars(select(AuditEntry).where(AuditEntry.action == READ))
     assert (read.subject_type, read.subject_id, read.clause) == ("event", sent.id, "R7")

@@ -18,7 +18,6 @@ CALLBACK_DECORATORS = {
     "ungated_button",
     "reading_button",
     "typed_button",
-    "reading_typed_button",
     "pressed",
     "_kept",
 }

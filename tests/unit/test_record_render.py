@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.records.service import Handler, IncidentRecord
+from bot.records.incidents import Handler, IncidentRecord
 from handlers.record_render import incident_messages, meeting_messages
 from render.fitting import MAX_MESSAGE, visible_units
 from render.renderer import Renderer
