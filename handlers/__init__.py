@@ -91,15 +91,12 @@ from handlers import (
     start,
     text,
 )
-from handlers import callback_data as cd
-from handlers.common import button
+from handlers.common import anything, typed_button
 from render.renderer import Renderer
 
 
-@button
-async def stale_button(
-    update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer
-) -> str | None:
+@typed_button(anything)
+async def stale_button(update: Update, ctx: Ctx, data: str, user: User, r: Renderer) -> str | None:
     """A button of no known domain or action: forged, or from a version that no longer exists."""
     raise StaleButton()
 
@@ -269,7 +266,9 @@ def register(app: AnyApp) -> None:
     ):
         app.add_handler(CallbackQueryHandler(on_ledger, pattern=ledger_pattern))
     # Any other 1ld: data is stale, after the ledger's reading gate (an inspector reads it).
-    app.add_handler(CallbackQueryHandler(ledger_buttons.on_other, pattern=cd.pattern("ld")))
+    app.add_handler(
+        CallbackQueryHandler(ledger_buttons.on_other, pattern=LedgerButton.domain_pattern())
+    )
     for page_action, on_register in accountability.ACTIONS.items():  # the register's pages (C)
         app.add_handler(
             CallbackQueryHandler(on_register, pattern=RegisterButton.pattern(page_action))

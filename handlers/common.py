@@ -6,7 +6,7 @@ import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, Concatenate, TypeVar
+from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.constants import ParseMode
@@ -15,11 +15,10 @@ from telegram.error import BadRequest, TelegramError
 from bot.context import Ctx
 from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
-from bot.errors import DomainError, InvalidInput
+from bot.errors import DomainError, InvalidInput, StaleButton
 from bot.people import admission
 from bot.people import service as people
 from bot.people.service import TgUser
-from handlers import callback_data as cd
 from handlers import replay
 from render.fitting import fit, plain_text
 from render.renderer import Renderer, keyboard
@@ -111,30 +110,17 @@ def reading_command(func: MessageCallback) -> Handler:
     return command(func, reading=True)
 
 
-ButtonCallback = Callable[
-    Concatenate[Update, Ctx, cd.Data, User, Renderer, ...], Awaitable[str | None]
-]
-
-
 Pressed = TypeVar("Pressed")
 # The callback of one typed button's action (bot/buttons/): it receives the button unpacked.
 TypedCallback = Callable[[Update, Ctx, Pressed, User, Renderer], Awaitable[str | None]]
-
-
-def button(func: ButtonCallback, *, gated: bool = True, reading: bool = False) -> Handler:
-    """Wrap a button handler: decode its data, answer the query exactly once.
-
-    The wrapped function returns a short toast (or None); a DomainError becomes an alert, so a
-    double tap or a stale button gets a clear answer and nothing changes (rule 5).
-    """
-    return _pressed(func, cd.decode, gated=gated, reading=reading)
 
 
 def typed_button(
     unpack: Callable[[str | None], Pressed | None], *, gated: bool = True, reading: bool = False
 ) -> Callable[[TypedCallback[Pressed]], Handler]:
     """Wrap the callback of one action of a typed button family, e.g.
-    `@typed_button(EventButton.unpack)`: the same gate and answer as `button`, and data that
+    `@typed_button(EventButton.unpack)`: the admission gate (R4), the press answered exactly
+    once, a DomainError as an alert (a double tap, a stale button: nothing changes); data that
     does not unpack (forged, truncated, old) is answered as a stale button. `reading`: a
     button that only reads, which an inspector in office may press too (R7); not `gated`: one
     anybody may press, admitted or not (the language at first contact)."""
@@ -158,18 +144,15 @@ def _pressed(
         if query is None or user is None:
             return
         r = await renderer_for(ctx, user)
-        data = unpack(query.data)
-        toast: str | None
-        alert = False
         with durable.answering(ctx.deps, query.data):
             applied = False
             try:
+                data = unpack(query.data)
                 if data is None:
-                    toast, alert = r("This button is no longer valid."), True
-                else:
-                    if gated:  # R4: only admitted people press buttons that act
-                        await admission.gate(ctx.deps, tg_user(user), reading=reading)
-                    toast, applied = await func(update, ctx, data, user, r), True
+                    raise StaleButton()
+                if gated:  # R4: only admitted people press buttons that act
+                    await admission.gate(ctx.deps, tg_user(user), reading=reading)
+                toast, alert, applied = await func(update, ctx, data, user, r), False, True
             except DomainError as err:
                 toast, alert = r(err.key, **err.params), True
             finally:
@@ -182,16 +165,6 @@ def _pressed(
             await _answer(query, toast, alert)
 
     return wrapper
-
-
-def ungated_button(func: ButtonCallback) -> Handler:
-    """A button anybody may press: the first-contact choice of language."""
-    return button(func, gated=False)
-
-
-def reading_button(func: ButtonCallback) -> Handler:
-    """The ledger's buttons, which only read: an inspector in office may press them."""
-    return button(func, reading=True)
 
 
 # What a button callback returns when it has answered the press itself (edit_and_answer).
@@ -289,3 +262,8 @@ async def draft_in(ctx: Ctx, user: User, flow: str, gone: str) -> tuple[int, Dra
     replay.take_copy(state)
     durable.given_again(state)
     return me.id, state
+
+
+def anything(raw: str | None) -> str | None:
+    """The "unpacking" of a catch-all: any data, as it came (the callback says it is stale)."""
+    return raw

@@ -21,11 +21,10 @@ from bot.errors import StaleButton
 from bot.ledger import service as ledger
 from bot.ledger.evidence import known
 from bot.ledger.period import chosen, token
-from handlers import callback_data as cd
 from handlers import ledger_render as view
 from handlers.common import (
+    anything,
     edit_or_send,
-    reading_button,
     tg_user,
     typed_button,
 )
@@ -117,8 +116,8 @@ async def on_chart(update: Update, ctx: Ctx, b: LedgerButton, user: User, r: Ren
     return await make_file(update, ctx, r, user, period_of(ctx, b.period), chart=True)
 
 
-@reading_button
-async def on_other(update: Update, ctx: Ctx, data: cd.Data, user: User, r: Renderer) -> None:
+@typed_button(anything, reading=True)
+async def on_other(update: Update, ctx: Ctx, data: str, user: User, r: Renderer) -> None:
     """Any other 1ld: data (an old action, a forged one) is stale; answered after the reading
     gate, so that an inspector in office hears that, not that they may not act (R7)."""
     raise StaleButton()

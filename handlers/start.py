@@ -25,8 +25,6 @@ from handlers import record as record_handlers
 from handlers import roles as roles_handlers
 from handlers.commands import INSPECTOR_COMMANDS, available
 from handlers.common import (
-    Handler,
-    TypedCallback,
     edit_or_send,
     is_private,
     private_only,
@@ -170,13 +168,7 @@ def r1_opening(r: Renderer, policy: Policy, person: PersonView) -> str:
     return quoted
 
 
-def _anyone(func: TypedCallback[LanguageButton]) -> Handler:
-    """handlers/common.typed_button without the admission gate: the language is chosen at
-    first contact, before the office admits anyone (as common.ungated_button)."""
-    return typed_button(LanguageButton.unpack, gated=False)(func)
-
-
-@_anyone
+@typed_button(LanguageButton.unpack, gated=False)  # first contact: before admission (R4)
 async def choose_language(
     update: Update, ctx: Ctx, b: LanguageButton, user: User, r: Renderer
 ) -> str | None:

@@ -23,7 +23,7 @@ import typing
 from enum import StrEnum
 from typing import ClassVar, Self
 
-VERSION = "1"  # the same as handlers/callback_data.VERSION: one wire format
+VERSION = "1"  # the wire format's version: a button of another is stale
 MAX_BYTES = 64
 _INT = "[0-9]{1,12}"
 _TEXT = r"[A-Za-z0-9_\-]{1,24}"
@@ -80,6 +80,12 @@ class Family:
         if not isinstance(action, cls._actions()):
             raise TypeError(f"{action!r} is not an action of {cls.__name__}")
         return cls._regex(re.escape(action.value))
+
+    @classmethod
+    def domain_pattern(cls) -> str:
+        """The regex of every button of the family's domain: registered after the family's
+        own patterns, it catches what none of them takes (old or forged) as stale."""
+        return rf"^{VERSION}{re.escape(cls.DOMAIN)}:"
 
     @classmethod
     def _regex(cls, action: str | None = None) -> str:

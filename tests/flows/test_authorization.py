@@ -23,9 +23,9 @@ from bot.people.models import Person
 from bot.people.roles import ROLE_CODES, Role
 from bot.people.service import TgUser
 from bot.policy.schema import Kind, People, Severity
-from handlers import callback_data as cd
 from handlers.commands import COMMANDS
 from standin.model import Message, SimUser
+from tests.support import callback_data as cd
 from tests.support.bot import ADMIN_ID, Harness
 from tests.support.events import draft as lecture
 from tests.support.incidents import draft

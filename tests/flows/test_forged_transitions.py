@@ -15,7 +15,7 @@ from bot.events.models import EventRequest
 from bot.incidents import actions
 from bot.incidents.service import file_report
 from bot.people.service import TgUser
-from handlers import callback_data as cd
+from tests.support import callback_data as cd
 from tests.support.bot import Harness
 from tests.support.events import draft as lecture
 from tests.support.incidents import draft

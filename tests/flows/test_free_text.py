@@ -21,7 +21,7 @@ from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.freetext import FIELDS, normalise
 from bot.people import service as people
-from handlers import callback_data as cd
+from tests.support import callback_data as cd
 from tests.support.bot import Harness
 from tests.support.free_text import REPORT, STEPS, accepted_everything, answered, member_of, say
 from tests.support.world import MEMBER

@@ -21,7 +21,7 @@ from bot.incidents.service import ReportDraft, file_report
 from bot.people import service as people
 from bot.people.service import TgUser
 from bot.policy.schema import Kind
-from handlers import callback_data as cd
+from tests.support import callback_data as cd
 from tests.support.bot import Harness
 from tests.support.free_text import STEPS, accepted_everything, answered, member_of, say
 from tests.support.world import MEMBER, SECRETARY

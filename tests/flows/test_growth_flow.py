@@ -8,9 +8,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.incidents.models import Incident
-from handlers import callback_data as cd
 from standin.model import Message
 from standin.standin import StandIn
+from tests.support import callback_data as cd
 from tests.support.bot import Harness
 from tests.support.evidence import report_general, settled
 from tests.support.world import DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY, tap, world

@@ -12,7 +12,7 @@ from typing import ClassVar
 import pytest
 
 from bot.buttons import EventAction, EventButton, Family
-from handlers import callback_data as cd
+from tests.support import callback_data as cd
 
 
 def test_round_trip_in_the_wire_format_of_today() -> None:

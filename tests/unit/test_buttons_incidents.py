@@ -20,7 +20,7 @@ from bot.buttons.incidents import (
 )
 from bot.buttons.records import FindAction, FindButton, RecordAction, RecordButton
 from bot.incidents.cards import card_buttons
-from handlers import callback_data as cd
+from tests.support import callback_data as cd
 
 
 def test_incident_buttons_in_the_wire_format_of_today() -> None:

@@ -30,7 +30,7 @@ from bot.buttons.office import (
     SetupAction,
     SetupButton,
 )
-from handlers import callback_data as cd
+from tests.support import callback_data as cd
 
 FAMILIES: list[tuple[type[Family], type[StrEnum]]] = [
     (LedgerPickButton, LedgerPickAction),

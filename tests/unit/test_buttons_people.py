@@ -29,7 +29,7 @@ from bot.buttons.people import (
     RoleCardAction,
     RoleCardButton,
 )
-from handlers import callback_data as cd
+from tests.support import callback_data as cd
 
 # Each family's buttons, with the string the handlers and the domain built by hand before.
 WIRE: list[tuple[Family, str]] = [

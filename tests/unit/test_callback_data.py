@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from handlers import callback_data as cd
+from tests.support import callback_data as cd
 
 
 def test_round_trip() -> None:

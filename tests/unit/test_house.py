@@ -8,38 +8,18 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# The decorators that make a function a callback PTB calls (handlers/common.py and the families'
-# own wrappers over typed_button).
-CALLBACK_DECORATORS = {
-    "command",
-    "ungated_command",
-    "reading_command",
-    "button",
-    "ungated_button",
-    "reading_button",
-    "typed_button",
-    "pressed",
-    "_kept",
-}
-
-
-def _decorator_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Call):
-        node = node.func
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return node.id if isinstance(node, ast.Name) else ""
 
 
 def _callbacks() -> dict[str, int]:
-    """Every decorated callback in handlers/, with its length in lines (decorators excluded)."""
+    """Every callback PTB calls in handlers/ — a decorated async function taking the update
+    first (the wrappers of handlers/common.py and the families' aliases of typed_button) —
+    with its length in lines (decorators excluded)."""
     found = {}
     for path in sorted((ROOT / "handlers").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            if not isinstance(node, ast.AsyncFunctionDef) or not node.decorator_list:
                 continue
-            names = {_decorator_name(d) for d in node.decorator_list}
-            if names & CALLBACK_DECORATORS:
+            if node.args.args and node.args.args[0].arg == "update":
                 assert node.end_lineno is not None
                 found[f"{path.name}:{node.name}"] = node.end_lineno - node.lineno + 1
     return found

@@ -1,9 +1,9 @@
-"""One codec for button data: `1ro:g:482:sec` = version 1, domain, action, arguments.
+"""The wire format of button data, generically: `1ro:g:482:sec` = version 1, domain, action,
+arguments — what tests use to forge a press (data can be forged) and to state what a typed
+family must keep producing. The product builds and reads its buttons through bot/buttons only.
 
-Telegram allows 1–64 bytes (docs/decisions/001-telegram-limits.md); buttons carry ids, never state
-(rule 5). Anything
-that does not parse — forged, truncated, an older version — decodes to None and is answered
-as a stale button.
+Telegram allows 1–64 bytes (docs/decisions/001-telegram-limits.md). Anything that does not parse
+— forged, truncated, an older version — decodes to None.
 """
 
 from __future__ import annotations
