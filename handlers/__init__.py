@@ -112,6 +112,14 @@ def register(app: AnyApp) -> None:
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrate))
     app.add_handler(ChatMemberHandler(groups.on_bot_status, ChatMemberHandler.MY_CHAT_MEMBER))
 
+    _commands(app, new)
+    _card_buttons(app)
+    _record_buttons(app)
+    _messages(app, new)
+    app.add_error_handler(errors.on_error)
+
+
+def _commands(app: AnyApp, new: filters.BaseFilter) -> None:
     # 2. Commands.
     app.add_handler(CommandHandler("start", start.start, filters=new))
     app.add_handler(CommandHandler("help", start.help_command, filters=new))
@@ -137,6 +145,8 @@ def register(app: AnyApp) -> None:
     # C: in a group, and to anyone but its keepers, it answers as an unknown command does.
     app.add_handler(CommandHandler("register", accountability.register_command, filters=new))
 
+
+def _card_buttons(app: AnyApp) -> None:
     # 3. Buttons, by the domain in their data; anything else is answered as stale.
     app.add_handler(
         CallbackQueryHandler(
@@ -229,6 +239,11 @@ def register(app: AnyApp) -> None:
     app.add_handler(
         CallbackQueryHandler(acting.on_revoke, pattern=ActingButton.pattern(ActingAction.REVOKE))
     )
+
+
+def _record_buttons(app: AnyApp) -> None:
+    # 3 (continued). The calendar, the records, the policy, the ledger, the register, the
+    # guided conversations; anything else is answered as stale.
     app.add_handler(
         CallbackQueryHandler(
             calendar.on_snooze, pattern=CalendarButton.pattern(CalendarAction.SNOOZE)
@@ -277,6 +292,8 @@ def register(app: AnyApp) -> None:
         app.add_handler(flow.handler())
     app.add_handler(CallbackQueryHandler(stale_button))
 
+
+def _messages(app: AnyApp, new: filters.BaseFilter) -> None:
     # 4. After every known command: unknown ones (in groups only when addressed to us).
     app.add_handler(MessageHandler(new & filters.COMMAND, text.unknown_command))
 
@@ -284,5 +301,3 @@ def register(app: AnyApp) -> None:
     private = filters.ChatType.PRIVATE & new
     app.add_handler(MessageHandler(private & filters.TEXT, text.on_text))
     app.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, text.not_text))
-
-    app.add_error_handler(errors.on_error)

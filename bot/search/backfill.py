@@ -55,7 +55,8 @@ def event_chunk(found: Sequence[Any]) -> tuple[list[Row], list[Row]]:
 
 
 def meeting_chunk(found: Sequence[Any]) -> tuple[list[Row], list[Row]]:
-    # The rows of MEETINGS_SQL → the index rows (JSON columns are text on SQLite).
+    """The rows of MEETINGS_SQL as the index's rows: the texts and their bigrams (JSON columns
+    are text on SQLite)."""
     out = []
     for meeting_id, title, notes, conclusions, studied in found:
         texts = meeting_texts(

@@ -58,6 +58,7 @@ def matching(kind: str, word: str) -> Select[int]:
 
 
 def posting(kind: str, gram: str) -> Select[int]:
+    """The records of `kind` whose texts hold the bigram `gram` (docs/decisions/009-search.md)."""
     return select(SearchBigram.record_id).where(
         SearchBigram.kind == kind, SearchBigram.bigram == gram
     )
@@ -124,6 +125,8 @@ def incident_part(q: Query, scope: Scope, people: list[int], zone: ZoneInfo) -> 
 
 
 def event_part(q: Query, scope: Scope, people: list[int], zone: ZoneInfo) -> Part:
+    """What a search asks of event requests: every word held, and only those the searcher may
+    read (R6, R7)."""
     conds = [c for w in q.words for c in holds(EVENT, w, EventRequest.id)]
     conds.append(scope.readable_events(zone))
     conds += _numbered(q, "EVT", EventRequest)

@@ -56,6 +56,7 @@ async def add_text(
 
 
 def event_texts(title: str, venue: str, speakers: list[dict[str, str]], outline: str) -> list[str]:
+    """The texts of an event request that a search reads: its title, venue, speakers, outline."""
     names = [" ".join(str(v) for v in s.values() if v) for s in speakers]
     return [title, venue, *names, outline]
 
@@ -63,6 +64,7 @@ def event_texts(title: str, venue: str, speakers: list[dict[str, str]], outline:
 async def index_incident(
     session: AsyncSession, incident_id: int, *texts: str | None, new: bool = False
 ) -> None:
+    """Index an incident's texts (filed, or added to later), in the caller's transaction."""
     await add_text(session, INCIDENT, incident_id, texts, new=new)
 
 
@@ -83,5 +85,6 @@ def meeting_texts(
 
 
 async def index_meeting(session: AsyncSession, meeting: Meeting, *, new: bool = False) -> None:
+    """Index a meeting's record (R2, R3, A2): its subject, minutes, conclusions, materials."""
     texts = meeting_texts(meeting.title, meeting.notes, meeting.conclusions, meeting.studied)
     await add_text(session, MEETING, meeting.id, texts, new=new)
