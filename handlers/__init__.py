@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from telegram import Update, User
 from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -63,8 +62,7 @@ from bot.buttons.people import (
 )
 from bot.buttons.records import DETAILS, FindAction, FindButton, RecordAction, RecordButton
 from bot.buttons.register import RegisterButton
-from bot.context import AnyApp, Ctx
-from bot.errors import StaleButton
+from bot.context import AnyApp
 from handlers import (
     accountability,
     acting,
@@ -91,14 +89,7 @@ from handlers import (
     start,
     text,
 )
-from handlers.common import anything, typed_button
-from render.renderer import Renderer
-
-
-@typed_button(anything)
-async def stale_button(update: Update, ctx: Ctx, data: str, user: User, r: Renderer) -> str | None:
-    """A button of no known domain or action: forged, or from a version that no longer exists."""
-    raise StaleButton()
+from handlers.common import stale_button
 
 
 def register(app: AnyApp) -> None:
@@ -290,7 +281,7 @@ def _record_buttons(app: AnyApp) -> None:
         )
     for flow in conversations.FLOWS:  # one callback per guided conversation (handlers/flow.py)
         app.add_handler(flow.handler())
-    app.add_handler(CallbackQueryHandler(stale_button))
+    app.add_handler(CallbackQueryHandler(stale_button))  # last: no family took it
 
 
 def _messages(app: AnyApp, new: filters.BaseFilter) -> None:

@@ -267,3 +267,9 @@ async def draft_in(ctx: Ctx, user: User, flow: str, gone: str) -> tuple[int, Dra
 def anything(raw: str | None) -> str | None:
     """The "unpacking" of a catch-all: any data, as it came (the callback says it is stale)."""
     return raw
+
+
+@typed_button(anything)
+async def stale_button(update: Update, ctx: Ctx, data: str, user: User, r: Renderer) -> str | None:
+    """A button of no known domain or action: forged, or from a version that no longer exists."""
+    raise StaleButton()
