@@ -155,6 +155,8 @@ async def acknowledge(a: Actor, count: int) -> None:
 
 # --- the reference ---------------------------------------------------------------------------
 async def conversation(a: Actor) -> None:
+    """The reference's conversation (bench.reference, conv): /begin, then one press at each of
+    its three steps, until Done."""
     q = await a.say("/begin", "Step 1 of 3")
     await a.tap(q, 0, "Step 2 of 3")
     await a.tap(q, 1, "Step 3 of 3")
@@ -162,4 +164,5 @@ async def conversation(a: Actor) -> None:
 
 
 async def echo(a: Actor, n: int) -> None:
+    """One message to the reference in echo mode; waits for its text to come back."""
     await a.say(f"echo {n}", f"echo {n}")

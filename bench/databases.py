@@ -15,6 +15,8 @@ from bench.sweep import measure_sweep
 
 
 async def seeded_sqlite(root: Path, sizes: tuple[int, int, int]) -> Path:
+    """A SQLite database in `root`, seeded afresh with `sizes` (people, incidents, events) by
+    bench.seed; returns its path."""
     path = root / "seeded.sqlite3"
     path.unlink(missing_ok=True)
     people, incidents, events = sizes
@@ -29,6 +31,7 @@ async def seeded_sqlite(root: Path, sizes: tuple[int, int, int]) -> Path:
 
 
 def copy_sqlite(source: Path, target: Path) -> str:
+    """Copy the SQLite file `source` to `target`; returns the URL of the copy."""
     shutil.copyfile(source, target)
     return f"sqlite+aiosqlite:///{target}"
 

@@ -84,6 +84,9 @@ def _base_env() -> dict[str, str]:
 async def dutydesk(
     api: str, workdir: Path, database_url: str, policy_file: Path, *, rate_limits: str = "off"
 ) -> BotProcess:
+    """Start Duty Desk (`python -m bot run`) against the stand-in at `api`, on `database_url`
+    with `policy_file`, its log and data in `workdir`; `rate_limits` "off" drops the pacing of
+    Telegram's limits."""
     env = _base_env()
     env.update(
         DUTYDESK_BOT_TOKEN=TOKEN,
@@ -99,5 +102,7 @@ async def dutydesk(
 
 
 async def reference(api: str, workdir: Path, mode: str) -> BotProcess:
+    """Start the reference bot (bench.reference) in `mode` (conv or echo) against the stand-in
+    at `api`, its log in `workdir`."""
     args = ["-m", "bench.reference", "--api", api, "--token", TOKEN, "--mode", mode]
     return await _spawn(args, _base_env(), workdir, f"reference-{mode}")

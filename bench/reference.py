@@ -35,6 +35,7 @@ def _buttons(step: int) -> InlineKeyboardMarkup:
 
 
 async def begin(update: Update, _: ContextTypes.DEFAULT_TYPE) -> int:
+    """/begin: the message of step 1 with its three buttons; the conversation is at step 1."""
     assert update.effective_message is not None
     await update.effective_message.reply_text("Step 1 of 3", reply_markup=_buttons(1))
     return 1
@@ -55,12 +56,15 @@ def _step(step: int):  # type: ignore[no-untyped-def]
 
 
 async def echo(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a text message with its text."""
     message = update.effective_message
     if message is not None and message.text:
         await message.reply_text(message.text)
 
 
 def build(api: str, token: str, mode: str) -> Application:  # type: ignore[type-arg]
+    """The bot against the stand-in at `api`: the echo handler in echo mode, else the
+    three-step conversation."""
     app = (
         Application.builder()
         .token(token)
@@ -83,6 +87,7 @@ def build(api: str, token: str, mode: str) -> Application:  # type: ignore[type-
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m bench.reference`: build the bot from the arguments and poll until stopped."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--api", required=True, help="the stand-in's root URL")
     parser.add_argument("--token", required=True)

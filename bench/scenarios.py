@@ -45,6 +45,7 @@ class Figures:
 
 
 def p95(values: list[float]) -> float:
+    """The value 95 % of the way through the sorted `values` (index rounded); NaN if none."""
     ordered = sorted(values)
     if not ordered:
         return float("nan")

@@ -37,6 +37,7 @@ NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 
 
 def searches(username: str) -> list[str]:
+    """The searches timed (see the module's docstring); two of them name `username`."""
     return [
         "不实",
         "横幅",
@@ -55,6 +56,8 @@ def searches(username: str) -> list[str]:
 
 
 async def measure(url: str, runs: int) -> tuple[dict[str, list[float]], str]:
+    """Every search, `runs` times, as the office and as a member on `url` (vacuumed first on
+    PostgreSQL); returns the milliseconds per search and reader, and the plans of PLANNED."""
     if url.startswith("postgresql"):
         # As autovacuum leaves a live database: the visibility map lets the bigram look-ups
         # read the index alone (just after the bulk seed they visit the table for each row).
@@ -128,10 +131,13 @@ async def _plan(session: Any, dialect: str, readers: dict[str, Scope], username:
 
 
 def p95(values: list[float]) -> float:
+    """The 95th percentile of `values` (statistics.quantiles); the value itself when alone."""
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
 
 def report(name: str, times: dict[str, list[float]], plan: str) -> float:
+    """Print the median and p95 of each search under `name`, the p95 over all, and the plans;
+    returns that p95 over all."""
     print(f"\n{name}")
     for what, values in times.items():
         print(f"  {what:<52} median {statistics.median(values):7.2f} ms  p95 {p95(values):7.2f} ms")
@@ -148,6 +154,8 @@ async def row(url: str, runs: int) -> float:
 
 
 async def main_async(args: argparse.Namespace) -> int:
+    """Seed (unless --measure-only) and measure SQLite, then PostgreSQL if --postgres answers;
+    print the p95 of each."""
     sizes = {"people": args.people, "incidents": args.incidents, "events": args.events}
     root = Path(args.sqlite or tempfile.mkdtemp(prefix="dd_search_"))
     path = root / "search.sqlite3"
@@ -171,6 +179,7 @@ async def main_async(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m bench.search`: parse the arguments and run main_async."""
     parser = argparse.ArgumentParser(prog="python -m bench.search")
     parser.add_argument("--sqlite", help="a directory for the SQLite file (default: a temp one)")
     parser.add_argument("--postgres", help="a PostgreSQL URL; the bench makes its own database")

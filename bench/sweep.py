@@ -201,6 +201,8 @@ def _conditioned(details: list[str]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m bench.sweep`: time the sweeps on --database-url; print the figures, the plans
+    and the full scans of big tables."""
     parser = argparse.ArgumentParser(
         prog="python -m bench.sweep",
         description=__doc__.split("\n\n")[0],

@@ -37,6 +37,8 @@ HEAD_BASE = 2_000_000
 
 
 def write_policy(workdir: Path) -> Path:
+    """Write the bench's POLICY (public-opinion reports to the committee head alone, L3) into
+    `workdir`; returns its path."""
     path = workdir / "bench-policy.toml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(POLICY, encoding="utf-8")
@@ -50,6 +52,7 @@ class Cast:
 
 
 def cast(reporters: int) -> Cast:
+    """The ids of a run: `reporters` reporters, in committees of COMMITTEE, each with a head."""
     ids = [REPORTER_BASE + i for i in range(1, reporters + 1)]
     heads = {
         HEAD_BASE + n + 1: ids[i : i + COMMITTEE]

@@ -179,6 +179,8 @@ def _obligations(r: Renderer, book: Ledger) -> list[str]:
 
 
 def summary(r: Renderer, book: Ledger) -> str:
+    """The ledger's summary page (R7): incidents (L4), events (R6), meetings held against those
+    required (R2, R3, A2, A3), and the lapses counted by the clause each is listed under."""
     lines = (
         head(r, book.period, book.scope.level)
         + _incidents(r, book)
@@ -202,10 +204,13 @@ def summary(r: Renderer, book: Ledger) -> str:
 
 
 def pages(n: int) -> int:
+    """How many pages `n` lapses or evidence lines fill, PAGE to a page; at least one."""
     return max(1, -(-n // PAGE))
 
 
 def lapses(r: Renderer, book: Ledger, page: int) -> str:
+    """Page `page` (from 0) of the lapses the records prove (R7), oldest limit first; or that
+    every limit was kept."""
     lines = head(r, book.period, book.scope.level)
     lines += [
         "",
@@ -235,6 +240,8 @@ def _evidence_line(r: Renderer, e: Evidence) -> str:
 
 
 def clause(r: Renderer, book: Ledger, clause_id: str, page: int) -> str:
+    """Page `page` (from 0) of the evidence for `clause_id` in the period (R7): the meetings,
+    steps, reminders and lapses that cite it; or that none does."""
     found = book.evidence(clause_id)
     lines = head(r, book.period, book.scope.level)
     lines += [

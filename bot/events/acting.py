@@ -29,6 +29,8 @@ class Acting:
 
 
 def today(deps: Deps, now: datetime) -> str:
+    """The date of `now` in the organisation's time zone (YYYY-MM-DD): the day by which acting
+    appointments (R6) are judged."""
     return now.astimezone(deps.zone).date().isoformat()
 
 

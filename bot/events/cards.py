@@ -12,6 +12,8 @@ from bot.people.models import Person
 
 
 def snapshot(event: EventRequest) -> dict[str, Any]:
+    """What the requester submitted, as stored for each version (EventVersion): the request's
+    fields, the speakers and their vetting (R6) included."""
     return {
         "event_type": event.event_type,
         "title": event.title,
@@ -26,6 +28,8 @@ def snapshot(event: EventRequest) -> dict[str, Any]:
 
 
 def card_params(event: EventRequest, requester: Person, organiser: Person) -> dict[str, Any]:
+    """The parameters of an event card: the snapshot plus id, reference, version, requester,
+    the organiser who is responsible (R6) and whether it comes at short notice."""
     return {
         **snapshot(event),
         "id": event.id,
@@ -43,6 +47,7 @@ def event_button(label: str, action: EventAction, event: EventRequest) -> Button
 
 
 def approver_buttons(event: EventRequest) -> list[list[Button]]:
+    """Approve, Reject, Request changes: the decision in advance that R6 requires."""
     return [
         [
             event_button(N_("Approve"), EventAction.APPROVE, event),
@@ -53,6 +58,7 @@ def approver_buttons(event: EventRequest) -> list[list[Button]]:
 
 
 def review_buttons(event: EventRequest) -> list[list[Button]]:
+    """Forward or Send back: the committee head reviews a request from their committee (L3)."""
     return [
         [
             event_button(N_("Forward"), EventAction.FORWARD, event),
@@ -62,6 +68,7 @@ def review_buttons(event: EventRequest) -> list[list[Button]]:
 
 
 def resubmit_buttons(event: EventRequest) -> list[list[Button]] | None:
+    """Edit and resubmit, while changes are requested (R6); otherwise no buttons."""
     if event.status != EventStatus.CHANGES_REQUESTED:
         return None
     return [[event_button(N_("Edit and resubmit"), EventAction.RESUBMIT, event)]]
