@@ -119,27 +119,29 @@ def test_the_glossary_table_is_read() -> None:
 OTHER_CONCEPTS = ["用户名", "检查组成员"]
 
 
+def _applies(term: Term, mid: str) -> bool:
+    """Whether a banned word is looked for in this message: a word banned only in some
+    contexts, where its msgid is of that context; else a Chinese word, not only qualified."""
+    if term.word in ONLY_WHERE:
+        return bool(re.search(ONLY_WHERE[term.word], mid, re.IGNORECASE))
+    return not term.qualified and bool(re.search(HAN, term.word))
+
+
+def _holds(term: Term, s: str, use: list[str]) -> bool:
+    """Whether the translation `s` holds the banned word (a placeholder in it matches any)."""
+    if "{" in term.word:
+        return bool(re.search(re.escape(term.word).replace(r"\{n\}", r"\{\w+\}"), s))
+    # 确认 is banned, 确认接报 is the word: mask the words that contain a banned one.
+    return term.word in _mask(s, [w for w in use if term.word in w])
+
+
 def test_no_banned_synonym_in_any_msgstr() -> None:
     rows = glossary()
     use = [w for row in rows for w in row.use if "{" not in w] + OTHER_CONCEPTS
-    found = []
+    terms = [t for row in rows if "count word" not in row.concept for t in row.banned]
+    found = []  # (the count words follow a number: below)
     for mid, s in translations():
-        for row in rows:
-            if "count word" in row.concept:
-                continue  # below: the count words follow a number
-            for term in row.banned:
-                if term.word in ONLY_WHERE:
-                    if not re.search(ONLY_WHERE[term.word], mid, re.IGNORECASE):
-                        continue
-                elif term.qualified or not re.search(HAN, term.word):
-                    continue
-                if "{" in term.word:
-                    pattern = re.escape(term.word).replace(r"\{n\}", r"\{\w+\}")
-                    if re.search(pattern, s):
-                        found.append((term.word, mid, s))
-                # 确认 is banned, 确认接报 is the word: mask the words that contain a banned one.
-                elif term.word in _mask(s, [w for w in use if term.word in w]):
-                    found.append((term.word, mid, s))
+        found += [(t.word, mid, s) for t in terms if _applies(t, mid) and _holds(t, s, use)]
         if re.search(COUNTED, mid, re.IGNORECASE) and WRONG_COUNT_WORD.search(s):
             found.append(("件/个/场", mid, s))
         if BARE_SECRETARY.search(s):
