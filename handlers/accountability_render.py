@@ -10,7 +10,7 @@ from bot.register.rules import MEASURES, Grade
 from bot.register.service import CaseLine, CaseView, Facts
 from render.renderer import Renderer, esc
 
-# The situations of section C, shortened to fit a button (CLAUSES.md; regulation, C 1–12).
+# The situations of section C, shortened to fit a button (docs/clauses.md; regulation, C 1–12).
 CLAUSE_NAMES = {
     "C1": N_("Major publicity or education tasks carried out poorly"),
     "C2": N_("The secretary not on the front line of a major issue"),

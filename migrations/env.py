@@ -15,7 +15,7 @@ def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        # SQLite cannot ALTER most things: batch mode recreates tables (STACK-NOTES).
+        # SQLite cannot ALTER most things: batch mode recreates tables (Alembic's render_as_batch).
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

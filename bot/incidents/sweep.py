@@ -1,4 +1,5 @@
-"""The escalation sweep: a query plus "last reminded" stamps, not stored timers (ARCHITECTURE).
+"""The escalation sweep: a query plus "last reminded" stamps, not stored timers (rule 6,
+docs/decisions/011-house-rules.md).
 
 Run every few seconds by the scheduler. Each step is idempotent: a stamp moves forward in the
 same transaction that queues its messages, so a crash or a second run never sends twice.

@@ -1,8 +1,9 @@
 """The bigram index /find reads, and the searches whose pages its buttons name.
 
 Chinese has no spaces and its commonest search words have two characters (舆情, 网信), which
-neither FTS5's trigram tokenizer nor pg_trgm can narrow (STACK-NOTES): the bot keeps its own
-character bigrams, the same on both backends, written in each record's own transaction.
+neither FTS5's trigram tokenizer nor pg_trgm can narrow (docs/decisions/009-search.md): the
+bot keeps its own character bigrams, the same on both backends, written in each record's own
+transaction.
 """
 
 from __future__ import annotations
