@@ -22,7 +22,7 @@ from bot.outbox import service as outbox
 from bot.outbox.service import Button
 from bot.people import service as people
 from bot.people.models import Person
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from runtime.answers import SENDS
 
 RECIPIENT_BASE = 3_000_000

@@ -20,10 +20,10 @@ from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade
 from bot.deps import Deps
 from bot.errors import AlreadyDone
-from bot.people import admission, grants
+from bot.people import admission, committees, grants
 from bot.people import service as people
 from bot.people.roles import Role
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.load import load
 
 POLICY = """\
@@ -84,7 +84,7 @@ async def prepare(url: str, policy_file: Path, c: Cast) -> None:
         await grants.ensure_bootstrap_admins(deps)
         for head, members in c.heads.items():
             head_view = (await people.start(deps, _tg(head))).person
-            cid, _ = await grants.create_committee(deps, admin, f"Bench committee {head}")
+            cid, _ = await committees.create_committee(deps, admin, f"Bench committee {head}")
             # A database used before (the seeded one, run after run) has them already.
             with contextlib.suppress(AlreadyDone):
                 await grants.change_role(
@@ -98,7 +98,7 @@ async def prepare(url: str, policy_file: Path, c: Cast) -> None:
             for member in members:
                 view = (await people.start(deps, _tg(member))).person
                 with contextlib.suppress(AlreadyDone):
-                    await grants.set_committee(deps, admin, person_id=view.id, committee_id=cid)
+                    await committees.set_committee(deps, admin, person_id=view.id, committee_id=cid)
 
 
 def _tg(user_id: int) -> TgUser:

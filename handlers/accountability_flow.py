@@ -19,7 +19,7 @@ from bot.context import Ctx
 from bot.drafts.service import DraftState
 from bot.errors import InvalidInput, StaleButton, UnknownCommand
 from bot.i18n import N_
-from bot.people import service as people
+from bot.people import directory
 from bot.register import service as register
 from bot.register.rules import CLAUSES, MEASURES, Grade
 from handlers.accountability_render import (
@@ -84,7 +84,7 @@ async def _on_person(turn: Turn, value: str, extra: str) -> Go:
         return None
     if not value.isdigit():
         raise StaleButton()
-    person = await people.find_person(turn.ctx.deps, person_id=int(value))
+    person = await directory.find_person(turn.ctx.deps, person_id=int(value))
     turn.data["person"], turn.data["person_name"] = person.id, person.name
     return NEXT
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.i18n import N_
 from bot.register.rules import MEASURES, Grade
-from bot.register.service import CaseLine, CaseView, Facts
+from bot.register.views import CaseLine, CaseView, Facts
 from render.renderer import Renderer, esc
 
 # The situations of section C, shortened to fit a button (docs/clauses.md; regulation, C 1–12).

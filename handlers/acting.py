@@ -10,7 +10,7 @@ from bot.buttons.people import ActingAction, ActingButton
 from bot.context import Ctx
 from bot.events.acting import Appointment, appointments, name_acting, revoke_acting
 from bot.freetext import normalise
-from bot.people import service as people
+from bot.people import directory
 from handlers.common import command, is_private, private_only, reply, tg_user, typed_button
 from render.renderer import Renderer
 
@@ -37,7 +37,7 @@ async def acting_command(
 
 async def _name(ctx: Ctx, user: User, r: Renderer, username: str, days: tuple[str, str]) -> str:
     """Name the member an acting approver for those days (R6): what the secretary is told."""
-    person = await people.find_person(ctx.deps, username=username, member=True)
+    person = await directory.find_person(ctx.deps, username=username, member=True)
     first, last = days
     named = await name_acting(
         ctx.deps, tg_user(user), person_id=person.id, first_day=first, last_day=last

@@ -19,7 +19,7 @@ from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.errors import InvalidInput
 from bot.i18n import N_
-from bot.people import admission, inspectors, invitations
+from bot.people import admission, directory, inspectors, invitations
 from bot.people import service as people
 from bot.people.roles import Role
 from handlers.common import (
@@ -237,7 +237,7 @@ async def inspector(update: Update, ctx: Ctx, message: Message, user: User, r: R
     if len(args) not in (3, 5) or not args[0].startswith("@"):
         await reply(message, r(INSPECTOR_USAGE))
         return
-    person = await people.find_person(ctx.deps, username=args[0])
+    person = await directory.find_person(ctx.deps, username=args[0])
     made = await inspectors.grant(
         ctx.deps,
         tg_user(user),

@@ -18,7 +18,7 @@ from bot.drafts.service import DraftState
 from bot.errors import DomainError, InvalidInput, StaleButton
 from bot.people import admission
 from bot.people import service as people
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from handlers import replay
 from render.fitting import fit, plain_text
 from render.renderer import Renderer, keyboard

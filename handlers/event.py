@@ -25,6 +25,7 @@ from bot.events.draft import EventDraft, check_date
 from bot.freetext import clean
 from bot.i18n import N_
 from bot.incidents.rules import parse_moment
+from bot.people import directory
 from bot.people import service as people
 from handlers.answers import Takes, line
 from handlers.common import edit_and_answer, tg_user
@@ -67,7 +68,7 @@ async def _on_organiser_name(turn: Turn, text: str) -> Go:
     username = line(text)
     if not username:
         raise InvalidInput(N_("Send the organiser's @username. They will be asked to confirm."))
-    person = await people.find_person(turn.ctx.deps, username=username.split()[0], member=True)
+    person = await directory.find_person(turn.ctx.deps, username=username.split()[0], member=True)
     if not person.active:
         raise InvalidInput(
             N_(

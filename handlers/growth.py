@@ -21,7 +21,7 @@ from bot.freetext import clean
 from bot.i18n import N_
 from bot.incidents import additions, changes, reopening
 from bot.people import service as people
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from handlers import replay
 from handlers.answers import Takes, wrong_kind
 from handlers.common import draft_in, edit_or_send, reply, tg_user, typed_button

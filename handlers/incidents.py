@@ -22,7 +22,7 @@ from bot.i18n import N_
 from bot.incidents import actions, evidence
 from bot.incidents import queries as incidents
 from bot.people import service as people
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from handlers import replay
 from handlers.common import (
     answer_while,

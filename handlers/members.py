@@ -6,7 +6,8 @@ from telegram import Message, Update, User
 
 from bot.buttons.people import MembersAction, MembersButton, RoleCardAction, RoleCardButton
 from bot.context import Ctx
-from bot.people import service as people
+from bot.people import directory
+from bot.people.view import PersonView
 from handlers.common import command, edit_or_send, is_private, private_only, tg_user, typed_button
 from render.renderer import Renderer
 
@@ -28,12 +29,12 @@ async def on_members_page(
     await _show_members(update, ctx, r, user, b.page)
 
 
-def _standing(r: Renderer, p: people.PersonView) -> str:
+def _standing(r: Renderer, p: PersonView) -> str:
     return r.roles(p.roles, p.committees_headed) if p.active else r.plain("deactivated")
 
 
 async def _show_members(update: Update, ctx: Ctx, r: Renderer, user: User, page: int) -> None:
-    result = await people.list_people(ctx.deps, tg_user(user), page)
+    result = await directory.list_people(ctx.deps, tg_user(user), page)
     rows = [[(f"{p.name} · {_standing(r, p)}", _card(p.id))] for p in result.people]
     nav = []
     if result.page > 0:

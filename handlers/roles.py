@@ -20,7 +20,7 @@ from bot.drafts import service as drafts
 from bot.errors import InvalidInput, NotAllowed, StaleButton
 from bot.freetext import limit_of
 from bot.i18n import N_
-from bot.people import card, committees, grants
+from bot.people import card, committees, directory, grants
 from bot.people import service as people
 from bot.people.authority import ADMINS_ONLY
 from bot.people.roles import ROLE_CODES, ROLE_ORDER, ROLES_BY_CODE, Role
@@ -54,7 +54,7 @@ async def role_command(update: Update, ctx: Ctx, message: Message, user: User, r
         await private_only(message, ctx, r, "help")
         return
     if ctx.args and ctx.args[0].startswith("@"):
-        person = await people.find_person(ctx.deps, username=ctx.args[0])
+        person = await directory.find_person(ctx.deps, username=ctx.args[0])
         await show_card(update, ctx, r, person.id)
         return
     await reply(

@@ -14,7 +14,7 @@ from bot.i18n import LOCALES
 from bot.people import admission, authority, inspectors, invitations
 from bot.people import service as people
 from bot.people.inspectors import Inspection
-from bot.people.service import PersonView
+from bot.people.view import PersonView
 from bot.policy.schema import Policy
 from handlers import calendar as calendar_handlers
 from handlers import draft_guard

@@ -10,7 +10,7 @@ from typing import TypeVar
 from bot.context import Ctx
 from bot.errors import StaleButton
 from bot.incidents.rules import parse_moment
-from bot.people import service as people
+from bot.people import directory
 from handlers.common import cd_rows, tg_user
 from handlers.flow_step import Turn
 from render.renderer import Renderer
@@ -70,7 +70,7 @@ async def people_rows(turn: Turn, chosen: set[int]) -> cd_rows:
     """The people the bot knows, a page at a time (the draft's "page"), those chosen marked;
     buttons of the step, a name carrying the person's id and a page PAGE and its number."""
     page = int(turn.data.get("page", 0))
-    listed = await people.list_people(turn.ctx.deps, tg_user(turn.user), page, pickable=True)
+    listed = await directory.list_people(turn.ctx.deps, tg_user(turn.user), page, pickable=True)
     rows = [[turn.button(marked(p.name, p.id in chosen), p.id)] for p in listed.people]
     paging = paging_row(turn.r, listed.page, listed.pages, lambda t, n: turn.button(t, PAGE, n))
     return [*rows, paging] if paging else rows

@@ -11,10 +11,10 @@ from bot.chats import service as chats
 from bot.chats.service import Purpose
 from bot.deps import Deps
 from bot.errors import NotFound
-from bot.people import admission, grants
+from bot.people import admission, committees, directory, grants
 from bot.people import service as people
 from bot.people.roles import ROLE_NAMES, ROLE_ORDER, Role
-from bot.people.service import PersonView, TgUser
+from bot.people.view import PersonView, TgUser
 from standin.standin import StandIn
 
 ADMIN_ID = 1001
@@ -80,7 +80,7 @@ async def seed(deps: Deps, admin: TgUser | None = None) -> None:
     # R4: the cast are the office's people, admitted before they first press Start.
     await admission.seed_members(deps, [p.tg for p in PEOPLE])
     await chats.bind(deps, admin, chat_id=GROUP_ID, title=GROUP_TITLE, purpose=Purpose.ORG)
-    committee_id, _ = await grants.create_committee(deps, admin, COMMITTEE)
+    committee_id, _ = await committees.create_committee(deps, admin, COMMITTEE)
     for p in PEOPLE:
         if not p.seeded:
             continue
@@ -97,7 +97,9 @@ async def seed(deps: Deps, admin: TgUser | None = None) -> None:
                 committee_id=committee_id if p.role == Role.COMMITTEE_HEAD else None,
             )
         if p.in_committee:
-            await grants.set_committee(deps, admin, person_id=person_id, committee_id=committee_id)
+            await committees.set_committee(
+                deps, admin, person_id=person_id, committee_id=committee_id
+            )
 
 
 async def roles_now(deps: Deps) -> list[str]:
@@ -105,7 +107,7 @@ async def roles_now(deps: Deps) -> list[str]:
     lines = []
     for p in PEOPLE:
         try:
-            known: PersonView | None = await people.find_person(deps, username=p.username)
+            known: PersonView | None = await directory.find_person(deps, username=p.username)
         except NotFound:
             known = None
         lines.append(

@@ -52,10 +52,10 @@ from bot.events.draft import EventDraft
 from bot.incidents import actions
 from bot.incidents.service import ReportDraft, file_report
 from bot.incidents.sweep import sweep
-from bot.people import admission, grants
+from bot.people import admission, committees, grants
 from bot.people import service as people
 from bot.people.roles import Role
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.schema import Kind, Severity
 
 CN = ZoneInfo("Asia/Shanghai")
@@ -85,7 +85,7 @@ async def _staff(deps: Deps) -> None:
     await admission.seed_members(deps, [MEI, MIN, ELI, DAI, SHU, OU, HAN])  # R4: members
     for tg in (MEI, MIN, ELI, DAI, SHU, OU, HAN):
         await people.start(deps, tg)
-    committee, _name = await grants.create_committee(deps, ADMIN, "宣传委员会")
+    committee, _name = await committees.create_committee(deps, ADMIN, "宣传委员会")
     ids = {tg.id: (await people.identify(deps, tg, private=True)).id for tg in (MEI, HAN)}
     for tg, role in (
         (ELI, Role.EMERGENCY_OFFICE),
@@ -103,7 +103,7 @@ async def _staff(deps: Deps) -> None:
         grant=True,
         committee_id=committee,
     )
-    await grants.set_committee(deps, ADMIN, person_id=ids[MEI.id], committee_id=committee)
+    await committees.set_committee(deps, ADMIN, person_id=ids[MEI.id], committee_id=committee)
 
 
 def _report(kind: Kind, severity: Severity | None, reported: datetime) -> ReportDraft:

@@ -31,7 +31,7 @@ from bot.ledger.scope import Scope
 from bot.ledger.service import reader
 from bot.outbox.models import OutboxMessage
 from bot.outbox.service import Button
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.schema import Kind
 
 PER_PART = 30  # lines per message: 30 lines of at most ~110 characters stay under 4,096

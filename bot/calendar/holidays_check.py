@@ -20,8 +20,8 @@ from bot.audit.service import record
 from bot.calendar.models import CalendarState
 from bot.deps import Deps
 from bot.outbox import service as outbox
+from bot.people.directory import people_with_role
 from bot.people.roles import Role
-from bot.people.service import people_with_role
 from bot.policy.schema import Policy
 
 TEMPLATE = "calendar.holidays_unknown"

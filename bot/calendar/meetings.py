@@ -31,8 +31,8 @@ from bot.i18n import N_
 from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import PersonView, TgUser, acting
-from bot.people.view import ADMITTED
+from bot.people.service import acting
+from bot.people.view import ADMITTED, PersonView, TgUser
 from bot.search.index import index_meeting
 
 # R4: the office keeps the records; the secretary and deputy convene the meetings.

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.chats.service import Purpose, chat_for
+from bot.people.directory import people_with_role
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import people_with_role
 
 GROUPS = {"org_group": Purpose.ORG, "leadership_group": Purpose.LEADERSHIP}
 # A group that is not set up: its reminders go privately to these roles instead.

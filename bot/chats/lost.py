@@ -19,9 +19,9 @@ from bot.deps import Deps
 from bot.outbox import service as outbox
 from bot.outbox.models import OutboxMessage, OutboxStatus, Semantics
 from bot.outbox.service import Button
+from bot.people.directory import people_with_role
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import people_with_role
 
 # Who hears a group's reminders while it is not set up (the calendar's FALLBACK, by purpose).
 FALLBACK = {"org": [Role.OFFICE], "leadership": [Role.SECRETARY, Role.DEPUTY]}

@@ -13,7 +13,8 @@ from bot.deps import Deps
 from bot.errors import AlreadyDone
 from bot.i18n import N_
 from bot.outbox import service as outbox
-from bot.people.service import TgUser, require_admin
+from bot.people.service import require_admin
+from bot.people.view import TgUser
 
 
 class Purpose(StrEnum):

@@ -28,8 +28,8 @@ from bot.calendar.models import CalendarState
 from bot.db.backup import MANIFEST, BackupError, backup
 from bot.deps import Deps
 from bot.outbox import service as outbox
+from bot.people.directory import people_with_role
 from bot.people.roles import Role
-from bot.people.service import people_with_role
 
 log = logging.getLogger(__name__)
 

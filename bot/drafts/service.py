@@ -21,7 +21,7 @@ from bot.inbox import service as inbox
 from bot.people import known
 from bot.people import service as people
 from bot.people.models import Person
-from bot.people.service import PersonView, TgUser
+from bot.people.view import PersonView, TgUser
 
 
 @dataclass

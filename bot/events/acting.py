@@ -17,8 +17,8 @@ from bot.outbox import service as outbox
 from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import PersonView, TgUser, acting
-from bot.people.view import ADMITTED
+from bot.people.service import acting
+from bot.people.view import ADMITTED, PersonView, TgUser
 
 
 @dataclass(frozen=True)

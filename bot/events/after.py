@@ -19,7 +19,8 @@ from bot.freetext import clean
 from bot.i18n import N_
 from bot.people import authority
 from bot.people.roles import Role
-from bot.people.service import PersonView, TgUser, acting
+from bot.people.service import acting
+from bot.people.view import PersonView, TgUser
 
 
 def _check_filing_date(deps: Deps, event: EventRequest, filing_date: str, now: datetime) -> str:

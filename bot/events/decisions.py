@@ -19,9 +19,11 @@ from bot.freetext import clean
 from bot.i18n import N_
 from bot.outbox import service as outbox
 from bot.people import authority
+from bot.people.directory import people_with_role
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import PersonView, TgUser, acting, people_with_role
+from bot.people.service import acting
+from bot.people.view import PersonView, TgUser
 
 
 async def _may_review(session: AsyncSession, me: PersonView, event: EventRequest) -> None:

@@ -12,7 +12,8 @@ from bot.events.acting import may_approve
 from bot.events.models import EventRequest, EventStatus
 from bot.people.models import RoleGrant
 from bot.people.roles import Role
-from bot.people.service import TgUser, acting
+from bot.people.service import acting
+from bot.people.view import TgUser
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from bot.events.transitions import sent_back
 from bot.files import service as files
 from bot.outbox import service as outbox
 from bot.people.models import Person
-from bot.people.service import PersonView, TgUser
+from bot.people.view import PersonView, TgUser
 from bot.search import index as search
 
 

@@ -36,9 +36,11 @@ from bot.files import service as files
 from bot.i18n import N_
 from bot.outbox import service as outbox
 from bot.people import authority
+from bot.people.directory import people_with_role
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import TgUser, acting, people_with_role
+from bot.people.service import acting
+from bot.people.view import TgUser
 from bot.search import index as search
 
 

@@ -26,9 +26,9 @@ from bot.events.models import OPEN, EventRequest, EventStatus
 from bot.events.sweep_notice import BATCH, notice_params, tell
 from bot.i18n import N_
 from bot.outbox import service as outbox
+from bot.people.directory import people_with_role
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import people_with_role
 
 
 async def sweep(deps: Deps) -> int:

@@ -15,8 +15,8 @@ from bot.events.cards import approver_buttons
 from bot.events.models import EventRequest, EventStatus
 from bot.events.service import approvers
 from bot.events.sweep_notice import BATCH, tell
+from bot.people.directory import people_with_role
 from bot.people.roles import Role
-from bot.people.service import people_with_role
 from bot.policy.worktime import add_working_minutes, workdays_of
 
 

@@ -18,9 +18,11 @@ from bot.i18n import N_
 from bot.outbox import service as outbox
 from bot.outbox.models import Semantics
 from bot.people import authority
+from bot.people.directory import people_with_role
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import PersonView, TgUser, acting, people_with_role
+from bot.people.service import acting
+from bot.people.view import PersonView, TgUser
 
 
 def not_past(event: EventRequest, now: datetime) -> None:

@@ -21,9 +21,10 @@ from bot.incidents.models import Incident
 from bot.incidents.store import CLAUSE, attachment_count, open_for, timeline
 from bot.outbox import service as outbox
 from bot.people import authority
+from bot.people.directory import people_with_role
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import PersonView, TgUser, people_with_role
+from bot.people.view import PersonView, TgUser
 from bot.policy.schema import Kind, Severity
 from bot.search import index as search
 

@@ -25,7 +25,8 @@ from bot.incidents.models import Incident, TimelineEntry
 from bot.incidents.store import CLAUSE, attach, attachment_count, load_for
 from bot.outbox import service as outbox
 from bot.people import authority
-from bot.people.service import PersonView, TgUser, acting
+from bot.people.service import acting
+from bot.people.view import PersonView, TgUser
 from bot.policy.schema import Kind
 from bot.search import index as search
 

@@ -10,7 +10,7 @@ from bot.i18n import N_
 from bot.incidents.models import Incident
 from bot.outbox.service import Button
 from bot.people.models import Person
-from bot.people.service import PersonView
+from bot.people.view import PersonView
 
 
 def card_params(incident: Incident, reporter: Person | PersonView) -> dict[str, Any]:

@@ -34,7 +34,8 @@ from bot.incidents.store import (
 from bot.outbox import service as outbox
 from bot.people import authority
 from bot.people.models import Person
-from bot.people.service import PersonView, TgUser, acting
+from bot.people.service import acting
+from bot.people.view import PersonView, TgUser
 from bot.policy.schema import Kind, Severity
 
 # The same msgids as the card's (render/incident.py), for the answers of this module.

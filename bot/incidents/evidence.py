@@ -21,7 +21,8 @@ from bot.incidents.models import Incident, IncidentAttachment
 from bot.incidents.store import CLAUSE, load_for, require_handler
 from bot.outbox import service as outbox
 from bot.people.models import Person
-from bot.people.service import PersonView, TgUser, acting
+from bot.people.service import acting
+from bot.people.view import PersonView, TgUser
 from bot.policy.schema import Kind
 
 

@@ -13,8 +13,7 @@ from bot.incidents.store import attachment_count, open_for, timeline
 from bot.outbox import service as outbox
 from bot.people.authority import NOT_PICKABLE
 from bot.people.models import Person
-from bot.people.service import TgUser
-from bot.people.view import ADMITTED
+from bot.people.view import ADMITTED, TgUser
 
 
 async def pull_in(deps: Deps, actor: TgUser, incident_id: int, person_id: int) -> str:

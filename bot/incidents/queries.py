@@ -20,8 +20,8 @@ from bot.outbox.service import Button
 from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import TgUser, acting
-from bot.people.view import ADMITTED
+from bot.people.service import acting
+from bot.people.view import ADMITTED, TgUser
 
 
 @dataclass(frozen=True)

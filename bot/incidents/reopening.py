@@ -23,7 +23,8 @@ from bot.incidents.store import CLAUSE, ack_due, attachment_count, load_for, tim
 from bot.outbox import service as outbox
 from bot.people import authority
 from bot.people.models import Person
-from bot.people.service import PersonView, TgUser, acting
+from bot.people.service import acting
+from bot.people.view import PersonView, TgUser
 from bot.policy.schema import Kind, Severity
 
 

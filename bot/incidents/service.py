@@ -23,14 +23,15 @@ from bot.i18n import N_
 from bot.incidents.cards import card_buttons, card_params
 from bot.incidents.models import Incident, IncidentHandler
 from bot.incidents.rules import check_discovered
-from bot.incidents.store import CLAUSE, ack_due, attach
-from bot.incidents.store import timeline as timeline  # bot/people/handover.py reads it here
+from bot.incidents.store import CLAUSE, ack_due, attach, timeline
 from bot.outbox import service as outbox
 from bot.people import authority
 from bot.people.authority import standing
+from bot.people.directory import role_holders
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import PersonView, TgUser, acting, role_holders
+from bot.people.service import acting
+from bot.people.view import PersonView, TgUser
 from bot.policy.schema import Kind, Severity
 from bot.search import index as search
 

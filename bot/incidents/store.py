@@ -15,7 +15,8 @@ from bot.errors import AlreadyDone, NotFound
 from bot.i18n import N_
 from bot.incidents.models import Incident, IncidentAttachment, TimelineEntry
 from bot.people import authority
-from bot.people.service import PersonView, TgUser, acting
+from bot.people.service import acting
+from bot.people.view import PersonView, TgUser
 from bot.policy.schema import Kind, Severity
 from bot.policy.worktime import add_working_minutes, workdays_of
 

@@ -21,9 +21,9 @@ from bot.incidents.service import assign
 from bot.incidents.store import ack_due, attachment_count, timeline
 from bot.outbox import service as outbox
 from bot.people import authority
+from bot.people.directory import people_with_role, role_holders
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import people_with_role, role_holders
 from bot.people.view import view
 from bot.policy.schema import Kind, Severity
 

@@ -21,7 +21,8 @@ from bot.ledger.obligations import Obligation, obligations, window
 from bot.ledger.period import LedgerPeriod
 from bot.ledger.scope import Scope, scope_of
 from bot.people import inspectors
-from bot.people.service import TgUser, admitted, reload, upsert, view
+from bot.people.service import admitted, reload, upsert
+from bot.people.view import TgUser, view
 
 
 @dataclass(frozen=True)

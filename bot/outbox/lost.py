@@ -20,9 +20,9 @@ from bot.chats.models import ChatBinding
 from bot.deps import Deps
 from bot.outbox import service as outbox
 from bot.outbox.models import OutboxMessage, OutboxStatus, Semantics
+from bot.people.directory import people_with_role
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import people_with_role
 
 log = logging.getLogger(__name__)
 

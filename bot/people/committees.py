@@ -15,7 +15,8 @@ from bot.errors import AlreadyDone, NotFound
 from bot.i18n import N_
 from bot.people.authority import ADMINS_ONLY
 from bot.people.models import Committee
-from bot.people.service import PersonView, TgUser, reload, require_admin, view
+from bot.people.service import reload, require_admin
+from bot.people.view import PersonView, TgUser, view
 
 
 async def _require_admin(session: AsyncSession, actor: TgUser, now: datetime) -> PersonView:
@@ -26,12 +27,6 @@ async def listed(session: AsyncSession) -> list[tuple[int, str]]:
     """Every committee, by name: its id and name."""
     rows = await session.execute(select(Committee.id, Committee.name).order_by(Committee.name))
     return [(int(r[0]), str(r[1])) for r in rows]
-
-
-async def list_committees(deps: Deps) -> list[tuple[int, str]]:
-    """Every committee, by name, to choose from."""
-    async with deps.db.read() as session:
-        return await listed(session)
 
 
 async def create_committee(deps: Deps, actor: TgUser, name: str) -> tuple[int, str]:

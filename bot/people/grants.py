@@ -16,29 +16,10 @@ from bot.i18n import N_
 from bot.outbox import service as outbox
 from bot.people import handover
 from bot.people.authority import ADMINS_ONLY
-from bot.people.committees import create_committee, set_committee
 from bot.people.models import Committee, Person, RoleGrant
 from bot.people.roles import SINGLE_HOLDER, Role
-from bot.people.service import (
-    PersonView,
-    TgUser,
-    door,
-    reload,
-    require_admin,
-    upsert,
-    view,
-)
-from bot.people.view import ADMITTED
-
-# The committees' changes live in committees.py; callers have always found them here.
-__all__ = [
-    "RoleChange",
-    "change_role",
-    "create_committee",
-    "ensure_bootstrap_admins",
-    "register_target",
-    "set_committee",
-]
+from bot.people.service import door, reload, require_admin, upsert
+from bot.people.view import ADMITTED, PersonView, TgUser, view
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from bot.events.service import approvers
 from bot.incidents.cards import card_buttons
 from bot.incidents.cards import card_params as incident_params
 from bot.incidents.models import Incident, IncidentHandler
-from bot.incidents.service import assign, fallback, timeline
+from bot.incidents.service import assign, fallback
+from bot.incidents.store import timeline
 from bot.outbox import service as outbox
 from bot.people.directory import people_with_role
 from bot.people.models import Person

@@ -21,7 +21,8 @@ from bot.i18n import N_
 from bot.outbox import service as outbox
 from bot.people.models import InspectorGrant, Person
 from bot.people.roles import Role
-from bot.people.service import TgUser, acting
+from bot.people.service import acting
+from bot.people.view import TgUser
 
 GRANTERS = (Role.SECRETARY, Role.ADMIN)
 SAYS = N_(

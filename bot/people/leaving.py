@@ -22,7 +22,8 @@ from bot.outbox import service as outbox
 from bot.people import handover
 from bot.people.models import Person, RoleGrant
 from bot.people.roles import Role
-from bot.people.service import PersonView, TgUser, reload, require_admin, view
+from bot.people.service import reload, require_admin
+from bot.people.view import PersonView, TgUser, view
 
 REFUSAL = N_("Only an administrator can deactivate or reactivate people.")
 

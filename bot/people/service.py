@@ -14,30 +14,9 @@ from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.i18n import LOCALES, N_, normalize_language
 from bot.outbox import service as outbox
 from bot.people import authority, known
-from bot.people.directory import (
-    MEMBER_LISTERS,
-    PeoplePage,
-    find_person,
-    list_people,
-    people_with_role,
-    role_holders,
-)
 from bot.people.models import Person
 from bot.people.roles import Role
 from bot.people.view import ADMITTED, PENDING, REFUSED, PersonView, TgUser, view
-
-# Where handlers and services have always found them (the look-ups live in directory.py).
-__all__ = [
-    "MEMBER_LISTERS",
-    "PeoplePage",
-    "PersonView",
-    "TgUser",
-    "find_person",
-    "list_people",
-    "people_with_role",
-    "role_holders",
-    "view",
-]
 
 LOCALE_CACHE = 50_000  # people whose language choice is kept in memory
 

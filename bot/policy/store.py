@@ -16,7 +16,8 @@ from bot.audit.service import record
 from bot.deps import Deps
 from bot.errors import InvalidInput
 from bot.i18n import N_
-from bot.people.service import TgUser, require_admin
+from bot.people.service import require_admin
+from bot.people.view import TgUser
 from bot.policy.load import PolicyError, parse
 from bot.policy.models import PolicyVersion
 from bot.policy.schema import Policy

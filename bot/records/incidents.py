@@ -13,7 +13,8 @@ from bot.incidents.evidence import Attachment, attachments_of
 from bot.incidents.models import Incident, IncidentHandler
 from bot.incidents.queries import Entry, timeline_entries
 from bot.people import authority
-from bot.people.service import TgUser, acting
+from bot.people.service import acting
+from bot.people.view import TgUser
 from bot.records.common import names_of
 
 

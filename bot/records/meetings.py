@@ -22,7 +22,7 @@ from bot.incidents.evidence import Attachment
 from bot.ledger.service import reader
 from bot.outbox import service as outbox
 from bot.people.models import Person
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.records.common import GONE, names_of
 
 

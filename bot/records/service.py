@@ -25,7 +25,7 @@ from bot.incidents import evidence
 from bot.incidents.models import Incident
 from bot.ledger.scope import Scope
 from bot.ledger.service import reader
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.records.common import GONE, READ
 from bot.records.events import EventRecord, event_record
 from bot.records.incidents import IncidentRecord, incident_record, offered

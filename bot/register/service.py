@@ -22,16 +22,10 @@ from bot.i18n import N_
 from bot.people import authority
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import PersonView, TgUser, view
+from bot.people.view import PersonView, TgUser, view
 from bot.register import rules
 from bot.register.models import AccountabilityCase
-
-# The entry as shown (views.py); named here too, where the handlers have always found them.
-from bot.register.views import CaseLine as CaseLine
-from bot.register.views import CasesPage as CasesPage
-from bot.register.views import CaseView as CaseView
-from bot.register.views import Facts as Facts
-from bot.register.views import corrected_by, link, view_of
+from bot.register.views import CaseLine, CasesPage, CaseView, Facts, corrected_by, link, view_of
 
 # C: the party group holds its cadres to account; its secretary and deputy keep the register.
 KEEPERS = (Role.SECRETARY, Role.DEPUTY)

@@ -34,7 +34,7 @@ from bot.incidents.models import Incident, IncidentHandler
 from bot.ledger.scope import Scope
 from bot.ledger.service import reader
 from bot.people.models import Person
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.search.conditions import (
     Part,
     event_part,

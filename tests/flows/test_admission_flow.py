@@ -103,10 +103,10 @@ async def test_approve_into_a_committee(harness: Harness) -> None:
     await admin.send("/members")
     await s.quiet()
     close_door(h, "approve")
-    from bot.people import grants
+    from bot.people import committees
     from tests.support.outsiders import ADMIN
 
-    await grants.create_committee(h.deps, ADMIN, "教科文卫委")
+    await committees.create_committee(h.deps, ADMIN, "教科文卫委")
     nia = s.add_user(NIA, "Nia", language_code="en", username="nia")
     await nia.send("/start")
     await s.next_message(NIA)

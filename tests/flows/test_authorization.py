@@ -15,13 +15,11 @@ from bot.errors import NotFound
 from bot.events import decisions
 from bot.events import service as events
 from bot.incidents.service import file_report
-from bot.people import admission, grants, inspectors, leaving
-from bot.people import service as people
+from bot.people import admission, committees, directory, grants, inspectors, leaving
 from bot.people.card import role_card
-from bot.people.committees import list_committees
 from bot.people.models import Person
 from bot.people.roles import ROLE_CODES, Role
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.schema import Kind, People, Severity
 from handlers.commands import COMMANDS
 from standin.model import Message, SimUser
@@ -136,7 +134,7 @@ async def test_every_button_for_every_role_in_private_and_in_the_group(harness: 
     mei = TgUser(MEMBER, "Mei", username="mei", language_code="en")
     incident = await file_report(h.deps, mei, draft())
     event = await events.submit(h.deps, mei, lecture())
-    member_id = (await people.find_person(h.deps, username="mei")).id
+    member_id = (await directory.find_person(h.deps, username="mei")).id
     await s.quiet()
     buttons = {
         cd.encode("in", "tl", incident.incident_id): (  # the reporter follows it too
@@ -211,9 +209,9 @@ async def cards_for_everyone(h: Harness) -> None:
     the deputy, the secretary), a public-opinion one (the office, the deputy) and one at an
     event (Hu, the office), and requests three events: one with Hu for review, one before the
     approvers, one approved and waiting for the office's filing."""
-    committee_id, _ = await grants.create_committee(h.deps, ADMIN, "教科文卫委")  # Hu heads it
-    mei = await people.find_person(h.deps, username="mei")
-    await grants.set_committee(h.deps, ADMIN, person_id=mei.id, committee_id=committee_id)
+    committee_id, _ = await committees.create_committee(h.deps, ADMIN, "教科文卫委")  # Hu heads it
+    mei = await directory.find_person(h.deps, username="mei")
+    await committees.set_committee(h.deps, ADMIN, person_id=mei.id, committee_id=committee_id)
     member = TgUser(MEMBER, "Mei", username="mei", language_code="en")
     for kind, severity in (
         (Kind.NETWORK_SECURITY, Severity.MAJOR),
@@ -247,7 +245,8 @@ async def test_revoked_people_press_every_card_they_received_before(
         OFFICE: (Role.OFFICE, None),
         HEAD: (Role.COMMITTEE_HEAD, "教科文卫委"),
     }
-    committees = dict((name, cid) for cid, name in await list_committees(h.deps))
+    async with h.deps.db.read() as session:
+        committee_ids = {name: cid for cid, name in await committees.listed(session)}
     received: dict[int, list[tuple[Message, str]]] = {}
     for uid in revoked:
         received[uid] = [
@@ -276,7 +275,7 @@ async def test_revoked_people_press_every_card_they_received_before(
         "cx",
     }  # every kind of card button was received by one of them
     for uid, (role, committee) in revoked.items():
-        person = await people.find_person(h.deps, person_id=await _person_id(h, uid))
+        person = await directory.find_person(h.deps, person_id=await _person_id(h, uid))
         if how == "deactivated":
             await leaving.deactivate(h.deps, ADMIN, person.id)
             continue
@@ -286,7 +285,7 @@ async def test_revoked_people_press_every_card_they_received_before(
             person_id=person.id,
             role=role,
             grant=False,
-            committee_id=committees.get(committee or ""),
+            committee_id=committee_ids.get(committee or ""),
         )
     await s.quiet()
     users = {DEPUTY: everyone[DEPUTY], OFFICE: everyone[OFFICE], HEAD: head}
@@ -356,7 +355,7 @@ async def pending_and_refused(h: Harness) -> dict[int, SimUser]:
     for user in (pending, refused):
         await user.send("/start")
         assert (await s.next_message(user.id)).text.endswith(PENDING_SAYS)
-    rolf = await people.find_person(h.deps, username="rolf")
+    rolf = await directory.find_person(h.deps, username="rolf")
     await admission.decide(h.deps, ADMIN, rolf.id, admit_=False)
     await s.quiet()
     s.mark_read(*everyone, PENDING_ID, REFUSED_ID, GROUP)
@@ -401,11 +400,11 @@ async def test_pending_and_refused_people_can_do_nothing(harness: Harness) -> No
         assert (await s.next_message(uid)).text == "Choose your language."
     # Neither is listed, counted or offered in a picker.
     admin = TgUser(ADMIN_ID, "Ada")
-    listed = await people.list_people(h.deps, admin, 0)
+    listed = await directory.list_people(h.deps, admin, 0)
     names = [p.name for p in listed.people]
     assert "Pia" not in names and "Rolf" not in names
     with pytest.raises(NotFound):
-        await people.find_person(h.deps, username="pia", member=True)
+        await directory.find_person(h.deps, username="pia", member=True)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -435,8 +434,8 @@ async def test_a_requester_who_is_also_the_approver_decides_nothing(harness: Har
             assert await drafts.get(h.deps, SECRETARY) is None
     # The committee head's own request skips their review: a forged Forward is refused.
     hu = TgUser(HEAD, "Hu", username="hu", language_code="en")
-    head = await people.find_person(h.deps, username="hu")
-    await grants.set_committee(
+    head = await directory.find_person(h.deps, username="hu")
+    await committees.set_committee(
         h.deps,
         ADMIN,
         person_id=head.id,
@@ -489,7 +488,7 @@ async def test_an_inspector_in_and_out_of_office(harness: Harness) -> None:
     for user, last in ((ida, "2026-11-30"), (ola, "2026-11-24")):
         await user.send("/start")
         await s.next_message(user.id)
-        person = await people.find_person(h.deps, username=user.username)
+        person = await directory.find_person(h.deps, username=user.username)
         await inspectors.grant(
             h.deps,
             TgUser(SECRETARY, "Shu"),

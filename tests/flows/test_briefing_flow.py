@@ -12,7 +12,7 @@ from bot.calendar import runner
 from bot.calendar.briefing import as_sent
 from bot.errors import NotAllowed, StaleButton
 from bot.incidents.service import file_report
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.schema import Kind, Severity
 from tests.support.bot import Harness
 from tests.support.calendar import local

@@ -30,10 +30,9 @@ from bot.inbox.models import InboxUpdate
 from bot.incidents.models import Incident, TimelineEntry
 from bot.incidents.service import ReportDraft, file_report
 from bot.outbox.models import OutboxMessage
-from bot.people import grants
-from bot.people import service as people
+from bot.people import directory, grants
 from bot.people.roles import Role
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.load import load
 from bot.policy.schema import Kind, Severity
 from standin.faults import Hold
@@ -152,7 +151,7 @@ async def staff(bot: Bot) -> dict[int, SimUser]:
     for user in users.values():
         await register(s, user)
     for name, role in STAFF.values():
-        person = await people.find_person(bot.deps, username=name.lower())
+        person = await directory.find_person(bot.deps, username=name.lower())
         await grants.change_role(
             bot.deps, TgUser(ADMIN, "Ada"), person_id=person.id, role=role, grant=True
         )

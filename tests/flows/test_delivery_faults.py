@@ -23,7 +23,7 @@ from bot.outbox import service as outbox
 from bot.outbox.models import OutboxMessage, Semantics
 from bot.people import service as people
 from bot.people.models import Person
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from runtime.pacing import Pacer
 from standin.standin import StandIn
 from tests.support.bot import Harness, start_bot, stop_bot

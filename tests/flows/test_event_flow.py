@@ -101,10 +101,9 @@ async def test_changes_requested_then_resubmitted_and_withdrawn(harness: Harness
 
 
 async def test_committee_review_reject_cancel_and_my(harness: Harness) -> None:
-    from bot.people import grants
-    from bot.people import service as people
+    from bot.people import committees, directory, grants
     from bot.people.roles import Role
-    from bot.people.service import TgUser
+    from bot.people.view import TgUser
 
     s = harness.standin
     users = await world(harness)
@@ -112,9 +111,9 @@ async def test_committee_review_reject_cancel_and_my(harness: Harness) -> None:
     head_user = s.add_user(1006, "Han", language_code="en", username="han")
     await head_user.send("/start")
     await tap(s, head_user, await s.next_message(1006), "English")
-    head = await people.find_person(harness.deps, username="han")
-    mei = await people.find_person(harness.deps, username="mei")
-    cid, _ = await grants.create_committee(harness.deps, admin, "教科文卫委")
+    head = await directory.find_person(harness.deps, username="han")
+    mei = await directory.find_person(harness.deps, username="mei")
+    cid, _ = await committees.create_committee(harness.deps, admin, "教科文卫委")
     await grants.change_role(
         harness.deps,
         admin,
@@ -123,7 +122,7 @@ async def test_committee_review_reject_cancel_and_my(harness: Harness) -> None:
         grant=True,
         committee_id=cid,
     )
-    await grants.set_committee(harness.deps, admin, person_id=mei.id, committee_id=cid)
+    await committees.set_committee(harness.deps, admin, person_id=mei.id, committee_id=cid)
     granted = await s.next_message(1006)  # delivered by the outbox, in its own time
     assert granted.text.startswith("You now hold the role Committee head (教科文卫委)")
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.incidents.service import ReportDraft, file_report
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.schema import Kind, Severity
 from tests.support.admission import actions, close_door
 from tests.support.bot import Harness
@@ -123,8 +123,7 @@ async def test_an_inspector_finds_and_opens_a_report_each_search_on_record(
 ) -> None:
     """R7, C: an inspector in office, not a member, finds a report by a Chinese word, opens its
     whole record with Details; the search and the reading are in the audit trail."""
-    from bot.people import inspectors
-    from bot.people import service as people
+    from bot.people import directory, inspectors
     from tests.support.world import SECRETARY
 
     s, h = harness.standin, harness
@@ -135,7 +134,7 @@ async def test_an_inspector_finds_and_opens_a_report_each_search_on_record(
     ida = s.add_user(OTHER, "Ida", language_code="en", username="ida")
     await ida.send("/start")
     await s.quiet()
-    person = await people.find_person(h.deps, username="ida")
+    person = await directory.find_person(h.deps, username="ida")
     await inspectors.grant(
         h.deps,
         TgUser(SECRETARY, "Shu"),

@@ -14,7 +14,7 @@ from bot.events import service as events
 from bot.events.models import EventRequest
 from bot.incidents import actions
 from bot.incidents.service import file_report
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from tests.support import callback_data as cd
 from tests.support.bot import Harness
 from tests.support.events import draft as lecture

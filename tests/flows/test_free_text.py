@@ -21,6 +21,7 @@ from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.freetext import FIELDS, normalise
 from bot.people import service as people
+from bot.people.view import TgUser
 from tests.support import callback_data as cd
 from tests.support.bot import Harness
 from tests.support.free_text import REPORT, STEPS, accepted_everything, answered, member_of, say
@@ -79,7 +80,7 @@ async def test_any_text_at_any_step(harness: Harness, text: str, place: tuple[An
     s, h = harness.standin, harness
     member = await member_of(h)
     flow, step, data, field = place
-    me = await people.identify(h.deps, people.TgUser(MEMBER, "Mei", username="mei"), private=True)
+    me = await people.identify(h.deps, TgUser(MEMBER, "Mei", username="mei"), private=True)
     await drafts.clear(h.deps, MEMBER)
     if flow:
         await drafts.save(h.deps, me.id, DraftState(flow, step, dict(data)))
@@ -102,7 +103,7 @@ async def test_any_text_renders_in_the_summary_and_the_cards(
     member = await member_of(h)
     if any(len(t.strip()) > h.deps.policy.incidents.max_text for t in (what, where, done)):
         return  # refused at its step (tested above), never reaches the summary
-    me = await people.identify(h.deps, people.TgUser(MEMBER, "Mei", username="mei"), private=True)
+    me = await people.identify(h.deps, TgUser(MEMBER, "Mei", username="mei"), private=True)
     answers = {"what": what.strip(), "where": where.strip(), "done": done.strip()}
     when = {"when": "2026-11-24T01:00:00+00:00", "precision": "minute"}
     await drafts.save(h.deps, me.id, DraftState("report", "attach", {**REPORT, **answers, **when}))

@@ -19,7 +19,7 @@ from bot.freetext import FIELDS, ZWJ, normalise, visible
 from bot.incidents.models import Incident, TimelineEntry
 from bot.incidents.service import ReportDraft, file_report
 from bot.people import service as people
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.schema import Kind
 from tests.support import callback_data as cd
 from tests.support.bot import Harness
@@ -87,7 +87,7 @@ async def test_no_step_keeps_invisible_text(
     s, h = harness.standin, harness
     member = await member_of(h)
     flow, step, data, field = place
-    me = await people.identify(h.deps, people.TgUser(MEMBER, "Mei", username="mei"), private=True)
+    me = await people.identify(h.deps, TgUser(MEMBER, "Mei", username="mei"), private=True)
     await drafts.save(h.deps, me.id, DraftState(flow, step, dict(data)))
     await say(s, member, text)
     state = await drafts.get(h.deps, MEMBER)
@@ -108,7 +108,7 @@ async def test_a_report_of_any_such_text_is_filed_clean(
     """Typed at its steps and submitted: filed on either database, kept clean."""
     s, h = harness.standin, harness
     member = await member_of(h)
-    me = await people.identify(h.deps, people.TgUser(MEMBER, "Mei", username="mei"), private=True)
+    me = await people.identify(h.deps, TgUser(MEMBER, "Mei", username="mei"), private=True)
     draft = {"attachments": [], "kind": "information"}
     await drafts.save(h.deps, me.id, DraftState("report", "what", draft))
     for answer in (what, "9:00", where, "无"):

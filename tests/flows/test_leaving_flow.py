@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.buttons.people import LeavingAction, LeavingButton
 from bot.incidents.service import file_report
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from standin.model import Message
 from tests.support.bot import ADMIN_ID, Harness
 from tests.support.incidents import draft

@@ -103,7 +103,7 @@ async def test_pull_in_says_why_it_is_empty_and_pages(harness: Harness) -> None:
 
 async def test_a_critical_incident_is_called_critical_in_the_ledger(harness: Harness) -> None:
     from bot.incidents.service import ReportDraft, file_report
-    from bot.people.service import TgUser
+    from bot.people.view import TgUser
     from bot.policy.schema import Kind, Severity
 
     s = harness.standin

@@ -12,7 +12,7 @@ from bot.drafts import service as drafts
 from bot.incidents.service import file_report
 from bot.outbox.models import OutboxMessage
 from bot.people.models import Person
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.register.models import AccountabilityCase
 from standin.model import Message, SimUser
 from standin.standin import StandIn

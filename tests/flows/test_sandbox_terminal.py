@@ -16,7 +16,7 @@ from bot.context import deps_of
 from bot.db.engine import Database
 from bot.incidents.sweep import sweep
 from bot.people import service as people
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from runtime.pacing import Pacer
 from standin import cast
 from standin.commands import command

@@ -21,7 +21,7 @@ from bot.app import DELIVERER_KEY
 from bot.drafts import service as drafts
 from bot.incidents.service import ReportDraft, file_report
 from bot.outbox.models import OutboxMessage, OutboxStatus
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.schema import Kind, Severity
 from standin.faults import Hold
 from standin.model import Message

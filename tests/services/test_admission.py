@@ -17,12 +17,11 @@ from bot.deps import Deps
 from bot.errors import AlreadyDone, DomainError, InvalidInput, NotAllowed
 from bot.incidents.service import file_report
 from bot.outbox.models import OutboxMessage
-from bot.people import admission, grants, invitations
+from bot.people import admission, committees, directory, grants, invitations
 from bot.people import service as people
 from bot.people.models import Invitation, Person
 from bot.people.roles import Role
-from bot.people.service import TgUser
-from bot.people.view import ADMITTED, PENDING, REFUSED
+from bot.people.view import ADMITTED, PENDING, REFUSED, TgUser
 from bot.policy.schema import People
 from tests.support.incidents import draft
 
@@ -89,7 +88,7 @@ async def test_approve_start_asks_the_office_and_the_pending_person_can_do_nothi
     with pytest.raises(NotAllowed):
         await admission.gate(deps, NIA)
     assert await counts(deps) == before
-    listed = await people.list_people(deps, ADMIN, 0)
+    listed = await directory.list_people(deps, ADMIN, 0)
     assert "Nia" not in [p.name for p in listed.people] and listed.total == 2  # not counted
 
 
@@ -128,10 +127,10 @@ async def test_refusal_with_a_reason_and_only_deciders_decide(deps: Deps) -> Non
     rex = (await people.start(deps, REX)).person
     with pytest.raises(NotAllowed):  # a pending person cannot admit another
         await admission.decide(deps, NIA, rex.id, admit_=True)
-    committee, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
+    committee, _ = await committees.create_committee(deps, ADMIN, "教科文卫委")
     made = await admission.decide(deps, OFFICE, rex.id, admit_=True, committee_id=committee)
     assert made.committee == "教科文卫委"
-    assert (await people.find_person(deps, username="rex")).committee == "教科文卫委"
+    assert (await directory.find_person(deps, username="rex")).committee == "教科文卫委"
     with pytest.raises(NotAllowed):  # a plain member cannot decide either
         await admission.decide(deps, REX, nia.id, admit_=False)
     await admission.decide(deps, ADMIN, nia.id, admit_=False, reason="不是本机关人员")
@@ -166,7 +165,7 @@ async def test_a_role_admits_a_pending_person(deps: Deps) -> None:
 async def test_invitation_code_is_long_stored_hashed_and_admits_at_once(deps: Deps) -> None:
     await office(deps)
     door(deps, "invite")
-    committee, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
+    committee, _ = await committees.create_committee(deps, ADMIN, "教科文卫委")
     made = await invitations.create(deps, OFFICE, uses=2, days=3, committee="教科文卫委")
     assert made.code is not None and len(made.code) >= 32  # 192 random bits, URL-safe
     async with deps.db.read() as s:

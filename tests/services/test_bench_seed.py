@@ -30,7 +30,7 @@ from bot.ledger.service import build
 from bot.outbox.models import OutboxMessage
 from bot.people.models import Person, RoleGrant
 from bot.people.roles import Role
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.schema import Kind
 from tests.support.database import PG_URL, T0
 

@@ -16,11 +16,11 @@ from bot.events import resubmit as resubmission
 from bot.events import service as events
 from bot.events.models import EventRequest, EventVersion
 from bot.outbox.models import Semantics
-from bot.people import grants
+from bot.people import committees, grants
 from bot.people import service as people
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from tests.support.events import draft, messages, staff
 from tests.support.staff import ADMIN, DEPUTY, HEAD, MEMBER, OFFICE, SECRETARY
 
@@ -81,11 +81,11 @@ async def test_committee_members_requests_go_to_their_head_first(deps: Deps) -> 
     await staff(deps)
     head = (await people.start(deps, HEAD)).person
     mei = await people.identify(deps, MEMBER, private=True)
-    cid, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
+    cid, _ = await committees.create_committee(deps, ADMIN, "教科文卫委")
     await grants.change_role(
         deps, ADMIN, person_id=head.id, role=Role.COMMITTEE_HEAD, grant=True, committee_id=cid
     )
-    await grants.set_committee(deps, ADMIN, person_id=mei.id, committee_id=cid)
+    await committees.set_committee(deps, ADMIN, person_id=mei.id, committee_id=cid)
     sent = await events.submit(deps, MEMBER, draft())
     assert sent.status == "in_review"
     [card] = await messages(deps, "event.review")

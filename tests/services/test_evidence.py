@@ -14,7 +14,7 @@ from bot.incidents import evidence, pulling
 from bot.incidents.service import file_report
 from bot.outbox.models import OutboxMessage
 from bot.people import service as people
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.schema import Kind, Severity
 from tests.support.incidents import draft, staff
 from tests.support.staff import EMERGENCY, MEMBER, OFFICE, SECRETARY

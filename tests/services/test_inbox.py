@@ -13,7 +13,7 @@ from bot.drafts import service as drafts
 from bot.drafts.service import DraftState
 from bot.inbox import service as inbox
 from bot.people import service as people
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 
 
 def update(uid: int, text: str = "hi") -> dict[str, Any]:

@@ -14,10 +14,10 @@ from bot.incidents import actions
 from bot.incidents.models import Incident, TimelineEntry
 from bot.incidents.service import file_report
 from bot.incidents.sweep import sweep
-from bot.people import grants
+from bot.people import committees, grants
 from bot.people import service as people
 from bot.people.roles import Role
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.schema import Kind, Severity
 from tests.support.incidents import draft, notices, staff
 from tests.support.staff import ADMIN, DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY
@@ -181,8 +181,8 @@ async def test_incident_at_an_event_reaches_the_head_of_the_reporters_committee(
     head = (await people.start(deps, TgUser(6, "Han"))).person
     other_head = (await people.start(deps, TgUser(7, "Oth"))).person
     mei = await people.identify(deps, MEMBER, private=True)
-    cid, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
-    other, _ = await grants.create_committee(deps, ADMIN, "财经委")
+    cid, _ = await committees.create_committee(deps, ADMIN, "教科文卫委")
+    other, _ = await committees.create_committee(deps, ADMIN, "财经委")
     for person, committee in ((head, cid), (other_head, other)):
         await grants.change_role(
             deps,
@@ -193,10 +193,12 @@ async def test_incident_at_an_event_reaches_the_head_of_the_reporters_committee(
             committee_id=committee,
         )
     with pytest.raises(NotAllowed):
-        await grants.set_committee(deps, MEMBER, person_id=mei.id, committee_id=cid)
-    assert (await grants.set_committee(deps, ADMIN, person_id=mei.id, committee_id=cid)).committee
+        await committees.set_committee(deps, MEMBER, person_id=mei.id, committee_id=cid)
+    assert (
+        await committees.set_committee(deps, ADMIN, person_id=mei.id, committee_id=cid)
+    ).committee
     with pytest.raises(AlreadyDone):
-        await grants.set_committee(deps, ADMIN, person_id=mei.id, committee_id=cid)
+        await committees.set_committee(deps, ADMIN, person_id=mei.id, committee_id=cid)
     await file_report(deps, MEMBER, draft(Kind.EVENT_INCIDENT, Severity.GENERAL))
     cards = await notices(deps, "incident.card")
     assert sorted(c.chat_id for c in cards) == [OFFICE.id, 6]  # L3: her committee's head only

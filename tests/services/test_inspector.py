@@ -20,7 +20,7 @@ from bot.ledger.period import between
 from bot.outbox.models import OutboxMessage
 from bot.people import admission, inspectors
 from bot.people import service as people
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.schema import People
 from tests.support.events import draft, staff
 from tests.support.incidents import draft as incident

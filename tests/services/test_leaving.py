@@ -19,12 +19,12 @@ from bot.events.models import ActingApprover, EventRequest
 from bot.incidents import actions, pulling, queries
 from bot.incidents.models import IncidentHandler
 from bot.incidents.service import file_report
-from bot.people import grants, leaving
+from bot.people import committees, grants, leaving
 from bot.people import service as people
 from bot.people.authority import NOT_A_HANDLER, NOT_A_MEMBER
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.schema import Kind, Severity
 from tests.support.events import draft as lecture
 from tests.support.incidents import draft, notices, staff
@@ -168,12 +168,12 @@ async def test_a_review_and_a_named_organiser_move_on_when_they_leave(deps: Deps
     """A committee head leaves: a request waiting for her review goes to the approvers (L3);
     a named organiser leaves before confirming: the request returns to its requester (R6)."""
     await staff(deps)
-    committee, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
+    committee, _ = await committees.create_committee(deps, ADMIN, "教科文卫委")
     han, mei = await pid(deps, HEAD), await pid(deps, MEMBER)
     await grants.change_role(
         deps, ADMIN, person_id=han, role=Role.COMMITTEE_HEAD, grant=True, committee_id=committee
     )
-    await grants.set_committee(deps, ADMIN, person_id=mei, committee_id=committee)
+    await committees.set_committee(deps, ADMIN, person_id=mei, committee_id=committee)
     in_review = await events.submit(deps, MEMBER, lecture())
     named = await events.submit(deps, MEMBER, lecture(organiser_id=await pid(deps, PIA)))
     assert (in_review.status, named.status) == ("in_review", "organiser")

@@ -17,7 +17,7 @@ from bot.ledger import service as ledger
 from bot.ledger.figures import Durations
 from bot.ledger.period import between, chosen
 from bot.people import service as people
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.register import service as register
 from bot.register.service import CaseDraft
 from render.ledger_words import ACTIONS

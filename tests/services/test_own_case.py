@@ -23,10 +23,10 @@ from bot.events.sweep import sweep
 from bot.incidents import actions
 from bot.incidents.models import Incident
 from bot.incidents.service import file_report
-from bot.people import grants
+from bot.people import committees, grants
 from bot.people import service as people
 from bot.people.roles import Role
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from tests.support.events import draft, messages, staff
 from tests.support.incidents import draft as incident
 from tests.support.staff import ADMIN, DEPUTY, HEAD, MEMBER, OFFICE, SECRETARY
@@ -132,11 +132,11 @@ async def test_nobody_left_in_the_chain_tells_the_administrators(deps: Deps) -> 
 async def test_a_committee_heads_own_request_skips_their_review(deps: Deps) -> None:
     await staff(deps)
     head = (await people.start(deps, HEAD)).person
-    cid, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
+    cid, _ = await committees.create_committee(deps, ADMIN, "教科文卫委")
     await grants.change_role(
         deps, ADMIN, person_id=head.id, role=Role.COMMITTEE_HEAD, grant=True, committee_id=cid
     )
-    await grants.set_committee(deps, ADMIN, person_id=head.id, committee_id=cid)
+    await committees.set_committee(deps, ADMIN, person_id=head.id, committee_id=cid)
     sent = await events.submit(deps, HEAD, draft())
     assert sent.status == "pending"  # straight to the approvers, not to their own review
     assert await messages(deps, "event.review") == []
@@ -153,11 +153,11 @@ async def test_a_committee_head_does_not_review_what_they_organise(deps: Deps) -
     await staff(deps)
     head = (await people.start(deps, HEAD)).person
     mei = await pid(deps, MEMBER)
-    cid, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
+    cid, _ = await committees.create_committee(deps, ADMIN, "教科文卫委")
     await grants.change_role(
         deps, ADMIN, person_id=head.id, role=Role.COMMITTEE_HEAD, grant=True, committee_id=cid
     )
-    await grants.set_committee(deps, ADMIN, person_id=mei, committee_id=cid)
+    await committees.set_committee(deps, ADMIN, person_id=mei, committee_id=cid)
     sent = await events.submit(deps, MEMBER, draft(organiser_id=head.id))
     await events.confirm_organiser(deps, HEAD, sent.id, 1, accept=True)
     assert await messages(deps, "event.review") == []

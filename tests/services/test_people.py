@@ -12,11 +12,11 @@ from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.errors import AlreadyDone, InvalidInput, NotAllowed
 from bot.outbox.models import OutboxMessage, OutboxStatus
-from bot.people import grants
+from bot.people import committees, grants
 from bot.people import service as people
 from bot.people.models import Person, RoleGrant
 from bot.people.roles import Role
-from bot.people.service import TgUser
+from bot.people.view import TgUser, view
 
 ADMIN = TgUser(9001, "Ada", username="ada", language_code="en")
 ALICE = TgUser(1001, "Alice", "Wang", "Alice_W", "zh-hans")
@@ -152,9 +152,9 @@ async def test_role_for_someone_who_never_started_is_held_then_released(deps: De
 async def test_committee_head_of_a_named_committee(deps: Deps) -> None:
     await grants.ensure_bootstrap_admins(deps)
     alice = (await people.start(deps, ALICE)).person
-    cid, name = await grants.create_committee(deps, ADMIN, "  教科文卫   委员会 ")
+    cid, name = await committees.create_committee(deps, ADMIN, "  教科文卫   委员会 ")
     assert name == "教科文卫 委员会"
-    assert await grants.create_committee(deps, ADMIN, "教科文卫 委员会") == (cid, name)
+    assert await committees.create_committee(deps, ADMIN, "教科文卫 委员会") == (cid, name)
     change = await grants.change_role(
         deps, ADMIN, person_id=alice.id, role=Role.COMMITTEE_HEAD, grant=True, committee_id=cid
     )
@@ -164,7 +164,7 @@ async def test_committee_head_of_a_named_committee(deps: Deps) -> None:
             deps, ADMIN, person_id=alice.id, role=Role.COMMITTEE_HEAD, grant=True
         )
     with pytest.raises(InvalidInput):
-        await grants.create_committee(deps, ADMIN, "x" * 65)
+        await committees.create_committee(deps, ADMIN, "x" * 65)
 
 
 async def test_office_is_told_once_about_a_person_who_cannot_be_reached(deps: Deps) -> None:
@@ -197,8 +197,8 @@ async def test_who_is_acting_in_one_statement_is_the_same_person_as_through_the_
     nothing needs writing; what it returns must be what the ORM's view says."""
     await grants.ensure_bootstrap_admins(deps)
     alice = (await people.start(deps, ALICE)).person
-    culture, _ = await grants.create_committee(deps, ADMIN, "教科文卫委员会")
-    welfare, _ = await grants.create_committee(deps, ADMIN, "社会福利委员会")
+    culture, _ = await committees.create_committee(deps, ADMIN, "教科文卫委员会")
+    welfare, _ = await committees.create_committee(deps, ADMIN, "社会福利委员会")
     for cid in (welfare, culture):
         await grants.change_role(
             deps, ADMIN, person_id=alice.id, role=Role.COMMITTEE_HEAD, grant=True, committee_id=cid
@@ -206,7 +206,7 @@ async def test_who_is_acting_in_one_statement_is_the_same_person_as_through_the_
     await grants.change_role(deps, ADMIN, person_id=alice.id, role=Role.OFFICE, grant=True)
     await grants.change_role(deps, ADMIN, person_id=alice.id, role=Role.DEPUTY, grant=True)
     await grants.change_role(deps, ADMIN, person_id=alice.id, role=Role.DEPUTY, grant=False)
-    await grants.set_committee(deps, ADMIN, person_id=alice.id, committee_id=culture)
+    await committees.set_committee(deps, ADMIN, person_id=alice.id, committee_id=culture)
 
     statements: list[str] = []
     event.listen(
@@ -215,7 +215,7 @@ async def test_who_is_acting_in_one_statement_is_the_same_person_as_through_the_
     seen = await people.identify(deps, ALICE, private=True)
     assert len(statements) == 1 and statements[0].lstrip().upper().startswith("SELECT")
     async with deps.db.read() as s:
-        assert seen == people.view(await people.reload(s, alice.id))
+        assert seen == view(await people.reload(s, alice.id))
     assert seen.roles == {Role.COMMITTEE_HEAD, Role.OFFICE}
     assert seen.committees_headed == ("教科文卫委员会", "社会福利委员会")
     assert seen.committee == "教科文卫委员会" and seen.name == "Alice Wang"

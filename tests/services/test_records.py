@@ -16,10 +16,10 @@ from bot.events import resubmit as resubmission
 from bot.events import service as events
 from bot.incidents import actions, pulling
 from bot.incidents.service import file_report
-from bot.people import grants, inspectors
+from bot.people import committees, grants, inspectors
 from bot.people import service as people
 from bot.people.roles import Role
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.schema import People
 from bot.records import service as records
 from bot.records.common import READ
@@ -39,8 +39,8 @@ async def organisation(deps: Deps) -> None:
     await staff(deps)
     mei = await people.identify(deps, MEMBER, private=True)
     await people.start(deps, MIN)
-    ours, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
-    theirs, _ = await grants.create_committee(deps, ADMIN, "财经委")
+    ours, _ = await committees.create_committee(deps, ADMIN, "教科文卫委")
+    theirs, _ = await committees.create_committee(deps, ADMIN, "财经委")
     for tg, committee in ((HEAD, ours), (OTHER_HEAD, theirs)):
         person = (await people.start(deps, tg)).person
         await grants.change_role(
@@ -51,7 +51,7 @@ async def organisation(deps: Deps) -> None:
             grant=True,
             committee_id=committee,
         )
-    await grants.set_committee(deps, ADMIN, person_id=mei.id, committee_id=ours)
+    await committees.set_committee(deps, ADMIN, person_id=mei.id, committee_id=ours)
 
 
 async def inspector(deps: Deps, **period: str) -> None:

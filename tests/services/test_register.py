@@ -19,11 +19,11 @@ from bot.drafts.service import DraftState
 from bot.errors import AlreadyDone, InvalidInput, NotFound, UnknownCommand
 from bot.events import service as events
 from bot.incidents.service import file_report
-from bot.people import grants
+from bot.people import committees, grants
 from bot.people import service as people
 from bot.people.models import Person
 from bot.people.roles import Role
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.register import service as register
 from bot.register.models import AccountabilityCase
 from bot.register.service import CaseDraft
@@ -48,7 +48,7 @@ async def organisation(deps: Deps) -> int:
     ]:
         person = (await people.start(deps, tg)).person
         await grants.change_role(deps, ADMIN, person_id=person.id, role=role, grant=True)
-    committee, _ = await grants.create_committee(deps, ADMIN, "教科文卫委")
+    committee, _ = await committees.create_committee(deps, ADMIN, "教科文卫委")
     head = (await people.start(deps, HEAD)).person
     await grants.change_role(
         deps, ADMIN, person_id=head.id, role=Role.COMMITTEE_HEAD, grant=True, committee_id=committee

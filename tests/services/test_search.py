@@ -13,7 +13,7 @@ from bot.errors import InvalidInput, NotFound
 from bot.events import service as events
 from bot.incidents import actions
 from bot.people import service as people
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.schema import Kind, Severity
 from bot.search import conditions
 from bot.search import service as search

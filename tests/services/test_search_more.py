@@ -20,7 +20,7 @@ from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.incidents import actions
 from bot.people import inspectors
 from bot.people import service as people
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.schema import People, Severity
 from bot.records import meetings
 from bot.records import service as records

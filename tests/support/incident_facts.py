@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.incidents.service import ReportDraft, file_report
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.policy.schema import Kind, Severity
 from standin.model import Message
 from tests.support.bot import Harness

@@ -6,10 +6,9 @@ from sqlalchemy import func, select
 
 from bot.audit.models import AuditEntry
 from bot.outbox.models import OutboxMessage
-from bot.people import grants
-from bot.people import service as people
+from bot.people import committees, directory, grants
 from bot.people.roles import Role
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from standin.model import SimUser
 from tests.support.bot import ADMIN_ID, Harness
 from tests.support.world import (
@@ -31,8 +30,8 @@ async def staff_and_outsiders(h: Harness) -> dict[int, SimUser]:
     revoked = s.add_user(REVOKED, "Ren", language_code="en", username="ren")
     for user in (head, revoked):
         await register(s, user)
-    committee_id, _ = await grants.create_committee(h.deps, ADMIN, "教科文卫委")
-    hu = await people.find_person(h.deps, username="hu")
+    committee_id, _ = await committees.create_committee(h.deps, ADMIN, "教科文卫委")
+    hu = await directory.find_person(h.deps, username="hu")
     await grants.change_role(
         h.deps,
         ADMIN,
@@ -41,7 +40,7 @@ async def staff_and_outsiders(h: Harness) -> dict[int, SimUser]:
         grant=True,
         committee_id=committee_id,
     )
-    ren = await people.find_person(h.deps, username="ren")
+    ren = await directory.find_person(h.deps, username="ren")
     for grant in (True, False):
         await grants.change_role(h.deps, ADMIN, person_id=ren.id, role=Role.DEPUTY, grant=grant)
     stranger = s.add_user(STRANGER, "Sun", language_code="en")

@@ -13,7 +13,7 @@ from bot.db.engine import create_engine
 from bot.db.migrate import upgrade
 from bot.deps import Deps
 from bot.incidents.service import file_report
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from bot.search import service as search
 from tests.support.incidents import draft
 

@@ -7,7 +7,7 @@ from bot.deps import Deps
 from bot.people import grants
 from bot.people import service as people
 from bot.people.roles import Role
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 
 ADMIN = TgUser(9001, "Ada")
 MEMBER = TgUser(1, "Mei")

@@ -3,10 +3,9 @@ and the gestures every flow makes: registering, pressing a button, filing a repo
 
 from __future__ import annotations
 
-from bot.people import grants
-from bot.people import service as people
+from bot.people import directory, grants
 from bot.people.roles import Role
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from standin.model import Message, SimUser
 from standin.standin import StandIn
 from tests.support.bot import ADMIN_ID, Harness
@@ -53,7 +52,7 @@ async def world(h: Harness) -> dict[int, SimUser]:
         await register(s, user)
         users[uid] = user
         if role is not None:
-            person = await people.find_person(h.deps, username=name.lower())
+            person = await directory.find_person(h.deps, username=name.lower())
             await grants.change_role(
                 h.deps, TgUser(ADMIN_ID, "Ada"), person_id=person.id, role=role, grant=True
             )

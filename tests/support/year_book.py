@@ -6,7 +6,7 @@ from bot.clock import MovableClock
 from bot.deps import Deps
 from bot.ledger import service as ledger
 from bot.ledger.period import chosen
-from bot.people.service import TgUser
+from bot.people.view import TgUser
 from standin.ledger_year import CN, OU, a_year, at
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.register.rules import CLAUSES, MEASURES, Grade
-from bot.register.service import CaseLine, CaseView, Facts
+from bot.register.views import CaseLine, CaseView, Facts
 from handlers.accountability_render import case_card, clause_label, register_page, summary
 from render.renderer import Renderer
 from standin.html_check import visible_text

@@ -14,7 +14,7 @@ from bot.ledger.lapses import Lapse
 from bot.people.roles import Role
 from bot.policy.load import load
 from bot.register.rules import MEASURES
-from bot.register.service import Facts
+from bot.register.views import Facts
 from handlers import accountability_render, policy
 from render import event, ledger_words, meeting
 from render.notices import all_notices, notice
