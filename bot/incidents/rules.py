@@ -1,4 +1,4 @@
-"""Pure rules for reports: text limits and the moment of discovery. No database, no Telegram."""
+"""Pure rules for reports: the moment of discovery as people type it. No database, no Telegram."""
 
 from __future__ import annotations
 
@@ -7,24 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot import dates, examples
 from bot.errors import InvalidInput
-from bot.freetext import normalise, visible
 from bot.i18n import N_
-
-
-def clean_text(value: str | None, limit: int) -> str:
-    """Free text for a field bot.freetext does not name: cleaned the same way (no control or
-    invisible characters), measured against `limit`. A field people type at a step belongs in
-    bot.freetext.FIELDS, whose answers name it."""
-    text = normalise(value)
-    if not visible(text):
-        raise InvalidInput(N_("Please answer with some text."))
-    if len(text) > limit:
-        raise InvalidInput(
-            N_("That is {length} characters; at most {limit} fit. Please shorten it."),
-            length=len(text),
-            limit=limit,
-        )
-    return text
 
 
 def parse_moment(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, str]:

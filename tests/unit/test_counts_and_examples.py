@@ -35,7 +35,6 @@ COUNTED = re.compile(
 NEVER_ONE = {
     "A committee name can have at most {max} characters.",  # a fixed maximum of 60
     "Send the name of the new committee (at most {max} characters), or /cancel.",
-    "That is {length} characters; at most {limit} fit. Please shorten it.",  # over the limit
     "“{field}” is too long: {length} characters, at most {limit} fit. Please shorten it.",
     "An event needs between 1 and {max} speakers.",  # a fixed maximum of 10
     "At most {n} files can be attached.",  # a fixed maximum of 10

@@ -1,4 +1,4 @@
-"""Pure rules: discovery moments as people type them, text limits, working time, policy."""
+"""Pure rules: discovery moments as people type them, working time, policy."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import InvalidInput
-from bot.incidents.rules import clean_text, parse_when
+from bot.incidents.rules import parse_when
 from bot.policy.load import PolicyError, parse
 from bot.policy.schema import WorkingHours
 from bot.policy.worktime import add_working_minutes
@@ -42,15 +42,6 @@ def test_future_is_refused(text: str) -> None:
 def test_unreadable_is_explained(text: str) -> None:
     with pytest.raises(InvalidInput, match="could not read"):
         parse_when(text, NOW, SH)
-
-
-def test_text_limits() -> None:
-    assert clean_text("  <b>x</b>  ", 10) == "<b>x</b>"
-    with pytest.raises(InvalidInput) as err:
-        clean_text("x" * 11, 10)
-    assert err.value.params == {"length": 11, "limit": 10}
-    with pytest.raises(InvalidInput):
-        clean_text("   ", 10)
 
 
 def test_working_minutes_skip_nights_and_weekends() -> None:
