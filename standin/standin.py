@@ -3,19 +3,19 @@
 Routes, like api.telegram.org: `POST|GET /bot<token>/<method>` (method names case-insensitive;
 form, multipart or JSON parameters) and `GET /file/bot<token>/<file_path>`; answers are
 Telegram's `{"ok": …}` shapes with the HTTP status equal to error_code, so python-telegram-bot
-raises its real exceptions. A JSON control API under `/_standin/` (control.py) drives it from
-another process. Tests drive it in process:
+raises its real exceptions. The sandbox (runner.py) drives it in process:
 
     standin = StandIn("123:ABC", bot_username="dutydesk_sandbox_bot")
     await standin.start()                            # standin.url, .base_url, .base_file_url
     alice = standin.add_user(1001, "Alice", language_code="zh-hans")
     await alice.send("/start")                       # an update; Alice has now pressed Start
-    msg = await standin.next_message(1001)           # the bot's next *new* message to Alice
+    msg = standin.messages(1001)[-1]                 # once the bot has answered
     query_id = await alice.press(msg, "English")     # a callback query (label, index or data)
-    await standin.wait_until(lambda: msg.edits)      # edits change msg in place
     standin.answers[-1]                              # Answer(query_id, text, show_alert)
 
-Reading what the bot did (next_message, next_event, wait_until, quiet, calls_of): reading.py.
+The tests and the bench use tests/support/standin_reading.py's ReadingStandIn: this stand-in
+with readers that wait (next_message, next_event, wait_until, quiet, calls_of) and a JSON
+control API under `/_standin/` for driving it from another process.
 Strictness, faults (standin.faults: flood, fail_next, drop_connection, delay, hold, realistic
 limits) and the clock (`advance_clock`: callback queries age, flood windows pass) are described
 where they live: checks.py, html_check.py, faults.py, updates.py (getUpdates, webhooks).
@@ -34,7 +34,6 @@ from aiohttp import web
 
 from standin import spec
 from standin.checks import ApiError, bad
-from standin.control import add_control_routes
 from standin.faults import Failure
 from standin.methods import HANDLERS
 from standin.model import Call, JSONDict
@@ -70,15 +69,18 @@ class StandIn(Reading):
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Listen (port 0: any free port); returns and sets `url`."""
         app = web.Application(client_max_size=60 * 1024 * 1024)
-        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
-        app.router.add_get("/file/bot{token}/{path:.*}", self._handle_file)
-        add_control_routes(app, self)
+        self._add_routes(app)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
         self.url = f"http://{host}:{self._runner.addresses[0][1]}"
         return self.url
+
+    def _add_routes(self, app: web.Application) -> None:
+        """The Bot API's routes: methods and file downloads."""
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._handle_file)
 
     async def stop(self) -> None:
         """Answer waiting getUpdates at once, release held requests, stop listening."""
