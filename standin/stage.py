@@ -56,7 +56,7 @@ class Stage(FileStore):
         self.changed = Signal()
         self.queue = UpdateQueue(self.changed)
         self.clock_offset = 0.0
-        self.faults = Faults(clock=self.now)
+        self.faults = Faults()
         self._query_ids = itertools.count(1)
 
     # --- time -------------------------------------------------------------------------------

@@ -16,9 +16,9 @@ raises its real exceptions. The sandbox (runner.py) drives it in process:
 The tests and the bench use tests/support/standin_reading.py's ReadingStandIn: this stand-in
 with readers that wait (next_message, next_event, wait_until, quiet, calls_of) and a JSON
 control API under `/_standin/` for driving it from another process.
-Strictness, faults (standin.faults: flood, fail_next, drop_connection, delay, hold, realistic
-limits) and the clock (`advance_clock`: callback queries age, flood windows pass) are described
-where they live: checks.py, html_check.py, faults.py, updates.py (getUpdates, webhooks).
+Strictness and the clock (`advance_clock`: callback queries age, flood windows pass) are
+described where they live: checks.py, html_check.py, updates.py (getUpdates, webhooks); the
+server asks faults.py whether a request fails (never, but in the tests and the bench).
 Privacy mode is on by default: in groups the bot only gets commands, replies to its own
 messages and service messages (unless it is an administrator).
 """
@@ -149,13 +149,12 @@ class StandIn(Reading):
     async def _answer(
         self, request: web.Request, name: str, params: JSONDict
     ) -> web.StreamResponse:
-        hold = self.faults.holds.get(name)
-        if hold is not None and not hold.catches(params):
-            hold = None
+        hold = self.faults.hold_for(name, params)
         if hold is not None and not hold.after and not await hold.pass_through():
             return self._fail(request, name, params, Failure(0, 1, False, "dropped"))
-        if name in self.faults.delays:
-            await asyncio.sleep(self.faults.delays[name])
+        delay = self.faults.delay_of(name)
+        if delay:
+            await asyncio.sleep(delay)
         failure = self.faults.take_failure(name, after=False)
         if failure is not None:
             return self._fail(request, name, params, failure)

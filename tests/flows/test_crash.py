@@ -36,12 +36,12 @@ from bot.people.roles import Role
 from bot.people.service import TgUser
 from bot.policy.load import load
 from bot.policy.schema import Kind, Severity
-from standin.faults import Hold
 from standin.model import Message, SimUser
 from tests.support.bot import TOKEN
 from tests.support.crash import tally
 from tests.support.database import open_door
 from tests.support.process import finish, spawn
+from tests.support.standin_faults import Hold
 from tests.support.standin_reading import ReadingStandIn
 from tests.support.step_faults import reporting
 from tests.support.world import register, tap

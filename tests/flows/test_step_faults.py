@@ -23,9 +23,9 @@ from bot.incidents.service import ReportDraft, file_report
 from bot.outbox.models import OutboxMessage, OutboxStatus
 from bot.people.service import TgUser
 from bot.policy.schema import Kind, Severity
-from standin.faults import Hold
 from standin.model import Message
 from tests.support.bot import Harness
+from tests.support.standin_faults import Hold
 from tests.support.standin_reading import ReadingStandIn
 from tests.support.step_faults import KIND_Q, MEMBER, SEVERITY_Q, reporting
 from tests.support.world import EMERGENCY, register, tap, world

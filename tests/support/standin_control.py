@@ -14,7 +14,7 @@ from aiohttp import web
 from standin.model import JSONDict, Message
 
 if TYPE_CHECKING:
-    from standin.faults import Faults
+    from tests.support.standin_faults import InjectedFaults as Faults
     from tests.support.standin_reading import ReadingStandIn as StandIn
 
 Route = Callable[[JSONDict], Awaitable[Any]]

@@ -1,5 +1,6 @@
 """The stand-in as the tests and the bench drive it: the product's StandIn (standin/) with
-readers that wait for what the bot did, and the JSON control API (standin_control.py).
+readers that wait for what the bot did, failures to switch on (`faults`: standin_faults.py) and
+the JSON control API (standin_control.py).
 
     standin = ReadingStandIn("123:ABC", bot_username="dutydesk_test_bot")
     await standin.start()
@@ -31,10 +32,11 @@ from aiohttp import web
 from standin.model import Event, JSONDict, Message
 from standin.standin import StandIn
 from tests.support.standin_control import add_control_routes
+from tests.support.standin_faults import InjectedFaults
 
 
 class ReadingStandIn(StandIn):
-    """The stand-in with cursors over what the bot sent, waits, and the control API."""
+    """The stand-in with cursors over what the bot sent, waits, faults and the control API."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,6 +46,7 @@ class ReadingStandIn(StandIn):
         # something (an update being handled, a delivery round); `quiet` waits for it too, so
         # a slow moment between two requests is not taken for the end (a loaded machine).
         self.busy: Callable[[], bool] | None = None
+        self.faults: InjectedFaults = InjectedFaults(clock=self.now)
 
     def _add_routes(self, app: web.Application) -> None:
         super()._add_routes(app)
