@@ -6,7 +6,7 @@ Telegram's `{"ok": …}` shapes with the HTTP status equal to error_code, so pyt
 raises its real exceptions. The sandbox (runner.py) drives it in process:
 
     standin = StandIn("123:ABC", bot_username="dutydesk_sandbox_bot")
-    await standin.start()                            # standin.url, .base_url, .base_file_url
+    await standin.start()                            # standin.url: the bot's base of the API
     alice = standin.add_user(1001, "Alice", language_code="zh-hans")
     await alice.send("/start")                       # an update; Alice has now pressed Start
     msg = standin.messages(1001)[-1]                 # once the bot has answered
@@ -14,9 +14,11 @@ raises its real exceptions. The sandbox (runner.py) drives it in process:
     standin.answers[-1]                              # Answer(query_id, text, show_alert)
 
 The tests and the bench use tests/support/standin_reading.py's ReadingStandIn: this stand-in
-with readers that wait (next_message, next_event, wait_until, quiet, calls_of) and a JSON
+with readers that wait (next_message, next_event, wait_until, quiet, calls_of), failures to
+switch on, acts the sandbox never performs (a group upgraded, the clock moved) and a JSON
 control API under `/_standin/` for driving it from another process.
-Strictness and the clock (`advance_clock`: callback queries age, flood windows pass) are
+
+Strictness and the clock (`clock_offset`: callback queries age, flood windows pass) are
 described where they live: checks.py, html_check.py, updates.py (getUpdates, webhooks); the
 server asks faults.py whether a request fails (never, but in the tests and the bench).
 Privacy mode is on by default: in groups the bot only gets commands, replies to its own
@@ -89,27 +91,6 @@ class StandIn(Reading):
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.url}/bot"
-
-    @property
-    def base_file_url(self) -> str:
-        return f"{self.url}/file/bot"
-
-    @property
-    def webhook(self) -> dict[str, Any]:
-        """{"url": …, "secret": …} while a webhook is set, else {}."""
-        return self.queue.webhook
-
-    @property
-    def updates(self) -> list[JSONDict]:
-        """Updates not yet confirmed by the bot."""
-        return [u for _, u in self.queue.items]
-
-    def pending_updates(self) -> int:
-        return len(self.queue.items)
 
     async def _params(self, request: web.Request) -> JSONDict:
         params: JSONDict = dict(request.query)

@@ -1,6 +1,7 @@
 """The stand-in as the tests and the bench drive it: the product's StandIn (standin/) with
-readers that wait for what the bot did, failures to switch on (`faults`: standin_faults.py) and
-the JSON control API (standin_control.py).
+the acts only tests perform (standin_acts.py), readers that wait for what the bot did,
+failures to switch on (`faults`: standin_faults.py) and the JSON control API
+(standin_control.py).
 
     standin = ReadingStandIn("123:ABC", bot_username="dutydesk_test_bot")
     await standin.start()
@@ -30,12 +31,12 @@ from typing import Any
 from aiohttp import web
 
 from standin.model import Event, JSONDict, Message
-from standin.standin import StandIn
+from tests.support.standin_acts import ActingStandIn
 from tests.support.standin_control import add_control_routes
 from tests.support.standin_faults import InjectedFaults
 
 
-class ReadingStandIn(StandIn):
+class ReadingStandIn(ActingStandIn):
     """The stand-in with cursors over what the bot sent, waits, faults and the control API."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
