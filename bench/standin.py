@@ -11,10 +11,10 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from standin.model import JSONDict, Message
-from standin.standin import StandIn
+from tests.support.standin_reading import ReadingStandIn
 
 
-class BenchStandIn(StandIn):
+class BenchStandIn(ReadingStandIn):
     def __init__(self, token: str) -> None:
         super().__init__(token, "dutydesk_bench_bot")
         self.event_times: dict[int, list[float]] = defaultdict(list)  # parallel to events

@@ -1,107 +1,27 @@
-"""Reading what the bot did, for tests, the bench and the sandbox's screen.
-
-- `next_message(chat_id)` returns each message the bot sent to that chat once, in order;
-  edits and deletions are not new messages: they change the Message in place (`.text`,
-  `.buttons` are current, `.edits` holds earlier texts, `.deleted`).
-- `next_event(chat_id)` has its own cursor over everything the bot did in the chat: Events
-  "sent", "edited", "deleted", each with the text and buttons as they were at that moment.
-- `wait_until(predicate)` for anything else; `quiet()` until the bot has fetched every update
-  and made no request for a while (use it to assert that nothing was sent).
-- `calls` logs every request (method lower-cased, params, HTTP status); `calls_of(method)`.
+"""What the sandbox's screen reads of the world: the chat's messages and the server's request
+counters (whether the bot is still calling the API). The tests' and the bench's readers —
+next_message, next_event, wait_until, quiet, calls_of — are in tests/support/standin_reading.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-import time
-from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
-from standin.model import Event, JSONDict, Message
+from standin.model import Message
 from standin.world import World
 
 
 class Reading(World):
-    """The world, with cursors over what the bot sent and the server's request counters."""
+    """The world, with the server's request counters."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._consumed: dict[int, int] = defaultdict(int)  # next_message cursor per chat
-        self._event_cursor: dict[int, int] = defaultdict(int)  # next_event cursor per chat
         self._in_flight = 0  # requests being answered, getUpdates excepted
-        # Set by a harness that runs the bot in this process: whether it is still working on
-        # something (an update being handled, a delivery round); `quiet` waits for it too, so
-        # a slow moment between two requests is not taken for the end (a loaded machine).
-        self.busy: Callable[[], bool] | None = None
         self._request_count = 0  # requests answered, getUpdates excepted
 
     def messages(self, chat_id: int) -> list[Message]:
         """Every message in the chat, the bot's and people's, in order (deleted ones gone)."""
         return list(self.chat_messages.get(chat_id, []))
-
-    def bot_messages(self, chat_id: int) -> list[Message]:
-        return [x for x in self.chat_messages.get(chat_id, []) if x.from_bot and not x.service]
-
-    def _sent(self, chat_id: int) -> list[Message]:
-        return [e.message for e in self.events.get(chat_id, []) if e.kind == "sent"]
-
-    async def next_message(self, chat_id: int, timeout: float = 5.0) -> Message:
-        """The bot's next message to this chat not returned before (edits are not new)."""
-        await self.wait_until(
-            lambda: len(self._sent(chat_id)) > self._consumed[chat_id],
-            timeout,
-            f"a new bot message in chat {chat_id}",
-        )
-        msg = self._sent(chat_id)[self._consumed[chat_id]]
-        self._consumed[chat_id] += 1
-        return msg
-
-    def unread(self, chat_id: int) -> list[Message]:
-        """The bot's messages to this chat that next_message has not returned yet."""
-        return self._sent(chat_id)[self._consumed[chat_id] :]
-
-    def mark_read(self, *chat_ids: int) -> None:
-        """Skip everything the bot did so far in these chats: next_message and next_event
-        return only what comes after this."""
-        for chat_id in chat_ids:
-            self._consumed[chat_id] = len(self._sent(chat_id))
-            self._event_cursor[chat_id] = len(self.events.get(chat_id, []))
-
-    async def next_event(self, chat_id: int, timeout: float = 5.0) -> Event:
-        """The next thing the bot did in this chat: a message sent, edited or deleted."""
-        events = self.events[chat_id]
-        await self.wait_until(
-            lambda: len(events) > self._event_cursor[chat_id],
-            timeout,
-            f"the bot to send, edit or delete in chat {chat_id}",
-        )
-        self._event_cursor[chat_id] += 1
-        return events[self._event_cursor[chat_id] - 1]
-
-    async def wait_until(
-        self, predicate: Callable[[], object], timeout: float = 5.0, what: str = "condition"
-    ) -> None:
-        """Wake on every change in the stand-in (and every 50 ms for outside state)."""
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
-            await self.changed.wait(min(remaining, 0.05))
-
-    async def quiet(self, seconds: float = 0.3, timeout: float = 10.0) -> None:
-        """Wait until the bot fetched every update, no request is being answered, and no
-        request (polls aside) came for `seconds`: then it has finished reacting."""
-        deadline = time.monotonic() + timeout
-        await self.wait_until(self.queue.all_delivered, timeout, "the bot to fetch all updates")
-        count = -1
-        while count != self.request_count or self._in_flight or (self.busy and self.busy()):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the bot kept calling the API for {timeout} s")
-            count = self.request_count
-            await asyncio.sleep(seconds)
 
     @property
     def in_flight(self) -> int:
@@ -112,14 +32,3 @@ class Reading(World):
     def request_count(self) -> int:
         """Requests answered so far, long polls (getUpdates) aside."""
         return self._request_count
-
-    def calls_of(self, method: str) -> list[JSONDict]:
-        """Parameters of every request of `method` (any spelling), answered or refused."""
-        return [c.params for c in self.calls if c.method == method.lower()]
-
-    def dump(self) -> str:
-        return json.dumps(
-            {c: [x.text for x in ms] for c, ms in self.chat_messages.items()},
-            ensure_ascii=False,
-            indent=1,
-        )

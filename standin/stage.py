@@ -56,20 +56,16 @@ class Stage(FileStore):
         self.changed = Signal()
         self.queue = UpdateQueue(self.changed)
         self.clock_offset = 0.0
-        self.faults = Faults(clock=self.now)
+        self.faults = Faults()
         self._query_ids = itertools.count(1)
 
     # --- time -------------------------------------------------------------------------------
     def now(self) -> float:
-        """The stand-in's monotonic clock (query ages, flood limits); see advance_clock."""
+        """The stand-in's monotonic clock (query ages, flood limits), moved by clock_offset."""
         return time.monotonic() + self.clock_offset
 
     def unix_time(self) -> int:
         return int(time.time() + self.clock_offset)
-
-    def advance_clock(self, seconds: float) -> None:
-        """Move the stand-in's clock: callback queries age, flood windows pass, dates move."""
-        self.clock_offset += seconds
 
     # --- the bot and its world ---------------------------------------------------------------
     def bot_json(self) -> JSONDict:
@@ -148,53 +144,10 @@ class Stage(FileStore):
     def _any_member(self, chat: Chat) -> SimUser | None:
         return next((self.users[i] for i in sorted(chat.members) if i in self.users), None)
 
-    def remove_bot_from(self, chat_id: int, by: SimUser | None = None) -> None:
-        self.set_bot_status(chat_id, "kicked", by)
-
-    def add_bot_to(self, chat_id: int, by: SimUser | None = None, admin: bool = False) -> None:
-        self.set_bot_status(chat_id, "administrator" if admin else "member", by)
-
     def set_blocked(self, user: SimUser, blocked: bool) -> None:
         user.blocked = blocked
         if user.started:
             self.set_bot_status(user.id, "kicked" if blocked else "member", user)
-
-    def upgrade_group(self, chat_id: int) -> int:
-        """The group becomes a supergroup with a new id; service messages in both announce it
-        (the old group's carries migrate_to_chat_id). Returns the new id."""
-        old = self.chats[chat_id]
-        if old.type != "group" or old.migrated_to is not None:
-            raise ValueError(f"{chat_id} is not a group that can be upgraded")
-        new_id = int(f"-100{abs(chat_id)}")
-        new = Chat(
-            new_id,
-            "supergroup",
-            old.title,
-            set(old.members),
-            set(old.admins),
-            old.owner,
-            old.bot_status,
-        )
-        self.chats[new_id] = new
-        old.migrated_to = new_id
-        actor = self.users.get(old.owner or 0) or self._any_member(old)
-        sender = actor.id if actor else self.bot_id
-        for chat, service in (
-            (old, {"migrate_to_chat_id": new_id}),
-            (new, {"migrate_from_chat_id": chat_id}),
-        ):
-            msg = Message(
-                next(chat.next_id),
-                chat.id,
-                actor is None,
-                sender,
-                "",
-                date=self.unix_time(),
-                service=service,
-            )
-            self.store(msg)
-            self.push_update({"message": self.message_json(msg)})
-        return new_id
 
     # --- messages -----------------------------------------------------------------------------
     def store(self, msg: Message) -> Message:

@@ -3,22 +3,24 @@
 Routes, like api.telegram.org: `POST|GET /bot<token>/<method>` (method names case-insensitive;
 form, multipart or JSON parameters) and `GET /file/bot<token>/<file_path>`; answers are
 Telegram's `{"ok": …}` shapes with the HTTP status equal to error_code, so python-telegram-bot
-raises its real exceptions. A JSON control API under `/_standin/` (control.py) drives it from
-another process. Tests drive it in process:
+raises its real exceptions. The sandbox (runner.py) drives it in process:
 
     standin = StandIn("123:ABC", bot_username="dutydesk_sandbox_bot")
-    await standin.start()                            # standin.url, .base_url, .base_file_url
+    await standin.start()                            # standin.url: the bot's base of the API
     alice = standin.add_user(1001, "Alice", language_code="zh-hans")
     await alice.send("/start")                       # an update; Alice has now pressed Start
-    msg = await standin.next_message(1001)           # the bot's next *new* message to Alice
+    msg = standin.messages(1001)[-1]                 # once the bot has answered
     query_id = await alice.press(msg, "English")     # a callback query (label, index or data)
-    await standin.wait_until(lambda: msg.edits)      # edits change msg in place
     standin.answers[-1]                              # Answer(query_id, text, show_alert)
 
-Reading what the bot did (next_message, next_event, wait_until, quiet, calls_of): reading.py.
-Strictness, faults (standin.faults: flood, fail_next, drop_connection, delay, hold, realistic
-limits) and the clock (`advance_clock`: callback queries age, flood windows pass) are described
-where they live: checks.py, html_check.py, faults.py, updates.py (getUpdates, webhooks).
+The tests and the bench use tests/support/standin_reading.py's ReadingStandIn: this stand-in
+with readers that wait (next_message, next_event, wait_until, quiet, calls_of), failures to
+switch on, acts the sandbox never performs (a group upgraded, the clock moved) and a JSON
+control API under `/_standin/` for driving it from another process.
+
+Strictness and the clock (`clock_offset`: callback queries age, flood windows pass) are
+described where they live: checks.py, html_check.py, updates.py (getUpdates, webhooks); the
+server asks faults.py whether a request fails (never, but in the tests and the bench).
 Privacy mode is on by default: in groups the bot only gets commands, replies to its own
 messages and service messages (unless it is an administrator).
 """
@@ -34,7 +36,6 @@ from aiohttp import web
 
 from standin import spec
 from standin.checks import ApiError, bad
-from standin.control import add_control_routes
 from standin.faults import Failure
 from standin.methods import HANDLERS
 from standin.model import Call, JSONDict
@@ -70,15 +71,18 @@ class StandIn(Reading):
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Listen (port 0: any free port); returns and sets `url`."""
         app = web.Application(client_max_size=60 * 1024 * 1024)
-        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
-        app.router.add_get("/file/bot{token}/{path:.*}", self._handle_file)
-        add_control_routes(app, self)
+        self._add_routes(app)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
         self.url = f"http://{host}:{self._runner.addresses[0][1]}"
         return self.url
+
+    def _add_routes(self, app: web.Application) -> None:
+        """The Bot API's routes: methods and file downloads."""
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._handle_file)
 
     async def stop(self) -> None:
         """Answer waiting getUpdates at once, release held requests, stop listening."""
@@ -87,27 +91,6 @@ class StandIn(Reading):
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.url}/bot"
-
-    @property
-    def base_file_url(self) -> str:
-        return f"{self.url}/file/bot"
-
-    @property
-    def webhook(self) -> dict[str, Any]:
-        """{"url": …, "secret": …} while a webhook is set, else {}."""
-        return self.queue.webhook
-
-    @property
-    def updates(self) -> list[JSONDict]:
-        """Updates not yet confirmed by the bot."""
-        return [u for _, u in self.queue.items]
-
-    def pending_updates(self) -> int:
-        return len(self.queue.items)
 
     async def _params(self, request: web.Request) -> JSONDict:
         params: JSONDict = dict(request.query)
@@ -147,13 +130,12 @@ class StandIn(Reading):
     async def _answer(
         self, request: web.Request, name: str, params: JSONDict
     ) -> web.StreamResponse:
-        hold = self.faults.holds.get(name)
-        if hold is not None and not hold.catches(params):
-            hold = None
+        hold = self.faults.hold_for(name, params)
         if hold is not None and not hold.after and not await hold.pass_through():
             return self._fail(request, name, params, Failure(0, 1, False, "dropped"))
-        if name in self.faults.delays:
-            await asyncio.sleep(self.faults.delays[name])
+        delay = self.faults.delay_of(name)
+        if delay:
+            await asyncio.sleep(delay)
         failure = self.faults.take_failure(name, after=False)
         if failure is not None:
             return self._fail(request, name, params, failure)

@@ -9,13 +9,13 @@ import pytest
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.db.engine import Database
-from standin.standin import StandIn
 from tests.support.bot import TOKEN, Harness, start_bot, stop_bot
+from tests.support.standin_reading import ReadingStandIn
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[StandIn]:
-    server = StandIn(token=TOKEN, bot_username="dutydesk_test_bot")
+async def standin() -> AsyncIterator[ReadingStandIn]:
+    server = ReadingStandIn(token=TOKEN, bot_username="dutydesk_test_bot")
     await server.start(host="127.0.0.1", port=0)
     yield server
     await server.stop()
@@ -23,7 +23,7 @@ async def standin() -> AsyncIterator[StandIn]:
 
 @pytest.fixture
 async def harness(
-    standin: StandIn, db: Database, settings: Settings, clock: MovableClock
+    standin: ReadingStandIn, db: Database, settings: Settings, clock: MovableClock
 ) -> AsyncIterator[Harness]:
     h = Harness(standin, await start_bot(standin, db, settings, clock), db, settings, clock)
     yield h

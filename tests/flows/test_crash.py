@@ -35,13 +35,13 @@ from bot.people.roles import Role
 from bot.people.view import TgUser
 from bot.policy.load import load
 from bot.policy.schema import Kind, Severity
-from standin.faults import Hold
 from standin.model import Message, SimUser
-from standin.standin import StandIn
 from tests.support.bot import TOKEN
 from tests.support.crash import tally
 from tests.support.database import open_door
 from tests.support.process import finish, spawn
+from tests.support.standin_faults import Hold
+from tests.support.standin_reading import ReadingStandIn
 from tests.support.step_faults import reporting
 from tests.support.world import register, tap
 
@@ -59,7 +59,7 @@ class Bot:
     """`dutydesk run` on a SQLite file under tmp_path, killed and started again at will; `deps`
     reads and seeds the same file from the test (WAL lets both at once)."""
 
-    def __init__(self, tmp_path: Path, standin: StandIn) -> None:
+    def __init__(self, tmp_path: Path, standin: ReadingStandIn) -> None:
         self.tmp_path, self.standin = tmp_path, standin
         self.proc: asyncio.subprocess.Process | None = None
         url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'dutydesk.sqlite3'}"
@@ -129,7 +129,7 @@ class Bot:
 
 
 @pytest.fixture
-async def bot(tmp_path: Path, standin: StandIn) -> AsyncIterator[Bot]:
+async def bot(tmp_path: Path, standin: ReadingStandIn) -> AsyncIterator[Bot]:
     running = Bot(tmp_path, standin)
     await running.start()
     yield running
@@ -161,7 +161,7 @@ async def staff(bot: Bot) -> dict[int, SimUser]:
     return users
 
 
-def received(s: StandIn, chat_id: int, start: str) -> list[Message]:
+def received(s: ReadingStandIn, chat_id: int, start: str) -> list[Message]:
     return [m for m in s.bot_messages(chat_id) if m.text.startswith(start)]
 
 

@@ -25,9 +25,9 @@ from bot.people import service as people
 from bot.people.models import Person
 from bot.people.view import TgUser
 from runtime.pacing import Pacer
-from standin.standin import StandIn
 from tests.support.bot import Harness, start_bot, stop_bot
 from tests.support.crash import tally
+from tests.support.standin_reading import ReadingStandIn
 from tests.support.world import register
 
 PEOPLE = list(range(3001, 3011))
@@ -83,7 +83,7 @@ async def drain(h: Harness, step: timedelta = timedelta(minutes=6)) -> None:
     )
 
 
-async def through(s: StandIn, faults: list[tuple[int, int, bool]]) -> None:
+async def through(s: ReadingStandIn, faults: list[tuple[int, int, bool]]) -> None:
     """Switch on each failure of sendMessage in turn (status, times, after), waiting until the
     delivery task ran into all of it before the next."""
     for status, times, after in faults:
@@ -178,7 +178,7 @@ async def test_an_answer_refused_with_429_is_sent_again_after_retry_after(
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 async def test_answers_during_a_broadcast_at_telegrams_limits_meet_no_429(
-    standin: StandIn, db: Database, settings: Settings, clock: MovableClock
+    standin: ReadingStandIn, db: Database, settings: Settings, clock: MovableClock
 ) -> None:
     """Telegram's limits on (the stand-in's realistic mode, our own pacing as in production):
     a broadcast fills the outbox's share of the 30 messages a second while twenty people each

@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from bot.chats.models import ChatBinding
 from standin.model import SimUser
-from standin.standin import StandIn
 from tests.support.bot import ADMIN_ID, Harness
+from tests.support.standin_reading import ReadingStandIn
 from tests.support.world import EMERGENCY, GROUP, MEMBER, OFFICE, tap, world
 
 
-async def file_major(s: StandIn, member: SimUser) -> None:
+async def file_major(s: ReadingStandIn, member: SimUser) -> None:
     """A major network-security incident: cards to its handlers, a notice to the group."""
     await member.send("/report")
     q = await s.next_message(MEMBER)

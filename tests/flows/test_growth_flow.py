@@ -9,14 +9,14 @@ from sqlalchemy import select
 
 from bot.incidents.models import Incident
 from standin.model import Message
-from standin.standin import StandIn
 from tests.support import callback_data as cd
 from tests.support.bot import Harness
 from tests.support.evidence import report_general, settled
+from tests.support.standin_reading import ReadingStandIn
 from tests.support.world import DEPUTY, EMERGENCY, MEMBER, OFFICE, SECRETARY, tap, world
 
 
-async def filed(s: StandIn, h: Harness, users: dict) -> Message:  # type: ignore[type-arg]
+async def filed(s: ReadingStandIn, h: Harness, users: dict) -> Message:  # type: ignore[type-arg]
     """A general network-security report, submitted; its receipt (the reporter's copy)."""
     q = await report_general(s, users[MEMBER], [])
     await tap(s, users[MEMBER], q, "Done")

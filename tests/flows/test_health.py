@@ -18,8 +18,8 @@ from bot.db.engine import Database
 from bot.outbox import service as outbox
 from bot.people.models import Person
 from scheduler import jobs
-from standin.standin import StandIn
 from tests.support.bot import Harness, start_bot, stop_bot
+from tests.support.standin_reading import ReadingStandIn
 from tests.support.world import register
 
 
@@ -31,7 +31,7 @@ def free_port() -> int:
 
 @pytest.fixture
 async def served(
-    standin: StandIn, db: Database, settings: Settings, clock: MovableClock
+    standin: ReadingStandIn, db: Database, settings: Settings, clock: MovableClock
 ) -> AsyncIterator[tuple[Harness, str]]:
     port = free_port()
     settings = settings.model_copy(update={"health_listen": f"127.0.0.1:{port}"})

@@ -9,19 +9,19 @@ from sqlalchemy import select
 
 from bot.incidents.models import Incident
 from standin.model import Message, SimUser
-from standin.standin import StandIn
 from tests.support.bot import Harness
+from tests.support.standin_reading import ReadingStandIn
 from tests.support.world import MEMBER, tap, world
 
 FAMILY = "👨\u200d👩\u200d👧"  # a ZWJ sequence: the joiners carry meaning and stay
 
 
-def shown(s: StandIn, chat: int, message: Message) -> str:
+def shown(s: ReadingStandIn, chat: int, message: Message) -> str:
     """The text of `message` as it stands now (after the bot's edits)."""
     return next(m for m in s.bot_messages(chat) if m.message_id == message.message_id).text
 
 
-async def report_to_where(s: StandIn, member: SimUser) -> None:
+async def report_to_where(s: ReadingStandIn, member: SimUser) -> None:
     await member.send("/report")
     q = await s.next_message(MEMBER)
     await tap(s, member, q, "Public-opinion incident")

@@ -17,12 +17,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.db.engine import create_engine
-from standin.standin import StandIn
 from tests.support.bot import TOKEN
 from tests.support.database import PG_URL, REQUIRE_PG, pg_reachable
 from tests.support.pgbouncer import PgBouncer
 from tests.support.pgbouncer import pgbouncer as pgbouncer  # the fixture
 from tests.support.process import finish, spawn
+from tests.support.standin_reading import ReadingStandIn
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 LEASE = "5"  # seconds: renewed every second, given up a second before it ends
@@ -55,7 +55,7 @@ def via(url: str, bouncer: PgBouncer) -> dict[str, str]:
     }
 
 
-def conflicts(standin: StandIn) -> list[object]:
+def conflicts(standin: ReadingStandIn) -> list[object]:
     """getUpdates answered 409: a second poller came while one was waiting. (After a kill the
     dead process's waiting request gets one when the next leader polls: check before that.)"""
     return [c for c in standin.calls if c.method == "getupdates" and c.status == 409]
@@ -73,7 +73,7 @@ async def until(condition: Callable[[], bool], what: str, seconds: float = 30.0)
         await asyncio.sleep(0.1)
 
 
-async def answered(standin: StandIn, user_id: int, text_: str) -> str:
+async def answered(standin: ReadingStandIn, user_id: int, text_: str) -> str:
     user = standin.users[user_id]
     await user.send(text_)
     return (await standin.next_message(user_id, timeout=20)).text
@@ -81,7 +81,7 @@ async def answered(standin: StandIn, user_id: int, text_: str) -> str:
 
 @contextlib.asynccontextmanager
 async def leader_and_follower(
-    tmp_path: Path, standin: StandIn, pg_url: str
+    tmp_path: Path, standin: ReadingStandIn, pg_url: str
 ) -> AsyncIterator[tuple[asyncio.subprocess.Process, asyncio.subprocess.Process]]:
     """Start one process, wait until it leads, start another, wait until it waits; at the end
     the survivor stops gracefully (exit code 0)."""
@@ -93,7 +93,7 @@ async def leader_and_follower(
 
 @contextlib.asynccontextmanager
 async def instances(
-    tmp_path: Path, standin: StandIn, first_env: dict[str, str], second_env: dict[str, str]
+    tmp_path: Path, standin: ReadingStandIn, first_env: dict[str, str], second_env: dict[str, str]
 ) -> AsyncIterator[tuple[asyncio.subprocess.Process, asyncio.subprocess.Process]]:
     """leader_and_follower, each reaching the database as its environment says."""
     standin.add_user(1001, "Alice", language_code="en")
@@ -122,7 +122,7 @@ async def instances(
 
 
 async def test_one_leader_and_a_takeover_after_sigkill(
-    tmp_path: Path, standin: StandIn, pg_url: str
+    tmp_path: Path, standin: ReadingStandIn, pg_url: str
 ) -> None:
     async with leader_and_follower(tmp_path, standin, pg_url) as (first, _):
         assert (await answered(standin, 1001, "/start")).startswith("Welcome to Duty Desk")
@@ -134,7 +134,7 @@ async def test_one_leader_and_a_takeover_after_sigkill(
 
 
 async def test_a_leader_whose_lease_was_taken_stops_at_once(
-    tmp_path: Path, standin: StandIn, pg_url: str
+    tmp_path: Path, standin: ReadingStandIn, pg_url: str
 ) -> None:
     async with leader_and_follower(tmp_path, standin, pg_url) as (first, _):
         admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
@@ -151,7 +151,7 @@ async def test_a_leader_whose_lease_was_taken_stops_at_once(
 
 
 async def test_a_leader_cut_off_from_its_database_stops_before_anyone_takes_over(
-    tmp_path: Path, standin: StandIn, pg_url: str, pgbouncer: PgBouncer
+    tmp_path: Path, standin: ReadingStandIn, pg_url: str, pgbouncer: PgBouncer
 ) -> None:
     """The leader reaches the database through the pooler, the follower directly: when the
     pooler dies the leader cannot renew, and stops before its lease ends; only then does the
@@ -169,7 +169,7 @@ async def test_a_leader_cut_off_from_its_database_stops_before_anyone_takes_over
 
 
 async def test_through_pgbouncer_in_transaction_pooling_one_leads_and_hands_over(
-    tmp_path: Path, standin: StandIn, pg_url: str, pgbouncer: PgBouncer
+    tmp_path: Path, standin: ReadingStandIn, pg_url: str, pgbouncer: PgBouncer
 ) -> None:
     """Both through a pooler that has one server connection for everyone (on which a session
     advisory lock was re-entrant: both led): exactly one leads; killed, it hands over."""

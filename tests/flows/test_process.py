@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from bot.db.migrate import head_from_files
-from standin.standin import StandIn
 from tests.support.bot import TOKEN
 from tests.support.process import finish, spawn
+from tests.support.standin_reading import ReadingStandIn
 
 
 @pytest.mark.slow
 async def test_run_serves_stops_gracefully_and_never_logs_the_token(
-    tmp_path: Path, standin: StandIn
+    tmp_path: Path, standin: ReadingStandIn
 ) -> None:
     alice = standin.add_user(1001, "Alice", language_code="en")
     proc = await spawn(tmp_path, standin, TOKEN)
@@ -37,7 +37,9 @@ async def test_run_serves_stops_gracefully_and_never_logs_the_token(
 
 
 @pytest.mark.slow
-async def test_a_token_telegram_refuses_is_explained(tmp_path: Path, standin: StandIn) -> None:
+async def test_a_token_telegram_refuses_is_explained(
+    tmp_path: Path, standin: ReadingStandIn
+) -> None:
     proc = await spawn(tmp_path, standin, "123456789:WRONG-token-abcdefghijklmnopqrstuv")
     code, log = await finish(proc, tmp_path)
     assert code == 4
@@ -46,7 +48,7 @@ async def test_a_token_telegram_refuses_is_explained(tmp_path: Path, standin: St
 
 
 @pytest.mark.slow
-async def test_webhook_mode_when_the_url_is_set(tmp_path: Path, standin: StandIn) -> None:
+async def test_webhook_mode_when_the_url_is_set(tmp_path: Path, standin: ReadingStandIn) -> None:
     import socket
 
     with socket.socket() as sock:
@@ -80,7 +82,7 @@ async def test_webhook_mode_when_the_url_is_set(tmp_path: Path, standin: StandIn
 
 @pytest.mark.slow
 async def test_a_second_instance_on_the_same_sqlite_file_refuses_to_start(
-    tmp_path: Path, standin: StandIn
+    tmp_path: Path, standin: ReadingStandIn
 ) -> None:
     first = await spawn(tmp_path, standin, TOKEN)
     try:
@@ -98,7 +100,7 @@ async def test_a_second_instance_on_the_same_sqlite_file_refuses_to_start(
 
 @pytest.mark.slow
 async def test_webhook_keeps_each_update_before_telegram_hears_200(
-    tmp_path: Path, standin: StandIn
+    tmp_path: Path, standin: ReadingStandIn
 ) -> None:
     """An update Telegram delivered to the webhook (answered 200, so never sent again) while
     another was being handled survives a SIGKILL: handled once after the restart."""
@@ -150,7 +152,9 @@ async def test_webhook_keeps_each_update_before_telegram_hears_200(
 
 
 @pytest.mark.slow
-async def test_start_up_at_info_is_duty_desks_own_lines(tmp_path: Path, standin: StandIn) -> None:
+async def test_start_up_at_info_is_duty_desks_own_lines(
+    tmp_path: Path, standin: ReadingStandIn
+) -> None:
     """No Alembic plugin or revision chatter, no PTB banner: what an operator reads is ours."""
     proc = await spawn(tmp_path, standin, TOKEN, DUTYDESK_LOG_LEVEL="INFO")
     try:

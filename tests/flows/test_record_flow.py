@@ -6,16 +6,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.incidents.sweep import sweep
-from standin.standin import StandIn
 from tests.support.bot import Harness
 from tests.support.evidence import report_general, settled
 from tests.support.lecture import request_lecture
+from tests.support.standin_reading import ReadingStandIn
 from tests.support.world import MEMBER, SECRETARY, register, tap, world
 
 MIN = 1006
 
 
-async def record_of(s: StandIn, chat: int, ref: str, link: str = "") -> list[str]:
+async def record_of(s: ReadingStandIn, chat: int, ref: str, link: str = "") -> list[str]:
     """Every message /record sends, in order (or the Details link of `link` opened)."""
     s.mark_read(chat)
     await s.users[chat].send(f"/start rec-{link}" if link else f"/record {ref}")

@@ -15,10 +15,10 @@ from bot.people.models import Person
 from bot.people.view import TgUser
 from bot.register.models import AccountabilityCase
 from standin.model import Message, SimUser
-from standin.standin import StandIn
 from tests.support.bot import ADMIN_ID, Harness
 from tests.support.incidents import draft as incident
 from tests.support.outsiders import HEAD, REVOKED, STRANGER, staff_and_outsiders
+from tests.support.standin_reading import ReadingStandIn
 from tests.support.world import (
     DEPUTY,
     EMERGENCY,
@@ -56,7 +56,9 @@ async def counts(h: Harness) -> tuple[int, ...]:
         )
 
 
-async def answer_to(s: StandIn, user: SimUser, text: str, chat: int | None = None) -> Message:
+async def answer_to(
+    s: ReadingStandIn, user: SimUser, text: str, chat: int | None = None
+) -> Message:
     await user.send(text, chat=chat)
     return await s.next_message(chat or user.id)
 

@@ -21,8 +21,8 @@ from runtime.pacing import Pacer
 from standin import cast
 from standin.commands import command
 from standin.screen import Session, track_tasks, wait_quiet
-from standin.standin import StandIn
 from tests.support.bot import ADMIN_ID, start_bot, stop_bot
+from tests.support.standin_reading import ReadingStandIn
 
 ZHOU, EMERG, DEP, OFFICE = (cast.person(k) for k in ("zhou", "emerg", "dep", "office"))
 
@@ -34,7 +34,7 @@ def backend() -> str:
 
 @pytest.fixture
 async def session(
-    standin: StandIn, db: Database, settings: Settings, clock: MovableClock, tmp_path: Path
+    standin: ReadingStandIn, db: Database, settings: Settings, clock: MovableClock, tmp_path: Path
 ) -> AsyncIterator[Session]:
     """The sandbox's cast, seeded as the sandbox seeds it; the people these tests follow
     read English."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.people.models import Person
-from standin.standin import StandIn
 from tests.support.bot import ADMIN_ID, Harness
+from tests.support.standin_reading import ReadingStandIn
 
 
 async def test_first_contact_asks_language_then_greets_in_it(harness: Harness) -> None:
@@ -77,7 +77,7 @@ async def test_command_menu_is_set_in_both_languages(harness: Harness) -> None:
 
 
 async def test_group_commands_that_need_privacy_open_the_private_chat(
-    harness: Harness, standin: StandIn
+    harness: Harness, standin: ReadingStandIn
 ) -> None:
     bo = standin.add_user(1002, "Bo", language_code="en")
     group = standin.add_group(-5001, "Office group", members=[bo])
@@ -89,7 +89,7 @@ async def test_group_commands_that_need_privacy_open_the_private_chat(
     assert url == "https://t.me/dutydesk_test_bot?start=help"
 
 
-async def test_unknown_commands(harness: Harness, standin: StandIn) -> None:
+async def test_unknown_commands(harness: Harness, standin: ReadingStandIn) -> None:
     bo = standin.add_user(1002, "Bo", language_code="en")
     group = standin.add_group(-5001, "Office group", members=[bo])
     await bo.send("/frobnicate")
@@ -102,7 +102,9 @@ async def test_unknown_commands(harness: Harness, standin: StandIn) -> None:
     assert (await standin.next_message(-5001)).text.startswith("I do not know that command.")
 
 
-async def test_edited_message_does_not_trigger_again(harness: Harness, standin: StandIn) -> None:
+async def test_edited_message_does_not_trigger_again(
+    harness: Harness, standin: ReadingStandIn
+) -> None:
     bo = standin.add_user(1002, "Bo", language_code="en")
     sent = await bo.send("/help")
     await standin.next_message(1002)

@@ -23,10 +23,10 @@ from bot.incidents.service import ReportDraft, file_report
 from bot.outbox.models import OutboxMessage, OutboxStatus
 from bot.people.view import TgUser
 from bot.policy.schema import Kind, Severity
-from standin.faults import Hold
 from standin.model import Message
-from standin.standin import StandIn
 from tests.support.bot import Harness
+from tests.support.standin_faults import Hold
+from tests.support.standin_reading import ReadingStandIn
 from tests.support.step_faults import KIND_Q, MEMBER, SEVERITY_Q, reporting
 from tests.support.world import EMERGENCY, register, tap, world
 from tests.support.world import MEMBER as REPORTER
@@ -39,10 +39,10 @@ WHAT_Q, WHEN_Q, WHERE_Q = (
     "Where? Name the system, platform or place.",
 )
 DONE_Q, ATTACH_Q = "What has already been done about it?", "Send photos or documents"
-Fault = Callable[[StandIn, str, str], Hold | None]
+Fault = Callable[[ReadingStandIn, str, str], Hold | None]
 
 
-def _hold(s: StandIn, method: str, question: str) -> Hold:
+def _hold(s: ReadingStandIn, method: str, question: str) -> Hold:
     return s.faults.hold(method, text=question)
 
 
@@ -86,7 +86,7 @@ async def settle(h: Harness, question: str, chat: int = MEMBER) -> None:
         await asyncio.sleep(0.05)
 
 
-async def given_up(s: StandIn, hold: Hold, done: Callable[[], bool]) -> None:
+async def given_up(s: ReadingStandIn, hold: Hold, done: Callable[[], bool]) -> None:
     """A hung call: wait until the bot gave up on it (its read timeout), then let the held
     requests go without effect, as a connection that never answered."""
     await hold.reached(10)
@@ -95,17 +95,17 @@ async def given_up(s: StandIn, hold: Hold, done: Callable[[], bool]) -> None:
     s.faults.clear()
 
 
-def screen(s: StandIn, chat: int = MEMBER) -> Message:
+def screen(s: ReadingStandIn, chat: int = MEMBER) -> Message:
     """What the person looks at: the newest message from the bot."""
     return s.bot_messages(chat)[-1]
 
 
-def told_untrue(s: StandIn) -> list[str]:
+def told_untrue(s: ReadingStandIn) -> list[str]:
     said = [a[1] or "" for a in s.answers] + [m.text for m in s.bot_messages(MEMBER)]
     return [text for text in said if WRONG in text]
 
 
-def copies(s: StandIn, question: str) -> int:
+def copies(s: ReadingStandIn, question: str) -> int:
     return sum(1 for m in s.bot_messages(MEMBER) if m.text.startswith(question))
 
 

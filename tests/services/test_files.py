@@ -18,22 +18,22 @@ from bot.files import service as files
 from bot.files import store
 from bot.files.models import FileStatus, KeptFile, NotKept
 from runtime.fetcher import Fetcher
-from standin.standin import StandIn
+from tests.support.standin_reading import ReadingStandIn
 
 TOKEN = "4242:files-test-token-abcdefghijkl"
 MB = 1024 * 1024
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[StandIn]:
-    server = StandIn(TOKEN, "files_bot")
+async def standin() -> AsyncIterator[ReadingStandIn]:
+    server = ReadingStandIn(TOKEN, "files_bot")
     await server.start(host="127.0.0.1", port=0)
     yield server
     await server.stop()
 
 
 @pytest.fixture
-async def bot(standin: StandIn) -> AsyncIterator[Bot]:
+async def bot(standin: ReadingStandIn) -> AsyncIterator[Bot]:
     async with Bot(
         TOKEN, base_url=f"{standin.url}/bot", base_file_url=f"{standin.url}/file/bot"
     ) as b:
@@ -56,7 +56,7 @@ async def row(deps: Deps, file_id: str) -> KeptFile:
 
 
 async def test_a_file_is_fetched_and_kept_under_its_sha256(
-    deps: Deps, standin: StandIn, bot: Bot
+    deps: Deps, standin: ReadingStandIn, bot: Bot
 ) -> None:
     content = "会议纪要 minutes".encode() * 100
     file_id = standin.add_file(content, "纪要.pdf")
@@ -91,7 +91,7 @@ async def test_a_file_is_fetched_and_kept_under_its_sha256(
 
 
 async def test_a_file_over_the_download_limit_is_recorded_as_not_kept(
-    deps: Deps, standin: StandIn, bot: Bot
+    deps: Deps, standin: ReadingStandIn, bot: Bot
 ) -> None:
     big = b"x" * (20 * MB + 1)
     declared = standin.add_file(big, "video.mp4")
@@ -113,7 +113,7 @@ async def test_a_file_over_the_download_limit_is_recorded_as_not_kept(
 
 
 async def test_a_self_hosted_bot_api_server_allows_larger_downloads(
-    deps: Deps, standin: StandIn, bot: Bot
+    deps: Deps, standin: ReadingStandIn, bot: Bot
 ) -> None:
     deps.settings = deps.settings.model_copy(update={"max_download_mb": 50})
     standin.download_limit = 50 * MB
@@ -125,7 +125,7 @@ async def test_a_self_hosted_bot_api_server_allows_larger_downloads(
 
 
 async def test_a_failed_fetch_is_retried_with_backoff_and_after_a_restart(
-    deps: Deps, standin: StandIn, bot: Bot, clock: MovableClock
+    deps: Deps, standin: ReadingStandIn, bot: Bot, clock: MovableClock
 ) -> None:
     file_id = standin.add_file(b"\x89PNG photo", "photo.jpg")
     await receive(deps, {"file_id": file_id, "kind": "photo"})
@@ -151,7 +151,7 @@ async def test_a_failed_fetch_is_retried_with_backoff_and_after_a_restart(
 
 
 async def test_a_file_telegram_no_longer_has_is_not_kept_with_the_reason(
-    deps: Deps, standin: StandIn, bot: Bot
+    deps: Deps, standin: ReadingStandIn, bot: Bot
 ) -> None:
     file_id = standin.add_file(b"gone", "old.docx")
     await receive(deps, {"file_id": file_id, "kind": "document", "name": "old.docx"})
@@ -164,7 +164,7 @@ async def test_a_file_telegram_no_longer_has_is_not_kept_with_the_reason(
 
 
 async def test_verify_lists_missing_and_altered_copies(
-    deps: Deps, standin: StandIn, bot: Bot
+    deps: Deps, standin: ReadingStandIn, bot: Bot
 ) -> None:
     contents = [b"first", b"second", b"third"]
     ids = [standin.add_file(c, f"f{i}.txt") for i, c in enumerate(contents)]

@@ -10,13 +10,13 @@ import aiohttp
 import pytest
 
 from standin.model import SimUser
-from standin.standin import StandIn
 from tests.support.raw_api import TOKEN, Api
+from tests.support.standin_reading import ReadingStandIn
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[StandIn]:
-    server = StandIn(TOKEN, "strict_bot")
+async def standin() -> AsyncIterator[ReadingStandIn]:
+    server = ReadingStandIn(TOKEN, "strict_bot")
     await server.start()
     yield server
     await server.stop()
@@ -29,7 +29,7 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 
 
 @pytest.fixture
-def api(standin: StandIn, http: aiohttp.ClientSession) -> Api:
+def api(standin: ReadingStandIn, http: aiohttp.ClientSession) -> Api:
     """await api("sendMessage", chat_id=1, text="hi") -> (HTTP status, JSON body), sent as a
     form post the way python-telegram-bot sends it (nested objects JSON-encoded)."""
 
@@ -46,7 +46,7 @@ def api(standin: StandIn, http: aiohttp.ClientSession) -> Api:
 
 
 @pytest.fixture
-async def alice(standin: StandIn) -> SimUser:
+async def alice(standin: ReadingStandIn) -> SimUser:
     """A person who has pressed Start."""
     user = standin.add_user(1001, "Alice", language_code="zh-hans", username="alice")
     await user.send("/start")

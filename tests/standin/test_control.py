@@ -6,12 +6,12 @@ import asyncio
 
 import pytest
 
-from standin.standin import StandIn
 from tests.support.raw_api import Api
 from tests.support.standin_client import StandInClient, StandInError
+from tests.support.standin_reading import ReadingStandIn
 
 
-async def test_client_drives_people_and_reads_the_bot(api: Api, standin: StandIn) -> None:
+async def test_client_drives_people_and_reads_the_bot(api: Api, standin: ReadingStandIn) -> None:
     async with StandInClient(standin.url) as client:
         await client.add_user(1001, "Alice", language_code="en", username="alice")
         await client.add_user(1002, "Bo")
@@ -45,7 +45,7 @@ async def test_client_drives_people_and_reads_the_bot(api: Api, standin: StandIn
         assert [c["status"] for c in calls] == [200, 403, 400]
 
 
-async def test_client_switches_faults(api: Api, standin: StandIn) -> None:
+async def test_client_switches_faults(api: Api, standin: ReadingStandIn) -> None:
     async with StandInClient(standin.url) as client:
         await client.add_user(1001, "Alice")
         await client.send(1001, "hi")

@@ -6,22 +6,22 @@ from __future__ import annotations
 import aiohttp
 
 from standin.model import SimUser
-from standin.standin import StandIn
 from tests.support.raw_api import TOKEN, Api
 from tests.support.standin_client import StandInClient
+from tests.support.standin_reading import ReadingStandIn
 
 MB = 1024 * 1024
 
 
 async def download(
-    http: aiohttp.ClientSession, standin: StandIn, path: str, token: str = TOKEN
+    http: aiohttp.ClientSession, standin: ReadingStandIn, path: str, token: str = TOKEN
 ) -> tuple[int, bytes]:
     async with http.get(f"{standin.base_file_url}{token}/{path}") as response:
         return response.status, await response.read()
 
 
 async def test_get_file_gives_a_path_to_download_the_bytes_from(
-    api: Api, standin: StandIn, http: aiohttp.ClientSession, alice: SimUser
+    api: Api, standin: ReadingStandIn, http: aiohttp.ClientSession, alice: SimUser
 ) -> None:
     doc = await alice.send_document("纪要.pdf", b"%PDF-1.4 minutes")
     photo = await alice.send_photo(b"\x89PNG photo")
@@ -42,7 +42,9 @@ async def test_get_file_gives_a_path_to_download_the_bytes_from(
     assert (await download(http, standin, "documents/" + doc.document["file_id"]))[0] == 404
 
 
-async def test_a_bot_may_download_at_most_20_mb(api: Api, standin: StandIn, alice: SimUser) -> None:
+async def test_a_bot_may_download_at_most_20_mb(
+    api: Api, standin: ReadingStandIn, alice: SimUser
+) -> None:
     big = await alice.send_document("video.mp4", b"v" * (20 * MB + 1))
     assert big.document is not None
     status, body = await api("getFile", file_id=big.document["file_id"])
@@ -54,7 +56,7 @@ async def test_a_bot_may_download_at_most_20_mb(api: Api, standin: StandIn, alic
 
 
 async def test_a_forgotten_file_is_gone_as_on_telegram(
-    api: Api, standin: StandIn, http: aiohttp.ClientSession, alice: SimUser
+    api: Api, standin: ReadingStandIn, http: aiohttp.ClientSession, alice: SimUser
 ) -> None:
     photo = await alice.send_photo(b"\x89PNG evidence")
     assert photo.photo is not None

@@ -13,8 +13,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from standin.standin import StandIn
 from tests.support.raw_api import TOKEN
+from tests.support.standin_reading import ReadingStandIn
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
@@ -40,7 +40,7 @@ async def choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @pytest.fixture
-async def app(standin: StandIn) -> AsyncIterator[AnyApp]:
+async def app(standin: ReadingStandIn) -> AsyncIterator[AnyApp]:
     application = (
         Application.builder()
         .token(TOKEN)
@@ -63,7 +63,7 @@ async def app(standin: StandIn) -> AsyncIterator[AnyApp]:
     assert loop.time() - began < 3, "shutdown must not wait for a long poll"
 
 
-async def test_start_press_answer_edit(app: AnyApp, standin: StandIn) -> None:
+async def test_start_press_answer_edit(app: AnyApp, standin: ReadingStandIn) -> None:
     alice = standin.add_user(1001, "Alice", language_code="zh-hans", username="alice")
     await alice.send("/start")
     msg = await standin.next_message(1001)
@@ -81,7 +81,7 @@ async def test_start_press_answer_edit(app: AnyApp, standin: StandIn) -> None:
     assert standin.unread(1001) == []
 
 
-async def test_refusals_are_ptb_exceptions(app: AnyApp, standin: StandIn) -> None:
+async def test_refusals_are_ptb_exceptions(app: AnyApp, standin: ReadingStandIn) -> None:
     bot = app.bot
     alice = standin.add_user(1001, "Alice")
     with pytest.raises(Forbidden, match=r"(?i)bot can.t initiate conversation with a user"):
@@ -107,7 +107,7 @@ async def test_refusals_are_ptb_exceptions(app: AnyApp, standin: StandIn) -> Non
     assert chat.first_name == "Alice"
 
 
-async def test_documents_and_commands(app: AnyApp, standin: StandIn) -> None:
+async def test_documents_and_commands(app: AnyApp, standin: ReadingStandIn) -> None:
     bot = app.bot
     alice = standin.add_user(1001, "Alice")
     await alice.send("/start")

@@ -17,18 +17,18 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, InvalidToken, RetryAfter
 
-from standin.standin import StandIn
 from tests.support.raw_api import TOKEN
+from tests.support.standin_reading import ReadingStandIn
 
 
 @pytest.fixture
-async def bot(standin: StandIn) -> AsyncIterator[Bot]:
+async def bot(standin: ReadingStandIn) -> AsyncIterator[Bot]:
     async with Bot(TOKEN, base_url=standin.base_url, base_file_url=standin.base_file_url) as b:
         yield b
 
 
 @pytest.fixture
-async def alice(standin: StandIn) -> int:
+async def alice(standin: ReadingStandIn) -> int:
     user = standin.add_user(1, "Alice")
     await user.send("/start")
     return user.id
@@ -72,7 +72,9 @@ async def test_callback_data_is_64_bytes_at_most(bot: Bot, alice: int) -> None:
         await bot.send_message(alice, "no", reply_markup=markup("中" * 22))  # 66 bytes
 
 
-async def test_edit_to_identical_content_is_refused(bot: Bot, alice: int, standin: StandIn) -> None:
+async def test_edit_to_identical_content_is_refused(
+    bot: Bot, alice: int, standin: ReadingStandIn
+) -> None:
     keys = InlineKeyboardMarkup([[InlineKeyboardButton("k", callback_data="k")]])
     msg = await bot.send_message(alice, "same", reply_markup=keys)
     with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
@@ -84,7 +86,9 @@ async def test_edit_to_identical_content_is_refused(bot: Bot, alice: int, standi
         await bot.edit_message_text("x", alice, 999)
 
 
-async def test_people_who_never_started_or_blocked_give_403(bot: Bot, standin: StandIn) -> None:
+async def test_people_who_never_started_or_blocked_give_403(
+    bot: Bot, standin: ReadingStandIn
+) -> None:
     bob = standin.add_user(2, "Bob")
     with pytest.raises(Forbidden, match=r"(?i)bot can't initiate conversation with a user"):
         await bot.send_message(bob.id, "hello")
@@ -95,7 +99,7 @@ async def test_people_who_never_started_or_blocked_give_403(bot: Bot, standin: S
         await bot.send_message(bob.id, "hello")
 
 
-async def test_groups_unknown_chats_kicked_and_migrated(bot: Bot, standin: StandIn) -> None:
+async def test_groups_unknown_chats_kicked_and_migrated(bot: Bot, standin: ReadingStandIn) -> None:
     with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message(-777, "anyone?")
     standin.add_group(-10, "G")
@@ -111,7 +115,7 @@ async def test_groups_unknown_chats_kicked_and_migrated(bot: Bot, standin: Stand
 
 
 async def test_flood_gives_429_with_retry_after_for_that_chat_only(
-    bot: Bot, alice: int, standin: StandIn
+    bot: Bot, alice: int, standin: ReadingStandIn
 ) -> None:
     carol = standin.add_user(3, "Carol")
     await carol.send("/start")
@@ -124,7 +128,7 @@ async def test_flood_gives_429_with_retry_after_for_that_chat_only(
 
 
 async def test_callback_queries_answer_once_and_not_when_too_old(
-    bot: Bot, standin: StandIn
+    bot: Bot, standin: ReadingStandIn
 ) -> None:
     user = standin.add_user(5, "Eve")
     await user.send("/start")
@@ -141,7 +145,7 @@ async def test_callback_queries_answer_once_and_not_when_too_old(
         await bot.answer_callback_query(late)
 
 
-async def test_wrong_token_unknown_method_and_missing_parameters(standin: StandIn) -> None:
+async def test_wrong_token_unknown_method_and_missing_parameters(standin: ReadingStandIn) -> None:
     with pytest.raises(InvalidToken):
         async with Bot("4242:wrong-token-abcdefghijklm", base_url=standin.base_url) as b:
             await b.get_me()
@@ -154,7 +158,7 @@ async def test_wrong_token_unknown_method_and_missing_parameters(standin: StandI
             assert r.status == 400 and body["description"] == "Bad Request: chat_id is empty"
 
 
-async def test_second_poller_terminates_the_first(bot: Bot, standin: StandIn) -> None:
+async def test_second_poller_terminates_the_first(bot: Bot, standin: ReadingStandIn) -> None:
     """Two processes polling one token: Telegram ends the older request with 409."""
     first = asyncio.create_task(bot.get_updates(timeout=5))
     await asyncio.sleep(0.2)

@@ -9,8 +9,8 @@ import aiohttp
 import pytest
 
 from standin.model import SimUser
-from standin.standin import StandIn
 from tests.support.raw_api import TOKEN, Api
+from tests.support.standin_reading import ReadingStandIn
 
 PARSE = "Bad Request: can't parse entities: "
 
@@ -38,7 +38,7 @@ async def test_html_parse_errors_name_the_problem_and_the_byte(api: Api, alice: 
 
 
 async def test_html_is_stored_as_visible_text_with_entities(
-    api: Api, alice: SimUser, standin: StandIn
+    api: Api, alice: SimUser, standin: ReadingStandIn
 ) -> None:
     html = (
         '<b>Hi</b> &lt;you&gt; &amp; &#20013;&#x6587; <a href="tg://user?id=1">A</a> '
@@ -74,7 +74,9 @@ async def test_text_length_is_counted_in_utf16_units(api: Api, alice: SimUser) -
         assert (status, body["description"]) == (400, "Bad Request: message text is empty")
 
 
-async def test_caption_limit(alice: SimUser, standin: StandIn, http: aiohttp.ClientSession) -> None:
+async def test_caption_limit(
+    alice: SimUser, standin: ReadingStandIn, http: aiohttp.ClientSession
+) -> None:
     form = aiohttp.FormData()
     form.add_field("chat_id", str(alice.id))
     form.add_field("caption", "x" * 1025)
@@ -116,7 +118,7 @@ async def test_buttons_need_text_one_action_and_a_good_url(api: Api, alice: SimU
         assert status == 400 and words in body["description"], button
 
 
-async def test_edits(api: Api, alice: SimUser, standin: StandIn) -> None:
+async def test_edits(api: Api, alice: SimUser, standin: ReadingStandIn) -> None:
     keys = keyboard({"text": "k", "callback_data": "k"})
     _, body = await api(
         "sendMessage", chat_id=alice.id, text="<b>same</b>", parse_mode="HTML", reply_markup=keys
@@ -151,7 +153,7 @@ async def test_edits(api: Api, alice: SimUser, standin: StandIn) -> None:
     assert events == [("sent", "same"), ("edited", "same")]
 
 
-async def test_who_the_bot_may_write_to(api: Api, standin: StandIn) -> None:
+async def test_who_the_bot_may_write_to(api: Api, standin: ReadingStandIn) -> None:
     bob = standin.add_user(2, "Bob")
     status, body = await api("sendMessage", chat_id=2, text="hi")
     assert (status, body) == (
@@ -180,7 +182,7 @@ async def test_who_the_bot_may_write_to(api: Api, standin: StandIn) -> None:
     assert (status, body["description"]) == (403, "Forbidden: bot was kicked from the group chat")
 
 
-async def test_upgraded_group_answers_with_the_new_id(api: Api, standin: StandIn) -> None:
+async def test_upgraded_group_answers_with_the_new_id(api: Api, standin: ReadingStandIn) -> None:
     carol = standin.add_user(3, "Carol")
     standin.add_group(-10, "G", members=[carol])
     new_id = standin.upgrade_group(-10)
@@ -202,7 +204,7 @@ async def test_upgraded_group_answers_with_the_new_id(api: Api, standin: StandIn
 
 
 async def test_flood_fault_gives_429_with_retry_after(
-    api: Api, alice: SimUser, standin: StandIn
+    api: Api, alice: SimUser, standin: ReadingStandIn
 ) -> None:
     standin.faults.flood(chat_id=alice.id, retry_after=7, times=2)
     bob = standin.add_user(2, "Bob")
@@ -222,7 +224,7 @@ async def test_flood_fault_gives_429_with_retry_after(
     assert (await api("sendMessage", chat_id=alice.id, text="x"))[0] == 200
 
 
-async def test_realistic_flood_limits(api: Api, alice: SimUser, standin: StandIn) -> None:
+async def test_realistic_flood_limits(api: Api, alice: SimUser, standin: ReadingStandIn) -> None:
     standin.faults.realistic = True
     assert (await api("sendMessage", chat_id=alice.id, text="1"))[0] == 200
     status, body = await api("sendMessage", chat_id=alice.id, text="2")
@@ -239,7 +241,7 @@ async def test_realistic_flood_limits(api: Api, alice: SimUser, standin: StandIn
 
 
 async def test_unknown_method_wrong_token_and_missing_parameters(
-    api: Api, standin: StandIn, http: aiohttp.ClientSession
+    api: Api, standin: ReadingStandIn, http: aiohttp.ClientSession
 ) -> None:
     assert await api("sendTelepathy", chat_id=1) == (
         404,
@@ -263,7 +265,7 @@ async def test_unknown_method_wrong_token_and_missing_parameters(
 
 
 async def test_stale_and_repeated_callback_answers(
-    api: Api, alice: SimUser, standin: StandIn
+    api: Api, alice: SimUser, standin: ReadingStandIn
 ) -> None:
     keys = keyboard({"text": "Go", "callback_data": "go"})
     await api("sendMessage", chat_id=alice.id, text="press", reply_markup=keys)
@@ -284,7 +286,7 @@ async def test_stale_and_repeated_callback_answers(
 
 
 async def test_get_updates_offset_limit_allowed_and_long_poll(
-    api: Api, alice: SimUser, standin: StandIn
+    api: Api, alice: SimUser, standin: ReadingStandIn
 ) -> None:
     await alice.send("two")
     _, body = await api("getUpdates", limit=1)
@@ -313,7 +315,7 @@ async def test_get_updates_offset_limit_allowed_and_long_poll(
     assert [u["message"]["text"] for u in body["result"]] == ["four"]
 
 
-async def test_a_second_poller_ends_the_first_with_409(api: Api, standin: StandIn) -> None:
+async def test_a_second_poller_ends_the_first_with_409(api: Api, standin: ReadingStandIn) -> None:
     first = asyncio.create_task(api("getUpdates", timeout=5))
     await asyncio.sleep(0.1)
     second = asyncio.create_task(api("getUpdates", timeout=0))
@@ -330,7 +332,7 @@ async def test_a_second_poller_ends_the_first_with_409(api: Api, standin: StandI
 
 
 async def test_webhook_delivers_with_secret_and_blocks_get_updates(
-    api: Api, alice: SimUser, standin: StandIn
+    api: Api, alice: SimUser, standin: ReadingStandIn
 ) -> None:
     from aiohttp import web
 
@@ -365,7 +367,7 @@ async def test_webhook_delivers_with_secret_and_blocks_get_updates(
 
 
 async def test_files_round_trip(
-    api: Api, alice: SimUser, standin: StandIn, http: aiohttp.ClientSession
+    api: Api, alice: SimUser, standin: ReadingStandIn, http: aiohttp.ClientSession
 ) -> None:
     form = aiohttp.FormData()
     form.add_field("chat_id", str(alice.id))
@@ -386,7 +388,7 @@ async def test_files_round_trip(
     assert body["result"][0]["message"]["photo"][-1]["file_id"] == photo.photo[-1]["file_id"]  # type: ignore[index]
 
 
-async def test_privacy_mode_in_groups(api: Api, alice: SimUser, standin: StandIn) -> None:
+async def test_privacy_mode_in_groups(api: Api, alice: SimUser, standin: ReadingStandIn) -> None:
     group = standin.add_group(-30, "G", members=[alice])
     await alice.send("chatter", chat=group)
     await alice.send("/help@other_bot", chat=group)
@@ -402,7 +404,7 @@ async def test_privacy_mode_in_groups(api: Api, alice: SimUser, standin: StandIn
     assert [m.text for m in standin.messages(-30)][:2] == ["chatter", "/help@other_bot"]
 
 
-async def test_faults_fail_drop_hold(api: Api, alice: SimUser, standin: StandIn) -> None:
+async def test_faults_fail_drop_hold(api: Api, alice: SimUser, standin: ReadingStandIn) -> None:
     standin.faults.fail_next("sendMessage", 502)
     assert await api("sendMessage", chat_id=alice.id, text="x") == (
         502,
@@ -428,7 +430,7 @@ async def test_faults_fail_drop_hold(api: Api, alice: SimUser, standin: StandIn)
     assert loop.time() - started >= 0.2
 
 
-async def test_stop_answers_a_waiting_poll_at_once(api: Api, standin: StandIn) -> None:
+async def test_stop_answers_a_waiting_poll_at_once(api: Api, standin: ReadingStandIn) -> None:
     poll = asyncio.create_task(api("getUpdates", timeout=30))
     await asyncio.sleep(0.1)
     loop = asyncio.get_running_loop()

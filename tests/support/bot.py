@@ -13,15 +13,15 @@ from bot.context import AnyApp
 from bot.db.engine import Database
 from bot.deps import Deps
 from runtime.pacing import Pacer
-from standin.standin import StandIn
 from tests.support.database import open_door
+from tests.support.standin_reading import ReadingStandIn
 
 TOKEN = "123456789:TEST-token-abcdefghijklmnopqrstuvw"
 ADMIN_ID = 9001
 
 
 async def start_bot(
-    standin: StandIn,
+    standin: ReadingStandIn,
     db: Database,
     settings: Settings,
     clock: MovableClock,
@@ -75,7 +75,7 @@ async def stop_bot(app: AnyApp) -> None:
 
 @dataclass
 class Harness:
-    standin: StandIn
+    standin: ReadingStandIn
     app: AnyApp
     db: Database
     settings: Settings

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.outbox.models import OutboxMessage
-from standin.standin import StandIn
+from tests.support.standin_reading import ReadingStandIn
 
 
-def tally(rows: list[OutboxMessage], s: StandIn) -> dict[str, int]:
+def tally(rows: list[OutboxMessage], s: ReadingStandIn) -> dict[str, int]:
     """What was queued, and what people really got: delivered (found in the chat), duplicated
     (the same text twice in one chat), uncertain (at-most-once, fate unknown), lost."""
     counts = Counter(queued=len(rows), delivered=0, duplicated=0, uncertain=0, lost=0)

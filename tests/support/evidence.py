@@ -8,13 +8,13 @@ from sqlalchemy import select
 
 from bot.files.models import FileStatus, KeptFile
 from standin.model import Message, SimUser
-from standin.standin import StandIn
 from tests.support.bot import Harness
+from tests.support.standin_reading import ReadingStandIn
 from tests.support.world import MEMBER, tap
 
 
 async def report_general(
-    s: StandIn, member: SimUser, files: list[bytes | tuple[str, bytes]]
+    s: ReadingStandIn, member: SimUser, files: list[bytes | tuple[str, bytes]]
 ) -> Message:
     """A general network-security report with `files` (photos, or (name, bytes) documents);
     returns the attachments question, which becomes the summary."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from standin.model import SimUser
-from standin.standin import StandIn
 from tests.support.bot import Harness
+from tests.support.standin_reading import ReadingStandIn
 from tests.support.world import MEMBER, world
 
 SENDS = {"sendmessage", "editmessagetext", "sendphoto", "senddocument", "answercallbackquery"}
@@ -50,7 +50,7 @@ STEPS: list[tuple[str, str, dict[str, Any], str | None]] = [
 ]
 
 
-def accepted_everything(s: StandIn, since: int) -> None:
+def accepted_everything(s: ReadingStandIn, since: int) -> None:
     """Every message the bot sent since call `since` was accepted, and none was an apology."""
     calls = [c for c in s.calls[since:] if c.method in SENDS]
     assert calls, "the bot did not answer"
@@ -62,7 +62,7 @@ def accepted_everything(s: StandIn, since: int) -> None:
     assert not [t for t in said if CRASHED in t], said
 
 
-async def answered(s: StandIn, since: int) -> None:
+async def answered(s: ReadingStandIn, since: int) -> None:
     """The bot answered, then went quiet: the next example must not change the draft while
     this one's handler is still writing it (on a busy machine 50 ms of quiet is not enough)."""
     await s.wait_until(
@@ -71,7 +71,7 @@ async def answered(s: StandIn, since: int) -> None:
     await s.quiet(0.05)
 
 
-async def say(s: StandIn, member: SimUser, text: str) -> None:
+async def say(s: ReadingStandIn, member: SimUser, text: str) -> None:
     """Send `text`; the bot answers, and Telegram accepts all it sends."""
     since = len(s.calls)
     await member.send(text)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from standin.model import Message, SimUser
-from standin.standin import StandIn
+from tests.support.standin_reading import ReadingStandIn
 from tests.support.world import MEMBER, tap
 
 
 async def request_lecture(
-    s: StandIn,
+    s: ReadingStandIn,
     member: SimUser,
     title: str = "理论宣讲 <b>&",
     organiser: str | None = None,

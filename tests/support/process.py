@@ -7,11 +7,11 @@ import os
 import sys
 from pathlib import Path
 
-from standin.standin import StandIn
+from tests.support.standin_reading import ReadingStandIn
 
 
 async def spawn(
-    tmp_path: Path, standin: StandIn, token: str, **extra: str
+    tmp_path: Path, standin: ReadingStandIn, token: str, **extra: str
 ) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DUTYDESK_")}
     env.update(

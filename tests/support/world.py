@@ -7,21 +7,25 @@ from bot.people import directory, grants
 from bot.people.roles import Role
 from bot.people.view import TgUser
 from standin.model import Message, SimUser
-from standin.standin import StandIn
 from tests.support.bot import ADMIN_ID, Harness
+from tests.support.standin_reading import ReadingStandIn
 
 GROUP = -5001
 MEMBER, EMERGENCY, DEPUTY, SECRETARY, OFFICE = 1001, 1002, 1003, 1004, 1005
 
 
-async def register(s: StandIn, user: SimUser, language: str = "English") -> None:
+async def register(s: ReadingStandIn, user: SimUser, language: str = "English") -> None:
     await user.send("/start")
     await user.press(await s.next_message(user.id), language)
     await s.wait_until(lambda: s.bot_messages(user.id)[-1].edits)
 
 
 async def tap(
-    s: StandIn, user: SimUser, msg: Message, label: str | None = None, data: str | None = None
+    s: ReadingStandIn,
+    user: SimUser,
+    msg: Message,
+    label: str | None = None,
+    data: str | None = None,
 ) -> tuple[str | None, bool]:
     """Press a button and return the answer the bot gave to the press (text, alert)."""
     before = len(s.answers)
@@ -61,7 +65,7 @@ async def world(h: Harness) -> dict[int, SimUser]:
     return users
 
 
-async def ask(s: StandIn, chat: int) -> Message:
+async def ask(s: ReadingStandIn, chat: int) -> Message:
     return await s.next_message(chat)
 
 

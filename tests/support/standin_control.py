@@ -1,5 +1,5 @@
 """A small JSON API under /_standin/ for driving the stand-in from another process (the tests'
-client is tests/support/standin_client.py).
+client is tests/support/standin_client.py); ReadingStandIn (standin_reading.py) serves it.
 
 Every route answers JSON; a mistake (unknown user, message or label) is 400 {"error": …}.
 """
@@ -14,8 +14,8 @@ from aiohttp import web
 from standin.model import JSONDict, Message
 
 if TYPE_CHECKING:
-    from standin.faults import Faults
-    from standin.standin import StandIn
+    from tests.support.standin_faults import InjectedFaults as Faults
+    from tests.support.standin_reading import ReadingStandIn as StandIn
 
 Route = Callable[[JSONDict], Awaitable[Any]]
 
