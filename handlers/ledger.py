@@ -45,6 +45,7 @@ from handlers.common import (
     reply,
     tg_user,
 )
+from handlers.steps import paging_row
 from render.renderer import Renderer
 
 log = logging.getLogger(__name__)
@@ -94,11 +95,7 @@ def _summary_rows(r: Renderer, book: Ledger) -> Rows:
 def _paging(r: Renderer, to: Callable[[int], Family], page: int, n: int) -> Rows:
     """Previous and Next under a paged view, `to(page)` the button of a page; no row when
     everything fits on one page."""
-    row = []
-    if page > 0:
-        row.append((r.plain("‹ Previous"), to(page - 1).pack()))
-    if page + 1 < view.pages(n):
-        row.append((r.plain("Next ›"), to(page + 1).pack()))
+    row = paging_row(r, page, view.pages(n), lambda label, p: (label, to(p).pack()))
     return [row] if row else []
 
 

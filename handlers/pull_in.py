@@ -10,6 +10,7 @@ from bot.context import Ctx
 from bot.incidents import pulling
 from bot.incidents import queries as incidents
 from handlers.common import cd_rows, edit_or_send, reply, tg_user, typed_button
+from handlers.steps import paging_row
 from render.renderer import Renderer
 
 PAGE, PERSON = PullInAction.PAGE, PullInAction.PERSON
@@ -66,12 +67,5 @@ async def _pull_in_list(
 def _rows(r: Renderer, found: incidents.Candidates, incident_id: int) -> cd_rows:
     """One button per person of the page, then ‹ and › where there is another page."""
     rows = [[(name, _button(PERSON, incident_id, pid))] for pid, name in found.people]
-    turn = [
-        (label, _button(PAGE, incident_id, to))
-        for label, to in (
-            (r.plain("‹ Previous"), found.page - 1),
-            (r.plain("Next ›"), found.page + 1),
-        )
-        if 0 <= to < found.pages
-    ]
+    turn = paging_row(r, found.page, found.pages, lambda t, n: (t, _button(PAGE, incident_id, n)))
     return [*rows, turn] if turn else rows
