@@ -65,7 +65,7 @@ class Family:
         """The button `raw` means, or None: forged, truncated, old, of an unknown action."""
         if not raw or len(raw.encode()) > MAX_BYTES:
             return None
-        match = re.fullmatch(cls._regex(), raw)
+        match = _compiled(cls).fullmatch(raw)
         if match is None:
             return None
         values: dict[str, object] = {}
@@ -101,6 +101,16 @@ class Family:
                 optional += 1
         tail += ")?" * optional
         return rf"^{VERSION}{re.escape(cls.DOMAIN)}:({action}){tail}\Z"
+
+
+_COMPILED: dict[type[Family], re.Pattern[str]] = {}
+
+
+def _compiled(family: type[Family]) -> re.Pattern[str]:
+    """Every button of the family, compiled once: `unpack` runs on every press."""
+    if family not in _COMPILED:
+        _COMPILED[family] = re.compile(family._regex())
+    return _COMPILED[family]
 
 
 _REQUIRED: object = dataclasses.MISSING

@@ -9,6 +9,7 @@ of `[A-Za-z0-9_-]{1,24}`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -57,7 +58,7 @@ class FlowButton:
         """The button `raw` means in the flow of `domain` whose codes are `codes`, or None."""
         if not raw or len(raw.encode()) > MAX_BYTES:
             return None
-        match = re.fullmatch(cls.pattern(domain, codes), raw)
+        match = _compiled(domain, codes).fullmatch(raw)
         if match is None:
             return None
         code, value, extra = match.groups()
@@ -69,3 +70,9 @@ class FlowButton:
         parts."""
         alternatives = "|".join(re.escape(c) for c in sorted(codes, key=lambda c: (-len(c), c)))
         return rf"^{VERSION}{re.escape(domain)}:({alternatives})(?::({_TEXT})(?::({_TEXT}))?)?\Z"
+
+
+@functools.cache
+def _compiled(domain: str, codes: frozenset[str]) -> re.Pattern[str]:
+    """A flow's buttons, compiled once: `unpack` runs on every press."""
+    return re.compile(FlowButton.pattern(domain, codes))
